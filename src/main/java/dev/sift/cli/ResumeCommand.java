@@ -1,0 +1,40 @@
+package dev.sift.cli;
+
+import dev.sift.history.RunHistory;
+import dev.sift.store.RunEntity;
+import dev.sift.workflow.Console;
+import dev.sift.workflow.WorkflowEngine;
+import jakarta.inject.Inject;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+/** {@code sift resume RUN}. */
+@Command(name = "resume", description = "Continue a failed or killed run from the first stage that did not "
+        + "finish; finished stages are not redone.")
+public class ResumeCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "RUN", description = "run id")
+    long runId;
+
+    @Mixin
+    OutputOptions output;
+
+    @Mixin
+    VerboseOption verbose;
+
+    @Inject
+    WorkflowEngine engine;
+
+    @Inject
+    RunHistory history;
+
+    @Override
+    public Integer call() {
+        Console console = Console.system();
+        RunEntity run = engine.resume(runId, console);
+        console.info("run " + run.id + " " + run.status.name().toLowerCase());
+        System.out.print(output.render(history.metrics(runId)));
+        return ExitCodes.OK;
+    }
+}

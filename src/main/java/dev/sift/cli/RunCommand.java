@@ -1,0 +1,60 @@
+package dev.sift.cli;
+
+import dev.sift.history.RunHistory;
+import dev.sift.workflow.Console;
+import dev.sift.workflow.WorkflowEngine;
+import dev.sift.workflow.WorkflowException;
+import dev.sift.workflow.WorkflowParser;
+import jakarta.inject.Inject;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code sift run WORKFLOW.yaml}. */
+@Command(name = "run", description = "Run a workflow: ingest, fine-tune, then score, filter and evaluate per "
+        + "iteration. Progress goes to stderr, the metrics table to stdout.")
+public class RunCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "WORKFLOW.yaml", description = "workflow file")
+    Path workflow;
+
+    @Option(names = "--set", paramLabel = "PATH=VALUE", description = "override a workflow value, e.g. "
+            + "--set fine_tune.epochs=2 (repeatable)")
+    Map<String, String> overrides = new LinkedHashMap<>();
+
+    @Option(names = "--name", description = "name of the run (default: the workflow's name)")
+    String name;
+
+    @Mixin
+    OutputOptions output;
+
+    @Mixin
+    VerboseOption verbose;
+
+    @Inject
+    WorkflowEngine engine;
+
+    @Inject
+    RunHistory history;
+
+    @Override
+    public Integer call() {
+        WorkflowParser.Parsed parsed;
+        try {
+            parsed = WorkflowParser.parseFile(workflow, overrides);
+        } catch (WorkflowException e) {
+            e.errors().forEach(System.err::println);
+            return ExitCodes.USAGE;
+        }
+        Console console = Console.system();
+        long t0 = System.nanoTime();
+        long runId = engine.start(parsed, workflow, name, console);
+        console.info(String.format("run %d succeeded in %.1f s", runId, (System.nanoTime() - t0) / 1e9));
+        System.out.print(output.render(history.metrics(runId)));
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,24 @@
+package dev.sift.cli;
+
+/** An error the user can act on: printed as one line, mapped to an exit code. */
+public class SiftException extends RuntimeException {
+    private final int exitCode;
+
+    public SiftException(int exitCode, String message) {
+        super(message);
+        this.exitCode = exitCode;
+    }
+
+    public SiftException(int exitCode, String message, Throwable cause) {
+        super(message, cause);
+        this.exitCode = exitCode;
+    }
+
+    public static SiftException usage(String message) {
+        return new SiftException(ExitCodes.USAGE, message);
+    }
+
+    public int exitCode() {
+        return exitCode;
+    }
+}

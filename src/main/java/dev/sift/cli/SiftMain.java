@@ -1,0 +1,81 @@
+package dev.sift.cli;
+
+import dev.sift.config.SiftHome;
+import dev.sift.store.EmbeddedPostgresServer;
+import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.annotations.QuarkusMain;
+import java.util.Set;
+
+/**
+ * Entry point. Decides per command whether a database is needed before Quarkus boots: {@code --help},
+ * {@code --version} and {@code data generate} run with no database and no S3; {@code run}, {@code resume} and
+ * {@code runs} get the configured PostgreSQL ({@code SIFT_DB_URL}) or an embedded one under SIFT_HOME.
+ */
+@QuarkusMain
+public final class SiftMain {
+    private static final Set<String> DB_COMMANDS = Set.of("run", "resume", "runs");
+
+    private SiftMain() {
+    }
+
+    public static void main(String... args) {
+        if (System.getProperty("ai.djl.offline") == null) {
+            System.setProperty("ai.djl.offline", "true");
+        }
+        if (needsDatabase(args)) {
+            try {
+                configureDatabase();
+            } catch (Exception e) {
+                System.err.println("sift: cannot start the embedded PostgreSQL under " + SiftHome.resolve().resolve("pg")
+                        + ": " + e.getMessage());
+                System.exit(ExitCodes.ENVIRONMENT);
+            }
+        }
+        Quarkus.run(SiftApplication.class, args);
+    }
+
+    static boolean needsDatabase(String[] args) {
+        String command = null;
+        for (String a : args) {
+            if (a.equals("--help") || a.equals("-h") || a.equals("--version") || a.equals("-V")) {
+                return false;
+            }
+            if (command == null && !a.startsWith("-")) {
+                command = a;
+            }
+        }
+        return command != null && DB_COMMANDS.contains(command);
+    }
+
+    private static void configureDatabase() throws Exception {
+        String url = setting("sift.db.url", "SIFT_DB_URL");
+        if (url == null && System.getProperty("quarkus.datasource.jdbc.url") != null) {
+            url = System.getProperty("quarkus.datasource.jdbc.url"); // set by a test harness
+        }
+        if (url != null) {
+            System.setProperty("quarkus.datasource.jdbc.url", url);
+            String user = setting("sift.db.user", "SIFT_DB_USER");
+            String password = setting("sift.db.password", "SIFT_DB_PASSWORD");
+            if (user != null) {
+                System.setProperty("quarkus.datasource.username", user);
+            }
+            if (password != null) {
+                System.setProperty("quarkus.datasource.password", password);
+            }
+        } else {
+            // zonky registers a shutdown hook that stops the server when the JVM exits normally or on SIGTERM.
+            EmbeddedPostgresServer server = EmbeddedPostgresServer.start(SiftHome.resolve().resolve("pg"));
+            System.setProperty("quarkus.datasource.jdbc.url", server.jdbcUrl());
+            System.setProperty("quarkus.datasource.username", "postgres");
+        }
+        System.setProperty("quarkus.flyway.migrate-at-start", "true");
+    }
+
+    private static String setting(String property, String env) {
+        String v = System.getProperty(property);
+        if (v == null || v.isBlank()) {
+            v = System.getenv(env);
+        }
+        return v == null || v.isBlank() ? null : v;
+    }
+}

@@ -1,0 +1,276 @@
+package dev.sift.data;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sift.workflow.WorkflowSpec.Columns;
+import dev.sift.workflow.WorkflowSpec.DatasetSpec;
+import dev.sift.workflow.WorkflowSpec.SplitSpec;
+import dev.sift.workflow.WorkflowSpec.TaskSpec;
+import dev.sift.workflow.WorkflowSpec.TaskType;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads CSV or JSON Lines, validates every row, quarantines bad rows with line and reason, removes exact
+ * duplicates, hashes user ids and splits by query. Pure: streams in, result out.
+ */
+public final class Ingestor {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int RAW_LIMIT = 500;
+
+    private final DatasetSpec dataset;
+    private final TaskSpec task;
+    private final SplitSpec split;
+    private final KeyedHasher hasher;
+
+    public Ingestor(DatasetSpec dataset, TaskSpec task, SplitSpec split, KeyedHasher hasher) {
+        this.dataset = dataset;
+        this.task = task;
+        this.split = split;
+        this.hasher = hasher;
+    }
+
+    /** What ingest produced. {@code samples} are indexed 0..n-1 in source order and carry their split. */
+    public record Result(List<Sample> samples, List<Quarantined> quarantined, int rowsRead, int duplicates) {
+        public int count(Split s) {
+            return (int) samples.stream().filter(x -> x.split() == s).count();
+        }
+    }
+
+    /** A source file whose header lacks a mapped column: nothing can be ingested. */
+    public static final class SchemaException extends RuntimeException {
+        public SchemaException(String message) {
+            super(message);
+        }
+    }
+
+    public Result read(InputStream in, String sourceName) throws IOException {
+        List<Sample> good = new ArrayList<>();
+        List<Quarantined> bad = new ArrayList<>();
+        int[] rows = {0};
+        if (dataset.format().equals("jsonl")) {
+            readJsonl(in, sourceName, good, bad, rows);
+        } else {
+            readCsv(in, sourceName, good, bad, rows);
+        }
+        // exact duplicates: same query, product text, label, group and user
+        Set<String> seen = new HashSet<>();
+        List<Sample> unique = new ArrayList<>();
+        int duplicates = 0;
+        for (Sample s : good) {
+            String key = s.query() + '\u0000' + s.title() + '\u0000' + s.description() + '\u0000' + s.label()
+                    + '\u0000' + s.group() + '\u0000' + s.user();
+            if (seen.add(key)) {
+                unique.add(s);
+            } else {
+                duplicates++;
+            }
+        }
+        List<Sample> out = new ArrayList<>(unique.size());
+        if (!unique.isEmpty()) {
+            Map<String, Split> assignment = Splitter.assign(unique.stream().map(Sample::group).toList(),
+                    split.validation(), split.test(), split.seed());
+            for (int i = 0; i < unique.size(); i++) {
+                Sample s = unique.get(i);
+                out.add(s.withIndexAndSplit(i, assignment.get(s.group())));
+            }
+        }
+        return new Result(out, bad, rows[0], duplicates);
+    }
+
+    private void readCsv(InputStream in, String source, List<Sample> good, List<Quarantined> bad, int[] rows)
+            throws IOException {
+        try (CsvReader reader = new CsvReader(in, dataset.separator())) {
+            CsvReader.Record header = reader.next();
+            if (header == null) {
+                throw new SchemaException(source + ": empty file, no header row");
+            }
+            Map<String, Integer> col = new HashMap<>();
+            for (int i = 0; i < header.fields().size(); i++) {
+                String name = Text.strictUtf8(header.fields().get(i));
+                if (name != null) {
+                    col.putIfAbsent(name.trim(), i);
+                }
+            }
+            Columns c = dataset.columns();
+            for (String wanted : new String[] {c.query(), c.title(), c.description(), c.label(), c.group(),
+                    c.userId(), c.noiseFlag()}) {
+                if (wanted != null && !col.containsKey(wanted)) {
+                    throw new SchemaException(source + ":1: column '" + wanted + "' is not in the header (has: "
+                            + String.join(", ", col.keySet()) + ")");
+                }
+            }
+            int width = header.fields().size();
+            CsvReader.Record r;
+            while ((r = reader.next()) != null) {
+                if (r.fields().size() == 1 && r.fields().get(0).length == 0) {
+                    continue; // blank line
+                }
+                rows[0]++;
+                String raw = raw(r);
+                if (r.error() != null) {
+                    bad.add(new Quarantined(r.line(), null, Quarantined.SYNTAX, r.error(), raw));
+                    continue;
+                }
+                if (r.fields().size() != width) {
+                    bad.add(new Quarantined(r.line(), null, Quarantined.COLUMNS, "has " + r.fields().size() + " columns, the header has "
+                            + width, raw));
+                    continue;
+                }
+                Map<String, String> values = new HashMap<>();
+                String invalid = null;
+                for (var e : col.entrySet()) {
+                    String v = Text.strictUtf8(r.fields().get(e.getValue()));
+                    if (v == null) {
+                        invalid = e.getKey();
+                        break;
+                    }
+                    values.put(e.getKey(), v);
+                }
+                if (invalid != null) {
+                    bad.add(new Quarantined(r.line(), invalid, Quarantined.UTF8, "invalid UTF-8", raw));
+                    continue;
+                }
+                accept(values, r.line(), raw, good, bad);
+            }
+        }
+    }
+
+    private void readJsonl(InputStream in, String source, List<Sample> good, List<Quarantined> bad, int[] rows)
+            throws IOException {
+        BufferedInputStream bin = new BufferedInputStream(in, 1 << 16);
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        long lineNo = 0;
+        int b;
+        boolean eof = false;
+        while (!eof) {
+            line.reset();
+            while ((b = bin.read()) != -1 && b != '\n') {
+                line.write(b);
+            }
+            eof = b == -1;
+            if (eof && line.size() == 0) {
+                break;
+            }
+            lineNo++;
+            byte[] bytes = line.toByteArray();
+            String text = Text.strictUtf8(bytes);
+            if (text == null) {
+                bad.add(new Quarantined(lineNo, null, Quarantined.UTF8, "invalid UTF-8", new String(bytes, StandardCharsets.UTF_8)));
+                rows[0]++;
+                continue;
+            }
+            if (text.isBlank()) {
+                continue;
+            }
+            rows[0]++;
+            String raw = truncate(text);
+            JsonNode node;
+            try {
+                node = JSON.readTree(text);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                bad.add(new Quarantined(lineNo, null, Quarantined.SYNTAX, "invalid JSON: " + e.getOriginalMessage(),
+                        raw));
+                continue;
+            }
+            if (node == null || !node.isObject()) {
+                bad.add(new Quarantined(lineNo, null, Quarantined.SYNTAX, "not a JSON object", raw));
+                continue;
+            }
+            Map<String, String> values = new HashMap<>();
+            node.fields().forEachRemaining(e -> {
+                if (!e.getValue().isNull()) {
+                    values.put(e.getKey(), e.getValue().isValueNode() ? e.getValue().asText()
+                            : e.getValue().toString());
+                }
+            });
+            accept(values, lineNo, raw, good, bad);
+        }
+    }
+
+    private void accept(Map<String, String> v, long line, String raw, List<Sample> good, List<Quarantined> bad) {
+        Columns c = dataset.columns();
+        String query = v.getOrDefault(c.query(), "").trim();
+        String title = v.getOrDefault(c.title(), "").trim();
+        if (query.isEmpty()) {
+            bad.add(new Quarantined(line, c.query(), Quarantined.EMPTY, "empty query", raw));
+            return;
+        }
+        if (title.isEmpty()) {
+            bad.add(new Quarantined(line, c.title(), Quarantined.EMPTY, "empty title", raw));
+            return;
+        }
+        String labelText = v.get(c.label());
+        double label;
+        try {
+            label = Double.parseDouble(labelText == null ? "" : labelText.trim());
+            if (!Double.isFinite(label)) {
+                throw new NumberFormatException();
+            }
+        } catch (NumberFormatException e) {
+            bad.add(new Quarantined(line, c.label(), Quarantined.NOT_A_NUMBER, "label is not a number: '" + truncate(String.valueOf(labelText))
+                    + "'", raw));
+            return;
+        }
+        if (label < task.minLabel() || label > task.maxLabel()
+                || (task.type() != TaskType.REGRESSION && label != Math.rint(label))) {
+            bad.add(new Quarantined(line, c.label(), Quarantined.OUT_OF_RANGE, "label " + labelText.trim() + " is out of range: the task "
+                    + "expects " + (task.type() == TaskType.REGRESSION ? "a number" : "an integer") + " from "
+                    + fmt(task.minLabel()) + " to " + fmt(task.maxLabel()), raw));
+            return;
+        }
+        String description = c.description() == null ? "" : v.getOrDefault(c.description(), "").trim();
+        String group = c.group() == null ? normalise(query) : v.getOrDefault(c.group(), "").trim();
+        if (group.isEmpty()) {
+            bad.add(new Quarantined(line, c.group(), Quarantined.EMPTY, "empty group", raw));
+            return;
+        }
+        String user = null;
+        if (c.userId() != null) {
+            String u = v.getOrDefault(c.userId(), "").trim();
+            user = u.isEmpty() ? null : hasher.hash(u);
+        }
+        boolean noisy = false;
+        if (c.noiseFlag() != null) {
+            String f = v.getOrDefault(c.noiseFlag(), "").trim().toLowerCase(Locale.ROOT);
+            noisy = f.equals("1") || f.equals("true") || f.equals("yes");
+        }
+        good.add(new Sample(good.size(), query, title, description, label, group, user, noisy, Split.TRAIN, line));
+    }
+
+    static String normalise(String query) {
+        return query.toLowerCase(Locale.ROOT).trim().replaceAll("\\s+", " ");
+    }
+
+    private static String fmt(double d) {
+        return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
+    }
+
+    private static String raw(CsvReader.Record r) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < r.fields().size(); i++) {
+            if (i > 0) {
+                sb.append(',');
+            }
+            sb.append(Text.csv(new String(r.fields().get(i), StandardCharsets.UTF_8)));
+            if (sb.length() > RAW_LIMIT) {
+                break;
+            }
+        }
+        return truncate(sb.toString());
+    }
+
+    private static String truncate(String s) {
+        return s.length() <= RAW_LIMIT ? s : s.substring(0, RAW_LIMIT) + "...";
+    }
+}

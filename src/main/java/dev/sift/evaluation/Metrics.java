@@ -1,0 +1,116 @@
+package dev.sift.evaluation;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Evaluation metrics as pure functions over arrays. */
+public final class Metrics {
+    private Metrics() {
+    }
+
+    /**
+     * Mean NDCG@k over groups (queries). Within a group, items are ranked by {@code score} descending, ties by
+     * position; the gain of an item with relevance r is 2^r - 1 and the discount of rank i (1-based) is
+     * log2(i + 1). Groups whose ideal DCG is 0 (no relevant item) are skipped, since every ranking is
+     * equally good for them. NaN when no group counts.
+     */
+    public static double ndcgAtK(double[] score, double[] relevance, String[] group, int k) {
+        Map<String, List<Integer>> groups = new LinkedHashMap<>();
+        for (int i = 0; i < group.length; i++) {
+            groups.computeIfAbsent(group[i], g -> new ArrayList<>()).add(i);
+        }
+        double sum = 0;
+        int counted = 0;
+        for (List<Integer> items : groups.values()) {
+            List<Integer> ranked = new ArrayList<>(items);
+            ranked.sort(Comparator.comparingDouble((Integer i) -> -score[i]).thenComparingInt(i -> i));
+            double dcg = dcg(ranked.stream().mapToDouble(i -> relevance[i]).toArray(), k);
+            double[] ideal = items.stream().mapToDouble(i -> relevance[i]).toArray();
+            Arrays.sort(ideal);
+            reverse(ideal);
+            double idcg = dcg(ideal, k);
+            if (idcg > 0) {
+                sum += dcg / idcg;
+                counted++;
+            }
+        }
+        return counted == 0 ? Double.NaN : sum / counted;
+    }
+
+    static double dcg(double[] relInRankOrder, int k) {
+        double d = 0;
+        for (int i = 0; i < Math.min(k, relInRankOrder.length); i++) {
+            d += (Math.pow(2, relInRankOrder[i]) - 1) / (Math.log(i + 2) / Math.log(2));
+        }
+        return d;
+    }
+
+    private static void reverse(double[] a) {
+        for (int i = 0, j = a.length - 1; i < j; i++, j--) {
+            double t = a[i];
+            a[i] = a[j];
+            a[j] = t;
+        }
+    }
+
+    /** Fraction of positions where predicted equals true. */
+    public static double accuracy(int[] predicted, int[] truth) {
+        if (predicted.length == 0) {
+            return Double.NaN;
+        }
+        int ok = 0;
+        for (int i = 0; i < predicted.length; i++) {
+            if (predicted[i] == truth[i]) {
+                ok++;
+            }
+        }
+        return (double) ok / predicted.length;
+    }
+
+    /**
+     * Cohen's kappa with quadratic weights for ordinal classes 0..classes-1: 1 - sum(W*O) / sum(W*E) with
+     * W_ij = (i-j)^2 / (classes-1)^2, O the confusion counts and E the outer product of the marginals / n.
+     * NaN when the expected disagreement is 0 (all labels and predictions in one class).
+     */
+    public static double quadraticWeightedKappa(int[] predicted, int[] truth, int classes) {
+        int n = predicted.length;
+        if (n == 0 || classes < 2) {
+            return Double.NaN;
+        }
+        double[][] o = new double[classes][classes];
+        double[] histTrue = new double[classes];
+        double[] histPred = new double[classes];
+        for (int i = 0; i < n; i++) {
+            o[truth[i]][predicted[i]]++;
+            histTrue[truth[i]]++;
+            histPred[predicted[i]]++;
+        }
+        double num = 0;
+        double den = 0;
+        for (int i = 0; i < classes; i++) {
+            for (int j = 0; j < classes; j++) {
+                double w = (double) (i - j) * (i - j) / ((classes - 1.0) * (classes - 1.0));
+                num += w * o[i][j];
+                den += w * histTrue[i] * histPred[j] / n;
+            }
+        }
+        return den == 0 ? Double.NaN : 1.0 - num / den;
+    }
+
+    /** Root mean squared error. */
+    public static double rmse(double[] predicted, double[] truth) {
+        if (predicted.length == 0) {
+            return Double.NaN;
+        }
+        double s = 0;
+        for (int i = 0; i < predicted.length; i++) {
+            double d = predicted[i] - truth[i];
+            s += d * d;
+        }
+        return Math.sqrt(s / predicted.length);
+    }
+}

@@ -1,0 +1,116 @@
+package dev.sift.history;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sift.store.IterationEntity;
+import dev.sift.store.MetricEntity;
+import dev.sift.store.RunEntity;
+import dev.sift.store.RunStore;
+import dev.sift.store.StageRunEntity;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/** Queries over past runs, shaped as tables for the terminal, CSV or JSON. */
+@ApplicationScoped
+public class RunHistory {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Inject
+    RunStore runs;
+
+    public Table list(String workflow, RunEntity.Status status, int limit) {
+        Table t = new Table(List.of("id", "name", "workflow", "status", "created", "duration_s", "stages"));
+        for (RunEntity r : runs.listRuns(workflow, status, limit)) {
+            List<StageRunEntity> stages = runs.stages(r.id);
+            long done = stages.stream().filter(s -> s.status == RunEntity.Status.SUCCEEDED).count();
+            Double seconds = r.finishedAt == null || r.startedAt == null ? null
+                    : Duration.between(r.startedAt, r.finishedAt).toMillis() / 1000.0;
+            t.add(r.id, r.name, r.workflow, r.status.name(), r.createdAt.toString().substring(0, 19) + "Z", seconds,
+                    done + " done");
+        }
+        return t;
+    }
+
+    public Table stages(long runId) {
+        Table t = new Table(List.of("seq", "stage", "iteration", "status", "attempt", "seconds", "error"));
+        for (StageRunEntity s : runs.stages(runId)) {
+            t.add(s.seq + 1, s.stage, s.iteration, s.status.name(), s.attempt,
+                    s.durationMs == null ? null : s.durationMs / 1000.0, s.error);
+        }
+        return t;
+    }
+
+    /** One row per iteration and subset with every metric as a column. */
+    public Table metrics(long runId) {
+        List<MetricEntity> ms = runs.metrics(runId);
+        TreeSet<String> names = new TreeSet<>();
+        Map<String, Map<String, Double>> byRow = new TreeMap<>();
+        for (MetricEntity m : ms) {
+            names.add(m.name);
+            byRow.computeIfAbsent(String.format("%03d|%s|%s", m.iteration, order(m.subset), m.split),
+                    k -> new TreeMap<>()).put(m.name, m.value);
+        }
+        List<String> metricNames = new ArrayList<>();
+        metricNames.add("train_size");
+        names.stream().filter(n -> !n.equals("train_size") && !n.equals("train_seconds")).forEach(metricNames::add);
+        metricNames.add("train_seconds");
+        List<String> cols = new ArrayList<>(List.of("iteration", "subset", "split"));
+        cols.addAll(metricNames);
+        Table t = new Table(cols);
+        for (var e : byRow.entrySet()) {
+            String[] key = e.getKey().split("\\|");
+            List<Object> row = new ArrayList<>();
+            row.add(Integer.parseInt(key[0]));
+            row.add(key[1].substring(2));
+            row.add(key[2]);
+            for (String n : metricNames) {
+                Double v = e.getValue().get(n);
+                row.add(n.equals("train_size") && v != null ? (Object) (long) (double) v : v);
+            }
+            t.add(row.toArray());
+        }
+        return t;
+    }
+
+    private static String order(String subset) {
+        return switch (subset) {
+            case "full" -> "0 full";
+            case "selected" -> "1 selected";
+            case "random" -> "2 random";
+            default -> "3 " + subset;
+        };
+    }
+
+    public ObjectNode showJson(RunEntity r) {
+        ObjectNode o = JSON.createObjectNode();
+        ObjectNode run = o.putObject("run");
+        run.put("id", r.id);
+        run.put("name", r.name);
+        run.put("workflow", r.workflow);
+        run.put("workflow_path", r.workflowPath);
+        run.put("status", r.status.name());
+        run.put("error", r.error);
+        run.put("created_at", String.valueOf(r.createdAt));
+        run.put("finished_at", r.finishedAt == null ? null : r.finishedAt.toString());
+        o.set("stages", stages(r.id).json());
+        o.set("metrics", metrics(r.id).json());
+        var its = o.putArray("iterations");
+        for (IterationEntity it : runs.iterations(r.id)) {
+            ObjectNode n = its.addObject();
+            n.put("k", it.k);
+            n.put("pool_size", it.poolSize);
+            n.put("kept_size", it.keptSize);
+            n.put("method", it.method);
+            n.put("selected_uri", it.selectedUri);
+            n.put("random_uri", it.randomUri);
+            n.put("selected_weights", it.selectedWeights);
+        }
+        return o;
+    }
+}

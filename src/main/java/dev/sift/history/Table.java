@@ -1,0 +1,125 @@
+package dev.sift.history;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sift.data.Text;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Rows of named columns, rendered as an aligned text table, CSV or JSON. */
+public final class Table {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final List<String> columns;
+    private final List<List<Object>> rows = new ArrayList<>();
+
+    public Table(List<String> columns) {
+        this.columns = List.copyOf(columns);
+    }
+
+    public Table add(Object... values) {
+        if (values.length != columns.size()) {
+            throw new IllegalArgumentException("expected " + columns.size() + " values, got " + values.length);
+        }
+        rows.add(java.util.Arrays.asList(values));
+        return this;
+    }
+
+    public List<String> columns() {
+        return columns;
+    }
+
+    public int size() {
+        return rows.size();
+    }
+
+    static String cell(Object v) {
+        if (v == null) {
+            return "";
+        }
+        if (v instanceof Double d) {
+            return Double.isNaN(d) ? "nan" : String.format("%.4f", d);
+        }
+        return v.toString();
+    }
+
+    public String text() {
+        int[] w = new int[columns.size()];
+        for (int c = 0; c < w.length; c++) {
+            w[c] = columns.get(c).length();
+            for (List<Object> r : rows) {
+                w[c] = Math.max(w[c], cell(r.get(c)).length());
+            }
+        }
+        StringBuilder sb = new StringBuilder();
+        line(sb, columns.stream().map(x -> (Object) x).toList(), w);
+        StringBuilder rule = new StringBuilder();
+        for (int c = 0; c < w.length; c++) {
+            rule.append(c == 0 ? "" : "  ").append("-".repeat(w[c]));
+        }
+        sb.append(rule).append('\n');
+        for (List<Object> r : rows) {
+            line(sb, r, w);
+        }
+        return sb.toString();
+    }
+
+    private static void line(StringBuilder sb, List<Object> values, int[] w) {
+        for (int c = 0; c < w.length; c++) {
+            Object v = values.get(c);
+            String s = cell(v);
+            boolean right = v instanceof Number;
+            if (c > 0) {
+                sb.append("  ");
+            }
+            sb.append(right ? " ".repeat(w[c] - s.length()) + s : s + " ".repeat(w[c] - s.length()));
+        }
+        int end = sb.length();
+        while (end > 0 && sb.charAt(end - 1) == ' ') {
+            end--;
+        }
+        sb.setLength(end);
+        sb.append('\n');
+    }
+
+    public String csv() {
+        StringBuilder sb = new StringBuilder(String.join(",", columns.stream().map(Text::csv).toList())).append('\n');
+        for (List<Object> r : rows) {
+            List<String> cells = new ArrayList<>();
+            for (Object v : r) {
+                cells.add(Text.csv(v instanceof Double d ? (Double.isNaN(d) ? "" : Double.toString(d))
+                        : v == null ? "" : v.toString()));
+            }
+            sb.append(String.join(",", cells)).append('\n');
+        }
+        return sb.toString();
+    }
+
+    public ArrayNode json() {
+        ArrayNode a = JSON.createArrayNode();
+        for (List<Object> r : rows) {
+            ObjectNode o = a.addObject();
+            for (int c = 0; c < columns.size(); c++) {
+                Object v = r.get(c);
+                String k = columns.get(c);
+                if (v == null) {
+                    o.putNull(k);
+                } else if (v instanceof Double d) {
+                    if (Double.isFinite(d)) {
+                        o.put(k, d);
+                    } else {
+                        o.putNull(k);
+                    }
+                } else if (v instanceof Integer i) {
+                    o.put(k, i);
+                } else if (v instanceof Long l) {
+                    o.put(k, l);
+                } else {
+                    o.put(k, v.toString());
+                }
+            }
+        }
+        return a;
+    }
+}

@@ -1,0 +1,102 @@
+package dev.sift.stage;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sift.data.Sample;
+import dev.sift.data.Split;
+import dev.sift.evaluation.Evaluator;
+import dev.sift.model.Predictions;
+import dev.sift.model.RelevanceTrainer;
+import dev.sift.store.IterationEntity;
+import dev.sift.store.ObjectStore;
+import dev.sift.store.RunStore;
+import dev.sift.store.WeightStore;
+import dev.sift.workflow.Stage;
+import dev.sift.workflow.StageContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Retrains from the same initial weights on the kept subset and on the random subset of the same size, and
+ * measures both (and, in the first iteration, the model trained on the full training split) on the test split.
+ */
+@ApplicationScoped
+public class EvaluateStage implements Stage {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Inject
+    ObjectStore objects;
+    @Inject
+    WeightStore weights;
+    @Inject
+    RunStore runs;
+
+    @Override
+    public String name() {
+        return "evaluate";
+    }
+
+    @Override
+    public ObjectNode run(StageContext ctx) {
+        JsonNode ft = ctx.output("fine-tune", 0);
+        JsonNode filter = ctx.output("filter", ctx.iteration());
+        byte[] init = weights.get(ft.get("init_weights").asText());
+        List<Sample> samples = ctx.samples();
+        int[] test = Subsets.ofSplit(samples, Split.TEST);
+        int[] validation = Subsets.ofSplit(samples, Split.VALIDATION);
+        List<Sample> testSamples = Arrays.stream(test).mapToObj(samples::get).toList();
+        RelevanceTrainer trainer = Models.trainer(ctx.spec());
+        int k = ctx.spec().evaluate().k();
+        ObjectNode out = JSON.createObjectNode();
+
+        String selectedSha = null;
+        for (String subset : List.of("selected", "random")) {
+            int[] idx = Subsets.read(objects, filter.get(subset + "_key").asText());
+            RelevanceTrainer.TrainResult r = trainer.train(init, ctx.encoded(), ctx.targets(), idx, validation,
+                    ctx.spec().fineTune(), Models.listener(ctx, subset));
+            String sha = weights.put(r.weights(), "djl-params");
+            Predictions p = trainer.predict(r.weights(), ctx.encoded(), test);
+            Map<String, Double> m = new LinkedHashMap<>(Evaluator.evaluate(ctx.spec().task(), testSamples, p, k));
+            m.put("train_size", (double) idx.length);
+            m.put("train_seconds", r.millis() / 1000.0);
+            runs.replaceMetrics(ctx.runId(), ctx.iteration(), "test", subset, m);
+            out.put(subset + "_weights", sha);
+            print(ctx, subset, m);
+            if (subset.equals("selected")) {
+                selectedSha = sha;
+            }
+        }
+        if (ctx.iteration() == 1) {
+            // the fine-tuned model is the full-set model: same initial weights, same settings, all of train
+            String sha = ft.get("weights").asText();
+            Predictions p = trainer.predict(weights.get(sha), ctx.encoded(), test);
+            Map<String, Double> m = new LinkedHashMap<>(Evaluator.evaluate(ctx.spec().task(), testSamples, p, k));
+            m.put("train_size", ft.get("train_samples").asDouble());
+            m.put("train_seconds", ft.get("train_ms").asDouble() / 1000.0);
+            runs.replaceMetrics(ctx.runId(), 1, "test", "full", m);
+            print(ctx, "full", m);
+        }
+        IterationEntity it = new IterationEntity();
+        it.runId = ctx.runId();
+        it.k = ctx.iteration();
+        it.poolSize = filter.get("pool").asInt();
+        it.keptSize = filter.get("kept").asInt();
+        it.method = filter.get("by").asText();
+        it.selectedUri = filter.get("selected_uri").asText();
+        it.randomUri = filter.get("random_uri").asText();
+        it.selectedWeights = selectedSha;
+        runs.saveIteration(it);
+        return out;
+    }
+
+    private static void print(StageContext ctx, String subset, Map<String, Double> m) {
+        StringBuilder sb = new StringBuilder("  " + subset + ":");
+        m.forEach((name, v) -> sb.append(String.format(" %s=%.4f", name, v)));
+        ctx.console().info(sb.toString());
+    }
+}

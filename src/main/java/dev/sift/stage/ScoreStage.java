@@ -1,0 +1,65 @@
+package dev.sift.stage;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sift.importance.ImportanceMethod;
+import dev.sift.importance.ImportanceMethods;
+import dev.sift.importance.ScoringInput;
+import dev.sift.importance.Weights;
+import dev.sift.model.Predictions;
+import dev.sift.model.Targets;
+import dev.sift.store.ObjectStore;
+import dev.sift.store.ScoreStore;
+import dev.sift.store.WeightStore;
+import dev.sift.workflow.Stage;
+import dev.sift.workflow.StageContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+/** Scores every sample of the iteration's pool with each configured method and stores scores and weights. */
+@ApplicationScoped
+public class ScoreStage implements Stage {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Inject
+    ObjectStore objects;
+    @Inject
+    WeightStore weights;
+    @Inject
+    ScoreStore scores;
+
+    @Override
+    public String name() {
+        return "score";
+    }
+
+    @Override
+    public ObjectNode run(StageContext ctx) {
+        int[] pool = Subsets.pool(ctx, objects);
+        String model = Subsets.scoringModel(ctx);
+        Predictions p = Models.trainer(ctx.spec()).predict(weights.get(model), ctx.encoded(), pool);
+        Targets t = ctx.targets();
+        int[] classes = new int[pool.length];
+        float[] values = new float[pool.length];
+        for (int i = 0; i < pool.length; i++) {
+            classes[i] = t.classes()[pool[i]];
+            values[i] = t.values()[pool[i]];
+        }
+        ScoringInput input = new ScoringInput(p, classes, values);
+        ObjectNode out = JSON.createObjectNode();
+        out.put("pool", pool.length);
+        out.put("model", model);
+        var methods = out.putArray("methods");
+        for (String name : ctx.spec().score().methods()) {
+            ImportanceMethod m = ImportanceMethods.byName(name);
+            long t0 = System.nanoTime();
+            double[] s = m.score(input);
+            double[] w = Weights.normalise(s);
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            scores.replace(ctx.runId(), ctx.iteration(), name, pool, s, w);
+            ctx.console().info(String.format("  %-10s %d scores (%s), %d ms", name, s.length, m.meaning(), ms));
+            methods.add(name);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,194 @@
+package dev.sift.store;
+
+import dev.sift.store.RunEntity.Status;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** Runs, stage runs, iterations, metrics and datasets through Hibernate ORM; each method one transaction. */
+@ApplicationScoped
+public class RunStore {
+    @Inject
+    EntityManager em;
+
+    @Transactional
+    public RunEntity createRun(String name, String workflow, String path, String specYaml) {
+        RunEntity r = new RunEntity();
+        r.name = name;
+        r.workflow = workflow;
+        r.workflowPath = path;
+        r.specYaml = specYaml;
+        r.status = Status.RUNNING;
+        r.createdAt = Instant.now();
+        r.startedAt = r.createdAt;
+        r.ownerHost = host();
+        r.ownerPid = ProcessHandle.current().pid();
+        em.persist(r);
+        return r;
+    }
+
+    static String host() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            return "unknown";
+        }
+    }
+
+    @Transactional
+    public Optional<RunEntity> findRun(long id) {
+        return Optional.ofNullable(em.find(RunEntity.class, id));
+    }
+
+    /** Marks a run as owned by this process again (resume). */
+    @Transactional
+    public void claim(long runId) {
+        RunEntity r = em.find(RunEntity.class, runId);
+        r.status = Status.RUNNING;
+        r.error = null;
+        r.finishedAt = null;
+        r.ownerHost = host();
+        r.ownerPid = ProcessHandle.current().pid();
+    }
+
+    @Transactional
+    public void finishRun(long runId, Status status, String error) {
+        RunEntity r = em.find(RunEntity.class, runId);
+        r.status = status;
+        r.error = error;
+        r.finishedAt = Instant.now();
+    }
+
+    @Transactional
+    public List<RunEntity> listRuns(String workflow, Status status, int limit) {
+        StringBuilder q = new StringBuilder("from RunEntity r where 1 = 1");
+        if (workflow != null) {
+            q.append(" and r.workflow = :w");
+        }
+        if (status != null) {
+            q.append(" and r.status = :s");
+        }
+        q.append(" order by r.id desc");
+        var query = em.createQuery(q.toString(), RunEntity.class).setMaxResults(limit);
+        if (workflow != null) {
+            query.setParameter("w", workflow);
+        }
+        if (status != null) {
+            query.setParameter("s", status);
+        }
+        return query.getResultList();
+    }
+
+    @Transactional
+    public Optional<StageRunEntity> findStage(long runId, String stage, int iteration) {
+        return em.createQuery("from StageRunEntity s where s.runId = :r and s.stage = :st and s.iteration = :i",
+                StageRunEntity.class).setParameter("r", runId).setParameter("st", stage).setParameter("i", iteration)
+                .getResultStream().findFirst();
+    }
+
+    @Transactional
+    public List<StageRunEntity> stages(long runId) {
+        return em.createQuery("from StageRunEntity s where s.runId = :r order by s.seq", StageRunEntity.class)
+                .setParameter("r", runId).getResultList();
+    }
+
+    /** Starts (or restarts, with the next attempt number) a stage; one row per run, stage and iteration. */
+    @Transactional
+    public StageRunEntity beginStage(long runId, String stage, int iteration, int seq, String inputDigest) {
+        StageRunEntity s = findStage(runId, stage, iteration).orElse(null);
+        boolean created = s == null;
+        if (created) {
+            s = new StageRunEntity();
+            s.runId = runId;
+            s.stage = stage;
+            s.iteration = iteration;
+            s.attempt = 0;
+        } else {
+            s = em.find(StageRunEntity.class, s.id);
+        }
+        s.seq = seq;
+        s.attempt++;
+        s.status = Status.RUNNING;
+        s.error = null;
+        s.outputJson = null;
+        s.inputDigest = inputDigest;
+        s.startedAt = Instant.now();
+        s.finishedAt = null;
+        s.durationMs = null;
+        if (created) {
+            em.persist(s);
+        }
+        return s;
+    }
+
+    @Transactional
+    public void finishStage(long stageRunId, String outputJson) {
+        StageRunEntity s = em.find(StageRunEntity.class, stageRunId);
+        s.status = Status.SUCCEEDED;
+        s.outputJson = outputJson;
+        s.finishedAt = Instant.now();
+        s.durationMs = s.finishedAt.toEpochMilli() - s.startedAt.toEpochMilli();
+    }
+
+    @Transactional
+    public void failStage(long stageRunId, String error) {
+        StageRunEntity s = em.find(StageRunEntity.class, stageRunId);
+        s.status = Status.FAILED;
+        s.error = error;
+        s.finishedAt = Instant.now();
+        s.durationMs = s.finishedAt.toEpochMilli() - s.startedAt.toEpochMilli();
+    }
+
+    /** Replaces the metrics of one run, iteration and subset. */
+    @Transactional
+    public void replaceMetrics(long runId, int iteration, String split, String subset,
+            java.util.Map<String, Double> values) {
+        em.createQuery("delete from MetricEntity m where m.runId = :r and m.iteration = :i and m.split = :sp "
+                + "and m.subset = :su").setParameter("r", runId).setParameter("i", iteration)
+                .setParameter("sp", split).setParameter("su", subset).executeUpdate();
+        for (var e : values.entrySet()) {
+            MetricEntity m = new MetricEntity();
+            m.runId = runId;
+            m.iteration = iteration;
+            m.split = split;
+            m.subset = subset;
+            m.name = e.getKey();
+            m.value = e.getValue();
+            em.persist(m);
+        }
+    }
+
+    @Transactional
+    public List<MetricEntity> metrics(long runId) {
+        return em.createQuery("from MetricEntity m where m.runId = :r order by m.iteration, m.subset, m.name",
+                MetricEntity.class).setParameter("r", runId).getResultList();
+    }
+
+    @Transactional
+    public void saveIteration(IterationEntity it) {
+        em.merge(it);
+    }
+
+    @Transactional
+    public List<IterationEntity> iterations(long runId) {
+        return em.createQuery("from IterationEntity i where i.runId = :r order by i.k", IterationEntity.class)
+                .setParameter("r", runId).getResultList();
+    }
+
+    @Transactional
+    public void saveDataset(DatasetEntity d) {
+        if (em.find(DatasetEntity.class, d.sha256) == null) {
+            d.createdAt = Instant.now();
+            em.persist(d);
+        }
+    }
+
+    @Transactional
+    public Optional<DatasetEntity> dataset(String sha) {
+        return Optional.ofNullable(em.find(DatasetEntity.class, sha));
+    }
+}

@@ -1,0 +1,103 @@
+package dev.sift.store;
+
+import io.agroal.api.AgroalDataSource;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.StringReader;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import org.postgresql.PGConnection;
+
+/**
+ * Per-sample scores written in bulk with COPY. Writing a method's scores for an iteration replaces what was
+ * there in the same transaction, so a re-run stage never duplicates rows.
+ */
+@ApplicationScoped
+public class ScoreStore {
+    private static final int COPY_BATCH = 50_000;
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    /** One stored score. */
+    public record Row(int sampleIndex, double score, double weight) {
+    }
+
+    public void replace(long runId, int iteration, String method, int[] sampleIndex, double[] score,
+            double[] weight) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "DELETE FROM sample_score WHERE run_id = ? AND iteration = ? AND method = ?")) {
+                    ps.setLong(1, runId);
+                    ps.setInt(2, iteration);
+                    ps.setString(3, method);
+                    ps.executeUpdate();
+                }
+                var copy = c.unwrap(PGConnection.class).getCopyAPI();
+                String sql = "COPY sample_score (run_id, iteration, method, sample_index, score, weight) FROM STDIN";
+                for (int start = 0; start < sampleIndex.length; start += COPY_BATCH) {
+                    StringBuilder sb = new StringBuilder();
+                    int end = Math.min(sampleIndex.length, start + COPY_BATCH);
+                    for (int i = start; i < end; i++) {
+                        sb.append(runId).append('\t').append(iteration).append('\t').append(method).append('\t')
+                                .append(sampleIndex[i]).append('\t').append(num(score[i])).append('\t')
+                                .append(num(weight[i])).append('\n');
+                    }
+                    copy.copyIn(sql, new StringReader(sb.toString()));
+                }
+                c.commit();
+            } catch (SQLException | IOException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException | IOException e) {
+            throw new IllegalStateException("cannot store " + method + " scores: " + e.getMessage(), e);
+        }
+    }
+
+    private static String num(double v) {
+        return Double.isNaN(v) ? "NaN" : Double.isInfinite(v) ? (v > 0 ? "Infinity" : "-Infinity")
+                : Double.toString(v);
+    }
+
+    /** Scores of one method in one iteration, by sample index. */
+    public List<Row> read(long runId, int iteration, String method) {
+        List<Row> rows = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT sample_index, score, weight FROM sample_score WHERE run_id = ? AND iteration = ? "
+                        + "AND method = ? ORDER BY sample_index")) {
+            ps.setLong(1, runId);
+            ps.setInt(2, iteration);
+            ps.setString(3, method);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(new Row(rs.getInt(1), rs.getDouble(2), rs.getDouble(3)));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read scores: " + e.getMessage(), e);
+        }
+        return rows;
+    }
+
+    /** Number of stored score rows of a run (all methods and iterations). */
+    public long count(long runId) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM sample_score WHERE run_id = ?")) {
+            ps.setLong(1, runId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

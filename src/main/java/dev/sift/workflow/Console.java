@@ -1,0 +1,68 @@
+package dev.sift.workflow;
+
+import java.io.PrintStream;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+
+/**
+ * Progress messages for people, on stderr (stdout stays for results). Long loops get a progress bar when
+ * stderr is a terminal, plain lines otherwise.
+ */
+public final class Console {
+    private final PrintStream err;
+    private final boolean terminal;
+
+    public Console(PrintStream err, boolean terminal) {
+        this.err = err;
+        this.terminal = terminal;
+    }
+
+    public static Console system() {
+        return new Console(System.err, System.console() != null && System.getenv("SIFT_PLAIN") == null);
+    }
+
+    public void info(String message) {
+        err.println(message);
+        err.flush();
+    }
+
+    /** A progress sink for a loop of {@code total} steps. */
+    public Bar bar(String task, long total) {
+        if (!terminal || total <= 1) {
+            return new Bar(null);
+        }
+        ProgressBar pb = new ProgressBarBuilder().setTaskName(task).setInitialMax(total)
+                .setStyle(ProgressBarStyle.ASCII).setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(
+                        err)).setUpdateIntervalMillis(200).build();
+        return new Bar(pb);
+    }
+
+    /** Progress of one loop; a no-op without a terminal. */
+    public static final class Bar implements AutoCloseable {
+        private final ProgressBar pb;
+
+        Bar(ProgressBar pb) {
+            this.pb = pb;
+        }
+
+        public void stepTo(long n) {
+            if (pb != null) {
+                pb.stepTo(n);
+            }
+        }
+
+        public void maxHint(long n) {
+            if (pb != null) {
+                pb.maxHint(n);
+            }
+        }
+
+        @Override
+        public void close() {
+            if (pb != null) {
+                pb.close();
+            }
+        }
+    }
+}

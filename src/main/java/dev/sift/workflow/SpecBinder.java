@@ -1,0 +1,228 @@
+package dev.sift.workflow;
+
+import dev.sift.workflow.YamlTree.Entry;
+import dev.sift.workflow.YamlTree.YList;
+import dev.sift.workflow.YamlTree.YMap;
+import dev.sift.workflow.YamlTree.YNode;
+import dev.sift.workflow.YamlTree.YScalar;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Reads typed values out of a {@link YamlTree} and collects every error with file, line and key, so a user
+ * sees all problems of a workflow at once, before any work starts.
+ */
+final class SpecBinder {
+    private final String file;
+    private final List<String> errors = new ArrayList<>();
+
+    SpecBinder(String file) {
+        this.file = file;
+    }
+
+    List<String> errors() {
+        return errors;
+    }
+
+    void error(int line, String key, String message) {
+        String where = line == YamlTree.FROM_OVERRIDE ? file + ": --set " + key : file + ":" + line + ": " + key;
+        errors.add(where + ": " + message);
+    }
+
+    Obj root(YNode node) {
+        if (node instanceof YMap m) {
+            return new Obj(m, "");
+        }
+        error(node.line(), "(document)", "must be a mapping of keys to values");
+        return new Obj(new YMap(node.line(), new LinkedHashMap<>()), "");
+    }
+
+    /** A mapping being read; keys that are never asked for are reported as unknown by {@link #done()}. */
+    final class Obj {
+        private final YMap map;
+        private final String prefix;
+        private final Set<String> used = new HashSet<>();
+
+        Obj(YMap map, String prefix) {
+            this.map = map;
+            this.prefix = prefix;
+        }
+
+        int line() {
+            return map.line();
+        }
+
+        String path(String key) {
+            return prefix.isEmpty() ? key : prefix + "." + key;
+        }
+
+        boolean has(String key) {
+            return map.entries().containsKey(key);
+        }
+
+        private YScalar scalar(String key) {
+            used.add(key);
+            Entry e = map.entries().get(key);
+            if (e == null) {
+                return null;
+            }
+            if (e.value() instanceof YScalar s) {
+                if (s.value() == null || s.value().isEmpty() || s.value().equals("null") || s.value().equals("~")) {
+                    return null;
+                }
+                return s;
+            }
+            error(e.keyLine(), path(key), "must be a single value, not a " + kind(e.value()));
+            return null;
+        }
+
+        int keyLine(String key) {
+            Entry e = map.entries().get(key);
+            return e == null ? map.line() : e.keyLine();
+        }
+
+        String string(String key, String dflt) {
+            YScalar s = scalar(key);
+            return s == null ? dflt : s.value();
+        }
+
+        String required(String key) {
+            YScalar s = scalar(key);
+            if (s == null) {
+                if (!map.entries().containsKey(key)) {
+                    error(map.line(), path(key), "is required");
+                }
+                return null;
+            }
+            return s.value();
+        }
+
+        String choice(String key, String dflt, String... allowed) {
+            String v = string(key, dflt);
+            if (v == null) {
+                return null;
+            }
+            String lower = v.toLowerCase(Locale.ROOT);
+            for (String a : allowed) {
+                if (a.equals(lower)) {
+                    return a;
+                }
+            }
+            error(keyLine(key), path(key), "must be one of " + String.join(", ", allowed) + ", got '" + v + "'");
+            return dflt;
+        }
+
+        long integer(String key, long dflt, long min, long max) {
+            YScalar s = scalar(key);
+            if (s == null) {
+                return dflt;
+            }
+            try {
+                long v = Long.parseLong(s.value().trim().replace("_", ""));
+                if (v < min || v > max) {
+                    error(keyLine(key), path(key), "must be between " + min + " and " + max + ", got " + v);
+                    return dflt;
+                }
+                return v;
+            } catch (NumberFormatException e) {
+                error(keyLine(key), path(key), "must be an integer, got '" + s.value() + "'");
+                return dflt;
+            }
+        }
+
+        double number(String key, double dflt) {
+            YScalar s = scalar(key);
+            if (s == null) {
+                return dflt;
+            }
+            try {
+                double v = Double.parseDouble(s.value().trim());
+                if (!Double.isFinite(v)) {
+                    throw new NumberFormatException();
+                }
+                return v;
+            } catch (NumberFormatException e) {
+                error(keyLine(key), path(key), "must be a number, got '" + s.value() + "'");
+                return dflt;
+            }
+        }
+
+        /** A fraction in (0, 1]. */
+        double fraction(String key, double dflt) {
+            double v = number(key, dflt);
+            if (!(v > 0 && v <= 1)) {
+                error(keyLine(key), path(key), "must be a fraction in (0, 1], got " + v);
+                return dflt;
+            }
+            return v;
+        }
+
+        /** A fraction in [0, 1). */
+        double share(String key, double dflt) {
+            double v = number(key, dflt);
+            if (!(v >= 0 && v < 1)) {
+                error(keyLine(key), path(key), "must be a fraction in [0, 1), got " + v);
+                return dflt;
+            }
+            return v;
+        }
+
+        List<String> strings(String key, List<String> dflt) {
+            used.add(key);
+            Entry e = map.entries().get(key);
+            if (e == null) {
+                return dflt;
+            }
+            if (e.value() instanceof YScalar s) {
+                return List.of(s.value());
+            }
+            if (e.value() instanceof YList l) {
+                List<String> out = new ArrayList<>();
+                for (YNode n : l.items()) {
+                    if (n instanceof YScalar s) {
+                        out.add(s.value());
+                    } else {
+                        error(n.line(), path(key), "items must be single values");
+                    }
+                }
+                return out;
+            }
+            error(e.keyLine(), path(key), "must be a list");
+            return dflt;
+        }
+
+        /** A nested mapping, or an empty one when the key is absent. */
+        Obj obj(String key) {
+            used.add(key);
+            Entry e = map.entries().get(key);
+            if (e == null) {
+                return new Obj(new YMap(map.line(), new LinkedHashMap<>()), path(key));
+            }
+            if (e.value() instanceof YMap m) {
+                return new Obj(m, path(key));
+            }
+            error(e.keyLine(), path(key), "must be a mapping, not a " + kind(e.value()));
+            return new Obj(new YMap(e.keyLine(), new LinkedHashMap<>()), path(key));
+        }
+
+        void invalid(String key, String message) {
+            error(keyLine(key), path(key), message);
+        }
+
+        void done() {
+            for (var e : map.entries().entrySet()) {
+                if (!used.contains(e.getKey())) {
+                    error(e.getValue().keyLine(), path(e.getKey()), "unknown key");
+                }
+            }
+        }
+    }
+
+    private static String kind(YNode n) {
+        return n instanceof YMap ? "mapping" : n instanceof YList ? "list" : "value";
+    }
+}

@@ -1,0 +1,269 @@
+package dev.sift.workflow;
+
+import dev.sift.data.CsvReader;
+import dev.sift.data.Text;
+import dev.sift.importance.ImportanceMethods;
+import dev.sift.workflow.WorkflowSpec.Columns;
+import dev.sift.workflow.WorkflowSpec.DatasetSpec;
+import dev.sift.workflow.WorkflowSpec.EvaluateSpec;
+import dev.sift.workflow.WorkflowSpec.FilterSpec;
+import dev.sift.workflow.WorkflowSpec.Generate;
+import dev.sift.workflow.WorkflowSpec.ModelSpec;
+import dev.sift.workflow.WorkflowSpec.ScoreSpec;
+import dev.sift.workflow.WorkflowSpec.SplitSpec;
+import dev.sift.workflow.WorkflowSpec.TaskSpec;
+import dev.sift.workflow.WorkflowSpec.TaskType;
+import dev.sift.workflow.WorkflowSpec.TrainSpec;
+import dev.sift.workflow.YamlTree.YMap;
+import dev.sift.workflow.YamlTree.YNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+
+/** Reads a workflow YAML file, applies {@code --set} overrides and validates everything before any work. */
+public final class WorkflowParser {
+    private WorkflowParser() {
+    }
+
+    /** A parsed workflow with the YAML snapshot (overrides applied) that a run stores. */
+    public record Parsed(WorkflowSpec spec, String snapshot) {
+    }
+
+    public static Parsed parseFile(Path file, Map<String, String> overrides) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (IOException e) {
+            throw new WorkflowException(List.of(file + ": cannot read workflow: " + e.getMessage()));
+        }
+        Path base = file.toAbsolutePath().getParent();
+        return parse(file.toString(), text, base, overrides, true);
+    }
+
+    /**
+     * Parses workflow text. Relative dataset paths are resolved against {@code base} (the workflow's folder)
+     * and stored absolute in the snapshot, so a resumed run reads the same file from anywhere.
+     */
+    public static Parsed parse(String fileName, String text, Path base, Map<String, String> overrides,
+            boolean checkColumns) {
+        YNode root;
+        try {
+            root = YamlTree.parse(new StringReader(text));
+        } catch (MarkedYAMLException e) {
+            int line = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1;
+            throw new WorkflowException(List.of(fileName + ":" + line + ": invalid YAML: " + e.getProblem()));
+        } catch (RuntimeException e) {
+            throw new WorkflowException(List.of(fileName + ": invalid YAML: " + e.getMessage()));
+        }
+        if (root instanceof YMap m) {
+            for (var o : overrides.entrySet()) {
+                YamlTree.set(m, o.getKey(), o.getValue());
+            }
+        }
+        SpecBinder b = new SpecBinder(fileName);
+        SpecBinder.Obj r = b.root(root);
+        String name = r.required("name");
+        DatasetSpec dataset = dataset(b, r.obj("dataset"), base, root);
+        TaskSpec task = task(r.obj("task"), b);
+        SplitSpec split = split(r.obj("split"), b);
+        ModelSpec model = model(r.obj("model"));
+        TrainSpec train = train(r.obj("fine_tune"));
+        ScoreSpec score = score(r.obj("score"), b);
+        FilterSpec filter = filter(r.obj("filter"), score);
+        EvaluateSpec evaluate = evaluate(r.obj("evaluate"));
+        int iterations = (int) r.integer("iterations", 1, 1, 100);
+        r.done();
+        if (b.errors().isEmpty() && checkColumns && dataset.path() != null && !dataset.path().startsWith("s3://")) {
+            checkColumns(b, fileName, r, dataset);
+        }
+        if (!b.errors().isEmpty()) {
+            throw new WorkflowException(b.errors());
+        }
+        WorkflowSpec spec = new WorkflowSpec(name, dataset, task, split, model, train, score, filter, evaluate,
+                iterations);
+        return new Parsed(spec, YamlTree.dump(root));
+    }
+
+    private static DatasetSpec dataset(SpecBinder b, SpecBinder.Obj d, Path base, YNode root) {
+        String path = d.string("path", null);
+        Generate gen = null;
+        if (d.has("generate")) {
+            SpecBinder.Obj g = d.obj("generate");
+            gen = new Generate((int) g.integer("rows", 2000, 50, 50_000_000), g.share("noise", 0.0),
+                    g.integer("seed", 7, Long.MIN_VALUE, Long.MAX_VALUE));
+            g.done();
+        } else {
+            d.obj("generate");
+        }
+        if (path == null && gen == null) {
+            b.error(d.line(), d.path("path"), "is required (or dataset.generate for synthetic data)");
+        }
+        if (path != null && gen != null) {
+            b.error(d.keyLine("generate"), d.path("generate"), "cannot be combined with dataset.path");
+        }
+        if (path != null && !path.startsWith("s3://")) {
+            Path p = Path.of(path);
+            if (!p.isAbsolute() && base != null) {
+                p = base.resolve(p).normalize();
+            }
+            if (!Files.isRegularFile(p)) {
+                b.error(d.keyLine("path"), d.path("path"), "no such file: " + p);
+            }
+            path = p.toString();
+            // keep the snapshot self-contained: the resolved absolute path is what a resumed run reads
+            if (root instanceof YMap m) {
+                YamlTree.set(m, "dataset.path", path);
+            }
+        }
+        String format = d.choice("format", gen != null ? "csv" : guessFormat(path), "csv", "jsonl");
+        String sep = d.string("separator", ",");
+        if (sep.length() != 1 && !sep.equals("\\t")) {
+            b.error(d.keyLine("separator"), d.path("separator"), "must be one character");
+        }
+        char separator = sep.equals("\\t") ? '\t' : sep.charAt(0);
+        SpecBinder.Obj c = d.obj("columns");
+        Columns columns;
+        if (gen != null && !d.has("columns")) {
+            columns = new Columns("query", "product_title", "product_description", "relevance", null, "user_id",
+                    "is_noisy");
+        } else {
+            columns = new Columns(c.required("query"), c.required("title"), c.string("description", null),
+                    c.required("label"), c.string("group", null), c.string("user_id", null),
+                    c.string("noise_flag", null));
+        }
+        c.done();
+        d.done();
+        return new DatasetSpec(path, gen, format, separator, columns);
+    }
+
+    private static String guessFormat(String path) {
+        return path != null && (path.endsWith(".jsonl") || path.endsWith(".json")) ? "jsonl" : "csv";
+    }
+
+    private static TaskSpec task(SpecBinder.Obj t, SpecBinder b) {
+        String type = t.choice("type", "graded", "graded", "binary", "regression");
+        TaskType tt = TaskType.valueOf(type.toUpperCase(java.util.Locale.ROOT));
+        double min = t.number("min_label", tt == TaskType.GRADED ? 0 : 0);
+        double max = t.number("max_label", tt == TaskType.GRADED ? 3 : 1);
+        if (max <= min) {
+            b.error(t.keyLine("max_label"), t.path("max_label"), "must be greater than task.min_label");
+        } else if (tt == TaskType.GRADED && (min != Math.rint(min) || max != Math.rint(max) || max - min > 20)) {
+            b.error(t.keyLine("max_label"), t.path("max_label"),
+                    "graded labels must be integers with at most 21 grades");
+        } else if (tt == TaskType.BINARY && (min != 0 || max != 1)) {
+            b.error(t.keyLine("max_label"), t.path("max_label"), "binary labels are 0 and 1");
+        }
+        t.done();
+        return new TaskSpec(tt, min, max);
+    }
+
+    private static SplitSpec split(SpecBinder.Obj s, SpecBinder b) {
+        double val = s.share("validation", 0.1);
+        double test = s.share("test", 0.2);
+        if (val + test >= 0.9) {
+            b.error(s.keyLine("test"), s.path("test"), "validation + test must leave at least 10% for training");
+        }
+        long seed = s.integer("seed", 13, Long.MIN_VALUE, Long.MAX_VALUE);
+        s.done();
+        return new SplitSpec(val, test, seed);
+    }
+
+    private static ModelSpec model(SpecBinder.Obj m) {
+        String encoder = m.choice("encoder", "hashed-bow", "hashed-bow");
+        ModelSpec spec = new ModelSpec(encoder, (int) m.integer("buckets", 4096, 64, 1 << 20),
+                (int) m.integer("dim", 64, 2, 4096), (int) m.integer("hidden", 64, 2, 4096));
+        m.done();
+        return spec;
+    }
+
+    private static TrainSpec train(SpecBinder.Obj t) {
+        int epochs = (int) t.integer("epochs", 4, 1, 10_000);
+        int batch = (int) t.integer("batch_size", 64, 1, 65_536);
+        double lr = t.number("learning_rate", 0.003);
+        if (!(lr > 0 && lr < 10)) {
+            lr = 0.003;
+            t.number("learning_rate", 0);
+        }
+        long seed = t.integer("seed", 42, Long.MIN_VALUE, Long.MAX_VALUE);
+        t.done();
+        return new TrainSpec(epochs, batch, lr, seed);
+    }
+
+    private static ScoreSpec score(SpecBinder.Obj s, SpecBinder b) {
+        List<String> methods = s.strings("methods", ImportanceMethods.NAMES);
+        Set<String> unique = new LinkedHashSet<>();
+        for (String m : methods) {
+            if (!ImportanceMethods.NAMES.contains(m)) {
+                b.error(s.keyLine("methods"), s.path("methods"),
+                        "unknown method '" + m + "'; known: " + String.join(", ", ImportanceMethods.NAMES));
+            } else {
+                unique.add(m);
+            }
+        }
+        if (unique.isEmpty()) {
+            unique.addAll(ImportanceMethods.NAMES);
+        }
+        s.done();
+        return new ScoreSpec(List.copyOf(unique));
+    }
+
+    private static FilterSpec filter(SpecBinder.Obj f, ScoreSpec score) {
+        String by = f.string("by", score.methods().get(0));
+        if (!score.methods().contains(by)) {
+            f.invalid("by", "must be one of the score methods " + score.methods() + ", got '" + by + "'");
+        }
+        double keep = f.fraction("keep", 0.5);
+        String order = f.choice("order", "highest", "highest", "lowest");
+        long seed = f.integer("seed", 99, Long.MIN_VALUE, Long.MAX_VALUE);
+        f.done();
+        return new FilterSpec(by, keep, order, seed);
+    }
+
+    private static EvaluateSpec evaluate(SpecBinder.Obj e) {
+        EvaluateSpec spec = new EvaluateSpec((int) e.integer("k", 10, 1, 1000));
+        e.done();
+        return spec;
+    }
+
+    private static void checkColumns(SpecBinder b, String fileName, SpecBinder.Obj r, DatasetSpec d) {
+        List<String> wanted = new ArrayList<>();
+        Columns c = d.columns();
+        for (String col : new String[] {c.query(), c.title(), c.description(), c.label(), c.group(), c.userId(),
+                c.noiseFlag()}) {
+            if (col != null) {
+                wanted.add(col);
+            }
+        }
+        if (!d.format().equals("csv")) {
+            return;
+        }
+        try (InputStream in = Files.newInputStream(Path.of(d.path()));
+                CsvReader reader = new CsvReader(in, d.separator())) {
+            CsvReader.Record header = reader.next();
+            List<String> names = new ArrayList<>();
+            if (header != null) {
+                for (byte[] f : header.fields()) {
+                    String s = Text.strictUtf8(f);
+                    names.add(s == null ? "" : s.trim());
+                }
+            }
+            for (String w : wanted) {
+                if (!names.contains(w)) {
+                    b.error(r.keyLine("dataset"), "dataset.columns",
+                            "column '" + w + "' is not in the header of " + d.path() + " (has: "
+                                    + String.join(", ", names) + ")");
+                }
+            }
+        } catch (IOException e) {
+            b.error(r.keyLine("dataset"), "dataset.path", "cannot read " + d.path() + ": " + e.getMessage());
+        }
+    }
+}

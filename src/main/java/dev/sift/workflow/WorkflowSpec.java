@@ -1,0 +1,80 @@
+package dev.sift.workflow;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.List;
+
+/**
+ * A validated workflow: what data, which task, which model, and the parameters of every stage. Built only by
+ * {@link WorkflowParser}, which reports every error with file, line and key.
+ */
+public record WorkflowSpec(String name, DatasetSpec dataset, TaskSpec task, SplitSpec split, ModelSpec model,
+        TrainSpec fineTune, ScoreSpec score, FilterSpec filter, EvaluateSpec evaluate, int iterations) {
+    public WorkflowSpec {
+        requireNonNull(name, "name is null");
+        requireNonNull(dataset, "dataset is null");
+        requireNonNull(task, "task is null");
+        requireNonNull(split, "split is null");
+        requireNonNull(model, "model is null");
+        requireNonNull(fineTune, "fineTune is null");
+        requireNonNull(score, "score is null");
+        requireNonNull(filter, "filter is null");
+        requireNonNull(evaluate, "evaluate is null");
+    }
+
+    /**
+     * Where the data comes from: a local path or s3:// URI, or a generated synthetic shop.
+     *
+     * @param path absolute local path or s3:// URI; null when generated
+     */
+    public record DatasetSpec(String path, Generate generate, String format, char separator, Columns columns) {
+        public boolean isGenerated() {
+            return generate != null;
+        }
+    }
+
+    /** Synthetic data parameters ({@code sift data generate}). */
+    public record Generate(int rows, double noise, long seed) {
+    }
+
+    /** Column names in the source; optional ones are null when not mapped. */
+    public record Columns(String query, String title, String description, String label, String group,
+            String userId, String noiseFlag) {
+    }
+
+    public enum TaskType {
+        GRADED, BINARY, REGRESSION
+    }
+
+    /** The learning task and the label range; graded labels are integers from minLabel to maxLabel. */
+    public record TaskSpec(TaskType type, double minLabel, double maxLabel) {
+        /** Number of output classes (1 for regression). */
+        public int classes() {
+            return switch (type) {
+                case BINARY -> 2;
+                case GRADED -> (int) Math.round(maxLabel - minLabel) + 1;
+                case REGRESSION -> 1;
+            };
+        }
+    }
+
+    public record SplitSpec(double validation, double test, long seed) {
+    }
+
+    /** The text encoder and head. {@code hashed-bow}: hashed word and bigram features, shared tower, MLP head. */
+    public record ModelSpec(String encoder, int buckets, int dim, int hidden) {
+    }
+
+    public record TrainSpec(int epochs, int batchSize, double learningRate, long seed) {
+    }
+
+    public record ScoreSpec(List<String> methods) {
+    }
+
+    /** Keep {@code keep} of the pool ranked by method {@code by}; {@code order} says which end is kept. */
+    public record FilterSpec(String by, double keep, String order, long seed) {
+    }
+
+    public record EvaluateSpec(int k) {
+    }
+}

@@ -1,0 +1,154 @@
+package dev.sift.workflow;
+
+import java.io.Reader;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+
+/** A YAML document as a small tree that remembers the line of every key, so errors can name it. */
+public final class YamlTree {
+    /** Line used for values that came from {@code --set} instead of the file. */
+    public static final int FROM_OVERRIDE = -1;
+
+    private YamlTree() {
+    }
+
+    /** Any node; {@code line} is 1-based, or {@link #FROM_OVERRIDE}. */
+    public sealed interface YNode permits YMap, YList, YScalar {
+        int line();
+    }
+
+    /** A key of a mapping with the line it is written on. */
+    public record Entry(int keyLine, YNode value) {
+    }
+
+    public record YMap(int line, Map<String, Entry> entries) implements YNode {
+    }
+
+    public record YList(int line, List<YNode> items) implements YNode {
+    }
+
+    public record YScalar(int line, String value) implements YNode {
+    }
+
+    /** Parses one YAML document; an empty document gives an empty mapping. */
+    public static YNode parse(Reader reader) {
+        LoaderOptions options = new LoaderOptions();
+        options.setAllowDuplicateKeys(false);
+        Node root = new Yaml(options).compose(reader);
+        if (root == null) {
+            return new YMap(1, new LinkedHashMap<>());
+        }
+        return convert(root);
+    }
+
+    private static YNode convert(Node node) {
+        int line = node.getStartMark().getLine() + 1;
+        if (node instanceof MappingNode m) {
+            Map<String, Entry> entries = new LinkedHashMap<>();
+            for (NodeTuple t : m.getValue()) {
+                Node k = t.getKeyNode();
+                String key = k instanceof ScalarNode s ? s.getValue() : String.valueOf(k);
+                entries.put(key, new Entry(k.getStartMark().getLine() + 1, convert(t.getValueNode())));
+            }
+            return new YMap(line, entries);
+        }
+        if (node instanceof SequenceNode s) {
+            List<YNode> items = new ArrayList<>();
+            for (Node n : s.getValue()) {
+                items.add(convert(n));
+            }
+            return new YList(line, items);
+        }
+        return new YScalar(line, ((ScalarNode) node).getValue());
+    }
+
+    /**
+     * Applies {@code path=value} to the tree (dotted path, mappings created as needed). A value written as
+     * {@code [a, b]} becomes a list.
+     */
+    public static void set(YMap root, String path, String value) {
+        String[] parts = path.split("\\.");
+        YMap current = root;
+        for (int i = 0; i < parts.length - 1; i++) {
+            Entry e = current.entries().get(parts[i]);
+            if (e == null || !(e.value() instanceof YMap)) {
+                YMap child = new YMap(FROM_OVERRIDE, new LinkedHashMap<>());
+                current.entries().put(parts[i], new Entry(FROM_OVERRIDE, child));
+                current = child;
+            } else {
+                current = (YMap) e.value();
+            }
+        }
+        YNode v;
+        String t = value.trim();
+        if (t.startsWith("[") && t.endsWith("]")) {
+            List<YNode> items = new ArrayList<>();
+            for (String item : t.substring(1, t.length() - 1).split(",")) {
+                if (!item.isBlank()) {
+                    items.add(new YScalar(FROM_OVERRIDE, item.trim()));
+                }
+            }
+            v = new YList(FROM_OVERRIDE, items);
+        } else {
+            v = new YScalar(FROM_OVERRIDE, value);
+        }
+        current.entries().put(parts[parts.length - 1], new Entry(FROM_OVERRIDE, v));
+    }
+
+    /** Writes the tree back as YAML (the snapshot stored with a run, overrides included). */
+    public static String dump(YNode node) {
+        StringBuilder sb = new StringBuilder();
+        dump(node, 0, sb);
+        return sb.toString();
+    }
+
+    private static void dump(YNode node, int indent, StringBuilder sb) {
+        String pad = " ".repeat(indent);
+        if (node instanceof YMap m) {
+            for (Map.Entry<String, Entry> e : m.entries().entrySet()) {
+                YNode v = e.getValue().value();
+                sb.append(pad).append(quote(e.getKey())).append(':');
+                if (v instanceof YScalar s) {
+                    sb.append(' ').append(quote(s.value())).append('\n');
+                } else if (v instanceof YMap vm && vm.entries().isEmpty()) {
+                    sb.append(" {}\n");
+                } else if (v instanceof YList vl && vl.items().isEmpty()) {
+                    sb.append(" []\n");
+                } else {
+                    sb.append('\n');
+                    dump(v, indent + 2, sb);
+                }
+            }
+        } else if (node instanceof YList l) {
+            for (YNode item : l.items()) {
+                if (item instanceof YScalar s) {
+                    sb.append(pad).append("- ").append(quote(s.value())).append('\n');
+                } else {
+                    sb.append(pad).append("-\n");
+                    dump(item, indent + 2, sb);
+                }
+            }
+        } else if (node instanceof YScalar s) {
+            sb.append(pad).append(quote(s.value())).append('\n');
+        }
+    }
+
+    private static String quote(String s) {
+        if (s == null) {
+            return "null";
+        }
+        if (s.matches("[A-Za-z0-9_./@+-][A-Za-z0-9_./@+ -]*") && !s.endsWith(" ") && !s.equals("null")) {
+            return s;
+        }
+        return '"' + s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + '"';
+    }
+}
