@@ -14,7 +14,7 @@ import ai.djl.util.PairList;
 
 /**
  * Query-product relevance model: a shared text tower maps query and product features to embeddings; the
- * head reads [q, p, q*p] through one hidden layer to the output. Returns (output, last hidden activations):
+ * head reads [q, p, q*p, word overlap] through one hidden layer to the output. Returns (output, last hidden activations):
  * the hidden activations are what the last-layer gradient and embedding-based methods need.
  */
 public final class PairModel extends AbstractBlock {
@@ -45,7 +45,7 @@ public final class PairModel extends AbstractBlock {
             PairList<String, Object> params) {
         NDArray q = Activation.tanh(tower.forward(ps, new NDList(inputs.get(0)), training).singletonOrThrow());
         NDArray p = Activation.tanh(tower.forward(ps, new NDList(inputs.get(1)), training).singletonOrThrow());
-        NDArray x = NDArrays.concat(new NDList(q, p, q.mul(p)), 1);
+        NDArray x = NDArrays.concat(new NDList(q, p, q.mul(p), inputs.get(2)), 1);
         NDArray h = Activation.relu(mix.forward(ps, new NDList(x), training).singletonOrThrow());
         NDArray y = out.forward(ps, new NDList(h), training).singletonOrThrow();
         return new NDList(y, h);
@@ -62,7 +62,7 @@ public final class PairModel extends AbstractBlock {
         long batch = inputShapes[0].get(0);
         tower.initialize(manager, dataType, inputShapes[0]);
         long dim = tower.getOutputShapes(new Shape[] {inputShapes[0]})[0].get(1);
-        mix.initialize(manager, dataType, new Shape(batch, 3 * dim));
+        mix.initialize(manager, dataType, new Shape(batch, 3 * dim + inputShapes[2].get(1)));
         out.initialize(manager, dataType, new Shape(batch, hidden));
     }
 }

@@ -80,7 +80,7 @@ public final class RelevanceTrainer {
                 .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed((float) learningRate)).build());
         Trainer trainer = model.newTrainer(config);
         Shape in = new Shape(1, modelSpec.buckets());
-        trainer.initialize(in, in);
+        trainer.initialize(in, in, new Shape(1, EncodedPairs.OVERLAP_FEATURES));
         return trainer;
     }
 
@@ -149,7 +149,8 @@ public final class RelevanceTrainer {
     public Predictions predict(byte[] weights, EncodedPairs data, int[] which) {
         try (Model model = newModel()) {
             Shape in = new Shape(1, modelSpec.buckets());
-            model.getBlock().initialize(model.getNDManager(), ai.djl.ndarray.types.DataType.FLOAT32, in, in);
+            model.getBlock().initialize(model.getNDManager(), ai.djl.ndarray.types.DataType.FLOAT32, in, in,
+                    new Shape(1, EncodedPairs.OVERLAP_FEATURES));
             load(model, weights);
             return predict(model, data, which);
         }
@@ -204,7 +205,12 @@ public final class RelevanceTrainer {
         HashedFeatures.densify(data.product(), sel, pbuf, buckets);
         NDArray q = m.create(java.nio.FloatBuffer.wrap(qbuf, 0, n * buckets), new Shape(n, buckets));
         NDArray p = m.create(java.nio.FloatBuffer.wrap(pbuf, 0, n * buckets), new Shape(n, buckets));
-        return new NDList(q, p);
+        float[] o = new float[n * EncodedPairs.OVERLAP_FEATURES];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(data.overlap()[sel[i]], 0, o, i * EncodedPairs.OVERLAP_FEATURES,
+                    EncodedPairs.OVERLAP_FEATURES);
+        }
+        return new NDList(q, p, m.create(o, new Shape(n, EncodedPairs.OVERLAP_FEATURES)));
     }
 
     private NDArray labels(NDManager m, Targets targets, int[] sel) {
@@ -244,7 +250,8 @@ public final class RelevanceTrainer {
     private void copyInPlace(Model model, byte[] weights) {
         try (Model source = newModel()) {
             Shape in = new Shape(1, modelSpec.buckets());
-            source.getBlock().initialize(source.getNDManager(), ai.djl.ndarray.types.DataType.FLOAT32, in, in);
+            source.getBlock().initialize(source.getNDManager(), ai.djl.ndarray.types.DataType.FLOAT32, in, in,
+                    new Shape(1, EncodedPairs.OVERLAP_FEATURES));
             load(source, weights);
             var dst = model.getBlock().getParameters();
             var src = source.getBlock().getParameters();
