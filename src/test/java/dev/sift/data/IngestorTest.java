@@ -1,0 +1,129 @@
+package dev.sift.data;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sift.workflow.WorkflowSpec.Columns;
+import dev.sift.workflow.WorkflowSpec.DatasetSpec;
+import dev.sift.workflow.WorkflowSpec.SplitSpec;
+import dev.sift.workflow.WorkflowSpec.TaskSpec;
+import dev.sift.workflow.WorkflowSpec.TaskType;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+class IngestorTest {
+    private static final Columns COLS = new Columns("query", "title", "description", "label", null, "user", null);
+    private static final TaskSpec TASK = new TaskSpec(TaskType.GRADED, 1, 4);
+
+    private static Ingestor ingestor(String format) {
+        return new Ingestor(new DatasetSpec("/x", null, format, ',', COLS), TASK, new SplitSpec(0.2, 0.2, 1),
+                new KeyedHasher("0123456789abcdef0123".getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** A CSV with good rows and the five kinds of bad rows, one of them with invalid UTF-8 bytes. */
+    static byte[] csvWithBadRows() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(("query,title,description,label,user\n"
+                + "red lamp,Acme red lamp,\"A lamp,\nwith a newline\",4,u1\n" // line 2-3, good
+                + "blue sofa,Oak sofa,,3,u2\n" // line 4, good
+                + "blue sofa,Oak sofa,,3,u2\n" // line 5, exact duplicate
+                + "kettle,Steel kettle,desc,2\n" // line 6, wrong column count
+                + ",Steel kettle,desc,2,u3\n" // line 7, empty query
+                + "kettle,,desc,2,u3\n" // line 8, empty title
+                + "kettle,Steel kettle,desc,high,u3\n" // line 9, label not a number
+                + "kettle,Steel kettle,desc,7,u3\n").getBytes(StandardCharsets.UTF_8)); // line 10, out of range
+        out.write("kettle,Steel kettle \u00e9".getBytes(StandardCharsets.UTF_8));
+        out.write(new byte[] {(byte) 0xC3, (byte) 0x28}); // line 11, invalid UTF-8
+        out.write(",desc,2,u3\nmug,White mug,desc,1,u4\nmug,Black mug,desc,2,u5\ntoy,Robot toy,d,3,u6\n"
+                .getBytes(StandardCharsets.UTF_8));
+        return out.toByteArray();
+    }
+
+    @Test
+    void quarantinesEveryBadRowWithLineAndReason() throws Exception {
+        Ingestor.Result r = ingestor("csv").read(new ByteArrayInputStream(csvWithBadRows()), "bad.csv");
+        assertEquals(5, r.samples().size(), "good rows");
+        assertEquals(1, r.duplicates());
+        Map<Long, Quarantined> byLine = r.quarantined().stream()
+                .collect(Collectors.toMap(Quarantined::line, q -> q));
+        assertEquals(Set.of(6L, 7L, 8L, 9L, 10L, 11L), byLine.keySet());
+        assertEquals(Quarantined.COLUMNS, byLine.get(6L).kind());
+        assertEquals(Quarantined.EMPTY, byLine.get(7L).kind());
+        assertEquals("query", byLine.get(7L).field());
+        assertEquals(Quarantined.EMPTY, byLine.get(8L).kind());
+        assertEquals(Quarantined.NOT_A_NUMBER, byLine.get(9L).kind());
+        assertEquals(Quarantined.OUT_OF_RANGE, byLine.get(10L).kind());
+        assertEquals("label", byLine.get(10L).field());
+        assertEquals(Quarantined.UTF8, byLine.get(11L).kind());
+        assertEquals("title", byLine.get(11L).field());
+        assertTrue(byLine.get(9L).describe("bad.csv").startsWith("bad.csv:9: field 'label': "));
+        // the quoted newline is kept inside the field and the record keeps its first line
+        Sample first = r.samples().get(0);
+        assertEquals("A lamp,\nwith a newline", first.description());
+        assertEquals(2, first.sourceLine());
+        // user ids never stored in the clear
+        assertNotNull(first.user());
+        assertTrue(!first.user().contains("u1") && first.user().length() == 32);
+    }
+
+    @Test
+    void splitsByQuerySoNoQueryIsInTwoSplits() throws Exception {
+        StringBuilder sb = new StringBuilder("query,title,description,label,user\n");
+        for (int q = 0; q < 40; q++) {
+            for (int i = 0; i < 5; i++) {
+                sb.append("query ").append(q).append(",title ").append(i).append(",d,").append(1 + i % 4)
+                        .append(",u\n");
+            }
+        }
+        Ingestor.Result r = ingestor("csv").read(new ByteArrayInputStream(sb.toString().getBytes()), "x.csv");
+        Map<String, Set<Split>> splitsOfQuery = new HashMap<>();
+        for (Sample s : r.samples()) {
+            splitsOfQuery.computeIfAbsent(s.group(), g -> new java.util.HashSet<>()).add(s.split());
+        }
+        assertTrue(splitsOfQuery.values().stream().allMatch(s -> s.size() == 1));
+        assertEquals(8 * 5, r.count(Split.TEST));
+        assertEquals(8 * 5, r.count(Split.VALIDATION));
+        // same groups and seed -> same assignment
+        Ingestor.Result again = ingestor("csv").read(new ByteArrayInputStream(sb.toString().getBytes()), "x.csv");
+        assertEquals(r.samples(), again.samples());
+    }
+
+    @Test
+    void readsJsonLinesAndQuarantinesMalformedLines() throws Exception {
+        String jsonl = "{\"query\":\"lamp\",\"title\":\"Red lamp\",\"label\":4}\n"
+                + "{not json}\n"
+                + "{\"query\":\"sofa\",\"title\":\"Oak sofa\",\"label\":0}\n"
+                + "{\"query\":\"mug\",\"title\":\"White mug\",\"label\":\"2\",\"user\":\"u9\"}\n"
+                + "{\"query\":\"toy\",\"title\":\"Robot\",\"label\":3}\n"
+                + "{\"query\":\"pen\",\"title\":\"Blue pen\",\"label\":1}\n";
+        Ingestor.Result r = ingestor("jsonl").read(new ByteArrayInputStream(jsonl.getBytes()), "x.jsonl");
+        assertEquals(4, r.samples().size());
+        List<Long> lines = r.quarantined().stream().map(Quarantined::line).toList();
+        assertEquals(List.of(2L, 3L), lines);
+    }
+
+    @Test
+    void missingColumnFailsTheWholeFile() {
+        byte[] csv = "query,name,label\nlamp,Red lamp,4\n".getBytes();
+        var e = assertThrows(Ingestor.SchemaException.class,
+                () -> ingestor("csv").read(new ByteArrayInputStream(csv), "x.csv"));
+        assertTrue(e.getMessage().startsWith("x.csv:1: column 'title'"), e.getMessage());
+    }
+
+    @Test
+    void preparedDatasetRoundTripsByteForByte() throws Exception {
+        Ingestor.Result r = ingestor("csv").read(new ByteArrayInputStream(csvWithBadRows()), "bad.csv");
+        byte[] bytes = PreparedDataset.write(r.samples());
+        assertEquals(r.samples(), PreparedDataset.read(bytes));
+        assertTrue(java.util.Arrays.equals(bytes, PreparedDataset.write(PreparedDataset.read(bytes))));
+    }
+}

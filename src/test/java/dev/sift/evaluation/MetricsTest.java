@@ -1,0 +1,61 @@
+package dev.sift.evaluation;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class MetricsTest {
+    private static final double LOG2_3 = Math.log(3) / Math.log(2);
+
+    @Test
+    void ndcgOfPerfectRankingIsOne() {
+        double[] rel = {3, 2, 0, 1};
+        double[] score = {0.9, 0.5, 0.1, 0.3};
+        assertEquals(1.0, Metrics.ndcgAtK(score, rel, new String[] {"q", "q", "q", "q"}, 10), 1e-12);
+    }
+
+    @Test
+    void ndcgHandComputed() {
+        // ranking by score: items with rel 0, 3, 1 -> DCG = 0 + 7/log2(3) + 1/2
+        // ideal: 3, 1, 0 -> IDCG = 7 + 1/log2(3)
+        double[] rel = {3, 0, 1};
+        double[] score = {0.5, 0.9, 0.1};
+        double dcg = 7 / LOG2_3 + 1.0 / 2;
+        double idcg = 7 + 1 / LOG2_3;
+        assertEquals(dcg / idcg, Metrics.ndcgAtK(score, rel, new String[] {"a", "a", "a"}, 10), 1e-12);
+    }
+
+    @Test
+    void ndcgCutsAtKAndAveragesGroupsSkippingAllZero() {
+        // group a: ranked rel 0, 3 -> @1: DCG 0 -> 0; group b: ranked rel 1, 0 -> 1; group c: all zero, skipped
+        double[] rel = {0, 3, 1, 0, 0, 0};
+        double[] score = {0.9, 0.1, 0.8, 0.2, 0.5, 0.4};
+        String[] g = {"a", "a", "b", "b", "c", "c"};
+        assertEquals(0.5, Metrics.ndcgAtK(score, rel, g, 1), 1e-12);
+        assertTrue(Double.isNaN(Metrics.ndcgAtK(new double[] {1}, new double[] {0}, new String[] {"x"}, 5)));
+    }
+
+    @Test
+    void kappaHandComputed() {
+        // truth 0,0,1,1 ; pred 0,1,1,1 ; K=2: W = [[0,1],[1,0]]
+        // O: (0,0)=1 (0,1)=1 (1,1)=2 -> sum W*O = 1
+        // hist truth [2,2], pred [1,3]; E_01 = 2*3/4 = 1.5, E_10 = 2*1/4 = 0.5 -> sum W*E = 2
+        assertEquals(0.5, Metrics.quadraticWeightedKappa(new int[] {0, 1, 1, 1}, new int[] {0, 0, 1, 1}, 2), 1e-12);
+        assertEquals(1.0, Metrics.quadraticWeightedKappa(new int[] {0, 1, 2, 3}, new int[] {0, 1, 2, 3}, 4), 1e-12);
+    }
+
+    @Test
+    void kappaWeightsDistantErrorsMore() {
+        int[] truth = {0, 1, 2, 3, 0, 1, 2, 3};
+        double near = Metrics.quadraticWeightedKappa(new int[] {1, 1, 2, 3, 0, 1, 2, 3}, truth, 4);
+        double far = Metrics.quadraticWeightedKappa(new int[] {3, 1, 2, 3, 0, 1, 2, 3}, truth, 4);
+        assertTrue(near > far, near + " vs " + far);
+    }
+
+    @Test
+    void accuracyAndRmse() {
+        assertEquals(0.75, Metrics.accuracy(new int[] {1, 2, 3, 0}, new int[] {1, 2, 3, 3}), 1e-12);
+        assertEquals(Math.sqrt((1 + 4) / 2.0), Metrics.rmse(new double[] {1, 5}, new double[] {0, 3}), 1e-12);
+    }
+}

@@ -1,0 +1,145 @@
+package dev.sift.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.Trainer;
+import dev.sift.data.Sample;
+import dev.sift.data.Split;
+import dev.sift.data.SyntheticShop;
+import dev.sift.importance.LastLayerGradNorm;
+import dev.sift.importance.ScoringInput;
+import dev.sift.store.Sha256;
+import dev.sift.workflow.WorkflowSpec.ModelSpec;
+import dev.sift.workflow.WorkflowSpec.TaskSpec;
+import dev.sift.workflow.WorkflowSpec.TaskType;
+import dev.sift.workflow.WorkflowSpec.TrainSpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+/** Tiny CPU runs of the real DJL training path (two epochs of a few hundred samples). */
+class RelevanceTrainerTest {
+    private static final ModelSpec MODEL = new ModelSpec("hashed-bow", 128, 8, 8);
+    private static final TaskSpec TASK = new TaskSpec(TaskType.GRADED, 0, 3);
+    private static final TrainSpec TRAIN = new TrainSpec(2, 32, 0.01, 7);
+
+    static List<Sample> samples(int n) {
+        List<Sample> out = new ArrayList<>();
+        List<SyntheticShop.Row> rows = SyntheticShop.generate(n, 0.0, 3);
+        for (int i = 0; i < rows.size(); i++) {
+            SyntheticShop.Row r = rows.get(i);
+            out.add(new Sample(i, r.query(), r.title(), r.description(), r.label(), r.query(), null, false,
+                    Split.TRAIN, i + 2));
+        }
+        return out;
+    }
+
+    @Test
+    void sameSeedSameWeightsDifferentSeedDifferentWeights() {
+        List<Sample> s = samples(200);
+        EncodedPairs data = EncodedPairs.encode(s, MODEL.buckets());
+        Targets t = Targets.of(TASK, s.stream().mapToDouble(Sample::label).toArray());
+        int[] all = IntStream.range(0, s.size()).toArray();
+        RelevanceTrainer trainer = new RelevanceTrainer(MODEL, 4, false);
+        byte[] init = trainer.initialWeights(1);
+        assertEquals(Sha256.hex(init), Sha256.hex(trainer.initialWeights(1)));
+        var a = trainer.train(init, data, t, all, new int[0], TRAIN, RelevanceTrainer.Listener.NONE);
+        var b = trainer.train(init, data, t, all, new int[0], TRAIN, RelevanceTrainer.Listener.NONE);
+        assertEquals(Sha256.hex(a.weights()), Sha256.hex(b.weights()));
+        assertNotEquals(Sha256.hex(init), Sha256.hex(a.weights()), "training must change the weights");
+        var c = trainer.train(init, data, t, all, new int[0], new TrainSpec(2, 32, 0.01, 8),
+                RelevanceTrainer.Listener.NONE);
+        assertNotEquals(Sha256.hex(a.weights()), Sha256.hex(c.weights()));
+        assertTrue(a.epochs().get(1).trainLoss() < a.epochs().get(0).trainLoss(), "loss falls");
+        // predictions come from the trained weights, not the initial ones
+        Predictions p0 = trainer.predict(init, data, all);
+        Predictions p1 = trainer.predict(a.weights(), data, all);
+        assertNotEquals(p0.probs()[0][0], p1.probs()[0][0]);
+    }
+
+    /** The closed-form last-layer gradient norm equals DJL autograd on one sample at a time. */
+    @Test
+    void lastLayerGradNormMatchesAutograd() throws Exception {
+        List<Sample> s = samples(40);
+        EncodedPairs data = EncodedPairs.encode(s, MODEL.buckets());
+        Targets t = Targets.of(TASK, s.stream().mapToDouble(Sample::label).toArray());
+        int[] idx = IntStream.range(0, 8).toArray();
+        RelevanceTrainer trainer = new RelevanceTrainer(MODEL, 4, false);
+        byte[] w = trainer.train(trainer.initialWeights(2), data, t, IntStream.range(0, 40).toArray(), new int[0],
+                TRAIN, RelevanceTrainer.Listener.NONE).weights();
+        Predictions p = trainer.predict(w, data, idx);
+        int[] cls = new int[idx.length];
+        for (int i = 0; i < idx.length; i++) {
+            cls[i] = t.classes()[idx[i]];
+        }
+        double[] closed = new LastLayerGradNorm().score(new ScoringInput(p, cls, new float[idx.length]));
+
+        Engine.getEngine("PyTorch").setRandomSeed(2);
+        try (Model model = Model.newInstance("check", Device.cpu(), "PyTorch")) {
+            PairModel block = new PairModel(MODEL.dim(), MODEL.hidden(), 4);
+            model.setBlock(block);
+            try (Trainer tr = model.newTrainer(new DefaultTrainingConfig(new RelevanceLoss(false)))) {
+                Shape in = new Shape(1, MODEL.buckets());
+                tr.initialize(in, in, new Shape(1, EncodedPairs.OVERLAP_FEATURES));
+                block.loadParameters(model.getNDManager(),
+                        new java.io.DataInputStream(new java.io.ByteArrayInputStream(w)));
+                for (int i = 0; i < idx.length; i++) {
+                    try (NDManager m = model.getNDManager().newSubManager()) {
+                        float[] q = new float[MODEL.buckets()];
+                        float[] d = new float[MODEL.buckets()];
+                        HashedFeatures.densify(data.query(), new int[] {idx[i]}, q, MODEL.buckets());
+                        HashedFeatures.densify(data.product(), new int[] {idx[i]}, d, MODEL.buckets());
+                        NDList x = new NDList(m.create(q, in), m.create(d, in),
+                                m.create(data.overlap()[idx[i]], new Shape(1, EncodedPairs.OVERLAP_FEATURES)));
+                        float[] oneHot = new float[4];
+                        oneHot[cls[i]] = 1;
+                        for (var param : block.getParameters()) {
+                            param.getValue().getArray().setRequiresGradient(true);
+                        }
+                        try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+                            NDList out = block.forward(new ai.djl.training.ParameterStore(m, false), x, true);
+                            NDArray loss = new RelevanceLoss(false).evaluate(new NDList(m.create(oneHot,
+                                    new Shape(1, 4))), out);
+                            gc.backward(loss);
+                        }
+                        double sq = 0;
+                        for (var param : block.outputLayer().getParameters()) {
+                            float[] g = param.getValue().getArray().getGradient().toFloatArray();
+                            for (float v : g) {
+                                sq += (double) v * v;
+                            }
+                        }
+                        // GradientCollector accumulates: zero every gradient before the next sample
+                        for (var param : block.getParameters()) {
+                            NDArray g = param.getValue().getArray().getGradient();
+                            g.subi(g);
+                        }
+                        double auto = Math.sqrt(sq);
+                        assertEquals(auto, closed[i], 1e-4 * Math.max(1e-3, auto), "sample " + i);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void targetsScaleRegressionAndShiftGrades() {
+        Targets g = Targets.of(new TaskSpec(TaskType.GRADED, 1, 4), new double[] {1, 4, 2});
+        assertArrayEquals(new int[] {0, 3, 1}, g.classes());
+        Targets r = Targets.of(new TaskSpec(TaskType.REGRESSION, 1, 5), new double[] {1, 5, 3});
+        assertArrayEquals(new float[] {0f, 1f, 0.5f}, r.values(), 1e-6f);
+    }
+}

@@ -1,0 +1,87 @@
+package dev.sift.workflow;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class WorkflowParserTest {
+    private static final String GOOD = """
+            name: t
+            dataset:
+              generate: {rows: 100, noise: 0.1, seed: 1}
+            filter:
+              by: el2n
+              keep: 0.5
+            iterations: 2
+            """;
+
+    private static List<String> errors(String yaml, Map<String, String> overrides) {
+        return assertThrows(WorkflowException.class,
+                () -> WorkflowParser.parse("w.yaml", yaml, Path.of("."), overrides, true)).errors();
+    }
+
+    @Test
+    void parsesWithDefaults() {
+        WorkflowSpec s = WorkflowParser.parse("w.yaml", GOOD, Path.of("."), Map.of(), true).spec();
+        assertEquals("t", s.name());
+        assertEquals(100, s.dataset().generate().rows());
+        assertEquals(0.5, s.filter().keep());
+        assertEquals(2, s.iterations());
+        assertEquals(List.of("loss", "el2n", "grad_norm"), s.score().methods());
+        assertEquals(4, s.task().classes());
+    }
+
+    @Test
+    void unknownKeyNamesFileLineAndKey() {
+        List<String> e = errors(GOOD.replace("  keep: 0.5", "  keep: 0.5\n  kep: 0.3"), Map.of());
+        assertEquals(List.of("w.yaml:7: filter.kep: unknown key"), e);
+    }
+
+    @Test
+    void fractionOutsideRangeNamesFileLineAndKey() {
+        List<String> e = errors(GOOD.replace("keep: 0.5", "keep: 1.5"), Map.of());
+        assertEquals(List.of("w.yaml:6: filter.keep: must be a fraction in (0, 1], got 1.5"), e);
+    }
+
+    @Test
+    void reportsEveryErrorAtOnce() {
+        List<String> e = errors(GOOD.replace("keep: 0.5", "keep: 0").replace("iterations: 2", "iterations: two"),
+                Map.of());
+        assertEquals(2, e.size(), e.toString());
+        assertTrue(e.get(1).startsWith("w.yaml:7: iterations: must be an integer"), e.toString());
+    }
+
+    @Test
+    void overridesApplyAndAreNamedInErrors() {
+        WorkflowParser.Parsed p = WorkflowParser.parse("w.yaml", GOOD, Path.of("."),
+                Map.of("fine_tune.epochs", "2", "score.methods", "[loss, el2n]"), true);
+        assertEquals(2, p.spec().fineTune().epochs());
+        assertEquals(List.of("loss", "el2n"), p.spec().score().methods());
+        assertTrue(p.snapshot().contains("epochs: 2"));
+        // the snapshot parses back to the same spec
+        assertEquals(p.spec(), WorkflowParser.parse("s", p.snapshot(), null, Map.of(), false).spec());
+        List<String> e = errors(GOOD, Map.of("filter.keep", "2"));
+        assertEquals(List.of("w.yaml: --set filter.keep: must be a fraction in (0, 1], got 2.0"), e);
+    }
+
+    @Test
+    void missingDataFileAndMissingColumnsAreReported() {
+        List<String> e = errors("name: x\ndataset:\n  path: /nonexistent/data.csv\n  columns: {query: q}\n",
+                Map.of());
+        assertTrue(e.stream().anyMatch(m -> m.startsWith("w.yaml:3: dataset.path: no such file")), e.toString());
+        assertTrue(e.stream().anyMatch(m -> m.contains("dataset.columns.title: is required")), e.toString());
+    }
+
+    @Test
+    void unknownScoreMethodAndFilterMethodAreReported() {
+        List<String> e = errors(GOOD + "score:\n  methods: [loss, magic]\n", Map.of());
+        assertTrue(e.stream().anyMatch(m -> m.contains("score.methods: unknown method 'magic'")), e.toString());
+        assertTrue(e.stream().anyMatch(m -> m.contains("filter.by: must be one of the score methods")),
+                e.toString());
+    }
+}
