@@ -30,6 +30,9 @@ public final class SiftMain {
                         + ": " + e.getMessage());
                 System.exit(ExitCodes.ENVIRONMENT);
             }
+        } else {
+            // help, version, validate, data generate: nothing connects to a database
+            System.setProperty("quarkus.flyway.migrate-at-start", "false");
         }
         Quarkus.run(SiftApplication.class, args);
     }

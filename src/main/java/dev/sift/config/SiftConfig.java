@@ -8,11 +8,29 @@ import java.util.Optional;
 @ConfigMapping(prefix = "sift")
 public interface SiftConfig {
 
+    /** Folder for the embedded database, S3 store and hash key (SIFT_HOME); default ~/.sift. */
+    Optional<String> home();
+
+    /** Database connection; read before boot by SiftMain, listed here so the keys are known and documented. */
+    Db db();
+
     /** S3 settings. */
     S3 s3();
 
     /** Keyed hashing of personal identifiers. */
     Privacy privacy();
+
+    /** PostgreSQL connection. Without a URL, an embedded PostgreSQL 15 runs under SIFT_HOME/pg. */
+    interface Db {
+        /** JDBC URL, e.g. jdbc:postgresql://host:5432/sift (SIFT_DB_URL). */
+        Optional<String> url();
+
+        /** User name (SIFT_DB_USER). */
+        Optional<String> user();
+
+        /** Password (SIFT_DB_PASSWORD); never logged. */
+        Optional<String> password();
+    }
 
     /** Where datasets, subsets and reports are stored. */
     interface S3 {

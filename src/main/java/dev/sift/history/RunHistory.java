@@ -98,7 +98,17 @@ public class RunHistory {
         run.put("error", r.error);
         run.put("created_at", String.valueOf(r.createdAt));
         run.put("finished_at", r.finishedAt == null ? null : r.finishedAt.toString());
-        o.set("stages", stages(r.id).json());
+        var stageJson = stages(r.id).json();
+        List<StageRunEntity> stageRows = runs.stages(r.id);
+        for (int i = 0; i < stageRows.size(); i++) {
+            String out = stageRows.get(i).outputJson;
+            try {
+                ((ObjectNode) stageJson.get(i)).set("output", out == null ? null : JSON.readTree(out));
+            } catch (java.io.IOException e) {
+                ((ObjectNode) stageJson.get(i)).put("output", out);
+            }
+        }
+        o.set("stages", stageJson);
         o.set("metrics", metrics(r.id).json());
         var its = o.putArray("iterations");
         for (IterationEntity it : runs.iterations(r.id)) {

@@ -1,0 +1,200 @@
+package dev.sift.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sift.PostgresResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.main.LaunchResult;
+import io.quarkus.test.junit.main.QuarkusMainLauncher;
+import io.quarkus.test.junit.main.QuarkusMainTest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The sift command end to end: real embedded PostgreSQL, in-process S3Proxy, DJL training on CPU. */
+@QuarkusMainTest
+@QuarkusTestResource(PostgresResource.class)
+class CliTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String[] TINY = {"--set", "dataset.generate.rows=300", "--set", "fine_tune.epochs=2",
+        "--set", "model.buckets=256"};
+
+    private static String[] args(String... first) {
+        String[] out = new String[first.length + TINY.length];
+        System.arraycopy(first, 0, out, 0, first.length);
+        System.arraycopy(TINY, 0, out, first.length, TINY.length);
+        return out;
+    }
+
+    private static long runId(LaunchResult r) {
+        Matcher m = Pattern.compile("run (\\d+) \\(").matcher(r.getErrorOutput());
+        assertTrue(m.find(), r.getErrorOutput());
+        return Long.parseLong(m.group(1));
+    }
+
+    @Test
+    void quickstartRunsEndToEndAndIsListedAndShown(QuarkusMainLauncher launcher) throws Exception {
+        LaunchResult run = launcher.launch(args("run", "workflows/quickstart.yaml", "--name", "cli-quickstart"));
+        assertEquals(0, run.exitCode(), run.getErrorOutput());
+        String table = run.getOutput();
+        assertTrue(table.contains("full") && table.contains("selected") && table.contains("random"), table);
+        assertTrue(table.contains("ndcg@10") && table.contains("kappa") && table.contains("accuracy"), table);
+        long id = runId(run);
+
+        LaunchResult list = launcher.launch("runs", "list", "--format", "json");
+        assertEquals(0, list.exitCode(), list.getErrorOutput());
+        JsonNode runs = JSON.readTree(list.getOutput());
+        assertTrue(runs.isArray());
+        JsonNode mine = null;
+        for (JsonNode r : runs) {
+            if (r.get("id").asLong() == id) {
+                mine = r;
+            }
+        }
+        assertTrue(mine != null && mine.get("status").asText().equals("SUCCEEDED"), list.getOutput());
+
+        LaunchResult show = launcher.launch("runs", "show", Long.toString(id), "--format", "json");
+        assertEquals(0, show.exitCode(), show.getErrorOutput());
+        JsonNode detail = JSON.readTree(show.getOutput());
+        assertEquals(8, detail.get("stages").size());
+        assertEquals(5, detail.get("metrics").size()); // full + (selected, random) x 2 iterations
+        for (JsonNode s : detail.get("stages")) {
+            assertEquals("SUCCEEDED", s.get("status").asText());
+            assertEquals(1, s.get("attempt").asInt());
+            assertTrue(s.get("seconds").isNumber());
+        }
+        assertEquals(2, detail.get("iterations").size());
+
+        LaunchResult text = launcher.launch("runs", "show", Long.toString(id));
+        assertEquals(0, text.exitCode());
+        assertTrue(text.getOutput().contains("fine-tune") && text.getOutput().contains("ndcg@10"), text.getOutput());
+
+        LaunchResult csv = launcher.launch("runs", "list", "--format", "csv");
+        assertTrue(csv.getOutput().startsWith("id,name,workflow,status"), csv.getOutput());
+
+        // resuming a finished run does nothing and succeeds
+        LaunchResult again = launcher.launch("resume", Long.toString(id));
+        assertEquals(0, again.exitCode(), again.getErrorOutput());
+        assertTrue(again.getErrorOutput().contains("already finished"), again.getErrorOutput());
+    }
+
+    @Test
+    void badRowsAreQuarantinedAndCounted(QuarkusMainLauncher launcher, @TempDir Path dir) throws Exception {
+        StringBuilder csv = new StringBuilder("query,title,label\n");
+        for (int q = 0; q < 12; q++) {
+            for (int i = 0; i < 4; i++) {
+                csv.append("query ").append(q).append(",product ").append(q).append(' ').append(i).append(',')
+                        .append(i).append('\n');
+            }
+        }
+        csv.append("too,many,columns,here\n"); // line 50
+        csv.append(",no query,1\n"); // line 51
+        csv.append("no title,,1\n"); // line 52
+        csv.append("x,y,three\n"); // line 53
+        csv.append("x,y,9\n"); // line 54
+        Path data = dir.resolve("shop.csv");
+        Files.writeString(data, csv);
+        try (var out = Files.newOutputStream(data, java.nio.file.StandardOpenOption.APPEND)) {
+            out.write(new byte[] {'b', 'a', 'd', ',', 'x', (byte) 0xFF, 'y', ',', '1', '\n'}); // line 55
+        }
+        Path wf = dir.resolve("wf.yaml");
+        Files.writeString(wf, """
+                name: quarantine
+                dataset:
+                  path: shop.csv
+                  columns: {query: query, title: title, label: label}
+                fine_tune: {epochs: 1}
+                model: {buckets: 128, dim: 8, hidden: 8}
+                iterations: 1
+                """);
+        LaunchResult r = launcher.launch("run", wf.toString());
+        assertEquals(0, r.exitCode(), r.getErrorOutput());
+        String err = r.getErrorOutput();
+        assertTrue(err.contains("read 54 rows: kept 48, quarantined 6"), err);
+        for (String line : List.of(":50: has 4 columns", ":51: field 'query': empty query",
+                ":52: field 'title': empty title", ":53: field 'label': label is not a number",
+                ":54: field 'label': label 9 is out of range", ":55: field 'title': invalid UTF-8")) {
+            assertTrue(err.contains(line), line + " missing in:\n" + err);
+        }
+        long id = runId(r);
+        JsonNode detail = JSON.readTree(launcher.launch("runs", "show", Long.toString(id), "--format", "json")
+                .getOutput());
+        JsonNode ingest = detail.get("stages").get(0).get("output");
+        assertEquals(6, ingest.get("quarantined").asInt());
+        assertTrue(ingest.get("quarantine_uri").asText().startsWith("s3://sift/runs/" + id + "/ingest/"));
+    }
+
+    @Test
+    void invalidWorkflowFailsBeforeAnyWorkWithOneLine(QuarkusMainLauncher launcher, @TempDir Path dir)
+            throws Exception {
+        Path wf = dir.resolve("bad.yaml");
+        Files.writeString(wf, "name: bad\ndataset:\n  generate: {rows: 100}\nfilter:\n  keep: 1.5\n");
+        LaunchResult before = launcher.launch("runs", "list", "--format", "json");
+        LaunchResult r = launcher.launch("run", wf.toString());
+        assertEquals(2, r.exitCode());
+        assertEquals(wf + ":5: filter.keep: must be a fraction in (0, 1], got 1.5", r.getErrorOutput().trim());
+        Files.writeString(wf, "name: bad\ndataset:\n  generate: {rows: 100}\nfilter:\n  kep: 0.5\n");
+        r = launcher.launch("run", wf.toString());
+        assertEquals(2, r.exitCode());
+        assertEquals(wf + ":5: filter.kep: unknown key", r.getErrorOutput().trim());
+        // no run was created
+        assertEquals(JSON.readTree(before.getOutput()).size(),
+                JSON.readTree(launcher.launch("runs", "list", "--format", "json").getOutput()).size());
+    }
+
+    @Test
+    void failedRunResumesFromTheFailedStage(QuarkusMainLauncher launcher, @TempDir Path dir) throws Exception {
+        Path data = dir.resolve("shop.csv");
+        LaunchResult gen = launcher.launch("data", "generate", "--out", data.toString(), "--rows", "300");
+        assertEquals(0, gen.exitCode(), gen.getErrorOutput());
+        Path wf = dir.resolve("wf.yaml");
+        Files.writeString(wf, """
+                name: resumable
+                dataset:
+                  path: shop.csv
+                  columns: {query: query, title: product_title, label: relevance}
+                fine_tune: {epochs: 1}
+                model: {buckets: 128, dim: 8, hidden: 8}
+                iterations: 1
+                """);
+        Path moved = dir.resolve("elsewhere.csv");
+        // validation sees the file; it disappears before ingest reads it, so ingest fails
+        LaunchResult first;
+        Files.move(data, moved);
+        Files.writeString(data, "query,product_title,relevance\n"); // header only: ingest finds no valid rows
+        first = launcher.launch("run", wf.toString());
+        assertEquals(2, first.exitCode(), first.getErrorOutput());
+        assertTrue(first.getErrorOutput().contains("no valid rows"), first.getErrorOutput());
+        long id = runId(first);
+        Files.move(moved, data, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        LaunchResult resumed = launcher.launch("resume", Long.toString(id));
+        assertEquals(0, resumed.exitCode(), resumed.getErrorOutput());
+        JsonNode detail = JSON.readTree(launcher.launch("runs", "show", Long.toString(id), "--format", "json")
+                .getOutput());
+        assertEquals("SUCCEEDED", detail.get("run").get("status").asText());
+        assertEquals(2, detail.get("stages").get(0).get("attempt").asInt());
+        assertEquals(5, detail.get("stages").size());
+    }
+
+    @Test
+    void helpVersionAndGenerateNeedNoDatabase(QuarkusMainLauncher launcher, @TempDir Path dir) throws Exception {
+        LaunchResult help = launcher.launch("--help");
+        assertEquals(0, help.exitCode());
+        assertTrue(help.getOutput().contains("resume"));
+        assertEquals(0, launcher.launch("--version").exitCode());
+        Path out = dir.resolve("g.csv");
+        assertEquals(0, launcher.launch("data", "generate", "--out", out.toString(), "--rows", "50", "--noise",
+                "0.2", "--seed", "3").exitCode());
+        List<String> lines = Files.readAllLines(out);
+        assertEquals(51, lines.size());
+        assertEquals("query,product_title,product_description,relevance,user_id,is_noisy", lines.get(0));
+        assertEquals(2, launcher.launch("runs", "show", "999999").exitCode());
+    }
+}

@@ -1,0 +1,105 @@
+package dev.sift.store;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sift.PostgresResource;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** The stores against the real embedded PostgreSQL and the in-process S3Proxy. */
+@QuarkusTest
+@QuarkusTestResource(PostgresResource.class)
+class StoresTest {
+    @Inject
+    WeightStore weights;
+    @Inject
+    ScoreStore scores;
+    @Inject
+    RunStore runs;
+    @Inject
+    ObjectStore objects;
+    @Inject
+    AgroalDataSource dataSource;
+
+    private long count(String sql) throws Exception {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    @Test
+    void weightsRoundTripByteForByteInChunksAndAreStoredOnce() throws Exception {
+        byte[] bytes = new byte[WeightStore.CHUNK * 2 + 12345];
+        new Random(42).nextBytes(bytes);
+        String sha = weights.put(bytes, "test");
+        assertEquals(Sha256.hex(bytes), sha);
+        assertArrayEquals(bytes, weights.get(sha));
+        assertEquals(3, count("SELECT count(*) FROM weight_chunk WHERE sha256 = '" + sha + "'"));
+        assertEquals(sha, weights.put(bytes.clone(), "test"));
+        assertEquals(1, count("SELECT count(*) FROM model_weights WHERE sha256 = '" + sha + "'"));
+        assertEquals(3, count("SELECT count(*) FROM weight_chunk WHERE sha256 = '" + sha + "'"));
+    }
+
+    @Test
+    void corruptWeightsAreDetectedOnLoad() throws Exception {
+        byte[] bytes = "some weights".getBytes(StandardCharsets.UTF_8);
+        String sha = weights.put(bytes, "test");
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            s.executeUpdate("UPDATE weight_chunk SET bytes = 'tampered'::bytea WHERE sha256 = '" + sha + "'");
+        }
+        var e = assertThrows(IllegalStateException.class, () -> weights.get(sha));
+        assertTrue(e.getMessage().contains("corrupt"), e.getMessage());
+    }
+
+    @Test
+    void scoresAreReplacedNotDuplicated() throws Exception {
+        RunEntity run = runs.createRun("t", "t", "/t.yaml", "name: t\n");
+        int[] idx = {3, 5, 9};
+        scores.replace(run.id, 1, "loss", idx, new double[] {1, 2, 3}, new double[] {1 / 6.0, 2 / 6.0, 3 / 6.0});
+        scores.replace(run.id, 1, "loss", idx, new double[] {4, 5, 6}, new double[] {0.2, 0.3, 0.5});
+        scores.replace(run.id, 1, "el2n", idx, new double[] {0, 0, Double.NaN}, new double[] {0.5, 0.5, 0});
+        assertEquals(6, scores.count(run.id));
+        var rows = scores.read(run.id, 1, "loss");
+        assertEquals(3, rows.size());
+        assertEquals(5.0, rows.get(1).score());
+        assertEquals(9, rows.get(2).sampleIndex());
+        assertTrue(Double.isNaN(scores.read(run.id, 1, "el2n").get(2).score()));
+    }
+
+    @Test
+    void stageRowsAreReusedOnRestart() {
+        RunEntity run = runs.createRun("t", "t", "/t.yaml", "name: t\n");
+        StageRunEntity first = runs.beginStage(run.id, "ingest", 0, 0, "");
+        runs.failStage(first.id, "boom");
+        StageRunEntity second = runs.beginStage(run.id, "ingest", 0, 0, "");
+        assertEquals(first.id, second.id);
+        assertEquals(2, second.attempt);
+        runs.finishStage(second.id, "{}");
+        assertEquals(1, runs.stages(run.id).size());
+        assertEquals(RunEntity.Status.SUCCEEDED, runs.stages(run.id).get(0).status);
+    }
+
+    @Test
+    void objectsGoThroughARealS3Api() {
+        String key = "test/" + System.nanoTime() + ".txt";
+        assertFalse(objects.exists(key));
+        objects.put(key, "hello".getBytes(StandardCharsets.UTF_8), "text/plain");
+        assertTrue(objects.exists(key));
+        assertEquals("hello", new String(objects.get(key), StandardCharsets.UTF_8));
+        assertTrue(objects.uri(key).startsWith("s3://sift/"));
+    }
+}
