@@ -111,6 +111,17 @@ public class WorkflowEngine {
     }
 
     private void execute(long runId, WorkflowSpec spec, Console console) {
+        try {
+            executeSteps(runId, spec, console);
+        } catch (SiftException e) {
+            throw e; // the failed stage already recorded itself and the run
+        } catch (RuntimeException e) {
+            runs.finishRun(runId, RunEntity.Status.FAILED, String.valueOf(e.getMessage()));
+            throw e;
+        }
+    }
+
+    private void executeSteps(long runId, WorkflowSpec spec, Console console) {
         Map<String, JsonNode> outputs = new HashMap<>();
         RunData data = new RunData(objects);
         List<Step> plan = plan(spec);

@@ -1,0 +1,51 @@
+package dev.sift.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class SiftConfigTest {
+    private static SiftConfig build(Map<String, String> props) {
+        SmallRyeConfig config = new SmallRyeConfigBuilder().withMapping(SiftConfig.class)
+                .withSources(new PropertiesConfigSource(props, "test", 100)).build();
+        return config.getConfigMapping(SiftConfig.class);
+    }
+
+    @Test
+    void defaults() {
+        SiftConfig c = build(Map.of());
+        assertEquals("sift", c.s3().bucket());
+        assertEquals(Optional.empty(), c.s3().endpoint());
+        assertEquals("us-east-1", c.s3().region());
+        assertTrue(c.s3().pathStyle());
+        assertTrue(c.s3().embedded());
+        assertEquals(Optional.empty(), c.privacy().hashKey());
+        assertEquals(Optional.empty(), c.db().url());
+        assertEquals(Optional.empty(), c.home());
+    }
+
+    @Test
+    void fullMapping() {
+        SiftConfig c = build(Map.of("sift.s3.bucket", "b", "sift.s3.endpoint", "http://minio:9000",
+                "sift.s3.region", "eu-west-1", "sift.s3.path-style", "false", "sift.s3.embedded", "false",
+                "sift.privacy.hash-key", "k", "sift.db.url", "jdbc:postgresql://db/sift", "sift.db.user", "u",
+                "sift.db.password", "p", "sift.home", "/data/sift"));
+        assertEquals("b", c.s3().bucket());
+        assertEquals(Optional.of("http://minio:9000"), c.s3().endpoint());
+        assertEquals("eu-west-1", c.s3().region());
+        assertFalse(c.s3().pathStyle());
+        assertFalse(c.s3().embedded());
+        assertEquals(Optional.of("k"), c.privacy().hashKey());
+        assertEquals(Optional.of("jdbc:postgresql://db/sift"), c.db().url());
+        assertEquals(Optional.of("u"), c.db().user());
+        assertEquals(Optional.of("p"), c.db().password());
+        assertEquals(Optional.of("/data/sift"), c.home());
+    }
+}
