@@ -49,11 +49,12 @@ public final class WorkflowParser {
     }
 
     /**
-     * Parses workflow text. Relative dataset paths are resolved against {@code base} (the workflow's folder)
+     * Parses workflow text; {@code checkFiles} also checks that a local data file exists and has the mapped
+     * columns (off for a resumed run, whose data may already be ingested). Relative dataset paths are resolved against {@code base} (the workflow's folder)
      * and stored absolute in the snapshot, so a resumed run reads the same file from anywhere.
      */
     public static Parsed parse(String fileName, String text, Path base, Map<String, String> overrides,
-            boolean checkColumns) {
+            boolean checkFiles) {
         YNode root;
         try {
             root = YamlTree.parse(new StringReader(text));
@@ -71,7 +72,7 @@ public final class WorkflowParser {
         SpecBinder b = new SpecBinder(fileName);
         SpecBinder.Obj r = b.root(root);
         String name = r.required("name");
-        DatasetSpec dataset = dataset(b, r.obj("dataset"), base, root);
+        DatasetSpec dataset = dataset(b, r.obj("dataset"), base, root, checkFiles);
         TaskSpec task = task(r.obj("task"), b);
         SplitSpec split = split(r.obj("split"), b);
         ModelSpec model = model(r.obj("model"));
@@ -81,7 +82,7 @@ public final class WorkflowParser {
         EvaluateSpec evaluate = evaluate(r.obj("evaluate"));
         int iterations = (int) r.integer("iterations", 1, 1, 100);
         r.done();
-        if (b.errors().isEmpty() && checkColumns && dataset.path() != null && !dataset.path().startsWith("s3://")) {
+        if (b.errors().isEmpty() && checkFiles && dataset.path() != null && !dataset.path().startsWith("s3://")) {
             checkColumns(b, fileName, r, dataset);
         }
         if (!b.errors().isEmpty()) {
@@ -92,7 +93,8 @@ public final class WorkflowParser {
         return new Parsed(spec, YamlTree.dump(root));
     }
 
-    private static DatasetSpec dataset(SpecBinder b, SpecBinder.Obj d, Path base, YNode root) {
+    private static DatasetSpec dataset(SpecBinder b, SpecBinder.Obj d, Path base, YNode root,
+            boolean checkFiles) {
         String path = d.string("path", null);
         Generate gen = null;
         if (d.has("generate")) {
@@ -114,7 +116,7 @@ public final class WorkflowParser {
             if (!p.isAbsolute() && base != null) {
                 p = base.resolve(p).normalize();
             }
-            if (!Files.isRegularFile(p)) {
+            if (checkFiles && !Files.isRegularFile(p)) {
                 b.error(d.keyLine("path"), d.path("path"), "no such file: " + p);
             }
             path = p.toString();

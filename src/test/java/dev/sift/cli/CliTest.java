@@ -129,6 +129,17 @@ class CliTest {
         JsonNode ingest = detail.get("stages").get(0).get("output");
         assertEquals(6, ingest.get("quarantined").asInt());
         assertTrue(ingest.get("quarantine_uri").asText().startsWith("s3://sift/runs/" + id + "/ingest/"));
+        // the quarantine object, read from the S3Proxy filesystem store: every bad row with line and reason
+        Path q = Path.of(System.getProperty("sift.home"), "s3", "sift", "runs", Long.toString(id), "ingest",
+                "quarantine.jsonl");
+        List<String> lines = Files.readAllLines(q);
+        assertEquals(6, lines.size());
+        for (int i = 0; i < 6; i++) {
+            JsonNode n = JSON.readTree(lines.get(i));
+            assertEquals(50 + i, n.get("line").asInt());
+            assertTrue(n.get("reason").asText().length() > 5);
+            assertTrue(n.has("raw") && n.has("kind"));
+        }
     }
 
     @Test

@@ -1,0 +1,79 @@
+package dev.sift.workflow;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sift.PostgresResource;
+import dev.sift.data.SyntheticShop;
+import dev.sift.store.DatasetEntity;
+import dev.sift.store.ObjectStore;
+import dev.sift.store.RunEntity;
+import dev.sift.store.RunStore;
+import dev.sift.store.ScoreStore;
+import dev.sift.store.Sha256;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The engine as a service: a dataset read from S3, every stage recorded, scores and metrics stored. */
+@QuarkusTest
+@QuarkusTestResource(PostgresResource.class)
+class WorkflowEngineTest {
+    @Inject
+    WorkflowEngine engine;
+    @Inject
+    ObjectStore objects;
+    @Inject
+    RunStore runs;
+    @Inject
+    ScoreStore scores;
+
+    @Test
+    void runsAWorkflowWhoseDataLivesInS3() throws Exception {
+        StringWriter csv = new StringWriter();
+        SyntheticShop.writeCsv(SyntheticShop.generate(400, 0.2, 11), csv);
+        objects.put("incoming/shop.csv", csv.toString().getBytes(StandardCharsets.UTF_8), "text/csv");
+        String yaml = """
+                name: from-s3
+                dataset:
+                  path: s3://sift/incoming/shop.csv
+                  columns: {query: query, title: product_title, label: relevance, user_id: user_id,
+                            noise_flag: is_noisy}
+                model: {buckets: 256, dim: 8, hidden: 8}
+                fine_tune: {epochs: 2}
+                filter: {by: loss, keep: 0.5, order: lowest}
+                iterations: 2
+                """;
+        WorkflowParser.Parsed parsed = WorkflowParser.parse("mem.yaml", yaml, Path.of("."), Map.of(), true);
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        long id = engine.start(parsed, Path.of("mem.yaml"), null, new Console(new PrintStream(err), false));
+
+        RunEntity run = runs.findRun(id).orElseThrow();
+        assertEquals(RunEntity.Status.SUCCEEDED, run.status);
+        assertEquals(8, runs.stages(id).size());
+        var ingest = runs.findStage(id, "ingest", 0).orElseThrow();
+        String sha = ingest.outputJson.replaceAll(".*\"dataset\":\"([0-9a-f]{64})\".*", "$1");
+        DatasetEntity d = runs.dataset(sha).orElseThrow();
+        assertEquals(400, d.rows + d.duplicates);
+        // the prepared dataset in S3 is what its name says
+        assertEquals(sha, Sha256.hex(objects.get("datasets/" + sha + "/data.jsonl")));
+        assertTrue(new String(objects.get("datasets/" + sha + "/data.jsonl"), StandardCharsets.UTF_8)
+                .indexOf("user-") < 0, "user ids are hashed");
+        // iteration 2 scores exactly the samples iteration 1 kept
+        int pool1 = scores.read(id, 1, "loss").size();
+        int pool2 = scores.read(id, 2, "el2n").size();
+        assertEquals(d.trainRows, pool1);
+        assertEquals((int) Math.ceil(0.5 * pool1), pool2);
+        double sum = scores.read(id, 1, "grad_norm").stream().mapToDouble(ScoreStore.Row::weight).sum();
+        assertEquals(1.0, sum, 1e-9);
+        assertEquals(5, runs.metrics(id).stream().map(m -> m.iteration + m.subset).distinct().count());
+        assertTrue(err.toString().contains("known-noisy labels"), err.toString());
+    }
+}
