@@ -15,13 +15,25 @@ import java.util.Optional;
  */
 public final class EmbeddedPostgresServer implements AutoCloseable {
     private final EmbeddedPostgres postgres;
+    private final int sharedPort;
 
-    private EmbeddedPostgresServer(EmbeddedPostgres postgres) {
+    private EmbeddedPostgresServer(EmbeddedPostgres postgres, int sharedPort) {
         this.postgres = postgres;
+        this.sharedPort = sharedPort;
     }
 
+    /**
+     * Starts the server on {@code dataDir}, or joins the one another live sift process started there (so
+     * {@code sift runs list} works while a run is going). A server left behind by a killed process is stopped
+     * first.
+     */
     public static EmbeddedPostgresServer start(Path dataDir) throws IOException {
         Files.createDirectories(dataDir.getParent());
+        Path ownerFile = dataDir.resolveSibling("pg.owner");
+        int port = runningPort(dataDir);
+        if (port > 0 && ownerAlive(ownerFile)) {
+            return new EmbeddedPostgresServer(null, port);
+        }
         stopOrphan(dataDir);
         EmbeddedPostgres pg = EmbeddedPostgres.builder()
                 .setDataDirectory(dataDir)
@@ -30,7 +42,39 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                 .setServerConfig("max_connections", "50")
                 .setServerConfig("fsync", "on")
                 .start();
-        return new EmbeddedPostgresServer(pg);
+        Files.writeString(ownerFile, Long.toString(ProcessHandle.current().pid()), StandardCharsets.US_ASCII);
+        return new EmbeddedPostgresServer(pg, -1);
+    }
+
+    /** Port of a live postmaster on the data directory (line 4 of postmaster.pid), else -1. */
+    static int runningPort(Path dataDir) throws IOException {
+        Path pidFile = dataDir.resolve("postmaster.pid");
+        if (!Files.exists(pidFile)) {
+            return -1;
+        }
+        List<String> lines = Files.readAllLines(pidFile, StandardCharsets.US_ASCII);
+        try {
+            long pid = Long.parseLong(lines.get(0).trim());
+            if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+                return Integer.parseInt(lines.get(3).trim());
+            }
+        } catch (RuntimeException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    private static boolean ownerAlive(Path ownerFile) throws IOException {
+        if (!Files.exists(ownerFile)) {
+            return false;
+        }
+        try {
+            long pid = Long.parseLong(Files.readString(ownerFile, StandardCharsets.US_ASCII).trim());
+            return pid != ProcessHandle.current().pid() && ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+                    .flatMap(h -> h.info().command()).map(c -> c.contains("java")).orElse(false);
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 
     /**
@@ -76,15 +120,19 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     }
 
     public String jdbcUrl() {
-        return postgres.getJdbcUrl("postgres", "postgres");
+        return postgres != null ? postgres.getJdbcUrl("postgres", "postgres")
+                : "jdbc:postgresql://localhost:" + sharedPort + "/postgres?user=postgres";
     }
 
-    public int port() {
-        return postgres.getPort();
+    /** Whether this process joined a server that another sift process owns. */
+    public boolean shared() {
+        return postgres == null;
     }
 
     @Override
     public void close() throws IOException {
-        postgres.close();
+        if (postgres != null) {
+            postgres.close();
+        }
     }
 }
