@@ -1,0 +1,185 @@
+package dev.sift.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.internal.NDArrayEx;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A HuggingFace-compatible BERT encoder (post-LayerNorm: word + position + token-type embeddings, LayerNorm;
+ * then per layer self-attention, residual, LayerNorm, GELU feed-forward, residual, LayerNorm). Parameters carry
+ * the HuggingFace tensor names, so checkpoints load by name. DJL's own BertBlock is a different architecture
+ * (BatchNorm, other residuals) and cannot take these weights.
+ *
+ * <p>Input: token ids [B, T], token type ids [B, T], attention mask [B, T] (1 = token, 0 = padding), all
+ * int64. Output: the last hidden states [B, T, H].
+ */
+public final class BertEncoder extends AbstractBlock {
+    private static final byte VERSION = 1;
+    private static final String[] LINEARS = {"attention.self.query", "attention.self.key", "attention.self.value",
+        "attention.output.dense", "intermediate.dense", "output.dense"};
+
+    private final BertConfig config;
+    private final Map<String, Parameter> params = new LinkedHashMap<>();
+    private final Map<String, Shape> shapes = new LinkedHashMap<>();
+
+    public BertEncoder(BertConfig config) {
+        super(VERSION);
+        this.config = config;
+        int h = config.hidden();
+        weight("embeddings.word_embeddings.weight", new Shape(config.vocabSize(), h));
+        weight("embeddings.position_embeddings.weight", new Shape(config.maxPositions(), h));
+        weight("embeddings.token_type_embeddings.weight", new Shape(config.typeVocab(), h));
+        norm("embeddings.LayerNorm", h);
+        for (int l = 0; l < config.layers(); l++) {
+            String p = "encoder.layer." + l + ".";
+            for (String lin : LINEARS) {
+                int out = lin.equals("intermediate.dense") ? config.intermediate() : h;
+                int in = lin.equals("output.dense") ? config.intermediate() : h;
+                weight(p + lin + ".weight", new Shape(out, in));
+                bias(p + lin + ".bias", out);
+            }
+            norm(p + "attention.output.LayerNorm", h);
+            norm(p + "output.LayerNorm", h);
+        }
+    }
+
+    public BertConfig config() {
+        return config;
+    }
+
+    /** Parameters by HuggingFace tensor name, in a stable order. */
+    public Map<String, Parameter> namedParameters() {
+        return params;
+    }
+
+    // shapes are kept aside, not given to the Parameter: a Parameter with a shape refuses a loaded array
+    private void add(String name, Parameter.Type type, Shape shape) {
+        params.put(name, addParameter(Parameter.builder().setName(name).setType(type).build()));
+        shapes.put(name, shape);
+    }
+
+    private void weight(String name, Shape shape) {
+        add(name, Parameter.Type.WEIGHT, shape);
+    }
+
+    private void bias(String name, int size) {
+        add(name, Parameter.Type.BIAS, new Shape(size));
+    }
+
+    private void norm(String prefix, int size) {
+        add(prefix + ".weight", Parameter.Type.GAMMA, new Shape(size));
+        add(prefix + ".bias", Parameter.Type.BETA, new Shape(size));
+    }
+
+    @Override
+    public void prepare(Shape[] inputShapes) {
+        for (var e : params.entrySet()) {
+            if (!e.getValue().isInitialized() && e.getValue().getShape() == null) {
+                e.getValue().setShape(shapes.get(e.getKey()));
+            }
+        }
+    }
+
+    private NDArray p(ParameterStore ps, NDArray on, String name, boolean training) {
+        return ps.getValue(params.get(name), on.getDevice(), training);
+    }
+
+    private NDArray layerNorm(ParameterStore ps, NDArray x, String prefix, boolean training) {
+        NDArrayEx ex = x.getNDArrayInternal();
+        return ex.layerNorm(x, new Shape(config.hidden()), p(ps, x, prefix + ".weight", training),
+                p(ps, x, prefix + ".bias", training), config.layerNormEps()).singletonOrThrow();
+    }
+
+    private NDArray linear(ParameterStore ps, NDArray x, String prefix, boolean training) {
+        return x.getNDArrayInternal().linear(x, p(ps, x, prefix + ".weight", training),
+                p(ps, x, prefix + ".bias", training)).singletonOrThrow();
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
+            PairList<String, Object> pl) {
+        NDArray ids = inputs.get(0);
+        NDArray types = inputs.get(1);
+        NDArray mask = inputs.get(2);
+        long batch = ids.getShape().get(0);
+        long len = ids.getShape().get(1);
+        NDManager m = ids.getManager();
+        NDArrayEx ex = ids.getNDArrayInternal();
+        NDArray positions = m.arange(0, (int) len).toType(DataType.INT64, false).reshape(1, len).repeat(0, batch);
+        NDArray x = ex.embedding(ids, p(ps, ids, "embeddings.word_embeddings.weight", training), SparseFormat.DENSE)
+                .singletonOrThrow()
+                .add(ex.embedding(positions, p(ps, ids, "embeddings.position_embeddings.weight", training),
+                        SparseFormat.DENSE).singletonOrThrow())
+                .add(ex.embedding(types, p(ps, ids, "embeddings.token_type_embeddings.weight", training),
+                        SparseFormat.DENSE).singletonOrThrow());
+        x = layerNorm(ps, x, "embeddings.LayerNorm", training);
+        // additive mask: 0 where there is a token, a large negative number on padding
+        NDArray bias = mask.toType(DataType.FLOAT32, false).sub(1f).mul(1e9f).reshape(batch, 1, 1, len);
+        int heads = config.heads();
+        int dh = config.hidden() / heads;
+        float scale = (float) (1.0 / Math.sqrt(dh));
+        for (int l = 0; l < config.layers(); l++) {
+            String pre = "encoder.layer." + l + ".";
+            NDArray q = split(linear(ps, x, pre + "attention.self.query", training), batch, len, heads, dh);
+            NDArray k = split(linear(ps, x, pre + "attention.self.key", training), batch, len, heads, dh);
+            NDArray v = split(linear(ps, x, pre + "attention.self.value", training), batch, len, heads, dh);
+            NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(scale).add(bias);
+            NDArray ctx = scores.softmax(-1).matMul(v).transpose(0, 2, 1, 3).reshape(batch, len, config.hidden());
+            x = layerNorm(ps, x.add(linear(ps, ctx, pre + "attention.output.dense", training)),
+                    pre + "attention.output.LayerNorm", training);
+            NDArray inter = linear(ps, x, pre + "intermediate.dense", training).getNDArrayInternal().gelu();
+            x = layerNorm(ps, x.add(linear(ps, inter, pre + "output.dense", training)), pre + "output.LayerNorm",
+                    training);
+        }
+        return new NDList(x);
+    }
+
+    private static NDArray split(NDArray x, long batch, long len, int heads, int dh) {
+        return x.reshape(batch, len, heads, dh).transpose(0, 2, 1, 3);
+    }
+
+    /** Mean of the hidden states over real tokens: [B, T, H] and mask [B, T] to [B, H]. */
+    public static NDArray meanPool(NDArray hidden, NDArray mask) {
+        NDArray m = mask.toType(DataType.FLOAT32, false).expandDims(2);
+        return hidden.mul(m).sum(new int[] {1}).div(m.sum(new int[] {1}).maximum(1e-9f));
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return new Shape[] {new Shape(inputShapes[0].get(0), inputShapes[0].get(1), config.hidden())};
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        // no child blocks: parameters have fixed shapes and are initialised by AbstractBlock
+    }
+
+    /** Copies named tensors into the parameters; fails naming the first missing or mismatched tensor. */
+    public void load(NDManager manager, Map<String, OnnxInitializers.Tensor> tensors) {
+        for (var e : params.entrySet()) {
+            OnnxInitializers.Tensor t = tensors.get(e.getKey());
+            if (t == null) {
+                throw new IllegalArgumentException("checkpoint has no tensor " + e.getKey());
+            }
+            Shape want = shapes.get(e.getKey());
+            Shape got = new Shape(t.shape());
+            if (!want.equals(got)) {
+                throw new IllegalArgumentException("tensor " + e.getKey() + " has shape " + got + ", the model expects "
+                        + want);
+            }
+            NDArray a = manager.create(t.values(), got);
+            a.setName(e.getKey());
+            e.getValue().setArray(a);
+        }
+    }
+}
