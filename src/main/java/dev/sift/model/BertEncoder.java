@@ -177,9 +177,13 @@ public final class BertEncoder extends AbstractBlock {
                 throw new IllegalArgumentException("tensor " + e.getKey() + " has shape " + got + ", the model expects "
                         + want);
             }
-            NDArray a = manager.create(t.values(), got);
-            a.setName(e.getKey());
-            e.getValue().setArray(a);
+            if (e.getValue().isInitialized()) {
+                e.getValue().getArray().set(java.nio.FloatBuffer.wrap(t.values()));
+            } else {
+                NDArray a = manager.create(t.values(), got);
+                a.setName(e.getKey());
+                e.getValue().setArray(a);
+            }
         }
     }
 }

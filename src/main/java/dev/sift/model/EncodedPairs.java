@@ -1,11 +1,15 @@
 package dev.sift.model;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import dev.sift.data.Sample;
 import java.util.List;
 
 /** Samples turned into hashed features once, shared by training, scoring and evaluation. */
 public record EncodedPairs(HashedFeatures.Sparse[] query, HashedFeatures.Sparse[] product, float[][] overlap,
-        int buckets) {
+        int buckets) implements FeatureSource {
     /** Number of word-overlap features per pair. */
     public static final int OVERLAP_FEATURES = 4;
 
@@ -54,7 +58,30 @@ public record EncodedPairs(HashedFeatures.Sparse[] query, HashedFeatures.Sparse[
             bigrams == 0 ? (inTitle == q.length ? 1f : 0f) : (float) bigramsIn / bigrams};
     }
 
+    @Override
     public int size() {
         return query.length;
+    }
+
+    @Override
+    public Shape[] shapes() {
+        return new Shape[] {new Shape(1, buckets), new Shape(1, buckets), new Shape(1, OVERLAP_FEATURES)};
+    }
+
+    /** Dense [n, buckets] query and product features and [n, 4] overlap features. */
+    @Override
+    public NDList batch(NDManager m, int[] sel) {
+        int n = sel.length;
+        float[] qbuf = new float[n * buckets];
+        float[] pbuf = new float[n * buckets];
+        HashedFeatures.densify(query, sel, qbuf, buckets);
+        HashedFeatures.densify(product, sel, pbuf, buckets);
+        float[] o = new float[n * OVERLAP_FEATURES];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(overlap[sel[i]], 0, o, i * OVERLAP_FEATURES, OVERLAP_FEATURES);
+        }
+        NDArray q = m.create(qbuf, new Shape(n, buckets));
+        NDArray p = m.create(pbuf, new Shape(n, buckets));
+        return new NDList(q, p, m.create(o, new Shape(n, OVERLAP_FEATURES)));
     }
 }

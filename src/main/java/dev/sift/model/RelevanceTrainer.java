@@ -1,20 +1,19 @@
 package dev.sift.model;
 
 import ai.djl.Device;
+import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
-import ai.djl.training.Trainer;
 import ai.djl.training.optimizer.Optimizer;
-import ai.djl.training.tracker.Tracker;
-import ai.djl.MalformedModelException;
-import dev.sift.workflow.WorkflowSpec.ModelSpec;
 import dev.sift.workflow.WorkflowSpec.TrainSpec;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -23,25 +22,72 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
- * Trains and applies {@link PairModel} with DJL's PyTorch engine. Seeded: the same weights, data, order and
- * seed give the same result on CPU. Weights travel as DJL parameter bytes, so the caller can store and hash
- * them.
+ * Trains and applies a relevance model (any block returning (output, last hidden activations)) with DJL's
+ * PyTorch engine: AdamW with linear warm-up and decay, gradient clipping by global norm, early stopping on
+ * the validation loss, frozen parameters. Seeded: the same weights, data and seed give the same result on
+ * CPU. Weights travel as DJL parameter bytes, so the caller can store and hash them.
  */
 public final class RelevanceTrainer {
-    private static final int PREDICT_BATCH = 512;
+    private static final int PREDICT_BATCH = 256;
 
-    private final ModelSpec modelSpec;
+    private final Supplier<AbstractBlock> blocks;
+    private final FeatureSource features;
     private final int outputs;
     private final boolean regression;
+    private final Predicate<String> trainable;
+    private final Consumer<AbstractBlock> pretrained;
+    private final Device device;
 
-    public RelevanceTrainer(ModelSpec modelSpec, int outputs, boolean regression) {
-        this.modelSpec = modelSpec;
+    /**
+     * @param blocks makes a fresh, uninitialised block
+     * @param trainable which parameters (by block path, e.g. {@code encoder_encoder.layer.5.output.dense.bias})
+     *     training updates; the rest stay frozen
+     * @param pretrained loads pretrained weights into a freshly initialised block (or does nothing)
+     */
+    public RelevanceTrainer(Supplier<AbstractBlock> blocks, FeatureSource features, int outputs, boolean regression,
+            Predicate<String> trainable, Consumer<AbstractBlock> pretrained, Device device) {
+        this.blocks = blocks;
+        this.features = features;
         this.outputs = outputs;
         this.regression = regression;
+        this.trainable = trainable;
+        this.pretrained = pretrained;
+        this.device = device;
+    }
+
+    /** The hashed bag-of-words pair model of the core workflow. */
+    public RelevanceTrainer(dev.sift.workflow.WorkflowSpec.ModelSpec spec, EncodedPairs data, int outputs,
+            boolean regression) {
+        this(() -> new PairModel(spec.dim(), spec.hidden(), outputs), data, outputs, regression, name -> true,
+                block -> { }, Device.cpu());
+    }
+
+    /** Where training runs: {@code auto} (a GPU when DJL sees one), {@code cpu} or {@code gpu}. */
+    public static Device device(String choice) {
+        Engine engine = Engine.getEngine("PyTorch");
+        return switch (choice) {
+            case "cpu" -> Device.cpu();
+            case "gpu" -> {
+                if (engine.getGpuCount() == 0) {
+                    throw new IllegalArgumentException("fine_tune.device is gpu, but PyTorch sees no GPU (the "
+                            + "pytorch-native-cpu library has no CUDA; see README, GPU)");
+                }
+                yield Device.gpu();
+            }
+            default -> engine.getGpuCount() > 0 ? Device.gpu() : Device.cpu();
+        };
+    }
+
+    public FeatureSource features() {
+        return features;
     }
 
     /** Progress callbacks of a training run. */
@@ -64,111 +110,217 @@ public final class RelevanceTrainer {
     public record EpochStats(int epoch, int epochs, double trainLoss, double validationLoss, long millis) {
     }
 
-    /** Result of {@link #train}: the trained weights and what happened per epoch. */
-    public record TrainResult(byte[] weights, List<EpochStats> epochs, long millis, int samples) {
+    /**
+     * Result of {@link #train}: the weights (of the best epoch when early stopping kept an earlier one), what
+     * happened per epoch and the per-sample training dynamics.
+     */
+    public record TrainResult(byte[] weights, List<EpochStats> epochs, long millis, int samples, int bestEpoch,
+            TrainingDynamics dynamics) {
     }
 
     private Model newModel() {
-        Model model = Model.newInstance("sift-pair", Device.cpu(), "PyTorch");
-        model.setBlock(new PairModel(modelSpec.dim(), modelSpec.hidden(), outputs));
+        Model model = Model.newInstance("sift-relevance", device, "PyTorch");
+        model.setBlock(blocks.get());
+        model.getBlock().initialize(model.getNDManager(), DataType.FLOAT32, features.shapes());
         return model;
     }
 
-    private Trainer newTrainer(Model model, double learningRate) {
-        DefaultTrainingConfig config = new DefaultTrainingConfig(new RelevanceLoss(regression))
-                .optDevices(new Device[] {Device.cpu()})
-                .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed((float) learningRate)).build());
-        Trainer trainer = model.newTrainer(config);
-        Shape in = new Shape(1, modelSpec.buckets());
-        trainer.initialize(in, in, new Shape(1, EncodedPairs.OVERLAP_FEATURES));
-        return trainer;
-    }
-
-    /** Freshly initialised weights drawn from the seed: the common starting point of every retraining. */
+    /**
+     * Initial weights: parameters drawn from the seed, then pretrained weights where the model has them. The
+     * common starting point of every retraining.
+     */
     public byte[] initialWeights(long seed) {
         Engine.getEngine("PyTorch").setRandomSeed((int) seed);
-        try (Model model = newModel(); Trainer ignored = newTrainer(model, 1e-3)) {
+        try (Model model = newModel()) {
+            pretrained.accept((AbstractBlock) model.getBlock());
             return save(model);
         }
     }
 
     /**
-     * Trains from {@code initial} on the samples {@code train} (positions in {@code data}); reports the mean
-     * loss on {@code validation} after every epoch when it is non-empty.
+     * Trains from {@code initial} on the samples {@code train}; after every epoch measures the mean loss on
+     * {@code validation} (when non-empty) and stops early when it has not improved for {@code patience} epochs.
      */
-    public TrainResult train(byte[] initial, EncodedPairs data, Targets targets, int[] train, int[] validation,
-            TrainSpec spec, Listener listener) {
+    public TrainResult train(byte[] initial, Targets targets, int[] train, int[] validation, TrainSpec spec,
+            Listener listener) {
         long t0 = System.nanoTime();
         Engine.getEngine("PyTorch").setRandomSeed((int) spec.seed());
         List<EpochStats> stats = new ArrayList<>();
-        try (Model model = newModel(); Trainer trainer = newTrainer(model, spec.learningRate())) {
-            // copy in place: the trainer's parameter store already holds the arrays it will update
-            copyInPlace(model, initial);
+        try (Model model = newModel()) {
+            load(model, initial);
+            List<Parameter> params = new ArrayList<>();
+            for (var p : model.getBlock().getParameters()) {
+                if (trainable.test(p.getKey())) {
+                    p.getValue().getArray().setRequiresGradient(true);
+                    params.add(p.getValue());
+                }
+            }
+            int bs = spec.batchSize();
+            long stepsPerEpoch = (train.length + bs - 1) / bs;
+            long totalSteps = stepsPerEpoch * spec.epochs();
+            long warmup = Math.round(spec.warmup() * totalSteps);
+            float peak = (float) spec.learningRate();
+            Optimizer optimizer = Optimizer.adamW()
+                    .optLearningRateTracker((ai.djl.training.tracker.ParameterTracker) (id, n) ->
+                            schedule(n, peak, warmup, totalSteps))
+                    .optWeightDecays((float) spec.weightDecay()).build();
+            ParameterStore ps = new ParameterStore(model.getNDManager(), false);
             Random order = new Random(spec.seed());
             int[] perm = train.clone();
-            int bs = spec.batchSize();
-            int buckets = data.buckets();
-            float[] qbuf = new float[bs * buckets];
-            float[] pbuf = new float[bs * buckets];
-            long totalBatches = (perm.length + bs - 1) / bs;
+            int[] position = new int[features.size()];
+            for (int i = 0; i < train.length; i++) {
+                position[train[i]] = i;
+            }
+            List<float[]> dynLoss = new ArrayList<>();
+            List<float[]> dynP = new ArrayList<>();
+            List<boolean[]> dynOk = new ArrayList<>();
+            byte[] best = null;
+            double bestVal = Double.POSITIVE_INFINITY;
+            int bestEpoch = 0;
+            int sinceBest = 0;
             for (int epoch = 1; epoch <= spec.epochs(); epoch++) {
                 long e0 = System.nanoTime();
                 shuffle(perm, order);
+                float[] eLoss = new float[train.length];
+                float[] eP = new float[train.length];
+                boolean[] eOk = new boolean[train.length];
                 double lossSum = 0;
                 long batches = 0;
                 for (int start = 0; start < perm.length; start += bs) {
                     int n = Math.min(bs, perm.length - start);
-                    int[] sel = new int[n];
-                    System.arraycopy(perm, start, sel, 0, n);
-                    try (NDManager m = trainer.getManager().newSubManager()) {
-                        NDList x = inputs(m, data, sel, qbuf, pbuf);
+                    int[] sel = Arrays.copyOfRange(perm, start, start + n);
+                    try (NDManager m = model.getNDManager().newSubManager()) {
+                        NDList x = features.batch(m, sel);
                         NDArray y = labels(m, targets, sel);
-                        try (GradientCollector gc = trainer.newGradientCollector()) {
-                            NDList out = trainer.forward(x);
-                            NDArray loss = trainer.getLoss().evaluate(new NDList(y), out);
-                            lossSum += loss.getFloat() * n;
+                        NDArray perSample;
+                        try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+                            NDList out = model.getBlock().forward(ps, x, true);
+                            perSample = perSampleLoss(out.get(0), y);
+                            NDArray loss = perSample.mean();
                             gc.backward(loss);
+                            record(out.get(0), perSample, targets, sel, position, eLoss, eP, eOk);
                         }
-                        trainer.step();
+                        lossSum += perSample.sum().getFloat();
+                        clipAndStep(optimizer, params, spec.clipNorm());
                     }
                     batches++;
-                    listener.batch(epoch, batches, totalBatches);
+                    listener.batch(epoch, batches, stepsPerEpoch);
                 }
-                double val = validation.length == 0 ? Double.NaN
-                        : meanLoss(model, data, targets, validation);
+                dynLoss.add(eLoss);
+                dynP.add(eP);
+                dynOk.add(eOk);
+                double val = validation.length == 0 ? Double.NaN : meanLoss(model, targets, validation);
                 EpochStats es = new EpochStats(epoch, spec.epochs(), lossSum / Math.max(1, perm.length), val,
                         (System.nanoTime() - e0) / 1_000_000);
                 stats.add(es);
                 listener.epoch(es);
+                if (validation.length > 0 && spec.patience() > 0) {
+                    if (val < bestVal - 1e-6) {
+                        bestVal = val;
+                        bestEpoch = epoch;
+                        sinceBest = 0;
+                        best = epoch < spec.epochs() ? save(model) : null;
+                    } else if (++sinceBest >= spec.patience()) {
+                        break;
+                    }
+                }
             }
-            return new TrainResult(save(model), stats, (System.nanoTime() - t0) / 1_000_000, train.length);
+            byte[] weights = best != null && bestEpoch < stats.size() ? best : save(model);
+            int kept = best != null && bestEpoch < stats.size() ? bestEpoch : stats.size();
+            TrainingDynamics dyn = new TrainingDynamics(train.clone(), dynLoss.toArray(new float[0][]),
+                    dynP.toArray(new float[0][]), dynOk.toArray(new boolean[0][]));
+            return new TrainResult(weights, stats, (System.nanoTime() - t0) / 1_000_000, train.length, kept, dyn);
+        }
+    }
+
+    /** Linear warm-up to the peak rate, then linear decay to zero; DJL counts updates per parameter from 1. */
+    static float schedule(int numUpdate, float peak, long warmup, long total) {
+        long step = Math.max(0, numUpdate - 1);
+        if (warmup > 0 && step < warmup) {
+            return peak * (step + 1) / warmup;
+        }
+        if (total <= warmup) {
+            return peak;
+        }
+        return Math.max(0f, peak * (float) (total - step) / (total - warmup));
+    }
+
+    private void clipAndStep(Optimizer optimizer, List<Parameter> params, double clipNorm) {
+        if (clipNorm > 0) {
+            double sq = 0;
+            for (Parameter p : params) {
+                sq += p.getArray().getGradient().square().sum().getFloat();
+            }
+            double norm = Math.sqrt(sq);
+            if (norm > clipNorm) {
+                float scale = (float) (clipNorm / (norm + 1e-6));
+                for (Parameter p : params) {
+                    p.getArray().getGradient().muli(scale);
+                }
+            }
+        }
+        for (Parameter p : params) {
+            NDArray w = p.getArray();
+            NDArray g = w.getGradient();
+            optimizer.update(p.getId(), w, g);
+            g.subi(g); // the collector accumulates: start every step from zero
+        }
+    }
+
+    private NDArray perSampleLoss(NDArray out, NDArray target) {
+        if (regression) {
+            return out.reshape(-1).sub(target).square();
+        }
+        return out.logSoftmax(1).mul(target).sum(new int[] {1}).neg();
+    }
+
+    private void record(NDArray out, NDArray perSample, Targets targets, int[] sel, int[] position, float[] loss,
+            float[] pTrue, boolean[] correct) {
+        float[] l = perSample.toFloatArray();
+        if (regression) {
+            float[] y = out.reshape(-1).toFloatArray();
+            for (int i = 0; i < sel.length; i++) {
+                int at = position[sel[i]];
+                loss[at] = l[i];
+                pTrue[at] = Float.NaN;
+                correct[at] = Math.abs(y[i] - targets.values()[sel[i]]) < 0.5f / Math.max(1, outputs);
+            }
+            return;
+        }
+        float[] p = out.softmax(1).toFloatArray();
+        for (int i = 0; i < sel.length; i++) {
+            int at = position[sel[i]];
+            int y = targets.classes()[sel[i]];
+            int arg = 0;
+            for (int k = 1; k < outputs; k++) {
+                if (p[i * outputs + k] > p[i * outputs + arg]) {
+                    arg = k;
+                }
+            }
+            loss[at] = l[i];
+            pTrue[at] = p[i * outputs + y];
+            correct[at] = arg == y;
         }
     }
 
     /** Probabilities and hidden activations for the samples {@code which}. */
-    public Predictions predict(byte[] weights, EncodedPairs data, int[] which) {
+    public Predictions predict(byte[] weights, int[] which) {
         try (Model model = newModel()) {
-            Shape in = new Shape(1, modelSpec.buckets());
-            model.getBlock().initialize(model.getNDManager(), ai.djl.ndarray.types.DataType.FLOAT32, in, in,
-                    new Shape(1, EncodedPairs.OVERLAP_FEATURES));
             load(model, weights);
-            return predict(model, data, which);
+            return predict(model, which);
         }
     }
 
-    private Predictions predict(Model model, EncodedPairs data, int[] which) {
+    private Predictions predict(Model model, int[] which) {
         float[][] probs = new float[which.length][];
         float[][] hidden = new float[which.length][];
-        int buckets = data.buckets();
-        float[] qbuf = new float[PREDICT_BATCH * buckets];
-        float[] pbuf = new float[PREDICT_BATCH * buckets];
+        ParameterStore ps = new ParameterStore(model.getNDManager(), false);
         for (int start = 0; start < which.length; start += PREDICT_BATCH) {
             int n = Math.min(PREDICT_BATCH, which.length - start);
             int[] sel = new int[n];
             System.arraycopy(which, start, sel, 0, n);
             try (NDManager m = model.getNDManager().newSubManager()) {
-                NDList out = model.getBlock().forward(new ParameterStore(m, false), inputs(m, data, sel, qbuf, pbuf),
-                        false);
+                NDList out = model.getBlock().forward(ps, features.batch(m, sel), false);
                 NDArray y = regression ? out.get(0) : out.get(0).softmax(1);
                 float[] yf = y.toFloatArray();
                 float[] hf = out.get(1).toFloatArray();
@@ -183,8 +335,8 @@ public final class RelevanceTrainer {
         return new Predictions(probs, hidden, regression);
     }
 
-    private double meanLoss(Model model, EncodedPairs data, Targets targets, int[] which) {
-        Predictions p = predict(model, data, which);
+    private double meanLoss(Model model, Targets targets, int[] which) {
+        Predictions p = predict(model, which);
         double sum = 0;
         for (int i = 0; i < which.length; i++) {
             int s = which[i];
@@ -196,21 +348,6 @@ public final class RelevanceTrainer {
             }
         }
         return sum / which.length;
-    }
-
-    private static NDList inputs(NDManager m, EncodedPairs data, int[] sel, float[] qbuf, float[] pbuf) {
-        int buckets = data.buckets();
-        int n = sel.length;
-        HashedFeatures.densify(data.query(), sel, qbuf, buckets);
-        HashedFeatures.densify(data.product(), sel, pbuf, buckets);
-        NDArray q = m.create(java.nio.FloatBuffer.wrap(qbuf, 0, n * buckets), new Shape(n, buckets));
-        NDArray p = m.create(java.nio.FloatBuffer.wrap(pbuf, 0, n * buckets), new Shape(n, buckets));
-        float[] o = new float[n * EncodedPairs.OVERLAP_FEATURES];
-        for (int i = 0; i < n; i++) {
-            System.arraycopy(data.overlap()[sel[i]], 0, o, i * EncodedPairs.OVERLAP_FEATURES,
-                    EncodedPairs.OVERLAP_FEATURES);
-        }
-        return new NDList(q, p, m.create(o, new Shape(n, EncodedPairs.OVERLAP_FEATURES)));
     }
 
     private NDArray labels(NDManager m, Targets targets, int[] sel) {
@@ -245,25 +382,6 @@ public final class RelevanceTrainer {
             throw new UncheckedIOException(e);
         }
         return bos.toByteArray();
-    }
-
-    private void copyInPlace(Model model, byte[] weights) {
-        try (Model source = newModel()) {
-            Shape in = new Shape(1, modelSpec.buckets());
-            source.getBlock().initialize(source.getNDManager(), ai.djl.ndarray.types.DataType.FLOAT32, in, in,
-                    new Shape(1, EncodedPairs.OVERLAP_FEATURES));
-            load(source, weights);
-            var dst = model.getBlock().getParameters();
-            var src = source.getBlock().getParameters();
-            for (int i = 0; i < dst.size(); i++) {
-                NDArray from = src.get(i).getValue().getArray();
-                NDArray to = dst.get(i).getValue().getArray();
-                if (!from.getShape().equals(to.getShape()) || !src.get(i).getKey().equals(dst.get(i).getKey())) {
-                    throw new IllegalStateException("stored weights do not fit the model at " + dst.get(i).getKey());
-                }
-                to.set(java.nio.FloatBuffer.wrap(from.toFloatArray()));
-            }
-        }
     }
 
     private static void load(Model model, byte[] weights) {

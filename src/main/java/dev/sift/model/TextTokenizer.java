@@ -51,6 +51,19 @@ public final class TextTokenizer implements AutoCloseable {
         return new NDList(manager.create(ids, s), manager.create(types, s), manager.create(mask, s));
     }
 
+    /** Tokenises (query, product) pairs once, truncated to the maximum length. */
+    public TokenizedPairs pairs(List<String> queries, List<String> products) {
+        long[][] ids = new long[queries.size()][];
+        long[][] types = new long[queries.size()][];
+        for (int i = 0; i < ids.length; i++) {
+            Encoding e = tokenizer.encode(queries.get(i), products.get(i));
+            int n = Math.min(maxLength, e.getIds().length);
+            ids[i] = java.util.Arrays.copyOf(e.getIds(), n);
+            types[i] = java.util.Arrays.copyOf(e.getTypeIds(), n);
+        }
+        return new TokenizedPairs(ids, types);
+    }
+
     @Override
     public void close() {
         tokenizer.close();

@@ -35,6 +35,8 @@ public class EvaluateStage implements Stage {
     WeightStore weights;
     @Inject
     RunStore runs;
+    @Inject
+    ModelFactory models;
 
     @Override
     public String name() {
@@ -50,17 +52,17 @@ public class EvaluateStage implements Stage {
         int[] test = Subsets.ofSplit(samples, Split.TEST);
         int[] validation = Subsets.ofSplit(samples, Split.VALIDATION);
         List<Sample> testSamples = Arrays.stream(test).mapToObj(samples::get).toList();
-        RelevanceTrainer trainer = Models.trainer(ctx.spec());
+        RelevanceTrainer trainer = models.trainer(ctx);
         int k = ctx.spec().evaluate().k();
         ObjectNode out = JSON.createObjectNode();
 
         String selectedSha = null;
         for (String subset : List.of("selected", "random")) {
             int[] idx = Subsets.read(objects, filter.get(subset + "_key").asText());
-            RelevanceTrainer.TrainResult r = trainer.train(init, ctx.encoded(), ctx.targets(), idx, validation,
-                    ctx.spec().fineTune(), Models.listener(ctx, subset));
+            RelevanceTrainer.TrainResult r = trainer.train(init, ctx.targets(), idx, validation,
+                    ctx.spec().fineTune(), TrainingProgress.of(ctx, subset));
             String sha = weights.put(r.weights(), "djl-params");
-            Predictions p = trainer.predict(r.weights(), ctx.encoded(), test);
+            Predictions p = trainer.predict(r.weights(), test);
             Map<String, Double> m = new LinkedHashMap<>(Evaluator.evaluate(ctx.spec().task(), testSamples, p, k));
             m.put("train_size", (double) idx.length);
             m.put("train_seconds", r.millis() / 1000.0);
@@ -74,12 +76,17 @@ public class EvaluateStage implements Stage {
         if (ctx.iteration() == 1) {
             // the fine-tuned model is the full-set model: same initial weights, same settings, all of train
             String sha = ft.get("weights").asText();
-            Predictions p = trainer.predict(weights.get(sha), ctx.encoded(), test);
+            Predictions p = trainer.predict(weights.get(sha), test);
             Map<String, Double> m = new LinkedHashMap<>(Evaluator.evaluate(ctx.spec().task(), testSamples, p, k));
             m.put("train_size", ft.get("train_samples").asDouble());
             m.put("train_seconds", ft.get("train_ms").asDouble() / 1000.0);
             runs.replaceMetrics(ctx.runId(), 1, "test", "full", m);
             print(ctx, "full", m);
+            if (ctx.spec().evaluate().zeroShot()) {
+                Map<String, Double> z = zeroShot(ctx, samples, test, testSamples, k);
+                runs.replaceMetrics(ctx.runId(), 1, "test", "zero-shot", z);
+                print(ctx, "zero-shot", z);
+            }
         }
         IterationEntity it = new IterationEntity();
         it.runId = ctx.runId();
@@ -92,6 +99,31 @@ public class EvaluateStage implements Stage {
         it.selectedWeights = selectedSha;
         runs.saveIteration(it);
         return out;
+    }
+
+    /**
+     * The pretrained encoder with no training: test pairs ranked by the cosine of query and title embeddings.
+     * Grades come from cosine cut points that reproduce the training split's label distribution.
+     */
+    private Map<String, Double> zeroShot(StageContext ctx, List<Sample> samples, int[] test, List<Sample> testSamples,
+            int k) {
+        float[][][] e = models.embeddings(ctx);
+        int[] train = Subsets.ofSplit(samples, Split.TRAIN);
+        double[] trainCos = new double[train.length];
+        double[] trainLabels = new double[train.length];
+        for (int i = 0; i < train.length; i++) {
+            trainCos[i] = dev.sift.model.SentenceEmbedder.cosine(e[0][train[i]], e[1][train[i]]);
+            trainLabels[i] = samples.get(train[i]).label() - ctx.spec().task().minLabel();
+        }
+        double[] testCos = new double[test.length];
+        for (int i = 0; i < test.length; i++) {
+            testCos[i] = dev.sift.model.SentenceEmbedder.cosine(e[0][test[i]], e[1][test[i]]);
+        }
+        Map<String, Double> m = new LinkedHashMap<>(dev.sift.evaluation.ZeroShot.evaluate(ctx.spec().task(),
+                testSamples, testCos, trainCos, trainLabels, k));
+        m.put("train_size", 0.0);
+        m.put("train_seconds", 0.0);
+        return m;
     }
 
     private static void print(StageContext ctx, String subset, Map<String, Double> m) {

@@ -20,6 +20,10 @@ public class FineTuneStage implements Stage {
 
     @Inject
     WeightStore weights;
+    @Inject
+    ModelFactory models;
+    @Inject
+    dev.sift.store.DynamicsStore dynamics;
 
     @Override
     public String name() {
@@ -28,17 +32,17 @@ public class FineTuneStage implements Stage {
 
     @Override
     public ObjectNode run(StageContext ctx) {
-        RelevanceTrainer trainer = Models.trainer(ctx.spec());
+        RelevanceTrainer trainer = models.trainer(ctx);
         byte[] init = trainer.initialWeights(ctx.spec().fineTune().seed());
         String initSha = weights.put(init, "djl-params");
         int[] train = Subsets.ofSplit(ctx.samples(), Split.TRAIN);
         int[] validation = Subsets.ofSplit(ctx.samples(), Split.VALIDATION);
-        ctx.console().info(String.format("  model %s (buckets %d, dim %d, hidden %d), %d training samples",
-                ctx.spec().model().encoder(), ctx.spec().model().buckets(), ctx.spec().model().dim(),
-                ctx.spec().model().hidden(), train.length));
-        RelevanceTrainer.TrainResult result = trainer.train(init, ctx.encoded(), ctx.targets(), train, validation,
-                ctx.spec().fineTune(), Models.listener(ctx, "fine-tune"));
+        ctx.console().info(String.format("  model %s, %d training samples, %d validation samples",
+                ctx.spec().model().encoder(), train.length, validation.length));
+        RelevanceTrainer.TrainResult result = trainer.train(init, ctx.targets(), train, validation,
+                ctx.spec().fineTune(), TrainingProgress.of(ctx, "fine-tune"));
         String sha = weights.put(result.weights(), "djl-params");
+        dynamics.replace(ctx.runId(), name(), ctx.iteration(), result.dynamics());
         ObjectNode out = JSON.createObjectNode();
         out.put("init_weights", initSha);
         out.put("weights", sha);
@@ -47,6 +51,8 @@ public class FineTuneStage implements Stage {
         var last = result.epochs().get(result.epochs().size() - 1);
         out.put("train_loss", last.trainLoss());
         out.put("validation_loss", last.validationLoss());
+        out.put("epochs_run", result.epochs().size());
+        out.put("best_epoch", result.bestEpoch());
         return out;
     }
 }

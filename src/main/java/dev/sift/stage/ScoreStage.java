@@ -27,6 +27,8 @@ public class ScoreStage implements Stage {
     WeightStore weights;
     @Inject
     ScoreStore scores;
+    @Inject
+    ModelFactory models;
 
     @Override
     public String name() {
@@ -37,7 +39,7 @@ public class ScoreStage implements Stage {
     public ObjectNode run(StageContext ctx) {
         int[] pool = Subsets.pool(ctx, objects);
         String model = Subsets.scoringModel(ctx);
-        Predictions p = Models.trainer(ctx.spec()).predict(weights.get(model), ctx.encoded(), pool);
+        Predictions p = models.trainer(ctx).predict(weights.get(model), pool);
         Targets t = ctx.targets();
         int[] classes = new int[pool.length];
         float[] values = new float[pool.length];

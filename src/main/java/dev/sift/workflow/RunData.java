@@ -14,6 +14,7 @@ final class RunData {
     private List<Sample> samples;
     private EncodedPairs encoded;
     private Targets targets;
+    private final java.util.Map<String, Object> cache = new java.util.HashMap<>();
 
     RunData(ObjectStore objects) {
         this.objects = objects;
@@ -37,6 +38,16 @@ final class RunData {
             encoded = EncodedPairs.encode(samples(ctx), ctx.spec().model().buckets());
         }
         return encoded;
+    }
+
+    @SuppressWarnings("unchecked")
+    synchronized <T> T cached(String key, java.util.function.Supplier<T> make) {
+        Object v = cache.get(key);
+        if (v == null) {
+            v = make.get();
+            cache.put(key, v);
+        }
+        return (T) v;
     }
 
     synchronized Targets targets(StageContext ctx) {

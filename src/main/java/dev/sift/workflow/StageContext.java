@@ -66,6 +66,16 @@ public final class StageContext {
         return data.targets(this);
     }
 
+    /** A value computed once per run and process (models, features, embeddings). */
+    public <T> T cached(String key, java.util.function.Supplier<T> make) {
+        return data.cached(key, make);
+    }
+
+    /** Sha256 of the prepared dataset. */
+    public String datasetSha() {
+        return output("ingest", 0).get("dataset").asText();
+    }
+
     /** S3 key prefix for this run's artefacts. */
     public String runKey(String name) {
         return "runs/" + runId + "/iter-" + iteration + "/" + name;

@@ -179,9 +179,21 @@ public final class WorkflowParser {
     }
 
     private static ModelSpec model(SpecBinder.Obj m) {
-        String encoder = m.choice("encoder", "hashed-bow", "hashed-bow");
-        ModelSpec spec = new ModelSpec(encoder, (int) m.integer("buckets", 4096, 64, 1 << 20),
-                (int) m.integer("dim", 64, 2, 4096), (int) m.integer("hidden", 64, 2, 4096));
+        String encoder = m.choice("encoder", "hashed-bow", "hashed-bow", "minilm", "bert");
+        String source = m.string("source", null);
+        if (encoder.equals("bert") && source == null) {
+            m.invalid("source", "is required for encoder bert (a HuggingFace folder: local path or s3:// URI)");
+        }
+        if (!encoder.equals("bert") && source != null) {
+            m.invalid("source", "only applies to encoder bert");
+        }
+        String mode = m.choice("mode", "full", "head", "last_layers", "full");
+        int lastLayers = (int) m.integer("last_layers", 2, 1, 48);
+        int maxLength = (int) m.integer("max_length", 64, 8, 512);
+        String pooling = m.choice("pooling", "mean", "mean", "cls");
+        ModelSpec spec = new ModelSpec(encoder, source, mode, lastLayers, maxLength, pooling,
+                (int) m.integer("buckets", 4096, 64, 1 << 20), (int) m.integer("dim", 64, 2, 4096),
+                (int) m.integer("hidden", 64, 2, 4096));
         m.done();
         return spec;
     }
@@ -191,12 +203,19 @@ public final class WorkflowParser {
         int batch = (int) t.integer("batch_size", 64, 1, 65_536);
         double lr = t.number("learning_rate", 0.003);
         if (!(lr > 0 && lr < 10)) {
-            lr = 0.003;
-            t.number("learning_rate", 0);
+            t.invalid("learning_rate", "must be in (0, 10), got " + lr);
         }
         long seed = t.integer("seed", 42, Long.MIN_VALUE, Long.MAX_VALUE);
+        double wd = t.number("weight_decay", 0.01);
+        double warmup = t.number("warmup", 0.1);
+        if (!(warmup >= 0 && warmup < 1)) {
+            t.invalid("warmup", "must be a fraction in [0, 1), got " + warmup);
+        }
+        double clip = t.number("clip_norm", 1.0);
+        int patience = (int) t.integer("patience", 0, 0, 1000);
+        String device = t.choice("device", "auto", "auto", "cpu", "gpu");
         t.done();
-        return new TrainSpec(epochs, batch, lr, seed);
+        return new TrainSpec(epochs, batch, lr, seed, wd, warmup, clip, patience, device);
     }
 
     private static ScoreSpec score(SpecBinder.Obj s, SpecBinder b) {
@@ -230,7 +249,8 @@ public final class WorkflowParser {
     }
 
     private static EvaluateSpec evaluate(SpecBinder.Obj e) {
-        EvaluateSpec spec = new EvaluateSpec((int) e.integer("k", 10, 1, 1000));
+        String zs = e.choice("zero_shot", "true", "true", "false");
+        EvaluateSpec spec = new EvaluateSpec((int) e.integer("k", 10, 1, 1000), zs.equals("true"));
         e.done();
         return spec;
     }

@@ -61,11 +61,27 @@ public record WorkflowSpec(String name, DatasetSpec dataset, TaskSpec task, Spli
     public record SplitSpec(double validation, double test, long seed) {
     }
 
-    /** The text encoder and head. {@code hashed-bow}: hashed word and bigram features, shared tower, MLP head. */
-    public record ModelSpec(String encoder, int buckets, int dim, int hidden) {
+    /**
+     * The text encoder and head. {@code hashed-bow}: hashed word and bigram features, shared tower, MLP head
+     * (trained from scratch). {@code minilm}: all-MiniLM-L6-v2 from Maven Central; {@code bert}: a HuggingFace
+     * BERT-family folder at {@code source}. Pretrained encoders train in {@code mode} {@code full} or
+     * {@code last_layers} (cross-encoder on the pair) or {@code head} (frozen encoder, cached embeddings,
+     * MLP on [u, v, u*v, |u-v|]).
+     */
+    public record ModelSpec(String encoder, String source, String mode, int lastLayers, int maxLength,
+            String pooling, int buckets, int dim, int hidden) {
+        public boolean pretrained() {
+            return !encoder.equals("hashed-bow");
+        }
     }
 
-    public record TrainSpec(int epochs, int batchSize, double learningRate, long seed) {
+    /**
+     * Optimisation: AdamW with {@code warmup} (fraction of all steps) linear warm-up then linear decay,
+     * gradient clipping at global norm {@code clipNorm} (0 = off), early stopping after {@code patience}
+     * epochs without a better validation loss (0 = off).
+     */
+    public record TrainSpec(int epochs, int batchSize, double learningRate, long seed, double weightDecay,
+            double warmup, double clipNorm, int patience, String device) {
     }
 
     public record ScoreSpec(List<String> methods) {
@@ -75,6 +91,7 @@ public record WorkflowSpec(String name, DatasetSpec dataset, TaskSpec task, Spli
     public record FilterSpec(String by, double keep, String order, long seed) {
     }
 
-    public record EvaluateSpec(int k) {
+    /** {@code zeroShot}: also rank the test split by the pretrained encoder's query-title cosine. */
+    public record EvaluateSpec(int k, boolean zeroShot) {
     }
 }

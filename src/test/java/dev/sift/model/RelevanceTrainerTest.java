@@ -32,9 +32,9 @@ import org.junit.jupiter.api.Test;
 
 /** Tiny CPU runs of the real DJL training path (two epochs of a few hundred samples). */
 class RelevanceTrainerTest {
-    private static final ModelSpec MODEL = new ModelSpec("hashed-bow", 128, 8, 8);
+    private static final ModelSpec MODEL = new ModelSpec("hashed-bow", null, "full", 2, 64, "mean", 128, 8, 8);
     private static final TaskSpec TASK = new TaskSpec(TaskType.GRADED, 0, 3);
-    private static final TrainSpec TRAIN = new TrainSpec(2, 32, 0.01, 7);
+    private static final TrainSpec TRAIN = new TrainSpec(2, 32, 0.01, 7, 0.01, 0.1, 1.0, 0, "cpu");
 
     static List<Sample> samples(int n) {
         List<Sample> out = new ArrayList<>();
@@ -53,20 +53,24 @@ class RelevanceTrainerTest {
         EncodedPairs data = EncodedPairs.encode(s, MODEL.buckets());
         Targets t = Targets.of(TASK, s.stream().mapToDouble(Sample::label).toArray());
         int[] all = IntStream.range(0, s.size()).toArray();
-        RelevanceTrainer trainer = new RelevanceTrainer(MODEL, 4, false);
+        RelevanceTrainer trainer = new RelevanceTrainer(MODEL, data, 4, false);
         byte[] init = trainer.initialWeights(1);
         assertEquals(Sha256.hex(init), Sha256.hex(trainer.initialWeights(1)));
-        var a = trainer.train(init, data, t, all, new int[0], TRAIN, RelevanceTrainer.Listener.NONE);
-        var b = trainer.train(init, data, t, all, new int[0], TRAIN, RelevanceTrainer.Listener.NONE);
+        var a = trainer.train(init, t, all, new int[0], TRAIN, RelevanceTrainer.Listener.NONE);
+        var b = trainer.train(init, t, all, new int[0], TRAIN, RelevanceTrainer.Listener.NONE);
         assertEquals(Sha256.hex(a.weights()), Sha256.hex(b.weights()));
         assertNotEquals(Sha256.hex(init), Sha256.hex(a.weights()), "training must change the weights");
-        var c = trainer.train(init, data, t, all, new int[0], new TrainSpec(2, 32, 0.01, 8),
+        var c = trainer.train(init, t, all, new int[0], new TrainSpec(2, 32, 0.01, 8, 0.01, 0.1, 1.0, 0, "cpu"),
                 RelevanceTrainer.Listener.NONE);
         assertNotEquals(Sha256.hex(a.weights()), Sha256.hex(c.weights()));
         assertTrue(a.epochs().get(1).trainLoss() < a.epochs().get(0).trainLoss(), "loss falls");
+        // dynamics: every training sample, every epoch, from the training passes
+        assertEquals(2, a.dynamics().epochs());
+        assertEquals(s.size(), a.dynamics().loss()[1].length);
+        assertTrue(a.dynamics().pTrue()[1][0] > 0 && a.dynamics().pTrue()[1][0] < 1);
         // predictions come from the trained weights, not the initial ones
-        Predictions p0 = trainer.predict(init, data, all);
-        Predictions p1 = trainer.predict(a.weights(), data, all);
+        Predictions p0 = trainer.predict(init, all);
+        Predictions p1 = trainer.predict(a.weights(), all);
         assertNotEquals(p0.probs()[0][0], p1.probs()[0][0]);
     }
 
@@ -77,10 +81,10 @@ class RelevanceTrainerTest {
         EncodedPairs data = EncodedPairs.encode(s, MODEL.buckets());
         Targets t = Targets.of(TASK, s.stream().mapToDouble(Sample::label).toArray());
         int[] idx = IntStream.range(0, 8).toArray();
-        RelevanceTrainer trainer = new RelevanceTrainer(MODEL, 4, false);
-        byte[] w = trainer.train(trainer.initialWeights(2), data, t, IntStream.range(0, 40).toArray(), new int[0],
+        RelevanceTrainer trainer = new RelevanceTrainer(MODEL, data, 4, false);
+        byte[] w = trainer.train(trainer.initialWeights(2), t, IntStream.range(0, 40).toArray(), new int[0],
                 TRAIN, RelevanceTrainer.Listener.NONE).weights();
-        Predictions p = trainer.predict(w, data, idx);
+        Predictions p = trainer.predict(w, idx);
         int[] cls = new int[idx.length];
         for (int i = 0; i < idx.length; i++) {
             cls[i] = t.classes()[idx[i]];

@@ -3,20 +3,13 @@ package dev.sift.stage;
 import dev.sift.model.RelevanceTrainer;
 import dev.sift.workflow.Console;
 import dev.sift.workflow.StageContext;
-import dev.sift.workflow.WorkflowSpec;
 
-/** Builds the trainer a workflow asks for and reports its progress to the console. */
-final class Models {
-    private Models() {
+/** Reports training to the console: a line per epoch, and a progress bar over batches on a terminal. */
+final class TrainingProgress {
+    private TrainingProgress() {
     }
 
-    static RelevanceTrainer trainer(WorkflowSpec spec) {
-        return new RelevanceTrainer(spec.model(), spec.task().classes(),
-                spec.task().type() == WorkflowSpec.TaskType.REGRESSION);
-    }
-
-    /** Plain lines per epoch, plus a progress bar over batches on a terminal. */
-    static RelevanceTrainer.Listener listener(StageContext ctx, String what) {
+    static RelevanceTrainer.Listener of(StageContext ctx, String what) {
         Console console = ctx.console();
         return new RelevanceTrainer.Listener() {
             private Console.Bar bar;

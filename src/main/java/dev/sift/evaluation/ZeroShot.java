@@ -1,0 +1,87 @@
+package dev.sift.evaluation;
+
+import dev.sift.data.Sample;
+import dev.sift.workflow.WorkflowSpec.TaskSpec;
+import dev.sift.workflow.WorkflowSpec.TaskType;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Metrics for an untrained scorer (query-title cosine): NDCG from the ranking; grades from cut points on the
+ * score chosen so the training split's label distribution is reproduced (quantile calibration), or a least
+ * squares line for regression.
+ */
+public final class ZeroShot {
+    private ZeroShot() {
+    }
+
+    /** Score thresholds t_1..t_{K-1}: grade = number of thresholds at or below the score. */
+    public static double[] cutPoints(double[] trainScores, double[] trainLabels, int classes) {
+        double[] sorted = trainScores.clone();
+        Arrays.sort(sorted);
+        int[] counts = new int[classes];
+        for (double l : trainLabels) {
+            counts[(int) Math.round(l)]++;
+        }
+        double[] cuts = new double[classes - 1];
+        int cum = 0;
+        for (int c = 0; c < classes - 1; c++) {
+            cum += counts[c];
+            int at = Math.min(sorted.length - 1, Math.max(0, cum));
+            cuts[c] = cum >= sorted.length ? Double.POSITIVE_INFINITY : sorted[at];
+        }
+        return cuts;
+    }
+
+    public static int grade(double score, double[] cuts) {
+        int g = 0;
+        for (double c : cuts) {
+            if (score >= c) {
+                g++;
+            }
+        }
+        return g;
+    }
+
+    public static Map<String, Double> evaluate(TaskSpec task, List<Sample> test, double[] testScores,
+            double[] trainScores, double[] trainLabels, int k) {
+        int n = test.size();
+        double[] rel = new double[n];
+        String[] group = new String[n];
+        for (int i = 0; i < n; i++) {
+            rel[i] = test.get(i).label() - task.minLabel();
+            group[i] = test.get(i).group();
+        }
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put("ndcg@" + k, Metrics.ndcgAtK(testScores, rel, group, k));
+        if (task.type() == TaskType.REGRESSION) {
+            double mx = Arrays.stream(trainScores).average().orElse(0);
+            double my = Arrays.stream(trainLabels).average().orElse(0);
+            double sxy = 0;
+            double sxx = 0;
+            for (int i = 0; i < trainScores.length; i++) {
+                sxy += (trainScores[i] - mx) * (trainLabels[i] - my);
+                sxx += (trainScores[i] - mx) * (trainScores[i] - mx);
+            }
+            double slope = sxx == 0 ? 0 : sxy / sxx;
+            double[] pred = new double[n];
+            for (int i = 0; i < n; i++) {
+                pred[i] = my + slope * (testScores[i] - mx);
+            }
+            m.put("rmse", Metrics.rmse(pred, rel));
+            return m;
+        }
+        double[] cuts = cutPoints(trainScores, trainLabels, task.classes());
+        int[] predicted = new int[n];
+        int[] truth = new int[n];
+        for (int i = 0; i < n; i++) {
+            predicted[i] = grade(testScores[i], cuts);
+            truth[i] = (int) Math.round(rel[i]);
+        }
+        m.put("accuracy", Metrics.accuracy(predicted, truth));
+        m.put("kappa", Metrics.quadraticWeightedKappa(predicted, truth, task.classes()));
+        return m;
+    }
+}

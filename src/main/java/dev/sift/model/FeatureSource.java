@@ -1,0 +1,17 @@
+package dev.sift.model;
+
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+
+/** Model inputs for any subset of the samples, built batch by batch. */
+public interface FeatureSource {
+    /** Input shapes with batch size 1 (sequence length 1 for token inputs), to initialise a block. */
+    Shape[] shapes();
+
+    /** Inputs for the samples {@code sel} (indices into the dataset). */
+    NDList batch(NDManager manager, int[] sel);
+
+    /** Number of samples. */
+    int size();
+}

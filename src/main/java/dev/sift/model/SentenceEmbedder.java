@@ -1,0 +1,54 @@
+package dev.sift.model;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.training.ParameterStore;
+import java.util.List;
+import java.util.Map;
+
+/** Mean-pooled sentence embeddings from a pretrained encoder, with no training: for frozen heads and zero-shot. */
+public final class SentenceEmbedder {
+    private static final int BATCH = 64;
+
+    private SentenceEmbedder() {
+    }
+
+    public static float[][] embed(BertConfig config, Map<String, OnnxInitializers.Tensor> weights,
+            TextTokenizer tokenizer, List<String> texts, Device device) {
+        float[][] out = new float[texts.size()][];
+        try (Model model = Model.newInstance("embedder", device, "PyTorch")) {
+            BertEncoder encoder = new BertEncoder(config);
+            model.setBlock(encoder);
+            encoder.load(model.getNDManager(), weights);
+            ParameterStore ps = new ParameterStore(model.getNDManager(), false);
+            for (int start = 0; start < texts.size(); start += BATCH) {
+                List<String> part = texts.subList(start, Math.min(texts.size(), start + BATCH));
+                try (NDManager m = model.getNDManager().newSubManager()) {
+                    NDList in = tokenizer.batch(m, part, null);
+                    float[] flat = BertEncoder.meanPool(encoder.forward(ps, in, false).singletonOrThrow(), in.get(2))
+                            .toType(DataType.FLOAT32, false).toFloatArray();
+                    int h = config.hidden();
+                    for (int i = 0; i < part.size(); i++) {
+                        out[start + i] = java.util.Arrays.copyOfRange(flat, i * h, (i + 1) * h);
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    public static double cosine(float[] a, float[] b) {
+        double ab = 0;
+        double aa = 0;
+        double bb = 0;
+        for (int i = 0; i < a.length; i++) {
+            ab += (double) a[i] * b[i];
+            aa += (double) a[i] * a[i];
+            bb += (double) b[i] * b[i];
+        }
+        return aa == 0 || bb == 0 ? 0 : ab / Math.sqrt(aa * bb);
+    }
+}

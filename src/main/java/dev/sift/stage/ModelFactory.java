@@ -1,0 +1,186 @@
+package dev.sift.stage;
+
+import dev.sift.cli.SiftException;
+import dev.sift.data.Sample;
+import dev.sift.model.Checkpoint;
+import dev.sift.model.CrossEncoder;
+import dev.sift.model.DenseFeatures;
+import dev.sift.model.HeadModel;
+import dev.sift.model.RelevanceTrainer;
+import dev.sift.model.SentenceEmbedder;
+import dev.sift.model.TextTokenizer;
+import dev.sift.model.TokenizedPairs;
+import dev.sift.store.ObjectStore;
+import dev.sift.workflow.Console;
+import dev.sift.workflow.StageContext;
+import dev.sift.workflow.WorkflowSpec;
+import dev.sift.workflow.WorkflowSpec.ModelSpec;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Builds the model a workflow asks for, once per run and process: the hashed bag-of-words model, or a
+ * pretrained BERT-family encoder as a cross-encoder (full or last layers) or frozen under an MLP head (with
+ * its embeddings cached in S3 per checkpoint and dataset).
+ */
+@ApplicationScoped
+public class ModelFactory {
+    private static final Pattern LAYER = Pattern.compile("encoder\\.layer\\.(\\d+)\\.");
+
+    @Inject
+    ObjectStore objects;
+
+    public RelevanceTrainer trainer(StageContext ctx) {
+        return ctx.cached("trainer", () -> build(ctx));
+    }
+
+    private RelevanceTrainer build(StageContext ctx) {
+        WorkflowSpec spec = ctx.spec();
+        ModelSpec m = spec.model();
+        int k = spec.task().classes();
+        boolean regression = spec.task().type() == WorkflowSpec.TaskType.REGRESSION;
+        if (!m.pretrained()) {
+            return new RelevanceTrainer(m, ctx.encoded(), k, regression);
+        }
+        var device = RelevanceTrainer.device(spec.fineTune().device());
+        Checkpoint cp = checkpoint(ctx);
+        if (m.mode().equals("head")) {
+            float[][][] e = embeddings(ctx);
+            DenseFeatures f = new DenseFeatures(e[0], e[1]);
+            return new RelevanceTrainer(() -> new HeadModel(m.hidden(), k), f, k, regression, name -> true,
+                    block -> { }, device);
+        }
+        List<Sample> samples = ctx.samples();
+        TokenizedPairs pairs;
+        try (TextTokenizer tok = cp.tokenizer(m.maxLength())) {
+            pairs = tok.pairs(samples.stream().map(Sample::query).toList(),
+                    samples.stream().map(s -> s.description().isEmpty() ? s.title()
+                            : s.title() + ". " + s.description()).toList());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        int layers = cp.config().layers();
+        Predicate<String> trainable = m.mode().equals("full") ? name -> true : name -> {
+            if (name.contains("head_")) {
+                return true;
+            }
+            Matcher mm = LAYER.matcher(name);
+            return mm.find() && Integer.parseInt(mm.group(1)) >= layers - m.lastLayers();
+        };
+        ctx.console().info(String.format("  %s (%d layers, hidden %d), mode %s%s, max length %d, %s pooling, on %s",
+                cp.name(), layers, cp.config().hidden(), m.mode(),
+                m.mode().equals("last_layers") ? " " + m.lastLayers() : "", m.maxLength(), m.pooling(), device));
+        return new RelevanceTrainer(() -> new CrossEncoder(cp.config(), k, m.pooling().equals("cls"), 0.1f), pairs, k,
+                regression, trainable, block -> ((CrossEncoder) block).encoder().load(null, cp.weights()), device);
+    }
+
+    /** The pretrained checkpoint of the workflow. */
+    public Checkpoint checkpoint(StageContext ctx) {
+        return ctx.cached("checkpoint", () -> {
+            ModelSpec m = ctx.spec().model();
+            try {
+                if (m.encoder().equals("minilm") || !m.pretrained()) {
+                    return Checkpoint.miniLm();
+                }
+                String src = m.source();
+                return Checkpoint.huggingFace(src, name -> read(src, name));
+            } catch (IOException e) {
+                throw SiftException.usage("model.source: " + e.getMessage());
+            } catch (IllegalArgumentException e) {
+                throw SiftException.usage(e.getMessage());
+            }
+        });
+    }
+
+    private byte[] read(String source, String name) throws IOException {
+        if (source.startsWith("s3://")) {
+            try (InputStream in = objects.open(source.replaceAll("/+$", "") + "/" + name)) {
+                return in.readAllBytes();
+            }
+        }
+        try {
+            return Files.readAllBytes(Path.of(source).resolve(name));
+        } catch (NoSuchFileException e) {
+            throw new IOException(source + "/" + name + ": not found");
+        }
+    }
+
+    /**
+     * Frozen-encoder sentence embeddings of every sample's query and title, [0] queries and [1] titles,
+     * computed once per checkpoint, dataset and maximum length and kept in S3.
+     */
+    public float[][][] embeddings(StageContext ctx) {
+        return ctx.cached("embeddings", () -> {
+            Checkpoint cp = checkpoint(ctx);
+            int maxLength = ctx.spec().model().pretrained() ? ctx.spec().model().maxLength() : 64;
+            String key = "cache/embeddings/" + cp.digest() + "/" + ctx.datasetSha() + "-" + maxLength + ".f32";
+            List<Sample> samples = ctx.samples();
+            int h = cp.config().hidden();
+            if (objects.exists(key)) {
+                return decode(objects.get(key), samples.size(), h);
+            }
+            Console console = ctx.console();
+            Map<String, Integer> ids = new LinkedHashMap<>();
+            for (Sample s : samples) {
+                ids.putIfAbsent(s.query(), ids.size());
+                ids.putIfAbsent(s.title(), ids.size());
+            }
+            List<String> texts = new ArrayList<>(ids.keySet());
+            console.info("  embedding " + texts.size() + " distinct queries and titles with " + cp.name());
+            float[][] vec;
+            try (TextTokenizer tok = cp.tokenizer(maxLength)) {
+                vec = SentenceEmbedder.embed(cp.config(), cp.weights(), tok, texts,
+                        RelevanceTrainer.device(ctx.spec().fineTune().device()));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            float[][][] out = new float[2][samples.size()][];
+            for (int i = 0; i < samples.size(); i++) {
+                out[0][i] = vec[ids.get(samples.get(i).query())];
+                out[1][i] = vec[ids.get(samples.get(i).title())];
+            }
+            objects.put(key, encode(out, h), "application/octet-stream");
+            return out;
+        });
+    }
+
+    private static byte[] encode(float[][][] e, int h) {
+        ByteBuffer b = ByteBuffer.allocate(2 * e[0].length * h * 4).order(ByteOrder.LITTLE_ENDIAN);
+        for (float[][] side : e) {
+            for (float[] v : side) {
+                for (float f : v) {
+                    b.putFloat(f);
+                }
+            }
+        }
+        return b.array();
+    }
+
+    private static float[][][] decode(byte[] bytes, int n, int h) {
+        ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        float[][][] out = new float[2][n][h];
+        for (int s = 0; s < 2; s++) {
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < h; j++) {
+                    out[s][i][j] = b.getFloat();
+                }
+            }
+        }
+        return out;
+    }
+}

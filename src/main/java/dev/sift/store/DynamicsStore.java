@@ -1,0 +1,93 @@
+package dev.sift.store;
+
+import dev.sift.model.TrainingDynamics;
+import io.agroal.api.AgroalDataSource;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Training dynamics in PostgreSQL, one array row per epoch; writing replaces what a stage wrote before. */
+@ApplicationScoped
+public class DynamicsStore {
+    @Inject
+    AgroalDataSource dataSource;
+
+    public void replace(long runId, String stage, int iteration, TrainingDynamics d) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "DELETE FROM training_dynamics WHERE run_id = ? AND stage = ? AND iteration = ?")) {
+                    ps.setLong(1, runId);
+                    ps.setString(2, stage);
+                    ps.setInt(3, iteration);
+                    ps.executeUpdate();
+                }
+                Integer[] idx = new Integer[d.samples().length];
+                for (int i = 0; i < idx.length; i++) {
+                    idx[i] = d.samples()[i];
+                }
+                Array samples = c.createArrayOf("integer", idx);
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO training_dynamics (run_id, stage, "
+                        + "iteration, epoch, sample_index, loss, p_true, correct) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    for (int e = 0; e < d.epochs(); e++) {
+                        ps.setLong(1, runId);
+                        ps.setString(2, stage);
+                        ps.setInt(3, iteration);
+                        ps.setInt(4, e + 1);
+                        ps.setArray(5, samples);
+                        ps.setArray(6, c.createArrayOf("real", box(d.loss()[e])));
+                        ps.setArray(7, c.createArrayOf("real", box(d.pTrue()[e])));
+                        Boolean[] ok = new Boolean[d.correct()[e].length];
+                        for (int i = 0; i < ok.length; i++) {
+                            ok[i] = d.correct()[e][i];
+                        }
+                        ps.setArray(8, c.createArrayOf("boolean", ok));
+                        ps.addBatch();
+                    }
+                    ps.executeBatch();
+                }
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot store training dynamics: " + e.getMessage(), e);
+        }
+    }
+
+    private static Float[] box(float[] v) {
+        Float[] out = new Float[v.length];
+        for (int i = 0; i < v.length; i++) {
+            out[i] = v[i];
+        }
+        return out;
+    }
+
+    /** Epoch numbers stored for a stage. */
+    public List<Integer> epochs(long runId, String stage, int iteration) {
+        List<Integer> out = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT epoch, cardinality(loss) FROM training_dynamics WHERE run_id = ? AND stage = ? "
+                        + "AND iteration = ? ORDER BY epoch")) {
+            ps.setLong(1, runId);
+            ps.setString(2, stage);
+            ps.setInt(3, iteration);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getInt(1));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return out;
+    }
+}
