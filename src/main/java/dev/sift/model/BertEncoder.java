@@ -57,6 +57,11 @@ public final class BertEncoder extends AbstractBlock {
         return config;
     }
 
+    /** The tensor names and shapes this architecture needs. */
+    public Map<String, Shape> expectedShapes() {
+        return java.util.Collections.unmodifiableMap(shapes);
+    }
+
     /** Parameters by HuggingFace tensor name, in a stable order. */
     public Map<String, Parameter> namedParameters() {
         return params;

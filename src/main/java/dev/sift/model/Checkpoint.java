@@ -62,7 +62,24 @@ public record Checkpoint(String name, BertConfig config, Map<String, OnnxInitial
             n = n.replace("LayerNorm.gamma", "LayerNorm.weight").replace("LayerNorm.beta", "LayerNorm.bias");
             named.put(n, new OnnxInitializers.Tensor(n, t.shape(), t.values()));
         }
-        return new Checkpoint(source, config, named, files.read("tokenizer.json"), dev.sift.store.Sha256.hex(st));
+        Checkpoint cp = new Checkpoint(source, config, named, files.read("tokenizer.json"),
+                dev.sift.store.Sha256.hex(st));
+        cp.validate();
+        return cp;
+    }
+
+    /** Fails, naming the tensor, when the weights do not fit the architecture of the config. */
+    public void validate() {
+        for (var e : new BertEncoder(config).expectedShapes().entrySet()) {
+            OnnxInitializers.Tensor t = weights.get(e.getKey());
+            if (t == null) {
+                throw new IllegalArgumentException(name + ": checkpoint has no tensor " + e.getKey());
+            }
+            if (!new ai.djl.ndarray.types.Shape(t.shape()).equals(e.getValue())) {
+                throw new IllegalArgumentException(name + ": tensor " + e.getKey() + " has shape "
+                        + java.util.Arrays.toString(t.shape()) + ", config.json implies " + e.getValue());
+            }
+        }
     }
 
     private static int need(JsonNode cfg, String key, String source) {

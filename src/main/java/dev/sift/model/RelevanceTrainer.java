@@ -249,7 +249,10 @@ public final class RelevanceTrainer {
         if (clipNorm > 0) {
             double sq = 0;
             for (Parameter p : params) {
-                sq += p.getArray().getGradient().square().sum().getFloat();
+                // temporaries attach to the gradient's manager (the model's): close them or they pile up per step
+                try (NDArray g2 = p.getArray().getGradient().square(); NDArray sum = g2.sum()) {
+                    sq += sum.getFloat();
+                }
             }
             double norm = Math.sqrt(sq);
             if (norm > clipNorm) {

@@ -75,7 +75,7 @@ public final class WorkflowParser {
         DatasetSpec dataset = dataset(b, r.obj("dataset"), base, root, checkFiles);
         TaskSpec task = task(r.obj("task"), b);
         SplitSpec split = split(r.obj("split"), b);
-        ModelSpec model = model(r.obj("model"));
+        ModelSpec model = model(r.obj("model"), base, root, checkFiles);
         TrainSpec train = train(r.obj("fine_tune"));
         ScoreSpec score = score(r.obj("score"), b);
         FilterSpec filter = filter(r.obj("filter"), score);
@@ -178,7 +178,7 @@ public final class WorkflowParser {
         return new SplitSpec(val, test, seed);
     }
 
-    private static ModelSpec model(SpecBinder.Obj m) {
+    private static ModelSpec model(SpecBinder.Obj m, Path base, YNode root, boolean checkFiles) {
         String encoder = m.choice("encoder", "hashed-bow", "hashed-bow", "minilm", "bert");
         String source = m.string("source", null);
         if (encoder.equals("bert") && source == null) {
@@ -186,6 +186,22 @@ public final class WorkflowParser {
         }
         if (!encoder.equals("bert") && source != null) {
             m.invalid("source", "only applies to encoder bert");
+        }
+        if (source != null && !source.startsWith("s3://") && checkFiles) {
+            Path dir = Path.of(source);
+            if (!dir.isAbsolute() && base != null) {
+                dir = base.resolve(dir).normalize();
+            }
+            for (String f : List.of("config.json", "model.safetensors", "tokenizer.json")) {
+                if (!Files.isRegularFile(dir.resolve(f))) {
+                    m.invalid("source", "no " + f + " in " + dir);
+                    break;
+                }
+            }
+            source = dir.toString();
+            if (root instanceof YMap ym) {
+                YamlTree.set(ym, "model.source", source);
+            }
         }
         String mode = m.choice("mode", "full", "head", "last_layers", "full");
         int lastLayers = (int) m.integer("last_layers", 2, 1, 48);

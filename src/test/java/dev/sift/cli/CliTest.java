@@ -195,6 +195,32 @@ class CliTest {
     }
 
     @Test
+    void userBertCheckpointFineTunesAndABrokenOneFailsNamingTheTensor(QuarkusMainLauncher launcher,
+            @TempDir Path dir) throws Exception {
+        dev.sift.model.TinyBert.write(dir.resolve("tiny-bert"), 1, null);
+        dev.sift.model.TinyBert.write(dir.resolve("broken-bert"), 1, "encoder.layer.0.attention.self.key.weight");
+        String wf = """
+                name: tiny-bert
+                dataset:
+                  generate: {rows: 200, noise: 0.1, seed: 3}
+                model: {encoder: bert, source: %s, mode: full, max_length: 32}
+                fine_tune: {epochs: 1, batch_size: 16, learning_rate: 0.001}
+                iterations: 1
+                """;
+        Files.writeString(dir.resolve("ok.yaml"), wf.formatted("tiny-bert"));
+        LaunchResult ok = launcher.launch("run", dir.resolve("ok.yaml").toString());
+        assertEquals(0, ok.exitCode(), ok.getErrorOutput());
+        assertTrue(ok.getOutput().contains("zero-shot"), ok.getOutput());
+        Files.writeString(dir.resolve("broken.yaml"), wf.formatted("broken-bert"));
+        LaunchResult broken = launcher.launch("run", dir.resolve("broken.yaml").toString());
+        assertEquals(2, broken.exitCode(), broken.getErrorOutput());
+        List<String> lines = broken.getErrorOutput().lines().filter(l -> l.startsWith("sift:")).toList();
+        assertEquals(1, lines.size(), broken.getErrorOutput());
+        assertTrue(lines.get(0).contains("checkpoint has no tensor encoder.layer.0.attention.self.key.weight"),
+                lines.get(0));
+    }
+
+    @Test
     void helpVersionAndGenerateNeedNoDatabase(QuarkusMainLauncher launcher, @TempDir Path dir) throws Exception {
         LaunchResult help = launcher.launch("--help");
         assertEquals(0, help.exitCode());

