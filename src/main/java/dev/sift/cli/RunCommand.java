@@ -29,6 +29,10 @@ public class RunCommand implements Callable<Integer> {
     @Option(names = "--name", description = "name of the run (default: the workflow's name)")
     String name;
 
+    @Option(names = "--device", description = "cpu, gpu or auto: where models train (same as --set "
+            + "fine_tune.device=...)")
+    String device;
+
     @Mixin
     OutputOptions output;
 
@@ -44,6 +48,9 @@ public class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         WorkflowParser.Parsed parsed;
+        if (device != null) {
+            overrides.put("fine_tune.device", device);
+        }
         try {
             parsed = WorkflowParser.parseFile(workflow, overrides);
         } catch (WorkflowException e) {

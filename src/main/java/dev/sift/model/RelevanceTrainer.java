@@ -308,18 +308,27 @@ public final class RelevanceTrainer {
 
     /** Probabilities and hidden activations for the samples {@code which}. */
     public Predictions predict(byte[] weights, int[] which) {
+        return predict(weights, which, PREDICT_BATCH);
+    }
+
+    /** Predictions computed {@code batchSize} samples at a time. */
+    public Predictions predict(byte[] weights, int[] which, int batchSize) {
         try (Model model = newModel()) {
             load(model, weights);
-            return predict(model, which);
+            return predict(model, which, batchSize);
         }
     }
 
     private Predictions predict(Model model, int[] which) {
+        return predict(model, which, PREDICT_BATCH);
+    }
+
+    private Predictions predict(Model model, int[] which, int batchSize) {
         float[][] probs = new float[which.length][];
         float[][] hidden = new float[which.length][];
         ParameterStore ps = new ParameterStore(model.getNDManager(), false);
-        for (int start = 0; start < which.length; start += PREDICT_BATCH) {
-            int n = Math.min(PREDICT_BATCH, which.length - start);
+        for (int start = 0; start < which.length; start += batchSize) {
+            int n = Math.min(batchSize, which.length - start);
             int[] sel = new int[n];
             System.arraycopy(which, start, sel, 0, n);
             try (NDManager m = model.getNDManager().newSubManager()) {

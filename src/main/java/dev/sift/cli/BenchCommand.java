@@ -1,0 +1,106 @@
+package dev.sift.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sift.history.Table;
+import dev.sift.model.BertConfig;
+import dev.sift.model.ModelBenchmark;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code sift bench model}: DJL vs PyTorch on the same model, batch and machine, in one run. */
+@Command(name = "bench", description = "Benchmarks (no database needed).", subcommands = {BenchCommand.ModelBench.class})
+public class BenchCommand {
+
+    /** MiniLM-shaped cross-encoder throughput, Sift's DJL path beside PyTorch. */
+    @Command(name = "model", description = "Training and inference samples/s and peak memory of the MiniLM-L6 "
+            + "cross-encoder in Sift (DJL, PyTorch engine) and in PyTorch itself (a Python with torch), same batch, "
+            + "sequence length and machine; prints the ratios.")
+    public static class ModelBench implements Callable<Integer> {
+        private static final ObjectMapper JSON = new ObjectMapper();
+
+        @Option(names = "--batch", defaultValue = "32", description = "batch size (default: ${DEFAULT-VALUE})")
+        int batch;
+
+        @Option(names = "--seq", defaultValue = "32", description = "sequence length (default: ${DEFAULT-VALUE})")
+        int seq;
+
+        @Option(names = "--steps", defaultValue = "20", description = "measured steps (default: ${DEFAULT-VALUE})")
+        int steps;
+
+        @Option(names = "--warmup", defaultValue = "3", description = "unmeasured steps first (default: "
+                + "${DEFAULT-VALUE})")
+        int warmup;
+
+        @Option(names = "--python", defaultValue = "python3", description = "a Python with torch for the "
+                + "PyTorch peer, or 'none' (default: ${DEFAULT-VALUE})")
+        String python;
+
+        @Option(names = "--format", defaultValue = "table", description = "table, json or csv")
+        OutputOptions.Format format;
+
+        @Mixin
+        VerboseOption verbose;
+
+        @Override
+        public Integer call() throws Exception {
+            BertConfig c = BertConfig.miniLmL6();
+            System.err.printf("DJL: MiniLM-L6 cross-encoder, batch %d, sequence %d, %d + %d steps...%n", batch, seq,
+                    warmup, steps);
+            ModelBenchmark.Result djl = ModelBenchmark.run(c, batch, seq, warmup, steps);
+            JsonNode torch = python.equals("none") ? null : torch(c);
+            Table t = new Table(List.of("engine", "train_samples_per_s", "infer_samples_per_s", "peak_rss_mib"));
+            t.add("DJL " + System.getProperty("ai.djl.version", "0.36.0") + " (PyTorch engine)",
+                    djl.trainSamplesPerSecond(), djl.inferSamplesPerSecond(), djl.peakRssBytes() / 1048576.0);
+            if (torch != null) {
+                double tt = torch.get("train_samples_per_s").asDouble();
+                double ti = torch.get("infer_samples_per_s").asDouble();
+                t.add("PyTorch " + torch.get("torch").asText() + " (" + torch.get("threads").asInt() + " threads)", tt,
+                        ti, torch.get("peak_rss_bytes").asDouble() / 1048576.0);
+                t.add("ratio DJL / PyTorch", djl.trainSamplesPerSecond() / tt, djl.inferSamplesPerSecond() / ti,
+                        djl.peakRssBytes() / torch.get("peak_rss_bytes").asDouble());
+            }
+            System.out.print(switch (format) {
+                case json -> t.json().toPrettyString() + "\n";
+                case csv -> t.csv();
+                default -> t.text();
+            });
+            return ExitCodes.OK;
+        }
+
+        private JsonNode torch(BertConfig c) throws IOException, InterruptedException {
+            Path script = Files.createTempFile("sift-torch-bench", ".py");
+            try (InputStream in = getClass().getClassLoader().getResourceAsStream("bench/torch_bert.py")) {
+                Files.write(script, in.readAllBytes());
+            }
+            String args = JSON.createObjectNode().put("vocab", c.vocabSize()).put("hidden", c.hidden())
+                    .put("layers", c.layers()).put("heads", c.heads()).put("intermediate", c.intermediate())
+                    .put("maxpos", c.maxPositions()).put("batch", batch).put("seq", seq).put("steps", steps)
+                    .put("warmup", warmup).toString();
+            System.err.println("PyTorch: " + python + " " + script.getFileName());
+            try {
+                Process p = new ProcessBuilder(python, script.toString(), args).redirectErrorStream(true).start();
+                String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                if (!p.waitFor(30, TimeUnit.MINUTES) || p.exitValue() != 0) {
+                    System.err.println("PyTorch peer failed: " + out.lines().reduce((a, b) -> b).orElse(""));
+                    return null;
+                }
+                return JSON.readTree(out.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElseThrow());
+            } catch (IOException e) {
+                System.err.println("PyTorch peer unavailable (" + e.getMessage() + "); --python names one");
+                return null;
+            } finally {
+                Files.deleteIfExists(script);
+            }
+        }
+    }
+}

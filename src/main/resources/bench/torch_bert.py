@@ -1,0 +1,100 @@
+"""PyTorch peer of Sift's DJL BERT benchmark: the same HuggingFace-style post-LayerNorm BERT (shape given on
+the command line), the same batch, sequence length, loss and optimiser. Prints one JSON line."""
+import json
+import math
+import resource
+import sys
+import time
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+class Layer(nn.Module):
+    def __init__(self, h, heads, inter, eps):
+        super().__init__()
+        self.heads = heads
+        self.q, self.k, self.v, self.o = (nn.Linear(h, h) for _ in range(4))
+        self.ln1 = nn.LayerNorm(h, eps=eps)
+        self.i = nn.Linear(h, inter)
+        self.out = nn.Linear(inter, h)
+        self.ln2 = nn.LayerNorm(h, eps=eps)
+
+    def forward(self, x, bias):
+        b, t, h = x.shape
+        dh = h // self.heads
+
+        def split(y):
+            return y.view(b, t, self.heads, dh).transpose(1, 2)
+
+        q, k, v = split(self.q(x)), split(self.k(x)), split(self.v(x))
+        s = q @ k.transpose(-1, -2) / math.sqrt(dh) + bias
+        ctx = (s.softmax(-1) @ v).transpose(1, 2).reshape(b, t, h)
+        x = self.ln1(x + self.o(ctx))
+        return self.ln2(x + self.out(F.gelu(self.i(x))))
+
+
+class Bert(nn.Module):
+    def __init__(self, vocab, h, layers, heads, inter, maxpos, types, eps, classes):
+        super().__init__()
+        self.word = nn.Embedding(vocab, h)
+        self.pos = nn.Embedding(maxpos, h)
+        self.type = nn.Embedding(types, h)
+        self.ln = nn.LayerNorm(h, eps=eps)
+        self.layers = nn.ModuleList(Layer(h, heads, inter, eps) for _ in range(layers))
+        self.head = nn.Linear(h, classes)
+
+    def forward(self, ids, types, mask):
+        b, t = ids.shape
+        pos = torch.arange(t).unsqueeze(0).expand(b, t)
+        x = self.ln(self.word(ids) + self.pos(pos) + self.type(types))
+        bias = ((mask.float() - 1.0) * 1e9).view(b, 1, 1, t)
+        for layer in self.layers:
+            x = layer(x, bias)
+        m = mask.float().unsqueeze(2)
+        pooled = (x * m).sum(1) / m.sum(1).clamp(min=1e-9)
+        return self.head(pooled)
+
+
+def main():
+    a = json.loads(sys.argv[1])
+    torch.manual_seed(1)
+    model = Bert(a["vocab"], a["hidden"], a["layers"], a["heads"], a["intermediate"], a["maxpos"], 2, 1e-12, 4)
+    opt = torch.optim.AdamW(model.parameters(), lr=2e-5, weight_decay=0.01)
+    b, t = a["batch"], a["seq"]
+    g = torch.Generator().manual_seed(1)
+    ids = torch.randint(1000, 21000, (b, t), generator=g)
+    types = torch.zeros(b, t, dtype=torch.long)
+    mask = torch.ones(b, t, dtype=torch.long)
+    y = torch.randint(0, 4, (b,), generator=g)
+
+    def train_step():
+        opt.zero_grad()
+        loss = F.cross_entropy(model(ids, types, mask), y)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+
+    model.train()
+    for _ in range(a["warmup"]):
+        train_step()
+    t0 = time.perf_counter()
+    for _ in range(a["steps"]):
+        train_step()
+    train = b * a["steps"] / (time.perf_counter() - t0)
+    model.eval()
+    with torch.no_grad():
+        for _ in range(a["warmup"]):
+            model(ids, types, mask)
+        t0 = time.perf_counter()
+        for _ in range(a["steps"]):
+            model(ids, types, mask)
+        infer = b * a["steps"] / (time.perf_counter() - t0)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    print(json.dumps({"train_samples_per_s": train, "infer_samples_per_s": infer, "peak_rss_bytes": peak,
+                      "threads": torch.get_num_threads(), "torch": torch.__version__}))
+
+
+if __name__ == "__main__":
+    main()
