@@ -140,6 +140,17 @@ class RelevanceTrainerTest {
     }
 
     @Test
+    void learningRateWarmsUpLinearlyThenDecaysToZero() {
+        // 10 steps, 2 of warm-up; DJL numbers updates from 1
+        assertEquals(0.5f, RelevanceTrainer.schedule(1, 1f, 2, 10), 1e-6);
+        assertEquals(1.0f, RelevanceTrainer.schedule(2, 1f, 2, 10), 1e-6);
+        assertEquals(1.0f, RelevanceTrainer.schedule(3, 1f, 2, 10), 1e-6);
+        assertEquals(0.5f, RelevanceTrainer.schedule(7, 1f, 2, 10), 1e-6);
+        assertEquals(0.0f, RelevanceTrainer.schedule(11, 1f, 2, 10), 1e-6);
+        assertEquals(0.3f, RelevanceTrainer.schedule(1, 0.3f, 0, 1), 1e-6);
+    }
+
+    @Test
     void targetsScaleRegressionAndShiftGrades() {
         Targets g = Targets.of(new TaskSpec(TaskType.GRADED, 1, 4), new double[] {1, 4, 2});
         assertArrayEquals(new int[] {0, 3, 1}, g.classes());

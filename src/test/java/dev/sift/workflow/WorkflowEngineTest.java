@@ -34,6 +34,8 @@ class WorkflowEngineTest {
     RunStore runs;
     @Inject
     ScoreStore scores;
+    @Inject
+    dev.sift.store.DynamicsStore dynamics;
 
     @Test
     void runsAWorkflowWhoseDataLivesInS3() throws Exception {
@@ -75,5 +77,7 @@ class WorkflowEngineTest {
         assertEquals(1.0, sum, 1e-9);
         assertEquals(5, runs.metrics(id).stream().map(m -> m.iteration + m.subset).distinct().count());
         assertTrue(err.toString().contains("known-noisy labels"), err.toString());
+        // training dynamics of the fine-tune, one row per epoch
+        assertEquals(java.util.List.of(1, 2), dynamics.epochs(id, "fine-tune", 0));
     }
 }
