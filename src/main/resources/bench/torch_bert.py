@@ -2,7 +2,6 @@
 the command line), the same batch, sequence length, loss and optimiser. Prints one JSON line."""
 import json
 import math
-import resource
 import sys
 import time
 
@@ -40,7 +39,7 @@ class Bert(nn.Module):
         super().__init__()
         self.word = nn.Embedding(vocab, h)
         self.pos = nn.Embedding(maxpos, h)
-        self.type = nn.Embedding(types, h)
+        self.token_type = nn.Embedding(types, h)
         self.ln = nn.LayerNorm(h, eps=eps)
         self.layers = nn.ModuleList(Layer(h, heads, inter, eps) for _ in range(layers))
         self.head = nn.Linear(h, classes)
@@ -48,7 +47,7 @@ class Bert(nn.Module):
     def forward(self, ids, types, mask):
         b, t = ids.shape
         pos = torch.arange(t).unsqueeze(0).expand(b, t)
-        x = self.ln(self.word(ids) + self.pos(pos) + self.type(types))
+        x = self.ln(self.word(ids) + self.pos(pos) + self.token_type(types))
         bias = ((mask.float() - 1.0) * 1e9).view(b, 1, 1, t)
         for layer in self.layers:
             x = layer(x, bias)
@@ -91,7 +90,12 @@ def main():
         for _ in range(a["steps"]):
             model(ids, types, mask)
         infer = b * a["steps"] / (time.perf_counter() - t0)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    # VmHWM: ru_maxrss would include the forking JVM, whose peak survives exec
+    peak = -1
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                peak = int(line.split()[1]) * 1024
     print(json.dumps({"train_samples_per_s": train, "infer_samples_per_s": infer, "peak_rss_bytes": peak,
                       "threads": torch.get_num_threads(), "torch": torch.__version__}))
 

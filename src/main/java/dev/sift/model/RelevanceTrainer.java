@@ -246,17 +246,21 @@ public final class RelevanceTrainer {
     }
 
     private void clipAndStep(Optimizer optimizer, List<Parameter> params, double clipNorm) {
-        if (clipNorm > 0) {
-            double sq = 0;
-            for (Parameter p : params) {
-                // temporaries attach to the gradient's manager (the model's): close them or they pile up per step
-                try (NDArray g2 = p.getArray().getGradient().square(); NDArray sum = g2.sum()) {
-                    sq += sum.getFloat();
+        if (clipNorm > 0 && !params.isEmpty()) {
+            // global norm and scale stay on the device: no copy to Java per parameter
+            NDArray first = params.get(0).getArray().getGradient();
+            try (NDManager tmp = first.getManager().newSubManager()) {
+                NDArray total = tmp.zeros(new Shape());
+                for (Parameter p : params) {
+                    NDArray g = p.getArray().getGradient();
+                    NDArray sq = g.square();
+                    NDArray s = sq.sum();
+                    sq.close();
+                    s.attach(tmp);
+                    total = total.add(s);
                 }
-            }
-            double norm = Math.sqrt(sq);
-            if (norm > clipNorm) {
-                float scale = (float) (clipNorm / (norm + 1e-6));
+                NDArray norm = total.sqrt();
+                NDArray scale = norm.maximum((float) clipNorm).pow(-1).mul((float) clipNorm);
                 for (Parameter p : params) {
                     p.getArray().getGradient().muli(scale);
                 }
@@ -265,8 +269,8 @@ public final class RelevanceTrainer {
         for (Parameter p : params) {
             NDArray w = p.getArray();
             NDArray g = w.getGradient();
+            // DJL's PyTorch AdamW update also zeroes the gradient, so the next backward starts from zero
             optimizer.update(p.getId(), w, g);
-            g.subi(g); // the collector accumulates: start every step from zero
         }
     }
 

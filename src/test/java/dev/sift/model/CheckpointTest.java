@@ -51,6 +51,58 @@ class CheckpointTest {
         assertEquals(samples.size(), trainer.predict(a.weights(), all).size());
     }
 
+    /** last_layers: only the top encoder layers and the head change; everything below stays as loaded. */
+    @Test
+    void lastLayersModeFreezesTheRest() throws Exception {
+        Checkpoint cp = load(TinyBert.write(dir.resolve("tiny"), 2, null));
+        List<Sample> samples = RelevanceTrainerTest.samples(32);
+        TokenizedPairs pairs;
+        try (TextTokenizer tok = cp.tokenizer(24)) {
+            pairs = tok.pairs(samples.stream().map(Sample::query).toList(),
+                    samples.stream().map(Sample::title).toList());
+        }
+        Targets t = Targets.of(new TaskSpec(TaskType.GRADED, 0, 3),
+                samples.stream().mapToDouble(Sample::label).toArray());
+        java.util.regex.Pattern layer = java.util.regex.Pattern.compile("encoder\\.layer\\.(\\d+)\\.");
+        RelevanceTrainer trainer = new RelevanceTrainer(() -> new CrossEncoder(cp.config(), 4, false, 0f), pairs, 4,
+                false, name -> {
+                    var m = layer.matcher(name);
+                    return name.contains("head_") || (m.find() && Integer.parseInt(m.group(1)) >= 1);
+                }, b -> ((CrossEncoder) b).encoder().load(null, cp.weights()), Device.cpu());
+        byte[] init = trainer.initialWeights(3);
+        byte[] trained = trainer.train(init, t, IntStream.range(0, 32).toArray(), new int[0],
+                new TrainSpec(1, 8, 1e-2, 5, 0.0, 0.0, 0.0, 0, "cpu"), RelevanceTrainer.Listener.NONE).weights();
+        var before = params(cp, init);
+        var after = params(cp, trained);
+        for (String frozen : List.of("embeddings.word_embeddings.weight", "encoder.layer.0.output.dense.weight",
+                "encoder.layer.0.attention.self.query.bias")) {
+            assertArrayEqualsExactly(before.get(frozen), after.get(frozen), frozen);
+        }
+        for (String trainable : List.of("encoder.layer.1.output.dense.weight", "encoder.layer.1.attention.self.query.bias")) {
+            assertNotEquals(java.util.Arrays.hashCode(before.get(trainable)),
+                    java.util.Arrays.hashCode(after.get(trainable)), trainable);
+        }
+    }
+
+    private static void assertArrayEqualsExactly(float[] a, float[] b, String name) {
+        org.junit.jupiter.api.Assertions.assertArrayEquals(a, b, name + " must stay frozen");
+    }
+
+    /** Encoder parameters of a stored checkpoint, by HuggingFace name. */
+    private static java.util.Map<String, float[]> params(Checkpoint cp, byte[] weights) throws Exception {
+        try (ai.djl.Model model = ai.djl.Model.newInstance("check", Device.cpu(), "PyTorch")) {
+            CrossEncoder block = new CrossEncoder(cp.config(), 4, false, 0f);
+            model.setBlock(block);
+            ai.djl.ndarray.types.Shape s = new ai.djl.ndarray.types.Shape(1, 1);
+            block.initialize(model.getNDManager(), ai.djl.ndarray.types.DataType.FLOAT32, s, s, s);
+            block.loadParameters(model.getNDManager(), new java.io.DataInputStream(
+                    new java.io.ByteArrayInputStream(weights)));
+            java.util.Map<String, float[]> out = new java.util.HashMap<>();
+            block.encoder().namedParameters().forEach((k, v) -> out.put(k, v.getArray().toFloatArray()));
+            return out;
+        }
+    }
+
     @Test
     void missingTensorFailsNamingIt() throws Exception {
         Path folder = TinyBert.write(dir.resolve("broken"), 1, "encoder.layer.1.output.dense.bias");
