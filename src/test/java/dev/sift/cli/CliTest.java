@@ -64,7 +64,7 @@ class CliTest {
         assertEquals(0, show.exitCode(), show.getErrorOutput());
         JsonNode detail = JSON.readTree(show.getOutput());
         assertEquals(8, detail.get("stages").size());
-        assertEquals(5, detail.get("metrics").size()); // full + (selected, random) x 2 iterations
+        assertEquals(6, detail.get("metrics").size()); // full, zero-shot + (selected, random) x 2 iterations
         for (JsonNode s : detail.get("stages")) {
             assertEquals("SUCCEEDED", s.get("status").asText());
             assertEquals(1, s.get("attempt").asInt());

@@ -75,7 +75,7 @@ class WorkflowEngineTest {
         assertEquals((int) Math.ceil(0.5 * pool1), pool2);
         double sum = scores.read(id, 1, "grad_norm").stream().mapToDouble(ScoreStore.Row::weight).sum();
         assertEquals(1.0, sum, 1e-9);
-        assertEquals(5, runs.metrics(id).stream().map(m -> m.iteration + m.subset).distinct().count());
+        assertEquals(6, runs.metrics(id).stream().map(m -> m.iteration + m.subset).distinct().count());
         assertTrue(err.toString().contains("known-noisy labels"), err.toString());
         // training dynamics of the fine-tune, one row per epoch
         assertEquals(java.util.List.of(1, 2), dynamics.epochs(id, "fine-tune", 0));
