@@ -79,8 +79,15 @@ def main():
     for _ in range(a["warmup"]):
         train_step()
     t0 = time.perf_counter()
-    for _ in range(a["steps"]):
-        train_step()
+    if a.get("profile"):
+        with torch.profiler.profile(activities=[torch.profiler.ProfilerActivity.CPU]) as prof:
+            for _ in range(a["steps"]):
+                train_step()
+        with open(a["profile"], "w") as f:
+            f.write(prof.key_averages().table(sort_by="self_cpu_time_total", row_limit=30))
+    else:
+        for _ in range(a["steps"]):
+            train_step()
     train = b * a["steps"] / (time.perf_counter() - t0)
     model.eval()
     with torch.no_grad():

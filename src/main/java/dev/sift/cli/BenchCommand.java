@@ -45,6 +45,10 @@ public class BenchCommand {
                 + "PyTorch peer, or 'none' (default: ${DEFAULT-VALUE})")
         String python;
 
+        @Option(names = "--profile", description = "folder for profiler traces of the measured training steps: "
+                + "djl-trace.json (chrome trace) and torch-ops.txt (PyTorch's top operators); slows both down")
+        Path profile;
+
         @Option(names = "--format", defaultValue = "table", description = "table, json or csv")
         OutputOptions.Format format;
 
@@ -56,7 +60,11 @@ public class BenchCommand {
             BertConfig c = BertConfig.miniLmL6();
             System.err.printf("DJL: MiniLM-L6 cross-encoder, batch %d, sequence %d, %d + %d steps...%n", batch, seq,
                     warmup, steps);
-            ModelBenchmark.Result djl = ModelBenchmark.run(c, batch, seq, warmup, steps);
+            if (profile != null) {
+                Files.createDirectories(profile);
+            }
+            ModelBenchmark.Result djl = ModelBenchmark.run(c, batch, seq, warmup, steps,
+                    profile == null ? null : profile.toAbsolutePath().resolve("djl-trace.json"));
             JsonNode torch = python.equals("none") ? null : torch(c);
             Table t = new Table(List.of("engine", "train_samples_per_s", "infer_samples_per_s", "peak_rss_mib"));
             t.add("DJL " + System.getProperty("ai.djl.version", "0.36.0") + " (PyTorch engine)",
@@ -85,7 +93,8 @@ public class BenchCommand {
             String args = JSON.createObjectNode().put("vocab", c.vocabSize()).put("hidden", c.hidden())
                     .put("layers", c.layers()).put("heads", c.heads()).put("intermediate", c.intermediate())
                     .put("maxpos", c.maxPositions()).put("batch", batch).put("seq", seq).put("steps", steps)
-                    .put("warmup", warmup).toString();
+                    .put("warmup", warmup).put("profile", profile == null ? ""
+                            : profile.toAbsolutePath().resolve("torch-ops.txt").toString()).toString();
             System.err.println("PyTorch: " + python + " " + script.getFileName());
             try {
                 Process p = new ProcessBuilder(python, script.toString(), args).redirectErrorStream(true).start();

@@ -23,6 +23,11 @@ public final class ModelBenchmark {
     }
 
     public static Result run(BertConfig config, int batch, int seq, int warmupSteps, int steps) {
+        return run(config, batch, seq, warmupSteps, steps, null);
+    }
+
+    /** With {@code profile} set, the measured training steps are traced by the PyTorch profiler into that file. */
+    public static Result run(BertConfig config, int batch, int seq, int warmupSteps, int steps, Path profile) {
         int n = batch * (warmupSteps + steps);
         Random r = new Random(1);
         long[][] ids = new long[n][seq];
@@ -46,9 +51,15 @@ public final class ModelBenchmark {
             public void batch(int epoch, long done, long total) {
                 if (done == warmupSteps) {
                     marks[0] = System.nanoTime();
+                    if (profile != null) {
+                        ai.djl.pytorch.jni.JniUtils.startProfile(false, false, false);
+                    }
                 }
                 if (done == total) {
                     marks[1] = System.nanoTime();
+                    if (profile != null) {
+                        ai.djl.pytorch.jni.JniUtils.stopProfile(profile.toString());
+                    }
                 }
             }
 
