@@ -170,9 +170,9 @@ public final class BertEncoder extends AbstractBlock {
     }
 
     /** Copies named tensors into the parameters; fails naming the first missing or mismatched tensor. */
-    public void load(NDManager manager, Map<String, OnnxInitializers.Tensor> tensors) {
+    public void load(NDManager manager, Map<String, NamedTensor> tensors) {
         for (var e : params.entrySet()) {
-            OnnxInitializers.Tensor t = tensors.get(e.getKey());
+            NamedTensor t = tensors.get(e.getKey());
             if (t == null) {
                 throw new IllegalArgumentException("checkpoint has no tensor " + e.getKey());
             }

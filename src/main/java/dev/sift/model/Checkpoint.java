@@ -12,7 +12,7 @@ import java.util.Set;
  * A pretrained BERT-family encoder: its shape, its weights under HuggingFace names, its tokenizer and a digest
  * that identifies it (for caches).
  */
-public record Checkpoint(String name, BertConfig config, Map<String, OnnxInitializers.Tensor> weights,
+public record Checkpoint(String name, BertConfig config, Map<String, NamedTensor> weights,
         byte[] tokenizerJson, String digest) {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> BERT_TYPES = Set.of("bert");
@@ -52,15 +52,15 @@ public record Checkpoint(String name, BertConfig config, Map<String, OnnxInitial
                 need(cfg, "intermediate_size", source), cfg.path("max_position_embeddings").asInt(512),
                 cfg.path("type_vocab_size").asInt(2), (float) cfg.path("layer_norm_eps").asDouble(1e-12));
         byte[] st = files.read("model.safetensors");
-        Map<String, OnnxInitializers.Tensor> raw = Safetensors.read(st, source + "/model.safetensors");
-        Map<String, OnnxInitializers.Tensor> named = new LinkedHashMap<>();
+        Map<String, NamedTensor> raw = Safetensors.read(st, source + "/model.safetensors");
+        Map<String, NamedTensor> named = new LinkedHashMap<>();
         for (var t : raw.values()) {
             String n = t.name();
             if (n.startsWith("bert.")) {
                 n = n.substring(5);
             }
             n = n.replace("LayerNorm.gamma", "LayerNorm.weight").replace("LayerNorm.beta", "LayerNorm.bias");
-            named.put(n, new OnnxInitializers.Tensor(n, t.shape(), t.values()));
+            named.put(n, new NamedTensor(n, t.shape(), t.values()));
         }
         Checkpoint cp = new Checkpoint(source, config, named, files.read("tokenizer.json"),
                 dev.sift.store.Sha256.hex(st));
@@ -71,7 +71,7 @@ public record Checkpoint(String name, BertConfig config, Map<String, OnnxInitial
     /** Fails, naming the tensor, when the weights do not fit the architecture of the config. */
     public void validate() {
         for (var e : new BertEncoder(config).expectedShapes().entrySet()) {
-            OnnxInitializers.Tensor t = weights.get(e.getKey());
+            NamedTensor t = weights.get(e.getKey());
             if (t == null) {
                 throw new IllegalArgumentException(name + ": checkpoint has no tensor " + e.getKey());
             }

@@ -20,17 +20,13 @@ public final class OnnxInitializers {
     private OnnxInitializers() {
     }
 
-    /** One tensor: its (renamed) name, shape and row-major values. */
-    public record Tensor(String name, long[] shape, float[] values) {
-    }
-
     private record Node(String name, String opType, List<String> inputs) {
     }
 
     private record RawTensor(String name, long[] dims, int dataType, ByteString raw, List<Float> floats) {
     }
 
-    public static Map<String, Tensor> read(byte[] model) throws IOException {
+    public static Map<String, NamedTensor> read(byte[] model) throws IOException {
         CodedInputStream in = CodedInputStream.newInstance(model);
         in.setSizeLimit(Integer.MAX_VALUE);
         ByteString graph = null;
@@ -67,7 +63,7 @@ public final class OnnxInitializers {
                 matMulWeight.put(n.inputs().get(1), base + ".weight");
             }
         }
-        Map<String, Tensor> out = new LinkedHashMap<>();
+        Map<String, NamedTensor> out = new LinkedHashMap<>();
         for (RawTensor t : raw) {
             if (t.dataType() != 1) {
                 continue; // only float32 weights; int64 shape constants are not parameters
@@ -75,10 +71,10 @@ public final class OnnxInitializers {
             float[] values = values(t);
             String renamed = matMulWeight.get(t.name());
             if (renamed != null && t.dims().length == 2) {
-                out.put(renamed, new Tensor(renamed, new long[] {t.dims()[1], t.dims()[0]},
+                out.put(renamed, new NamedTensor(renamed, new long[] {t.dims()[1], t.dims()[0]},
                         transpose(values, (int) t.dims()[0], (int) t.dims()[1])));
             } else {
-                out.put(t.name(), new Tensor(t.name(), t.dims(), values));
+                out.put(t.name(), new NamedTensor(t.name(), t.dims(), values));
             }
         }
         return out;

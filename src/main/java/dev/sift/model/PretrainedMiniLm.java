@@ -15,7 +15,7 @@ public final class PretrainedMiniLm {
     private PretrainedMiniLm() {
     }
 
-    public static Map<String, OnnxInitializers.Tensor> weights() throws IOException {
+    public static Map<String, NamedTensor> weights() throws IOException {
         return OnnxInitializers.read(resource(ONNX).readAllBytes());
     }
 

@@ -21,7 +21,7 @@ public final class Safetensors {
     private Safetensors() {
     }
 
-    public static Map<String, OnnxInitializers.Tensor> read(byte[] file, String source) throws IOException {
+    public static Map<String, NamedTensor> read(byte[] file, String source) throws IOException {
         if (file.length < 8) {
             throw new IOException(source + ": too short for safetensors");
         }
@@ -32,7 +32,7 @@ public final class Safetensors {
         }
         JsonNode header = JSON.readTree(new String(file, 8, (int) headerLen, StandardCharsets.UTF_8));
         int base = 8 + (int) headerLen;
-        Map<String, OnnxInitializers.Tensor> out = new LinkedHashMap<>();
+        Map<String, NamedTensor> out = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = header.fields(); it.hasNext();) {
             var e = it.next();
             if (e.getKey().equals("__metadata__")) {
@@ -69,7 +69,7 @@ public final class Safetensors {
                     default -> Float.intBitsToFloat((d.getShort() & 0xFFFF) << 16);
                 };
             }
-            out.put(e.getKey(), new OnnxInitializers.Tensor(e.getKey(), shape, v));
+            out.put(e.getKey(), new NamedTensor(e.getKey(), shape, v));
         }
         return out;
     }
@@ -89,7 +89,7 @@ public final class Safetensors {
     }
 
     /** Writes float32 tensors (used by tests to build checkpoints in the real format). */
-    public static byte[] write(Map<String, OnnxInitializers.Tensor> tensors) throws IOException {
+    public static byte[] write(Map<String, NamedTensor> tensors) throws IOException {
         var header = JSON.createObjectNode();
         long offset = 0;
         for (var t : tensors.values()) {

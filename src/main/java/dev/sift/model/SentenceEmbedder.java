@@ -16,7 +16,7 @@ public final class SentenceEmbedder {
     private SentenceEmbedder() {
     }
 
-    public static float[][] embed(BertConfig config, Map<String, OnnxInitializers.Tensor> weights,
+    public static float[][] embed(BertConfig config, Map<String, NamedTensor> weights,
             TextTokenizer tokenizer, List<String> texts, Device device) {
         float[][] out = new float[texts.size()][];
         try (Model model = Model.newInstance("embedder", device, "PyTorch")) {

@@ -75,7 +75,7 @@ public class DynamicsStore {
     public List<Integer> epochs(long runId, String stage, int iteration) {
         List<Integer> out = new ArrayList<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT epoch, cardinality(loss) FROM training_dynamics WHERE run_id = ? AND stage = ? "
+                "SELECT epoch FROM training_dynamics WHERE run_id = ? AND stage = ? "
                         + "AND iteration = ? ORDER BY epoch")) {
             ps.setLong(1, runId);
             ps.setString(2, stage);

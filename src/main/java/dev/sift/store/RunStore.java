@@ -31,7 +31,8 @@ public class RunStore {
         return r;
     }
 
-    static String host() {
+    /** This machine's host name, as recorded with the runs it owns. */
+    public static String host() {
         try {
             return java.net.InetAddress.getLocalHost().getHostName();
         } catch (java.io.IOException e) {

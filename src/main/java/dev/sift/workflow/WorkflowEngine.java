@@ -96,13 +96,7 @@ public class WorkflowEngine {
         if (run.ownerPid == null || run.ownerPid == ProcessHandle.current().pid()) {
             return false;
         }
-        String host;
-        try {
-            host = java.net.InetAddress.getLocalHost().getHostName();
-        } catch (java.io.IOException e) {
-            host = "unknown";
-        }
-        if (!host.equals(run.ownerHost)) {
+        if (!RunStore.host().equals(run.ownerHost)) {
             return false; // cannot check another machine; its stage rows say what finished
         }
         return ProcessHandle.of(run.ownerPid).map(ProcessHandle::isAlive).orElse(false)

@@ -45,7 +45,7 @@ class MiniLmPortTest {
     void djlEncoderMatchesOnnxRuntime() throws Exception {
         List<String> titles = titles();
         assertEquals(50, titles.size());
-        Map<String, OnnxInitializers.Tensor> tensors = PretrainedMiniLm.weights();
+        Map<String, NamedTensor> tensors = PretrainedMiniLm.weights();
         assertEquals(101, tensors.size());
         try (TextTokenizer tok = PretrainedMiniLm.tokenizer(128);
                 Model model = Model.newInstance("minilm", Device.cpu(), "PyTorch")) {
@@ -85,7 +85,7 @@ class MiniLmPortTest {
                         for (int h = 0; h < ort.length; h++) {
                             ort[h] /= n;
                         }
-                        worst = Math.min(worst, cosine(djl[i], ort));
+                        worst = Math.min(worst, SentenceEmbedder.cosine(djl[i], ort));
                     }
                     System.out.println("MiniLM port: worst cosine DJL vs ONNX Runtime over 50 titles = " + worst);
                     assertTrue(worst >= 0.9999, "worst cosine " + worst);
@@ -101,17 +101,5 @@ class MiniLmPortTest {
             System.arraycopy(flat, i * d, out[i], 0, d);
         }
         return out;
-    }
-
-    static double cosine(float[] a, float[] b) {
-        double ab = 0;
-        double aa = 0;
-        double bb = 0;
-        for (int i = 0; i < a.length; i++) {
-            ab += (double) a[i] * b[i];
-            aa += (double) a[i] * a[i];
-            bb += (double) b[i] * b[i];
-        }
-        return ab / Math.sqrt(aa * bb);
     }
 }

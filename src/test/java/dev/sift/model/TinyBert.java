@@ -33,7 +33,7 @@ public final class TinyBert {
         cfg.put("layer_norm_eps", 1e-12);
         Files.writeString(dir.resolve("config.json"), cfg.toPrettyString());
         Random r = new Random(seed);
-        Map<String, OnnxInitializers.Tensor> tensors = new LinkedHashMap<>();
+        Map<String, NamedTensor> tensors = new LinkedHashMap<>();
         for (var e : new BertEncoder(c).expectedShapes().entrySet()) {
             if (e.getKey().equals(drop)) {
                 continue;
@@ -46,9 +46,9 @@ public final class TinyBert {
             }
             // HuggingFace BertModel checkpoints prefix names with "bert."
             String name = "bert." + e.getKey();
-            tensors.put(name, new OnnxInitializers.Tensor(name, shape, v));
+            tensors.put(name, new NamedTensor(name, shape, v));
         }
-        tensors.put("bert.pooler.dense.bias", new OnnxInitializers.Tensor("bert.pooler.dense.bias",
+        tensors.put("bert.pooler.dense.bias", new NamedTensor("bert.pooler.dense.bias",
                 new long[] {c.hidden()}, new float[c.hidden()]));
         Files.write(dir.resolve("model.safetensors"), Safetensors.write(tensors));
         try (var in = PretrainedMiniLm.resource(PretrainedMiniLm.TOKENIZER)) {
