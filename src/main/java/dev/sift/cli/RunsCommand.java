@@ -13,7 +13,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code sift runs list|show}. */
 @Command(name = "runs", description = "Experiment history.", subcommands = {RunsCommand.ListRuns.class,
-    RunsCommand.ShowRun.class})
+    RunsCommand.ShowRun.class, RunsCommand.Scores.class})
 public class RunsCommand {
 
     /** {@code sift runs list}. */
@@ -90,6 +90,44 @@ public class RunsCommand {
                     System.out.print(history.metrics(runId).text());
                 }
             }
+            return ExitCodes.OK;
+        }
+    }
+
+    /** {@code sift runs scores RUN --method M}. */
+    @Command(name = "scores", description = "A run's per-sample scores of one method, ranked, with text and label.")
+    public static class Scores implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "RUN")
+        long runId;
+
+        @Option(names = "--method", required = true, description = "importance method, e.g. el2n")
+        String method;
+
+        @Option(names = "--iteration", defaultValue = "1", description = "iteration (default: ${DEFAULT-VALUE})")
+        int iteration;
+
+        @Option(names = "--top", defaultValue = "20", description = "how many (default: ${DEFAULT-VALUE})")
+        int top;
+
+        @Option(names = "--lowest", description = "rank from the lowest score instead of the highest")
+        boolean lowest;
+
+        @Mixin
+        OutputOptions output;
+
+        @Mixin
+        VerboseOption verbose;
+
+        @Inject
+        RunHistory history;
+
+        @Inject
+        RunStore runs;
+
+        @Override
+        public Integer call() {
+            runs.findRun(runId).orElseThrow(() -> SiftException.usage("no run with id " + runId));
+            System.out.print(output.render(history.scores(runId, iteration, method, top, !lowest)));
             return ExitCodes.OK;
         }
     }

@@ -23,6 +23,10 @@ public class RunHistory {
 
     @Inject
     RunStore runs;
+    @Inject
+    dev.sift.store.ScoreStore scores;
+    @Inject
+    dev.sift.store.ObjectStore objects;
 
     public Table list(String workflow, RunEntity.Status status, int limit) {
         Table t = new Table(List.of("id", "name", "workflow", "status", "created", "duration_s", "stages"));
@@ -85,6 +89,35 @@ public class RunHistory {
             case "random" -> "2 random";
             default -> "3 " + subset;
         };
+    }
+
+    /**
+     * The {@code top} samples of one method's scores in one iteration, from the highest (or lowest) end, with
+     * their text and label from the prepared dataset.
+     */
+    public Table scores(long runId, int iteration, String method, int top, boolean highest) {
+        List<dev.sift.store.ScoreStore.Row> rows = new ArrayList<>(scores.read(runId, iteration, method));
+        if (rows.isEmpty()) {
+            throw dev.sift.cli.SiftException.usage("run " + runId + " has no " + method + " scores in iteration "
+                    + iteration);
+        }
+        rows.sort((a, b) -> highest ? Double.compare(b.score(), a.score()) : Double.compare(a.score(), b.score()));
+        StageRunEntity ingest = runs.findStage(runId, "ingest", 0).orElseThrow();
+        String sha;
+        try {
+            sha = JSON.readTree(ingest.outputJson).get("dataset").asText();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+        List<dev.sift.data.Sample> samples = dev.sift.data.PreparedDataset.read(
+                objects.get("datasets/" + sha + "/data.jsonl"));
+        Table t = new Table(List.of("rank", "sample", "score", "weight", "label", "query", "title", "source_line"));
+        for (int i = 0; i < Math.min(top, rows.size()); i++) {
+            var r = rows.get(i);
+            dev.sift.data.Sample s = samples.get(r.sampleIndex());
+            t.add(i + 1, r.sampleIndex(), r.score(), r.weight(), s.label(), s.query(), s.title(), s.sourceLine());
+        }
+        return t;
     }
 
     public ObjectNode showJson(RunEntity r) {

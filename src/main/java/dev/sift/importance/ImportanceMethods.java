@@ -5,7 +5,11 @@ import java.util.List;
 /** The registry of methods by workflow name. */
 public final class ImportanceMethods {
     /** Names accepted in {@code score.methods}, in the default order. */
-    public static final List<String> NAMES = List.of("loss", "el2n", "grad_norm");
+    public static final List<String> NAMES = List.of("loss", "el2n", "grad_norm", "knn_shapley", "forgetting",
+            "confidence", "variability");
+
+    /** Neighbours of KNN-Shapley. */
+    public static final int KNN_K = 10;
 
     private ImportanceMethods() {
     }
@@ -15,6 +19,10 @@ public final class ImportanceMethods {
             case "loss" -> new PerSampleLoss();
             case "el2n" -> new El2n();
             case "grad_norm" -> new LastLayerGradNorm();
+            case "knn_shapley" -> new KnnShapley(KNN_K);
+            case "forgetting" -> new ForgettingEvents();
+            case "confidence" -> Cartography.confidence();
+            case "variability" -> Cartography.variability();
             default -> throw new IllegalArgumentException("unknown importance method: " + name);
         };
     }

@@ -3,12 +3,16 @@ package dev.sift.importance;
 import static java.util.Objects.requireNonNull;
 
 import dev.sift.model.Predictions;
+import dev.sift.model.TrainingDynamics;
 
 /**
  * What the importance methods read: model outputs for each pool sample and its target (class index, or the
- * scaled value for regression). Position i refers to the i-th pool sample.
+ * scaled value for regression); the same model's last hidden activations and classes on the validation split
+ * (the utility set of data valuation), or null; and the training dynamics of the model that was trained on
+ * the pool, aligned with the pool order, or null. Position i refers to the i-th pool sample.
  */
-public record ScoringInput(Predictions predictions, int[] classes, float[] values) {
+public record ScoringInput(Predictions predictions, int[] classes, float[] values, float[][] validationHidden,
+        int[] validationClasses, TrainingDynamics dynamics) {
     public ScoringInput {
         requireNonNull(predictions, "predictions is null");
         requireNonNull(classes, "classes is null");
@@ -16,6 +20,21 @@ public record ScoringInput(Predictions predictions, int[] classes, float[] value
         if (classes.length != predictions.size() || values.length != predictions.size()) {
             throw new IllegalArgumentException("targets and predictions differ in length");
         }
+        if (dynamics != null && dynamics.samples().length != predictions.size()) {
+            throw new IllegalArgumentException("dynamics and predictions differ in length");
+        }
+    }
+
+    public ScoringInput(Predictions predictions, int[] classes, float[] values) {
+        this(predictions, classes, values, null, null, null);
+    }
+
+    /** The training dynamics; fails with a clear message for methods that need them when there are none. */
+    public TrainingDynamics requireDynamics(String method) {
+        if (dynamics == null || dynamics.epochs() == 0) {
+            throw new IllegalStateException(method + " needs training dynamics of the model trained on the pool");
+        }
+        return dynamics;
     }
 
     public int size() {

@@ -9,4 +9,28 @@ public record TrainingDynamics(int[] samples, float[][] loss, float[][] pTrue, b
     public int epochs() {
         return loss.length;
     }
+
+    /** The same dynamics in the order of {@code order} (sample indices); null when a sample is missing. */
+    public TrainingDynamics reorder(int[] order) {
+        java.util.Map<Integer, Integer> at = new java.util.HashMap<>();
+        for (int i = 0; i < samples.length; i++) {
+            at.put(samples[i], i);
+        }
+        int e = epochs();
+        float[][] l = new float[e][order.length];
+        float[][] p = new float[e][order.length];
+        boolean[][] c = new boolean[e][order.length];
+        for (int j = 0; j < order.length; j++) {
+            Integer i = at.get(order[j]);
+            if (i == null) {
+                return null;
+            }
+            for (int k = 0; k < e; k++) {
+                l[k][j] = loss[k][i];
+                p[k][j] = pTrue[k][i];
+                c[k][j] = correct[k][i];
+            }
+        }
+        return new TrainingDynamics(order.clone(), l, p, c);
+    }
 }

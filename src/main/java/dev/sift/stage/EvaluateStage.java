@@ -37,6 +37,8 @@ public class EvaluateStage implements Stage {
     RunStore runs;
     @Inject
     ModelFactory models;
+    @Inject
+    dev.sift.store.DynamicsStore dynamics;
 
     @Override
     public String name() {
@@ -71,6 +73,8 @@ public class EvaluateStage implements Stage {
             print(ctx, subset, m);
             if (subset.equals("selected")) {
                 selectedSha = sha;
+                // the next iteration scores this subset with this model: keep how it learned each sample
+                dynamics.replace(ctx.runId(), name(), ctx.iteration(), r.dynamics());
             }
         }
         if (ctx.iteration() == 1) {

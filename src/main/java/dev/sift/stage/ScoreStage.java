@@ -29,6 +29,8 @@ public class ScoreStage implements Stage {
     ScoreStore scores;
     @Inject
     ModelFactory models;
+    @Inject
+    dev.sift.store.DynamicsStore dynamics;
 
     @Override
     public String name() {
@@ -39,7 +41,8 @@ public class ScoreStage implements Stage {
     public ObjectNode run(StageContext ctx) {
         int[] pool = Subsets.pool(ctx, objects);
         String model = Subsets.scoringModel(ctx);
-        Predictions p = models.trainer(ctx).predict(weights.get(model), pool);
+        byte[] modelWeights = weights.get(model);
+        Predictions p = models.trainer(ctx).predict(modelWeights, pool);
         Targets t = ctx.targets();
         int[] classes = new int[pool.length];
         float[] values = new float[pool.length];
@@ -47,7 +50,20 @@ public class ScoreStage implements Stage {
             classes[i] = t.classes()[pool[i]];
             values[i] = t.values()[pool[i]];
         }
-        ScoringInput input = new ScoringInput(p, classes, values);
+        // the validation split is the utility set of data valuation: same model, its last hidden activations
+        int[] validation = ctx.spec().score().methods().contains("knn_shapley")
+                ? Subsets.ofSplit(ctx.samples(), dev.sift.data.Split.VALIDATION) : new int[0];
+        float[][] validHidden = validation.length == 0 ? null
+                : models.trainer(ctx).predict(modelWeights, validation).hidden();
+        int[] validClasses = new int[validation.length];
+        for (int i = 0; i < validation.length; i++) {
+            validClasses[i] = t.classes()[validation[i]];
+        }
+        // dynamics of the model trained on this pool: the fine-tune, then the previous iteration's kept model
+        dev.sift.model.TrainingDynamics d = ctx.iteration() == 1 ? dynamics.read(ctx.runId(), "fine-tune", 0)
+                : dynamics.read(ctx.runId(), "evaluate", ctx.iteration() - 1);
+        ScoringInput input = new ScoringInput(p, classes, values, validHidden, validClasses,
+                d == null ? null : d.reorder(pool));
         ObjectNode out = JSON.createObjectNode();
         out.put("pool", pool.length);
         out.put("model", model);

@@ -71,6 +71,53 @@ public class DynamicsStore {
         return out;
     }
 
+    /** The dynamics a stage stored, or null when it stored none. */
+    public TrainingDynamics read(long runId, String stage, int iteration) {
+        List<float[]> loss = new ArrayList<>();
+        List<float[]> pTrue = new ArrayList<>();
+        List<boolean[]> correct = new ArrayList<>();
+        int[] samples = null;
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT sample_index, loss, p_true, correct FROM training_dynamics WHERE run_id = ? AND stage = ? "
+                        + "AND iteration = ? ORDER BY epoch")) {
+            ps.setLong(1, runId);
+            ps.setString(2, stage);
+            ps.setInt(3, iteration);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    if (samples == null) {
+                        Integer[] idx = (Integer[]) rs.getArray(1).getArray();
+                        samples = new int[idx.length];
+                        for (int i = 0; i < idx.length; i++) {
+                            samples[i] = idx[i];
+                        }
+                    }
+                    Float[] l = (Float[]) rs.getArray(2).getArray();
+                    Float[] p = (Float[]) rs.getArray(3).getArray();
+                    Boolean[] ok = (Boolean[]) rs.getArray(4).getArray();
+                    float[] lf = new float[l.length];
+                    float[] pf = new float[p.length];
+                    boolean[] okb = new boolean[ok.length];
+                    for (int i = 0; i < lf.length; i++) {
+                        lf[i] = l[i];
+                        pf[i] = p[i];
+                        okb[i] = ok[i];
+                    }
+                    loss.add(lf);
+                    pTrue.add(pf);
+                    correct.add(okb);
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read training dynamics: " + e.getMessage(), e);
+        }
+        if (samples == null) {
+            return null;
+        }
+        return new TrainingDynamics(samples, loss.toArray(new float[0][]), pTrue.toArray(new float[0][]),
+                correct.toArray(new boolean[0][]));
+    }
+
     /** Epoch numbers stored for a stage. */
     public List<Integer> epochs(long runId, String stage, int iteration) {
         List<Integer> out = new ArrayList<>();

@@ -76,6 +76,16 @@ class CliTest {
         assertEquals(0, text.exitCode());
         assertTrue(text.getOutput().contains("fine-tune") && text.getOutput().contains("ndcg@10"), text.getOutput());
 
+        LaunchResult top = launcher.launch("runs", "scores", Long.toString(id), "--method", "el2n", "--top", "5",
+                "--format", "json");
+        assertEquals(0, top.exitCode(), top.getErrorOutput());
+        JsonNode ranked = JSON.readTree(top.getOutput());
+        assertEquals(5, ranked.size());
+        for (int i = 1; i < 5; i++) {
+            assertTrue(ranked.get(i - 1).get("score").asDouble() >= ranked.get(i).get("score").asDouble());
+        }
+        assertTrue(ranked.get(0).has("query") && ranked.get(0).has("label"));
+
         LaunchResult csv = launcher.launch("runs", "list", "--format", "csv");
         assertTrue(csv.getOutput().startsWith("id,name,workflow,status"), csv.getOutput());
 

@@ -1,0 +1,114 @@
+package dev.sift.importance;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.sift.model.TrainingDynamics;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class DataValuationTest {
+    /** Utility of Jia et al.: share of the K nearest points of S (to x) that carry x's label; 0 for empty S. */
+    private static double utility(List<Integer> s, float[][] train, int[] labels, float[] x, int y, int k) {
+        List<Integer> sorted = new ArrayList<>(s);
+        sorted.sort((a, b) -> Double.compare(dist(train[a], x), dist(train[b], x)));
+        double u = 0;
+        for (int i = 0; i < Math.min(k, sorted.size()); i++) {
+            u += labels[sorted.get(i)] == y ? 1 : 0;
+        }
+        return u / k;
+    }
+
+    private static double dist(float[] a, float[] b) {
+        double d = 0;
+        for (int i = 0; i < a.length; i++) {
+            d += (a[i] - b[i]) * (a[i] - b[i]);
+        }
+        return d;
+    }
+
+    private static void permutations(int[] a, int from, List<int[]> out) {
+        if (from == a.length) {
+            out.add(a.clone());
+            return;
+        }
+        for (int i = from; i < a.length; i++) {
+            int t = a[from];
+            a[from] = a[i];
+            a[i] = t;
+            permutations(a, from + 1, out);
+            a[i] = a[from];
+            a[from] = t;
+        }
+    }
+
+    @Test
+    void knnShapleyEqualsShapleyByEnumeratingAllPermutationsOfSevenPoints() {
+        Random r = new Random(4);
+        int n = 7;
+        float[][] train = new float[n][3];
+        int[] labels = new int[n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < 3; j++) {
+                train[i][j] = (float) r.nextGaussian();
+            }
+            labels[i] = r.nextInt(3);
+        }
+        float[][] valid = new float[4][3];
+        int[] validLabels = new int[4];
+        for (int v = 0; v < 4; v++) {
+            for (int j = 0; j < 3; j++) {
+                valid[v][j] = (float) r.nextGaussian();
+            }
+            validLabels[v] = r.nextInt(3);
+        }
+        List<int[]> perms = new ArrayList<>();
+        permutations(new int[] {0, 1, 2, 3, 4, 5, 6}, 0, perms);
+        assertEquals(5040, perms.size());
+        for (int k : new int[] {1, 3, 10}) {
+            double[] exact = new double[n];
+            for (int v = 0; v < valid.length; v++) {
+                for (int[] p : perms) {
+                    List<Integer> prefix = new ArrayList<>();
+                    double before = 0;
+                    for (int i : p) {
+                        prefix.add(i);
+                        double after = utility(prefix, train, labels, valid[v], validLabels[v], k);
+                        exact[i] += (after - before) / perms.size() / valid.length;
+                        before = after;
+                    }
+                }
+            }
+            assertArrayEquals(exact, KnnShapley.values(train, labels, valid, validLabels, k), 1e-12, "K=" + k);
+        }
+    }
+
+    @Test
+    void forgettingCountsCorrectToIncorrectTransitions() {
+        boolean[][] correct = {
+            {true, false, false, true},
+            {false, false, true, true},
+            {true, false, false, true},
+            {false, false, true, true},
+        };
+        float[][] zeros = new float[4][4];
+        TrainingDynamics d = new TrainingDynamics(new int[] {7, 8, 9, 10}, zeros, zeros, correct);
+        // sample 0: T F T F -> 2 events; 1: never learned -> 4 (epochs); 2: F T F T -> 1; 3: always right -> 0
+        assertArrayEquals(new double[] {2, 4, 1, 0}, ForgettingEvents.counts(d), 0);
+    }
+
+    @Test
+    void cartographyIsMeanAndStandardDeviationOfTheTrueLabelProbability() {
+        float[][] p = {{0.2f, 0.9f}, {0.4f, 0.9f}, {0.6f, 0.9f}};
+        TrainingDynamics d = new TrainingDynamics(new int[] {0, 1}, p, p, new boolean[3][2]);
+        var in = new ScoringInput(new dev.sift.model.Predictions(new float[2][1], new float[2][1], true),
+                new int[2], new float[2], null, null, d);
+        assertArrayEquals(new double[] {0.4, 0.9}, Cartography.confidence().score(in), 1e-6);
+        assertArrayEquals(new double[] {Math.sqrt(0.08 / 3), 0}, Cartography.variability().score(in), 1e-6);
+        // reordering follows sample indices
+        assertArrayEquals(new int[] {1, 0}, d.reorder(new int[] {1, 0}).samples());
+        assertEquals(0.9f, d.reorder(new int[] {1, 0}).pTrue()[0][0]);
+    }
+}
