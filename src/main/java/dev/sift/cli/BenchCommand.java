@@ -18,8 +18,64 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code sift bench model}: DJL vs PyTorch on the same model, batch and machine, in one run. */
-@Command(name = "bench", description = "Benchmarks (no database needed).", subcommands = {BenchCommand.ModelBench.class})
+@Command(name = "bench", description = "Benchmarks (no database needed).", subcommands = {BenchCommand.ModelBench.class,
+    BenchCommand.NoiseBench.class})
 public class BenchCommand {
+
+    /** Label-noise detection by every importance method. */
+    @Command(name = "noise", description = "Flip a fraction of the training labels to an adjacent grade, train the "
+            + "hashed bag-of-words model, and report per importance method how well its ranking finds the flipped "
+            + "samples: AUROC, precision among the top m (m = number flipped; equals F1 there), wall time.")
+    public static class NoiseBench implements Callable<Integer> {
+        @Option(names = "--data", required = true, description = "CSV with query, product_title, "
+                + "product_description, median_relevance columns (CrowdFlower's), grades 1-4")
+        Path data;
+
+        @Option(names = "--noise", defaultValue = "0.2", description = "fraction flipped (default: ${DEFAULT-VALUE})")
+        double noise;
+
+        @Option(names = "--seeds", defaultValue = "3", description = "seeds 1..N (default: ${DEFAULT-VALUE})")
+        int seeds;
+
+        @Option(names = "--epochs", defaultValue = "5", description = "training epochs (default: ${DEFAULT-VALUE})")
+        int epochs;
+
+        @Option(names = "--format", defaultValue = "table", description = "table, json or csv")
+        OutputOptions.Format format;
+
+        @Mixin
+        VerboseOption verbose;
+
+        @Override
+        public Integer call() throws Exception {
+            if (!Files.isRegularFile(data)) {
+                throw SiftException.usage(data + ": no such file");
+            }
+            var ds = new dev.sift.workflow.WorkflowSpec.DatasetSpec(data.toString(), null, "csv", ',',
+                    new dev.sift.workflow.WorkflowSpec.Columns("query", "product_title", "product_description",
+                            "median_relevance", null, null, null));
+            var task = new dev.sift.workflow.WorkflowSpec.TaskSpec(dev.sift.workflow.WorkflowSpec.TaskType.GRADED, 1, 4);
+            var model = new dev.sift.workflow.WorkflowSpec.ModelSpec("hashed-bow", null, "full", 2, 64, "mean", 4096,
+                    64, 64);
+            var train = new dev.sift.workflow.WorkflowSpec.TrainSpec(epochs, 64, 0.003, 1, 0.01, 0.1, 1.0, 0, "cpu");
+            List<dev.sift.evaluation.NoiseBenchmark.Row> rows = new java.util.ArrayList<>();
+            for (long seed = 1; seed <= seeds; seed++) {
+                long t0 = System.nanoTime();
+                rows.addAll(dev.sift.evaluation.NoiseBenchmark.run(data, ds, task, noise, seed, model, train));
+                System.err.printf("seed %d done in %.1f s%n", seed, (System.nanoTime() - t0) / 1e9);
+            }
+            Table t = new Table(List.of("method", "auroc_mean", "auroc_sd", "f1_at_noise_mean", "f1_at_noise_sd",
+                    "score_ms"));
+            dev.sift.evaluation.NoiseBenchmark.summarise(rows).forEach((m, v) -> t.add(m, v[0], v[1], v[2], v[3],
+                    v[4]));
+            System.out.print(switch (format) {
+                case json -> t.json().toPrettyString() + "\n";
+                case csv -> t.csv();
+                default -> t.text();
+            });
+            return ExitCodes.OK;
+        }
+    }
 
     /** MiniLM-shaped cross-encoder throughput, Sift's DJL path beside PyTorch. */
     @Command(name = "model", description = "Training and inference samples/s and peak memory of the MiniLM-L6 "

@@ -113,4 +113,53 @@ public final class Metrics {
         }
         return Math.sqrt(s / predicted.length);
     }
+
+    /**
+     * Area under the ROC curve of {@code score} separating positives from negatives (Mann-Whitney U with ties
+     * counted half). NaN without both classes.
+     */
+    public static double auroc(double[] score, boolean[] positive) {
+        int n = score.length;
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, Comparator.comparingDouble(i -> score[i]));
+        double rankSumPos = 0;
+        long pos = 0;
+        int i = 0;
+        while (i < n) {
+            int j = i;
+            while (j + 1 < n && score[order[j + 1]] == score[order[i]]) {
+                j++;
+            }
+            double avgRank = (i + j) / 2.0 + 1;
+            for (int k = i; k <= j; k++) {
+                if (positive[order[k]]) {
+                    rankSumPos += avgRank;
+                    pos++;
+                }
+            }
+            i = j + 1;
+        }
+        long neg = n - pos;
+        if (pos == 0 || neg == 0) {
+            return Double.NaN;
+        }
+        return (rankSumPos - pos * (pos + 1) / 2.0) / ((double) pos * neg);
+    }
+
+    /** Precision among the {@code m} highest scores (ties by position); with m = #positives it equals F1 there. */
+    public static double precisionAtK(double[] score, boolean[] positive, int m) {
+        Integer[] order = new Integer[score.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, Comparator.comparingDouble((Integer i) -> -score[i]).thenComparingInt(i -> i));
+        int hit = 0;
+        for (int i = 0; i < Math.min(m, order.length); i++) {
+            hit += positive[order[i]] ? 1 : 0;
+        }
+        return m == 0 ? Double.NaN : (double) hit / m;
+    }
 }

@@ -58,4 +58,16 @@ class MetricsTest {
         assertEquals(0.75, Metrics.accuracy(new int[] {1, 2, 3, 0}, new int[] {1, 2, 3, 3}), 1e-12);
         assertEquals(Math.sqrt((1 + 4) / 2.0), Metrics.rmse(new double[] {1, 5}, new double[] {0, 3}), 1e-12);
     }
+
+    @Test
+    void aurocAndPrecisionAtKHandComputed() {
+        // positives at scores 0.9 and 0.4, negatives at 0.8, 0.3, 0.1:
+        // (0.9 beats 0.8, 0.3, 0.1) = 3, (0.4 beats 0.3, 0.1) = 2 -> 5 of 6 pairs
+        double[] s = {0.9, 0.8, 0.4, 0.3, 0.1};
+        boolean[] p = {true, false, true, false, false};
+        assertEquals(5.0 / 6, Metrics.auroc(s, p), 1e-12);
+        assertEquals(0.5, Metrics.auroc(new double[] {1, 1}, new boolean[] {true, false}), 1e-12);
+        assertEquals(0.5, Metrics.precisionAtK(s, p, 2), 1e-12);
+        assertEquals(2.0 / 3, Metrics.precisionAtK(s, p, 3), 1e-12);
+    }
 }
