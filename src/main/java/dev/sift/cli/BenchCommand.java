@@ -40,6 +40,10 @@ public class BenchCommand {
         @Option(names = "--epochs", defaultValue = "5", description = "training epochs (default: ${DEFAULT-VALUE})")
         int epochs;
 
+        @Option(names = "--model", defaultValue = "hashed-bow", description = "hashed-bow, or minilm-head (frozen "
+                + "all-MiniLM-L6-v2 embeddings, MLP head) (default: ${DEFAULT-VALUE})")
+        String modelKind;
+
         @Option(names = "--format", defaultValue = "table", description = "table, json or csv")
         OutputOptions.Format format;
 
@@ -55,13 +59,25 @@ public class BenchCommand {
                     new dev.sift.workflow.WorkflowSpec.Columns("query", "product_title", "product_description",
                             "median_relevance", null, null, null));
             var task = new dev.sift.workflow.WorkflowSpec.TaskSpec(dev.sift.workflow.WorkflowSpec.TaskType.GRADED, 1, 4);
+            boolean head = modelKind.equals("minilm-head");
+            if (!head && !modelKind.equals("hashed-bow")) {
+                throw SiftException.usage("--model must be hashed-bow or minilm-head, got '" + modelKind + "'");
+            }
             var model = new dev.sift.workflow.WorkflowSpec.ModelSpec("hashed-bow", null, "full", 2, 64, "mean", 4096,
-                    64, 64);
-            var train = new dev.sift.workflow.WorkflowSpec.TrainSpec(epochs, 64, 0.003, 1, 0.01, 0.1, 1.0, 0, "cpu");
+                    64, head ? 128 : 64);
+            var train = new dev.sift.workflow.WorkflowSpec.TrainSpec(epochs, 64, head ? 0.001 : 0.003, 1, 0.01, 0.1,
+                    1.0, 0, "cpu");
+            float[][][][] cache = new float[1][][][];
+            java.util.function.Function<List<dev.sift.data.Sample>, float[][][]> embed = !head ? null : samples -> {
+                if (cache[0] == null) {
+                    cache[0] = embed(samples);
+                }
+                return cache[0];
+            };
             List<dev.sift.evaluation.NoiseBenchmark.Row> rows = new java.util.ArrayList<>();
             for (long seed = 1; seed <= seeds; seed++) {
                 long t0 = System.nanoTime();
-                rows.addAll(dev.sift.evaluation.NoiseBenchmark.run(data, ds, task, noise, seed, model, train));
+                rows.addAll(dev.sift.evaluation.NoiseBenchmark.run(data, ds, task, noise, seed, model, train, embed));
                 System.err.printf("seed %d done in %.1f s%n", seed, (System.nanoTime() - t0) / 1e9);
             }
             Table t = new Table(List.of("method", "auroc_mean", "auroc_sd", "f1_at_noise_mean", "f1_at_noise_sd",
@@ -74,6 +90,32 @@ public class BenchCommand {
                 default -> t.text();
             });
             return ExitCodes.OK;
+        }
+
+        /** Frozen MiniLM embeddings of every sample's query and title (the split does not change them). */
+        private static float[][][] embed(List<dev.sift.data.Sample> samples) {
+            try {
+                var cp = dev.sift.model.Checkpoint.miniLm();
+                java.util.Map<String, Integer> ids = new java.util.LinkedHashMap<>();
+                for (var s : samples) {
+                    ids.putIfAbsent(s.query(), ids.size());
+                    ids.putIfAbsent(s.title(), ids.size());
+                }
+                System.err.println("embedding " + ids.size() + " distinct texts with " + cp.name());
+                float[][] v;
+                try (var tok = cp.tokenizer(64)) {
+                    v = dev.sift.model.SentenceEmbedder.embed(cp.config(), cp.weights(), tok,
+                            new java.util.ArrayList<>(ids.keySet()), ai.djl.Device.cpu());
+                }
+                float[][][] out = new float[2][samples.size()][];
+                for (int i = 0; i < samples.size(); i++) {
+                    out[0][i] = v[ids.get(samples.get(i).query())];
+                    out[1][i] = v[ids.get(samples.get(i).title())];
+                }
+                return out;
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
         }
     }
 

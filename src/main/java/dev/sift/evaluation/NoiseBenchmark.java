@@ -43,8 +43,13 @@ public final class NoiseBenchmark {
     public record Row(String method, long seed, double auroc, double precisionAtNoise, long millis) {
     }
 
+    /**
+     * @param frozenEmbeddings per-sample query and title embeddings [2][n][H] of a frozen encoder (an MLP head is
+     *     trained on them), or null for the hashed bag-of-words model of {@code model}
+     */
     public static List<Row> run(Path csv, DatasetSpec dataset, TaskSpec task, double noise, long seed,
-            ModelSpec model, TrainSpec train) throws IOException {
+            ModelSpec model, TrainSpec train, java.util.function.Function<List<Sample>, float[][][]> frozenEmbeddings)
+            throws IOException {
         List<Sample> samples;
         try (InputStream in = Files.newInputStream(csv)) {
             samples = new Ingestor(dataset, task, new SplitSpec(0.1, 0.2, 13),
@@ -64,9 +69,16 @@ public final class NoiseBenchmark {
                 flipped[i] = true;
             }
         }
-        EncodedPairs data = EncodedPairs.encode(samples, model.buckets());
         Targets targets = Targets.of(task, labels);
-        RelevanceTrainer trainer = new RelevanceTrainer(model, data, task.classes(), false);
+        RelevanceTrainer trainer;
+        if (frozenEmbeddings == null) {
+            trainer = new RelevanceTrainer(model, EncodedPairs.encode(samples, model.buckets()), task.classes(), false);
+        } else {
+            float[][][] e = frozenEmbeddings.apply(samples);
+            trainer = new RelevanceTrainer(() -> new dev.sift.model.HeadModel(model.hidden(), task.classes()),
+                    new dev.sift.model.DenseFeatures(e[0], e[1]), task.classes(), false, name -> true, b -> { },
+                    ai.djl.Device.cpu());
+        }
         TrainSpec seeded = new TrainSpec(train.epochs(), train.batchSize(), train.learningRate(), seed,
                 train.weightDecay(), train.warmup(), train.clipNorm(), 0, "cpu");
         RelevanceTrainer.TrainResult result = trainer.train(trainer.initialWeights(seed), targets, trainIdx,
