@@ -86,6 +86,29 @@ class DataValuationTest {
     }
 
     @Test
+    void fastKnnShapleyEqualsTheReference() {
+        Random r = new Random(9);
+        float[][] train = new float[300][16];
+        int[] labels = new int[300];
+        float[][] valid = new float[70][16];
+        int[] validLabels = new int[70];
+        for (int i = 0; i < 300; i++) {
+            for (int j = 0; j < 16; j++) {
+                train[i][j] = (float) r.nextGaussian();
+            }
+            labels[i] = r.nextInt(4);
+        }
+        for (int i = 0; i < 70; i++) {
+            for (int j = 0; j < 16; j++) {
+                valid[i][j] = (float) r.nextGaussian();
+            }
+            validLabels[i] = r.nextInt(4);
+        }
+        assertArrayEquals(KnnShapley.values(train, labels, valid, validLabels, 5),
+                KnnShapley.fast(train, labels, valid, validLabels, 5), 1e-9);
+    }
+
+    @Test
     void forgettingCountsCorrectToIncorrectTransitions() {
         boolean[][] correct = {
             {true, false, false, true},
