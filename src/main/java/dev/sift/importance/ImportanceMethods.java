@@ -6,7 +6,7 @@ import java.util.List;
 public final class ImportanceMethods {
     /** Names accepted in {@code score.methods}, in the default order. */
     public static final List<String> NAMES = List.of("loss", "el2n", "grad_norm", "knn_shapley", "forgetting",
-            "confidence", "variability");
+            "confidence", "variability", "data_oob");
 
     /** Neighbours of KNN-Shapley. */
     public static final int KNN_K = 10;
@@ -23,6 +23,7 @@ public final class ImportanceMethods {
             case "forgetting" -> new ForgettingEvents();
             case "confidence" -> Cartography.confidence();
             case "variability" -> Cartography.variability();
+            case "data_oob" -> DataOob.defaults();
             default -> throw new IllegalArgumentException("unknown importance method: " + name);
         };
     }

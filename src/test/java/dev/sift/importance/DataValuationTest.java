@@ -109,6 +109,50 @@ class DataValuationTest {
     }
 
     @Test
+    void dataOobMatchesADirectComputationOnAFixedBootstrap() {
+        // learner: the majority label of its bag (ties to the smaller label), so every prediction is known
+        DataOob.Learner majority = (x, y, classes, rows) -> {
+            int[] count = new int[classes];
+            for (int i : rows) {
+                count[y[i]]++;
+            }
+            int best = 0;
+            for (int c = 1; c < classes; c++) {
+                if (count[c] > count[best]) {
+                    best = c;
+                }
+            }
+            int label = best;
+            return v -> label;
+        };
+        float[][] x = new float[5][1];
+        int[] y = {0, 0, 1, 1, 1};
+        int[][] bags = {
+            {0, 0, 1, 2, 0}, // majority 0; out of bag: 3, 4 (label 1) -> wrong, wrong
+            {2, 3, 4, 2, 3}, // majority 1; out of bag: 0, 1 (label 0) -> wrong, wrong
+            {0, 2, 3, 3, 1}, // majority 1; out of bag: 4 (label 1) -> right
+        };
+        double[] s = new DataOob(majority, 3, 0).scores(x, y, 2, bags);
+        assertArrayEquals(new double[] {0, 0, Double.NaN, 0, 0.5}, s, 1e-12);
+        // the default learner (gradient descent) separates two clean clusters: out-of-bag accuracy near 1
+        float[][] xs = new float[40][2];
+        int[] ys = new int[40];
+        Random r = new Random(1);
+        for (int i = 0; i < 40; i++) {
+            ys[i] = i % 2;
+            xs[i][0] = (float) (ys[i] * 4 + r.nextGaussian() * 0.3);
+            xs[i][1] = (float) r.nextGaussian();
+        }
+        double[] clean = DataOob.defaults().scores(xs, ys, 2, DataOob.bootstraps(40, 64, 3));
+        double mean = 0;
+        for (double v : clean) {
+            org.junit.jupiter.api.Assertions.assertTrue(v >= 0.9, "oob accuracy " + v);
+            mean += v / clean.length;
+        }
+        org.junit.jupiter.api.Assertions.assertTrue(mean >= 0.97, "mean oob accuracy " + mean);
+    }
+
+    @Test
     void forgettingCountsCorrectToIncorrectTransitions() {
         boolean[][] correct = {
             {true, false, false, true},

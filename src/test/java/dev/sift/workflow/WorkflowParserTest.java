@@ -32,7 +32,8 @@ class WorkflowParserTest {
         assertEquals(100, s.dataset().generate().rows());
         assertEquals(0.5, s.filter().keep());
         assertEquals(2, s.iterations());
-        assertEquals(List.of("loss", "el2n", "grad_norm", "knn_shapley", "forgetting", "confidence", "variability"),
+        assertEquals(List.of("loss", "el2n", "grad_norm", "knn_shapley", "forgetting", "confidence", "variability",
+                "data_oob"),
                 s.score().methods());
         assertEquals(4, s.task().classes());
     }
