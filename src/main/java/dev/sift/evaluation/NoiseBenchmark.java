@@ -34,7 +34,7 @@ import java.util.Set;
  */
 public final class NoiseBenchmark {
     /** Methods whose high values mean "helpful / easy": their noise score is the negated value. */
-    private static final Set<String> HIGHER_IS_CLEAN = Set.of("knn_shapley", "confidence", "data_oob");
+    private static final Set<String> HIGHER_IS_CLEAN = Set.copyOf(dev.sift.importance.RankEnsemble.HIGHER_IS_CLEAN);
 
     private NoiseBenchmark() {
     }
@@ -93,7 +93,7 @@ public final class NoiseBenchmark {
         for (int i = 0; i < validCls.length; i++) {
             validCls[i] = targets.classes()[validIdx[i]];
         }
-        ScoringInput input = new ScoringInput(p, cls, new float[cls.length], v.hidden(), validCls,
+        ScoringInput input = new ScoringInput(p, cls, new float[cls.length], v.hidden(), v.probs(), validCls,
                 result.dynamics().reorder(trainIdx));
         int m = 0;
         for (boolean f : flipped) {

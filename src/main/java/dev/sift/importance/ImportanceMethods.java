@@ -6,7 +6,10 @@ import java.util.List;
 public final class ImportanceMethods {
     /** Names accepted in {@code score.methods}, in the default order. */
     public static final List<String> NAMES = List.of("loss", "el2n", "grad_norm", "knn_shapley", "forgetting",
-            "confidence", "variability", "data_oob");
+            "confidence", "variability", "data_oob", "tracin", "self_influence", "ensemble");
+
+    /** Default members of {@code ensemble} (workflow key {@code score.ensemble}). */
+    public static final List<String> ENSEMBLE = List.of("tracin", "knn_shapley", "confidence");
 
     /** Neighbours of KNN-Shapley. */
     public static final int KNN_K = 10;
@@ -24,6 +27,9 @@ public final class ImportanceMethods {
             case "confidence" -> Cartography.confidence();
             case "variability" -> Cartography.variability();
             case "data_oob" -> DataOob.defaults();
+            case "tracin" -> GradientSimilarity.tracin();
+            case "self_influence" -> GradientSimilarity.selfInfluence();
+            case "ensemble" -> new RankEnsemble(ENSEMBLE);
             default -> throw new IllegalArgumentException("unknown importance method: " + name);
         };
     }

@@ -12,7 +12,7 @@ import dev.sift.model.TrainingDynamics;
  * the pool, aligned with the pool order, or null. Position i refers to the i-th pool sample.
  */
 public record ScoringInput(Predictions predictions, int[] classes, float[] values, float[][] validationHidden,
-        int[] validationClasses, TrainingDynamics dynamics) {
+        float[][] validationProbs, int[] validationClasses, TrainingDynamics dynamics) {
     public ScoringInput {
         requireNonNull(predictions, "predictions is null");
         requireNonNull(classes, "classes is null");
@@ -26,7 +26,7 @@ public record ScoringInput(Predictions predictions, int[] classes, float[] value
     }
 
     public ScoringInput(Predictions predictions, int[] classes, float[] values) {
-        this(predictions, classes, values, null, null, null);
+        this(predictions, classes, values, null, null, null, null);
     }
 
     /** The training dynamics; fails with a clear message for methods that need them when there are none. */

@@ -51,10 +51,12 @@ public class ScoreStage implements Stage {
             values[i] = t.values()[pool[i]];
         }
         // the validation split is the utility set of data valuation: same model, its last hidden activations
-        int[] validation = ctx.spec().score().methods().contains("knn_shapley")
-                ? Subsets.ofSplit(ctx.samples(), dev.sift.data.Split.VALIDATION) : new int[0];
-        float[][] validHidden = validation.length == 0 ? null
-                : models.trainer(ctx).predict(modelWeights, validation).hidden();
+        var wanted = ctx.spec().score().methods();
+        boolean needsValidation = wanted.contains("knn_shapley") || wanted.contains("tracin")
+                || wanted.contains("ensemble");
+        int[] validation = needsValidation ? Subsets.ofSplit(ctx.samples(), dev.sift.data.Split.VALIDATION)
+                : new int[0];
+        Predictions vp = validation.length == 0 ? null : models.trainer(ctx).predict(modelWeights, validation);
         int[] validClasses = new int[validation.length];
         for (int i = 0; i < validation.length; i++) {
             validClasses[i] = t.classes()[validation[i]];
@@ -62,14 +64,16 @@ public class ScoreStage implements Stage {
         // dynamics of the model trained on this pool: the fine-tune, then the previous iteration's kept model
         dev.sift.model.TrainingDynamics d = ctx.iteration() == 1 ? dynamics.read(ctx.runId(), "fine-tune", 0)
                 : dynamics.read(ctx.runId(), "evaluate", ctx.iteration() - 1);
-        ScoringInput input = new ScoringInput(p, classes, values, validHidden, validClasses,
+        ScoringInput input = new ScoringInput(p, classes, values, vp == null ? null : vp.hidden(),
+                vp == null ? null : vp.probs(), validClasses,
                 d == null ? null : d.reorder(pool));
         ObjectNode out = JSON.createObjectNode();
         out.put("pool", pool.length);
         out.put("model", model);
         var methods = out.putArray("methods");
         for (String name : ctx.spec().score().methods()) {
-            ImportanceMethod m = ImportanceMethods.byName(name);
+            ImportanceMethod m = name.equals("ensemble") ? new dev.sift.importance.RankEnsemble(
+                    ctx.spec().score().ensemble()) : ImportanceMethods.byName(name);
             long t0 = System.nanoTime();
             double[] s = m.score(input);
             double[] w = Weights.normalise(s);

@@ -248,8 +248,14 @@ public final class WorkflowParser {
         if (unique.isEmpty()) {
             unique.addAll(ImportanceMethods.NAMES);
         }
+        List<String> ensemble = s.strings("ensemble", ImportanceMethods.ENSEMBLE);
+        for (String m : ensemble) {
+            if (!ImportanceMethods.NAMES.contains(m) || m.equals("ensemble")) {
+                s.invalid("ensemble", "unknown member '" + m + "'");
+            }
+        }
         s.done();
-        return new ScoreSpec(List.copyOf(unique));
+        return new ScoreSpec(List.copyOf(unique), List.copyOf(ensemble));
     }
 
     private static FilterSpec filter(SpecBinder.Obj f, ScoreSpec score) {

@@ -84,7 +84,8 @@ public record WorkflowSpec(String name, DatasetSpec dataset, TaskSpec task, Spli
             double warmup, double clipNorm, int patience, String device) {
     }
 
-    public record ScoreSpec(List<String> methods) {
+    /** Methods to run; {@code ensemble} lists the members of the rank-average method {@code ensemble}. */
+    public record ScoreSpec(List<String> methods, List<String> ensemble) {
     }
 
     /** Keep {@code keep} of the pool ranked by method {@code by}; {@code order} says which end is kept. */

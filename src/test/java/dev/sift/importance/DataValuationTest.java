@@ -171,7 +171,7 @@ class DataValuationTest {
         float[][] p = {{0.2f, 0.9f}, {0.4f, 0.9f}, {0.6f, 0.9f}};
         TrainingDynamics d = new TrainingDynamics(new int[] {0, 1}, p, p, new boolean[3][2]);
         var in = new ScoringInput(new dev.sift.model.Predictions(new float[2][1], new float[2][1], true),
-                new int[2], new float[2], null, null, d);
+                new int[2], new float[2], null, null, null, d);
         assertArrayEquals(new double[] {0.4, 0.9}, Cartography.confidence().score(in), 1e-6);
         assertArrayEquals(new double[] {Math.sqrt(0.08 / 3), 0}, Cartography.variability().score(in), 1e-6);
         // reordering follows sample indices
