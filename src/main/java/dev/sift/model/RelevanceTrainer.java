@@ -174,6 +174,7 @@ public final class RelevanceTrainer {
             List<float[]> dynLoss = new ArrayList<>();
             List<float[]> dynP = new ArrayList<>();
             List<boolean[]> dynOk = new ArrayList<>();
+            List<float[]> dynMargin = new ArrayList<>();
             byte[] best = null;
             double bestVal = Double.POSITIVE_INFINITY;
             int bestEpoch = 0;
@@ -184,6 +185,7 @@ public final class RelevanceTrainer {
                 float[] eLoss = new float[train.length];
                 float[] eP = new float[train.length];
                 boolean[] eOk = new boolean[train.length];
+                float[] eMargin = new float[train.length];
                 double lossSum = 0;
                 long batches = 0;
                 for (int start = 0; start < perm.length; start += bs) {
@@ -198,7 +200,7 @@ public final class RelevanceTrainer {
                             perSample = perSampleLoss(out.get(0), y);
                             NDArray loss = perSample.mean();
                             gc.backward(loss);
-                            record(out.get(0), perSample, targets, sel, position, eLoss, eP, eOk);
+                            record(out.get(0), perSample, targets, sel, position, eLoss, eP, eOk, eMargin);
                         }
                         lossSum += perSample.sum().getFloat();
                         clipAndStep(optimizer, params, spec.clipNorm());
@@ -209,6 +211,7 @@ public final class RelevanceTrainer {
                 dynLoss.add(eLoss);
                 dynP.add(eP);
                 dynOk.add(eOk);
+                dynMargin.add(eMargin);
                 double val = validation.length == 0 ? Double.NaN : meanLoss(model, targets, validation);
                 EpochStats es = new EpochStats(epoch, spec.epochs(), lossSum / Math.max(1, perm.length), val,
                         (System.nanoTime() - e0) / 1_000_000);
@@ -228,7 +231,8 @@ public final class RelevanceTrainer {
             byte[] weights = best != null && bestEpoch < stats.size() ? best : save(model);
             int kept = best != null && bestEpoch < stats.size() ? bestEpoch : stats.size();
             TrainingDynamics dyn = new TrainingDynamics(train.clone(), dynLoss.toArray(new float[0][]),
-                    dynP.toArray(new float[0][]), dynOk.toArray(new boolean[0][]));
+                    dynP.toArray(new float[0][]), dynOk.toArray(new boolean[0][]),
+                    dynMargin.toArray(new float[0][]));
             return new TrainResult(weights, stats, (System.nanoTime() - t0) / 1_000_000, train.length, kept, dyn);
         }
     }
@@ -282,7 +286,7 @@ public final class RelevanceTrainer {
     }
 
     private void record(NDArray out, NDArray perSample, Targets targets, int[] sel, int[] position, float[] loss,
-            float[] pTrue, boolean[] correct) {
+            float[] pTrue, boolean[] correct, float[] margin) {
         float[] l = perSample.toFloatArray();
         if (regression) {
             float[] y = out.reshape(-1).toFloatArray();
@@ -291,10 +295,12 @@ public final class RelevanceTrainer {
                 loss[at] = l[i];
                 pTrue[at] = Float.NaN;
                 correct[at] = Math.abs(y[i] - targets.values()[sel[i]]) < 0.5f / Math.max(1, outputs);
+                margin[at] = Float.NaN;
             }
             return;
         }
         float[] p = out.softmax(1).toFloatArray();
+        float[] logits = out.toFloatArray();
         for (int i = 0; i < sel.length; i++) {
             int at = position[sel[i]];
             int y = targets.classes()[sel[i]];
@@ -307,6 +313,13 @@ public final class RelevanceTrainer {
             loss[at] = l[i];
             pTrue[at] = p[i * outputs + y];
             correct[at] = arg == y;
+            float other = Float.NEGATIVE_INFINITY;
+            for (int k = 0; k < outputs; k++) {
+                if (k != y) {
+                    other = Math.max(other, logits[i * outputs + k]);
+                }
+            }
+            margin[at] = logits[i * outputs + y] - other;
         }
     }
 

@@ -3,9 +3,16 @@ package dev.sift.model;
 /**
  * Per-sample training dynamics recorded from the training forward passes themselves (no second pass): for each
  * epoch and each training sample, the loss, the probability of the true label and whether the prediction was
- * right. Arrays are [epoch][position in {@code samples}].
+ * right, and the logit margin (given label minus the largest other; null when not recorded). Arrays are
+ * [epoch][position in {@code samples}].
  */
-public record TrainingDynamics(int[] samples, float[][] loss, float[][] pTrue, boolean[][] correct) {
+public record TrainingDynamics(int[] samples, float[][] loss, float[][] pTrue, boolean[][] correct,
+        float[][] margin) {
+    /** Dynamics without logit margins. */
+    public TrainingDynamics(int[] samples, float[][] loss, float[][] pTrue, boolean[][] correct) {
+        this(samples, loss, pTrue, correct, null);
+    }
+
     public int epochs() {
         return loss.length;
     }
@@ -20,6 +27,7 @@ public record TrainingDynamics(int[] samples, float[][] loss, float[][] pTrue, b
         float[][] l = new float[e][order.length];
         float[][] p = new float[e][order.length];
         boolean[][] c = new boolean[e][order.length];
+        float[][] mg = margin == null ? null : new float[e][order.length];
         for (int j = 0; j < order.length; j++) {
             Integer i = at.get(order[j]);
             if (i == null) {
@@ -29,8 +37,11 @@ public record TrainingDynamics(int[] samples, float[][] loss, float[][] pTrue, b
                 l[k][j] = loss[k][i];
                 p[k][j] = pTrue[k][i];
                 c[k][j] = correct[k][i];
+                if (mg != null) {
+                    mg[k][j] = margin[k][i];
+                }
             }
         }
-        return new TrainingDynamics(order.clone(), l, p, c);
+        return new TrainingDynamics(order.clone(), l, p, c, mg);
     }
 }

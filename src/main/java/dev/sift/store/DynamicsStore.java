@@ -35,7 +35,7 @@ public class DynamicsStore {
                 }
                 Array samples = c.createArrayOf("integer", idx);
                 try (PreparedStatement ps = c.prepareStatement("INSERT INTO training_dynamics (run_id, stage, "
-                        + "iteration, epoch, sample_index, loss, p_true, correct) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+                        + "iteration, epoch, sample_index, loss, p_true, correct, margin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                     for (int e = 0; e < d.epochs(); e++) {
                         ps.setLong(1, runId);
                         ps.setString(2, stage);
@@ -49,6 +49,7 @@ public class DynamicsStore {
                             ok[i] = d.correct()[e][i];
                         }
                         ps.setArray(8, c.createArrayOf("boolean", ok));
+                        ps.setArray(9, d.margin() == null ? null : c.createArrayOf("real", box(d.margin()[e])));
                         ps.addBatch();
                     }
                     ps.executeBatch();
@@ -76,9 +77,11 @@ public class DynamicsStore {
         List<float[]> loss = new ArrayList<>();
         List<float[]> pTrue = new ArrayList<>();
         List<boolean[]> correct = new ArrayList<>();
+        List<float[]> margin = new ArrayList<>();
         int[] samples = null;
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT sample_index, loss, p_true, correct FROM training_dynamics WHERE run_id = ? AND stage = ? "
+                "SELECT sample_index, loss, p_true, correct, margin FROM training_dynamics WHERE run_id = ? "
+                        + "AND stage = ? "
                         + "AND iteration = ? ORDER BY epoch")) {
             ps.setLong(1, runId);
             ps.setString(2, stage);
@@ -106,6 +109,17 @@ public class DynamicsStore {
                     loss.add(lf);
                     pTrue.add(pf);
                     correct.add(okb);
+                    java.sql.Array ma = rs.getArray(5);
+                    if (ma == null) {
+                        margin = null;
+                    } else if (margin != null) {
+                        Float[] mv = (Float[]) ma.getArray();
+                        float[] mf = new float[mv.length];
+                        for (int i = 0; i < mf.length; i++) {
+                            mf[i] = mv[i];
+                        }
+                        margin.add(mf);
+                    }
                 }
             }
         } catch (SQLException e) {
@@ -115,7 +129,7 @@ public class DynamicsStore {
             return null;
         }
         return new TrainingDynamics(samples, loss.toArray(new float[0][]), pTrue.toArray(new float[0][]),
-                correct.toArray(new boolean[0][]));
+                correct.toArray(new boolean[0][]), margin == null ? null : margin.toArray(new float[0][]));
     }
 
     /** Epoch numbers stored for a stage. */

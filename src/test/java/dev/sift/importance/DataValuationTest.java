@@ -153,6 +153,16 @@ class DataValuationTest {
     }
 
     @Test
+    void areaUnderMarginAveragesTheLogitMarginOverEpochs() {
+        float[][] margin = {{2f, -1f}, {4f, -3f}};
+        float[][] zeros = new float[2][2];
+        TrainingDynamics d = new TrainingDynamics(new int[] {0, 1}, zeros, zeros, new boolean[2][2], margin);
+        var in = new ScoringInput(new dev.sift.model.Predictions(new float[2][2], new float[2][1], false),
+                new int[2], new float[2], null, null, null, d);
+        assertArrayEquals(new double[] {3, -2}, new AreaUnderMargin().score(in), 1e-12);
+    }
+
+    @Test
     void forgettingCountsCorrectToIncorrectTransitions() {
         boolean[][] correct = {
             {true, false, false, true},
