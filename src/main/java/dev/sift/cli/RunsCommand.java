@@ -13,7 +13,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code sift runs list|show}. */
 @Command(name = "runs", description = "Experiment history.", subcommands = {RunsCommand.ListRuns.class,
-    RunsCommand.ShowRun.class, RunsCommand.Scores.class})
+    RunsCommand.ShowRun.class, RunsCommand.Scores.class, RunsCommand.Explain.class})
 public class RunsCommand {
 
     /** {@code sift runs list}. */
@@ -128,6 +128,69 @@ public class RunsCommand {
         public Integer call() {
             runs.findRun(runId).orElseThrow(() -> SiftException.usage("no run with id " + runId));
             System.out.print(output.render(history.scores(runId, iteration, method, top, !lowest)));
+            return ExitCodes.OK;
+        }
+    }
+
+    /** {@code sift runs explain RUN --sample ID}. */
+    @Command(name = "explain", description = "Why a sample scored as it did: each method's value and rank, the "
+            + "suggested label where confident learning flagged it, and its nearest neighbours with their labels.")
+    public static class Explain implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "RUN")
+        long runId;
+
+        @Option(names = "--sample", required = true, description = "sample index (as in runs scores)")
+        int sample;
+
+        @Option(names = "--iteration", defaultValue = "1", description = "iteration (default: ${DEFAULT-VALUE})")
+        int iteration;
+
+        @Option(names = "--neighbours", defaultValue = "5", description = "nearest neighbours (default: "
+                + "${DEFAULT-VALUE})")
+        int neighbours;
+
+        @Option(names = "--format", defaultValue = "table", description = "table or json")
+        OutputOptions.Format format;
+
+        @Mixin
+        VerboseOption verbose;
+
+        @Inject
+        RunHistory history;
+
+        @Inject
+        RunStore runs;
+
+        @Override
+        public Integer call() {
+            var run = runs.findRun(runId).orElseThrow(() -> SiftException.usage("no run with id " + runId));
+            var e = history.explain(run, iteration, sample, neighbours);
+            if (format == OutputOptions.Format.json) {
+                System.out.println(e.toPrettyString());
+                return ExitCodes.OK;
+            }
+            var s = e.get("sample");
+            System.out.printf("sample %d (line %d, %s): label %s%n  query: %s%n  title: %s%n", s.get("index").asInt(),
+                    s.get("source_line").asLong(), s.get("split").asText(), s.get("label").asText(),
+                    s.get("query").asText(), s.get("title").asText());
+            if (s.has("known_noisy")) {
+                System.out.println("  the source marks this label as corrupted");
+            }
+            if (e.has("suggested_label")) {
+                System.out.println("  confident learning suggests label " + e.get("suggested_label").asText());
+            }
+            dev.sift.history.Table t = new dev.sift.history.Table(java.util.List.of("method", "score", "rank", "of",
+                    "meaning"));
+            e.get("methods").forEach(m -> t.add(m.get("method").asText(), m.get("score").asDouble(),
+                    m.get("rank").asLong(), m.get("of").asLong(), m.get("meaning").asText()));
+            System.out.println();
+            System.out.print(t.text());
+            dev.sift.history.Table n = new dev.sift.history.Table(java.util.List.of("neighbour", "distance", "label",
+                    "query", "title"));
+            e.get("neighbours").forEach(x -> n.add(x.get("sample").asInt(), x.get("distance").asDouble(),
+                    x.get("label").asDouble(), x.get("query").asText(), x.get("title").asText()));
+            System.out.println();
+            System.out.print(n.text());
             return ExitCodes.OK;
         }
     }

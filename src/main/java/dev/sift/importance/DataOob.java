@@ -16,6 +16,13 @@ public final class DataOob implements ImportanceMethod {
     /** A fitted classifier. */
     public interface Predictor {
         int predict(float[] x);
+
+        /** Class probabilities; learners that only vote put all mass on their prediction. */
+        default double[] probabilities(float[] x, int classes) {
+            double[] p = new double[classes];
+            p[predict(x)] = 1;
+            return p;
+        }
     }
 
     private final Learner learner;
@@ -137,20 +144,29 @@ public final class DataOob implements ImportanceMethod {
                     }
                 }
             }
-            return v -> {
-                double[] zz = new double[d];
-                for (int j = 0; j < d; j++) {
-                    zz[j] = (v[j] - mean[j]) / sd[j];
-                }
-                double[] out = new double[classes];
-                softmax(w, zz, out);
-                int best = 0;
-                for (int c = 1; c < classes; c++) {
-                    if (out[c] > out[best]) {
-                        best = c;
+            return new Predictor() {
+                @Override
+                public double[] probabilities(float[] v, int k) {
+                    double[] zz = new double[d];
+                    for (int j = 0; j < d; j++) {
+                        zz[j] = (v[j] - mean[j]) / sd[j];
                     }
+                    double[] out = new double[classes];
+                    softmax(w, zz, out);
+                    return out;
                 }
-                return best;
+
+                @Override
+                public int predict(float[] v) {
+                    double[] out = probabilities(v, classes);
+                    int best = 0;
+                    for (int c = 1; c < classes; c++) {
+                        if (out[c] > out[best]) {
+                            best = c;
+                        }
+                    }
+                    return best;
+                }
             };
         }
 

@@ -10,7 +10,8 @@ import java.util.List;
  */
 public final class RankEnsemble implements ImportanceMethod {
     /** Methods where a high value means helpful, clean or easy. */
-    public static final List<String> HIGHER_IS_CLEAN = List.of("knn_shapley", "confidence", "data_oob", "tracin", "aum");
+    public static final List<String> HIGHER_IS_CLEAN = List.of("knn_shapley", "confidence", "data_oob", "tracin", "aum",
+            "label_quality");
 
     private final List<String> members;
 

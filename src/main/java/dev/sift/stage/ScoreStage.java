@@ -75,13 +75,52 @@ public class ScoreStage implements Stage {
             ImportanceMethod m = name.equals("ensemble") ? new dev.sift.importance.RankEnsemble(
                     ctx.spec().score().ensemble()) : ImportanceMethods.byName(name);
             long t0 = System.nanoTime();
-            double[] s = m.score(input);
+            double[] s;
+            if (name.equals("label_quality")) {
+                // confident learning also flags samples and suggests a grade: keep those beside the scores
+                var cl = ((dev.sift.importance.ConfidentLearning) m).analyse(p.hidden(), classes,
+                        ctx.spec().task().classes());
+                s = cl.quality();
+                storeSuggestions(ctx, pool, cl);
+                out.put("flagged", java.util.stream.IntStream.range(0, pool.length).filter(i -> cl.flagged()[i])
+                        .count());
+            } else {
+                s = m.score(input);
+            }
             double[] w = Weights.normalise(s);
             long ms = (System.nanoTime() - t0) / 1_000_000;
             scores.replace(ctx.runId(), ctx.iteration(), name, pool, s, w);
             ctx.console().info(String.format("  %-10s %d scores (%s), %d ms", name, s.length, m.meaning(), ms));
             methods.add(name);
         }
+        // the pool's last hidden activations, for nearest neighbours in explanations
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(pool.length * p.hidden()[0].length * 4)
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (float[] h : p.hidden()) {
+            for (float f : h) {
+                b.putFloat(f);
+            }
+        }
+        objects.put(ctx.runKey("hidden.f32"), b.array(), "application/octet-stream");
         return out;
+    }
+
+    private void storeSuggestions(StageContext ctx, int[] pool,
+            dev.sift.importance.ConfidentLearning.Result cl) {
+        int n = 0;
+        for (boolean f : cl.flagged()) {
+            n += f ? 1 : 0;
+        }
+        int[] idx = new int[n];
+        int[] sug = new int[n];
+        double[] q = new double[n];
+        for (int i = 0, k = 0; i < pool.length; i++) {
+            if (cl.flagged()[i]) {
+                idx[k] = pool[i];
+                sug[k] = cl.suggested()[i];
+                q[k++] = cl.quality()[i];
+            }
+        }
+        scores.replaceSuggestions(ctx.runId(), ctx.iteration(), idx, sug, q);
     }
 }

@@ -100,4 +100,72 @@ public class ScoreStore {
             throw new IllegalStateException(e);
         }
     }
+
+    /** Replaces the flagged samples and suggested classes of one iteration. */
+    public void replaceSuggestions(long runId, int iteration, int[] sampleIndex, int[] suggestedClass,
+            double[] quality) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "DELETE FROM label_suggestion WHERE run_id = ? AND iteration = ?")) {
+                    ps.setLong(1, runId);
+                    ps.setInt(2, iteration);
+                    ps.executeUpdate();
+                }
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO label_suggestion (run_id, iteration, "
+                        + "sample_index, suggested_class, quality) VALUES (?, ?, ?, ?, ?)")) {
+                    for (int i = 0; i < sampleIndex.length; i++) {
+                        ps.setLong(1, runId);
+                        ps.setInt(2, iteration);
+                        ps.setInt(3, sampleIndex[i]);
+                        ps.setInt(4, suggestedClass[i]);
+                        ps.setDouble(5, quality[i]);
+                        ps.addBatch();
+                    }
+                    ps.executeBatch();
+                }
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot store label suggestions: " + e.getMessage(), e);
+        }
+    }
+
+    /** The suggested class of a flagged sample, or -1. */
+    public int suggestion(long runId, int iteration, int sampleIndex) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT suggested_class FROM label_suggestion WHERE run_id = ? AND iteration = ? "
+                        + "AND sample_index = ?")) {
+            ps.setLong(1, runId);
+            ps.setInt(2, iteration);
+            ps.setInt(3, sampleIndex);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getInt(1) : -1;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Methods with scores in one iteration of a run. */
+    public List<String> methods(long runId, int iteration) {
+        List<String> out = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT DISTINCT method FROM sample_score WHERE run_id = ? AND iteration = ? ORDER BY method")) {
+            ps.setLong(1, runId);
+            ps.setInt(2, iteration);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return out;
+    }
 }

@@ -86,6 +86,16 @@ class CliTest {
         }
         assertTrue(ranked.get(0).has("query") && ranked.get(0).has("label"));
 
+        LaunchResult explain = launcher.launch("runs", "explain", Long.toString(id), "--sample",
+                ranked.get(0).get("sample").asText(), "--format", "json");
+        assertEquals(0, explain.exitCode(), explain.getErrorOutput());
+        JsonNode why = JSON.readTree(explain.getOutput());
+        assertEquals(3, why.get("methods").size()); // quickstart scores loss, el2n, grad_norm
+        assertEquals(1, why.get("methods").findValues("method").stream().filter(m -> m.asText().equals("el2n"))
+                .count());
+        assertEquals(5, why.get("neighbours").size());
+        assertEquals(2, launcher.launch("runs", "explain", Long.toString(id), "--sample", "999999").exitCode());
+
         LaunchResult csv = launcher.launch("runs", "list", "--format", "csv");
         assertTrue(csv.getOutput().startsWith("id,name,workflow,status"), csv.getOutput());
 

@@ -163,6 +163,43 @@ class DataValuationTest {
     }
 
     @Test
+    void confidentLearningThresholdsFlagsAndSuggestsOrdinally() {
+        // 3 grades; thresholds: grade 0 mean(0.8, 0.6) = 0.7, grade 1 mean(0.5, 0.1) = 0.3, grade 2 mean(0.9) = 0.9
+        double[][] p = {
+            {0.8, 0.1, 0.1}, // label 0, confident 0 -> clean
+            {0.6, 0.3, 0.1}, // label 0, confident: 1 (0.3 >= 0.3) vs 0 (0.6 < 0.7) -> 1: flagged, suggest 1
+            {0.2, 0.5, 0.3}, // label 1, confident 1 -> clean
+            {0.0, 0.1, 0.9}, // label 1, confident 2 -> flagged, suggest 2
+            {0.05, 0.05, 0.9}, // label 2, confident 2 -> clean
+        };
+        int[] y = {0, 0, 1, 1, 2};
+        ConfidentLearning.Result r = ConfidentLearning.fromProbabilities(p, y, 3);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new boolean[] {false, true, false, true, false},
+                r.flagged());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {-1, 1, -1, 2, -1}, r.suggested());
+        // ordinal quality: expected grades 0.3, 0.5, 1.1, 1.9, 1.85 -> 1 - |E - y| / 2
+        assertArrayEquals(new double[] {0.85, 0.75, 0.95, 0.55, 0.925}, r.quality(), 1e-12);
+    }
+
+    @Test
+    void confidentLearningOutOfFoldFindsASwappedLabel() {
+        Random r = new Random(5);
+        float[][] x = new float[60][2];
+        int[] y = new int[60];
+        for (int i = 0; i < 60; i++) {
+            y[i] = i % 3;
+            x[i][0] = (float) (y[i] * 3 + r.nextGaussian() * 0.2);
+            x[i][1] = (float) r.nextGaussian() * 0.2f;
+        }
+        y[7] = 2; // truly grade 1
+        ConfidentLearning.Result res = ConfidentLearning.defaults().analyse(x, y, 3);
+        org.junit.jupiter.api.Assertions.assertTrue(res.flagged()[7]);
+        assertEquals(1, res.suggested()[7]);
+        double min = java.util.Arrays.stream(res.quality()).min().orElseThrow();
+        assertEquals(min, res.quality()[7], 1e-12);
+    }
+
+    @Test
     void forgettingCountsCorrectToIncorrectTransitions() {
         boolean[][] correct = {
             {true, false, false, true},

@@ -77,6 +77,11 @@ class WorkflowEngineTest {
         assertEquals(1.0, sum, 1e-9);
         assertEquals(6, runs.metrics(id).stream().map(m -> m.iteration + m.subset).distinct().count());
         assertTrue(err.toString().contains("known-noisy labels"), err.toString());
+        // confident learning ran (default methods) and its flags are stored with suggestions
+        var score1 = runs.findStage(id, "score", 1).orElseThrow();
+        long flagged = new com.fasterxml.jackson.databind.ObjectMapper().readTree(score1.outputJson).get("flagged")
+                .asLong();
+        assertTrue(flagged > 0, score1.outputJson);
         // training dynamics of the fine-tune, one row per epoch
         assertEquals(java.util.List.of(1, 2), dynamics.epochs(id, "fine-tune", 0));
     }
