@@ -19,8 +19,68 @@ import picocli.CommandLine.Option;
 
 /** {@code sift bench model}: DJL vs PyTorch on the same model, batch and machine, in one run. */
 @Command(name = "bench", description = "Benchmarks (no database needed).", subcommands = {BenchCommand.ModelBench.class,
-    BenchCommand.NoiseBench.class, BenchCommand.KnnBench.class})
+    BenchCommand.NoiseBench.class, BenchCommand.KnnBench.class, BenchCommand.GrandBench.class})
 public class BenchCommand {
+
+    /** Ghost-norm GraNd against the per-sample autograd loop, same model and samples, same run. */
+    @Command(name = "grand", description = "Per-sample gradient norms over all parameters of the hashed model: "
+            + "ghost norms for a whole batch against one-sample-at-a-time autograd; prints times, ratio and the "
+            + "largest relative difference.")
+    public static class GrandBench implements Callable<Integer> {
+        @Option(names = "--batch", defaultValue = "32", description = "batch size (default: ${DEFAULT-VALUE})")
+        int batch;
+
+        @Option(names = "--batches", defaultValue = "20", description = "batches measured (default: "
+                + "${DEFAULT-VALUE})")
+        int batches;
+
+        @Mixin
+        VerboseOption verbose;
+
+        @Override
+        public Integer call() {
+            int n = batch * batches;
+            var rows = dev.sift.data.SyntheticShop.generate(n, 0.1, 3);
+            java.util.List<dev.sift.data.Sample> samples = new java.util.ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                var r = rows.get(i);
+                samples.add(new dev.sift.data.Sample(i, r.query(), r.title(), r.description(), r.label(), r.query(),
+                        null, false, dev.sift.data.Split.TRAIN, i + 2));
+            }
+            var model = new dev.sift.workflow.WorkflowSpec.ModelSpec("hashed-bow", null, "full", 2, 64, "mean", 4096,
+                    64, 64);
+            var task = new dev.sift.workflow.WorkflowSpec.TaskSpec(dev.sift.workflow.WorkflowSpec.TaskType.GRADED, 0, 3);
+            var data = dev.sift.model.EncodedPairs.encode(samples, model.buckets());
+            var targets = dev.sift.model.Targets.of(task, samples.stream().mapToDouble(dev.sift.data.Sample::label)
+                    .toArray());
+            var trainer = new dev.sift.model.RelevanceTrainer(model, data, 4, false);
+            int[] all = java.util.stream.IntStream.range(0, n).toArray();
+            byte[] w = trainer.train(trainer.initialWeights(1), targets, all, new int[0],
+                    new dev.sift.workflow.WorkflowSpec.TrainSpec(2, 64, 0.003, 1, 0.01, 0.1, 1.0, 0, "cpu"),
+                    dev.sift.model.RelevanceTrainer.Listener.NONE).weights();
+            int[] cls = targets.classes();
+            dev.sift.model.GhostGradNorms.compute(w, data, cls, java.util.Arrays.copyOf(all, batch), 64, 64, 4,
+                    batch);
+            dev.sift.model.GhostGradNorms.perSampleLoop(w, data, cls, java.util.Arrays.copyOf(all, batch), 64, 64,
+                    4);
+            long t0 = System.nanoTime();
+            double[] ghost = dev.sift.model.GhostGradNorms.compute(w, data, cls, all, 64, 64, 4, batch);
+            double ghostS = (System.nanoTime() - t0) / 1e9;
+            t0 = System.nanoTime();
+            double[] loop = dev.sift.model.GhostGradNorms.perSampleLoop(w, data, cls, all, 64, 64, 4);
+            double loopS = (System.nanoTime() - t0) / 1e9;
+            double worst = 0;
+            for (int i = 0; i < n; i++) {
+                worst = Math.max(worst, Math.abs(ghost[i] - loop[i]) / Math.max(1e-12, loop[i]));
+            }
+            Table t = new Table(List.of("implementation", "samples", "seconds", "samples_per_s"));
+            t.add("ghost norms, batch " + batch, n, ghostS, n / ghostS);
+            t.add("per-sample autograd loop", n, loopS, n / loopS);
+            System.out.print(t.text());
+            System.out.printf("speed-up %.1fx; largest relative difference %.2g%n", loopS / ghostS, worst);
+            return ExitCodes.OK;
+        }
+    }
 
     /** KNN-Shapley at scale: the fast path against the plain reference, same data, same run. */
     @Command(name = "knn", description = "Exact KNN-Shapley on random embeddings: the fast path (matrix product, "

@@ -93,14 +93,20 @@ public final class NoiseBenchmark {
         for (int i = 0; i < validCls.length; i++) {
             validCls[i] = targets.classes()[validIdx[i]];
         }
+        double[] grand = frozenEmbeddings != null ? null : dev.sift.model.GhostGradNorms.compute(result.weights(),
+                EncodedPairs.encode(samples, model.buckets()), cls, trainIdx, model.dim(), model.hidden(),
+                task.classes(), 256);
         ScoringInput input = new ScoringInput(p, cls, new float[cls.length], v.hidden(), v.probs(), validCls,
-                result.dynamics().reorder(trainIdx));
+                result.dynamics().reorder(trainIdx), grand);
         int m = 0;
         for (boolean f : flipped) {
             m += f ? 1 : 0;
         }
         List<Row> rows = new ArrayList<>();
         for (String name : ImportanceMethods.NAMES) {
+            if (name.equals("grand") && grand == null) {
+                continue;
+            }
             ImportanceMethod method = ImportanceMethods.byName(name);
             long t0 = System.nanoTime();
             double[] s = method.score(input);

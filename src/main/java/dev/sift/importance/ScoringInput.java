@@ -12,7 +12,7 @@ import dev.sift.model.TrainingDynamics;
  * the pool, aligned with the pool order, or null. Position i refers to the i-th pool sample.
  */
 public record ScoringInput(Predictions predictions, int[] classes, float[] values, float[][] validationHidden,
-        float[][] validationProbs, int[] validationClasses, TrainingDynamics dynamics) {
+        float[][] validationProbs, int[] validationClasses, TrainingDynamics dynamics, double[] fullGradientNorms) {
     public ScoringInput {
         requireNonNull(predictions, "predictions is null");
         requireNonNull(classes, "classes is null");
@@ -26,7 +26,13 @@ public record ScoringInput(Predictions predictions, int[] classes, float[] value
     }
 
     public ScoringInput(Predictions predictions, int[] classes, float[] values) {
-        this(predictions, classes, values, null, null, null, null);
+        this(predictions, classes, values, null, null, null, null, null);
+    }
+
+    /** Without per-sample gradient norms over all parameters. */
+    public ScoringInput(Predictions predictions, int[] classes, float[] values, float[][] validationHidden,
+            float[][] validationProbs, int[] validationClasses, TrainingDynamics dynamics) {
+        this(predictions, classes, values, validationHidden, validationProbs, validationClasses, dynamics, null);
     }
 
     /** The training dynamics; fails with a clear message for methods that need them when there are none. */

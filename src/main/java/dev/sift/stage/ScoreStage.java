@@ -64,9 +64,15 @@ public class ScoreStage implements Stage {
         // dynamics of the model trained on this pool: the fine-tune, then the previous iteration's kept model
         dev.sift.model.TrainingDynamics d = ctx.iteration() == 1 ? dynamics.read(ctx.runId(), "fine-tune", 0)
                 : dynamics.read(ctx.runId(), "evaluate", ctx.iteration() - 1);
+        double[] grand = null;
+        if (wanted.contains("grand") && !ctx.spec().model().pretrained()
+                && ctx.spec().task().type() != dev.sift.workflow.WorkflowSpec.TaskType.REGRESSION) {
+            var m = ctx.spec().model();
+            grand = dev.sift.model.GhostGradNorms.compute(modelWeights, ctx.encoded(), classes, pool, m.dim(),
+                    m.hidden(), ctx.spec().task().classes(), 256);
+        }
         ScoringInput input = new ScoringInput(p, classes, values, vp == null ? null : vp.hidden(),
-                vp == null ? null : vp.probs(), validClasses,
-                d == null ? null : d.reorder(pool));
+                vp == null ? null : vp.probs(), validClasses, d == null ? null : d.reorder(pool), grand);
         ObjectNode out = JSON.createObjectNode();
         out.put("pool", pool.length);
         out.put("model", model);

@@ -139,6 +139,26 @@ class RelevanceTrainerTest {
         }
     }
 
+    /** Ghost-norm GraNd over all parameters equals one-sample-at-a-time autograd norms. */
+    @Test
+    void ghostNormGrandMatchesPerSampleAutograd() {
+        List<Sample> s = samples(60);
+        EncodedPairs data = EncodedPairs.encode(s, MODEL.buckets());
+        Targets t = Targets.of(TASK, s.stream().mapToDouble(Sample::label).toArray());
+        RelevanceTrainer trainer = new RelevanceTrainer(MODEL, data, 4, false);
+        int[] all = IntStream.range(0, s.size()).toArray();
+        byte[] w = trainer.train(trainer.initialWeights(4), t, all, new int[0], TRAIN, RelevanceTrainer.Listener.NONE)
+                .weights();
+        int[] which = IntStream.range(0, 20).toArray();
+        int[] cls = java.util.Arrays.stream(which).map(i -> t.classes()[i]).toArray();
+        double[] ghost = GhostGradNorms.compute(w, data, cls, which, MODEL.dim(), MODEL.hidden(), 4, 8);
+        double[] loop = GhostGradNorms.perSampleLoop(w, data, cls, which, MODEL.dim(), MODEL.hidden(), 4);
+        for (int i = 0; i < which.length; i++) {
+            assertTrue(Math.abs(ghost[i] - loop[i]) <= 1e-4 * loop[i], i + ": ghost " + ghost[i] + " vs autograd "
+                    + loop[i]);
+        }
+    }
+
     @Test
     void learningRateWarmsUpLinearlyThenDecaysToZero() {
         // 10 steps, 2 of warm-up; DJL numbers updates from 1

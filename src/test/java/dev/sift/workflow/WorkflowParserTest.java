@@ -33,7 +33,8 @@ class WorkflowParserTest {
         assertEquals(0.5, s.filter().keep());
         assertEquals(2, s.iterations());
         assertEquals(List.of("loss", "el2n", "grad_norm", "knn_shapley", "forgetting", "confidence", "variability",
-                "data_oob", "tracin", "self_influence", "aum", "label_quality", "ensemble"),
+                "data_oob", "tracin", "self_influence", "aum", "label_quality", "grand",
+                "ensemble"),
                 s.score().methods());
         assertEquals(4, s.task().classes());
     }
