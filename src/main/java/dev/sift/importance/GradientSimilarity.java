@@ -1,8 +1,9 @@
 package dev.sift.importance;
 
 /**
- * Influence on the validation split from last-layer gradients (TracIn at the final checkpoint, Pruthi et al.
- * 2020): the dot product of a sample's loss gradient with the summed validation loss gradients, both with
+ * Influence on the validation split from last-layer gradients (TracIn, Pruthi et al. 2020), summed over the
+ * checkpoints at the end of every training epoch, each weighted by its learning rate, when the training dynamics
+ * carry them, else at the final checkpoint: the dot product of a sample's loss gradient with the summed validation loss gradients, both with
  * respect to the output layer (W, b). With e = p - onehot(y) and h the last hidden activations, the gradient is
  * e [h, 1]^T, so grad_i . grad_v = (e_i . e_v)(h_i . h_v + 1) and the score is sum over v, divided by the number
  * of validation points. Positive: a step on the sample also lowers the validation loss. {@code self} instead
@@ -48,38 +49,56 @@ public final class GradientSimilarity implements ImportanceMethod {
             }
             return out;
         }
-        float[][] vh = in.validationHidden();
-        if (vh == null || vh.length == 0 || in.validationProbs() == null) {
+        if (in.dynamics() != null && in.dynamics().tracin() != null) {
+            // TracIn over checkpoints: the per-epoch values, each already weighted by that epoch's learning rate
+            var d = in.dynamics();
+            for (int i = 0; i < n; i++) {
+                for (int e = 0; e < d.epochs(); e++) {
+                    out[i] += d.tracin()[e][i];
+                }
+            }
+            return out;
+        }
+        if (in.validationHidden() == null || in.validationHidden().length == 0 || in.validationProbs() == null) {
             throw new IllegalStateException("tracin needs a non-empty validation split");
         }
-        int k = in.validationProbs()[0].length;
-        // sum over v of e_v (h_v . h_i + 1) = E^T (H_v h_i) + sum_v e_v: precompute E^T H_v [k, d] and sum_v e_v
-        int d = vh[0].length;
+        return values(in.predictions().probs(), in.predictions().hidden(), in.classes(), in.validationProbs(),
+                in.validationHidden(), in.validationClasses());
+    }
+
+    /**
+     * Last-layer gradient similarity of each training sample to the mean validation gradient, at one checkpoint:
+     * sum over v of (e_i . e_v)(h_i . h_v + 1) / |V|, computed as e_i . (E_v^T (H_v h_i) + sum_v e_v) / |V|.
+     */
+    public static double[] values(float[][] probs, float[][] hidden, int[] classes, float[][] vprobs,
+            float[][] vhidden, int[] vclasses) {
+        int n = probs.length;
+        int k = vprobs[0].length;
+        int d = vhidden[0].length;
         double[][] eh = new double[k][d];
         double[] esum = new double[k];
-        for (int v = 0; v < vh.length; v++) {
-            double[] e = new double[k];
+        for (int v = 0; v < vhidden.length; v++) {
             for (int c = 0; c < k; c++) {
-                e[c] = (double) in.validationProbs()[v][c] - (c == in.validationClasses()[v] ? 1 : 0);
-                esum[c] += e[c];
+                double e = (double) vprobs[v][c] - (c == vclasses[v] ? 1 : 0);
+                esum[c] += e;
                 for (int j = 0; j < d; j++) {
-                    eh[c][j] += e[c] * vh[v][j];
+                    eh[c][j] += e * vhidden[v][j];
                 }
             }
         }
+        double[] out = new double[n];
         for (int i = 0; i < n; i++) {
-            double[] ei = in.error(i);
-            float[] hi = in.predictions().hidden()[i];
+            float[] hi = hidden[i];
             double s = 0;
             for (int c = 0; c < k; c++) {
                 double g = esum[c];
                 for (int j = 0; j < d; j++) {
                     g += eh[c][j] * hi[j];
                 }
-                s += ei[c] * g;
+                s += ((double) probs[i][c] - (c == classes[i] ? 1 : 0)) * g;
             }
-            // a gradient step moves along -grad_i; the validation loss falls when grad_i . grad_val > 0
-            out[i] = s / vh.length;
+            // a step moves along -grad_i; the validation loss falls when grad_i . grad_val > 0
+            out[i] = s / vhidden.length;
         }
         return out;
     }

@@ -6,7 +6,7 @@ import java.util.List;
 public final class ImportanceMethods {
     /** Names accepted in {@code score.methods}, in the default order. */
     public static final List<String> NAMES = List.of("loss", "el2n", "grad_norm", "knn_shapley", "forgetting",
-            "confidence", "variability", "data_oob", "tracin", "self_influence", "aum", "label_quality", "grand", "ensemble");
+            "confidence", "variability", "data_oob", "tracin", "self_influence", "aum", "label_quality", "grand", "loss_avg", "el2n_avg", "ensemble");
 
     /** Default members of {@code ensemble} (workflow key {@code score.ensemble}). */
     public static final List<String> ENSEMBLE = List.of("tracin", "knn_shapley", "confidence");
@@ -32,6 +32,8 @@ public final class ImportanceMethods {
             case "aum" -> new AreaUnderMargin();
             case "label_quality" -> ConfidentLearning.defaults();
             case "grand" -> new Grand();
+            case "loss_avg" -> EpochAverage.loss();
+            case "el2n_avg" -> EpochAverage.el2n();
             case "ensemble" -> new RankEnsemble(ENSEMBLE);
             default -> throw new IllegalArgumentException("unknown importance method: " + name);
         };

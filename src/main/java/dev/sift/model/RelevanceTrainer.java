@@ -175,6 +175,8 @@ public final class RelevanceTrainer {
             List<float[]> dynP = new ArrayList<>();
             List<boolean[]> dynOk = new ArrayList<>();
             List<float[]> dynMargin = new ArrayList<>();
+            List<float[]> dynEl2n = new ArrayList<>();
+            List<float[]> dynTracin = new ArrayList<>();
             byte[] best = null;
             double bestVal = Double.POSITIVE_INFINITY;
             int bestEpoch = 0;
@@ -186,6 +188,7 @@ public final class RelevanceTrainer {
                 float[] eP = new float[train.length];
                 boolean[] eOk = new boolean[train.length];
                 float[] eMargin = new float[train.length];
+                float[] eEl2n = new float[train.length];
                 double lossSum = 0;
                 long batches = 0;
                 for (int start = 0; start < perm.length; start += bs) {
@@ -200,7 +203,8 @@ public final class RelevanceTrainer {
                             perSample = perSampleLoss(out.get(0), y);
                             NDArray loss = perSample.mean();
                             gc.backward(loss);
-                            record(out.get(0), perSample, targets, sel, position, eLoss, eP, eOk, eMargin);
+                            record(out.get(0), perSample, targets, sel, position, eLoss, eP, eOk, eMargin,
+                                    eEl2n);
                         }
                         lossSum += perSample.sum().getFloat();
                         clipAndStep(optimizer, params, spec.clipNorm());
@@ -212,7 +216,29 @@ public final class RelevanceTrainer {
                 dynP.add(eP);
                 dynOk.add(eOk);
                 dynMargin.add(eMargin);
-                double val = validation.length == 0 ? Double.NaN : meanLoss(model, targets, validation);
+                dynEl2n.add(eEl2n);
+                Predictions pv = validation.length == 0 ? null : predict(model, validation);
+                double val = pv == null ? Double.NaN : meanLoss(pv, targets, validation);
+                if (pv != null && !regression) {
+                    // TracIn at this epoch's checkpoint, weighted by the learning rate of its last step
+                    Predictions pt = predict(model, train);
+                    int[] tc = new int[train.length];
+                    for (int i = 0; i < train.length; i++) {
+                        tc[i] = targets.classes()[train[i]];
+                    }
+                    int[] vc = new int[validation.length];
+                    for (int i = 0; i < validation.length; i++) {
+                        vc[i] = targets.classes()[validation[i]];
+                    }
+                    double[] tr = dev.sift.importance.GradientSimilarity.values(pt.probs(), pt.hidden(), tc,
+                            pv.probs(), pv.hidden(), vc);
+                    float lr = schedule((int) (epoch * stepsPerEpoch), peak, warmup, totalSteps);
+                    float[] f = new float[tr.length];
+                    for (int i = 0; i < f.length; i++) {
+                        f[i] = (float) (lr * tr[i]);
+                    }
+                    dynTracin.add(f);
+                }
                 EpochStats es = new EpochStats(epoch, spec.epochs(), lossSum / Math.max(1, perm.length), val,
                         (System.nanoTime() - e0) / 1_000_000);
                 stats.add(es);
@@ -232,7 +258,8 @@ public final class RelevanceTrainer {
             int kept = best != null && bestEpoch < stats.size() ? bestEpoch : stats.size();
             TrainingDynamics dyn = new TrainingDynamics(train.clone(), dynLoss.toArray(new float[0][]),
                     dynP.toArray(new float[0][]), dynOk.toArray(new boolean[0][]),
-                    dynMargin.toArray(new float[0][]));
+                    dynMargin.toArray(new float[0][]), dynEl2n.toArray(new float[0][]),
+                    dynTracin.size() == dynLoss.size() ? dynTracin.toArray(new float[0][]) : null);
             return new TrainResult(weights, stats, (System.nanoTime() - t0) / 1_000_000, train.length, kept, dyn);
         }
     }
@@ -286,7 +313,7 @@ public final class RelevanceTrainer {
     }
 
     private void record(NDArray out, NDArray perSample, Targets targets, int[] sel, int[] position, float[] loss,
-            float[] pTrue, boolean[] correct, float[] margin) {
+            float[] pTrue, boolean[] correct, float[] margin, float[] el2n) {
         float[] l = perSample.toFloatArray();
         if (regression) {
             float[] y = out.reshape(-1).toFloatArray();
@@ -296,6 +323,7 @@ public final class RelevanceTrainer {
                 pTrue[at] = Float.NaN;
                 correct[at] = Math.abs(y[i] - targets.values()[sel[i]]) < 0.5f / Math.max(1, outputs);
                 margin[at] = Float.NaN;
+                el2n[at] = Math.abs(y[i] - targets.values()[sel[i]]);
             }
             return;
         }
@@ -320,6 +348,12 @@ public final class RelevanceTrainer {
                 }
             }
             margin[at] = logits[i * outputs + y] - other;
+            double e2 = 0;
+            for (int k = 0; k < outputs; k++) {
+                double d = p[i * outputs + k] - (k == y ? 1 : 0);
+                e2 += d * d;
+            }
+            el2n[at] = (float) Math.sqrt(e2);
         }
     }
 
@@ -364,8 +398,7 @@ public final class RelevanceTrainer {
         return new Predictions(probs, hidden, regression);
     }
 
-    private double meanLoss(Model model, Targets targets, int[] which) {
-        Predictions p = predict(model, which);
+    private double meanLoss(Predictions p, Targets targets, int[] which) {
         double sum = 0;
         for (int i = 0; i < which.length; i++) {
             int s = which[i];

@@ -3,14 +3,21 @@ package dev.sift.model;
 /**
  * Per-sample training dynamics recorded from the training forward passes themselves (no second pass): for each
  * epoch and each training sample, the loss, the probability of the true label and whether the prediction was
- * right, and the logit margin (given label minus the largest other; null when not recorded). Arrays are
+ * right, the logit margin (given label minus the largest other), the EL2N, and the learning-rate-weighted
+ * last-layer gradient similarity to the validation split at the epoch's checkpoint (TracIn); the last three are
+ * null when not recorded. Arrays are
  * [epoch][position in {@code samples}].
  */
 public record TrainingDynamics(int[] samples, float[][] loss, float[][] pTrue, boolean[][] correct,
-        float[][] margin) {
+        float[][] margin, float[][] el2n, float[][] tracin) {
     /** Dynamics without logit margins. */
     public TrainingDynamics(int[] samples, float[][] loss, float[][] pTrue, boolean[][] correct) {
-        this(samples, loss, pTrue, correct, null);
+        this(samples, loss, pTrue, correct, null, null, null);
+    }
+
+    /** Dynamics without EL2N and TracIn per epoch. */
+    public TrainingDynamics(int[] samples, float[][] loss, float[][] pTrue, boolean[][] correct, float[][] margin) {
+        this(samples, loss, pTrue, correct, margin, null, null);
     }
 
     public int epochs() {
@@ -28,6 +35,8 @@ public record TrainingDynamics(int[] samples, float[][] loss, float[][] pTrue, b
         float[][] p = new float[e][order.length];
         boolean[][] c = new boolean[e][order.length];
         float[][] mg = margin == null ? null : new float[e][order.length];
+        float[][] el = el2n == null ? null : new float[e][order.length];
+        float[][] tr = tracin == null ? null : new float[e][order.length];
         for (int j = 0; j < order.length; j++) {
             Integer i = at.get(order[j]);
             if (i == null) {
@@ -40,8 +49,14 @@ public record TrainingDynamics(int[] samples, float[][] loss, float[][] pTrue, b
                 if (mg != null) {
                     mg[k][j] = margin[k][i];
                 }
+                if (el != null) {
+                    el[k][j] = el2n[k][i];
+                }
+                if (tr != null) {
+                    tr[k][j] = tracin[k][i];
+                }
             }
         }
-        return new TrainingDynamics(order.clone(), l, p, c, mg);
+        return new TrainingDynamics(order.clone(), l, p, c, mg, el, tr);
     }
 }

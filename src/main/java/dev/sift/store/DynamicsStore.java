@@ -35,7 +35,8 @@ public class DynamicsStore {
                 }
                 Array samples = c.createArrayOf("integer", idx);
                 try (PreparedStatement ps = c.prepareStatement("INSERT INTO training_dynamics (run_id, stage, "
-                        + "iteration, epoch, sample_index, loss, p_true, correct, margin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                        + "iteration, epoch, sample_index, loss, p_true, correct, margin, el2n, tracin) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                     for (int e = 0; e < d.epochs(); e++) {
                         ps.setLong(1, runId);
                         ps.setString(2, stage);
@@ -50,6 +51,8 @@ public class DynamicsStore {
                         }
                         ps.setArray(8, c.createArrayOf("boolean", ok));
                         ps.setArray(9, d.margin() == null ? null : c.createArrayOf("real", box(d.margin()[e])));
+                        ps.setArray(10, d.el2n() == null ? null : c.createArrayOf("real", box(d.el2n()[e])));
+                        ps.setArray(11, d.tracin() == null ? null : c.createArrayOf("real", box(d.tracin()[e])));
                         ps.addBatch();
                     }
                     ps.executeBatch();
@@ -78,9 +81,12 @@ public class DynamicsStore {
         List<float[]> pTrue = new ArrayList<>();
         List<boolean[]> correct = new ArrayList<>();
         List<float[]> margin = new ArrayList<>();
+        List<float[]> el2n = new ArrayList<>();
+        List<float[]> tracin = new ArrayList<>();
         int[] samples = null;
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT sample_index, loss, p_true, correct, margin FROM training_dynamics WHERE run_id = ? "
+                "SELECT sample_index, loss, p_true, correct, margin, el2n, tracin FROM training_dynamics "
+                        + "WHERE run_id = ? "
                         + "AND stage = ? "
                         + "AND iteration = ? ORDER BY epoch")) {
             ps.setLong(1, runId);
@@ -109,17 +115,9 @@ public class DynamicsStore {
                     loss.add(lf);
                     pTrue.add(pf);
                     correct.add(okb);
-                    java.sql.Array ma = rs.getArray(5);
-                    if (ma == null) {
-                        margin = null;
-                    } else if (margin != null) {
-                        Float[] mv = (Float[]) ma.getArray();
-                        float[] mf = new float[mv.length];
-                        for (int i = 0; i < mf.length; i++) {
-                            mf[i] = mv[i];
-                        }
-                        margin.add(mf);
-                    }
+                    margin = add(margin, rs.getArray(5));
+                    el2n = add(el2n, rs.getArray(6));
+                    tracin = add(tracin, rs.getArray(7));
                 }
             }
         } catch (SQLException e) {
@@ -129,7 +127,23 @@ public class DynamicsStore {
             return null;
         }
         return new TrainingDynamics(samples, loss.toArray(new float[0][]), pTrue.toArray(new float[0][]),
-                correct.toArray(new boolean[0][]), margin == null ? null : margin.toArray(new float[0][]));
+                correct.toArray(new boolean[0][]), margin == null ? null : margin.toArray(new float[0][]),
+                el2n == null ? null : el2n.toArray(new float[0][]),
+                tracin == null ? null : tracin.toArray(new float[0][]));
+    }
+
+    /** Appends one epoch's optional array; the whole list becomes null once an epoch lacks it. */
+    private static List<float[]> add(List<float[]> list, Array a) throws SQLException {
+        if (list == null || a == null) {
+            return null;
+        }
+        Float[] v = (Float[]) a.getArray();
+        float[] f = new float[v.length];
+        for (int i = 0; i < f.length; i++) {
+            f[i] = v[i];
+        }
+        list.add(f);
+        return list;
     }
 
     /** Epoch numbers stored for a stage. */

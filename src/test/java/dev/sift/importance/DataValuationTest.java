@@ -200,6 +200,21 @@ class DataValuationTest {
     }
 
     @Test
+    void epochAveragesAndCheckpointTracinSumTheDynamics() {
+        float[][] loss = {{1f, 3f}, {3f, 5f}};
+        float[][] el2n = {{0.2f, 0.4f}, {0.4f, 0.8f}};
+        float[][] tracin = {{0.5f, -1f}, {0.25f, -2f}};
+        float[][] zeros = new float[2][2];
+        TrainingDynamics d = new TrainingDynamics(new int[] {0, 1}, loss, zeros, new boolean[2][2], zeros, el2n,
+                tracin);
+        var in = new ScoringInput(new dev.sift.model.Predictions(new float[2][2], new float[2][1], false),
+                new int[2], new float[2], null, null, null, d);
+        assertArrayEquals(new double[] {2, 4}, EpochAverage.loss().score(in), 1e-6);
+        assertArrayEquals(new double[] {0.3, 0.6}, EpochAverage.el2n().score(in), 1e-6);
+        assertArrayEquals(new double[] {0.75, -3}, GradientSimilarity.tracin().score(in), 1e-6);
+    }
+
+    @Test
     void forgettingCountsCorrectToIncorrectTransitions() {
         boolean[][] correct = {
             {true, false, false, true},

@@ -159,6 +159,33 @@ class RelevanceTrainerTest {
         }
     }
 
+    /** TracIn per epoch is the closed-form similarity at that epoch's weights, times that epoch's learning rate. */
+    @Test
+    void tracinPerEpochIsRecordedAtEachCheckpoint() {
+        List<Sample> s = samples(80);
+        EncodedPairs data = EncodedPairs.encode(s, MODEL.buckets());
+        Targets t = Targets.of(TASK, s.stream().mapToDouble(Sample::label).toArray());
+        RelevanceTrainer trainer = new RelevanceTrainer(MODEL, data, 4, false);
+        int[] train = IntStream.range(0, 64).toArray();
+        int[] valid = IntStream.range(64, 80).toArray();
+        var r = trainer.train(trainer.initialWeights(5), t, train, valid, TRAIN, RelevanceTrainer.Listener.NONE);
+        var d = r.dynamics();
+        assertEquals(2, d.tracin().length);
+        assertEquals(2, d.el2n().length);
+        Predictions pt = trainer.predict(r.weights(), train);
+        Predictions pv = trainer.predict(r.weights(), valid);
+        double[] at = dev.sift.importance.GradientSimilarity.values(pt.probs(), pt.hidden(),
+                java.util.Arrays.stream(train).map(i -> t.classes()[i]).toArray(), pv.probs(), pv.hidden(),
+                java.util.Arrays.stream(valid).map(i -> t.classes()[i]).toArray());
+        long steps = 2 * ((64 + TRAIN.batchSize() - 1) / TRAIN.batchSize());
+        float lr = RelevanceTrainer.schedule((int) steps, (float) TRAIN.learningRate(),
+                Math.round(TRAIN.warmup() * steps), steps);
+        for (int i = 0; i < train.length; i++) {
+            assertEquals(lr * at[i], d.tracin()[1][i], 1e-6 * Math.max(1e-3, Math.abs(lr * at[i])));
+            assertTrue(d.el2n()[1][i] >= 0 && d.el2n()[1][i] <= Math.sqrt(2) + 1e-6);
+        }
+    }
+
     @Test
     void learningRateWarmsUpLinearlyThenDecaysToZero() {
         // 10 steps, 2 of warm-up; DJL numbers updates from 1

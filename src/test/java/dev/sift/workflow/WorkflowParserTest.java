@@ -34,7 +34,7 @@ class WorkflowParserTest {
         assertEquals(2, s.iterations());
         assertEquals(List.of("loss", "el2n", "grad_norm", "knn_shapley", "forgetting", "confidence", "variability",
                 "data_oob", "tracin", "self_influence", "aum", "label_quality", "grand",
-                "ensemble"),
+                "loss_avg", "el2n_avg", "ensemble"),
                 s.score().methods());
         assertEquals(4, s.task().classes());
     }
