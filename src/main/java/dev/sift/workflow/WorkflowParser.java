@@ -77,7 +77,7 @@ public final class WorkflowParser {
         SplitSpec split = split(r.obj("split"), b);
         ModelSpec model = model(r.obj("model"), base, root, checkFiles);
         TrainSpec train = train(r.obj("fine_tune"));
-        ScoreSpec score = score(r.obj("score"), b);
+        ScoreSpec score = score(r.obj("score"), b, model, task);
         FilterSpec filter = filter(r.obj("filter"), score);
         EvaluateSpec evaluate = evaluate(r.obj("evaluate"));
         int iterations = (int) r.integer("iterations", 1, 1, 100);
@@ -234,8 +234,16 @@ public final class WorkflowParser {
         return new TrainSpec(epochs, batch, lr, seed, wd, warmup, clip, patience, device);
     }
 
-    private static ScoreSpec score(SpecBinder.Obj s, SpecBinder b) {
-        List<String> methods = s.strings("methods", ImportanceMethods.NAMES);
+    private static ScoreSpec score(SpecBinder.Obj s, SpecBinder b, ModelSpec model, TaskSpec task) {
+        // GraNd over all parameters is implemented for the hashed model's classification head only
+        boolean grandApplies = !model.pretrained() && task.type() != TaskType.REGRESSION;
+        List<String> defaults = ImportanceMethods.NAMES.stream().filter(m -> grandApplies || !m.equals("grand"))
+                .toList();
+        List<String> methods = s.strings("methods", defaults);
+        if (methods.contains("grand") && !grandApplies) {
+            s.invalid("methods", "grand needs encoder hashed-bow and a graded or binary task; grad_norm gives the "
+                    + "last-layer gradient norm of any model");
+        }
         Set<String> unique = new LinkedHashSet<>();
         for (String m : methods) {
             if (!ImportanceMethods.NAMES.contains(m)) {

@@ -81,6 +81,15 @@ class WorkflowParserTest {
     }
 
     @Test
+    void grandIsLeftOutOrRefusedForPretrainedEncoders() {
+        WorkflowSpec s = WorkflowParser.parse("w.yaml", GOOD.replace("iterations: 2", "iterations: 2\nmodel: {encoder: "
+                + "minilm}"), Path.of("."), Map.of(), true).spec();
+        assertTrue(!s.score().methods().contains("grand") && s.score().methods().contains("grad_norm"));
+        List<String> e = errors(GOOD + "model: {encoder: minilm}\nscore: {methods: [grand]}\n", Map.of());
+        assertTrue(e.get(0).contains("score.methods: grand needs encoder hashed-bow"), e.toString());
+    }
+
+    @Test
     void unknownScoreMethodAndFilterMethodAreReported() {
         List<String> e = errors(GOOD + "score:\n  methods: [loss, magic]\n", Map.of());
         assertTrue(e.stream().anyMatch(m -> m.contains("score.methods: unknown method 'magic'")), e.toString());
