@@ -32,16 +32,7 @@ public final class GhostGradNorms {
             int hidden, int outputs, int batch) {
         double[] out = new double[which.length];
         try (Model model = Model.newInstance("grand", Device.cpu(), "PyTorch")) {
-            PairModel block = new PairModel(dim, hidden, outputs);
-            model.setBlock(block);
-            block.initialize(model.getNDManager(), DataType.FLOAT32, data.shapes());
-            try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(weights))) {
-                block.loadParameters(model.getNDManager(), in);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            } catch (ai.djl.MalformedModelException e) {
-                throw new IllegalStateException(e);
-            }
+            PairModel block = load(model, weights, data, dim, hidden, outputs);
             Map<String, NDArray> p = new HashMap<>();
             for (var e : block.getParameters()) {
                 p.put(e.getKey(), e.getValue().getArray());
@@ -98,16 +89,7 @@ public final class GhostGradNorms {
             int hidden, int outputs) {
         double[] out = new double[which.length];
         try (Model model = Model.newInstance("grand-loop", Device.cpu(), "PyTorch")) {
-            PairModel block = new PairModel(dim, hidden, outputs);
-            model.setBlock(block);
-            block.initialize(model.getNDManager(), DataType.FLOAT32, data.shapes());
-            try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(weights))) {
-                block.loadParameters(model.getNDManager(), in);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            } catch (ai.djl.MalformedModelException e) {
-                throw new IllegalStateException(e);
-            }
+            PairModel block = load(model, weights, data, dim, hidden, outputs);
             for (var e : block.getParameters()) {
                 e.getValue().getArray().setRequiresGradient(true);
             }
@@ -136,6 +118,21 @@ public final class GhostGradNorms {
             }
         }
         return out;
+    }
+
+    private static PairModel load(Model model, byte[] weights, EncodedPairs data, int dim, int hidden,
+            int outputs) {
+        PairModel block = new PairModel(dim, hidden, outputs);
+        model.setBlock(block);
+        block.initialize(model.getNDManager(), DataType.FLOAT32, data.shapes());
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(weights))) {
+            block.loadParameters(model.getNDManager(), in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (ai.djl.MalformedModelException e) {
+            throw new IllegalStateException(e);
+        }
+        return block;
     }
 
     private static NDArray sumSq(NDArray a) {

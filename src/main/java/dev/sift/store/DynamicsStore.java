@@ -19,52 +19,43 @@ public class DynamicsStore {
     AgroalDataSource dataSource;
 
     public void replace(long runId, String stage, int iteration, TrainingDynamics d) {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                try (PreparedStatement ps = c.prepareStatement(
-                        "DELETE FROM training_dynamics WHERE run_id = ? AND stage = ? AND iteration = ?")) {
+        Transactions.run(dataSource, "store training dynamics", c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "DELETE FROM training_dynamics WHERE run_id = ? AND stage = ? AND iteration = ?")) {
+                ps.setLong(1, runId);
+                ps.setString(2, stage);
+                ps.setInt(3, iteration);
+                ps.executeUpdate();
+            }
+            Integer[] idx = new Integer[d.samples().length];
+            for (int i = 0; i < idx.length; i++) {
+                idx[i] = d.samples()[i];
+            }
+            Array samples = c.createArrayOf("integer", idx);
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO training_dynamics (run_id, stage, "
+                    + "iteration, epoch, sample_index, loss, p_true, correct, margin, el2n, tracin) "
+                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                for (int e = 0; e < d.epochs(); e++) {
                     ps.setLong(1, runId);
                     ps.setString(2, stage);
                     ps.setInt(3, iteration);
-                    ps.executeUpdate();
-                }
-                Integer[] idx = new Integer[d.samples().length];
-                for (int i = 0; i < idx.length; i++) {
-                    idx[i] = d.samples()[i];
-                }
-                Array samples = c.createArrayOf("integer", idx);
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO training_dynamics (run_id, stage, "
-                        + "iteration, epoch, sample_index, loss, p_true, correct, margin, el2n, tracin) "
-                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-                    for (int e = 0; e < d.epochs(); e++) {
-                        ps.setLong(1, runId);
-                        ps.setString(2, stage);
-                        ps.setInt(3, iteration);
-                        ps.setInt(4, e + 1);
-                        ps.setArray(5, samples);
-                        ps.setArray(6, c.createArrayOf("real", box(d.loss()[e])));
-                        ps.setArray(7, c.createArrayOf("real", box(d.pTrue()[e])));
-                        Boolean[] ok = new Boolean[d.correct()[e].length];
-                        for (int i = 0; i < ok.length; i++) {
-                            ok[i] = d.correct()[e][i];
-                        }
-                        ps.setArray(8, c.createArrayOf("boolean", ok));
-                        ps.setArray(9, d.margin() == null ? null : c.createArrayOf("real", box(d.margin()[e])));
-                        ps.setArray(10, d.el2n() == null ? null : c.createArrayOf("real", box(d.el2n()[e])));
-                        ps.setArray(11, d.tracin() == null ? null : c.createArrayOf("real", box(d.tracin()[e])));
-                        ps.addBatch();
+                    ps.setInt(4, e + 1);
+                    ps.setArray(5, samples);
+                    ps.setArray(6, c.createArrayOf("real", box(d.loss()[e])));
+                    ps.setArray(7, c.createArrayOf("real", box(d.pTrue()[e])));
+                    Boolean[] ok = new Boolean[d.correct()[e].length];
+                    for (int i = 0; i < ok.length; i++) {
+                        ok[i] = d.correct()[e][i];
                     }
-                    ps.executeBatch();
+                    ps.setArray(8, c.createArrayOf("boolean", ok));
+                    ps.setArray(9, d.margin() == null ? null : c.createArrayOf("real", box(d.margin()[e])));
+                    ps.setArray(10, d.el2n() == null ? null : c.createArrayOf("real", box(d.el2n()[e])));
+                    ps.setArray(11, d.tracin() == null ? null : c.createArrayOf("real", box(d.tracin()[e])));
+                    ps.addBatch();
                 }
-                c.commit();
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
+                ps.executeBatch();
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot store training dynamics: " + e.getMessage(), e);
-        }
+        });
     }
 
     private static Float[] box(float[] v) {
@@ -101,19 +92,13 @@ public class DynamicsStore {
                             samples[i] = idx[i];
                         }
                     }
-                    Float[] l = (Float[]) rs.getArray(2).getArray();
-                    Float[] p = (Float[]) rs.getArray(3).getArray();
+                    add(loss, rs.getArray(2));
+                    add(pTrue, rs.getArray(3));
                     Boolean[] ok = (Boolean[]) rs.getArray(4).getArray();
-                    float[] lf = new float[l.length];
-                    float[] pf = new float[p.length];
                     boolean[] okb = new boolean[ok.length];
-                    for (int i = 0; i < lf.length; i++) {
-                        lf[i] = l[i];
-                        pf[i] = p[i];
+                    for (int i = 0; i < okb.length; i++) {
                         okb[i] = ok[i];
                     }
-                    loss.add(lf);
-                    pTrue.add(pf);
                     correct.add(okb);
                     margin = add(margin, rs.getArray(5));
                     el2n = add(el2n, rs.getArray(6));

@@ -3,7 +3,6 @@ package dev.sift.store;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.io.IOException;
 import java.io.StringReader;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -30,36 +29,27 @@ public class ScoreStore {
 
     public void replace(long runId, int iteration, String method, int[] sampleIndex, double[] score,
             double[] weight) {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                try (PreparedStatement ps = c.prepareStatement(
-                        "DELETE FROM sample_score WHERE run_id = ? AND iteration = ? AND method = ?")) {
-                    ps.setLong(1, runId);
-                    ps.setInt(2, iteration);
-                    ps.setString(3, method);
-                    ps.executeUpdate();
-                }
-                var copy = c.unwrap(PGConnection.class).getCopyAPI();
-                String sql = "COPY sample_score (run_id, iteration, method, sample_index, score, weight) FROM STDIN";
-                for (int start = 0; start < sampleIndex.length; start += COPY_BATCH) {
-                    StringBuilder sb = new StringBuilder();
-                    int end = Math.min(sampleIndex.length, start + COPY_BATCH);
-                    for (int i = start; i < end; i++) {
-                        sb.append(runId).append('\t').append(iteration).append('\t').append(method).append('\t')
-                                .append(sampleIndex[i]).append('\t').append(num(score[i])).append('\t')
-                                .append(num(weight[i])).append('\n');
-                    }
-                    copy.copyIn(sql, new StringReader(sb.toString()));
-                }
-                c.commit();
-            } catch (SQLException | IOException e) {
-                c.rollback();
-                throw e;
+        Transactions.run(dataSource, "store scores", c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "DELETE FROM sample_score WHERE run_id = ? AND iteration = ? AND method = ?")) {
+                ps.setLong(1, runId);
+                ps.setInt(2, iteration);
+                ps.setString(3, method);
+                ps.executeUpdate();
             }
-        } catch (SQLException | IOException e) {
-            throw new IllegalStateException("cannot store " + method + " scores: " + e.getMessage(), e);
-        }
+            var copy = c.unwrap(PGConnection.class).getCopyAPI();
+            String sql = "COPY sample_score (run_id, iteration, method, sample_index, score, weight) FROM STDIN";
+            for (int start = 0; start < sampleIndex.length; start += COPY_BATCH) {
+                StringBuilder sb = new StringBuilder();
+                int end = Math.min(sampleIndex.length, start + COPY_BATCH);
+                for (int i = start; i < end; i++) {
+                    sb.append(runId).append('\t').append(iteration).append('\t').append(method).append('\t')
+                            .append(sampleIndex[i]).append('\t').append(num(score[i])).append('\t')
+                            .append(num(weight[i])).append('\n');
+                }
+                copy.copyIn(sql, new StringReader(sb.toString()));
+            }
+        });
     }
 
     private static String num(double v) {
@@ -104,35 +94,26 @@ public class ScoreStore {
     /** Replaces the flagged samples and suggested classes of one iteration. */
     public void replaceSuggestions(long runId, int iteration, int[] sampleIndex, int[] suggestedClass,
             double[] quality) {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                try (PreparedStatement ps = c.prepareStatement(
-                        "DELETE FROM label_suggestion WHERE run_id = ? AND iteration = ?")) {
+        Transactions.run(dataSource, "store label suggestions", c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "DELETE FROM label_suggestion WHERE run_id = ? AND iteration = ?")) {
+                ps.setLong(1, runId);
+                ps.setInt(2, iteration);
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO label_suggestion (run_id, iteration, "
+                    + "sample_index, suggested_class, quality) VALUES (?, ?, ?, ?, ?)")) {
+                for (int i = 0; i < sampleIndex.length; i++) {
                     ps.setLong(1, runId);
                     ps.setInt(2, iteration);
-                    ps.executeUpdate();
+                    ps.setInt(3, sampleIndex[i]);
+                    ps.setInt(4, suggestedClass[i]);
+                    ps.setDouble(5, quality[i]);
+                    ps.addBatch();
                 }
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO label_suggestion (run_id, iteration, "
-                        + "sample_index, suggested_class, quality) VALUES (?, ?, ?, ?, ?)")) {
-                    for (int i = 0; i < sampleIndex.length; i++) {
-                        ps.setLong(1, runId);
-                        ps.setInt(2, iteration);
-                        ps.setInt(3, sampleIndex[i]);
-                        ps.setInt(4, suggestedClass[i]);
-                        ps.setDouble(5, quality[i]);
-                        ps.addBatch();
-                    }
-                    ps.executeBatch();
-                }
-                c.commit();
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
+                ps.executeBatch();
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot store label suggestions: " + e.getMessage(), e);
-        }
+        });
     }
 
     /** The suggested class of a flagged sample, or -1. */
