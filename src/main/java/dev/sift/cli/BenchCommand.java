@@ -110,22 +110,10 @@ public class BenchCommand {
         @Override
         public Integer call() {
             java.util.Random r = new java.util.Random(1);
-            float[][] x = new float[train][dim];
             int[] y = new int[train];
-            for (int i = 0; i < train; i++) {
-                for (int j = 0; j < dim; j++) {
-                    x[i][j] = (float) r.nextGaussian();
-                }
-                y[i] = r.nextInt(4);
-            }
-            float[][] v = new float[valid][dim];
+            float[][] x = randomPoints(r, y, dim);
             int[] vy = new int[valid];
-            for (int i = 0; i < valid; i++) {
-                for (int j = 0; j < dim; j++) {
-                    v[i][j] = (float) r.nextGaussian();
-                }
-                vy[i] = r.nextInt(4);
-            }
+            float[][] v = randomPoints(r, vy, dim);
             dev.sift.importance.KnnShapley.fast(x, y, java.util.Arrays.copyOf(v, 2), java.util.Arrays.copyOf(vy, 2), k);
             long t0 = System.nanoTime();
             dev.sift.importance.KnnShapley.fast(x, y, v, vy, k);
@@ -151,6 +139,18 @@ public class BenchCommand {
                     refScaled / fast, maxDiff);
             return ExitCodes.OK;
         }
+
+        /** Gaussian points, one per entry of {@code labels}, which get random labels 0-3. */
+        private static float[][] randomPoints(java.util.Random r, int[] labels, int dim) {
+            float[][] x = new float[labels.length][dim];
+            for (int i = 0; i < labels.length; i++) {
+                for (int j = 0; j < dim; j++) {
+                    x[i][j] = (float) r.nextGaussian();
+                }
+                labels[i] = r.nextInt(4);
+            }
+            return x;
+        }
     }
 
     /** Label-noise detection by every importance method. */
@@ -175,8 +175,8 @@ public class BenchCommand {
                 + "all-MiniLM-L6-v2 embeddings, MLP head) (default: ${DEFAULT-VALUE})")
         String modelKind;
 
-        @Option(names = "--format", defaultValue = "table", description = "table, json or csv")
-        OutputOptions.Format format;
+        @Mixin
+        OutputOptions output;
 
         @Mixin
         VerboseOption verbose;
@@ -216,35 +216,15 @@ public class BenchCommand {
                     "precision_at_noise_count", "score_ms"));
             dev.sift.evaluation.NoiseBenchmark.summarise(rows).forEach((m, v) -> t.add(m, v[0], v[1], v[2], v[3],
                     v[2], v[4]));
-            System.out.print(switch (format) {
-                case json -> t.json().toPrettyString() + "\n";
-                case csv -> t.csv();
-                default -> t.text();
-            });
+            System.out.print(output.render(t));
             return ExitCodes.OK;
         }
 
         /** Frozen MiniLM embeddings of every sample's query and title (the split does not change them). */
         private static float[][][] embed(List<dev.sift.data.Sample> samples) {
             try {
-                var cp = dev.sift.model.Checkpoint.miniLm();
-                java.util.Map<String, Integer> ids = new java.util.LinkedHashMap<>();
-                for (var s : samples) {
-                    ids.putIfAbsent(s.query(), ids.size());
-                    ids.putIfAbsent(s.title(), ids.size());
-                }
-                System.err.println("embedding " + ids.size() + " distinct texts with " + cp.name());
-                float[][] v;
-                try (var tok = cp.tokenizer(64)) {
-                    v = dev.sift.model.SentenceEmbedder.embed(cp.config(), cp.weights(), tok,
-                            new java.util.ArrayList<>(ids.keySet()), ai.djl.Device.cpu());
-                }
-                float[][][] out = new float[2][samples.size()][];
-                for (int i = 0; i < samples.size(); i++) {
-                    out[0][i] = v[ids.get(samples.get(i).query())];
-                    out[1][i] = v[ids.get(samples.get(i).title())];
-                }
-                return out;
+                return dev.sift.model.SentenceEmbedder.queriesAndTitles(dev.sift.model.Checkpoint.miniLm(), samples, 64,
+                        ai.djl.Device.cpu(), System.err::println);
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
@@ -279,8 +259,8 @@ public class BenchCommand {
                 + "djl-trace.json (chrome trace) and torch-ops.txt (PyTorch's top operators); slows both down")
         Path profile;
 
-        @Option(names = "--format", defaultValue = "table", description = "table, json or csv")
-        OutputOptions.Format format;
+        @Mixin
+        OutputOptions output;
 
         @Mixin
         VerboseOption verbose;
@@ -307,11 +287,7 @@ public class BenchCommand {
                 t.add("ratio DJL / PyTorch", djl.trainSamplesPerSecond() / tt, djl.inferSamplesPerSecond() / ti,
                         djl.peakRssBytes() / torch.get("peak_rss_bytes").asDouble());
             }
-            System.out.print(switch (format) {
-                case json -> t.json().toPrettyString() + "\n";
-                case csv -> t.csv();
-                default -> t.text();
-            });
+            System.out.print(output.render(t));
             return ExitCodes.OK;
         }
 

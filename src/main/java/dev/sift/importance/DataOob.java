@@ -51,10 +51,7 @@ public final class DataOob implements ImportanceMethod {
 
     @Override
     public double[] score(ScoringInput in) {
-        int classes = 0;
-        for (float p : in.predictions().probs()[0]) {
-            classes++;
-        }
+        int classes = in.predictions().probs()[0].length;
         return scores(in.predictions().hidden(), in.classes(), Math.max(2, classes), bootstraps(in.size(), bags, seed));
     }
 

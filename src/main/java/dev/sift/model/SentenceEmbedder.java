@@ -40,6 +40,31 @@ public final class SentenceEmbedder {
         return out;
     }
 
+    /**
+     * Embeddings of every sample's query ([0]) and title ([1]); each distinct text is embedded once.
+     */
+    public static float[][][] queriesAndTitles(Checkpoint cp, java.util.List<dev.sift.data.Sample> samples,
+            int maxLength, Device device, java.util.function.Consumer<String> progress) {
+        java.util.Map<String, Integer> ids = new java.util.LinkedHashMap<>();
+        for (var s : samples) {
+            ids.putIfAbsent(s.query(), ids.size());
+            ids.putIfAbsent(s.title(), ids.size());
+        }
+        progress.accept("embedding " + ids.size() + " distinct queries and titles with " + cp.name());
+        float[][] vec;
+        try (TextTokenizer tok = cp.tokenizer(maxLength)) {
+            vec = embed(cp.config(), cp.weights(), tok, new java.util.ArrayList<>(ids.keySet()), device);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        float[][][] out = new float[2][samples.size()][];
+        for (int i = 0; i < samples.size(); i++) {
+            out[0][i] = vec[ids.get(samples.get(i).query())];
+            out[1][i] = vec[ids.get(samples.get(i).title())];
+        }
+        return out;
+    }
+
     public static double cosine(float[] a, float[] b) {
         double ab = 0;
         double aa = 0;

@@ -11,7 +11,6 @@ import dev.sift.model.SentenceEmbedder;
 import dev.sift.model.TextTokenizer;
 import dev.sift.model.TokenizedPairs;
 import dev.sift.store.ObjectStore;
-import dev.sift.workflow.Console;
 import dev.sift.workflow.StageContext;
 import dev.sift.workflow.WorkflowSpec;
 import dev.sift.workflow.WorkflowSpec.ModelSpec;
@@ -25,10 +24,7 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -134,26 +130,8 @@ public class ModelFactory {
             if (objects.exists(key)) {
                 return decode(objects.get(key), samples.size(), h);
             }
-            Console console = ctx.console();
-            Map<String, Integer> ids = new LinkedHashMap<>();
-            for (Sample s : samples) {
-                ids.putIfAbsent(s.query(), ids.size());
-                ids.putIfAbsent(s.title(), ids.size());
-            }
-            List<String> texts = new ArrayList<>(ids.keySet());
-            console.info("  embedding " + texts.size() + " distinct queries and titles with " + cp.name());
-            float[][] vec;
-            try (TextTokenizer tok = cp.tokenizer(maxLength)) {
-                vec = SentenceEmbedder.embed(cp.config(), cp.weights(), tok, texts,
-                        RelevanceTrainer.device(ctx.spec().fineTune().device()));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            float[][][] out = new float[2][samples.size()][];
-            for (int i = 0; i < samples.size(); i++) {
-                out[0][i] = vec[ids.get(samples.get(i).query())];
-                out[1][i] = vec[ids.get(samples.get(i).title())];
-            }
+            float[][][] out = SentenceEmbedder.queriesAndTitles(cp, samples, maxLength,
+                    RelevanceTrainer.device(ctx.spec().fineTune().device()), m -> ctx.console().info("  " + m));
             objects.put(key, encode(out, h), "application/octet-stream");
             return out;
         });

@@ -70,8 +70,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         }
         try {
             long pid = Long.parseLong(Files.readString(ownerFile, StandardCharsets.US_ASCII).trim());
-            return pid != ProcessHandle.current().pid() && ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
-                    .flatMap(h -> h.info().command()).map(c -> c.contains("java")).orElse(false);
+            return Processes.isOtherLiveJava(pid);
         } catch (NumberFormatException e) {
             return false;
         }

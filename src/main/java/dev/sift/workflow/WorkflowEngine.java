@@ -93,15 +93,10 @@ public class WorkflowEngine {
     }
 
     private static boolean ownerAlive(RunEntity run) {
-        if (run.ownerPid == null || run.ownerPid == ProcessHandle.current().pid()) {
-            return false;
-        }
-        if (!RunStore.host().equals(run.ownerHost)) {
+        if (run.ownerPid == null || !RunStore.host().equals(run.ownerHost)) {
             return false; // cannot check another machine; its stage rows say what finished
         }
-        return ProcessHandle.of(run.ownerPid).map(ProcessHandle::isAlive).orElse(false)
-                && ProcessHandle.of(run.ownerPid).flatMap(p -> p.info().command()).map(c -> c.contains("java"))
-                        .orElse(false);
+        return dev.sift.store.Processes.isOtherLiveJava(run.ownerPid);
     }
 
     private void execute(long runId, WorkflowSpec spec, Console console) {
