@@ -1,5 +1,7 @@
 package dev.sift.cli;
 
+import dev.sift.ExitCodes;
+import dev.sift.SiftException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sift.history.Table;

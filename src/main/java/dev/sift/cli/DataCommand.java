@@ -1,5 +1,7 @@
 package dev.sift.cli;
 
+import dev.sift.ExitCodes;
+import dev.sift.SiftException;
 import dev.sift.data.SyntheticShop;
 import java.io.IOException;
 import java.io.Writer;

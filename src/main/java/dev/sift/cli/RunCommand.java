@@ -1,5 +1,6 @@
 package dev.sift.cli;
 
+import dev.sift.ExitCodes;
 import dev.sift.history.RunHistory;
 import dev.sift.workflow.Console;
 import dev.sift.workflow.WorkflowEngine;

@@ -1,5 +1,7 @@
 package dev.sift.cli;
 
+import dev.sift.ExitCodes;
+import dev.sift.SiftException;
 import dev.sift.history.RunHistory;
 import dev.sift.store.RunEntity;
 import dev.sift.store.RunStore;

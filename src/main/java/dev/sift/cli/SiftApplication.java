@@ -1,39 +1,53 @@
 package dev.sift.cli;
 
+import dev.sift.ExitCodes;
+import dev.sift.SiftException;
 import io.quarkus.runtime.QuarkusApplication;
 import jakarta.inject.Inject;
 import picocli.CommandLine;
 
-/** Runs the picocli command tree inside Quarkus, with one place that turns errors into exit codes. */
+/**
+ * Runs the picocli command tree inside Quarkus. Errors become exit codes in one place: {@link #EXIT_CODES}
+ * (picocli's exit-code mapper) says which code, {@link #handle} prints the one line.
+ */
 public class SiftApplication implements QuarkusApplication {
+    /** A {@link SiftException} anywhere in the cause chain carries its code; anything else is a failure. */
+    static final CommandLine.IExitCodeExceptionMapper EXIT_CODES = e -> {
+        SiftException se = siftCause(e);
+        return se != null ? se.exitCode() : ExitCodes.FAILURE;
+    };
+
     @Inject
     CommandLine.IFactory factory;
 
     @Override
     public int run(String... args) {
         CommandLine cl = new CommandLine(SiftCommand.class, factory);
+        cl.setExitCodeExceptionMapper(EXIT_CODES);
         cl.setExecutionExceptionHandler(SiftApplication::handle);
         return cl.execute(args);
     }
 
-    private static int handle(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
-        boolean verbose = parsed != null && parsed.expandedArgs().contains("--verbose");
+    private static SiftException siftCause(Throwable e) {
         Throwable t = e;
         while (!(t instanceof SiftException) && t.getCause() != null && t.getCause() != t) {
             t = t.getCause();
         }
-        if (t instanceof SiftException se) {
+        return t instanceof SiftException se ? se : null;
+    }
+
+    private static int handle(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
+        boolean verbose = parsed != null && parsed.expandedArgs().contains("--verbose");
+        SiftException se = siftCause(e);
+        if (se != null) {
             System.err.println("sift: " + se.getMessage());
-            if (verbose) {
-                e.printStackTrace();
-            }
-            return se.exitCode();
+        } else {
+            System.err.println("sift: error: " + e.getClass().getSimpleName() + ": " + e.getMessage()
+                    + (verbose ? "" : " (--verbose shows the stack trace)"));
         }
-        System.err.println("sift: error: " + e.getClass().getSimpleName() + ": " + e.getMessage()
-                + (verbose ? "" : " (--verbose shows the stack trace)"));
         if (verbose) {
             e.printStackTrace();
         }
-        return ExitCodes.FAILURE;
+        return cl.getExitCodeExceptionMapper().getExitCode(e);
     }
 }

@@ -1,5 +1,6 @@
 package dev.sift.cli;
 
+import dev.sift.ExitCodes;
 import dev.sift.config.SiftHome;
 import dev.sift.store.EmbeddedPostgresServer;
 import io.quarkus.runtime.Quarkus;

@@ -1,5 +1,6 @@
 package dev.sift.cli;
 
+import dev.sift.ExitCodes;
 import dev.sift.workflow.WorkflowException;
 import dev.sift.workflow.WorkflowParser;
 import java.nio.file.Path;

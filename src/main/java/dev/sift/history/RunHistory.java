@@ -98,7 +98,7 @@ public class RunHistory {
     public Table scores(long runId, int iteration, String method, int top, boolean highest) {
         List<dev.sift.store.ScoreStore.Row> rows = new ArrayList<>(scores.read(runId, iteration, method));
         if (rows.isEmpty()) {
-            throw dev.sift.cli.SiftException.usage("run " + runId + " has no " + method + " scores in iteration "
+            throw dev.sift.SiftException.usage("run " + runId + " has no " + method + " scores in iteration "
                     + iteration);
         }
         rows.sort((a, b) -> highest ? Double.compare(b.score(), a.score()) : Double.compare(a.score(), b.score()));
@@ -122,7 +122,7 @@ public class RunHistory {
                 false).spec();
         List<dev.sift.data.Sample> samples = dataset(run.id);
         if (sample < 0 || sample >= samples.size()) {
-            throw dev.sift.cli.SiftException.usage("run " + run.id + " has no sample " + sample + " (0.."
+            throw dev.sift.SiftException.usage("run " + run.id + " has no sample " + sample + " (0.."
                     + (samples.size() - 1) + ")");
         }
         dev.sift.data.Sample s = samples.get(sample);
@@ -139,7 +139,7 @@ public class RunHistory {
         }
         List<String> methods = scores.methods(run.id, iteration);
         if (methods.isEmpty()) {
-            throw dev.sift.cli.SiftException.usage("run " + run.id + " has no scores in iteration " + iteration);
+            throw dev.sift.SiftException.usage("run " + run.id + " has no scores in iteration " + iteration);
         }
         var ms = o.putArray("methods");
         int[] pool = null;
@@ -150,7 +150,7 @@ public class RunHistory {
             }
             var mine = rows.stream().filter(r -> r.sampleIndex() == sample).findFirst().orElse(null);
             if (mine == null) {
-                throw dev.sift.cli.SiftException.usage("sample " + sample + " is not in the pool of iteration "
+                throw dev.sift.SiftException.usage("sample " + sample + " is not in the pool of iteration "
                         + iteration + " of run " + run.id);
             }
             long higher = rows.stream().filter(r -> r.score() > mine.score()).count();
@@ -208,7 +208,7 @@ public class RunHistory {
 
     private List<dev.sift.data.Sample> dataset(long runId) {
         StageRunEntity ingest = runs.findStage(runId, "ingest", 0)
-                .orElseThrow(() -> dev.sift.cli.SiftException.usage("run " + runId + " has no ingested data"));
+                .orElseThrow(() -> dev.sift.SiftException.usage("run " + runId + " has no ingested data"));
         try {
             String sha = JSON.readTree(ingest.outputJson).get("dataset").asText();
             return dev.sift.data.PreparedDataset.read(objects.get("datasets/" + sha + "/data.jsonl"));

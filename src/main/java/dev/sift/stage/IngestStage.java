@@ -2,7 +2,7 @@ package dev.sift.stage;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.sift.cli.SiftException;
+import dev.sift.SiftException;
 import dev.sift.data.Ingestor;
 import dev.sift.data.KeyedHasher;
 import dev.sift.data.PreparedDataset;

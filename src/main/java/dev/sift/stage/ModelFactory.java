@@ -1,6 +1,6 @@
 package dev.sift.stage;
 
-import dev.sift.cli.SiftException;
+import dev.sift.SiftException;
 import dev.sift.data.Sample;
 import dev.sift.model.Checkpoint;
 import dev.sift.model.CrossEncoder;

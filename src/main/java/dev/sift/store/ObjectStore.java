@@ -1,7 +1,7 @@
 package dev.sift.store;
 
-import dev.sift.cli.ExitCodes;
-import dev.sift.cli.SiftException;
+import dev.sift.ExitCodes;
+import dev.sift.SiftException;
 import dev.sift.config.SiftConfig;
 import dev.sift.config.SiftHome;
 import jakarta.annotation.PreDestroy;

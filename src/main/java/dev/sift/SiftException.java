@@ -1,4 +1,4 @@
-package dev.sift.cli;
+package dev.sift;
 
 /** An error the user can act on: printed as one line, mapped to an exit code. */
 public class SiftException extends RuntimeException {

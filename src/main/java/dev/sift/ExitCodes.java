@@ -1,4 +1,4 @@
-package dev.sift.cli;
+package dev.sift;
 
 /** Exit codes of the sift command, in one place. */
 public final class ExitCodes {
