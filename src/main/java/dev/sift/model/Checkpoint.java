@@ -22,7 +22,7 @@ public record Checkpoint(String name, BertConfig config, Map<String, NamedTensor
         byte[] onnx = PretrainedMiniLm.resource(PretrainedMiniLm.ONNX).readAllBytes();
         byte[] tok = PretrainedMiniLm.resource(PretrainedMiniLm.TOKENIZER).readAllBytes();
         return new Checkpoint("all-MiniLM-L6-v2", BertConfig.miniLmL6(), OnnxInitializers.read(onnx), tok,
-                dev.sift.store.Sha256.hex(onnx));
+                dev.sift.Sha256.hex(onnx));
     }
 
     /** Files of a HuggingFace model folder, fetched by name (local or S3). */
@@ -63,7 +63,7 @@ public record Checkpoint(String name, BertConfig config, Map<String, NamedTensor
             named.put(n, new NamedTensor(n, t.shape(), t.values()));
         }
         Checkpoint cp = new Checkpoint(source, config, named, files.read("tokenizer.json"),
-                dev.sift.store.Sha256.hex(st));
+                dev.sift.Sha256.hex(st));
         cp.validate();
         return cp;
     }

@@ -14,7 +14,7 @@ import dev.sift.store.DatasetEntity;
 import dev.sift.store.HashKeys;
 import dev.sift.store.ObjectStore;
 import dev.sift.store.RunStore;
-import dev.sift.store.Sha256;
+import dev.sift.Sha256;
 import dev.sift.workflow.Stage;
 import dev.sift.workflow.StageContext;
 import dev.sift.workflow.WorkflowSpec.DatasetSpec;

@@ -1,5 +1,6 @@
 package dev.sift.store;
 
+import dev.sift.Sha256;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

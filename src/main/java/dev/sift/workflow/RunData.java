@@ -5,7 +5,7 @@ import dev.sift.data.Sample;
 import dev.sift.model.EncodedPairs;
 import dev.sift.model.Targets;
 import dev.sift.store.ObjectStore;
-import dev.sift.store.Sha256;
+import dev.sift.Sha256;
 import java.util.List;
 
 /** The prepared dataset of a run, read from S3 once per process and checked against its sha256. */

@@ -13,7 +13,7 @@ import dev.sift.stage.ScoreStage;
 import dev.sift.store.ObjectStore;
 import dev.sift.store.RunEntity;
 import dev.sift.store.RunStore;
-import dev.sift.store.Sha256;
+import dev.sift.Sha256;
 import dev.sift.store.StageRunEntity;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

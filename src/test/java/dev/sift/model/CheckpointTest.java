@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import ai.djl.Device;
 import dev.sift.data.Sample;
-import dev.sift.store.Sha256;
+import dev.sift.Sha256;
 import dev.sift.workflow.WorkflowSpec.TaskSpec;
 import dev.sift.workflow.WorkflowSpec.TaskType;
 import dev.sift.workflow.WorkflowSpec.TrainSpec;

@@ -20,7 +20,7 @@ import dev.sift.data.Split;
 import dev.sift.data.SyntheticShop;
 import dev.sift.importance.LastLayerGradNorm;
 import dev.sift.importance.ScoringInput;
-import dev.sift.store.Sha256;
+import dev.sift.Sha256;
 import dev.sift.workflow.WorkflowSpec.ModelSpec;
 import dev.sift.workflow.WorkflowSpec.TaskSpec;
 import dev.sift.workflow.WorkflowSpec.TaskType;

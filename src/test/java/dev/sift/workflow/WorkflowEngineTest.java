@@ -10,7 +10,7 @@ import dev.sift.store.ObjectStore;
 import dev.sift.store.RunEntity;
 import dev.sift.store.RunStore;
 import dev.sift.store.ScoreStore;
-import dev.sift.store.Sha256;
+import dev.sift.Sha256;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;

@@ -1,4 +1,4 @@
-package dev.sift.store;
+package dev.sift;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
