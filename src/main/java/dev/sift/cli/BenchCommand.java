@@ -49,16 +49,16 @@ public class BenchCommand {
                 samples.add(new dev.sift.data.Sample(i, r.query(), r.title(), r.description(), r.label(), r.query(),
                         null, false, dev.sift.data.Split.TRAIN, i + 2));
             }
-            var model = new dev.sift.workflow.WorkflowSpec.ModelSpec("hashed-bow", null, "full", 2, 64, "mean", 4096,
+            var model = new dev.sift.model.ModelSpec(dev.sift.model.ModelSpec.Encoder.HASHED_BOW, null, dev.sift.model.ModelSpec.Mode.FULL, 2, 64, dev.sift.model.ModelSpec.Pooling.MEAN, 4096,
                     64, 64);
-            var task = new dev.sift.workflow.WorkflowSpec.TaskSpec(dev.sift.workflow.WorkflowSpec.TaskType.GRADED, 0, 3);
+            var task = new dev.sift.data.TaskSpec(dev.sift.data.TaskType.GRADED, 0, 3);
             var data = dev.sift.model.EncodedPairs.encode(samples, model.buckets());
             var targets = dev.sift.model.Targets.of(task, samples.stream().mapToDouble(dev.sift.data.Sample::label)
                     .toArray());
             var trainer = new dev.sift.model.RelevanceTrainer(model, data, 4, false);
             int[] all = java.util.stream.IntStream.range(0, n).toArray();
             byte[] w = trainer.train(trainer.initialWeights(1), targets, all, new int[0],
-                    new dev.sift.workflow.WorkflowSpec.TrainSpec(2, 64, 0.003, 1, 0.01, 0.1, 1.0, 0, "cpu"),
+                    new dev.sift.model.TrainSpec(2, 64, 0.003, 1, 0.01, 0.1, 1.0, 0, dev.sift.model.TrainSpec.DeviceChoice.CPU),
                     dev.sift.model.RelevanceTrainer.Listener.NONE).weights();
             int[] cls = targets.classes();
             dev.sift.model.GhostGradNorms.compute(w, data, cls, java.util.Arrays.copyOf(all, batch), 64, 64, 4,
@@ -188,18 +188,18 @@ public class BenchCommand {
             if (!Files.isRegularFile(data)) {
                 throw SiftException.usage(data + ": no such file");
             }
-            var ds = new dev.sift.workflow.WorkflowSpec.DatasetSpec(data.toString(), null, "csv", ',',
-                    new dev.sift.workflow.WorkflowSpec.Columns("query", "product_title", "product_description",
+            var ds = new dev.sift.data.DatasetSpec(data.toString(), null, "csv", ',',
+                    new dev.sift.data.DatasetSpec.Columns("query", "product_title", "product_description",
                             "median_relevance", null, null, null));
-            var task = new dev.sift.workflow.WorkflowSpec.TaskSpec(dev.sift.workflow.WorkflowSpec.TaskType.GRADED, 1, 4);
+            var task = new dev.sift.data.TaskSpec(dev.sift.data.TaskType.GRADED, 1, 4);
             boolean head = modelKind.equals("minilm-head");
             if (!head && !modelKind.equals("hashed-bow")) {
                 throw SiftException.usage("--model must be hashed-bow or minilm-head, got '" + modelKind + "'");
             }
-            var model = new dev.sift.workflow.WorkflowSpec.ModelSpec("hashed-bow", null, "full", 2, 64, "mean", 4096,
+            var model = new dev.sift.model.ModelSpec(dev.sift.model.ModelSpec.Encoder.HASHED_BOW, null, dev.sift.model.ModelSpec.Mode.FULL, 2, 64, dev.sift.model.ModelSpec.Pooling.MEAN, 4096,
                     64, head ? 128 : 64);
-            var train = new dev.sift.workflow.WorkflowSpec.TrainSpec(epochs, 64, head ? 0.001 : 0.003, 1, 0.01, 0.1,
-                    1.0, 0, "cpu");
+            var train = new dev.sift.model.TrainSpec(epochs, 64, head ? 0.001 : 0.003, 1, 0.01, 0.1,
+                    1.0, 0, dev.sift.model.TrainSpec.DeviceChoice.CPU);
             float[][][][] cache = new float[1][][][];
             java.util.function.Function<List<dev.sift.data.Sample>, float[][][]> embed = !head ? null : samples -> {
                 if (cache[0] == null) {

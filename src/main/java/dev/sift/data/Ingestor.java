@@ -2,11 +2,11 @@ package dev.sift.data;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.sift.workflow.WorkflowSpec.Columns;
-import dev.sift.workflow.WorkflowSpec.DatasetSpec;
-import dev.sift.workflow.WorkflowSpec.SplitSpec;
-import dev.sift.workflow.WorkflowSpec.TaskSpec;
-import dev.sift.workflow.WorkflowSpec.TaskType;
+import dev.sift.data.DatasetSpec.Columns;
+import dev.sift.data.DatasetSpec;
+import dev.sift.data.SplitSpec;
+import dev.sift.data.TaskSpec;
+import dev.sift.data.TaskType;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -2,8 +2,8 @@ package dev.sift.evaluation;
 
 import dev.sift.data.Sample;
 import dev.sift.model.Predictions;
-import dev.sift.workflow.WorkflowSpec.TaskSpec;
-import dev.sift.workflow.WorkflowSpec.TaskType;
+import dev.sift.data.TaskSpec;
+import dev.sift.data.TaskType;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -11,11 +11,11 @@ import dev.sift.model.EncodedPairs;
 import dev.sift.model.Predictions;
 import dev.sift.model.RelevanceTrainer;
 import dev.sift.model.Targets;
-import dev.sift.workflow.WorkflowSpec.DatasetSpec;
-import dev.sift.workflow.WorkflowSpec.ModelSpec;
-import dev.sift.workflow.WorkflowSpec.SplitSpec;
-import dev.sift.workflow.WorkflowSpec.TaskSpec;
-import dev.sift.workflow.WorkflowSpec.TrainSpec;
+import dev.sift.data.DatasetSpec;
+import dev.sift.model.ModelSpec;
+import dev.sift.data.SplitSpec;
+import dev.sift.data.TaskSpec;
+import dev.sift.model.TrainSpec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -80,7 +80,7 @@ public final class NoiseBenchmark {
                     ai.djl.Device.cpu());
         }
         TrainSpec seeded = new TrainSpec(train.epochs(), train.batchSize(), train.learningRate(), seed,
-                train.weightDecay(), train.warmup(), train.clipNorm(), 0, "cpu");
+                train.weightDecay(), train.warmup(), train.clipNorm(), 0, dev.sift.model.TrainSpec.DeviceChoice.CPU);
         RelevanceTrainer.TrainResult result = trainer.train(trainer.initialWeights(seed), targets, trainIdx,
                 validIdx, seeded, RelevanceTrainer.Listener.NONE);
         Predictions p = trainer.predict(result.weights(), trainIdx);

@@ -1,9 +1,9 @@
 package dev.sift.model;
 
 import ai.djl.Device;
-import dev.sift.workflow.WorkflowSpec.TaskSpec;
-import dev.sift.workflow.WorkflowSpec.TaskType;
-import dev.sift.workflow.WorkflowSpec.TrainSpec;
+import dev.sift.data.TaskSpec;
+import dev.sift.data.TaskType;
+import dev.sift.model.TrainSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,7 +69,7 @@ public final class ModelBenchmark {
         };
         // no validation split, no early stopping: one epoch of exactly warmupSteps + steps batches
         var result = trainer.train(init, targets, all, new int[0],
-                new TrainSpec(1, batch, 2e-5, 1, 0.01, 0.0, 1.0, 0, "cpu"), timing);
+                new TrainSpec(1, batch, 2e-5, 1, 0.01, 0.0, 1.0, 0, dev.sift.model.TrainSpec.DeviceChoice.CPU), timing);
         double train = (double) batch * steps / ((marks[1] - marks[0]) / 1e9);
         int[] warm = IntStream.range(0, batch * warmupSteps).toArray();
         trainer.predict(result.weights(), warm, batch);

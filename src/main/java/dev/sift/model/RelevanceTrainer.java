@@ -14,7 +14,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.optimizer.Optimizer;
-import dev.sift.workflow.WorkflowSpec.TrainSpec;
+import dev.sift.model.TrainSpec;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -64,25 +64,25 @@ public final class RelevanceTrainer {
     }
 
     /** The hashed bag-of-words pair model of the core workflow. */
-    public RelevanceTrainer(dev.sift.workflow.WorkflowSpec.ModelSpec spec, EncodedPairs data, int outputs,
+    public RelevanceTrainer(dev.sift.model.ModelSpec spec, EncodedPairs data, int outputs,
             boolean regression) {
         this(() -> new PairModel(spec.dim(), spec.hidden(), outputs), data, outputs, regression, name -> true,
                 block -> { }, Device.cpu());
     }
 
     /** Where training runs: {@code auto} (a GPU when DJL sees one), {@code cpu} or {@code gpu}. */
-    public static Device device(String choice) {
+    public static Device device(TrainSpec.DeviceChoice choice) {
         Engine engine = Engine.getEngine("PyTorch");
         return switch (choice) {
-            case "cpu" -> Device.cpu();
-            case "gpu" -> {
+            case CPU -> Device.cpu();
+            case GPU -> {
                 if (engine.getGpuCount() == 0) {
                     throw new IllegalArgumentException("fine_tune.device is gpu, but PyTorch sees no GPU (the "
                             + "pytorch-native-cpu library has no CUDA; see README, GPU)");
                 }
                 yield Device.gpu();
             }
-            default -> engine.getGpuCount() > 0 ? Device.gpu() : Device.cpu();
+            case AUTO -> engine.getGpuCount() > 0 ? Device.gpu() : Device.cpu();
         };
     }
 

@@ -1,7 +1,7 @@
 package dev.sift.model;
 
-import dev.sift.workflow.WorkflowSpec.TaskSpec;
-import dev.sift.workflow.WorkflowSpec.TaskType;
+import dev.sift.data.TaskSpec;
+import dev.sift.data.TaskType;
 
 /**
  * Training targets derived from labels: a class index for graded and binary tasks, the label scaled to [0, 1]

@@ -35,7 +35,7 @@ public class FilterStage implements Stage {
         List<ScoreStore.Row> rows = scores.read(ctx.runId(), ctx.iteration(), f.by());
         int[] pool = rows.stream().mapToInt(ScoreStore.Row::sampleIndex).toArray();
         double[] s = rows.stream().mapToDouble(ScoreStore.Row::score).toArray();
-        int[] keptPos = new TopFraction(f.keep(), f.order().equals("highest")).select(s);
+        int[] keptPos = new TopFraction(f.keep(), f.order() == dev.sift.selection.Order.HIGHEST).select(s);
         int[] randomPos = new RandomSubset(keptPos.length, f.seed() + ctx.iteration()).select(pool.length);
         int[] kept = map(pool, keptPos);
         int[] random = map(pool, randomPos);
@@ -47,7 +47,7 @@ public class FilterStage implements Stage {
         List<Sample> samples = ctx.samples();
         ObjectNode out = JSON.createObjectNode();
         out.put("by", f.by());
-        out.put("order", f.order());
+        out.put("order", f.order().key());
         out.put("pool", pool.length);
         out.put("kept", kept.length);
         out.put("selected_key", selectedKey);
@@ -60,7 +60,7 @@ public class FilterStage implements Stage {
             out.put("selected_noisy", countNoisy(samples, kept));
             out.put("random_noisy", countNoisy(samples, random));
         }
-        ctx.console().info(String.format("  kept %d of %d by %s (%s)%s", kept.length, pool.length, f.by(), f.order(),
+        ctx.console().info(String.format("  kept %d of %d by %s (%s)%s", kept.length, pool.length, f.by(), f.order().key(),
                 noisyPool > 0 ? String.format("; known-noisy labels: pool %d, kept %d, random %d", noisyPool,
                         out.get("selected_noisy").asLong(), out.get("random_noisy").asLong()) : ""));
         return out;

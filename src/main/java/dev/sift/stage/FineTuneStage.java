@@ -38,7 +38,7 @@ public class FineTuneStage implements Stage {
         int[] train = Subsets.ofSplit(ctx.samples(), Split.TRAIN);
         int[] validation = Subsets.ofSplit(ctx.samples(), Split.VALIDATION);
         ctx.console().info(String.format("  model %s, %d training samples, %d validation samples",
-                ctx.spec().model().encoder(), train.length, validation.length));
+                ctx.spec().model().encoder().key(), train.length, validation.length));
         RelevanceTrainer.TrainResult result = trainer.train(init, ctx.targets(), train, validation,
                 ctx.spec().fineTune(), TrainingProgress.of(ctx, "fine-tune"));
         String sha = weights.put(result.weights(), "djl-params");

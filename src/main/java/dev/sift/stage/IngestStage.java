@@ -17,7 +17,7 @@ import dev.sift.store.RunStore;
 import dev.sift.Sha256;
 import dev.sift.workflow.Stage;
 import dev.sift.workflow.StageContext;
-import dev.sift.workflow.WorkflowSpec.DatasetSpec;
+import dev.sift.data.DatasetSpec;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.ByteArrayInputStream;

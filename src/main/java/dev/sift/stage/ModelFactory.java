@@ -13,7 +13,7 @@ import dev.sift.model.TokenizedPairs;
 import dev.sift.store.ObjectStore;
 import dev.sift.workflow.StageContext;
 import dev.sift.workflow.WorkflowSpec;
-import dev.sift.workflow.WorkflowSpec.ModelSpec;
+import dev.sift.model.ModelSpec;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -49,13 +49,13 @@ public class ModelFactory {
         WorkflowSpec spec = ctx.spec();
         ModelSpec m = spec.model();
         int k = spec.task().classes();
-        boolean regression = spec.task().type() == WorkflowSpec.TaskType.REGRESSION;
+        boolean regression = !spec.task().classification();
         if (!m.pretrained()) {
             return new RelevanceTrainer(m, ctx.encoded(), k, regression);
         }
         var device = RelevanceTrainer.device(spec.fineTune().device());
         Checkpoint cp = checkpoint(ctx);
-        if (m.mode().equals("head")) {
+        if (m.mode() == ModelSpec.Mode.HEAD) {
             float[][][] e = embeddings(ctx);
             DenseFeatures f = new DenseFeatures(e[0], e[1]);
             return new RelevanceTrainer(() -> new HeadModel(m.hidden(), k), f, k, regression, name -> true,
@@ -71,7 +71,7 @@ public class ModelFactory {
             throw new UncheckedIOException(e);
         }
         int layers = cp.config().layers();
-        Predicate<String> trainable = m.mode().equals("full") ? name -> true : name -> {
+        Predicate<String> trainable = m.mode() == ModelSpec.Mode.FULL ? name -> true : name -> {
             if (name.contains("head_")) {
                 return true;
             }
@@ -79,9 +79,9 @@ public class ModelFactory {
             return mm.find() && Integer.parseInt(mm.group(1)) >= layers - m.lastLayers();
         };
         ctx.console().info(String.format("  %s (%d layers, hidden %d), mode %s%s, max length %d, %s pooling, on %s",
-                cp.name(), layers, cp.config().hidden(), m.mode(),
-                m.mode().equals("last_layers") ? " " + m.lastLayers() : "", m.maxLength(), m.pooling(), device));
-        return new RelevanceTrainer(() -> new CrossEncoder(cp.config(), k, m.pooling().equals("cls"), 0.1f), pairs, k,
+                cp.name(), layers, cp.config().hidden(), m.mode().key(),
+                m.mode() == ModelSpec.Mode.LAST_LAYERS ? " " + m.lastLayers() : "", m.maxLength(), m.pooling().key(), device));
+        return new RelevanceTrainer(() -> new CrossEncoder(cp.config(), k, m.pooling() == ModelSpec.Pooling.CLS, 0.1f), pairs, k,
                 regression, trainable, block -> ((CrossEncoder) block).encoder().load(null, cp.weights()), device);
     }
 
@@ -90,7 +90,7 @@ public class ModelFactory {
         return ctx.cached("checkpoint", () -> {
             ModelSpec m = ctx.spec().model();
             try {
-                if (m.encoder().equals("minilm") || !m.pretrained()) {
+                if (m.encoder() == ModelSpec.Encoder.MINILM || !m.pretrained()) {
                     return Checkpoint.miniLm();
                 }
                 String src = m.source();

@@ -66,7 +66,7 @@ public class ScoreStage implements Stage {
                 : dynamics.read(ctx.runId(), "evaluate", ctx.iteration() - 1);
         double[] grand = null;
         if (wanted.contains("grand") && !ctx.spec().model().pretrained()
-                && ctx.spec().task().type() != dev.sift.workflow.WorkflowSpec.TaskType.REGRESSION) {
+                && ctx.spec().task().type() != dev.sift.data.TaskType.REGRESSION) {
             var m = ctx.spec().model();
             grand = dev.sift.model.GhostGradNorms.compute(modelWeights, ctx.encoded(), classes, pool, m.dim(),
                     m.hidden(), ctx.spec().task().classes(), 256);

@@ -3,17 +3,17 @@ package dev.sift.workflow;
 import dev.sift.data.CsvReader;
 import dev.sift.data.Text;
 import dev.sift.importance.ImportanceMethods;
-import dev.sift.workflow.WorkflowSpec.Columns;
-import dev.sift.workflow.WorkflowSpec.DatasetSpec;
+import dev.sift.selection.Order;
+import dev.sift.data.DatasetSpec.Columns;
+import dev.sift.data.DatasetSpec;
 import dev.sift.workflow.WorkflowSpec.EvaluateSpec;
 import dev.sift.workflow.WorkflowSpec.FilterSpec;
-import dev.sift.workflow.WorkflowSpec.Generate;
-import dev.sift.workflow.WorkflowSpec.ModelSpec;
+import dev.sift.model.ModelSpec;
 import dev.sift.workflow.WorkflowSpec.ScoreSpec;
-import dev.sift.workflow.WorkflowSpec.SplitSpec;
-import dev.sift.workflow.WorkflowSpec.TaskSpec;
-import dev.sift.workflow.WorkflowSpec.TaskType;
-import dev.sift.workflow.WorkflowSpec.TrainSpec;
+import dev.sift.data.SplitSpec;
+import dev.sift.data.TaskSpec;
+import dev.sift.data.TaskType;
+import dev.sift.model.TrainSpec;
 import dev.sift.workflow.YamlTree.YMap;
 import dev.sift.workflow.YamlTree.YNode;
 import java.io.IOException;
@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
@@ -96,10 +97,10 @@ public final class WorkflowParser {
     private static DatasetSpec dataset(SpecBinder b, SpecBinder.Obj d, Path base, YNode root,
             boolean checkFiles) {
         String path = d.string("path", null);
-        Generate gen = null;
+        DatasetSpec.Generate gen = null;
         if (d.has("generate")) {
             SpecBinder.Obj g = d.obj("generate");
-            gen = new Generate((int) g.integer("rows", 2000, 50, 50_000_000), g.share("noise", 0.0),
+            gen = new DatasetSpec.Generate((int) g.integer("rows", 2000, 50, 50_000_000), g.share("noise", 0.0),
                     g.integer("seed", 7, Long.MIN_VALUE, Long.MAX_VALUE));
             g.done();
         } else {
@@ -152,7 +153,7 @@ public final class WorkflowParser {
 
     private static TaskSpec task(SpecBinder.Obj t, SpecBinder b) {
         String type = t.choice("type", "graded", "graded", "binary", "regression");
-        TaskType tt = TaskType.valueOf(type.toUpperCase(java.util.Locale.ROOT));
+        TaskType tt = TaskType.valueOf(type.toUpperCase(Locale.ROOT));
         double min = t.number("min_label", tt == TaskType.GRADED ? 0 : 0);
         double max = t.number("max_label", tt == TaskType.GRADED ? 3 : 1);
         if (max <= min) {
@@ -179,12 +180,13 @@ public final class WorkflowParser {
     }
 
     private static ModelSpec model(SpecBinder.Obj m, Path base, YNode root, boolean checkFiles) {
-        String encoder = m.choice("encoder", "hashed-bow", "hashed-bow", "minilm", "bert");
+        ModelSpec.Encoder encoder = ModelSpec.Encoder.valueOf(m.choice("encoder", "hashed-bow", "hashed-bow", "minilm",
+                "bert").toUpperCase(Locale.ROOT).replace('-', '_'));
         String source = m.string("source", null);
-        if (encoder.equals("bert") && source == null) {
+        if (encoder == ModelSpec.Encoder.BERT && source == null) {
             m.invalid("source", "is required for encoder bert (a HuggingFace folder: local path or s3:// URI)");
         }
-        if (!encoder.equals("bert") && source != null) {
+        if (encoder != ModelSpec.Encoder.BERT && source != null) {
             m.invalid("source", "only applies to encoder bert");
         }
         if (source != null && !source.startsWith("s3://") && checkFiles) {
@@ -203,10 +205,12 @@ public final class WorkflowParser {
                 YamlTree.set(ym, "model.source", source);
             }
         }
-        String mode = m.choice("mode", "full", "head", "last_layers", "full");
+        ModelSpec.Mode mode = ModelSpec.Mode.valueOf(m.choice("mode", "full", "head", "last_layers", "full")
+                .toUpperCase(Locale.ROOT));
         int lastLayers = (int) m.integer("last_layers", 2, 1, 48);
         int maxLength = (int) m.integer("max_length", 64, 8, 512);
-        String pooling = m.choice("pooling", "mean", "mean", "cls");
+        ModelSpec.Pooling pooling = ModelSpec.Pooling.valueOf(m.choice("pooling", "mean", "mean", "cls")
+                .toUpperCase(Locale.ROOT));
         ModelSpec spec = new ModelSpec(encoder, source, mode, lastLayers, maxLength, pooling,
                 (int) m.integer("buckets", 4096, 64, 1 << 20), (int) m.integer("dim", 64, 2, 4096),
                 (int) m.integer("hidden", 64, 2, 4096));
@@ -229,7 +233,8 @@ public final class WorkflowParser {
         }
         double clip = t.number("clip_norm", 1.0);
         int patience = (int) t.integer("patience", 0, 0, 1000);
-        String device = t.choice("device", "auto", "auto", "cpu", "gpu");
+        TrainSpec.DeviceChoice device = TrainSpec.DeviceChoice.valueOf(t.choice("device", "auto", "auto", "cpu",
+                "gpu").toUpperCase(Locale.ROOT));
         t.done();
         return new TrainSpec(epochs, batch, lr, seed, wd, warmup, clip, patience, device);
     }
@@ -272,7 +277,7 @@ public final class WorkflowParser {
             f.invalid("by", "must be one of the score methods " + score.methods() + ", got '" + by + "'");
         }
         double keep = f.fraction("keep", 0.5);
-        String order = f.choice("order", "highest", "highest", "lowest");
+        Order order = Order.valueOf(f.choice("order", "highest", "highest", "lowest").toUpperCase(Locale.ROOT));
         long seed = f.integer("seed", 99, Long.MIN_VALUE, Long.MAX_VALUE);
         f.done();
         return new FilterSpec(by, keep, order, seed);

@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.sift.workflow.WorkflowSpec.Columns;
-import dev.sift.workflow.WorkflowSpec.DatasetSpec;
-import dev.sift.workflow.WorkflowSpec.SplitSpec;
-import dev.sift.workflow.WorkflowSpec.TaskSpec;
-import dev.sift.workflow.WorkflowSpec.TaskType;
+import dev.sift.data.DatasetSpec.Columns;
+import dev.sift.data.DatasetSpec;
+import dev.sift.data.SplitSpec;
+import dev.sift.data.TaskSpec;
+import dev.sift.data.TaskType;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;

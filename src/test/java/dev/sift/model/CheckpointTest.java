@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import ai.djl.Device;
 import dev.sift.data.Sample;
 import dev.sift.Sha256;
-import dev.sift.workflow.WorkflowSpec.TaskSpec;
-import dev.sift.workflow.WorkflowSpec.TaskType;
-import dev.sift.workflow.WorkflowSpec.TrainSpec;
+import dev.sift.data.TaskSpec;
+import dev.sift.data.TaskType;
+import dev.sift.model.TrainSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -42,7 +42,7 @@ class CheckpointTest {
                 4, false, name -> true, b -> ((CrossEncoder) b).encoder().load(null, cp.weights()), Device.cpu());
         byte[] init = trainer.initialWeights(3);
         int[] all = IntStream.range(0, samples.size()).toArray();
-        TrainSpec spec = new TrainSpec(1, 8, 1e-3, 5, 0.01, 0.1, 1.0, 0, "cpu");
+        TrainSpec spec = new TrainSpec(1, 8, 1e-3, 5, 0.01, 0.1, 1.0, 0, dev.sift.model.TrainSpec.DeviceChoice.CPU);
         var a = trainer.train(init, t, all, new int[0], spec, RelevanceTrainer.Listener.NONE);
         var b = trainer.train(init, t, all, new int[0], spec, RelevanceTrainer.Listener.NONE);
         assertEquals(Sha256.hex(a.weights()), Sha256.hex(b.weights()), "same seed, same weights");
@@ -71,7 +71,7 @@ class CheckpointTest {
                 }, b -> ((CrossEncoder) b).encoder().load(null, cp.weights()), Device.cpu());
         byte[] init = trainer.initialWeights(3);
         byte[] trained = trainer.train(init, t, IntStream.range(0, 32).toArray(), new int[0],
-                new TrainSpec(1, 8, 1e-2, 5, 0.0, 0.0, 0.0, 0, "cpu"), RelevanceTrainer.Listener.NONE).weights();
+                new TrainSpec(1, 8, 1e-2, 5, 0.0, 0.0, 0.0, 0, dev.sift.model.TrainSpec.DeviceChoice.CPU), RelevanceTrainer.Listener.NONE).weights();
         var before = params(cp, init);
         var after = params(cp, trained);
         for (String frozen : List.of("embeddings.word_embeddings.weight", "encoder.layer.0.output.dense.weight",

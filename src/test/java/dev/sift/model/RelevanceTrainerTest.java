@@ -21,10 +21,10 @@ import dev.sift.data.SyntheticShop;
 import dev.sift.importance.LastLayerGradNorm;
 import dev.sift.importance.ScoringInput;
 import dev.sift.Sha256;
-import dev.sift.workflow.WorkflowSpec.ModelSpec;
-import dev.sift.workflow.WorkflowSpec.TaskSpec;
-import dev.sift.workflow.WorkflowSpec.TaskType;
-import dev.sift.workflow.WorkflowSpec.TrainSpec;
+import dev.sift.model.ModelSpec;
+import dev.sift.data.TaskSpec;
+import dev.sift.data.TaskType;
+import dev.sift.model.TrainSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -32,9 +32,9 @@ import org.junit.jupiter.api.Test;
 
 /** Tiny CPU runs of the real DJL training path (two epochs of a few hundred samples). */
 class RelevanceTrainerTest {
-    private static final ModelSpec MODEL = new ModelSpec("hashed-bow", null, "full", 2, 64, "mean", 128, 8, 8);
+    private static final ModelSpec MODEL = new ModelSpec(dev.sift.model.ModelSpec.Encoder.HASHED_BOW, null, dev.sift.model.ModelSpec.Mode.FULL, 2, 64, dev.sift.model.ModelSpec.Pooling.MEAN, 128, 8, 8);
     private static final TaskSpec TASK = new TaskSpec(TaskType.GRADED, 0, 3);
-    private static final TrainSpec TRAIN = new TrainSpec(2, 32, 0.01, 7, 0.01, 0.1, 1.0, 0, "cpu");
+    private static final TrainSpec TRAIN = new TrainSpec(2, 32, 0.01, 7, 0.01, 0.1, 1.0, 0, dev.sift.model.TrainSpec.DeviceChoice.CPU);
 
     static List<Sample> samples(int n) {
         List<Sample> out = new ArrayList<>();
@@ -60,7 +60,7 @@ class RelevanceTrainerTest {
         var b = trainer.train(init, t, all, new int[0], TRAIN, RelevanceTrainer.Listener.NONE);
         assertEquals(Sha256.hex(a.weights()), Sha256.hex(b.weights()));
         assertNotEquals(Sha256.hex(init), Sha256.hex(a.weights()), "training must change the weights");
-        var c = trainer.train(init, t, all, new int[0], new TrainSpec(2, 32, 0.01, 8, 0.01, 0.1, 1.0, 0, "cpu"),
+        var c = trainer.train(init, t, all, new int[0], new TrainSpec(2, 32, 0.01, 8, 0.01, 0.1, 1.0, 0, dev.sift.model.TrainSpec.DeviceChoice.CPU),
                 RelevanceTrainer.Listener.NONE);
         assertNotEquals(Sha256.hex(a.weights()), Sha256.hex(c.weights()));
         assertTrue(a.epochs().get(1).trainLoss() < a.epochs().get(0).trainLoss(), "loss falls");
