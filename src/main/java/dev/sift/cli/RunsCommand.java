@@ -3,9 +3,12 @@ package dev.sift.cli;
 import dev.sift.ExitCodes;
 import dev.sift.SiftException;
 import dev.sift.history.RunHistory;
+import dev.sift.history.SampleExplainer;
+import dev.sift.history.Table;
 import dev.sift.store.RunEntity;
 import dev.sift.store.RunStore;
 import jakarta.inject.Inject;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -158,7 +161,7 @@ public class RunsCommand {
         VerboseOption verbose;
 
         @Inject
-        RunHistory history;
+        SampleExplainer explainer;
 
         @Inject
         RunStore runs;
@@ -166,7 +169,7 @@ public class RunsCommand {
         @Override
         public Integer call() {
             var run = runs.findRun(runId).orElseThrow(() -> SiftException.usage("no run with id " + runId));
-            var e = history.explain(run, iteration, sample, neighbours);
+            var e = explainer.explain(run, iteration, sample, neighbours);
             if (format == OutputOptions.Format.json) {
                 System.out.println(e.toPrettyString());
                 return ExitCodes.OK;
@@ -181,13 +184,13 @@ public class RunsCommand {
             if (e.has("suggested_label")) {
                 System.out.println("  confident learning suggests label " + e.get("suggested_label").asText());
             }
-            dev.sift.history.Table t = new dev.sift.history.Table(java.util.List.of("method", "score", "rank", "of",
+            Table t = new Table(List.of("method", "score", "rank", "of",
                     "meaning"));
             e.get("methods").forEach(m -> t.add(m.get("method").asText(), m.get("score").asDouble(),
                     m.get("rank").asLong(), m.get("of").asLong(), m.get("meaning").asText()));
             System.out.println();
             System.out.print(t.text());
-            dev.sift.history.Table n = new dev.sift.history.Table(java.util.List.of("neighbour", "distance", "label",
+            Table n = new Table(List.of("neighbour", "distance", "label",
                     "query", "title"));
             e.get("neighbours").forEach(x -> n.add(x.get("sample").asInt(), x.get("distance").asDouble(),
                     x.get("label").asDouble(), x.get("query").asText(), x.get("title").asText()));

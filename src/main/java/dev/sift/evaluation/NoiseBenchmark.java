@@ -33,9 +33,6 @@ import java.util.Set;
  * flipped samples (AUROC; precision among the top m, m = number flipped, which equals F1 at that cut-off).
  */
 public final class NoiseBenchmark {
-    /** Methods whose high values mean "helpful / easy": their noise score is the negated value. */
-    private static final Set<String> HIGHER_IS_CLEAN = Set.copyOf(dev.sift.importance.RankEnsemble.HIGHER_IS_CLEAN);
-
     private NoiseBenchmark() {
     }
 
@@ -105,19 +102,21 @@ public final class NoiseBenchmark {
             m += f ? 1 : 0;
         }
         List<Row> rows = new ArrayList<>();
-        for (String name : ImportanceMethods.NAMES) {
-            if (name.equals("grand") && grand == null) {
-                continue;
-            }
-            ImportanceMethod method = ImportanceMethods.byName(name);
+        java.util.Set<dev.sift.importance.Need> provides = java.util.EnumSet.allOf(dev.sift.importance.Need.class);
+        if (grand == null) {
+            provides.remove(dev.sift.importance.Need.FULL_GRADIENTS);
+        }
+        for (ImportanceMethod method : ImportanceMethods.applicable(task.type(), provides)) {
+            String name = method.name();
             long t0 = System.nanoTime();
             double[] s = method.score(input);
-            long ms = (System.nanoTime() - t0) / 1_000_000 + (name.equals("grand") ? grandMillis : 0);
-            double[] noiseScore = s.clone();
-            if (HIGHER_IS_CLEAN.contains(name)) {
-                for (int i = 0; i < noiseScore.length; i++) {
-                    noiseScore[i] = -noiseScore[i];
-                }
+            long ms = (System.nanoTime() - t0) / 1_000_000
+                    + (method.needs().contains(dev.sift.importance.Need.FULL_GRADIENTS) ? grandMillis : 0);
+            // noise = the "remove" end of every method's ranking
+            double[] keep = method.orientation().toKeep(s);
+            double[] noiseScore = new double[keep.length];
+            for (int i = 0; i < keep.length; i++) {
+                noiseScore[i] = -keep[i];
             }
             rows.add(new Row(name, seed, Metrics.auroc(noiseScore, flipped),
                     Metrics.precisionAtK(noiseScore, flipped, m), ms));

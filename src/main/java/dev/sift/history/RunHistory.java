@@ -2,13 +2,22 @@ package dev.sift.history;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sift.SiftException;
+import dev.sift.data.PreparedDataset;
+import dev.sift.data.Sample;
+import dev.sift.stage.StageOutputs.IngestOutput;
 import dev.sift.store.IterationEntity;
+import dev.sift.store.ObjectStore;
+import dev.sift.store.RunLayout;
+import dev.sift.store.ScoreStore;
+import dev.sift.workflow.StageJson;
 import dev.sift.store.MetricEntity;
 import dev.sift.store.RunEntity;
 import dev.sift.store.RunStore;
 import dev.sift.store.StageRunEntity;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,9 +33,9 @@ public class RunHistory {
     @Inject
     RunStore runs;
     @Inject
-    dev.sift.store.ScoreStore scores;
+    ScoreStore scores;
     @Inject
-    dev.sift.store.ObjectStore objects;
+    ObjectStore objects;
 
     public Table list(String workflow, RunEntity.Status status, int limit) {
         Table t = new Table(List.of("id", "name", "workflow", "status", "created", "duration_s", "stages"));
@@ -96,125 +105,29 @@ public class RunHistory {
      * their text and label from the prepared dataset.
      */
     public Table scores(long runId, int iteration, String method, int top, boolean highest) {
-        List<dev.sift.store.ScoreStore.Row> rows = new ArrayList<>(scores.read(runId, iteration, method));
+        List<ScoreStore.Row> rows = new ArrayList<>(scores.read(runId, iteration, method));
         if (rows.isEmpty()) {
-            throw dev.sift.SiftException.usage("run " + runId + " has no " + method + " scores in iteration "
+            throw SiftException.usage("run " + runId + " has no " + method + " scores in iteration "
                     + iteration);
         }
         rows.sort((a, b) -> highest ? Double.compare(b.score(), a.score()) : Double.compare(a.score(), b.score()));
-        List<dev.sift.data.Sample> samples = dataset(runId);
+        List<Sample> samples = dataset(runId);
         Table t = new Table(List.of("rank", "sample", "score", "weight", "label", "query", "title", "source_line"));
         for (int i = 0; i < Math.min(top, rows.size()); i++) {
             var r = rows.get(i);
-            dev.sift.data.Sample s = samples.get(r.sampleIndex());
+            Sample s = samples.get(r.sampleIndex());
             t.add(i + 1, r.sampleIndex(), r.score(), r.weight(), s.label(), s.query(), s.title(), s.sourceLine());
         }
         return t;
     }
 
-    /**
-     * Why a sample scored as it did: every method's value and rank in its iteration, the grade confident
-     * learning suggests (when it flagged the sample), and its nearest neighbours in the scoring model's hidden
-     * space with their labels.
-     */
-    public ObjectNode explain(RunEntity run, int iteration, int sample, int neighbours) {
-        var spec = dev.sift.workflow.WorkflowParser.parse("run " + run.id, run.specYaml, null, java.util.Map.of(),
-                false).spec();
-        List<dev.sift.data.Sample> samples = dataset(run.id);
-        if (sample < 0 || sample >= samples.size()) {
-            throw dev.sift.SiftException.usage("run " + run.id + " has no sample " + sample + " (0.."
-                    + (samples.size() - 1) + ")");
-        }
-        dev.sift.data.Sample s = samples.get(sample);
-        ObjectNode o = JSON.createObjectNode();
-        ObjectNode so = o.putObject("sample");
-        so.put("index", sample);
-        so.put("query", s.query());
-        so.put("title", s.title());
-        so.put("label", s.label());
-        so.put("split", s.split().key());
-        so.put("source_line", s.sourceLine());
-        if (s.noisy()) {
-            so.put("known_noisy", true);
-        }
-        List<String> methods = scores.methods(run.id, iteration);
-        if (methods.isEmpty()) {
-            throw dev.sift.SiftException.usage("run " + run.id + " has no scores in iteration " + iteration);
-        }
-        var ms = o.putArray("methods");
-        int[] pool = null;
-        for (String m : methods) {
-            List<dev.sift.store.ScoreStore.Row> rows = scores.read(run.id, iteration, m);
-            if (pool == null) {
-                pool = rows.stream().mapToInt(dev.sift.store.ScoreStore.Row::sampleIndex).toArray();
-            }
-            var mine = rows.stream().filter(r -> r.sampleIndex() == sample).findFirst().orElse(null);
-            if (mine == null) {
-                throw dev.sift.SiftException.usage("sample " + sample + " is not in the pool of iteration "
-                        + iteration + " of run " + run.id);
-            }
-            long higher = rows.stream().filter(r -> r.score() > mine.score()).count();
-            ObjectNode n = ms.addObject();
-            n.put("method", m);
-            n.put("score", mine.score());
-            n.put("weight", mine.weight());
-            n.put("rank", higher + 1);
-            n.put("of", rows.size());
-            n.put("meaning", m.equals("ensemble") ? "higher = ranked more likely noisy on average"
-                    : dev.sift.importance.ImportanceMethods.byName(m).meaning());
-        }
-        int suggested = scores.suggestion(run.id, iteration, sample);
-        if (suggested >= 0) {
-            o.put("suggested_label", spec.task().minLabel() + suggested);
-        }
-        String key = "runs/" + run.id + "/iter-" + iteration + "/hidden.f32";
-        var near = o.putArray("neighbours");
-        if (objects.exists(key)) {
-            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(objects.get(key)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-            int d = b.remaining() / 4 / pool.length;
-            float[][] h = new float[pool.length][d];
-            for (float[] row : h) {
-                for (int j = 0; j < d; j++) {
-                    row[j] = b.getFloat();
-                }
-            }
-            int at = java.util.Arrays.binarySearch(pool, sample);
-            Integer[] order = new Integer[pool.length];
-            double[] dist = new double[pool.length];
-            for (int i = 0; i < pool.length; i++) {
-                order[i] = i;
-                for (int j = 0; j < d; j++) {
-                    double diff = h[i][j] - h[at][j];
-                    dist[i] += diff * diff;
-                }
-            }
-            java.util.Arrays.sort(order, java.util.Comparator.comparingDouble(i -> dist[i]));
-            for (int k = 0, added = 0; k < order.length && added < neighbours; k++) {
-                if (order[k] == at) {
-                    continue;
-                }
-                dev.sift.data.Sample nb = samples.get(pool[order[k]]);
-                ObjectNode n = near.addObject();
-                n.put("sample", nb.index());
-                n.put("distance", Math.sqrt(dist[order[k]]));
-                n.put("label", nb.label());
-                n.put("query", nb.query());
-                n.put("title", nb.title());
-                added++;
-            }
-        }
-        return o;
-    }
-
-    private List<dev.sift.data.Sample> dataset(long runId) {
-        StageRunEntity ingest = runs.findStage(runId, "ingest", 0)
-                .orElseThrow(() -> dev.sift.SiftException.usage("run " + runId + " has no ingested data"));
-        try {
-            String sha = JSON.readTree(ingest.outputJson).get("dataset").asText();
-            return dev.sift.data.PreparedDataset.read(objects.get("datasets/" + sha + "/data.jsonl"));
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
-        }
+    /** The run's prepared dataset, as its ingest stage recorded it. */
+    List<Sample> dataset(long runId) {
+        StageRunEntity ingest = runs.findStage(runId, RunLayout.INGEST, 0)
+                .filter(s -> s.outputJson != null)
+                .orElseThrow(() -> SiftException.usage("run " + runId + " has no ingested data"));
+        String sha = StageJson.read(ingest.outputJson, IngestOutput.class).dataset();
+        return PreparedDataset.read(objects.get(RunLayout.dataset(sha)));
     }
 
     public ObjectNode showJson(RunEntity r) {
@@ -234,7 +147,7 @@ public class RunHistory {
             String out = stageRows.get(i).outputJson;
             try {
                 ((ObjectNode) stageJson.get(i)).set("output", out == null ? null : JSON.readTree(out));
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 ((ObjectNode) stageJson.get(i)).put("output", out);
             }
         }

@@ -1,11 +1,16 @@
 package dev.sift.importance;
 
+import com.google.auto.service.AutoService;
+import dev.sift.data.TaskType;
 import dev.sift.model.TrainingDynamics;
+import java.util.EnumSet;
+import java.util.Set;
 
 /**
  * Area under the margin (Pleiss et al., 2020): the logit of the given label minus the largest other logit,
  * averaged over the training epochs. Mislabelled samples keep a low, often negative, margin.
  */
+@AutoService(ImportanceMethod.class)
 public final class AreaUnderMargin implements ImportanceMethod {
     @Override
     public String name() {
@@ -15,6 +20,26 @@ public final class AreaUnderMargin implements ImportanceMethod {
     @Override
     public String meaning() {
         return "higher = the model kept preferring the given label during training (clean)";
+    }
+
+    @Override
+    public Orientation orientation() {
+        return Orientation.HIGHER_IS_KEEP;
+    }
+
+    @Override
+    public Set<Need> needs() {
+        return EnumSet.of(Need.TRAINING_DYNAMICS);
+    }
+
+    @Override
+    public Set<TaskType> tasks() {
+        return EnumSet.of(TaskType.GRADED, TaskType.BINARY);
+    }
+
+    @Override
+    public String regressionNote() {
+        return "the margin is between class logits";
     }
 
     @Override

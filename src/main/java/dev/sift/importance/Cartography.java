@@ -1,25 +1,28 @@
 package dev.sift.importance;
 
+import dev.sift.data.TaskType;
 import dev.sift.model.TrainingDynamics;
+import java.util.EnumSet;
+import java.util.Set;
 
 /**
  * Dataset cartography (Swayamdipta et al., 2020) from the training dynamics: {@code confidence} is the mean
  * probability of the true label over epochs, {@code variability} its standard deviation. Low confidence with
  * low variability marks hard-to-learn (often mislabelled) samples; high variability marks ambiguous ones.
  */
-public final class Cartography implements ImportanceMethod {
+public abstract class Cartography implements ImportanceMethod {
     private final boolean variability;
 
-    private Cartography(boolean variability) {
+    Cartography(boolean variability) {
         this.variability = variability;
     }
 
     public static Cartography confidence() {
-        return new Cartography(false);
+        return new Confidence();
     }
 
     public static Cartography variability() {
-        return new Cartography(true);
+        return new Variability();
     }
 
     @Override
@@ -31,6 +34,21 @@ public final class Cartography implements ImportanceMethod {
     public String meaning() {
         return variability ? "higher = the model's belief in the label changed more (ambiguous)"
                 : "higher = the model was surer of the label during training (easy)";
+    }
+
+    @Override
+    public Set<Need> needs() {
+        return EnumSet.of(Need.TRAINING_DYNAMICS);
+    }
+
+    @Override
+    public Set<TaskType> tasks() {
+        return EnumSet.of(TaskType.GRADED, TaskType.BINARY);
+    }
+
+    @Override
+    public String regressionNote() {
+        return "cartography follows the probability of the given class";
     }
 
     @Override

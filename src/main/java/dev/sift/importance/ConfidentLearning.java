@@ -1,6 +1,10 @@
 package dev.sift.importance;
 
+import com.google.auto.service.AutoService;
+import dev.sift.data.TaskType;
+import java.util.EnumSet;
 import java.util.Random;
+import java.util.Set;
 
 /**
  * Confident learning (Northcutt et al., 2021) for graded labels. Out-of-fold class probabilities come from
@@ -11,6 +15,7 @@ import java.util.Random;
  * grades are ordered, the label-quality score is ordinal: 1 - |E[grade] - label| / (K - 1), with E[grade] the
  * expected grade under the out-of-fold probabilities (self-confidence alone treats 1-vs-2 like 1-vs-4).
  */
+@AutoService(ImportanceMethod.class)
 public final class ConfidentLearning implements ImportanceMethod {
     private final DataOob.Learner learner;
     private final int folds;
@@ -22,8 +27,13 @@ public final class ConfidentLearning implements ImportanceMethod {
         this.seed = seed;
     }
 
+    /** The workflow method: 5-fold softmax regressions. */
+    public ConfidentLearning() {
+        this(new DataOob.SoftmaxRegression(200, 1.0, 1e-3), 5, 23);
+    }
+
     public static ConfidentLearning defaults() {
-        return new ConfidentLearning(new DataOob.SoftmaxRegression(200, 1.0, 1e-3), 5, 23);
+        return new ConfidentLearning();
     }
 
     /** Per sample: ordinal label quality, flag and suggested label (or -1). */
@@ -41,9 +51,31 @@ public final class ConfidentLearning implements ImportanceMethod {
     }
 
     @Override
+    public Orientation orientation() {
+        return Orientation.HIGHER_IS_KEEP;
+    }
+
+    @Override
+    public Set<TaskType> tasks() {
+        return EnumSet.of(TaskType.GRADED, TaskType.BINARY);
+    }
+
+    @Override
+    public String regressionNote() {
+        return "confident learning needs class probabilities and per-class thresholds";
+    }
+
+    @Override
     public double[] score(ScoringInput in) {
+        return evaluate(in).scores();
+    }
+
+    /** The ordinal quality as scores, and the flagged samples with the grade confident learning suggests. */
+    @Override
+    public MethodResult evaluate(ScoringInput in) {
         int classes = in.predictions().probs()[0].length;
-        return analyse(in.predictions().hidden(), in.classes(), Math.max(2, classes)).quality();
+        Result r = analyse(in.predictions().hidden(), in.classes(), Math.max(2, classes));
+        return new MethodResult(r.quality(), new MethodResult.Suggestions(r.flagged(), r.suggested()));
     }
 
     public Result analyse(float[][] x, int[] y, int classes) {

@@ -1,12 +1,17 @@
 package dev.sift.importance;
 
+import com.google.auto.service.AutoService;
+import dev.sift.data.TaskType;
+import java.util.EnumSet;
 import java.util.Random;
+import java.util.Set;
 
 /**
  * Data-OOB (Kwon and Zou, 2023): train cheap learners on bootstrap samples of the pool and score each sample by
  * how often the learners that did not see it predict its label, the out-of-bag accuracy. Learners here are
  * softmax regressions on the scoring model's last hidden activations.
  */
+@AutoService(ImportanceMethod.class)
 public final class DataOob implements ImportanceMethod {
     /** Fits a classifier on the rows {@code rows} (with repeats) of x. */
     public interface Learner {
@@ -35,8 +40,13 @@ public final class DataOob implements ImportanceMethod {
         this.seed = seed;
     }
 
+    /** The workflow method: 32 bagged softmax regressions. */
+    public DataOob() {
+        this(new SoftmaxRegression(40, 0.5, 1e-3), 32, 17);
+    }
+
     public static DataOob defaults() {
-        return new DataOob(new SoftmaxRegression(40, 0.5, 1e-3), 32, 17);
+        return new DataOob();
     }
 
     @Override
@@ -47,6 +57,21 @@ public final class DataOob implements ImportanceMethod {
     @Override
     public String meaning() {
         return "higher = learners that did not see the sample predict its label more often (clean, typical)";
+    }
+
+    @Override
+    public Orientation orientation() {
+        return Orientation.HIGHER_IS_KEEP;
+    }
+
+    @Override
+    public Set<TaskType> tasks() {
+        return EnumSet.of(TaskType.GRADED, TaskType.BINARY);
+    }
+
+    @Override
+    public String regressionNote() {
+        return "its out-of-bag learners are classifiers";
     }
 
     @Override

@@ -1,9 +1,12 @@
 package dev.sift.importance;
 
+import com.google.auto.service.AutoService;
+
 /**
  * EL2N (Paul et al., 2021): the L2 norm of the error vector ||softmax(f(x)) - onehot(y)||_2; for regression
  * the absolute error.
  */
+@AutoService(ImportanceMethod.class)
 public final class El2n implements ImportanceMethod {
     @Override
     public String name() {
@@ -13,6 +16,11 @@ public final class El2n implements ImportanceMethod {
     @Override
     public String meaning() {
         return "higher = larger prediction error";
+    }
+
+    @Override
+    public Orientation orientation() {
+        return Orientation.HIGHER_IS_REMOVE;
     }
 
     @Override

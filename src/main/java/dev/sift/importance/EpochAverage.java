@@ -1,24 +1,26 @@
 package dev.sift.importance;
 
 import dev.sift.model.TrainingDynamics;
+import java.util.EnumSet;
+import java.util.Set;
 
 /**
  * Loss or EL2N averaged over the checkpoints at the end of every training epoch (the EL2N paper averages over
  * runs early in training; the average over epochs is the single-run counterpart), from the training dynamics.
  */
-public final class EpochAverage implements ImportanceMethod {
+public abstract class EpochAverage implements ImportanceMethod {
     private final boolean el2n;
 
-    private EpochAverage(boolean el2n) {
+    EpochAverage(boolean el2n) {
         this.el2n = el2n;
     }
 
     public static EpochAverage loss() {
-        return new EpochAverage(false);
+        return new LossAverage();
     }
 
     public static EpochAverage el2n() {
-        return new EpochAverage(true);
+        return new El2nAverage();
     }
 
     @Override
@@ -30,6 +32,11 @@ public final class EpochAverage implements ImportanceMethod {
     public String meaning() {
         return el2n ? "higher = larger prediction error throughout training"
                 : "higher = higher loss throughout training";
+    }
+
+    @Override
+    public Set<Need> needs() {
+        return EnumSet.of(Need.TRAINING_DYNAMICS);
     }
 
     @Override

@@ -1,12 +1,17 @@
 package dev.sift.importance;
 
+import com.google.auto.service.AutoService;
+import dev.sift.data.TaskType;
 import dev.sift.model.TrainingDynamics;
+import java.util.EnumSet;
+import java.util.Set;
 
 /**
  * Forgetting events (Toneva et al., 2019): how often a sample went from correctly to incorrectly classified
  * between consecutive epochs of training. A sample never classified correctly counts as forgotten in every
  * epoch (the paper treats it as unforgettable-never-learned, ranked with the most forgotten).
  */
+@AutoService(ImportanceMethod.class)
 public final class ForgettingEvents implements ImportanceMethod {
     @Override
     public String name() {
@@ -16,6 +21,26 @@ public final class ForgettingEvents implements ImportanceMethod {
     @Override
     public String meaning() {
         return "higher = forgotten more often during training (hard or mislabelled)";
+    }
+
+    @Override
+    public Orientation orientation() {
+        return Orientation.HIGHER_IS_REMOVE;
+    }
+
+    @Override
+    public Set<Need> needs() {
+        return EnumSet.of(Need.TRAINING_DYNAMICS);
+    }
+
+    @Override
+    public Set<TaskType> tasks() {
+        return EnumSet.of(TaskType.GRADED, TaskType.BINARY);
+    }
+
+    @Override
+    public String regressionNote() {
+        return "a forgetting event is a change from correct to wrong class";
     }
 
     @Override

@@ -9,19 +9,19 @@ package dev.sift.importance;
  * of validation points. Positive: a step on the sample also lowers the validation loss. {@code self} instead
  * gives self-influence grad_i . grad_i = ||e_i||^2 (||h_i||^2 + 1).
  */
-public final class GradientSimilarity implements ImportanceMethod {
+public abstract class GradientSimilarity implements ImportanceMethod {
     private final boolean self;
 
-    private GradientSimilarity(boolean self) {
+    GradientSimilarity(boolean self) {
         this.self = self;
     }
 
     public static GradientSimilarity tracin() {
-        return new GradientSimilarity(false);
+        return new TracIn();
     }
 
     public static GradientSimilarity selfInfluence() {
-        return new GradientSimilarity(true);
+        return new SelfInfluence();
     }
 
     @Override

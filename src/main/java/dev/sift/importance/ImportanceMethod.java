@@ -1,16 +1,46 @@
 package dev.sift.importance;
 
+import dev.sift.data.TaskType;
+import java.util.EnumSet;
+import java.util.Set;
+
 /**
- * One way to score every training sample. Every method documents its sign; all in this package score
- * "higher = harder for the model (more informative, or more likely mislabelled)".
+ * One way to score every training sample. A method describes itself: its name, what a higher value means
+ * ({@link #orientation()}), what its input must carry ({@link #needs()}) and which tasks it is defined for
+ * ({@link #tasks()}). The registry ({@link ImportanceMethods}) is built from these classes and nothing else: a new
+ * method is one class with {@code @AutoService(ImportanceMethod.class)} and a public no-argument constructor.
  */
 public interface ImportanceMethod {
     /** Name used in workflows and in stored scores. */
     String name();
 
-    /** What a higher value means. */
+    /** What a higher value means, in words. */
     String meaning();
+
+    /** Whether a higher value marks a sample to keep (helpful, clean) or to remove (hard, likely noise). */
+    Orientation orientation();
+
+    /** What {@link ScoringInput} must carry beyond the pool's predictions and targets. */
+    default Set<Need> needs() {
+        return EnumSet.noneOf(Need.class);
+    }
+
+    /** Tasks the method is defined for; the workflow parser refuses it for any other. */
+    default Set<TaskType> tasks() {
+        return EnumSet.allOf(TaskType.class);
+    }
+
+    /** Why the method is not defined for regression (shown when a workflow asks for it); null when it is. */
+    default String regressionNote() {
+        return tasks().contains(TaskType.REGRESSION) ? null
+                : "it needs class probabilities of the given label, which a regression model does not have";
+    }
 
     /** One value per pool sample. */
     double[] score(ScoringInput input);
+
+    /** Scores plus whatever else the method found (flags, suggested labels); most methods have only scores. */
+    default MethodResult evaluate(ScoringInput input) {
+        return new MethodResult(score(input), null);
+    }
 }

@@ -1,6 +1,10 @@
 package dev.sift.importance;
 
+import com.google.auto.service.AutoService;
+import dev.sift.data.TaskType;
 import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.Set;
 
 /**
  * Exact KNN-Shapley (Jia et al., 2019): the Shapley value of each training point for a K-nearest-neighbour
@@ -12,8 +16,16 @@ import java.util.Arrays;
  * O(N log N) per validation point; distances from ||x||^2 + ||v||^2 - 2 x.v over the model's last hidden
  * activations.
  */
+@AutoService(ImportanceMethod.class)
 public final class KnnShapley implements ImportanceMethod {
     private final int k;
+
+    /** Neighbours in the workflow method: K = 10, as in Jia et al.'s experiments. */
+    public static final int DEFAULT_K = 10;
+
+    public KnnShapley() {
+        this(DEFAULT_K);
+    }
 
     public KnnShapley(int k) {
         if (k < 1) {
@@ -30,6 +42,26 @@ public final class KnnShapley implements ImportanceMethod {
     @Override
     public String meaning() {
         return "higher = more helpful to a nearest-neighbour classifier on the validation split";
+    }
+
+    @Override
+    public Orientation orientation() {
+        return Orientation.HIGHER_IS_KEEP;
+    }
+
+    @Override
+    public Set<Need> needs() {
+        return EnumSet.of(Need.UTILITY_SPLIT);
+    }
+
+    @Override
+    public Set<TaskType> tasks() {
+        return EnumSet.of(TaskType.GRADED, TaskType.BINARY);
+    }
+
+    @Override
+    public String regressionNote() {
+        return "its utility counts neighbours that share the label; a regression utility is not implemented";
     }
 
     @Override

@@ -1,10 +1,13 @@
 package dev.sift.importance;
 
+import com.google.auto.service.AutoService;
+
 /**
  * Norm of the per-sample loss gradient with respect to the output layer (weights W and bias b), in closed
  * form. For out = W h + b, the gradient of cross-entropy over softmax is dL/dW = e h^T, dL/db = e with
  * e = p - onehot(y), so ||grad|| = ||e|| * sqrt(||h||^2 + 1). For the squared error (out - y)^2, e = 2 (out - y).
  */
+@AutoService(ImportanceMethod.class)
 public final class LastLayerGradNorm implements ImportanceMethod {
     @Override
     public String name() {
@@ -14,6 +17,11 @@ public final class LastLayerGradNorm implements ImportanceMethod {
     @Override
     public String meaning() {
         return "higher = the sample pulls the output layer harder";
+    }
+
+    @Override
+    public Orientation orientation() {
+        return Orientation.HIGHER_IS_REMOVE;
     }
 
     @Override

@@ -1,9 +1,12 @@
 package dev.sift.importance;
 
+import com.google.auto.service.AutoService;
+
 /**
  * The training loss of each sample under the fitted model: -log p(y) for classification, (prediction - y)^2
  * for regression (y scaled to [0, 1]).
  */
+@AutoService(ImportanceMethod.class)
 public final class PerSampleLoss implements ImportanceMethod {
     private static final double FLOOR = 1e-12;
 
@@ -15,6 +18,11 @@ public final class PerSampleLoss implements ImportanceMethod {
     @Override
     public String meaning() {
         return "higher = the model fits the sample worse";
+    }
+
+    @Override
+    public Orientation orientation() {
+        return Orientation.HIGHER_IS_REMOVE;
     }
 
     @Override

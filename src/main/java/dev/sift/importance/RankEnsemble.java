@@ -1,25 +1,46 @@
 package dev.sift.importance;
 
+import com.google.auto.service.AutoService;
+import dev.sift.data.TaskType;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 
 /**
- * Rank average of several methods, each first turned to "higher = more likely noise" (methods whose high values
- * mean clean are negated), ranks scaled to [0, 1] with ties averaged.
+ * Rank average of several methods, each first turned to "higher = more likely noise" by its own
+ * {@link ImportanceMethod#orientation()}, ranks scaled to [0, 1] with ties averaged. Its needs are its
+ * members' needs, and it is defined for the tasks all of its members are defined for.
  */
-public final class RankEnsemble implements ImportanceMethod {
-    /** Methods where a high value means helpful, clean or easy. */
-    public static final List<String> HIGHER_IS_CLEAN = List.of("knn_shapley", "confidence", "data_oob", "tracin", "aum",
-            "label_quality");
+@AutoService(ImportanceMethod.class)
+public final class RankEnsemble implements ImportanceMethod, Combines {
+    /** Members when the workflow names none ({@code score.ensemble}). */
+    public static final List<String> DEFAULT_MEMBERS = List.of("tracin", "knn_shapley", "confidence");
 
     private final List<String> members;
+
+    public RankEnsemble() {
+        this(DEFAULT_MEMBERS);
+    }
 
     public RankEnsemble(List<String> members) {
         if (members.isEmpty()) {
             throw new IllegalArgumentException("an ensemble needs at least one method");
         }
+        if (members.contains("ensemble")) {
+            throw new IllegalArgumentException("an ensemble cannot contain itself");
+        }
         this.members = List.copyOf(members);
+    }
+
+    @Override
+    public RankEnsemble over(List<String> members) {
+        return new RankEnsemble(members);
+    }
+
+    public List<String> members() {
+        return members;
     }
 
     @Override
@@ -33,11 +54,45 @@ public final class RankEnsemble implements ImportanceMethod {
     }
 
     @Override
+    public Orientation orientation() {
+        return Orientation.HIGHER_IS_REMOVE;
+    }
+
+    @Override
+    public Set<Need> needs() {
+        Set<Need> out = EnumSet.noneOf(Need.class);
+        for (String m : members) {
+            out.addAll(ImportanceMethods.byName(m).needs());
+        }
+        return out;
+    }
+
+    @Override
+    public Set<TaskType> tasks() {
+        Set<TaskType> out = EnumSet.allOf(TaskType.class);
+        for (String m : members) {
+            out.retainAll(ImportanceMethods.byName(m).tasks());
+        }
+        return out;
+    }
+
+    @Override
+    public String regressionNote() {
+        for (String m : members) {
+            ImportanceMethod member = ImportanceMethods.byName(m);
+            if (member.regressionNote() != null) {
+                return "its member " + m + " is not: " + member.regressionNote();
+            }
+        }
+        return null;
+    }
+
+    @Override
     public double[] score(ScoringInput in) {
         double[] sum = new double[in.size()];
         for (String m : members) {
-            double[] s = ImportanceMethods.byName(m).score(in);
-            double[] r = ranks(s, HIGHER_IS_CLEAN.contains(m));
+            ImportanceMethod member = ImportanceMethods.byName(m);
+            double[] r = ranks(member.score(in), member.orientation() == Orientation.HIGHER_IS_KEEP);
             for (int i = 0; i < sum.length; i++) {
                 sum[i] += r[i] / members.size();
             }

@@ -23,6 +23,11 @@ public record ModelSpec(Encoder encoder, String source, Mode mode, int lastLayer
         return encoder != Encoder.HASHED_BOW;
     }
 
+    /** Whether per-sample gradient norms over all parameters (ghost norms) exist for this model. */
+    public boolean ghostNorms() {
+        return encoder == Encoder.HASHED_BOW;
+    }
+
     /** The text encoders Sift can train. */
     public enum Encoder {
         HASHED_BOW, MINILM, BERT;

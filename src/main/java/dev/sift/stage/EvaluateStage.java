@@ -1,15 +1,19 @@
 package dev.sift.stage;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sift.data.Sample;
 import dev.sift.data.Split;
 import dev.sift.evaluation.Evaluator;
+import dev.sift.evaluation.ZeroShot;
 import dev.sift.model.Predictions;
 import dev.sift.model.RelevanceTrainer;
+import dev.sift.model.SentenceEmbedder;
+import dev.sift.stage.StageOutputs.EvaluateOutput;
+import dev.sift.stage.StageOutputs.FilterOutput;
+import dev.sift.stage.StageOutputs.FineTuneOutput;
+import dev.sift.store.DynamicsStore;
 import dev.sift.store.IterationEntity;
 import dev.sift.store.ObjectStore;
+import dev.sift.store.RunLayout;
 import dev.sift.store.RunStore;
 import dev.sift.store.WeightStore;
 import dev.sift.workflow.Stage;
@@ -26,9 +30,7 @@ import java.util.Map;
  * measures both (and, in the first iteration, the model trained on the full training split) on the test split.
  */
 @ApplicationScoped
-public class EvaluateStage implements Stage {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
+public class EvaluateStage implements Stage<EvaluateOutput> {
     @Inject
     ObjectStore objects;
     @Inject
@@ -38,93 +40,123 @@ public class EvaluateStage implements Stage {
     @Inject
     ModelFactory models;
     @Inject
-    dev.sift.store.DynamicsStore dynamics;
+    RunInputs inputs;
+    @Inject
+    DynamicsStore dynamics;
 
     @Override
     public String name() {
-        return "evaluate";
+        return RunLayout.EVALUATE;
     }
 
     @Override
-    public ObjectNode run(StageContext ctx) {
-        JsonNode ft = ctx.output("fine-tune", 0);
-        JsonNode filter = ctx.output("filter", ctx.iteration());
-        byte[] init = weights.get(ft.get("init_weights").asText());
-        List<Sample> samples = ctx.samples();
-        int[] test = Subsets.ofSplit(samples, Split.TEST);
-        int[] validation = Subsets.ofSplit(samples, Split.VALIDATION);
-        List<Sample> testSamples = Arrays.stream(test).mapToObj(samples::get).toList();
-        RelevanceTrainer trainer = models.trainer(ctx);
-        int k = ctx.spec().evaluate().k();
-        ObjectNode out = JSON.createObjectNode();
+    public Scope scope() {
+        return Scope.EACH_ITERATION;
+    }
 
-        String selectedSha = null;
-        for (String subset : List.of("selected", "random")) {
-            int[] idx = Subsets.read(objects, filter.get(subset + "_key").asText());
-            RelevanceTrainer.TrainResult r = trainer.train(init, ctx.targets(), idx, validation,
-                    ctx.spec().fineTune(), TrainingProgress.of(ctx, subset));
-            String sha = weights.put(r.weights(), "djl-params");
-            Predictions p = trainer.predict(r.weights(), test);
-            Map<String, Double> m = new LinkedHashMap<>(Evaluator.evaluate(ctx.spec().task(), testSamples, p, k));
-            m.put("train_size", (double) idx.length);
-            m.put("train_seconds", r.millis() / 1000.0);
-            runs.replaceMetrics(ctx.runId(), ctx.iteration(), "test", subset, m);
-            out.put(subset + "_weights", sha);
-            print(ctx, subset, m);
-            if (subset.equals("selected")) {
-                selectedSha = sha;
-                // the next iteration scores this subset with this model: keep how it learned each sample
-                dynamics.replace(ctx.runId(), name(), ctx.iteration(), r.dynamics());
-            }
-        }
+    @Override
+    public int order() {
+        return 30;
+    }
+
+    @Override
+    public Class<EvaluateOutput> outputType() {
+        return EvaluateOutput.class;
+    }
+
+    /** The test split, its samples and the validation split that early-stops retraining. */
+    private record Held(int[] test, List<Sample> testSamples, int[] validation) {
+    }
+
+    @Override
+    public EvaluateOutput run(StageContext ctx) {
+        FineTuneOutput ft = ctx.output(FineTuneOutput.class);
+        FilterOutput filter = ctx.output(FilterOutput.class, ctx.iteration());
+        byte[] init = weights.get(ft.initWeights());
+        List<Sample> samples = inputs.samples(ctx);
+        int[] test = Subsets.ofSplit(samples, Split.TEST);
+        Held held = new Held(test, Arrays.stream(test).mapToObj(samples::get).toList(),
+                Subsets.ofSplit(samples, Split.VALIDATION));
+        RelevanceTrainer.TrainResult selected = retrain(ctx, init, held, "selected", filter.selectedKey());
+        // the next iteration scores this subset with this model: keep how it learned each sample
+        dynamics.replace(ctx.runId(), name(), ctx.iteration(), selected.dynamics());
+        String selectedSha = weights.put(selected.weights(), "djl-params");
+        String randomSha = weights.put(retrain(ctx, init, held, "random", filter.randomKey()).weights(),
+                "djl-params");
         if (ctx.iteration() == 1) {
-            // the fine-tuned model is the full-set model: same initial weights, same settings, all of train
-            String sha = ft.get("weights").asText();
-            Predictions p = trainer.predict(weights.get(sha), test);
-            Map<String, Double> m = new LinkedHashMap<>(Evaluator.evaluate(ctx.spec().task(), testSamples, p, k));
-            m.put("train_size", ft.get("train_samples").asDouble());
-            m.put("train_seconds", ft.get("train_ms").asDouble() / 1000.0);
-            runs.replaceMetrics(ctx.runId(), 1, "test", "full", m);
-            print(ctx, "full", m);
+            measureFull(ctx, ft, held);
             if (ctx.spec().evaluate().zeroShot()) {
-                Map<String, Double> z = zeroShot(ctx, samples, test, testSamples, k);
+                Map<String, Double> z = zeroShot(ctx, samples, held);
                 runs.replaceMetrics(ctx.runId(), 1, "test", "zero-shot", z);
                 print(ctx, "zero-shot", z);
             }
         }
+        saveIteration(ctx, filter, selectedSha);
+        return new EvaluateOutput(selectedSha, randomSha);
+    }
+
+    private RelevanceTrainer.TrainResult retrain(StageContext ctx, byte[] init, Held held, String subset,
+            String subsetKey) {
+        RelevanceTrainer trainer = models.trainer(ctx);
+        int[] idx = Subsets.read(objects, subsetKey);
+        RelevanceTrainer.TrainResult r = trainer.train(init, inputs.targets(ctx), idx, held.validation(),
+                ctx.spec().fineTune(), TrainingProgress.of(ctx, subset));
+        Map<String, Double> m = measure(ctx, trainer.predict(r.weights(), held.test()), held);
+        m.put("train_size", (double) idx.length);
+        m.put("train_seconds", r.millis() / 1000.0);
+        runs.replaceMetrics(ctx.runId(), ctx.iteration(), "test", subset, m);
+        print(ctx, subset, m);
+        return r;
+    }
+
+    /** The fine-tuned model is the full-set model: same initial weights, same settings, all of train. */
+    private void measureFull(StageContext ctx, FineTuneOutput ft, Held held) {
+        Predictions p = models.trainer(ctx).predict(weights.get(ft.weights()), held.test());
+        Map<String, Double> m = measure(ctx, p, held);
+        m.put("train_size", (double) ft.trainSamples());
+        m.put("train_seconds", ft.trainMs() / 1000.0);
+        runs.replaceMetrics(ctx.runId(), 1, "test", "full", m);
+        print(ctx, "full", m);
+    }
+
+    private static Map<String, Double> measure(StageContext ctx, Predictions p, Held held) {
+        return new LinkedHashMap<>(Evaluator.evaluate(ctx.spec().task(), held.testSamples(), p,
+                ctx.spec().evaluate().k()));
+    }
+
+    private void saveIteration(StageContext ctx, FilterOutput filter, String selectedSha) {
         IterationEntity it = new IterationEntity();
         it.runId = ctx.runId();
         it.k = ctx.iteration();
-        it.poolSize = filter.get("pool").asInt();
-        it.keptSize = filter.get("kept").asInt();
-        it.method = filter.get("by").asText();
-        it.selectedUri = filter.get("selected_uri").asText();
-        it.randomUri = filter.get("random_uri").asText();
+        it.poolSize = filter.pool();
+        it.keptSize = filter.kept();
+        it.method = filter.by();
+        it.selectedUri = filter.selectedUri();
+        it.randomUri = filter.randomUri();
         it.selectedWeights = selectedSha;
         runs.saveIteration(it);
-        return out;
     }
 
     /**
      * The pretrained encoder with no training: test pairs ranked by the cosine of query and title embeddings.
      * Grades come from cosine cut points that reproduce the training split's label distribution.
      */
-    private Map<String, Double> zeroShot(StageContext ctx, List<Sample> samples, int[] test, List<Sample> testSamples,
-            int k) {
+    private Map<String, Double> zeroShot(StageContext ctx, List<Sample> samples, Held held) {
         float[][][] e = models.embeddings(ctx);
         int[] train = Subsets.ofSplit(samples, Split.TRAIN);
         double[] trainCos = new double[train.length];
         double[] trainLabels = new double[train.length];
         for (int i = 0; i < train.length; i++) {
-            trainCos[i] = dev.sift.model.SentenceEmbedder.cosine(e[0][train[i]], e[1][train[i]]);
+            trainCos[i] = SentenceEmbedder.cosine(e[0][train[i]], e[1][train[i]]);
             trainLabels[i] = samples.get(train[i]).label() - ctx.spec().task().minLabel();
         }
+        int[] test = held.test();
         double[] testCos = new double[test.length];
         for (int i = 0; i < test.length; i++) {
-            testCos[i] = dev.sift.model.SentenceEmbedder.cosine(e[0][test[i]], e[1][test[i]]);
+            testCos[i] = SentenceEmbedder.cosine(e[0][test[i]], e[1][test[i]]);
         }
-        Map<String, Double> m = new LinkedHashMap<>(dev.sift.evaluation.ZeroShot.evaluate(ctx.spec().task(),
-                testSamples, testCos, trainCos, trainLabels, k));
+        Map<String, Double> m = new LinkedHashMap<>(ZeroShot.evaluate(ctx.spec().task(), held.testSamples(),
+                testCos, trainCos, trainLabels, ctx.spec().evaluate().k()));
         m.put("train_size", 0.0);
         m.put("train_seconds", 0.0);
         return m;

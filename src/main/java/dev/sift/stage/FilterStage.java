@@ -1,11 +1,12 @@
 package dev.sift.stage;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sift.data.Sample;
+import dev.sift.selection.Order;
 import dev.sift.selection.RandomSubset;
 import dev.sift.selection.TopFraction;
+import dev.sift.stage.StageOutputs.FilterOutput;
 import dev.sift.store.ObjectStore;
+import dev.sift.store.RunLayout;
 import dev.sift.store.ScoreStore;
 import dev.sift.workflow.Stage;
 import dev.sift.workflow.StageContext;
@@ -16,53 +17,58 @@ import java.util.List;
 
 /** Keeps the top fraction of the pool by one method's scores, and draws a random subset of the same size. */
 @ApplicationScoped
-public class FilterStage implements Stage {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
+public class FilterStage implements Stage<FilterOutput> {
     @Inject
     ObjectStore objects;
     @Inject
     ScoreStore scores;
+    @Inject
+    RunInputs inputs;
 
     @Override
     public String name() {
-        return "filter";
+        return RunLayout.FILTER;
     }
 
     @Override
-    public ObjectNode run(StageContext ctx) {
+    public Scope scope() {
+        return Scope.EACH_ITERATION;
+    }
+
+    @Override
+    public int order() {
+        return 20;
+    }
+
+    @Override
+    public Class<FilterOutput> outputType() {
+        return FilterOutput.class;
+    }
+
+    @Override
+    public FilterOutput run(StageContext ctx) {
         FilterSpec f = ctx.spec().filter();
         List<ScoreStore.Row> rows = scores.read(ctx.runId(), ctx.iteration(), f.by());
         int[] pool = rows.stream().mapToInt(ScoreStore.Row::sampleIndex).toArray();
         double[] s = rows.stream().mapToDouble(ScoreStore.Row::score).toArray();
-        int[] keptPos = new TopFraction(f.keep(), f.order() == dev.sift.selection.Order.HIGHEST).select(s);
+        int[] keptPos = new TopFraction(f.keep(), f.order() == Order.HIGHEST).select(s);
         int[] randomPos = new RandomSubset(keptPos.length, f.seed() + ctx.iteration()).select(pool.length);
         int[] kept = map(pool, keptPos);
         int[] random = map(pool, randomPos);
-        String selectedKey = ctx.runKey("selected.json");
-        String randomKey = ctx.runKey("random.json");
+        String selectedKey = RunLayout.selected(ctx.runId(), ctx.iteration());
+        String randomKey = RunLayout.random(ctx.runId(), ctx.iteration());
         Subsets.write(objects, selectedKey, kept);
         Subsets.write(objects, randomKey, random);
 
-        List<Sample> samples = ctx.samples();
-        ObjectNode out = JSON.createObjectNode();
-        out.put("by", f.by());
-        out.put("order", f.order().key());
-        out.put("pool", pool.length);
-        out.put("kept", kept.length);
-        out.put("selected_key", selectedKey);
-        out.put("random_key", randomKey);
-        out.put("selected_uri", objects.uri(selectedKey));
-        out.put("random_uri", objects.uri(randomKey));
+        List<Sample> samples = inputs.samples(ctx);
         long noisyPool = countNoisy(samples, pool);
-        if (noisyPool > 0) {
-            out.put("pool_noisy", noisyPool);
-            out.put("selected_noisy", countNoisy(samples, kept));
-            out.put("random_noisy", countNoisy(samples, random));
-        }
-        ctx.console().info(String.format("  kept %d of %d by %s (%s)%s", kept.length, pool.length, f.by(), f.order().key(),
-                noisyPool > 0 ? String.format("; known-noisy labels: pool %d, kept %d, random %d", noisyPool,
-                        out.get("selected_noisy").asLong(), out.get("random_noisy").asLong()) : ""));
+        boolean known = noisyPool > 0;
+        FilterOutput out = new FilterOutput(f.by(), f.order().key(), pool.length, kept.length, selectedKey, randomKey,
+                objects.uri(selectedKey), objects.uri(randomKey), known ? noisyPool : null,
+                known ? countNoisy(samples, kept) : null, known ? countNoisy(samples, random) : null);
+        ctx.console().info(String.format("  kept %d of %d by %s (%s)%s", kept.length, pool.length, f.by(),
+                f.order().key(), known ? String.format("; known-noisy labels: pool %d, kept %d, random %d", noisyPool,
+                        out.selectedNoisy(), out.randomNoisy()) : ""));
         return out;
     }
 

@@ -1,9 +1,10 @@
 package dev.sift.stage;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sift.data.Split;
 import dev.sift.model.RelevanceTrainer;
+import dev.sift.stage.StageOutputs.FineTuneOutput;
+import dev.sift.store.DynamicsStore;
+import dev.sift.store.RunLayout;
 import dev.sift.store.WeightStore;
 import dev.sift.workflow.Stage;
 import dev.sift.workflow.StageContext;
@@ -15,44 +16,51 @@ import jakarta.inject.Inject;
  * the training split and stores both checkpoints in PostgreSQL.
  */
 @ApplicationScoped
-public class FineTuneStage implements Stage {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
+public class FineTuneStage implements Stage<FineTuneOutput> {
     @Inject
     WeightStore weights;
     @Inject
     ModelFactory models;
     @Inject
-    dev.sift.store.DynamicsStore dynamics;
+    RunInputs inputs;
+    @Inject
+    DynamicsStore dynamics;
 
     @Override
     public String name() {
-        return "fine-tune";
+        return RunLayout.FINE_TUNE;
     }
 
     @Override
-    public ObjectNode run(StageContext ctx) {
+    public Scope scope() {
+        return Scope.ONCE;
+    }
+
+    @Override
+    public int order() {
+        return 20;
+    }
+
+    @Override
+    public Class<FineTuneOutput> outputType() {
+        return FineTuneOutput.class;
+    }
+
+    @Override
+    public FineTuneOutput run(StageContext ctx) {
         RelevanceTrainer trainer = models.trainer(ctx);
         byte[] init = trainer.initialWeights(ctx.spec().fineTune().seed());
         String initSha = weights.put(init, "djl-params");
-        int[] train = Subsets.ofSplit(ctx.samples(), Split.TRAIN);
-        int[] validation = Subsets.ofSplit(ctx.samples(), Split.VALIDATION);
+        int[] train = Subsets.ofSplit(inputs.samples(ctx), Split.TRAIN);
+        int[] validation = Subsets.ofSplit(inputs.samples(ctx), Split.VALIDATION);
         ctx.console().info(String.format("  model %s, %d training samples, %d validation samples",
                 ctx.spec().model().encoder().key(), train.length, validation.length));
-        RelevanceTrainer.TrainResult result = trainer.train(init, ctx.targets(), train, validation,
-                ctx.spec().fineTune(), TrainingProgress.of(ctx, "fine-tune"));
+        RelevanceTrainer.TrainResult result = trainer.train(init, inputs.targets(ctx), train, validation,
+                ctx.spec().fineTune(), TrainingProgress.of(ctx, name()));
         String sha = weights.put(result.weights(), "djl-params");
         dynamics.replace(ctx.runId(), name(), ctx.iteration(), result.dynamics());
-        ObjectNode out = JSON.createObjectNode();
-        out.put("init_weights", initSha);
-        out.put("weights", sha);
-        out.put("train_samples", train.length);
-        out.put("train_ms", result.millis());
         var last = result.epochs().get(result.epochs().size() - 1);
-        out.put("train_loss", last.trainLoss());
-        out.put("validation_loss", last.validationLoss());
-        out.put("epochs_run", result.epochs().size());
-        out.put("best_epoch", result.bestEpoch());
-        return out;
+        return new FineTuneOutput(initSha, sha, train.length, result.millis(), last.trainLoss(),
+                last.validationLoss(), result.epochs().size(), result.bestEpoch());
     }
 }

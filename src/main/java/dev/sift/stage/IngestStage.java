@@ -10,7 +10,9 @@ import dev.sift.data.Quarantined;
 import dev.sift.data.Split;
 import dev.sift.data.SyntheticShop;
 import dev.sift.config.SiftConfig;
+import dev.sift.stage.StageOutputs.IngestOutput;
 import dev.sift.store.DatasetEntity;
+import dev.sift.store.RunLayout;
 import dev.sift.store.HashKeys;
 import dev.sift.store.ObjectStore;
 import dev.sift.store.RunStore;
@@ -21,6 +23,7 @@ import dev.sift.data.DatasetSpec;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -36,7 +39,7 @@ import java.util.stream.Collectors;
  * line and reason, and stores the prepared dataset in S3 under its sha256.
  */
 @ApplicationScoped
-public class IngestStage implements Stage {
+public class IngestStage implements Stage<IngestOutput> {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int SHOWN_ERRORS = 10;
 
@@ -49,86 +52,113 @@ public class IngestStage implements Stage {
 
     @Override
     public String name() {
-        return "ingest";
+        return RunLayout.INGEST;
     }
 
     @Override
-    public ObjectNode run(StageContext ctx) throws Exception {
+    public Scope scope() {
+        return Scope.ONCE;
+    }
+
+    @Override
+    public int order() {
+        return 10;
+    }
+
+    @Override
+    public Class<IngestOutput> outputType() {
+        return IngestOutput.class;
+    }
+
+    /** The source's bytes and the name errors and the manifest use for it. */
+    private record Source(byte[] bytes, String name) {
+    }
+
+    @Override
+    public IngestOutput run(StageContext ctx) throws Exception {
         DatasetSpec ds = ctx.spec().dataset();
         KeyedHasher hasher = new KeyedHasher(HashKeys.load(config));
         Ingestor ingestor = new Ingestor(ds, ctx.spec().task(), ctx.spec().split(), hasher);
-        byte[] source;
-        String sourceName;
-        if (ds.isGenerated()) {
-            StringWriter w = new StringWriter();
-            SyntheticShop.writeCsv(SyntheticShop.generate(ds.generate().rows(), ds.generate().noise(),
-                    ds.generate().seed()), w);
-            source = w.toString().getBytes(StandardCharsets.UTF_8);
-            sourceName = "generated(rows=" + ds.generate().rows() + ", noise=" + ds.generate().noise() + ", seed="
-                    + ds.generate().seed() + ")";
-        } else if (ds.path().startsWith("s3://")) {
-            try (InputStream in = objects.open(ds.path())) {
-                source = in.readAllBytes();
-            }
-            sourceName = ds.path();
-        } else {
-            source = Files.readAllBytes(Path.of(ds.path()));
-            sourceName = ds.path();
-        }
-        String sourceSha = Sha256.hex(source);
+        Source source = read(ds);
         Ingestor.Result result;
         try {
-            result = ingestor.read(new ByteArrayInputStream(source), sourceName);
+            result = ingestor.read(new ByteArrayInputStream(source.bytes()), source.name());
         } catch (Ingestor.SchemaException e) {
             throw SiftException.usage(e.getMessage());
         } catch (IllegalArgumentException e) {
-            throw SiftException.usage(sourceName + ": " + e.getMessage());
+            throw SiftException.usage(source.name() + ": " + e.getMessage());
         }
-        String quarantineUri = null;
-        if (!result.quarantined().isEmpty()) {
-            StringBuilder q = new StringBuilder();
-            for (Quarantined bad : result.quarantined()) {
-                ObjectNode n = JSON.createObjectNode();
-                n.put("line", bad.line());
-                n.put("field", bad.field());
-                n.put("kind", bad.kind());
-                n.put("reason", bad.reason());
-                n.put("raw", bad.raw());
-                q.append(JSON.writeValueAsString(n)).append('\n');
-            }
-            String key = "runs/" + ctx.runId() + "/ingest/quarantine.jsonl";
-            objects.put(key, q.toString().getBytes(StandardCharsets.UTF_8), "application/x-ndjson");
-            quarantineUri = objects.uri(key);
-        }
+        String quarantineUri = result.quarantined().isEmpty() ? null : quarantine(ctx, result);
         if (result.samples().isEmpty()) {
-            throw SiftException.usage(sourceName + ": no valid rows (" + result.quarantined().size()
+            throw SiftException.usage(source.name() + ": no valid rows (" + result.quarantined().size()
                     + " quarantined" + (quarantineUri == null ? "" : ", see " + quarantineUri) + ")");
         }
+        DatasetEntity d = store(ctx, source, result);
+        report(ctx, source.name(), result, quarantineUri);
+        return new IngestOutput(d.sha256, d.uri, result.rowsRead(), d.rows, d.trainRows, d.validationRows,
+                d.testRows, d.quarantined, d.duplicates, quarantineUri);
+    }
+
+    private Source read(DatasetSpec ds) throws IOException {
+        if (ds.isGenerated()) {
+            StringWriter w = new StringWriter();
+            DatasetSpec.Generate g = ds.generate();
+            SyntheticShop.writeCsv(SyntheticShop.generate(g.rows(), g.noise(), g.seed()), w);
+            return new Source(w.toString().getBytes(StandardCharsets.UTF_8), "generated(rows=" + g.rows()
+                    + ", noise=" + g.noise() + ", seed=" + g.seed() + ")");
+        }
+        if (ds.path().startsWith("s3://")) {
+            try (InputStream in = objects.open(ds.path())) {
+                return new Source(in.readAllBytes(), ds.path());
+            }
+        }
+        return new Source(Files.readAllBytes(Path.of(ds.path())), ds.path());
+    }
+
+    /** Writes the refused rows, with line, field and reason, to the run's quarantine object; returns its URI. */
+    private String quarantine(StageContext ctx, Ingestor.Result result) throws IOException {
+        StringBuilder q = new StringBuilder();
+        for (Quarantined bad : result.quarantined()) {
+            ObjectNode n = JSON.createObjectNode();
+            n.put("line", bad.line());
+            n.put("field", bad.field());
+            n.put("kind", bad.kind());
+            n.put("reason", bad.reason());
+            n.put("raw", bad.raw());
+            q.append(JSON.writeValueAsString(n)).append('\n');
+        }
+        String key = RunLayout.quarantine(ctx.runId());
+        objects.put(key, q.toString().getBytes(StandardCharsets.UTF_8), "application/x-ndjson");
+        return objects.uri(key);
+    }
+
+    /** Stores the prepared dataset under its sha256 with a manifest, and its row in PostgreSQL. */
+    private DatasetEntity store(StageContext ctx, Source source, Ingestor.Result result) throws IOException {
         byte[] prepared = PreparedDataset.write(result.samples());
         String sha = Sha256.hex(prepared);
-        String key = "datasets/" + sha + "/data.jsonl";
+        String key = RunLayout.dataset(sha);
         if (!objects.exists(key)) {
             objects.put(key, prepared, "application/x-ndjson");
         }
+        String sourceSha = Sha256.hex(source.bytes());
         ObjectNode manifest = JSON.createObjectNode();
         manifest.put("sha256", sha);
         manifest.put("format", "jsonl");
         manifest.put("rows", result.samples().size());
-        manifest.put("source", sourceName);
+        manifest.put("source", source.name());
         manifest.put("source_sha256", sourceSha);
-        manifest.put("task", ctx.spec().task().type().name().toLowerCase());
+        manifest.put("task", ctx.spec().task().type().key());
         manifest.put("min_label", ctx.spec().task().minLabel());
         manifest.put("max_label", ctx.spec().task().maxLabel());
         for (Split s : Split.values()) {
             manifest.put(s.key(), result.count(s));
         }
-        objects.put("datasets/" + sha + "/manifest.json", JSON.writerWithDefaultPrettyPrinter()
-                .writeValueAsBytes(manifest), "application/json");
-
+        objects.put(RunLayout.manifest(sha), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest),
+                "application/json");
         DatasetEntity d = new DatasetEntity();
         d.sha256 = sha;
         d.uri = objects.uri(key);
-        d.source = sourceName;
+        d.source = source.name();
         d.sourceSha256 = sourceSha;
         d.rows = result.samples().size();
         d.trainRows = result.count(Split.TRAIN);
@@ -138,22 +168,7 @@ public class IngestStage implements Stage {
         d.duplicates = result.duplicates();
         d.schemaJson = JSON.writeValueAsString(ctx.spec().dataset().columns());
         runs.saveDataset(d);
-
-        report(ctx, sourceName, result, quarantineUri);
-        ObjectNode out = JSON.createObjectNode();
-        out.put("dataset", sha);
-        out.put("uri", d.uri);
-        out.put("rows_read", result.rowsRead());
-        out.put("rows", d.rows);
-        out.put("train", d.trainRows);
-        out.put("validation", d.validationRows);
-        out.put("test", d.testRows);
-        out.put("quarantined", d.quarantined);
-        out.put("duplicates", d.duplicates);
-        if (quarantineUri != null) {
-            out.put("quarantine_uri", quarantineUri);
-        }
-        return out;
+        return d;
     }
 
     private static void report(StageContext ctx, String source, Ingestor.Result r, String quarantineUri) {

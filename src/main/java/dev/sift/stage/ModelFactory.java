@@ -11,6 +11,7 @@ import dev.sift.model.SentenceEmbedder;
 import dev.sift.model.TextTokenizer;
 import dev.sift.model.TokenizedPairs;
 import dev.sift.store.ObjectStore;
+import dev.sift.store.RunLayout;
 import dev.sift.workflow.StageContext;
 import dev.sift.workflow.WorkflowSpec;
 import dev.sift.model.ModelSpec;
@@ -40,6 +41,8 @@ public class ModelFactory {
 
     @Inject
     ObjectStore objects;
+    @Inject
+    RunInputs inputs;
 
     public RelevanceTrainer trainer(StageContext ctx) {
         return ctx.cached("trainer", () -> build(ctx));
@@ -51,7 +54,7 @@ public class ModelFactory {
         int k = spec.task().classes();
         boolean regression = !spec.task().classification();
         if (!m.pretrained()) {
-            return new RelevanceTrainer(m, ctx.encoded(), k, regression);
+            return new RelevanceTrainer(m, inputs.encoded(ctx), k, regression);
         }
         var device = RelevanceTrainer.device(spec.fineTune().device());
         Checkpoint cp = checkpoint(ctx);
@@ -61,7 +64,7 @@ public class ModelFactory {
             return new RelevanceTrainer(() -> new HeadModel(m.hidden(), k), f, k, regression, name -> true,
                     block -> { }, device);
         }
-        List<Sample> samples = ctx.samples();
+        List<Sample> samples = inputs.samples(ctx);
         TokenizedPairs pairs;
         try (TextTokenizer tok = cp.tokenizer(m.maxLength())) {
             pairs = tok.pairs(samples.stream().map(Sample::query).toList(),
@@ -124,8 +127,8 @@ public class ModelFactory {
         return ctx.cached("embeddings", () -> {
             Checkpoint cp = checkpoint(ctx);
             int maxLength = ctx.spec().model().pretrained() ? ctx.spec().model().maxLength() : 64;
-            String key = "cache/embeddings/" + cp.digest() + "/" + ctx.datasetSha() + "-" + maxLength + ".f32";
-            List<Sample> samples = ctx.samples();
+            String key = RunLayout.embeddings(cp.digest(), inputs.datasetSha(ctx), maxLength);
+            List<Sample> samples = inputs.samples(ctx);
             int h = cp.config().hidden();
             if (objects.exists(key)) {
                 return decode(objects.get(key), samples.size(), h);

@@ -1,26 +1,40 @@
 package dev.sift.stage;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sift.data.Split;
 import dev.sift.importance.ImportanceMethod;
 import dev.sift.importance.ImportanceMethods;
+import dev.sift.importance.MethodResult;
+import dev.sift.importance.Need;
 import dev.sift.importance.ScoringInput;
 import dev.sift.importance.Weights;
+import dev.sift.model.GhostGradNorms;
+import dev.sift.model.ModelSpec;
 import dev.sift.model.Predictions;
 import dev.sift.model.Targets;
+import dev.sift.model.TrainingDynamics;
+import dev.sift.stage.StageOutputs.ScoreOutput;
+import dev.sift.store.DynamicsStore;
 import dev.sift.store.ObjectStore;
+import dev.sift.store.RunLayout;
 import dev.sift.store.ScoreStore;
 import dev.sift.store.WeightStore;
 import dev.sift.workflow.Stage;
 import dev.sift.workflow.StageContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
 
-/** Scores every sample of the iteration's pool with each configured method and stores scores and weights. */
+/**
+ * Scores every sample of the iteration's pool with each configured method and stores scores and weights. It
+ * builds only what the chosen methods say they need (held-out outputs, dynamics, full gradient norms).
+ */
 @ApplicationScoped
-public class ScoreStage implements Stage {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
+public class ScoreStage implements Stage<ScoreOutput> {
     @Inject
     ObjectStore objects;
     @Inject
@@ -30,101 +44,121 @@ public class ScoreStage implements Stage {
     @Inject
     ModelFactory models;
     @Inject
-    dev.sift.store.DynamicsStore dynamics;
+    RunInputs inputs;
+    @Inject
+    DynamicsStore dynamics;
 
     @Override
     public String name() {
-        return "score";
+        return RunLayout.SCORE;
     }
 
     @Override
-    public ObjectNode run(StageContext ctx) {
-        int[] pool = Subsets.pool(ctx, objects);
+    public Scope scope() {
+        return Scope.EACH_ITERATION;
+    }
+
+    @Override
+    public int order() {
+        return 10;
+    }
+
+    @Override
+    public Class<ScoreOutput> outputType() {
+        return ScoreOutput.class;
+    }
+
+    @Override
+    public ScoreOutput run(StageContext ctx) {
+        int[] pool = Subsets.pool(ctx, inputs.samples(ctx), objects);
         String model = Subsets.scoringModel(ctx);
+        List<ImportanceMethod> methods = ctx.spec().score().methods().stream()
+                .map(n -> ImportanceMethods.configured(n, ctx.spec().score().ensemble())).toList();
+        Set<Need> needs = EnumSet.noneOf(Need.class);
+        methods.forEach(m -> needs.addAll(m.needs()));
         byte[] modelWeights = weights.get(model);
         Predictions p = models.trainer(ctx).predict(modelWeights, pool);
-        Targets t = ctx.targets();
-        int[] classes = new int[pool.length];
+        ScoringInput input = input(ctx, pool, p, modelWeights, needs);
+        List<String> names = new ArrayList<>();
+        Long flagged = null;
+        for (ImportanceMethod m : methods) {
+            long t0 = System.nanoTime();
+            MethodResult r = m.evaluate(input);
+            double[] w = Weights.normalise(m.orientation().toKeep(r.scores()));
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            scores.replace(ctx.runId(), ctx.iteration(), m.name(), pool, r.scores(), w);
+            if (r.suggestions() != null) {
+                storeSuggestions(ctx, pool, r);
+                flagged = (long) r.suggestions().count();
+            }
+            ctx.console().info(String.format("  %-14s %d scores (%s), %d ms", m.name(), r.scores().length,
+                    m.meaning(), ms));
+            names.add(m.name());
+        }
+        storeHidden(ctx, p);
+        return new ScoreOutput(pool.length, model, names, flagged);
+    }
+
+    private ScoringInput input(StageContext ctx, int[] pool, Predictions p, byte[] modelWeights, Set<Need> needs) {
+        Targets t = inputs.targets(ctx);
+        int[] classes = pick(t.classes(), pool);
         float[] values = new float[pool.length];
         for (int i = 0; i < pool.length; i++) {
-            classes[i] = t.classes()[pool[i]];
             values[i] = t.values()[pool[i]];
         }
-        // the validation split is the utility set of data valuation: same model, its last hidden activations
-        var wanted = ctx.spec().score().methods();
-        boolean needsValidation = wanted.contains("knn_shapley") || wanted.contains("tracin")
-                || wanted.contains("ensemble");
-        int[] validation = needsValidation ? Subsets.ofSplit(ctx.samples(), dev.sift.data.Split.VALIDATION)
-                : new int[0];
-        Predictions vp = validation.length == 0 ? null : models.trainer(ctx).predict(modelWeights, validation);
-        int[] validClasses = new int[validation.length];
-        for (int i = 0; i < validation.length; i++) {
-            validClasses[i] = t.classes()[validation[i]];
+        Predictions vp = null;
+        int[] validClasses = new int[0];
+        if (needs.contains(Need.UTILITY_SPLIT)) {
+            int[] validation = Subsets.ofSplit(inputs.samples(ctx), Split.VALIDATION);
+            vp = models.trainer(ctx).predict(modelWeights, validation);
+            validClasses = pick(t.classes(), validation);
         }
-        // dynamics of the model trained on this pool: the fine-tune, then the previous iteration's kept model
-        dev.sift.model.TrainingDynamics d = ctx.iteration() == 1 ? dynamics.read(ctx.runId(), "fine-tune", 0)
-                : dynamics.read(ctx.runId(), "evaluate", ctx.iteration() - 1);
-        double[] grand = null;
-        if (wanted.contains("grand") && !ctx.spec().model().pretrained()
-                && ctx.spec().task().type() != dev.sift.data.TaskType.REGRESSION) {
-            var m = ctx.spec().model();
-            grand = dev.sift.model.GhostGradNorms.compute(modelWeights, ctx.encoded(), classes, pool, m.dim(),
-                    m.hidden(), ctx.spec().task().classes(), 256);
+        TrainingDynamics d = null;
+        if (needs.contains(Need.TRAINING_DYNAMICS)) {
+            // dynamics of the model trained on this pool: the fine-tune, then the previous iteration's kept model
+            d = ctx.iteration() == 1 ? dynamics.read(ctx.runId(), RunLayout.FINE_TUNE, 0)
+                    : dynamics.read(ctx.runId(), RunLayout.EVALUATE, ctx.iteration() - 1);
         }
-        ScoringInput input = new ScoringInput(p, classes, values, vp == null ? null : vp.hidden(),
-                vp == null ? null : vp.probs(), validClasses, d == null ? null : d.reorder(pool), grand);
-        ObjectNode out = JSON.createObjectNode();
-        out.put("pool", pool.length);
-        out.put("model", model);
-        var methods = out.putArray("methods");
-        for (String name : ctx.spec().score().methods()) {
-            ImportanceMethod m = name.equals("ensemble") ? new dev.sift.importance.RankEnsemble(
-                    ctx.spec().score().ensemble()) : ImportanceMethods.byName(name);
-            long t0 = System.nanoTime();
-            double[] s;
-            if (name.equals("label_quality")) {
-                // confident learning also flags samples and suggests a grade: keep those beside the scores
-                var cl = ((dev.sift.importance.ConfidentLearning) m).analyse(p.hidden(), classes,
-                        ctx.spec().task().classes());
-                s = cl.quality();
-                storeSuggestions(ctx, pool, cl);
-                out.put("flagged", java.util.stream.IntStream.range(0, pool.length).filter(i -> cl.flagged()[i])
-                        .count());
-            } else {
-                s = m.score(input);
-            }
-            double[] w = Weights.normalise(s);
-            long ms = (System.nanoTime() - t0) / 1_000_000;
-            scores.replace(ctx.runId(), ctx.iteration(), name, pool, s, w);
-            ctx.console().info(String.format("  %-10s %d scores (%s), %d ms", name, s.length, m.meaning(), ms));
-            methods.add(name);
+        double[] full = null;
+        if (needs.contains(Need.FULL_GRADIENTS)) {
+            ModelSpec m = ctx.spec().model();
+            full = GhostGradNorms.compute(modelWeights, inputs.encoded(ctx), classes, pool, m.dim(), m.hidden(),
+                    ctx.spec().task().classes(), 256);
         }
-        // the pool's last hidden activations, for nearest neighbours in explanations
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(pool.length * p.hidden()[0].length * 4)
-                .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        return new ScoringInput(p, classes, values, vp == null ? null : vp.hidden(), vp == null ? null : vp.probs(),
+                validClasses, d == null ? null : d.reorder(pool), full);
+    }
+
+    private static int[] pick(int[] all, int[] idx) {
+        int[] out = new int[idx.length];
+        for (int i = 0; i < idx.length; i++) {
+            out[i] = all[idx[i]];
+        }
+        return out;
+    }
+
+    /** The pool's last hidden activations, for nearest neighbours in explanations. */
+    private void storeHidden(StageContext ctx, Predictions p) {
+        ByteBuffer b = ByteBuffer.allocate(p.size() * p.hidden()[0].length * 4).order(ByteOrder.LITTLE_ENDIAN);
         for (float[] h : p.hidden()) {
             for (float f : h) {
                 b.putFloat(f);
             }
         }
-        objects.put(ctx.runKey("hidden.f32"), b.array(), "application/octet-stream");
-        return out;
+        objects.put(RunLayout.hidden(ctx.runId(), ctx.iteration()), b.array(), "application/octet-stream");
     }
 
-    private void storeSuggestions(StageContext ctx, int[] pool,
-            dev.sift.importance.ConfidentLearning.Result cl) {
-        int n = 0;
-        for (boolean f : cl.flagged()) {
-            n += f ? 1 : 0;
-        }
+    private void storeSuggestions(StageContext ctx, int[] pool, MethodResult r) {
+        MethodResult.Suggestions s = r.suggestions();
+        int n = s.count();
         int[] idx = new int[n];
         int[] sug = new int[n];
         double[] q = new double[n];
         for (int i = 0, k = 0; i < pool.length; i++) {
-            if (cl.flagged()[i]) {
+            if (s.flagged()[i]) {
                 idx[k] = pool[i];
-                sug[k] = cl.suggested()[i];
-                q[k++] = cl.quality()[i];
+                sug[k] = s.suggested()[i];
+                q[k++] = r.scores()[i];
             }
         }
         scores.replaceSuggestions(ctx.runId(), ctx.iteration(), idx, sug, q);

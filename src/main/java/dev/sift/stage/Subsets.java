@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sift.data.Sample;
 import dev.sift.data.Split;
+import dev.sift.stage.StageOutputs.EvaluateOutput;
+import dev.sift.stage.StageOutputs.FilterOutput;
+import dev.sift.stage.StageOutputs.FineTuneOutput;
 import dev.sift.store.ObjectStore;
 import dev.sift.workflow.StageContext;
 import java.io.IOException;
@@ -50,19 +53,18 @@ final class Subsets {
     }
 
     /** The pool an iteration scores: the training split first, then what the previous iteration kept. */
-    static int[] pool(StageContext ctx, ObjectStore objects) {
+    static int[] pool(StageContext ctx, List<Sample> samples, ObjectStore objects) {
         if (ctx.iteration() == 1) {
-            return ofSplit(ctx.samples(), Split.TRAIN);
+            return ofSplit(samples, Split.TRAIN);
         }
-        String uri = ctx.output("filter", ctx.iteration() - 1).get("selected_key").asText();
-        return read(objects, uri);
+        return read(objects, ctx.output(FilterOutput.class, ctx.iteration() - 1).selectedKey());
     }
 
     /** Weights of the model that scores an iteration: the fine-tuned one, then the previous kept-set model. */
     static String scoringModel(StageContext ctx) {
         if (ctx.iteration() == 1) {
-            return ctx.output("fine-tune", 0).get("weights").asText();
+            return ctx.output(FineTuneOutput.class).weights();
         }
-        return ctx.output("evaluate", ctx.iteration() - 1).get("selected_weights").asText();
+        return ctx.output(EvaluateOutput.class, ctx.iteration() - 1).selectedWeights();
     }
 }

@@ -1,12 +1,35 @@
 package dev.sift.workflow;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+/**
+ * One step of the pipeline, found by the engine as a CDI bean: a new stage is one class (plus its part of the
+ * workflow spec). A stage declares where it sits in the plan and the record type of its output, which the
+ * engine stores as JSON in {@code stage_run.output_json} and hands to later stages, and to a resumed run, typed.
+ * Stages are re-runnable: running one again replaces what it wrote before.
+ *
+ * @param <O> the stage's output record
+ */
+public interface Stage<O extends Record> {
+    /** Where a stage runs: once before the iterations (iteration 0), or in every iteration 1..n. */
+    enum Scope {
+        ONCE, EACH_ITERATION
+    }
 
-/** One step of the pipeline. Stages are re-runnable: running one again replaces what it wrote before. */
-public interface Stage {
-    /** Name stored in stage_run. */
+    /** Name stored in stage_run; one of {@link dev.sift.store.RunLayout}'s stage names. */
     String name();
 
-    /** Does the work and returns the outputs later stages (and resumed runs) read. */
-    ObjectNode run(StageContext ctx) throws Exception;
+    Scope scope();
+
+    /** Position among the stages of the same scope; lower runs first. */
+    int order();
+
+    /** The output record's class, for reading stored outputs back. */
+    Class<O> outputType();
+
+    /** Whether the workflow asks for this stage at all (default: always). */
+    default boolean enabled(WorkflowSpec spec) {
+        return true;
+    }
+
+    /** Does the work and returns what later stages (and resumed runs) read. */
+    O run(StageContext ctx) throws Exception;
 }

@@ -1,32 +1,46 @@
 package dev.sift.workflow;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.sift.data.Sample;
-import dev.sift.model.EncodedPairs;
-import dev.sift.model.Targets;
-import java.util.List;
-import java.util.function.BiFunction;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
- * What a stage sees: the run, the spec, its iteration, the outputs of stages that finished before it (read
- * back from PostgreSQL, so a resumed process sees the same) and the prepared data, loaded once per process.
+ * What a stage sees: the run, the spec, its iteration, the typed outputs of stages that finished before it
+ * (read back from PostgreSQL, so a resumed process sees the same) and a per-process cache for what is costly to
+ * rebuild (the prepared data, models, embeddings).
  */
 public final class StageContext {
     private final long runId;
     private final WorkflowSpec spec;
     private final int iteration;
     private final Console console;
-    private final BiFunction<String, Integer, JsonNode> outputs;
-    private final RunData data;
+    private final Outputs outputs;
+    private final Map<String, Object> cache;
 
-    StageContext(long runId, WorkflowSpec spec, int iteration, Console console,
-            BiFunction<String, Integer, JsonNode> outputs, RunData data) {
+    /** The finished stages' outputs, by output type and iteration. */
+    interface Outputs {
+        <O extends Record> Optional<O> find(Class<O> type, int iteration);
+    }
+
+    StageContext(long runId, WorkflowSpec spec, int iteration, Console console, Outputs outputs,
+            Map<String, Object> cache) {
         this.runId = runId;
         this.spec = spec;
         this.iteration = iteration;
         this.console = console;
         this.outputs = outputs;
-        this.data = data;
+        this.cache = cache;
+    }
+
+    /** A context outside the engine (tests, tools): no finished stages, its own cache. */
+    public static StageContext standalone(long runId, WorkflowSpec spec, int iteration, Console console) {
+        return new StageContext(runId, spec, iteration, console, new Outputs() {
+            @Override
+            public <O extends Record> Optional<O> find(Class<O> type, int it) {
+                return Optional.empty();
+            }
+        }, new HashMap<>());
     }
 
     public long runId() {
@@ -45,39 +59,27 @@ public final class StageContext {
         return console;
     }
 
-    /** Outputs of a finished stage; fails if it has not finished. */
-    public JsonNode output(String stage, int iteration) {
-        JsonNode n = outputs.apply(stage, iteration);
-        if (n == null) {
-            throw new IllegalStateException("stage " + stage + " of iteration " + iteration + " has not finished");
+    /** The output of a stage that ran once (iteration 0); fails if it has not finished. */
+    public <O extends Record> O output(Class<O> type) {
+        return output(type, 0);
+    }
+
+    /** The output of a finished stage at an iteration; fails if it has not finished. */
+    public <O extends Record> O output(Class<O> type, int iteration) {
+        return outputs.find(type, iteration).orElseThrow(() -> new IllegalStateException(
+                type.getSimpleName() + " of iteration " + iteration + " is not there: that stage has not finished"));
+    }
+
+    /** A value computed once per run and process (data, models, features, embeddings). */
+    @SuppressWarnings("unchecked")
+    public <T> T cached(String key, Supplier<T> make) {
+        synchronized (cache) {
+            Object v = cache.get(key);
+            if (v == null) {
+                v = make.get();
+                cache.put(key, v);
+            }
+            return (T) v;
         }
-        return n;
-    }
-
-    public List<Sample> samples() {
-        return data.samples(this);
-    }
-
-    public EncodedPairs encoded() {
-        return data.encoded(this);
-    }
-
-    public Targets targets() {
-        return data.targets(this);
-    }
-
-    /** A value computed once per run and process (models, features, embeddings). */
-    public <T> T cached(String key, java.util.function.Supplier<T> make) {
-        return data.cached(key, make);
-    }
-
-    /** Sha256 of the prepared dataset. */
-    public String datasetSha() {
-        return output("ingest", 0).get("dataset").asText();
-    }
-
-    /** S3 key prefix for this run's artefacts. */
-    public String runKey(String name) {
-        return "runs/" + runId + "/iter-" + iteration + "/" + name;
     }
 }

@@ -1,67 +1,63 @@
 package dev.sift.workflow;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sift.ExitCodes;
+import dev.sift.Sha256;
 import dev.sift.SiftException;
-import dev.sift.stage.EvaluateStage;
-import dev.sift.stage.FilterStage;
-import dev.sift.stage.FineTuneStage;
-import dev.sift.stage.IngestStage;
-import dev.sift.stage.ScoreStage;
-import dev.sift.store.ObjectStore;
+import dev.sift.store.Processes;
 import dev.sift.store.RunEntity;
 import dev.sift.store.RunStore;
-import dev.sift.Sha256;
 import dev.sift.store.StageRunEntity;
+import io.quarkus.arc.All;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * Runs a workflow's stages in order and records each in PostgreSQL. A stage that finished is never run again:
- * {@link #resume} skips it and reads its outputs back, so a run killed at any point continues where it stopped.
+ * Runs a workflow's stages in order and records each in PostgreSQL. The stages are the {@link Stage} beans;
+ * each says whether it runs once or in every iteration and where, so the engine names none of them. A stage
+ * that finished is never run again: {@link #resume} skips it and reads its typed output back, so a run killed
+ * at any point continues where it stopped.
  */
 @ApplicationScoped
 public class WorkflowEngine {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     @Inject
     RunStore runs;
     @Inject
-    ObjectStore objects;
-    @Inject
-    IngestStage ingest;
-    @Inject
-    FineTuneStage fineTune;
-    @Inject
-    ScoreStage score;
-    @Inject
-    FilterStage filter;
-    @Inject
-    EvaluateStage evaluate;
+    @All
+    List<Stage<?>> stages;
 
     /** One planned step: a stage at an iteration. */
-    public record Step(Stage stage, int iteration, int seq) {
+    public record Step(Stage<?> stage, int iteration, int seq) {
+        String label() {
+            return iteration == 0 ? stage.name() : "iteration " + iteration + " " + stage.name();
+        }
     }
 
-    List<Step> plan(WorkflowSpec spec) {
+    /** The stages of the run: the once-stages in order, then the per-iteration ones for every iteration. */
+    public List<Step> plan(WorkflowSpec spec) {
         List<Step> steps = new ArrayList<>();
-        int seq = 0;
-        steps.add(new Step(ingest, 0, seq++));
-        steps.add(new Step(fineTune, 0, seq++));
+        for (Stage<?> s : ordered(spec, Stage.Scope.ONCE)) {
+            steps.add(new Step(s, 0, steps.size()));
+        }
+        List<Stage<?>> each = ordered(spec, Stage.Scope.EACH_ITERATION);
         for (int k = 1; k <= spec.iterations(); k++) {
-            steps.add(new Step(score, k, seq++));
-            steps.add(new Step(filter, k, seq++));
-            steps.add(new Step(evaluate, k, seq++));
+            for (Stage<?> s : each) {
+                steps.add(new Step(s, k, steps.size()));
+            }
         }
         return steps;
+    }
+
+    private List<Stage<?>> ordered(WorkflowSpec spec, Stage.Scope scope) {
+        return stages.stream().filter(s -> s.scope() == scope && s.enabled(spec))
+                .sorted(Comparator.comparingInt(Stage::order)).toList();
     }
 
     /** Creates a run and executes it; returns the run id. */
@@ -96,7 +92,7 @@ public class WorkflowEngine {
         if (run.ownerPid == null || !RunStore.host().equals(run.ownerHost)) {
             return false; // cannot check another machine; its stage rows say what finished
         }
-        return dev.sift.store.Processes.isOtherLiveJava(run.ownerPid);
+        return Processes.isOtherLiveJava(run.ownerPid);
     }
 
     private void execute(long runId, WorkflowSpec spec, Console console) {
@@ -111,59 +107,54 @@ public class WorkflowEngine {
     }
 
     private void executeSteps(long runId, WorkflowSpec spec, Console console) {
-        Map<String, JsonNode> outputs = new HashMap<>();
-        RunData data = new RunData(objects);
+        Map<String, Record> outputs = new HashMap<>();
+        Map<String, Object> cache = new HashMap<>();
+        StageContext.Outputs finished = new StageContext.Outputs() {
+            @Override
+            public <O extends Record> Optional<O> find(Class<O> type, int iteration) {
+                return Optional.ofNullable(type.cast(outputs.get(type.getName() + "@" + iteration)));
+            }
+        };
         List<Step> plan = plan(spec);
         String previousDigest = "";
         for (Step step : plan) {
-            String key = step.stage().name() + "@" + step.iteration();
-            String label = step.iteration() == 0 ? step.stage().name()
-                    : "iteration " + step.iteration() + " " + step.stage().name();
+            String key = step.stage().outputType().getName() + "@" + step.iteration();
+            String prefix = "[" + (step.seq() + 1) + "/" + plan.size() + "] " + step.label();
             StageRunEntity done = runs.findStage(runId, step.stage().name(), step.iteration())
                     .filter(s -> s.status == RunEntity.Status.SUCCEEDED).orElse(null);
+            String json;
             if (done != null) {
-                outputs.put(key, parse(done.outputJson));
-                previousDigest = digest(previousDigest, done.outputJson);
-                console.info("[" + (step.seq() + 1) + "/" + plan.size() + "] " + label + ": done before (attempt "
-                        + done.attempt + "), skipped");
-                continue;
+                json = done.outputJson;
+                outputs.put(key, StageJson.read(json, step.stage().outputType()));
+                console.info(prefix + ": done before (attempt " + done.attempt + "), skipped");
+            } else {
+                StageContext ctx = new StageContext(runId, spec, step.iteration(), console, finished, cache);
+                Record out = runStep(runId, step, ctx, previousDigest, prefix);
+                json = StageJson.write(out);
+                outputs.put(key, out);
             }
-            StageRunEntity sr = runs.beginStage(runId, step.stage().name(), step.iteration(), step.seq(),
-                    previousDigest);
-            console.info("[" + (step.seq() + 1) + "/" + plan.size() + "] " + label
-                    + (sr.attempt > 1 ? " (attempt " + sr.attempt + ")" : ""));
-            long t0 = System.nanoTime();
-            ObjectNode out;
-            try {
-                StageContext ctx = new StageContext(runId, spec, step.iteration(), console,
-                        (stage, it) -> outputs.get(stage + "@" + it), data);
-                out = step.stage().run(ctx);
-            } catch (Exception e) {
-                String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-                runs.failStage(sr.id, msg);
-                runs.finishRun(runId, RunEntity.Status.FAILED, label + ": " + msg);
-                int code = e instanceof SiftException se ? se.exitCode() : ExitCodes.FAILURE;
-                throw new SiftException(code, label + " failed: " + msg + " (run " + runId + "; fix the cause, then "
-                        + "'sift resume " + runId + "')", e);
-            }
-            String json = out.toString();
-            runs.finishStage(sr.id, json);
-            outputs.put(key, out);
-            previousDigest = digest(previousDigest, json);
-            console.info(String.format("  %s finished in %.1f s", label, (System.nanoTime() - t0) / 1e9));
+            previousDigest = Sha256.hex((previousDigest + json).getBytes(StandardCharsets.UTF_8));
         }
         runs.finishRun(runId, RunEntity.Status.SUCCEEDED, null);
     }
 
-    private static String digest(String previous, String json) {
-        return Sha256.hex((previous + json).getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static JsonNode parse(String json) {
+    private Record runStep(long runId, Step step, StageContext ctx, String inputDigest, String prefix) {
+        StageRunEntity sr = runs.beginStage(runId, step.stage().name(), step.iteration(), step.seq(), inputDigest);
+        ctx.console().info(prefix + (sr.attempt > 1 ? " (attempt " + sr.attempt + ")" : ""));
+        long t0 = System.nanoTime();
+        Record out;
         try {
-            return JSON.readTree(json);
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException("stored stage output is not JSON: " + e.getMessage(), e);
+            out = step.stage().run(ctx);
+        } catch (Exception e) {
+            String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            runs.failStage(sr.id, msg);
+            runs.finishRun(runId, RunEntity.Status.FAILED, step.label() + ": " + msg);
+            int code = e instanceof SiftException se ? se.exitCode() : ExitCodes.FAILURE;
+            throw new SiftException(code, step.label() + " failed: " + msg + " (run " + runId + "; fix the cause, "
+                    + "then 'sift resume " + runId + "')", e);
         }
+        runs.finishStage(sr.id, StageJson.write(out));
+        ctx.console().info(String.format("  %s finished in %.1f s", step.label(), (System.nanoTime() - t0) / 1e9));
+        return out;
     }
 }

@@ -2,7 +2,11 @@ package dev.sift.workflow;
 
 import dev.sift.data.CsvReader;
 import dev.sift.data.Text;
+import dev.sift.importance.ImportanceMethod;
 import dev.sift.importance.ImportanceMethods;
+import dev.sift.importance.Need;
+import dev.sift.importance.Orientation;
+import dev.sift.importance.RankEnsemble;
 import dev.sift.selection.Order;
 import dev.sift.data.DatasetSpec.Columns;
 import dev.sift.data.DatasetSpec;
@@ -26,6 +30,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 
@@ -78,7 +83,8 @@ public final class WorkflowParser {
         SplitSpec split = split(r.obj("split"), b);
         ModelSpec model = model(r.obj("model"), base, root, checkFiles);
         TrainSpec train = train(r.obj("fine_tune"));
-        ScoreSpec score = score(r.obj("score"), b, model, task);
+        ScoreSpec score = score(r.obj("score"), b, WorkflowSpec.scoringProvides(task, split, model),
+                task.type());
         FilterSpec filter = filter(r.obj("filter"), score);
         EvaluateSpec evaluate = evaluate(r.obj("evaluate"));
         int iterations = (int) r.integer("iterations", 1, 1, 100);
@@ -239,45 +245,64 @@ public final class WorkflowParser {
         return new TrainSpec(epochs, batch, lr, seed, wd, warmup, clip, patience, device);
     }
 
-    private static ScoreSpec score(SpecBinder.Obj s, SpecBinder b, ModelSpec model, TaskSpec task) {
-        // GraNd over all parameters is implemented for the hashed model's classification head only
-        boolean grandApplies = !model.pretrained() && task.type() != TaskType.REGRESSION;
-        List<String> defaults = ImportanceMethods.NAMES.stream().filter(m -> grandApplies || !m.equals("grand"))
-                .toList();
-        List<String> methods = s.strings("methods", defaults);
-        if (methods.contains("grand") && !grandApplies) {
-            s.invalid("methods", "grand needs encoder hashed-bow and a graded or binary task; grad_norm gives the "
-                    + "last-layer gradient norm of any model");
-        }
+    /**
+     * The methods to run: each must exist, be defined for the task and get what it needs from this model and
+     * split; without {@code score.methods}, every method that can run here.
+     */
+    private static ScoreSpec score(SpecBinder.Obj s, SpecBinder b, Set<Need> provides, TaskType task) {
+        List<String> ensemble = s.strings("ensemble", RankEnsemble.DEFAULT_MEMBERS);
+        boolean explicit = s.has("methods");
+        List<String> methods = s.strings("methods", ImportanceMethods.applicable(task, provides).stream()
+                .map(ImportanceMethod::name).toList());
         Set<String> unique = new LinkedHashSet<>();
-        for (String m : methods) {
-            if (!ImportanceMethods.NAMES.contains(m)) {
-                b.error(s.keyLine("methods"), s.path("methods"),
-                        "unknown method '" + m + "'; known: " + String.join(", ", ImportanceMethods.NAMES));
-            } else {
-                unique.add(m);
+        for (String name : methods) {
+            Optional<ImportanceMethod> m = ImportanceMethods.find(name);
+            if (m.isEmpty()) {
+                s.invalid("methods", "unknown method '" + name + "'; known: " + String.join(", ",
+                        ImportanceMethods.names()));
+                continue;
+            }
+            Optional<String> why = configured(s, name, ensemble)
+                    .flatMap(c -> ImportanceMethods.whyNot(c, task, provides));
+            if (why.isPresent() && explicit) {
+                s.invalid("methods", why.get());
+            }
+            if (why.isEmpty() || explicit) {
+                unique.add(name); // a refused one too, so filter.by naming it reports nothing more
             }
         }
-        if (unique.isEmpty()) {
-            unique.addAll(ImportanceMethods.NAMES);
-        }
-        List<String> ensemble = s.strings("ensemble", ImportanceMethods.ENSEMBLE);
-        for (String m : ensemble) {
-            if (!ImportanceMethods.NAMES.contains(m) || m.equals("ensemble")) {
-                s.invalid("ensemble", "unknown member '" + m + "'");
-            }
+        if (unique.isEmpty() && b.errors().isEmpty()) {
+            s.invalid("methods", "no importance method can run on this task and model");
         }
         s.done();
         return new ScoreSpec(List.copyOf(unique), List.copyOf(ensemble));
     }
 
+    private static Optional<ImportanceMethod> configured(SpecBinder.Obj s, String name, List<String> ensemble) {
+        try {
+            for (String member : ensemble) {
+                if (ImportanceMethods.find(member).isEmpty()) {
+                    s.invalid("ensemble", "unknown member '" + member + "'");
+                    return Optional.empty();
+                }
+            }
+            return Optional.of(ImportanceMethods.configured(name, ensemble));
+        } catch (IllegalArgumentException e) {
+            s.invalid("ensemble", e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /** Keeps by a scored method; the kept end defaults to the method's "keep" end (its orientation). */
     private static FilterSpec filter(SpecBinder.Obj f, ScoreSpec score) {
-        String by = f.string("by", score.methods().get(0));
-        if (!score.methods().contains(by)) {
+        String by = f.string("by", score.methods().isEmpty() ? null : score.methods().get(0));
+        if (by != null && !score.methods().contains(by)) {
             f.invalid("by", "must be one of the score methods " + score.methods() + ", got '" + by + "'");
         }
         double keep = f.fraction("keep", 0.5);
-        Order order = Order.valueOf(f.choice("order", "highest", "highest", "lowest").toUpperCase(Locale.ROOT));
+        String keepEnd = by == null ? "highest" : ImportanceMethods.find(by)
+                .map(m -> m.orientation() == Orientation.HIGHER_IS_KEEP ? "highest" : "lowest").orElse("highest");
+        Order order = Order.valueOf(f.choice("order", keepEnd, "highest", "lowest").toUpperCase(Locale.ROOT));
         long seed = f.integer("seed", 99, Long.MIN_VALUE, Long.MAX_VALUE);
         f.done();
         return new FilterSpec(by, keep, order, seed);

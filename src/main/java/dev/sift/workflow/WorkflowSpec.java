@@ -8,7 +8,10 @@ import dev.sift.data.TaskSpec;
 import dev.sift.model.ModelSpec;
 import dev.sift.model.TrainSpec;
 import dev.sift.selection.Order;
+import dev.sift.importance.Need;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A validated workflow: what data, which task, which model, and the parameters of every stage. Built only by
@@ -26,6 +29,22 @@ public record WorkflowSpec(String name, DatasetSpec dataset, TaskSpec task, Spli
         requireNonNull(score, "score is null");
         requireNonNull(filter, "filter is null");
         requireNonNull(evaluate, "evaluate is null");
+    }
+
+    /** What the scoring stage can hand importance methods for this task, data split and model. */
+    public Set<Need> scoringProvides() {
+        return scoringProvides(task, split, model);
+    }
+
+    static Set<Need> scoringProvides(TaskSpec task, SplitSpec split, ModelSpec model) {
+        Set<Need> out = EnumSet.of(Need.TRAINING_DYNAMICS, Need.OTHER_METHODS);
+        if (split.validation() > 0) {
+            out.add(Need.UTILITY_SPLIT);
+        }
+        if (model.ghostNorms() && task.classification()) {
+            out.add(Need.FULL_GRADIENTS);
+        }
+        return out;
     }
 
     /** Methods to run; {@code ensemble} lists the members of the rank-average method {@code ensemble}. */

@@ -1,9 +1,13 @@
 package dev.sift.workflow;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sift.data.TaskType;
+import dev.sift.importance.ImportanceMethods;
+import dev.sift.selection.Order;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -32,10 +36,9 @@ class WorkflowParserTest {
         assertEquals(100, s.dataset().generate().rows());
         assertEquals(0.5, s.filter().keep());
         assertEquals(2, s.iterations());
-        assertEquals(List.of("loss", "el2n", "grad_norm", "knn_shapley", "forgetting", "confidence", "variability",
-                "data_oob", "tracin", "self_influence", "aum", "label_quality", "grand",
-                "loss_avg", "el2n_avg", "ensemble"),
-                s.score().methods());
+        // a graded task on the hashed model: every registered method applies
+        assertEquals(ImportanceMethods.names(), s.score().methods());
+        assertEquals(Order.LOWEST, s.filter().order(), "el2n: higher = remove, so the low end is kept");
         assertEquals(4, s.task().classes());
     }
 
@@ -85,8 +88,11 @@ class WorkflowParserTest {
         WorkflowSpec s = WorkflowParser.parse("w.yaml", GOOD.replace("iterations: 2", "iterations: 2\nmodel: {encoder: "
                 + "minilm}"), Path.of("."), Map.of(), true).spec();
         assertTrue(!s.score().methods().contains("grand") && s.score().methods().contains("grad_norm"));
-        List<String> e = errors(GOOD + "model: {encoder: minilm}\nscore: {methods: [grand]}\n", Map.of());
-        assertTrue(e.get(0).contains("score.methods: grand needs encoder hashed-bow"), e.toString());
+        List<String> e = errors(GOOD.replace("by: el2n", "by: grand") + "model: {encoder: minilm}\nscore: "
+                + "{methods: [grand]}\n", Map.of());
+        assertEquals(1, e.size(), e.toString());
+        assertTrue(e.get(0).startsWith("w.yaml:") && e.get(0).contains("score.methods: grand needs per-sample "
+                + "gradient norms over all parameters"), e.toString());
     }
 
     @Test
@@ -95,5 +101,34 @@ class WorkflowParserTest {
         assertTrue(e.stream().anyMatch(m -> m.contains("score.methods: unknown method 'magic'")), e.toString());
         assertTrue(e.stream().anyMatch(m -> m.contains("filter.by: must be one of the score methods")),
                 e.toString());
+    }
+
+    @Test
+    void regressionRefusesClassificationMethodsWithFileLineAndReason() {
+        String regression = GOOD + "task: {type: regression, min_label: 1, max_label: 3}\n";
+        for (String method : List.of("knn_shapley", "aum")) {
+            List<String> e = errors(regression.replace("by: el2n", "by: " + method) + "score: {methods: [" + method
+                    + "]}\n", Map.of());
+            assertEquals(1, e.size(), e.toString());
+            assertTrue(e.get(0).matches("w\\.yaml:\\d+: score\\.methods: " + method
+                    + " is not defined for regression tasks: .+"), e.toString());
+        }
+        WorkflowSpec s = WorkflowParser.parse("w.yaml", regression, Path.of("."), Map.of(), true).spec();
+        for (String m : s.score().methods()) {
+            assertTrue(ImportanceMethods.byName(m).tasks().contains(TaskType.REGRESSION), m);
+        }
+        assertTrue(s.score().methods().containsAll(List.of("loss", "el2n", "grad_norm")), s.score().methods()
+                .toString());
+        assertFalse(s.score().methods().contains("knn_shapley"));
+    }
+
+    @Test
+    void filterOrderDefaultsToTheMethodsKeepEnd() {
+        WorkflowSpec clean = WorkflowParser.parse("w.yaml", GOOD.replace("by: el2n", "by: aum"), Path.of("."), Map.of(),
+                true).spec();
+        assertEquals(Order.HIGHEST, clean.filter().order());
+        WorkflowSpec hard = WorkflowParser.parse("w.yaml", GOOD, Path.of("."), Map.of(),
+                true).spec();
+        assertEquals(Order.LOWEST, hard.filter().order());
     }
 }

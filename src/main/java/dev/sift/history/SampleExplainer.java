@@ -1,0 +1,139 @@
+package dev.sift.history;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sift.SiftException;
+import dev.sift.data.Sample;
+import dev.sift.importance.ImportanceMethods;
+import dev.sift.store.ObjectStore;
+import dev.sift.store.RunEntity;
+import dev.sift.store.RunLayout;
+import dev.sift.store.ScoreStore;
+import dev.sift.workflow.WorkflowParser;
+import dev.sift.workflow.WorkflowSpec;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Why a sample scored as it did: every method's value and rank in its iteration, the grade confident learning
+ * suggests (when it flagged the sample), and its nearest neighbours in the scoring model's hidden space.
+ */
+@ApplicationScoped
+public class SampleExplainer {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Inject
+    ScoreStore scores;
+    @Inject
+    ObjectStore objects;
+    @Inject
+    RunHistory history;
+
+    public ObjectNode explain(RunEntity run, int iteration, int sample, int neighbours) {
+        WorkflowSpec spec = WorkflowParser.parse("run " + run.id, run.specYaml, null, Map.of(), false).spec();
+        List<Sample> samples = history.dataset(run.id);
+        if (sample < 0 || sample >= samples.size()) {
+            throw SiftException.usage("run " + run.id + " has no sample " + sample + " (0.." + (samples.size() - 1)
+                    + ")");
+        }
+        ObjectNode o = JSON.createObjectNode();
+        describe(o.putObject("sample"), samples.get(sample));
+        int[] pool = methods(o.putArray("methods"), run.id, iteration, sample);
+        int suggested = scores.suggestion(run.id, iteration, sample);
+        if (suggested >= 0) {
+            o.put("suggested_label", spec.task().minLabel() + suggested);
+        }
+        String key = RunLayout.hidden(run.id, iteration);
+        ArrayNode near = o.putArray("neighbours");
+        if (objects.exists(key)) {
+            neighbours(near, hidden(objects.get(key), pool.length), pool, samples, sample, neighbours);
+        }
+        return o;
+    }
+
+    private static void describe(ObjectNode so, Sample s) {
+        so.put("index", s.index());
+        so.put("query", s.query());
+        so.put("title", s.title());
+        so.put("label", s.label());
+        so.put("split", s.split().key());
+        so.put("source_line", s.sourceLine());
+        if (s.noisy()) {
+            so.put("known_noisy", true);
+        }
+    }
+
+    /** Each method's score, weight and rank for the sample; returns the pool's sample indices. */
+    private int[] methods(ArrayNode ms, long runId, int iteration, int sample) {
+        List<String> methods = scores.methods(runId, iteration);
+        if (methods.isEmpty()) {
+            throw SiftException.usage("run " + runId + " has no scores in iteration " + iteration);
+        }
+        int[] pool = null;
+        for (String m : methods) {
+            List<ScoreStore.Row> rows = scores.read(runId, iteration, m);
+            if (pool == null) {
+                pool = rows.stream().mapToInt(ScoreStore.Row::sampleIndex).toArray();
+            }
+            ScoreStore.Row mine = rows.stream().filter(r -> r.sampleIndex() == sample).findFirst()
+                    .orElseThrow(() -> SiftException.usage("sample " + sample + " is not in the pool of iteration "
+                            + iteration + " of run " + runId));
+            long higher = rows.stream().filter(r -> r.score() > mine.score()).count();
+            ObjectNode n = ms.addObject();
+            n.put("method", m);
+            n.put("score", mine.score());
+            n.put("weight", mine.weight());
+            n.put("rank", higher + 1);
+            n.put("of", rows.size());
+            n.put("meaning", ImportanceMethods.find(m).map(x -> x.meaning()).orElse(""));
+        }
+        return pool;
+    }
+
+    private static float[][] hidden(byte[] bytes, int n) {
+        ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        int d = b.remaining() / 4 / n;
+        float[][] h = new float[n][d];
+        for (float[] row : h) {
+            for (int j = 0; j < d; j++) {
+                row[j] = b.getFloat();
+            }
+        }
+        return h;
+    }
+
+    private static void neighbours(ArrayNode near, float[][] h, int[] pool, List<Sample> samples, int sample,
+            int count) {
+        int at = Arrays.binarySearch(pool, sample);
+        Integer[] order = new Integer[pool.length];
+        double[] dist = new double[pool.length];
+        for (int i = 0; i < pool.length; i++) {
+            order[i] = i;
+            for (int j = 0; j < h[i].length; j++) {
+                double diff = h[i][j] - h[at][j];
+                dist[i] += diff * diff;
+            }
+        }
+        Arrays.sort(order, Comparator.comparingDouble(i -> dist[i]));
+        for (int k = 0, added = 0; k < order.length && added < count; k++) {
+            if (order[k] == at) {
+                continue;
+            }
+            Sample nb = samples.get(pool[order[k]]);
+            ObjectNode n = near.addObject();
+            n.put("sample", nb.index());
+            n.put("distance", Math.sqrt(dist[order[k]]));
+            n.put("label", nb.label());
+            n.put("query", nb.query());
+            n.put("title", nb.title());
+            added++;
+        }
+    }
+}

@@ -1,0 +1,13 @@
+package dev.sift.importance;
+
+/** What a method reads beyond the pool's predictions, hidden activations and targets. */
+public enum Need {
+    /** The scoring model's outputs on held-out queries it did not train on (today the validation split). */
+    UTILITY_SPLIT,
+    /** Per-epoch training dynamics of the model trained on the pool. */
+    TRAINING_DYNAMICS,
+    /** Per-sample gradient norms over all parameters (only models with ghost norms provide them). */
+    FULL_GRADIENTS,
+    /** Other methods' scores (an ensemble of them). */
+    OTHER_METHODS
+}

@@ -1,0 +1,26 @@
+package dev.sift.importance;
+
+/** Which end of a method's scores marks the samples worth keeping. */
+public enum Orientation {
+    /** Higher = more helpful or cleaner: keep the highest. */
+    HIGHER_IS_KEEP,
+    /** Higher = harder for the model or more likely mislabelled: the lowest are the safe ones to keep. */
+    HIGHER_IS_REMOVE;
+
+    /** Scores turned so that higher = keep, for weights and rank ensembles. */
+    public double[] toKeep(double[] scores) {
+        if (this == HIGHER_IS_KEEP) {
+            return scores.clone();
+        }
+        double[] out = new double[scores.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = -scores[i];
+        }
+        return out;
+    }
+
+    /** In words, for listings. */
+    public String describe() {
+        return this == HIGHER_IS_KEEP ? "higher = keep" : "higher = remove";
+    }
+}

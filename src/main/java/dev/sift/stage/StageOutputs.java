@@ -1,0 +1,38 @@
+package dev.sift.stage;
+
+import java.util.List;
+
+/**
+ * The typed outputs of the five stages, stored by the engine as JSON in {@code stage_run.output_json}. Component
+ * names match the keys runs stored before outputs were typed, so those runs stay readable.
+ */
+public final class StageOutputs {
+    private StageOutputs() {
+    }
+
+    /** The prepared dataset (by sha256) and what ingest counted. */
+    public record IngestOutput(String dataset, String uri, long rowsRead, int rows, int train, int validation,
+            int test, int quarantined, long duplicates, String quarantineUri) {
+    }
+
+    /** The common initial weights, the trained weights and how training went. */
+    public record FineTuneOutput(String initWeights, String weights, int trainSamples, long trainMs, double trainLoss,
+            double validationLoss, int epochsRun, int bestEpoch) {
+    }
+
+    /** The pool scored, the model that scored it, the methods run and how many samples confident learning flagged. */
+    public record ScoreOutput(int pool, String model, List<String> methods, Long flagged) {
+    }
+
+    /**
+     * The kept and random subsets (S3 keys and URIs), their size and, when the data marks known-noisy labels,
+     * how many of those each holds.
+     */
+    public record FilterOutput(String by, String order, int pool, int kept, String selectedKey, String randomKey,
+            String selectedUri, String randomUri, Long poolNoisy, Long selectedNoisy, Long randomNoisy) {
+    }
+
+    /** Weights of the models retrained on the kept and on the random subset. */
+    public record EvaluateOutput(String selectedWeights, String randomWeights) {
+    }
+}

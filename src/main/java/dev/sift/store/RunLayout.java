@@ -1,0 +1,53 @@
+package dev.sift.store;
+
+/**
+ * Owns the names of stored things: every stage name and every S3 key a run writes or reads. Nothing else builds
+ * a key by hand.
+ */
+public final class RunLayout {
+    public static final String INGEST = "ingest";
+    public static final String FINE_TUNE = "fine-tune";
+    public static final String SCORE = "score";
+    public static final String FILTER = "filter";
+    public static final String EVALUATE = "evaluate";
+
+    private RunLayout() {
+    }
+
+    /** A prepared dataset, content-addressed by its sha256. */
+    public static String dataset(String sha256) {
+        return "datasets/" + sha256 + "/data.jsonl";
+    }
+
+    public static String manifest(String sha256) {
+        return "datasets/" + sha256 + "/manifest.json";
+    }
+
+    /** Rows ingest refused, with line, field and reason. */
+    public static String quarantine(long runId) {
+        return "runs/" + runId + "/ingest/quarantine.jsonl";
+    }
+
+    /** An artefact of one iteration of a run ({@code selected.json}, {@code random.json}, {@code hidden.f32}). */
+    public static String iteration(long runId, int iteration, String name) {
+        return "runs/" + runId + "/iter-" + iteration + "/" + name;
+    }
+
+    public static String selected(long runId, int iteration) {
+        return iteration(runId, iteration, "selected.json");
+    }
+
+    public static String random(long runId, int iteration) {
+        return iteration(runId, iteration, "random.json");
+    }
+
+    /** The pool's last hidden activations (float32, little-endian) of the iteration's scoring model. */
+    public static String hidden(long runId, int iteration) {
+        return iteration(runId, iteration, "hidden.f32");
+    }
+
+    /** Frozen-encoder embeddings of a dataset's queries and titles, shared by every run with the same inputs. */
+    public static String embeddings(String checkpointSha, String datasetSha, int maxLength) {
+        return "cache/embeddings/" + checkpointSha + "/" + datasetSha + "-" + maxLength + ".f32";
+    }
+}
