@@ -14,7 +14,8 @@ public final class Evaluator {
     }
 
     /**
-     * NDCG@k (ranked by expected grade within each group), accuracy and quadratic weighted kappa for graded
+     * NDCG@k (ranked by expected grade within each group; {@code ndcg_queries} counts the groups with two or more
+     * distinct grades, the only ones NDCG scores), accuracy and quadratic weighted kappa for graded
      * and binary tasks; NDCG@k and RMSE (in label units) for regression.
      */
     public static Map<String, Double> evaluate(TaskSpec task, List<Sample> samples, Predictions p, int k) {
@@ -29,6 +30,7 @@ public final class Evaluator {
         }
         Map<String, Double> m = new LinkedHashMap<>();
         m.put("ndcg@" + k, Metrics.ndcgAtK(score, rel, group, k));
+        m.put("ndcg_queries", (double) Metrics.ndcgGroups(rel, group));
         if (task.type() == TaskType.REGRESSION) {
             double range = task.maxLabel() - task.minLabel();
             double[] pred = new double[n];

@@ -15,8 +15,9 @@ public final class Metrics {
     /**
      * Mean NDCG@k over groups (queries). Within a group, items are ranked by {@code score} descending, ties by
      * position; the gain of an item with relevance r is 2^r - 1 and the discount of rank i (1-based) is
-     * log2(i + 1). Groups whose ideal DCG is 0 (no relevant item) are skipped, since every ranking is
-     * equally good for them. NaN when no group counts.
+     * log2(i + 1) (Burges et al.; LightGBM's convention, with grades shifted to start at 0). Groups with fewer
+     * than two distinct grades are skipped: every ranking of them is equally good, and counting them as 1.0
+     * would flatter any model. NaN when no group counts; {@link #ndcgGroups} says how many did.
      */
     public static double ndcgAtK(double[] score, double[] relevance, String[] group, int k) {
         Map<String, List<Integer>> groups = new LinkedHashMap<>();
@@ -33,12 +34,23 @@ public final class Metrics {
             Arrays.sort(ideal);
             reverse(ideal);
             double idcg = dcg(ideal, k);
-            if (idcg > 0) {
+            if (ideal[0] != ideal[ideal.length - 1] && idcg > 0) {
                 sum += dcg / idcg;
                 counted++;
             }
         }
         return counted == 0 ? Double.NaN : sum / counted;
+    }
+
+    /** How many groups {@link #ndcgAtK} scores: those with at least two distinct grades. */
+    public static int ndcgGroups(double[] relevance, String[] group) {
+        Map<String, double[]> range = new LinkedHashMap<>();
+        for (int i = 0; i < group.length; i++) {
+            double r = relevance[i];
+            range.merge(group[i], new double[] {r, r}, (a, b) -> new double[] {Math.min(a[0], b[0]),
+                Math.max(a[1], b[1])});
+        }
+        return (int) range.values().stream().filter(mm -> mm[0] != mm[1]).count();
     }
 
     static double dcg(double[] relInRankOrder, int k) {

@@ -56,6 +56,7 @@ public final class ZeroShot {
         }
         Map<String, Double> m = new LinkedHashMap<>();
         m.put("ndcg@" + k, Metrics.ndcgAtK(testScores, rel, group, k));
+        m.put("ndcg_queries", (double) Metrics.ndcgGroups(rel, group));
         if (task.type() == TaskType.REGRESSION) {
             double mx = Arrays.stream(trainScores).average().orElse(0);
             double my = Arrays.stream(trainLabels).average().orElse(0);

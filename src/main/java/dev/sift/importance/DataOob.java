@@ -124,42 +124,10 @@ public final class DataOob implements ImportanceMethod {
             int d = x[0].length;
             double[] mean = new double[d];
             double[] sd = new double[d];
-            for (int i : rows) {
-                for (int j = 0; j < d; j++) {
-                    mean[j] += x[i][j];
-                }
-            }
-            for (int j = 0; j < d; j++) {
-                mean[j] /= rows.length;
-            }
-            for (int i : rows) {
-                for (int j = 0; j < d; j++) {
-                    double c = x[i][j] - mean[j];
-                    sd[j] += c * c;
-                }
-            }
-            for (int j = 0; j < d; j++) {
-                sd[j] = Math.sqrt(sd[j] / rows.length) + 1e-6;
-            }
+            standardisation(x, rows, mean, sd);
             double[][] w = new double[classes][d + 1];
-            double[] z = new double[d];
-            double[] logits = new double[classes];
             for (int step = 0; step < steps; step++) {
-                double[][] grad = new double[classes][d + 1];
-                for (int i : rows) {
-                    for (int j = 0; j < d; j++) {
-                        z[j] = (x[i][j] - mean[j]) / sd[j];
-                    }
-                    softmax(w, z, logits);
-                    for (int c = 0; c < classes; c++) {
-                        double e = logits[c] - (c == y[i] ? 1 : 0);
-                        double[] g = grad[c];
-                        for (int j = 0; j < d; j++) {
-                            g[j] += e * z[j];
-                        }
-                        g[d] += e;
-                    }
-                }
+                double[][] grad = gradient(x, y, rows, w, mean, sd);
                 for (int c = 0; c < classes; c++) {
                     for (int j = 0; j <= d; j++) {
                         w[c][j] -= learningRate * (grad[c][j] / rows.length + (j < d ? l2 * w[c][j] : 0));
@@ -211,6 +179,52 @@ public final class DataOob implements ImportanceMethod {
             for (int c = 0; c < w.length; c++) {
                 out[c] /= sum;
             }
+        }
+
+        private static void standardisation(float[][] x, int[] rows, double[] mean, double[] sd) {
+            int d = mean.length;
+            for (int i : rows) {
+                for (int j = 0; j < d; j++) {
+                    mean[j] += x[i][j];
+                }
+            }
+            for (int j = 0; j < d; j++) {
+                mean[j] /= rows.length;
+            }
+            for (int i : rows) {
+                for (int j = 0; j < d; j++) {
+                    double c = x[i][j] - mean[j];
+                    sd[j] += c * c;
+                }
+            }
+            for (int j = 0; j < d; j++) {
+                sd[j] = Math.sqrt(sd[j] / rows.length) + 1e-6;
+            }
+        }
+
+        /** Summed cross-entropy gradient over the rows, [class][feature + bias]. */
+        private static double[][] gradient(float[][] x, int[] y, int[] rows, double[][] w, double[] mean,
+                double[] sd) {
+            int classes = w.length;
+            int d = mean.length;
+            double[][] grad = new double[classes][d + 1];
+            double[] z = new double[d];
+            double[] logits = new double[classes];
+            for (int i : rows) {
+                for (int j = 0; j < d; j++) {
+                    z[j] = (x[i][j] - mean[j]) / sd[j];
+                }
+                softmax(w, z, logits);
+                for (int c = 0; c < classes; c++) {
+                    double e = logits[c] - (c == y[i] ? 1 : 0);
+                    double[] g = grad[c];
+                    for (int j = 0; j < d; j++) {
+                        g[j] += e * z[j];
+                    }
+                    g[d] += e;
+                }
+            }
+            return grad;
         }
     }
 }

@@ -46,6 +46,26 @@ class MetricsTest {
     }
 
     @Test
+    void ndcgSkipsGroupsWithOneDistinctGradeAndCountsTheRest() {
+        // group a: grades 2, 2 (one distinct grade, would be 1.0 however ranked): skipped
+        // group b: ranked 0 then 1 -> DCG 1/log2(3), IDCG 1 -> 0.6309...
+        double[] rel = {2, 2, 0, 1};
+        double[] score = {0.1, 0.9, 0.9, 0.1};
+        String[] g = {"a", "a", "b", "b"};
+        assertEquals(1 / (Math.log(3) / Math.log(2)), Metrics.ndcgAtK(score, rel, g, 10), 1e-12);
+        assertEquals(1, Metrics.ndcgGroups(rel, g));
+    }
+
+    @Test
+    void kappaFourClassesKnownValue() {
+        // computed independently (numpy, the textbook definition): quadratic weights give 19/23; linear
+        // weights would give 2/3, so this fails if the weights stop being quadratic
+        int[] predicted = {0, 1, 2, 3, 3, 2, 1, 0, 2, 1};
+        int[] truth = {0, 1, 3, 3, 2, 2, 0, 0, 1, 1};
+        assertEquals(19.0 / 23.0, Metrics.quadraticWeightedKappa(predicted, truth, 4), 1e-12);
+    }
+
+    @Test
     void kappaWeightsDistantErrorsMore() {
         int[] truth = {0, 1, 2, 3, 0, 1, 2, 3};
         double near = Metrics.quadraticWeightedKappa(new int[] {1, 1, 2, 3, 0, 1, 2, 3}, truth, 4);

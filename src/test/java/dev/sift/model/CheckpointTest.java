@@ -3,6 +3,7 @@ package dev.sift.model;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
 import dev.sift.data.Sample;
@@ -47,8 +48,20 @@ class CheckpointTest {
         var b = trainer.train(init, t, all, new int[0], spec, RelevanceTrainer.Listener.NONE);
         assertEquals(Sha256.hex(a.weights()), Sha256.hex(b.weights()), "same seed, same weights");
         assertNotEquals(Sha256.hex(init), Sha256.hex(a.weights()));
-        // the pretrained weights are in the initial checkpoint: predictions differ from a random encoder
-        assertEquals(samples.size(), trainer.predict(a.weights(), all).size());
+        // the pretrained weights are in the initial checkpoint: its hidden states differ from those of the same
+        // architecture with the same seed and nothing loaded
+        RelevanceTrainer random = new RelevanceTrainer(() -> new CrossEncoder(cp.config(), 4, false, 0.1f), pairs,
+                4, false, name -> true, blk -> { }, Device.cpu());
+        float[][] loaded = trainer.predict(init, all).hidden();
+        float[][] fresh = random.predict(random.initialWeights(3), all).hidden();
+        assertEquals(samples.size(), loaded.length);
+        double diff = 0;
+        for (int i = 0; i < loaded.length; i++) {
+            for (int j = 0; j < loaded[i].length; j++) {
+                diff = Math.max(diff, Math.abs(loaded[i][j] - fresh[i][j]));
+            }
+        }
+        assertTrue(diff > 1e-3, "hidden states of the loaded checkpoint equal a random encoder's: " + diff);
     }
 
     /** last_layers: only the top encoder layers and the head change; everything below stays as loaded. */

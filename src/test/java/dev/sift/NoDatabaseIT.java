@@ -1,0 +1,57 @@
+package dev.sift;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Commands that promise to need no database and no S3, run as the packaged jar with a database URL that
+ * cannot be reached: they must still succeed, and start no embedded server. (Inside a {@code QuarkusMainTest}
+ * a database is always there, so this can only be seen from outside.)
+ */
+class NoDatabaseIT {
+    @TempDir
+    Path home;
+
+    private String[] run(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx1g", "-Dai.djl.offline=true", "-jar", System.getProperty("sift.jar",
+                        "target/quarkus-app/quarkus-run.jar")));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put("SIFT_HOME", home.toString());
+        pb.environment().put("SIFT_DB_URL", "jdbc:postgresql://127.0.0.1:1/unreachable");
+        pb.environment().put("SIFT_S3_ENDPOINT", "http://127.0.0.1:1");
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "timed out: " + String.join(" ", args));
+        return new String[] {Integer.toString(p.exitValue()), out};
+    }
+
+    @Test
+    void helpVersionValidateAndGenerateNeedNoDatabase() throws Exception {
+        String[] help = run("--help");
+        assertEquals("0", help[0], help[1]);
+        assertTrue(help[1].contains("Usage: sift"), help[1]);
+        String[] version = run("--version");
+        assertEquals("0", version[0], version[1]);
+        assertTrue(version[1].startsWith("sift "), version[1]);
+        String[] validate = run("validate", "workflows/quickstart.yaml");
+        assertEquals("0", validate[0], validate[1]);
+        assertTrue(validate[1].contains("name: quickstart"), validate[1]);
+        Path out = home.resolve("g.csv");
+        String[] gen = run("data", "generate", "--out", out.toString(), "--rows", "60");
+        assertEquals("0", gen[0], gen[1]);
+        assertTrue(Files.size(out) > 0);
+        assertFalse(Files.exists(home.resolve("pg")), "an embedded PostgreSQL was started");
+    }
+}
