@@ -85,4 +85,33 @@ class WorkflowEngineTest {
         // training dynamics of the fine-tune, one row per epoch
         assertEquals(java.util.List.of(1, 2), dynamics.epochs(id, "fine-tune", 0));
     }
+
+    /** A regression task with no score.methods: only methods defined for regression run, all finite. */
+    @Test
+    void regressionRunsOnlyItsMethodsAndStoresFiniteScores() throws Exception {
+        String yaml = """
+                name: regression
+                dataset:
+                  generate: {rows: 300, noise: 0.1, seed: 5}
+                task: {type: regression, min_label: 0, max_label: 3}
+                model: {buckets: 256, dim: 8, hidden: 8}
+                fine_tune: {epochs: 2}
+                filter: {by: loss, keep: 0.5}
+                evaluate: {zero_shot: false}
+                """;
+        WorkflowParser.Parsed parsed = WorkflowParser.parse("reg.yaml", yaml, Path.of("."), Map.of(), true);
+        long id = engine.start(parsed, Path.of("reg.yaml"), null, new Console(new PrintStream(
+                new ByteArrayOutputStream()), false));
+        assertEquals(RunEntity.Status.SUCCEEDED, runs.findRun(id).orElseThrow().status);
+        java.util.List<String> methods = scores.methods(id, 1);
+        assertEquals(parsed.spec().score().methods().stream().sorted().toList(), methods.stream().sorted().toList());
+        assertTrue(methods.containsAll(java.util.List.of("loss", "el2n", "grad_norm")), methods.toString());
+        assertTrue(!methods.contains("knn_shapley") && !methods.contains("aum"), methods.toString());
+        for (String m : methods) {
+            for (ScoreStore.Row r : scores.read(id, 1, m)) {
+                assertTrue(Double.isFinite(r.score()) && Double.isFinite(r.weight()), m + ": " + r);
+            }
+        }
+        assertTrue(runs.metrics(id).stream().anyMatch(x -> x.name.equals("rmse") && Double.isFinite(x.value)));
+    }
 }
