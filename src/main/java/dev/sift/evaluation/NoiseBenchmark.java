@@ -79,6 +79,8 @@ public final class NoiseBenchmark {
                     new dev.sift.model.DenseFeatures(e[0], e[1]), task.classes(), false, name -> true, b -> { },
                     ai.djl.Device.cpu());
         }
+        trainer = trainer.withEpochScorer((t, tc, v, vc) -> dev.sift.importance.GradientSimilarity.values(t.probs(),
+                t.hidden(), tc, v.probs(), v.hidden(), vc));
         TrainSpec seeded = new TrainSpec(train.epochs(), train.batchSize(), train.learningRate(), seed,
                 train.weightDecay(), train.warmup(), train.clipNorm(), 0, dev.sift.model.TrainSpec.DeviceChoice.CPU);
         RelevanceTrainer.TrainResult result = trainer.train(trainer.initialWeights(seed), targets, trainIdx,

@@ -8,10 +8,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
-import java.io.ByteArrayInputStream;
-import java.io.DataInputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -125,13 +121,7 @@ public final class GhostGradNorms {
         PairModel block = new PairModel(dim, hidden, outputs);
         model.setBlock(block);
         block.initialize(model.getNDManager(), DataType.FLOAT32, data.shapes());
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(weights))) {
-            block.loadParameters(model.getNDManager(), in);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (ai.djl.MalformedModelException e) {
-            throw new IllegalStateException(e);
-        }
+        WeightsCodec.decode(weights, model);
         return block;
     }
 

@@ -2,9 +2,11 @@ package dev.sift.stage;
 
 import dev.sift.SiftException;
 import dev.sift.data.Sample;
+import dev.sift.importance.GradientSimilarity;
 import dev.sift.model.Checkpoint;
 import dev.sift.model.CrossEncoder;
 import dev.sift.model.DenseFeatures;
+import dev.sift.model.EpochScorer;
 import dev.sift.model.HeadModel;
 import dev.sift.model.RelevanceTrainer;
 import dev.sift.model.SentenceEmbedder;
@@ -37,12 +39,15 @@ import java.util.regex.Pattern;
 @ApplicationScoped
 public class ModelFactory {
     private static final Pattern LAYER = Pattern.compile("encoder\\.layer\\.(\\d+)\\.");
+    /** TracIn's term at one checkpoint; the trainer records it per epoch for the tracin method. */
+    private static final EpochScorer TRACIN = (t, tc, v, vc) -> GradientSimilarity.values(t.probs(), t.hidden(), tc,
+            v.probs(), v.hidden(), vc);
 
     @Inject
     ObjectStore objects;
 
     public RelevanceTrainer trainer(StageContext ctx) {
-        return ctx.cached("trainer", () -> build(ctx));
+        return ctx.cached("trainer", () -> build(ctx).withEpochScorer(TRACIN));
     }
 
     private RelevanceTrainer build(StageContext ctx) {

@@ -3,6 +3,7 @@ package dev.sift.model;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
@@ -18,6 +19,7 @@ import ai.djl.training.Trainer;
 import dev.sift.data.Sample;
 import dev.sift.data.Split;
 import dev.sift.data.SyntheticShop;
+import dev.sift.importance.GradientSimilarity;
 import dev.sift.importance.LastLayerGradNorm;
 import dev.sift.importance.ScoringInput;
 import dev.sift.Sha256;
@@ -26,6 +28,7 @@ import dev.sift.data.TaskSpec;
 import dev.sift.data.TaskType;
 import dev.sift.model.TrainSpec;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -35,6 +38,8 @@ class RelevanceTrainerTest {
     private static final ModelSpec MODEL = new ModelSpec(dev.sift.model.ModelSpec.Encoder.HASHED_BOW, null, dev.sift.model.ModelSpec.Mode.FULL, 2, 64, dev.sift.model.ModelSpec.Pooling.MEAN, 128, 8, 8);
     private static final TaskSpec TASK = new TaskSpec(TaskType.GRADED, 0, 3);
     private static final TrainSpec TRAIN = new TrainSpec(2, 32, 0.01, 7, 0.01, 0.1, 1.0, 0, dev.sift.model.TrainSpec.DeviceChoice.CPU);
+    private static final EpochScorer TRACIN = (p, c, vp, vc) -> GradientSimilarity.values(p.probs(), p.hidden(), c,
+            vp.probs(), vp.hidden(), vc);
 
     static List<Sample> samples(int n) {
         List<Sample> out = new ArrayList<>();
@@ -165,7 +170,7 @@ class RelevanceTrainerTest {
         List<Sample> s = samples(80);
         EncodedPairs data = EncodedPairs.encode(s, MODEL.buckets());
         Targets t = Targets.of(TASK, s.stream().mapToDouble(Sample::label).toArray());
-        RelevanceTrainer trainer = new RelevanceTrainer(MODEL, data, 4, false);
+        RelevanceTrainer trainer = new RelevanceTrainer(MODEL, data, 4, false).withEpochScorer(TRACIN);
         int[] train = IntStream.range(0, 64).toArray();
         int[] valid = IntStream.range(64, 80).toArray();
         var r = trainer.train(trainer.initialWeights(5), t, train, valid, TRAIN, RelevanceTrainer.Listener.NONE);
@@ -174,27 +179,52 @@ class RelevanceTrainerTest {
         assertEquals(2, d.el2n().length);
         Predictions pt = trainer.predict(r.weights(), train);
         Predictions pv = trainer.predict(r.weights(), valid);
-        double[] at = dev.sift.importance.GradientSimilarity.values(pt.probs(), pt.hidden(),
+        double[] at = GradientSimilarity.values(pt.probs(), pt.hidden(),
                 java.util.Arrays.stream(train).map(i -> t.classes()[i]).toArray(), pv.probs(), pv.hidden(),
                 java.util.Arrays.stream(valid).map(i -> t.classes()[i]).toArray());
         long steps = 2 * ((64 + TRAIN.batchSize() - 1) / TRAIN.batchSize());
-        float lr = RelevanceTrainer.schedule((int) steps, (float) TRAIN.learningRate(),
-                Math.round(TRAIN.warmup() * steps), steps);
+        float lr = new LearningRateSchedule((float) TRAIN.learningRate(), Math.round(TRAIN.warmup() * steps), steps)
+                .rate((int) steps);
         for (int i = 0; i < train.length; i++) {
             assertEquals(lr * at[i], d.tracin()[1][i], 1e-6 * Math.max(1e-3, Math.abs(lr * at[i])));
             assertTrue(d.el2n()[1][i] >= 0 && d.el2n()[1][i] <= Math.sqrt(2) + 1e-6);
         }
     }
 
+    /** The epoch scorer sees every epoch's checkpoint once, on all training and validation samples. */
     @Test
-    void learningRateWarmsUpLinearlyThenDecaysToZero() {
-        // 10 steps, 2 of warm-up; DJL numbers updates from 1
-        assertEquals(0.5f, RelevanceTrainer.schedule(1, 1f, 2, 10), 1e-6);
-        assertEquals(1.0f, RelevanceTrainer.schedule(2, 1f, 2, 10), 1e-6);
-        assertEquals(1.0f, RelevanceTrainer.schedule(3, 1f, 2, 10), 1e-6);
-        assertEquals(0.5f, RelevanceTrainer.schedule(7, 1f, 2, 10), 1e-6);
-        assertEquals(0.0f, RelevanceTrainer.schedule(11, 1f, 2, 10), 1e-6);
-        assertEquals(0.3f, RelevanceTrainer.schedule(1, 0.3f, 0, 1), 1e-6);
+    void epochScorerIsCalledOncePerEpochWithTrainingAndValidationPredictions() {
+        List<Sample> s = samples(50);
+        EncodedPairs data = EncodedPairs.encode(s, MODEL.buckets());
+        Targets t = Targets.of(TASK, s.stream().mapToDouble(Sample::label).toArray());
+        int[] train = IntStream.range(0, 40).toArray();
+        int[] valid = IntStream.range(40, 50).toArray();
+        List<int[]> calls = new ArrayList<>();
+        EpochScorer ones = (p, c, vp, vc) -> {
+            calls.add(new int[] {p.size(), c.length, vp.size(), vc.length});
+            assertArrayEquals(Arrays.stream(valid).map(i -> t.classes()[i]).toArray(), vc);
+            double[] v = new double[p.size()];
+            Arrays.fill(v, 1.0);
+            return v;
+        };
+        RelevanceTrainer plain = new RelevanceTrainer(MODEL, data, 4, false);
+        byte[] init = plain.initialWeights(3);
+        var scored = plain.withEpochScorer(ones).train(init, t, train, valid, TRAIN, RelevanceTrainer.Listener.NONE);
+        assertEquals(TRAIN.epochs(), calls.size());
+        for (int[] sizes : calls) {
+            assertArrayEquals(new int[] {40, 40, 10, 10}, sizes);
+        }
+        // a constant score comes back as the learning rate of each epoch's last step
+        LearningRateSchedule lr = LearningRateSchedule.of(TRAIN, 2);
+        assertEquals(lr.rate(2), scored.dynamics().tracin()[0][5], 1e-9);
+        assertEquals(lr.rate(4), scored.dynamics().tracin()[1][5], 1e-9);
+
+        var unscored = plain.train(init, t, train, valid, TRAIN, RelevanceTrainer.Listener.NONE);
+        assertNull(unscored.dynamics().tracin(), "no scorer, no per-epoch column");
+        assertEquals(Sha256.hex(scored.weights()), Sha256.hex(unscored.weights()), "scoring does not touch training");
+        calls.clear();
+        plain.withEpochScorer(ones).train(init, t, train, new int[0], TRAIN, RelevanceTrainer.Listener.NONE);
+        assertTrue(calls.isEmpty(), "nothing to score against without a validation split");
     }
 
     @Test
