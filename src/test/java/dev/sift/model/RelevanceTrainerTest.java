@@ -15,6 +15,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
 import ai.djl.training.Trainer;
 import dev.sift.data.Sample;
 import dev.sift.data.Split;
@@ -23,10 +24,10 @@ import dev.sift.importance.GradientSimilarity;
 import dev.sift.importance.LastLayerGradNorm;
 import dev.sift.importance.ScoringInput;
 import dev.sift.Sha256;
-import dev.sift.model.ModelSpec;
 import dev.sift.data.TaskSpec;
 import dev.sift.data.TaskType;
-import dev.sift.model.TrainSpec;
+import java.io.ByteArrayInputStream;
+import java.io.DataInputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -35,9 +36,10 @@ import org.junit.jupiter.api.Test;
 
 /** Tiny CPU runs of the real DJL training path (two epochs of a few hundred samples). */
 class RelevanceTrainerTest {
-    private static final ModelSpec MODEL = new ModelSpec(dev.sift.model.ModelSpec.Encoder.HASHED_BOW, null, dev.sift.model.ModelSpec.Mode.FULL, 2, 64, dev.sift.model.ModelSpec.Pooling.MEAN, 128, 8, 8);
+    private static final ModelSpec MODEL = new ModelSpec(ModelSpec.Encoder.HASHED_BOW, null, ModelSpec.Mode.FULL, 2,
+            64, ModelSpec.Pooling.MEAN, 128, 8, 8);
     private static final TaskSpec TASK = new TaskSpec(TaskType.GRADED, 0, 3);
-    private static final TrainSpec TRAIN = new TrainSpec(2, 32, 0.01, 7, 0.01, 0.1, 1.0, 0, dev.sift.model.TrainSpec.DeviceChoice.CPU);
+    private static final TrainSpec TRAIN = new TrainSpec(2, 32, 0.01, 7, 0.01, 0.1, 1.0, 0, TrainSpec.DeviceChoice.CPU);
     private static final EpochScorer TRACIN = (p, c, vp, vc) -> GradientSimilarity.values(p.probs(), p.hidden(), c,
             vp.probs(), vp.hidden(), vc);
 
@@ -65,7 +67,7 @@ class RelevanceTrainerTest {
         var b = trainer.train(init, t, all, new int[0], TRAIN, RelevanceTrainer.Listener.NONE);
         assertEquals(Sha256.hex(a.weights()), Sha256.hex(b.weights()));
         assertNotEquals(Sha256.hex(init), Sha256.hex(a.weights()), "training must change the weights");
-        var c = trainer.train(init, t, all, new int[0], new TrainSpec(2, 32, 0.01, 8, 0.01, 0.1, 1.0, 0, dev.sift.model.TrainSpec.DeviceChoice.CPU),
+        var c = trainer.train(init, t, all, new int[0], new TrainSpec(2, 32, 0.01, 8, 0.01, 0.1, 1.0, 0, TrainSpec.DeviceChoice.CPU),
                 RelevanceTrainer.Listener.NONE);
         assertNotEquals(Sha256.hex(a.weights()), Sha256.hex(c.weights()));
         assertTrue(a.epochs().get(1).trainLoss() < a.epochs().get(0).trainLoss(), "loss falls");
@@ -104,7 +106,7 @@ class RelevanceTrainerTest {
                 Shape in = new Shape(1, MODEL.buckets());
                 tr.initialize(in, in, new Shape(1, EncodedPairs.OVERLAP_FEATURES));
                 block.loadParameters(model.getNDManager(),
-                        new java.io.DataInputStream(new java.io.ByteArrayInputStream(w)));
+                        new DataInputStream(new ByteArrayInputStream(w)));
                 for (int i = 0; i < idx.length; i++) {
                     try (NDManager m = model.getNDManager().newSubManager()) {
                         float[] q = new float[MODEL.buckets()];
@@ -119,7 +121,7 @@ class RelevanceTrainerTest {
                             param.getValue().getArray().setRequiresGradient(true);
                         }
                         try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
-                            NDList out = block.forward(new ai.djl.training.ParameterStore(m, false), x, true);
+                            NDList out = block.forward(new ParameterStore(m, false), x, true);
                             NDArray loss = new RelevanceLoss(false).evaluate(new NDList(m.create(oneHot,
                                     new Shape(1, 4))), out);
                             gc.backward(loss);
@@ -155,7 +157,7 @@ class RelevanceTrainerTest {
         byte[] w = trainer.train(trainer.initialWeights(4), t, all, new int[0], TRAIN, RelevanceTrainer.Listener.NONE)
                 .weights();
         int[] which = IntStream.range(0, 20).toArray();
-        int[] cls = java.util.Arrays.stream(which).map(i -> t.classes()[i]).toArray();
+        int[] cls = Arrays.stream(which).map(i -> t.classes()[i]).toArray();
         double[] ghost = GhostGradNorms.compute(w, data, cls, which, MODEL.dim(), MODEL.hidden(), 4, 8);
         double[] loop = GhostGradNorms.perSampleLoop(w, data, cls, which, MODEL.dim(), MODEL.hidden(), 4);
         for (int i = 0; i < which.length; i++) {
@@ -180,8 +182,8 @@ class RelevanceTrainerTest {
         Predictions pt = trainer.predict(r.weights(), train);
         Predictions pv = trainer.predict(r.weights(), valid);
         double[] at = GradientSimilarity.values(pt.probs(), pt.hidden(),
-                java.util.Arrays.stream(train).map(i -> t.classes()[i]).toArray(), pv.probs(), pv.hidden(),
-                java.util.Arrays.stream(valid).map(i -> t.classes()[i]).toArray());
+                Arrays.stream(train).map(i -> t.classes()[i]).toArray(), pv.probs(), pv.hidden(),
+                Arrays.stream(valid).map(i -> t.classes()[i]).toArray());
         long steps = 2 * ((64 + TRAIN.batchSize() - 1) / TRAIN.batchSize());
         float lr = new LearningRateSchedule((float) TRAIN.learningRate(), Math.round(TRAIN.warmup() * steps), steps)
                 .rate((int) steps);
