@@ -124,25 +124,25 @@ public final class NoiseBenchmark {
                 ModelSpec.Pooling.MEAN, 4096, 64, head ? 128 : 64);
         TrainSpec train = new TrainSpec(options.epochs(), 64, head ? 0.001 : 0.003, 1, 0.01, 0.1, 1.0, 0,
                 TrainSpec.DeviceChoice.CPU);
-        Function<List<Sample>, float[][][]> embed = head ? cachedEmbeddings() : null;
+        Function<List<Sample>, float[][][]> embed = head ? cachedEmbeddings(progress) : null;
         DatasetSpec dataset = new DatasetSpec(options.data().toString(), null, "csv", ',', CROWDFLOWER);
         List<Row> rows = new ArrayList<>();
         for (long seed = 1; seed <= options.seeds(); seed++) {
             long t0 = System.nanoTime();
-            rows.addAll(run(options.data(), dataset, GRADES_1_TO_4, options.noise(), seed, model, train, embed));
+            rows.addAll(runSeed(options.data(), dataset, GRADES_1_TO_4, options.noise(), seed, model, train, embed));
             progress.accept(String.format("seed %d done in %.1f s", seed, (System.nanoTime() - t0) / 1e9));
         }
         return new Result(rows, summarise(rows));
     }
 
     /** Frozen MiniLM embeddings of every sample's query and title, computed once: the split does not change them. */
-    private static Function<List<Sample>, float[][][]> cachedEmbeddings() {
+    private static Function<List<Sample>, float[][][]> cachedEmbeddings(Consumer<String> progress) {
         float[][][][] cache = new float[1][][][];
         return samples -> {
             if (cache[0] == null) {
                 try {
                     cache[0] = SentenceEmbedder.queriesAndTitles(Checkpoint.miniLm(), samples, 64, Device.cpu(),
-                            System.err::println);
+                            progress);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
@@ -177,7 +177,7 @@ public final class NoiseBenchmark {
      * @param frozenEmbeddings per-sample query and title embeddings [2][n][H] of a frozen encoder (an MLP head is
      *     trained on them), or null for the hashed bag-of-words model of {@code model}
      */
-    public static List<Row> run(Path csv, DatasetSpec dataset, TaskSpec task, double noise, long seed,
+    public static List<Row> runSeed(Path csv, DatasetSpec dataset, TaskSpec task, double noise, long seed,
             ModelSpec model, TrainSpec train, Function<List<Sample>, float[][][]> frozenEmbeddings)
             throws IOException {
         NoisyData data = flip(read(csv, dataset, task), task, noise, seed);
