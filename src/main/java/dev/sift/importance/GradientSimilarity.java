@@ -1,5 +1,7 @@
 package dev.sift.importance;
 
+import dev.sift.model.EpochScorer;
+
 /**
  * Influence on the validation split from last-layer gradients (TracIn, Pruthi et al. 2020), summed over the
  * checkpoints at the end of every training epoch, each weighted by its learning rate, when the training dynamics
@@ -65,6 +67,10 @@ public abstract class GradientSimilarity implements ImportanceMethod {
         return values(in.predictions().probs(), in.predictions().hidden(), in.classes(), in.validationProbs(),
                 in.validationHidden(), in.validationClasses());
     }
+
+    /** TracIn's term at one epoch checkpoint, as the trainer's per-epoch callback records it. */
+    public static final EpochScorer EPOCH_TRACIN = (train, trainClasses, validation, validationClasses) -> values(
+            train.probs(), train.hidden(), trainClasses, validation.probs(), validation.hidden(), validationClasses);
 
     /**
      * Last-layer gradient similarity of each training sample to the mean validation gradient, at one checkpoint:

@@ -2,16 +2,17 @@ package dev.sift.model;
 
 import ai.djl.Device;
 import ai.djl.Model;
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
-import java.io.ByteArrayInputStream;
-import java.io.DataInputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -45,7 +46,7 @@ public final class GhostGradNorms {
             NDArray b3 = find(p, "out", Parameter.Type.BIAS);
             for (int start = 0; start < which.length; start += batch) {
                 int n = Math.min(batch, which.length - start);
-                int[] sel = java.util.Arrays.copyOfRange(which, start, start + n);
+                int[] sel = Arrays.copyOfRange(which, start, start + n);
                 try (NDManager m = model.getNDManager().newSubManager()) {
                     NDList x = data.batch(m, sel);
                     NDArray fq = x.get(0);
@@ -53,7 +54,7 @@ public final class GhostGradNorms {
                     NDArray ov = x.get(2);
                     NDArray q = fq.matMul(w1.transpose()).add(b1).tanh();
                     NDArray pp = fp.matMul(w1.transpose()).add(b1).tanh();
-                    NDArray a2 = ai.djl.ndarray.NDArrays.concat(new NDList(q, pp, q.mul(pp), ov), 1);
+                    NDArray a2 = NDArrays.concat(new NDList(q, pp, q.mul(pp), ov), 1);
                     NDArray z2 = a2.matMul(w2.transpose()).add(b2);
                     NDArray h = z2.maximum(0f);
                     NDArray probs = h.matMul(w3.transpose()).add(b3).softmax(1);
@@ -93,14 +94,14 @@ public final class GhostGradNorms {
             for (var e : block.getParameters()) {
                 e.getValue().getArray().setRequiresGradient(true);
             }
-            ai.djl.training.ParameterStore ps = new ai.djl.training.ParameterStore(model.getNDManager(), false);
+            ParameterStore ps = new ParameterStore(model.getNDManager(), false);
             RelevanceLoss loss = new RelevanceLoss(false);
             for (int i = 0; i < which.length; i++) {
                 try (NDManager m = model.getNDManager().newSubManager()) {
                     NDList x = data.batch(m, new int[] {which[i]});
                     float[] oneHot = new float[outputs];
                     oneHot[classes[i]] = 1f;
-                    try (ai.djl.training.GradientCollector gc = ai.djl.engine.Engine.getEngine("PyTorch")
+                    try (GradientCollector gc = Engine.getEngine("PyTorch")
                             .newGradientCollector()) {
                         NDList y = block.forward(ps, x, true);
                         gc.backward(loss.evaluate(new NDList(m.create(oneHot, new Shape(1, outputs))), y));
@@ -125,13 +126,7 @@ public final class GhostGradNorms {
         PairModel block = new PairModel(dim, hidden, outputs);
         model.setBlock(block);
         block.initialize(model.getNDManager(), DataType.FLOAT32, data.shapes());
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(weights))) {
-            block.loadParameters(model.getNDManager(), in);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (ai.djl.MalformedModelException e) {
-            throw new IllegalStateException(e);
-        }
+        WeightsCodec.decode(weights, model);
         return block;
     }
 

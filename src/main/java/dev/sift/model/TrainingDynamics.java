@@ -1,12 +1,15 @@
 package dev.sift.model;
 
+import java.util.HashMap;
+import java.util.Map;
+
 /**
  * Per-sample training dynamics recorded from the training forward passes themselves (no second pass): for each
  * epoch and each training sample, the loss, the probability of the true label and whether the prediction was
- * right, the logit margin (given label minus the largest other), the EL2N, and the learning-rate-weighted
- * last-layer gradient similarity to the validation split at the epoch's checkpoint (TracIn); the last three are
- * null when not recorded. Arrays are
- * [epoch][position in {@code samples}].
+ * right, the logit margin (given label minus the largest other), the EL2N, and the trainer's {@link EpochScorer}
+ * value at the epoch's checkpoint weighted by the epoch's last learning rate ({@code tracin}: the workflows score
+ * last-layer gradient similarity to the validation split there, TracIn's term); the last three are null when
+ * not recorded. Arrays are [epoch][position in {@code samples}].
  */
 public record TrainingDynamics(int[] samples, float[][] loss, float[][] pTrue, boolean[][] correct,
         float[][] margin, float[][] el2n, float[][] tracin) {
@@ -26,7 +29,7 @@ public record TrainingDynamics(int[] samples, float[][] loss, float[][] pTrue, b
 
     /** The same dynamics in the order of {@code order} (sample indices); null when a sample is missing. */
     public TrainingDynamics reorder(int[] order) {
-        java.util.Map<Integer, Integer> at = new java.util.HashMap<>();
+        Map<Integer, Integer> at = new HashMap<>();
         for (int i = 0; i < samples.length; i++) {
             at.put(samples[i], i);
         }

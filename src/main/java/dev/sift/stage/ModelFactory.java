@@ -2,6 +2,7 @@ package dev.sift.stage;
 
 import dev.sift.SiftException;
 import dev.sift.data.Sample;
+import dev.sift.importance.GradientSimilarity;
 import dev.sift.model.Checkpoint;
 import dev.sift.model.CrossEncoder;
 import dev.sift.model.DenseFeatures;
@@ -38,6 +39,7 @@ import java.util.regex.Pattern;
 @ApplicationScoped
 public class ModelFactory {
     private static final Pattern LAYER = Pattern.compile("encoder\\.layer\\.(\\d+)\\.");
+    /** TracIn's term at one checkpoint; the trainer records it per epoch for the tracin method. */
 
     @Inject
     ObjectStore objects;
@@ -45,7 +47,7 @@ public class ModelFactory {
     RunInputs inputs;
 
     public RelevanceTrainer trainer(StageContext ctx) {
-        return ctx.cached("trainer", () -> build(ctx));
+        return ctx.cached("trainer", () -> build(ctx).withEpochScorer(GradientSimilarity.EPOCH_TRACIN));
     }
 
     private RelevanceTrainer build(StageContext ctx) {

@@ -3,6 +3,7 @@ package dev.sift.model;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
@@ -14,27 +15,31 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
 import ai.djl.training.Trainer;
 import dev.sift.data.Sample;
 import dev.sift.data.Split;
 import dev.sift.data.SyntheticShop;
+import dev.sift.importance.GradientSimilarity;
 import dev.sift.importance.LastLayerGradNorm;
 import dev.sift.importance.ScoringInput;
 import dev.sift.Sha256;
-import dev.sift.model.ModelSpec;
 import dev.sift.data.TaskSpec;
 import dev.sift.data.TaskType;
-import dev.sift.model.TrainSpec;
+import java.io.ByteArrayInputStream;
+import java.io.DataInputStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /** Tiny CPU runs of the real DJL training path (two epochs of a few hundred samples). */
 class RelevanceTrainerTest {
-    private static final ModelSpec MODEL = new ModelSpec(dev.sift.model.ModelSpec.Encoder.HASHED_BOW, null, dev.sift.model.ModelSpec.Mode.FULL, 2, 64, dev.sift.model.ModelSpec.Pooling.MEAN, 128, 8, 8);
+    private static final ModelSpec MODEL = new ModelSpec(ModelSpec.Encoder.HASHED_BOW, null, ModelSpec.Mode.FULL, 2,
+            64, ModelSpec.Pooling.MEAN, 128, 8, 8);
     private static final TaskSpec TASK = new TaskSpec(TaskType.GRADED, 0, 3);
-    private static final TrainSpec TRAIN = new TrainSpec(2, 32, 0.01, 7, 0.01, 0.1, 1.0, 0, dev.sift.model.TrainSpec.DeviceChoice.CPU);
+    private static final TrainSpec TRAIN = new TrainSpec(2, 32, 0.01, 7, 0.01, 0.1, 1.0, 0, TrainSpec.DeviceChoice.CPU);
 
     static List<Sample> samples(int n) {
         List<Sample> out = new ArrayList<>();
@@ -60,7 +65,7 @@ class RelevanceTrainerTest {
         var b = trainer.train(init, t, all, new int[0], TRAIN, RelevanceTrainer.Listener.NONE);
         assertEquals(Sha256.hex(a.weights()), Sha256.hex(b.weights()));
         assertNotEquals(Sha256.hex(init), Sha256.hex(a.weights()), "training must change the weights");
-        var c = trainer.train(init, t, all, new int[0], new TrainSpec(2, 32, 0.01, 8, 0.01, 0.1, 1.0, 0, dev.sift.model.TrainSpec.DeviceChoice.CPU),
+        var c = trainer.train(init, t, all, new int[0], new TrainSpec(2, 32, 0.01, 8, 0.01, 0.1, 1.0, 0, TrainSpec.DeviceChoice.CPU),
                 RelevanceTrainer.Listener.NONE);
         assertNotEquals(Sha256.hex(a.weights()), Sha256.hex(c.weights()));
         assertTrue(a.epochs().get(1).trainLoss() < a.epochs().get(0).trainLoss(), "loss falls");
@@ -99,7 +104,7 @@ class RelevanceTrainerTest {
                 Shape in = new Shape(1, MODEL.buckets());
                 tr.initialize(in, in, new Shape(1, EncodedPairs.OVERLAP_FEATURES));
                 block.loadParameters(model.getNDManager(),
-                        new java.io.DataInputStream(new java.io.ByteArrayInputStream(w)));
+                        new DataInputStream(new ByteArrayInputStream(w)));
                 for (int i = 0; i < idx.length; i++) {
                     try (NDManager m = model.getNDManager().newSubManager()) {
                         float[] q = new float[MODEL.buckets()];
@@ -114,7 +119,7 @@ class RelevanceTrainerTest {
                             param.getValue().getArray().setRequiresGradient(true);
                         }
                         try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
-                            NDList out = block.forward(new ai.djl.training.ParameterStore(m, false), x, true);
+                            NDList out = block.forward(new ParameterStore(m, false), x, true);
                             NDArray loss = new RelevanceLoss(false).evaluate(new NDList(m.create(oneHot,
                                     new Shape(1, 4))), out);
                             gc.backward(loss);
@@ -150,7 +155,7 @@ class RelevanceTrainerTest {
         byte[] w = trainer.train(trainer.initialWeights(4), t, all, new int[0], TRAIN, RelevanceTrainer.Listener.NONE)
                 .weights();
         int[] which = IntStream.range(0, 20).toArray();
-        int[] cls = java.util.Arrays.stream(which).map(i -> t.classes()[i]).toArray();
+        int[] cls = Arrays.stream(which).map(i -> t.classes()[i]).toArray();
         double[] ghost = GhostGradNorms.compute(w, data, cls, which, MODEL.dim(), MODEL.hidden(), 4, 8);
         double[] loop = GhostGradNorms.perSampleLoop(w, data, cls, which, MODEL.dim(), MODEL.hidden(), 4);
         for (int i = 0; i < which.length; i++) {
@@ -165,7 +170,8 @@ class RelevanceTrainerTest {
         List<Sample> s = samples(80);
         EncodedPairs data = EncodedPairs.encode(s, MODEL.buckets());
         Targets t = Targets.of(TASK, s.stream().mapToDouble(Sample::label).toArray());
-        RelevanceTrainer trainer = new RelevanceTrainer(MODEL, data, 4, false);
+        RelevanceTrainer trainer = new RelevanceTrainer(MODEL, data, 4, false)
+                .withEpochScorer(GradientSimilarity.EPOCH_TRACIN);
         int[] train = IntStream.range(0, 64).toArray();
         int[] valid = IntStream.range(64, 80).toArray();
         var r = trainer.train(trainer.initialWeights(5), t, train, valid, TRAIN, RelevanceTrainer.Listener.NONE);
@@ -174,27 +180,52 @@ class RelevanceTrainerTest {
         assertEquals(2, d.el2n().length);
         Predictions pt = trainer.predict(r.weights(), train);
         Predictions pv = trainer.predict(r.weights(), valid);
-        double[] at = dev.sift.importance.GradientSimilarity.values(pt.probs(), pt.hidden(),
-                java.util.Arrays.stream(train).map(i -> t.classes()[i]).toArray(), pv.probs(), pv.hidden(),
-                java.util.Arrays.stream(valid).map(i -> t.classes()[i]).toArray());
+        double[] at = GradientSimilarity.values(pt.probs(), pt.hidden(),
+                Arrays.stream(train).map(i -> t.classes()[i]).toArray(), pv.probs(), pv.hidden(),
+                Arrays.stream(valid).map(i -> t.classes()[i]).toArray());
         long steps = 2 * ((64 + TRAIN.batchSize() - 1) / TRAIN.batchSize());
-        float lr = RelevanceTrainer.schedule((int) steps, (float) TRAIN.learningRate(),
-                Math.round(TRAIN.warmup() * steps), steps);
+        float lr = new LearningRateSchedule((float) TRAIN.learningRate(), Math.round(TRAIN.warmup() * steps), steps)
+                .rate((int) steps);
         for (int i = 0; i < train.length; i++) {
             assertEquals(lr * at[i], d.tracin()[1][i], 1e-6 * Math.max(1e-3, Math.abs(lr * at[i])));
             assertTrue(d.el2n()[1][i] >= 0 && d.el2n()[1][i] <= Math.sqrt(2) + 1e-6);
         }
     }
 
+    /** The epoch scorer sees every epoch's checkpoint once, on all training and validation samples. */
     @Test
-    void learningRateWarmsUpLinearlyThenDecaysToZero() {
-        // 10 steps, 2 of warm-up; DJL numbers updates from 1
-        assertEquals(0.5f, RelevanceTrainer.schedule(1, 1f, 2, 10), 1e-6);
-        assertEquals(1.0f, RelevanceTrainer.schedule(2, 1f, 2, 10), 1e-6);
-        assertEquals(1.0f, RelevanceTrainer.schedule(3, 1f, 2, 10), 1e-6);
-        assertEquals(0.5f, RelevanceTrainer.schedule(7, 1f, 2, 10), 1e-6);
-        assertEquals(0.0f, RelevanceTrainer.schedule(11, 1f, 2, 10), 1e-6);
-        assertEquals(0.3f, RelevanceTrainer.schedule(1, 0.3f, 0, 1), 1e-6);
+    void epochScorerIsCalledOncePerEpochWithTrainingAndValidationPredictions() {
+        List<Sample> s = samples(50);
+        EncodedPairs data = EncodedPairs.encode(s, MODEL.buckets());
+        Targets t = Targets.of(TASK, s.stream().mapToDouble(Sample::label).toArray());
+        int[] train = IntStream.range(0, 40).toArray();
+        int[] valid = IntStream.range(40, 50).toArray();
+        List<int[]> calls = new ArrayList<>();
+        EpochScorer ones = (p, c, vp, vc) -> {
+            calls.add(new int[] {p.size(), c.length, vp.size(), vc.length});
+            assertArrayEquals(Arrays.stream(valid).map(i -> t.classes()[i]).toArray(), vc);
+            double[] v = new double[p.size()];
+            Arrays.fill(v, 1.0);
+            return v;
+        };
+        RelevanceTrainer plain = new RelevanceTrainer(MODEL, data, 4, false);
+        byte[] init = plain.initialWeights(3);
+        var scored = plain.withEpochScorer(ones).train(init, t, train, valid, TRAIN, RelevanceTrainer.Listener.NONE);
+        assertEquals(TRAIN.epochs(), calls.size());
+        for (int[] sizes : calls) {
+            assertArrayEquals(new int[] {40, 40, 10, 10}, sizes);
+        }
+        // a constant score comes back as the learning rate of each epoch's last step
+        LearningRateSchedule lr = LearningRateSchedule.of(TRAIN, 2);
+        assertEquals(lr.rate(2), scored.dynamics().tracin()[0][5], 1e-9);
+        assertEquals(lr.rate(4), scored.dynamics().tracin()[1][5], 1e-9);
+
+        var unscored = plain.train(init, t, train, valid, TRAIN, RelevanceTrainer.Listener.NONE);
+        assertNull(unscored.dynamics().tracin(), "no scorer, no per-epoch column");
+        assertEquals(Sha256.hex(scored.weights()), Sha256.hex(unscored.weights()), "scoring does not touch training");
+        calls.clear();
+        plain.withEpochScorer(ones).train(init, t, train, new int[0], TRAIN, RelevanceTrainer.Listener.NONE);
+        assertTrue(calls.isEmpty(), "nothing to score against without a validation split");
     }
 
     @Test

@@ -1,0 +1,206 @@
+package dev.sift.model;
+
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.optimizer.Optimizer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.function.Predicate;
+
+/**
+ * One training run on a loaded model: seeded shuffles, AdamW under the {@link LearningRateSchedule}, gradient
+ * clipping by global norm, the validation loss after every epoch and {@link EarlyStopping}. Every training pass
+ * also feeds the {@link DynamicsRecorder}. The order of operations is part of the result: the same seed gives
+ * the same weights byte for byte only while it stays the same.
+ */
+final class TrainingLoop {
+    private final Model model;
+    private final Inference inference;
+    private final Targets targets;
+    private final int outputs;
+    private final boolean regression;
+    private final TrainSpec spec;
+    private final RelevanceTrainer.Listener listener;
+    private final List<Parameter> params;
+    private final long stepsPerEpoch;
+    private final LearningRateSchedule schedule;
+    private final Optimizer optimizer;
+    private final ParameterStore parameterStore;
+
+    /**
+     * @param trainable which parameters (by block path) training updates; the rest stay frozen
+     * @param trainSize number of training samples, which sets the steps of the schedule
+     */
+    TrainingLoop(Model model, Inference inference, Targets targets, int outputs, Predicate<String> trainable,
+            TrainSpec spec, RelevanceTrainer.Listener listener, int trainSize) {
+        this.model = model;
+        this.inference = inference;
+        this.targets = targets;
+        this.outputs = outputs;
+        this.regression = inference.regression();
+        this.spec = spec;
+        this.listener = listener;
+        this.params = trainableParameters(model, trainable);
+        this.stepsPerEpoch = (trainSize + spec.batchSize() - 1) / spec.batchSize();
+        this.schedule = LearningRateSchedule.of(spec, stepsPerEpoch);
+        this.optimizer = Optimizer.adamW().optLearningRateTracker(schedule)
+                .optWeightDecays((float) spec.weightDecay()).build();
+        this.parameterStore = new ParameterStore(model.getNDManager(), false);
+    }
+
+    private static List<Parameter> trainableParameters(Model model, Predicate<String> trainable) {
+        List<Parameter> params = new ArrayList<>();
+        for (var p : model.getBlock().getParameters()) {
+            if (trainable.test(p.getKey())) {
+                p.getValue().getArray().setRequiresGradient(true);
+                params.add(p.getValue());
+            }
+        }
+        return params;
+    }
+
+    /** Trains on {@code train}, measuring {@code validation} (may be empty) after every epoch. */
+    RelevanceTrainer.TrainResult run(int[] train, int[] validation, DynamicsRecorder recorder, long startNanos) {
+        Random order = new Random(spec.seed());
+        int[] perm = train.clone();
+        EarlyStopping stopping = new EarlyStopping(spec, validation.length > 0);
+        List<RelevanceTrainer.EpochStats> stats = new ArrayList<>();
+        for (int epoch = 1; epoch <= spec.epochs(); epoch++) {
+            long e0 = System.nanoTime();
+            shuffle(perm, order);
+            double lossSum = epoch(epoch, perm, recorder);
+            Predictions pv = validation.length == 0 ? null : inference.predict(model, validation);
+            double val = pv == null ? Double.NaN : meanLoss(pv, validation);
+            recorder.epochEnd(schedule.rate((int) (epoch * stepsPerEpoch)), pv,
+                    which -> inference.predict(model, which));
+            RelevanceTrainer.EpochStats es = new RelevanceTrainer.EpochStats(epoch, spec.epochs(),
+                    lossSum / Math.max(1, perm.length), val, (System.nanoTime() - e0) / 1_000_000);
+            stats.add(es);
+            listener.epoch(es);
+            if (stopping.stop(epoch, val, this::weights)) {
+                break;
+            }
+        }
+        byte[] weights = stopping.weights(stats.size(), this::weights);
+        return new RelevanceTrainer.TrainResult(weights, stats, (System.nanoTime() - startNanos) / 1_000_000,
+                train.length, stopping.keptEpoch(stats.size()), recorder.dynamics());
+    }
+
+    private byte[] weights() {
+        return WeightsCodec.encode(model.getBlock());
+    }
+
+    /** One pass over {@code perm} in batches; returns the summed per-sample training loss. */
+    private double epoch(int epoch, int[] perm, DynamicsRecorder recorder) {
+        recorder.epochStart();
+        int bs = spec.batchSize();
+        double lossSum = 0;
+        long batches = 0;
+        for (int start = 0; start < perm.length; start += bs) {
+            int[] sel = Arrays.copyOfRange(perm, start, start + Math.min(bs, perm.length - start));
+            lossSum += step(sel, recorder);
+            batches++;
+            listener.batch(epoch, batches, stepsPerEpoch);
+        }
+        return lossSum;
+    }
+
+    private float step(int[] sel, DynamicsRecorder recorder) {
+        try (NDManager m = model.getNDManager().newSubManager()) {
+            NDList x = inference.features().batch(m, sel);
+            NDArray y = labels(m, sel);
+            NDArray perSample;
+            try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+                NDList out = model.getBlock().forward(parameterStore, x, true);
+                perSample = perSampleLoss(out.get(0), y);
+                gc.backward(perSample.mean());
+                recorder.batch(out.get(0), perSample, sel);
+            }
+            float loss = perSample.sum().getFloat();
+            clipAndStep();
+            return loss;
+        }
+    }
+
+    private void clipAndStep() {
+        double clipNorm = spec.clipNorm();
+        if (clipNorm > 0 && !params.isEmpty()) {
+            // global norm and scale stay on the device: no copy to Java per parameter
+            NDArray first = params.get(0).getArray().getGradient();
+            try (NDManager tmp = first.getManager().newSubManager()) {
+                NDArray total = tmp.zeros(new Shape());
+                for (Parameter p : params) {
+                    NDArray sq = p.getArray().getGradient().square();
+                    NDArray s = sq.sum();
+                    sq.close();
+                    s.attach(tmp);
+                    total = total.add(s);
+                }
+                NDArray scale = total.sqrt().maximum((float) clipNorm).pow(-1).mul((float) clipNorm);
+                for (Parameter p : params) {
+                    p.getArray().getGradient().muli(scale);
+                }
+            }
+        }
+        for (Parameter p : params) {
+            NDArray w = p.getArray();
+            // DJL's PyTorch AdamW update also zeroes the gradient, so the next backward starts from zero
+            optimizer.update(p.getId(), w, w.getGradient());
+        }
+    }
+
+    private NDArray perSampleLoss(NDArray out, NDArray target) {
+        if (regression) {
+            return out.reshape(-1).sub(target).square();
+        }
+        return out.logSoftmax(1).mul(target).sum(new int[] {1}).neg();
+    }
+
+    private NDArray labels(NDManager m, int[] sel) {
+        if (regression) {
+            float[] y = new float[sel.length];
+            for (int i = 0; i < sel.length; i++) {
+                y[i] = targets.values()[sel[i]];
+            }
+            return m.create(y);
+        }
+        float[] oneHot = new float[sel.length * outputs];
+        for (int i = 0; i < sel.length; i++) {
+            oneHot[i * outputs + targets.classes()[sel[i]]] = 1f;
+        }
+        return m.create(oneHot, new Shape(sel.length, outputs));
+    }
+
+    /** Mean loss of {@code p}, the predictions for the samples {@code which}, as in training. */
+    private double meanLoss(Predictions p, int[] which) {
+        double sum = 0;
+        for (int i = 0; i < which.length; i++) {
+            int s = which[i];
+            if (regression) {
+                double d = p.probs()[i][0] - targets.values()[s];
+                sum += d * d;
+            } else {
+                sum += -Math.log(Math.max(p.probs()[i][targets.classes()[s]], 1e-12));
+            }
+        }
+        return sum / which.length;
+    }
+
+    private static void shuffle(int[] a, Random r) {
+        for (int i = a.length - 1; i > 0; i--) {
+            int j = r.nextInt(i + 1);
+            int t = a[i];
+            a[i] = a[j];
+            a[j] = t;
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package dev.sift.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** The benchmarks on sizes small enough for a test: they run, and the implementations they compare agree. */
+class BenchmarksTest {
+
+    @Test
+    void knnShapleyFastPathAgreesWithTheReference() {
+        KnnShapleyBenchmark.Result r = KnnShapleyBenchmark.run(300, 12, 8, 5, 4);
+        assertEquals(300, r.train());
+        assertEquals(4, r.referencePoints());
+        assertTrue(r.largestDifference() < 1e-9, "difference " + r.largestDifference());
+        assertTrue(r.fastSeconds() > 0 && r.referenceSecondsScaled() > 0);
+    }
+
+    @Test
+    void ghostNormsAgreeWithThePerSampleLoop() {
+        GrandBenchmark.Result r = GrandBenchmark.run(4, 3);
+        assertEquals(12, r.samples());
+        assertTrue(r.largestRelativeDifference() < 1e-4, "difference " + r.largestRelativeDifference());
+        assertEquals(r.loopSeconds() / r.ghostSeconds(), r.speedUp(), 1e-12);
+    }
+
+    @Test
+    void noiseSummaryIsMeanAndSampleSdPerMethodInOrder() {
+        List<NoiseBenchmark.Row> rows = List.of(new NoiseBenchmark.Row("loss", 1, 0.6, 0.4, 2),
+                new NoiseBenchmark.Row("aum", 1, 0.7, 0.5, 1), new NoiseBenchmark.Row("loss", 2, 0.8, 0.2, 4));
+        List<NoiseBenchmark.MethodSummary> s = NoiseBenchmark.summarise(rows);
+        assertEquals(List.of("loss", "aum"), s.stream().map(NoiseBenchmark.MethodSummary::method).toList());
+        NoiseBenchmark.MethodSummary loss = s.get(0);
+        assertEquals(0.7, loss.aurocMean(), 1e-12);
+        assertEquals(Math.sqrt(0.02), loss.aurocSd(), 1e-12);
+        assertEquals(0.3, loss.precisionMean(), 1e-12);
+        assertEquals(3.0, loss.scoreMillis(), 1e-12);
+        assertEquals(0.0, s.get(1).aurocSd(), 0.0, "one seed: no spread");
+    }
+
+    @Test
+    void modelKindsByTheirOptionKeys() {
+        assertEquals(Optional.of(NoiseBenchmark.ModelKind.MINILM_HEAD), NoiseBenchmark.ModelKind.byKey("minilm-head"));
+        assertEquals(Optional.of(NoiseBenchmark.ModelKind.HASHED_BOW), NoiseBenchmark.ModelKind.byKey("hashed-bow"));
+        assertTrue(NoiseBenchmark.ModelKind.byKey("foo").isEmpty());
+    }
+}
