@@ -181,7 +181,7 @@ public final class NoiseBenchmark {
             throws IOException {
         NoisyData data = flip(read(csv, dataset, task), task, noise, seed);
         RelevanceTrainer trainer = trainer(data.samples(), task, model, frozenEmbeddings)
-                .withEpochScorer(GradientSimilarity.EPOCH_TRACIN);
+                .withEpochScorer(GradientSimilarity.EPOCH_TRACIN, data.validation());
         TrainSpec seeded = new TrainSpec(train.epochs(), train.batchSize(), train.learningRate(), seed,
                 train.weightDecay(), train.warmup(), train.clipNorm(), 0, TrainSpec.DeviceChoice.CPU);
         RelevanceTrainer.TrainResult result = trainer.train(trainer.initialWeights(seed), data.targets(),
@@ -201,7 +201,7 @@ public final class NoiseBenchmark {
 
     private static List<Sample> read(Path csv, DatasetSpec dataset, TaskSpec task) throws IOException {
         try (InputStream in = Files.newInputStream(csv)) {
-            return new Ingestor(dataset, task, new SplitSpec(0.1, 0.2, 13), new KeyedHasher(HASH_KEY))
+            return new Ingestor(dataset, task, new SplitSpec(0.1, 0.0, 0.2, 13), new KeyedHasher(HASH_KEY))
                     .read(in, csv.toString()).samples();
         }
     }

@@ -79,7 +79,7 @@ public final class Ingestor {
         List<Sample> out = new ArrayList<>(unique.size());
         if (!unique.isEmpty()) {
             Map<String, Split> assignment = Splitter.assign(unique.stream().map(Sample::group).toList(),
-                    split.validation(), split.test(), split.seed());
+                    split);
             for (int i = 0; i < unique.size(); i++) {
                 Sample s = unique.get(i);
                 out.add(s.withIndexAndSplit(i, assignment.get(s.group())));

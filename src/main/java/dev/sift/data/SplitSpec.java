@@ -1,5 +1,9 @@
 package dev.sift.data;
 
-/** Fractions of groups (queries) held out for validation and test, and the seed of the grouped split. */
-public record SplitSpec(double validation, double test, long seed) {
+/**
+ * Fractions of groups (queries) held out, and the seed of the grouped split: {@code validation} picks epochs
+ * (early stopping), {@code utility} is what value methods (KNN-Shapley, TracIn) measure samples against,
+ * {@code test} is only measured. The rest trains.
+ */
+public record SplitSpec(double validation, double utility, double test, long seed) {
 }

@@ -2,6 +2,7 @@ package dev.sift.data;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -20,29 +21,31 @@ public final class Splitter {
      * depends only on the set of groups and the seed. Each non-zero fraction gets at least one group when
      * there are at least three groups.
      */
-    public static Map<String, Split> assign(List<String> groups, double validation, double test, long seed) {
+    public static Map<String, Split> assign(List<String> groups, SplitSpec spec) {
         List<String> distinct = new ArrayList<>(new TreeSet<>(groups));
-        Collections.shuffle(distinct, new Random(seed));
+        Collections.shuffle(distinct, new Random(spec.seed()));
         int g = distinct.size();
-        int nTest = (int) Math.round(test * g);
-        int nVal = (int) Math.round(validation * g);
-        if (g >= 3) {
-            if (test > 0 && nTest == 0) {
-                nTest = 1;
-            }
-            if (validation > 0 && nVal == 0) {
-                nVal = 1;
-            }
-        }
-        if (nTest + nVal >= g) {
+        // test first, then validation, then utility: adding a utility split leaves test and validation as they were
+        int nTest = count(spec.test(), g);
+        int nVal = count(spec.validation(), g);
+        int nUtil = count(spec.utility(), g);
+        if (nTest + nVal + nUtil >= g) {
             throw new IllegalArgumentException("only " + g + " distinct queries: too few to split into train, "
-                    + "validation (" + validation + ") and test (" + test + ")");
+                    + "validation (" + spec.validation() + "), utility (" + spec.utility() + ") and test ("
+                    + spec.test() + ")");
         }
-        Map<String, Split> out = new java.util.HashMap<>();
+        Map<String, Split> out = new HashMap<>();
         for (int i = 0; i < g; i++) {
-            Split s = i < nTest ? Split.TEST : i < nTest + nVal ? Split.VALIDATION : Split.TRAIN;
+            Split s = i < nTest ? Split.TEST : i < nTest + nVal ? Split.VALIDATION
+                    : i < nTest + nVal + nUtil ? Split.UTILITY : Split.TRAIN;
             out.put(distinct.get(i), s);
         }
         return out;
+    }
+
+    /** Groups for a fraction; a non-zero fraction gets at least one group when there are at least three. */
+    private static int count(double fraction, int groups) {
+        int n = (int) Math.round(fraction * groups);
+        return groups >= 3 && fraction > 0 && n == 0 ? 1 : n;
     }
 }

@@ -3,12 +3,13 @@ package dev.sift.importance;
 import dev.sift.model.EpochScorer;
 
 /**
- * Influence on the validation split from last-layer gradients (TracIn, Pruthi et al. 2020), summed over the
- * checkpoints at the end of every training epoch, each weighted by its learning rate, when the training dynamics
- * carry them, else at the final checkpoint: the dot product of a sample's loss gradient with the summed validation loss gradients, both with
+ * Influence on the utility split from last-layer gradients (TracIn, Pruthi et al. 2020), summed over the
+ * checkpoints at the end of every training epoch, each weighted by the epoch's mean learning rate, when the
+ * training dynamics carry them, else at the final checkpoint: the dot product of a sample's loss gradient with
+ * the summed utility-split loss gradients, both with
  * respect to the output layer (W, b). With e = p - onehot(y) and h the last hidden activations, the gradient is
  * e [h, 1]^T, so grad_i . grad_v = (e_i . e_v)(h_i . h_v + 1) and the score is sum over v, divided by the number
- * of validation points. Positive: a step on the sample also lowers the validation loss. {@code self} instead
+ * of utility points. Positive: a step on the sample also lowers the utility-split loss. {@code self} instead
  * gives self-influence grad_i . grad_i = ||e_i||^2 (||h_i||^2 + 1).
  */
 public abstract class GradientSimilarity implements ImportanceMethod {
@@ -34,7 +35,7 @@ public abstract class GradientSimilarity implements ImportanceMethod {
     @Override
     public String meaning() {
         return self ? "higher = the sample's own gradient is larger (hard, or mislabelled)"
-                : "higher = training on the sample lowers the validation loss more (helpful)";
+                : "higher = training on the sample lowers the utility-split loss more (helpful)";
     }
 
     @Override
@@ -52,7 +53,7 @@ public abstract class GradientSimilarity implements ImportanceMethod {
             return out;
         }
         if (in.dynamics() != null && in.dynamics().tracin() != null) {
-            // TracIn over checkpoints: the per-epoch values, each already weighted by that epoch's learning rate
+            // TracIn over checkpoints: the per-epoch values, each already weighted by that epoch's mean learning rate
             var d = in.dynamics();
             for (int i = 0; i < n; i++) {
                 for (int e = 0; e < d.epochs(); e++) {
@@ -62,7 +63,7 @@ public abstract class GradientSimilarity implements ImportanceMethod {
             return out;
         }
         if (in.validationHidden() == null || in.validationHidden().length == 0 || in.validationProbs() == null) {
-            throw new IllegalStateException("tracin needs a non-empty validation split");
+            throw new IllegalStateException("tracin needs a non-empty utility split (split.utility)");
         }
         return values(in.predictions().probs(), in.predictions().hidden(), in.classes(), in.validationProbs(),
                 in.validationHidden(), in.validationClasses());

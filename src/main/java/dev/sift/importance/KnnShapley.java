@@ -8,7 +8,7 @@ import java.util.Set;
 
 /**
  * Exact KNN-Shapley (Jia et al., 2019): the Shapley value of each training point for a K-nearest-neighbour
- * classifier whose utility on a validation point is the fraction of its K nearest training points sharing its
+ * classifier whose utility on a held-out (utility-split) point is the fraction of its K nearest training points sharing its
  * label, averaged over the validation points. For one validation point, with training points sorted by distance
  * (alpha_1 nearest) the values follow a recursion from the farthest:
  * s(alpha_N) = 1[y_alpha_N = y] / max(N, K), and
@@ -41,7 +41,7 @@ public final class KnnShapley implements ImportanceMethod {
 
     @Override
     public String meaning() {
-        return "higher = more helpful to a nearest-neighbour classifier on the validation split";
+        return "higher = more helpful to a nearest-neighbour classifier on the utility split";
     }
 
     @Override
@@ -67,7 +67,7 @@ public final class KnnShapley implements ImportanceMethod {
     @Override
     public double[] score(ScoringInput in) {
         if (in.validationHidden() == null || in.validationHidden().length == 0) {
-            throw new IllegalStateException("knn_shapley needs a non-empty validation split");
+            throw new IllegalStateException("knn_shapley needs a non-empty utility split (split.utility)");
         }
         return fast(in.predictions().hidden(), in.classes(), in.validationHidden(), in.validationClasses(), k);
     }

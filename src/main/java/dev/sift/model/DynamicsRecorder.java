@@ -12,7 +12,7 @@ import java.util.function.Function;
  */
 final class DynamicsRecorder {
     private final int[] train;
-    private final int[] validation;
+    private final int[] reference;
     private final int[] position;
     private final Targets targets;
     private final int outputs;
@@ -24,12 +24,13 @@ final class DynamicsRecorder {
 
     /**
      * @param samples number of samples in the dataset (training indices point into it)
+     * @param reference the samples the scorer measures training samples against (the utility split)
      * @param scorer the per-epoch scorer, or null for none (the dynamics then have no such column)
      */
-    DynamicsRecorder(int[] train, int[] validation, int samples, Targets targets, int outputs, boolean regression,
+    DynamicsRecorder(int[] train, int[] reference, int samples, Targets targets, int outputs, boolean regression,
             EpochScorer scorer) {
         this.train = train.clone();
-        this.validation = validation;
+        this.reference = reference;
         this.targets = targets;
         this.outputs = outputs;
         this.regression = regression;
@@ -104,19 +105,19 @@ final class DynamicsRecorder {
     }
 
     /**
-     * Closes the epoch. With a scorer, a classification task and a validation split, scores the checkpoint.
+     * Closes the epoch. With a scorer, a classification task and a non-empty reference set, scores the checkpoint.
      *
-     * @param learningRate the rate of the epoch's last step, which weights the scores
-     * @param validationPredictions predictions on the validation split at the checkpoint, or null without one
+     * @param learningRate the epoch's mean learning rate, which weights the scores
      * @param predict predictions at the checkpoint for any samples
      */
-    void epochEnd(float learningRate, Predictions validationPredictions, Function<int[], Predictions> predict) {
+    void epochEnd(float learningRate, Function<int[], Predictions> predict) {
         epochs.add(current);
         current = null;
-        if (scorer == null || validationPredictions == null || regression) {
+        if (scorer == null || reference.length == 0 || regression) {
             return;
         }
-        double[] s = scorer.score(predict.apply(train), classes(train), validationPredictions, classes(validation));
+        double[] s = scorer.score(predict.apply(train), classes(train), predict.apply(reference),
+                classes(reference));
         if (s.length != train.length) {
             throw new IllegalStateException("epoch scorer returned " + s.length + " values for " + train.length
                     + " training samples");

@@ -26,6 +26,19 @@ public record LearningRateSchedule(float peak, long warmup, long total) implemen
         return Math.max(0f, peak * (float) (total - step) / (total - warmup));
     }
 
+    /**
+     * The mean rate over the updates {@code fromUpdate} to {@code toUpdate} (DJL numbering, inclusive): the step
+     * size in force over an epoch, which TracIn weights that epoch's checkpoint by (Pruthi et al.). Under linear
+     * decay the last update's rate would make the final checkpoint count almost nothing.
+     */
+    public float meanRate(long fromUpdate, long toUpdate) {
+        double sum = 0;
+        for (long u = fromUpdate; u <= toUpdate; u++) {
+            sum += rate((int) u);
+        }
+        return (float) (sum / Math.max(1, toUpdate - fromUpdate + 1));
+    }
+
     @Override
     public float getNewValue(String parameterId, int numUpdate) {
         return rate(numUpdate);

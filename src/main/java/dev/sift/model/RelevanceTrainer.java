@@ -28,6 +28,7 @@ public final class RelevanceTrainer {
     private final Consumer<AbstractBlock> pretrained;
     private final Device device;
     private final EpochScorer epochScorer;
+    private final int[] scorerReference;
 
     /**
      * @param blocks makes a fresh, uninitialised block
@@ -37,7 +38,7 @@ public final class RelevanceTrainer {
      */
     public RelevanceTrainer(Supplier<AbstractBlock> blocks, FeatureSource features, int outputs, boolean regression,
             Predicate<String> trainable, Consumer<AbstractBlock> pretrained, Device device) {
-        this(blocks, features, outputs, regression, trainable, pretrained, device, null);
+        this(blocks, features, outputs, regression, trainable, pretrained, device, null, new int[0]);
     }
 
     /** The hashed bag-of-words pair model of the core workflow. */
@@ -48,7 +49,7 @@ public final class RelevanceTrainer {
 
     private RelevanceTrainer(Supplier<AbstractBlock> blocks, FeatureSource features, int outputs,
             boolean regression, Predicate<String> trainable, Consumer<AbstractBlock> pretrained, Device device,
-            EpochScorer epochScorer) {
+            EpochScorer epochScorer, int[] scorerReference) {
         this.blocks = requireNonNull(blocks, "blocks is null");
         this.features = requireNonNull(features, "features is null");
         this.outputs = outputs;
@@ -57,15 +58,17 @@ public final class RelevanceTrainer {
         this.pretrained = requireNonNull(pretrained, "pretrained is null");
         this.device = requireNonNull(device, "device is null");
         this.epochScorer = epochScorer;
+        this.scorerReference = scorerReference.clone();
     }
 
     /**
      * The same trainer, recording {@code scorer}'s values at every epoch's checkpoint in the training dynamics
-     * ({@link TrainingDynamics#tracin()}); without one that column is null.
+     * ({@link TrainingDynamics#tracin()}), measured against the samples {@code reference} (the utility split,
+     * never the validation split that picks epochs); without one that column is null.
      */
-    public RelevanceTrainer withEpochScorer(EpochScorer scorer) {
+    public RelevanceTrainer withEpochScorer(EpochScorer scorer, int[] reference) {
         return new RelevanceTrainer(blocks, features, outputs, regression, trainable, pretrained, device,
-                requireNonNull(scorer, "scorer is null"));
+                requireNonNull(scorer, "scorer is null"), requireNonNull(reference, "reference is null"));
     }
 
     /** Where training runs: {@code auto} (a GPU when DJL sees one), {@code cpu} or {@code gpu}. */
@@ -137,8 +140,8 @@ public final class RelevanceTrainer {
             WeightsCodec.decode(initial, model);
             TrainingLoop loop = new TrainingLoop(model, new Inference(features, regression), targets, outputs,
                     trainable, spec, listener, train.length);
-            DynamicsRecorder recorder = new DynamicsRecorder(train, validation, features.size(), targets, outputs,
-                    regression, epochScorer);
+            DynamicsRecorder recorder = new DynamicsRecorder(train, scorerReference, features.size(), targets,
+                    outputs, regression, epochScorer);
             return loop.run(train, validation, recorder, t0);
         }
     }

@@ -80,7 +80,7 @@ final class TrainingLoop {
             double lossSum = epoch(epoch, perm, recorder);
             Predictions pv = validation.length == 0 ? null : inference.predict(model, validation);
             double val = pv == null ? Double.NaN : meanLoss(pv, validation);
-            recorder.epochEnd(schedule.rate((int) (epoch * stepsPerEpoch)), pv,
+            recorder.epochEnd(schedule.meanRate((epoch - 1) * stepsPerEpoch + 1, epoch * stepsPerEpoch),
                     which -> inference.predict(model, which));
             RelevanceTrainer.EpochStats es = new RelevanceTrainer.EpochStats(epoch, spec.epochs(),
                     lossSum / Math.max(1, perm.length), val, (System.nanoTime() - e0) / 1_000_000);

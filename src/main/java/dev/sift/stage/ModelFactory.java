@@ -2,6 +2,7 @@ package dev.sift.stage;
 
 import dev.sift.SiftException;
 import dev.sift.data.Sample;
+import dev.sift.data.Split;
 import dev.sift.importance.GradientSimilarity;
 import dev.sift.model.Checkpoint;
 import dev.sift.model.CrossEncoder;
@@ -47,7 +48,9 @@ public class ModelFactory {
     RunInputs inputs;
 
     public RelevanceTrainer trainer(StageContext ctx) {
-        return ctx.cached("trainer", () -> build(ctx).withEpochScorer(GradientSimilarity.EPOCH_TRACIN));
+        // TracIn at every epoch's checkpoint is measured against the utility split, not the epoch-picking one
+        return ctx.cached("trainer", () -> build(ctx).withEpochScorer(GradientSimilarity.EPOCH_TRACIN,
+                Subsets.ofSplit(inputs.samples(ctx), Split.UTILITY)));
     }
 
     private RelevanceTrainer build(StageContext ctx) {

@@ -109,9 +109,9 @@ public class ScoreStage implements Stage<ScoreOutput> {
         Predictions vp = null;
         int[] validClasses = new int[0];
         if (needs.contains(Need.UTILITY_SPLIT)) {
-            int[] validation = Subsets.ofSplit(inputs.samples(ctx), Split.VALIDATION);
-            vp = models.trainer(ctx).predict(modelWeights, validation);
-            validClasses = pick(t.classes(), validation);
+            int[] utility = Subsets.ofSplit(inputs.samples(ctx), Split.UTILITY);
+            vp = models.trainer(ctx).predict(modelWeights, utility);
+            validClasses = pick(t.classes(), utility);
         }
         TrainingDynamics d = null;
         if (needs.contains(Need.TRAINING_DYNAMICS)) {

@@ -176,13 +176,15 @@ public final class WorkflowParser {
 
     private static SplitSpec split(SpecBinder.Obj s, SpecBinder b) {
         double val = s.share("validation", 0.1);
+        double utility = s.share("utility", 0.1);
         double test = s.share("test", 0.2);
-        if (val + test >= 0.9) {
-            b.error(s.keyLine("test"), s.path("test"), "validation + test must leave at least 10% for training");
+        if (val + utility + test >= 0.9) {
+            b.error(s.keyLine("test"), s.path("test"), "validation + utility + test must leave at least 10% for "
+                    + "training");
         }
         long seed = s.integer("seed", 13, Long.MIN_VALUE, Long.MAX_VALUE);
         s.done();
-        return new SplitSpec(val, test, seed);
+        return new SplitSpec(val, utility, test, seed);
     }
 
     private static ModelSpec model(SpecBinder.Obj m, Path base, YNode root, boolean checkFiles) {

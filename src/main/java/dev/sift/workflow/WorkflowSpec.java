@@ -38,7 +38,7 @@ public record WorkflowSpec(String name, DatasetSpec dataset, TaskSpec task, Spli
 
     static Set<Need> scoringProvides(TaskSpec task, SplitSpec split, ModelSpec model) {
         Set<Need> out = EnumSet.of(Need.TRAINING_DYNAMICS, Need.OTHER_METHODS);
-        if (split.validation() > 0) {
+        if (split.utility() > 0) {
             out.add(Need.UTILITY_SPLIT);
         }
         if (model.ghostNorms() && task.classification()) {

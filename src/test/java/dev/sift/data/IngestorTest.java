@@ -25,7 +25,7 @@ class IngestorTest {
     private static final TaskSpec TASK = new TaskSpec(TaskType.GRADED, 1, 4);
 
     private static Ingestor ingestor(String format) {
-        return new Ingestor(new DatasetSpec("/x", null, format, ',', COLS), TASK, new SplitSpec(0.2, 0.2, 1),
+        return new Ingestor(new DatasetSpec("/x", null, format, ',', COLS), TASK, new SplitSpec(0.2, 0.0, 0.2, 1),
                 new KeyedHasher("0123456789abcdef0123".getBytes(StandardCharsets.UTF_8)));
     }
 

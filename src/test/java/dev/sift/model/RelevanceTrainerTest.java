@@ -170,10 +170,10 @@ class RelevanceTrainerTest {
         List<Sample> s = samples(80);
         EncodedPairs data = EncodedPairs.encode(s, MODEL.buckets());
         Targets t = Targets.of(TASK, s.stream().mapToDouble(Sample::label).toArray());
-        RelevanceTrainer trainer = new RelevanceTrainer(MODEL, data, 4, false)
-                .withEpochScorer(GradientSimilarity.EPOCH_TRACIN);
         int[] train = IntStream.range(0, 64).toArray();
         int[] valid = IntStream.range(64, 80).toArray();
+        RelevanceTrainer trainer = new RelevanceTrainer(MODEL, data, 4, false)
+                .withEpochScorer(GradientSimilarity.EPOCH_TRACIN, valid);
         var r = trainer.train(trainer.initialWeights(5), t, train, valid, TRAIN, RelevanceTrainer.Listener.NONE);
         var d = r.dynamics();
         assertEquals(2, d.tracin().length);
@@ -183,9 +183,11 @@ class RelevanceTrainerTest {
         double[] at = GradientSimilarity.values(pt.probs(), pt.hidden(),
                 Arrays.stream(train).map(i -> t.classes()[i]).toArray(), pv.probs(), pv.hidden(),
                 Arrays.stream(valid).map(i -> t.classes()[i]).toArray());
-        long steps = 2 * ((64 + TRAIN.batchSize() - 1) / TRAIN.batchSize());
+        long perEpoch = (64 + TRAIN.batchSize() - 1) / TRAIN.batchSize();
+        long steps = 2 * perEpoch;
+        // the checkpoint counts with the epoch's mean step size, not its last one
         float lr = new LearningRateSchedule((float) TRAIN.learningRate(), Math.round(TRAIN.warmup() * steps), steps)
-                .rate((int) steps);
+                .meanRate(perEpoch + 1, steps);
         for (int i = 0; i < train.length; i++) {
             assertEquals(lr * at[i], d.tracin()[1][i], 1e-6 * Math.max(1e-3, Math.abs(lr * at[i])));
             assertTrue(d.el2n()[1][i] >= 0 && d.el2n()[1][i] <= Math.sqrt(2) + 1e-6);
@@ -210,22 +212,22 @@ class RelevanceTrainerTest {
         };
         RelevanceTrainer plain = new RelevanceTrainer(MODEL, data, 4, false);
         byte[] init = plain.initialWeights(3);
-        var scored = plain.withEpochScorer(ones).train(init, t, train, valid, TRAIN, RelevanceTrainer.Listener.NONE);
+        var scored = plain.withEpochScorer(ones, valid).train(init, t, train, valid, TRAIN, RelevanceTrainer.Listener.NONE);
         assertEquals(TRAIN.epochs(), calls.size());
         for (int[] sizes : calls) {
             assertArrayEquals(new int[] {40, 40, 10, 10}, sizes);
         }
-        // a constant score comes back as the learning rate of each epoch's last step
+        // a constant score comes back as each epoch's mean learning rate
         LearningRateSchedule lr = LearningRateSchedule.of(TRAIN, 2);
-        assertEquals(lr.rate(2), scored.dynamics().tracin()[0][5], 1e-9);
-        assertEquals(lr.rate(4), scored.dynamics().tracin()[1][5], 1e-9);
+        assertEquals((lr.rate(1) + lr.rate(2)) / 2, scored.dynamics().tracin()[0][5], 1e-7);
+        assertEquals((lr.rate(3) + lr.rate(4)) / 2, scored.dynamics().tracin()[1][5], 1e-7);
 
         var unscored = plain.train(init, t, train, valid, TRAIN, RelevanceTrainer.Listener.NONE);
         assertNull(unscored.dynamics().tracin(), "no scorer, no per-epoch column");
         assertEquals(Sha256.hex(scored.weights()), Sha256.hex(unscored.weights()), "scoring does not touch training");
         calls.clear();
-        plain.withEpochScorer(ones).train(init, t, train, new int[0], TRAIN, RelevanceTrainer.Listener.NONE);
-        assertTrue(calls.isEmpty(), "nothing to score against without a validation split");
+        plain.withEpochScorer(ones, new int[0]).train(init, t, train, valid, TRAIN, RelevanceTrainer.Listener.NONE);
+        assertTrue(calls.isEmpty(), "nothing to score against without a reference set");
     }
 
     @Test
