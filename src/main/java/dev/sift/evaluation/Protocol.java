@@ -1,0 +1,138 @@
+package dev.sift.evaluation;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * The evaluation protocol: metrics of a model on the test split, means over training seeds, and the paired
+ * per-query bootstrap interval of the difference between two models. Queries are the resampled unit (pairs of
+ * one query are not independent), and both models are measured on the same resample (paired).
+ */
+public final class Protocol {
+    private Protocol() {
+    }
+
+    /** A difference a - b of seed means, and its bootstrap 95% interval. */
+    public record Interval(double delta, double lo, double hi, int resamples, int queries) {
+        public boolean excludesZero() {
+            return lo > 0 || hi < 0;
+        }
+    }
+
+    /** The metric names {@link #measure} returns for the task. */
+    public static List<String> names(TestSet t) {
+        return t.task().classification() ? List.of("ndcg@" + t.k(), "accuracy", "kappa")
+                : List.of("ndcg@" + t.k(), "rmse");
+    }
+
+    /** Every metric of one outcome on all test pairs, plus the number of queries NDCG scored. */
+    public static Map<String, Double> measure(TestSet t, TestOutcome o) {
+        int[] all = new int[t.size()];
+        Arrays.setAll(all, i -> i);
+        Map<String, Double> m = new LinkedHashMap<>(measure(t, o, all, t.group()));
+        m.put("ndcg_queries", (double) Metrics.ndcgGroups(t.relevance(), t.group()));
+        return m;
+    }
+
+    /** The metrics on the pairs {@code rows}, with {@code groups[i]} the query of {@code rows[i]}. */
+    static Map<String, Double> measure(TestSet t, TestOutcome o, int[] rows, String[] groups) {
+        int n = rows.length;
+        double[] score = new double[n];
+        double[] rel = new double[n];
+        int[] predicted = new int[n];
+        int[] truth = new int[n];
+        double[] value = new double[n];
+        for (int i = 0; i < n; i++) {
+            int r = rows[i];
+            score[i] = o.score()[r];
+            rel[i] = t.relevance()[r];
+            predicted[i] = o.predicted()[r];
+            truth[i] = t.truth()[r];
+            value[i] = o.value()[r];
+        }
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put("ndcg@" + t.k(), Metrics.ndcgAtK(score, rel, groups, t.k()));
+        if (t.task().classification()) {
+            m.put("accuracy", Metrics.accuracy(predicted, truth));
+            m.put("kappa", Metrics.quadraticWeightedKappa(predicted, truth, t.task().classes()));
+        } else {
+            m.put("rmse", Metrics.rmse(value, rel));
+        }
+        return m;
+    }
+
+    /** Mean over seeds of each metric; {@code <name>_sd} its standard deviation (0 for one seed). */
+    public static Map<String, Double> meanAndSd(List<Map<String, Double>> perSeed) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (String name : perSeed.get(0).keySet()) {
+            double[] v = perSeed.stream().mapToDouble(m -> m.getOrDefault(name, Double.NaN)).toArray();
+            double mean = Arrays.stream(v).average().orElse(Double.NaN);
+            double ss = 0;
+            for (double x : v) {
+                ss += (x - mean) * (x - mean);
+            }
+            out.put(name, mean);
+            out.put(name + "_sd", v.length < 2 ? 0.0 : Math.sqrt(ss / (v.length - 1)));
+        }
+        return out;
+    }
+
+    /**
+     * For every metric, the difference of seed means a - b on the whole test split and its paired per-query
+     * bootstrap 95% interval (percentiles of {@code resamples} resamples of the queries with replacement).
+     */
+    public static Map<String, Interval> compare(TestSet t, List<TestOutcome> a, List<TestOutcome> b, int resamples,
+            long seed) {
+        Map<String, List<Integer>> byQuery = new LinkedHashMap<>();
+        for (int i = 0; i < t.size(); i++) {
+            byQuery.computeIfAbsent(t.group()[i], g -> new ArrayList<>()).add(i);
+        }
+        List<List<Integer>> queries = new ArrayList<>(byQuery.values());
+        List<String> names = names(t);
+        Map<String, double[]> diffs = new LinkedHashMap<>();
+        names.forEach(n -> diffs.put(n, new double[resamples]));
+        Random r = new Random(seed);
+        for (int s = 0; s < resamples; s++) {
+            List<Integer> rows = new ArrayList<>();
+            List<String> groups = new ArrayList<>();
+            for (int q = 0; q < queries.size(); q++) {
+                // a query drawn twice counts as two queries: its pairs are labelled by the draw
+                for (int row : queries.get(r.nextInt(queries.size()))) {
+                    rows.add(row);
+                    groups.add("draw" + q);
+                }
+            }
+            int[] rowArr = rows.stream().mapToInt(Integer::intValue).toArray();
+            String[] groupArr = groups.toArray(new String[0]);
+            Map<String, Double> ma = seedMean(t, a, rowArr, groupArr);
+            Map<String, Double> mb = seedMean(t, b, rowArr, groupArr);
+            for (String n : names) {
+                diffs.get(n)[s] = ma.get(n) - mb.get(n);
+            }
+        }
+        int[] all = new int[t.size()];
+        Arrays.setAll(all, i -> i);
+        Map<String, Double> fa = seedMean(t, a, all, t.group());
+        Map<String, Double> fb = seedMean(t, b, all, t.group());
+        Map<String, Interval> out = new LinkedHashMap<>();
+        for (String n : names) {
+            double[] d = Arrays.stream(diffs.get(n)).filter(Double::isFinite).sorted().toArray();
+            double lo = d.length == 0 ? Double.NaN : d[(int) Math.floor(0.025 * (d.length - 1))];
+            double hi = d.length == 0 ? Double.NaN : d[(int) Math.ceil(0.975 * (d.length - 1))];
+            out.put(n, new Interval(fa.get(n) - fb.get(n), lo, hi, resamples, queries.size()));
+        }
+        return out;
+    }
+
+    private static Map<String, Double> seedMean(TestSet t, List<TestOutcome> outcomes, int[] rows, String[] groups) {
+        Map<String, Double> sum = new LinkedHashMap<>();
+        for (TestOutcome o : outcomes) {
+            measure(t, o, rows, groups).forEach((k, v) -> sum.merge(k, v / outcomes.size(), Double::sum));
+        }
+        return sum;
+    }
+}

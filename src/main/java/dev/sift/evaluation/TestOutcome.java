@@ -1,0 +1,55 @@
+package dev.sift.evaluation;
+
+import dev.sift.model.Predictions;
+import java.util.Arrays;
+import java.util.Random;
+
+/**
+ * One model's answers on the test split: a ranking score per pair, the predicted class (classification) and
+ * the predicted label in label units (regression).
+ */
+public record TestOutcome(double[] score, int[] predicted, double[] value) {
+    public static TestOutcome of(Predictions p, TestSet t) {
+        int n = p.size();
+        double range = t.task().maxLabel() - t.task().minLabel();
+        double[] score = new double[n];
+        int[] predicted = new int[n];
+        double[] value = new double[n];
+        for (int i = 0; i < n; i++) {
+            score[i] = p.rankScore(i);
+            predicted[i] = p.regression() ? 0 : p.argmax(i);
+            value[i] = p.regression() ? score[i] * range : predicted[i];
+        }
+        return new TestOutcome(score, predicted, value);
+    }
+
+    /**
+     * The majority baseline: every pair gets the most frequent training class (the training mean for
+     * regression); its ranking is a random order drawn from {@code seed}, since a constant score ranks nothing.
+     */
+    public static TestOutcome majority(TestSet t, double[] trainRelevance, long seed) {
+        int n = t.size();
+        double[] score = new double[n];
+        Random r = new Random(seed);
+        for (int i = 0; i < n; i++) {
+            score[i] = r.nextDouble();
+        }
+        int[] predicted = new int[n];
+        double[] value = new double[n];
+        if (t.task().classification()) {
+            int[] counts = new int[t.task().classes()];
+            for (double v : trainRelevance) {
+                counts[(int) Math.round(v)]++;
+            }
+            int mode = 0;
+            for (int c = 1; c < counts.length; c++) {
+                mode = counts[c] > counts[mode] ? c : mode;
+            }
+            Arrays.fill(predicted, mode);
+            Arrays.fill(value, mode);
+        } else {
+            Arrays.fill(value, Arrays.stream(trainRelevance).average().orElse(0));
+        }
+        return new TestOutcome(score, predicted, value);
+    }
+}

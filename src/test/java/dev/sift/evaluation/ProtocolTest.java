@@ -1,0 +1,94 @@
+package dev.sift.evaluation;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sift.data.TaskSpec;
+import dev.sift.data.TaskType;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class ProtocolTest {
+    private static final TaskSpec GRADED = new TaskSpec(TaskType.GRADED, 0, 3);
+
+    /** 40 queries of 5 pairs with grades 0..3. */
+    private static TestSet testSet() {
+        int n = 200;
+        double[] rel = new double[n];
+        int[] truth = new int[n];
+        String[] group = new String[n];
+        Random r = new Random(1);
+        for (int i = 0; i < n; i++) {
+            truth[i] = r.nextInt(4);
+            rel[i] = truth[i];
+            group[i] = "q" + (i / 5);
+        }
+        return new TestSet(GRADED, 10, rel, truth, group);
+    }
+
+    private static TestOutcome perfect(TestSet t) {
+        return new TestOutcome(t.relevance().clone(), t.truth().clone(), t.relevance().clone());
+    }
+
+    private static TestOutcome noisy(TestSet t, long seed) {
+        Random r = new Random(seed);
+        int[] p = new int[t.size()];
+        double[] s = new double[t.size()];
+        for (int i = 0; i < p.length; i++) {
+            p[i] = r.nextDouble() < 0.5 ? t.truth()[i] : r.nextInt(4);
+            s[i] = p[i] + r.nextDouble();
+        }
+        double[] v = new double[p.length];
+        for (int i = 0; i < p.length; i++) {
+            v[i] = p[i];
+        }
+        return new TestOutcome(s, p, v);
+    }
+
+    @Test
+    void aModelAgainstItselfDiffersByExactlyZero() {
+        TestSet t = testSet();
+        var o = List.of(noisy(t, 2), noisy(t, 3));
+        for (Protocol.Interval i : Protocol.compare(t, o, o, 200, 5).values()) {
+            assertEquals(0.0, i.delta(), 1e-12);
+            assertEquals(0.0, i.lo(), 1e-12);
+            assertEquals(0.0, i.hi(), 1e-12);
+            assertFalse(i.excludesZero());
+            assertEquals(40, i.queries());
+        }
+    }
+
+    @Test
+    void aClearlyBetterModelGetsAnIntervalAboveZero() {
+        TestSet t = testSet();
+        Map<String, Protocol.Interval> c = Protocol.compare(t, List.of(perfect(t)), List.of(noisy(t, 2), noisy(t, 3)),
+                500, 7);
+        for (String m : List.of("ndcg@10", "accuracy", "kappa")) {
+            Protocol.Interval i = c.get(m);
+            assertTrue(i.delta() > 0 && i.lo() > 0 && i.lo() <= i.delta() && i.delta() <= i.hi(), m + " " + i);
+        }
+    }
+
+    @Test
+    void majorityPredictsTheModeAndHasKappaZero() {
+        TestSet t = testSet();
+        TestOutcome m = TestOutcome.majority(t, new double[] {2, 2, 2, 1, 0}, 3);
+        for (int p : m.predicted()) {
+            assertEquals(2, p);
+        }
+        Map<String, Double> v = Protocol.measure(t, m);
+        assertEquals(0.0, v.get("kappa"), 1e-12);
+        long twos = java.util.Arrays.stream(t.truth()).filter(x -> x == 2).count();
+        assertEquals((double) twos / t.size(), v.get("accuracy"), 1e-12);
+    }
+
+    @Test
+    void meanAndSdOverSeeds() {
+        Map<String, Double> m = Protocol.meanAndSd(List.of(Map.of("kappa", 0.4), Map.of("kappa", 0.6)));
+        assertEquals(0.5, m.get("kappa"), 1e-12);
+        assertEquals(Math.sqrt(0.02), m.get("kappa_sd"), 1e-12);
+    }
+}
