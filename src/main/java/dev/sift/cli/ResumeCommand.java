@@ -36,6 +36,11 @@ public class ResumeCommand implements Callable<Integer> {
         RunEntity run = engine.resume(runId, console);
         console.info("run " + run.id + " " + run.status.name().toLowerCase());
         System.out.print(output.render(history.metrics(runId)));
+        if (output.format == OutputOptions.Format.table) {
+            System.out.println();
+            System.out.println("kept vs others (paired per-query bootstrap, 95% interval)");
+            System.out.print(history.comparisons(runId).text());
+        }
         return ExitCodes.OK;
     }
 }

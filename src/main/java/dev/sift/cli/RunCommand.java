@@ -63,6 +63,11 @@ public class RunCommand implements Callable<Integer> {
         long runId = engine.start(parsed, workflow, name, console);
         console.info(String.format("run %d succeeded in %.1f s", runId, (System.nanoTime() - t0) / 1e9));
         System.out.print(output.render(history.metrics(runId)));
+        if (output.format == OutputOptions.Format.table) {
+            System.out.println();
+            System.out.println("kept vs others (paired per-query bootstrap, 95% interval)");
+            System.out.print(history.comparisons(runId).text());
+        }
         return ExitCodes.OK;
     }
 }

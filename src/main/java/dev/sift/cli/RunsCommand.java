@@ -91,8 +91,11 @@ public class RunsCommand {
                     System.out.println("stages");
                     System.out.print(history.stages(runId).text());
                     System.out.println();
-                    System.out.println("metrics");
+                    System.out.println("metrics (means over seeds; _sd: standard deviation)");
                     System.out.print(history.metrics(runId).text());
+                    System.out.println();
+                    System.out.println("kept vs others (paired per-query bootstrap, 95% interval)");
+                    System.out.print(history.comparisons(runId).text());
                 }
             }
             return ExitCodes.OK;

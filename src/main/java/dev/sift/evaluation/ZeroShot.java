@@ -4,7 +4,6 @@ import dev.sift.data.Sample;
 import dev.sift.data.TaskSpec;
 import dev.sift.data.TaskType;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -47,16 +46,18 @@ public final class ZeroShot {
 
     public static Map<String, Double> evaluate(TaskSpec task, List<Sample> test, double[] testScores,
             double[] trainScores, double[] trainLabels, int k) {
-        int n = test.size();
-        double[] rel = new double[n];
-        String[] group = new String[n];
-        for (int i = 0; i < n; i++) {
-            rel[i] = test.get(i).label() - task.minLabel();
-            group[i] = test.get(i).group();
-        }
-        Map<String, Double> m = new LinkedHashMap<>();
-        m.put("ndcg@" + k, Metrics.ndcgAtK(testScores, rel, group, k));
-        m.put("ndcg_queries", (double) Metrics.ndcgGroups(rel, group));
+        return Protocol.measure(TestSet.of(task, test, k), outcome(task, testScores, trainScores, trainLabels));
+    }
+
+    /**
+     * The scorer's answers: its score ranks; grades from the calibrated cut points (classification), or the least
+     * squares line from score to label fitted on the training split (regression).
+     */
+    public static TestOutcome outcome(TaskSpec task, double[] testScores, double[] trainScores,
+            double[] trainLabels) {
+        int n = testScores.length;
+        int[] predicted = new int[n];
+        double[] value = new double[n];
         if (task.type() == TaskType.REGRESSION) {
             double mx = Arrays.stream(trainScores).average().orElse(0);
             double my = Arrays.stream(trainLabels).average().orElse(0);
@@ -67,22 +68,16 @@ public final class ZeroShot {
                 sxx += (trainScores[i] - mx) * (trainScores[i] - mx);
             }
             double slope = sxx == 0 ? 0 : sxy / sxx;
-            double[] pred = new double[n];
             for (int i = 0; i < n; i++) {
-                pred[i] = my + slope * (testScores[i] - mx);
+                value[i] = my + slope * (testScores[i] - mx);
             }
-            m.put("rmse", Metrics.rmse(pred, rel));
-            return m;
+        } else {
+            double[] cuts = cutPoints(trainScores, trainLabels, task.classes());
+            for (int i = 0; i < n; i++) {
+                predicted[i] = grade(testScores[i], cuts);
+                value[i] = predicted[i];
+            }
         }
-        double[] cuts = cutPoints(trainScores, trainLabels, task.classes());
-        int[] predicted = new int[n];
-        int[] truth = new int[n];
-        for (int i = 0; i < n; i++) {
-            predicted[i] = grade(testScores[i], cuts);
-            truth[i] = (int) Math.round(rel[i]);
-        }
-        m.put("accuracy", Metrics.accuracy(predicted, truth));
-        m.put("kappa", Metrics.quadraticWeightedKappa(predicted, truth, task.classes()));
-        return m;
+        return new TestOutcome(testScores.clone(), predicted, value);
     }
 }

@@ -12,6 +12,7 @@ import dev.sift.store.RunLayout;
 import dev.sift.store.ScoreStore;
 import dev.sift.workflow.StageJson;
 import dev.sift.store.MetricEntity;
+import dev.sift.store.MetricStore;
 import dev.sift.store.RunEntity;
 import dev.sift.store.RunStore;
 import dev.sift.store.StageRunEntity;
@@ -32,6 +33,8 @@ public class RunHistory {
 
     @Inject
     RunStore runs;
+    @Inject
+    MetricStore metricStore;
     @Inject
     ScoreStore scores;
     @Inject
@@ -91,12 +94,30 @@ public class RunHistory {
         return t;
     }
 
+    /**
+     * The kept subset against each other model, per iteration and metric: the difference of seed means and its
+     * paired per-query bootstrap 95% interval; {@code excludes_0} marks intervals that do not contain 0.
+     */
+    public Table comparisons(long runId) {
+        Table t = new Table(List.of("iteration", "subset", "baseline", "metric", "delta", "ci_low", "ci_high",
+                "excludes_0", "seeds", "queries"));
+        for (MetricStore.Comparison c : metricStore.comparisons(runId)) {
+            boolean excludes = c.lo() > 0 || c.hi() < 0;
+            t.add(c.iteration(), c.subset(), c.baseline(), c.metric(), c.delta(), c.lo(), c.hi(),
+                    excludes ? "yes" : "no", c.seeds(), c.queries());
+        }
+        return t;
+    }
+
     private static String order(String subset) {
         return switch (subset) {
             case "full" -> "0 full";
             case "selected" -> "1 selected";
             case "random" -> "2 random";
-            default -> "3 " + subset;
+            case "random-train" -> "3 random-train";
+            case "majority" -> "4 majority";
+            case "zero-shot" -> "5 zero-shot";
+            default -> "6 " + subset;
         };
     }
 
@@ -153,6 +174,7 @@ public class RunHistory {
         }
         o.set("stages", stageJson);
         o.set("metrics", metrics(r.id).json());
+        o.set("comparisons", comparisons(r.id).json());
         var its = o.putArray("iterations");
         for (IterationEntity it : runs.iterations(r.id)) {
             ObjectNode n = its.addObject();

@@ -10,6 +10,11 @@ import java.util.Locale;
 public record TrainSpec(int epochs, int batchSize, double learningRate, long seed, double weightDecay,
         double warmup, double clipNorm, int patience, DeviceChoice device) {
 
+    /** The same settings with another seed (initialisation, sample order, dropout). */
+    public TrainSpec withSeed(long other) {
+        return new TrainSpec(epochs, batchSize, learningRate, other, weightDecay, warmup, clipNorm, patience, device);
+    }
+
     /** Where training runs: a GPU when DJL sees one ({@code auto}), or as told. */
     public enum DeviceChoice {
         AUTO, CPU, GPU;

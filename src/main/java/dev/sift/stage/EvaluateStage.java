@@ -2,16 +2,17 @@ package dev.sift.stage;
 
 import dev.sift.data.Sample;
 import dev.sift.data.Split;
-import dev.sift.evaluation.Evaluator;
-import dev.sift.evaluation.ZeroShot;
-import dev.sift.model.Predictions;
+import dev.sift.evaluation.Protocol;
+import dev.sift.evaluation.TestOutcome;
+import dev.sift.evaluation.TestSet;
 import dev.sift.model.RelevanceTrainer;
-import dev.sift.model.SentenceEmbedder;
+import dev.sift.model.TrainSpec;
 import dev.sift.stage.StageOutputs.EvaluateOutput;
 import dev.sift.stage.StageOutputs.FilterOutput;
 import dev.sift.stage.StageOutputs.FineTuneOutput;
 import dev.sift.store.DynamicsStore;
 import dev.sift.store.IterationEntity;
+import dev.sift.store.MetricStore;
 import dev.sift.store.ObjectStore;
 import dev.sift.store.RunLayout;
 import dev.sift.store.RunStore;
@@ -20,14 +21,17 @@ import dev.sift.workflow.Stage;
 import dev.sift.workflow.StageContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Retrains from the same initial weights on the kept subset and on the random subset of the same size, and
- * measures both (and, in the first iteration, the model trained on the full training split) on the test split.
+ * Retrains, once per evaluation seed and from that seed's initial weights, on the kept subset, on the random
+ * subset of the same size (and from iteration 2 on a random draw of that size from the whole training split),
+ * and in iteration 1 on the full training split; measures every model on the test split beside the majority
+ * and zero-shot baselines, and compares the kept subset with each by a paired per-query bootstrap.
  */
 @ApplicationScoped
 public class EvaluateStage implements Stage<EvaluateOutput> {
@@ -38,11 +42,15 @@ public class EvaluateStage implements Stage<EvaluateOutput> {
     @Inject
     RunStore runs;
     @Inject
+    MetricStore metrics;
+    @Inject
     ModelFactory models;
     @Inject
     RunInputs inputs;
     @Inject
     DynamicsStore dynamics;
+    @Inject
+    Baselines baselines;
 
     @Override
     public String name() {
@@ -64,64 +72,139 @@ public class EvaluateStage implements Stage<EvaluateOutput> {
         return EvaluateOutput.class;
     }
 
-    /** The test split, its samples and the validation split that early-stops retraining. */
-    private record Held(int[] test, List<Sample> testSamples, int[] validation) {
+    /** What every retraining of this iteration shares. */
+    record Setup(StageContext ctx, FineTuneOutput fineTune, int[] test, TestSet testSet, int[] validation, int seeds) {
+        TrainSpec train(int seed) {
+            return ctx.spec().fineTune().withSeed(ctx.spec().fineTune().seed() + seed);
+        }
+    }
+
+    /** One subset's models, one per seed: their test outcomes, and the first seed's training result. */
+    record Trained(List<TestOutcome> outcomes, RelevanceTrainer.TrainResult first, List<String> weights) {
     }
 
     @Override
     public EvaluateOutput run(StageContext ctx) {
         FineTuneOutput ft = ctx.output(FineTuneOutput.class);
         FilterOutput filter = ctx.output(FilterOutput.class, ctx.iteration());
-        byte[] init = weights.get(ft.initWeights());
         List<Sample> samples = inputs.samples(ctx);
         int[] test = Subsets.ofSplit(samples, Split.TEST);
-        Held held = new Held(test, Arrays.stream(test).mapToObj(samples::get).toList(),
-                Subsets.ofSplit(samples, Split.VALIDATION));
-        RelevanceTrainer.TrainResult selected = retrain(ctx, init, held, "selected", filter.selectedKey());
-        // the next iteration scores this subset with this model: keep how it learned each sample
-        dynamics.replace(ctx.runId(), name(), ctx.iteration(), selected.dynamics());
-        String selectedSha = weights.put(selected.weights(), "djl-params");
-        String randomSha = weights.put(retrain(ctx, init, held, "random", filter.randomKey()).weights(),
-                "djl-params");
-        if (ctx.iteration() == 1) {
-            measureFull(ctx, ft, held);
-            if (ctx.spec().evaluate().zeroShot()) {
-                Map<String, Double> z = zeroShot(ctx, samples, held);
-                runs.replaceMetrics(ctx.runId(), 1, "test", "zero-shot", z);
-                print(ctx, "zero-shot", z);
-            }
+        TestSet testSet = TestSet.of(ctx.spec().task(), Arrays.stream(test).mapToObj(samples::get).toList(),
+                ctx.spec().evaluate().k());
+        Setup s = new Setup(ctx, ft, test, testSet, Subsets.ofSplit(samples, Split.VALIDATION),
+                ctx.spec().evaluate().seeds());
+        Map<String, List<TestOutcome>> outcomes = new LinkedHashMap<>();
+        Trained selected = retrain(s, "selected", Subsets.read(objects, filter.selectedKey()));
+        // the next iteration scores this subset with the first seed's model: keep how it learned each sample
+        dynamics.replace(ctx.runId(), name(), ctx.iteration(), selected.first().dynamics());
+        outcomes.put("selected", selected.outcomes());
+        Trained random = retrain(s, "random", Subsets.read(objects, filter.randomKey()));
+        outcomes.put("random", random.outcomes());
+        if (filter.randomTrainKey() != null) {
+            outcomes.put("random-train", retrain(s, "random-train", Subsets.read(objects, filter.randomTrainKey()))
+                    .outcomes());
         }
-        saveIteration(ctx, filter, selectedSha);
-        return new EvaluateOutput(selectedSha, randomSha);
+        List<String> fullWeights = full(s, outcomes);
+        if (ctx.iteration() == 1) {
+            outcomes.putAll(baselines.measure(ctx, samples, test, testSet));
+        }
+        compare(s, outcomes);
+        saveIteration(ctx, filter, selected.weights().get(0));
+        return new EvaluateOutput(selected.weights().get(0), random.weights().get(0),
+                ctx.iteration() == 1 ? fullWeights : null);
     }
 
-    private RelevanceTrainer.TrainResult retrain(StageContext ctx, byte[] init, Held held, String subset,
-            String subsetKey) {
-        RelevanceTrainer trainer = models.trainer(ctx);
-        int[] idx = Subsets.read(objects, subsetKey);
-        RelevanceTrainer.TrainResult r = trainer.train(init, inputs.targets(ctx), idx, held.validation(),
-                ctx.spec().fineTune(), TrainingProgress.of(ctx, subset));
-        Map<String, Double> m = measure(ctx, trainer.predict(r.weights(), held.test()), held);
-        m.put("train_size", (double) idx.length);
-        m.put("train_seconds", r.millis() / 1000.0);
-        runs.replaceMetrics(ctx.runId(), ctx.iteration(), "test", subset, m);
-        print(ctx, subset, m);
-        return r;
+    private Trained retrain(Setup s, String subset, int[] idx) {
+        RelevanceTrainer trainer = models.trainer(s.ctx());
+        List<TestOutcome> outcomes = new ArrayList<>();
+        List<Map<String, Double>> perSeed = new ArrayList<>();
+        List<String> shas = new ArrayList<>();
+        RelevanceTrainer.TrainResult first = null;
+        double seconds = 0;
+        for (int seed = 0; seed < s.seeds(); seed++) {
+            RelevanceTrainer.TrainResult r = trainer.train(initial(s, seed), inputs.targets(s.ctx()), idx,
+                    s.validation(), s.train(seed), TrainingProgress.of(s.ctx(), subset + seedLabel(s, seed)));
+            first = first == null ? r : first;
+            shas.add(weights.put(r.weights(), "djl-params"));
+            TestOutcome o = TestOutcome.of(trainer.predict(r.weights(), s.test()), s.testSet());
+            outcomes.add(o);
+            perSeed.add(Protocol.measure(s.testSet(), o));
+            seconds += r.millis() / 1000.0;
+        }
+        store(s, subset, perSeed, idx.length, seconds / s.seeds());
+        return new Trained(outcomes, first, shas);
     }
 
-    /** The fine-tuned model is the full-set model: same initial weights, same settings, all of train. */
-    private void measureFull(StageContext ctx, FineTuneOutput ft, Held held) {
-        Predictions p = models.trainer(ctx).predict(weights.get(ft.weights()), held.test());
-        Map<String, Double> m = measure(ctx, p, held);
-        m.put("train_size", (double) ft.trainSamples());
-        m.put("train_seconds", ft.trainMs() / 1000.0);
-        runs.replaceMetrics(ctx.runId(), 1, "test", "full", m);
-        print(ctx, "full", m);
+    /** Seed 0 starts from the fine-tune's stored initial weights; seed j from the seed fine_tune.seed + j. */
+    private byte[] initial(Setup s, int seed) {
+        return seed == 0 ? weights.get(s.fineTune().initWeights())
+                : models.trainer(s.ctx()).initialWeights(s.train(seed).seed());
     }
 
-    private static Map<String, Double> measure(StageContext ctx, Predictions p, Held held) {
-        return new LinkedHashMap<>(Evaluator.evaluate(ctx.spec().task(), held.testSamples(), p,
-                ctx.spec().evaluate().k()));
+    private static String seedLabel(Setup s, int seed) {
+        return s.seeds() == 1 ? "" : " seed " + (seed + 1) + "/" + s.seeds();
+    }
+
+    /**
+     * The full-set models: in iteration 1 the fine-tuned model is seed 0's, and the other seeds train on the whole
+     * training split; later iterations measure the stored ones again.
+     */
+    private List<String> full(Setup s, Map<String, List<TestOutcome>> outcomes) {
+        StageContext ctx = s.ctx();
+        List<String> shas;
+        if (ctx.iteration() == 1) {
+            shas = new ArrayList<>(List.of(s.fineTune().weights()));
+            int[] train = Subsets.ofSplit(inputs.samples(ctx), Split.TRAIN);
+            for (int seed = 1; seed < s.seeds(); seed++) {
+                RelevanceTrainer.TrainResult r = models.trainer(ctx).train(initial(s, seed), inputs.targets(ctx),
+                        train, s.validation(), s.train(seed), TrainingProgress.of(ctx, "full" + seedLabel(s, seed)));
+                shas.add(weights.put(r.weights(), "djl-params"));
+            }
+        } else {
+            List<String> stored = ctx.output(EvaluateOutput.class, 1).fullWeights();
+            shas = stored == null ? List.of(s.fineTune().weights()) : stored;
+        }
+        List<TestOutcome> o = new ArrayList<>();
+        List<Map<String, Double>> perSeed = new ArrayList<>();
+        for (String sha : shas) {
+            TestOutcome t = TestOutcome.of(models.trainer(ctx).predict(weights.get(sha), s.test()), s.testSet());
+            o.add(t);
+            perSeed.add(Protocol.measure(s.testSet(), t));
+        }
+        outcomes.put("full", o);
+        if (ctx.iteration() == 1) {
+            store(s, "full", perSeed, s.fineTune().trainSamples(), s.fineTune().trainMs() / 1000.0);
+        }
+        return shas;
+    }
+
+    private void store(Setup s, String subset, List<Map<String, Double>> perSeed, int trainSize, double seconds) {
+        Map<String, Double> m = new LinkedHashMap<>(Protocol.meanAndSd(perSeed));
+        m.remove("ndcg_queries_sd");
+        m.put("train_size", (double) trainSize);
+        m.put("train_seconds", seconds);
+        m.put("seeds", (double) perSeed.size());
+        runs.replaceMetrics(s.ctx().runId(), s.ctx().iteration(), "test", subset, m);
+        metrics.replaceSeeds(s.ctx().runId(), s.ctx().iteration(), "test", subset, perSeed);
+        Baselines.print(s.ctx(), subset, m);
+    }
+
+    /** The kept subset against every other model of the iteration, metric by metric. */
+    private void compare(Setup s, Map<String, List<TestOutcome>> outcomes) {
+        List<MetricStore.Comparison> rows = new ArrayList<>();
+        int resamples = s.ctx().spec().evaluate().bootstrap();
+        List<TestOutcome> kept = outcomes.get("selected");
+        for (var e : outcomes.entrySet()) {
+            if (e.getKey().equals("selected")) {
+                continue;
+            }
+            Map<String, Protocol.Interval> c = Protocol.compare(s.testSet(), kept, e.getValue(), resamples,
+                    s.ctx().runId() * 31 + s.ctx().iteration());
+            c.forEach((metric, i) -> rows.add(new MetricStore.Comparison(s.ctx().iteration(), metric, "selected",
+                    e.getKey(), i.delta(), i.lo(), i.hi(), s.seeds(), i.queries(), i.resamples())));
+            s.ctx().console().info(Baselines.describe("selected", e.getKey(), c));
+        }
+        metrics.replaceComparisons(s.ctx().runId(), s.ctx().iteration(), rows);
     }
 
     private void saveIteration(StageContext ctx, FilterOutput filter, String selectedSha) {
@@ -135,36 +218,5 @@ public class EvaluateStage implements Stage<EvaluateOutput> {
         it.randomUri = filter.randomUri();
         it.selectedWeights = selectedSha;
         runs.saveIteration(it);
-    }
-
-    /**
-     * The pretrained encoder with no training: test pairs ranked by the cosine of query and title embeddings.
-     * Grades come from cosine cut points that reproduce the training split's label distribution.
-     */
-    private Map<String, Double> zeroShot(StageContext ctx, List<Sample> samples, Held held) {
-        float[][][] e = models.embeddings(ctx);
-        int[] train = Subsets.ofSplit(samples, Split.TRAIN);
-        double[] trainCos = new double[train.length];
-        double[] trainLabels = new double[train.length];
-        for (int i = 0; i < train.length; i++) {
-            trainCos[i] = SentenceEmbedder.cosine(e[0][train[i]], e[1][train[i]]);
-            trainLabels[i] = samples.get(train[i]).label() - ctx.spec().task().minLabel();
-        }
-        int[] test = held.test();
-        double[] testCos = new double[test.length];
-        for (int i = 0; i < test.length; i++) {
-            testCos[i] = SentenceEmbedder.cosine(e[0][test[i]], e[1][test[i]]);
-        }
-        Map<String, Double> m = new LinkedHashMap<>(ZeroShot.evaluate(ctx.spec().task(), held.testSamples(),
-                testCos, trainCos, trainLabels, ctx.spec().evaluate().k()));
-        m.put("train_size", 0.0);
-        m.put("train_seconds", 0.0);
-        return m;
-    }
-
-    private static void print(StageContext ctx, String subset, Map<String, Double> m) {
-        StringBuilder sb = new StringBuilder("  " + subset + ":");
-        m.forEach((name, v) -> sb.append(String.format(" %s=%.4f", name, v)));
-        ctx.console().info(sb.toString());
     }
 }

@@ -1,6 +1,7 @@
 package dev.sift.stage;
 
 import dev.sift.data.Sample;
+import dev.sift.data.Split;
 import dev.sift.selection.Order;
 import dev.sift.selection.RandomSubset;
 import dev.sift.selection.TopFraction;
@@ -59,13 +60,23 @@ public class FilterStage implements Stage<FilterOutput> {
         String randomKey = RunLayout.random(ctx.runId(), ctx.iteration());
         Subsets.write(objects, selectedKey, kept);
         Subsets.write(objects, randomKey, random);
-
         List<Sample> samples = inputs.samples(ctx);
+        String randomTrainKey = null;
+        if (ctx.iteration() > 1) {
+            // from iteration 2 the pool is the previous kept set: also draw the same size from the whole training
+            // split, so the kept subset is compared with what chance gives at its cumulative size
+            int[] train = Subsets.ofSplit(samples, Split.TRAIN);
+            int[] drawn = map(train, new RandomSubset(kept.length, f.seed() + 1000L * ctx.iteration())
+                    .select(train.length));
+            randomTrainKey = RunLayout.iteration(ctx.runId(), ctx.iteration(), "random-train.json");
+            Subsets.write(objects, randomTrainKey, drawn);
+        }
+
         long noisyPool = countNoisy(samples, pool);
         boolean known = noisyPool > 0;
         FilterOutput out = new FilterOutput(f.by(), f.order().key(), pool.length, kept.length, selectedKey, randomKey,
                 objects.uri(selectedKey), objects.uri(randomKey), known ? noisyPool : null,
-                known ? countNoisy(samples, kept) : null, known ? countNoisy(samples, random) : null);
+                known ? countNoisy(samples, kept) : null, known ? countNoisy(samples, random) : null, randomTrainKey);
         ctx.console().info(String.format("  kept %d of %d by %s (%s)%s", kept.length, pool.length, f.by(),
                 f.order().key(), known ? String.format("; known-noisy labels: pool %d, kept %d, random %d", noisyPool,
                         out.selectedNoisy(), out.randomNoisy()) : ""));

@@ -29,10 +29,14 @@ public final class StageOutputs {
      * how many of those each holds.
      */
     public record FilterOutput(String by, String order, int pool, int kept, String selectedKey, String randomKey,
-            String selectedUri, String randomUri, Long poolNoisy, Long selectedNoisy, Long randomNoisy) {
+            String selectedUri, String randomUri, Long poolNoisy, Long selectedNoisy, Long randomNoisy,
+            String randomTrainKey) {
     }
 
-    /** Weights of the models retrained on the kept and on the random subset. */
-    public record EvaluateOutput(String selectedWeights, String randomWeights) {
+    /**
+     * Weights of the first seed's models retrained on the kept and on the random subset, and (iteration 1) of
+     * the full-set model of every seed, which later iterations compare against.
+     */
+    public record EvaluateOutput(String selectedWeights, String randomWeights, List<String> fullWeights) {
     }
 }

@@ -21,4 +21,6 @@ public class MetricEntity {
     public String subset;
     public String name;
     public double value;
+    /** The training seed's index, or null for the mean over seeds. */
+    public Integer seed;
 }

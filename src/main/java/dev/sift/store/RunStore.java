@@ -144,12 +144,12 @@ public class RunStore {
         s.durationMs = s.finishedAt.toEpochMilli() - s.startedAt.toEpochMilli();
     }
 
-    /** Replaces the metrics of one run, iteration and subset. */
+    /** Replaces the metrics (the seed means) of one run, iteration and subset; per-seed rows stay. */
     @Transactional
     public void replaceMetrics(long runId, int iteration, String split, String subset,
             java.util.Map<String, Double> values) {
         em.createQuery("delete from MetricEntity m where m.runId = :r and m.iteration = :i and m.split = :sp "
-                + "and m.subset = :su").setParameter("r", runId).setParameter("i", iteration)
+                + "and m.subset = :su and m.seed is null").setParameter("r", runId).setParameter("i", iteration)
                 .setParameter("sp", split).setParameter("su", subset).executeUpdate();
         for (var e : values.entrySet()) {
             MetricEntity m = new MetricEntity();
@@ -165,7 +165,8 @@ public class RunStore {
 
     @Transactional
     public List<MetricEntity> metrics(long runId) {
-        return em.createQuery("from MetricEntity m where m.runId = :r order by m.iteration, m.subset, m.name",
+        return em.createQuery("from MetricEntity m where m.runId = :r and m.seed is null "
+                + "order by m.iteration, m.subset, m.name",
                 MetricEntity.class).setParameter("r", runId).getResultList();
     }
 

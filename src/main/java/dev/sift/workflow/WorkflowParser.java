@@ -312,7 +312,8 @@ public final class WorkflowParser {
 
     private static EvaluateSpec evaluate(SpecBinder.Obj e) {
         String zs = e.choice("zero_shot", "true", "true", "false");
-        EvaluateSpec spec = new EvaluateSpec((int) e.integer("k", 10, 1, 1000), zs.equals("true"));
+        EvaluateSpec spec = new EvaluateSpec((int) e.integer("k", 10, 1, 1000), zs.equals("true"),
+                (int) e.integer("seeds", 3, 1, 50), (int) e.integer("bootstrap", 1000, 0, 100_000));
         e.done();
         return spec;
     }

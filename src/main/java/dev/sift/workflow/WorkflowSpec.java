@@ -55,7 +55,10 @@ public record WorkflowSpec(String name, DatasetSpec dataset, TaskSpec task, Spli
     public record FilterSpec(String by, double keep, Order order, long seed) {
     }
 
-    /** {@code zeroShot}: also rank the test split by the pretrained encoder's query-title cosine. */
-    public record EvaluateSpec(int k, boolean zeroShot) {
+    /**
+     * {@code zeroShot}: also rank the test split by the pretrained encoder's query-title cosine; {@code seeds}:
+     * training seeds per compared model; {@code bootstrap}: resamples of the paired per-query interval.
+     */
+    public record EvaluateSpec(int k, boolean zeroShot, int seeds, int bootstrap) {
     }
 }

@@ -1,0 +1,97 @@
+package dev.sift.stage;
+
+import dev.sift.data.Sample;
+import dev.sift.data.Split;
+import dev.sift.evaluation.Protocol;
+import dev.sift.evaluation.TestOutcome;
+import dev.sift.evaluation.TestSet;
+import dev.sift.evaluation.ZeroShot;
+import dev.sift.model.SentenceEmbedder;
+import dev.sift.store.MetricStore;
+import dev.sift.store.RunStore;
+import dev.sift.workflow.StageContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The models that need no training, measured beside the trained ones: the majority grade (the training mean for
+ * regression; its ranking is a random order, one per evaluation seed) and the pretrained encoder's zero-shot
+ * query-title cosine.
+ */
+@ApplicationScoped
+public class Baselines {
+    @Inject
+    ModelFactory models;
+    @Inject
+    RunStore runs;
+    @Inject
+    MetricStore metrics;
+
+    /** Measures and stores the baselines; returns their outcomes by subset name. */
+    Map<String, List<TestOutcome>> measure(StageContext ctx, List<Sample> samples, int[] test, TestSet testSet) {
+        int[] train = Subsets.ofSplit(samples, Split.TRAIN);
+        double[] trainLabels = new double[train.length];
+        for (int i = 0; i < train.length; i++) {
+            trainLabels[i] = samples.get(train[i]).label() - ctx.spec().task().minLabel();
+        }
+        Map<String, List<TestOutcome>> out = new LinkedHashMap<>();
+        List<TestOutcome> majority = new ArrayList<>();
+        for (int seed = 0; seed < ctx.spec().evaluate().seeds(); seed++) {
+            majority.add(TestOutcome.majority(testSet, trainLabels, ctx.spec().split().seed() + seed));
+        }
+        out.put("majority", majority);
+        if (ctx.spec().evaluate().zeroShot()) {
+            out.put("zero-shot", List.of(zeroShot(ctx, samples, train, trainLabels, test)));
+        }
+        for (var e : out.entrySet()) {
+            List<Map<String, Double>> perSeed = e.getValue().stream().map(o -> Protocol.measure(testSet, o)).toList();
+            Map<String, Double> m = new LinkedHashMap<>(Protocol.meanAndSd(perSeed));
+            m.remove("ndcg_queries_sd");
+            m.put("train_size", 0.0);
+            m.put("train_seconds", 0.0);
+            m.put("seeds", (double) perSeed.size());
+            runs.replaceMetrics(ctx.runId(), ctx.iteration(), "test", e.getKey(), m);
+            metrics.replaceSeeds(ctx.runId(), ctx.iteration(), "test", e.getKey(), perSeed);
+            print(ctx, e.getKey(), m);
+        }
+        return out;
+    }
+
+    /** Test pairs ranked by the cosine of query and title embeddings, graded by cut points fitted on train. */
+    private TestOutcome zeroShot(StageContext ctx, List<Sample> samples, int[] train, double[] trainLabels,
+            int[] test) {
+        float[][][] e = models.embeddings(ctx);
+        double[] trainCos = new double[train.length];
+        for (int i = 0; i < train.length; i++) {
+            trainCos[i] = SentenceEmbedder.cosine(e[0][train[i]], e[1][train[i]]);
+        }
+        double[] testCos = new double[test.length];
+        for (int i = 0; i < test.length; i++) {
+            testCos[i] = SentenceEmbedder.cosine(e[0][test[i]], e[1][test[i]]);
+        }
+        return ZeroShot.outcome(ctx.spec().task(), testCos, trainCos, trainLabels);
+    }
+
+    static void print(StageContext ctx, String subset, Map<String, Double> m) {
+        StringBuilder sb = new StringBuilder("  " + subset + ":");
+        m.forEach((name, v) -> {
+            if (!name.endsWith("_sd") && !name.equals("seeds")) {
+                Double sd = m.get(name + "_sd");
+                sb.append(String.format(" %s=%.4f", name, v)).append(sd != null && sd > 0 ? String.format("±%.4f",
+                        sd) : "");
+            }
+        });
+        ctx.console().info(sb.toString());
+    }
+
+    static String describe(String subset, String baseline, Map<String, Protocol.Interval> c) {
+        StringBuilder sb = new StringBuilder("  " + subset + " - " + baseline + ":");
+        c.forEach((metric, i) -> sb.append(String.format(" %s %+.4f [%+.4f, %+.4f]%s", metric, i.delta(), i.lo(),
+                i.hi(), i.excludesZero() ? "*" : "")));
+        return sb.toString();
+    }
+}
