@@ -64,7 +64,14 @@ class CliTest {
         assertEquals(0, show.exitCode(), show.getErrorOutput());
         JsonNode detail = JSON.readTree(show.getOutput());
         assertEquals(8, detail.get("stages").size());
-        assertEquals(6, detail.get("metrics").size()); // full, zero-shot + (selected, random) x 2 iterations
+        // iteration 1: full, selected, random, majority, zero-shot; iteration 2: selected, random, random-train
+        assertEquals(8, detail.get("metrics").size());
+        // kept against full, random, majority, zero-shot, then full, random, random-train: 3 metrics each
+        assertEquals(21, detail.get("comparisons").size());
+        for (JsonNode c : detail.get("comparisons")) {
+            assertEquals(3, c.get("seeds").asInt());
+            assertTrue(c.get("ci_low").asDouble() <= c.get("ci_high").asDouble(), c.toString());
+        }
         for (JsonNode s : detail.get("stages")) {
             assertEquals("SUCCEEDED", s.get("status").asText());
             assertEquals(1, s.get("attempt").asInt());
@@ -75,6 +82,7 @@ class CliTest {
         LaunchResult text = launcher.launch("runs", "show", Long.toString(id));
         assertEquals(0, text.exitCode());
         assertTrue(text.getOutput().contains("fine-tune") && text.getOutput().contains("ndcg@10"), text.getOutput());
+        assertTrue(text.getOutput().contains("kept vs others") && text.getOutput().endsWith("\n"), text.getOutput());
 
         LaunchResult top = launcher.launch("runs", "scores", Long.toString(id), "--method", "el2n", "--top", "5",
                 "--format", "json");

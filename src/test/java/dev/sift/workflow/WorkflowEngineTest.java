@@ -35,6 +35,8 @@ class WorkflowEngineTest {
     @Inject
     ScoreStore scores;
     @Inject
+    dev.sift.store.MetricStore metricStore;
+    @Inject
     dev.sift.store.DynamicsStore dynamics;
 
     @Test
@@ -51,6 +53,7 @@ class WorkflowEngineTest {
                 model: {buckets: 256, dim: 8, hidden: 8}
                 fine_tune: {epochs: 2}
                 filter: {by: loss, keep: 0.5, order: lowest}
+                evaluate: {seeds: 2, bootstrap: 200}
                 iterations: 2
                 """;
         WorkflowParser.Parsed parsed = WorkflowParser.parse("mem.yaml", yaml, Path.of("."), Map.of(), true);
@@ -75,7 +78,13 @@ class WorkflowEngineTest {
         assertEquals((int) Math.ceil(0.5 * pool1), pool2);
         double sum = scores.read(id, 1, "grad_norm").stream().mapToDouble(ScoreStore.Row::weight).sum();
         assertEquals(1.0, sum, 1e-9);
-        assertEquals(6, runs.metrics(id).stream().map(m -> m.iteration + m.subset).distinct().count());
+        // iteration 1: full, selected, random, majority, zero-shot; iteration 2: selected, random, random-train
+        assertEquals(8, runs.metrics(id).stream().map(m -> m.iteration + m.subset).distinct().count());
+        var comparisons = metricStore.comparisons(id);
+        assertTrue(comparisons.stream().anyMatch(c -> c.iteration() == 2 && c.baseline().equals("random-train")
+                && c.metric().equals("kappa") && c.seeds() == 2 && c.lo() <= c.delta() && c.delta() <= c.hi()),
+                comparisons.toString());
+        assertEquals(4 * 3 + 3 * 3, comparisons.size(), "kept against 4 models in iteration 1, 3 in 2; 3 metrics");
         assertTrue(err.toString().contains("known-noisy labels"), err.toString());
         // confident learning ran (default methods) and its flags are stored with suggestions
         var score1 = runs.findStage(id, "score", 1).orElseThrow();
