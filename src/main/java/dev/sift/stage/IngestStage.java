@@ -96,7 +96,7 @@ public class IngestStage implements Stage<IngestOutput> {
         DatasetEntity d = store(ctx, source, result);
         report(ctx, source.name(), result, quarantineUri);
         return new IngestOutput(d.sha256, d.uri, result.rowsRead(), d.rows, d.trainRows, d.validationRows,
-                d.testRows, d.quarantined, d.duplicates, quarantineUri);
+                d.testRows, d.quarantined, d.duplicates, quarantineUri, result.count(Split.UTILITY));
     }
 
     private Source read(DatasetSpec ds) throws IOException {
@@ -175,8 +175,9 @@ public class IngestStage implements Stage<IngestOutput> {
         Map<String, Long> reasons = r.quarantined().stream().collect(Collectors.groupingBy(
                 Quarantined::kind, TreeMap::new, Collectors.counting()));
         ctx.console().info(String.format("  read %d rows: kept %d, quarantined %d, duplicates removed %d; split "
-                + "train %d / validation %d / test %d", r.rowsRead(), r.samples().size(), r.quarantined().size(),
-                r.duplicates(), r.count(Split.TRAIN), r.count(Split.VALIDATION), r.count(Split.TEST)));
+                + "train %d / validation %d / utility %d / test %d", r.rowsRead(), r.samples().size(),
+                r.quarantined().size(), r.duplicates(), r.count(Split.TRAIN), r.count(Split.VALIDATION),
+                r.count(Split.UTILITY), r.count(Split.TEST)));
         if (!r.quarantined().isEmpty()) {
             ctx.console().info("  quarantine by reason: " + reasons.entrySet().stream()
                     .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", ")));
