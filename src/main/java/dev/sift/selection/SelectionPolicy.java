@@ -1,7 +1,26 @@
 package dev.sift.selection;
 
-/** Turns per-sample scores into the positions of the samples to keep. */
+/**
+ * Turns a pool's scores into the positions of the samples to keep. A policy describes itself and registers with
+ * {@code @AutoService(SelectionPolicy.class)}; {@link SelectionPolicies} is built from those classes.
+ */
 public interface SelectionPolicy {
-    /** Sorted positions (into {@code scores}) of the kept samples. */
-    int[] select(double[] scores);
+    /** Name used in {@code filter.policy}. */
+    String name();
+
+    /** What it keeps, in words. */
+    String describe();
+
+    /** Whether it needs the confident-learning flags of the pool (method {@code label_quality}). */
+    default boolean needsFlags() {
+        return false;
+    }
+
+    /**
+     * Sorted positions (into the pool) of the kept samples.
+     *
+     * @param keep the fraction to keep, in (0, 1] (a policy that decides the size itself may ignore it)
+     * @param order which end of the scores is the kept one
+     */
+    int[] select(Pool pool, double keep, Order order, long seed);
 }

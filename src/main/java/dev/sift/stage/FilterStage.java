@@ -2,9 +2,10 @@ package dev.sift.stage;
 
 import dev.sift.data.Sample;
 import dev.sift.data.Split;
-import dev.sift.selection.Order;
+import dev.sift.selection.Pool;
 import dev.sift.selection.RandomSubset;
-import dev.sift.selection.TopFraction;
+import dev.sift.selection.SelectionPolicies;
+import dev.sift.selection.SelectionPolicy;
 import dev.sift.stage.StageOutputs.FilterOutput;
 import dev.sift.store.ObjectStore;
 import dev.sift.store.RunLayout;
@@ -15,6 +16,7 @@ import dev.sift.workflow.WorkflowSpec.FilterSpec;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.List;
+import java.util.Set;
 
 /** Keeps the top fraction of the pool by one method's scores, and draws a random subset of the same size. */
 @ApplicationScoped
@@ -52,7 +54,9 @@ public class FilterStage implements Stage<FilterOutput> {
         List<ScoreStore.Row> rows = scores.read(ctx.runId(), ctx.iteration(), f.by());
         int[] pool = rows.stream().mapToInt(ScoreStore.Row::sampleIndex).toArray();
         double[] s = rows.stream().mapToDouble(ScoreStore.Row::score).toArray();
-        int[] keptPos = new TopFraction(f.keep(), f.order() == Order.HIGHEST).select(s);
+        SelectionPolicy policy = SelectionPolicies.find(f.policy()).orElseThrow();
+        int[] keptPos = policy.select(pool(ctx, pool, s, policy.needsFlags()), f.keep(), f.order(),
+                f.seed() + ctx.iteration());
         int[] randomPos = new RandomSubset(keptPos.length, f.seed() + ctx.iteration()).select(pool.length);
         int[] kept = map(pool, keptPos);
         int[] random = map(pool, randomPos);
@@ -76,11 +80,33 @@ public class FilterStage implements Stage<FilterOutput> {
         boolean known = noisyPool > 0;
         FilterOutput out = new FilterOutput(f.by(), f.order().key(), pool.length, kept.length, selectedKey, randomKey,
                 objects.uri(selectedKey), objects.uri(randomKey), known ? noisyPool : null,
-                known ? countNoisy(samples, kept) : null, known ? countNoisy(samples, random) : null, randomTrainKey);
-        ctx.console().info(String.format("  kept %d of %d by %s (%s)%s", kept.length, pool.length, f.by(),
-                f.order().key(), known ? String.format("; known-noisy labels: pool %d, kept %d, random %d", noisyPool,
+                known ? countNoisy(samples, kept) : null, known ? countNoisy(samples, random) : null, randomTrainKey,
+                policy.name());
+        ctx.console().info(String.format("  kept %d of %d by %s (%s, %s)%s", kept.length, pool.length, f.by(),
+                f.order().key(), policy.name(), known ? String.format("; known-noisy labels: pool %d, kept %d, random %d", noisyPool,
                         out.selectedNoisy(), out.randomNoisy()) : ""));
         return out;
+    }
+
+    /** The policy's view of the pool: scores, queries, grades and (when it needs them) the flags. */
+    private Pool pool(StageContext ctx, int[] pool, double[] scores, boolean withFlags) {
+        List<Sample> samples = inputs.samples(ctx);
+        int[] classes = inputs.targets(ctx).classes();
+        String[] groups = new String[pool.length];
+        int[] grades = new int[pool.length];
+        for (int i = 0; i < pool.length; i++) {
+            groups[i] = samples.get(pool[i]).group();
+            grades[i] = classes[pool[i]];
+        }
+        boolean[] flagged = null;
+        if (withFlags) {
+            Set<Integer> f = this.scores.flagged(ctx.runId(), ctx.iteration());
+            flagged = new boolean[pool.length];
+            for (int i = 0; i < pool.length; i++) {
+                flagged[i] = f.contains(pool[i]);
+            }
+        }
+        return new Pool(scores, groups, grades, flagged);
     }
 
     private static int[] map(int[] pool, int[] positions) {

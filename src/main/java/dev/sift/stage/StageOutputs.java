@@ -30,7 +30,7 @@ public final class StageOutputs {
      */
     public record FilterOutput(String by, String order, int pool, int kept, String selectedKey, String randomKey,
             String selectedUri, String randomUri, Long poolNoisy, Long selectedNoisy, Long randomNoisy,
-            String randomTrainKey) {
+            String randomTrainKey, String policy) {
     }
 
     /**

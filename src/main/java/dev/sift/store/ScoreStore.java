@@ -132,6 +132,24 @@ public class ScoreStore {
         }
     }
 
+    /** The samples confident learning flagged in one iteration of a run. */
+    public java.util.Set<Integer> flagged(long runId, int iteration) {
+        java.util.Set<Integer> out = new java.util.HashSet<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT sample_index FROM label_suggestion WHERE run_id = ? AND iteration = ?")) {
+            ps.setLong(1, runId);
+            ps.setInt(2, iteration);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getInt(1));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return out;
+    }
+
     /** Methods with scores in one iteration of a run. */
     public List<String> methods(long runId, int iteration) {
         List<String> out = new ArrayList<>();

@@ -8,6 +8,8 @@ import dev.sift.importance.Need;
 import dev.sift.importance.Orientation;
 import dev.sift.importance.RankEnsemble;
 import dev.sift.selection.Order;
+import dev.sift.selection.SelectionPolicies;
+import dev.sift.selection.SelectionPolicy;
 import dev.sift.data.DatasetSpec.Columns;
 import dev.sift.data.DatasetSpec;
 import dev.sift.workflow.WorkflowSpec.EvaluateSpec;
@@ -306,8 +308,16 @@ public final class WorkflowParser {
                 .map(m -> m.orientation() == Orientation.HIGHER_IS_KEEP ? "highest" : "lowest").orElse("highest");
         Order order = Order.valueOf(f.choice("order", keepEnd, "highest", "lowest").toUpperCase(Locale.ROOT));
         long seed = f.integer("seed", 99, Long.MIN_VALUE, Long.MAX_VALUE);
+        String policy = f.string("policy", "top_fraction");
+        Optional<SelectionPolicy> p = SelectionPolicies.find(policy);
+        if (p.isEmpty()) {
+            f.invalid("policy", "unknown policy '" + policy + "'; known: " + String.join(", ",
+                    SelectionPolicies.names()));
+        } else if (p.get().needsFlags() && !score.methods().contains("label_quality")) {
+            f.invalid("policy", policy + " needs the flags of method label_quality: add it to score.methods");
+        }
         f.done();
-        return new FilterSpec(by, keep, order, seed);
+        return new FilterSpec(by, keep, order, seed, policy);
     }
 
     private static EvaluateSpec evaluate(SpecBinder.Obj e) {

@@ -51,8 +51,11 @@ public record WorkflowSpec(String name, DatasetSpec dataset, TaskSpec task, Spli
     public record ScoreSpec(List<String> methods, List<String> ensemble) {
     }
 
-    /** Keep {@code keep} of the pool ranked by method {@code by}; {@code order} says which end is kept. */
-    public record FilterSpec(String by, double keep, Order order, long seed) {
+    /**
+     * Keep {@code keep} of the pool ranked by method {@code by} with selection policy {@code policy};
+     * {@code order} says which end is kept.
+     */
+    public record FilterSpec(String by, double keep, Order order, long seed, String policy) {
     }
 
     /**

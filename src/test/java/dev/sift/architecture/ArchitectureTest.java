@@ -11,6 +11,8 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import dev.sift.importance.ImportanceMethod;
 import dev.sift.importance.ImportanceMethods;
+import dev.sift.selection.SelectionPolicies;
+import dev.sift.selection.SelectionPolicy;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -63,6 +65,18 @@ class ArchitectureTest {
     void theEngineNamesNoStage() {
         noClasses().that().resideInAPackage("dev.sift.workflow..").should().dependOnClassesThat()
                 .resideInAPackage("dev.sift.stage..").check(classes);
+    }
+
+    /** Every concrete selection policy class is in its registry. */
+    @Test
+    void everySelectionPolicyClassIsRegistered() {
+        Set<String> declared = classes.stream()
+                .filter(c -> c.isAssignableTo(SelectionPolicy.class) && !c.isInterface()
+                        && !c.getModifiers().contains(JavaModifier.ABSTRACT))
+                .map(JavaClass::getName).collect(Collectors.toCollection(TreeSet::new));
+        Set<String> registered = SelectionPolicies.all().stream().map(m -> m.getClass().getName())
+                .collect(Collectors.toCollection(TreeSet::new));
+        assertEquals(declared, registered);
     }
 
     /** Every concrete method class is in the registry, so registering is part of writing the class. */

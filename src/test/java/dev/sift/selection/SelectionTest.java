@@ -3,19 +3,29 @@ package dev.sift.selection;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
+import java.util.List;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class SelectionTest {
+    private static Pool pool(double... scores) {
+        String[] g = new String[scores.length];
+        Arrays.fill(g, "q");
+        return new Pool(scores, g, new int[scores.length], null);
+    }
+
     @Test
     void topFractionKeepsEitherEndWithTiesByPosition() {
-        double[] s = {0.5, 0.9, 0.1, 0.9, 0.3};
-        assertArrayEquals(new int[] {1, 3}, new TopFraction(0.4, true).select(s));
-        assertArrayEquals(new int[] {2, 4}, new TopFraction(0.4, false).select(s));
-        assertArrayEquals(new int[] {0, 1, 3}, new TopFraction(0.5, true).select(s)); // ceil(2.5) = 3
-        assertEquals(5, new TopFraction(1.0, true).select(s).length);
-        assertThrows(IllegalArgumentException.class, () -> new TopFraction(1.5, true));
+        Pool p = pool(0.5, 0.9, 0.1, 0.9, 0.3);
+        TopFraction top = new TopFraction();
+        assertArrayEquals(new int[] {1, 3}, top.select(p, 0.4, Order.HIGHEST, 0));
+        assertArrayEquals(new int[] {2, 4}, top.select(p, 0.4, Order.LOWEST, 0));
+        assertArrayEquals(new int[] {0, 1, 3}, top.select(p, 0.5, Order.HIGHEST, 0)); // ceil(2.5) = 3
+        assertEquals(5, top.select(p, 1.0, Order.HIGHEST, 0).length);
+        assertThrows(IllegalArgumentException.class, () -> top.select(p, 1.5, Order.HIGHEST, 0));
     }
 
     @Test
@@ -26,5 +36,41 @@ class SelectionTest {
         int[] sorted = a.clone();
         Arrays.sort(sorted);
         assertArrayEquals(sorted, a);
+    }
+
+    /** Scores 0..99, keep the low end (higher = remove): the pruned top 10 never come back, all bins contribute. */
+    @Test
+    void coverageCentricPrunesTheRemovedEndAndCoversTheRest() {
+        double[] s = IntStream.range(0, 100).asDoubleStream().toArray();
+        int[] kept = new CoverageCentric().select(pool(s), 0.3, Order.LOWEST, 1);
+        assertEquals(30, kept.length);
+        assertTrue(Arrays.stream(kept).allMatch(i -> i < 90), Arrays.toString(kept));
+        // coverage: kept samples spread over the 0..89 range, not just its low end (top_fraction would stop at 29)
+        assertTrue(Arrays.stream(kept).max().getAsInt() > 80 && Arrays.stream(kept).min().getAsInt() < 10,
+                Arrays.toString(kept));
+        assertArrayEquals(kept, new CoverageCentric().select(pool(s), 0.3, Order.LOWEST, 1), "seeded");
+    }
+
+    @Test
+    void stratifiedKeepsEveryQueryAndGrade() {
+        double[] s = {1, 2, 3, 4, 5, 6, 7, 8};
+        String[] g = {"a", "a", "a", "a", "b", "b", "b", "b"};
+        int[] grades = {0, 0, 1, 1, 0, 0, 1, 1};
+        int[] kept = new Stratified().select(new Pool(s, g, grades, null), 0.5, Order.HIGHEST, 0);
+        // in each (query, grade) pair of two, the higher score
+        assertArrayEquals(new int[] {1, 3, 5, 7}, kept);
+    }
+
+    @Test
+    void dropFlaggedKeepsExactlyTheUnflagged() {
+        boolean[] flagged = {false, true, false, true, false};
+        Pool p = new Pool(new double[5], new String[] {"a", "a", "a", "a", "a"}, new int[5], flagged);
+        assertArrayEquals(new int[] {0, 2, 4}, new DropFlagged().select(p, 0.1, Order.HIGHEST, 0));
+        assertThrows(IllegalStateException.class, () -> new DropFlagged().select(pool(1, 2), 0.5, Order.LOWEST, 0));
+    }
+
+    @Test
+    void theRegistryHoldsEveryPolicy() {
+        assertEquals(List.of("ccs", "drop_flagged", "stratified", "top_fraction"), SelectionPolicies.names());
     }
 }
