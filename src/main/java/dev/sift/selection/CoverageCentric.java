@@ -11,7 +11,7 @@ import java.util.Random;
  * Coverage-centric coreset selection (Zheng et al., ICLR 2023): drop the {@link #PRUNE} share at the removed end
  * of the scores (the hardest, often mislabelled samples), then spread the budget evenly over {@link #BINS}
  * equal-width score bins of the rest, drawing at random within a bin; a bin with fewer samples than its share
- * gives the remainder to the others. At high pruning rates this keeps easy and hard samples both, where keeping
+ * gives the remainder to the others (round robin over the bins in random order). At high pruning rates this keeps easy and hard samples both, where keeping
  * only one end loses coverage.
  */
 @AutoService(SelectionPolicy.class)
@@ -39,16 +39,22 @@ public final class CoverageCentric implements SelectionPolicy {
         List<List<Integer>> bins = bins(pool.scores(), Arrays.asList(ranked).subList(0, candidates));
         Random r = new Random(seed);
         bins.forEach(b -> Collections.shuffle(b, r));
+        // round robin over the bins in a fresh random order each round: every bin gets an equal share (up to one
+        // sample of rounding), and an exhausted bin's share goes to the others
         List<Integer> kept = new ArrayList<>();
-        int left = budget;
-        // fill the smallest bins first so every bin's unused share passes on to the larger ones
-        bins.sort((a, b) -> Integer.compare(a.size(), b.size()));
-        for (int i = 0; i < bins.size(); i++) {
-            int share = left / (bins.size() - i);
-            List<Integer> b = bins.get(i);
-            int take = Math.min(share, b.size());
-            kept.addAll(b.subList(0, take));
-            left -= take;
+        int[] next = new int[bins.size()];
+        List<Integer> open = new ArrayList<>();
+        for (int b = 0; b < bins.size(); b++) {
+            open.add(b);
+        }
+        while (kept.size() < budget) {
+            Collections.shuffle(open, r);
+            for (int b : open) {
+                if (kept.size() < budget) {
+                    kept.add(bins.get(b).get(next[b]++));
+                }
+            }
+            open.removeIf(b -> next[b] >= bins.get(b).size());
         }
         return kept.stream().mapToInt(Integer::intValue).sorted().toArray();
     }
