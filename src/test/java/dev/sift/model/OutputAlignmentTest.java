@@ -9,9 +9,13 @@ import dev.sift.Sha256;
 import dev.sift.data.Sample;
 import dev.sift.data.TaskSpec;
 import dev.sift.data.TaskType;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The central difference along g equals explicit per-sample autograd dot products g . dM(x_i)/dtheta, and the
@@ -23,6 +27,9 @@ class OutputAlignmentTest {
     private static final TrainSpec TRAIN = new TrainSpec(2, 16, 0.01, 7, 0.01, 0.1, 1.0, 0, TrainSpec.DeviceChoice.CPU);
     private static final double[] RELATIVE_STEPS = {1e-12, 1e-11, 1e-10, 1e-9, 1e-8, 1e-7, 1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1,
         1};
+
+    @TempDir
+    Path dir;
 
     /** max_i |a_i - ref_i| / max_i |ref_i|: an error relative to the scale of the values. */
     static double relativeError(double[] a, double[] ref) {
@@ -120,6 +127,36 @@ class OutputAlignmentTest {
             none.accumulateGradient(all.targets(), all.pool(), 16);
             assertEquals(0.0, none.gradientNorm());
             assertArrayEquals(zero, none.centralDifference(all.pool(), none.defaultEps(), 16));
+        }
+    }
+
+    /** A BERT cross-encoder with its lower layer frozen (mode last_layers): the float64 copy runs BERT too. */
+    @Test
+    void crossEncoderWithFrozenLayersMatchesTheLoop() throws Exception {
+        Path folder = TinyBert.write(dir.resolve("tiny"), 1, null);
+        Checkpoint cp = Checkpoint.huggingFace(folder.toString(), name -> Files.readAllBytes(folder.resolve(name)));
+        List<Sample> samples = RelevanceTrainerTest.samples(24);
+        TokenizedPairs pairs;
+        try (TextTokenizer tok = cp.tokenizer(24)) {
+            pairs = tok.pairs(samples.stream().map(Sample::query).toList(),
+                    samples.stream().map(Sample::title).toList());
+        }
+        Targets t = Targets.of(new TaskSpec(TaskType.GRADED, 0, 3),
+                samples.stream().mapToDouble(Sample::label).toArray());
+        Pattern layer = Pattern.compile("encoder\\.layer\\.(\\d+)\\.");
+        RelevanceTrainer trainer = new RelevanceTrainer(() -> new CrossEncoder(cp.config(), 4, false, 0.1f), pairs, 4,
+                false, name -> {
+                    var m = layer.matcher(name);
+                    return name.contains("head_") || (m.find() && Integer.parseInt(m.group(1)) >= 1);
+                }, b -> ((CrossEncoder) b).encoder().load(null, cp.weights()), Device.cpu());
+        byte[] w = trainer.initialWeights(3);
+        int[] pool = IntStream.range(0, samples.size()).toArray();
+        try (OutputAlignment a = OutputAlignment.open(trainer, w)) {
+            a.accumulateGradient(t, pool, 8);
+            double[] ref = a.perSampleLoop(pool);
+            double err = relativeError(a.centralDifference(pool, a.defaultEps(), 8), ref);
+            assertTrue(err < 1e-4, "cross-encoder: relative error " + err);
+            assertEquals(Sha256.hex(w), Sha256.hex(a.weights()));
         }
     }
 }
