@@ -23,6 +23,7 @@ import dev.sift.model.EncodedPairs;
 import dev.sift.model.GhostGradNorms;
 import dev.sift.model.HeadModel;
 import dev.sift.model.ModelSpec;
+import dev.sift.model.OutputAlignment;
 import dev.sift.model.Predictions;
 import dev.sift.model.RelevanceTrainer;
 import dev.sift.model.SentenceEmbedder;
@@ -35,6 +36,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -193,10 +195,19 @@ public final class NoiseBenchmark {
         double[] grand = frozenEmbeddings != null ? null : GhostGradNorms.compute(result.weights(),
                 EncodedPairs.encode(data.samples(), model.buckets()), cls, data.train(), model.dim(), model.hidden(),
                 task.classes(), 256);
-        long grandMillis = (System.nanoTime() - g0) / 1_000_000;
+        Map<Need, Long> needMillis = new EnumMap<>(Need.class);
+        needMillis.put(Need.FULL_GRADIENTS, (System.nanoTime() - g0) / 1_000_000);
+        long a0 = System.nanoTime();
+        double[] alignments = OutputAlignment.compute(trainer, result.weights(), data.targets(), data.train(), 256)
+                .values();
+        needMillis.put(Need.OUTPUT_ALIGNMENT, (System.nanoTime() - a0) / 1_000_000);
         ScoringInput input = new ScoringInput(p, cls, new float[cls.length], v.hidden(), v.probs(),
-                data.classes(data.validation()), result.dynamics().reorder(data.train()), grand);
-        return score(input, grand != null, data, seed, grandMillis);
+                data.classes(data.validation()), result.dynamics().reorder(data.train()), grand, alignments);
+        Set<Need> provides = EnumSet.allOf(Need.class);
+        if (grand == null) {
+            provides.remove(Need.FULL_GRADIENTS);
+        }
+        return score(input, provides, needMillis, data, seed);
     }
 
     private static List<Sample> read(Path csv, DatasetSpec dataset, TaskSpec task) throws IOException {
@@ -235,21 +246,22 @@ public final class NoiseBenchmark {
                 task.classes(), false, name -> true, b -> { }, Device.cpu());
     }
 
-    /** Every method's ranking against the flipped samples; a method's own time, GraNd's including its norms. */
-    private static List<Row> score(ScoringInput input, boolean withGrand, NoisyData data, long seed,
-            long grandMillis) {
+    /**
+     * Every method's ranking against the flipped samples; a method's own time plus the time of the model-level
+     * inputs it needs (GraNd's norms, the output alignments).
+     */
+    private static List<Row> score(ScoringInput input, Set<Need> provides, Map<Need, Long> needMillis,
+            NoisyData data, long seed) {
         int m = data.flippedCount();
         List<Row> rows = new ArrayList<>();
-        Set<Need> provides = EnumSet.allOf(Need.class);
-        if (!withGrand) {
-            provides.remove(Need.FULL_GRADIENTS);
-        }
         for (ImportanceMethod method : ImportanceMethods.applicable(TaskType.GRADED, provides)) {
             String name = method.name();
             long t0 = System.nanoTime();
             double[] s = method.score(input);
-            long ms = (System.nanoTime() - t0) / 1_000_000
-                    + (method.needs().contains(Need.FULL_GRADIENTS) ? grandMillis : 0);
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            for (Need n : method.needs()) {
+                ms += needMillis.getOrDefault(n, 0L);
+            }
             // the noise end of every ranking is its "remove" end
             double[] keep = method.orientation().toKeep(s);
             double[] noiseScore = new double[keep.length];

@@ -98,6 +98,7 @@ public final class ImportanceMethods {
             case TRAINING_DYNAMICS -> "per-epoch training dynamics";
             case FULL_GRADIENTS -> "per-sample gradient norms over all parameters, which only encoder hashed-bow "
                     + "on a graded or binary task provides (grad_norm gives the last layer of any model)";
+            case OUTPUT_ALIGNMENT -> "the alignment of the training loss gradient with each sample's output gradient";
             case OTHER_METHODS -> "other methods to combine";
         };
     }

@@ -8,6 +8,11 @@ public enum Need {
     TRAINING_DYNAMICS,
     /** Per-sample gradient norms over all parameters (only models with ghost norms provide them). */
     FULL_GRADIENTS,
+    /**
+     * Per-sample alignments g . dM(x_i)/dtheta of the training loss gradient with the output gradient, over the
+     * trainable parameters (every model provides them).
+     */
+    OUTPUT_ALIGNMENT,
     /** Other methods' scores (an ensemble of them). */
     OTHER_METHODS
 }

@@ -9,10 +9,13 @@ import dev.sift.model.TrainingDynamics;
  * What the importance methods read: model outputs for each pool sample and its target (class index, or the
  * scaled value for regression); the same model's last hidden activations and classes on the validation split
  * (the utility set of data valuation), or null; and the training dynamics of the model that was trained on
- * the pool, aligned with the pool order, or null. Position i refers to the i-th pool sample.
+ * the pool, aligned with the pool order, or null; per-sample gradient norms over all parameters, or null; and
+ * per-sample alignments g . dM(x_i)/dtheta of the training loss gradient with the output gradient, or null.
+ * Position i refers to the i-th pool sample.
  */
 public record ScoringInput(Predictions predictions, int[] classes, float[] values, float[][] validationHidden,
-        float[][] validationProbs, int[] validationClasses, TrainingDynamics dynamics, double[] fullGradientNorms) {
+        float[][] validationProbs, int[] validationClasses, TrainingDynamics dynamics, double[] fullGradientNorms,
+        double[] outputAlignments) {
     public ScoringInput {
         requireNonNull(predictions, "predictions is null");
         requireNonNull(classes, "classes is null");
@@ -23,16 +26,26 @@ public record ScoringInput(Predictions predictions, int[] classes, float[] value
         if (dynamics != null && dynamics.samples().length != predictions.size()) {
             throw new IllegalArgumentException("dynamics and predictions differ in length");
         }
+        if (outputAlignments != null && outputAlignments.length != predictions.size()) {
+            throw new IllegalArgumentException("output alignments and predictions differ in length");
+        }
     }
 
     public ScoringInput(Predictions predictions, int[] classes, float[] values) {
-        this(predictions, classes, values, null, null, null, null, null);
+        this(predictions, classes, values, null, null, null, null, null, null);
+    }
+
+    /** Without output alignments. */
+    public ScoringInput(Predictions predictions, int[] classes, float[] values, float[][] validationHidden,
+            float[][] validationProbs, int[] validationClasses, TrainingDynamics dynamics, double[] fullGradientNorms) {
+        this(predictions, classes, values, validationHidden, validationProbs, validationClasses, dynamics,
+                fullGradientNorms, null);
     }
 
     /** Without per-sample gradient norms over all parameters. */
     public ScoringInput(Predictions predictions, int[] classes, float[] values, float[][] validationHidden,
             float[][] validationProbs, int[] validationClasses, TrainingDynamics dynamics) {
-        this(predictions, classes, values, validationHidden, validationProbs, validationClasses, dynamics, null);
+        this(predictions, classes, values, validationHidden, validationProbs, validationClasses, dynamics, null, null);
     }
 
     /** The training dynamics; fails with a clear message for methods that need them when there are none. */

@@ -80,6 +80,24 @@ public final class RelevanceTrainer {
         return features;
     }
 
+    /** Which parameters (by block path) training updates. */
+    Predicate<String> trainable() {
+        return trainable;
+    }
+
+    boolean regression() {
+        return regression;
+    }
+
+    int outputs() {
+        return outputs;
+    }
+
+    /** A fresh, uninitialised block of this model. */
+    AbstractBlock newBlock() {
+        return blocks.get();
+    }
+
     /** Progress callbacks of a training run. */
     public interface Listener {
         void batch(int epoch, long done, long total);
@@ -143,6 +161,18 @@ public final class RelevanceTrainer {
             DynamicsRecorder recorder = new DynamicsRecorder(train, scorerReference, features.size(), targets,
                     outputs, regression, epochScorer);
             return loop.run(train, validation, recorder, t0);
+        }
+    }
+
+    /** A model holding {@code weights}, for model-level computations ({@link OutputAlignment}); the caller closes it. */
+    Model load(byte[] weights) {
+        Model model = newModel();
+        try {
+            WeightsCodec.decode(weights, model);
+            return model;
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
         }
     }
 

@@ -117,11 +117,11 @@ final class TrainingLoop {
     private float step(int[] sel, DynamicsRecorder recorder) {
         try (NDManager m = model.getNDManager().newSubManager()) {
             NDList x = inference.features().batch(m, sel);
-            NDArray y = labels(m, sel);
+            NDArray y = RelevanceLoss.targets(m, targets, outputs, regression, sel);
             NDArray perSample;
             try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
                 NDList out = model.getBlock().forward(parameterStore, x, true);
-                perSample = perSampleLoss(out.get(0), y);
+                perSample = RelevanceLoss.perSample(out.get(0), y, regression);
                 gc.backward(perSample.mean());
                 recorder.batch(out.get(0), perSample, sel);
             }
@@ -156,28 +156,6 @@ final class TrainingLoop {
             // DJL's PyTorch AdamW update also zeroes the gradient, so the next backward starts from zero
             optimizer.update(p.getId(), w, w.getGradient());
         }
-    }
-
-    private NDArray perSampleLoss(NDArray out, NDArray target) {
-        if (regression) {
-            return out.reshape(-1).sub(target).square();
-        }
-        return out.logSoftmax(1).mul(target).sum(new int[] {1}).neg();
-    }
-
-    private NDArray labels(NDManager m, int[] sel) {
-        if (regression) {
-            float[] y = new float[sel.length];
-            for (int i = 0; i < sel.length; i++) {
-                y[i] = targets.values()[sel[i]];
-            }
-            return m.create(y);
-        }
-        float[] oneHot = new float[sel.length * outputs];
-        for (int i = 0; i < sel.length; i++) {
-            oneHot[i * outputs + targets.classes()[sel[i]]] = 1f;
-        }
-        return m.create(oneHot, new Shape(sel.length, outputs));
     }
 
     /** Mean loss of {@code p}, the predictions for the samples {@code which}, as in training. */

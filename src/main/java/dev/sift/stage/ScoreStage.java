@@ -9,6 +9,7 @@ import dev.sift.importance.ScoringInput;
 import dev.sift.importance.Weights;
 import dev.sift.model.GhostGradNorms;
 import dev.sift.model.ModelSpec;
+import dev.sift.model.OutputAlignment;
 import dev.sift.model.Predictions;
 import dev.sift.model.Targets;
 import dev.sift.model.TrainingDynamics;
@@ -31,7 +32,8 @@ import java.util.Set;
 
 /**
  * Scores every sample of the iteration's pool with each configured method and stores scores and weights. It
- * builds only what the chosen methods say they need (held-out outputs, dynamics, full gradient norms).
+ * builds only what the chosen methods say they need (held-out outputs, dynamics, full gradient norms, output
+ * alignments).
  */
 @ApplicationScoped
 public class ScoreStage implements Stage<ScoreOutput> {
@@ -126,7 +128,18 @@ public class ScoreStage implements Stage<ScoreOutput> {
                     ctx.spec().task().classes(), 256);
         }
         return new ScoringInput(p, classes, values, vp == null ? null : vp.hidden(), vp == null ? null : vp.probs(),
-                validClasses, d == null ? null : d.reorder(pool), full);
+                validClasses, d == null ? null : d.reorder(pool), full,
+                needs.contains(Need.OUTPUT_ALIGNMENT) ? alignments(ctx, pool, modelWeights, t) : null);
+    }
+
+    /** g . dM(x_i)/dtheta for the pool: one backward pass over it, then a central difference along g. */
+    private double[] alignments(StageContext ctx, int[] pool, byte[] modelWeights, Targets t) {
+        long t0 = System.nanoTime();
+        OutputAlignment.Result r = OutputAlignment.compute(models.trainer(ctx), modelWeights, t, pool,
+                ctx.spec().fineTune().batchSize());
+        ctx.console().info(String.format("  output alignments: ||theta|| %.4g, ||g|| %.4g, eps %.3g, %d ms",
+                r.parameterNorm(), r.gradientNorm(), r.eps(), (System.nanoTime() - t0) / 1_000_000));
+        return r.values();
     }
 
     private static int[] pick(int[] all, int[] idx) {

@@ -37,7 +37,8 @@ public record WorkflowSpec(String name, DatasetSpec dataset, TaskSpec task, Spli
     }
 
     static Set<Need> scoringProvides(TaskSpec task, SplitSpec split, ModelSpec model) {
-        Set<Need> out = EnumSet.of(Need.TRAINING_DYNAMICS, Need.OTHER_METHODS);
+        // every model can run a backward pass over the pool and two forward passes: output alignments always
+        Set<Need> out = EnumSet.of(Need.TRAINING_DYNAMICS, Need.OTHER_METHODS, Need.OUTPUT_ALIGNMENT);
         if (split.utility() > 0) {
             out.add(Need.UTILITY_SPLIT);
         }

@@ -28,6 +28,15 @@ class BenchmarksTest {
     }
 
     @Test
+    void centralDifferenceAgreesWithThePerSampleLoop() {
+        AlignmentBenchmark.Result r = AlignmentBenchmark.run(4, 12);
+        assertEquals(12, r.samples());
+        assertTrue(r.largestRelativeDifference() < 1e-4, "difference " + r.largestRelativeDifference());
+        assertTrue(r.eps() > 0);
+        assertEquals(r.loopTotalSeconds() / r.differenceTotalSeconds(), r.speedUp(), 1e-12);
+    }
+
+    @Test
     void noiseSummaryIsMeanAndSampleSdPerMethodInOrder() {
         List<NoiseBenchmark.Row> rows = List.of(new NoiseBenchmark.Row("loss", 1, 0.6, 0.4, 2),
                 new NoiseBenchmark.Row("aum", 1, 0.7, 0.5, 1), new NoiseBenchmark.Row("loss", 2, 0.8, 0.2, 4));

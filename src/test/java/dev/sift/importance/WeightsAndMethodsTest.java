@@ -25,6 +25,20 @@ class WeightsAndMethodsTest {
         return new ScoringInput(new Predictions(probs, hidden, false), new int[] {0, 1}, new float[] {0, 1});
     }
 
+    /** The alignments pass through unchanged; higher = keep, so weights grow with the alignment. */
+    @Test
+    void gradientAlignmentIsTheAlignmentWithWeightsGrowingWithIt() {
+        ScoringInput base = twoSamples();
+        ScoringInput in = new ScoringInput(base.predictions(), base.classes(), base.values(), null, null, null, null,
+                null, new double[] {-0.5, 2.0});
+        GradientAlignment m = new GradientAlignment();
+        assertArrayEquals(new double[] {-0.5, 2.0}, m.score(in), 0.0);
+        assertEquals(Orientation.HIGHER_IS_KEEP, m.orientation());
+        assertArrayEquals(new double[] {0, 1}, Weights.normalise(m.orientation().toKeep(m.score(in))), 1e-12);
+        assertEquals(java.util.Set.of(Need.OUTPUT_ALIGNMENT), m.needs());
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> m.score(base));
+    }
+
     @Test
     void lossAndEl2nMatchTheirClosedForms() {
         ScoringInput in = twoSamples();

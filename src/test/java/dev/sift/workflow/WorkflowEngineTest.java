@@ -114,7 +114,8 @@ class WorkflowEngineTest {
         assertEquals(RunEntity.Status.SUCCEEDED, runs.findRun(id).orElseThrow().status);
         java.util.List<String> methods = scores.methods(id, 1);
         assertEquals(parsed.spec().score().methods().stream().sorted().toList(), methods.stream().sorted().toList());
-        assertTrue(methods.containsAll(java.util.List.of("loss", "el2n", "grad_norm")), methods.toString());
+        assertTrue(methods.containsAll(java.util.List.of("loss", "el2n", "grad_norm", "gradient_alignment")),
+                methods.toString());
         assertTrue(!methods.contains("knn_shapley") && !methods.contains("aum"), methods.toString());
         for (String m : methods) {
             for (ScoreStore.Row r : scores.read(id, 1, m)) {

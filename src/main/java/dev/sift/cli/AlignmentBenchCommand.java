@@ -1,0 +1,40 @@
+package dev.sift.cli;
+
+import dev.sift.ExitCodes;
+import dev.sift.bench.AlignmentBenchmark;
+import dev.sift.history.Table;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code sift bench alignment}: {@link AlignmentBenchmark}. */
+@Command(name = "alignment", description = "Output alignments g . dM(x_i)/dtheta over all parameters of the "
+        + "hashed model: a central difference along the loss gradient g against one-sample-at-a-time autograd; "
+        + "prints times, ratio and the largest relative difference.")
+public class AlignmentBenchCommand implements Callable<Integer> {
+    @Option(names = "--batch", defaultValue = "32", description = "batch size (default: ${DEFAULT-VALUE})")
+    int batch;
+
+    @Option(names = "--samples", defaultValue = "640", description = "samples measured (default: "
+            + "${DEFAULT-VALUE})")
+    int samples;
+
+    @Mixin
+    VerboseOption verbose;
+
+    @Override
+    public Integer call() {
+        AlignmentBenchmark.Result r = AlignmentBenchmark.run(batch, samples);
+        Table t = new Table(List.of("step", "samples", "seconds"));
+        t.add("loss gradient g, batch " + r.batch() + " (both need it)", r.samples(), r.gradientSeconds());
+        t.add("central difference, 2 forward passes, batch " + r.batch(), r.samples(), r.differenceSeconds());
+        t.add("per-sample autograd loop", r.samples(), r.loopSeconds());
+        System.out.print(t.text());
+        System.out.printf("total: central difference %.3f s, per-sample loop %.3f s; speed-up %.1fx (%.1fx without "
+                + "g); eps %.3g; largest relative difference %.2g%n", r.differenceTotalSeconds(),
+                r.loopTotalSeconds(), r.speedUp(), r.speedUpAfterGradient(), r.eps(), r.largestRelativeDifference());
+        return ExitCodes.OK;
+    }
+}
