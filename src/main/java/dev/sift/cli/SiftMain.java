@@ -70,7 +70,8 @@ public final class SiftMain {
             // zonky registers a shutdown hook that stops the server when the JVM exits normally or on SIGTERM.
             EmbeddedPostgresServer server = EmbeddedPostgresServer.start(SiftHome.resolve().resolve("pg"));
             System.setProperty("quarkus.datasource.jdbc.url", server.jdbcUrl());
-            System.setProperty("quarkus.datasource.username", "postgres");
+            System.setProperty("quarkus.datasource.username", server.user());
+            System.setProperty("quarkus.datasource.password", server.password());
         }
         System.setProperty("quarkus.flyway.migrate-at-start", "true");
     }

@@ -16,10 +16,12 @@ import java.util.Optional;
 public final class EmbeddedPostgresServer implements AutoCloseable {
     private final EmbeddedPostgres postgres;
     private final int sharedPort;
+    private final String password;
 
-    private EmbeddedPostgresServer(EmbeddedPostgres postgres, int sharedPort) {
+    private EmbeddedPostgresServer(EmbeddedPostgres postgres, int sharedPort, String password) {
         this.postgres = postgres;
         this.sharedPort = sharedPort;
+        this.password = password;
     }
 
     /**
@@ -30,20 +32,35 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     public static EmbeddedPostgresServer start(Path dataDir) throws IOException {
         Files.createDirectories(dataDir.getParent());
         Path ownerFile = dataDir.resolveSibling("pg.owner");
+        Path passwordFile = dataDir.resolveSibling("pg.password");
+        boolean newPassword = !Files.exists(passwordFile);
+        String password = SecretFile.readOrCreate(passwordFile, 24);
         int port = runningPort(dataDir);
         if (port > 0 && ownerAlive(ownerFile)) {
-            return new EmbeddedPostgresServer(null, port);
+            return new EmbeddedPostgresServer(null, port, password);
         }
         stopOrphan(dataDir);
+        // a data directory from before passwords (or whose password file was deleted) trusts local connections
+        // until secure() below has set the password
+        boolean secured = !newPassword && PgAuth.secured(dataDir);
         EmbeddedPostgres pg = EmbeddedPostgres.builder()
                 .setDataDirectory(dataDir)
                 .setCleanDataDirectory(false)
                 .setPGStartupWait(Duration.ofSeconds(60))
                 .setServerConfig("max_connections", "50")
                 .setServerConfig("fsync", "on")
+                .setConnectConfig("password", password)
                 .start();
+        if (!secured) {
+            try {
+                PgAuth.secure(dataDir, pg.getPort(), password);
+            } catch (IOException e) {
+                pg.close();
+                throw e;
+            }
+        }
         Files.writeString(ownerFile, Long.toString(ProcessHandle.current().pid()), StandardCharsets.US_ASCII);
-        return new EmbeddedPostgresServer(pg, -1);
+        return new EmbeddedPostgresServer(pg, -1, password);
     }
 
     /** Port of a live postmaster on the data directory (line 4 of postmaster.pid), else -1. */
@@ -118,9 +135,18 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         }
     }
 
+    /** The JDBC URL, without user or password: see {@link #user()} and {@link #password()}. */
     public String jdbcUrl() {
-        return postgres != null ? postgres.getJdbcUrl("postgres", "postgres")
-                : "jdbc:postgresql://localhost:" + sharedPort + "/postgres?user=postgres";
+        return "jdbc:postgresql://localhost:" + (postgres != null ? postgres.getPort() : sharedPort) + "/postgres";
+    }
+
+    public String user() {
+        return PgAuth.USER;
+    }
+
+    /** The password every connection must present; kept in SIFT_HOME/pg.password (mode 600). */
+    public String password() {
+        return password;
     }
 
     /** Whether this process joined a server that another sift process owns. */
