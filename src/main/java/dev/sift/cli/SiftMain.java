@@ -67,8 +67,15 @@ public final class SiftMain {
                 System.setProperty("quarkus.datasource.password", password);
             }
         } else {
-            // zonky registers a shutdown hook that stops the server when the JVM exits normally or on SIGTERM.
             EmbeddedPostgresServer server = EmbeddedPostgresServer.start(SiftHome.resolve().resolve("pg"));
+            // gives up this process's lease when the JVM exits normally or on SIGTERM; the last user stops it
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    server.close();
+                } catch (Exception e) {
+                    System.err.println("sift: could not release the embedded PostgreSQL: " + e.getMessage());
+                }
+            }, "sift-postgres-release"));
             System.setProperty("quarkus.datasource.jdbc.url", server.jdbcUrl());
             System.setProperty("quarkus.datasource.username", server.user());
             System.setProperty("quarkus.datasource.password", server.password());
