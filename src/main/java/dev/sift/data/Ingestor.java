@@ -2,6 +2,7 @@ package dev.sift.data;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sift.SiftException;
 import dev.sift.workflow.WorkflowSpec.Columns;
 import dev.sift.workflow.WorkflowSpec.DatasetSpec;
 import dev.sift.workflow.WorkflowSpec.SplitSpec;
@@ -44,6 +45,11 @@ public final class Ingestor {
     public record Result(List<Sample> samples, List<Quarantined> quarantined, int rowsRead, int duplicates) {
         public int count(Split s) {
             return (int) samples.stream().filter(x -> x.split() == s).count();
+        }
+
+        /** Physical source lines the quarantined rows span. */
+        public long quarantinedLines() {
+            return quarantined.stream().mapToLong(Quarantined::lines).sum();
         }
     }
 
@@ -91,59 +97,68 @@ public final class Ingestor {
     private void readCsv(InputStream in, String source, List<Sample> good, List<Quarantined> bad, int[] rows)
             throws IOException {
         try (CsvReader reader = new CsvReader(in, dataset.separator())) {
-            CsvReader.Record header = reader.next();
-            if (header == null) {
-                throw new SchemaException(source + ": empty file, no header row");
+            readCsv(reader, source, good, bad, rows);
+        } catch (CsvReader.UnterminatedQuote e) {
+            throw SiftException.usage(source + ":" + e.line() + ": " + e.getMessage());
+        }
+    }
+
+    private void readCsv(CsvReader reader, String source, List<Sample> good, List<Quarantined> bad, int[] rows)
+            throws IOException {
+        CsvReader.Record header = reader.next();
+        if (header == null) {
+            throw new SchemaException(source + ": empty file, no header row");
+        }
+        Map<String, Integer> col = columns(header, source);
+        int width = header.fields().size();
+        CsvReader.Record r;
+        while ((r = reader.next()) != null) {
+            if (r.fields().size() == 1 && r.fields().get(0).length == 0) {
+                continue; // blank line
             }
-            Map<String, Integer> col = new HashMap<>();
-            for (int i = 0; i < header.fields().size(); i++) {
-                String name = Text.strictUtf8(header.fields().get(i));
-                if (name != null) {
-                    col.putIfAbsent(name.trim(), i);
-                }
+            rows[0]++;
+            String raw = raw(r);
+            if (r.fields().size() != width) {
+                bad.add(new Quarantined(r.line(), r.lines(), null, Quarantined.COLUMNS, "has " + r.fields().size()
+                        + " columns, the header has " + width, raw));
+                continue;
             }
-            Columns c = dataset.columns();
-            for (String wanted : new String[] {c.query(), c.title(), c.description(), c.label(), c.group(),
-                    c.userId(), c.noiseFlag()}) {
-                if (wanted != null && !col.containsKey(wanted)) {
-                    throw new SchemaException(source + ":1: column '" + wanted + "' is not in the header (has: "
-                            + String.join(", ", col.keySet()) + ")");
+            Map<String, String> values = new HashMap<>();
+            String invalid = null;
+            for (var e : col.entrySet()) {
+                String v = Text.strictUtf8(r.fields().get(e.getValue()));
+                if (v == null) {
+                    invalid = e.getKey();
+                    break;
                 }
+                values.put(e.getKey(), v);
             }
-            int width = header.fields().size();
-            CsvReader.Record r;
-            while ((r = reader.next()) != null) {
-                if (r.fields().size() == 1 && r.fields().get(0).length == 0) {
-                    continue; // blank line
-                }
-                rows[0]++;
-                String raw = raw(r);
-                if (r.error() != null) {
-                    bad.add(new Quarantined(r.line(), null, Quarantined.SYNTAX, r.error(), raw));
-                    continue;
-                }
-                if (r.fields().size() != width) {
-                    bad.add(new Quarantined(r.line(), null, Quarantined.COLUMNS, "has " + r.fields().size() + " columns, the header has "
-                            + width, raw));
-                    continue;
-                }
-                Map<String, String> values = new HashMap<>();
-                String invalid = null;
-                for (var e : col.entrySet()) {
-                    String v = Text.strictUtf8(r.fields().get(e.getValue()));
-                    if (v == null) {
-                        invalid = e.getKey();
-                        break;
-                    }
-                    values.put(e.getKey(), v);
-                }
-                if (invalid != null) {
-                    bad.add(new Quarantined(r.line(), invalid, Quarantined.UTF8, "invalid UTF-8", raw));
-                    continue;
-                }
-                accept(values, r.line(), raw, good, bad);
+            if (invalid != null) {
+                bad.add(new Quarantined(r.line(), r.lines(), invalid, Quarantined.UTF8, "invalid UTF-8", raw));
+                continue;
+            }
+            accept(values, r.line(), r.lines(), raw, good, bad);
+        }
+    }
+
+    /** Column name to index, from the header row; every mapped column must be there. */
+    private Map<String, Integer> columns(CsvReader.Record header, String source) {
+        Map<String, Integer> col = new HashMap<>();
+        for (int i = 0; i < header.fields().size(); i++) {
+            String name = Text.strictUtf8(header.fields().get(i));
+            if (name != null) {
+                col.putIfAbsent(name.trim(), i);
             }
         }
+        Columns c = dataset.columns();
+        for (String wanted : new String[] {c.query(), c.title(), c.description(), c.label(), c.group(),
+            c.userId(), c.noiseFlag()}) {
+            if (wanted != null && !col.containsKey(wanted)) {
+                throw new SchemaException(source + ":1: column '" + wanted + "' is not in the header (has: "
+                        + String.join(", ", col.keySet()) + ")");
+            }
+        }
+        return col;
     }
 
     private void readJsonl(InputStream in, String source, List<Sample> good, List<Quarantined> bad, int[] rows)
@@ -194,20 +209,21 @@ public final class Ingestor {
                             : e.getValue().toString());
                 }
             });
-            accept(values, lineNo, raw, good, bad);
+            accept(values, lineNo, 1, raw, good, bad);
         }
     }
 
-    private void accept(Map<String, String> v, long line, String raw, List<Sample> good, List<Quarantined> bad) {
+    private void accept(Map<String, String> v, long line, long lines, String raw, List<Sample> good,
+            List<Quarantined> bad) {
         Columns c = dataset.columns();
         String query = v.getOrDefault(c.query(), "").trim();
         String title = v.getOrDefault(c.title(), "").trim();
         if (query.isEmpty()) {
-            bad.add(new Quarantined(line, c.query(), Quarantined.EMPTY, "empty query", raw));
+            bad.add(new Quarantined(line, lines, c.query(), Quarantined.EMPTY, "empty query", raw));
             return;
         }
         if (title.isEmpty()) {
-            bad.add(new Quarantined(line, c.title(), Quarantined.EMPTY, "empty title", raw));
+            bad.add(new Quarantined(line, lines, c.title(), Quarantined.EMPTY, "empty title", raw));
             return;
         }
         String labelText = v.get(c.label());
@@ -218,13 +234,13 @@ public final class Ingestor {
                 throw new NumberFormatException();
             }
         } catch (NumberFormatException e) {
-            bad.add(new Quarantined(line, c.label(), Quarantined.NOT_A_NUMBER, "label is not a number: '" + truncate(String.valueOf(labelText))
+            bad.add(new Quarantined(line, lines, c.label(), Quarantined.NOT_A_NUMBER, "label is not a number: '" + truncate(String.valueOf(labelText))
                     + "'", raw));
             return;
         }
         if (label < task.minLabel() || label > task.maxLabel()
                 || (task.type() != TaskType.REGRESSION && label != Math.rint(label))) {
-            bad.add(new Quarantined(line, c.label(), Quarantined.OUT_OF_RANGE, "label " + labelText.trim() + " is out of range: the task "
+            bad.add(new Quarantined(line, lines, c.label(), Quarantined.OUT_OF_RANGE, "label " + labelText.trim() + " is out of range: the task "
                     + "expects " + (task.type() == TaskType.REGRESSION ? "a number" : "an integer") + " from "
                     + fmt(task.minLabel()) + " to " + fmt(task.maxLabel()), raw));
             return;
@@ -232,7 +248,7 @@ public final class Ingestor {
         String description = c.description() == null ? "" : v.getOrDefault(c.description(), "").trim();
         String group = c.group() == null ? normalise(query) : v.getOrDefault(c.group(), "").trim();
         if (group.isEmpty()) {
-            bad.add(new Quarantined(line, c.group(), Quarantined.EMPTY, "empty group", raw));
+            bad.add(new Quarantined(line, lines, c.group(), Quarantined.EMPTY, "empty group", raw));
             return;
         }
         String user = null;

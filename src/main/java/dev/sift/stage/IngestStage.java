@@ -90,6 +90,7 @@ public class IngestStage implements Stage {
             for (Quarantined bad : result.quarantined()) {
                 ObjectNode n = JSON.createObjectNode();
                 n.put("line", bad.line());
+                n.put("lines", bad.lines());
                 n.put("field", bad.field());
                 n.put("kind", bad.kind());
                 n.put("reason", bad.reason());
@@ -149,6 +150,7 @@ public class IngestStage implements Stage {
         out.put("validation", d.validationRows);
         out.put("test", d.testRows);
         out.put("quarantined", d.quarantined);
+        out.put("quarantined_lines", result.quarantinedLines());
         out.put("duplicates", d.duplicates);
         if (quarantineUri != null) {
             out.put("quarantine_uri", quarantineUri);
@@ -159,9 +161,10 @@ public class IngestStage implements Stage {
     private static void report(StageContext ctx, String source, Ingestor.Result r, String quarantineUri) {
         Map<String, Long> reasons = r.quarantined().stream().collect(Collectors.groupingBy(
                 Quarantined::kind, TreeMap::new, Collectors.counting()));
-        ctx.console().info(String.format("  read %d rows: kept %d, quarantined %d, duplicates removed %d; split "
-                + "train %d / validation %d / test %d", r.rowsRead(), r.samples().size(), r.quarantined().size(),
-                r.duplicates(), r.count(Split.TRAIN), r.count(Split.VALIDATION), r.count(Split.TEST)));
+        ctx.console().info(String.format("  read %d rows: kept %d, quarantined %d (%d source lines), duplicates "
+                + "removed %d; split train %d / validation %d / test %d", r.rowsRead(), r.samples().size(),
+                r.quarantined().size(), r.quarantinedLines(), r.duplicates(), r.count(Split.TRAIN),
+                r.count(Split.VALIDATION), r.count(Split.TEST)));
         if (!r.quarantined().isEmpty()) {
             ctx.console().info("  quarantine by reason: " + reasons.entrySet().stream()
                     .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", ")));

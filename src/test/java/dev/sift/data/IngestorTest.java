@@ -126,4 +126,43 @@ class IngestorTest {
         assertEquals(r.samples(), PreparedDataset.read(bytes));
         assertTrue(java.util.Arrays.equals(bytes, PreparedDataset.write(PreparedDataset.read(bytes))));
     }
+
+    /** 401 lines: the header and 400 rows; the title of the row on line 51 opens a quote that never closes. */
+    private static String csvWithUnterminatedQuoteAtLine51() {
+        StringBuilder sb = new StringBuilder("query,title,description,label,user\n");
+        for (int line = 2; line <= 401; line++) {
+            String title = line == 51 ? "\"Oak sofa, 2 m" : "title " + line;
+            sb.append("query ").append(line % 40).append(',').append(title).append(",d,").append(1 + line % 4)
+                    .append(",u").append(line).append('\n');
+        }
+        return sb.toString();
+    }
+
+    @Test
+    void anUnterminatedQuoteFailsIngestNamingTheLineWhereItOpened() {
+        byte[] csv = csvWithUnterminatedQuoteAtLine51().getBytes(StandardCharsets.UTF_8);
+        assertEquals(401, new String(csv, StandardCharsets.UTF_8).lines().count());
+        dev.sift.SiftException e = assertThrows(dev.sift.SiftException.class,
+                () -> ingestor("csv").read(new ByteArrayInputStream(csv), "shop.csv"));
+        assertEquals(dev.sift.ExitCodes.USAGE, e.exitCode());
+        assertTrue(e.getMessage().startsWith("shop.csv:51: "), e.getMessage());
+        assertTrue(e.getMessage().contains("quote"), e.getMessage());
+    }
+
+    @Test
+    void aQuotedFieldSpanningTooManyLinesFailsIngestButAFewLinesAreFine() throws Exception {
+        StringBuilder sb = new StringBuilder("query,title,description,label,user\nlamp,Red lamp,\"");
+        sb.append("line\n".repeat(150)).append("\",2,u1\n");
+        dev.sift.SiftException e = assertThrows(dev.sift.SiftException.class, () -> ingestor("csv").read(
+                new ByteArrayInputStream(sb.toString().getBytes(StandardCharsets.UTF_8)), "long.csv"));
+        assertTrue(e.getMessage().startsWith("long.csv:2: "), e.getMessage());
+        // a bad row whose quoted field spans 3 physical lines counts 3 lost lines
+        String csv = "query,title,description,label,user\nlamp,Red lamp,\"a\nb\nc\",9,u1\nmug,Mug,d,2,u2\n";
+        Ingestor.Result r = ingestor("csv").read(new ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8)),
+                "x.csv");
+        assertEquals(1, r.quarantined().size());
+        assertEquals(3, r.quarantined().get(0).lines());
+        assertEquals(3, r.quarantinedLines());
+        assertEquals(1, r.samples().size());
+    }
 }
