@@ -1,7 +1,9 @@
 package dev.sift.cli;
 
 import dev.sift.ExitCodes;
+import dev.sift.SiftException;
 import dev.sift.config.SiftHome;
+import dev.sift.store.DatabaseProbe;
 import dev.sift.store.EmbeddedPostgresServer;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
@@ -26,6 +28,9 @@ public final class SiftMain {
         if (needsDatabase(args)) {
             try {
                 configureDatabase();
+            } catch (SiftException e) {
+                System.err.println("sift: " + e.getMessage());
+                System.exit(e.exitCode());
             } catch (Exception e) {
                 System.err.println("sift: cannot start the embedded PostgreSQL under " + SiftHome.resolve().resolve("pg")
                         + ": " + e.getMessage());
@@ -66,6 +71,8 @@ public final class SiftMain {
             if (password != null) {
                 System.setProperty("quarkus.datasource.password", password);
             }
+            // application.properties names the user postgres when none is configured
+            DatabaseProbe.check(url, user != null ? user : "postgres", password);
         } else {
             EmbeddedPostgresServer server = EmbeddedPostgresServer.start(SiftHome.resolve().resolve("pg"));
             // gives up this process's lease when the JVM exits normally or on SIGTERM; the last user stops it

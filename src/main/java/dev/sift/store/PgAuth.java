@@ -5,10 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Properties;
 
 /**
  * Password authentication for the embedded PostgreSQL. zonky's initdb trusts every local connection; Sift gives
@@ -66,13 +64,7 @@ final class PgAuth {
     }
 
     static Connection connect(int port, String password) throws SQLException {
-        Properties p = new Properties();
-        p.setProperty("user", USER);
-        if (password != null) {
-            p.setProperty("password", password);
-        }
-        p.setProperty("connectTimeout", "10");
-        return DriverManager.getConnection("jdbc:postgresql://localhost:" + port + "/postgres", p);
+        return DatabaseProbe.connect("jdbc:postgresql://localhost:" + port + "/postgres", USER, password);
     }
 
     private static boolean acceptsWithoutPassword(int port) {
