@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Reads CSV or JSON Lines, validates every row, quarantines bad rows with line and reason, removes exact
@@ -27,18 +28,19 @@ import java.util.Set;
  */
 public final class Ingestor {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int RAW_LIMIT = 500;
 
     private final DatasetSpec dataset;
     private final TaskSpec task;
     private final SplitSpec split;
     private final KeyedHasher hasher;
+    private final QuarantineRaw quarantineRaw;
 
     public Ingestor(DatasetSpec dataset, TaskSpec task, SplitSpec split, KeyedHasher hasher) {
         this.dataset = dataset;
         this.task = task;
         this.split = split;
         this.hasher = hasher;
+        this.quarantineRaw = new QuarantineRaw(hasher, dataset.columns().userId());
     }
 
     /** What ingest produced. {@code samples} are indexed 0..n-1 in source order and carry their split. */
@@ -111,16 +113,18 @@ public final class Ingestor {
         }
         Map<String, Integer> col = columns(header, source);
         int width = header.fields().size();
+        int userIndex = dataset.columns().userId() == null ? -1 : col.get(dataset.columns().userId());
         CsvReader.Record r;
         while ((r = reader.next()) != null) {
             if (r.fields().size() == 1 && r.fields().get(0).length == 0) {
                 continue; // blank line
             }
             rows[0]++;
-            String raw = raw(r);
+            List<byte[]> fields = r.fields();
+            Supplier<String> raw = () -> quarantineRaw.csv(fields, userIndex, width);
             if (r.fields().size() != width) {
                 bad.add(new Quarantined(r.line(), r.lines(), null, Quarantined.COLUMNS, "has " + r.fields().size()
-                        + " columns, the header has " + width, raw));
+                        + " columns, the header has " + width, raw.get()));
                 continue;
             }
             Map<String, String> values = new HashMap<>();
@@ -134,7 +138,7 @@ public final class Ingestor {
                 values.put(e.getKey(), v);
             }
             if (invalid != null) {
-                bad.add(new Quarantined(r.line(), r.lines(), invalid, Quarantined.UTF8, "invalid UTF-8", raw));
+                bad.add(new Quarantined(r.line(), r.lines(), invalid, Quarantined.UTF8, "invalid UTF-8", raw.get()));
                 continue;
             }
             accept(values, r.line(), r.lines(), raw, good, bad);
@@ -181,7 +185,8 @@ public final class Ingestor {
             byte[] bytes = line.toByteArray();
             String text = Text.strictUtf8(bytes);
             if (text == null) {
-                bad.add(new Quarantined(lineNo, null, Quarantined.UTF8, "invalid UTF-8", new String(bytes, StandardCharsets.UTF_8)));
+                bad.add(new Quarantined(lineNo, null, Quarantined.UTF8, "invalid UTF-8",
+                        quarantineRaw.text(new String(bytes, StandardCharsets.UTF_8))));
                 rows[0]++;
                 continue;
             }
@@ -189,17 +194,16 @@ public final class Ingestor {
                 continue;
             }
             rows[0]++;
-            String raw = truncate(text);
             JsonNode node;
             try {
                 node = JSON.readTree(text);
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                 bad.add(new Quarantined(lineNo, null, Quarantined.SYNTAX, "invalid JSON: " + e.getOriginalMessage(),
-                        raw));
+                        quarantineRaw.text(text)));
                 continue;
             }
             if (node == null || !node.isObject()) {
-                bad.add(new Quarantined(lineNo, null, Quarantined.SYNTAX, "not a JSON object", raw));
+                bad.add(new Quarantined(lineNo, null, Quarantined.SYNTAX, "not a JSON object", quarantineRaw.text(text)));
                 continue;
             }
             Map<String, String> values = new HashMap<>();
@@ -209,21 +213,22 @@ public final class Ingestor {
                             : e.getValue().toString());
                 }
             });
-            accept(values, lineNo, 1, raw, good, bad);
+            JsonNode object = node;
+            accept(values, lineNo, 1, () -> quarantineRaw.json(object), good, bad);
         }
     }
 
-    private void accept(Map<String, String> v, long line, long lines, String raw, List<Sample> good,
+    private void accept(Map<String, String> v, long line, long lines, Supplier<String> raw, List<Sample> good,
             List<Quarantined> bad) {
         Columns c = dataset.columns();
         String query = v.getOrDefault(c.query(), "").trim();
         String title = v.getOrDefault(c.title(), "").trim();
         if (query.isEmpty()) {
-            bad.add(new Quarantined(line, lines, c.query(), Quarantined.EMPTY, "empty query", raw));
+            bad.add(new Quarantined(line, lines, c.query(), Quarantined.EMPTY, "empty query", raw.get()));
             return;
         }
         if (title.isEmpty()) {
-            bad.add(new Quarantined(line, lines, c.title(), Quarantined.EMPTY, "empty title", raw));
+            bad.add(new Quarantined(line, lines, c.title(), Quarantined.EMPTY, "empty title", raw.get()));
             return;
         }
         String labelText = v.get(c.label());
@@ -235,20 +240,20 @@ public final class Ingestor {
             }
         } catch (NumberFormatException e) {
             bad.add(new Quarantined(line, lines, c.label(), Quarantined.NOT_A_NUMBER, "label is not a number: '" + truncate(String.valueOf(labelText))
-                    + "'", raw));
+                    + "'", raw.get()));
             return;
         }
         if (label < task.minLabel() || label > task.maxLabel()
                 || (task.type() != TaskType.REGRESSION && label != Math.rint(label))) {
             bad.add(new Quarantined(line, lines, c.label(), Quarantined.OUT_OF_RANGE, "label " + labelText.trim() + " is out of range: the task "
                     + "expects " + (task.type() == TaskType.REGRESSION ? "a number" : "an integer") + " from "
-                    + fmt(task.minLabel()) + " to " + fmt(task.maxLabel()), raw));
+                    + fmt(task.minLabel()) + " to " + fmt(task.maxLabel()), raw.get()));
             return;
         }
         String description = c.description() == null ? "" : v.getOrDefault(c.description(), "").trim();
         String group = c.group() == null ? normalise(query) : v.getOrDefault(c.group(), "").trim();
         if (group.isEmpty()) {
-            bad.add(new Quarantined(line, lines, c.group(), Quarantined.EMPTY, "empty group", raw));
+            bad.add(new Quarantined(line, lines, c.group(), Quarantined.EMPTY, "empty group", raw.get()));
             return;
         }
         String user = null;
@@ -272,21 +277,7 @@ public final class Ingestor {
         return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
     }
 
-    private static String raw(CsvReader.Record r) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < r.fields().size(); i++) {
-            if (i > 0) {
-                sb.append(',');
-            }
-            sb.append(Text.csv(new String(r.fields().get(i), StandardCharsets.UTF_8)));
-            if (sb.length() > RAW_LIMIT) {
-                break;
-            }
-        }
-        return truncate(sb.toString());
-    }
-
     private static String truncate(String s) {
-        return s.length() <= RAW_LIMIT ? s : s.substring(0, RAW_LIMIT) + "...";
+        return QuarantineRaw.truncate(s);
     }
 }

@@ -107,29 +107,30 @@ class CliTest {
 
     @Test
     void badRowsAreQuarantinedAndCounted(QuarkusMainLauncher launcher, @TempDir Path dir) throws Exception {
-        StringBuilder csv = new StringBuilder("query,title,label\n");
+        StringBuilder csv = new StringBuilder("query,title,label,user\n");
         for (int q = 0; q < 12; q++) {
             for (int i = 0; i < 4; i++) {
                 csv.append("query ").append(q).append(",product ").append(q).append(' ').append(i).append(',')
-                        .append(i).append('\n');
+                        .append(i).append(",shopper-").append(q).append('\n');
             }
         }
-        csv.append("too,many,columns,here\n"); // line 50
-        csv.append(",no query,1\n"); // line 51
-        csv.append("no title,,1\n"); // line 52
-        csv.append("x,y,three\n"); // line 53
-        csv.append("x,y,9\n"); // line 54
+        csv.append("too,many,columns,here,shopper-50\n"); // line 50
+        csv.append(",no query,1,shopper-51\n"); // line 51
+        csv.append("no title,,1,shopper-52\n"); // line 52
+        csv.append("x,y,three,shopper-53\n"); // line 53
+        csv.append("x,y,9,shopper-54\n"); // line 54
         Path data = dir.resolve("shop.csv");
         Files.writeString(data, csv);
         try (var out = Files.newOutputStream(data, java.nio.file.StandardOpenOption.APPEND)) {
-            out.write(new byte[] {'b', 'a', 'd', ',', 'x', (byte) 0xFF, 'y', ',', '1', '\n'}); // line 55
+            out.write(new byte[] {'b', 'a', 'd', ',', 'x', (byte) 0xFF, 'y', ',', '1', ','}); // line 55
+            out.write("shopper-55\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         }
         Path wf = dir.resolve("wf.yaml");
         Files.writeString(wf, """
                 name: quarantine
                 dataset:
                   path: shop.csv
-                  columns: {query: query, title: title, label: label}
+                  columns: {query: query, title: title, label: label, user_id: user}
                 fine_tune: {epochs: 1}
                 model: {buckets: 128, dim: 8, hidden: 8}
                 iterations: 1
@@ -138,7 +139,7 @@ class CliTest {
         assertEquals(0, r.exitCode(), r.getErrorOutput());
         String err = r.getErrorOutput();
         assertTrue(err.contains("read 54 rows: kept 48, quarantined 6"), err);
-        for (String line : List.of(":50: has 4 columns", ":51: field 'query': empty query",
+        for (String line : List.of(":50: has 5 columns", ":51: field 'query': empty query",
                 ":52: field 'title': empty title", ":53: field 'label': label is not a number",
                 ":54: field 'label': label 9 is out of range", ":55: field 'title': invalid UTF-8")) {
             assertTrue(err.contains(line), line + " missing in:\n" + err);
@@ -159,6 +160,7 @@ class CliTest {
             assertEquals(50 + i, n.get("line").asInt());
             assertTrue(n.get("reason").asText().length() > 5);
             assertTrue(n.has("raw") && n.has("kind"));
+            assertTrue(!n.get("raw").asText().contains("shopper-"), "user ids are never kept in the clear: " + n);
         }
     }
 

@@ -165,4 +165,26 @@ class IngestorTest {
         assertEquals(3, r.quarantinedLines());
         assertEquals(1, r.samples().size());
     }
+
+    @Test
+    void quarantinedRowsNeverKeepRawUserIds() throws Exception {
+        Ingestor.Result csv = ingestor("csv").read(new ByteArrayInputStream(csvWithBadRows()), "bad.csv");
+        assertEquals(6, csv.quarantined().size());
+        KeyedHasher hasher = new KeyedHasher("0123456789abcdef0123".getBytes(StandardCharsets.UTF_8));
+        for (Quarantined q : csv.quarantined()) {
+            assertTrue(!q.raw().contains("u3"), q.raw());
+        }
+        assertTrue(csv.quarantined().get(1).raw().endsWith("," + hasher.hash("u3")), csv.quarantined().get(1).raw());
+        String jsonl = "{\"query\":\"lamp\",\"title\":\"\",\"label\":4,\"user\":\"alice@example.com\"}\n"
+                + "{\"query\":\"lamp\",\"title\":\"Red lamp\",\"label\":9,\"user\":12345}\n"
+                + "{\"query\":\"lamp\", \"user\" : \"bob@example.com\", broken\n"
+                + "{\"query\":\"lamp\",\"title\":\"Red lamp\",\"label\":2,\"user\":\"carol\"}\n";
+        Ingestor.Result j = ingestor("jsonl").read(new ByteArrayInputStream(jsonl.getBytes(StandardCharsets.UTF_8)),
+                "x.jsonl");
+        assertEquals(3, j.quarantined().size());
+        for (Quarantined q : j.quarantined()) {
+            assertTrue(!q.raw().contains("alice") && !q.raw().contains("12345") && !q.raw().contains("bob"), q.raw());
+        }
+        assertTrue(j.quarantined().get(0).raw().contains(hasher.hash("alice@example.com")));
+    }
 }
