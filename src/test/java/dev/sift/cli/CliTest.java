@@ -248,6 +248,9 @@ class CliTest {
         assertEquals(0, help.exitCode());
         assertTrue(help.getOutput().contains("resume"));
         assertEquals(0, launcher.launch("--version").exitCode());
+        LaunchResult runHelp = launcher.launch("run", "--help");
+        assertEquals(0, runHelp.exitCode(), runHelp.getErrorOutput());
+        assertTrue(runHelp.getOutput().contains("--set"), runHelp.getOutput());
         Path out = dir.resolve("g.csv");
         assertEquals(0, launcher.launch("data", "generate", "--out", out.toString(), "--rows", "50", "--noise",
                 "0.2", "--seed", "3").exitCode());
