@@ -24,7 +24,7 @@ public class RunsCommand {
         @Option(names = "--workflow", description = "only runs of this workflow")
         String workflow;
 
-        @Option(names = "--status", description = "RUNNING, SUCCEEDED or FAILED")
+        @Option(names = "--status", description = "RUNNING, SUCCEEDED, FAILED or INTERRUPTED")
         String status;
 
         @Option(names = "--limit", defaultValue = "50", description = "at most this many (default: ${DEFAULT-VALUE})")
@@ -46,7 +46,8 @@ public class RunsCommand {
                 try {
                     s = RunEntity.Status.valueOf(status.toUpperCase(Locale.ROOT));
                 } catch (IllegalArgumentException e) {
-                    throw SiftException.usage("--status must be RUNNING, SUCCEEDED or FAILED, got '" + status + "'");
+                    throw SiftException.usage("--status must be RUNNING, SUCCEEDED, FAILED or INTERRUPTED, got '" + status
+                            + "'");
                 }
             }
             System.out.print(output.render(history.list(workflow, s, limit)));

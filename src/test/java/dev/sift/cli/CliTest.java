@@ -259,4 +259,30 @@ class CliTest {
         assertEquals("query,product_title,product_description,relevance,user_id,is_noisy", lines.get(0));
         assertEquals(2, launcher.launch("runs", "show", "999999").exitCode());
     }
+
+    @Test
+    void runsOfADeadProcessAreListedAsStaleAndInterruptedOnesAreListed(QuarkusMainLauncher launcher)
+            throws Exception {
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(System.getProperty("test.sift.db.url"));
+                java.sql.PreparedStatement ps = c.prepareStatement("INSERT INTO run (name, workflow, workflow_path, "
+                        + "spec_yaml, status, owner_host, owner_pid) VALUES (?, 'w', '/w.yaml', 'name: w', ?, ?, ?)")) {
+            for (String[] run : new String[][] {{"ghost-run", "RUNNING"}, {"stopped-run", "INTERRUPTED"}}) {
+                ps.setString(1, run[0]);
+                ps.setString(2, run[1]);
+                ps.setString(3, dev.sift.store.RunStore.host());
+                ps.setLong(4, gone.pid());
+                ps.executeUpdate();
+            }
+        }
+        LaunchResult list = launcher.launch("runs", "list");
+        assertEquals(0, list.exitCode(), list.getErrorOutput());
+        String ghost = list.getOutput().lines().filter(l -> l.contains("ghost-run")).findFirst().orElseThrow();
+        assertTrue(ghost.contains("RUNNING (stale: owner process " + gone.pid() + " is gone)"), ghost);
+        LaunchResult stopped = launcher.launch("runs", "list", "--status", "interrupted", "--format", "csv");
+        assertEquals(0, stopped.exitCode(), stopped.getErrorOutput());
+        assertTrue(stopped.getOutput().contains("stopped-run") && !stopped.getOutput().contains("ghost-run"),
+                stopped.getOutput());
+    }
 }
