@@ -3,6 +3,7 @@ package dev.sift.cli;
 import dev.sift.ExitCodes;
 import dev.sift.SiftException;
 import dev.sift.history.RunHistory;
+import dev.sift.history.Table;
 import dev.sift.store.RunEntity;
 import dev.sift.store.RunStore;
 import jakarta.inject.Inject;
@@ -80,9 +81,10 @@ public class RunsCommand {
                 case json -> System.out.println(history.showJson(r).toPrettyString());
                 case csv -> System.out.print(history.stages(runId).csv() + "\n" + history.metrics(runId).csv());
                 default -> {
-                    System.out.println("run " + r.id + "  " + r.name + "  (" + r.workflow + ")  " + r.status
-                            + (r.error == null ? "" : "  error: " + r.error));
-                    System.out.println("workflow file: " + r.workflowPath);
+                    System.out.println("run " + r.id + "  " + Table.printable(r.name) + "  ("
+                            + Table.printable(r.workflow) + ")  " + r.status
+                            + (r.error == null ? "" : "  error: " + Table.printable(r.error)));
+                    System.out.println("workflow file: " + Table.printable(r.workflowPath));
                     System.out.println("created " + r.createdAt + (r.finishedAt == null ? ""
                             : ", finished " + r.finishedAt));
                     System.out.println();

@@ -1,7 +1,10 @@
 package dev.sift.data;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.sift.SiftException;
 import dev.sift.workflow.WorkflowSpec.Columns;
 import dev.sift.workflow.WorkflowSpec.DatasetSpec;
@@ -27,7 +30,11 @@ import java.util.function.Supplier;
  * duplicates, hashes user ids and splits by query. Pure: streams in, result out.
  */
 public final class Ingestor {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Strict JSON: a key twice in one object, or anything after the object, is an error. */
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
 
     private final DatasetSpec dataset;
     private final TaskSpec task;
@@ -150,8 +157,9 @@ public final class Ingestor {
         Map<String, Integer> col = new HashMap<>();
         for (int i = 0; i < header.fields().size(); i++) {
             String name = Text.strictUtf8(header.fields().get(i));
-            if (name != null) {
-                col.putIfAbsent(name.trim(), i);
+            if (name != null && col.putIfAbsent(name.trim(), i) != null) {
+                throw new SchemaException(source + ":" + header.line() + ": column '" + name.trim()
+                        + "' appears twice in the header");
             }
         }
         Columns c = dataset.columns();
@@ -168,6 +176,10 @@ public final class Ingestor {
     private void readJsonl(InputStream in, String source, List<Sample> good, List<Quarantined> bad, int[] rows)
             throws IOException {
         BufferedInputStream bin = new BufferedInputStream(in, 1 << 16);
+        bin.mark(3);
+        if (!(bin.read() == 0xEF && bin.read() == 0xBB && bin.read() == 0xBF)) {
+            bin.reset(); // no UTF-8 byte order mark
+        }
         ByteArrayOutputStream line = new ByteArrayOutputStream();
         long lineNo = 0;
         int b;
@@ -207,12 +219,21 @@ public final class Ingestor {
                 continue;
             }
             Map<String, String> values = new HashMap<>();
-            node.fields().forEachRemaining(e -> {
-                if (!e.getValue().isNull()) {
+            String container = null;
+            for (var it = node.fields(); it.hasNext();) {
+                var e = it.next();
+                if (e.getValue().isContainerNode() && mapped(e.getKey())) {
+                    container = e.getKey();
+                } else if (!e.getValue().isNull()) {
                     values.put(e.getKey(), e.getValue().isValueNode() ? e.getValue().asText()
                             : e.getValue().toString());
                 }
-            });
+            }
+            if (container != null) {
+                bad.add(new Quarantined(lineNo, container, Quarantined.SYNTAX, "expected a string or a number, got "
+                        + (node.get(container).isArray() ? "an array" : "an object"), quarantineRaw.json(node)));
+                continue;
+            }
             JsonNode object = node;
             accept(values, lineNo, 1, () -> quarantineRaw.json(object), good, bad);
         }
@@ -229,6 +250,12 @@ public final class Ingestor {
         }
         if (title.isEmpty()) {
             bad.add(new Quarantined(line, lines, c.title(), Quarantined.EMPTY, "empty title", raw.get()));
+            return;
+        }
+        String control = controlCharacterField(v);
+        if (control != null) {
+            bad.add(new Quarantined(line, lines, control, Quarantined.CONTROL, "contains a control character "
+                    + "(NUL, escape sequence or similar)", raw.get()));
             return;
         }
         String labelText = v.get(c.label());
@@ -267,6 +294,26 @@ public final class Ingestor {
             noisy = f.equals("1") || f.equals("true") || f.equals("yes");
         }
         good.add(new Sample(good.size(), query, title, description, label, group, user, noisy, Split.TRAIN, line));
+    }
+
+    /** Whether {@code key} is one of the dataset's mapped columns. */
+    private boolean mapped(String key) {
+        Columns c = dataset.columns();
+        return key.equals(c.query()) || key.equals(c.title()) || key.equals(c.description()) || key.equals(c.label())
+                || key.equals(c.group()) || key.equals(c.userId()) || key.equals(c.noiseFlag());
+    }
+
+    /** The first text column holding a control character other than tab and line breaks, or null. */
+    private String controlCharacterField(Map<String, String> v) {
+        Columns c = dataset.columns();
+        for (String col : new String[] {c.query(), c.title(), c.description(), c.group()}) {
+            String s = col == null ? null : v.get(col);
+            if (s != null && s.chars().anyMatch(ch -> (ch < 0x20 && ch != '\t' && ch != '\n' && ch != '\r')
+                    || (ch >= 0x7F && ch <= 0x9F))) {
+                return col;
+            }
+        }
+        return null;
     }
 
     static String normalise(String query) {

@@ -11,6 +11,7 @@ public record Quarantined(long line, long lines, String field, String kind, Stri
     public static final String OUT_OF_RANGE = "label out of range";
     public static final String UTF8 = "invalid UTF-8";
     public static final String SYNTAX = "malformed row";
+    public static final String CONTROL = "control character";
 
     /** A row on one physical line. */
     public Quarantined(long line, String field, String kind, String reason, String raw) {

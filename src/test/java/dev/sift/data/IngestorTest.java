@@ -187,4 +187,31 @@ class IngestorTest {
         }
         assertTrue(j.quarantined().get(0).raw().contains(hasher.hash("alice@example.com")));
     }
+
+    @Test
+    void aCsvHeaderWithAColumnTwiceFailsTheFile() {
+        byte[] csv = "query,title,description,label,title\nlamp,Red lamp,d,4,x\n".getBytes(StandardCharsets.UTF_8);
+        var e = assertThrows(Ingestor.SchemaException.class,
+                () -> ingestor("csv").read(new ByteArrayInputStream(csv), "x.csv"));
+        assertEquals("x.csv:1: column 'title' appears twice in the header", e.getMessage());
+    }
+
+    @Test
+    void jsonLinesSkipAByteOrderMarkAndQuarantineKeysWrittenTwice() throws Exception {
+        String jsonl = "\ufeff{\"query\":\"lamp\",\"title\":\"Red lamp\",\"label\":4}\n"
+                + "{\"query\":\"mug\",\"title\":\"Mug\",\"label\":1,\"label\":4}\n"
+                + "{\"query\":\"pen\",\"title\":\"Pen\",\"label\":2} {\"query\":\"x\"}\n"
+                + "{\"query\":\"cup\",\"title\":{\"name\":\"Cup\"},\"label\":2}\n"
+                + "{\"query\":\"box\",\"title\":\"Box\\u001b[2J\",\"label\":2}\n";
+        Ingestor.Result r = ingestor("jsonl").read(new ByteArrayInputStream(jsonl.getBytes(StandardCharsets.UTF_8)),
+                "x.jsonl");
+        assertEquals(1, r.samples().size(), "the first line, after the byte order mark");
+        Map<Long, Quarantined> byLine = r.quarantined().stream()
+                .collect(Collectors.toMap(Quarantined::line, q -> q));
+        assertEquals(Set.of(2L, 3L, 4L, 5L), byLine.keySet());
+        assertTrue(byLine.get(2L).reason().contains("Duplicate field 'label'"), byLine.get(2L).reason());
+        assertTrue(byLine.get(3L).reason().startsWith("invalid JSON"), byLine.get(3L).reason());
+        assertEquals("title", byLine.get(4L).field());
+        assertEquals("control character", byLine.get(5L).kind());
+    }
 }
