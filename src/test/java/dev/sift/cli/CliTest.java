@@ -263,6 +263,7 @@ class CliTest {
     @Test
     void runsOfADeadProcessAreListedAsStaleAndInterruptedOnesAreListed(QuarkusMainLauncher launcher)
             throws Exception {
+        assertEquals(0, launcher.launch("runs", "list").exitCode()); // the test database is up from here on
         Process gone = new ProcessBuilder("true").start();
         gone.waitFor();
         try (java.sql.Connection c = java.sql.DriverManager.getConnection(System.getProperty("test.sift.db.url"));
