@@ -37,9 +37,9 @@ class InterruptResumeIT {
         Files.writeString(wf, """
                 name: interrupt-me
                 dataset:
-                  generate: {rows: 600, noise: 0.1, seed: 3}
-                model: {buckets: 256, dim: 16, hidden: 16}
-                fine_tune: {epochs: 100}
+                  generate: {rows: 300, noise: 0.1, seed: 3}
+                model: {buckets: 64, dim: 8, hidden: 8}
+                fine_tune: {epochs: 40}
                 evaluate: {zero_shot: false}
                 iterations: 1
                 """);
