@@ -89,21 +89,7 @@ public final class CsvReader implements Closeable {
                 return new Record(start, line - start + 1, fields);
             }
             if (quoted) {
-                checkQuoted(quoteLine, field.size());
-                if (b == '"') {
-                    int n = read();
-                    if (n == '"') {
-                        field.write('"');
-                    } else {
-                        quoted = false;
-                        pushedBack = n;
-                    }
-                } else {
-                    if (b == '\n') {
-                        line++;
-                    }
-                    field.write(b);
-                }
+                quoted = inQuotes(b, field, quoteLine);
                 continue;
             }
             if (b == '"' && field.size() == 0 && !fieldWasQuoted) {
@@ -128,6 +114,25 @@ public final class CsvReader implements Closeable {
                 field.write(b);
             }
         }
+    }
+
+    /** One byte inside a quoted field; returns whether the field is still quoted afterwards. */
+    private boolean inQuotes(int b, ByteArrayOutputStream field, long quoteLine) throws IOException {
+        checkQuoted(quoteLine, field.size());
+        if (b == '"') {
+            int n = read();
+            if (n == '"') {
+                field.write('"');
+                return true;
+            }
+            pushedBack = n;
+            return false;
+        }
+        if (b == '\n') {
+            line++;
+        }
+        field.write(b);
+        return true;
     }
 
     private void checkQuoted(long quoteLine, int bytes) {

@@ -200,43 +200,42 @@ public final class Ingestor {
                 bad.add(new Quarantined(lineNo, null, Quarantined.UTF8, "invalid UTF-8",
                         quarantineRaw.text(new String(bytes, StandardCharsets.UTF_8))));
                 rows[0]++;
-                continue;
+            } else if (!text.isBlank()) {
+                rows[0]++;
+                jsonLine(text, lineNo, good, bad);
             }
-            if (text.isBlank()) {
-                continue;
-            }
-            rows[0]++;
-            JsonNode node;
-            try {
-                node = JSON.readTree(text);
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                bad.add(new Quarantined(lineNo, null, Quarantined.SYNTAX, "invalid JSON: " + e.getOriginalMessage(),
-                        quarantineRaw.text(text)));
-                continue;
-            }
-            if (node == null || !node.isObject()) {
-                bad.add(new Quarantined(lineNo, null, Quarantined.SYNTAX, "not a JSON object", quarantineRaw.text(text)));
-                continue;
-            }
-            Map<String, String> values = new HashMap<>();
-            String container = null;
-            for (var it = node.fields(); it.hasNext();) {
-                var e = it.next();
-                if (e.getValue().isContainerNode() && mapped(e.getKey())) {
-                    container = e.getKey();
-                } else if (!e.getValue().isNull()) {
-                    values.put(e.getKey(), e.getValue().isValueNode() ? e.getValue().asText()
-                            : e.getValue().toString());
-                }
-            }
-            if (container != null) {
-                bad.add(new Quarantined(lineNo, container, Quarantined.SYNTAX, "expected a string or a number, got "
-                        + (node.get(container).isArray() ? "an array" : "an object"), quarantineRaw.json(node)));
-                continue;
-            }
-            JsonNode object = node;
-            accept(values, lineNo, 1, () -> quarantineRaw.json(object), good, bad);
         }
+    }
+
+    private void jsonLine(String text, long lineNo, List<Sample> good, List<Quarantined> bad) {
+        JsonNode node;
+        try {
+            node = JSON.readTree(text);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            bad.add(new Quarantined(lineNo, null, Quarantined.SYNTAX, "invalid JSON: " + e.getOriginalMessage(),
+                    quarantineRaw.text(text)));
+            return;
+        }
+        if (node == null || !node.isObject()) {
+            bad.add(new Quarantined(lineNo, null, Quarantined.SYNTAX, "not a JSON object", quarantineRaw.text(text)));
+            return;
+        }
+        Map<String, String> values = new HashMap<>();
+        String container = null;
+        for (var it = node.fields(); it.hasNext();) {
+            var e = it.next();
+            if (e.getValue().isContainerNode() && mapped(e.getKey())) {
+                container = e.getKey();
+            } else if (!e.getValue().isNull()) {
+                values.put(e.getKey(), e.getValue().isValueNode() ? e.getValue().asText() : e.getValue().toString());
+            }
+        }
+        if (container != null) {
+            bad.add(new Quarantined(lineNo, container, Quarantined.SYNTAX, "expected a string or a number, got "
+                    + (node.get(container).isArray() ? "an array" : "an object"), quarantineRaw.json(node)));
+            return;
+        }
+        accept(values, lineNo, 1, () -> quarantineRaw.json(node), good, bad);
     }
 
     private void accept(Map<String, String> v, long line, long lines, Supplier<String> raw, List<Sample> good,
