@@ -1,6 +1,7 @@
 package dev.sift.cli;
 
 import dev.sift.ExitCodes;
+import dev.sift.SiftException;
 import dev.sift.history.RunHistory;
 import dev.sift.workflow.Console;
 import dev.sift.workflow.WorkflowEngine;
@@ -48,6 +49,10 @@ public class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (name != null && name.length() > WorkflowParser.MAX_NAME_LENGTH) {
+            throw SiftException.usage("--name: at most " + WorkflowParser.MAX_NAME_LENGTH + " characters, got "
+                    + name.length());
+        }
         WorkflowParser.Parsed parsed;
         if (device != null) {
             overrides.put("fine_tune.device", device);

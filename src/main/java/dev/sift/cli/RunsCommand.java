@@ -27,7 +27,7 @@ public class RunsCommand {
         @Option(names = "--workflow", description = "only runs of this workflow")
         String workflow;
 
-        @Option(names = "--status", description = "RUNNING, SUCCEEDED or FAILED")
+        @Option(names = "--status", description = "RUNNING, SUCCEEDED, FAILED or INTERRUPTED")
         String status;
 
         @Option(names = "--limit", defaultValue = "50", description = "at most this many (default: ${DEFAULT-VALUE})")
@@ -49,7 +49,8 @@ public class RunsCommand {
                 try {
                     s = RunEntity.Status.valueOf(status.toUpperCase(Locale.ROOT));
                 } catch (IllegalArgumentException e) {
-                    throw SiftException.usage("--status must be RUNNING, SUCCEEDED or FAILED, got '" + status + "'");
+                    throw SiftException.usage("--status must be RUNNING, SUCCEEDED, FAILED or INTERRUPTED, got '" + status
+                            + "'");
                 }
             }
             System.out.print(output.render(history.list(workflow, s, limit)));
@@ -82,9 +83,10 @@ public class RunsCommand {
                 case json -> System.out.println(history.showJson(r).toPrettyString());
                 case csv -> System.out.print(history.stages(runId).csv() + "\n" + history.metrics(runId).csv());
                 default -> {
-                    System.out.println("run " + r.id + "  " + r.name + "  (" + r.workflow + ")  " + r.status
-                            + (r.error == null ? "" : "  error: " + r.error));
-                    System.out.println("workflow file: " + r.workflowPath);
+                    System.out.println("run " + r.id + "  " + Table.printable(r.name) + "  ("
+                            + Table.printable(r.workflow) + ")  " + r.status
+                            + (r.error == null ? "" : "  error: " + Table.printable(r.error)));
+                    System.out.println("workflow file: " + Table.printable(r.workflowPath));
                     System.out.println("created " + r.createdAt + (r.finishedAt == null ? ""
                             : ", finished " + r.finishedAt));
                     System.out.println();

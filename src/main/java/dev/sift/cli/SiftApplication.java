@@ -22,10 +22,27 @@ public class SiftApplication implements QuarkusApplication {
 
     @Override
     public int run(String... args) {
+        return commandLine(factory).execute(args);
+    }
+
+    /** The command tree with Sift's error handling; every command answers {@code --help} and {@code -h}. */
+    static CommandLine commandLine(CommandLine.IFactory factory) {
         CommandLine cl = new CommandLine(SiftCommand.class, factory);
         cl.setExitCodeExceptionMapper(EXIT_CODES);
         cl.setExecutionExceptionHandler(SiftApplication::handle);
-        return cl.execute(args);
+        addHelp(cl);
+        return cl;
+    }
+
+    private static void addHelp(CommandLine cl) {
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            CommandLine.Model.CommandSpec spec = sub.getCommandSpec();
+            if (spec.findOption("--help") == null) {
+                spec.addOption(CommandLine.Model.OptionSpec.builder("-h", "--help").usageHelp(true)
+                        .description("Show this help message and exit.").build());
+            }
+            addHelp(sub);
+        }
     }
 
     private static SiftException siftCause(Throwable e) {

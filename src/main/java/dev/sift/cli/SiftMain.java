@@ -1,11 +1,16 @@
 package dev.sift.cli;
 
 import dev.sift.ExitCodes;
+import dev.sift.SiftException;
 import dev.sift.config.SiftHome;
+import dev.sift.store.DatabaseProbe;
 import dev.sift.store.EmbeddedPostgresServer;
+import dev.sift.store.InterruptedRuns;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
+import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Entry point. Decides per command whether a database is needed before Quarkus boots: {@code --help},
@@ -15,6 +20,7 @@ import java.util.Set;
 @QuarkusMain
 public final class SiftMain {
     private static final Set<String> DB_COMMANDS = Set.of("run", "resume", "runs");
+    private static final AtomicBoolean HOOKED = new AtomicBoolean();
 
     private SiftMain() {
     }
@@ -26,6 +32,9 @@ public final class SiftMain {
         if (needsDatabase(args)) {
             try {
                 configureDatabase();
+            } catch (SiftException e) {
+                System.err.println("sift: " + e.getMessage());
+                System.exit(e.exitCode());
             } catch (Exception e) {
                 System.err.println("sift: cannot start the embedded PostgreSQL under " + SiftHome.resolve().resolve("pg")
                         + ": " + e.getMessage());
@@ -56,23 +65,47 @@ public final class SiftMain {
         if (url == null && System.getProperty("quarkus.datasource.jdbc.url") != null) {
             url = System.getProperty("quarkus.datasource.jdbc.url"); // set by a test harness
         }
+        EmbeddedPostgresServer server = null;
+        String user;
+        String password;
         if (url != null) {
-            System.setProperty("quarkus.datasource.jdbc.url", url);
-            String user = setting("sift.db.user", "SIFT_DB_USER");
-            String password = setting("sift.db.password", "SIFT_DB_PASSWORD");
-            if (user != null) {
-                System.setProperty("quarkus.datasource.username", user);
-            }
-            if (password != null) {
-                System.setProperty("quarkus.datasource.password", password);
-            }
+            // application.properties names the user postgres when none is configured
+            user = Objects.requireNonNullElse(setting("sift.db.user", "SIFT_DB_USER"), "postgres");
+            password = setting("sift.db.password", "SIFT_DB_PASSWORD");
+            DatabaseProbe.check(url, user, password);
         } else {
-            // zonky registers a shutdown hook that stops the server when the JVM exits normally or on SIGTERM.
-            EmbeddedPostgresServer server = EmbeddedPostgresServer.start(SiftHome.resolve().resolve("pg"));
-            System.setProperty("quarkus.datasource.jdbc.url", server.jdbcUrl());
-            System.setProperty("quarkus.datasource.username", "postgres");
+            server = EmbeddedPostgresServer.start(SiftHome.resolve().resolve("pg"));
+            url = server.jdbcUrl();
+            user = server.user();
+            password = server.password();
+        }
+        System.setProperty("quarkus.datasource.jdbc.url", url);
+        System.setProperty("quarkus.datasource.username", user);
+        if (password != null) {
+            System.setProperty("quarkus.datasource.password", password);
         }
         System.setProperty("quarkus.flyway.migrate-at-start", "true");
+        onShutdown(InterruptedRuns.onShutdown(url, user, password), server);
+    }
+
+    /**
+     * On normal exit, SIGTERM or Ctrl-C, in this order: this process's unfinished runs become INTERRUPTED, then
+     * its lease on the embedded PostgreSQL is given up (the last user stops the server).
+     */
+    private static void onShutdown(Runnable markInterrupted, EmbeddedPostgresServer server) {
+        if (HOOKED.getAndSet(true)) {
+            return; // tests start the application several times in one JVM
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            markInterrupted.run();
+            if (server != null) {
+                try {
+                    server.close();
+                } catch (Exception e) {
+                    System.err.println("sift: could not release the embedded PostgreSQL: " + e.getMessage());
+                }
+            }
+        }, "sift-shutdown"));
     }
 
     private static String setting(String property, String env) {

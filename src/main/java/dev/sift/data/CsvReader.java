@@ -14,8 +14,31 @@ import java.util.List;
  * quote and newline are ASCII, which never occurs inside a multi-byte UTF-8 sequence.
  */
 public final class CsvReader implements Closeable {
-    /** One physical record: the line it started on and its raw fields. */
-    public record Record(long line, List<byte[]> fields, String error) {
+    /** Most physical lines one quoted field may span before the quote is taken to be unterminated. */
+    public static final int MAX_QUOTED_LINES = 100;
+    /** Most bytes one quoted field may hold before the quote is taken to be unterminated. */
+    public static final int MAX_QUOTED_BYTES = 1 << 20;
+
+    /** One record: the physical line it started on, how many physical lines it spans, and its raw fields. */
+    public record Record(long line, long lines, List<byte[]> fields) {
+    }
+
+    /**
+     * A quoted field that never closes: it reaches the end of the input, or runs over {@link #MAX_QUOTED_LINES}
+     * lines or {@link #MAX_QUOTED_BYTES} bytes. Everything after it would be read as one field, so the input as a
+     * whole is unusable; {@code line} is where the quote opened.
+     */
+    public static final class UnterminatedQuote extends RuntimeException {
+        private final long line;
+
+        UnterminatedQuote(long line, String message) {
+            super(message);
+            this.line = line;
+        }
+
+        public long line() {
+            return line;
+        }
     }
 
     private final InputStream in;
@@ -54,32 +77,25 @@ public final class CsvReader implements Closeable {
         ByteArrayOutputStream field = new ByteArrayOutputStream();
         boolean quoted = false;
         boolean fieldWasQuoted = false;
+        long quoteLine = 0;
         while (true) {
             b = read();
             if (b == -1) {
+                if (quoted) {
+                    throw new UnterminatedQuote(quoteLine, "the quote opened on this line is never closed (it "
+                            + "reaches the end of the file)");
+                }
                 fields.add(field.toByteArray());
-                return new Record(start, fields, quoted ? "unterminated quoted field" : null);
+                return new Record(start, line - start + 1, fields);
             }
             if (quoted) {
-                if (b == '"') {
-                    int n = read();
-                    if (n == '"') {
-                        field.write('"');
-                    } else {
-                        quoted = false;
-                        pushedBack = n;
-                    }
-                } else {
-                    if (b == '\n') {
-                        line++;
-                    }
-                    field.write(b);
-                }
+                quoted = inQuotes(b, field, quoteLine);
                 continue;
             }
             if (b == '"' && field.size() == 0 && !fieldWasQuoted) {
                 quoted = true;
                 fieldWasQuoted = true;
+                quoteLine = line;
             } else if (b == separator) {
                 fields.add(field.toByteArray());
                 field.reset();
@@ -93,10 +109,36 @@ public final class CsvReader implements Closeable {
                 }
                 line++;
                 fields.add(field.toByteArray());
-                return new Record(start, fields, null);
+                return new Record(start, line - start, fields);
             } else {
                 field.write(b);
             }
+        }
+    }
+
+    /** One byte inside a quoted field; returns whether the field is still quoted afterwards. */
+    private boolean inQuotes(int b, ByteArrayOutputStream field, long quoteLine) throws IOException {
+        checkQuoted(quoteLine, field.size());
+        if (b == '"') {
+            int n = read();
+            if (n == '"') {
+                field.write('"');
+                return true;
+            }
+            pushedBack = n;
+            return false;
+        }
+        if (b == '\n') {
+            line++;
+        }
+        field.write(b);
+        return true;
+    }
+
+    private void checkQuoted(long quoteLine, int bytes) {
+        if (line - quoteLine >= MAX_QUOTED_LINES || bytes > MAX_QUOTED_BYTES) {
+            throw new UnterminatedQuote(quoteLine, "the quote opened on this line is not closed within "
+                    + MAX_QUOTED_LINES + " lines or " + (MAX_QUOTED_BYTES >> 20) + " MiB (an unterminated quote?)");
         }
     }
 

@@ -1,7 +1,11 @@
 package dev.sift.data;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.sift.SiftException;
 import dev.sift.data.DatasetSpec.Columns;
 import dev.sift.data.DatasetSpec;
 import dev.sift.data.SplitSpec;
@@ -19,31 +23,42 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Reads CSV or JSON Lines, validates every row, quarantines bad rows with line and reason, removes exact
  * duplicates, hashes user ids and splits by query. Pure: streams in, result out.
  */
 public final class Ingestor {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int RAW_LIMIT = 500;
+    /** Strict JSON: a key twice in one object, or anything after the object, is an error. */
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
 
     private final DatasetSpec dataset;
     private final TaskSpec task;
     private final SplitSpec split;
     private final KeyedHasher hasher;
+    private final QuarantineRaw quarantineRaw;
 
     public Ingestor(DatasetSpec dataset, TaskSpec task, SplitSpec split, KeyedHasher hasher) {
         this.dataset = dataset;
         this.task = task;
         this.split = split;
         this.hasher = hasher;
+        this.quarantineRaw = new QuarantineRaw(hasher, dataset.columns().userId());
     }
 
     /** What ingest produced. {@code samples} are indexed 0..n-1 in source order and carry their split. */
     public record Result(List<Sample> samples, List<Quarantined> quarantined, int rowsRead, int duplicates) {
         public int count(Split s) {
             return (int) samples.stream().filter(x -> x.split() == s).count();
+        }
+
+        /** Physical source lines the quarantined rows span. */
+        public long quarantinedLines() {
+            return quarantined.stream().mapToLong(Quarantined::lines).sum();
         }
     }
 
@@ -91,64 +106,80 @@ public final class Ingestor {
     private void readCsv(InputStream in, String source, List<Sample> good, List<Quarantined> bad, int[] rows)
             throws IOException {
         try (CsvReader reader = new CsvReader(in, dataset.separator())) {
-            CsvReader.Record header = reader.next();
-            if (header == null) {
-                throw new SchemaException(source + ": empty file, no header row");
+            readCsv(reader, source, good, bad, rows);
+        } catch (CsvReader.UnterminatedQuote e) {
+            throw SiftException.usage(source + ":" + e.line() + ": " + e.getMessage());
+        }
+    }
+
+    private void readCsv(CsvReader reader, String source, List<Sample> good, List<Quarantined> bad, int[] rows)
+            throws IOException {
+        CsvReader.Record header = reader.next();
+        if (header == null) {
+            throw new SchemaException(source + ": empty file, no header row");
+        }
+        Map<String, Integer> col = columns(header, source);
+        int width = header.fields().size();
+        int userIndex = dataset.columns().userId() == null ? -1 : col.get(dataset.columns().userId());
+        CsvReader.Record r;
+        while ((r = reader.next()) != null) {
+            if (r.fields().size() == 1 && r.fields().get(0).length == 0) {
+                continue; // blank line
             }
-            Map<String, Integer> col = new HashMap<>();
-            for (int i = 0; i < header.fields().size(); i++) {
-                String name = Text.strictUtf8(header.fields().get(i));
-                if (name != null) {
-                    col.putIfAbsent(name.trim(), i);
-                }
+            rows[0]++;
+            List<byte[]> fields = r.fields();
+            Supplier<String> raw = () -> quarantineRaw.csv(fields, userIndex, width);
+            if (r.fields().size() != width) {
+                bad.add(new Quarantined(r.line(), r.lines(), null, Quarantined.COLUMNS, "has " + r.fields().size()
+                        + " columns, the header has " + width, raw.get()));
+                continue;
             }
-            Columns c = dataset.columns();
-            for (String wanted : new String[] {c.query(), c.title(), c.description(), c.label(), c.group(),
-                    c.userId(), c.noiseFlag()}) {
-                if (wanted != null && !col.containsKey(wanted)) {
-                    throw new SchemaException(source + ":1: column '" + wanted + "' is not in the header (has: "
-                            + String.join(", ", col.keySet()) + ")");
+            Map<String, String> values = new HashMap<>();
+            String invalid = null;
+            for (var e : col.entrySet()) {
+                String v = Text.strictUtf8(r.fields().get(e.getValue()));
+                if (v == null) {
+                    invalid = e.getKey();
+                    break;
                 }
+                values.put(e.getKey(), v);
             }
-            int width = header.fields().size();
-            CsvReader.Record r;
-            while ((r = reader.next()) != null) {
-                if (r.fields().size() == 1 && r.fields().get(0).length == 0) {
-                    continue; // blank line
-                }
-                rows[0]++;
-                String raw = raw(r);
-                if (r.error() != null) {
-                    bad.add(new Quarantined(r.line(), null, Quarantined.SYNTAX, r.error(), raw));
-                    continue;
-                }
-                if (r.fields().size() != width) {
-                    bad.add(new Quarantined(r.line(), null, Quarantined.COLUMNS, "has " + r.fields().size() + " columns, the header has "
-                            + width, raw));
-                    continue;
-                }
-                Map<String, String> values = new HashMap<>();
-                String invalid = null;
-                for (var e : col.entrySet()) {
-                    String v = Text.strictUtf8(r.fields().get(e.getValue()));
-                    if (v == null) {
-                        invalid = e.getKey();
-                        break;
-                    }
-                    values.put(e.getKey(), v);
-                }
-                if (invalid != null) {
-                    bad.add(new Quarantined(r.line(), invalid, Quarantined.UTF8, "invalid UTF-8", raw));
-                    continue;
-                }
-                accept(values, r.line(), raw, good, bad);
+            if (invalid != null) {
+                bad.add(new Quarantined(r.line(), r.lines(), invalid, Quarantined.UTF8, "invalid UTF-8", raw.get()));
+                continue;
+            }
+            accept(values, r.line(), r.lines(), raw, good, bad);
+        }
+    }
+
+    /** Column name to index, from the header row; every mapped column must be there. */
+    private Map<String, Integer> columns(CsvReader.Record header, String source) {
+        Map<String, Integer> col = new HashMap<>();
+        for (int i = 0; i < header.fields().size(); i++) {
+            String name = Text.strictUtf8(header.fields().get(i));
+            if (name != null && col.putIfAbsent(name.trim(), i) != null) {
+                throw new SchemaException(source + ":" + header.line() + ": column '" + name.trim()
+                        + "' appears twice in the header");
             }
         }
+        Columns c = dataset.columns();
+        for (String wanted : new String[] {c.query(), c.title(), c.description(), c.label(), c.group(),
+            c.userId(), c.noiseFlag()}) {
+            if (wanted != null && !col.containsKey(wanted)) {
+                throw new SchemaException(source + ":1: column '" + wanted + "' is not in the header (has: "
+                        + String.join(", ", col.keySet()) + ")");
+            }
+        }
+        return col;
     }
 
     private void readJsonl(InputStream in, String source, List<Sample> good, List<Quarantined> bad, int[] rows)
             throws IOException {
         BufferedInputStream bin = new BufferedInputStream(in, 1 << 16);
+        bin.mark(3);
+        if (!(bin.read() == 0xEF && bin.read() == 0xBB && bin.read() == 0xBF)) {
+            bin.reset(); // no UTF-8 byte order mark
+        }
         ByteArrayOutputStream line = new ByteArrayOutputStream();
         long lineNo = 0;
         int b;
@@ -166,48 +197,64 @@ public final class Ingestor {
             byte[] bytes = line.toByteArray();
             String text = Text.strictUtf8(bytes);
             if (text == null) {
-                bad.add(new Quarantined(lineNo, null, Quarantined.UTF8, "invalid UTF-8", new String(bytes, StandardCharsets.UTF_8)));
+                bad.add(new Quarantined(lineNo, null, Quarantined.UTF8, "invalid UTF-8",
+                        quarantineRaw.text(new String(bytes, StandardCharsets.UTF_8))));
                 rows[0]++;
-                continue;
+            } else if (!text.isBlank()) {
+                rows[0]++;
+                jsonLine(text, lineNo, good, bad);
             }
-            if (text.isBlank()) {
-                continue;
-            }
-            rows[0]++;
-            String raw = truncate(text);
-            JsonNode node;
-            try {
-                node = JSON.readTree(text);
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                bad.add(new Quarantined(lineNo, null, Quarantined.SYNTAX, "invalid JSON: " + e.getOriginalMessage(),
-                        raw));
-                continue;
-            }
-            if (node == null || !node.isObject()) {
-                bad.add(new Quarantined(lineNo, null, Quarantined.SYNTAX, "not a JSON object", raw));
-                continue;
-            }
-            Map<String, String> values = new HashMap<>();
-            node.fields().forEachRemaining(e -> {
-                if (!e.getValue().isNull()) {
-                    values.put(e.getKey(), e.getValue().isValueNode() ? e.getValue().asText()
-                            : e.getValue().toString());
-                }
-            });
-            accept(values, lineNo, raw, good, bad);
         }
     }
 
-    private void accept(Map<String, String> v, long line, String raw, List<Sample> good, List<Quarantined> bad) {
+    private void jsonLine(String text, long lineNo, List<Sample> good, List<Quarantined> bad) {
+        JsonNode node;
+        try {
+            node = JSON.readTree(text);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            bad.add(new Quarantined(lineNo, null, Quarantined.SYNTAX, "invalid JSON: " + e.getOriginalMessage(),
+                    quarantineRaw.text(text)));
+            return;
+        }
+        if (node == null || !node.isObject()) {
+            bad.add(new Quarantined(lineNo, null, Quarantined.SYNTAX, "not a JSON object", quarantineRaw.text(text)));
+            return;
+        }
+        Map<String, String> values = new HashMap<>();
+        String container = null;
+        for (var it = node.fields(); it.hasNext();) {
+            var e = it.next();
+            if (e.getValue().isContainerNode() && mapped(e.getKey())) {
+                container = e.getKey();
+            } else if (!e.getValue().isNull()) {
+                values.put(e.getKey(), e.getValue().isValueNode() ? e.getValue().asText() : e.getValue().toString());
+            }
+        }
+        if (container != null) {
+            bad.add(new Quarantined(lineNo, container, Quarantined.SYNTAX, "expected a string or a number, got "
+                    + (node.get(container).isArray() ? "an array" : "an object"), quarantineRaw.json(node)));
+            return;
+        }
+        accept(values, lineNo, 1, () -> quarantineRaw.json(node), good, bad);
+    }
+
+    private void accept(Map<String, String> v, long line, long lines, Supplier<String> raw, List<Sample> good,
+            List<Quarantined> bad) {
         Columns c = dataset.columns();
         String query = v.getOrDefault(c.query(), "").trim();
         String title = v.getOrDefault(c.title(), "").trim();
         if (query.isEmpty()) {
-            bad.add(new Quarantined(line, c.query(), Quarantined.EMPTY, "empty query", raw));
+            bad.add(new Quarantined(line, lines, c.query(), Quarantined.EMPTY, "empty query", raw.get()));
             return;
         }
         if (title.isEmpty()) {
-            bad.add(new Quarantined(line, c.title(), Quarantined.EMPTY, "empty title", raw));
+            bad.add(new Quarantined(line, lines, c.title(), Quarantined.EMPTY, "empty title", raw.get()));
+            return;
+        }
+        String control = controlCharacterField(v);
+        if (control != null) {
+            bad.add(new Quarantined(line, lines, control, Quarantined.CONTROL, "contains a control character "
+                    + "(NUL, escape sequence or similar)", raw.get()));
             return;
         }
         String labelText = v.get(c.label());
@@ -218,21 +265,21 @@ public final class Ingestor {
                 throw new NumberFormatException();
             }
         } catch (NumberFormatException e) {
-            bad.add(new Quarantined(line, c.label(), Quarantined.NOT_A_NUMBER, "label is not a number: '" + truncate(String.valueOf(labelText))
-                    + "'", raw));
+            bad.add(new Quarantined(line, lines, c.label(), Quarantined.NOT_A_NUMBER, "label is not a number: '" + truncate(String.valueOf(labelText))
+                    + "'", raw.get()));
             return;
         }
         if (label < task.minLabel() || label > task.maxLabel()
                 || (task.type() != TaskType.REGRESSION && label != Math.rint(label))) {
-            bad.add(new Quarantined(line, c.label(), Quarantined.OUT_OF_RANGE, "label " + labelText.trim() + " is out of range: the task "
+            bad.add(new Quarantined(line, lines, c.label(), Quarantined.OUT_OF_RANGE, "label " + labelText.trim() + " is out of range: the task "
                     + "expects " + (task.type() == TaskType.REGRESSION ? "a number" : "an integer") + " from "
-                    + fmt(task.minLabel()) + " to " + fmt(task.maxLabel()), raw));
+                    + fmt(task.minLabel()) + " to " + fmt(task.maxLabel()), raw.get()));
             return;
         }
         String description = c.description() == null ? "" : v.getOrDefault(c.description(), "").trim();
         String group = c.group() == null ? normalise(query) : v.getOrDefault(c.group(), "").trim();
         if (group.isEmpty()) {
-            bad.add(new Quarantined(line, c.group(), Quarantined.EMPTY, "empty group", raw));
+            bad.add(new Quarantined(line, lines, c.group(), Quarantined.EMPTY, "empty group", raw.get()));
             return;
         }
         String user = null;
@@ -248,6 +295,26 @@ public final class Ingestor {
         good.add(new Sample(good.size(), query, title, description, label, group, user, noisy, Split.TRAIN, line));
     }
 
+    /** Whether {@code key} is one of the dataset's mapped columns. */
+    private boolean mapped(String key) {
+        Columns c = dataset.columns();
+        return key.equals(c.query()) || key.equals(c.title()) || key.equals(c.description()) || key.equals(c.label())
+                || key.equals(c.group()) || key.equals(c.userId()) || key.equals(c.noiseFlag());
+    }
+
+    /** The first text column holding a control character other than tab and line breaks, or null. */
+    private String controlCharacterField(Map<String, String> v) {
+        Columns c = dataset.columns();
+        for (String col : new String[] {c.query(), c.title(), c.description(), c.group()}) {
+            String s = col == null ? null : v.get(col);
+            if (s != null && s.chars().anyMatch(ch -> (ch < 0x20 && ch != '\t' && ch != '\n' && ch != '\r')
+                    || (ch >= 0x7F && ch <= 0x9F))) {
+                return col;
+            }
+        }
+        return null;
+    }
+
     static String normalise(String query) {
         return query.toLowerCase(Locale.ROOT).trim().replaceAll("\\s+", " ");
     }
@@ -256,21 +323,7 @@ public final class Ingestor {
         return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
     }
 
-    private static String raw(CsvReader.Record r) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < r.fields().size(); i++) {
-            if (i > 0) {
-                sb.append(',');
-            }
-            sb.append(Text.csv(new String(r.fields().get(i), StandardCharsets.UTF_8)));
-            if (sb.length() > RAW_LIMIT) {
-                break;
-            }
-        }
-        return truncate(sb.toString());
-    }
-
     private static String truncate(String s) {
-        return s.length() <= RAW_LIMIT ? s : s.substring(0, RAW_LIMIT) + "...";
+        return QuarantineRaw.truncate(s);
     }
 }

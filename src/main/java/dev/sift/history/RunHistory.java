@@ -47,7 +47,9 @@ public class RunHistory {
             long done = stages.stream().filter(s -> s.status == RunEntity.Status.SUCCEEDED).count();
             Double seconds = r.finishedAt == null || r.startedAt == null ? null
                     : Duration.between(r.startedAt, r.finishedAt).toMillis() / 1000.0;
-            t.add(r.id, r.name, r.workflow, r.status.name(), r.createdAt.toString().substring(0, 19) + "Z", seconds,
+            String state = RunStore.stale(r) ? r.status.name() + " (stale: owner process " + r.ownerPid + " is gone)"
+                    : r.status.name();
+            t.add(r.id, r.name, r.workflow, state, r.createdAt.toString().substring(0, 19) + "Z", seconds,
                     done + " done");
         }
         return t;

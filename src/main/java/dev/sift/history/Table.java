@@ -41,7 +41,19 @@ public final class Table {
         if (v instanceof Double d) {
             return Double.isNaN(d) ? "nan" : String.format("%.4f", d);
         }
-        return v.toString();
+        return printable(v.toString());
+    }
+
+    /**
+     * Text safe to print on a terminal: escape sequences (colours, cursor moves, window titles), other control
+     * characters and bidirectional overrides removed, so a run or data name cannot rewrite the screen.
+     */
+    public static String printable(String s) {
+        if (s == null) {
+            return null;
+        }
+        return s.replaceAll("\u001B(\\[[0-?]*[ -/]*[@-~]|\\][^\u0007\u001B]*(\u0007|\u001B\\\\)?|.)?", "")
+                .replaceAll("[\\p{Cc}\u202A-\u202E\u2066-\u2069]", "");
     }
 
     public String text() {

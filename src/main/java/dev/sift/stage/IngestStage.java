@@ -96,7 +96,8 @@ public class IngestStage implements Stage<IngestOutput> {
         DatasetEntity d = store(ctx, source, result);
         report(ctx, source.name(), result, quarantineUri);
         return new IngestOutput(d.sha256, d.uri, result.rowsRead(), d.rows, d.trainRows, d.validationRows,
-                d.testRows, d.quarantined, d.duplicates, quarantineUri, result.count(Split.UTILITY));
+                d.testRows, d.quarantined, d.duplicates, quarantineUri, result.count(Split.UTILITY),
+                result.quarantinedLines());
     }
 
     private Source read(DatasetSpec ds) throws IOException {
@@ -121,6 +122,7 @@ public class IngestStage implements Stage<IngestOutput> {
         for (Quarantined bad : result.quarantined()) {
             ObjectNode n = JSON.createObjectNode();
             n.put("line", bad.line());
+            n.put("lines", bad.lines());
             n.put("field", bad.field());
             n.put("kind", bad.kind());
             n.put("reason", bad.reason());
@@ -174,10 +176,10 @@ public class IngestStage implements Stage<IngestOutput> {
     private static void report(StageContext ctx, String source, Ingestor.Result r, String quarantineUri) {
         Map<String, Long> reasons = r.quarantined().stream().collect(Collectors.groupingBy(
                 Quarantined::kind, TreeMap::new, Collectors.counting()));
-        ctx.console().info(String.format("  read %d rows: kept %d, quarantined %d, duplicates removed %d; split "
-                + "train %d / validation %d / utility %d / test %d", r.rowsRead(), r.samples().size(),
-                r.quarantined().size(), r.duplicates(), r.count(Split.TRAIN), r.count(Split.VALIDATION),
-                r.count(Split.UTILITY), r.count(Split.TEST)));
+        ctx.console().info(String.format("  read %d rows: kept %d, quarantined %d (%d source lines), duplicates "
+                + "removed %d; split train %d / validation %d / utility %d / test %d", r.rowsRead(),
+                r.samples().size(), r.quarantined().size(), r.quarantinedLines(), r.duplicates(),
+                r.count(Split.TRAIN), r.count(Split.VALIDATION), r.count(Split.UTILITY), r.count(Split.TEST)));
         if (!r.quarantined().isEmpty()) {
             ctx.console().info("  quarantine by reason: " + reasons.entrySet().stream()
                     .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", ")));

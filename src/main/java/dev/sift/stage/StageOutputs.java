@@ -12,7 +12,8 @@ public final class StageOutputs {
 
     /** The prepared dataset (by sha256) and what ingest counted. */
     public record IngestOutput(String dataset, String uri, long rowsRead, int rows, int train, int validation,
-            int test, int quarantined, long duplicates, String quarantineUri, Integer utility) {
+            int test, int quarantined, long duplicates, String quarantineUri, Integer utility,
+            Long quarantinedLines) {
     }
 
     /** The common initial weights, the trained weights and how training went. */

@@ -13,7 +13,9 @@ import java.nio.file.Path;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import java.util.function.Supplier;
 import software.amazon.awssdk.core.ResponseBytes;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -62,24 +64,52 @@ public class ObjectStore {
         } else {
             b.credentialsProvider(DefaultCredentialsProvider.builder().build());
         }
-        client = b.build();
+        S3Client built = b.build();
         bucket = s3.bucket();
-        ensureBucket();
+        ensureBucket(built);
+        client = built;
         return client;
     }
 
-    private void ensureBucket() {
+    private void ensureBucket(S3Client c) {
         try {
-            client.headBucket(r -> r.bucket(bucket));
-        } catch (NoSuchBucketException e) {
-            client.createBucket(r -> r.bucket(bucket));
-        } catch (S3Exception e) {
-            if (e.statusCode() == 404) {
-                client.createBucket(r -> r.bucket(bucket));
-            } else {
-                throw new SiftException(ExitCodes.ENVIRONMENT, "S3 bucket " + bucket + " is not usable: "
-                        + e.awsErrorDetails().errorMessage(), e);
+            try {
+                c.headBucket(r -> r.bucket(bucket));
+            } catch (NoSuchBucketException e) {
+                c.createBucket(r -> r.bucket(bucket));
+            } catch (S3Exception e) {
+                if (e.statusCode() != 404) {
+                    throw e;
+                }
+                c.createBucket(r -> r.bucket(bucket));
             }
+        } catch (S3Exception e) {
+            throw new SiftException(ExitCodes.ENVIRONMENT, "S3 bucket " + bucket + " is missing and cannot be "
+                    + "created, or is not usable: " + s3Message(e), e);
+        } catch (SdkClientException e) {
+            throw unreachable(e);
+        }
+    }
+
+    private SiftException unreachable(SdkClientException e) {
+        String where = config.s3().endpoint().map(x -> "S3 endpoint " + x).orElse("S3");
+        return new SiftException(ExitCodes.ENVIRONMENT, where + " is not reachable: "
+                + DatabaseProbe.firstLine(e.getMessage()), e);
+    }
+
+    private static String s3Message(S3Exception e) {
+        return e.awsErrorDetails() != null && e.awsErrorDetails().errorMessage() != null
+                ? e.awsErrorDetails().errorMessage() : "HTTP " + e.statusCode();
+    }
+
+    /** Runs one S3 call; a network failure or a missing bucket becomes one line with exit code 3. */
+    private <T> T call(String bucketName, Supplier<T> op) {
+        try {
+            return op.get();
+        } catch (NoSuchBucketException e) {
+            throw new SiftException(ExitCodes.ENVIRONMENT, "S3 bucket " + bucketName + " does not exist", e);
+        } catch (SdkClientException e) {
+            throw unreachable(e);
         }
     }
 
@@ -94,29 +124,34 @@ public class ObjectStore {
     }
 
     public void put(String key, byte[] bytes, String contentType) {
-        client().putObject(r -> r.bucket(bucket).key(key).contentType(contentType), RequestBody.fromBytes(bytes));
+        call(bucket(), () -> client().putObject(r -> r.bucket(bucket).key(key).contentType(contentType),
+                RequestBody.fromBytes(bytes)));
     }
 
     public void put(String key, Path file, String contentType) {
-        client().putObject(r -> r.bucket(bucket).key(key).contentType(contentType), RequestBody.fromFile(file));
+        call(bucket(), () -> client().putObject(r -> r.bucket(bucket).key(key).contentType(contentType),
+                RequestBody.fromFile(file)));
     }
 
     public boolean exists(String key) {
-        try {
-            client().headObject(r -> r.bucket(bucket).key(key));
-            return true;
-        } catch (NoSuchKeyException e) {
-            return false;
-        } catch (S3Exception e) {
-            if (e.statusCode() == 404) {
+        return call(bucket(), () -> {
+            try {
+                client().headObject(r -> r.bucket(bucket).key(key));
+                return true;
+            } catch (NoSuchKeyException e) {
                 return false;
+            } catch (S3Exception e) {
+                if (e.statusCode() == 404) {
+                    return false;
+                }
+                throw e;
             }
-            throw e;
-        }
+        });
     }
 
     public byte[] get(String key) {
-        ResponseBytes<GetObjectResponse> bytes = client().getObjectAsBytes(r -> r.bucket(bucket).key(key));
+        ResponseBytes<GetObjectResponse> bytes = call(bucket(), () -> client().getObjectAsBytes(
+                r -> r.bucket(bucket).key(key)));
         return bytes.asByteArray();
     }
 
@@ -126,7 +161,7 @@ public class ObjectStore {
         String b = u.getHost();
         String key = u.getPath().startsWith("/") ? u.getPath().substring(1) : u.getPath();
         try {
-            return client().getObject(r -> r.bucket(b).key(key));
+            return call(b, () -> client().getObject(r -> r.bucket(b).key(key)));
         } catch (NoSuchKeyException e) {
             throw SiftException.usage(s3Uri + ": no such object");
         }

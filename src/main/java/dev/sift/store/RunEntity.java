@@ -13,7 +13,9 @@ import java.time.Instant;
 @Table(name = "run")
 public class RunEntity {
     public enum Status {
-        RUNNING, SUCCEEDED, FAILED
+        RUNNING, SUCCEEDED, FAILED,
+        /** Stopped by SIGTERM or Ctrl-C; resumable. */
+        INTERRUPTED
     }
 
     @Id

@@ -31,6 +31,15 @@ public class RunStore {
         return r;
     }
 
+    /**
+     * Whether a RUNNING run's owner process is gone: it ran on this machine and its process no longer lives
+     * (killed with SIGKILL, or the machine restarted). Runs of other machines cannot be checked: false.
+     */
+    public static boolean stale(RunEntity r) {
+        return r.status == Status.RUNNING && r.ownerPid != null && host().equals(r.ownerHost)
+                && r.ownerPid != ProcessHandle.current().pid() && !Processes.isOtherLiveJava(r.ownerPid);
+    }
+
     /** This machine's host name, as recorded with the runs it owns. */
     public static String host() {
         try {
@@ -56,9 +65,13 @@ public class RunStore {
         r.ownerPid = ProcessHandle.current().pid();
     }
 
+    /** Records the end of a run; a failure caused by the shutdown does not overwrite INTERRUPTED. */
     @Transactional
     public void finishRun(long runId, Status status, String error) {
         RunEntity r = em.find(RunEntity.class, runId);
+        if (r.status == Status.INTERRUPTED && status == Status.FAILED) {
+            return;
+        }
         r.status = status;
         r.error = error;
         r.finishedAt = Instant.now();
@@ -138,6 +151,9 @@ public class RunStore {
     @Transactional
     public void failStage(long stageRunId, String error) {
         StageRunEntity s = em.find(StageRunEntity.class, stageRunId);
+        if (s.status == Status.INTERRUPTED) {
+            return; // the shutdown that interrupted it is why it failed
+        }
         s.status = Status.FAILED;
         s.error = error;
         s.finishedAt = Instant.now();

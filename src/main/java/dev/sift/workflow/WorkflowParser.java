@@ -38,6 +38,9 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /** Reads a workflow YAML file, applies {@code --set} overrides and validates everything before any work. */
 public final class WorkflowParser {
+    /** Longest workflow or run name. */
+    public static final int MAX_NAME_LENGTH = 200;
+
     private WorkflowParser() {
     }
 
@@ -46,11 +49,18 @@ public final class WorkflowParser {
     }
 
     public static Parsed parseFile(Path file, Map<String, String> overrides) {
+        if (Files.isDirectory(file)) {
+            throw new WorkflowException(List.of(file + ": is a directory, not a workflow file"));
+        }
         String text;
         try {
-            text = Files.readString(file);
+            text = Text.strictUtf8(Files.readAllBytes(file));
         } catch (IOException e) {
             throw new WorkflowException(List.of(file + ": cannot read workflow: " + e.getMessage()));
+        }
+        if (text == null || text.indexOf('\u0000') >= 0) {
+            throw new WorkflowException(List.of(file + ": not a text file (binary, or not UTF-8); a workflow is "
+                    + "YAML text"));
         }
         Path base = file.toAbsolutePath().getParent();
         return parse(file.toString(), text, base, overrides, true);
@@ -66,6 +76,8 @@ public final class WorkflowParser {
         YNode root;
         try {
             root = YamlTree.parse(new StringReader(text));
+        } catch (YamlTree.DuplicateKey e) {
+            throw new WorkflowException(List.of(fileName + ":" + e.line() + ": invalid YAML: " + e.getMessage()));
         } catch (MarkedYAMLException e) {
             int line = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1;
             throw new WorkflowException(List.of(fileName + ":" + line + ": invalid YAML: " + e.getProblem()));
@@ -80,6 +92,9 @@ public final class WorkflowParser {
         SpecBinder b = new SpecBinder(fileName);
         SpecBinder.Obj r = b.root(root);
         String name = r.required("name");
+        if (name != null && name.length() > MAX_NAME_LENGTH) {
+            b.error(r.keyLine("name"), "name", "at most " + MAX_NAME_LENGTH + " characters, got " + name.length());
+        }
         DatasetSpec dataset = dataset(b, r.obj("dataset"), base, root, checkFiles);
         TaskSpec task = task(r.obj("task"), b);
         SplitSpec split = split(r.obj("split"), b);
@@ -125,7 +140,9 @@ public final class WorkflowParser {
             if (!p.isAbsolute() && base != null) {
                 p = base.resolve(p).normalize();
             }
-            if (checkFiles && !Files.isRegularFile(p)) {
+            if (checkFiles && Files.isDirectory(p)) {
+                b.error(d.keyLine("path"), d.path("path"), "is a directory, not a data file: " + p);
+            } else if (checkFiles && !Files.isRegularFile(p)) {
                 b.error(d.keyLine("path"), d.path("path"), "no such file: " + p);
             }
             path = p.toString();
@@ -347,7 +364,12 @@ public final class WorkflowParser {
             if (header != null) {
                 for (byte[] f : header.fields()) {
                     String s = Text.strictUtf8(f);
-                    names.add(s == null ? "" : s.trim());
+                    String name = s == null ? "" : s.trim();
+                    if (names.contains(name)) {
+                        b.error(r.keyLine("dataset"), "dataset.path", d.path() + ":" + header.line() + ": column '"
+                                + name + "' appears twice in the header");
+                    }
+                    names.add(name);
                 }
             }
             for (String w : wanted) {
@@ -359,6 +381,8 @@ public final class WorkflowParser {
             }
         } catch (IOException e) {
             b.error(r.keyLine("dataset"), "dataset.path", "cannot read " + d.path() + ": " + e.getMessage());
+        } catch (CsvReader.UnterminatedQuote e) {
+            b.error(r.keyLine("dataset"), "dataset.path", d.path() + ":" + e.line() + ": " + e.getMessage());
         }
     }
 }

@@ -39,6 +39,20 @@ public final class YamlTree {
     public record YScalar(int line, String value) implements YNode {
     }
 
+    /** A key written twice in one mapping: YAML forbids it, and silently keeping one of them hides a mistake. */
+    public static final class DuplicateKey extends RuntimeException {
+        private final int line;
+
+        DuplicateKey(String key, int line, int firstLine) {
+            super("key '" + key + "' appears twice in the same mapping (first on line " + firstLine + ")");
+            this.line = line;
+        }
+
+        public int line() {
+            return line;
+        }
+    }
+
     /** Parses one YAML document; an empty document gives an empty mapping. */
     public static YNode parse(Reader reader) {
         LoaderOptions options = new LoaderOptions();
@@ -57,7 +71,11 @@ public final class YamlTree {
             for (NodeTuple t : m.getValue()) {
                 Node k = t.getKeyNode();
                 String key = k instanceof ScalarNode s ? s.getValue() : String.valueOf(k);
-                entries.put(key, new Entry(k.getStartMark().getLine() + 1, convert(t.getValueNode())));
+                int keyLine = k.getStartMark().getLine() + 1;
+                if (entries.containsKey(key)) {
+                    throw new DuplicateKey(key, keyLine, entries.get(key).keyLine());
+                }
+                entries.put(key, new Entry(keyLine, convert(t.getValueNode())));
             }
             return new YMap(line, entries);
         }

@@ -115,29 +115,30 @@ class CliTest {
 
     @Test
     void badRowsAreQuarantinedAndCounted(QuarkusMainLauncher launcher, @TempDir Path dir) throws Exception {
-        StringBuilder csv = new StringBuilder("query,title,label\n");
+        StringBuilder csv = new StringBuilder("query,title,label,user\n");
         for (int q = 0; q < 12; q++) {
             for (int i = 0; i < 4; i++) {
                 csv.append("query ").append(q).append(",product ").append(q).append(' ').append(i).append(',')
-                        .append(i).append('\n');
+                        .append(i).append(",shopper-").append(q).append('\n');
             }
         }
-        csv.append("too,many,columns,here\n"); // line 50
-        csv.append(",no query,1\n"); // line 51
-        csv.append("no title,,1\n"); // line 52
-        csv.append("x,y,three\n"); // line 53
-        csv.append("x,y,9\n"); // line 54
+        csv.append("too,many,columns,here,shopper-50\n"); // line 50
+        csv.append(",no query,1,shopper-51\n"); // line 51
+        csv.append("no title,,1,shopper-52\n"); // line 52
+        csv.append("x,y,three,shopper-53\n"); // line 53
+        csv.append("x,y,9,shopper-54\n"); // line 54
         Path data = dir.resolve("shop.csv");
         Files.writeString(data, csv);
         try (var out = Files.newOutputStream(data, java.nio.file.StandardOpenOption.APPEND)) {
-            out.write(new byte[] {'b', 'a', 'd', ',', 'x', (byte) 0xFF, 'y', ',', '1', '\n'}); // line 55
+            out.write(new byte[] {'b', 'a', 'd', ',', 'x', (byte) 0xFF, 'y', ',', '1', ','}); // line 55
+            out.write("shopper-55\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         }
         Path wf = dir.resolve("wf.yaml");
         Files.writeString(wf, """
                 name: quarantine
                 dataset:
                   path: shop.csv
-                  columns: {query: query, title: title, label: label}
+                  columns: {query: query, title: title, label: label, user_id: user}
                 fine_tune: {epochs: 1}
                 model: {buckets: 128, dim: 8, hidden: 8}
                 iterations: 1
@@ -146,7 +147,7 @@ class CliTest {
         assertEquals(0, r.exitCode(), r.getErrorOutput());
         String err = r.getErrorOutput();
         assertTrue(err.contains("read 54 rows: kept 48, quarantined 6"), err);
-        for (String line : List.of(":50: has 4 columns", ":51: field 'query': empty query",
+        for (String line : List.of(":50: has 5 columns", ":51: field 'query': empty query",
                 ":52: field 'title': empty title", ":53: field 'label': label is not a number",
                 ":54: field 'label': label 9 is out of range", ":55: field 'title': invalid UTF-8")) {
             assertTrue(err.contains(line), line + " missing in:\n" + err);
@@ -167,6 +168,7 @@ class CliTest {
             assertEquals(50 + i, n.get("line").asInt());
             assertTrue(n.get("reason").asText().length() > 5);
             assertTrue(n.has("raw") && n.has("kind"));
+            assertTrue(!n.get("raw").asText().contains("shopper-"), "user ids are never kept in the clear: " + n);
         }
     }
 
@@ -254,6 +256,9 @@ class CliTest {
         assertEquals(0, help.exitCode());
         assertTrue(help.getOutput().contains("resume"));
         assertEquals(0, launcher.launch("--version").exitCode());
+        LaunchResult runHelp = launcher.launch("run", "--help");
+        assertEquals(0, runHelp.exitCode(), runHelp.getErrorOutput());
+        assertTrue(runHelp.getOutput().contains("--set"), runHelp.getOutput());
         Path out = dir.resolve("g.csv");
         assertEquals(0, launcher.launch("data", "generate", "--out", out.toString(), "--rows", "50", "--noise",
                 "0.2", "--seed", "3").exitCode());
@@ -261,5 +266,32 @@ class CliTest {
         assertEquals(51, lines.size());
         assertEquals("query,product_title,product_description,relevance,user_id,is_noisy", lines.get(0));
         assertEquals(2, launcher.launch("runs", "show", "999999").exitCode());
+    }
+
+    @Test
+    void runsOfADeadProcessAreListedAsStaleAndInterruptedOnesAreListed(QuarkusMainLauncher launcher)
+            throws Exception {
+        assertEquals(0, launcher.launch("runs", "list").exitCode()); // the test database is up from here on
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(System.getProperty("test.sift.db.url"));
+                java.sql.PreparedStatement ps = c.prepareStatement("INSERT INTO run (name, workflow, workflow_path, "
+                        + "spec_yaml, status, owner_host, owner_pid) VALUES (?, 'w', '/w.yaml', 'name: w', ?, ?, ?)")) {
+            for (String[] run : new String[][] {{"ghost-run", "RUNNING"}, {"stopped-run", "INTERRUPTED"}}) {
+                ps.setString(1, run[0]);
+                ps.setString(2, run[1]);
+                ps.setString(3, dev.sift.store.RunStore.host());
+                ps.setLong(4, gone.pid());
+                ps.executeUpdate();
+            }
+        }
+        LaunchResult list = launcher.launch("runs", "list");
+        assertEquals(0, list.exitCode(), list.getErrorOutput());
+        String ghost = list.getOutput().lines().filter(l -> l.contains("ghost-run")).findFirst().orElseThrow();
+        assertTrue(ghost.contains("RUNNING (stale: owner process " + gone.pid() + " is gone)"), ghost);
+        LaunchResult stopped = launcher.launch("runs", "list", "--status", "interrupted", "--format", "csv");
+        assertEquals(0, stopped.exitCode(), stopped.getErrorOutput());
+        assertTrue(stopped.getOutput().contains("stopped-run") && !stopped.getOutput().contains("ghost-run"),
+                stopped.getOutput());
     }
 }

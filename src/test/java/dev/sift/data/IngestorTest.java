@@ -126,4 +126,92 @@ class IngestorTest {
         assertEquals(r.samples(), PreparedDataset.read(bytes));
         assertTrue(java.util.Arrays.equals(bytes, PreparedDataset.write(PreparedDataset.read(bytes))));
     }
+
+    /** 401 lines: the header and 400 rows; the title of the row on line 51 opens a quote that never closes. */
+    private static String csvWithUnterminatedQuoteAtLine51() {
+        StringBuilder sb = new StringBuilder("query,title,description,label,user\n");
+        for (int line = 2; line <= 401; line++) {
+            String title = line == 51 ? "\"Oak sofa, 2 m" : "title " + line;
+            sb.append("query ").append(line % 40).append(',').append(title).append(",d,").append(1 + line % 4)
+                    .append(",u").append(line).append('\n');
+        }
+        return sb.toString();
+    }
+
+    @Test
+    void anUnterminatedQuoteFailsIngestNamingTheLineWhereItOpened() {
+        byte[] csv = csvWithUnterminatedQuoteAtLine51().getBytes(StandardCharsets.UTF_8);
+        assertEquals(401, new String(csv, StandardCharsets.UTF_8).lines().count());
+        dev.sift.SiftException e = assertThrows(dev.sift.SiftException.class,
+                () -> ingestor("csv").read(new ByteArrayInputStream(csv), "shop.csv"));
+        assertEquals(dev.sift.ExitCodes.USAGE, e.exitCode());
+        assertTrue(e.getMessage().startsWith("shop.csv:51: "), e.getMessage());
+        assertTrue(e.getMessage().contains("quote"), e.getMessage());
+    }
+
+    @Test
+    void aQuotedFieldSpanningTooManyLinesFailsIngestButAFewLinesAreFine() throws Exception {
+        StringBuilder sb = new StringBuilder("query,title,description,label,user\nlamp,Red lamp,\"");
+        sb.append("line\n".repeat(150)).append("\",2,u1\n");
+        dev.sift.SiftException e = assertThrows(dev.sift.SiftException.class, () -> ingestor("csv").read(
+                new ByteArrayInputStream(sb.toString().getBytes(StandardCharsets.UTF_8)), "long.csv"));
+        assertTrue(e.getMessage().startsWith("long.csv:2: "), e.getMessage());
+        // a bad row whose quoted field spans 3 physical lines counts 3 lost lines
+        String csv = "query,title,description,label,user\nlamp,Red lamp,\"a\nb\nc\",9,u1\nmug,Mug,d,2,u2\n";
+        Ingestor.Result r = ingestor("csv").read(new ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8)),
+                "x.csv");
+        assertEquals(1, r.quarantined().size());
+        assertEquals(3, r.quarantined().get(0).lines());
+        assertEquals(3, r.quarantinedLines());
+        assertEquals(1, r.samples().size());
+    }
+
+    @Test
+    void quarantinedRowsNeverKeepRawUserIds() throws Exception {
+        Ingestor.Result csv = ingestor("csv").read(new ByteArrayInputStream(csvWithBadRows()), "bad.csv");
+        assertEquals(6, csv.quarantined().size());
+        KeyedHasher hasher = new KeyedHasher("0123456789abcdef0123".getBytes(StandardCharsets.UTF_8));
+        for (Quarantined q : csv.quarantined()) {
+            assertTrue(!q.raw().contains("u3"), q.raw());
+        }
+        assertTrue(csv.quarantined().get(1).raw().endsWith("," + hasher.hash("u3")), csv.quarantined().get(1).raw());
+        String jsonl = "{\"query\":\"lamp\",\"title\":\"\",\"label\":4,\"user\":\"alice@example.com\"}\n"
+                + "{\"query\":\"lamp\",\"title\":\"Red lamp\",\"label\":9,\"user\":12345}\n"
+                + "{\"query\":\"lamp\", \"user\" : \"bob@example.com\", broken\n"
+                + "{\"query\":\"lamp\",\"title\":\"Red lamp\",\"label\":2,\"user\":\"carol\"}\n";
+        Ingestor.Result j = ingestor("jsonl").read(new ByteArrayInputStream(jsonl.getBytes(StandardCharsets.UTF_8)),
+                "x.jsonl");
+        assertEquals(3, j.quarantined().size());
+        for (Quarantined q : j.quarantined()) {
+            assertTrue(!q.raw().contains("alice") && !q.raw().contains("12345") && !q.raw().contains("bob"), q.raw());
+        }
+        assertTrue(j.quarantined().get(0).raw().contains(hasher.hash("alice@example.com")));
+    }
+
+    @Test
+    void aCsvHeaderWithAColumnTwiceFailsTheFile() {
+        byte[] csv = "query,title,description,label,title\nlamp,Red lamp,d,4,x\n".getBytes(StandardCharsets.UTF_8);
+        var e = assertThrows(Ingestor.SchemaException.class,
+                () -> ingestor("csv").read(new ByteArrayInputStream(csv), "x.csv"));
+        assertEquals("x.csv:1: column 'title' appears twice in the header", e.getMessage());
+    }
+
+    @Test
+    void jsonLinesSkipAByteOrderMarkAndQuarantineKeysWrittenTwice() throws Exception {
+        String jsonl = "\ufeff{\"query\":\"lamp\",\"title\":\"Red lamp\",\"label\":4}\n"
+                + "{\"query\":\"mug\",\"title\":\"Mug\",\"label\":1,\"label\":4}\n"
+                + "{\"query\":\"pen\",\"title\":\"Pen\",\"label\":2} {\"query\":\"x\"}\n"
+                + "{\"query\":\"cup\",\"title\":{\"name\":\"Cup\"},\"label\":2}\n"
+                + "{\"query\":\"box\",\"title\":\"Box\\u001b[2J\",\"label\":2}\n";
+        Ingestor.Result r = ingestor("jsonl").read(new ByteArrayInputStream(jsonl.getBytes(StandardCharsets.UTF_8)),
+                "x.jsonl");
+        assertEquals(1, r.samples().size(), "the first line, after the byte order mark");
+        Map<Long, Quarantined> byLine = r.quarantined().stream()
+                .collect(Collectors.toMap(Quarantined::line, q -> q));
+        assertEquals(Set.of(2L, 3L, 4L, 5L), byLine.keySet());
+        assertTrue(byLine.get(2L).reason().contains("Duplicate field 'label'"), byLine.get(2L).reason());
+        assertTrue(byLine.get(3L).reason().startsWith("invalid JSON"), byLine.get(3L).reason());
+        assertEquals("title", byLine.get(4L).field());
+        assertEquals("control character", byLine.get(5L).kind());
+    }
 }

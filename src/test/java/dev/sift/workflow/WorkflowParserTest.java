@@ -8,10 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.sift.data.TaskType;
 import dev.sift.importance.ImportanceMethods;
 import dev.sift.selection.Order;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class WorkflowParserTest {
     private static final String GOOD = """
@@ -130,5 +132,53 @@ class WorkflowParserTest {
         WorkflowSpec hard = WorkflowParser.parse("w.yaml", GOOD, Path.of("."), Map.of(),
                 true).spec();
         assertEquals(Order.LOWEST, hard.filter().order());
+    }
+
+    @Test
+    void aKeyWrittenTwiceIsAnErrorNamingItsLine() {
+        assertEquals(List.of("w.yaml:8: invalid YAML: key 'iterations' appears twice in the same mapping (first on "
+                + "line 7)"), errors(GOOD + "iterations: 3\n", Map.of()));
+        List<String> nested = errors(GOOD.replace("  keep: 0.5", "  keep: 0.5\n  keep: 0.6"), Map.of());
+        assertTrue(nested.get(0).startsWith("w.yaml:7: invalid YAML: key 'keep' appears twice"), nested.toString());
+    }
+
+    @Test
+    void binaryOrDirectoryWorkflowFilesGiveOneClearLine(@TempDir Path dir) throws Exception {
+        Path binary = dir.resolve("model.yaml");
+        Files.write(binary, new byte[] {0x7f, 'E', 'L', 'F', 2, 1, 1, 0, 0, 0, (byte) 0xff, 0});
+        List<String> e = assertThrows(WorkflowException.class, () -> WorkflowParser.parseFile(binary, Map.of()))
+                .errors();
+        assertEquals(List.of(binary + ": not a text file (binary, or not UTF-8); a workflow is YAML text"), e);
+        e = assertThrows(WorkflowException.class, () -> WorkflowParser.parseFile(dir, Map.of())).errors();
+        assertEquals(List.of(dir + ": is a directory, not a workflow file"), e);
+    }
+
+    @Test
+    void aDirectoryAsDatasetPathSaysSo(@TempDir Path dir) {
+        List<String> e = errors("name: t\ndataset:\n  path: " + dir + "\n  columns: {query: q, title: t, label: l}\n",
+                Map.of());
+        assertEquals(List.of("w.yaml:3: dataset.path: is a directory, not a data file: " + dir), e);
+    }
+
+    @Test
+    void namesAreCappedAt200Characters() {
+        List<String> e = errors(GOOD.replace("name: t", "name: " + "n".repeat(201)), Map.of());
+        assertEquals(List.of("w.yaml:1: name: at most 200 characters, got 201"), e);
+        WorkflowParser.parse("w.yaml", GOOD.replace("name: t", "name: " + "n".repeat(200)), Path.of("."), Map.of(),
+                true);
+    }
+
+    @Test
+    void aCsvHeaderWithAColumnTwiceOrAnUnterminatedQuoteIsAnError(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("d.csv"), "q,t,t,l\nlamp,a,b,1\n");
+        String wf = "name: t\ndataset:\n  path: d.csv\n  columns: {query: q, title: t, label: l}\n";
+        List<String> e = assertThrows(WorkflowException.class, () -> WorkflowParser.parse("w.yaml", wf, dir,
+                Map.of(), true)).errors();
+        assertEquals(List.of("w.yaml:2: dataset.path: " + dir.resolve("d.csv") + ":1: column 't' appears twice in the "
+                + "header"), e);
+        Files.writeString(dir.resolve("d.csv"), "q,\"t,l\nlamp,a,1\n");
+        e = assertThrows(WorkflowException.class, () -> WorkflowParser.parse("w.yaml", wf, dir, Map.of(), true))
+                .errors();
+        assertTrue(e.get(0).contains("d.csv:1: the quote opened on this line is never closed"), e.toString());
     }
 }

@@ -1,0 +1,61 @@
+package dev.sift.store;
+
+import dev.sift.ExitCodes;
+import dev.sift.SiftException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Properties;
+
+/**
+ * Checks, before Quarkus boots, that the configured PostgreSQL answers and accepts the credentials, so a wrong URL,
+ * a closed port or a wrong password ends in one line and exit code 3 rather than a Flyway stack trace.
+ */
+public final class DatabaseProbe {
+    private static final int TIMEOUT_SECONDS = 10;
+
+    private DatabaseProbe() {
+    }
+
+    /** Connects with the PostgreSQL driver directly (no DriverManager: it works under any class loader). */
+    static Connection connect(String url, String user, String password) throws SQLException {
+        Properties p = new Properties();
+        if (user != null) {
+            p.setProperty("user", user);
+        }
+        if (password != null) {
+            p.setProperty("password", password);
+        }
+        p.setProperty("connectTimeout", Integer.toString(TIMEOUT_SECONDS));
+        p.setProperty("loginTimeout", Integer.toString(TIMEOUT_SECONDS));
+        Connection c = new org.postgresql.Driver().connect(url, p);
+        if (c == null) {
+            throw new SQLException("not a PostgreSQL JDBC URL (expected jdbc:postgresql://HOST:PORT/DATABASE)");
+        }
+        return c;
+    }
+
+    /** Throws a {@link SiftException} with exit code 3 and one line when the database cannot be used. */
+    public static void check(String url, String user, String password) {
+        try (Connection c = connect(url, user, password); Statement s = c.createStatement()) {
+            s.execute("SELECT 1");
+        } catch (SQLException e) {
+            throw new SiftException(ExitCodes.ENVIRONMENT, "database " + redact(url) + " is not usable: "
+                    + firstLine(e.getMessage()), e);
+        }
+    }
+
+    /** The URL without the value of a password parameter. */
+    static String redact(String url) {
+        return url.replaceAll("(?i)(password=)[^&;]*", "$1***");
+    }
+
+    static String firstLine(String message) {
+        if (message == null) {
+            return "unknown error";
+        }
+        String m = message.strip();
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl).strip();
+    }
+}

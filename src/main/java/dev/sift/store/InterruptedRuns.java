@@ -1,0 +1,58 @@
+package dev.sift.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+
+/**
+ * Marks the runs this process owns, and their running stages, INTERRUPTED when it is stopped by SIGTERM or
+ * Ctrl-C, so they do not stay RUNNING for ever and {@code sift resume} takes them up. Plain JDBC: it runs in a
+ * shutdown hook, while Quarkus itself may already be shutting down.
+ */
+public final class InterruptedRuns {
+    static final String REASON = "interrupted (SIGTERM or Ctrl-C)";
+
+    private InterruptedRuns() {
+    }
+
+    /** Marks the RUNNING runs owned by {@code pid} on {@code host}; returns how many. */
+    public static int mark(String url, String user, String password, String host, long pid) throws SQLException {
+        try (Connection c = DatabaseProbe.connect(url, user, password)) {
+            c.setAutoCommit(false);
+            try (PreparedStatement stages = c.prepareStatement("UPDATE stage_run SET status = 'INTERRUPTED', "
+                    + "error = ?, finished_at = now(), duration_ms = (extract(epoch FROM now() - started_at) * 1000)"
+                    + "::bigint WHERE status = 'RUNNING' AND run_id IN (SELECT id FROM run WHERE status = 'RUNNING' "
+                    + "AND owner_host = ? AND owner_pid = ?)");
+                    PreparedStatement runs = c.prepareStatement("UPDATE run SET status = 'INTERRUPTED', error = ?, "
+                            + "finished_at = now() WHERE status = 'RUNNING' AND owner_host = ? AND owner_pid = ?")) {
+                for (PreparedStatement ps : new PreparedStatement[] {stages, runs}) {
+                    ps.setString(1, REASON);
+                    ps.setString(2, host);
+                    ps.setLong(3, pid);
+                }
+                stages.executeUpdate();
+                int n = runs.executeUpdate();
+                c.commit();
+                return n;
+            }
+        }
+    }
+
+    /** This process's runs: marked when the JVM shuts down while one is still running. */
+    public static Runnable onShutdown(String url, String user, String password) {
+        String host = RunStore.host();
+        long pid = ProcessHandle.current().pid();
+        return () -> {
+            try {
+                int n = mark(url, user, password, host, pid);
+                if (n > 0) {
+                    System.err.println("sift: " + n + " run(s) of this process marked INTERRUPTED; 'sift resume' "
+                            + "continues them");
+                }
+            } catch (SQLException e) {
+                System.err.println("sift: could not mark this process's runs INTERRUPTED: "
+                        + DatabaseProbe.firstLine(e.getMessage()));
+            }
+        };
+    }
+}

@@ -1,0 +1,57 @@
+package dev.sift;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The packaged sift with a database or S3 it cannot use: exit code 3 and one line, no stack trace. */
+class EnvironmentFaultsIT {
+    @TempDir
+    Path home;
+
+    private void assertOneLineExit3(SiftProcess p) throws Exception {
+        int code = p.waitFor(120);
+        String out = p.output();
+        assertEquals(3, code, out);
+        List<String> errors = out.lines().filter(l -> l.startsWith("sift:")).toList();
+        assertEquals(1, errors.size(), out);
+        assertFalse(out.contains("\tat ") || out.contains("Exception"), out);
+    }
+
+    @Test
+    void databaseOnAClosedPort() throws Exception {
+        assertOneLineExit3(SiftProcess.start(home, Map.of("SIFT_DB_URL", "jdbc:postgresql://127.0.0.1:1/sift"),
+                "runs", "list"));
+    }
+
+    @Test
+    void malformedDatabaseUrl() throws Exception {
+        assertOneLineExit3(SiftProcess.start(home, Map.of("SIFT_DB_URL", "postgres://nowhere/sift"), "runs", "list"));
+    }
+
+    @Test
+    void unreachableS3Endpoint() throws Exception {
+        try (EmbeddedPostgres pg = EmbeddedPostgres.builder().start()) {
+            Path wf = home.resolve("wf.yaml");
+            Files.writeString(wf, """
+                    name: no-s3
+                    dataset:
+                      generate: {rows: 100, noise: 0.1, seed: 3}
+                    model: {buckets: 64, dim: 8, hidden: 8}
+                    fine_tune: {epochs: 1}
+                    evaluate: {zero_shot: false}
+                    iterations: 1
+                    """);
+            assertOneLineExit3(SiftProcess.start(home, Map.of("SIFT_DB_URL", pg.getJdbcUrl("postgres", "postgres"),
+                    "SIFT_S3_ENDPOINT", "http://127.0.0.1:1", "AWS_ACCESS_KEY_ID", "x", "AWS_SECRET_ACCESS_KEY", "y",
+                    "AWS_REGION", "us-east-1"), "run", wf.toString()));
+        }
+    }
+}

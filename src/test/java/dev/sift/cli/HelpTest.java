@@ -1,0 +1,29 @@
+package dev.sift.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine;
+
+/** Every command prints its help and exits 0 with --help (and -h), needing no database. */
+class HelpTest {
+    @ParameterizedTest
+    @ValueSource(strings = {"--help", "run --help", "resume --help", "runs --help", "runs list --help",
+        "runs show --help", "runs scores -h", "runs explain --help", "data --help", "data generate --help",
+        "validate --help", "bench --help", "bench noise --help", "bench model --help", "bench knn --help",
+        "bench grand --help"})
+    void printsHelpAndExitsZero(String line) {
+        String[] args = line.split(" ");
+        CommandLine cl = SiftApplication.commandLine(CommandLine.defaultFactory());
+        StringWriter out = new StringWriter();
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(new StringWriter()));
+        assertEquals(0, cl.execute(args), line);
+        assertTrue(out.toString().startsWith("Usage: sift"), out.toString());
+        assertTrue(!SiftMain.needsDatabase(args), line);
+    }
+}

@@ -1,0 +1,134 @@
+package dev.sift.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sift.ExitCodes;
+import dev.sift.SiftException;
+import dev.sift.config.SiftConfig;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A database or S3 that cannot be used ends in one line and exit code 3, never a stack trace. */
+class EnvironmentFaultsTest {
+    @TempDir
+    Path home;
+
+    private static String environmentError(Executable action) {
+        SiftException e = assertThrows(SiftException.class, action);
+        assertEquals(ExitCodes.ENVIRONMENT, e.exitCode(), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"), e.getMessage());
+        return e.getMessage();
+    }
+
+    @Test
+    void databaseOnAClosedPort() {
+        String m = environmentError(() -> DatabaseProbe.check("jdbc:postgresql://127.0.0.1:1/sift", "postgres", "x"));
+        assertTrue(m.startsWith("database jdbc:postgresql://127.0.0.1:1/sift is not usable: "), m);
+    }
+
+    @Test
+    void malformedDatabaseUrlAndThePasswordInAUrlIsNotPrinted() {
+        String m = environmentError(() -> DatabaseProbe.check("postgres://db.example/sift?password=secret", null,
+                null));
+        assertTrue(m.contains("not a PostgreSQL JDBC URL"), m);
+        assertFalse(m.contains("secret"), m);
+    }
+
+    @Test
+    void wrongDatabasePassword() throws Exception {
+        try (EmbeddedPostgresServer server = EmbeddedPostgresServer.start(home.resolve("pg"))) {
+            String m = environmentError(() -> DatabaseProbe.check(server.jdbcUrl(), server.user(), "wrong"));
+            assertTrue(m.contains("password authentication failed"), m);
+            DatabaseProbe.check(server.jdbcUrl(), server.user(), server.password());
+        }
+    }
+
+    @Test
+    void unreachableS3Endpoint() {
+        ObjectStore store = store(Optional.of("http://127.0.0.1:1"));
+        String m = environmentError(() -> store.exists("datasets/x"));
+        assertTrue(m.startsWith("S3 endpoint http://127.0.0.1:1 is not reachable: "), m);
+    }
+
+    @Test
+    void missingS3Bucket() throws Exception {
+        String before = System.getProperty("sift.home");
+        System.setProperty("sift.home", home.toString());
+        ObjectStore store = store(Optional.empty());
+        try {
+            String m = environmentError(() -> store.open("s3://no-such-bucket/shop.csv"));
+            assertEquals("S3 bucket no-such-bucket does not exist", m);
+        } finally {
+            store.close();
+            if (before == null) {
+                System.clearProperty("sift.home");
+            } else {
+                System.setProperty("sift.home", before);
+            }
+        }
+    }
+
+    /** The store with a fixed configuration: embedded S3Proxy, or the given endpoint. */
+    private static ObjectStore store(Optional<String> endpoint) {
+        ObjectStore store = new ObjectStore();
+        store.config = new Config(endpoint);
+        return store;
+    }
+
+    private record Config(Optional<String> endpoint) implements SiftConfig, SiftConfig.S3, SiftConfig.Db,
+            SiftConfig.Privacy {
+        public Optional<String> home() {
+            return Optional.empty();
+        }
+
+        public Db db() {
+            return this;
+        }
+
+        public S3 s3() {
+            return this;
+        }
+
+        public Privacy privacy() {
+            return this;
+        }
+
+        public Optional<String> url() {
+            return Optional.empty();
+        }
+
+        public Optional<String> user() {
+            return Optional.empty();
+        }
+
+        public Optional<String> password() {
+            return Optional.empty();
+        }
+
+        public String bucket() {
+            return "sift";
+        }
+
+        public String region() {
+            return "us-east-1";
+        }
+
+        public boolean pathStyle() {
+            return true;
+        }
+
+        public boolean embedded() {
+            return true;
+        }
+
+        public Optional<String> hashKey() {
+            return Optional.empty();
+        }
+    }
+}
