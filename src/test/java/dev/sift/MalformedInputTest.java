@@ -11,11 +11,11 @@ import dev.sift.data.KeyedHasher;
 import dev.sift.data.Quarantined;
 import dev.sift.workflow.WorkflowException;
 import dev.sift.workflow.WorkflowParser;
-import dev.sift.workflow.WorkflowSpec.Columns;
-import dev.sift.workflow.WorkflowSpec.DatasetSpec;
-import dev.sift.workflow.WorkflowSpec.SplitSpec;
-import dev.sift.workflow.WorkflowSpec.TaskSpec;
-import dev.sift.workflow.WorkflowSpec.TaskType;
+import dev.sift.data.DatasetSpec.Columns;
+import dev.sift.data.DatasetSpec;
+import dev.sift.data.SplitSpec;
+import dev.sift.data.TaskSpec;
+import dev.sift.data.TaskType;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -74,7 +74,7 @@ class MalformedInputTest {
 
     private static void data(Path file, String format) throws Exception {
         Ingestor ingestor = new Ingestor(new DatasetSpec(file.toString(), null, format, ',', COLUMNS),
-                new TaskSpec(TaskType.GRADED, 0, 4), new SplitSpec(0.2, 0.2, 1), HASHER);
+                new TaskSpec(TaskType.GRADED, 0, 4), new SplitSpec(0.2, 0.0, 0.2, 1), HASHER);
         Ingestor.Result r;
         try (InputStream in = Files.newInputStream(file)) {
             r = ingestor.read(in, file.getFileName().toString());
