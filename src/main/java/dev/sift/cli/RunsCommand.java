@@ -201,6 +201,9 @@ public class RunsCommand {
                     x.get("label").asDouble(), x.get("query").asText(), x.get("title").asText()));
             System.out.println();
             System.out.print(n.text());
+            if (e.has("neighbours_unavailable")) {
+                System.out.println("no neighbours: " + e.get("neighbours_unavailable").asText());
+            }
             return ExitCodes.OK;
         }
     }

@@ -2,6 +2,7 @@ package dev.sift.history;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sift.Sha256;
 import dev.sift.SiftException;
 import dev.sift.data.PreparedDataset;
 import dev.sift.data.Sample;
@@ -150,7 +151,16 @@ public class RunHistory {
                 .filter(s -> s.outputJson != null)
                 .orElseThrow(() -> SiftException.usage("run " + runId + " has no ingested data"));
         String sha = StageJson.read(ingest.outputJson, IngestOutput.class).dataset();
-        return PreparedDataset.read(objects.get(RunLayout.dataset(sha)));
+        String key = RunLayout.dataset(sha);
+        if (!objects.exists(key)) {
+            throw SiftException.usage("run " + runId + ": its prepared dataset " + objects.uri(key) + " is missing");
+        }
+        byte[] bytes = objects.get(key);
+        if (!sha.equals(Sha256.hex(bytes))) {
+            throw SiftException.usage("run " + runId + ": its prepared dataset " + objects.uri(key) + " is corrupt "
+                    + "(its sha256 is " + Sha256.hex(bytes) + ")");
+        }
+        return PreparedDataset.read(bytes);
     }
 
     public ObjectNode showJson(RunEntity r) {

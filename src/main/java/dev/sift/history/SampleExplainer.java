@@ -52,8 +52,11 @@ public class SampleExplainer {
         }
         String key = RunLayout.hidden(run.id, iteration);
         ArrayNode near = o.putArray("neighbours");
-        if (objects.exists(key)) {
-            neighbours(near, hidden(objects.get(key), pool.length), pool, samples, sample, neighbours);
+        if (!objects.exists(key)) {
+            o.put("neighbours_unavailable", objects.uri(key) + " is missing");
+        } else {
+            neighbours(near, hidden(objects.get(key), pool.length, objects.uri(key)), pool, samples, sample,
+                    neighbours);
         }
         return o;
     }
@@ -97,7 +100,12 @@ public class SampleExplainer {
         return pool;
     }
 
-    private static float[][] hidden(byte[] bytes, int n) {
+    /** The pool's hidden activations; a size that is not n whole float32 vectors means the object is damaged. */
+    private static float[][] hidden(byte[] bytes, int n, String uri) {
+        if (n == 0 || bytes.length == 0 || bytes.length % (4L * n) != 0) {
+            throw SiftException.usage(uri + " is truncated or corrupt: " + bytes.length + " bytes is not " + n
+                    + " float32 vectors");
+        }
         ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         int d = b.remaining() / 4 / n;
         float[][] h = new float[n][d];

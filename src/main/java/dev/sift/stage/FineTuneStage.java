@@ -46,6 +46,12 @@ public class FineTuneStage implements Stage<FineTuneOutput> {
         return FineTuneOutput.class;
     }
 
+    /** Both checkpoints are still in the weight store. */
+    @Override
+    public boolean intact(StageContext ctx, FineTuneOutput output) {
+        return weights.exists(output.initWeights()) && weights.exists(output.weights());
+    }
+
     @Override
     public FineTuneOutput run(StageContext ctx) {
         RelevanceTrainer trainer = models.trainer(ctx);

@@ -70,6 +70,13 @@ public class IngestStage implements Stage<IngestOutput> {
         return IngestOutput.class;
     }
 
+    /** The prepared dataset is still in S3 and hashes to its name. */
+    @Override
+    public boolean intact(StageContext ctx, IngestOutput output) {
+        String key = RunLayout.dataset(output.dataset());
+        return objects.exists(key) && output.dataset().equals(Sha256.hex(objects.get(key)));
+    }
+
     /** The source's bytes and the name errors and the manifest use for it. */
     private record Source(byte[] bytes, String name) {
     }
@@ -139,7 +146,8 @@ public class IngestStage implements Stage<IngestOutput> {
         byte[] prepared = PreparedDataset.write(result.samples());
         String sha = Sha256.hex(prepared);
         String key = RunLayout.dataset(sha);
-        if (!objects.exists(key)) {
+        // content-addressed: an object already there is reused only if it still hashes to its name
+        if (!objects.exists(key) || !sha.equals(Sha256.hex(objects.get(key)))) {
             objects.put(key, prepared, "application/x-ndjson");
         }
         String sourceSha = Sha256.hex(source.bytes());

@@ -1,6 +1,8 @@
 package dev.sift.stage;
 
+import dev.sift.ExitCodes;
 import dev.sift.Sha256;
+import dev.sift.SiftException;
 import dev.sift.data.PreparedDataset;
 import dev.sift.data.Sample;
 import dev.sift.model.EncodedPairs;
@@ -30,10 +32,16 @@ public class RunInputs {
     public List<Sample> samples(StageContext ctx) {
         return ctx.cached("samples", () -> {
             String sha = datasetSha(ctx);
-            byte[] bytes = objects.get(RunLayout.dataset(sha));
+            String key = RunLayout.dataset(sha);
+            if (!objects.exists(key)) {
+                throw new SiftException(ExitCodes.FAILURE, "prepared dataset " + objects.uri(key) + " is missing; "
+                        + "'sift resume " + ctx.runId() + "' ingests it again");
+            }
+            byte[] bytes = objects.get(key);
             String got = Sha256.hex(bytes);
             if (!got.equals(sha)) {
-                throw new IllegalStateException("prepared dataset " + sha + " in S3 is corrupt (sha256 " + got + ")");
+                throw new SiftException(ExitCodes.FAILURE, "prepared dataset " + objects.uri(key) + " is corrupt "
+                        + "(sha256 " + got + "); 'sift resume " + ctx.runId() + "' ingests it again");
             }
             return PreparedDataset.read(bytes);
         });

@@ -149,6 +149,10 @@ public class ObjectStore {
         });
     }
 
+    public void delete(String key) {
+        call(bucket(), () -> client().deleteObject(r -> r.bucket(bucket).key(key)));
+    }
+
     public byte[] get(String key) {
         ResponseBytes<GetObjectResponse> bytes = call(bucket(), () -> client().getObjectAsBytes(
                 r -> r.bucket(bucket).key(key)));

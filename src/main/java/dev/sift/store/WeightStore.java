@@ -66,6 +66,19 @@ public class WeightStore {
         return sha;
     }
 
+    /** Whether weights with this sha256 are stored (their chunks are checked when they are read). */
+    public boolean exists(String sha) {
+        try (Connection c = dataSource.getConnection();
+                var ps = c.prepareStatement("SELECT 1 FROM model_weights WHERE sha256 = ?")) {
+            ps.setString(1, sha);
+            try (var rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read weights " + sha + ": " + e.getMessage(), e);
+        }
+    }
+
     public byte[] get(String sha) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         copyTo(sha, out);

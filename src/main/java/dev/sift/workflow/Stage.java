@@ -30,6 +30,14 @@ public interface Stage<O extends Record> {
         return true;
     }
 
+    /**
+     * Whether what a finished run of this stage stored is still there and unchanged. A resumed run runs a
+     * finished stage again when it is not (an object deleted or corrupted in S3, weights gone).
+     */
+    default boolean intact(StageContext ctx, O output) {
+        return true;
+    }
+
     /** Does the work and returns what later stages (and resumed runs) read. */
     O run(StageContext ctx) throws Exception;
 }

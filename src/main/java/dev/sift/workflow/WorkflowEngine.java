@@ -123,9 +123,10 @@ public class WorkflowEngine {
             StageRunEntity done = runs.findStage(runId, step.stage().name(), step.iteration())
                     .filter(s -> s.status == RunEntity.Status.SUCCEEDED).orElse(null);
             String json;
-            if (done != null) {
+            Record stored = done == null ? null : intactOutput(step, done, runId, spec, console, finished, cache);
+            if (stored != null) {
                 json = done.outputJson;
-                outputs.put(key, StageJson.read(json, step.stage().outputType()));
+                outputs.put(key, stored);
                 console.info(prefix + ": done before (attempt " + done.attempt + "), skipped");
             } else {
                 StageContext ctx = new StageContext(runId, spec, step.iteration(), console, finished, cache);
@@ -136,6 +137,20 @@ public class WorkflowEngine {
             previousDigest = Sha256.hex((previousDigest + json).getBytes(StandardCharsets.UTF_8));
         }
         runs.finishRun(runId, RunEntity.Status.SUCCEEDED, null);
+    }
+
+    /** The stored output of a finished step, or null when what it stored is gone and the step must run again. */
+    private static <O extends Record> O intactOutput(Step step, StageRunEntity done, long runId, WorkflowSpec spec,
+            Console console, StageContext.Outputs finished, Map<String, Object> cache) {
+        @SuppressWarnings("unchecked")
+        Stage<O> stage = (Stage<O>) step.stage();
+        O out = StageJson.read(done.outputJson, stage.outputType());
+        StageContext ctx = new StageContext(runId, spec, step.iteration(), console, finished, cache);
+        if (stage.intact(ctx, out)) {
+            return out;
+        }
+        console.info(step.label() + ": finished before, but what it stored is gone or changed: running it again");
+        return null;
     }
 
     private Record runStep(long runId, Step step, StageContext ctx, String inputDigest, String prefix) {

@@ -35,6 +35,8 @@ class WorkflowEngineTest {
     @Inject
     ScoreStore scores;
     @Inject
+    dev.sift.history.SampleExplainer explainer;
+    @Inject
     dev.sift.store.MetricStore metricStore;
     @Inject
     dev.sift.store.DynamicsStore dynamics;
@@ -123,5 +125,54 @@ class WorkflowEngineTest {
             }
         }
         assertTrue(runs.metrics(id).stream().anyMatch(x -> x.name.equals("rmse") && Double.isFinite(x.value)));
+    }
+
+    /**
+     * A prepared dataset deleted after a run failed: resume sees ingest's output is gone and ingests again
+     * instead of failing on the missing object; explain names damaged or missing objects instead of printing
+     * nonsense.
+     */
+    @Test
+    void resumeRedoesAStageWhoseOutputsAreGoneAndExplainChecksItsInputs() throws Exception {
+        String yaml = """
+                name: repair
+                dataset:
+                  generate: {rows: 200, noise: 0.1, seed: 9}
+                model: {buckets: 128, dim: 8, hidden: 8}
+                fine_tune: {epochs: 1}
+                score: {methods: [loss, el2n]}
+                filter: {by: loss, keep: 0.5}
+                evaluate: {zero_shot: false, seeds: 1, bootstrap: 50}
+                """;
+        WorkflowParser.Parsed parsed = WorkflowParser.parse("repair.yaml", yaml, Path.of("."), Map.of(), true);
+        Console quiet = new Console(new PrintStream(new ByteArrayOutputStream()), false);
+        long id = engine.start(parsed, Path.of("repair.yaml"), null, quiet);
+        var ingest = runs.findStage(id, "ingest", 0).orElseThrow();
+        String sha = ingest.outputJson.replaceAll(".*\"dataset\":\"([0-9a-f]{64})\".*", "$1");
+        String key = "datasets/" + sha + "/data.jsonl";
+        byte[] good = objects.get(key);
+
+        // the run failed in its last stage, and meanwhile its prepared dataset was truncated
+        var evaluate = runs.findStage(id, "evaluate", 1).orElseThrow();
+        runs.failStage(evaluate.id, "killed");
+        runs.finishRun(id, RunEntity.Status.FAILED, "killed");
+        objects.put(key, java.util.Arrays.copyOf(good, good.length / 2), "application/x-ndjson");
+        engine.resume(id, quiet);
+        assertEquals(RunEntity.Status.SUCCEEDED, runs.findRun(id).orElseThrow().status);
+        assertEquals(2, runs.findStage(id, "ingest", 0).orElseThrow().attempt, "ingest ran again");
+        assertEquals(1, runs.findStage(id, "fine-tune", 0).orElseThrow().attempt, "fine-tune's weights are intact");
+        assertEquals(sha, Sha256.hex(objects.get(key)), "the dataset is whole again");
+
+        RunEntity run = runs.findRun(id).orElseThrow();
+        int inPool = scores.read(id, 1, "loss").get(0).sampleIndex();
+        String hidden = "runs/" + id + "/iter-1/hidden.f32";
+        objects.put(hidden, java.util.Arrays.copyOf(objects.get(hidden), 10), "application/octet-stream");
+        var truncated = org.junit.jupiter.api.Assertions.assertThrows(dev.sift.SiftException.class,
+                () -> explainer.explain(run, 1, inPool, 3));
+        assertTrue(truncated.getMessage().contains("hidden.f32 is truncated or corrupt"), truncated.getMessage());
+        objects.delete(key);
+        var missing = org.junit.jupiter.api.Assertions.assertThrows(dev.sift.SiftException.class,
+                () -> explainer.explain(run, 1, inPool, 3));
+        assertTrue(missing.getMessage().contains(key + " is missing"), missing.getMessage());
     }
 }
