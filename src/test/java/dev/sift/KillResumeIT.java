@@ -161,9 +161,12 @@ class KillResumeIT {
         assertEquals(3 * (pool1 + pool2), query("SELECT count(*) FROM sample_score WHERE run_id = ?", id));
         assertEquals(0, query("SELECT count(*) FROM (SELECT 1 FROM sample_score WHERE run_id = ? GROUP BY iteration, "
                 + "method, sample_index HAVING count(*) > 1) d", id));
-        assertEquals(6, query("SELECT count(DISTINCT (iteration, subset)) FROM metric WHERE run_id = ?", id));
+        // iteration 1: full, selected, random, majority, zero-shot; iteration 2: selected, random, random-train
+        assertEquals(8, query("SELECT count(DISTINCT (iteration, subset)) FROM metric WHERE run_id = ?", id));
         assertEquals(0, query("SELECT count(*) FROM (SELECT 1 FROM metric WHERE run_id = ? GROUP BY iteration, "
-                + "split, subset, name HAVING count(*) > 1) d", id));
+                + "split, subset, name, seed HAVING count(*) > 1) d", id));
+        assertEquals(0, query("SELECT count(*) FROM (SELECT 1 FROM comparison WHERE run_id = ? GROUP BY iteration, "
+                + "metric, subset, baseline HAVING count(*) > 1) d", id));
     }
 
     private String status(long id) throws Exception {
