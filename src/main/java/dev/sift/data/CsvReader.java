@@ -14,8 +14,12 @@ import java.util.List;
  * quote and newline are ASCII, which never occurs inside a multi-byte UTF-8 sequence.
  */
 public final class CsvReader implements Closeable {
-    /** Most physical lines one quoted field may span before the quote is taken to be unterminated. */
-    public static final int MAX_QUOTED_LINES = 100;
+    /**
+     * Most physical lines one quoted field may span before the quote is taken to be unterminated. Real product
+     * descriptions span hundreds of lines (CrowdFlower's longest: 780), so the bound is generous; a quote that
+     * never closes still fails at end of file, or at {@link #MAX_QUOTED_BYTES}.
+     */
+    public static final int MAX_QUOTED_LINES = 10_000;
     /** Most bytes one quoted field may hold before the quote is taken to be unterminated. */
     public static final int MAX_QUOTED_BYTES = 1 << 20;
 

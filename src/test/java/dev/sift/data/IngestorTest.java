@@ -152,10 +152,15 @@ class IngestorTest {
     @Test
     void aQuotedFieldSpanningTooManyLinesFailsIngestButAFewLinesAreFine() throws Exception {
         StringBuilder sb = new StringBuilder("query,title,description,label,user\nlamp,Red lamp,\"");
-        sb.append("line\n".repeat(150)).append("\",2,u1\n");
+        sb.append("line\n".repeat(CsvReader.MAX_QUOTED_LINES + 50)).append("\",2,u1\n");
         dev.sift.SiftException e = assertThrows(dev.sift.SiftException.class, () -> ingestor("csv").read(
                 new ByteArrayInputStream(sb.toString().getBytes(StandardCharsets.UTF_8)), "long.csv"));
         assertTrue(e.getMessage().startsWith("long.csv:2: "), e.getMessage());
+        // a description spanning 800 lines (real data has 780) is one good row
+        String longButFine = "query,title,description,label,user\nlamp,Red lamp,\"" + "line\n".repeat(800)
+                + "\",2,u1\n";
+        assertEquals(1, ingestor("csv").read(new ByteArrayInputStream(longButFine.getBytes(StandardCharsets.UTF_8)),
+                "ok.csv").samples().size());
         // a bad row whose quoted field spans 3 physical lines counts 3 lost lines
         String csv = "query,title,description,label,user\nlamp,Red lamp,\"a\nb\nc\",9,u1\nmug,Mug,d,2,u2\n";
         Ingestor.Result r = ingestor("csv").read(new ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8)),
