@@ -302,13 +302,16 @@ public final class Ingestor {
                 || key.equals(c.group()) || key.equals(c.userId()) || key.equals(c.noiseFlag());
     }
 
-    /** The first text column holding a control character other than tab and line breaks, or null. */
+    /**
+     * The first text column holding NUL or a terminal escape introducer (ESC, or the one-byte CSI 0x9B), or null.
+     * Other control characters stay: real shop data carries C1 characters from mis-decoded windows-1252 (CrowdFlower
+     * has 58 rows with U+0095 bullets and U+0092 apostrophes), and tables strip them before printing anyway.
+     */
     private String controlCharacterField(Map<String, String> v) {
         Columns c = dataset.columns();
         for (String col : new String[] {c.query(), c.title(), c.description(), c.group()}) {
             String s = col == null ? null : v.get(col);
-            if (s != null && s.chars().anyMatch(ch -> (ch < 0x20 && ch != '\t' && ch != '\n' && ch != '\r')
-                    || (ch >= 0x7F && ch <= 0x9F))) {
+            if (s != null && s.chars().anyMatch(ch -> ch == 0 || ch == 0x1B || ch == 0x9B)) {
                 return col;
             }
         }

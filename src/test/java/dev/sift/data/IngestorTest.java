@@ -219,4 +219,16 @@ class IngestorTest {
         assertEquals("title", byLine.get(4L).field());
         assertEquals("control character", byLine.get(5L).kind());
     }
+
+    /** Mis-decoded windows-1252 punctuation (C1 characters) is real shop text, not an attack: the row stays. */
+    @Test
+    void c1PunctuationFromWindows1252IsKeptButNulAndEscapeAreNot() throws Exception {
+        String csv = "query,title,description,label,user\nlamp,Red lamp,\u0095 bright\u0092s,2,u1\n"
+                + "mug,Mug\u001b[31m,d,2,u2\nbowl,Bowl,a\u0000b,1,u3\n";
+        Ingestor.Result r = ingestor("csv").read(new ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8)),
+                "c1.csv");
+        assertEquals(1, r.samples().size());
+        assertEquals("lamp", r.samples().get(0).query());
+        assertEquals(2, r.quarantined().size());
+    }
 }
