@@ -40,7 +40,7 @@ class InterruptResumeIT {
                   generate: {rows: 300, noise: 0.1, seed: 3}
                 model: {buckets: 64, dim: 8, hidden: 8}
                 fine_tune: {epochs: 40}
-                evaluate: {zero_shot: false}
+                evaluate: {zero_shot: false, seeds: 1}
                 iterations: 1
                 """);
         SiftProcess run = SiftProcess.start(home, Map.of(), "run", wf.toString());

@@ -90,7 +90,8 @@ class KillResumeIT {
     @Test
     void killedDuringFineTuneThenResumedFinishesWithoutRedoingOrDuplicating() throws Exception {
         Process run = sift("run", "workflows/quickstart.yaml", "--name", "kill-me", "--set",
-                "dataset.generate.rows=1500", "--set", "fine_tune.epochs=40", "--set", "iterations=2")
+                "dataset.generate.rows=1500", "--set", "fine_tune.epochs=40", "--set", "iterations=2",
+                "--set", "evaluate.seeds=1")
                 .redirectErrorStream(true).start();
         AtomicLong runId = new AtomicLong(-1);
         CountDownLatch training = new CountDownLatch(1);

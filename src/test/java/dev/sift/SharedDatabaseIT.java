@@ -27,7 +27,7 @@ class SharedDatabaseIT {
                   generate: {rows: 200, noise: 0.1, seed: 3}
                 model: {buckets: 64, dim: 8, hidden: 8}
                 fine_tune: {epochs: 1}
-                evaluate: {zero_shot: false}
+                evaluate: {zero_shot: false, seeds: 1}
                 iterations: 1
                 """);
         for (int round = 1; round <= 5; round++) {

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 class CliTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String[] TINY = {"--set", "dataset.generate.rows=300", "--set", "fine_tune.epochs=2",
-        "--set", "model.buckets=256"};
+        "--set", "model.buckets=256", "--set", "evaluate.seeds=2"};
 
     private static String[] args(String... first) {
         String[] out = new String[first.length + TINY.length];
@@ -69,7 +69,7 @@ class CliTest {
         // kept against full, random, majority, zero-shot, then full, random, random-train: 3 metrics each
         assertEquals(21, detail.get("comparisons").size());
         for (JsonNode c : detail.get("comparisons")) {
-            assertEquals(3, c.get("seeds").asInt());
+            assertEquals(2, c.get("seeds").asInt());
             assertTrue(c.get("ci_low").asDouble() <= c.get("ci_high").asDouble(), c.toString());
         }
         for (JsonNode s : detail.get("stages")) {
