@@ -105,9 +105,8 @@ public class RunHistory {
         Table t = new Table(List.of("iteration", "subset", "baseline", "metric", "delta", "ci_low", "ci_high",
                 "excludes_0", "seeds", "queries"));
         for (MetricStore.Comparison c : metricStore.comparisons(runId)) {
-            boolean excludes = c.lo() > 0 || c.hi() < 0;
             t.add(c.iteration(), c.subset(), c.baseline(), c.metric(), c.delta(), c.lo(), c.hi(),
-                    excludes ? "yes" : "no", c.seeds(), c.queries());
+                    c.excludesZero() ? "yes" : "no", c.seeds(), c.queries());
         }
         return t;
     }

@@ -23,6 +23,10 @@ public class MetricStore {
     /** One comparison: subset minus baseline on a metric, with its bootstrap interval. */
     public record Comparison(int iteration, String metric, String subset, String baseline, double delta, double lo,
             double hi, int seeds, int queries, int resamples) {
+        /** Whether the interval leaves out 0, the only case in which the difference means anything. */
+        public boolean excludesZero() {
+            return lo > 0 || hi < 0;
+        }
     }
 
     /** One seed's value of a metric. */
