@@ -89,9 +89,10 @@ class KillResumeIT {
 
     @Test
     void killedDuringFineTuneThenResumedFinishesWithoutRedoingOrDuplicating() throws Exception {
+        // up to 40 epochs with early stopping after 8 without progress: fine-tune lasts long enough to be killed
         Process run = sift("run", "workflows/quickstart.yaml", "--name", "kill-me", "--set",
-                "dataset.generate.rows=1500", "--set", "fine_tune.epochs=40", "--set", "iterations=2",
-                "--set", "evaluate.seeds=1")
+                "dataset.generate.rows=1500", "--set", "fine_tune.epochs=40", "--set", "fine_tune.patience=8",
+                "--set", "iterations=2", "--set", "evaluate.seeds=1")
                 .redirectErrorStream(true).start();
         AtomicLong runId = new AtomicLong(-1);
         CountDownLatch training = new CountDownLatch(1);

@@ -15,7 +15,7 @@ class HelpTest {
     @ValueSource(strings = {"--help", "run --help", "resume --help", "runs --help", "runs list --help",
         "runs show --help", "runs scores -h", "runs explain --help", "data --help", "data generate --help",
         "validate --help", "bench --help", "bench noise --help", "bench model --help", "bench knn --help",
-        "bench grand --help"})
+        "bench grand --help", "bench alignment --help"})
     void printsHelpAndExitsZero(String line) {
         String[] args = line.split(" ");
         CommandLine cl = SiftApplication.commandLine(CommandLine.defaultFactory());
@@ -25,5 +25,8 @@ class HelpTest {
         assertEquals(0, cl.execute(args), line);
         assertTrue(out.toString().startsWith("Usage: sift"), out.toString());
         assertTrue(!SiftMain.needsDatabase(args), line);
+        if (line.equals("run --help")) {
+            assertTrue(out.toString().contains("--set"), out.toString());
+        }
     }
 }
