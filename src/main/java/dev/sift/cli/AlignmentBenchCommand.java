@@ -1,6 +1,7 @@
 package dev.sift.cli;
 
 import dev.sift.ExitCodes;
+import dev.sift.SiftException;
 import dev.sift.bench.AlignmentBenchmark;
 import dev.sift.history.Table;
 import java.util.List;
@@ -11,22 +12,33 @@ import picocli.CommandLine.Option;
 
 /** {@code sift bench alignment}: {@link AlignmentBenchmark}. */
 @Command(name = "alignment", description = "Output alignments g . dM(x_i)/dtheta over all parameters of the "
-        + "hashed model: a central difference along the loss gradient g against one-sample-at-a-time autograd; "
+        + "hashed model or MiniLM (full): a central difference along the loss gradient g against one-sample-at-a-time autograd; "
         + "prints times, ratio and the largest relative difference.")
 public class AlignmentBenchCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "32", description = "batch size (default: ${DEFAULT-VALUE})")
     int batch;
 
-    @Option(names = "--samples", defaultValue = "640", description = "samples measured (default: "
+    @Option(names = "--samples", description = "samples measured (default: 640 for hashed, 64 for minilm)")
+    Integer samples;
+
+    @Option(names = "--model", defaultValue = "hashed", description = "hashed (4096 buckets, trained two epochs) or "
+            + "minilm (MiniLM-L6, every parameter, pretrained weights) (default: ${DEFAULT-VALUE})")
+    String model;
+
+    @Option(names = "--max-length", defaultValue = "32", description = "minilm: tokens per pair (default: "
             + "${DEFAULT-VALUE})")
-    int samples;
+    int maxLength;
 
     @Mixin
     VerboseOption verbose;
 
     @Override
     public Integer call() {
-        AlignmentBenchmark.Result r = AlignmentBenchmark.run(batch, samples);
+        AlignmentBenchmark.Result r = switch (model) {
+            case "hashed" -> AlignmentBenchmark.run(batch, samples == null ? 640 : samples);
+            case "minilm" -> AlignmentBenchmark.runMiniLm(batch, samples == null ? 64 : samples, maxLength);
+            default -> throw SiftException.usage("--model: expected hashed or minilm, got " + model);
+        };
         Table t = new Table(List.of("step", "samples", "seconds"));
         t.add("loss gradient g, batch " + r.batch() + " (both need it)", r.samples(), r.gradientSeconds());
         t.add("central difference, 2 forward passes, batch " + r.batch(), r.samples(), r.differenceSeconds());

@@ -65,23 +65,25 @@ public record EncodedPairs(HashedFeatures.Sparse[] query, HashedFeatures.Sparse[
 
     @Override
     public Shape[] shapes() {
-        return new Shape[] {new Shape(1, buckets), new Shape(1, buckets), new Shape(1, OVERLAP_FEATURES)};
+        Shape one = new Shape(1, 1);
+        return new Shape[] {one, one, one, one, new Shape(1, OVERLAP_FEATURES)};
     }
 
-    /** Dense [n, buckets] query and product features and [n, 4] overlap features. */
+    /**
+     * Query bucket ids and values, product bucket ids and values (each [n, K], K the batch's most nonzero entries,
+     * shorter rows padded with id 0 and value 0) and [n, 4] overlap features: the inputs of {@link PairModel}.
+     */
     @Override
     public NDList batch(NDManager m, int[] sel) {
         int n = sel.length;
-        float[] qbuf = new float[n * buckets];
-        float[] pbuf = new float[n * buckets];
-        HashedFeatures.densify(query, sel, qbuf, buckets);
-        HashedFeatures.densify(product, sel, pbuf, buckets);
         float[] o = new float[n * OVERLAP_FEATURES];
         for (int i = 0; i < n; i++) {
             System.arraycopy(overlap[sel[i]], 0, o, i * OVERLAP_FEATURES, OVERLAP_FEATURES);
         }
-        NDArray q = m.create(qbuf, new Shape(n, buckets));
-        NDArray p = m.create(pbuf, new Shape(n, buckets));
-        return new NDList(q, p, m.create(o, new Shape(n, OVERLAP_FEATURES)));
+        NDList out = new NDList();
+        out.addAll(HashedFeatures.padded(m, query, sel));
+        out.addAll(HashedFeatures.padded(m, product, sel));
+        out.add(m.create(o, new Shape(n, OVERLAP_FEATURES)));
+        return out;
     }
 }

@@ -49,11 +49,13 @@ public final class GhostGradNorms {
                 int[] sel = Arrays.copyOfRange(which, start, start + n);
                 try (NDManager m = model.getNDManager().newSubManager()) {
                     NDList x = data.batch(m, sel);
-                    NDArray fq = x.get(0);
-                    NDArray fp = x.get(1);
-                    NDArray ov = x.get(2);
-                    NDArray q = fq.matMul(w1.transpose()).add(b1).tanh();
-                    NDArray pp = fp.matMul(w1.transpose()).add(b1).tanh();
+                    NDArray qIds = x.get(0);
+                    NDArray qValues = x.get(1);
+                    NDArray pIds = x.get(2);
+                    NDArray pValues = x.get(3);
+                    NDArray ov = x.get(4);
+                    NDArray q = PairModel.tower(qIds, qValues, w1, b1).tanh();
+                    NDArray pp = PairModel.tower(pIds, pValues, w1, b1).tanh();
                     NDArray a2 = NDArrays.concat(new NDList(q, pp, q.mul(pp), ov), 1);
                     NDArray z2 = a2.matMul(w2.transpose()).add(b2);
                     NDArray h = z2.maximum(0f);
@@ -72,8 +74,9 @@ public final class GhostGradNorms {
                     NDArray gp = dp.mul(pp.square().neg().add(1f));
                     NDArray sq = sumSq(e).mul(sumSq(h).add(1f)) // output layer weight and bias
                             .add(sumSq(g2).mul(sumSq(a2).add(1f))) // mix layer
-                            .add(sumSq(gq).mul(sumSq(fq))).add(sumSq(gp).mul(sumSq(fp)))
-                            .add(dot(gq, gp).mul(dot(fq, fp)).mul(2f)) // shared tower weight, two uses
+                            .add(sumSq(gq).mul(sumSq(qValues))).add(sumSq(gp).mul(sumSq(pValues)))
+                            .add(dot(gq, gp).mul(sparseDot(qIds, qValues, pIds, pValues)).mul(2f)) // shared tower
+                            // weight, two uses
                             .add(sumSq(gq.add(gp))); // shared tower bias
                     float[] v = sq.sqrt().toFloatArray();
                     for (int i = 0; i < n; i++) {
@@ -123,7 +126,7 @@ public final class GhostGradNorms {
 
     private static PairModel load(Model model, byte[] weights, EncodedPairs data, int dim, int hidden,
             int outputs) {
-        PairModel block = new PairModel(dim, hidden, outputs);
+        PairModel block = new PairModel(data.buckets(), dim, hidden, outputs);
         model.setBlock(block);
         block.initialize(model.getNDManager(), DataType.FLOAT32, data.shapes());
         WeightsCodec.decode(weights, model);
@@ -132,6 +135,12 @@ public final class GhostGradNorms {
 
     private static NDArray sumSq(NDArray a) {
         return a.square().sum(new int[] {1});
+    }
+
+    /** Row-wise dot products of two padded sparse batches: sum over equal ids (padding has value 0). */
+    private static NDArray sparseDot(NDArray aIds, NDArray aValues, NDArray bIds, NDArray bValues) {
+        NDArray same = aIds.expandDims(2).eq(bIds.expandDims(1)).toType(DataType.FLOAT32, false); // [n, Ka, Kb]
+        return same.mul(aValues.expandDims(2)).mul(bValues.expandDims(1)).sum(new int[] {1, 2});
     }
 
     private static NDArray dot(NDArray a, NDArray b) {

@@ -1,5 +1,8 @@
 package dev.sift.model;
 
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
 import java.util.Locale;
 
@@ -73,15 +76,25 @@ public final class HashedFeatures {
         return (int) Long.remainderUnsigned(h, buckets);
     }
 
-    /** Writes sparse rows into a dense row-major [rows, buckets] array. */
-    public static void densify(Sparse[] rows, int[] select, float[] out, int buckets) {
-        Arrays.fill(out, 0f);
+    /**
+     * The rows {@code select} as ids [n, K] (int64) and values [n, K] (float32), K the largest number of nonzero
+     * entries among them (at least 1); shorter rows are padded with id 0 and value 0.
+     */
+    public static NDList padded(NDManager m, Sparse[] rows, int[] select) {
+        int k = 1;
+        for (int r : select) {
+            k = Math.max(k, rows[r].index().length);
+        }
+        long[] ids = new long[select.length * k];
+        float[] values = new float[select.length * k];
         for (int r = 0; r < select.length; r++) {
             Sparse s = rows[select[r]];
-            int base = r * buckets;
             for (int j = 0; j < s.index().length; j++) {
-                out[base + s.index()[j]] = s.value()[j];
+                ids[r * k + j] = s.index()[j];
+                values[r * k + j] = s.value()[j];
             }
         }
+        Shape shape = new Shape(select.length, k);
+        return new NDList(m.create(ids, shape), m.create(values, shape));
     }
 }

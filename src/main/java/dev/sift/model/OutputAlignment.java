@@ -127,8 +127,9 @@ public final class OutputAlignment implements AutoCloseable {
 
     /**
      * g = gradient of the mean training loss over {@code pool} (the loss training minimises: cross-entropy, or
-     * squared error of the scaled target for regression), {@code batch} samples per backward pass, summed in
-     * float64.
+     * squared error of the scaled target for regression), {@code batch} samples per backward pass. The batches'
+     * shares of the mean add up in the parameters' float32 gradients (a relative error of about 1e-7 per batch,
+     * the same g for every method that uses it) and are then kept in float64.
      */
     public void accumulateGradient(Targets targets, int[] pool, int batch) {
         closeGradient();
@@ -144,15 +145,17 @@ public final class OutputAlignment implements AutoCloseable {
                 NDArray y = RelevanceLoss.targets(m, targets, outputs, regression, sel);
                 try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
                     NDList out = model.getBlock().forward(store, features.batch(m, sel), false);
-                    // the batch's share of the mean: gradients of the batches add up to dL/dtheta
+                    // the batch's share of the mean: the collector adds the batches up to dL/dtheta
                     gc.backward(RelevanceLoss.perSample(out.get(0), y, regression).sum().div(pool.length));
                 }
-                for (int p = 0; p < params.size(); p++) {
-                    NDArray g = gradientIn(params.get(p), m);
-                    if (g != null) {
-                        gradient[p].addi(g.toType(DataType.FLOAT64, true));
-                        g.subi(g); // the collector accumulates
-                    }
+            }
+        }
+        try (NDManager m = root.newSubManager()) {
+            for (int p = 0; p < params.size(); p++) {
+                NDArray g = gradientIn(params.get(p), m);
+                if (g != null) {
+                    gradient[p].addi(g.toType(DataType.FLOAT64, true));
+                    g.subi(g);
                 }
             }
         }

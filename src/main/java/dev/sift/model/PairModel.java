@@ -1,11 +1,13 @@
 package dev.sift.model;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Linear;
@@ -16,6 +18,12 @@ import ai.djl.util.PairList;
  * Query-product relevance model: a shared text tower maps query and product features to embeddings; the
  * head reads [q, p, q*p, word overlap] through one hidden layer to the output. Returns (output, last hidden activations):
  * the hidden activations are what the last-layer gradient and embedding-based methods need.
+ *
+ * <p>Inputs ({@link EncodedPairs#batch}): query bucket ids [n, Kq] (int64) and their values [n, Kq], product bucket
+ * ids and values [n, Kp], overlap features [n, 4]. The tower is a linear layer over the {@code buckets}-wide hashed
+ * vector, computed from its nonzero entries only ({@link #tower}): the same sum as the dense product, at a cost of
+ * K instead of {@code buckets} columns per sample. Padding entries (id 0, value 0) add nothing, to the output or to
+ * any gradient.
  */
 public final class PairModel extends AbstractBlock {
     private static final byte VERSION = 1;
@@ -23,11 +31,13 @@ public final class PairModel extends AbstractBlock {
     private final Linear tower;
     private final Linear mix;
     private final Linear out;
+    private final int buckets;
     private final int hidden;
     private final int outputs;
 
-    public PairModel(int dim, int hidden, int outputs) {
+    public PairModel(int buckets, int dim, int hidden, int outputs) {
         super(VERSION);
+        this.buckets = buckets;
         this.hidden = hidden;
         this.outputs = outputs;
         this.tower = addChildBlock("tower", Linear.builder().setUnits(dim).build());
@@ -43,12 +53,26 @@ public final class PairModel extends AbstractBlock {
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
             PairList<String, Object> params) {
-        NDArray q = Activation.tanh(tower.forward(ps, new NDList(inputs.get(0)), training).singletonOrThrow());
-        NDArray p = Activation.tanh(tower.forward(ps, new NDList(inputs.get(1)), training).singletonOrThrow());
-        NDArray x = NDArrays.concat(new NDList(q, p, q.mul(p), inputs.get(2)), 1);
+        Device device = inputs.head().getDevice();
+        NDArray w = ps.getValue(tower.getParameters().get("weight"), device, training);
+        NDArray b = ps.getValue(tower.getParameters().get("bias"), device, training);
+        NDArray q = Activation.tanh(tower(inputs.get(0), inputs.get(1), w, b));
+        NDArray p = Activation.tanh(tower(inputs.get(2), inputs.get(3), w, b));
+        NDArray x = NDArrays.concat(new NDList(q, p, q.mul(p), inputs.get(4)), 1);
         NDArray h = Activation.relu(mix.forward(ps, new NDList(x), training).singletonOrThrow());
         NDArray y = out.forward(ps, new NDList(h), training).singletonOrThrow();
         return new NDList(y, h);
+    }
+
+    /**
+     * The tower's linear map of sparse rows: sum_k value[n, k] * weight[:, id[n, k]] + bias, weight [dim, buckets].
+     * The columns are gathered by an embedding lookup on the transposed weight (a view), so autograd gives the
+     * same weight gradient as the dense product.
+     */
+    public static NDArray tower(NDArray ids, NDArray values, NDArray weight, NDArray bias) {
+        NDArray columns = ids.getNDArrayInternal().embedding(ids, weight.transpose(), SparseFormat.DENSE)
+                .singletonOrThrow(); // [n, K, dim]
+        return columns.mul(values.expandDims(2)).sum(new int[] {1}).add(bias);
     }
 
     @Override
@@ -60,9 +84,10 @@ public final class PairModel extends AbstractBlock {
     @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
         long batch = inputShapes[0].get(0);
-        tower.initialize(manager, dataType, inputShapes[0]);
-        long dim = tower.getOutputShapes(new Shape[] {inputShapes[0]})[0].get(1);
-        mix.initialize(manager, dataType, new Shape(batch, 3 * dim + inputShapes[2].get(1)));
+        Shape dense = new Shape(batch, buckets);
+        tower.initialize(manager, dataType, dense);
+        long dim = tower.getOutputShapes(new Shape[] {dense})[0].get(1);
+        mix.initialize(manager, dataType, new Shape(batch, 3 * dim + inputShapes[4].get(1)));
         out.initialize(manager, dataType, new Shape(batch, hidden));
     }
 }

@@ -43,8 +43,8 @@ public final class RelevanceTrainer {
 
     /** The hashed bag-of-words pair model of the core workflow. */
     public RelevanceTrainer(ModelSpec spec, EncodedPairs data, int outputs, boolean regression) {
-        this(() -> new PairModel(spec.dim(), spec.hidden(), outputs), data, outputs, regression, name -> true,
-                block -> { }, Device.cpu());
+        this(() -> new PairModel(spec.buckets(), spec.dim(), spec.hidden(), outputs), data, outputs, regression,
+                name -> true, block -> { }, Device.cpu());
     }
 
     private RelevanceTrainer(Supplier<AbstractBlock> blocks, FeatureSource features, int outputs,

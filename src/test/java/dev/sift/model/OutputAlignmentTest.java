@@ -52,8 +52,8 @@ class OutputAlignmentTest {
         Targets t = Targets.of(task, s.stream().mapToDouble(x -> task.type() == TaskType.BINARY
                 ? (x.label() >= 2 ? 1 : 0) : x.label()).toArray());
         RelevanceTrainer trainer = freezeTower
-                ? new RelevanceTrainer(() -> new PairModel(MODEL.dim(), MODEL.hidden(), outputs), data, outputs,
-                        regression, name -> !name.contains("tower"), b -> { }, Device.cpu())
+                ? new RelevanceTrainer(() -> new PairModel(MODEL.buckets(), MODEL.dim(), MODEL.hidden(), outputs),
+                        data, outputs, regression, name -> !name.contains("tower"), b -> { }, Device.cpu())
                 : new RelevanceTrainer(MODEL, data, outputs, regression);
         int[] pool = IntStream.range(0, 60).toArray();
         byte[] w = trainer.train(trainer.initialWeights(3), t, pool, new int[0], TRAIN, RelevanceTrainer.Listener.NONE)
@@ -113,16 +113,16 @@ class OutputAlignmentTest {
     @Test
     void frozenParametersAreLeftOut() {
         Setup all = setup(new TaskSpec(TaskType.BINARY, 0, 1), 2, false, false);
-        Setup frozen = new Setup(new RelevanceTrainer(() -> new PairModel(MODEL.dim(), MODEL.hidden(), 2),
-                all.trainer().features(), 2, false, name -> !name.contains("tower"), b -> { }, Device.cpu()),
+        Setup frozen = new Setup(new RelevanceTrainer(() -> new PairModel(MODEL.buckets(), MODEL.dim(),
+                MODEL.hidden(), 2), all.trainer().features(), 2, false, name -> !name.contains("tower"), b -> { }, Device.cpu()),
                 all.weights(), all.targets(), all.pool());
         OutputAlignment.Result a = OutputAlignment.compute(all.trainer(), all.weights(), all.targets(), all.pool(), 16);
         OutputAlignment.Result f = OutputAlignment.compute(frozen.trainer(), frozen.weights(), frozen.targets(),
                 frozen.pool(), 16);
         assertTrue(f.parameterNorm() < a.parameterNorm() && f.gradientNorm() < a.gradientNorm());
         double[] zero = new double[all.pool().length];
-        try (OutputAlignment none = OutputAlignment.open(new RelevanceTrainer(() -> new PairModel(MODEL.dim(),
-                MODEL.hidden(), 2), all.trainer().features(), 2, false, name -> false, b -> { }, Device.cpu()),
+        try (OutputAlignment none = OutputAlignment.open(new RelevanceTrainer(() -> new PairModel(MODEL.buckets(),
+                MODEL.dim(), MODEL.hidden(), 2), all.trainer().features(), 2, false, name -> false, b -> { }, Device.cpu()),
                 all.weights())) {
             none.accumulateGradient(all.targets(), all.pool(), 16);
             assertEquals(0.0, none.gradientNorm());

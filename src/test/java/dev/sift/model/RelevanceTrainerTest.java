@@ -98,21 +98,15 @@ class RelevanceTrainerTest {
 
         Engine.getEngine("PyTorch").setRandomSeed(2);
         try (Model model = Model.newInstance("check", Device.cpu(), "PyTorch")) {
-            PairModel block = new PairModel(MODEL.dim(), MODEL.hidden(), 4);
+            PairModel block = new PairModel(MODEL.buckets(), MODEL.dim(), MODEL.hidden(), 4);
             model.setBlock(block);
             try (Trainer tr = model.newTrainer(new DefaultTrainingConfig(new RelevanceLoss(false)))) {
-                Shape in = new Shape(1, MODEL.buckets());
-                tr.initialize(in, in, new Shape(1, EncodedPairs.OVERLAP_FEATURES));
+                tr.initialize(data.shapes());
                 block.loadParameters(model.getNDManager(),
                         new DataInputStream(new ByteArrayInputStream(w)));
                 for (int i = 0; i < idx.length; i++) {
                     try (NDManager m = model.getNDManager().newSubManager()) {
-                        float[] q = new float[MODEL.buckets()];
-                        float[] d = new float[MODEL.buckets()];
-                        HashedFeatures.densify(data.query(), new int[] {idx[i]}, q, MODEL.buckets());
-                        HashedFeatures.densify(data.product(), new int[] {idx[i]}, d, MODEL.buckets());
-                        NDList x = new NDList(m.create(q, in), m.create(d, in),
-                                m.create(data.overlap()[idx[i]], new Shape(1, EncodedPairs.OVERLAP_FEATURES)));
+                        NDList x = data.batch(m, new int[] {idx[i]});
                         float[] oneHot = new float[4];
                         oneHot[cls[i]] = 1;
                         for (var param : block.getParameters()) {
