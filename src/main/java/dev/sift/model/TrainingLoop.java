@@ -122,13 +122,26 @@ final class TrainingLoop {
             try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
                 NDList out = model.getBlock().forward(parameterStore, x, true);
                 perSample = RelevanceLoss.perSample(out.get(0), y, regression);
-                gc.backward(perSample.mean());
+                gc.backward(weighted(m, perSample, sel).mean());
                 recorder.batch(out.get(0), perSample, sel);
             }
             float loss = perSample.sum().getFloat();
             clipAndStep();
             return loss;
         }
+    }
+
+    /** The per-sample losses times the samples' loss weights, when the targets carry any. */
+    private NDArray weighted(NDManager m, NDArray perSample, int[] sel) {
+        float[] w = targets.weights();
+        if (w == null) {
+            return perSample;
+        }
+        float[] batch = new float[sel.length];
+        for (int i = 0; i < sel.length; i++) {
+            batch[i] = w[sel[i]];
+        }
+        return perSample.mul(m.create(batch));
     }
 
     private void clipAndStep() {

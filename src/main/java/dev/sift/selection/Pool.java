@@ -4,15 +4,22 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * What a selection policy sees of the pool, position by position: the method's scores, each sample's query and
- * grade, and whether confident learning flagged its label (null when no flags were computed).
+ * grade (class index), whether confident learning flagged its label and the grade it suggests instead (-1 when
+ * not flagged); flags and suggestions are null when they were not computed.
  */
-public record Pool(double[] scores, String[] groups, int[] grades, boolean[] flagged) {
+public record Pool(double[] scores, String[] groups, int[] grades, boolean[] flagged, int[] suggested) {
+    /** A pool without suggested grades. */
+    public Pool(double[] scores, String[] groups, int[] grades, boolean[] flagged) {
+        this(scores, groups, grades, flagged, null);
+    }
+
     public Pool {
         requireNonNull(scores, "scores is null");
         requireNonNull(groups, "groups is null");
         requireNonNull(grades, "grades is null");
         if (groups.length != scores.length || grades.length != scores.length
-                || (flagged != null && flagged.length != scores.length)) {
+                || (flagged != null && flagged.length != scores.length)
+                || (suggested != null && suggested.length != scores.length)) {
             throw new IllegalArgumentException("pool arrays differ in length");
         }
     }

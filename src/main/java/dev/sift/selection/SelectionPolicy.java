@@ -23,4 +23,20 @@ public interface SelectionPolicy {
      * @param order which end of the scores is the kept one
      */
     int[] select(Pool pool, double keep, Order order, long seed);
+
+    /**
+     * The training set: by default the positions of {@link #select} with weight 1 and their own labels; a policy
+     * that weights or relabels samples overrides this.
+     */
+    default Selection build(Pool pool, double keep, Order order, long seed) {
+        return Selection.subset(select(pool, keep, order, seed));
+    }
+
+    /**
+     * The chance control trained beside {@code chosen}: by default a random subset of the pool of the same size.
+     * A policy that weights or relabels defines the control that changes as much at random.
+     */
+    default Selection control(Pool pool, Selection chosen, long seed) {
+        return Selection.subset(new RandomSubset(chosen.positions().length, seed).select(pool.size()));
+    }
 }

@@ -6,6 +6,7 @@ import dev.sift.evaluation.Protocol;
 import dev.sift.evaluation.TestOutcome;
 import dev.sift.evaluation.TestSet;
 import dev.sift.model.RelevanceTrainer;
+import dev.sift.model.Targets;
 import dev.sift.model.TrainSpec;
 import dev.sift.stage.StageOutputs.EvaluateOutput;
 import dev.sift.stage.StageOutputs.FilterOutput;
@@ -94,15 +95,15 @@ public class EvaluateStage implements Stage<EvaluateOutput> {
         Setup s = new Setup(ctx, ft, test, testSet, Subsets.ofSplit(samples, Split.VALIDATION),
                 ctx.spec().evaluate().seeds());
         Map<String, List<TestOutcome>> outcomes = new LinkedHashMap<>();
-        Trained selected = retrain(s, "selected", Subsets.read(objects, filter.selectedKey()));
+        Trained selected = retrain(s, "selected", Subsets.training(objects, filter.selectedKey()));
         // the next iteration scores this subset with the first seed's model: keep how it learned each sample
         dynamics.replace(ctx.runId(), name(), ctx.iteration(), selected.first().dynamics());
         outcomes.put("selected", selected.outcomes());
-        Trained random = retrain(s, "random", Subsets.read(objects, filter.randomKey()));
+        Trained random = retrain(s, "random", Subsets.training(objects, filter.randomKey()));
         outcomes.put("random", random.outcomes());
         if (filter.randomTrainKey() != null) {
-            outcomes.put("random-train", retrain(s, "random-train", Subsets.read(objects, filter.randomTrainKey()))
-                    .outcomes());
+            outcomes.put("random-train", retrain(s, "random-train",
+                    Subsets.training(objects, filter.randomTrainKey())).outcomes());
         }
         List<String> fullWeights = full(s, outcomes);
         if (ctx.iteration() == 1) {
@@ -114,15 +115,18 @@ public class EvaluateStage implements Stage<EvaluateOutput> {
                 ctx.iteration() == 1 ? fullWeights : null);
     }
 
-    private Trained retrain(Setup s, String subset, int[] idx) {
+    /** Trains one subset per seed, with its policy's loss weights and replacement labels when it has any. */
+    private Trained retrain(Setup s, String subset, Subsets.Training training) {
         RelevanceTrainer trainer = models.trainer(s.ctx());
+        int[] idx = training.indices();
+        Targets targets = training.targets(inputs.targets(s.ctx()));
         List<TestOutcome> outcomes = new ArrayList<>();
         List<Map<String, Double>> perSeed = new ArrayList<>();
         List<String> shas = new ArrayList<>();
         RelevanceTrainer.TrainResult first = null;
         double seconds = 0;
         for (int seed = 0; seed < s.seeds(); seed++) {
-            RelevanceTrainer.TrainResult r = trainer.train(initial(s, seed), inputs.targets(s.ctx()), idx,
+            RelevanceTrainer.TrainResult r = trainer.train(initial(s, seed), targets, idx,
                     s.validation(), s.train(seed), TrainingProgress.of(s.ctx(), subset + seedLabel(s, seed)));
             first = first == null ? r : first;
             shas.add(weights.put(r.weights(), "djl-params"));

@@ -4,6 +4,7 @@ import dev.sift.data.Sample;
 import dev.sift.data.Split;
 import dev.sift.selection.Pool;
 import dev.sift.selection.RandomSubset;
+import dev.sift.selection.Selection;
 import dev.sift.selection.SelectionPolicies;
 import dev.sift.selection.SelectionPolicy;
 import dev.sift.stage.StageOutputs.FilterOutput;
@@ -16,7 +17,7 @@ import dev.sift.workflow.WorkflowSpec.FilterSpec;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 
 /** Keeps the top fraction of the pool by one method's scores, and draws a random subset of the same size. */
 @ApplicationScoped
@@ -55,15 +56,16 @@ public class FilterStage implements Stage<FilterOutput> {
         int[] pool = rows.stream().mapToInt(ScoreStore.Row::sampleIndex).toArray();
         double[] s = rows.stream().mapToDouble(ScoreStore.Row::score).toArray();
         SelectionPolicy policy = SelectionPolicies.find(f.policy()).orElseThrow();
-        int[] keptPos = policy.select(pool(ctx, pool, s, policy.needsFlags()), f.keep(), f.order(),
-                f.seed() + ctx.iteration());
-        int[] randomPos = new RandomSubset(keptPos.length, f.seed() + ctx.iteration()).select(pool.length);
-        int[] kept = map(pool, keptPos);
-        int[] random = map(pool, randomPos);
+        Pool view = pool(ctx, pool, s, policy.needsFlags());
+        Selection chosen = policy.build(view, f.keep(), f.order(), f.seed() + ctx.iteration());
+        Selection control = policy.control(view, chosen, f.seed() + ctx.iteration());
+        int[] kept = map(pool, chosen.positions());
+        int[] random = map(pool, control.positions());
         String selectedKey = RunLayout.selected(ctx.runId(), ctx.iteration());
         String randomKey = RunLayout.random(ctx.runId(), ctx.iteration());
-        Subsets.write(objects, selectedKey, kept);
-        Subsets.write(objects, randomKey, random);
+        Subsets.write(objects, selectedKey, new Subsets.Training(kept, chosen.weights(), chosen.labels()));
+        Subsets.write(objects, randomKey, new Subsets.Training(random, control.weights(), control.labels()));
+        describeAdjustments(ctx, chosen, control);
         List<Sample> samples = inputs.samples(ctx);
         String randomTrainKey = null;
         if (ctx.iteration() > 1) {
@@ -99,14 +101,32 @@ public class FilterStage implements Stage<FilterOutput> {
             grades[i] = classes[pool[i]];
         }
         boolean[] flagged = null;
+        int[] suggested = null;
         if (withFlags) {
-            Set<Integer> f = this.scores.flagged(ctx.runId(), ctx.iteration());
+            Map<Integer, Integer> f = this.scores.suggestions(ctx.runId(), ctx.iteration());
             flagged = new boolean[pool.length];
+            suggested = new int[pool.length];
             for (int i = 0; i < pool.length; i++) {
-                flagged[i] = f.contains(pool[i]);
+                flagged[i] = f.containsKey(pool[i]);
+                suggested[i] = f.getOrDefault(pool[i], -1);
             }
         }
-        return new Pool(scores, groups, grades, flagged);
+        return new Pool(scores, groups, grades, flagged, suggested);
+    }
+
+    /** What a weighting or relabelling policy changed, beside what its control changed. */
+    private static void describeAdjustments(StageContext ctx, Selection chosen, Selection control) {
+        if (chosen.weights() != null) {
+            double[] w = chosen.weights().clone();
+            java.util.Arrays.sort(w);
+            ctx.console().info(String.format("  loss weights (mean 1): min %.3f, median %.3f, max %.3f; %d at 0; "
+                    + "the random control trains the same weights shuffled", w[0], w[w.length / 2], w[w.length - 1],
+                    java.util.Arrays.stream(w).filter(v -> v == 0).count()));
+        }
+        if (chosen.labels() != null) {
+            ctx.console().info(String.format("  relabelled %d samples to the suggested grade; the random control "
+                    + "relabels %d random samples", chosen.relabelled(), control.relabelled()));
+        }
     }
 
     private static int[] map(int[] pool, int[] positions) {

@@ -1,10 +1,12 @@
 package dev.sift.stage;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sift.data.Sample;
 import dev.sift.data.Split;
+import dev.sift.model.Targets;
 import dev.sift.stage.StageOutputs.EvaluateOutput;
 import dev.sift.stage.StageOutputs.FilterOutput;
 import dev.sift.stage.StageOutputs.FineTuneOutput;
@@ -14,19 +16,49 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
 
-/** Sample-index lists (pools, kept and random subsets) stored as JSON in S3 under the run. */
+/**
+ * Sample-index lists (pools, kept and random subsets) stored as JSON in S3 under the run; a training set also
+ * carries its loss weights and replacement labels when its policy set any.
+ */
 final class Subsets {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private Subsets() {
     }
 
+    /**
+     * A training set a policy built: sample indices and, aligned with them, loss weights and replacement classes
+     * (-1 = own label); either may be null.
+     */
+    record Training(int[] indices, double[] weights, int[] labels) {
+        /** The run's targets as this set trains on them. */
+        Targets targets(Targets base) {
+            return weights == null && labels == null ? base : base.adjusted(indices, weights, labels);
+        }
+    }
+
     static void write(ObjectStore objects, String key, int[] indices) {
+        write(objects, key, new Training(indices, null, null));
+    }
+
+    static void write(ObjectStore objects, String key, Training t) {
         ObjectNode n = JSON.createObjectNode();
-        n.put("count", indices.length);
+        n.put("count", t.indices().length);
         ArrayNode a = n.putArray("indices");
-        for (int i : indices) {
+        for (int i : t.indices()) {
             a.add(i);
+        }
+        if (t.weights() != null) {
+            ArrayNode w = n.putArray("weights");
+            for (double v : t.weights()) {
+                w.add(v);
+            }
+        }
+        if (t.labels() != null) {
+            ArrayNode l = n.putArray("labels");
+            for (int v : t.labels()) {
+                l.add(v);
+            }
         }
         try {
             objects.put(key, JSON.writeValueAsBytes(n), "application/json");
@@ -36,13 +68,32 @@ final class Subsets {
     }
 
     static int[] read(ObjectStore objects, String key) {
+        return training(objects, key).indices();
+    }
+
+    /** The indices with their weights and replacement classes (null where the file has none). */
+    static Training training(ObjectStore objects, String key) {
         try {
-            var n = JSON.readTree(objects.get(key));
-            int[] out = new int[n.get("indices").size()];
-            for (int i = 0; i < out.length; i++) {
-                out[i] = n.get("indices").get(i).asInt();
+            JsonNode n = JSON.readTree(objects.get(key));
+            int[] idx = new int[n.get("indices").size()];
+            for (int i = 0; i < idx.length; i++) {
+                idx[i] = n.get("indices").get(i).asInt();
             }
-            return out;
+            double[] w = null;
+            if (n.has("weights")) {
+                w = new double[idx.length];
+                for (int i = 0; i < idx.length; i++) {
+                    w[i] = n.get("weights").get(i).asDouble();
+                }
+            }
+            int[] l = null;
+            if (n.has("labels")) {
+                l = new int[idx.length];
+                for (int i = 0; i < idx.length; i++) {
+                    l[i] = n.get("labels").get(i).asInt();
+                }
+            }
+            return new Training(idx, w, l);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -132,16 +132,16 @@ public class ScoreStore {
         }
     }
 
-    /** The samples confident learning flagged in one iteration of a run. */
-    public java.util.Set<Integer> flagged(long runId, int iteration) {
-        java.util.Set<Integer> out = new java.util.HashSet<>();
+    /** The samples confident learning flagged in one iteration of a run, each with the class it suggests. */
+    public java.util.Map<Integer, Integer> suggestions(long runId, int iteration) {
+        java.util.Map<Integer, Integer> out = new java.util.HashMap<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT sample_index FROM label_suggestion WHERE run_id = ? AND iteration = ?")) {
+                "SELECT sample_index, suggested_class FROM label_suggestion WHERE run_id = ? AND iteration = ?")) {
             ps.setLong(1, runId);
             ps.setInt(2, iteration);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(rs.getInt(1));
+                    out.put(rs.getInt(1), rs.getInt(2));
                 }
             }
         } catch (SQLException e) {

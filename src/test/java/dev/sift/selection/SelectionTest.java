@@ -71,6 +71,60 @@ class SelectionTest {
 
     @Test
     void theRegistryHoldsEveryPolicy() {
-        assertEquals(List.of("ccs", "drop_flagged", "stratified", "top_fraction"), SelectionPolicies.names());
+        assertEquals(List.of("ccs", "drop_flagged", "relabel", "stratified", "top_fraction", "weighted"), SelectionPolicies.names());
+    }
+
+    @Test
+    void weightedKeepsEverySampleWithWeightsOfMeanOneAndZeroAtTheRemoveEnd() {
+        Pool p = pool(0.5, 2.0, 1.0, 0.0);
+        Selection low = new Weighted().build(p, 0.5, Order.LOWEST, 1); // low score = keep: loss-like
+        assertArrayEquals(new int[] {0, 1, 2, 3}, low.positions());
+        assertEquals(4.0, Arrays.stream(low.weights()).sum(), 1e-12);
+        assertEquals(0.0, low.weights()[1], 0.0, "the highest loss weighs 0");
+        assertTrue(low.weights()[3] > low.weights()[0] && low.weights()[0] > low.weights()[2]);
+        // keep-ness 2.0 - s: 1.5, 0, 1, 2 over a sum of 4.5, times n = 4
+        assertEquals(1.5 / 4.5 * 4, low.weights()[0], 1e-12);
+        Selection high = new Weighted().build(p, 0.5, Order.HIGHEST, 1); // non-negative: ratios kept
+        assertEquals(2.0 / 3.5 * 4, high.weights()[1], 1e-12);
+        assertEquals(0.0, high.weights()[3], 0.0);
+        Selection control = new Weighted().control(p, low, 9);
+        assertArrayEquals(low.positions(), control.positions());
+        double[] a = low.weights().clone();
+        double[] b = control.weights().clone();
+        Arrays.sort(a);
+        Arrays.sort(b);
+        assertArrayEquals(a, b, 0.0, "the control shuffles the same weights");
+        assertArrayEquals(control.weights(), new Weighted().control(p, low, 9).weights(), 0.0, "seeded");
+    }
+
+    @Test
+    void relabelTrainsFlaggedSamplesOnTheSuggestedGradeAndItsControlChangesAsManyAtRandom() {
+        double[] s = new double[40];
+        String[] g = new String[40];
+        Arrays.fill(g, "q");
+        int[] grades = new int[40];
+        boolean[] flagged = new boolean[40];
+        int[] suggested = new int[40];
+        Arrays.fill(suggested, -1);
+        flagged[3] = true;
+        suggested[3] = 2;
+        flagged[7] = true;
+        suggested[7] = 0; // suggests the grade it has: nothing to change
+        flagged[11] = true;
+        suggested[11] = 3;
+        Pool p = new Pool(s, g, grades, flagged, suggested);
+        Selection r = new Relabel().build(p, 0.5, Order.LOWEST, 1);
+        assertEquals(40, r.positions().length);
+        assertEquals(2, r.relabelled());
+        assertEquals(2, r.labels()[3]);
+        assertEquals(-1, r.labels()[7]);
+        assertEquals(3, r.labels()[11]);
+        assertEquals(-1, r.labels()[0]);
+        Selection control = new Relabel().control(p, r, 5);
+        assertEquals(2, control.relabelled(), "grades 2 and 3 differ from every sample's 0");
+        int[] newGrades = Arrays.stream(control.labels()).filter(l -> l >= 0).sorted().toArray();
+        assertArrayEquals(new int[] {2, 3}, newGrades);
+        assertArrayEquals(control.labels(), new Relabel().control(p, r, 5).labels(), "seeded");
+        assertThrows(IllegalStateException.class, () -> new Relabel().build(pool(1, 2), 0.5, Order.LOWEST, 1));
     }
 }

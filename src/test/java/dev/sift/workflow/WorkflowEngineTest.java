@@ -175,4 +175,48 @@ class WorkflowEngineTest {
                 () -> explainer.explain(run, 1, inPool, 3));
         assertTrue(missing.getMessage().contains(key + " is missing"), missing.getMessage());
     }
+
+    /** weighted and relabel train the whole pool, the kept set with its adjustments and the control with its own. */
+    @Test
+    void weightedAndRelabelTrainEveryPoolSampleWithTheirAdjustments() throws Exception {
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        for (String policy : new String[] {"weighted", "relabel"}) {
+            String yaml = """
+                    name: %s
+                    dataset:
+                      generate: {rows: 240, noise: 0.2, seed: 4}
+                    model: {buckets: 128, dim: 8, hidden: 8}
+                    fine_tune: {epochs: 2}
+                    score: {methods: [loss, label_quality]}
+                    filter: {by: loss, order: lowest, policy: %s}
+                    evaluate: {zero_shot: false, seeds: 1, bootstrap: 50}
+                    iterations: 1
+                    """.formatted(policy, policy);
+            WorkflowParser.Parsed parsed = WorkflowParser.parse(policy + ".yaml", yaml, Path.of("."), Map.of(), true);
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            long id = engine.start(parsed, Path.of(policy + ".yaml"), null, new Console(new PrintStream(err), false));
+            assertEquals(RunEntity.Status.SUCCEEDED, runs.findRun(id).orElseThrow().status, err.toString());
+            int pool = scores.read(id, 1, "loss").size();
+            var kept = json.readTree(objects.get(dev.sift.store.RunLayout.selected(id, 1)));
+            var control = json.readTree(objects.get(dev.sift.store.RunLayout.random(id, 1)));
+            assertEquals(pool, kept.get("indices").size(), "every pool sample trains");
+            assertEquals(pool, control.get("indices").size());
+            if (policy.equals("weighted")) {
+                double sum = 0;
+                for (var w : kept.get("weights")) {
+                    sum += w.asDouble();
+                }
+                assertEquals(pool, sum, 1e-6, "weights average 1");
+                assertTrue(control.has("weights") && !control.get("weights").equals(kept.get("weights")));
+                assertTrue(err.toString().contains("loss weights (mean 1)"), err.toString());
+            } else {
+                long changed = 0;
+                for (var l : kept.get("labels")) {
+                    changed += l.asInt() >= 0 ? 1 : 0;
+                }
+                assertTrue(changed > 0, "confident learning flagged some of the 20% noisy labels");
+                assertTrue(err.toString().contains("relabelled " + changed + " samples"), err.toString());
+            }
+        }
+    }
 }
