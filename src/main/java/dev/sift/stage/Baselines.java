@@ -61,6 +61,49 @@ public class Baselines {
         return out;
     }
 
+    /**
+     * Warns when the fine-tuned model does not beat the zero-shot cosine on the validation split, metric by metric
+     * (NDCG and kappa, or NDCG and RMSE): importance measured on a model worse than the free baseline rarely pays.
+     * Returns the metrics where it does not (empty when it beats it, or when zero-shot is off or there is no
+     * validation split).
+     */
+    List<String> checkValidation(StageContext ctx, List<Sample> samples, byte[] fineTuned) {
+        int[] validation = Subsets.ofSplit(samples, Split.VALIDATION);
+        if (!ctx.spec().evaluate().zeroShot() || validation.length == 0) {
+            return List.of();
+        }
+        int[] train = Subsets.ofSplit(samples, Split.TRAIN);
+        double[] trainLabels = new double[train.length];
+        for (int i = 0; i < train.length; i++) {
+            trainLabels[i] = samples.get(train[i]).label() - ctx.spec().task().minLabel();
+        }
+        TestSet set = TestSet.of(ctx.spec().task(), java.util.Arrays.stream(validation).mapToObj(samples::get)
+                .toList(), ctx.spec().evaluate().k());
+        Map<String, Double> model = Protocol.measure(set, TestOutcome.of(models.trainer(ctx).predict(fineTuned,
+                validation), set));
+        Map<String, Double> free = Protocol.measure(set, zeroShot(ctx, samples, train, trainLabels, validation));
+        List<String> notBetter = new ArrayList<>();
+        StringBuilder detail = new StringBuilder();
+        for (String name : Protocol.names(set)) {
+            if (name.equals("accuracy")) {
+                continue;
+            }
+            boolean lowerIsBetter = name.equals("rmse");
+            double a = model.get(name);
+            double b = free.get(name);
+            if (lowerIsBetter ? a >= b : a <= b) {
+                notBetter.add(name);
+            }
+            detail.append(String.format("%s%s %.4f vs %.4f", detail.length() == 0 ? "" : ", ", name, a, b));
+        }
+        ctx.console().info(notBetter.isEmpty()
+                ? "  validation split: the fine-tuned model beats zero-shot (" + detail + ")"
+                : "  warning: the fine-tuned model does not beat zero-shot on the validation split in "
+                        + String.join(" and ", notBetter) + " (" + detail + "); importance measured on it may not pay: "
+                        + "try a stronger model (model.mode, more epochs) before pruning");
+        return notBetter;
+    }
+
     /** Test pairs ranked by the cosine of query and title embeddings, graded by cut points fitted on train. */
     private TestOutcome zeroShot(StageContext ctx, List<Sample> samples, int[] train, double[] trainLabels,
             int[] test) {

@@ -108,6 +108,7 @@ public class EvaluateStage implements Stage<EvaluateOutput> {
         List<String> fullWeights = full(s, outcomes);
         if (ctx.iteration() == 1) {
             outcomes.putAll(baselines.measure(ctx, samples, test, testSet));
+            baselines.checkValidation(ctx, samples, weights.get(ft.weights()));
         }
         compare(s, outcomes);
         saveIteration(ctx, filter, selected.weights().get(0));

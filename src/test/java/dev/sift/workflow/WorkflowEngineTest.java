@@ -88,6 +88,10 @@ class WorkflowEngineTest {
                 comparisons.toString());
         assertEquals(4 * 3 + 3 * 3, comparisons.size(), "kept against 4 models in iteration 1, 3 in 2; 3 metrics");
         assertTrue(err.toString().contains("known-noisy labels"), err.toString());
+        // the fine-tuned model is measured against zero-shot on the validation split, with a warning if it loses
+        assertTrue(err.toString().matches("(?s).*(the fine-tuned model beats zero-shot \\(ndcg@10 "
+                + "|warning: the fine-tuned model does not beat zero-shot on the validation split in ).*"),
+                err.toString());
         // confident learning ran (default methods) and its flags are stored with suggestions
         var score1 = runs.findStage(id, "score", 1).orElseThrow();
         long flagged = new com.fasterxml.jackson.databind.ObjectMapper().readTree(score1.outputJson).get("flagged")
