@@ -93,6 +93,9 @@ public class RunsCommand {
                     System.out.println("stages");
                     System.out.print(history.stages(runId).text());
                     System.out.println();
+                    System.out.println("lineage (what each iteration filtered and kept)");
+                    System.out.print(history.lineage(runId).text());
+                    System.out.println();
                     System.out.println("metrics (means over seeds; _sd: standard deviation)");
                     System.out.print(history.metrics(runId).text());
                     System.out.println();

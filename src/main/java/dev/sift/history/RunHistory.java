@@ -65,6 +65,22 @@ public class RunHistory {
         return t;
     }
 
+    /**
+     * Lineage, one row per iteration: the set it filtered (its parent iteration's kept subset, or the training
+     * split), the method, order and policy that kept what, how many left, and the kept subset's digest.
+     */
+    public Table lineage(long runId) {
+        Table t = new Table(List.of("iteration", "filtered", "method", "order", "policy", "pool", "kept", "left",
+                "kept_digest"));
+        for (IterationEntity it : runs.iterations(runId)) {
+            String from = it.parent == null ? "?" : it.parent == 0 ? "training split" : "iteration " + it.parent;
+            t.add(it.k, from, it.method, it.order == null ? "" : it.order, it.policy == null ? "" : it.policy,
+                    it.poolSize, it.keptSize, it.poolSize - it.keptSize,
+                    it.subsetDigest == null ? "" : it.subsetDigest.substring(0, 12));
+        }
+        return t;
+    }
+
     /** One row per iteration and subset with every metric as a column. */
     public Table metrics(long runId) {
         List<MetricEntity> ms = runs.metrics(runId);
@@ -196,6 +212,10 @@ public class RunHistory {
             n.put("selected_uri", it.selectedUri);
             n.put("random_uri", it.randomUri);
             n.put("selected_weights", it.selectedWeights);
+            n.put("parent", it.parent);
+            n.put("subset_digest", it.subsetDigest);
+            n.put("policy", it.policy);
+            n.put("order", it.order);
         }
         return o;
     }

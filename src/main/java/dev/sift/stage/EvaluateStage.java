@@ -222,6 +222,10 @@ public class EvaluateStage implements Stage<EvaluateOutput> {
         it.selectedUri = filter.selectedUri();
         it.randomUri = filter.randomUri();
         it.selectedWeights = selectedSha;
+        it.parent = ctx.iteration() - 1;
+        it.subsetDigest = Subsets.digest(Subsets.read(objects, filter.selectedKey()));
+        it.policy = filter.policy();
+        it.order = filter.order();
         runs.saveIteration(it);
     }
 }

@@ -99,6 +99,17 @@ final class Subsets {
         }
     }
 
+    /** SHA-256 of the indices in ascending order, comma-separated: equal subsets have equal digests. */
+    static String digest(int[] indices) {
+        int[] sorted = indices.clone();
+        java.util.Arrays.sort(sorted);
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < sorted.length; i++) {
+            sb.append(i == 0 ? "" : ",").append(sorted[i]);
+        }
+        return dev.sift.Sha256.hex(sb.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    }
+
     static int[] ofSplit(List<Sample> samples, Split split) {
         return samples.stream().filter(s -> s.split() == split).mapToInt(Sample::index).toArray();
     }

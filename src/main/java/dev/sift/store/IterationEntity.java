@@ -29,6 +29,14 @@ public class IterationEntity {
     public String randomUri;
     @Column(name = "selected_weights")
     public String selectedWeights;
+    /** The iteration whose kept subset this one filtered; 0 = the training split. Null in runs before V8. */
+    public Integer parent;
+    /** SHA-256 of the kept sample indices in ascending order, comma-separated. */
+    @Column(name = "subset_digest")
+    public String subsetDigest;
+    public String policy;
+    @Column(name = "sort_order")
+    public String order;
 
     /** Composite key. */
     public static class Key implements Serializable {

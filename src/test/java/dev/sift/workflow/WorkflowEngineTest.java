@@ -40,6 +40,8 @@ class WorkflowEngineTest {
     dev.sift.store.MetricStore metricStore;
     @Inject
     dev.sift.store.DynamicsStore dynamics;
+    @Inject
+    dev.sift.history.RunHistory history;
 
     @Test
     void runsAWorkflowWhoseDataLivesInS3() throws Exception {
@@ -97,6 +99,16 @@ class WorkflowEngineTest {
         long flagged = new com.fasterxml.jackson.databind.ObjectMapper().readTree(score1.outputJson).get("flagged")
                 .asLong();
         assertTrue(flagged > 0, score1.outputJson);
+        // lineage: iteration 2 filtered what iteration 1 kept; each kept subset has its own digest
+        var its = runs.iterations(id);
+        assertEquals(0, its.get(0).parent);
+        assertEquals(1, its.get(1).parent);
+        assertEquals(its.get(0).keptSize, its.get(1).poolSize);
+        assertTrue(its.get(0).subsetDigest.matches("[0-9a-f]{64}") && !its.get(0).subsetDigest.equals(
+                its.get(1).subsetDigest), its.get(0).subsetDigest);
+        assertEquals("top_fraction", its.get(1).policy);
+        String lineage = history.lineage(id).text();
+        assertTrue(lineage.contains("training split") && lineage.contains("iteration 1"), lineage);
         // training dynamics of the fine-tune, one row per epoch
         assertEquals(java.util.List.of(1, 2), dynamics.epochs(id, "fine-tune", 0));
     }
