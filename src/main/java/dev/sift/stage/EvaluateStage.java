@@ -13,6 +13,7 @@ import dev.sift.stage.StageOutputs.FilterOutput;
 import dev.sift.stage.StageOutputs.FineTuneOutput;
 import dev.sift.store.DynamicsStore;
 import dev.sift.store.IterationEntity;
+import dev.sift.store.MetricEntity;
 import dev.sift.store.MetricStore;
 import dev.sift.store.ObjectStore;
 import dev.sift.store.RunLayout;
@@ -20,13 +21,16 @@ import dev.sift.store.RunStore;
 import dev.sift.store.WeightStore;
 import dev.sift.workflow.Stage;
 import dev.sift.workflow.StageContext;
+import dev.sift.workflow.WorkflowSpec;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Retrains, once per evaluation seed and from that seed's initial weights, on the kept subset, on the random
@@ -113,7 +117,40 @@ public class EvaluateStage implements Stage<EvaluateOutput> {
         compare(s, outcomes);
         saveIteration(ctx, filter, selected.weights().get(0));
         return new EvaluateOutput(selected.weights().get(0), random.weights().get(0),
-                ctx.iteration() == 1 ? fullWeights : null);
+                ctx.iteration() == 1 ? fullWeights : null, stopReason(ctx));
+    }
+
+    @Override
+    public Optional<String> endsIterations(EvaluateOutput output) {
+        return Optional.ofNullable(output.stop());
+    }
+
+    /** The stop rule's verdict after this iteration, from the stored test metrics; null to go on. */
+    private String stopReason(StageContext ctx) {
+        WorkflowSpec.StopRule rule = ctx.spec().evaluate().stop();
+        if (rule == null) {
+            return null;
+        }
+        Map<String, Double> mean = new HashMap<>();
+        for (MetricEntity m : runs.metrics(ctx.runId())) {
+            if ("test".equals(m.split) && rule.metric().equals(m.name)) {
+                mean.put(m.iteration + "|" + m.subset, m.value);
+            }
+        }
+        Double kept = mean.get(ctx.iteration() + "|selected");
+        Double full = mean.get("1|full");
+        Double before = mean.get((ctx.iteration() - 1) + "|selected");
+        boolean lowerIsBetter = rule.metric().equals("rmse");
+        if (rule.floor() > 0 && kept != null && full != null
+                && (lowerIsBetter ? kept > full / rule.floor() : kept < rule.floor() * full)) {
+            return String.format("the kept subset's %s %.4f is past the floor of %.2f of the full model's %.4f",
+                    rule.metric(), kept, rule.floor(), full);
+        }
+        if (rule.plateau() > 0 && kept != null && before != null && Math.abs(kept - before) < rule.plateau()) {
+            return String.format("the kept subset's %s moved by %.4f since iteration %d, less than the plateau %.4f",
+                    rule.metric(), Math.abs(kept - before), ctx.iteration() - 1, rule.plateau());
+        }
+        return null;
     }
 
     /** Trains one subset per seed, with its policy's loss weights and replacement labels when it has any. */

@@ -38,6 +38,7 @@ public final class StageOutputs {
      * Weights of the first seed's models retrained on the kept and on the random subset, and (iteration 1) of
      * the full-set model of every seed, which later iterations compare against.
      */
-    public record EvaluateOutput(String selectedWeights, String randomWeights, List<String> fullWeights) {
+    public record EvaluateOutput(String selectedWeights, String randomWeights, List<String> fullWeights,
+            String stop) {
     }
 }

@@ -38,6 +38,14 @@ public interface Stage<O extends Record> {
         return true;
     }
 
+    /**
+     * Whether the iterations end after this step, read from its output (a stop rule met): the reason, or empty to go
+     * on. Asked of stored outputs on resume too, so a resumed run stops where the first one did.
+     */
+    default java.util.Optional<String> endsIterations(O output) {
+        return java.util.Optional.empty();
+    }
+
     /** Does the work and returns what later stages (and resumed runs) read. */
     O run(StageContext ctx) throws Exception;
 }

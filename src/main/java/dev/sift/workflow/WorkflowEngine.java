@@ -117,7 +117,11 @@ public class WorkflowEngine {
         };
         List<Step> plan = plan(spec);
         String previousDigest = "";
+        int lastIteration = Integer.MAX_VALUE;
         for (Step step : plan) {
+            if (step.iteration() > lastIteration) {
+                continue;
+            }
             String key = step.stage().outputType().getName() + "@" + step.iteration();
             String prefix = "[" + (step.seq() + 1) + "/" + plan.size() + "] " + step.label();
             StageRunEntity done = runs.findStage(runId, step.stage().name(), step.iteration())
@@ -135,8 +139,19 @@ public class WorkflowEngine {
                 outputs.put(key, out);
             }
             previousDigest = Sha256.hex((previousDigest + json).getBytes(StandardCharsets.UTF_8));
+            Optional<String> stop = endsIterations(step.stage(), outputs.get(key));
+            if (stop.isPresent() && step.iteration() < spec.iterations()) {
+                lastIteration = step.iteration();
+                console.info("  stop rule: " + stop.get() + "; iterations " + (lastIteration + 1) + "-"
+                        + spec.iterations() + " are not run");
+            }
         }
         runs.finishRun(runId, RunEntity.Status.SUCCEEDED, null);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <O extends Record> Optional<String> endsIterations(Stage<O> stage, Record output) {
+        return stage.endsIterations((O) output);
     }
 
     /** The stored output of a finished step, or null when what it stored is gone and the step must run again. */

@@ -103,7 +103,7 @@ public final class WorkflowParser {
         ScoreSpec score = score(r.obj("score"), b, WorkflowSpec.scoringProvides(task, split, model),
                 task.type());
         FilterSpec filter = filter(r.obj("filter"), score);
-        EvaluateSpec evaluate = evaluate(r.obj("evaluate"));
+        EvaluateSpec evaluate = evaluate(r.obj("evaluate"), task);
         int iterations = (int) r.integer("iterations", 1, 1, 100);
         r.done();
         if (b.errors().isEmpty() && checkFiles && dataset.path() != null && !dataset.path().startsWith("s3://")) {
@@ -337,10 +337,25 @@ public final class WorkflowParser {
         return new FilterSpec(by, keep, order, seed, policy);
     }
 
-    private static EvaluateSpec evaluate(SpecBinder.Obj e) {
+    private static EvaluateSpec evaluate(SpecBinder.Obj e, TaskSpec task) {
         String zs = e.choice("zero_shot", "true", "true", "false");
-        EvaluateSpec spec = new EvaluateSpec((int) e.integer("k", 10, 1, 1000), zs.equals("true"),
-                (int) e.integer("seeds", 3, 1, 50), (int) e.integer("bootstrap", 1000, 0, 100_000));
+        int k = (int) e.integer("k", 10, 1, 1000);
+        WorkflowSpec.StopRule stop = null;
+        if (e.has("stop")) {
+            SpecBinder.Obj st = e.obj("stop");
+            String metric = task.classification()
+                    ? st.choice("metric", "kappa", "kappa", "accuracy", "ndcg@" + k)
+                    : st.choice("metric", "ndcg@" + k, "ndcg@" + k, "rmse");
+            double floor = st.has("floor") ? st.fraction("floor", 1.0) : 0;
+            double plateau = st.number("plateau", 0);
+            if (plateau < 0) {
+                st.invalid("plateau", "must be >= 0, got " + plateau);
+            }
+            st.done();
+            stop = new WorkflowSpec.StopRule(metric, floor, plateau);
+        }
+        EvaluateSpec spec = new EvaluateSpec(k, zs.equals("true"), (int) e.integer("seeds", 3, 1, 50),
+                (int) e.integer("bootstrap", 1000, 0, 100_000), stop);
         e.done();
         return spec;
     }

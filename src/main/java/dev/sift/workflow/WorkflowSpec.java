@@ -61,8 +61,17 @@ public record WorkflowSpec(String name, DatasetSpec dataset, TaskSpec task, Spli
 
     /**
      * {@code zeroShot}: also rank the test split by the pretrained encoder's query-title cosine; {@code seeds}:
-     * training seeds per compared model; {@code bootstrap}: resamples of the paired per-query interval.
+     * training seeds per compared model; {@code bootstrap}: resamples of the paired per-query interval;
+     * {@code stop}: rules that end the iterations early (null: only the iteration count).
      */
-    public record EvaluateSpec(int k, boolean zeroShot, int seeds, int bootstrap) {
+    public record EvaluateSpec(int k, boolean zeroShot, int seeds, int bootstrap, StopRule stop) {
+    }
+
+    /**
+     * Ends the iterations after iteration k when the kept subset's test {@code metric} (mean over seeds) falls below
+     * {@code floor} times the full model's ({@code floor} 0 = off; for rmse, rises above the full model's divided by
+     * {@code floor}), or changes by less than {@code plateau} from iteration k-1 ({@code plateau} 0 = off).
+     */
+    public record StopRule(String metric, double floor, double plateau) {
     }
 }

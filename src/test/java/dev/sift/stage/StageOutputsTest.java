@@ -44,7 +44,7 @@ class StageOutputsTest {
 
     @Test
     void writtenKeysAreSnakeCaseAndAbsentValuesAreLeftOut() {
-        String json = StageJson.write(new EvaluateOutput("s", "r", null));
+        String json = StageJson.write(new EvaluateOutput("s", "r", null, null));
         assertEquals("{\"selected_weights\":\"s\",\"random_weights\":\"r\"}", json);
     }
 }

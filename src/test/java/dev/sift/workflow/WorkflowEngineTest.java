@@ -235,4 +235,29 @@ class WorkflowEngineTest {
             }
         }
     }
+
+    /** A plateau rule that always holds stops after iteration 2, the first with an iteration to compare with. */
+    @Test
+    void aStopRuleEndsTheIterationsEarlyAndSaysWhy() throws Exception {
+        String yaml = """
+                name: stops
+                dataset:
+                  generate: {rows: 200, noise: 0.1, seed: 6}
+                model: {buckets: 128, dim: 8, hidden: 8}
+                fine_tune: {epochs: 1}
+                score: {methods: [loss]}
+                filter: {by: loss, keep: 0.8}
+                evaluate: {zero_shot: false, seeds: 1, bootstrap: 50, stop: {metric: kappa, plateau: 10}}
+                iterations: 4
+                """;
+        WorkflowParser.Parsed parsed = WorkflowParser.parse("stops.yaml", yaml, Path.of("."), Map.of(), true);
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        long id = engine.start(parsed, Path.of("stops.yaml"), null, new Console(new PrintStream(err), false));
+        assertEquals(RunEntity.Status.SUCCEEDED, runs.findRun(id).orElseThrow().status);
+        assertEquals(2 + 2 * 3, runs.stages(id).size(), "iterations 3 and 4 did not run");
+        assertTrue(err.toString().contains("stop rule: the kept subset's kappa moved by")
+                && err.toString().contains("iterations 3-4 are not run"), err.toString());
+        assertTrue(runs.findStage(id, "evaluate", 2).orElseThrow().outputJson.contains("\"stop\""));
+        assertTrue(!runs.findStage(id, "evaluate", 1).orElseThrow().outputJson.contains("\"stop\""));
+    }
 }

@@ -181,4 +181,19 @@ class WorkflowParserTest {
                 .errors();
         assertTrue(e.get(0).contains("d.csv:1: the quote opened on this line is never closed"), e.toString());
     }
+
+    @Test
+    void stopRulesParseWithTheTaskDefaultMetricAndRejectBadValuesInOneLine() {
+        WorkflowSpec s = WorkflowParser.parse("w.yaml", GOOD + "evaluate:\n  stop: {floor: 0.95, plateau: 0.002}\n",
+                Path.of("."), Map.of(), true).spec();
+        assertEquals(new WorkflowSpec.StopRule("kappa", 0.95, 0.002), s.evaluate().stop());
+        assertEquals(null, WorkflowParser.parse("w.yaml", GOOD, Path.of("."), Map.of(), true).spec().evaluate()
+                .stop());
+        assertEquals(List.of("w.yaml:9: evaluate.stop.floor: must be a fraction in (0, 1], got 1.5"),
+                errors(GOOD + "evaluate:\n  stop: {floor: 1.5}\n", Map.of()));
+        assertEquals(List.of("w.yaml:9: evaluate.stop.plateau: must be >= 0, got -0.1"),
+                errors(GOOD + "evaluate:\n  stop: {plateau: -0.1}\n", Map.of()));
+        assertTrue(errors(GOOD + "evaluate:\n  stop: {metric: rmse}\n", Map.of()).get(0)
+                .startsWith("w.yaml:9: evaluate.stop.metric: "));
+    }
 }
