@@ -4,60 +4,41 @@ import static java.util.Objects.requireNonNull;
 
 import ai.djl.Device;
 import dev.sift.data.DatasetSpec;
-import dev.sift.data.Ingestor;
-import dev.sift.data.KeyedHasher;
+import dev.sift.data.LabelNoise;
 import dev.sift.data.Sample;
-import dev.sift.data.Split;
 import dev.sift.data.SplitSpec;
+import dev.sift.data.SyntheticShop;
 import dev.sift.data.TaskSpec;
 import dev.sift.data.TaskType;
-import dev.sift.evaluation.Metrics;
-import dev.sift.importance.GradientSimilarity;
-import dev.sift.importance.ImportanceMethod;
-import dev.sift.importance.ImportanceMethods;
-import dev.sift.importance.Need;
-import dev.sift.importance.ScoringInput;
 import dev.sift.model.Checkpoint;
-import dev.sift.model.DenseFeatures;
-import dev.sift.model.EncodedPairs;
-import dev.sift.model.GhostGradNorms;
-import dev.sift.model.HeadModel;
 import dev.sift.model.ModelSpec;
-import dev.sift.model.OutputAlignment;
-import dev.sift.model.Predictions;
-import dev.sift.model.RelevanceTrainer;
 import dev.sift.model.SentenceEmbedder;
-import dev.sift.model.Targets;
 import dev.sift.model.TrainSpec;
 import java.io.IOException;
-import java.io.InputStream;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.EnumMap;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Random;
-import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.ToDoubleFunction;
 
 /**
- * How well each importance method finds label noise: flip a fraction of the training labels to an adjacent
- * grade, train, score every training sample with every method, and measure how well each ranking separates the
- * flipped samples (AUROC; precision among the top m, m = number flipped, which equals F1 at that cut-off).
+ * How well each importance method finds label noise: flip a fraction of the training labels ({@link LabelNoise},
+ * the same code as a workflow's {@code dataset.noise}), train, score every training sample with every method, and
+ * measure how well each ranking's "remove" end finds the noisy samples (AUROC, average precision, and precision
+ * among the top m, m = number noisy, which equals F1 at that cut-off).
  */
 public final class NoiseBenchmark {
     private static final TaskSpec GRADES_1_TO_4 = new TaskSpec(TaskType.GRADED, 1, 4);
     private static final DatasetSpec.Columns CROWDFLOWER = new DatasetSpec.Columns("query", "product_title",
             "product_description", "median_relevance", null, null, null);
-    // the key only has to be fixed: nothing personal is hashed in a benchmark
-    private static final byte[] HASH_KEY = "benchmark-key-not-secret".getBytes(StandardCharsets.UTF_8);
 
     private NoiseBenchmark() {
     }
@@ -90,8 +71,10 @@ public final class NoiseBenchmark {
     }
 
     /**
+     * The {@code --data} form.
+     *
      * @param data CSV with CrowdFlower's columns (query, product_title, product_description, median_relevance)
-     * @param noise fraction of training labels flipped
+     * @param noise fraction of training labels flipped to an adjacent grade
      * @param seeds seeds 1..seeds, each a fresh flip and training
      */
     public record Options(Path data, double noise, int seeds, int epochs, ModelKind model) {
@@ -101,13 +84,34 @@ public final class NoiseBenchmark {
         }
     }
 
-    /** One method on one seed. */
-    public record Row(String method, long seed, double auroc, double precisionAtNoise, long millis) {
+    /**
+     * What one benchmark reads, flips and trains: from {@link Options} or from a workflow. Seed s (1..n) flips with
+     * noise seed {@code noise.seed() + s - 1} and trains with seed {@code train.seed() + s - 1}.
+     *
+     * @param source the data's bytes (a file's, or generated); {@code dataset} says how to read them
+     * @param model the bag-of-words sizes for {@link ModelKind#HASHED_BOW}, the head's hidden size for the other
+     */
+    public record Setup(byte[] source, String sourceName, DatasetSpec dataset, TaskSpec task, SplitSpec split,
+            ModelKind kind, ModelSpec model, TrainSpec train, LabelNoise.Spec noise) {
+        public Setup {
+            requireNonNull(source, "source is null");
+            requireNonNull(dataset, "dataset is null");
+            requireNonNull(task, "task is null");
+            requireNonNull(split, "split is null");
+            requireNonNull(kind, "kind is null");
+            requireNonNull(model, "model is null");
+            requireNonNull(train, "train is null");
+            requireNonNull(noise, "noise is null");
+        }
+    }
+
+    /** One method on one seed; {@code precisionAtNoise} is F1 at the noise count. */
+    public record Row(String method, long seed, double auroc, double auprc, double precisionAtNoise, long millis) {
     }
 
     /** One method over all seeds: means and sample standard deviations, and the mean scoring time. */
-    public record MethodSummary(String method, double aurocMean, double aurocSd, double precisionMean,
-            double precisionSd, double scoreMillis) {
+    public record MethodSummary(String method, double aurocMean, double aurocSd, double auprcMean, double auprcSd,
+            double precisionMean, double precisionSd, double scoreMillis) {
     }
 
     /** Every row, and the summaries in method order. */
@@ -118,20 +122,46 @@ public final class NoiseBenchmark {
         }
     }
 
-    /** Runs every seed; {@code progress} hears when each one is done. */
-    public static Result run(Options options, Consumer<String> progress) throws IOException {
-        boolean head = options.model() == ModelKind.MINILM_HEAD;
+    /** The --data form: CrowdFlower's columns, grades 1-4, adjacent noise, the sizes measured in the README. */
+    public static Setup setup(Options o) throws IOException {
+        boolean head = o.model() == ModelKind.MINILM_HEAD;
         ModelSpec model = new ModelSpec(ModelSpec.Encoder.HASHED_BOW, null, ModelSpec.Mode.FULL, 2, 64,
                 ModelSpec.Pooling.MEAN, 4096, 64, head ? 128 : 64);
-        TrainSpec train = new TrainSpec(options.epochs(), 64, head ? 0.001 : 0.003, 1, 0.01, 0.1, 1.0, 0,
+        TrainSpec train = new TrainSpec(o.epochs(), 64, head ? 0.001 : 0.003, 1, 0.01, 0.1, 1.0, 0,
                 TrainSpec.DeviceChoice.CPU);
-        Function<List<Sample>, float[][][]> embed = head ? cachedEmbeddings(progress) : null;
-        DatasetSpec dataset = new DatasetSpec(options.data().toString(), null, "csv", ',', CROWDFLOWER);
+        DatasetSpec dataset = new DatasetSpec(o.data().toString(), null, "csv", ',', CROWDFLOWER);
+        return new Setup(Files.readAllBytes(o.data()), o.data().toString(), dataset, GRADES_1_TO_4,
+                new SplitSpec(0.1, 0.0, 0.2, 13), o.model(), model, train,
+                new LabelNoise.Spec(o.noise(), LabelNoise.Kind.ADJACENT, 1));
+    }
+
+    /** The bytes of a local or generated dataset (a benchmark reads no S3). */
+    public static byte[] source(DatasetSpec dataset) throws IOException {
+        if (dataset.isGenerated()) {
+            StringWriter w = new StringWriter();
+            DatasetSpec.Generate g = dataset.generate();
+            SyntheticShop.writeCsv(SyntheticShop.generate(g.rows(), g.noise(), g.seed()), w);
+            return w.toString().getBytes(StandardCharsets.UTF_8);
+        }
+        return Files.readAllBytes(Path.of(dataset.path()));
+    }
+
+    public static Result run(Options options, Consumer<String> progress) throws IOException {
+        return run(setup(options), options.seeds(), progress);
+    }
+
+    /** Runs seeds 1..{@code seeds}; {@code progress} hears when each one is done. */
+    public static Result run(Setup setup, int seeds, Consumer<String> progress) throws IOException {
+        Function<List<Sample>, float[][][]> embed = setup.kind() == ModelKind.MINILM_HEAD ? cachedEmbeddings(progress)
+                : null;
         List<Row> rows = new ArrayList<>();
-        for (long seed = 1; seed <= options.seeds(); seed++) {
+        for (long seed = 1; seed <= seeds; seed++) {
             long t0 = System.nanoTime();
-            rows.addAll(runSeed(options.data(), dataset, GRADES_1_TO_4, options.noise(), seed, model, train, embed));
-            progress.accept(String.format("seed %d done in %.1f s", seed, (System.nanoTime() - t0) / 1e9));
+            NoiseRun.Outcome o = NoiseRun.run(setup, seed, embed);
+            rows.addAll(o.rows());
+            progress.accept(String.format("seed %d: %d of %d training labels noisy (%d flipped, %s), done in %.1f s",
+                    seed, o.noisy(), o.train(), o.flipped(), setup.noise().withSeed(setup.noise().seed() + seed - 1)
+                            .describe(), (System.nanoTime() - t0) / 1e9));
         }
         return new Result(rows, summarise(rows));
     }
@@ -152,128 +182,6 @@ public final class NoiseBenchmark {
         };
     }
 
-    /** The training samples with some labels flipped, and which ones. */
-    private record NoisyData(List<Sample> samples, int[] train, int[] validation, Targets targets,
-            boolean[] flipped) {
-        int flippedCount() {
-            int m = 0;
-            for (boolean f : flipped) {
-                m += f ? 1 : 0;
-            }
-            return m;
-        }
-
-        int[] classes(int[] which) {
-            int[] c = new int[which.length];
-            for (int i = 0; i < c.length; i++) {
-                c[i] = targets.classes()[which[i]];
-            }
-            return c;
-        }
-    }
-
-    /**
-     * One seed: flip, train, score with every method.
-     *
-     * @param frozenEmbeddings per-sample query and title embeddings [2][n][H] of a frozen encoder (an MLP head is
-     *     trained on them), or null for the hashed bag-of-words model of {@code model}
-     */
-    public static List<Row> runSeed(Path csv, DatasetSpec dataset, TaskSpec task, double noise, long seed,
-            ModelSpec model, TrainSpec train, Function<List<Sample>, float[][][]> frozenEmbeddings)
-            throws IOException {
-        NoisyData data = flip(read(csv, dataset, task), task, noise, seed);
-        RelevanceTrainer trainer = trainer(data.samples(), task, model, frozenEmbeddings)
-                .withEpochScorer(GradientSimilarity.EPOCH_TRACIN, data.validation());
-        TrainSpec seeded = new TrainSpec(train.epochs(), train.batchSize(), train.learningRate(), seed,
-                train.weightDecay(), train.warmup(), train.clipNorm(), 0, TrainSpec.DeviceChoice.CPU);
-        RelevanceTrainer.TrainResult result = trainer.train(trainer.initialWeights(seed), data.targets(),
-                data.train(), data.validation(), seeded, RelevanceTrainer.Listener.NONE);
-        Predictions p = trainer.predict(result.weights(), data.train());
-        Predictions v = trainer.predict(result.weights(), data.validation());
-        int[] cls = data.classes(data.train());
-        long g0 = System.nanoTime();
-        double[] grand = frozenEmbeddings != null ? null : GhostGradNorms.compute(result.weights(),
-                EncodedPairs.encode(data.samples(), model.buckets()), cls, data.train(), model.dim(), model.hidden(),
-                task.classes(), 256);
-        Map<Need, Long> needMillis = new EnumMap<>(Need.class);
-        needMillis.put(Need.FULL_GRADIENTS, (System.nanoTime() - g0) / 1_000_000);
-        long a0 = System.nanoTime();
-        double[] alignments = OutputAlignment.compute(trainer, result.weights(), data.targets(), data.train(), 256)
-                .values();
-        needMillis.put(Need.OUTPUT_ALIGNMENT, (System.nanoTime() - a0) / 1_000_000);
-        ScoringInput input = new ScoringInput(p, cls, new float[cls.length], v.hidden(), v.probs(),
-                data.classes(data.validation()), result.dynamics().reorder(data.train()), grand, alignments);
-        Set<Need> provides = EnumSet.allOf(Need.class);
-        if (grand == null) {
-            provides.remove(Need.FULL_GRADIENTS);
-        }
-        return score(input, provides, needMillis, data, seed);
-    }
-
-    private static List<Sample> read(Path csv, DatasetSpec dataset, TaskSpec task) throws IOException {
-        try (InputStream in = Files.newInputStream(csv)) {
-            return new Ingestor(dataset, task, new SplitSpec(0.1, 0.0, 0.2, 13), new KeyedHasher(HASH_KEY))
-                    .read(in, csv.toString()).samples();
-        }
-    }
-
-    /** Flips each training label with probability {@code noise} to an adjacent grade within the task's range. */
-    private static NoisyData flip(List<Sample> samples, TaskSpec task, double noise, long seed) {
-        int[] train = samples.stream().filter(s -> s.split() == Split.TRAIN).mapToInt(Sample::index).toArray();
-        int[] valid = samples.stream().filter(s -> s.split() == Split.VALIDATION).mapToInt(Sample::index)
-                .toArray();
-        double[] labels = samples.stream().mapToDouble(Sample::label).toArray();
-        boolean[] flipped = new boolean[train.length];
-        Random r = new Random(seed);
-        for (int i = 0; i < train.length; i++) {
-            if (r.nextDouble() < noise) {
-                double y = labels[train[i]];
-                boolean up = y + 1 <= task.maxLabel() && (y - 1 < task.minLabel() || r.nextBoolean());
-                labels[train[i]] = up ? y + 1 : y - 1;
-                flipped[i] = true;
-            }
-        }
-        return new NoisyData(samples, train, valid, Targets.of(task, labels), flipped);
-    }
-
-    private static RelevanceTrainer trainer(List<Sample> samples, TaskSpec task, ModelSpec model,
-            Function<List<Sample>, float[][][]> frozenEmbeddings) {
-        if (frozenEmbeddings == null) {
-            return new RelevanceTrainer(model, EncodedPairs.encode(samples, model.buckets()), task.classes(), false);
-        }
-        float[][][] e = frozenEmbeddings.apply(samples);
-        return new RelevanceTrainer(() -> new HeadModel(model.hidden(), task.classes()), new DenseFeatures(e[0], e[1]),
-                task.classes(), false, name -> true, b -> { }, Device.cpu());
-    }
-
-    /**
-     * Every method's ranking against the flipped samples; a method's own time plus the time of the model-level
-     * inputs it needs (GraNd's norms, the output alignments).
-     */
-    private static List<Row> score(ScoringInput input, Set<Need> provides, Map<Need, Long> needMillis,
-            NoisyData data, long seed) {
-        int m = data.flippedCount();
-        List<Row> rows = new ArrayList<>();
-        for (ImportanceMethod method : ImportanceMethods.applicable(TaskType.GRADED, provides)) {
-            String name = method.name();
-            long t0 = System.nanoTime();
-            double[] s = method.score(input);
-            long ms = (System.nanoTime() - t0) / 1_000_000;
-            for (Need n : method.needs()) {
-                ms += needMillis.getOrDefault(n, 0L);
-            }
-            // the noise end of every ranking is its "remove" end
-            double[] keep = method.orientation().toKeep(s);
-            double[] noiseScore = new double[keep.length];
-            for (int i = 0; i < keep.length; i++) {
-                noiseScore[i] = -keep[i];
-            }
-            rows.add(new Row(name, seed, Metrics.auroc(noiseScore, data.flipped()),
-                    Metrics.precisionAtK(noiseScore, data.flipped(), m), ms));
-        }
-        return rows;
-    }
-
     /** Mean and standard deviation per method over seeds, in method order. */
     public static List<MethodSummary> summarise(List<Row> rows) {
         Map<String, List<Row>> by = new LinkedHashMap<>();
@@ -282,12 +190,17 @@ public final class NoiseBenchmark {
         }
         List<MethodSummary> out = new ArrayList<>();
         for (var e : by.entrySet()) {
-            double[] a = e.getValue().stream().mapToDouble(Row::auroc).toArray();
-            double[] f = e.getValue().stream().mapToDouble(Row::precisionAtNoise).toArray();
+            double[] a = values(e.getValue(), Row::auroc);
+            double[] p = values(e.getValue(), Row::auprc);
+            double[] f = values(e.getValue(), Row::precisionAtNoise);
             double ms = e.getValue().stream().mapToDouble(Row::millis).average().orElse(0);
-            out.add(new MethodSummary(e.getKey(), mean(a), sd(a), mean(f), sd(f), ms));
+            out.add(new MethodSummary(e.getKey(), mean(a), sd(a), mean(p), sd(p), mean(f), sd(f), ms));
         }
         return out;
+    }
+
+    private static double[] values(List<Row> rows, ToDoubleFunction<Row> f) {
+        return rows.stream().mapToDouble(f).toArray();
     }
 
     private static double mean(double[] x) {

@@ -3,35 +3,52 @@ package dev.sift.cli;
 import dev.sift.ExitCodes;
 import dev.sift.SiftException;
 import dev.sift.bench.NoiseBenchmark;
+import dev.sift.data.Ingestor;
+import dev.sift.data.LabelNoise;
 import dev.sift.history.Table;
+import dev.sift.model.ModelSpec;
+import dev.sift.workflow.WorkflowException;
+import dev.sift.workflow.WorkflowParser;
+import dev.sift.workflow.WorkflowSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /** {@code sift bench noise}: {@link NoiseBenchmark}. */
-@Command(name = "noise", description = "Flip a fraction of the training labels to an adjacent grade, train the "
-        + "hashed bag-of-words model, and report per importance method how well its ranking finds the flipped "
-        + "samples: AUROC, precision among the top m (m = number flipped; equals F1 there), wall time.")
+@Command(name = "noise", description = "Flip a fraction of the training labels, train, and report per importance "
+        + "method how well its ranking finds the noisy samples: AUROC, average precision (AUPRC), precision among "
+        + "the top m (m = number noisy; equals F1 there), wall time. Give a workflow (its dataset, task, split, "
+        + "model, fine_tune and dataset.noise, default 20% adjacent) or --data (CrowdFlower's CSV); no database.")
 public class NoiseBenchCommand implements Callable<Integer> {
-    @Option(names = "--data", required = true, description = "CSV with query, product_title, "
-            + "product_description, median_relevance columns (CrowdFlower's), grades 1-4")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "WORKFLOW.yaml", description = "workflow whose data and "
+            + "model to use")
+    Path workflow;
+
+    @Option(names = "--set", paramLabel = "PATH=VALUE", description = "override a workflow value (repeatable)")
+    Map<String, String> overrides = new LinkedHashMap<>();
+
+    @Option(names = "--data", description = "CSV with query, product_title, product_description, median_relevance "
+            + "columns (CrowdFlower's), grades 1-4; instead of a workflow")
     Path data;
 
-    @Option(names = "--noise", defaultValue = "0.2", description = "fraction flipped (default: ${DEFAULT-VALUE})")
-    double noise;
+    @Option(names = "--noise", description = "fraction flipped (default: the workflow's dataset.noise, else 0.2)")
+    Double noise;
 
     @Option(names = "--seeds", defaultValue = "3", description = "seeds 1..N (default: ${DEFAULT-VALUE})")
     int seeds;
 
-    @Option(names = "--epochs", defaultValue = "5", description = "training epochs (default: ${DEFAULT-VALUE})")
-    int epochs;
+    @Option(names = "--epochs", description = "training epochs (default: the workflow's, else 5)")
+    Integer epochs;
 
-    @Option(names = "--model", defaultValue = "hashed-bow", description = "hashed-bow, or minilm-head (frozen "
-            + "all-MiniLM-L6-v2 embeddings, MLP head) (default: ${DEFAULT-VALUE})")
+    @Option(names = "--model", description = "hashed-bow, or minilm-head (frozen all-MiniLM-L6-v2 embeddings, MLP "
+            + "head) (default: the workflow's model, else hashed-bow)")
     String modelKind;
 
     @Mixin
@@ -42,21 +59,78 @@ public class NoiseBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!Files.isRegularFile(data)) {
-            throw SiftException.usage(data + ": no such file");
+        if ((workflow == null) == (data == null)) {
+            throw SiftException.usage("bench noise: give a WORKFLOW.yaml or --data CSV (one of them)");
         }
-        NoiseBenchmark.ModelKind model = NoiseBenchmark.ModelKind.byKey(modelKind).orElseThrow(() ->
-                SiftException.usage("--model must be hashed-bow or minilm-head, got '" + modelKind + "'"));
-        NoiseBenchmark.Result result = NoiseBenchmark.run(new NoiseBenchmark.Options(data, noise, seeds, epochs,
-                model), System.err::println);
-        // flagging the top m (m = number flipped) makes precision, recall and F1 the same number
-        Table t = new Table(List.of("method", "auroc_mean", "auroc_sd", "f1_mean", "f1_sd",
+        NoiseBenchmark.ModelKind model = modelKind == null ? null : NoiseBenchmark.ModelKind.byKey(modelKind)
+                .orElseThrow(() -> SiftException.usage("--model must be hashed-bow or minilm-head, got '" + modelKind
+                        + "'"));
+        if (noise != null && !(noise >= 0 && noise < 1)) {
+            throw SiftException.usage("--noise must be a fraction in [0, 1), got " + noise);
+        }
+        NoiseBenchmark.Setup setup;
+        if (data != null) {
+            if (!Files.isRegularFile(data)) {
+                throw SiftException.usage(data + ": no such file");
+            }
+            setup = NoiseBenchmark.setup(new NoiseBenchmark.Options(data, noise == null ? 0.2 : noise, seeds,
+                    epochs == null ? 5 : epochs, model == null ? NoiseBenchmark.ModelKind.HASHED_BOW : model));
+        } else {
+            WorkflowSpec spec;
+            try {
+                spec = WorkflowParser.parseFile(workflow, overrides).spec();
+            } catch (WorkflowException e) {
+                e.errors().forEach(System.err::println);
+                return ExitCodes.USAGE;
+            }
+            setup = fromWorkflow(spec, model);
+        }
+        NoiseBenchmark.Result result;
+        try {
+            result = NoiseBenchmark.run(setup, seeds, System.err::println);
+        } catch (Ingestor.SchemaException e) {
+            throw SiftException.usage(e.getMessage());
+        }
+        System.out.print(output.render(table(result)));
+        return ExitCodes.OK;
+    }
+
+    /** The workflow's data, task, split, model, training and noise, with the options that were given on top. */
+    private NoiseBenchmark.Setup fromWorkflow(WorkflowSpec spec, NoiseBenchmark.ModelKind model) throws Exception {
+        if (!spec.dataset().isGenerated() && spec.dataset().path().startsWith("s3://")) {
+            throw SiftException.usage(workflow + ": bench noise reads local or generated data, not "
+                    + spec.dataset().path());
+        }
+        ModelSpec m = spec.model();
+        NoiseBenchmark.ModelKind kind = model != null ? model : !m.pretrained() ? NoiseBenchmark.ModelKind.HASHED_BOW
+                : m.encoder() == ModelSpec.Encoder.MINILM && m.mode() == ModelSpec.Mode.HEAD
+                        ? NoiseBenchmark.ModelKind.MINILM_HEAD : null;
+        if (kind == null) {
+            throw SiftException.usage(workflow + ": bench noise trains hashed-bow or a head on frozen minilm; this "
+                    + "workflow's model is " + m.encoder().name().toLowerCase() + " " + m.mode().key()
+                    + " (choose one with --model)");
+        }
+        LabelNoise.Spec n = spec.dataset().noise() != null ? spec.dataset().noise()
+                : new LabelNoise.Spec(0.2, LabelNoise.Kind.ADJACENT, 1);
+        if (noise != null) {
+            n = new LabelNoise.Spec(noise, n.kind(), n.seed());
+        }
+        var t = spec.fineTune();
+        var train = epochs == null ? t : new dev.sift.model.TrainSpec(epochs, t.batchSize(), t.learningRate(),
+                t.seed(), t.weightDecay(), t.warmup(), t.clipNorm(), t.patience(), t.device());
+        String name = spec.dataset().isGenerated() ? "generated" : spec.dataset().path();
+        return new NoiseBenchmark.Setup(NoiseBenchmark.source(spec.dataset()), name, spec.dataset().withNoise(null),
+                spec.task(), spec.split(), kind, m, train, n);
+    }
+
+    private static Table table(NoiseBenchmark.Result result) {
+        // flagging the top m (m = number noisy) makes precision, recall and F1 the same number
+        Table t = new Table(List.of("method", "auroc_mean", "auroc_sd", "auprc_mean", "auprc_sd", "f1_mean", "f1_sd",
                 "precision_at_noise_count", "score_ms"));
         for (NoiseBenchmark.MethodSummary m : result.methods()) {
-            t.add(m.method(), m.aurocMean(), m.aurocSd(), m.precisionMean(), m.precisionSd(), m.precisionMean(),
-                    m.scoreMillis());
+            t.add(m.method(), m.aurocMean(), m.aurocSd(), m.auprcMean(), m.auprcSd(), m.precisionMean(),
+                    m.precisionSd(), m.precisionMean(), m.scoreMillis());
         }
-        System.out.print(output.render(t));
-        return ExitCodes.OK;
+        return t;
     }
 }

@@ -40,6 +40,7 @@ public class ResumeCommand implements Callable<Integer> {
             System.out.println();
             System.out.println("kept vs others (paired per-query bootstrap, 95% interval)");
             System.out.print(history.comparisons(runId).text());
+            RunsCommand.printNoiseDetection(history, runId);
         }
         return ExitCodes.OK;
     }

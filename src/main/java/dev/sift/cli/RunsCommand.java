@@ -101,9 +101,20 @@ public class RunsCommand {
                     System.out.println();
                     System.out.println("kept vs others (paired per-query bootstrap, 95% interval)");
                     System.out.print(history.comparisons(runId).text());
+                    printNoiseDetection(history, runId);
                 }
             }
             return ExitCodes.OK;
+        }
+    }
+
+    /** The noise detection table, when the run's pools held known-noisy labels. */
+    static void printNoiseDetection(RunHistory history, long runId) {
+        Table noise = history.noiseDetection(runId);
+        if (noise.size() > 0) {
+            System.out.println();
+            System.out.println("noise detection per method (known-noisy labels in the scored pool; F1 at their count)");
+            System.out.print(noise.text());
         }
     }
 

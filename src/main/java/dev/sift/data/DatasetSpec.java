@@ -5,8 +5,20 @@ package dev.sift.data;
  *
  * @param path absolute local path or s3:// URI; null when generated
  * @param generate synthetic data parameters; null when read from a path
+ * @param noise label noise injected into the training split after the split ({@code dataset.noise}); null for none
  */
-public record DatasetSpec(String path, Generate generate, String format, char separator, Columns columns) {
+public record DatasetSpec(String path, Generate generate, String format, char separator, Columns columns,
+        LabelNoise.Spec noise) {
+    /** A dataset without injected noise. */
+    public DatasetSpec(String path, Generate generate, String format, char separator, Columns columns) {
+        this(path, generate, format, separator, columns, null);
+    }
+
+    /** The same dataset with other injected noise (null for none). */
+    public DatasetSpec withNoise(LabelNoise.Spec newNoise) {
+        return new DatasetSpec(path, generate, format, separator, columns, newNoise);
+    }
+
     public boolean isGenerated() {
         return generate != null;
     }

@@ -50,8 +50,12 @@ public final class Ingestor {
         this.quarantineRaw = new QuarantineRaw(hasher, dataset.columns().userId());
     }
 
-    /** What ingest produced. {@code samples} are indexed 0..n-1 in source order and carry their split. */
-    public record Result(List<Sample> samples, List<Quarantined> quarantined, int rowsRead, int duplicates) {
+    /**
+     * What ingest produced. {@code samples} are indexed 0..n-1 in source order and carry their split;
+     * {@code flipped} counts the training labels that {@code dataset.noise} flipped (0 without it).
+     */
+    public record Result(List<Sample> samples, List<Quarantined> quarantined, int rowsRead, int duplicates,
+            int flipped) {
         public int count(Split s) {
             return (int) samples.stream().filter(x -> x.split() == s).count();
         }
@@ -100,7 +104,14 @@ public final class Ingestor {
                 out.add(s.withIndexAndSplit(i, assignment.get(s.group())));
             }
         }
-        return new Result(out, bad, rows[0], duplicates);
+        int flipped = 0;
+        if (dataset.noise() != null && !out.isEmpty()) {
+            // after the split, training rows only: validation, utility and test stay as the source says
+            LabelNoise.Result noisy = LabelNoise.apply(out, task, dataset.noise());
+            out = noisy.samples();
+            flipped = noisy.count();
+        }
+        return new Result(out, bad, rows[0], duplicates, flipped);
     }
 
     private void readCsv(InputStream in, String source, List<Sample> good, List<Quarantined> bad, int[] rows)

@@ -31,6 +31,8 @@ import java.util.TreeSet;
 @ApplicationScoped
 public class RunHistory {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Split of the metric rows that say how well each method found known-noisy labels (the score stage's). */
+    private static final String NOISE_SPLIT = "pool";
 
     @Inject
     RunStore runs;
@@ -81,9 +83,9 @@ public class RunHistory {
         return t;
     }
 
-    /** One row per iteration and subset with every metric as a column. */
+    /** One row per iteration and subset with every metric as a column (noise detection rows apart). */
     public Table metrics(long runId) {
-        List<MetricEntity> ms = runs.metrics(runId);
+        List<MetricEntity> ms = runs.metrics(runId).stream().filter(m -> !m.split.equals(NOISE_SPLIT)).toList();
         TreeSet<String> names = new TreeSet<>();
         Map<String, Map<String, Double>> byRow = new TreeMap<>();
         for (MetricEntity m : ms) {
@@ -109,6 +111,31 @@ public class RunHistory {
                 row.add(n.equals("train_size") && v != null ? (Object) (long) (double) v : v);
             }
             t.add(row.toArray());
+        }
+        return t;
+    }
+
+    /**
+     * Per iteration and importance method, how well its ranking found the pool's known-noisy labels (runs with
+     * {@code dataset.noise} or a noise flag column); empty otherwise.
+     */
+    public Table noiseDetection(long runId) {
+        Map<String, Map<String, Double>> byRow = new TreeMap<>();
+        Map<String, String[]> keys = new TreeMap<>();
+        for (MetricEntity m : runs.metrics(runId)) {
+            if (m.split.equals(NOISE_SPLIT)) {
+                String k = String.format("%03d|%s", m.iteration, m.subset);
+                keys.put(k, new String[] {Integer.toString(m.iteration), m.subset});
+                byRow.computeIfAbsent(k, x -> new TreeMap<>()).put(m.name, m.value);
+            }
+        }
+        Table t = new Table(List.of("iteration", "method", "noisy", "auroc", "auprc", "f1_at_noisy"));
+        for (var e : byRow.entrySet()) {
+            Map<String, Double> v = e.getValue();
+            Double n = v.get("noise_count");
+            t.add(Integer.parseInt(keys.get(e.getKey())[0]), keys.get(e.getKey())[1],
+                    n == null ? null : (Object) (long) (double) n, v.get("noise_auroc"), v.get("noise_auprc"),
+                    v.get("noise_f1"));
         }
         return t;
     }
@@ -202,6 +229,7 @@ public class RunHistory {
         o.set("stages", stageJson);
         o.set("metrics", metrics(r.id).json());
         o.set("comparisons", comparisons(r.id).json());
+        o.set("noise_detection", noiseDetection(r.id).json());
         var its = o.putArray("iterations");
         for (IterationEntity it : runs.iterations(r.id)) {
             ObjectNode n = its.addObject();

@@ -19,6 +19,11 @@ public enum Orientation {
         return out;
     }
 
+    /** Scores turned so that higher = remove (more likely noise): the noise end of the ranking first. */
+    public double[] toRemove(double[] scores) {
+        return (this == HIGHER_IS_KEEP ? HIGHER_IS_REMOVE : HIGHER_IS_KEEP).toKeep(scores);
+    }
+
     /** In words, for listings. */
     public String describe() {
         return this == HIGHER_IS_KEEP ? "higher = keep" : "higher = remove";

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sift.SiftException;
 import dev.sift.data.Ingestor;
 import dev.sift.data.KeyedHasher;
+import dev.sift.data.LabelNoise;
 import dev.sift.data.PreparedDataset;
 import dev.sift.data.Quarantined;
 import dev.sift.data.Split;
@@ -102,9 +103,13 @@ public class IngestStage implements Stage<IngestOutput> {
         }
         DatasetEntity d = store(ctx, source, result);
         report(ctx, source.name(), result, quarantineUri);
+        if (ds.noise() != null) {
+            ctx.console().info(String.format("  label noise %s: flipped %d of %d training labels (marked noisy)",
+                    ds.noise().describe(), result.flipped(), result.count(Split.TRAIN)));
+        }
         return new IngestOutput(d.sha256, d.uri, result.rowsRead(), d.rows, d.trainRows, d.validationRows,
                 d.testRows, d.quarantined, d.duplicates, quarantineUri, result.count(Split.UTILITY),
-                result.quarantinedLines());
+                result.quarantinedLines(), ds.noise() == null ? null : result.flipped());
     }
 
     private Source read(DatasetSpec ds) throws IOException {
@@ -162,6 +167,14 @@ public class IngestStage implements Stage<IngestOutput> {
         manifest.put("max_label", ctx.spec().task().maxLabel());
         for (Split s : Split.values()) {
             manifest.put(s.key(), result.count(s));
+        }
+        LabelNoise.Spec noise = ctx.spec().dataset().noise();
+        if (noise != null) {
+            ObjectNode n = manifest.putObject("noise");
+            n.put("kind", noise.kind().key());
+            n.put("fraction", noise.fraction());
+            n.put("seed", noise.seed());
+            n.put("flipped", result.flipped());
         }
         objects.put(RunLayout.manifest(sha), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest),
                 "application/json");

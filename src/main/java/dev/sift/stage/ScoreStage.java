@@ -17,6 +17,7 @@ import dev.sift.stage.StageOutputs.ScoreOutput;
 import dev.sift.store.DynamicsStore;
 import dev.sift.store.ObjectStore;
 import dev.sift.store.RunLayout;
+import dev.sift.store.RunStore;
 import dev.sift.store.ScoreStore;
 import dev.sift.store.WeightStore;
 import dev.sift.workflow.Stage;
@@ -49,6 +50,8 @@ public class ScoreStage implements Stage<ScoreOutput> {
     RunInputs inputs;
     @Inject
     DynamicsStore dynamics;
+    @Inject
+    RunStore runs;
 
     @Override
     public String name() {
@@ -83,6 +86,7 @@ public class ScoreStage implements Stage<ScoreOutput> {
         ScoringInput input = input(ctx, pool, p, modelWeights, needs);
         List<String> names = new ArrayList<>();
         Long flagged = null;
+        NoiseReport noise = NoiseReport.of(inputs.samples(ctx), pool);
         for (ImportanceMethod m : methods) {
             long t0 = System.nanoTime();
             MethodResult r = m.evaluate(input);
@@ -96,6 +100,12 @@ public class ScoreStage implements Stage<ScoreOutput> {
             ctx.console().info(String.format("  %-14s %d scores (%s), %d ms", m.name(), r.scores().length,
                     m.meaning(), ms));
             names.add(m.name());
+            if (noise != null) {
+                noise.add(m, r.scores());
+            }
+        }
+        if (noise != null) {
+            noise.finish(ctx, runs);
         }
         storeHidden(ctx, p);
         return new ScoreOutput(pool.length, model, names, flagged);

@@ -10,10 +10,13 @@ public final class StageOutputs {
     private StageOutputs() {
     }
 
-    /** The prepared dataset (by sha256) and what ingest counted. */
+    /**
+     * The prepared dataset (by sha256) and what ingest counted; {@code noiseFlipped}: training labels that
+     * {@code dataset.noise} flipped (marked noisy in the prepared dataset), null without it (and in older runs).
+     */
     public record IngestOutput(String dataset, String uri, long rowsRead, int rows, int train, int validation,
             int test, int quarantined, long duplicates, String quarantineUri, Integer utility,
-            Long quarantinedLines) {
+            Long quarantinedLines, Integer noiseFlipped) {
     }
 
     /** The common initial weights, the trained weights and how training went. */

@@ -98,6 +98,40 @@ class IngestorTest {
     }
 
     @Test
+    void injectedNoiseFlipsTrainingLabelsAfterTheSplitAndJoinsTheSourceFlag() throws Exception {
+        StringBuilder sb = new StringBuilder("query,title,description,label,user,bad\n");
+        for (int q = 0; q < 40; q++) {
+            for (int i = 0; i < 5; i++) {
+                sb.append("query ").append(q).append(",title ").append(i).append(",d,").append(1 + i % 4)
+                        .append(",u,").append(q == 1 && i == 0 ? 1 : 0).append('\n');
+            }
+        }
+        byte[] csv = sb.toString().getBytes(StandardCharsets.UTF_8);
+        Columns flagged = new Columns("query", "title", "description", "label", null, "user", "bad");
+        DatasetSpec clean = new DatasetSpec("/x", null, "csv", ',', flagged);
+        KeyedHasher h = new KeyedHasher("0123456789abcdef0123".getBytes(StandardCharsets.UTF_8));
+        SplitSpec split = new SplitSpec(0.2, 0.0, 0.2, 1);
+        Ingestor.Result before = new Ingestor(clean, TASK, split, h).read(new ByteArrayInputStream(csv), "x.csv");
+        Ingestor.Result after = new Ingestor(clean.withNoise(new LabelNoise.Spec(0.25, LabelNoise.Kind.FAR, 4)),
+                TASK, split, h).read(new ByteArrayInputStream(csv), "x.csv");
+        assertEquals(0, before.flipped());
+        assertEquals(Math.round(0.25 * before.count(Split.TRAIN)), after.flipped());
+        int changed = 0;
+        for (int i = 0; i < before.samples().size(); i++) {
+            Sample b = before.samples().get(i);
+            Sample a = after.samples().get(i);
+            assertEquals(b.split(), a.split(), "the split is made before the noise");
+            if (b.label() != a.label()) {
+                changed++;
+                assertEquals(Split.TRAIN, b.split());
+                assertTrue(a.noisy());
+            }
+            assertTrue(!b.noisy() || a.noisy(), "the source's own flag stays");
+        }
+        assertEquals(after.flipped(), changed, "a far flip always changes a grade");
+    }
+
+    @Test
     void readsJsonLinesAndQuarantinesMalformedLines() throws Exception {
         String jsonl = "{\"query\":\"lamp\",\"title\":\"Red lamp\",\"label\":4}\n"
                 + "{not json}\n"

@@ -22,6 +22,7 @@ class StageOutputsTest {
         assertEquals(2990, in.rows());
         assertEquals(3000, in.rowsRead());
         assertNull(in.utility(), "no utility split before it existed");
+        assertNull(in.noiseFlipped(), "no injected noise before dataset.noise existed");
         FineTuneOutput ft = StageJson.read("{\"init_weights\":\"i\",\"weights\":\"w\",\"train_samples\":2100,"
                 + "\"train_ms\":2400,\"train_loss\":0.8,\"validation_loss\":0.9,\"epochs_run\":5,\"best_epoch\":5}",
                 FineTuneOutput.class);

@@ -83,7 +83,15 @@ class WorkflowEngineTest {
         double sum = scores.read(id, 1, "grad_norm").stream().mapToDouble(ScoreStore.Row::weight).sum();
         assertEquals(1.0, sum, 1e-9);
         // iteration 1: full, selected, random, majority, zero-shot; iteration 2: selected, random, random-train
-        assertEquals(8, runs.metrics(id).stream().map(m -> m.iteration + m.subset).distinct().count());
+        assertEquals(8, runs.metrics(id).stream().filter(m -> !m.split.equals("pool"))
+                .map(m -> m.iteration + m.subset).distinct().count());
+        // the data marks its noisy labels: every method's detection of them, per iteration, as pool metric rows
+        for (int k = 1; k <= 2; k++) {
+            int it = k;
+            assertTrue(runs.metrics(id).stream().anyMatch(m -> m.iteration == it && m.split.equals("pool")
+                    && m.subset.equals("loss") && m.name.equals("noise_auroc") && m.value > 0.5), "iteration " + k);
+        }
+        assertTrue(err.toString().contains("noise detection:"), err.toString());
         var comparisons = metricStore.comparisons(id);
         assertTrue(comparisons.stream().anyMatch(c -> c.iteration() == 2 && c.baseline().equals("random-train")
                 && c.metric().equals("kappa") && c.seeds() == 2 && c.lo() <= c.delta() && c.delta() <= c.hi()),
@@ -154,6 +162,7 @@ class WorkflowEngineTest {
                 name: repair
                 dataset:
                   generate: {rows: 200, noise: 0.1, seed: 9}
+                  noise: {fraction: 0.2, kind: far, seed: 3}
                 model: {buckets: 128, dim: 8, hidden: 8}
                 fine_tune: {epochs: 1}
                 score: {methods: [loss, el2n]}
@@ -167,6 +176,8 @@ class WorkflowEngineTest {
         String sha = ingest.outputJson.replaceAll(".*\"dataset\":\"([0-9a-f]{64})\".*", "$1");
         String key = "datasets/" + sha + "/data.jsonl";
         byte[] good = objects.get(key);
+        var ingested = StageJson.read(ingest.outputJson, dev.sift.stage.StageOutputs.IngestOutput.class);
+        assertEquals(Math.round(0.2 * ingested.train()), (long) ingested.noiseFlipped(), ingest.outputJson);
 
         // the run failed in its last stage, and meanwhile its prepared dataset was truncated
         var evaluate = runs.findStage(id, "evaluate", 1).orElseThrow();
@@ -177,7 +188,9 @@ class WorkflowEngineTest {
         assertEquals(RunEntity.Status.SUCCEEDED, runs.findRun(id).orElseThrow().status);
         assertEquals(2, runs.findStage(id, "ingest", 0).orElseThrow().attempt, "ingest ran again");
         assertEquals(1, runs.findStage(id, "fine-tune", 0).orElseThrow().attempt, "fine-tune's weights are intact");
-        assertEquals(sha, Sha256.hex(objects.get(key)), "the dataset is whole again");
+        assertEquals(sha, Sha256.hex(objects.get(key)), "the dataset is whole again: the same labels flipped");
+        assertEquals(ingested.noiseFlipped(), StageJson.read(runs.findStage(id, "ingest", 0).orElseThrow().outputJson,
+                dev.sift.stage.StageOutputs.IngestOutput.class).noiseFlipped());
 
         RunEntity run = runs.findRun(id).orElseThrow();
         int inPool = scores.read(id, 1, "loss").get(0).sampleIndex();

@@ -2,9 +2,11 @@ package dev.sift.workflow;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sift.data.LabelNoise;
 import dev.sift.data.TaskType;
 import dev.sift.importance.ImportanceMethods;
 import dev.sift.selection.Order;
@@ -195,5 +197,38 @@ class WorkflowParserTest {
                 errors(GOOD + "evaluate:\n  stop: {plateau: -0.1}\n", Map.of()));
         assertTrue(errors(GOOD + "evaluate:\n  stop: {metric: rmse}\n", Map.of()).get(0)
                 .startsWith("w.yaml:9: evaluate.stop.metric: "));
+    }
+
+    @Test
+    void datasetNoiseParsesWithDefaultsAndSurvivesTheSnapshot() {
+        String yaml = GOOD.replace("  generate: {rows: 100, noise: 0.1, seed: 1}",
+                "  generate: {rows: 100, noise: 0.1, seed: 1}\n  noise: {fraction: 0.3, kind: query, seed: 5}");
+        WorkflowParser.Parsed p = WorkflowParser.parse("w.yaml", yaml, Path.of("."), Map.of(), true);
+        assertEquals(new LabelNoise.Spec(0.3, LabelNoise.Kind.QUERY, 5), p.spec().dataset().noise());
+        // what a resumed run reads back: the stored snapshot
+        assertEquals(p.spec().dataset().noise(), WorkflowParser.parse("run 1", p.snapshot(), null, Map.of(), false)
+                .spec().dataset().noise());
+        assertEquals(new LabelNoise.Spec(0.2, LabelNoise.Kind.ADJACENT, 1), WorkflowParser.parse("w.yaml", GOOD,
+                Path.of("."), Map.of("dataset.noise.fraction", "0.2"), true).spec().dataset().noise());
+        assertNull(WorkflowParser.parse("w.yaml", GOOD, Path.of("."), Map.of(), true).spec().dataset().noise());
+    }
+
+    @Test
+    void datasetNoiseErrorsNameFileLineAndKey() {
+        String base = GOOD.replace("  generate: {rows: 100, noise: 0.1, seed: 1}",
+                "  generate: {rows: 100, noise: 0.1, seed: 1}\n  noise:\n    fraction: F\n    kind: K");
+        assertEquals(List.of("w.yaml:5: dataset.noise.fraction: must be a fraction in [0, 1), got 1.0"),
+                errors(base.replace("F", "1.0").replace("K", "far"), Map.of()));
+        assertEquals(List.of("w.yaml:6: dataset.noise.kind: must be one of adjacent, far, query, uniform, got "
+                + "'sideways'"), errors(base.replace("F", "0.1").replace("K", "sideways"), Map.of()));
+        assertEquals(List.of("w.yaml:5: dataset.noise.fraction: must be a number, got 'lots'"),
+                errors(base.replace("F", "lots").replace("K", "far"), Map.of()));
+        assertEquals(List.of("w.yaml: --set dataset.noise.fraction: must be a fraction in [0, 1), got -0.1"),
+                errors(GOOD, Map.of("dataset.noise.fraction", "-0.1")));
+        assertEquals(List.of("w.yaml:4: dataset.noise: must be a mapping, not a value"),
+                errors(GOOD.replace("  generate: {rows: 100, noise: 0.1, seed: 1}",
+                        "  generate: {rows: 100, noise: 0.1, seed: 1}\n  noise: 0.2"), Map.of()));
+        assertEquals(List.of("w.yaml:7: dataset.noise.frac: unknown key"),
+                errors(base.replace("F", "0.1").replace("K", "far\n    frac: 0.1"), Map.of()));
     }
 }

@@ -1,0 +1,162 @@
+package dev.sift.bench;
+
+import ai.djl.Device;
+import dev.sift.data.Ingestor;
+import dev.sift.data.KeyedHasher;
+import dev.sift.data.Sample;
+import dev.sift.data.Split;
+import dev.sift.data.TaskSpec;
+import dev.sift.evaluation.NoiseDetection;
+import dev.sift.importance.GradientSimilarity;
+import dev.sift.importance.ImportanceMethod;
+import dev.sift.importance.ImportanceMethods;
+import dev.sift.importance.Need;
+import dev.sift.importance.ScoringInput;
+import dev.sift.model.DenseFeatures;
+import dev.sift.model.EncodedPairs;
+import dev.sift.model.GhostGradNorms;
+import dev.sift.model.HeadModel;
+import dev.sift.model.ModelSpec;
+import dev.sift.model.OutputAlignment;
+import dev.sift.model.Predictions;
+import dev.sift.model.RelevanceTrainer;
+import dev.sift.model.Targets;
+import dev.sift.model.TrainSpec;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/** One seed of {@link NoiseBenchmark}: read and flip, train, score the training split with every method. */
+final class NoiseRun {
+    // the key only has to be fixed: nothing personal is hashed in a benchmark
+    private static final byte[] HASH_KEY = "benchmark-key-not-secret".getBytes(StandardCharsets.UTF_8);
+
+    private NoiseRun() {
+    }
+
+    /** The rows of one seed, and how many training labels were noisy (flipped, or flagged by the source). */
+    record Outcome(List<NoiseBenchmark.Row> rows, int train, int flipped, int noisy) {
+    }
+
+    /** The samples with their labels flipped, the training and scoring-utility indices, targets, noisy flags. */
+    private record Data(List<Sample> samples, int[] train, int[] validation, int[] utility, Targets targets,
+            boolean[] noisy) {
+        int[] classes(int[] which) {
+            int[] c = new int[which.length];
+            for (int i = 0; i < c.length; i++) {
+                c[i] = targets.classes()[which[i]];
+            }
+            return c;
+        }
+
+        float[] values(int[] which) {
+            float[] v = new float[which.length];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = targets.values()[which[i]];
+            }
+            return v;
+        }
+    }
+
+    /**
+     * @param frozenEmbeddings per-sample query and title embeddings [2][n][H] of a frozen encoder (an MLP head is
+     *     trained on them), or null for the hashed bag-of-words model
+     */
+    static Outcome run(NoiseBenchmark.Setup setup, long seed, Function<List<Sample>, float[][][]> frozenEmbeddings)
+            throws IOException {
+        Ingestor ingestor = new Ingestor(setup.dataset().withNoise(setup.noise().withSeed(setup.noise().seed() + seed
+                - 1)), setup.task(), setup.split(), new KeyedHasher(HASH_KEY));
+        Ingestor.Result read = ingestor.read(new ByteArrayInputStream(setup.source()), setup.sourceName());
+        Data data = data(read.samples(), setup.task());
+        TaskSpec task = setup.task();
+        ModelSpec model = setup.model();
+        RelevanceTrainer trainer = trainer(data.samples(), task, model, frozenEmbeddings)
+                .withEpochScorer(GradientSimilarity.EPOCH_TRACIN, data.utility());
+        TrainSpec t = setup.train();
+        TrainSpec seeded = new TrainSpec(t.epochs(), t.batchSize(), t.learningRate(), t.seed() + seed - 1,
+                t.weightDecay(), t.warmup(), t.clipNorm(), t.patience(), TrainSpec.DeviceChoice.CPU);
+        RelevanceTrainer.TrainResult result = trainer.train(trainer.initialWeights(seeded.seed()), data.targets(),
+                data.train(), data.validation(), seeded, RelevanceTrainer.Listener.NONE);
+        Predictions p = trainer.predict(result.weights(), data.train());
+        Predictions v = trainer.predict(result.weights(), data.utility());
+        int[] cls = data.classes(data.train());
+        boolean ghost = frozenEmbeddings == null && task.classification();
+        long g0 = System.nanoTime();
+        double[] grand = !ghost ? null : GhostGradNorms.compute(result.weights(), EncodedPairs.encode(data.samples(),
+                model.buckets()), cls, data.train(), model.dim(), model.hidden(), task.classes(), 256);
+        Map<Need, Long> needMillis = new EnumMap<>(Need.class);
+        needMillis.put(Need.FULL_GRADIENTS, (System.nanoTime() - g0) / 1_000_000);
+        long a0 = System.nanoTime();
+        double[] alignments = OutputAlignment.compute(trainer, result.weights(), data.targets(), data.train(), 256)
+                .values();
+        needMillis.put(Need.OUTPUT_ALIGNMENT, (System.nanoTime() - a0) / 1_000_000);
+        ScoringInput input = new ScoringInput(p, cls, data.values(data.train()), v.hidden(), v.probs(),
+                data.classes(data.utility()), result.dynamics().reorder(data.train()), grand, alignments);
+        Set<Need> provides = EnumSet.allOf(Need.class);
+        if (grand == null) {
+            provides.remove(Need.FULL_GRADIENTS);
+        }
+        int noisy = 0;
+        for (boolean b : data.noisy()) {
+            noisy += b ? 1 : 0;
+        }
+        return new Outcome(score(input, task, provides, needMillis, data.noisy(), seed), data.train().length,
+                read.flipped(), noisy);
+    }
+
+    /** Training and validation by split; the utility split values samples when there is one, else validation. */
+    private static Data data(List<Sample> samples, TaskSpec task) {
+        int[] train = ofSplit(samples, Split.TRAIN);
+        int[] valid = ofSplit(samples, Split.VALIDATION);
+        int[] utility = ofSplit(samples, Split.UTILITY);
+        boolean[] noisy = new boolean[train.length];
+        for (int i = 0; i < train.length; i++) {
+            noisy[i] = samples.get(train[i]).noisy();
+        }
+        return new Data(samples, train, valid, utility.length > 0 ? utility : valid,
+                Targets.of(task, samples.stream().mapToDouble(Sample::label).toArray()), noisy);
+    }
+
+    private static int[] ofSplit(List<Sample> samples, Split split) {
+        return samples.stream().filter(s -> s.split() == split).mapToInt(Sample::index).toArray();
+    }
+
+    private static RelevanceTrainer trainer(List<Sample> samples, TaskSpec task, ModelSpec model,
+            Function<List<Sample>, float[][][]> frozenEmbeddings) {
+        boolean regression = !task.classification();
+        if (frozenEmbeddings == null) {
+            return new RelevanceTrainer(model, EncodedPairs.encode(samples, model.buckets()), task.classes(),
+                    regression);
+        }
+        float[][][] e = frozenEmbeddings.apply(samples);
+        return new RelevanceTrainer(() -> new HeadModel(model.hidden(), task.classes()), new DenseFeatures(e[0], e[1]),
+                task.classes(), regression, name -> true, b -> { }, Device.cpu());
+    }
+
+    /**
+     * Every applicable method's ranking against the noisy samples, its "remove" end first; a method's own time plus
+     * the time of the model-level inputs it needs (GraNd's norms, the output alignments).
+     */
+    private static List<NoiseBenchmark.Row> score(ScoringInput input, TaskSpec task, Set<Need> provides,
+            Map<Need, Long> needMillis, boolean[] noisy, long seed) {
+        List<NoiseBenchmark.Row> rows = new ArrayList<>();
+        for (ImportanceMethod method : ImportanceMethods.applicable(task.type(), provides)) {
+            long t0 = System.nanoTime();
+            double[] s = method.score(input);
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            for (Need n : method.needs()) {
+                ms += needMillis.getOrDefault(n, 0L);
+            }
+            NoiseDetection d = NoiseDetection.of(method.orientation().toRemove(s), noisy);
+            rows.add(new NoiseBenchmark.Row(method.name(), seed, d.auroc(), d.auprc(), d.f1(), ms));
+        }
+        return rows;
+    }
+}
