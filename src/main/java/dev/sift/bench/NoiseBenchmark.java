@@ -18,6 +18,7 @@ import dev.sift.importance.ImportanceMethods;
 import dev.sift.importance.Need;
 import dev.sift.importance.ScoringInput;
 import dev.sift.model.Checkpoint;
+import dev.sift.model.CrossFit;
 import dev.sift.model.DenseFeatures;
 import dev.sift.model.EncodedPairs;
 import dev.sift.model.GhostGradNorms;
@@ -36,6 +37,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -93,11 +95,24 @@ public final class NoiseBenchmark {
      * @param data CSV with CrowdFlower's columns (query, product_title, product_description, median_relevance)
      * @param noise fraction of training labels flipped
      * @param seeds seeds 1..seeds, each a fresh flip and training
+     * @param crossFit K >= 2: K models on query-grouped folds give out-of-fold predictions ({@code oof_loss},
+     *     and {@code label_quality} then reads them); 0 = off
+     * @param ensemble members of the {@code ensemble} row, or null for its default members
      */
-    public record Options(Path data, double noise, int seeds, int epochs, ModelKind model) {
+    public record Options(Path data, double noise, int seeds, int epochs, ModelKind model, int crossFit,
+            List<String> ensemble) {
         public Options {
             requireNonNull(data, "data is null");
             requireNonNull(model, "model is null");
+            if (crossFit == 1 || crossFit < 0) {
+                throw new IllegalArgumentException("cross-fit must be 0 (off) or at least 2 folds, got " + crossFit);
+            }
+            ensemble = ensemble == null ? null : List.copyOf(ensemble);
+        }
+
+        /** Without cross-fitting, the default ensemble. */
+        public Options(Path data, double noise, int seeds, int epochs, ModelKind model) {
+            this(data, noise, seeds, epochs, model, 0, null);
         }
     }
 
@@ -130,7 +145,8 @@ public final class NoiseBenchmark {
         List<Row> rows = new ArrayList<>();
         for (long seed = 1; seed <= options.seeds(); seed++) {
             long t0 = System.nanoTime();
-            rows.addAll(runSeed(options.data(), dataset, GRADES_1_TO_4, options.noise(), seed, model, train, embed));
+            rows.addAll(runSeed(options.data(), dataset, GRADES_1_TO_4, options.noise(), seed, model, train, embed,
+                    new Scoring(options.crossFit(), options.ensemble())));
             progress.accept(String.format("seed %d done in %.1f s", seed, (System.nanoTime() - t0) / 1e9));
         }
         return new Result(rows, summarise(rows));
@@ -173,13 +189,23 @@ public final class NoiseBenchmark {
     }
 
     /**
+     * How the methods are scored beyond the trained model.
+     *
+     * @param crossFit folds for out-of-fold predictions (0 = none)
+     * @param ensemble members of the ensemble row, or null for its defaults
+     */
+    public record Scoring(int crossFit, List<String> ensemble) {
+        public static final Scoring DEFAULT = new Scoring(0, null);
+    }
+
+    /**
      * One seed: flip, train, score with every method.
      *
      * @param frozenEmbeddings per-sample query and title embeddings [2][n][H] of a frozen encoder (an MLP head is
      *     trained on them), or null for the hashed bag-of-words model of {@code model}
      */
     public static List<Row> runSeed(Path csv, DatasetSpec dataset, TaskSpec task, double noise, long seed,
-            ModelSpec model, TrainSpec train, Function<List<Sample>, float[][][]> frozenEmbeddings)
+            ModelSpec model, TrainSpec train, Function<List<Sample>, float[][][]> frozenEmbeddings, Scoring scoring)
             throws IOException {
         NoisyData data = flip(read(csv, dataset, task), task, noise, seed);
         RelevanceTrainer trainer = trainer(data.samples(), task, model, frozenEmbeddings)
@@ -207,7 +233,21 @@ public final class NoiseBenchmark {
         if (grand == null) {
             provides.remove(Need.FULL_GRADIENTS);
         }
-        return score(input, provides, needMillis, data, seed);
+        if (scoring.crossFit() >= 2) {
+            CrossFit.Result oof = CrossFit.run(trainer.withoutEpochScorer(), trainer.initialWeights(seed),
+                    data.targets(), data.train(), groups(data), data.validation(), seeded, scoring.crossFit(),
+                    CrossFit.Listener.NONE);
+            needMillis.put(Need.CROSS_FIT, oof.millis());
+            input = input.withOutOfFold(oof.outOfFold());
+        } else {
+            provides.remove(Need.CROSS_FIT);
+        }
+        return score(input, provides, needMillis, data, seed, scoring.ensemble());
+    }
+
+    private static String[] groups(NoisyData data) {
+        return Arrays.stream(data.train()).mapToObj(i -> data.samples().get(i).group())
+                .toArray(String[]::new);
     }
 
     private static List<Sample> read(Path csv, DatasetSpec dataset, TaskSpec task) throws IOException {
@@ -251,15 +291,20 @@ public final class NoiseBenchmark {
      * inputs it needs (GraNd's norms, the output alignments).
      */
     private static List<Row> score(ScoringInput input, Set<Need> provides, Map<Need, Long> needMillis,
-            NoisyData data, long seed) {
+            NoisyData data, long seed, List<String> ensemble) {
         int m = data.flippedCount();
         List<Row> rows = new ArrayList<>();
-        for (ImportanceMethod method : ImportanceMethods.applicable(TaskType.GRADED, provides)) {
+        for (ImportanceMethod found : ImportanceMethods.applicable(TaskType.GRADED, provides)) {
+            ImportanceMethod method = ImportanceMethods.configured(found.name(), ensemble);
+            if (ImportanceMethods.whyNot(method, TaskType.GRADED, provides).isPresent()) {
+                continue; // an ensemble whose members cannot all run here
+            }
             String name = method.name();
             long t0 = System.nanoTime();
             double[] s = method.score(input);
             long ms = (System.nanoTime() - t0) / 1_000_000;
-            for (Need n : method.needs()) {
+            // what the method read counts: K cross-fitted trainings for oof_loss and, with them, label_quality
+            for (Need n : method.uses()) {
                 ms += needMillis.getOrDefault(n, 0L);
             }
             // the noise end of every ranking is its "remove" end

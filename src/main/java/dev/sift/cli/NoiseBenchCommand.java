@@ -4,6 +4,7 @@ import dev.sift.ExitCodes;
 import dev.sift.SiftException;
 import dev.sift.bench.NoiseBenchmark;
 import dev.sift.history.Table;
+import dev.sift.importance.ImportanceMethods;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -34,6 +35,15 @@ public class NoiseBenchCommand implements Callable<Integer> {
             + "all-MiniLM-L6-v2 embeddings, MLP head) (default: ${DEFAULT-VALUE})")
     String modelKind;
 
+    @Option(names = "--cross-fit", defaultValue = "5", paramLabel = "K", description = "K >= 2 models on "
+            + "query-grouped folds of the training split give every sample an out-of-fold prediction (oof_loss; "
+            + "label_quality then uses them); 0 = off (default: ${DEFAULT-VALUE})")
+    int crossFit;
+
+    @Option(names = "--ensemble", split = ",", paramLabel = "METHOD", description = "members of the ensemble row "
+            + "(default: tracin,knn_shapley,confidence)")
+    List<String> ensemble;
+
     @Mixin
     OutputOptions output;
 
@@ -47,8 +57,19 @@ public class NoiseBenchCommand implements Callable<Integer> {
         }
         NoiseBenchmark.ModelKind model = NoiseBenchmark.ModelKind.byKey(modelKind).orElseThrow(() ->
                 SiftException.usage("--model must be hashed-bow or minilm-head, got '" + modelKind + "'"));
+        if (crossFit < 0 || crossFit == 1) {
+            throw SiftException.usage("--cross-fit must be 0 (off) or at least 2, got " + crossFit);
+        }
+        if (ensemble != null) {
+            for (String m : ensemble) {
+                if (ImportanceMethods.find(m).isEmpty() || m.equals("ensemble")) {
+                    throw SiftException.usage("--ensemble: unknown member '" + m + "'; known: "
+                            + String.join(", ", ImportanceMethods.names()));
+                }
+            }
+        }
         NoiseBenchmark.Result result = NoiseBenchmark.run(new NoiseBenchmark.Options(data, noise, seeds, epochs,
-                model), System.err::println);
+                model, crossFit, ensemble), System.err::println);
         // flagging the top m (m = number flipped) makes precision, recall and F1 the same number
         Table t = new Table(List.of("method", "auroc_mean", "auroc_sd", "f1_mean", "f1_sd",
                 "precision_at_noise_count", "score_ms"));
