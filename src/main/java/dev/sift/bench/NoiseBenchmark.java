@@ -146,18 +146,30 @@ public final class NoiseBenchmark {
         return Files.readAllBytes(Path.of(dataset.path()));
     }
 
+    /**
+     * How the methods are scored beyond the trained model.
+     *
+     * @param crossFit K >= 2: K models on query-grouped folds give out-of-fold predictions ({@code oof_loss}, and
+     *     {@code label_quality} then reads them); 0 = off
+     * @param ensemble members of the {@code ensemble} row, or null for its default members
+     */
+    public record Scoring(int crossFit, List<String> ensemble) {
+        public static final Scoring DEFAULT = new Scoring(0, null);
+    }
+
     public static Result run(Options options, Consumer<String> progress) throws IOException {
-        return run(setup(options), options.seeds(), progress);
+        return run(setup(options), options.seeds(), Scoring.DEFAULT, progress);
     }
 
     /** Runs seeds 1..{@code seeds}; {@code progress} hears when each one is done. */
-    public static Result run(Setup setup, int seeds, Consumer<String> progress) throws IOException {
+    public static Result run(Setup setup, int seeds, Scoring scoring, Consumer<String> progress)
+            throws IOException {
         Function<List<Sample>, float[][][]> embed = setup.kind() == ModelKind.MINILM_HEAD ? cachedEmbeddings(progress)
                 : null;
         List<Row> rows = new ArrayList<>();
         for (long seed = 1; seed <= seeds; seed++) {
             long t0 = System.nanoTime();
-            NoiseRun.Outcome o = NoiseRun.run(setup, seed, embed);
+            NoiseRun.Outcome o = NoiseRun.run(setup, seed, embed, scoring);
             rows.addAll(o.rows());
             progress.accept(String.format("seed %d: %d of %d training labels noisy (%d flipped, %s), done in %.1f s",
                     seed, o.noisy(), o.train(), o.flipped(), setup.noise().withSeed(setup.noise().seed() + seed - 1)

@@ -12,6 +12,7 @@ import dev.sift.importance.ImportanceMethod;
 import dev.sift.importance.ImportanceMethods;
 import dev.sift.importance.Need;
 import dev.sift.importance.ScoringInput;
+import dev.sift.model.CrossFit;
 import dev.sift.model.DenseFeatures;
 import dev.sift.model.EncodedPairs;
 import dev.sift.model.GhostGradNorms;
@@ -26,6 +27,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.List;
@@ -69,8 +71,8 @@ final class NoiseRun {
      * @param frozenEmbeddings per-sample query and title embeddings [2][n][H] of a frozen encoder (an MLP head is
      *     trained on them), or null for the hashed bag-of-words model
      */
-    static Outcome run(NoiseBenchmark.Setup setup, long seed, Function<List<Sample>, float[][][]> frozenEmbeddings)
-            throws IOException {
+    static Outcome run(NoiseBenchmark.Setup setup, long seed, Function<List<Sample>, float[][][]> frozenEmbeddings,
+            NoiseBenchmark.Scoring scoring) throws IOException {
         Ingestor ingestor = new Ingestor(setup.dataset().withNoise(setup.noise().withSeed(setup.noise().seed() + seed
                 - 1)), setup.task(), setup.split(), new KeyedHasher(HASH_KEY));
         Ingestor.Result read = ingestor.read(new ByteArrayInputStream(setup.source()), setup.sourceName());
@@ -103,11 +105,23 @@ final class NoiseRun {
         if (grand == null) {
             provides.remove(Need.FULL_GRADIENTS);
         }
+        if (scoring.crossFit() >= 2) {
+            String[] groups = Arrays.stream(data.train()).mapToObj(i -> data.samples().get(i).group())
+                    .toArray(String[]::new);
+            CrossFit.Result oof = CrossFit.run(trainer.withoutEpochScorer(), trainer.initialWeights(seeded.seed()),
+                    data.targets(), data.train(), groups, data.validation(), seeded, scoring.crossFit(),
+                    CrossFit.Listener.NONE);
+            needMillis.put(Need.CROSS_FIT, oof.millis());
+            input = input.withOutOfFold(oof.outOfFold());
+        } else {
+            provides.remove(Need.CROSS_FIT);
+        }
         int noisy = 0;
         for (boolean b : data.noisy()) {
             noisy += b ? 1 : 0;
         }
-        return new Outcome(score(input, task, provides, needMillis, data.noisy(), seed), data.train().length,
+        return new Outcome(score(input, task, provides, needMillis, data.noisy(), seed, scoring.ensemble()),
+                data.train().length,
                 read.flipped(), noisy);
     }
 
@@ -145,13 +159,18 @@ final class NoiseRun {
      * the time of the model-level inputs it needs (GraNd's norms, the output alignments).
      */
     private static List<NoiseBenchmark.Row> score(ScoringInput input, TaskSpec task, Set<Need> provides,
-            Map<Need, Long> needMillis, boolean[] noisy, long seed) {
+            Map<Need, Long> needMillis, boolean[] noisy, long seed, List<String> ensemble) {
         List<NoiseBenchmark.Row> rows = new ArrayList<>();
-        for (ImportanceMethod method : ImportanceMethods.applicable(task.type(), provides)) {
+        for (ImportanceMethod found : ImportanceMethods.applicable(task.type(), provides)) {
+            ImportanceMethod method = ImportanceMethods.configured(found.name(), ensemble);
+            if (ImportanceMethods.whyNot(method, task.type(), provides).isPresent()) {
+                continue; // an ensemble whose members cannot all run here
+            }
             long t0 = System.nanoTime();
             double[] s = method.score(input);
             long ms = (System.nanoTime() - t0) / 1_000_000;
-            for (Need n : method.needs()) {
+            // what the method read counts: K cross-fitted trainings for oof_loss and, with them, label_quality
+            for (Need n : method.uses()) {
                 ms += needMillis.getOrDefault(n, 0L);
             }
             NoiseDetection d = NoiseDetection.of(method.orientation().toRemove(s), noisy);

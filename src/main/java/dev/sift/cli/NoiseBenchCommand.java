@@ -6,6 +6,7 @@ import dev.sift.bench.NoiseBenchmark;
 import dev.sift.data.Ingestor;
 import dev.sift.data.LabelNoise;
 import dev.sift.history.Table;
+import dev.sift.importance.ImportanceMethods;
 import dev.sift.model.ModelSpec;
 import dev.sift.workflow.WorkflowException;
 import dev.sift.workflow.WorkflowParser;
@@ -51,6 +52,15 @@ public class NoiseBenchCommand implements Callable<Integer> {
             + "head) (default: the workflow's model, else hashed-bow)")
     String modelKind;
 
+    @Option(names = "--cross-fit", defaultValue = "5", paramLabel = "K", description = "K >= 2 models on "
+            + "query-grouped folds of the training split give every sample an out-of-fold prediction (oof_loss; "
+            + "label_quality then uses them); 0 = off (default: ${DEFAULT-VALUE})")
+    int crossFit;
+
+    @Option(names = "--ensemble", split = ",", paramLabel = "METHOD", description = "members of the ensemble row "
+            + "(default: tracin,knn_shapley,confidence)")
+    List<String> ensemble;
+
     @Mixin
     OutputOptions output;
 
@@ -65,6 +75,17 @@ public class NoiseBenchCommand implements Callable<Integer> {
         NoiseBenchmark.ModelKind model = modelKind == null ? null : NoiseBenchmark.ModelKind.byKey(modelKind)
                 .orElseThrow(() -> SiftException.usage("--model must be hashed-bow or minilm-head, got '" + modelKind
                         + "'"));
+        if (crossFit < 0 || crossFit == 1) {
+            throw SiftException.usage("--cross-fit must be 0 (off) or at least 2, got " + crossFit);
+        }
+        if (ensemble != null) {
+            for (String m : ensemble) {
+                if (ImportanceMethods.find(m).isEmpty() || m.equals("ensemble")) {
+                    throw SiftException.usage("--ensemble: unknown member '" + m + "'; known: "
+                            + String.join(", ", ImportanceMethods.names()));
+                }
+            }
+        }
         if (noise != null && !(noise >= 0 && noise < 1)) {
             throw SiftException.usage("--noise must be a fraction in [0, 1), got " + noise);
         }
@@ -87,7 +108,8 @@ public class NoiseBenchCommand implements Callable<Integer> {
         }
         NoiseBenchmark.Result result;
         try {
-            result = NoiseBenchmark.run(setup, seeds, System.err::println);
+            result = NoiseBenchmark.run(setup, seeds, new NoiseBenchmark.Scoring(crossFit, ensemble),
+                    System.err::println);
         } catch (Ingestor.SchemaException e) {
             throw SiftException.usage(e.getMessage());
         }

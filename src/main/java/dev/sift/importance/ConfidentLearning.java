@@ -14,6 +14,9 @@ import java.util.Set;
  * flagged when its confident class differs from its label, and that class is the suggested label. Because
  * grades are ordered, the label-quality score is ordinal: 1 - |E[grade] - label| / (K - 1), with E[grade] the
  * expected grade under the out-of-fold probabilities (self-confidence alone treats 1-vs-2 like 1-vs-4).
+ * When the scoring input carries cross-fitted out-of-fold predictions ({@code score.cross_fit}), those are the
+ * probabilities: truly out of sample, since each comes from a model that never trained on the sample's query;
+ * the cheap learners on hidden activations (of a model trained on every pool label) are the fallback.
  */
 @AutoService(ImportanceMethod.class)
 public final class ConfidentLearning implements ImportanceMethod {
@@ -66,6 +69,11 @@ public final class ConfidentLearning implements ImportanceMethod {
     }
 
     @Override
+    public Set<Need> uses() {
+        return EnumSet.of(Need.CROSS_FIT);
+    }
+
+    @Override
     public double[] score(ScoringInput in) {
         return evaluate(in).scores();
     }
@@ -73,8 +81,9 @@ public final class ConfidentLearning implements ImportanceMethod {
     /** The ordinal quality as scores, and the flagged samples with the grade confident learning suggests. */
     @Override
     public MethodResult evaluate(ScoringInput in) {
-        int classes = in.predictions().probs()[0].length;
-        Result r = analyse(in.predictions().hidden(), in.classes(), Math.max(2, classes));
+        int classes = Math.max(2, in.predictions().probs()[0].length);
+        Result r = in.outOfFold() == null ? analyse(in.predictions().hidden(), in.classes(), classes)
+                : fromProbabilities(toDouble(in.outOfFold().probs()), in.classes(), classes);
         return new MethodResult(r.quality(), new MethodResult.Suggestions(r.flagged(), r.suggested()));
     }
 
@@ -116,6 +125,17 @@ public final class ConfidentLearning implements ImportanceMethod {
             }
         }
         return p;
+    }
+
+    private static double[][] toDouble(float[][] p) {
+        double[][] out = new double[p.length][];
+        for (int i = 0; i < p.length; i++) {
+            out[i] = new double[p[i].length];
+            for (int k = 0; k < p[i].length; k++) {
+                out[i][k] = p[i][k];
+            }
+        }
+        return out;
     }
 
     /** Thresholds, confident classes, flags, suggestions and ordinal quality from given probabilities. */

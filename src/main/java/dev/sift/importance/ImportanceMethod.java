@@ -25,6 +25,14 @@ public interface ImportanceMethod {
         return EnumSet.noneOf(Need.class);
     }
 
+    /**
+     * What the method reads when the scoring setup has it, beyond what it {@link #needs()} (for example
+     * {@code label_quality} takes out-of-fold predictions when cross-fitting is on); includes the needs.
+     */
+    default Set<Need> uses() {
+        return needs();
+    }
+
     /** Tasks the method is defined for; the workflow parser refuses it for any other. */
     default Set<TaskType> tasks() {
         return EnumSet.allOf(TaskType.class);

@@ -100,6 +100,8 @@ public final class ImportanceMethods {
                     + "on a graded or binary task provides (grad_norm gives the last layer of any model)";
             case OUTPUT_ALIGNMENT -> "the alignment of the training loss gradient with each sample's output gradient";
             case OTHER_METHODS -> "other methods to combine";
+            case CROSS_FIT -> "out-of-fold predictions: set score.cross_fit to K >= 2 (K models trained on "
+                    + "query-grouped folds of the pool, each predicting the fold it did not see)";
         };
     }
 }

@@ -14,5 +14,10 @@ public enum Need {
      */
     OUTPUT_ALIGNMENT,
     /** Other methods' scores (an ensemble of them). */
-    OTHER_METHODS
+    OTHER_METHODS,
+    /**
+     * Out-of-fold predictions for every pool sample: K models trained on query-grouped folds of the pool
+     * ({@code score.cross_fit: K}, K >= 2), each predicting the fold it did not see.
+     */
+    CROSS_FIT
 }

@@ -1,6 +1,7 @@
 package dev.sift.importance;
 
 import com.google.auto.service.AutoService;
+import dev.sift.model.Predictions;
 
 /**
  * The training loss of each sample under the fitted model: -log p(y) for classification, (prediction - y)^2
@@ -27,14 +28,22 @@ public final class PerSampleLoss implements ImportanceMethod {
 
     @Override
     public double[] score(ScoringInput in) {
-        double[] out = new double[in.size()];
+        return losses(in.predictions(), in.classes(), in.values());
+    }
+
+    /**
+     * Per-sample loss of {@code p} against the targets: -log p(y) (floored at 1e-12) for classification, the
+     * squared error of the scaled prediction for regression.
+     */
+    static double[] losses(Predictions p, int[] classes, float[] values) {
+        double[] out = new double[p.size()];
         for (int i = 0; i < out.length; i++) {
-            float[] p = in.predictions().probs()[i];
-            if (in.regression()) {
-                double d = p[0] - in.values()[i];
+            float[] q = p.probs()[i];
+            if (p.regression()) {
+                double d = q[0] - values[i];
                 out[i] = d * d;
             } else {
-                out[i] = -Math.log(Math.max(p[in.classes()[i]], FLOOR));
+                out[i] = -Math.log(Math.max(q[classes[i]], FLOOR));
             }
         }
         return out;

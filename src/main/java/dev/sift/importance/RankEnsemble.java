@@ -68,6 +68,15 @@ public final class RankEnsemble implements ImportanceMethod, Combines {
     }
 
     @Override
+    public Set<Need> uses() {
+        Set<Need> out = EnumSet.noneOf(Need.class);
+        for (String m : members) {
+            out.addAll(ImportanceMethods.byName(m).uses());
+        }
+        return out;
+    }
+
+    @Override
     public Set<TaskType> tasks() {
         Set<TaskType> out = EnumSet.allOf(TaskType.class);
         for (String m : members) {

@@ -10,12 +10,13 @@ import dev.sift.model.TrainingDynamics;
  * scaled value for regression); the same model's last hidden activations and classes on the validation split
  * (the utility set of data valuation), or null; and the training dynamics of the model that was trained on
  * the pool, aligned with the pool order, or null; per-sample gradient norms over all parameters, or null; and
- * per-sample alignments g . dM(x_i)/dtheta of the training loss gradient with the output gradient, or null.
+ * per-sample alignments g . dM(x_i)/dtheta of the training loss gradient with the output gradient, or null; and
+ * out-of-fold predictions (each sample predicted by a cross-fitted model that did not train on it), or null.
  * Position i refers to the i-th pool sample.
  */
 public record ScoringInput(Predictions predictions, int[] classes, float[] values, float[][] validationHidden,
         float[][] validationProbs, int[] validationClasses, TrainingDynamics dynamics, double[] fullGradientNorms,
-        double[] outputAlignments) {
+        double[] outputAlignments, Predictions outOfFold) {
     public ScoringInput {
         requireNonNull(predictions, "predictions is null");
         requireNonNull(classes, "classes is null");
@@ -29,23 +30,49 @@ public record ScoringInput(Predictions predictions, int[] classes, float[] value
         if (outputAlignments != null && outputAlignments.length != predictions.size()) {
             throw new IllegalArgumentException("output alignments and predictions differ in length");
         }
+        if (outOfFold != null && outOfFold.size() != predictions.size()) {
+            throw new IllegalArgumentException("out-of-fold predictions and predictions differ in length");
+        }
+    }
+
+    /** Everything else, plus output alignments. */
+    public ScoringInput(Predictions predictions, int[] classes, float[] values, float[][] validationHidden,
+            float[][] validationProbs, int[] validationClasses, TrainingDynamics dynamics, double[] fullGradientNorms,
+            double[] outputAlignments) {
+        this(predictions, classes, values, validationHidden, validationProbs, validationClasses, dynamics,
+                fullGradientNorms, outputAlignments, null);
+    }
+
+    /** The same input with out-of-fold predictions (or none). */
+    public ScoringInput withOutOfFold(Predictions oof) {
+        return new ScoringInput(predictions, classes, values, validationHidden, validationProbs, validationClasses,
+                dynamics, fullGradientNorms, outputAlignments, oof);
+    }
+
+    /** The out-of-fold predictions; fails with a clear message for methods that need them when there are none. */
+    public Predictions requireOutOfFold(String method) {
+        if (outOfFold == null) {
+            throw new IllegalStateException(method + " needs out-of-fold predictions (score.cross_fit >= 2)");
+        }
+        return outOfFold;
     }
 
     public ScoringInput(Predictions predictions, int[] classes, float[] values) {
-        this(predictions, classes, values, null, null, null, null, null, null);
+        this(predictions, classes, values, null, null, null, null, null, null, null);
     }
 
     /** Without output alignments. */
     public ScoringInput(Predictions predictions, int[] classes, float[] values, float[][] validationHidden,
             float[][] validationProbs, int[] validationClasses, TrainingDynamics dynamics, double[] fullGradientNorms) {
         this(predictions, classes, values, validationHidden, validationProbs, validationClasses, dynamics,
-                fullGradientNorms, null);
+                fullGradientNorms, null, null);
     }
 
     /** Without per-sample gradient norms over all parameters. */
     public ScoringInput(Predictions predictions, int[] classes, float[] values, float[][] validationHidden,
             float[][] validationProbs, int[] validationClasses, TrainingDynamics dynamics) {
-        this(predictions, classes, values, validationHidden, validationProbs, validationClasses, dynamics, null, null);
+        this(predictions, classes, values, validationHidden, validationProbs, validationClasses, dynamics, null, null,
+                null);
     }
 
     /** The training dynamics; fails with a clear message for methods that need them when there are none. */

@@ -71,6 +71,12 @@ public final class RelevanceTrainer {
                 requireNonNull(scorer, "scorer is null"), requireNonNull(reference, "reference is null"));
     }
 
+    /** The same trainer without an epoch scorer (no per-epoch inference pass over the reference set). */
+    public RelevanceTrainer withoutEpochScorer() {
+        return new RelevanceTrainer(blocks, features, outputs, regression, trainable, pretrained, device, null,
+                new int[0]);
+    }
+
     /** Where training runs: {@code auto} (a GPU when DJL sees one), {@code cpu} or {@code gpu}. */
     public static Device device(TrainSpec.DeviceChoice choice) {
         return Devices.select(choice);

@@ -52,6 +52,8 @@ public class ScoreStage implements Stage<ScoreOutput> {
     DynamicsStore dynamics;
     @Inject
     RunStore runs;
+    @Inject
+    CrossFitting crossFitting;
 
     @Override
     public String name() {
@@ -84,6 +86,14 @@ public class ScoreStage implements Stage<ScoreOutput> {
         byte[] modelWeights = weights.get(model);
         Predictions p = models.trainer(ctx).predict(modelWeights, pool);
         ScoringInput input = input(ctx, pool, p, modelWeights, needs);
+        if (ctx.spec().score().crossFit() >= 2) {
+            // label_quality reads out-of-fold predictions when they are there, oof_loss needs them
+            if (methods.stream().anyMatch(m -> m.uses().contains(Need.CROSS_FIT))) {
+                input = input.withOutOfFold(crossFitting.outOfFold(ctx, pool));
+            } else {
+                ctx.console().info("  score.cross_fit: no listed method reads out-of-fold predictions; not trained");
+            }
+        }
         List<String> names = new ArrayList<>();
         Long flagged = null;
         NoiseReport noise = NoiseReport.of(inputs.samples(ctx), pool);

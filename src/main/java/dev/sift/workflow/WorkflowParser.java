@@ -96,8 +96,7 @@ public final class WorkflowParser {
         SplitSpec split = split(r.obj("split"), b);
         ModelSpec model = model(r.obj("model"), base, root, checkFiles);
         TrainSpec train = train(r.obj("fine_tune"));
-        ScoreSpec score = score(r.obj("score"), b, WorkflowSpec.scoringProvides(task, split, model),
-                task.type());
+        ScoreSpec score = score(r.obj("score"), b, task, split, model);
         FilterSpec filter = filter(r.obj("filter"), score);
         EvaluateSpec evaluate = evaluate(r.obj("evaluate"), task);
         int iterations = (int) r.integer("iterations", 1, 1, 100);
@@ -207,7 +206,14 @@ public final class WorkflowParser {
      * The methods to run: each must exist, be defined for the task and get what it needs from this model and
      * split; without {@code score.methods}, every method that can run here.
      */
-    private static ScoreSpec score(SpecBinder.Obj s, SpecBinder b, Set<Need> provides, TaskType task) {
+    private static ScoreSpec score(SpecBinder.Obj s, SpecBinder b, TaskSpec taskSpec, SplitSpec split,
+            ModelSpec model) {
+        int crossFit = (int) s.integer("cross_fit", 0, 0, 50);
+        if (crossFit == 1) {
+            s.invalid("cross_fit", "must be 0 (off) or a number of folds >= 2, got 1");
+        }
+        Set<Need> provides = WorkflowSpec.scoringProvides(taskSpec, split, model, crossFit);
+        TaskType task = taskSpec.type();
         List<String> ensemble = s.strings("ensemble", RankEnsemble.DEFAULT_MEMBERS);
         boolean explicit = s.has("methods");
         List<String> methods = s.strings("methods", ImportanceMethods.applicable(task, provides).stream()
@@ -233,7 +239,7 @@ public final class WorkflowParser {
             s.invalid("methods", "no importance method can run on this task and model");
         }
         s.done();
-        return new ScoreSpec(List.copyOf(unique), List.copyOf(ensemble));
+        return new ScoreSpec(List.copyOf(unique), List.copyOf(ensemble), crossFit);
     }
 
     private static Optional<ImportanceMethod> configured(SpecBinder.Obj s, String name, List<String> ensemble) {

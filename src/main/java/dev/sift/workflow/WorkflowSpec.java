@@ -33,10 +33,10 @@ public record WorkflowSpec(String name, DatasetSpec dataset, TaskSpec task, Spli
 
     /** What the scoring stage can hand importance methods for this task, data split and model. */
     public Set<Need> scoringProvides() {
-        return scoringProvides(task, split, model);
+        return scoringProvides(task, split, model, score.crossFit());
     }
 
-    static Set<Need> scoringProvides(TaskSpec task, SplitSpec split, ModelSpec model) {
+    static Set<Need> scoringProvides(TaskSpec task, SplitSpec split, ModelSpec model, int crossFit) {
         // every model can run a backward pass over the pool and two forward passes: output alignments always
         Set<Need> out = EnumSet.of(Need.TRAINING_DYNAMICS, Need.OTHER_METHODS, Need.OUTPUT_ALIGNMENT);
         if (split.utility() > 0) {
@@ -45,11 +45,21 @@ public record WorkflowSpec(String name, DatasetSpec dataset, TaskSpec task, Spli
         if (model.ghostNorms() && task.classification()) {
             out.add(Need.FULL_GRADIENTS);
         }
+        if (crossFit >= 2) {
+            out.add(Need.CROSS_FIT);
+        }
         return out;
     }
 
-    /** Methods to run; {@code ensemble} lists the members of the rank-average method {@code ensemble}. */
-    public record ScoreSpec(List<String> methods, List<String> ensemble) {
+    /**
+     * Methods to run; {@code ensemble} lists the members of the rank-average method {@code ensemble};
+     * {@code crossFit}: K >= 2 trains K models on query-grouped folds of the pool for out-of-fold predictions,
+     * 0 = off.
+     */
+    public record ScoreSpec(List<String> methods, List<String> ensemble, int crossFit) {
+        public ScoreSpec(List<String> methods, List<String> ensemble) {
+            this(methods, ensemble, 0);
+        }
     }
 
     /**

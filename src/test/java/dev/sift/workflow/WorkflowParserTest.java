@@ -40,10 +40,31 @@ class WorkflowParserTest {
         assertEquals(100, s.dataset().generate().rows());
         assertEquals(0.5, s.filter().keep());
         assertEquals(2, s.iterations());
-        // a graded task on the hashed model: every registered method applies
-        assertEquals(ImportanceMethods.names(), s.score().methods());
+        // a graded task on the hashed model: every registered method applies but oof_loss (cross-fitting is off)
+        assertEquals(ImportanceMethods.names().stream().filter(n -> !n.equals("oof_loss")).toList(),
+                s.score().methods());
+        assertEquals(0, s.score().crossFit());
         assertEquals(Order.LOWEST, s.filter().order(), "el2n: higher = remove, so the low end is kept");
         assertEquals(4, s.task().classes());
+    }
+
+    @Test
+    void oofLossNeedsCrossFittingAndSaysSoInOneLine() {
+        List<String> e = errors(GOOD.replace("by: el2n", "by: oof_loss") + "score:\n  methods: [oof_loss]\n",
+                Map.of());
+        assertEquals(List.of("w.yaml:9: score.methods: oof_loss needs out-of-fold predictions: set score.cross_fit "
+                + "to K >= 2 (K models trained on query-grouped folds of the pool, each predicting the fold it did "
+                + "not see)"), e);
+        WorkflowSpec s = WorkflowParser.parse("w.yaml", GOOD.replace("by: el2n", "by: oof_loss")
+                + "score:\n  cross_fit: 5\n  methods: [oof_loss, label_quality]\n", Path.of("."), Map.of(), true)
+                .spec();
+        assertEquals(5, s.score().crossFit());
+        assertEquals(Order.LOWEST, s.filter().order(), "oof_loss: higher = remove");
+        // with cross-fitting on and no method list, oof_loss is among the defaults
+        assertTrue(WorkflowParser.parse("w.yaml", GOOD, Path.of("."), Map.of("score.cross_fit", "3"), true).spec()
+                .score().methods().contains("oof_loss"));
+        assertEquals(List.of("w.yaml:9: score.cross_fit: must be 0 (off) or a number of folds >= 2, got 1"),
+                errors(GOOD + "score:\n  cross_fit: 1\n", Map.of()));
     }
 
     @Test
