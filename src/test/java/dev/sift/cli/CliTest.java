@@ -110,7 +110,7 @@ class CliTest {
                 ranked.get(0).get("sample").asText(), "--format", "json");
         assertEquals(0, explain.exitCode(), explain.getErrorOutput());
         JsonNode why = JSON.readTree(explain.getOutput());
-        assertEquals(3, why.get("methods").size()); // quickstart scores loss, el2n, grad_norm
+        assertEquals(3, why.get("methods").size()); // quickstart scores loss, el2n, label_quality
         assertEquals(1, why.get("methods").findValues("method").stream().filter(m -> m.asText().equals("el2n"))
                 .count());
         assertEquals(5, why.get("neighbours").size());
