@@ -164,7 +164,11 @@ class KillResumeIT {
         assertEquals(0, query("SELECT count(*) FROM (SELECT 1 FROM sample_score WHERE run_id = ? GROUP BY iteration, "
                 + "method, sample_index HAVING count(*) > 1) d", id));
         // iteration 1: full, selected, random, majority, zero-shot; iteration 2: selected, random, random-train
-        assertEquals(8, query("SELECT count(DISTINCT (iteration, subset)) FROM metric WHERE run_id = ?", id));
+        assertEquals(8, query("SELECT count(DISTINCT (iteration, subset)) FROM metric WHERE run_id = ? "
+                + "AND split = 'test'", id));
+        // the quickstart's own flipped labels are known: noise detection per method and iteration, once each
+        assertEquals(3 * 2, query("SELECT count(DISTINCT (iteration, subset)) FROM metric WHERE run_id = ? "
+                + "AND split = 'pool'", id));
         assertEquals(0, query("SELECT count(*) FROM (SELECT 1 FROM metric WHERE run_id = ? GROUP BY iteration, "
                 + "split, subset, name, seed HAVING count(*) > 1) d", id));
         assertEquals(0, query("SELECT count(*) FROM (SELECT 1 FROM comparison WHERE run_id = ? GROUP BY iteration, "
