@@ -261,7 +261,8 @@ public class EvaluateStage implements Stage<EvaluateOutput> {
         it.selectedWeights = selectedSha;
         it.parent = ctx.iteration() - 1;
         it.subsetDigest = Subsets.digest(Subsets.read(objects, filter.selectedKey()));
-        it.policy = filter.policy();
+        it.policy = filter.candidates() == null ? filter.policy()
+                : filter.policy() + " (validation's pick of " + filter.candidates().size() + ")";
         it.order = filter.order();
         runs.saveIteration(it);
     }

@@ -7,6 +7,7 @@ import dev.sift.selection.RandomSubset;
 import dev.sift.selection.Selection;
 import dev.sift.selection.SelectionPolicies;
 import dev.sift.selection.SelectionPolicy;
+import dev.sift.stage.StageOutputs.CandidateScore;
 import dev.sift.stage.StageOutputs.FilterOutput;
 import dev.sift.store.ObjectStore;
 import dev.sift.store.RunLayout;
@@ -16,6 +17,7 @@ import dev.sift.workflow.StageContext;
 import dev.sift.workflow.WorkflowSpec.FilterSpec;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -28,6 +30,8 @@ public class FilterStage implements Stage<FilterOutput> {
     ScoreStore scores;
     @Inject
     RunInputs inputs;
+    @Inject
+    PolicyChoice choice;
 
     @Override
     public String name() {
@@ -55,8 +59,10 @@ public class FilterStage implements Stage<FilterOutput> {
         List<ScoreStore.Row> rows = scores.read(ctx.runId(), ctx.iteration(), f.by());
         int[] pool = rows.stream().mapToInt(ScoreStore.Row::sampleIndex).toArray();
         double[] s = rows.stream().mapToDouble(ScoreStore.Row::score).toArray();
-        SelectionPolicy policy = SelectionPolicies.find(f.policy()).orElseThrow();
-        Pool view = pool(ctx, pool, s, policy.needsFlags());
+        List<String> names = f.chooses() ? f.candidates() : List.of(f.policy());
+        Pool view = pool(ctx, pool, s, names.stream().anyMatch(n -> policy(n).needsFlags()));
+        List<CandidateScore> candidates = f.chooses() ? candidates(ctx, pool, view) : null;
+        SelectionPolicy policy = policy(candidates == null ? f.policy() : PolicyChoice.best(candidates).policy());
         Selection chosen = policy.build(view, f.keep(), f.order(), f.seed() + ctx.iteration());
         Selection control = policy.control(view, chosen, f.seed() + ctx.iteration());
         int[] kept = map(pool, chosen.positions());
@@ -83,11 +89,34 @@ public class FilterStage implements Stage<FilterOutput> {
         FilterOutput out = new FilterOutput(f.by(), f.order().key(), pool.length, kept.length, selectedKey, randomKey,
                 objects.uri(selectedKey), objects.uri(randomKey), known ? noisyPool : null,
                 known ? countNoisy(samples, kept) : null, known ? countNoisy(samples, random) : null, randomTrainKey,
-                policy.name());
+                policy.name(), candidates);
         ctx.console().info(String.format("  kept %d of %d by %s (%s, %s)%s", kept.length, pool.length, f.by(),
                 f.order().key(), policy.name(), known ? String.format("; known-noisy labels: pool %d, kept %d, random %d", noisyPool,
                         out.selectedNoisy(), out.randomNoisy()) : ""));
         return out;
+    }
+
+    private static SelectionPolicy policy(String name) {
+        return SelectionPolicies.find(name).orElseThrow();
+    }
+
+    /** Each candidate's training set, trained and measured on the validation split; prints the choice. */
+    private List<CandidateScore> candidates(StageContext ctx, int[] pool, Pool view) {
+        FilterSpec f = ctx.spec().filter();
+        Map<String, Subsets.Training> built = new LinkedHashMap<>();
+        for (String name : f.candidates()) {
+            Selection s = policy(name).build(view, f.keep(), f.order(), f.seed() + ctx.iteration());
+            built.put(name, new Subsets.Training(map(pool, s.positions()), s.weights(), s.labels()));
+        }
+        List<CandidateScore> scores = choice.score(ctx, built);
+        CandidateScore best = PolicyChoice.best(scores);
+        StringBuilder sb = new StringBuilder();
+        for (CandidateScore c : scores) {
+            sb.append(String.format("%s %s %.4f (%d samples)", sb.length() == 0 ? "" : ",", c.policy(),
+                    c.validation(), c.kept()));
+        }
+        ctx.console().info(String.format("  validation picked %s by %s:%s", best.policy(), best.metric(), sb));
+        return scores;
     }
 
     /** The policy's view of the pool: scores, queries, grades and (when it needs them) the flags. */

@@ -34,7 +34,11 @@ public final class StageOutputs {
      */
     public record FilterOutput(String by, String order, int pool, int kept, String selectedKey, String randomKey,
             String selectedUri, String randomUri, Long poolNoisy, Long selectedNoisy, Long randomNoisy,
-            String randomTrainKey, String policy) {
+            String randomTrainKey, String policy, List<CandidateScore> candidates) {
+    }
+
+    /** A policy validation considered ({@code filter.candidates}): its training-set size and validation score. */
+    public record CandidateScore(String policy, int kept, String metric, double validation) {
     }
 
     /**

@@ -269,15 +269,28 @@ public final class WorkflowParser {
         Order order = Order.valueOf(f.choice("order", keepEnd, "highest", "lowest").toUpperCase(Locale.ROOT));
         long seed = f.integer("seed", 99, Long.MIN_VALUE, Long.MAX_VALUE);
         String policy = f.string("policy", "top_fraction");
+        checkPolicy(f, "policy", policy, score);
+        List<String> candidates = f.strings("candidates", List.of());
+        if (f.has("candidates") && f.has("policy")) {
+            f.invalid("candidates", "give filter.policy or filter.candidates (validation picks one of them), "
+                    + "not both");
+        } else if (f.has("candidates") && candidates.size() < 2) {
+            f.invalid("candidates", "list at least two policies for validation to choose from");
+        }
+        candidates.forEach(c -> checkPolicy(f, "candidates", c, score));
+        f.done();
+        return new FilterSpec(by, keep, order, seed, candidates.isEmpty() ? policy : candidates.get(0),
+                candidates.isEmpty() ? null : List.copyOf(candidates));
+    }
+
+    private static void checkPolicy(SpecBinder.Obj f, String key, String policy, ScoreSpec score) {
         Optional<SelectionPolicy> p = SelectionPolicies.find(policy);
         if (p.isEmpty()) {
-            f.invalid("policy", "unknown policy '" + policy + "'; known: " + String.join(", ",
+            f.invalid(key, "unknown policy '" + policy + "'; known: " + String.join(", ",
                     SelectionPolicies.names()));
         } else if (p.get().needsFlags() && !score.methods().contains("label_quality")) {
-            f.invalid("policy", policy + " needs the flags of method label_quality: add it to score.methods");
+            f.invalid(key, policy + " needs the flags of method label_quality: add it to score.methods");
         }
-        f.done();
-        return new FilterSpec(by, keep, order, seed, policy);
     }
 
     private static EvaluateSpec evaluate(SpecBinder.Obj e, TaskSpec task) {

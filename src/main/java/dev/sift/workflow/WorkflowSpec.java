@@ -66,7 +66,11 @@ public record WorkflowSpec(String name, DatasetSpec dataset, TaskSpec task, Spli
      * Keep {@code keep} of the pool ranked by method {@code by} with selection policy {@code policy};
      * {@code order} says which end is kept.
      */
-    public record FilterSpec(String by, double keep, Order order, long seed, String policy) {
+    public record FilterSpec(String by, double keep, Order order, long seed, String policy, List<String> candidates) {
+        /** Whether the policy is chosen among {@code candidates} on the validation split. */
+        public boolean chooses() {
+            return candidates != null && !candidates.isEmpty();
+        }
     }
 
     /**

@@ -273,4 +273,43 @@ class WorkflowEngineTest {
         assertTrue(runs.findStage(id, "evaluate", 2).orElseThrow().outputJson.contains("\"stop\""));
         assertTrue(!runs.findStage(id, "evaluate", 1).orElseThrow().outputJson.contains("\"stop\""));
     }
+
+    /** With filter.candidates the validation split picks the policy; the test split measures only the pick. */
+    @Test
+    void validationPicksThePolicyAmongTheCandidates() throws Exception {
+        String yaml = """
+                name: picks
+                dataset:
+                  generate: {rows: 240, noise: 0.2, seed: 8}
+                model: {buckets: 128, dim: 8, hidden: 8}
+                fine_tune: {epochs: 1}
+                score: {methods: [loss]}
+                filter: {by: loss, keep: 0.6, candidates: [top_fraction, ccs, weighted]}
+                evaluate: {zero_shot: false, seeds: 1, bootstrap: 50}
+                iterations: 1
+                """;
+        WorkflowParser.Parsed parsed = WorkflowParser.parse("picks.yaml", yaml, Path.of("."), Map.of(), true);
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        long id = engine.start(parsed, Path.of("picks.yaml"), null, new Console(new PrintStream(err), false));
+        assertEquals(RunEntity.Status.SUCCEEDED, runs.findRun(id).orElseThrow().status, err.toString());
+        var out = new com.fasterxml.jackson.databind.ObjectMapper().readTree(runs.findStage(id, "filter", 1)
+                .orElseThrow().outputJson);
+        assertEquals(3, out.get("candidates").size(), out.toString());
+        String picked = out.get("policy").asText();
+        double best = Double.NEGATIVE_INFINITY;
+        String first = null;
+        for (var c : out.get("candidates")) {
+            assertEquals("kappa", c.get("metric").asText());
+            if (c.get("validation").asDouble() > best) {
+                best = c.get("validation").asDouble();
+                first = c.get("policy").asText();
+            }
+        }
+        assertEquals(first, picked, "the first candidate with the highest validation kappa");
+        assertTrue(err.toString().contains("validation picked " + picked + " by kappa"), err.toString());
+        assertEquals(picked + " (validation's pick of 3)", runs.iterations(id).get(0).policy);
+        // only the pick is measured on test
+        assertEquals(1, runs.metrics(id).stream().filter(m -> m.subset.equals("selected") && m.name.equals("kappa"))
+                .count());
+    }
 }

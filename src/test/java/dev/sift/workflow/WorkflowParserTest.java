@@ -252,4 +252,24 @@ class WorkflowParserTest {
         assertEquals(List.of("w.yaml:7: dataset.noise.frac: unknown key"),
                 errors(base.replace("F", "0.1").replace("K", "far\n    frac: 0.1"), Map.of()));
     }
+
+    @Test
+    void candidatePoliciesAreCheckedAndExcludeAFixedPolicy() {
+        String base = GOOD.replace("  keep: 0.5\n", "  keep: 0.5\n  X\n");
+        WorkflowSpec s = WorkflowParser.parse("w.yaml", base.replace("X", "candidates: [top_fraction, weighted]"),
+                Path.of("."), Map.of(), true).spec();
+        assertEquals(List.of("top_fraction", "weighted"), s.filter().candidates());
+        assertTrue(s.filter().chooses());
+        assertFalse(WorkflowParser.parse("w.yaml", GOOD, Path.of("."), Map.of(), true).spec().filter().chooses());
+        assertEquals(List.of("w.yaml:7: filter.candidates: give filter.policy or filter.candidates (validation "
+                + "picks one of them), not both"), errors(base.replace("X", "candidates: [ccs, weighted]\n  policy: ccs"),
+                Map.of()));
+        assertEquals(List.of("w.yaml:7: filter.candidates: list at least two policies for validation to choose "
+                + "from"), errors(base.replace("X", "candidates: [ccs]"), Map.of()));
+        assertEquals(List.of("w.yaml:7: filter.candidates: drop_flagged needs the flags of method label_quality: "
+                + "add it to score.methods"), errors(base.replace("X", "candidates: [ccs, drop_flagged]")
+                        + "score:\n  methods: [el2n]\n", Map.of()));
+        assertTrue(errors(base.replace("X", "candidates: [ccs, best]"), Map.of()).get(0)
+                .startsWith("w.yaml:7: filter.candidates: unknown policy 'best'"));
+    }
 }

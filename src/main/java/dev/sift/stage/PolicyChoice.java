@@ -1,0 +1,72 @@
+package dev.sift.stage;
+
+import dev.sift.SiftException;
+import dev.sift.data.Sample;
+import dev.sift.data.Split;
+import dev.sift.evaluation.Protocol;
+import dev.sift.evaluation.TestOutcome;
+import dev.sift.evaluation.TestSet;
+import dev.sift.model.RelevanceTrainer;
+import dev.sift.stage.StageOutputs.CandidateScore;
+import dev.sift.stage.StageOutputs.FineTuneOutput;
+import dev.sift.store.WeightStore;
+import dev.sift.workflow.StageContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Chooses the selection policy among {@code filter.candidates} on the validation split, never on test: the
+ * training set each candidate builds is trained once, from the fine-tune's initial weights with its settings, and
+ * measured on the validation split; the highest kappa (NDCG@k for regression) wins, the first listed on a tie.
+ * The test split then measures only the chosen one, with the full protocol. (The validation split also stops
+ * these trainings early, as it does every training: the choice and the epochs come from the same queries.)
+ */
+@ApplicationScoped
+public class PolicyChoice {
+    @Inject
+    ModelFactory models;
+    @Inject
+    RunInputs inputs;
+    @Inject
+    WeightStore weights;
+
+    /** Every candidate's validation score, in the order given; the first of the highest is the choice. */
+    List<CandidateScore> score(StageContext ctx, Map<String, Subsets.Training> built) {
+        List<Sample> samples = inputs.samples(ctx);
+        int[] validation = Subsets.ofSplit(samples, Split.VALIDATION);
+        if (validation.length == 0) {
+            throw SiftException.usage("filter.candidates: choosing a policy needs a validation split "
+                    + "(split.validation > 0)");
+        }
+        int k = ctx.spec().evaluate().k();
+        TestSet set = TestSet.of(ctx.spec().task(), Arrays.stream(validation).mapToObj(samples::get).toList(), k);
+        String metric = ctx.spec().task().classification() ? "kappa" : "ndcg@" + k;
+        byte[] init = weights.get(ctx.output(FineTuneOutput.class).initWeights());
+        RelevanceTrainer trainer = models.trainer(ctx);
+        List<CandidateScore> out = new ArrayList<>();
+        for (var e : built.entrySet()) {
+            Subsets.Training t = e.getValue();
+            RelevanceTrainer.TrainResult r = trainer.train(init, t.targets(inputs.targets(ctx)), t.indices(),
+                    validation, ctx.spec().fineTune(), TrainingProgress.of(ctx, "candidate " + e.getKey()));
+            double v = Protocol.measure(set, TestOutcome.of(trainer.predict(r.weights(), validation), set))
+                    .get(metric);
+            out.add(new CandidateScore(e.getKey(), t.indices().length, metric, v));
+        }
+        return out;
+    }
+
+    /** The first candidate with the highest validation score. */
+    static CandidateScore best(List<CandidateScore> scores) {
+        CandidateScore best = scores.get(0);
+        for (CandidateScore c : scores) {
+            if (c.validation() > best.validation()) {
+                best = c;
+            }
+        }
+        return best;
+    }
+}
