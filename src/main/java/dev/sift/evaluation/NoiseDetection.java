@@ -14,7 +14,9 @@ import java.util.Comparator;
  * @param noisy N
  */
 public record NoiseDetection(double auroc, double auprc, double f1, int noisy) {
-    /** NaN metrics unless both noisy and clean samples are present. */
+    /**
+     * NaN metrics unless both noisy and clean samples are present. NaN scores count as the lowest (the clean end).
+     */
     public static NoiseDetection of(double[] noiseScore, boolean[] noisy) {
         if (noiseScore.length != noisy.length) {
             throw new IllegalArgumentException(noiseScore.length + " scores for " + noisy.length + " flags");
@@ -26,8 +28,13 @@ public record NoiseDetection(double auroc, double auprc, double f1, int noisy) {
         if (m == 0 || m == noisy.length) {
             return new NoiseDetection(Double.NaN, Double.NaN, Double.NaN, m);
         }
-        return new NoiseDetection(Metrics.auroc(noiseScore, noisy), averagePrecision(noiseScore, noisy, m),
-                Metrics.precisionAtK(noiseScore, noisy, m), m);
+        // a non-finite score (a sample a method could not value) ranks at the clean end, never as noise
+        double[] s = new double[noiseScore.length];
+        for (int i = 0; i < s.length; i++) {
+            s[i] = Double.isNaN(noiseScore[i]) ? Double.NEGATIVE_INFINITY : noiseScore[i];
+        }
+        return new NoiseDetection(Metrics.auroc(s, noisy), averagePrecision(s, noisy, m),
+                Metrics.precisionAtK(s, noisy, m), m);
     }
 
     /** Sum over thresholds (descending) of (recall gained) x (precision there). */
@@ -43,7 +50,7 @@ public record NoiseDetection(double auroc, double auprc, double f1, int noisy) {
         while (i < order.length) {
             int j = i;
             int blockHits = 0;
-            while (j < order.length && score[order[j]] == score[order[i]]) {
+            while (j < order.length && Double.compare(score[order[j]], score[order[i]]) == 0) {
                 blockHits += positive[order[j]] ? 1 : 0;
                 j++;
             }

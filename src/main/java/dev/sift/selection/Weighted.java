@@ -7,8 +7,10 @@ import java.util.Random;
 /**
  * Importance-weighted retraining: every pool sample stays, and its loss counts with weight n w_i, where
  * w_i = (k_i - m) / sum_j (k_j - m) is Sift's normalised sample weight ({@link Weights#normalise}) of the
- * keep-ness k_i = s_i ({@code order: highest}) or -s_i ({@code order: lowest}). The weights average 1, the sample
- * at the remove end gets 0, and the ratios of non-negative keep-ness are kept. {@code filter.keep} is not used.
+ * keep-ness k_i = s_i ({@code order: highest}) or -s_i ({@code order: lowest}). The weights average 1. When some
+ * keep-ness is negative (losses with {@code order: lowest}), all are shifted so the sample at the remove end gets 0;
+ * when all are non-negative (e.g. {@code label_quality} in [0, 1]), the weights keep their ratios, w_i proportional
+ * to k_i, and nothing weighs 0 unless its keep-ness is 0. {@code filter.keep} is not used.
  * The control trains the same samples with the same weights, shuffled among them.
  */
 @AutoService(SelectionPolicy.class)

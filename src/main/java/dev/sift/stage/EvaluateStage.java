@@ -260,7 +260,7 @@ public class EvaluateStage implements Stage<EvaluateOutput> {
         it.randomUri = filter.randomUri();
         it.selectedWeights = selectedSha;
         it.parent = ctx.iteration() - 1;
-        it.subsetDigest = Subsets.digest(Subsets.read(objects, filter.selectedKey()));
+        it.subsetDigest = Subsets.digest(Subsets.training(objects, filter.selectedKey()));
         it.policy = filter.candidates() == null ? filter.policy()
                 : filter.policy() + " (validation's pick of " + filter.candidates().size() + ")";
         it.order = filter.order();

@@ -59,14 +59,18 @@ public class PolicyChoice {
         return out;
     }
 
-    /** The first candidate with the highest validation score. */
+    /** The first candidate with the highest validation score; a NaN score (no measure) never wins over a number. */
     static CandidateScore best(List<CandidateScore> scores) {
         CandidateScore best = scores.get(0);
         for (CandidateScore c : scores) {
-            if (c.validation() > best.validation()) {
+            if (value(c) > value(best)) {
                 best = c;
             }
         }
         return best;
+    }
+
+    private static double value(CandidateScore c) {
+        return Double.isNaN(c.validation()) ? Double.NEGATIVE_INFINITY : c.validation();
     }
 }

@@ -99,13 +99,24 @@ final class Subsets {
         }
     }
 
-    /** SHA-256 of the indices in ascending order, comma-separated: equal subsets have equal digests. */
-    static String digest(int[] indices) {
-        int[] sorted = indices.clone();
-        java.util.Arrays.sort(sorted);
+    /**
+     * SHA-256 of the training set: its indices in ascending order, comma-separated, then (when the policy set them)
+     * each index's loss weight and replacement class; equal training sets have equal digests.
+     */
+    static String digest(Training t) {
+        Integer[] order = new Integer[t.indices().length];
+        java.util.Arrays.setAll(order, i -> i);
+        java.util.Arrays.sort(order, java.util.Comparator.comparingInt(i -> t.indices()[i]));
         StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < sorted.length; i++) {
-            sb.append(i == 0 ? "" : ",").append(sorted[i]);
+        for (int k = 0; k < order.length; k++) {
+            int i = order[k];
+            sb.append(k == 0 ? "" : ",").append(t.indices()[i]);
+            if (t.weights() != null) {
+                sb.append(":w").append(t.weights()[i]);
+            }
+            if (t.labels() != null && t.labels()[i] >= 0) {
+                sb.append(":l").append(t.labels()[i]);
+            }
         }
         return dev.sift.Sha256.hex(sb.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     }

@@ -54,4 +54,17 @@ class NoiseDetectionTest {
         NoiseDetection d = NoiseDetection.of(new double[] {1, 2}, new boolean[] {false, false});
         assertTrue(Double.isNaN(d.auroc()) && Double.isNaN(d.auprc()) && Double.isNaN(d.f1()));
     }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(10)
+    void nanScoresEndAtTheCleanEndAndNeverHang() {
+        NoiseDetection d = NoiseDetection.of(new double[] {0.9, Double.NaN, 0.8, Double.NaN, 0.1},
+                new boolean[] {true, false, true, false, false});
+        assertEquals(1.0, d.auroc(), 1e-12);
+        assertEquals(1.0, d.auprc(), 1e-12);
+        assertEquals(1.0, d.f1(), 1e-12);
+        NoiseDetection worst = NoiseDetection.of(new double[] {Double.NaN, 0.5, Double.NaN},
+                new boolean[] {true, false, true});
+        assertEquals(0.0, worst.auroc(), 1e-12);
+    }
 }
