@@ -1,7 +1,6 @@
 package dev.sift.importance;
 
 import com.google.auto.service.AutoService;
-import dev.sift.data.TaskType;
 import dev.sift.model.TrainingDynamics;
 import java.util.EnumSet;
 import java.util.Set;
@@ -30,11 +29,6 @@ public final class AreaUnderMargin implements ImportanceMethod {
     @Override
     public Set<Need> needs() {
         return EnumSet.of(Need.TRAINING_DYNAMICS);
-    }
-
-    @Override
-    public Set<TaskType> tasks() {
-        return EnumSet.of(TaskType.GRADED, TaskType.BINARY);
     }
 
     @Override

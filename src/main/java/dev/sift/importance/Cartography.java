@@ -1,6 +1,5 @@
 package dev.sift.importance;
 
-import dev.sift.data.TaskType;
 import dev.sift.model.TrainingDynamics;
 import java.util.EnumSet;
 import java.util.Set;
@@ -39,11 +38,6 @@ public abstract class Cartography implements ImportanceMethod {
     @Override
     public Set<Need> needs() {
         return EnumSet.of(Need.TRAINING_DYNAMICS);
-    }
-
-    @Override
-    public Set<TaskType> tasks() {
-        return EnumSet.of(TaskType.GRADED, TaskType.BINARY);
     }
 
     @Override

@@ -1,7 +1,6 @@
 package dev.sift.importance;
 
 import com.google.auto.service.AutoService;
-import dev.sift.data.TaskType;
 import java.util.EnumSet;
 import java.util.Random;
 import java.util.Set;
@@ -56,11 +55,6 @@ public final class ConfidentLearning implements ImportanceMethod {
     @Override
     public Orientation orientation() {
         return Orientation.HIGHER_IS_KEEP;
-    }
-
-    @Override
-    public Set<TaskType> tasks() {
-        return EnumSet.of(TaskType.GRADED, TaskType.BINARY);
     }
 
     @Override

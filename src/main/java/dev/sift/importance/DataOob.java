@@ -1,10 +1,7 @@
 package dev.sift.importance;
 
 import com.google.auto.service.AutoService;
-import dev.sift.data.TaskType;
-import java.util.EnumSet;
 import java.util.Random;
-import java.util.Set;
 
 /**
  * Data-OOB (Kwon and Zou, 2023): train cheap learners on bootstrap samples of the pool and score each sample by
@@ -62,11 +59,6 @@ public final class DataOob implements ImportanceMethod {
     @Override
     public Orientation orientation() {
         return Orientation.HIGHER_IS_KEEP;
-    }
-
-    @Override
-    public Set<TaskType> tasks() {
-        return EnumSet.of(TaskType.GRADED, TaskType.BINARY);
     }
 
     @Override

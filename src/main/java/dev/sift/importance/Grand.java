@@ -1,7 +1,6 @@
 package dev.sift.importance;
 
 import com.google.auto.service.AutoService;
-import dev.sift.data.TaskType;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -29,11 +28,6 @@ public final class Grand implements ImportanceMethod {
     @Override
     public Set<Need> needs() {
         return EnumSet.of(Need.FULL_GRADIENTS);
-    }
-
-    @Override
-    public Set<TaskType> tasks() {
-        return EnumSet.of(TaskType.GRADED, TaskType.BINARY);
     }
 
     @Override

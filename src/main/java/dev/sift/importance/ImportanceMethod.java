@@ -33,15 +33,20 @@ public interface ImportanceMethod {
         return needs();
     }
 
-    /** Tasks the method is defined for; the workflow parser refuses it for any other. */
-    default Set<TaskType> tasks() {
-        return EnumSet.allOf(TaskType.class);
+    /**
+     * Why the method is not defined for regression (shown when a workflow asks for it); null when it is. A method
+     * with a note is a classification method: {@link #tasks()} follows from it.
+     */
+    default String regressionNote() {
+        return null;
     }
 
-    /** Why the method is not defined for regression (shown when a workflow asks for it); null when it is. */
-    default String regressionNote() {
-        return tasks().contains(TaskType.REGRESSION) ? null
-                : "it needs class probabilities of the given label, which a regression model does not have";
+    /**
+     * Tasks the method is defined for: every task, or graded and binary only when it has a {@link #regressionNote()};
+     * the workflow parser refuses it for any other.
+     */
+    default Set<TaskType> tasks() {
+        return regressionNote() == null ? EnumSet.allOf(TaskType.class) : EnumSet.of(TaskType.GRADED, TaskType.BINARY);
     }
 
     /** One value per pool sample. */

@@ -1,7 +1,6 @@
 package dev.sift.importance;
 
 import com.google.auto.service.AutoService;
-import dev.sift.data.TaskType;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Set;
@@ -52,11 +51,6 @@ public final class KnnShapley implements ImportanceMethod {
     @Override
     public Set<Need> needs() {
         return EnumSet.of(Need.UTILITY_SPLIT);
-    }
-
-    @Override
-    public Set<TaskType> tasks() {
-        return EnumSet.of(TaskType.GRADED, TaskType.BINARY);
     }
 
     @Override
