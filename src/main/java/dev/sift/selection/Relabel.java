@@ -2,7 +2,6 @@ package dev.sift.selection;
 
 import com.google.auto.service.AutoService;
 import java.util.Arrays;
-import java.util.Random;
 
 /**
  * Keeps every pool sample and trains each one that confident learning flagged with the grade it suggests instead
@@ -47,13 +46,11 @@ public final class Relabel implements SelectionPolicy {
 
     @Override
     public Selection control(Pool pool, Selection chosen, long seed) {
-        int[] grades = Arrays.stream(chosen.labels()).filter(l -> l >= 0).toArray();
-        Random r = new Random(seed);
-        for (int i = grades.length - 1; i > 0; i--) {
-            int j = r.nextInt(i + 1);
-            int t = grades[i];
-            grades[i] = grades[j];
-            grades[j] = t;
+        int[] suggested = Arrays.stream(chosen.labels()).filter(l -> l >= 0).toArray();
+        int[] order = Selection.permutation(suggested.length, seed);
+        int[] grades = new int[order.length];
+        for (int i = 0; i < grades.length; i++) {
+            grades[i] = suggested[order[i]];
         }
         int[] where = new RandomSubset(grades.length, seed).select(pool.size());
         int[] labels = new int[pool.size()];

@@ -1,6 +1,7 @@
 package dev.sift.selection;
 
 import java.util.Arrays;
+import java.util.Random;
 
 /**
  * The training set a policy builds from the pool: the positions trained on, and optionally a loss weight and a
@@ -28,6 +29,22 @@ public record Selection(int[] positions, double[] weights, int[] labels) {
         int[] out = new int[n];
         Arrays.setAll(out, i -> i);
         return out;
+    }
+
+    /**
+     * A seeded random order of 0..n-1 (Fisher-Yates from the end): {@code a[p[i]]} is {@code a} shuffled, for the
+     * controls that move a policy's weights or grades to random places.
+     */
+    static int[] permutation(int n, long seed) {
+        int[] p = all(n);
+        Random r = new Random(seed);
+        for (int i = n - 1; i > 0; i--) {
+            int j = r.nextInt(i + 1);
+            int t = p[i];
+            p[i] = p[j];
+            p[j] = t;
+        }
+        return p;
     }
 
     /** Whether the policy changes more than membership. */

@@ -2,7 +2,6 @@ package dev.sift.selection;
 
 import com.google.auto.service.AutoService;
 import dev.sift.importance.Weights;
-import java.util.Random;
 
 /**
  * Importance-weighted retraining: every pool sample stays, and its loss counts with weight n w_i, where
@@ -46,13 +45,10 @@ public final class Weighted implements SelectionPolicy {
 
     @Override
     public Selection control(Pool pool, Selection chosen, long seed) {
-        double[] w = chosen.weights().clone();
-        Random r = new Random(seed);
-        for (int i = w.length - 1; i > 0; i--) {
-            int j = r.nextInt(i + 1);
-            double t = w[i];
-            w[i] = w[j];
-            w[j] = t;
+        int[] order = Selection.permutation(chosen.weights().length, seed);
+        double[] w = new double[order.length];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = chosen.weights()[order[i]];
         }
         return new Selection(chosen.positions(), w, null);
     }
