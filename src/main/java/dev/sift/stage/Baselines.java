@@ -34,10 +34,7 @@ public class Baselines {
     /** Measures and stores the baselines; returns their outcomes by subset name. */
     Map<String, List<TestOutcome>> measure(StageContext ctx, List<Sample> samples, int[] test, TestSet testSet) {
         int[] train = Subsets.ofSplit(samples, Split.TRAIN);
-        double[] trainLabels = new double[train.length];
-        for (int i = 0; i < train.length; i++) {
-            trainLabels[i] = samples.get(train[i]).label() - ctx.spec().task().minLabel();
-        }
+        double[] trainLabels = labelsFromZero(ctx, samples, train);
         Map<String, List<TestOutcome>> out = new LinkedHashMap<>();
         List<TestOutcome> majority = new ArrayList<>();
         for (int seed = 0; seed < ctx.spec().evaluate().seeds(); seed++) {
@@ -73,10 +70,7 @@ public class Baselines {
             return List.of();
         }
         int[] train = Subsets.ofSplit(samples, Split.TRAIN);
-        double[] trainLabels = new double[train.length];
-        for (int i = 0; i < train.length; i++) {
-            trainLabels[i] = samples.get(train[i]).label() - ctx.spec().task().minLabel();
-        }
+        double[] trainLabels = labelsFromZero(ctx, samples, train);
         TestSet set = TestSet.of(ctx.spec().task(), java.util.Arrays.stream(validation).mapToObj(samples::get)
                 .toList(), ctx.spec().evaluate().k());
         Map<String, Double> model = Protocol.measure(set, TestOutcome.of(models.trainer(ctx).predict(fineTuned,
@@ -102,6 +96,15 @@ public class Baselines {
                         + String.join(" and ", notBetter) + " (" + detail + "); importance measured on it may not pay: "
                         + "try a stronger model (model.mode, more epochs) before pruning");
         return notBetter;
+    }
+
+    /** The labels of {@code which}, shifted so the lowest grade is 0. */
+    private static double[] labelsFromZero(StageContext ctx, List<Sample> samples, int[] which) {
+        double[] out = new double[which.length];
+        for (int i = 0; i < which.length; i++) {
+            out[i] = samples.get(which[i]).label() - ctx.spec().task().minLabel();
+        }
+        return out;
     }
 
     /** Test pairs ranked by the cosine of query and title embeddings, graded by cut points fitted on train. */

@@ -99,7 +99,8 @@ public class EvaluateStage implements Stage<EvaluateOutput> {
         Setup s = new Setup(ctx, ft, test, testSet, Subsets.ofSplit(samples, Split.VALIDATION),
                 ctx.spec().evaluate().seeds());
         Map<String, List<TestOutcome>> outcomes = new LinkedHashMap<>();
-        Trained selected = retrain(s, "selected", Subsets.training(objects, filter.selectedKey()));
+        Subsets.Training kept = Subsets.training(objects, filter.selectedKey());
+        Trained selected = retrain(s, "selected", kept);
         // the next iteration scores this subset with the first seed's model: keep how it learned each sample
         dynamics.replace(ctx.runId(), name(), ctx.iteration(), selected.first().dynamics());
         outcomes.put("selected", selected.outcomes());
@@ -115,7 +116,7 @@ public class EvaluateStage implements Stage<EvaluateOutput> {
             baselines.checkValidation(ctx, samples, weights.get(ft.weights()));
         }
         compare(s, outcomes);
-        saveIteration(ctx, filter, selected.weights().get(0));
+        saveIteration(ctx, filter, kept, selected.weights().get(0));
         return new EvaluateOutput(selected.weights().get(0), random.weights().get(0),
                 ctx.iteration() == 1 ? fullWeights : null, stopReason(ctx));
     }
@@ -249,7 +250,7 @@ public class EvaluateStage implements Stage<EvaluateOutput> {
         metrics.replaceComparisons(s.ctx().runId(), s.ctx().iteration(), rows);
     }
 
-    private void saveIteration(StageContext ctx, FilterOutput filter, String selectedSha) {
+    private void saveIteration(StageContext ctx, FilterOutput filter, Subsets.Training kept, String selectedSha) {
         IterationEntity it = new IterationEntity();
         it.runId = ctx.runId();
         it.k = ctx.iteration();
@@ -260,7 +261,7 @@ public class EvaluateStage implements Stage<EvaluateOutput> {
         it.randomUri = filter.randomUri();
         it.selectedWeights = selectedSha;
         it.parent = ctx.iteration() - 1;
-        it.subsetDigest = Subsets.digest(Subsets.training(objects, filter.selectedKey()));
+        it.subsetDigest = Subsets.digest(kept);
         it.policy = filter.candidates() == null ? filter.policy()
                 : filter.policy() + " (validation's pick of " + filter.candidates().size() + ")";
         it.order = filter.order();
