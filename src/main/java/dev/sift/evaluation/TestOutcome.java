@@ -10,6 +10,14 @@ import java.util.Random;
  */
 public record TestOutcome(double[] score, int[] predicted, double[] value) {
     public static TestOutcome of(Predictions p, TestSet t) {
+        return of(p, t, null);
+    }
+
+    /**
+     * The outcome with grades read off the expected grade at {@code cuts} ({@link ZeroShot#cutPoints}: the
+     * calibration the zero-shot baseline gets), or the most probable class when {@code cuts} is null.
+     */
+    public static TestOutcome of(Predictions p, TestSet t, double[] cuts) {
         int n = p.size();
         double range = t.task().maxLabel() - t.task().minLabel();
         double[] score = new double[n];
@@ -17,7 +25,7 @@ public record TestOutcome(double[] score, int[] predicted, double[] value) {
         double[] value = new double[n];
         for (int i = 0; i < n; i++) {
             score[i] = p.rankScore(i);
-            predicted[i] = p.regression() ? 0 : p.argmax(i);
+            predicted[i] = p.regression() ? 0 : cuts == null ? p.argmax(i) : ZeroShot.grade(score[i], cuts);
             value[i] = p.regression() ? score[i] * range : predicted[i];
         }
         return new TestOutcome(score, predicted, value);

@@ -16,7 +16,10 @@ public final class ZeroShot {
     private ZeroShot() {
     }
 
-    /** Score thresholds t_1..t_{K-1}: grade = number of thresholds at or below the score. */
+    /**
+     * Score thresholds t_1..t_{K-1} placed so the grades of {@code scores} (grade = number of thresholds at or below
+     * the score) have the grade shares of {@code labels}; the two arrays may differ in length.
+     */
     public static double[] cutPoints(double[] trainScores, double[] trainLabels, int classes) {
         double[] sorted = trainScores.clone();
         Arrays.sort(sorted);
@@ -28,8 +31,9 @@ public final class ZeroShot {
         int cum = 0;
         for (int c = 0; c < classes - 1; c++) {
             cum += counts[c];
-            int at = Math.min(sorted.length - 1, Math.max(0, cum));
-            cuts[c] = cum >= sorted.length ? Double.POSITIVE_INFINITY : sorted[at];
+            // the share of labels below grade c + 1, applied to the scores (they may be fewer than the labels)
+            int at = (int) Math.round((double) cum * sorted.length / Math.max(1, trainLabels.length));
+            cuts[c] = at >= sorted.length ? Double.POSITIVE_INFINITY : sorted[Math.max(0, at)];
         }
         return cuts;
     }

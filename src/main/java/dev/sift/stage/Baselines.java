@@ -30,6 +30,8 @@ public class Baselines {
     RunStore runs;
     @Inject
     MetricStore metrics;
+    @Inject
+    Outcomes answers;
 
     /** Measures and stores the baselines; returns their outcomes by subset name. */
     Map<String, List<TestOutcome>> measure(StageContext ctx, List<Sample> samples, int[] test, TestSet testSet) {
@@ -73,8 +75,7 @@ public class Baselines {
         double[] trainLabels = labelsFromZero(ctx, samples, train);
         TestSet set = TestSet.of(ctx.spec().task(), java.util.Arrays.stream(validation).mapToObj(samples::get)
                 .toList(), ctx.spec().evaluate().k());
-        Map<String, Double> model = Protocol.measure(set, TestOutcome.of(models.trainer(ctx).predict(fineTuned,
-                validation), set));
+        Map<String, Double> model = Protocol.measure(set, answers.of(ctx, fineTuned, validation, set));
         Map<String, Double> free = Protocol.measure(set, zeroShot(ctx, samples, train, trainLabels, validation));
         List<String> notBetter = new ArrayList<>();
         StringBuilder detail = new StringBuilder();
@@ -99,7 +100,7 @@ public class Baselines {
     }
 
     /** The labels of {@code which}, shifted so the lowest grade is 0. */
-    private static double[] labelsFromZero(StageContext ctx, List<Sample> samples, int[] which) {
+    static double[] labelsFromZero(StageContext ctx, List<Sample> samples, int[] which) {
         double[] out = new double[which.length];
         for (int i = 0; i < which.length; i++) {
             out[i] = samples.get(which[i]).label() - ctx.spec().task().minLabel();

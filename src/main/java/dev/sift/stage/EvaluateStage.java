@@ -56,6 +56,8 @@ public class EvaluateStage implements Stage<EvaluateOutput> {
     DynamicsStore dynamics;
     @Inject
     Baselines baselines;
+    @Inject
+    Outcomes answers;
 
     @Override
     public String name() {
@@ -169,7 +171,7 @@ public class EvaluateStage implements Stage<EvaluateOutput> {
                     s.validation(), s.train(seed), TrainingProgress.of(s.ctx(), subset + seedLabel(s, seed)));
             first = first == null ? r : first;
             shas.add(weights.put(r.weights(), "djl-params"));
-            TestOutcome o = TestOutcome.of(trainer.predict(r.weights(), s.test()), s.testSet());
+            TestOutcome o = answers.of(s.ctx(), r.weights(), s.test(), s.testSet());
             outcomes.add(o);
             perSeed.add(Protocol.measure(s.testSet(), o));
             seconds += r.millis() / 1000.0;
@@ -210,7 +212,7 @@ public class EvaluateStage implements Stage<EvaluateOutput> {
         List<TestOutcome> o = new ArrayList<>();
         List<Map<String, Double>> perSeed = new ArrayList<>();
         for (String sha : shas) {
-            TestOutcome t = TestOutcome.of(models.trainer(ctx).predict(weights.get(sha), s.test()), s.testSet());
+            TestOutcome t = answers.of(ctx, weights.get(sha), s.test(), s.testSet());
             o.add(t);
             perSeed.add(Protocol.measure(s.testSet(), t));
         }
@@ -236,18 +238,25 @@ public class EvaluateStage implements Stage<EvaluateOutput> {
     private void compare(Setup s, Map<String, List<TestOutcome>> outcomes) {
         List<MetricStore.Comparison> rows = new ArrayList<>();
         int resamples = s.ctx().spec().evaluate().bootstrap();
-        List<TestOutcome> kept = outcomes.get("selected");
-        for (var e : outcomes.entrySet()) {
-            if (e.getKey().equals("selected")) {
-                continue;
+        for (String other : outcomes.keySet()) {
+            if (!other.equals("selected")) {
+                compare(s, outcomes, "selected", other, resamples, rows);
             }
-            Map<String, Protocol.Interval> c = Protocol.compare(s.testSet(), kept, e.getValue(), resamples,
-                    s.ctx().runId() * 31 + s.ctx().iteration());
-            c.forEach((metric, i) -> rows.add(new MetricStore.Comparison(s.ctx().iteration(), metric, "selected",
-                    e.getKey(), i.delta(), i.lo(), i.hi(), s.seeds(), i.queries(), i.resamples())));
-            s.ctx().console().info(Baselines.describe("selected", e.getKey(), c));
+        }
+        if (outcomes.containsKey("zero-shot")) {
+            // is the trained model worth pruning for at all?
+            compare(s, outcomes, "full", "zero-shot", resamples, rows);
         }
         metrics.replaceComparisons(s.ctx().runId(), s.ctx().iteration(), rows);
+    }
+
+    private static void compare(Setup s, Map<String, List<TestOutcome>> outcomes, String subset, String baseline,
+            int resamples, List<MetricStore.Comparison> rows) {
+        Map<String, Protocol.Interval> c = Protocol.compare(s.testSet(), outcomes.get(subset), outcomes.get(baseline),
+                resamples, s.ctx().runId() * 31 + s.ctx().iteration());
+        c.forEach((metric, i) -> rows.add(new MetricStore.Comparison(s.ctx().iteration(), metric, subset,
+                baseline, i.delta(), i.lo(), i.hi(), s.seeds(), i.queries(), i.resamples())));
+        s.ctx().console().info(Baselines.describe(subset, baseline, c));
     }
 
     private void saveIteration(StageContext ctx, FilterOutput filter, Subsets.Training kept, String selectedSha) {

@@ -33,6 +33,8 @@ public class PolicyChoice {
     RunInputs inputs;
     @Inject
     WeightStore weights;
+    @Inject
+    Outcomes answers;
 
     /** Every candidate's validation score, in the order given; the first of the highest is the choice. */
     List<CandidateScore> score(StageContext ctx, Map<String, Subsets.Training> built) {
@@ -52,8 +54,7 @@ public class PolicyChoice {
             Subsets.Training t = e.getValue();
             RelevanceTrainer.TrainResult r = trainer.train(init, t.targets(inputs.targets(ctx)), t.indices(),
                     validation, ctx.spec().fineTune(), TrainingProgress.of(ctx, "candidate " + e.getKey()));
-            double v = Protocol.measure(set, TestOutcome.of(trainer.predict(r.weights(), validation), set))
-                    .get(metric);
+            double v = Protocol.measure(set, answers.of(ctx, r.weights(), validation, set)).get(metric);
             out.add(new CandidateScore(e.getKey(), t.indices().length, metric, v));
         }
         return out;

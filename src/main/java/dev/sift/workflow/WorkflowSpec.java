@@ -78,7 +78,17 @@ public record WorkflowSpec(String name, DatasetSpec dataset, TaskSpec task, Spli
      * training seeds per compared model; {@code bootstrap}: resamples of the paired per-query interval;
      * {@code stop}: rules that end the iterations early (null: only the iteration count).
      */
-    public record EvaluateSpec(int k, boolean zeroShot, int seeds, int bootstrap, StopRule stop) {
+    public record EvaluateSpec(int k, boolean zeroShot, int seeds, int bootstrap, StopRule stop, Grades grades) {
+    }
+
+    /**
+     * How a classifier's grade is read for accuracy and kappa: {@code calibrated} cuts its expected grade where the
+     * validation split's predictions reproduce the training split's grade shares (the zero-shot baseline's
+     * calibration, so both are read the same way; no validation label is used); {@code argmax} takes the most
+     * probable grade.
+     */
+    public enum Grades {
+        CALIBRATED, ARGMAX
     }
 
     /**

@@ -96,7 +96,10 @@ class WorkflowEngineTest {
         assertTrue(comparisons.stream().anyMatch(c -> c.iteration() == 2 && c.baseline().equals("random-train")
                 && c.metric().equals("kappa") && c.seeds() == 2 && c.lo() <= c.delta() && c.delta() <= c.hi()),
                 comparisons.toString());
-        assertEquals(4 * 3 + 3 * 3, comparisons.size(), "kept against 4 models in iteration 1, 3 in 2; 3 metrics");
+        assertEquals(4 * 3 + 3 + 3 * 3, comparisons.size(),
+                "kept against 4 models in iteration 1, full against zero-shot, kept against 3 in 2; 3 metrics");
+        assertTrue(comparisons.stream().anyMatch(c -> c.iteration() == 1 && c.subset().equals("full")
+                && c.baseline().equals("zero-shot")), comparisons.toString());
         assertTrue(err.toString().contains("known-noisy labels"), err.toString());
         // the fine-tuned model is measured against zero-shot on the validation split, with a warning if it loses
         assertTrue(err.toString().matches("(?s).*(the fine-tuned model beats zero-shot \\(ndcg@10 "
