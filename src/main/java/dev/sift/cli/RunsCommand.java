@@ -116,6 +116,13 @@ public class RunsCommand {
             System.out.println("noise detection per method (known-noisy labels in the scored pool; F1 at their count)");
             System.out.print(noise.text());
         }
+        Table curve = history.curve(runId);
+        if (curve.size() > 0) {
+            System.out.println();
+            System.out.println("kept-fraction curves (each method kept from either end, beside random at the same "
+                    + "fraction; keeping the lowest f removes the highest-valued first)");
+            System.out.print(curve.text());
+        }
     }
 
     /** {@code sift runs scores RUN --method M}. */

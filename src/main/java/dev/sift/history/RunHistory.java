@@ -22,6 +22,7 @@ import jakarta.inject.Inject;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -33,6 +34,8 @@ public class RunHistory {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Split of the metric rows that say how well each method found known-noisy labels (the score stage's). */
     private static final String NOISE_SPLIT = "pool";
+    /** Comparisons of curve points name their fraction after this, e.g. {@code el2n lowest@0.5}. */
+    private static final String AT = "@";
 
     @Inject
     RunStore runs;
@@ -85,7 +88,8 @@ public class RunHistory {
 
     /** One row per iteration and subset with every metric as a column (noise detection rows apart). */
     public Table metrics(long runId) {
-        List<MetricEntity> ms = runs.metrics(runId).stream().filter(m -> !m.split.equals(NOISE_SPLIT)).toList();
+        List<MetricEntity> ms = runs.metrics(runId).stream().filter(m -> !m.split.equals(NOISE_SPLIT)
+                && !m.split.equals(MetricStore.CURVE)).toList();
         TreeSet<String> names = new TreeSet<>();
         Map<String, Map<String, Double>> byRow = new TreeMap<>();
         for (MetricEntity m : ms) {
@@ -148,8 +152,45 @@ public class RunHistory {
         Table t = new Table(List.of("iteration", "subset", "baseline", "metric", "delta", "ci_low", "ci_high",
                 "excludes_0", "seeds", "queries"));
         for (MetricStore.Comparison c : metricStore.comparisons(runId)) {
-            t.add(c.iteration(), c.subset(), c.baseline(), c.metric(), c.delta(), c.lo(), c.hi(),
-                    c.excludesZero() ? "yes" : "no", c.seeds(), c.queries());
+            if (!c.subset().contains(AT)) {
+                t.add(c.iteration(), c.subset(), c.baseline(), c.metric(), c.delta(), c.lo(), c.hi(),
+                        c.excludesZero() ? "yes" : "no", c.seeds(), c.queries());
+            }
+        }
+        return t;
+    }
+
+    /**
+     * The kept-fraction curves ({@code evaluate.curve}): per fraction, random and each method kept from each end,
+     * their mean metrics, and each one's difference from random at that fraction with its interval, on the metric
+     * a policy is chosen by (kappa, or NDCG for regression); empty when the run drew none.
+     */
+    public Table curve(long runId) {
+        List<MetricStore.CurvePoint> points = metricStore.curve(runId);
+        Map<String, MetricStore.Comparison> vsRandom = new HashMap<>();
+        for (MetricStore.Comparison c : metricStore.comparisons(runId)) {
+            if (c.subset().contains(AT)) {
+                vsRandom.put(c.iteration() + "|" + c.subset() + "|" + c.metric(), c);
+            }
+        }
+        TreeSet<String> names = new TreeSet<>();
+        points.forEach(p -> p.metrics().keySet().stream().filter(n -> !n.endsWith("_sd") && !n.equals("seeds")
+                && !n.equals("train_size") && !n.equals("ndcg_queries")).forEach(names::add));
+        String key = names.contains("kappa") ? "kappa" : names.stream().filter(n -> n.startsWith("ndcg@"))
+                .findFirst().orElse("ndcg@10");
+        List<String> cols = new ArrayList<>(List.of("iteration", "kept", "subset", "train_size"));
+        cols.addAll(names);
+        cols.addAll(List.of(key + " - random", "ci_low", "ci_high", "excludes_0"));
+        Table t = new Table(cols);
+        for (MetricStore.CurvePoint p : points) {
+            List<Object> row = new ArrayList<>(List.of(p.iteration(), p.fraction(), p.subset(),
+                    (long) (double) p.metrics().getOrDefault("train_size", 0.0)));
+            names.forEach(n -> row.add(p.metrics().get(n)));
+            MetricStore.Comparison c = vsRandom.get(p.iteration() + "|" + p.subset() + AT
+                    + java.math.BigDecimal.valueOf(p.fraction()).stripTrailingZeros().toPlainString() + "|" + key);
+            row.addAll(c == null ? java.util.Arrays.asList(null, null, null, null)
+                    : List.of(c.delta(), c.lo(), c.hi(), c.excludesZero() ? "yes" : "no"));
+            t.add(row.toArray());
         }
         return t;
     }
@@ -230,6 +271,7 @@ public class RunHistory {
         o.set("metrics", metrics(r.id).json());
         o.set("comparisons", comparisons(r.id).json());
         o.set("noise_detection", noiseDetection(r.id).json());
+        o.set("curve", curve(r.id).json());
         var its = o.putArray("iterations");
         for (IterationEntity it : runs.iterations(r.id)) {
             ObjectNode n = its.addObject();

@@ -10,6 +10,11 @@ import java.util.stream.IntStream;
 @AutoService(SelectionPolicy.class)
 public final class DropFlagged implements SelectionPolicy {
     @Override
+    public boolean takesFraction() {
+        return false;
+    }
+
+    @Override
     public String name() {
         return "drop_flagged";
     }

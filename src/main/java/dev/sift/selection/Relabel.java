@@ -12,6 +12,11 @@ import java.util.Arrays;
 @AutoService(SelectionPolicy.class)
 public final class Relabel implements SelectionPolicy {
     @Override
+    public boolean takesFraction() {
+        return false;
+    }
+
+    @Override
     public String name() {
         return "relabel";
     }

@@ -16,6 +16,11 @@ public interface SelectionPolicy {
         return false;
     }
 
+    /** Whether the size of what it keeps follows {@code filter.keep} (so it can be drawn on a kept-fraction curve). */
+    default boolean takesFraction() {
+        return true;
+    }
+
     /**
      * Sorted positions (into the pool) of the kept samples.
      *

@@ -15,6 +15,11 @@ import dev.sift.importance.Weights;
 @AutoService(SelectionPolicy.class)
 public final class Weighted implements SelectionPolicy {
     @Override
+    public boolean takesFraction() {
+        return false;
+    }
+
+    @Override
     public String name() {
         return "weighted";
     }

@@ -58,6 +58,8 @@ public class EvaluateStage implements Stage<EvaluateOutput> {
     Baselines baselines;
     @Inject
     Outcomes answers;
+    @Inject
+    Curves curves;
 
     @Override
     public String name() {
@@ -87,7 +89,8 @@ public class EvaluateStage implements Stage<EvaluateOutput> {
     }
 
     /** One subset's models, one per seed: their test outcomes, and the first seed's training result. */
-    record Trained(List<TestOutcome> outcomes, RelevanceTrainer.TrainResult first, List<String> weights) {
+    record Trained(List<TestOutcome> outcomes, RelevanceTrainer.TrainResult first, List<String> weights,
+            double seconds) {
     }
 
     @Override
@@ -117,7 +120,9 @@ public class EvaluateStage implements Stage<EvaluateOutput> {
             outcomes.putAll(baselines.measure(ctx, samples, test, testSet));
             baselines.checkValidation(ctx, samples, weights.get(ft.weights()));
         }
-        compare(s, outcomes);
+        List<MetricStore.Comparison> curveRows = curves.draw(s, (label, t) -> trainSeeds(s, label, t, false)
+                .outcomes());
+        compare(s, outcomes, curveRows);
         saveIteration(ctx, filter, kept, selected.weights().get(0));
         return new EvaluateOutput(selected.weights().get(0), random.weights().get(0),
                 ctx.iteration() == 1 ? fullWeights : null, stopReason(ctx));
@@ -158,26 +163,31 @@ public class EvaluateStage implements Stage<EvaluateOutput> {
 
     /** Trains one subset per seed, with its policy's loss weights and replacement labels when it has any. */
     private Trained retrain(Setup s, String subset, Subsets.Training training) {
+        Trained t = trainSeeds(s, subset, training, true);
+        store(s, subset, t.outcomes().stream().map(o -> Protocol.measure(s.testSet(), o)).toList(),
+                training.indices().length, t.seconds() / s.seeds());
+        return t;
+    }
+
+    /** One model per evaluation seed on {@code training}, measured on test; their weights stored when asked. */
+    private Trained trainSeeds(Setup s, String label, Subsets.Training training, boolean keepWeights) {
         RelevanceTrainer trainer = models.trainer(s.ctx());
-        int[] idx = training.indices();
         Targets targets = training.targets(inputs.targets(s.ctx()));
         List<TestOutcome> outcomes = new ArrayList<>();
-        List<Map<String, Double>> perSeed = new ArrayList<>();
         List<String> shas = new ArrayList<>();
         RelevanceTrainer.TrainResult first = null;
         double seconds = 0;
         for (int seed = 0; seed < s.seeds(); seed++) {
-            RelevanceTrainer.TrainResult r = trainer.train(initial(s, seed), targets, idx,
-                    s.validation(), s.train(seed), TrainingProgress.of(s.ctx(), subset + seedLabel(s, seed)));
+            RelevanceTrainer.TrainResult r = trainer.train(initial(s, seed), targets, training.indices(),
+                    s.validation(), s.train(seed), TrainingProgress.of(s.ctx(), label + seedLabel(s, seed)));
             first = first == null ? r : first;
-            shas.add(weights.put(r.weights(), "djl-params"));
-            TestOutcome o = answers.of(s.ctx(), r.weights(), s.test(), s.testSet());
-            outcomes.add(o);
-            perSeed.add(Protocol.measure(s.testSet(), o));
+            if (keepWeights) {
+                shas.add(weights.put(r.weights(), "djl-params"));
+            }
+            outcomes.add(answers.of(s.ctx(), r.weights(), s.test(), s.testSet()));
             seconds += r.millis() / 1000.0;
         }
-        store(s, subset, perSeed, idx.length, seconds / s.seeds());
-        return new Trained(outcomes, first, shas);
+        return new Trained(outcomes, first, shas, seconds);
     }
 
     /** Seed 0 starts from the fine-tune's stored initial weights; seed j from the seed fine_tune.seed + j. */
@@ -235,8 +245,8 @@ public class EvaluateStage implements Stage<EvaluateOutput> {
     }
 
     /** The kept subset against every other model of the iteration, metric by metric. */
-    private void compare(Setup s, Map<String, List<TestOutcome>> outcomes) {
-        List<MetricStore.Comparison> rows = new ArrayList<>();
+    private void compare(Setup s, Map<String, List<TestOutcome>> outcomes, List<MetricStore.Comparison> curveRows) {
+        List<MetricStore.Comparison> rows = new ArrayList<>(curveRows);
         int resamples = s.ctx().spec().evaluate().bootstrap();
         for (String other : outcomes.keySet()) {
             if (!other.equals("selected")) {

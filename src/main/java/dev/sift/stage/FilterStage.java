@@ -120,7 +120,7 @@ public class FilterStage implements Stage<FilterOutput> {
     }
 
     /** The policy's view of the pool: scores, queries, grades and (when it needs them) the flags. */
-    private Pool pool(StageContext ctx, int[] pool, double[] scores, boolean withFlags) {
+    Pool pool(StageContext ctx, int[] pool, double[] scores, boolean withFlags) {
         List<Sample> samples = inputs.samples(ctx);
         int[] classes = inputs.targets(ctx).classes();
         String[] groups = new String[pool.length];
@@ -158,7 +158,7 @@ public class FilterStage implements Stage<FilterOutput> {
         }
     }
 
-    private static int[] map(int[] pool, int[] positions) {
+    static int[] map(int[] pool, int[] positions) {
         int[] out = new int[positions.length];
         for (int i = 0; i < positions.length; i++) {
             out[i] = pool[positions[i]];

@@ -119,6 +119,65 @@ public class MetricStore {
         return out;
     }
 
+    /** One point of a kept-fraction curve: a training set of {@code fraction} of the pool, its mean metrics. */
+    public record CurvePoint(int iteration, double fraction, String subset, Map<String, Double> metrics) {
+    }
+
+    /** Split of the curve rows: apart from the test rows of the iteration's own subsets. */
+    public static final String CURVE = "curve";
+
+    /** Replaces the mean metrics of one subset at one fraction of a curve. */
+    public void replaceCurve(long runId, int iteration, String subset, double fraction, Map<String, Double> values) {
+        Transactions.run(dataSource, "store curve metrics", c -> {
+            try (PreparedStatement del = c.prepareStatement("DELETE FROM metric WHERE run_id = ? AND iteration = ? "
+                    + "AND split = ? AND subset = ? AND fraction = ?")) {
+                del.setLong(1, runId);
+                del.setInt(2, iteration);
+                del.setString(3, CURVE);
+                del.setString(4, subset);
+                del.setDouble(5, fraction);
+                del.executeUpdate();
+            }
+            try (PreparedStatement ins = c.prepareStatement("INSERT INTO metric (run_id, iteration, split, subset, "
+                    + "name, value, fraction) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                for (var e : values.entrySet()) {
+                    ins.setLong(1, runId);
+                    ins.setInt(2, iteration);
+                    ins.setString(3, CURVE);
+                    ins.setString(4, subset);
+                    ins.setString(5, e.getKey());
+                    ins.setDouble(6, e.getValue());
+                    ins.setDouble(7, fraction);
+                    ins.addBatch();
+                }
+                ins.executeBatch();
+            }
+        });
+    }
+
+    /** Every curve point of a run, by iteration, fraction and subset. */
+    public List<CurvePoint> curve(long runId) {
+        Map<String, CurvePoint> points = new java.util.LinkedHashMap<>();
+        Transactions.run(dataSource, "read curve", c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT iteration, fraction, subset, name, value FROM metric "
+                    + "WHERE run_id = ? AND split = ? AND seed IS NULL ORDER BY iteration, fraction, subset, name")) {
+                ps.setLong(1, runId);
+                ps.setString(2, CURVE);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        int iteration = rs.getInt(1);
+                        double fraction = rs.getDouble(2);
+                        String subset = rs.getString(3);
+                        points.computeIfAbsent(iteration + "|" + fraction + "|" + subset, k -> new CurvePoint(iteration,
+                                fraction, subset, new java.util.LinkedHashMap<>())).metrics()
+                                .put(rs.getString(4), rs.getDouble(5));
+                    }
+                }
+            }
+        });
+        return new ArrayList<>(points.values());
+    }
+
     private static double nullable(ResultSet rs, int i) throws SQLException {
         double v = rs.getDouble(i);
         return rs.wasNull() ? Double.NaN : v;

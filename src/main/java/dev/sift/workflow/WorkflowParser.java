@@ -314,9 +314,30 @@ public final class WorkflowParser {
             stop = new WorkflowSpec.StopRule(metric, floor, plateau);
         }
         String grades = e.choice("grades", "calibrated", "calibrated", "argmax");
+        List<Double> curve = new java.util.ArrayList<>();
+        for (String v : e.strings("curve", List.of())) {
+            try {
+                double f = Double.parseDouble(v);
+                if (!(f > 0 && f < 1)) {
+                    throw new NumberFormatException();
+                }
+                curve.add(f);
+            } catch (NumberFormatException ex) {
+                e.invalid("curve", "kept fractions must be numbers in (0, 1), got " + v);
+            }
+        }
+        List<String> curvePolicies = e.strings("curve_policies", List.of("top_fraction"));
+        for (String p : curvePolicies) {
+            if (!SelectionPolicies.find(p).map(SelectionPolicy::takesFraction).orElse(false)) {
+                e.invalid("curve_policies", "unknown or not fraction-taking policy " + p + "; one of "
+                        + SelectionPolicies.names().stream().filter(n -> SelectionPolicies.find(n).orElseThrow()
+                                .takesFraction()).toList());
+            }
+        }
         EvaluateSpec spec = new EvaluateSpec(k, zs.equals("true"), (int) e.integer("seeds", 3, 1, 50),
                 (int) e.integer("bootstrap", 1000, 0, 100_000), stop,
-                WorkflowSpec.Grades.valueOf(grades.toUpperCase(Locale.ROOT)));
+                WorkflowSpec.Grades.valueOf(grades.toUpperCase(Locale.ROOT)), List.copyOf(curve),
+                List.copyOf(curvePolicies));
         e.done();
         return spec;
     }

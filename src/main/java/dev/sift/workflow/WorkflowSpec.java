@@ -78,7 +78,12 @@ public record WorkflowSpec(String name, DatasetSpec dataset, TaskSpec task, Spli
      * training seeds per compared model; {@code bootstrap}: resamples of the paired per-query interval;
      * {@code stop}: rules that end the iterations early (null: only the iteration count).
      */
-    public record EvaluateSpec(int k, boolean zeroShot, int seeds, int bootstrap, StopRule stop, Grades grades) {
+    /**
+     * @param curve kept fractions of the kept-fraction and removal curves (empty: none)
+     * @param curvePolicies the fraction-taking policies each method is drawn with on the curves
+     */
+    public record EvaluateSpec(int k, boolean zeroShot, int seeds, int bootstrap, StopRule stop, Grades grades,
+            List<Double> curve, List<String> curvePolicies) {
     }
 
     /**

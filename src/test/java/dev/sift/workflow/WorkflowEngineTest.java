@@ -135,7 +135,7 @@ class WorkflowEngineTest {
                 model: {buckets: 256, dim: 8, hidden: 8}
                 fine_tune: {epochs: 2}
                 filter: {by: loss, keep: 0.5}
-                evaluate: {zero_shot: false}
+                evaluate: {zero_shot: false, curve: [0.5]}
                 """;
         WorkflowParser.Parsed parsed = WorkflowParser.parse("reg.yaml", yaml, Path.of("."), Map.of(), true);
         long id = engine.start(parsed, Path.of("reg.yaml"), null, new Console(new PrintStream(
@@ -152,6 +152,21 @@ class WorkflowEngineTest {
             }
         }
         assertTrue(runs.metrics(id).stream().anyMatch(x -> x.name.equals("rmse") && Double.isFinite(x.value)));
+        // the curve: random and every method from both ends at half the pool, each compared with random there
+        var curve = metricStore.curve(id);
+        assertEquals(1 + 2 * methods.size(), curve.size(), curve.toString());
+        int half = (int) Math.round(0.5 * runs.iterations(id).get(0).poolSize);
+        for (var p : curve) {
+            assertEquals(0.5, p.fraction());
+            assertEquals(half, p.metrics().get("train_size"), 0.0, p.toString());
+            assertTrue(Double.isFinite(p.metrics().get("rmse")), p.toString());
+        }
+        var vsRandom = metricStore.comparisons(id).stream().filter(c -> c.subset().equals("loss lowest@0.5")
+                && c.baseline().equals("random@0.5")).toList();
+        assertEquals(2, vsRandom.size(), "ndcg@10 and rmse: " + vsRandom);
+        assertTrue(history.comparisons(id).text().lines().noneMatch(l -> l.contains("@0.5")));
+        assertEquals(1 + 2 * methods.size(), history.curve(id).size());
+        assertTrue(history.curve(id).text().contains("ndcg@10 - random"));
     }
 
     /**

@@ -49,6 +49,22 @@ class WorkflowParserTest {
     }
 
     @Test
+    void curveFractionsAndPoliciesAreCheckedAndGradesDefaultToCalibrated() {
+        WorkflowSpec s = WorkflowParser.parse("w.yaml", GOOD + "evaluate: {curve: [0.3, 0.7]}\n", Path.of("."),
+                Map.of(), true).spec();
+        assertEquals(List.of(0.3, 0.7), s.evaluate().curve());
+        assertEquals(List.of("top_fraction"), s.evaluate().curvePolicies());
+        assertEquals(WorkflowSpec.Grades.CALIBRATED, s.evaluate().grades());
+        List<String> e = errors(GOOD + "evaluate: {curve: [0.5, 1.5], curve_policies: [ccs, drop_flagged], "
+                + "grades: mode}\n", Map.of());
+        assertTrue(e.stream().anyMatch(x -> x.contains("evaluate.curve") && x.contains("(0, 1), got 1.5")), e.toString());
+        assertTrue(e.stream().anyMatch(x -> x.contains("evaluate.curve_policies") && x.contains("policy drop_flagged")),
+                e.toString());
+        assertTrue(e.stream().noneMatch(x -> x.contains("policy ccs")), e.toString());
+        assertTrue(e.stream().anyMatch(x -> x.contains("evaluate.grades")), e.toString());
+    }
+
+    @Test
     void oofLossNeedsCrossFittingAndSaysSoInOneLine() {
         List<String> e = errors(GOOD.replace("by: el2n", "by: oof_loss") + "score:\n  methods: [oof_loss]\n",
                 Map.of());

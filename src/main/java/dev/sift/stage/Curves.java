@@ -1,0 +1,100 @@
+package dev.sift.stage;
+
+import dev.sift.evaluation.Protocol;
+import dev.sift.evaluation.TestOutcome;
+import dev.sift.selection.Order;
+import dev.sift.selection.Pool;
+import dev.sift.selection.RandomSubset;
+import dev.sift.selection.Selection;
+import dev.sift.selection.SelectionPolicies;
+import dev.sift.selection.SelectionPolicy;
+import dev.sift.store.MetricStore;
+import dev.sift.store.ScoreStore;
+import dev.sift.workflow.StageContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiFunction;
+
+/**
+ * Kept-fraction and removal curves ({@code evaluate.curve}), on iteration 1's pool (the training split): at each
+ * kept fraction f, for each scoring method and
+ * each fraction-taking policy of {@code evaluate.curve_policies}, trains (per evaluation seed) on the f of the pool
+ * kept from the highest-valued end and on the f kept from the lowest-valued end, beside a random f of the pool.
+ * Read the other way, the two ends are the removal curve: keeping the lowest f removes the highest-valued 1 - f
+ * first. Every point is stored as metric rows of split {@code curve} with its fraction, and compared with random at
+ * the same fraction by the paired per-query bootstrap (comparison rows {@code <subset>@<f>} against
+ * {@code random@<f>}).
+ */
+@ApplicationScoped
+public class Curves {
+    @Inject
+    ScoreStore scores;
+    @Inject
+    MetricStore metrics;
+    @Inject
+    FilterStage filter;
+
+    /**
+     * Draws the curves of this iteration's pool; returns their comparisons with random.
+     *
+     * @param train trains a labelled training set once per evaluation seed and returns the test outcomes
+     */
+    List<MetricStore.Comparison> draw(EvaluateStage.Setup s, BiFunction<String, Subsets.Training,
+            List<TestOutcome>> train) {
+        StageContext ctx = s.ctx();
+        List<Double> fractions = ctx.spec().evaluate().curve();
+        List<MetricStore.Comparison> rows = new ArrayList<>();
+        if (fractions.isEmpty() || ctx.iteration() != 1) {
+            return rows;
+        }
+        Map<String, Pool> views = new LinkedHashMap<>();
+        int[] pool = null;
+        for (String method : ctx.spec().score().methods()) {
+            List<ScoreStore.Row> r = scores.read(ctx.runId(), ctx.iteration(), method);
+            pool = r.stream().mapToInt(ScoreStore.Row::sampleIndex).toArray();
+            views.put(method, filter.pool(ctx, pool, r.stream().mapToDouble(ScoreStore.Row::score).toArray(), false));
+        }
+        int resamples = ctx.spec().evaluate().bootstrap();
+        long seed = ctx.spec().filter().seed() + 7919L * ctx.iteration();
+        for (double f : fractions) {
+            String at = "@" + BigDecimal.valueOf(f).stripTrailingZeros().toPlainString();
+            int size = Math.max(1, (int) Math.round(f * pool.length));
+            int[] drawn = FilterStage.map(pool, new RandomSubset(size, seed).select(pool.length));
+            List<TestOutcome> random = point(s, train, "random", f, new Subsets.Training(drawn, null, null));
+            for (var e : views.entrySet()) {
+                for (String policyName : ctx.spec().evaluate().curvePolicies()) {
+                    SelectionPolicy policy = SelectionPolicies.find(policyName).orElseThrow();
+                    for (Order order : List.of(Order.HIGHEST, Order.LOWEST)) {
+                        String subset = e.getKey() + " " + order.key()
+                                + (policyName.equals("top_fraction") ? "" : " " + policyName);
+                        Selection sel = policy.build(e.getValue(), f, order, seed);
+                        List<TestOutcome> o = point(s, train, subset, f,
+                                new Subsets.Training(FilterStage.map(pool, sel.positions()), sel.weights(), sel.labels()));
+                        Protocol.compare(s.testSet(), o, random, resamples, ctx.runId() * 31 + ctx.iteration())
+                                .forEach((metric, i) -> rows.add(new MetricStore.Comparison(ctx.iteration(), metric,
+                                        subset + at, "random" + at, i.delta(), i.lo(), i.hi(), s.seeds(),
+                                        i.queries(), i.resamples())));
+                    }
+                }
+            }
+        }
+        return rows;
+    }
+
+    private List<TestOutcome> point(EvaluateStage.Setup s, BiFunction<String, Subsets.Training,
+            List<TestOutcome>> train, String subset, double fraction, Subsets.Training t) {
+        List<TestOutcome> o = train.apply("curve " + subset + " at " + fraction, t);
+        Map<String, Double> m = new LinkedHashMap<>(Protocol.meanAndSd(o.stream()
+                .map(x -> Protocol.measure(s.testSet(), x)).toList()));
+        m.remove("ndcg_queries_sd");
+        m.put("train_size", (double) t.indices().length);
+        m.put("seeds", (double) o.size());
+        metrics.replaceCurve(s.ctx().runId(), s.ctx().iteration(), subset, fraction, m);
+        return o;
+    }
+}
