@@ -94,12 +94,13 @@ public class ScoreStage implements Stage<ScoreOutput> {
                 ctx.console().info("  score.cross_fit: no listed method reads out-of-fold predictions; not trained");
             }
         }
+        List<ScoringInput> others = otherSeeds(ctx, pool, needs);
         List<String> names = new ArrayList<>();
         Long flagged = null;
         NoiseReport noise = NoiseReport.of(inputs.samples(ctx), pool);
         for (ImportanceMethod m : methods) {
             long t0 = System.nanoTime();
-            MethodResult r = m.evaluate(input);
+            MethodResult r = averaged(m, m.evaluate(input), others);
             double[] w = Weights.normalise(m.orientation().toKeep(r.scores()));
             long ms = (System.nanoTime() - t0) / 1_000_000;
             scores.replace(ctx.runId(), ctx.iteration(), m.name(), pool, r.scores(), w);
@@ -121,7 +122,52 @@ public class ScoreStage implements Stage<ScoreOutput> {
         return new ScoreOutput(pool.length, model, names, flagged);
     }
 
+    /**
+     * With {@code score.seeds: N}, N - 1 more scoring models trained on the pool from the initial weights of seeds
+     * fine_tune.seed + j (the fine-tune's settings, early stopping on the validation split), each with its own
+     * predictions and training dynamics; the scoring model itself is seed 0's.
+     */
+    private List<ScoringInput> otherSeeds(StageContext ctx, int[] pool, Set<Need> needs) {
+        List<ScoringInput> out = new ArrayList<>();
+        var trainer = models.trainer(ctx);
+        int[] validation = Subsets.ofSplit(inputs.samples(ctx), Split.VALIDATION);
+        for (int j = 1; j < ctx.spec().score().seeds(); j++) {
+            var spec = ctx.spec().fineTune().withSeed(ctx.spec().fineTune().seed() + j);
+            var r = trainer.train(trainer.initialWeights(spec.seed()), inputs.targets(ctx), pool, validation, spec,
+                    TrainingProgress.of(ctx, "scoring seed " + (j + 1) + "/" + ctx.spec().score().seeds()));
+            out.add(input(ctx, pool, trainer.predict(r.weights(), pool), r.weights(), needs, r.dynamics()));
+        }
+        return out;
+    }
+
+    /**
+     * The method's scores averaged over the scoring seeds (a NaN on any seed stays NaN); the flags and suggested
+     * grades are seed 0's.
+     */
+    private static MethodResult averaged(ImportanceMethod m, MethodResult first, List<ScoringInput> others) {
+        if (others.isEmpty()) {
+            return first;
+        }
+        double[] sum = first.scores().clone();
+        for (ScoringInput in : others) {
+            double[] s = m.evaluate(in).scores();
+            for (int i = 0; i < sum.length; i++) {
+                sum[i] += s[i];
+            }
+        }
+        for (int i = 0; i < sum.length; i++) {
+            sum[i] /= others.size() + 1;
+        }
+        return new MethodResult(sum, first.suggestions());
+    }
+
     private ScoringInput input(StageContext ctx, int[] pool, Predictions p, byte[] modelWeights, Set<Need> needs) {
+        return input(ctx, pool, p, modelWeights, needs, null);
+    }
+
+    /** The inputs of the methods; {@code trained}: the dynamics of a model trained here (else the stored ones). */
+    private ScoringInput input(StageContext ctx, int[] pool, Predictions p, byte[] modelWeights, Set<Need> needs,
+            TrainingDynamics trained) {
         Targets t = inputs.targets(ctx);
         int[] classes = pick(t.classes(), pool);
         float[] values = new float[pool.length];
@@ -138,7 +184,7 @@ public class ScoreStage implements Stage<ScoreOutput> {
         TrainingDynamics d = null;
         if (needs.contains(Need.TRAINING_DYNAMICS)) {
             // dynamics of the model trained on this pool: the fine-tune, then the previous iteration's kept model
-            d = ctx.iteration() == 1 ? dynamics.read(ctx.runId(), RunLayout.FINE_TUNE, 0)
+            d = trained != null ? trained : ctx.iteration() == 1 ? dynamics.read(ctx.runId(), RunLayout.FINE_TUNE, 0)
                     : dynamics.read(ctx.runId(), RunLayout.EVALUATE, ctx.iteration() - 1);
         }
         double[] full = null;

@@ -241,8 +241,9 @@ public final class WorkflowParser {
         if (unique.isEmpty() && b.errors().isEmpty()) {
             s.invalid("methods", "no importance method can run on this task and model");
         }
+        int seeds = (int) s.integer("seeds", 1, 1, 20);
         s.done();
-        return new ScoreSpec(List.copyOf(unique), List.copyOf(ensemble), crossFit);
+        return new ScoreSpec(List.copyOf(unique), List.copyOf(ensemble), crossFit, seeds);
     }
 
     private static Optional<ImportanceMethod> configured(SpecBinder.Obj s, String name, List<String> ensemble) {

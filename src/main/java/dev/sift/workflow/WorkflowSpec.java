@@ -56,9 +56,10 @@ public record WorkflowSpec(String name, DatasetSpec dataset, TaskSpec task, Spli
      * {@code crossFit}: K >= 2 trains K models on query-grouped folds of the pool for out-of-fold predictions,
      * 0 = off.
      */
-    public record ScoreSpec(List<String> methods, List<String> ensemble, int crossFit) {
+    /** @param seeds scoring models a method's scores are averaged over (1: the fine-tuned model alone) */
+    public record ScoreSpec(List<String> methods, List<String> ensemble, int crossFit, int seeds) {
         public ScoreSpec(List<String> methods, List<String> ensemble) {
-            this(methods, ensemble, 0);
+            this(methods, ensemble, 0, 1);
         }
     }
 

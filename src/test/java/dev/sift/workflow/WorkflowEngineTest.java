@@ -135,11 +135,14 @@ class WorkflowEngineTest {
                 model: {buckets: 256, dim: 8, hidden: 8}
                 fine_tune: {epochs: 2}
                 filter: {by: loss, keep: 0.5}
+                score: {seeds: 2}
                 evaluate: {zero_shot: false, curve: [0.5]}
                 """;
         WorkflowParser.Parsed parsed = WorkflowParser.parse("reg.yaml", yaml, Path.of("."), Map.of(), true);
-        long id = engine.start(parsed, Path.of("reg.yaml"), null, new Console(new PrintStream(
-                new ByteArrayOutputStream()), false));
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        long id = engine.start(parsed, Path.of("reg.yaml"), null, new Console(new PrintStream(err), false));
+        // score.seeds: 2 trains one more scoring model per iteration and averages every method over both
+        assertTrue(err.toString().contains("scoring seed 2/2"), err.toString());
         assertEquals(RunEntity.Status.SUCCEEDED, runs.findRun(id).orElseThrow().status);
         java.util.List<String> methods = scores.methods(id, 1);
         assertEquals(parsed.spec().score().methods().stream().sorted().toList(), methods.stream().sorted().toList());
