@@ -153,8 +153,9 @@ public final class NoiseBenchmark {
      *     {@code label_quality} then reads them); 0 = off
      * @param ensemble members of the {@code ensemble} row, or null for its default members
      */
-    public record Scoring(int crossFit, List<String> ensemble) {
-        public static final Scoring DEFAULT = new Scoring(0, null);
+    /** @param scoreSeeds models from different initialisations every method's scores are averaged over */
+    public record Scoring(int crossFit, List<String> ensemble, int scoreSeeds) {
+        public static final Scoring DEFAULT = new Scoring(0, null, 1);
     }
 
     public static Result run(Options options, Consumer<String> progress) throws IOException {

@@ -84,25 +84,17 @@ final class NoiseRun {
         TrainSpec t = setup.train();
         TrainSpec seeded = new TrainSpec(t.epochs(), t.batchSize(), t.learningRate(), t.seed() + seed - 1,
                 t.weightDecay(), t.warmup(), t.clipNorm(), t.patience(), TrainSpec.DeviceChoice.CPU);
-        RelevanceTrainer.TrainResult result = trainer.train(trainer.initialWeights(seeded.seed()), data.targets(),
-                data.train(), data.validation(), seeded, RelevanceTrainer.Listener.NONE);
-        Predictions p = trainer.predict(result.weights(), data.train());
-        Predictions v = trainer.predict(result.weights(), data.utility());
-        int[] cls = data.classes(data.train());
-        boolean ghost = frozenEmbeddings == null && task.classification();
-        long g0 = System.nanoTime();
-        double[] grand = !ghost ? null : GhostGradNorms.compute(result.weights(), EncodedPairs.encode(data.samples(),
-                model.buckets()), cls, data.train(), model.dim(), model.hidden(), task.classes(), 256);
         Map<Need, Long> needMillis = new EnumMap<>(Need.class);
-        needMillis.put(Need.FULL_GRADIENTS, (System.nanoTime() - g0) / 1_000_000);
-        long a0 = System.nanoTime();
-        double[] alignments = OutputAlignment.compute(trainer, result.weights(), data.targets(), data.train(), 256)
-                .values();
-        needMillis.put(Need.OUTPUT_ALIGNMENT, (System.nanoTime() - a0) / 1_000_000);
-        ScoringInput input = new ScoringInput(p, cls, data.values(data.train()), v.hidden(), v.probs(),
-                data.classes(data.utility()), result.dynamics().reorder(data.train()), grand, alignments);
+        List<ScoringInput> inputs = new ArrayList<>();
+        for (int j = 0; j < scoring.scoreSeeds(); j++) {
+            // scoring seed j trains from its own initialisation, 100 apart from the next noise seed's
+            inputs.add(scoringInput(trainer, data, model, task, frozenEmbeddings == null,
+                    seeded.withSeed(seeded.seed() + 100L * j), needMillis));
+        }
+        ScoringInput input = inputs.get(0);
+        boolean ghost = input.fullGradientNorms() != null;
         Set<Need> provides = EnumSet.allOf(Need.class);
-        if (grand == null) {
+        if (!ghost) {
             provides.remove(Need.FULL_GRADIENTS);
         }
         if (scoring.crossFit() >= 2) {
@@ -112,7 +104,7 @@ final class NoiseRun {
                     data.targets(), data.train(), groups, data.validation(), seeded, scoring.crossFit(),
                     CrossFit.Listener.NONE);
             needMillis.put(Need.CROSS_FIT, oof.millis());
-            input = input.withOutOfFold(oof.outOfFold());
+            inputs.replaceAll(in -> in.withOutOfFold(oof.outOfFold()));
         } else {
             provides.remove(Need.CROSS_FIT);
         }
@@ -120,9 +112,30 @@ final class NoiseRun {
         for (boolean b : data.noisy()) {
             noisy += b ? 1 : 0;
         }
-        return new Outcome(score(input, task, provides, needMillis, data.noisy(), seed, scoring.ensemble()),
+        return new Outcome(score(inputs, task, provides, needMillis, data.noisy(), seed, scoring.ensemble()),
                 data.train().length,
                 read.flipped(), noisy);
+    }
+
+    /** One scoring model trained with {@code seeded}, and what the methods read of it. */
+    private static ScoringInput scoringInput(RelevanceTrainer trainer, Data data, ModelSpec model, TaskSpec task,
+            boolean hashed, TrainSpec seeded, Map<Need, Long> needMillis) {
+        RelevanceTrainer.TrainResult result = trainer.train(trainer.initialWeights(seeded.seed()), data.targets(),
+                data.train(), data.validation(), seeded, RelevanceTrainer.Listener.NONE);
+        Predictions p = trainer.predict(result.weights(), data.train());
+        Predictions v = trainer.predict(result.weights(), data.utility());
+        int[] cls = data.classes(data.train());
+        long g0 = System.nanoTime();
+        double[] grand = !(hashed && task.classification()) ? null : GhostGradNorms.compute(result.weights(),
+                EncodedPairs.encode(data.samples(), model.buckets()), cls, data.train(), model.dim(), model.hidden(),
+                task.classes(), 256);
+        needMillis.merge(Need.FULL_GRADIENTS, (System.nanoTime() - g0) / 1_000_000, Long::sum);
+        long a0 = System.nanoTime();
+        double[] alignments = OutputAlignment.compute(trainer, result.weights(), data.targets(), data.train(), 256)
+                .values();
+        needMillis.merge(Need.OUTPUT_ALIGNMENT, (System.nanoTime() - a0) / 1_000_000, Long::sum);
+        return new ScoringInput(p, cls, data.values(data.train()), v.hidden(), v.probs(),
+                data.classes(data.utility()), result.dynamics().reorder(data.train()), grand, alignments);
     }
 
     /** Training and validation by split; the utility split values samples when there is one, else validation. */
@@ -158,7 +171,7 @@ final class NoiseRun {
      * Every applicable method's ranking against the noisy samples, its "remove" end first; a method's own time plus
      * the time of the model-level inputs it needs (GraNd's norms, the output alignments).
      */
-    private static List<NoiseBenchmark.Row> score(ScoringInput input, TaskSpec task, Set<Need> provides,
+    private static List<NoiseBenchmark.Row> score(List<ScoringInput> inputs, TaskSpec task, Set<Need> provides,
             Map<Need, Long> needMillis, boolean[] noisy, long seed, List<String> ensemble) {
         List<NoiseBenchmark.Row> rows = new ArrayList<>();
         for (ImportanceMethod found : ImportanceMethods.applicable(task.type(), provides)) {
@@ -167,7 +180,13 @@ final class NoiseRun {
                 continue; // an ensemble whose members cannot all run here
             }
             long t0 = System.nanoTime();
-            double[] s = method.score(input);
+            double[] s = new double[inputs.get(0).classes().length];
+            for (ScoringInput in : inputs) {
+                double[] o = method.score(in);
+                for (int i = 0; i < s.length; i++) {
+                    s[i] += o[i] / inputs.size();
+                }
+            }
             long ms = (System.nanoTime() - t0) / 1_000_000;
             // what the method read counts: K cross-fitted trainings for oof_loss and, with them, label_quality
             for (Need n : method.uses()) {

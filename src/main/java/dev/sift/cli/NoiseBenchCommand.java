@@ -57,6 +57,10 @@ public class NoiseBenchCommand implements Callable<Integer> {
             + "label_quality then uses them); 0 = off (default: ${DEFAULT-VALUE})")
     int crossFit;
 
+    @Option(names = "--score-seeds", defaultValue = "1", paramLabel = "N", description = "average every method "
+            + "over N scoring models from different initialisations (like score.seeds; default ${DEFAULT-VALUE})")
+    int scoreSeeds;
+
     @Option(names = "--ensemble", split = ",", paramLabel = "METHOD", description = "members of the ensemble row "
             + "(default: tracin,knn_shapley,confidence)")
     List<String> ensemble;
@@ -75,6 +79,9 @@ public class NoiseBenchCommand implements Callable<Integer> {
         NoiseBenchmark.ModelKind model = modelKind == null ? null : NoiseBenchmark.ModelKind.byKey(modelKind)
                 .orElseThrow(() -> SiftException.usage("--model must be hashed-bow or minilm-head, got '" + modelKind
                         + "'"));
+        if (scoreSeeds < 1) {
+            throw SiftException.usage("--score-seeds must be at least 1, got " + scoreSeeds);
+        }
         if (crossFit < 0 || crossFit == 1) {
             throw SiftException.usage("--cross-fit must be 0 (off) or at least 2, got " + crossFit);
         }
@@ -108,7 +115,7 @@ public class NoiseBenchCommand implements Callable<Integer> {
         }
         NoiseBenchmark.Result result;
         try {
-            result = NoiseBenchmark.run(setup, seeds, new NoiseBenchmark.Scoring(crossFit, ensemble),
+            result = NoiseBenchmark.run(setup, seeds, new NoiseBenchmark.Scoring(crossFit, ensemble, scoreSeeds),
                     System.err::println);
         } catch (Ingestor.SchemaException e) {
             throw SiftException.usage(e.getMessage());
