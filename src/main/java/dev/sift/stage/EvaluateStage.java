@@ -82,7 +82,8 @@ public class EvaluateStage implements Stage<EvaluateOutput> {
     }
 
     /** What every retraining of this iteration shares. */
-    record Setup(StageContext ctx, FineTuneOutput fineTune, int[] test, TestSet testSet, int[] validation, int seeds) {
+    record Setup(StageContext ctx, FineTuneOutput fineTune, int[] test, TestSet testSet, int[] validation,
+            TestSet stopSet, int seeds) {
         TrainSpec train(int seed) {
             return ctx.spec().fineTune().withSeed(ctx.spec().fineTune().seed() + seed);
         }
@@ -101,11 +102,19 @@ public class EvaluateStage implements Stage<EvaluateOutput> {
         int[] test = Subsets.ofSplit(samples, Split.TEST);
         TestSet testSet = TestSet.of(ctx.spec().task(), Arrays.stream(test).mapToObj(samples::get).toList(),
                 ctx.spec().evaluate().k());
-        Setup s = new Setup(ctx, ft, test, testSet, Subsets.ofSplit(samples, Split.VALIDATION),
-                ctx.spec().evaluate().seeds());
+        int[] validation = Subsets.ofSplit(samples, Split.VALIDATION);
+        // the stop rule reads the validation split (the test split is only measured), so measure it there too
+        TestSet stopSet = ctx.spec().evaluate().stop() == null || validation.length == 0 ? null
+                : TestSet.of(ctx.spec().task(), Arrays.stream(validation).mapToObj(samples::get).toList(),
+                        ctx.spec().evaluate().k());
+        Setup s = new Setup(ctx, ft, test, testSet, validation, stopSet, ctx.spec().evaluate().seeds());
+        if (ctx.spec().evaluate().stop() != null && stopSet == null) {
+            ctx.console().info("  warning: evaluate.stop reads the validation split and there is none: it never stops");
+        }
         Map<String, List<TestOutcome>> outcomes = new LinkedHashMap<>();
         Subsets.Training kept = Subsets.training(objects, filter.selectedKey());
         Trained selected = retrain(s, "selected", kept);
+        storeStopMetrics(s, "selected", selected.weights().stream().map(weights::get).toList());
         // the next iteration scores this subset with the first seed's model: keep how it learned each sample
         dynamics.replace(ctx.runId(), name(), ctx.iteration(), selected.first().dynamics());
         outcomes.put("selected", selected.outcomes());
@@ -133,7 +142,7 @@ public class EvaluateStage implements Stage<EvaluateOutput> {
         return Optional.ofNullable(output.stop());
     }
 
-    /** The stop rule's verdict after this iteration, from the stored test metrics; null to go on. */
+    /** The stop rule's verdict after this iteration, from the stored validation metrics; null to go on. */
     private String stopReason(StageContext ctx) {
         WorkflowSpec.StopRule rule = ctx.spec().evaluate().stop();
         if (rule == null) {
@@ -141,7 +150,7 @@ public class EvaluateStage implements Stage<EvaluateOutput> {
         }
         Map<String, Double> mean = new HashMap<>();
         for (MetricEntity m : runs.metrics(ctx.runId())) {
-            if ("test".equals(m.split) && rule.metric().equals(m.name)) {
+            if (Split.VALIDATION.key().equals(m.split) && rule.metric().equals(m.name)) {
                 mean.put(m.iteration + "|" + m.subset, m.value);
             }
         }
@@ -229,8 +238,20 @@ public class EvaluateStage implements Stage<EvaluateOutput> {
         outcomes.put("full", o);
         if (ctx.iteration() == 1) {
             store(s, "full", perSeed, s.fineTune().trainSamples(), s.fineTune().trainMs() / 1000.0);
+            storeStopMetrics(s, "full", shas.stream().map(weights::get).toList());
         }
         return shas;
+    }
+
+    /** With a stop rule, the models' mean metrics on the validation split, which the rule reads. */
+    private void storeStopMetrics(Setup s, String subset, List<byte[]> models) {
+        if (s.stopSet() == null) {
+            return;
+        }
+        List<Map<String, Double>> perSeed = models.stream().map(w -> Protocol.measure(s.stopSet(),
+                answers.of(s.ctx(), w, s.validation(), s.stopSet()))).toList();
+        runs.replaceMetrics(s.ctx().runId(), s.ctx().iteration(), Split.VALIDATION.key(), subset,
+                Protocol.meanAndSd(perSeed));
     }
 
     private void store(Setup s, String subset, List<Map<String, Double>> perSeed, int trainSize, double seconds) {

@@ -98,7 +98,7 @@ public record WorkflowSpec(String name, DatasetSpec dataset, TaskSpec task, Spli
     }
 
     /**
-     * Ends the iterations after iteration k when the kept subset's test {@code metric} (mean over seeds) falls below
+     * Ends the iterations after iteration k when the kept subset's validation {@code metric} (mean over seeds) falls below
      * {@code floor} times the full model's ({@code floor} 0 = off; for rmse, rises above the full model's divided by
      * {@code floor}), or changes by less than {@code plateau} from iteration k-1 ({@code plateau} 0 = off).
      */

@@ -293,6 +293,11 @@ class WorkflowEngineTest {
                 && err.toString().contains("iterations 3-4 are not run"), err.toString());
         assertTrue(runs.findStage(id, "evaluate", 2).orElseThrow().outputJson.contains("\"stop\""));
         assertTrue(!runs.findStage(id, "evaluate", 1).orElseThrow().outputJson.contains("\"stop\""));
+        // the rule read the validation split: the kept and full models were measured there
+        assertTrue(runs.metrics(id).stream().anyMatch(m -> m.iteration == 2 && m.split.equals("validation")
+                && m.subset.equals("selected") && m.name.equals("kappa")));
+        assertTrue(runs.metrics(id).stream().anyMatch(m -> m.iteration == 1 && m.split.equals("validation")
+                && m.subset.equals("full") && m.name.equals("kappa")));
     }
 
     /** With filter.candidates the validation split picks the policy; the test split measures only the pick. */
