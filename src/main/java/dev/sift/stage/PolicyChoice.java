@@ -36,7 +36,10 @@ public class PolicyChoice {
     @Inject
     Outcomes answers;
 
-    /** Every candidate's validation score, in the order given; the first of the highest is the choice. */
+    /**
+     * Every candidate's validation score, the mean over the evaluation seeds' models, in the order given; the first of
+     * the highest is the choice.
+     */
     List<CandidateScore> score(StageContext ctx, Map<String, Subsets.Training> built) {
         List<Sample> samples = inputs.samples(ctx);
         int[] validation = Subsets.ofSplit(samples, Split.VALIDATION);
@@ -49,13 +52,22 @@ public class PolicyChoice {
         String metric = ctx.spec().task().classification() ? "kappa" : "ndcg@" + k;
         byte[] init = weights.get(ctx.output(FineTuneOutput.class).initWeights());
         RelevanceTrainer trainer = models.trainer(ctx);
+        int seeds = ctx.spec().evaluate().seeds();
         List<CandidateScore> out = new ArrayList<>();
         for (var e : built.entrySet()) {
             Subsets.Training t = e.getValue();
-            RelevanceTrainer.TrainResult r = trainer.train(init, t.targets(inputs.targets(ctx)), t.indices(),
-                    validation, ctx.spec().fineTune(), TrainingProgress.of(ctx, "candidate " + e.getKey()));
-            double v = Protocol.measure(set, answers.of(ctx, r.weights(), validation, set)).get(metric);
-            out.add(new CandidateScore(e.getKey(), t.indices().length, metric, v));
+            double sum = 0;
+            for (int seed = 0; seed < seeds; seed++) {
+                // the evaluation seeds' initial weights and sample orders: one seed's model on a few validation
+                // queries is too noisy a judge
+                var spec = ctx.spec().fineTune().withSeed(ctx.spec().fineTune().seed() + seed);
+                RelevanceTrainer.TrainResult r = trainer.train(seed == 0 ? init : trainer.initialWeights(spec.seed()),
+                        t.targets(inputs.targets(ctx)), t.indices(), validation, spec,
+                        TrainingProgress.of(ctx, "candidate " + e.getKey() + (seeds == 1 ? ""
+                                : " seed " + (seed + 1) + "/" + seeds)));
+                sum += Protocol.measure(set, answers.of(ctx, r.weights(), validation, set)).get(metric);
+            }
+            out.add(new CandidateScore(e.getKey(), t.indices().length, metric, sum / seeds));
         }
         return out;
     }
