@@ -37,11 +37,11 @@ locals {
   # Sift does not read these yet (issue 12, item 2, execution: aws-batch); they follow SiftConfig's pattern.
   # Job definitions are given without revision, so a submit takes the latest active one.
   batch_settings = {
-    SIFT_BATCH_GPU_QUEUE              = aws_batch_job_queue.gpu.arn
-    SIFT_BATCH_CPU_QUEUE              = aws_batch_job_queue.cpu.arn
-    SIFT_BATCH_RUN_JOB_DEFINITION     = aws_batch_job_definition.run.arn_prefix
-    SIFT_BATCH_RUN_CPU_JOB_DEFINITION = aws_batch_job_definition.run_cpu.arn_prefix
-    SIFT_BATCH_SCORE_JOB_DEFINITION   = aws_batch_job_definition.score.arn_prefix
+    SIFT_BATCH_GPU_QUEUE              = aws_batch_job_queue.this["gpu"].arn
+    SIFT_BATCH_CPU_QUEUE              = aws_batch_job_queue.this["cpu"].arn
+    SIFT_BATCH_RUN_JOB_DEFINITION     = aws_batch_job_definition.this["run"].arn_prefix
+    SIFT_BATCH_RUN_CPU_JOB_DEFINITION = aws_batch_job_definition.this["run_cpu"].arn_prefix
+    SIFT_BATCH_SCORE_JOB_DEFINITION   = aws_batch_job_definition.this["score"].arn_prefix
   }
 
   sift_secrets = {
@@ -187,33 +187,23 @@ resource "aws_s3_bucket_policy" "this" {
 # Network: one security group per kind of client, the database open only to them
 ################################################################################
 
-resource "aws_security_group" "batch" {
-  name_prefix = "${var.name}-batch-"
-  description = "${var.name}: AWS Batch instances"
-  vpc_id      = var.vpc_id
-  tags        = merge(var.tags, { Name = "${var.name}-batch" })
-
-  lifecycle {
-    create_before_destroy = true
+locals {
+  security_groups = {
+    batch     = "AWS Batch instances"
+    scheduler = "scheduler (sift serve on ECS Fargate)"
+    db        = "PostgreSQL, reachable from the Batch instances and the scheduler only"
   }
+  # the clients of the database, each allowed out to HTTPS and PostgreSQL only
+  client_security_group_ids = { for k in ["batch", "scheduler"] : k => aws_security_group.this[k].id }
 }
 
-resource "aws_security_group" "scheduler" {
-  name_prefix = "${var.name}-scheduler-"
-  description = "${var.name}: scheduler (sift serve on ECS Fargate)"
-  vpc_id      = var.vpc_id
-  tags        = merge(var.tags, { Name = "${var.name}-scheduler" })
+resource "aws_security_group" "this" {
+  for_each = local.security_groups
 
-  lifecycle {
-    create_before_destroy = true
-  }
-}
-
-resource "aws_security_group" "db" {
-  name_prefix = "${var.name}-db-"
-  description = "${var.name}: PostgreSQL, reachable from the Batch instances and the scheduler only"
+  name_prefix = "${var.name}-${each.key}-"
+  description = "${var.name}: ${each.value}"
   vpc_id      = var.vpc_id
-  tags        = merge(var.tags, { Name = "${var.name}-db" })
+  tags        = merge(var.tags, { Name = "${var.name}-${each.key}" })
 
   lifecycle {
     create_before_destroy = true
@@ -222,7 +212,7 @@ resource "aws_security_group" "db" {
 
 # Outbound HTTPS for ECR, S3, CloudWatch Logs, Secrets Manager and the Batch API; PostgreSQL to the database.
 resource "aws_vpc_security_group_egress_rule" "clients_https" {
-  for_each = { batch = aws_security_group.batch.id, scheduler = aws_security_group.scheduler.id }
+  for_each = local.client_security_group_ids
 
   security_group_id = each.value
   description       = "HTTPS to AWS APIs and ECR"
@@ -234,21 +224,21 @@ resource "aws_vpc_security_group_egress_rule" "clients_https" {
 }
 
 resource "aws_vpc_security_group_egress_rule" "clients_db" {
-  for_each = { batch = aws_security_group.batch.id, scheduler = aws_security_group.scheduler.id }
+  for_each = local.client_security_group_ids
 
   security_group_id            = each.value
   description                  = "PostgreSQL"
   ip_protocol                  = "tcp"
   from_port                    = 5432
   to_port                      = 5432
-  referenced_security_group_id = aws_security_group.db.id
+  referenced_security_group_id = aws_security_group.this["db"].id
   tags                         = var.tags
 }
 
 resource "aws_vpc_security_group_ingress_rule" "db" {
-  for_each = { batch = aws_security_group.batch.id, scheduler = aws_security_group.scheduler.id }
+  for_each = local.client_security_group_ids
 
-  security_group_id            = aws_security_group.db.id
+  security_group_id            = aws_security_group.this["db"].id
   description                  = "PostgreSQL from ${each.key}"
   ip_protocol                  = "tcp"
   from_port                    = 5432
@@ -306,7 +296,7 @@ resource "aws_db_instance" "this" {
   master_user_secret_kms_key_id = var.secrets_kms_key_arn
 
   db_subnet_group_name   = aws_db_subnet_group.this.name
-  vpc_security_group_ids = [aws_security_group.db.id]
+  vpc_security_group_ids = [aws_security_group.this["db"].id]
   parameter_group_name   = aws_db_parameter_group.this.name
   publicly_accessible    = false
   multi_az               = var.db_multi_az
@@ -324,7 +314,7 @@ resource "aws_db_instance" "this" {
   tags = var.tags
 
   # the log group first, so RDS does not create its own without retention
-  depends_on = [aws_cloudwatch_log_group.db]
+  depends_on = [aws_cloudwatch_log_group.this]
 }
 
 ################################################################################
@@ -385,22 +375,18 @@ resource "aws_ecr_lifecycle_policy" "this" {
 # CloudWatch Logs
 ################################################################################
 
-resource "aws_cloudwatch_log_group" "batch" {
-  name              = "/aws/batch/${var.name}"
-  retention_in_days = var.log_retention_days
-  kms_key_id        = var.logs_kms_key_arn
-  tags              = var.tags
+locals {
+  log_group_names = {
+    batch     = "/aws/batch/${var.name}"
+    scheduler = "/ecs/${var.name}-serve"
+    db        = "/aws/rds/instance/${var.name}/postgresql" # the group RDS exports the PostgreSQL log to
+  }
 }
 
-resource "aws_cloudwatch_log_group" "db" {
-  name              = "/aws/rds/instance/${var.name}/postgresql"
-  retention_in_days = var.log_retention_days
-  kms_key_id        = var.logs_kms_key_arn
-  tags              = var.tags
-}
+resource "aws_cloudwatch_log_group" "this" {
+  for_each = local.log_group_names
 
-resource "aws_cloudwatch_log_group" "scheduler" {
-  name              = "/ecs/${var.name}-serve"
+  name              = each.value
   retention_in_days = var.log_retention_days
   kms_key_id        = var.logs_kms_key_arn
   tags              = var.tags
@@ -443,7 +429,7 @@ resource "aws_batch_compute_environment" "this" {
     max_vcpus           = each.value.max_vcpus
     instance_role       = aws_iam_instance_profile.batch_instance.arn
     subnets             = var.private_subnet_ids
-    security_group_ids  = [aws_security_group.batch.id]
+    security_group_ids  = [aws_security_group.this["batch"].id]
 
     ec2_configuration {
       image_type = each.value.ami_type
@@ -459,27 +445,16 @@ resource "aws_batch_compute_environment" "this" {
   }
 }
 
-resource "aws_batch_job_queue" "gpu" {
-  name     = "${var.name}-gpu"
+resource "aws_batch_job_queue" "this" {
+  for_each = aws_batch_compute_environment.this
+
+  name     = "${var.name}-${each.key}"
   state    = "ENABLED"
   priority = 1
 
   compute_environment_order {
     order               = 1
-    compute_environment = aws_batch_compute_environment.this["gpu"].arn
-  }
-
-  tags = var.tags
-}
-
-resource "aws_batch_job_queue" "cpu" {
-  name     = "${var.name}-cpu"
-  state    = "ENABLED"
-  priority = 1
-
-  compute_environment_order {
-    order               = 1
-    compute_environment = aws_batch_compute_environment.this["cpu"].arn
+    compute_environment = each.value.arn
   }
 
   tags = var.tags
@@ -518,17 +493,42 @@ locals {
   }
 }
 
-resource "aws_batch_job_definition" "run" {
-  name                  = "${var.name}-run"
+resource "aws_batch_job_definition" "this" {
+  for_each = local.job_definitions
+
+  name                  = "${var.name}-${replace(each.key, "_", "-")}"
   type                  = "container"
   platform_capabilities = ["EC2"]
   propagate_tags        = true
-  container_properties  = jsonencode(local.job_container_properties["run"])
+  container_properties = jsonencode({
+    image            = each.value.image
+    command          = each.value.command
+    jobRoleArn       = aws_iam_role.batch_job.arn
+    executionRoleArn = aws_iam_role.execution["batch"].arn
+    resourceRequirements = concat(
+      [
+        { type = "VCPU", value = tostring(each.value.vcpus) },
+        { type = "MEMORY", value = tostring(each.value.memory) },
+      ],
+      each.value.gpus > 0 ? [{ type = "GPU", value = tostring(each.value.gpus) }] : [],
+    )
+    environment = local.job_environment
+    secrets     = local.container_secrets
+    logConfiguration = {
+      logDriver = "awslogs"
+      options = {
+        awslogs-group         = aws_cloudwatch_log_group.this["batch"].name
+        awslogs-region        = local.region
+        awslogs-stream-prefix = replace(each.key, "_", "-")
+      }
+    }
+  })
 
   retry_strategy {
     attempts = var.job_attempts
 
-    # spot reclaim or a lost host: the attempt is retried; the stage restarts from its last committed state
+    # spot reclaim or a lost host: the attempt is retried; a stage restarts from its last committed state, and a
+    # retried score child re-scores its own shard (Sift replaces that shard's rows, never duplicates them)
     evaluate_on_exit {
       on_status_reason = "Host EC2*"
       action           = "RETRY"
@@ -546,91 +546,6 @@ resource "aws_batch_job_definition" "run" {
   }
 
   tags = var.tags
-}
-
-resource "aws_batch_job_definition" "run_cpu" {
-  name                  = "${var.name}-run-cpu"
-  type                  = "container"
-  platform_capabilities = ["EC2"]
-  propagate_tags        = true
-  container_properties  = jsonencode(local.job_container_properties["run_cpu"])
-
-  retry_strategy {
-    attempts = var.job_attempts
-
-    evaluate_on_exit {
-      on_status_reason = "Host EC2*"
-      action           = "RETRY"
-    }
-
-    evaluate_on_exit {
-      on_reason = "*"
-      action    = "EXIT"
-    }
-  }
-
-  timeout {
-    attempt_duration_seconds = var.job_timeout_seconds
-  }
-
-  tags = var.tags
-}
-
-resource "aws_batch_job_definition" "score" {
-  name                  = "${var.name}-score"
-  type                  = "container"
-  platform_capabilities = ["EC2"]
-  propagate_tags        = true
-  container_properties  = jsonencode(local.job_container_properties["score"])
-
-  retry_strategy {
-    attempts = var.job_attempts
-
-    # a retried child re-scores its own shard; Sift replaces that shard's rows, never duplicates them
-    evaluate_on_exit {
-      on_status_reason = "Host EC2*"
-      action           = "RETRY"
-    }
-
-    evaluate_on_exit {
-      on_reason = "*"
-      action    = "EXIT"
-    }
-  }
-
-  timeout {
-    attempt_duration_seconds = var.job_timeout_seconds
-  }
-
-  tags = var.tags
-}
-
-locals {
-  job_container_properties = {
-    for k, d in local.job_definitions : k => {
-      image            = d.image
-      command          = d.command
-      jobRoleArn       = aws_iam_role.batch_job.arn
-      executionRoleArn = aws_iam_role.batch_execution.arn
-      resourceRequirements = concat(
-        [
-          { type = "VCPU", value = tostring(d.vcpus) },
-          { type = "MEMORY", value = tostring(d.memory) },
-        ],
-        d.gpus > 0 ? [{ type = "GPU", value = tostring(d.gpus) }] : [],
-      )
-      environment = local.job_environment
-      secrets     = local.container_secrets
-      logConfiguration = {
-        logDriver = "awslogs"
-        options = {
-          awslogs-group         = aws_cloudwatch_log_group.batch.name
-          awslogs-region        = local.region
-          awslogs-stream-prefix = replace(k, "_", "-")
-        }
-      }
-    }
-  }
 }
 
 ################################################################################
@@ -655,7 +570,7 @@ resource "aws_ecs_task_definition" "scheduler" {
   network_mode             = "awsvpc"
   cpu                      = var.scheduler_cpu
   memory                   = var.scheduler_memory_mib
-  execution_role_arn       = aws_iam_role.scheduler_execution.arn
+  execution_role_arn       = aws_iam_role.execution["scheduler"].arn
   task_role_arn            = aws_iam_role.scheduler_task.arn
 
   runtime_platform {
@@ -676,7 +591,7 @@ resource "aws_ecs_task_definition" "scheduler" {
     logConfiguration = {
       logDriver = "awslogs"
       options = {
-        awslogs-group         = aws_cloudwatch_log_group.scheduler.name
+        awslogs-group         = aws_cloudwatch_log_group.this["scheduler"].name
         awslogs-region        = local.region
         awslogs-stream-prefix = "serve"
       }
@@ -703,7 +618,7 @@ resource "aws_ecs_service" "scheduler" {
 
   network_configuration {
     subnets          = var.private_subnet_ids
-    security_groups  = [aws_security_group.scheduler.id]
+    security_groups  = [aws_security_group.this["scheduler"].id]
     assign_public_ip = false
   }
 
@@ -762,12 +677,36 @@ resource "aws_iam_instance_profile" "batch_instance" {
   tags        = var.tags
 }
 
-# Execution roles: what ECS does before the container starts (pull the image, read the secrets, write the logs).
-data "aws_iam_policy_document" "execution" {
-  for_each = {
-    batch     = aws_cloudwatch_log_group.batch.arn
-    scheduler = aws_cloudwatch_log_group.scheduler.arn
+# Decrypting the secrets, where they use a customer managed key: added to every policy that reads them.
+data "aws_iam_policy_document" "secrets_key" {
+  count = var.secrets_kms_key_arn == null ? 0 : 1
+
+  statement {
+    sid       = "SecretsKey"
+    actions   = ["kms:Decrypt"]
+    resources = [var.secrets_kms_key_arn]
+
+    condition {
+      test     = "StringEquals"
+      variable = "kms:ViaService"
+      values   = ["secretsmanager.${local.region}.amazonaws.com"]
+    }
   }
+}
+
+# Execution roles: what ECS does before the container starts (pull the image, read the secrets, write the logs),
+# one for the Batch jobs and one for the scheduler, each writing to its own log group.
+locals {
+  execution_role_name_prefixes = {
+    batch     = "batch-exec"
+    scheduler = "serve-exec"
+  }
+}
+
+data "aws_iam_policy_document" "execution" {
+  for_each = local.execution_role_name_prefixes
+
+  source_policy_documents = data.aws_iam_policy_document.secrets_key[*].json
 
   statement {
     sid       = "EcrLogin"
@@ -784,7 +723,7 @@ data "aws_iam_policy_document" "execution" {
   statement {
     sid       = "Logs"
     actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
-    resources = ["${each.value}:*"]
+    resources = ["${aws_cloudwatch_log_group.this[each.key].arn}:*"]
   }
 
   statement {
@@ -792,46 +731,22 @@ data "aws_iam_policy_document" "execution" {
     actions   = ["secretsmanager:GetSecretValue"]
     resources = local.secret_arns
   }
-
-  dynamic "statement" {
-    for_each = var.secrets_kms_key_arn == null ? [] : [var.secrets_kms_key_arn]
-
-    content {
-      sid       = "SecretsKey"
-      actions   = ["kms:Decrypt"]
-      resources = [statement.value]
-
-      condition {
-        test     = "StringEquals"
-        variable = "kms:ViaService"
-        values   = ["secretsmanager.${local.region}.amazonaws.com"]
-      }
-    }
-  }
 }
 
-resource "aws_iam_role" "batch_execution" {
-  name_prefix        = "${var.name}-batch-exec-"
+resource "aws_iam_role" "execution" {
+  for_each = local.execution_role_name_prefixes
+
+  name_prefix        = "${var.name}-${each.value}-"
   assume_role_policy = data.aws_iam_policy_document.ecs_tasks_assume.json
   tags               = var.tags
 }
 
-resource "aws_iam_role_policy" "batch_execution" {
-  name   = "execution"
-  role   = aws_iam_role.batch_execution.id
-  policy = data.aws_iam_policy_document.execution["batch"].json
-}
+resource "aws_iam_role_policy" "execution" {
+  for_each = aws_iam_role.execution
 
-resource "aws_iam_role" "scheduler_execution" {
-  name_prefix        = "${var.name}-serve-exec-"
-  assume_role_policy = data.aws_iam_policy_document.ecs_tasks_assume.json
-  tags               = var.tags
-}
-
-resource "aws_iam_role_policy" "scheduler_execution" {
   name   = "execution"
-  role   = aws_iam_role.scheduler_execution.id
-  policy = data.aws_iam_policy_document.execution["scheduler"].json
+  role   = each.value.id
+  policy = data.aws_iam_policy_document.execution[each.key].json
 }
 
 # S3 access by level, on the bucket's Sift prefixes only. HeadBucket (Sift checks the bucket at start) needs
@@ -908,16 +823,15 @@ resource "aws_iam_role_policy" "batch_job_s3" {
 # Scheduler: submit to its own queues with its own job definitions, follow the jobs, read its database secret
 # (RDS rotates the managed password; ECS injects it only at task start, so Sift can re-read it after a rotation).
 data "aws_iam_policy_document" "scheduler_task" {
+  source_policy_documents = data.aws_iam_policy_document.secrets_key[*].json
+
   statement {
     sid     = "SubmitToOwnQueues"
     actions = ["batch:SubmitJob"]
     resources = concat(
-      [aws_batch_job_queue.gpu.arn, aws_batch_job_queue.cpu.arn],
+      [for q in aws_batch_job_queue.this : q.arn],
       # each definition with and without revision: a submit may name either
-      flatten([
-        for d in [aws_batch_job_definition.run, aws_batch_job_definition.run_cpu, aws_batch_job_definition.score] :
-        [d.arn_prefix, "${d.arn_prefix}:*"]
-      ]),
+      flatten([for d in aws_batch_job_definition.this : [d.arn_prefix, "${d.arn_prefix}:*"]]),
     )
   }
 
@@ -931,22 +845,6 @@ data "aws_iam_policy_document" "scheduler_task" {
     sid       = "DatabaseSecret"
     actions   = ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"]
     resources = [local.db_secret_arn]
-  }
-
-  dynamic "statement" {
-    for_each = var.secrets_kms_key_arn == null ? [] : [var.secrets_kms_key_arn]
-
-    content {
-      sid       = "SecretsKey"
-      actions   = ["kms:Decrypt"]
-      resources = [statement.value]
-
-      condition {
-        test     = "StringEquals"
-        variable = "kms:ViaService"
-        values   = ["secretsmanager.${local.region}.amazonaws.com"]
-      }
-    }
   }
 }
 

@@ -59,27 +59,27 @@ output "sift_secrets" {
 
 output "sift_batch_gpu_queue" {
   description = "ARN of the GPU job queue (SIFT_BATCH_GPU_QUEUE)"
-  value       = aws_batch_job_queue.gpu.arn
+  value       = local.batch_settings.SIFT_BATCH_GPU_QUEUE
 }
 
 output "sift_batch_cpu_queue" {
   description = "ARN of the CPU job queue (SIFT_BATCH_CPU_QUEUE)"
-  value       = aws_batch_job_queue.cpu.arn
+  value       = local.batch_settings.SIFT_BATCH_CPU_QUEUE
 }
 
 output "sift_batch_run_job_definition" {
   description = "ARN, without revision, of the GPU job definition NAME-run (SIFT_BATCH_RUN_JOB_DEFINITION)"
-  value       = aws_batch_job_definition.run.arn_prefix
+  value       = local.batch_settings.SIFT_BATCH_RUN_JOB_DEFINITION
 }
 
 output "sift_batch_run_cpu_job_definition" {
   description = "ARN, without revision, of the CPU job definition NAME-run-cpu (SIFT_BATCH_RUN_CPU_JOB_DEFINITION)"
-  value       = aws_batch_job_definition.run_cpu.arn_prefix
+  value       = local.batch_settings.SIFT_BATCH_RUN_CPU_JOB_DEFINITION
 }
 
 output "sift_batch_score_job_definition" {
   description = "ARN, without revision, of the array-job definition NAME-score (SIFT_BATCH_SCORE_JOB_DEFINITION)"
-  value       = aws_batch_job_definition.score.arn_prefix
+  value       = local.batch_settings.SIFT_BATCH_SCORE_JOB_DEFINITION
 }
 
 output "batch_compute_environment_arns" {
@@ -108,11 +108,7 @@ output "scheduler_service_name" {
 
 output "log_group_names" {
   description = "CloudWatch log groups (batch, scheduler, db)"
-  value = {
-    batch     = aws_cloudwatch_log_group.batch.name
-    scheduler = aws_cloudwatch_log_group.scheduler.name
-    db        = aws_cloudwatch_log_group.db.name
-  }
+  value       = { for k, g in aws_cloudwatch_log_group.this : k => g.name }
 }
 
 output "db_instance_identifier" {
@@ -122,20 +118,16 @@ output "db_instance_identifier" {
 
 output "security_group_ids" {
   description = "Security groups (batch, scheduler, db)"
-  value = {
-    batch     = aws_security_group.batch.id
-    scheduler = aws_security_group.scheduler.id
-    db        = aws_security_group.db.id
-  }
+  value       = { for k, g in aws_security_group.this : k => g.id }
 }
 
 output "iam_role_arns" {
   description = "IAM roles (batch_instance, batch_execution, batch_job, scheduler_execution, scheduler_task)"
   value = {
     batch_instance      = aws_iam_role.batch_instance.arn
-    batch_execution     = aws_iam_role.batch_execution.arn
+    batch_execution     = aws_iam_role.execution["batch"].arn
     batch_job           = aws_iam_role.batch_job.arn
-    scheduler_execution = aws_iam_role.scheduler_execution.arn
+    scheduler_execution = aws_iam_role.execution["scheduler"].arn
     scheduler_task      = aws_iam_role.scheduler_task.arn
   }
 }

@@ -150,7 +150,7 @@ run "defaults" {
   assert {
     condition = length(aws_vpc_security_group_ingress_rule.db) == 2 && alltrue([for r in aws_vpc_security_group_ingress_rule.db :
       r.from_port == 5432 && r.to_port == 5432 && r.cidr_ipv4 == null && r.cidr_ipv6 == null &&
-    contains([aws_security_group.batch.id, aws_security_group.scheduler.id], r.referenced_security_group_id)])
+    contains([aws_security_group.this["batch"].id, aws_security_group.this["scheduler"].id], r.referenced_security_group_id)])
     error_message = "PostgreSQL must be open on 5432 to the Batch and scheduler security groups only."
   }
 
@@ -166,7 +166,7 @@ run "defaults" {
   }
 
   assert {
-    condition = alltrue([for d in [aws_batch_job_definition.run, aws_batch_job_definition.run_cpu, aws_batch_job_definition.score] :
+    condition = alltrue([for d in aws_batch_job_definition.this :
       one(d.retry_strategy).attempts == 3 &&
       one(d.retry_strategy).evaluate_on_exit[0].on_status_reason == "Host EC2*" &&
       lower(one(d.retry_strategy).evaluate_on_exit[0].action) == "retry" &&
@@ -176,29 +176,30 @@ run "defaults" {
   }
 
   assert {
-    condition     = contains(jsondecode(aws_batch_job_definition.run.container_properties).resourceRequirements, { type = "GPU", value = "1" })
-    error_message = "The run job definition must ask for a GPU."
+    condition     = { for k, d in aws_batch_job_definition.this : k => d.name } == { run = "sift-run", run_cpu = "sift-run-cpu", score = "sift-score" }
+    error_message = "The job definitions must be sift-run, sift-run-cpu and sift-score."
   }
 
   assert {
-    condition = (jsondecode(aws_batch_job_definition.run.container_properties).image == "123456789012.dkr.ecr.us-east-1.amazonaws.com/sift:gpu-0.1.0"
-      && jsondecode(aws_batch_job_definition.run_cpu.container_properties).image == "123456789012.dkr.ecr.us-east-1.amazonaws.com/sift:jvm-0.1.0"
+    condition = (jsondecode(aws_batch_job_definition.this["run"].container_properties).image == "123456789012.dkr.ecr.us-east-1.amazonaws.com/sift:gpu-0.1.0"
+      && jsondecode(aws_batch_job_definition.this["run_cpu"].container_properties).image == "123456789012.dkr.ecr.us-east-1.amazonaws.com/sift:jvm-0.1.0"
     && jsondecode(aws_ecs_task_definition.scheduler.container_definitions)[0].image == "123456789012.dkr.ecr.us-east-1.amazonaws.com/sift:jvm-0.1.0")
     error_message = "GPU jobs run the GPU image; the CPU job and the scheduler the JVM image."
   }
 
   assert {
-    condition     = contains(jsondecode(aws_batch_job_definition.score.container_properties).resourceRequirements, { type = "GPU", value = "1" }) && aws_batch_job_definition.score.name == "sift-score" && aws_batch_job_definition.run.name == "sift-run"
-    error_message = "The job definitions must be sift-run and sift-score, the score one on a GPU by default."
+    condition = { for k, d in aws_batch_job_definition.this : k => [for r in jsondecode(d.container_properties).resourceRequirements : r.value if r.type == "GPU"] } == {
+      run = ["1"], run_cpu = [], score = ["1"]
+    }
+    error_message = "run and score (by default) must ask for one GPU, run_cpu for none."
   }
 
   # Secrets reach the containers through ECS secrets, never as plain environment
   assert {
-    condition = alltrue([for props in [
-      jsondecode(aws_batch_job_definition.run.container_properties),
-      jsondecode(aws_batch_job_definition.score.container_properties),
-      jsondecode(aws_ecs_task_definition.scheduler.container_definitions)[0],
-      ] : length([for e in props.environment : e if can(regex("PASSWORD|HASH_KEY|SECRET", e.name))]) == 0 &&
+    condition = alltrue([for props in concat(
+      [for d in aws_batch_job_definition.this : jsondecode(d.container_properties)],
+      [jsondecode(aws_ecs_task_definition.scheduler.container_definitions)[0]],
+      ) : length([for e in props.environment : e if can(regex("PASSWORD|HASH_KEY|SECRET", e.name))]) == 0 &&
       contains(props.secrets, { name = "SIFT_DB_PASSWORD", valueFrom = "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-0123-AbCdEf:password::" }) &&
     contains(props.secrets, { name = "SIFT_PRIVACY_HASH_KEY", valueFrom = "arn:aws:secretsmanager:us-east-1:123456789012:secret:sift-hash-key-AbCdEf" })])
     error_message = "The password and hash key must come from Secrets Manager (secrets), never from plain environment."
@@ -259,9 +260,10 @@ run "on_demand_gpu_and_s3_managed_keys" {
   command = apply
 
   variables {
-    gpu_capacity     = "ON_DEMAND"
-    s3_sse_algorithm = "AES256"
-    score_job_gpus   = 0
+    gpu_capacity        = "ON_DEMAND"
+    s3_sse_algorithm    = "AES256"
+    score_job_gpus      = 0
+    secrets_kms_key_arn = "arn:aws:kms:us-east-1:123456789012:key/11111111-1111-1111-1111-111111111111"
   }
 
   assert {
@@ -275,7 +277,14 @@ run "on_demand_gpu_and_s3_managed_keys" {
   }
 
   assert {
-    condition     = length([for r in jsondecode(aws_batch_job_definition.score.container_properties).resourceRequirements : r if r.type == "GPU"]) == 0
+    condition = (toset(one(one(data.aws_iam_policy_document.secrets_key).statement).resources) == toset(["arn:aws:kms:us-east-1:123456789012:key/11111111-1111-1111-1111-111111111111"])
+      && alltrue([for d in concat(values(data.aws_iam_policy_document.execution), [data.aws_iam_policy_document.scheduler_task]) :
+    d.source_policy_documents == tolist([one(data.aws_iam_policy_document.secrets_key).json])]))
+    error_message = "A secrets key: every policy that reads the secrets (both execution roles, the scheduler task) may decrypt with it."
+  }
+
+  assert {
+    condition     = length([for r in jsondecode(aws_batch_job_definition.this["score"].container_properties).resourceRequirements : r if r.type == "GPU"]) == 0
     error_message = "score_job_gpus = 0 must drop the GPU requirement."
   }
 }
