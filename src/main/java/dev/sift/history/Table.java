@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sift.data.Text;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -34,12 +35,23 @@ public final class Table {
         return rows.size();
     }
 
+    /**
+     * A value to show exactly as stored (a parameter such as a learning rate of 0.0003), not rounded to four places as
+     * measurements are: a finite double becomes a {@link BigDecimal}, which every format prints in full.
+     */
+    public static Object exact(Object v) {
+        return v instanceof Double d && Double.isFinite(d) ? BigDecimal.valueOf(d).stripTrailingZeros() : v;
+    }
+
     static String cell(Object v) {
         if (v == null) {
             return "";
         }
         if (v instanceof Double d) {
             return Double.isNaN(d) ? "nan" : String.format("%.4f", d);
+        }
+        if (v instanceof BigDecimal b) {
+            return b.toPlainString(); // exact values (parameters), not rounded as measurements are
         }
         return printable(v.toString());
     }
@@ -101,7 +113,7 @@ public final class Table {
             List<String> cells = new ArrayList<>();
             for (Object v : r) {
                 cells.add(Text.csv(v instanceof Double d ? (Double.isNaN(d) ? "" : Double.toString(d))
-                        : v == null ? "" : v.toString()));
+                        : v instanceof BigDecimal b ? b.toPlainString() : v == null ? "" : v.toString()));
             }
             sb.append(String.join(",", cells)).append('\n');
         }
@@ -127,6 +139,8 @@ public final class Table {
                     o.put(k, i);
                 } else if (v instanceof Long l) {
                     o.put(k, l);
+                } else if (v instanceof BigDecimal b) {
+                    o.put(k, new BigDecimal(b.toPlainString())); // 10, not 1E+1
                 } else {
                     o.put(k, v.toString());
                 }

@@ -3,26 +3,91 @@ package dev.sift.store;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sift.store.RunQuery.Field;
+import dev.sift.store.RunQuery.Key;
+import dev.sift.store.RunQuery.Query;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
-/** The queries of experiment history over many runs at once: the stored parameters of a set of runs. */
+/**
+ * The queries of experiment history over many runs at once: a filtered, ordered listing ({@link RunQuery}), and
+ * the parameters and finished stages of a set of runs, each in one statement.
+ */
 @ApplicationScoped
 public class HistoryStore {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Inject
     AgroalDataSource dataSource;
+
+    /** One run of a listing, with the values of the query's shown keys in their order (null where it lacks one). */
+    public record Row(long id, List<Object> shown) {
+    }
+
+    /** The runs a query selects, in its order. */
+    public List<Row> search(Query q) {
+        FilterSql s = new FilterSql().append("SELECT r.id");
+        List<Key> columns = new ArrayList<>(q.show());
+        if (q.order() != null && q.order().key().field() == Field.METRIC && !columns.contains(q.order().key())) {
+            // ordered by its position in the select list, so the subquery runs once per run
+            columns.add(q.order().key());
+        }
+        for (Key k : columns) {
+            s.append(", ");
+            s.column(k);
+        }
+        s.append(" FROM run r");
+        if (q.filter() != null) {
+            s.append(" WHERE ");
+            s.filter(q.filter());
+        }
+        s.append(" ORDER BY ");
+        if (q.order() != null) {
+            s.order(q.order(), columns.indexOf(q.order().key()) + 2);
+        }
+        s.append("r.id DESC LIMIT ?");
+        s.binds.add(q.limit());
+        List<Row> out = new ArrayList<>();
+        Transactions.run(dataSource, "list runs", c -> {
+            try (PreparedStatement ps = c.prepareStatement(s.sql.toString())) {
+                s.bind(ps);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        List<Object> shown = new ArrayList<>();
+                        for (int i = 0; i < q.show().size(); i++) {
+                            shown.add(shownValue(q.show().get(i), rs, i + 2));
+                        }
+                        out.add(new Row(rs.getLong(1), shown));
+                    }
+                }
+            }
+        });
+        return out;
+    }
+
+    private static Object shownValue(Key k, ResultSet rs, int column) throws SQLException {
+        return switch (k.field()) {
+            case METRIC -> {
+                double v = rs.getDouble(column);
+                yield rs.wasNull() ? null : v;
+            }
+            case PARAM -> decode(rs.getString(column));
+            case CREATED -> rs.getObject(column, java.time.OffsetDateTime.class).toInstant();
+            default -> rs.getString(column);
+        };
+    }
 
     /** The stored parameters of each run that has them (runs from before they were stored are missing). */
     public Map<Long, SortedMap<String, Object>> params(Collection<Long> runIds) {
@@ -72,6 +137,23 @@ public class HistoryStore {
         });
     }
 
+    /** How many stages of each run finished. */
+    public Map<Long, Long> finishedStages(Collection<Long> runIds) {
+        Map<Long, Long> out = new HashMap<>();
+        Transactions.run(dataSource, "count stages", c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT run_id, count(*) FROM stage_run WHERE "
+                    + "run_id = ANY(?) AND status = 'SUCCEEDED' GROUP BY run_id")) {
+                ps.setArray(1, c.createArrayOf("bigint", runIds.toArray()));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.put(rs.getLong(1), rs.getLong(2));
+                    }
+                }
+            }
+        });
+        return out;
+    }
+
     /** Parameters as the JSON object stored in {@code run.params}. */
     static String json(Map<String, Object> params) {
         try {
@@ -89,6 +171,17 @@ public class HistoryStore {
             throw new IllegalStateException("stored parameters are not JSON: " + e.getMessage(), e);
         }
         return out;
+    }
+
+    private static Object decode(String json) {
+        if (json == null) {
+            return null;
+        }
+        try {
+            return value(JSON.readTree(json));
+        } catch (JsonProcessingException e) {
+            return json;
+        }
     }
 
     private static Object value(JsonNode n) {
