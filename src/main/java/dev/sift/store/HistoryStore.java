@@ -23,7 +23,7 @@ import java.util.TreeMap;
 
 /**
  * The queries of experiment history over many runs at once: a filtered, ordered listing ({@link RunQuery}), and
- * the parameters and finished stages of a set of runs, each in one statement.
+ * the parameters, test metrics, comparisons and finished stages of a set of runs, each in one statement.
  */
 @ApplicationScoped
 public class HistoryStore {
@@ -34,6 +34,10 @@ public class HistoryStore {
 
     /** One run of a listing, with the values of the query's shown keys in their order (null where it lacks one). */
     public record Row(long id, List<Object> shown) {
+    }
+
+    /** A mean-over-seeds test metric of one run. */
+    public record MetricRow(long runId, int iteration, String subset, String name, double value) {
     }
 
     /** The runs a query selects, in its order. */
@@ -137,6 +141,48 @@ public class HistoryStore {
         });
     }
 
+    /** The runs' mean-over-seeds test metrics, by run, iteration, subset and name. */
+    public List<MetricRow> testMetrics(Collection<Long> runIds) {
+        List<MetricRow> out = new ArrayList<>();
+        Transactions.run(dataSource, "read metrics", c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT run_id, iteration, subset, name, value FROM metric m "
+                    + "WHERE run_id = ANY(?) AND split = 'test' AND seed IS NULL ORDER BY run_id, iteration, subset, "
+                    + "name")) {
+                ps.setArray(1, c.createArrayOf("bigint", runIds.toArray()));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new MetricRow(rs.getLong(1), rs.getInt(2), rs.getString(3), rs.getString(4),
+                                rs.getDouble(5)));
+                    }
+                }
+            }
+        });
+        return out;
+    }
+
+    /** The runs' comparisons of {@code subset} with {@code baseline}, by run, then iteration and metric. */
+    public Map<Long, List<MetricStore.Comparison>> comparisons(Collection<Long> runIds, String subset,
+            String baseline) {
+        Map<Long, List<MetricStore.Comparison>> out = new TreeMap<>();
+        Transactions.run(dataSource, "read comparisons", c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT run_id, iteration, metric, delta, lo, hi, seeds, "
+                    + "queries, resamples FROM comparison WHERE run_id = ANY(?) AND subset = ? AND baseline = ? "
+                    + "ORDER BY run_id, iteration, metric")) {
+                ps.setArray(1, c.createArrayOf("bigint", runIds.toArray()));
+                ps.setString(2, subset);
+                ps.setString(3, baseline);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>()).add(new MetricStore.Comparison(
+                                rs.getInt(2), rs.getString(3), subset, baseline, rs.getDouble(4), nullable(rs, 5),
+                                nullable(rs, 6), rs.getInt(7), rs.getInt(8), rs.getInt(9)));
+                    }
+                }
+            }
+        });
+        return out;
+    }
+
     /** How many stages of each run finished. */
     public Map<Long, Long> finishedStages(Collection<Long> runIds) {
         Map<Long, Long> out = new HashMap<>();
@@ -152,6 +198,11 @@ public class HistoryStore {
             }
         });
         return out;
+    }
+
+    private static double nullable(ResultSet rs, int i) throws SQLException {
+        double v = rs.getDouble(i);
+        return rs.wasNull() ? Double.NaN : v;
     }
 
     /** Parameters as the JSON object stored in {@code run.params}. */
