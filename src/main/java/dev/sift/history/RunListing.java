@@ -16,22 +16,17 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /**
  * {@code runs list}: runs filtered by workflow, status and a {@code --where} expression ({@link WhereParser}),
- * ordered, limited, in one SQL query. The parameters and metrics the expression and the ordering name are shown as
+ * ordered, limited, in one SQL query that also reads the columns shown and counts the finished stages. The parameters and metrics the expression and the ordering name are shown as
  * columns after the usual ones.
  */
 @ApplicationScoped
 public class RunListing {
     @Inject
     HistoryStore store;
-    @Inject
-    RunStore runs;
     @Inject
     RunParams params;
 
@@ -83,19 +78,12 @@ public class RunListing {
             params.backfill();
         }
         List<HistoryStore.Row> rows = store.search(q);
-        List<Long> ids = rows.stream().map(HistoryStore.Row::id).toList();
-        Map<Long, RunEntity> byId = runs.findRuns(ids).stream()
-                .collect(Collectors.toMap(r -> r.id, Function.identity()));
-        Map<Long, Long> done = store.finishedStages(ids);
         List<String> cols = new ArrayList<>(List.of("id", "name", "workflow", "status", "created", "duration_s",
                 "stages"));
         q.show().forEach(k -> cols.add(k.label()));
         Table t = new Table(cols);
         for (HistoryStore.Row row : rows) {
-            RunEntity r = byId.get(row.id());
-            if (r == null) {
-                continue; // deleted between the two queries
-            }
+            RunEntity r = row.run();
             Double seconds = r.finishedAt == null || r.startedAt == null ? null
                     : Duration.between(r.startedAt, r.finishedAt).toMillis() / 1000.0;
             String state = RunStore.stale(r) ? r.status.name() + " (stale: owner process " + r.ownerPid + " is gone)"
@@ -103,7 +91,7 @@ public class RunListing {
             List<Object> cells = new ArrayList<>(List.of(r.id, r.name, r.workflow, state,
                     r.createdAt.toString().substring(0, 19) + "Z"));
             cells.add(seconds);
-            cells.add(done.getOrDefault(r.id, 0L) + " done");
+            cells.add(row.stagesDone() + " done");
             for (int i = 0; i < row.shown().size(); i++) {
                 Object v = row.shown().get(i);
                 cells.add(q.show().get(i).field() == Field.PARAM ? Table.exact(v) : v);

@@ -12,6 +12,8 @@ import jakarta.inject.Inject;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -32,17 +34,30 @@ public class HistoryStore {
     @Inject
     AgroalDataSource dataSource;
 
-    /** One run of a listing, with the values of the query's shown keys in their order (null where it lacks one). */
-    public record Row(long id, List<Object> shown) {
+    /**
+     * One run of a listing (its row as a detached entity), how many of its stages finished, and the values of the
+     * query's shown keys in their order (null where it lacks one).
+     */
+    public record Row(RunEntity run, long stagesDone, List<Object> shown) {
+        public long id() {
+            return run.id;
+        }
     }
+
+    /** The run columns a listing reads, then the finished stages (evaluated only for the rows returned). */
+    private static final String RUN_COLUMNS = "SELECT r.id, r.name, r.workflow, r.status, r.created_at, r.started_at, "
+            + "r.finished_at, r.owner_host, r.owner_pid, (SELECT count(*) FROM stage_run s WHERE s.run_id = r.id "
+            + "AND s.status = 'SUCCEEDED')";
+    /** Columns before the shown keys. */
+    private static final int FIXED = 10;
 
     /** A mean-over-seeds test metric of one run. */
     public record MetricRow(long runId, int iteration, String subset, String name, double value) {
     }
 
-    /** The runs a query selects, in its order. */
+    /** The runs a query selects, in its order: one statement. */
     public List<Row> search(Query q) {
-        FilterSql s = new FilterSql().append("SELECT r.id");
+        FilterSql s = new FilterSql().append(RUN_COLUMNS);
         List<Key> columns = new ArrayList<>(q.show());
         if (q.order() != null && q.order().key().field() == Field.METRIC && !columns.contains(q.order().key())) {
             // ordered by its position in the select list, so the subquery runs once per run
@@ -59,7 +74,7 @@ public class HistoryStore {
         }
         s.append(" ORDER BY ");
         if (q.order() != null) {
-            s.order(q.order(), columns.indexOf(q.order().key()) + 2);
+            s.order(q.order(), columns.indexOf(q.order().key()) + FIXED + 1);
         }
         s.append("r.id DESC LIMIT ?");
         s.binds.add(q.limit());
@@ -71,14 +86,34 @@ public class HistoryStore {
                     while (rs.next()) {
                         List<Object> shown = new ArrayList<>();
                         for (int i = 0; i < q.show().size(); i++) {
-                            shown.add(shownValue(q.show().get(i), rs, i + 2));
+                            shown.add(shownValue(q.show().get(i), rs, FIXED + 1 + i));
                         }
-                        out.add(new Row(rs.getLong(1), shown));
+                        out.add(new Row(run(rs), rs.getLong(FIXED), shown));
                     }
                 }
             }
         });
         return out;
+    }
+
+    private static RunEntity run(ResultSet rs) throws SQLException {
+        RunEntity r = new RunEntity();
+        r.id = rs.getLong(1);
+        r.name = rs.getString(2);
+        r.workflow = rs.getString(3);
+        r.status = RunEntity.Status.valueOf(rs.getString(4));
+        r.createdAt = instant(rs, 5);
+        r.startedAt = instant(rs, 6);
+        r.finishedAt = instant(rs, 7);
+        r.ownerHost = rs.getString(8);
+        long pid = rs.getLong(9);
+        r.ownerPid = rs.wasNull() ? null : pid;
+        return r;
+    }
+
+    private static Instant instant(ResultSet rs, int column) throws SQLException {
+        OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+        return t == null ? null : t.toInstant();
     }
 
     private static Object shownValue(Key k, ResultSet rs, int column) throws SQLException {
@@ -88,7 +123,7 @@ public class HistoryStore {
                 yield rs.wasNull() ? null : v;
             }
             case PARAM -> decode(rs.getString(column));
-            case CREATED -> rs.getObject(column, java.time.OffsetDateTime.class).toInstant();
+            case CREATED -> instant(rs, column);
             default -> rs.getString(column);
         };
     }
@@ -176,23 +211,6 @@ public class HistoryStore {
                         out.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>()).add(new MetricStore.Comparison(
                                 rs.getInt(2), rs.getString(3), subset, baseline, rs.getDouble(4), nullable(rs, 5),
                                 nullable(rs, 6), rs.getInt(7), rs.getInt(8), rs.getInt(9)));
-                    }
-                }
-            }
-        });
-        return out;
-    }
-
-    /** How many stages of each run finished. */
-    public Map<Long, Long> finishedStages(Collection<Long> runIds) {
-        Map<Long, Long> out = new HashMap<>();
-        Transactions.run(dataSource, "count stages", c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT run_id, count(*) FROM stage_run WHERE "
-                    + "run_id = ANY(?) AND status = 'SUCCEEDED' GROUP BY run_id")) {
-                ps.setArray(1, c.createArrayOf("bigint", runIds.toArray()));
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.put(rs.getLong(1), rs.getLong(2));
                     }
                 }
             }

@@ -103,26 +103,6 @@ public class RunStore {
     }
 
     @Transactional
-    public List<RunEntity> listRuns(String workflow, Status status, int limit) {
-        StringBuilder q = new StringBuilder("from RunEntity r where 1 = 1");
-        if (workflow != null) {
-            q.append(" and r.workflow = :w");
-        }
-        if (status != null) {
-            q.append(" and r.status = :s");
-        }
-        q.append(" order by r.id desc");
-        var query = em.createQuery(q.toString(), RunEntity.class).setMaxResults(limit);
-        if (workflow != null) {
-            query.setParameter("w", workflow);
-        }
-        if (status != null) {
-            query.setParameter("s", status);
-        }
-        return query.getResultList();
-    }
-
-    @Transactional
     public Optional<StageRunEntity> findStage(long runId, String stage, int iteration) {
         return em.createQuery("from StageRunEntity s where s.runId = :r and s.stage = :st and s.iteration = :i",
                 StageRunEntity.class).setParameter("r", runId).setParameter("st", stage).setParameter("i", iteration)
