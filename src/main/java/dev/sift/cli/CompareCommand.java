@@ -16,7 +16,7 @@ import picocli.CommandLine.Parameters;
 /** {@code sift runs compare RUN RUN...}: {@link RunComparison}. */
 @Command(name = "compare", description = "Runs side by side: resolved workflow parameters (flattened keys such as "
         + "filter.keep), test metrics (mean over seeds) per iteration and subset with each run's difference from the "
-        + "first run, and the kept subset's difference from random with its 95% paired bootstrap interval where the "
+        + "first run, and the kept subset's difference from random with its 95%% paired bootstrap interval where the "
         + "runs stored one.")
 public class CompareCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -40,7 +40,8 @@ public class RunsCommand {
                 + "comparison on it")
         String where;
 
-        @Option(names = "--order-by", arity = "1..2", paramLabel = "KEY [desc|asc]", description = "order by a key "
+        @Option(names = "--order-by", arity = "1..2", paramLabel = "KEY [desc|asc]", hideParamSyntax = true,
+                description = "order by a key "
                 + "(as in --where), ascending unless desc follows; runs that lack it last, ties newest first")
         List<String> orderBy;
 

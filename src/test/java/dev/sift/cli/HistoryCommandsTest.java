@@ -421,6 +421,17 @@ class HistoryCommandsTest {
     }
 
     @Test
+    void compareHelpSaysWhatBestMeans() {
+        Out help = sift("runs", "compare", "--help");
+        assertEquals(0, help.code());
+        String flat = help.out().replaceAll("\\s+", " ");
+        assertTrue(flat.contains("best: each run's iteration whose kept subset has the highest test kappa (NDCG@k for "
+                + "regression), so best is chosen on the test split"), help.out());
+        assertTrue(flat.contains("95% paired bootstrap interval"), help.out());
+        assertFalse(help.err().contains("Could not format"), help.err());
+    }
+
+    @Test
     void benchHistoryRunsOnAFewRunsAndCleansUp() throws Exception {
         Out r = sift("bench", "history", "--runs", "30", "--repeats", "1");
         assertEquals(0, r.code(), r.err());
