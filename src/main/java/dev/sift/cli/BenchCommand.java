@@ -2,8 +2,9 @@ package dev.sift.cli;
 
 import picocli.CommandLine.Command;
 
-/** {@code sift bench}: the benchmarks, one subcommand each; none needs a database. */
-@Command(name = "bench", description = "Benchmarks (no database needed).", subcommands = {ModelBenchCommand.class,
-    NoiseBenchCommand.class, KnnBenchCommand.class, GrandBenchCommand.class, AlignmentBenchCommand.class})
+/** {@code sift bench}: the benchmarks, one subcommand each; only {@code history} needs a database. */
+@Command(name = "bench", description = "Benchmarks (no database needed, except by history).", subcommands = {
+    ModelBenchCommand.class, NoiseBenchCommand.class, KnnBenchCommand.class, GrandBenchCommand.class,
+    AlignmentBenchCommand.class, HistoryBenchCommand.class})
 public class BenchCommand {
 }

@@ -3,6 +3,7 @@ package dev.sift.cli;
 import dev.sift.ExitCodes;
 import dev.sift.SiftException;
 import dev.sift.history.RunHistory;
+import dev.sift.history.RunListing;
 import dev.sift.history.SampleExplainer;
 import dev.sift.history.Table;
 import dev.sift.store.RunEntity;
@@ -16,19 +17,33 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code sift runs list|show}. */
+/** {@code sift runs list|show|compare|scores|explain}. */
 @Command(name = "runs", description = "Experiment history.", subcommands = {RunsCommand.ListRuns.class,
-    RunsCommand.ShowRun.class, RunsCommand.Scores.class, RunsCommand.Explain.class})
+    RunsCommand.ShowRun.class, CompareCommand.class, RunsCommand.Scores.class, RunsCommand.Explain.class})
 public class RunsCommand {
 
     /** {@code sift runs list}. */
-    @Command(name = "list", description = "List runs, newest first.")
+    @Command(name = "list", description = "List runs, newest first, or filtered and ordered by parameters and "
+            + "metrics (--where, --order-by; grammar in the README, CLI reference).")
     public static class ListRuns implements Callable<Integer> {
         @Option(names = "--workflow", description = "only runs of this workflow")
         String workflow;
 
         @Option(names = "--status", description = "RUNNING, SUCCEEDED, FAILED or INTERRUPTED")
         String status;
+
+        @Option(names = "--where", paramLabel = "EXPR", description = "only runs for which EXPR holds, e.g. "
+                + "\"metrics.selected.ndcg@10 > 0.9 or params.filter.by = 'el2n'\". Keys: params.<name> (resolved "
+                + "workflow parameters, e.g. params.filter.keep), metrics.<subset>.<metric> (test split, mean over "
+                + "seeds, the latest iteration that has it), status, workflow, created; operators = != < <= > >=, "
+                + "and, or, not, parentheses; 'quoted strings' and numbers. A run that lacks a key fails every "
+                + "comparison on it")
+        String where;
+
+        @Option(names = "--order-by", arity = "1..2", paramLabel = "KEY [desc|asc]", hideParamSyntax = true,
+                description = "order by a key "
+                + "(as in --where), ascending unless desc follows; runs that lack it last, ties newest first")
+        List<String> orderBy;
 
         @Option(names = "--limit", defaultValue = "50", description = "at most this many (default: ${DEFAULT-VALUE})")
         int limit;
@@ -40,7 +55,7 @@ public class RunsCommand {
         VerboseOption verbose;
 
         @Inject
-        RunHistory history;
+        RunListing listing;
 
         @Override
         public Integer call() {
@@ -53,7 +68,8 @@ public class RunsCommand {
                             + "'");
                 }
             }
-            System.out.print(output.render(history.list(workflow, s, limit)));
+            var query = RunListing.query(workflow, s, where, orderBy, limit);
+            System.out.print(output.render(listing.list(query)));
             return ExitCodes.OK;
         }
     }

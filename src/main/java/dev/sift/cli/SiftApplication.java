@@ -11,8 +11,15 @@ import picocli.CommandLine;
  * (picocli's exit-code mapper) says which code, {@link #handle} prints the one line.
  */
 public class SiftApplication implements QuarkusApplication {
-    /** A {@link SiftException} anywhere in the cause chain carries its code; anything else is a failure. */
+    /**
+     * A {@link SiftException} anywhere in the cause chain carries its code; picocli's parse errors (unknown option,
+     * missing or malformed argument), which it hands to this mapper too, are usage errors; anything else is a
+     * failure.
+     */
     static final CommandLine.IExitCodeExceptionMapper EXIT_CODES = e -> {
+        if (e instanceof CommandLine.ParameterException) {
+            return ExitCodes.USAGE;
+        }
         SiftException se = siftCause(e);
         return se != null ? se.exitCode() : ExitCodes.FAILURE;
     };

@@ -14,8 +14,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Entry point. Decides per command whether a database is needed before Quarkus boots: {@code --help},
- * {@code --version} and {@code data generate} run with no database and no S3; {@code run}, {@code resume} and
- * {@code runs} get the configured PostgreSQL ({@code SIFT_DB_URL}) or an embedded one under SIFT_HOME.
+ * {@code --version} and {@code data generate} run with no database and no S3; {@code run}, {@code resume},
+ * {@code runs} and {@code bench history} get the configured PostgreSQL ({@code SIFT_DB_URL}) or an embedded one under SIFT_HOME.
  */
 @QuarkusMain
 public final class SiftMain {
@@ -49,15 +49,20 @@ public final class SiftMain {
 
     static boolean needsDatabase(String[] args) {
         String command = null;
+        String sub = null;
         for (String a : args) {
             if (a.equals("--help") || a.equals("-h") || a.equals("--version") || a.equals("-V")) {
                 return false;
             }
-            if (command == null && !a.startsWith("-")) {
-                command = a;
+            if (!a.startsWith("-")) {
+                if (command == null) {
+                    command = a;
+                } else if (sub == null) {
+                    sub = a;
+                }
             }
         }
-        return command != null && DB_COMMANDS.contains(command);
+        return command != null && (DB_COMMANDS.contains(command) || command.equals("bench") && "history".equals(sub));
     }
 
     private static void configureDatabase() throws Exception {

@@ -20,7 +20,6 @@ import dev.sift.store.StageRunEntity;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -45,21 +44,6 @@ public class RunHistory {
     ScoreStore scores;
     @Inject
     ObjectStore objects;
-
-    public Table list(String workflow, RunEntity.Status status, int limit) {
-        Table t = new Table(List.of("id", "name", "workflow", "status", "created", "duration_s", "stages"));
-        for (RunEntity r : runs.listRuns(workflow, status, limit)) {
-            List<StageRunEntity> stages = runs.stages(r.id);
-            long done = stages.stream().filter(s -> s.status == RunEntity.Status.SUCCEEDED).count();
-            Double seconds = r.finishedAt == null || r.startedAt == null ? null
-                    : Duration.between(r.startedAt, r.finishedAt).toMillis() / 1000.0;
-            String state = RunStore.stale(r) ? r.status.name() + " (stale: owner process " + r.ownerPid + " is gone)"
-                    : r.status.name();
-            t.add(r.id, r.name, r.workflow, state, r.createdAt.toString().substring(0, 19) + "Z", seconds,
-                    done + " done");
-        }
-        return t;
-    }
 
     public Table stages(long runId) {
         Table t = new Table(List.of("seq", "stage", "iteration", "status", "attempt", "seconds", "error"));

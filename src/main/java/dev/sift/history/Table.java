@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sift.data.Text;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -34,12 +35,23 @@ public final class Table {
         return rows.size();
     }
 
+    /**
+     * A value to show exactly as stored (a parameter such as a learning rate of 0.0003), not rounded to four places as
+     * measurements are: a finite double becomes a {@link BigDecimal}, which every format prints in full.
+     */
+    public static Object exact(Object v) {
+        return v instanceof Double d && Double.isFinite(d) ? BigDecimal.valueOf(d).stripTrailingZeros() : v;
+    }
+
     static String cell(Object v) {
         if (v == null) {
             return "";
         }
         if (v instanceof Double d) {
             return Double.isNaN(d) ? "nan" : String.format("%.4f", d);
+        }
+        if (v instanceof BigDecimal b) {
+            return b.toPlainString(); // exact values (parameters), not rounded as measurements are
         }
         return printable(v.toString());
     }
@@ -49,11 +61,22 @@ public final class Table {
      * characters and bidirectional overrides removed, so a run or data name cannot rewrite the screen.
      */
     public static String printable(String s) {
-        if (s == null) {
-            return null;
+        if (s == null || isPlain(s)) {
+            return s;
         }
         return s.replaceAll("\u001B(\\[[0-?]*[ -/]*[@-~]|\\][^\u0007\u001B]*(\u0007|\u001B\\\\)?|.)?", "")
                 .replaceAll("[\\p{Cc}\u202A-\u202E\u2066-\u2069]", "");
+    }
+
+    /** No control character and no bidirectional override: nothing to remove (the common case, checked fast). */
+    private static boolean isPlain(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char ch = s.charAt(i);
+            if (Character.isISOControl(ch) || ch >= '\u202A' && ch <= '\u202E' || ch >= '\u2066' && ch <= '\u2069') {
+                return false;
+            }
+        }
+        return true;
     }
 
     public String text() {
@@ -101,7 +124,7 @@ public final class Table {
             List<String> cells = new ArrayList<>();
             for (Object v : r) {
                 cells.add(Text.csv(v instanceof Double d ? (Double.isNaN(d) ? "" : Double.toString(d))
-                        : v == null ? "" : v.toString()));
+                        : v instanceof BigDecimal b ? b.toPlainString() : v == null ? "" : v.toString()));
             }
             sb.append(String.join(",", cells)).append('\n');
         }
@@ -127,6 +150,8 @@ public final class Table {
                     o.put(k, i);
                 } else if (v instanceof Long l) {
                     o.put(k, l);
+                } else if (v instanceof BigDecimal b) {
+                    o.put(k, new BigDecimal(b.toPlainString())); // 10, not 1E+1
                 } else {
                     o.put(k, v.toString());
                 }

@@ -17,6 +17,16 @@ public class RunStore {
 
     @Transactional
     public RunEntity createRun(String name, String workflow, String path, String specYaml) {
+        return createRun(name, workflow, path, specYaml, null);
+    }
+
+    /**
+     * Creates a RUNNING run owned by this process; {@code params} (the resolved workflow parameters, flat, keyed by
+     * dotted names) are stored with it for history queries, or left to be derived from {@code specYaml} when null.
+     */
+    @Transactional
+    public RunEntity createRun(String name, String workflow, String path, String specYaml,
+            java.util.Map<String, Object> params) {
         RunEntity r = new RunEntity();
         r.name = name;
         r.workflow = workflow;
@@ -28,6 +38,11 @@ public class RunStore {
         r.ownerHost = host();
         r.ownerPid = ProcessHandle.current().pid();
         em.persist(r);
+        if (params != null) {
+            em.flush();
+            em.createNativeQuery("UPDATE run SET params = CAST(?1 AS jsonb) WHERE id = ?2")
+                    .setParameter(1, HistoryStore.json(params)).setParameter(2, r.id).executeUpdate();
+        }
         return r;
     }
 
@@ -54,6 +69,16 @@ public class RunStore {
         return Optional.ofNullable(em.find(RunEntity.class, id));
     }
 
+    /** The runs with these ids that exist, in no particular order. */
+    @Transactional
+    public List<RunEntity> findRuns(java.util.Collection<Long> ids) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        return em.createQuery("from RunEntity r where r.id in :ids", RunEntity.class).setParameter("ids", ids)
+                .getResultList();
+    }
+
     /** Marks a run as owned by this process again (resume). */
     @Transactional
     public void claim(long runId) {
@@ -75,26 +100,6 @@ public class RunStore {
         r.status = status;
         r.error = error;
         r.finishedAt = Instant.now();
-    }
-
-    @Transactional
-    public List<RunEntity> listRuns(String workflow, Status status, int limit) {
-        StringBuilder q = new StringBuilder("from RunEntity r where 1 = 1");
-        if (workflow != null) {
-            q.append(" and r.workflow = :w");
-        }
-        if (status != null) {
-            q.append(" and r.status = :s");
-        }
-        q.append(" order by r.id desc");
-        var query = em.createQuery(q.toString(), RunEntity.class).setMaxResults(limit);
-        if (workflow != null) {
-            query.setParameter("w", workflow);
-        }
-        if (status != null) {
-            query.setParameter("s", status);
-        }
-        return query.getResultList();
     }
 
     @Transactional

@@ -63,7 +63,7 @@ public class WorkflowEngine {
     /** Creates a run and executes it; returns the run id. */
     public long start(WorkflowParser.Parsed parsed, Path workflowPath, String name, Console console) {
         RunEntity run = runs.createRun(name != null ? name : parsed.spec().name(), parsed.spec().name(),
-                workflowPath.toAbsolutePath().toString(), parsed.snapshot());
+                workflowPath.toAbsolutePath().toString(), parsed.snapshot(), WorkflowParams.of(parsed.spec()));
         console.info("run " + run.id + " (" + run.name + ") started");
         execute(run.id, parsed.spec(), console);
         return run.id;

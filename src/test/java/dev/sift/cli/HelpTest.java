@@ -15,7 +15,8 @@ class HelpTest {
     @ValueSource(strings = {"--help", "run --help", "resume --help", "runs --help", "runs list --help",
         "runs show --help", "runs scores -h", "runs explain --help", "data --help", "data generate --help",
         "validate --help", "bench --help", "bench noise --help", "bench model --help", "bench knn --help",
-        "bench grand --help", "bench alignment --help"})
+        "bench grand --help", "bench alignment --help", "runs compare --help", "runs compare -h",
+        "bench history --help"})
     void printsHelpAndExitsZero(String line) {
         String[] args = line.split(" ");
         CommandLine cl = SiftApplication.commandLine(CommandLine.defaultFactory());

@@ -1,0 +1,86 @@
+package dev.sift.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sift.ExitCodes;
+import dev.sift.SiftException;
+import dev.sift.history.RunComparison;
+import jakarta.inject.Inject;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code sift runs compare RUN RUN...}: {@link RunComparison}. */
+@Command(name = "compare", description = "Runs side by side: resolved workflow parameters (flattened keys such as "
+        + "filter.keep), test metrics (mean over seeds) per iteration and subset with each run's difference from the "
+        + "first run, and the kept subset's difference from random with its 95%% paired bootstrap interval where the "
+        + "runs stored one.")
+public class CompareCommand implements Callable<Integer> {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Parameters(arity = "2..*", paramLabel = "RUN", description = "run ids; the first is what the others are "
+            + "compared with")
+    List<Long> runIds;
+
+    @Option(names = "--only-changed", description = "show only the parameters whose values differ between the runs")
+    boolean onlyChanged;
+
+    @Option(names = "--iteration", paramLabel = "K|last|best", description = "read every run's metrics from "
+            + "iteration K; last: each run's last iteration with test metrics; best: each run's iteration whose kept "
+            + "subset has the highest test kappa (NDCG@k for regression), so best is chosen on the test split. "
+            + "Default: every iteration, row by row")
+    String iteration;
+
+    @Mixin
+    OutputOptions output;
+
+    @Mixin
+    VerboseOption verbose;
+
+    @Inject
+    RunComparison comparison;
+
+    @Override
+    public Integer call() {
+        String it = iteration == null ? RunComparison.ALL : iteration.trim().toLowerCase(java.util.Locale.ROOT);
+        if (!it.equals(RunComparison.ALL) && !it.equals("last") && !it.equals("best") && !it.matches("[1-9]\\d{0,5}")) {
+            throw SiftException.usage("--iteration must be a number from 1, last or best, got '" + iteration + "'");
+        }
+        RunComparison.Result r = comparison.compare(runIds, onlyChanged, it);
+        switch (output.format) {
+            case json -> {
+                ObjectNode o = JSON.createObjectNode();
+                o.set("runs", r.runs().json());
+                o.set("parameters", r.parameters().json());
+                o.put("parameters_differing", r.parametersDiffering());
+                o.put("parameters_total", r.parametersTotal());
+                o.set("metrics", r.metrics().json());
+                o.set("kept_vs_random", r.intervals().json());
+                System.out.println(o.toPrettyString());
+            }
+            case csv -> System.out.print(r.runs().csv() + "\n" + r.parameters().csv() + "\n" + r.metrics().csv() + "\n"
+                    + r.intervals().csv());
+            default -> printText(r);
+        }
+        return ExitCodes.OK;
+    }
+
+    private void printText(RunComparison.Result r) {
+        System.out.print(r.runs().text());
+        System.out.println();
+        System.out.println((onlyChanged ? "parameters that differ (" : "parameters (") + r.parametersDiffering()
+                + " of " + r.parametersTotal() + " differ)");
+        System.out.print(r.parameters().text());
+        System.out.println();
+        System.out.println("test metrics (mean over seeds; delta N: run N minus run " + runIds.get(0) + ")");
+        System.out.print(r.metrics().text());
+        if (r.intervals().size() > 0) {
+            System.out.println();
+            System.out.println("kept vs random (paired per-query bootstrap, 95% interval)");
+            System.out.print(r.intervals().text());
+        }
+    }
+}

@@ -1,0 +1,192 @@
+package dev.sift.history;
+
+import dev.sift.SiftException;
+import dev.sift.store.HistoryStore;
+import dev.sift.store.HistoryStore.MetricRow;
+import dev.sift.store.MetricStore;
+import dev.sift.store.RunEntity;
+import dev.sift.store.RunStore;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * {@code runs compare}: runs side by side. Their resolved parameters; their test metrics (means over seeds) per
+ * iteration and subset with each run's difference from the first; and the kept subset's difference from random
+ * with its paired bootstrap interval, where the runs stored one.
+ */
+@ApplicationScoped
+public class RunComparison {
+    /** Where no iteration is chosen: every iteration, row by row. */
+    public static final String ALL = "all";
+
+    @Inject
+    RunStore runs;
+    @Inject
+    HistoryStore store;
+    @Inject
+    RunParams params;
+
+    /** The compared runs, their parameters, metrics and kept-vs-random intervals. */
+    public record Result(Table runs, Table parameters, Table metrics, Table intervals, int parametersDiffering,
+            int parametersTotal) {
+    }
+
+    /** Metrics of one run: iteration -> subset -> name -> value. */
+    private static final class RunMetrics extends TreeMap<Integer, Map<String, Map<String, Double>>> {
+    }
+
+    /**
+     * @param iteration {@link #ALL}, {@code last} (each run's last iteration with test metrics), {@code best} (each
+     *     run's iteration whose kept subset has the highest kappa, NDCG@k for regression) or a number
+     */
+    public Result compare(List<Long> ids, boolean onlyChanged, String iteration) {
+        if (new HashSet<>(ids).size() != ids.size()) {
+            throw SiftException.usage("runs compare: a run is named twice");
+        }
+        Map<Long, RunEntity> found = new HashMap<>();
+        runs.findRuns(ids).forEach(r -> found.put(r.id, r));
+        for (Long id : ids) {
+            if (!found.containsKey(id)) {
+                throw SiftException.usage("no run with id " + id);
+            }
+        }
+        Map<Long, RunMetrics> metrics = new LinkedHashMap<>();
+        ids.forEach(id -> metrics.put(id, new RunMetrics()));
+        for (MetricRow m : store.testMetrics(ids)) {
+            metrics.get(m.runId()).computeIfAbsent(m.iteration(), k -> new TreeMap<>())
+                    .computeIfAbsent(m.subset(), k -> new TreeMap<>()).put(m.name(), m.value());
+        }
+        Map<Long, Integer> chosen = new LinkedHashMap<>();
+        if (!iteration.equals(ALL)) {
+            ids.forEach(id -> chosen.put(id, choose(metrics.get(id), iteration)));
+        }
+        Table runTable = new Table(List.of("run", "name", "workflow", "status", "created", "iteration"));
+        for (Long id : ids) {
+            RunEntity r = found.get(id);
+            runTable.add(id, r.name, r.workflow, r.status.name(), r.createdAt.toString().substring(0, 19) + "Z",
+                    iteration.equals(ALL) ? ALL : chosen.get(id) == null ? "none" : (Object) chosen.get(id));
+        }
+        Map<Long, SortedMap<String, Object>> ps = params.of(ids);
+        TreeSet<String> keys = new TreeSet<>();
+        ps.values().forEach(m -> keys.addAll(m.keySet()));
+        List<String> cols = new ArrayList<>(List.of("key"));
+        ids.forEach(id -> cols.add("run " + id));
+        Table paramTable = new Table(cols);
+        int differing = 0;
+        for (String k : keys) {
+            boolean differs = ids.stream().map(id -> ps.getOrDefault(id, new TreeMap<>()).get(k)).distinct().count() > 1;
+            differing += differs ? 1 : 0;
+            if (differs || !onlyChanged) {
+                List<Object> row = new ArrayList<>(List.of(k));
+                ids.forEach(id -> row.add(Table.exact(ps.getOrDefault(id, new TreeMap<>()).get(k))));
+                paramTable.add(row.toArray());
+            }
+        }
+        return new Result(runTable, paramTable, metricTable(ids, metrics, chosen),
+                intervals(ids, chosen), differing, keys.size());
+    }
+
+    /** The iteration a run's metrics are read from: null when it has none such. */
+    static Integer choose(TreeMap<Integer, Map<String, Map<String, Double>>> m, String iteration) {
+        if (iteration.equals("last")) {
+            return m.isEmpty() ? null : m.lastKey();
+        }
+        if (iteration.equals("best")) {
+            Integer best = null;
+            double top = Double.NEGATIVE_INFINITY;
+            for (var e : m.entrySet()) {
+                Map<String, Double> sel = e.getValue().get("selected");
+                Double v = sel == null ? null : sel.containsKey("kappa") ? sel.get("kappa")
+                        : sel.entrySet().stream().filter(x -> x.getKey().startsWith("ndcg@") && !x.getKey()
+                                .endsWith("_sd")).map(Map.Entry::getValue).findFirst().orElse(null);
+                if (v != null && v > top) {
+                    top = v;
+                    best = e.getKey();
+                }
+            }
+            return best;
+        }
+        return Integer.parseInt(iteration);
+    }
+
+    private static Table metricTable(List<Long> ids, Map<Long, RunMetrics> metrics, Map<Long, Integer> chosen) {
+        boolean all = chosen.isEmpty();
+        List<String> cols = new ArrayList<>(all ? List.of("iteration", "subset", "metric")
+                : List.of("subset", "metric"));
+        for (int i = 0; i < ids.size(); i++) {
+            cols.add("run " + ids.get(i));
+            if (i > 0) {
+                cols.add("delta " + ids.get(i));
+            }
+        }
+        Table t = new Table(cols);
+        TreeSet<String> rows = new TreeSet<>();
+        for (Long id : ids) {
+            metrics.get(id).forEach((k, subsets) -> {
+                if (all || Objects.equals(chosen.get(id), k)) {
+                    subsets.forEach((subset, names) -> names.keySet().forEach(n -> rows.add(
+                            (all ? String.format("%06d", k) : "") + "|" + order(subset) + "|" + subset + "|" + n)));
+                }
+            });
+        }
+        for (String key : rows) {
+            String[] p = key.split("\\|", -1);
+            List<Object> row = new ArrayList<>();
+            if (all) {
+                row.add(Integer.parseInt(p[0]));
+            }
+            row.add(p[2]);
+            row.add(p[3]);
+            Double first = null;
+            for (int i = 0; i < ids.size(); i++) {
+                Integer it = all ? Integer.valueOf(p[0]) : chosen.get(ids.get(i));
+                Map<String, Double> names = it == null ? null
+                        : metrics.get(ids.get(i)).getOrDefault(it, Map.of()).get(p[2]);
+                Double v = names == null ? null : names.get(p[3]);
+                row.add(v != null && p[3].equals("train_size") ? (Object) Math.round(v) : v);
+                if (i == 0) {
+                    first = v;
+                } else {
+                    row.add(v == null || first == null ? null : v - first);
+                }
+            }
+            t.add(row.toArray());
+        }
+        return t;
+    }
+
+    /** Sorts the subsets as runs show does: full, selected, random, random-train, baselines, the rest. */
+    private static int order(String subset) {
+        int i = List.of("full", "selected", "random", "random-train", "majority", "zero-shot").indexOf(subset);
+        return i < 0 ? 9 : i;
+    }
+
+    private Table intervals(List<Long> ids, Map<Long, Integer> chosen) {
+        Table t = new Table(List.of("run", "iteration", "metric", "delta", "ci_low", "ci_high", "excludes_0", "seeds",
+                "queries"));
+        Map<Long, List<MetricStore.Comparison>> byRun = store.comparisons(ids, "selected", "random");
+        for (Long id : ids) {
+            for (MetricStore.Comparison c : byRun.getOrDefault(id, List.of())) {
+                if (chosen.isEmpty() || Objects.equals(chosen.get(id), c.iteration())) {
+                    t.add(id, c.iteration(), c.metric(), c.delta(), nan(c.lo()), nan(c.hi()),
+                            c.excludesZero() ? "yes" : "no", c.seeds(), c.queries());
+                }
+            }
+        }
+        return t;
+    }
+
+    private static Double nan(double v) {
+        return Double.isNaN(v) ? null : v;
+    }
+}

@@ -1,0 +1,135 @@
+package dev.sift.workflow;
+
+import dev.sift.workflow.YamlTree.YList;
+import dev.sift.workflow.YamlTree.YMap;
+import dev.sift.workflow.YamlTree.YNode;
+import dev.sift.workflow.YamlTree.YScalar;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.RecordComponent;
+import java.util.Collection;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * A workflow's parameters as one flat map keyed by dotted names as written in YAML ({@code filter.keep},
+ * {@code fine_tune.learning_rate}, {@code score.methods}). Built from the validated {@link WorkflowSpec}, so
+ * defaults the file left out are there too: two runs that differ only in what the file spells out compare equal.
+ * Values are {@link Long} or {@link Double} for numbers and {@link String} for everything else (enums by their
+ * workflow name, booleans as {@code true}/{@code false}, lists joined with commas); unset optional parts (a
+ * dataset path when generated, a stop rule when there is none) are absent.
+ */
+public final class WorkflowParams {
+    private WorkflowParams() {
+    }
+
+    /** The resolved parameters of a parsed workflow. */
+    public static SortedMap<String, Object> of(WorkflowSpec spec) {
+        SortedMap<String, Object> out = new TreeMap<>();
+        flattenRecord("", spec, out);
+        return out;
+    }
+
+    /**
+     * The parameters of a stored workflow: resolved when it still parses, else what its YAML says (a workflow
+     * stored by an older Sift that the parser of today refuses still shows what it was run with).
+     */
+    public static SortedMap<String, Object> ofStored(String label, String yaml) {
+        try {
+            return of(WorkflowParser.parse(label, yaml, null, Map.of(), false).spec());
+        } catch (RuntimeException e) {
+            SortedMap<String, Object> out = new TreeMap<>();
+            try {
+                flattenYaml("", YamlTree.parse(new java.io.StringReader(yaml)), out);
+            } catch (RuntimeException unreadable) {
+                // nothing to show: the run keeps no parameters
+            }
+            return out;
+        }
+    }
+
+    private static void flattenRecord(String prefix, Record r, Map<String, Object> out) {
+        for (RecordComponent c : r.getClass().getRecordComponents()) {
+            Object v;
+            try {
+                v = c.getAccessor().invoke(r);
+            } catch (IllegalAccessException | InvocationTargetException e) {
+                throw new IllegalStateException("cannot read " + c.getName() + " of " + r.getClass(), e);
+            }
+            String key = prefix + snake(c.getName());
+            if (v instanceof Record inner) {
+                flattenRecord(key + ".", inner, out);
+            } else if (v != null) {
+                out.put(key, value(v));
+            }
+        }
+    }
+
+    private static Object value(Object v) {
+        if (v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte) {
+            return ((Number) v).longValue();
+        }
+        if (v instanceof Number n) {
+            double d = n.doubleValue();
+            return Double.isFinite(d) ? (Object) d : Double.toString(d);
+        }
+        if (v instanceof Enum<?> e) {
+            return enumKey(e);
+        }
+        if (v instanceof Collection<?> list) {
+            return list.stream().map(x -> String.valueOf(value(x))).collect(Collectors.joining(","));
+        }
+        return v.toString();
+    }
+
+    /** The workflow name of an enum constant: its {@code key()} where it has one, else its lower-case name. */
+    private static String enumKey(Enum<?> e) {
+        try {
+            return String.valueOf(e.getClass().getMethod("key").invoke(e));
+        } catch (NoSuchMethodException | IllegalAccessException | InvocationTargetException missing) {
+            return e.name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** {@code fineTune} -> {@code fine_tune}. */
+    static String snake(String camel) {
+        StringBuilder sb = new StringBuilder();
+        for (char ch : camel.toCharArray()) {
+            if (Character.isUpperCase(ch)) {
+                sb.append('_').append(Character.toLowerCase(ch));
+            } else {
+                sb.append(ch);
+            }
+        }
+        return sb.toString();
+    }
+
+    private static void flattenYaml(String prefix, YNode node, Map<String, Object> out) {
+        if (node instanceof YMap m) {
+            m.entries().forEach((k, e) -> flattenYaml(prefix.isEmpty() ? k : prefix + "." + k, e.value(), out));
+        } else if (node instanceof YList l) {
+            out.put(prefix, l.items().stream().map(i -> i instanceof YScalar s ? s.value() : "?")
+                    .collect(Collectors.joining(",")));
+        } else if (node instanceof YScalar s && !prefix.isEmpty()) {
+            out.put(prefix, scalar(s.value()));
+        }
+    }
+
+    private static Object scalar(String s) {
+        if (s == null) {
+            return "";
+        }
+        try {
+            return Long.parseLong(s);
+        } catch (NumberFormatException notLong) {
+            try {
+                double d = Double.parseDouble(s);
+                return Double.isFinite(d) ? (Object) d : s;
+            } catch (NumberFormatException notNumber) {
+                return s;
+            }
+        }
+    }
+}

@@ -1,0 +1,449 @@
+package dev.sift.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sift.PostgresResource;
+import dev.sift.history.HistoryBenchmark;
+import dev.sift.history.WhereParser;
+import dev.sift.store.BulkRuns;
+import dev.sift.store.BulkRuns.NewMetric;
+import dev.sift.store.BulkRuns.NewRun;
+import dev.sift.store.HistoryStore;
+import dev.sift.store.MetricStore;
+import dev.sift.store.RunQuery;
+import dev.sift.store.RunQuery.Compare;
+import dev.sift.store.RunQuery.Key;
+import dev.sift.store.RunQuery.Op;
+import dev.sift.store.RunStore;
+import dev.sift.workflow.WorkflowParams;
+import dev.sift.workflow.WorkflowParser;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/**
+ * {@code runs list --where/--order-by} and {@code runs compare}, through the commands in this JVM (no application
+ * launch) against the test database: generated runs checked against a brute-force filter in Java, injection
+ * attempts, and the comparison of two quickstart-shaped runs.
+ */
+@QuarkusTest
+@QuarkusTestResource(PostgresResource.class)
+class HistoryCommandsTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String WF = "history-test-" + System.nanoTime();
+    private static final int RUNS = 200;
+    private static List<NewRun> generated;
+    private static List<Long> ids;
+
+    @Inject
+    CommandLine.IFactory factory;
+    @Inject
+    BulkRuns bulk;
+    @Inject
+    RunStore runs;
+    @Inject
+    MetricStore metricStore;
+    @Inject
+    HistoryStore store;
+    @Inject
+    AgroalDataSource dataSource;
+
+    record Out(int code, String out, String err) {
+    }
+
+    private Out sift(String... args) {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+            int code = SiftApplication.commandLine(factory).execute(args);
+            return new Out(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+    }
+
+    private synchronized void generate() {
+        if (generated == null) {
+            Random rnd = new Random(20261130);
+            Instant start = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(RUNS, ChronoUnit.MINUTES);
+            List<NewRun> g = new ArrayList<>();
+            for (int i = 0; i < RUNS; i++) {
+                g.add(HistoryBenchmark.generated(rnd, i, start, WF));
+            }
+            ids = bulk.insert(g);
+            generated = g;
+        }
+    }
+
+    private static boolean ndcgAbove(NewRun r, double x) {
+        Double v = latest(r, "selected", "ndcg@10");
+        return v != null && v > x;
+    }
+
+    // ---- brute force: the same semantics, computed in Java over the generated runs ----
+
+    /** The latest iteration's mean test value of a subset's metric, or null. */
+    private static Double latest(NewRun r, String subset, String name) {
+        return r.metrics().stream().filter(m -> m.seed() == null && m.subset().equals(subset)
+                && m.name().equals(name)).max(Comparator.comparingInt(NewMetric::iteration))
+                .map(NewMetric::value).orElse(null);
+    }
+
+    private static boolean holds(RunQuery.Filter f, NewRun r) {
+        if (f instanceof RunQuery.And a) {
+            return holds(a.left(), r) && holds(a.right(), r);
+        }
+        if (f instanceof RunQuery.Or o) {
+            return holds(o.left(), r) || holds(o.right(), r);
+        }
+        if (f instanceof RunQuery.Not n) {
+            return !holds(n.inner(), r);
+        }
+        Compare c = (Compare) f;
+        Object v = value(c.key(), r);
+        if (v instanceof Number n && c.value() instanceof Double d) {
+            return c.op().test(Double.compare(n.doubleValue(), d));
+        }
+        if (v instanceof String s && c.value() instanceof String t) {
+            return c.op().test(s.compareTo(t));
+        }
+        if (v instanceof Instant i && c.value() instanceof Instant t) {
+            return c.op().test(i.compareTo(t));
+        }
+        return false;
+    }
+
+    private static Object value(Key k, NewRun r) {
+        return switch (k.field()) {
+            case STATUS -> r.status().name();
+            case WORKFLOW -> r.workflow();
+            case CREATED -> r.created();
+            case PARAM -> r.params().get(k.name());
+            case METRIC -> latest(r, k.subset(), k.name());
+        };
+    }
+
+    /** Indices of the generated runs that hold, ordered as the query orders (missing values last, ties newest). */
+    private List<Long> expected(Predicate<NewRun> p, Key orderKey, boolean desc, int limit) {
+        List<Integer> idx = new ArrayList<>();
+        for (int i = 0; i < RUNS; i++) {
+            if (p.test(generated.get(i))) {
+                idx.add(i);
+            }
+        }
+        Comparator<Integer> byId = Comparator.comparing((Integer i) -> ids.get(i)).reversed();
+        Comparator<Integer> order = byId;
+        if (orderKey != null) {
+            Comparator<Integer> byValue = (a, b) -> compareValues(value(orderKey, generated.get(a)),
+                    value(orderKey, generated.get(b)));
+            Comparator<Integer> nullsLast = (a, b) -> Boolean.compare(value(orderKey, generated.get(a)) == null,
+                    value(orderKey, generated.get(b)) == null);
+            order = nullsLast.thenComparing(desc ? byValue.reversed() : byValue).thenComparing(byId);
+        }
+        return idx.stream().sorted(order).limit(limit).map(ids::get).toList();
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static int compareValues(Object a, Object b) {
+        if (a == null || b == null) {
+            return 0;
+        }
+        if (a instanceof Number x && b instanceof Number y) {
+            return Double.compare(x.doubleValue(), y.doubleValue());
+        }
+        return ((Comparable) a).compareTo(b);
+    }
+
+    private List<Long> listed(String... args) throws Exception {
+        List<String> all = new ArrayList<>(List.of("runs", "list", "--workflow", WF, "--format", "json"));
+        all.addAll(List.of(args));
+        Out r = sift(all.toArray(String[]::new));
+        assertEquals(0, r.code(), r.err());
+        List<Long> out = new ArrayList<>();
+        JSON.readTree(r.out()).forEach(n -> out.add(n.get("id").asLong()));
+        return out;
+    }
+
+    @Test
+    void theAcceptanceQueryReturnsWhatABruteForceFilterFinds() throws Exception {
+        generate();
+        Predicate<NewRun> p = r -> {
+            Double ndcg = latest(r, "selected", "ndcg@10");
+            return ndcg != null && ndcg > 0.9 || "el2n".equals(r.params().get("filter.by"));
+        };
+        Key kappa = Key.metric("selected", "kappa");
+        List<Long> want = expected(p, kappa, true, 1000);
+        String where = "metrics.selected.ndcg@10 > 0.9 or params.filter.by = 'el2n'";
+        assertEquals(want, listed("--where", where, "--order-by", "metrics.selected.kappa", "desc", "--limit", "1000"));
+        assertEquals(want.subList(0, 7), listed("--where", where, "--order-by", "metrics.selected.kappa desc",
+                "--limit", "7"));
+        // the test means something: both sides of the or select runs, and the latest iteration is what counts
+        long byNdcg = generated.stream().filter(r -> ndcgAbove(r, 0.9)
+                && !"el2n".equals(r.params().get("filter.by"))).count();
+        long byMethod = generated.stream().filter(r -> "el2n".equals(r.params().get("filter.by"))).count();
+        long earlierOnly = generated.stream().filter(r -> !p.test(r) && r.metrics().stream().anyMatch(m ->
+                m.seed() == null && m.subset().equals("selected") && m.name().equals("ndcg@10") && m.value() > 0.9))
+                .count();
+        assertTrue(byNdcg > 3 && byMethod > 10 && earlierOnly > 0, byNdcg + " " + byMethod + " " + earlierOnly);
+        // the ordering key and the filter's keys are shown with each run
+        Out json = sift("runs", "list", "--workflow", WF, "--where", where, "--order-by", "metrics.selected.kappa",
+                "desc", "--format", "json", "--limit", "3");
+        JsonNode first = JSON.readTree(json.out()).get(0);
+        NewRun top = generated.get(ids.indexOf(want.get(0)));
+        assertEquals(latest(top, "selected", "kappa"), first.get("metrics.selected.kappa").asDouble(), 1e-12);
+        assertEquals(top.params().get("filter.by"), first.get("params.filter.by").asText());
+    }
+
+    @Test
+    void moreExpressionsAndOrderingsAgreeWithTheBruteForce() throws Exception {
+        generate();
+        String[][] cases = {
+            {"not (params.filter.keep >= 0.5) and status = 'succeeded'", null},
+            {"params.fine_tune.learning_rate < 0.005 and metrics.full.kappa > 0.4", "params.filter.keep desc"},
+            {"metrics.random-train.kappa != 0.5 or params.filter.policy = 'ccs'", "created"},
+            {"not metrics.selected.accuracy > 0.6", "status"},
+            {"params.filter.by >= 'k' and params.filter.by < 'l'", "metrics.full.ndcg@10_sd asc"},
+            {"params.missing.key = 1 or params.filter.keep = '0.5'", null},
+            {"created >= '2000-01-01' and workflow = '" + WF + "'", "params.filter.by desc"},
+            {"params.fine_tune.seed < 300 and (status = 'failed' or metrics.majority.kappa <= 0.3)", "workflow"}};
+        for (String[] c : cases) {
+            RunQuery.Filter f = WhereParser.parse(c[0]);
+            RunQuery.Order o = c[1] == null ? null : WhereParser.order(List.of(c[1]));
+            List<Long> want = expected(r -> holds(f, r), o == null ? null : o.key(), o != null && o.descending(), 1000);
+            assertEquals(c[0].contains("missing"), want.isEmpty(), "only the type-mismatch case selects none: " + c[0]);
+            List<String> args = new ArrayList<>(List.of("--where", c[0], "--limit", "1000"));
+            if (c[1] != null) {
+                args.addAll(List.of("--order-by", c[1]));
+            }
+            assertEquals(want, listed(args.toArray(String[]::new)), String.join(" ", c[0], String.valueOf(c[1])));
+        }
+    }
+
+    private long runCount() throws Exception {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT count(*) FROM run"); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    @Test
+    void injectionAttemptsAreRefusedOrHarmless() throws Exception {
+        generate();
+        long before = runCount();
+        // a value is a bind parameter: the quote is part of the string, nothing runs
+        for (String where : List.of("workflow = 'x'' ; DROP TABLE run; --'",
+                "params.filter.by = 'x'' OR ''1''=''1' or workflow = 'a''); DELETE FROM run; --'")) {
+            Out r = sift("runs", "list", "--where", where);
+            assertEquals(0, r.code(), r.err());
+            assertEquals(2, r.out().lines().count(), "header and rule, no run: " + r.out());
+        }
+        // what the grammar cannot read is refused with its column, exit 2, one line
+        Out status = sift("runs", "list", "--where", "status = 'x'' ; DROP TABLE run; --'");
+        assertEquals(2, status.code());
+        assertEquals("sift: --where: column 10: status is one of 'running', 'succeeded', 'failed', 'interrupted', "
+                + "not 'x'' ; DROP TABLE run; --'", status.err().strip());
+        Out key = sift("runs", "list", "--where", "params.filter'by = 'el2n'");
+        assertEquals(2, key.code());
+        assertTrue(key.err().startsWith("sift: --where: column 14: expected an operator"), key.err());
+        assertEquals(1, key.err().strip().lines().count(), key.err());
+        assertEquals(2, sift("runs", "list", "--where", "status = 'failed'; DROP TABLE run").code());
+        assertEquals(2, sift("runs", "list", "--order-by", "metrics.selected.kappa; DROP TABLE run").code());
+        assertEquals(2, sift("runs", "list", "--order-by", "params.filter'by").code());
+        // key names are bind parameters too, whatever they hold (the store takes them as data)
+        RunQuery.Filter wf = new Compare(Key.of(RunQuery.Field.WORKFLOW), Op.EQ, WF);
+        for (RunQuery.Filter evil : List.<RunQuery.Filter>of(
+                new Compare(Key.param("filter.by' = '' OR 1=1 --"), Op.EQ, "x"),
+                new Compare(Key.param("x') IS NULL OR TRUE; DROP TABLE run; --"), Op.NE, 0.0),
+                new Compare(Key.metric("selected' OR 1=1 --", "kappa') OR TRUE --"), Op.GT, -1e9))) {
+            assertEquals(List.of(), store.search(new RunQuery.Query(new RunQuery.And(wf, evil), null, 10,
+                    List.of(Key.param("a'b\"c"), Key.metric("'", "\"")))));
+        }
+        assertEquals(before, runCount(), "the run table is still there, with every run");
+    }
+
+    /** Two runs of the quickstart that differ only in filter.keep and filter.by, with metrics and an interval. */
+    private long[] twoQuickstartRuns() {
+        long[] out = new long[2];
+        String[][] sets = {{"loss", "0.5"}, {"el2n", "0.7"}};
+        for (int i = 0; i < 2; i++) {
+            var parsed = WorkflowParser.parseFile(Path.of("workflows/quickstart.yaml"), Map.of("filter.by",
+                    sets[i][0], "filter.keep", sets[i][1]));
+            out[i] = runs.createRun("cmp-" + i, "quickstart", "/q.yaml", parsed.snapshot(),
+                    WorkflowParams.of(parsed.spec())).id;
+            runs.replaceMetrics(out[i], 1, "test", "selected", Map.of("kappa", 0.5 + 0.1 * i, "ndcg@10", 0.8,
+                    "train_size", 900.0));
+            runs.replaceMetrics(out[i], 1, "test", "random", Map.of("kappa", 0.45, "ndcg@10", 0.79));
+        }
+        runs.replaceMetrics(out[0], 2, "test", "selected", Map.of("kappa", 0.4, "ndcg@10", 0.85));
+        metricStore.replaceComparisons(out[1], 1, List.of(new MetricStore.Comparison(1, "kappa", "selected",
+                "random", 0.15, 0.05, 0.25, 3, 120, 1000)));
+        return out;
+    }
+
+    @Test
+    void compareOnlyChangedShowsExactlyTheTwoChangedParametersAndTheDeltas() throws Exception {
+        long[] r = twoQuickstartRuns();
+        String a = Long.toString(r[0]);
+        String b = Long.toString(r[1]);
+        Out text = sift("runs", "compare", a, b, "--only-changed");
+        assertEquals(0, text.code(), text.err());
+        List<String> lines = text.out().lines().toList();
+        int at = lines.indexOf(lines.stream().filter(l -> l.startsWith("parameters that differ (2 of ")).findFirst()
+                .orElseThrow(() -> new AssertionError(text.out())));
+        assertTrue(lines.get(at + 1).matches("key\\s+run " + a + "\\s+run " + b), lines.get(at + 1));
+        assertTrue(lines.get(at + 3).matches("filter\\.by\\s+loss\\s+el2n"), lines.get(at + 3));
+        assertTrue(lines.get(at + 4).matches("filter\\.keep\\s+0\\.5\\s+0\\.7"), lines.get(at + 4));
+        assertEquals("", lines.get(at + 5), text.out());
+        assertTrue(text.out().contains("kept vs random"), text.out());
+
+        Out json = sift("runs", "compare", a, b, "--only-changed", "--format", "json");
+        assertEquals(0, json.code(), json.err());
+        JsonNode j = JSON.readTree(json.out());
+        assertEquals(2, j.get("parameters").size(), json.out());
+        assertEquals("filter.by", j.get("parameters").get(0).get("key").asText());
+        assertEquals("el2n", j.get("parameters").get(0).get("run " + b).asText());
+        assertEquals(0.7, j.get("parameters").get(1).get("run " + b).asDouble());
+        assertEquals(2, j.get("parameters_differing").asInt());
+        JsonNode kappa1 = row(j.get("metrics"), 1, "selected", "kappa");
+        assertEquals(0.5, kappa1.get("run " + a).asDouble(), 1e-12);
+        assertEquals(0.1, kappa1.get("delta " + b).asDouble(), 1e-12);
+        assertTrue(row(j.get("metrics"), 2, "selected", "kappa").get("delta " + b).isNull(), "b has no iteration 2");
+        assertEquals(900, row(j.get("metrics"), 1, "selected", "train_size").get("run " + a).asLong());
+        JsonNode interval = j.get("kept_vs_random").get(0);
+        assertEquals(r[1], interval.get("run").asLong());
+        assertEquals(0.05, interval.get("ci_low").asDouble(), 1e-12);
+        assertEquals("yes", interval.get("excludes_0").asText());
+
+        Out all = sift("runs", "compare", a, b, "--format", "json");
+        assertTrue(JSON.readTree(all.out()).get("parameters").size() > 50, "every resolved parameter without the flag");
+        Out csv = sift("runs", "compare", a, b, "--format", "csv", "--only-changed");
+        assertTrue(csv.out().startsWith("run,name,workflow,status,created,iteration\n"), csv.out());
+        assertTrue(csv.out().contains("\nfilter.keep,0.5,0.7\n"), csv.out());
+    }
+
+    private static JsonNode row(JsonNode metrics, int iteration, String subset, String metric) {
+        for (JsonNode m : metrics) {
+            if ((iteration == 0 || m.get("iteration").asInt() == iteration) && m.get("subset").asText().equals(subset)
+                    && m.get("metric").asText().equals(metric)) {
+                return m;
+            }
+        }
+        return null;
+    }
+
+    @Test
+    void compareReadsTheChosenIteration() throws Exception {
+        long[] r = twoQuickstartRuns();
+        String a = Long.toString(r[0]);
+        String b = Long.toString(r[1]);
+        JsonNode last = JSON.readTree(sift("runs", "compare", a, b, "--iteration", "last", "--format", "json").out());
+        assertEquals(2, last.get("runs").get(0).get("iteration").asInt());
+        assertEquals(1, last.get("runs").get(1).get("iteration").asInt());
+        JsonNode kappa = row(last.get("metrics"), 0, "selected", "kappa");
+        assertNull(kappa.get("iteration"), "no iteration column when one is chosen");
+        assertEquals(0.4, kappa.get("run " + a).asDouble(), 1e-12);
+        assertEquals(0.2, kappa.get("delta " + b).asDouble(), 1e-12);
+        JsonNode best = JSON.readTree(sift("runs", "compare", a, b, "--iteration", "best", "--format", "json").out());
+        assertEquals(1, best.get("runs").get(0).get("iteration").asInt(), "0.5 in iteration 1 beats 0.4");
+        assertEquals(0.1, row(best.get("metrics"), 0, "selected", "kappa").get("delta " + b).asDouble(), 1e-12);
+        JsonNode two = JSON.readTree(sift("runs", "compare", a, b, "--iteration", "2", "--format", "json").out());
+        JsonNode k2 = row(two.get("metrics"), 0, "selected", "kappa");
+        assertEquals(0.4, k2.get("run " + a).asDouble(), 1e-12);
+        assertTrue(k2.get("run " + b).isNull());
+        assertEquals(0, two.get("kept_vs_random").size(), "b's interval is of iteration 1");
+        // usage errors exit 2
+        assertEquals(2, sift("runs", "compare", a).code());
+        assertEquals(2, sift("runs", "compare", a, "999999999").code());
+        assertEquals(2, sift("runs", "compare", a, a).code());
+        assertEquals(2, sift("runs", "compare", a, b, "--iteration", "0").code());
+        assertEquals(2, sift("runs", "compare", a, b, "--iteration", "first").code());
+    }
+
+    @Test
+    void runsFromBeforeStoredParametersGetThemFromTheirWorkflow() throws Exception {
+        String wf = "old-" + System.nanoTime();
+        long id;
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("INSERT INTO run "
+                + "(name, workflow, workflow_path, spec_yaml, status) VALUES ('old', ?, '/o.yaml', ?, 'SUCCEEDED') "
+                + "RETURNING id")) {
+            ps.setString(1, wf);
+            ps.setString(2, java.nio.file.Files.readString(Path.of("workflows/quickstart.yaml")));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                id = rs.getLong(1);
+            }
+        }
+        assertFalse(store.params(List.of(id)).containsKey(id));
+        Out r = sift("runs", "list", "--workflow", wf, "--where", "params.filter.by = 'label_quality' and "
+                + "params.evaluate.seeds = 3", "--format", "json");
+        assertEquals(0, r.code(), r.err());
+        assertEquals(id, JSON.readTree(r.out()).get(0).get("id").asLong(), r.out());
+        assertNotNull(store.params(List.of(id)).get(id));
+        assertEquals("drop_flagged", store.params(List.of(id)).get(id).get("filter.policy"));
+    }
+
+    @Test
+    void benchHistoryNeedsTheDatabaseAndItsHelpDoesNot() {
+        assertTrue(SiftMain.needsDatabase(new String[] {"bench", "history", "--runs", "100"}));
+        assertTrue(SiftMain.needsDatabase(new String[] {"runs", "compare", "1", "2"}));
+        assertFalse(SiftMain.needsDatabase(new String[] {"bench", "grand"}));
+        assertFalse(SiftMain.needsDatabase(new String[] {"bench", "history", "--help"}));
+    }
+
+    @Test
+    void compareHelpSaysWhatBestMeans() {
+        Out help = sift("runs", "compare", "--help");
+        assertEquals(0, help.code());
+        String flat = help.out().replaceAll("\\s+", " ");
+        assertTrue(flat.contains("best: each run's iteration whose kept subset has the highest test kappa (NDCG@k for "
+                + "regression), so best is chosen on the test split"), help.out());
+        assertTrue(flat.contains("95% paired bootstrap interval"), help.out());
+        assertFalse(help.err().contains("Could not format"), help.err());
+    }
+
+    @Test
+    void benchHistoryRunsOnAFewRunsAndCleansUp() throws Exception {
+        Out r = sift("bench", "history", "--runs", "30", "--repeats", "1");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("runs compare (10 runs)") && r.out().contains("deleted the generated runs"),
+                r.out());
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT count(*) FROM run WHERE workflow = ?")) {
+            ps.setString(1, HistoryBenchmark.WORKFLOW);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                assertEquals(0, rs.getLong(1));
+            }
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package dev.sift.workflow;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+/** A workflow's resolved parameters, flat, keyed as the YAML spells them. */
+class WorkflowParamsTest {
+    private static final Path QUICKSTART = Path.of("workflows/quickstart.yaml");
+
+    @Test
+    void quickstartFlattensWithDefaultsAndYamlSpelling() throws Exception {
+        SortedMap<String, Object> p = WorkflowParams.of(WorkflowParser.parseFile(QUICKSTART, Map.of()).spec());
+        assertEquals("label_quality", p.get("filter.by"));
+        assertEquals("drop_flagged", p.get("filter.policy"));
+        assertEquals("highest", p.get("filter.order"), "derived from the method's orientation");
+        assertEquals(0.5, p.get("filter.keep"), "default");
+        assertEquals(0.003, p.get("fine_tune.learning_rate"));
+        assertEquals(6L, p.get("fine_tune.epochs"));
+        assertEquals("loss,el2n,label_quality", p.get("score.methods"));
+        assertEquals("hashed-bow", p.get("model.encoder"));
+        assertEquals("graded", p.get("task.type"));
+        assertEquals(3L, p.get("evaluate.seeds"), "default");
+        assertEquals("true", p.get("evaluate.zero_shot"));
+        assertEquals(2L, p.get("iterations"));
+        assertEquals(3000L, p.get("dataset.generate.rows"));
+        assertTrue(!p.containsKey("dataset.path") && !p.containsKey("evaluate.stop.metric"), "unset parts are absent");
+        // every key the file writes is a key of the flat map, spelled the same
+        Map<String, Object> written = new TreeMap<>();
+        flatten("", YamlTree.parse(new StringReader(Files.readString(QUICKSTART))), written);
+        TreeSet<String> missing = new TreeSet<>(written.keySet());
+        missing.removeAll(p.keySet());
+        assertTrue(missing.isEmpty(), "not in the resolved parameters: " + missing);
+    }
+
+    private static void flatten(String prefix, YamlTree.YNode n, Map<String, Object> out) {
+        if (n instanceof YamlTree.YMap m) {
+            m.entries().forEach((k, e) -> flatten(prefix.isEmpty() ? k : prefix + "." + k, e.value(), out));
+        } else {
+            out.put(prefix, n);
+        }
+    }
+
+    @Test
+    void overridesChangeOnlyWhatTheyNameUnlessADefaultFollowsFromIt() {
+        SortedMap<String, Object> a = WorkflowParams.of(WorkflowParser.parseFile(QUICKSTART,
+                Map.of("filter.by", "loss", "filter.keep", "0.5")).spec());
+        SortedMap<String, Object> b = WorkflowParams.of(WorkflowParser.parseFile(QUICKSTART,
+                Map.of("filter.by", "el2n", "filter.keep", "0.7")).spec());
+        assertEquals(new TreeSet<>(java.util.List.of("filter.by", "filter.keep")), differing(a, b));
+        // label_quality keeps its highest end, el2n its lowest: the resolved order changes with the method
+        SortedMap<String, Object> c = WorkflowParams.of(WorkflowParser.parseFile(QUICKSTART, Map.of()).spec());
+        assertEquals(new TreeSet<>(java.util.List.of("filter.by", "filter.order")), differing(c,
+                WorkflowParams.of(WorkflowParser.parseFile(QUICKSTART, Map.of("filter.by", "el2n")).spec())));
+    }
+
+    private static TreeSet<String> differing(Map<String, Object> a, Map<String, Object> b) {
+        TreeSet<String> keys = new TreeSet<>(a.keySet());
+        keys.addAll(b.keySet());
+        keys.removeIf(k -> java.util.Objects.equals(a.get(k), b.get(k)));
+        return keys;
+    }
+
+    @Test
+    void aStoredWorkflowTheParserRefusesStillShowsWhatItSays() {
+        SortedMap<String, Object> p = WorkflowParams.ofStored("old", "name: old\nfilter: {by: gone_method, keep: 0.3}\n"
+                + "score: {methods: [gone_method]}\nsomething_removed: 4\n");
+        assertEquals("gone_method", p.get("filter.by"));
+        assertEquals(0.3, p.get("filter.keep"));
+        assertEquals("gone_method", p.get("score.methods"));
+        assertEquals(4L, p.get("something_removed"));
+        assertEquals(Map.of(), WorkflowParams.ofStored("bad", "{ not yaml"));
+    }
+
+    @Test
+    void snakeCase() {
+        assertEquals("fine_tune", WorkflowParams.snake("fineTune"));
+        assertEquals("curve_policies", WorkflowParams.snake("curvePolicies"));
+        assertEquals("k", WorkflowParams.snake("k"));
+    }
+}
