@@ -78,8 +78,9 @@ class CliTest {
         assertEquals(8, detail.get("stages").size());
         // iteration 1: full, selected, random, majority, zero-shot; iteration 2: selected, random, random-train
         assertEquals(8, detail.get("metrics").size());
-        // kept against full, random, majority, zero-shot, then full, random, random-train: 3 metrics each
-        assertEquals(21, detail.get("comparisons").size());
+        // kept against full, random, majority, zero-shot, full against zero-shot, then kept against full, random,
+        // random-train: 3 metrics each
+        assertEquals(24, detail.get("comparisons").size());
         for (JsonNode c : detail.get("comparisons")) {
             assertEquals(2, c.get("seeds").asInt());
             assertTrue(c.get("ci_low").asDouble() <= c.get("ci_high").asDouble(), c.toString());
