@@ -53,12 +53,14 @@ public class Curves {
             return rows;
         }
         Map<String, Pool> views = new LinkedHashMap<>();
-        int[] pool = null;
+        Map<String, int[]> pools = new LinkedHashMap<>();
         for (String method : ctx.spec().score().methods()) {
             List<ScoreStore.Row> r = scores.read(ctx.runId(), ctx.iteration(), method);
-            pool = r.stream().mapToInt(ScoreStore.Row::sampleIndex).toArray();
-            views.put(method, filter.pool(ctx, pool, r.stream().mapToDouble(ScoreStore.Row::score).toArray(), false));
+            int[] p = r.stream().mapToInt(ScoreStore.Row::sampleIndex).toArray();
+            pools.put(method, p);
+            views.put(method, filter.pool(ctx, p, r.stream().mapToDouble(ScoreStore.Row::score).toArray(), false));
         }
+        int[] pool = pools.values().iterator().next();
         int resamples = ctx.spec().evaluate().bootstrap();
         long seed = ctx.spec().filter().seed() + 7919L * ctx.iteration();
         for (double f : fractions) {
@@ -74,7 +76,8 @@ public class Curves {
                                 + (policyName.equals("top_fraction") ? "" : " " + policyName);
                         Selection sel = policy.build(e.getValue(), f, order, seed);
                         List<TestOutcome> o = point(s, train, subset, f,
-                                new Subsets.Training(FilterStage.map(pool, sel.positions()), sel.weights(), sel.labels()));
+                                new Subsets.Training(FilterStage.map(pools.get(e.getKey()), sel.positions()),
+                                        sel.weights(), sel.labels()));
                         Protocol.compare(s.testSet(), o, random, resamples, ctx.runId() * 31 + ctx.iteration())
                                 .forEach((metric, i) -> rows.add(new MetricStore.Comparison(ctx.iteration(), metric,
                                         subset + at, "random" + at, i.delta(), i.lo(), i.hi(), s.seeds(),

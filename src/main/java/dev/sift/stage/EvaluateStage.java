@@ -114,7 +114,7 @@ public class EvaluateStage implements Stage<EvaluateOutput> {
         Map<String, List<TestOutcome>> outcomes = new LinkedHashMap<>();
         Subsets.Training kept = Subsets.training(objects, filter.selectedKey());
         Trained selected = retrain(s, "selected", kept);
-        storeStopMetrics(s, "selected", selected.weights().stream().map(weights::get).toList());
+        storeStopMetrics(s, "selected", selected.weights());
         // the next iteration scores this subset with the first seed's model: keep how it learned each sample
         dynamics.replace(ctx.runId(), name(), ctx.iteration(), selected.first().dynamics());
         outcomes.put("selected", selected.outcomes());
@@ -238,18 +238,18 @@ public class EvaluateStage implements Stage<EvaluateOutput> {
         outcomes.put("full", o);
         if (ctx.iteration() == 1) {
             store(s, "full", perSeed, s.fineTune().trainSamples(), s.fineTune().trainMs() / 1000.0);
-            storeStopMetrics(s, "full", shas.stream().map(weights::get).toList());
+            storeStopMetrics(s, "full", shas);
         }
         return shas;
     }
 
     /** With a stop rule, the models' mean metrics on the validation split, which the rule reads. */
-    private void storeStopMetrics(Setup s, String subset, List<byte[]> models) {
+    private void storeStopMetrics(Setup s, String subset, List<String> shas) {
         if (s.stopSet() == null) {
             return;
         }
-        List<Map<String, Double>> perSeed = models.stream().map(w -> Protocol.measure(s.stopSet(),
-                answers.of(s.ctx(), w, s.validation(), s.stopSet()))).toList();
+        List<Map<String, Double>> perSeed = shas.stream().map(sha -> Protocol.measure(s.stopSet(),
+                answers.of(s.ctx(), weights.get(sha), s.validation(), s.stopSet()))).toList();
         runs.replaceMetrics(s.ctx().runId(), s.ctx().iteration(), Split.VALIDATION.key(), subset,
                 Protocol.meanAndSd(perSeed));
     }
