@@ -4,7 +4,6 @@ import dev.sift.SiftException;
 import dev.sift.data.Sample;
 import dev.sift.data.Split;
 import dev.sift.evaluation.Protocol;
-import dev.sift.evaluation.TestOutcome;
 import dev.sift.evaluation.TestSet;
 import dev.sift.model.RelevanceTrainer;
 import dev.sift.stage.StageOutputs.CandidateScore;
