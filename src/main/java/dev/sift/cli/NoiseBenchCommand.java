@@ -26,7 +26,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "noise", description = "Flip a fraction of the training labels, train, and report per importance "
         + "method how well its ranking finds the noisy samples: AUROC, average precision (AUPRC), precision among "
         + "the top m (m = number noisy; equals F1 there), wall time. Give a workflow (its dataset, task, split, "
-        + "model, fine_tune and dataset.noise, default 20% adjacent) or --data (CrowdFlower's CSV); no database.")
+        + "model, fine_tune and dataset.noise, default 20%% adjacent) or --data (CrowdFlower's CSV); no database.")
 public class NoiseBenchCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "WORKFLOW.yaml", description = "workflow whose data and "
             + "model to use")
