@@ -48,11 +48,7 @@ public class Baselines {
         }
         for (var e : out.entrySet()) {
             List<Map<String, Double>> perSeed = e.getValue().stream().map(o -> Protocol.measure(testSet, o)).toList();
-            Map<String, Double> m = new LinkedHashMap<>(Protocol.meanAndSd(perSeed));
-            m.remove("ndcg_queries_sd");
-            m.put("train_size", 0.0);
-            m.put("train_seconds", 0.0);
-            m.put("seeds", (double) perSeed.size());
+            Map<String, Double> m = summary(perSeed, 0, 0.0);
             runs.replaceMetrics(ctx.runId(), ctx.iteration(), "test", e.getKey(), m);
             metrics.replaceSeeds(ctx.runId(), ctx.iteration(), "test", e.getKey(), perSeed);
             print(ctx, e.getKey(), m);
@@ -121,6 +117,21 @@ public class Baselines {
             testCos[i] = SentenceEmbedder.cosine(e[0][test[i]], e[1][test[i]]);
         }
         return ZeroShot.outcome(ctx.spec().task(), testCos, trainCos, trainLabels);
+    }
+
+    /**
+     * The stored summary of one model's seeds: mean and sd of each metric (no sd of the query count), the training
+     * set size, the mean training time when given, and the number of seeds.
+     */
+    static Map<String, Double> summary(List<Map<String, Double>> perSeed, int trainSize, Double seconds) {
+        Map<String, Double> m = new LinkedHashMap<>(Protocol.meanAndSd(perSeed));
+        m.remove("ndcg_queries_sd");
+        m.put("train_size", (double) trainSize);
+        if (seconds != null) {
+            m.put("train_seconds", seconds);
+        }
+        m.put("seeds", (double) perSeed.size());
+        return m;
     }
 
     static void print(StageContext ctx, String subset, Map<String, Double> m) {

@@ -92,12 +92,8 @@ public class Curves {
     private List<TestOutcome> point(EvaluateStage.Setup s, BiFunction<String, Subsets.Training,
             List<TestOutcome>> train, String subset, double fraction, Subsets.Training t) {
         List<TestOutcome> o = train.apply("curve " + subset + " at " + fraction, t);
-        Map<String, Double> m = new LinkedHashMap<>(Protocol.meanAndSd(o.stream()
-                .map(x -> Protocol.measure(s.testSet(), x)).toList()));
-        m.remove("ndcg_queries_sd");
-        m.put("train_size", (double) t.indices().length);
-        m.put("seeds", (double) o.size());
-        metrics.replaceCurve(s.ctx().runId(), s.ctx().iteration(), subset, fraction, m);
+        metrics.replaceCurve(s.ctx().runId(), s.ctx().iteration(), subset, fraction, Baselines.summary(o.stream()
+                .map(x -> Protocol.measure(s.testSet(), x)).toList(), t.indices().length, null));
         return o;
     }
 }

@@ -201,8 +201,7 @@ public class EvaluateStage implements Stage<EvaluateOutput> {
 
     /** Seed 0 starts from the fine-tune's stored initial weights; seed j from the seed fine_tune.seed + j. */
     private byte[] initial(Setup s, int seed) {
-        return seed == 0 ? weights.get(s.fineTune().initWeights())
-                : models.trainer(s.ctx()).initialWeights(s.train(seed).seed());
+        return models.initialWeights(s.ctx(), seed);
     }
 
     private static String seedLabel(Setup s, int seed) {
@@ -255,11 +254,7 @@ public class EvaluateStage implements Stage<EvaluateOutput> {
     }
 
     private void store(Setup s, String subset, List<Map<String, Double>> perSeed, int trainSize, double seconds) {
-        Map<String, Double> m = new LinkedHashMap<>(Protocol.meanAndSd(perSeed));
-        m.remove("ndcg_queries_sd");
-        m.put("train_size", (double) trainSize);
-        m.put("train_seconds", seconds);
-        m.put("seeds", (double) perSeed.size());
+        Map<String, Double> m = Baselines.summary(perSeed, trainSize, seconds);
         runs.replaceMetrics(s.ctx().runId(), s.ctx().iteration(), "test", subset, m);
         metrics.replaceSeeds(s.ctx().runId(), s.ctx().iteration(), "test", subset, perSeed);
         Baselines.print(s.ctx(), subset, m);

@@ -13,7 +13,9 @@ import dev.sift.model.SentenceEmbedder;
 import dev.sift.model.TextTokenizer;
 import dev.sift.model.TokenizedPairs;
 import dev.sift.store.ObjectStore;
+import dev.sift.stage.StageOutputs.FineTuneOutput;
 import dev.sift.store.RunLayout;
+import dev.sift.store.WeightStore;
 import dev.sift.workflow.StageContext;
 import dev.sift.workflow.WorkflowSpec;
 import dev.sift.model.ModelSpec;
@@ -46,6 +48,8 @@ public class ModelFactory {
     ObjectStore objects;
     @Inject
     RunInputs inputs;
+    @Inject
+    WeightStore weights;
 
     public RelevanceTrainer trainer(StageContext ctx) {
         // TracIn at every epoch's checkpoint is measured against the utility split, not the epoch-picking one
@@ -91,6 +95,16 @@ public class ModelFactory {
                 m.mode() == ModelSpec.Mode.LAST_LAYERS ? " " + m.lastLayers() : "", m.maxLength(), m.pooling().key(), device));
         return new RelevanceTrainer(() -> new CrossEncoder(cp.config(), k, m.pooling() == ModelSpec.Pooling.CLS, 0.1f), pairs, k,
                 regression, trainable, block -> ((CrossEncoder) block).encoder().load(null, cp.weights()), device);
+    }
+
+    /**
+     * The initial weights of evaluation seed {@code seed}: seed 0 starts from the fine-tune's stored initial weights,
+     * seed j from the seed fine_tune.seed + j. Every model trained per seed (evaluation, policy choice, scoring
+     * seeds) starts from these.
+     */
+    public byte[] initialWeights(StageContext ctx, int seed) {
+        return seed == 0 ? weights.get(ctx.output(FineTuneOutput.class).initWeights())
+                : trainer(ctx).initialWeights(ctx.spec().fineTune().seed() + seed);
     }
 
     /** The pretrained checkpoint of the workflow. */

@@ -7,8 +7,6 @@ import dev.sift.evaluation.Protocol;
 import dev.sift.evaluation.TestSet;
 import dev.sift.model.RelevanceTrainer;
 import dev.sift.stage.StageOutputs.CandidateScore;
-import dev.sift.stage.StageOutputs.FineTuneOutput;
-import dev.sift.store.WeightStore;
 import dev.sift.workflow.StageContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -31,8 +29,6 @@ public class PolicyChoice {
     @Inject
     RunInputs inputs;
     @Inject
-    WeightStore weights;
-    @Inject
     Outcomes answers;
 
     /**
@@ -49,7 +45,6 @@ public class PolicyChoice {
         int k = ctx.spec().evaluate().k();
         TestSet set = TestSet.of(ctx.spec().task(), Arrays.stream(validation).mapToObj(samples::get).toList(), k);
         String metric = ctx.spec().task().classification() ? "kappa" : "ndcg@" + k;
-        byte[] init = weights.get(ctx.output(FineTuneOutput.class).initWeights());
         RelevanceTrainer trainer = models.trainer(ctx);
         int seeds = ctx.spec().evaluate().seeds();
         List<CandidateScore> out = new ArrayList<>();
@@ -60,7 +55,7 @@ public class PolicyChoice {
                 // the evaluation seeds' initial weights and sample orders: one seed's model on a few validation
                 // queries is too noisy a judge
                 var spec = ctx.spec().fineTune().withSeed(ctx.spec().fineTune().seed() + seed);
-                RelevanceTrainer.TrainResult r = trainer.train(seed == 0 ? init : trainer.initialWeights(spec.seed()),
+                RelevanceTrainer.TrainResult r = trainer.train(models.initialWeights(ctx, seed),
                         t.targets(inputs.targets(ctx)), t.indices(), validation, spec,
                         TrainingProgress.of(ctx, "candidate " + e.getKey() + (seeds == 1 ? ""
                                 : " seed " + (seed + 1) + "/" + seeds)));

@@ -133,7 +133,7 @@ public class ScoreStage implements Stage<ScoreOutput> {
         int[] validation = Subsets.ofSplit(inputs.samples(ctx), Split.VALIDATION);
         for (int j = 1; j < ctx.spec().score().seeds(); j++) {
             var spec = ctx.spec().fineTune().withSeed(ctx.spec().fineTune().seed() + j);
-            var r = trainer.train(trainer.initialWeights(spec.seed()), inputs.targets(ctx), pool, validation, spec,
+            var r = trainer.train(models.initialWeights(ctx, j), inputs.targets(ctx), pool, validation, spec,
                     TrainingProgress.of(ctx, "scoring seed " + (j + 1) + "/" + ctx.spec().score().seeds()));
             out.add(input(ctx, pool, trainer.predict(r.weights(), pool), r.weights(), needs, r.dynamics()));
         }
