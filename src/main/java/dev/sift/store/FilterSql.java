@@ -43,17 +43,9 @@ final class FilterSql {
 
     void filter(Filter f) {
         if (f instanceof And a) {
-            sql.append('(');
-            filter(a.left());
-            sql.append(" AND ");
-            filter(a.right());
-            sql.append(')');
+            both(a.left(), " AND ", a.right());
         } else if (f instanceof Or o) {
-            sql.append('(');
-            filter(o.left());
-            sql.append(" OR ");
-            filter(o.right());
-            sql.append(')');
+            both(o.left(), " OR ", o.right());
         } else if (f instanceof Not n) {
             sql.append("(NOT ");
             filter(n.inner());
@@ -61,6 +53,14 @@ final class FilterSql {
         } else {
             compare((Compare) f);
         }
+    }
+
+    private void both(Filter left, String operator, Filter right) {
+        sql.append('(');
+        filter(left);
+        sql.append(operator);
+        filter(right);
+        sql.append(')');
     }
 
     private void compare(Compare c) {
