@@ -23,16 +23,6 @@ import org.junit.jupiter.api.io.TempDir;
 @QuarkusTestResource(PostgresResource.class)
 class CliTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String[] TINY = {"--set", "dataset.generate.rows=300", "--set", "fine_tune.epochs=2",
-        "--set", "model.buckets=256", "--set", "evaluate.seeds=2"};
-
-    private static String[] args(String... first) {
-        String[] out = new String[first.length + TINY.length];
-        System.arraycopy(first, 0, out, 0, first.length);
-        System.arraycopy(TINY, 0, out, first.length, TINY.length);
-        return out;
-    }
-
     private static long runId(LaunchResult r) {
         Matcher m = Pattern.compile("run (\\d+) \\(").matcher(r.getErrorOutput());
         assertTrue(m.find(), r.getErrorOutput());
@@ -49,78 +39,6 @@ class CliTest {
                 return rs.getLong(1);
             }
         }
-    }
-
-    @Test
-    void quickstartRunsEndToEndAndIsListedAndShown(QuarkusMainLauncher launcher) throws Exception {
-        LaunchResult run = launcher.launch(args("run", "workflows/quickstart.yaml", "--name", "cli-quickstart"));
-        assertEquals(0, run.exitCode(), run.getErrorOutput());
-        String table = run.getOutput();
-        assertTrue(table.contains("full") && table.contains("selected") && table.contains("random"), table);
-        assertTrue(table.contains("ndcg@10") && table.contains("kappa") && table.contains("accuracy"), table);
-        long id = runId(run);
-
-        LaunchResult list = launcher.launch("runs", "list", "--format", "json");
-        assertEquals(0, list.exitCode(), list.getErrorOutput());
-        JsonNode runs = JSON.readTree(list.getOutput());
-        assertTrue(runs.isArray());
-        JsonNode mine = null;
-        for (JsonNode r : runs) {
-            if (r.get("id").asLong() == id) {
-                mine = r;
-            }
-        }
-        assertTrue(mine != null && mine.get("status").asText().equals("SUCCEEDED"), list.getOutput());
-
-        LaunchResult show = launcher.launch("runs", "show", Long.toString(id), "--format", "json");
-        assertEquals(0, show.exitCode(), show.getErrorOutput());
-        JsonNode detail = JSON.readTree(show.getOutput());
-        assertEquals(8, detail.get("stages").size());
-        // iteration 1: full, selected, random, majority, zero-shot; iteration 2: selected, random, random-train
-        assertEquals(8, detail.get("metrics").size());
-        // kept against full, random, majority, zero-shot, full against zero-shot, then kept against full, random,
-        // random-train: 3 metrics each
-        assertEquals(24, detail.get("comparisons").size());
-        for (JsonNode c : detail.get("comparisons")) {
-            assertEquals(2, c.get("seeds").asInt());
-            assertTrue(c.get("ci_low").asDouble() <= c.get("ci_high").asDouble(), c.toString());
-        }
-        for (JsonNode s : detail.get("stages")) {
-            assertEquals("SUCCEEDED", s.get("status").asText());
-            assertEquals(1, s.get("attempt").asInt());
-            assertTrue(s.get("seconds").isNumber());
-        }
-        assertEquals(2, detail.get("iterations").size());
-
-        LaunchResult text = launcher.launch("runs", "show", Long.toString(id));
-        assertEquals(0, text.exitCode());
-        assertTrue(text.getOutput().contains("fine-tune") && text.getOutput().contains("ndcg@10"), text.getOutput());
-        assertTrue(text.getOutput().contains("kept vs others"), text.getOutput());
-
-        LaunchResult top = launcher.launch("runs", "scores", Long.toString(id), "--method", "el2n", "--top", "5",
-                "--format", "json");
-        assertEquals(0, top.exitCode(), top.getErrorOutput());
-        JsonNode ranked = JSON.readTree(top.getOutput());
-        assertEquals(5, ranked.size());
-        for (int i = 1; i < 5; i++) {
-            assertTrue(ranked.get(i - 1).get("score").asDouble() >= ranked.get(i).get("score").asDouble());
-        }
-        assertTrue(ranked.get(0).has("query") && ranked.get(0).has("label"));
-
-        LaunchResult explain = launcher.launch("runs", "explain", Long.toString(id), "--sample",
-                ranked.get(0).get("sample").asText(), "--format", "json");
-        assertEquals(0, explain.exitCode(), explain.getErrorOutput());
-        JsonNode why = JSON.readTree(explain.getOutput());
-        assertEquals(3, why.get("methods").size()); // quickstart scores loss, el2n, label_quality
-        assertEquals(1, why.get("methods").findValues("method").stream().filter(m -> m.asText().equals("el2n"))
-                .count());
-        assertEquals(5, why.get("neighbours").size());
-        assertEquals(2, launcher.launch("runs", "explain", Long.toString(id), "--sample", "999999").exitCode());
-
-        // resuming a finished run does nothing and succeeds
-        LaunchResult again = launcher.launch("resume", Long.toString(id));
-        assertEquals(0, again.exitCode(), again.getErrorOutput());
-        assertTrue(again.getErrorOutput().contains("already finished"), again.getErrorOutput());
     }
 
     @Test

@@ -27,9 +27,6 @@ import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -72,23 +69,8 @@ class HistoryCommandsTest {
     @Inject
     AgroalDataSource dataSource;
 
-    record Out(int code, String out, String err) {
-    }
-
-    private Out sift(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-            int code = SiftApplication.commandLine(factory).execute(args);
-            return new Out(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
+    private InJvm.Out sift(String... args) {
+        return InJvm.sift(factory, args);
     }
 
     private synchronized void generate() {
@@ -186,7 +168,7 @@ class HistoryCommandsTest {
     private List<Long> listed(String... args) throws Exception {
         List<String> all = new ArrayList<>(List.of("runs", "list", "--workflow", WF, "--format", "json"));
         all.addAll(List.of(args));
-        Out r = sift(all.toArray(String[]::new));
+        InJvm.Out r = sift(all.toArray(String[]::new));
         assertEquals(0, r.code(), r.err());
         List<Long> out = new ArrayList<>();
         JSON.readTree(r.out()).forEach(n -> out.add(n.get("id").asLong()));
@@ -215,7 +197,7 @@ class HistoryCommandsTest {
                 .count();
         assertTrue(byNdcg > 3 && byMethod > 10 && earlierOnly > 0, byNdcg + " " + byMethod + " " + earlierOnly);
         // the ordering key and the filter's keys are shown with each run
-        Out json = sift("runs", "list", "--workflow", WF, "--where", where, "--order-by", "metrics.selected.kappa",
+        InJvm.Out json = sift("runs", "list", "--workflow", WF, "--where", where, "--order-by", "metrics.selected.kappa",
                 "desc", "--format", "json", "--limit", "3");
         JsonNode first = JSON.readTree(json.out()).get(0);
         NewRun top = generated.get(ids.indexOf(want.get(0)));
@@ -263,16 +245,16 @@ class HistoryCommandsTest {
         // a value is a bind parameter: the quote is part of the string, nothing runs
         for (String where : List.of("workflow = 'x'' ; DROP TABLE run; --'",
                 "params.filter.by = 'x'' OR ''1''=''1' or workflow = 'a''); DELETE FROM run; --'")) {
-            Out r = sift("runs", "list", "--where", where);
+            InJvm.Out r = sift("runs", "list", "--where", where);
             assertEquals(0, r.code(), r.err());
             assertEquals(2, r.out().lines().count(), "header and rule, no run: " + r.out());
         }
         // what the grammar cannot read is refused with its column, exit 2, one line
-        Out status = sift("runs", "list", "--where", "status = 'x'' ; DROP TABLE run; --'");
+        InJvm.Out status = sift("runs", "list", "--where", "status = 'x'' ; DROP TABLE run; --'");
         assertEquals(2, status.code());
         assertEquals("sift: --where: column 10: status is one of 'running', 'succeeded', 'failed', 'interrupted', "
                 + "not 'x'' ; DROP TABLE run; --'", status.err().strip());
-        Out key = sift("runs", "list", "--where", "params.filter'by = 'el2n'");
+        InJvm.Out key = sift("runs", "list", "--where", "params.filter'by = 'el2n'");
         assertEquals(2, key.code());
         assertTrue(key.err().startsWith("sift: --where: column 14: expected an operator"), key.err());
         assertEquals(1, key.err().strip().lines().count(), key.err());
@@ -315,7 +297,7 @@ class HistoryCommandsTest {
         long[] r = twoQuickstartRuns();
         String a = Long.toString(r[0]);
         String b = Long.toString(r[1]);
-        Out text = sift("runs", "compare", a, b, "--only-changed");
+        InJvm.Out text = sift("runs", "compare", a, b, "--only-changed");
         assertEquals(0, text.code(), text.err());
         List<String> lines = text.out().lines().toList();
         int at = lines.indexOf(lines.stream().filter(l -> l.startsWith("parameters that differ (2 of ")).findFirst()
@@ -326,7 +308,7 @@ class HistoryCommandsTest {
         assertEquals("", lines.get(at + 5), text.out());
         assertTrue(text.out().contains("kept vs random"), text.out());
 
-        Out json = sift("runs", "compare", a, b, "--only-changed", "--format", "json");
+        InJvm.Out json = sift("runs", "compare", a, b, "--only-changed", "--format", "json");
         assertEquals(0, json.code(), json.err());
         JsonNode j = JSON.readTree(json.out());
         assertEquals(2, j.get("parameters").size(), json.out());
@@ -344,9 +326,9 @@ class HistoryCommandsTest {
         assertEquals(0.05, interval.get("ci_low").asDouble(), 1e-12);
         assertEquals("yes", interval.get("excludes_0").asText());
 
-        Out all = sift("runs", "compare", a, b, "--format", "json");
+        InJvm.Out all = sift("runs", "compare", a, b, "--format", "json");
         assertTrue(JSON.readTree(all.out()).get("parameters").size() > 50, "every resolved parameter without the flag");
-        Out csv = sift("runs", "compare", a, b, "--format", "csv", "--only-changed");
+        InJvm.Out csv = sift("runs", "compare", a, b, "--format", "csv", "--only-changed");
         assertTrue(csv.out().startsWith("run,name,workflow,status,created,iteration\n"), csv.out());
         assertTrue(csv.out().contains("\nfilter.keep,0.5,0.7\n"), csv.out());
     }
@@ -404,7 +386,7 @@ class HistoryCommandsTest {
             }
         }
         assertFalse(store.params(List.of(id)).containsKey(id));
-        Out r = sift("runs", "list", "--workflow", wf, "--where", "params.filter.by = 'label_quality' and "
+        InJvm.Out r = sift("runs", "list", "--workflow", wf, "--where", "params.filter.by = 'label_quality' and "
                 + "params.evaluate.seeds = 3", "--format", "json");
         assertEquals(0, r.code(), r.err());
         assertEquals(id, JSON.readTree(r.out()).get(0).get("id").asLong(), r.out());
@@ -422,7 +404,7 @@ class HistoryCommandsTest {
 
     @Test
     void compareHelpSaysWhatBestMeans() {
-        Out help = sift("runs", "compare", "--help");
+        InJvm.Out help = sift("runs", "compare", "--help");
         assertEquals(0, help.code());
         String flat = help.out().replaceAll("\\s+", " ");
         assertTrue(flat.contains("best: each run's iteration whose kept subset has the highest test kappa (NDCG@k for "
@@ -433,7 +415,7 @@ class HistoryCommandsTest {
 
     @Test
     void benchHistoryRunsOnAFewRunsAndCleansUp() throws Exception {
-        Out r = sift("bench", "history", "--runs", "30", "--repeats", "1");
+        InJvm.Out r = sift("bench", "history", "--runs", "30", "--repeats", "1");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("runs compare (10 runs)") && r.out().contains("deleted the generated runs"),
                 r.out());

@@ -1,0 +1,108 @@
+package dev.sift.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sift.PostgresResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/**
+ * The shipped quickstart workflow through the sift commands (run, runs list/show/scores/explain, resume), at a
+ * small size, in this test's application: real embedded PostgreSQL, in-process S3Proxy, DJL training on CPU. The
+ * commands run in one JVM so that the test pays for one application start, not one per command; {@link CliTest}
+ * covers the real entry point (exit codes, launches, stale processes).
+ */
+@QuarkusTest
+@QuarkusTestResource(PostgresResource.class)
+class QuickstartCommandsTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Inject
+    CommandLine.IFactory factory;
+
+    private InJvm.Out sift(String... args) {
+        return InJvm.sift(factory, args);
+    }
+
+    @Test
+    void quickstartRunsEndToEndAndIsListedAndShown() throws Exception {
+        InJvm.Out run = sift("run", "workflows/quickstart.yaml", "--name", "cli-quickstart",
+                "--set", "dataset.generate.rows=300", "--set", "fine_tune.epochs=2",
+                "--set", "model.buckets=256", "--set", "evaluate.seeds=2");
+        assertEquals(0, run.code(), run.err());
+        String table = run.out();
+        assertTrue(table.contains("full") && table.contains("selected") && table.contains("random"), table);
+        assertTrue(table.contains("ndcg@10") && table.contains("kappa") && table.contains("accuracy"), table);
+        Matcher m = Pattern.compile("run (\\d+) \\(").matcher(run.err());
+        assertTrue(m.find(), run.err());
+        long id = Long.parseLong(m.group(1));
+
+        InJvm.Out list = sift("runs", "list", "--format", "json");
+        assertEquals(0, list.code(), list.err());
+        JsonNode mine = null;
+        for (JsonNode r : JSON.readTree(list.out())) {
+            if (r.get("id").asLong() == id) {
+                mine = r;
+            }
+        }
+        assertTrue(mine != null && mine.get("status").asText().equals("SUCCEEDED"), list.out());
+
+        InJvm.Out show = sift("runs", "show", Long.toString(id), "--format", "json");
+        assertEquals(0, show.code(), show.err());
+        JsonNode detail = JSON.readTree(show.out());
+        assertEquals(8, detail.get("stages").size());
+        // iteration 1: full, selected, random, majority, zero-shot; iteration 2: selected, random, random-train
+        assertEquals(8, detail.get("metrics").size());
+        // kept against full, random, majority, zero-shot, full against zero-shot, then kept against full, random,
+        // random-train: 3 metrics each
+        assertEquals(24, detail.get("comparisons").size());
+        for (JsonNode c : detail.get("comparisons")) {
+            assertEquals(2, c.get("seeds").asInt());
+            assertTrue(c.get("ci_low").asDouble() <= c.get("ci_high").asDouble(), c.toString());
+        }
+        for (JsonNode s : detail.get("stages")) {
+            assertEquals("SUCCEEDED", s.get("status").asText());
+            assertEquals(1, s.get("attempt").asInt());
+            assertTrue(s.get("seconds").isNumber());
+        }
+        assertEquals(2, detail.get("iterations").size());
+
+        InJvm.Out text = sift("runs", "show", Long.toString(id));
+        assertEquals(0, text.code());
+        assertTrue(text.out().contains("fine-tune") && text.out().contains("ndcg@10"), text.out());
+        assertTrue(text.out().contains("kept vs others"), text.out());
+
+        InJvm.Out top = sift("runs", "scores", Long.toString(id), "--method", "el2n", "--top", "5", "--format",
+                "json");
+        assertEquals(0, top.code(), top.err());
+        JsonNode ranked = JSON.readTree(top.out());
+        assertEquals(5, ranked.size());
+        for (int i = 1; i < 5; i++) {
+            assertTrue(ranked.get(i - 1).get("score").asDouble() >= ranked.get(i).get("score").asDouble());
+        }
+        assertTrue(ranked.get(0).has("query") && ranked.get(0).has("label"));
+
+        InJvm.Out explain = sift("runs", "explain", Long.toString(id), "--sample", ranked.get(0).get("sample").asText(),
+                "--format", "json");
+        assertEquals(0, explain.code(), explain.err());
+        JsonNode why = JSON.readTree(explain.out());
+        assertEquals(3, why.get("methods").size()); // quickstart scores loss, el2n, label_quality
+        assertEquals(1, why.get("methods").findValues("method").stream().filter(x -> x.asText().equals("el2n"))
+                .count());
+        assertEquals(5, why.get("neighbours").size());
+        assertEquals(2, sift("runs", "explain", Long.toString(id), "--sample", "999999").code());
+
+        // resuming a finished run does nothing and succeeds
+        InJvm.Out again = sift("resume", Long.toString(id));
+        assertEquals(0, again.code(), again.err());
+        assertTrue(again.err().contains("already finished"), again.err());
+    }
+}
