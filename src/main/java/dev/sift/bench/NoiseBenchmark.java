@@ -11,6 +11,7 @@ import dev.sift.data.SyntheticShop;
 import dev.sift.data.TaskSpec;
 import dev.sift.data.TaskType;
 import dev.sift.model.Checkpoint;
+import dev.sift.model.ScoringCheckpoint;
 import dev.sift.model.ModelSpec;
 import dev.sift.model.SentenceEmbedder;
 import dev.sift.model.TrainSpec;
@@ -152,10 +153,11 @@ public final class NoiseBenchmark {
      * @param crossFit K >= 2: K models on query-grouped folds give out-of-fold predictions ({@code oof_loss}, and
      *     {@code label_quality} then reads them); 0 = off
      * @param ensemble members of the {@code ensemble} row, or null for its default members
+     * @param scoreSeeds models from different initialisations every method's scores are averaged over
+     * @param checkpoint which weights of each scoring model score ({@code score.checkpoint})
      */
-    /** @param scoreSeeds models from different initialisations every method's scores are averaged over */
-    public record Scoring(int crossFit, List<String> ensemble, int scoreSeeds) {
-        public static final Scoring DEFAULT = new Scoring(0, null, 1);
+    public record Scoring(int crossFit, List<String> ensemble, int scoreSeeds, ScoringCheckpoint checkpoint) {
+        public static final Scoring DEFAULT = new Scoring(0, null, 1, ScoringCheckpoint.BEST);
     }
 
     public static Result run(Options options, Consumer<String> progress) throws IOException {

@@ -22,7 +22,9 @@ import dev.sift.model.OutputAlignment;
 import dev.sift.model.Predictions;
 import dev.sift.model.RelevanceTrainer;
 import dev.sift.model.Targets;
+import dev.sift.model.ScoringCheckpoint;
 import dev.sift.model.TrainSpec;
+import dev.sift.model.TrainingDynamics;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -88,8 +90,8 @@ final class NoiseRun {
         List<ScoringInput> inputs = new ArrayList<>();
         for (int j = 0; j < scoring.scoreSeeds(); j++) {
             // scoring seed j trains from its own initialisation, 100 apart from the next noise seed's
-            inputs.add(scoringInput(trainer, data, model, task, frozenEmbeddings == null,
-                    seeded.withSeed(seeded.seed() + 100L * j), needMillis));
+            inputs.addAll(scoringInputs(trainer, data, model, task, frozenEmbeddings == null,
+                    seeded.withSeed(seeded.seed() + 100L * j), scoring.checkpoint(), needMillis));
         }
         ScoringInput input = inputs.get(0);
         boolean ghost = input.fullGradientNorms() != null;
@@ -117,25 +119,40 @@ final class NoiseRun {
                 read.flipped(), noisy);
     }
 
-    /** One scoring model trained with {@code seeded}, and what the methods read of it. */
-    private static ScoringInput scoringInput(RelevanceTrainer trainer, Data data, ModelSpec model, TaskSpec task,
-            boolean hashed, TrainSpec seeded, Map<Need, Long> needMillis) {
+    /**
+     * One scoring model trained with {@code seeded}, and what the methods read of it at each checkpoint
+     * {@code checkpoint} picks (one, or every epoch's for {@code mean}).
+     */
+    private static List<ScoringInput> scoringInputs(RelevanceTrainer trainer, Data data, ModelSpec model,
+            TaskSpec task, boolean hashed, TrainSpec seeded, ScoringCheckpoint checkpoint,
+            Map<Need, Long> needMillis) {
         RelevanceTrainer.TrainResult result = trainer.train(trainer.initialWeights(seeded.seed()), data.targets(),
-                data.train(), data.validation(), seeded, RelevanceTrainer.Listener.NONE);
-        Predictions p = trainer.predict(result.weights(), data.train());
-        Predictions v = trainer.predict(result.weights(), data.utility());
+                data.train(), data.validation(), seeded, RelevanceTrainer.Listener.NONE, checkpoint);
+        TrainingDynamics dynamics = result.dynamics().reorder(data.train());
+        dynamics = dynamics.firstEpochs(checkpoint.dynamicsEpochs(dynamics.epochs()));
+        List<ScoringInput> out = new ArrayList<>();
+        for (byte[] w : result.scoringWeights()) {
+            out.add(scoringInput(trainer, data, model, task, hashed, w, dynamics, needMillis));
+        }
+        return out;
+    }
+
+    private static ScoringInput scoringInput(RelevanceTrainer trainer, Data data, ModelSpec model, TaskSpec task,
+            boolean hashed, byte[] weights, TrainingDynamics dynamics, Map<Need, Long> needMillis) {
+        Predictions p = trainer.predict(weights, data.train());
+        Predictions v = trainer.predict(weights, data.utility());
         int[] cls = data.classes(data.train());
         long g0 = System.nanoTime();
-        double[] grand = !(hashed && task.classification()) ? null : GhostGradNorms.compute(result.weights(),
+        double[] grand = !(hashed && task.classification()) ? null : GhostGradNorms.compute(weights,
                 EncodedPairs.encode(data.samples(), model.buckets()), cls, data.train(), model.dim(), model.hidden(),
                 task.classes(), 256);
         needMillis.merge(Need.FULL_GRADIENTS, (System.nanoTime() - g0) / 1_000_000, Long::sum);
         long a0 = System.nanoTime();
-        double[] alignments = OutputAlignment.compute(trainer, result.weights(), data.targets(), data.train(), 256)
+        double[] alignments = OutputAlignment.compute(trainer, weights, data.targets(), data.train(), 256)
                 .values();
         needMillis.merge(Need.OUTPUT_ALIGNMENT, (System.nanoTime() - a0) / 1_000_000, Long::sum);
         return new ScoringInput(p, cls, data.values(data.train()), v.hidden(), v.probs(),
-                data.classes(data.utility()), result.dynamics().reorder(data.train()), grand, alignments);
+                data.classes(data.utility()), dynamics, grand, alignments);
     }
 
     /** Training and validation by split; the utility split values samples when there is one, else validation. */

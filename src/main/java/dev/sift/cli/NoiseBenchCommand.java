@@ -8,6 +8,7 @@ import dev.sift.data.LabelNoise;
 import dev.sift.history.Table;
 import dev.sift.importance.ImportanceMethods;
 import dev.sift.model.ModelSpec;
+import dev.sift.model.ScoringCheckpoint;
 import dev.sift.workflow.WorkflowException;
 import dev.sift.workflow.WorkflowParser;
 import dev.sift.workflow.WorkflowSpec;
@@ -61,6 +62,10 @@ public class NoiseBenchCommand implements Callable<Integer> {
             + "over N scoring models from different initialisations (like score.seeds; default ${DEFAULT-VALUE})")
     int scoreSeeds;
 
+    @Option(names = "--checkpoint", paramLabel = "WHICH", description = "which weights of each scoring model score: "
+            + "best, final, mean or epoch:K (like score.checkpoint; default: the workflow's, else best)")
+    String checkpoint;
+
     @Option(names = "--ensemble", split = ",", paramLabel = "METHOD", description = "members of the ensemble row "
             + "(default: tracin,knn_shapley,confidence)")
     List<String> ensemble;
@@ -96,6 +101,14 @@ public class NoiseBenchCommand implements Callable<Integer> {
         if (noise != null && !(noise >= 0 && noise < 1)) {
             throw SiftException.usage("--noise must be a fraction in [0, 1), got " + noise);
         }
+        ScoringCheckpoint which = ScoringCheckpoint.BEST;
+        if (checkpoint != null) {
+            try {
+                which = ScoringCheckpoint.parse(checkpoint);
+            } catch (IllegalArgumentException e) {
+                throw SiftException.usage("--checkpoint " + e.getMessage());
+            }
+        }
         NoiseBenchmark.Setup setup;
         if (data != null) {
             if (!Files.isRegularFile(data)) {
@@ -107,6 +120,7 @@ public class NoiseBenchCommand implements Callable<Integer> {
             WorkflowSpec spec;
             try {
                 spec = WorkflowParser.parseFile(workflow, overrides).spec();
+                which = checkpoint != null ? which : spec.score().checkpoint();
             } catch (WorkflowException e) {
                 e.errors().forEach(System.err::println);
                 return ExitCodes.USAGE;
@@ -115,7 +129,7 @@ public class NoiseBenchCommand implements Callable<Integer> {
         }
         NoiseBenchmark.Result result;
         try {
-            result = NoiseBenchmark.run(setup, seeds, new NoiseBenchmark.Scoring(crossFit, ensemble, scoreSeeds),
+            result = NoiseBenchmark.run(setup, seeds, new NoiseBenchmark.Scoring(crossFit, ensemble, scoreSeeds, which),
                     System.err::println);
         } catch (Ingestor.SchemaException e) {
             throw SiftException.usage(e.getMessage());

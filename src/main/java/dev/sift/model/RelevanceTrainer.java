@@ -126,10 +126,15 @@ public final class RelevanceTrainer {
 
     /**
      * Result of {@link #train}: the weights (of the best epoch when early stopping kept an earlier one), what
-     * happened per epoch and the per-sample training dynamics.
+     * happened per epoch, the per-sample training dynamics, and the weights a {@link ScoringCheckpoint} asked for
+     * (newest first; empty for {@code best}).
      */
     public record TrainResult(byte[] weights, List<EpochStats> epochs, long millis, int samples, int bestEpoch,
-            TrainingDynamics dynamics) {
+            TrainingDynamics dynamics, List<byte[]> checkpoints) {
+        /** The weights that score samples under {@code checkpoint}: the kept ones for {@code best}. */
+        public List<byte[]> scoringWeights() {
+            return checkpoints.isEmpty() ? List.of(weights) : checkpoints;
+        }
     }
 
     private Model newModel() {
@@ -157,6 +162,12 @@ public final class RelevanceTrainer {
      */
     public TrainResult train(byte[] initial, Targets targets, int[] train, int[] validation, TrainSpec spec,
             Listener listener) {
+        return train(initial, targets, train, validation, spec, listener, ScoringCheckpoint.BEST);
+    }
+
+    /** {@link #train}, also handing back the epoch weights {@code capture} asks for. */
+    public TrainResult train(byte[] initial, Targets targets, int[] train, int[] validation, TrainSpec spec,
+            Listener listener, ScoringCheckpoint capture) {
         long t0 = System.nanoTime();
         // the seed drives the block's initialisation and dropout; the sample order has its own Random
         Engine.getEngine("PyTorch").setRandomSeed((int) spec.seed());
@@ -166,7 +177,7 @@ public final class RelevanceTrainer {
                     trainable, spec, listener, train.length);
             DynamicsRecorder recorder = new DynamicsRecorder(train, scorerReference, features.size(), targets,
                     outputs, regression, epochScorer);
-            return loop.run(train, validation, recorder, t0);
+            return loop.run(train, validation, recorder, t0, capture);
         }
     }
 

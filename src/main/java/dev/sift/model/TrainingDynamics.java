@@ -1,5 +1,6 @@
 package dev.sift.model;
 
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -25,6 +26,16 @@ public record TrainingDynamics(int[] samples, float[][] loss, float[][] pTrue, b
 
     public int epochs() {
         return loss.length;
+    }
+
+    /** The dynamics of the first {@code k} epochs (all of them when there are no more than k). */
+    public TrainingDynamics firstEpochs(int k) {
+        if (k >= epochs()) {
+            return this;
+        }
+        return new TrainingDynamics(samples, Arrays.copyOf(loss, k), Arrays.copyOf(pTrue, k),
+                Arrays.copyOf(correct, k), margin == null ? null : Arrays.copyOf(margin, k),
+                el2n == null ? null : Arrays.copyOf(el2n, k), tracin == null ? null : Arrays.copyOf(tracin, k));
     }
 
     /** The same dynamics in the order of {@code order} (sample indices); null when a sample is missing. */

@@ -69,8 +69,10 @@ final class TrainingLoop {
     }
 
     /** Trains on {@code train}, measuring {@code validation} (may be empty) after every epoch. */
-    RelevanceTrainer.TrainResult run(int[] train, int[] validation, DynamicsRecorder recorder, long startNanos) {
+    RelevanceTrainer.TrainResult run(int[] train, int[] validation, DynamicsRecorder recorder, long startNanos,
+            ScoringCheckpoint capture) {
         Random order = new Random(spec.seed());
+        List<byte[]> checkpoints = new ArrayList<>();
         int[] perm = train.clone();
         EarlyStopping stopping = new EarlyStopping(spec, validation.length > 0);
         List<RelevanceTrainer.EpochStats> stats = new ArrayList<>();
@@ -86,13 +88,22 @@ final class TrainingLoop {
                     lossSum / Math.max(1, perm.length), val, (System.nanoTime() - e0) / 1_000_000);
             stats.add(es);
             listener.epoch(es);
+            boolean last = epoch == spec.epochs();
+            if (capture.kind() == ScoringCheckpoint.Kind.MEAN && !last
+                    || capture.kind() == ScoringCheckpoint.Kind.EPOCH && epoch == capture.epoch() && !last) {
+                checkpoints.add(0, weights()); // newest first
+            }
             if (stopping.stop(epoch, val, this::weights)) {
                 break;
             }
         }
+        if (capture.needsEpochWeights() && (capture.kind() != ScoringCheckpoint.Kind.EPOCH || checkpoints.isEmpty())) {
+            // the weights after the last epoch run: final, mean's newest, or epoch:K when training ended sooner
+            checkpoints.add(0, weights());
+        }
         byte[] weights = stopping.weights(stats.size(), this::weights);
         return new RelevanceTrainer.TrainResult(weights, stats, (System.nanoTime() - startNanos) / 1_000_000,
-                train.length, stopping.keptEpoch(stats.size()), recorder.dynamics());
+                train.length, stopping.keptEpoch(stats.size()), recorder.dynamics(), List.copyOf(checkpoints));
     }
 
     private byte[] weights() {

@@ -6,6 +6,7 @@ import dev.sift.evaluation.Protocol;
 import dev.sift.evaluation.TestOutcome;
 import dev.sift.evaluation.TestSet;
 import dev.sift.model.RelevanceTrainer;
+import dev.sift.model.ScoringCheckpoint;
 import dev.sift.model.Targets;
 import dev.sift.model.TrainSpec;
 import dev.sift.stage.StageOutputs.EvaluateOutput;
@@ -91,7 +92,7 @@ public class EvaluateStage implements Stage<EvaluateOutput> {
 
     /** One subset's models, one per seed: their test outcomes, and the first seed's training result. */
     record Trained(List<TestOutcome> outcomes, RelevanceTrainer.TrainResult first, List<String> weights,
-            double seconds) {
+            double seconds, List<String> scoring) {
     }
 
     @Override
@@ -134,7 +135,7 @@ public class EvaluateStage implements Stage<EvaluateOutput> {
         compare(s, outcomes, curveRows);
         saveIteration(ctx, filter, kept, selected.weights().get(0));
         return new EvaluateOutput(selected.weights().get(0), random.weights().get(0),
-                ctx.iteration() == 1 ? fullWeights : null, stopReason(ctx));
+                ctx.iteration() == 1 ? fullWeights : null, stopReason(ctx), selected.scoring());
     }
 
     @Override
@@ -184,19 +185,26 @@ public class EvaluateStage implements Stage<EvaluateOutput> {
         Targets targets = training.targets(inputs.targets(s.ctx()));
         List<TestOutcome> outcomes = new ArrayList<>();
         List<String> shas = new ArrayList<>();
+        List<String> scoring = null;
         RelevanceTrainer.TrainResult first = null;
         double seconds = 0;
         for (int seed = 0; seed < s.seeds(); seed++) {
+            // the kept model of seed 0 scores the next iteration: it keeps the checkpoints score.checkpoint asks for
+            ScoringCheckpoint capture = keepWeights && seed == 0 && label.equals("selected")
+                    ? s.ctx().spec().score().checkpoint() : ScoringCheckpoint.BEST;
             RelevanceTrainer.TrainResult r = trainer.train(initial(s, seed), targets, training.indices(),
-                    s.validation(), s.train(seed), TrainingProgress.of(s.ctx(), label + seedLabel(s, seed)));
+                    s.validation(), s.train(seed), TrainingProgress.of(s.ctx(), label + seedLabel(s, seed)), capture);
             first = first == null ? r : first;
             if (keepWeights) {
                 shas.add(weights.put(r.weights(), "djl-params"));
             }
+            if (!r.checkpoints().isEmpty()) {
+                scoring = r.checkpoints().stream().map(w -> weights.put(w, "djl-params")).toList();
+            }
             outcomes.add(answers.of(s.ctx(), r.weights(), s.test(), s.testSet()));
             seconds += r.millis() / 1000.0;
         }
-        return new Trained(outcomes, first, shas, seconds);
+        return new Trained(outcomes, first, shas, seconds, scoring);
     }
 
     /** Seed 0 starts from the fine-tune's stored initial weights; seed j from the seed fine_tune.seed + j. */

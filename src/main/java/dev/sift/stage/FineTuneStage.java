@@ -2,6 +2,7 @@ package dev.sift.stage;
 
 import dev.sift.data.Split;
 import dev.sift.model.RelevanceTrainer;
+import dev.sift.model.ScoringCheckpoint;
 import dev.sift.stage.StageOutputs.FineTuneOutput;
 import dev.sift.store.DynamicsStore;
 import dev.sift.store.RunLayout;
@@ -10,6 +11,7 @@ import dev.sift.workflow.Stage;
 import dev.sift.workflow.StageContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.List;
 
 /**
  * Draws the initial weights from the seed (the common starting point of every later retraining), trains on
@@ -49,7 +51,8 @@ public class FineTuneStage implements Stage<FineTuneOutput> {
     /** Both checkpoints are still in the weight store. */
     @Override
     public boolean intact(StageContext ctx, FineTuneOutput output) {
-        return weights.exists(output.initWeights()) && weights.exists(output.weights());
+        return weights.exists(output.initWeights()) && weights.exists(output.weights())
+                && (output.scoringWeights() == null || output.scoringWeights().stream().allMatch(weights::exists));
     }
 
     @Override
@@ -61,12 +64,15 @@ public class FineTuneStage implements Stage<FineTuneOutput> {
         int[] validation = Subsets.ofSplit(inputs.samples(ctx), Split.VALIDATION);
         ctx.console().info(String.format("  model %s, %d training samples, %d validation samples",
                 ctx.spec().model().encoder().key(), train.length, validation.length));
+        ScoringCheckpoint checkpoint = ctx.spec().score().checkpoint();
         RelevanceTrainer.TrainResult result = trainer.train(init, inputs.targets(ctx), train, validation,
-                ctx.spec().fineTune(), TrainingProgress.of(ctx, name()));
+                ctx.spec().fineTune(), TrainingProgress.of(ctx, name()), checkpoint);
         String sha = weights.put(result.weights(), "djl-params");
+        List<String> scoring = checkpoint.needsEpochWeights()
+                ? result.checkpoints().stream().map(w -> weights.put(w, "djl-params")).toList() : null;
         dynamics.replace(ctx.runId(), name(), ctx.iteration(), result.dynamics());
         var last = result.epochs().get(result.epochs().size() - 1);
         return new FineTuneOutput(initSha, sha, train.length, result.millis(), last.trainLoss(),
-                last.validationLoss(), result.epochs().size(), result.bestEpoch());
+                last.validationLoss(), result.epochs().size(), result.bestEpoch(), scoring);
     }
 }

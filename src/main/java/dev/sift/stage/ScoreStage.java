@@ -78,7 +78,8 @@ public class ScoreStage implements Stage<ScoreOutput> {
     @Override
     public ScoreOutput run(StageContext ctx) {
         int[] pool = Subsets.pool(ctx, inputs.samples(ctx), objects);
-        String model = Subsets.scoringModel(ctx);
+        List<String> checkpoints = Subsets.scoringModels(ctx);
+        String model = checkpoints.get(0);
         List<ImportanceMethod> methods = ctx.spec().score().methods().stream()
                 .map(n -> ImportanceMethods.configured(n, ctx.spec().score().ensemble())).toList();
         Set<Need> needs = EnumSet.noneOf(Need.class);
@@ -94,7 +95,13 @@ public class ScoreStage implements Stage<ScoreOutput> {
                 ctx.console().info("  score.cross_fit: no listed method reads out-of-fold predictions; not trained");
             }
         }
-        List<ScoringInput> others = otherSeeds(ctx, pool, needs);
+        List<ScoringInput> others = new ArrayList<>();
+        for (String other : checkpoints.subList(1, checkpoints.size())) {
+            // score.checkpoint: mean: every epoch's weights score the pool, the scores are averaged
+            byte[] w = weights.get(other);
+            others.add(input(ctx, pool, models.trainer(ctx).predict(w, pool), w, needs));
+        }
+        others.addAll(otherSeeds(ctx, pool, needs));
         List<String> names = new ArrayList<>();
         Long flagged = null;
         NoiseReport noise = NoiseReport.of(inputs.samples(ctx), pool);
@@ -125,7 +132,8 @@ public class ScoreStage implements Stage<ScoreOutput> {
     /**
      * With {@code score.seeds: N}, N - 1 more scoring models trained on the pool from the initial weights of seeds
      * fine_tune.seed + j (the fine-tune's settings, early stopping on the validation split), each with its own
-     * predictions and training dynamics; the scoring model itself is seed 0's.
+     * predictions and training dynamics, scoring with the checkpoints {@code score.checkpoint} picks; the scoring
+     * model itself is seed 0's.
      */
     private List<ScoringInput> otherSeeds(StageContext ctx, int[] pool, Set<Need> needs) {
         List<ScoringInput> out = new ArrayList<>();
@@ -134,15 +142,18 @@ public class ScoreStage implements Stage<ScoreOutput> {
         for (int j = 1; j < ctx.spec().score().seeds(); j++) {
             var spec = ctx.spec().fineTune().withSeed(ctx.spec().fineTune().seed() + j);
             var r = trainer.train(models.initialWeights(ctx, j), inputs.targets(ctx), pool, validation, spec,
-                    TrainingProgress.of(ctx, "scoring seed " + (j + 1) + "/" + ctx.spec().score().seeds()));
-            out.add(input(ctx, pool, trainer.predict(r.weights(), pool), r.weights(), needs, r.dynamics()));
+                    TrainingProgress.of(ctx, "scoring seed " + (j + 1) + "/" + ctx.spec().score().seeds()),
+                    ctx.spec().score().checkpoint());
+            for (byte[] w : r.scoringWeights()) {
+                out.add(input(ctx, pool, trainer.predict(w, pool), w, needs, r.dynamics()));
+            }
         }
         return out;
     }
 
     /**
-     * The method's scores averaged over the scoring seeds (a NaN on any seed stays NaN); the flags and suggested
-     * grades are seed 0's.
+     * The method's scores averaged over the scoring seeds and checkpoints (a NaN on any stays NaN); the flags and
+     * suggested grades are the first scoring model's (seed 0; with {@code checkpoint: mean}, its last epoch's).
      */
     private static MethodResult averaged(ImportanceMethod m, MethodResult first, List<ScoringInput> others) {
         if (others.isEmpty()) {
@@ -186,6 +197,8 @@ public class ScoreStage implements Stage<ScoreOutput> {
             // dynamics of the model trained on this pool: the fine-tune, then the previous iteration's kept model
             d = trained != null ? trained : ctx.iteration() == 1 ? dynamics.read(ctx.runId(), RunLayout.FINE_TUNE, 0)
                     : dynamics.read(ctx.runId(), RunLayout.EVALUATE, ctx.iteration() - 1);
+            // score.checkpoint epoch:K: the dynamics up to that checkpoint
+            d = d == null ? null : d.firstEpochs(ctx.spec().score().checkpoint().dynamicsEpochs(d.epochs()));
         }
         double[] full = null;
         if (needs.contains(Need.FULL_GRADIENTS)) {

@@ -19,9 +19,12 @@ public final class StageOutputs {
             Long quarantinedLines, Integer noiseFlipped) {
     }
 
-    /** The common initial weights, the trained weights and how training went. */
+    /**
+     * The common initial weights, the trained weights, how training went, and the weights that score the pool when
+     * {@code score.checkpoint} is not {@code best} (newest first; null for {@code best}: the trained weights score).
+     */
     public record FineTuneOutput(String initWeights, String weights, int trainSamples, long trainMs, double trainLoss,
-            double validationLoss, int epochsRun, int bestEpoch) {
+            double validationLoss, int epochsRun, int bestEpoch, List<String> scoringWeights) {
     }
 
     /** The pool scored, the model that scored it, the methods run and how many samples confident learning flagged. */
@@ -43,9 +46,10 @@ public final class StageOutputs {
 
     /**
      * Weights of the first seed's models retrained on the kept and on the random subset, and (iteration 1) of
-     * the full-set model of every seed, which later iterations compare against.
+     * the full-set model of every seed, which later iterations compare against; the kept model's weights that
+     * score the next iteration's pool when {@code score.checkpoint} is not {@code best} (else null).
      */
     public record EvaluateOutput(String selectedWeights, String randomWeights, List<String> fullWeights,
-            String stop) {
+            String stop, List<String> selectedScoring) {
     }
 }

@@ -133,11 +133,18 @@ final class Subsets {
         return read(objects, ctx.output(FilterOutput.class, ctx.iteration() - 1).selectedKey());
     }
 
-    /** Weights of the model that scores an iteration: the fine-tuned one, then the previous kept-set model. */
-    static String scoringModel(StageContext ctx) {
+    /**
+     * Weights of the model that scores an iteration (the fine-tuned one, then the previous kept-set model): the
+     * checkpoints {@code score.checkpoint} chose, newest first, or the trained (early-stopped) weights.
+     */
+    static List<String> scoringModels(StageContext ctx) {
         if (ctx.iteration() == 1) {
-            return ctx.output(FineTuneOutput.class).weights();
+            FineTuneOutput ft = ctx.output(FineTuneOutput.class);
+            return ft.scoringWeights() == null || ft.scoringWeights().isEmpty() ? List.of(ft.weights())
+                    : ft.scoringWeights();
         }
-        return ctx.output(EvaluateOutput.class, ctx.iteration() - 1).selectedWeights();
+        EvaluateOutput ev = ctx.output(EvaluateOutput.class, ctx.iteration() - 1);
+        return ev.selectedScoring() == null || ev.selectedScoring().isEmpty() ? List.of(ev.selectedWeights())
+                : ev.selectedScoring();
     }
 }

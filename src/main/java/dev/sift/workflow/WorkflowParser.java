@@ -13,6 +13,7 @@ import dev.sift.data.DatasetSpec;
 import dev.sift.workflow.WorkflowSpec.EvaluateSpec;
 import dev.sift.workflow.WorkflowSpec.FilterSpec;
 import dev.sift.model.ModelSpec;
+import dev.sift.model.ScoringCheckpoint;
 import dev.sift.workflow.WorkflowSpec.ScoreSpec;
 import dev.sift.data.SplitSpec;
 import dev.sift.data.TaskSpec;
@@ -96,7 +97,7 @@ public final class WorkflowParser {
         SplitSpec split = split(r.obj("split"), b);
         ModelSpec model = model(r.obj("model"), base, root, checkFiles);
         TrainSpec train = train(r.obj("fine_tune"));
-        ScoreSpec score = score(r.obj("score"), b, task, split, model);
+        ScoreSpec score = score(r.obj("score"), b, task, split, model, train);
         FilterSpec filter = filter(r.obj("filter"), score);
         EvaluateSpec evaluate = evaluate(r.obj("evaluate"), task);
         int iterations = (int) r.integer("iterations", 1, 1, 100);
@@ -210,7 +211,7 @@ public final class WorkflowParser {
      * split; without {@code score.methods}, every method that can run here.
      */
     private static ScoreSpec score(SpecBinder.Obj s, SpecBinder b, TaskSpec taskSpec, SplitSpec split,
-            ModelSpec model) {
+            ModelSpec model, TrainSpec train) {
         int crossFit = (int) s.integer("cross_fit", 0, 0, 50);
         if (crossFit == 1) {
             s.invalid("cross_fit", "must be 0 (off) or a number of folds >= 2, got 1");
@@ -242,8 +243,18 @@ public final class WorkflowParser {
             s.invalid("methods", "no importance method can run on this task and model");
         }
         int seeds = (int) s.integer("seeds", 1, 1, 20);
+        ScoringCheckpoint checkpoint = ScoringCheckpoint.BEST;
+        try {
+            checkpoint = ScoringCheckpoint.parse(s.string("checkpoint", "best"));
+            if (checkpoint.kind() == ScoringCheckpoint.Kind.EPOCH && checkpoint.epoch() > train.epochs()) {
+                s.invalid("checkpoint", "epoch " + checkpoint.epoch() + " is after the last one (fine_tune.epochs: "
+                        + train.epochs() + ")");
+            }
+        } catch (IllegalArgumentException e) {
+            s.invalid("checkpoint", e.getMessage());
+        }
         s.done();
-        return new ScoreSpec(List.copyOf(unique), List.copyOf(ensemble), crossFit, seeds);
+        return new ScoreSpec(List.copyOf(unique), List.copyOf(ensemble), crossFit, seeds, checkpoint);
     }
 
     private static Optional<ImportanceMethod> configured(SpecBinder.Obj s, String name, List<String> ensemble) {

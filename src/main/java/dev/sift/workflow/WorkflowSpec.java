@@ -6,6 +6,7 @@ import dev.sift.data.DatasetSpec;
 import dev.sift.data.SplitSpec;
 import dev.sift.data.TaskSpec;
 import dev.sift.model.ModelSpec;
+import dev.sift.model.ScoringCheckpoint;
 import dev.sift.model.TrainSpec;
 import dev.sift.selection.Order;
 import dev.sift.importance.Need;
@@ -57,9 +58,10 @@ public record WorkflowSpec(String name, DatasetSpec dataset, TaskSpec task, Spli
      * 0 = off.
      */
     /** @param seeds scoring models a method's scores are averaged over (1: the fine-tuned model alone) */
-    public record ScoreSpec(List<String> methods, List<String> ensemble, int crossFit, int seeds) {
+    public record ScoreSpec(List<String> methods, List<String> ensemble, int crossFit, int seeds,
+            ScoringCheckpoint checkpoint) {
         public ScoreSpec(List<String> methods, List<String> ensemble) {
-            this(methods, ensemble, 0, 1);
+            this(methods, ensemble, 0, 1, ScoringCheckpoint.BEST);
         }
     }
 

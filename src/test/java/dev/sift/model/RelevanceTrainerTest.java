@@ -53,6 +53,51 @@ class RelevanceTrainerTest {
     }
 
     @Test
+    void scoringCheckpointsAreTheWeightsAfterTheirEpochs() {
+        List<Sample> s = samples(200);
+        Targets t = Targets.of(TASK, s.stream().mapToDouble(Sample::label).toArray());
+        int[] all = IntStream.range(0, s.size()).toArray();
+        RelevanceTrainer trainer = new RelevanceTrainer(MODEL, EncodedPairs.encode(s, MODEL.buckets()), 4, false);
+        byte[] init = trainer.initialWeights(1);
+        TrainSpec three = new TrainSpec(3, 32, 0.01, 7, 0.01, 0.1, 1.0, 0, TrainSpec.DeviceChoice.CPU);
+        var best = trainer.train(init, t, all, new int[0], three, RelevanceTrainer.Listener.NONE);
+        assertTrue(best.checkpoints().isEmpty());
+        assertEquals(List.of(Sha256.hex(best.weights())), best.scoringWeights().stream().map(Sha256::hex).toList());
+        var mean = trainer.train(init, t, all, new int[0], three, RelevanceTrainer.Listener.NONE,
+                ScoringCheckpoint.parse("mean"));
+        List<String> epochs = mean.checkpoints().stream().map(Sha256::hex).toList();
+        assertEquals(3, epochs.size());
+        assertEquals(3, epochs.stream().distinct().count(), "each epoch moves the weights");
+        // newest first: the last epoch's weights are the trained ones (no early stopping here)
+        assertEquals(Sha256.hex(best.weights()), epochs.get(0));
+        var first = trainer.train(init, t, all, new int[0], three, RelevanceTrainer.Listener.NONE,
+                ScoringCheckpoint.parse("epoch:1"));
+        assertEquals(List.of(epochs.get(2)), first.checkpoints().stream().map(Sha256::hex).toList());
+        assertEquals(Sha256.hex(best.weights()), Sha256.hex(first.weights()), "the trained weights do not change");
+        var last = trainer.train(init, t, all, new int[0], three, RelevanceTrainer.Listener.NONE,
+                ScoringCheckpoint.parse("final"));
+        assertEquals(List.of(epochs.get(0)), last.checkpoints().stream().map(Sha256::hex).toList());
+        // the dynamics up to a checkpoint
+        assertEquals(1, mean.dynamics().firstEpochs(1).epochs());
+        assertArrayEquals(mean.dynamics().loss()[0], mean.dynamics().firstEpochs(1).loss()[0]);
+        assertEquals(3, mean.dynamics().firstEpochs(5).epochs());
+    }
+
+    @Test
+    void scoringCheckpointTextIsParsedOrRefused() {
+        assertEquals(ScoringCheckpoint.BEST, ScoringCheckpoint.parse("best"));
+        assertEquals(new ScoringCheckpoint(ScoringCheckpoint.Kind.EPOCH, 2), ScoringCheckpoint.parse(" Epoch:2 "));
+        assertEquals("epoch:2", ScoringCheckpoint.parse("epoch:2").toString());
+        assertEquals(2, ScoringCheckpoint.parse("epoch:2").dynamicsEpochs(5));
+        assertEquals(5, ScoringCheckpoint.parse("final").dynamicsEpochs(5));
+        for (String bad : new String[] {"epoch:0", "epoch:", "epoch:x", "last", ""}) {
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    IllegalArgumentException.class, () -> ScoringCheckpoint.parse(bad));
+            assertTrue(e.getMessage().contains("best, final, mean or epoch:K"), e.getMessage());
+        }
+    }
+
+    @Test
     void sameSeedSameWeightsDifferentSeedDifferentWeights() {
         List<Sample> s = samples(200);
         EncodedPairs data = EncodedPairs.encode(s, MODEL.buckets());

@@ -45,7 +45,7 @@ class StageOutputsTest {
 
     @Test
     void writtenKeysAreSnakeCaseAndAbsentValuesAreLeftOut() {
-        String json = StageJson.write(new EvaluateOutput("s", "r", null, null));
+        String json = StageJson.write(new EvaluateOutput("s", "r", null, null, null));
         assertEquals("{\"selected_weights\":\"s\",\"random_weights\":\"r\"}", json);
     }
 }

@@ -272,6 +272,50 @@ class WorkflowEngineTest {
 
     /** A plateau rule that always holds stops after iteration 2, the first with an iteration to compare with. */
     @Test
+    void scoringCheckpointPicksTheWeightsThatScore() throws Exception {
+        String yaml = """
+                name: checkpoints
+                dataset:
+                  generate: {rows: 200, noise: 0.1, seed: 6}
+                model: {buckets: 128, dim: 8, hidden: 8}
+                fine_tune: {epochs: 3}
+                score: {methods: [loss, aum]}
+                filter: {by: loss, keep: 0.8}
+                evaluate: {zero_shot: false, seeds: 1, bootstrap: 50}
+                iterations: 2
+                """;
+        long[] ids = new long[3];
+        String[] which = {"best", "epoch:1", "mean"};
+        for (int i = 0; i < 3; i++) {
+            WorkflowParser.Parsed parsed = WorkflowParser.parse("c.yaml", yaml, Path.of("."),
+                    Map.of("score.checkpoint", which[i]), true);
+            ids[i] = engine.start(parsed, Path.of("c.yaml"), null, new Console(new PrintStream(
+                    new ByteArrayOutputStream()), false));
+            assertEquals(RunEntity.Status.SUCCEEDED, runs.findRun(ids[i]).orElseThrow().status);
+        }
+        // best scores with the trained weights; epoch:1 with the weights after the first epoch, stored beside them
+        assertTrue(!runs.findStage(ids[0], "fine-tune", 0).orElseThrow().outputJson.contains("\"scoring_weights\":["));
+        String ft = runs.findStage(ids[1], "fine-tune", 0).orElseThrow().outputJson;
+        String score = runs.findStage(ids[1], "score", 1).orElseThrow().outputJson;
+        assertTrue(ft.contains("\"scoring_weights\":[\""), ft);
+        String first = ft.replaceAll(".*\"scoring_weights\":\\[\"([0-9a-f]+)\".*", "$1");
+        assertTrue(score.contains("\"model\":\"" + first + "\""), score + " / " + ft);
+        assertTrue(!ft.contains("\"weights\":\"" + first + "\""), "epoch 1 is not the trained model: " + ft);
+        // the same fine-tune, scored at other weights: other losses; aum reads only the first epoch's dynamics
+        for (String method : new String[] {"loss", "aum"}) {
+            double[] b = scores.read(ids[0], 1, method).stream().mapToDouble(ScoreStore.Row::score).toArray();
+            double[] e = scores.read(ids[1], 1, method).stream().mapToDouble(ScoreStore.Row::score).toArray();
+            assertEquals(b.length, e.length);
+            assertTrue(!java.util.Arrays.equals(b, e), method);
+        }
+        // mean: three checkpoints score, and the kept model of iteration 1 keeps its own for iteration 2
+        assertEquals(3, runs.findStage(ids[2], "fine-tune", 0).orElseThrow().outputJson.split("\"scoring_weights\":\\[")[1]
+                .split("]")[0].split(",").length);
+        assertTrue(runs.findStage(ids[2], "evaluate", 1).orElseThrow().outputJson.contains("\"selected_scoring\":[\""));
+        assertEquals(scores.read(ids[0], 1, "loss").size(), scores.read(ids[2], 1, "loss").size());
+    }
+
+    @Test
     void aStopRuleEndsTheIterationsEarlyAndSaysWhy() throws Exception {
         String yaml = """
                 name: stops

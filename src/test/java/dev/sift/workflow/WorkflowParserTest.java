@@ -84,6 +84,22 @@ class WorkflowParserTest {
     }
 
     @Test
+    void scoringCheckpointIsParsedAndAnEpochAfterTheLastIsRefused() {
+        WorkflowSpec s = WorkflowParser.parse("w.yaml", GOOD + "fine_tune:\n  epochs: 4\nscore:\n  checkpoint: epoch:2\n",
+                Path.of("."), Map.of(), true).spec();
+        assertEquals("epoch:2", s.score().checkpoint().toString());
+        assertEquals("best", WorkflowParser.parse("w.yaml", GOOD, Path.of("."), Map.of(), true).spec().score()
+                .checkpoint().toString());
+        List<String> e = errors(GOOD + "fine_tune:\n  epochs: 4\nscore:\n  checkpoint: epoch:5\n", Map.of());
+        assertEquals(1, e.size(), e.toString());
+        assertTrue(e.get(0).startsWith("w.yaml:1") && e.get(0).contains("score.checkpoint: epoch 5 is after the last "
+                + "one (fine_tune.epochs: 4)"), e.toString());
+        e = errors(GOOD, Map.of("score.checkpoint", "latest"));
+        assertTrue(e.size() == 1 && e.get(0).contains("score.checkpoint: must be best, final, mean or epoch:K"),
+                e.toString());
+    }
+
+    @Test
     void unknownKeyNamesFileLineAndKey() {
         List<String> e = errors(GOOD.replace("  keep: 0.5", "  keep: 0.5\n  kep: 0.3"), Map.of());
         assertEquals(List.of("w.yaml:7: filter.kep: unknown key"), e);
