@@ -29,7 +29,7 @@ final class ReportCharts {
         return sb.toString();
     }
 
-    /** One line of a line chart: its name, (x, y) points, and its dash ({@code solid}, {@code dashed}, {@code dotted}). */
+    /** One line of a chart: its name, (x, y) points, and its dash ({@code solid}, {@code dashed}, {@code dotted}). */
     record Line(String name, List<double[]> points, String dash) {
     }
 

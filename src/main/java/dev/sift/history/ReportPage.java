@@ -53,7 +53,8 @@ public class ReportPage {
             Properties p = new Properties();
             try (InputStream in = cl.getResourceAsStream("META-INF/maven/org.webjars.npm/echarts/pom.properties")) {
                 if (in == null) {
-                    throw new IllegalStateException("the ECharts WebJar (org.webjars.npm:echarts) is not on the class path");
+                    throw new IllegalStateException("the ECharts WebJar (org.webjars.npm:echarts) is not on the "
+                            + "class path");
                 }
                 p.load(in);
             }

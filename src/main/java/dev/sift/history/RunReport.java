@@ -93,7 +93,8 @@ public class RunReport {
                 String.valueOf(r.createdAt), r.finishedAt == null ? "" : r.finishedAt.toString(),
                 r.error == null ? "" : r.error, link == null ? null : link.apply(r.id))));
         String title = "Sift report: run " + runId + (compare.isEmpty() ? "" : " compared with run"
-                + (compare.size() > 1 ? "s " : " ") + String.join(", ", compare.stream().map(String::valueOf).toList()));
+                + (compare.size() > 1 ? "s " : " ") + String.join(", ", compare.stream().map(String::valueOf)
+                        .toList()));
         return new ReportView(title, Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), headers, sections,
                 ReportPage.script());
     }

@@ -35,8 +35,8 @@ final class HeadlessChromium {
         if (!Files.isExecutable(BINARY)) {
             Assumptions.assumeFalse("1".equals(System.getenv("SIFT_SKIP_BROWSER")),
                     BINARY + " is missing; SIFT_SKIP_BROWSER=1 skips the browser checks");
-            fail(BINARY + " is missing: install it (apt-get update && apt-get install -y chromium; .ci/run does) or set "
-                    + "SIFT_SKIP_BROWSER=1 to skip the browser checks");
+            fail(BINARY + " is missing: install it (apt-get update && apt-get install -y chromium; .ci/run does) "
+                    + "or set SIFT_SKIP_BROWSER=1 to skip the browser checks");
         }
         return new HeadlessChromium(Files.createDirectories(work.resolve("chromium-profile")));
     }

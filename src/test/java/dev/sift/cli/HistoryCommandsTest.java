@@ -435,8 +435,8 @@ class HistoryCommandsTest {
     void benchHistoryRunsOnAFewRunsAndCleansUp() throws Exception {
         Out r = sift("bench", "history", "--runs", "30", "--repeats", "1");
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.out().contains("runs compare (10 runs)") && r.out().contains("deleted the generated runs"),
-                r.out());
+        assertTrue(r.out().contains("runs compare (10 runs)") && r.out().contains("report RUN --compare (3 runs)")
+                && r.out().contains("deleted the generated runs"), r.out());
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
                 "SELECT count(*) FROM run WHERE workflow = ?")) {
             ps.setString(1, HistoryBenchmark.WORKFLOW);

@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sift.PostgresResource;
 import dev.sift.cli.InJvm.Out;
 import dev.sift.history.HistoryBenchmark;
+import dev.sift.history.ReportPage;
+import dev.sift.history.ReportServer;
 import dev.sift.store.BulkRuns;
 import dev.sift.store.ObjectStore;
 import dev.sift.store.RunStore;
@@ -16,6 +18,10 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.awt.image.BufferedImage;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,7 +47,8 @@ import picocli.CommandLine;
 @QuarkusTest
 @QuarkusTestResource(PostgresResource.class)
 class ReportTest {
-    private static final Pattern CHART = Pattern.compile("<div class=\"chart\" id=\"([a-z0-9-]+)\" data-chart=\"([a-z]+)\"");
+    private static final Pattern CHART = Pattern.compile(
+            "<div class=\"chart\" id=\"([a-z0-9-]+)\" data-chart=\"([a-z]+)\"");
 
     @Inject
     CommandLine.IFactory factory;
@@ -53,6 +60,8 @@ class ReportTest {
     ObjectStore objects;
     @Inject
     ScoreStore scores;
+    @Inject
+    ReportServer server;
 
     private static List<String> charts(String html) {
         List<String> ids = new ArrayList<>();
@@ -171,6 +180,54 @@ class ReportTest {
                     .replace("&gt;", ">").replace("&amp;", "&");
             assertTrue(json.readTree(decoded).has("series"), "an attribute holds the chart's option as JSON");
         }
+    }
+
+    @Test
+    void theServerServesTheSameReportsOnLoopbackOnly(@TempDir Path dir) throws Exception {
+        long a = HandMadeRun.create(runs, objects, scores, "served-a", "lamp", "el2n");
+        long b = HandMadeRun.create(runs, objects, scores, "served-b", "desk", "el2n");
+        Path file = dir.resolve("a.html");
+        assertEquals(0, InJvm.sift(factory, "report", Long.toString(a), "--compare", Long.toString(b), "--out",
+                file.toString()).code());
+        try (ReportServer.Handle h = server.start(0)) {
+            assertTrue(h.address().getAddress().isLoopbackAddress(), h.address().toString());
+            HttpClient http = HttpClient.newBuilder().proxy(HttpClient.Builder.NO_PROXY).build();
+            URI base = h.runs().resolve("/");
+            HttpResponse<String> list = get(http, base.resolve("/runs?workflow=hand-made&limit=500"));
+            assertEquals(200, list.statusCode());
+            assertTrue(list.body().contains("<a href=\"/runs/" + a + "\">" + a + "</a>"), list.body());
+            assertTrue(list.body().contains("name=\"runs\" value=\"" + b + "\""), "a box to compare each run");
+            assertEquals(ReportPage.CSP, list.headers().firstValue("Content-Security-Policy").orElse(null));
+
+            HttpResponse<String> cmp = get(http, base.resolve("/compare?runs=" + a + "&runs=" + b));
+            assertEquals(200, cmp.statusCode(), cmp.body());
+            assertTrue(cmp.headers().firstValue("Content-Type").orElse("").startsWith("text/html"));
+            String file0 = Files.readString(file, StandardCharsets.UTF_8);
+            assertEquals(charts(file0), charts(cmp.body()), "the same renderer: the same charts");
+            assertEquals(markup(file0).replaceAll("Generated [^ ]+ by", ""), markup(cmp.body()).replaceAll(
+                    "Generated [^ ]+ by", "").replaceAll("<a href=\"/runs/\\d+\">(\\d+)</a>", "$1"),
+                    "the same page, but for the time and the links to each run");
+            assertEquals(charts(cmp.body()), charts(get(http, base.resolve("/compare?runs=" + a + "," + b)).body()));
+            HttpResponse<String> one = get(http, base.resolve("/runs/" + a));
+            assertEquals(200, one.statusCode());
+            assertTrue(one.body().contains("Sift report: run " + a + "</title>"));
+
+            assertEquals(404, get(http, base.resolve("/runs/999999999")).statusCode());
+            assertEquals(404, get(http, base.resolve("/runs/x")).statusCode());
+            assertEquals(404, get(http, base.resolve("/etc/passwd")).statusCode());
+            assertEquals(400, get(http, base.resolve("/compare?runs=" + a + ",x")).statusCode());
+            assertEquals(400, get(http, base.resolve("/compare")).statusCode());
+            HttpResponse<String> bad = get(http, base.resolve("/runs?where=status%20%3D"));
+            assertEquals(400, bad.statusCode());
+            assertTrue(bad.body().startsWith("--where: column"), bad.body());
+            HttpResponse<String> post = http.send(HttpRequest.newBuilder(base.resolve("/runs"))
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(405, post.statusCode());
+        }
+    }
+
+    private static HttpResponse<String> get(HttpClient http, URI uri) throws Exception {
+        return http.send(HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
