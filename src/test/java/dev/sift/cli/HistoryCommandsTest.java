@@ -418,6 +418,9 @@ class HistoryCommandsTest {
         assertTrue(SiftMain.needsDatabase(new String[] {"runs", "compare", "1", "2"}));
         assertFalse(SiftMain.needsDatabase(new String[] {"bench", "grand"}));
         assertFalse(SiftMain.needsDatabase(new String[] {"bench", "history", "--help"}));
+        assertTrue(SiftMain.needsDatabase(new String[] {"report", "1", "--out", "r.html"}));
+        assertTrue(SiftMain.needsDatabase(new String[] {"serve", "--port", "8080"}));
+        assertFalse(SiftMain.needsDatabase(new String[] {"serve", "--help"}));
     }
 
     @Test
