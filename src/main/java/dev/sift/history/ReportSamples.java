@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sift.data.Sample;
 import dev.sift.history.ReportView.Block;
-import dev.sift.history.ReportView.Cell;
 import dev.sift.history.ReportView.Row;
 import dev.sift.history.ReportView.TableView;
 import dev.sift.importance.ImportanceMethod;
@@ -99,8 +98,7 @@ class ReportSamples {
             Sample s = samples.get(ids[i]);
             List<Object> values = List.of(i + 1, ids[i], ranked.get(i).score(), Table.exact(s.label()), s.query(),
                     s.title(), explanation(why.get(i)));
-            Row r = Row.of(values, s.noisy());
-            rows.add(r);
+            rows.add(Row.of(values, s.noisy()));
         }
         return new TableView(id, List.of("rank", "sample", "score", "label", "query", "title", "explanation"), rows);
     }
@@ -125,10 +123,5 @@ class ReportSamples {
             text += "; nearest neighbours' labels " + String.join(", ", labels);
         }
         return text;
-    }
-
-    /** A cell for a value shown as is. */
-    static Cell cell(String text) {
-        return new Cell(text, false, null);
     }
 }

@@ -140,22 +140,6 @@ public class ScoreStore {
         });
     }
 
-    /** The suggested class of a flagged sample, or -1. */
-    public int suggestion(long runId, int iteration, int sampleIndex) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT suggested_class FROM label_suggestion WHERE run_id = ? AND iteration = ? "
-                        + "AND sample_index = ?")) {
-            ps.setLong(1, runId);
-            ps.setInt(2, iteration);
-            ps.setInt(3, sampleIndex);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getInt(1) : -1;
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     /** The samples confident learning flagged in one iteration of a run, each with the class it suggests. */
     public java.util.Map<Integer, Integer> suggestions(long runId, int iteration) {
         java.util.Map<Integer, Integer> out = new java.util.HashMap<>();

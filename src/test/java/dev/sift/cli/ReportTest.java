@@ -217,6 +217,7 @@ class ReportTest {
             assertEquals(404, get(http, base.resolve("/etc/passwd")).statusCode());
             assertEquals(400, get(http, base.resolve("/compare?runs=" + a + ",x")).statusCode());
             assertEquals(400, get(http, base.resolve("/compare")).statusCode());
+            assertEquals(400, get(http, base.resolve("/runs?limit=0")).statusCode());
             HttpResponse<String> bad = get(http, base.resolve("/runs?where=status%20%3D"));
             assertEquals(400, bad.statusCode());
             assertTrue(bad.body().startsWith("--where: column"), bad.body());
