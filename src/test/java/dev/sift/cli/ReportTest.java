@@ -108,7 +108,8 @@ class ReportTest {
                 + id, "table-noise-detection", "samples-most", "samples-least")) {
             assertTrue(page.contains("<table id=\"" + table + "\">"), table);
         }
-        assertTrue(page.contains("<tr class=\"highlight\"><td>filter.by</td>"), "parameters that differ are highlighted");
+        assertTrue(page.contains("<tr class=\"highlight\"><td>filter.by</td>"),
+                "parameters that differ are highlighted");
         assertEquals(20, rows(page, "samples-most"), "the 20 most valuable samples");
         assertEquals(20, rows(page, "samples-least"), "and the 20 least");
         assertTrue(page.contains("nearest neighbours&#39; labels"), "each with its explanation");
