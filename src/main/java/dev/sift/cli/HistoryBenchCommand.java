@@ -14,8 +14,9 @@ import picocli.CommandLine.Option;
 /** {@code sift bench history}: {@link HistoryBenchmark}. */
 @Command(name = "history", description = "Experiment history at scale (needs the database): writes N generated runs "
         + "(workflow '" + HistoryBenchmark.WORKFLOW + "', with parameters, metrics and comparisons), times runs list "
-        + "plain, with --where and --order-by, and runs compare of 2 and 10 runs (median of repeats, query and "
-        + "rendering), and deletes the generated runs again unless --keep.")
+        + "plain, with --where and --order-by, runs compare of 2 and 10 runs, and report of one run alone and beside "
+        + "3 others (median of repeats, query and rendering; a report's rows are its charts), and deletes the "
+        + "generated runs again unless --keep.")
 public class HistoryBenchCommand implements Callable<Integer> {
     @Option(names = "--runs", defaultValue = "10000", description = "generated runs (default: ${DEFAULT-VALUE})")
     int runs;

@@ -15,11 +15,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * Entry point. Decides per command whether a database is needed before Quarkus boots: {@code --help},
  * {@code --version} and {@code data generate} run with no database and no S3; {@code run}, {@code resume},
- * {@code runs} and {@code bench history} get the configured PostgreSQL ({@code SIFT_DB_URL}) or an embedded one under SIFT_HOME.
+ * {@code runs}, {@code report}, {@code serve} and {@code bench history} get the configured PostgreSQL
+ * ({@code SIFT_DB_URL}) or an embedded one under SIFT_HOME.
  */
 @QuarkusMain
 public final class SiftMain {
-    private static final Set<String> DB_COMMANDS = Set.of("run", "resume", "runs");
+    private static final Set<String> DB_COMMANDS = Set.of("run", "resume", "runs", "report", "serve");
     private static final AtomicBoolean HOOKED = new AtomicBoolean();
 
     private SiftMain() {

@@ -23,9 +23,10 @@ import java.util.function.Supplier;
 
 /**
  * {@code sift bench history}: writes N generated runs (resolved parameters, test metrics per iteration, subset and
- * seed, comparisons) into the database, then times {@code runs list} plain, filtered and ordered, and
- * {@code runs compare} of 2 and 10 runs, each through the code the commands run (query and rendering) as the median
- * of several repetitions. The generated runs are deleted afterwards unless kept.
+ * seed, comparisons) into the database, then times {@code runs list} plain, filtered and ordered,
+ * {@code runs compare} of 2 and 10 runs, and {@code report} of one run alone and beside 3 others, each through the
+ * code the commands run (query and rendering) as the median of several repetitions. The generated runs are deleted
+ * afterwards unless kept.
  */
 @ApplicationScoped
 public class HistoryBenchmark {
@@ -57,6 +58,8 @@ public class HistoryBenchmark {
     RunListing listing;
     @Inject
     RunComparison comparison;
+    @Inject
+    RunReport report;
 
     /** One timed command. */
     public record Timing(String command, int rows, double medianMs, double ratio) {
@@ -103,6 +106,8 @@ public class HistoryBenchmark {
                 RunComparison.ALL).metrics(), repeats, base);
         add(timings, "runs compare (10 runs)", () -> comparison.compare(picked.subList(0, 10), false,
                 RunComparison.ALL).metrics(), repeats, base);
+        addReport(timings, "report RUN", picked.get(0), List.of(), repeats, base);
+        addReport(timings, "report RUN --compare (3 runs)", picked.get(0), picked.subList(1, 4), repeats, base);
         double delete = 0;
         if (!keep) {
             long d0 = System.nanoTime();
@@ -117,13 +122,25 @@ public class HistoryBenchmark {
         out.add(new Timing(command, work.get().size(), ms, ms / base));
     }
 
+    /** A report's query, view and HTML rendering; its rows are its charts. */
+    private void addReport(List<Timing> out, String command, long run, List<Long> compare, int repeats,
+            double base) {
+        Supplier<String> work = () -> report.html(run, compare);
+        double ms = median(work, repeats);
+        out.add(new Timing(command, report.view(run, compare, null).charts().size(), ms, ms / base));
+    }
+
     /** Median milliseconds of {@code repeats} runs of the work and its text rendering, after one warm-up. */
     private static double time(Supplier<Table> work, int repeats) {
-        work.get().text();
+        return median(() -> work.get().text(), repeats);
+    }
+
+    private static double median(Supplier<String> work, int repeats) {
+        work.get();
         double[] ms = new double[repeats];
         for (int i = 0; i < repeats; i++) {
             long t = System.nanoTime();
-            work.get().text();
+            work.get();
             ms[i] = (System.nanoTime() - t) / 1e6;
         }
         Arrays.sort(ms);

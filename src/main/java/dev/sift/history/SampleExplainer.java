@@ -16,8 +16,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -37,28 +39,48 @@ public class SampleExplainer {
     RunHistory history;
 
     public ObjectNode explain(RunEntity run, int iteration, int sample, int neighbours) {
+        return explain(run, history.dataset(run.id), iteration, new int[] {sample}, neighbours).get(0);
+    }
+
+    /**
+     * The same for several samples of one iteration of a run whose prepared dataset is {@code samples}, reading the
+     * scores, the flags and the hidden activations once.
+     */
+    public List<ObjectNode> explain(RunEntity run, List<Sample> samples, int iteration, int[] ids, int neighbours) {
         WorkflowSpec spec = WorkflowParser.parse("run " + run.id, run.specYaml, null, Map.of(), false).spec();
-        List<Sample> samples = history.dataset(run.id);
-        if (sample < 0 || sample >= samples.size()) {
-            throw SiftException.usage("run " + run.id + " has no sample " + sample + " (0.." + (samples.size() - 1)
-                    + ")");
+        for (int sample : ids) {
+            if (sample < 0 || sample >= samples.size()) {
+                throw SiftException.usage("run " + run.id + " has no sample " + sample + " (0.." + (samples.size() - 1)
+                        + ")");
+            }
         }
-        ObjectNode o = JSON.createObjectNode();
-        describe(o.putObject("sample"), samples.get(sample));
-        int[] pool = methods(o.putArray("methods"), run.id, iteration, sample);
-        int suggested = scores.suggestion(run.id, iteration, sample);
-        if (suggested >= 0) {
-            o.put("suggested_label", spec.task().minLabel() + suggested);
+        List<String> methods = scores.methods(run.id, iteration);
+        if (methods.isEmpty()) {
+            throw SiftException.usage("run " + run.id + " has no scores in iteration " + iteration);
         }
+        Map<String, List<ScoreStore.Row>> rows = new LinkedHashMap<>();
+        methods.forEach(m -> rows.put(m, scores.read(run.id, iteration, m)));
+        int[] pool = rows.values().iterator().next().stream().mapToInt(ScoreStore.Row::sampleIndex).toArray();
+        Map<Integer, Integer> suggested = scores.suggestions(run.id, iteration);
         String key = RunLayout.hidden(run.id, iteration);
-        ArrayNode near = o.putArray("neighbours");
-        if (!objects.exists(key)) {
-            o.put("neighbours_unavailable", objects.uri(key) + " is missing");
-        } else {
-            neighbours(near, hidden(objects.get(key), pool.length, objects.uri(key)), pool, samples, sample,
-                    neighbours);
+        float[][] h = objects.exists(key) ? hidden(objects.get(key), pool.length, objects.uri(key)) : null;
+        List<ObjectNode> out = new ArrayList<>();
+        for (int sample : ids) {
+            ObjectNode o = JSON.createObjectNode();
+            describe(o.putObject("sample"), samples.get(sample));
+            methods(o.putArray("methods"), rows, run.id, iteration, sample);
+            if (suggested.containsKey(sample)) {
+                o.put("suggested_label", spec.task().minLabel() + suggested.get(sample));
+            }
+            ArrayNode near = o.putArray("neighbours");
+            if (h == null) {
+                o.put("neighbours_unavailable", objects.uri(key) + " is missing");
+            } else {
+                neighbours(near, h, pool, samples, sample, neighbours);
+            }
+            out.add(o);
         }
-        return o;
+        return out;
     }
 
     private static void describe(ObjectNode so, Sample s) {
@@ -73,31 +95,23 @@ public class SampleExplainer {
         }
     }
 
-    /** Each method's score, weight and rank for the sample; returns the pool's sample indices. */
-    private int[] methods(ArrayNode ms, long runId, int iteration, int sample) {
-        List<String> methods = scores.methods(runId, iteration);
-        if (methods.isEmpty()) {
-            throw SiftException.usage("run " + runId + " has no scores in iteration " + iteration);
-        }
-        int[] pool = null;
-        for (String m : methods) {
-            List<ScoreStore.Row> rows = scores.read(runId, iteration, m);
-            if (pool == null) {
-                pool = rows.stream().mapToInt(ScoreStore.Row::sampleIndex).toArray();
-            }
+    /** Each method's score, weight and rank for the sample. */
+    private static void methods(ArrayNode ms, Map<String, List<ScoreStore.Row>> byMethod, long runId, int iteration,
+            int sample) {
+        for (var e : byMethod.entrySet()) {
+            List<ScoreStore.Row> rows = e.getValue();
             ScoreStore.Row mine = rows.stream().filter(r -> r.sampleIndex() == sample).findFirst()
                     .orElseThrow(() -> SiftException.usage("sample " + sample + " is not in the pool of iteration "
                             + iteration + " of run " + runId));
             long higher = rows.stream().filter(r -> r.score() > mine.score()).count();
             ObjectNode n = ms.addObject();
-            n.put("method", m);
+            n.put("method", e.getKey());
             n.put("score", mine.score());
             n.put("weight", mine.weight());
             n.put("rank", higher + 1);
             n.put("of", rows.size());
-            n.put("meaning", ImportanceMethods.find(m).map(x -> x.meaning()).orElse(""));
+            n.put("meaning", ImportanceMethods.find(e.getKey()).map(x -> x.meaning()).orElse(""));
         }
-        return pool;
     }
 
     /** The pool's hidden activations; a size that is not n whole float32 vectors means the object is damaged. */

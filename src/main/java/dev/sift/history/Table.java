@@ -35,6 +35,11 @@ public final class Table {
         return rows.size();
     }
 
+    /** The rows, each a list of values in column order (read-only). */
+    public List<List<Object>> rows() {
+        return java.util.Collections.unmodifiableList(rows);
+    }
+
     /**
      * A value to show exactly as stored (a parameter such as a learning rate of 0.0003), not rounded to four places as
      * measurements are: a finite double becomes a {@link BigDecimal}, which every format prints in full.

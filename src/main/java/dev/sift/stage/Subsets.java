@@ -18,9 +18,10 @@ import java.util.List;
 
 /**
  * Sample-index lists (pools, kept and random subsets) stored as JSON in S3 under the run; a training set also
- * carries its loss weights and replacement labels when its policy set any.
+ * carries its loss weights and replacement labels when its policy set any. History reads them back ({@link #read},
+ * {@link #ofSplit}) for lineage.
  */
-final class Subsets {
+public final class Subsets {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private Subsets() {
@@ -67,7 +68,8 @@ final class Subsets {
         }
     }
 
-    static int[] read(ObjectStore objects, String key) {
+    /** The sample indices stored under {@code key}, in stored order. */
+    public static int[] read(ObjectStore objects, String key) {
         return training(objects, key).indices();
     }
 
@@ -121,7 +123,8 @@ final class Subsets {
         return dev.sift.Sha256.hex(sb.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     }
 
-    static int[] ofSplit(List<Sample> samples, Split split) {
+    /** The indices of the samples of one split, ascending. */
+    public static int[] ofSplit(List<Sample> samples, Split split) {
         return samples.stream().filter(s -> s.split() == split).mapToInt(Sample::index).toArray();
     }
 

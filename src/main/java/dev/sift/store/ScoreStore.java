@@ -77,6 +77,30 @@ public class ScoreStore {
         return rows;
     }
 
+    /**
+     * Every method's scores of these samples in one iteration: method -> sample index -> score. One statement, the
+     * samples bound as an array.
+     */
+    public java.util.Map<String, java.util.Map<Integer, Double>> scoresOf(long runId, int iteration, int[] samples) {
+        java.util.Map<String, java.util.Map<Integer, Double>> out = new java.util.TreeMap<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT method, sample_index, score FROM sample_score WHERE run_id = ? AND iteration = ? "
+                        + "AND sample_index = ANY(?) ORDER BY method, sample_index")) {
+            ps.setLong(1, runId);
+            ps.setInt(2, iteration);
+            ps.setArray(3, c.createArrayOf("integer", java.util.Arrays.stream(samples).boxed().toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.computeIfAbsent(rs.getString(1), k -> new java.util.HashMap<>()).put(rs.getInt(2),
+                            rs.getDouble(3));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read scores: " + e.getMessage(), e);
+        }
+        return out;
+    }
+
     /** Number of stored score rows of a run (all methods and iterations). */
     public long count(long runId) {
         try (Connection c = dataSource.getConnection();
@@ -114,22 +138,6 @@ public class ScoreStore {
                 ps.executeBatch();
             }
         });
-    }
-
-    /** The suggested class of a flagged sample, or -1. */
-    public int suggestion(long runId, int iteration, int sampleIndex) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT suggested_class FROM label_suggestion WHERE run_id = ? AND iteration = ? "
-                        + "AND sample_index = ?")) {
-            ps.setLong(1, runId);
-            ps.setInt(2, iteration);
-            ps.setInt(3, sampleIndex);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getInt(1) : -1;
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** The samples confident learning flagged in one iteration of a run, each with the class it suggests. */

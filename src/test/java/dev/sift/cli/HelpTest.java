@@ -16,7 +16,8 @@ class HelpTest {
         "runs show --help", "runs scores -h", "runs explain --help", "data --help", "data generate --help",
         "validate --help", "bench --help", "bench noise --help", "bench model --help", "bench knn --help",
         "bench grand --help", "bench alignment --help", "runs compare --help", "runs compare -h",
-        "bench history --help"})
+        "bench history --help", "runs lineage --help", "runs diff-subsets --help", "report --help", "report -h",
+        "serve --help"})
     void printsHelpAndExitsZero(String line) {
         String[] args = line.split(" ");
         CommandLine cl = SiftApplication.commandLine(CommandLine.defaultFactory());

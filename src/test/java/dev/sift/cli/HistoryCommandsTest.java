@@ -400,6 +400,9 @@ class HistoryCommandsTest {
         assertTrue(SiftMain.needsDatabase(new String[] {"runs", "compare", "1", "2"}));
         assertFalse(SiftMain.needsDatabase(new String[] {"bench", "grand"}));
         assertFalse(SiftMain.needsDatabase(new String[] {"bench", "history", "--help"}));
+        assertTrue(SiftMain.needsDatabase(new String[] {"report", "1", "--out", "r.html"}));
+        assertTrue(SiftMain.needsDatabase(new String[] {"serve", "--port", "8080"}));
+        assertFalse(SiftMain.needsDatabase(new String[] {"serve", "--help"}));
     }
 
     @Test
@@ -417,8 +420,8 @@ class HistoryCommandsTest {
     void benchHistoryRunsOnAFewRunsAndCleansUp() throws Exception {
         InJvm.Out r = sift("bench", "history", "--runs", "30", "--repeats", "1");
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.out().contains("runs compare (10 runs)") && r.out().contains("deleted the generated runs"),
-                r.out());
+        assertTrue(r.out().contains("runs compare (10 runs)") && r.out().contains("report RUN --compare (3 runs)")
+                && r.out().contains("deleted the generated runs"), r.out());
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
                 "SELECT count(*) FROM run WHERE workflow = ?")) {
             ps.setString(1, HistoryBenchmark.WORKFLOW);

@@ -3,17 +3,26 @@ package dev.sift.cli;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import picocli.CommandLine;
 
 /**
- * Runs sift commands inside the test's Quarkus application (no new launch, so no second boot of Hibernate and
- * Flyway per command), capturing what they print.
+ * Runs sift commands in the test's JVM, against the application the test started (no new launch), with stdout and
+ * stderr captured; and one small real run per JVM, made once and shared by the tests that read a run.
  */
 final class InJvm {
-    record Out(int code, String out, String err) {
-    }
+    /** The quickstart made small: 300 rows, one epoch, two seeds, a one-point kept-fraction curve, two methods. */
+    static final String[] TINY_RUN = {"run", "workflows/quickstart.yaml", "--name", "tiny-report", "--set",
+        "dataset.generate.rows=300", "--set", "fine_tune.epochs=1", "--set", "model.buckets=256", "--set",
+        "evaluate.seeds=2", "--set", "evaluate.curve=[0.5]", "--set", "evaluate.zero_shot=false", "--set",
+        "score.methods=[loss,label_quality]"};
+    private static Long tinyRun;
 
     private InJvm() {
+    }
+
+    record Out(int code, String out, String err) {
     }
 
     static synchronized Out sift(CommandLine.IFactory factory, String... args) {
@@ -30,5 +39,21 @@ final class InJvm {
             System.setOut(out);
             System.setErr(err);
         }
+    }
+
+    /** The id of {@link #TINY_RUN}, run the first time a test asks (about 20 s on two cores). */
+    static synchronized long tinyRun(CommandLine.IFactory factory) {
+        if (tinyRun == null) {
+            Out r = sift(factory, TINY_RUN);
+            if (r.code() != 0) {
+                throw new AssertionError("the tiny run failed (" + r.code() + "): " + r.err());
+            }
+            Matcher m = Pattern.compile("run (\\d+) \\(").matcher(r.err());
+            if (!m.find()) {
+                throw new AssertionError("no run id in: " + r.err());
+            }
+            tinyRun = Long.parseLong(m.group(1));
+        }
+        return tinyRun;
     }
 }

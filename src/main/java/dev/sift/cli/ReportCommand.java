@@ -1,0 +1,56 @@
+package dev.sift.cli;
+
+import dev.sift.ExitCodes;
+import dev.sift.SiftException;
+import dev.sift.history.RunReport;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code sift report RUN [--compare RUN...] --out FILE}: {@link RunReport}. */
+@Command(name = "report", description = "Write a run's report as one self-contained HTML file that opens offline "
+        + "(nothing leaves the page): parameters, test metrics with their intervals, the pruning curves (kept vs "
+        + "random vs full) overlaid across the compared runs, a histogram of each method's scores with the "
+        + "known-noisy samples marked, the lineage, and the 20 most and least valuable samples with their "
+        + "explanation.")
+public class ReportCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "RUN")
+    long runId;
+
+    @Option(names = "--compare", arity = "1..*", paramLabel = "RUN", description = "other runs shown beside it: "
+            + "parameters and metrics side by side, curves overlaid")
+    List<Long> compare = List.of();
+
+    @Option(names = "--out", required = true, paramLabel = "FILE", description = "the HTML file to write")
+    Path out;
+
+    @Mixin
+    VerboseOption verbose;
+
+    @Inject
+    RunReport report;
+
+    @Override
+    public Integer call() {
+        String html = report.html(runId, compare);
+        try {
+            Path parent = out.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            Files.writeString(out, html, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw SiftException.usage("cannot write " + out + ": " + e.getMessage());
+        }
+        System.err.printf("wrote %s (%,d bytes)%n", out, html.getBytes(StandardCharsets.UTF_8).length);
+        return ExitCodes.OK;
+    }
+}
