@@ -76,6 +76,15 @@ public class NoiseBenchCommand implements Callable<Integer> {
     @Mixin
     VerboseOption verbose;
 
+    /** {@code --checkpoint}, or best when not given. */
+    private ScoringCheckpoint checkpoint() {
+        try {
+            return checkpoint == null ? ScoringCheckpoint.BEST : ScoringCheckpoint.parse(checkpoint);
+        } catch (IllegalArgumentException e) {
+            throw SiftException.usage("--checkpoint " + e.getMessage());
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
         if ((workflow == null) == (data == null)) {
@@ -101,14 +110,7 @@ public class NoiseBenchCommand implements Callable<Integer> {
         if (noise != null && !(noise >= 0 && noise < 1)) {
             throw SiftException.usage("--noise must be a fraction in [0, 1), got " + noise);
         }
-        ScoringCheckpoint which = ScoringCheckpoint.BEST;
-        if (checkpoint != null) {
-            try {
-                which = ScoringCheckpoint.parse(checkpoint);
-            } catch (IllegalArgumentException e) {
-                throw SiftException.usage("--checkpoint " + e.getMessage());
-            }
-        }
+        ScoringCheckpoint which = checkpoint();
         NoiseBenchmark.Setup setup;
         if (data != null) {
             if (!Files.isRegularFile(data)) {

@@ -73,6 +73,7 @@ final class TrainingLoop {
             ScoringCheckpoint capture) {
         Random order = new Random(spec.seed());
         List<byte[]> checkpoints = new ArrayList<>();
+        int captured = 0;
         int[] perm = train.clone();
         EarlyStopping stopping = new EarlyStopping(spec, validation.length > 0);
         List<RelevanceTrainer.EpochStats> stats = new ArrayList<>();
@@ -88,16 +89,17 @@ final class TrainingLoop {
                     lossSum / Math.max(1, perm.length), val, (System.nanoTime() - e0) / 1_000_000);
             stats.add(es);
             listener.epoch(es);
-            boolean last = epoch == spec.epochs();
-            if (capture.kind() == ScoringCheckpoint.Kind.MEAN && !last
-                    || capture.kind() == ScoringCheckpoint.Kind.EPOCH && epoch == capture.epoch() && !last) {
+            if (epoch < spec.epochs() && (capture.kind() == ScoringCheckpoint.Kind.MEAN
+                    || capture.kind() == ScoringCheckpoint.Kind.EPOCH && epoch == capture.epoch())) {
                 checkpoints.add(0, weights()); // newest first
+                captured = epoch;
             }
             if (stopping.stop(epoch, val, this::weights)) {
                 break;
             }
         }
-        if (capture.needsEpochWeights() && (capture.kind() != ScoringCheckpoint.Kind.EPOCH || checkpoints.isEmpty())) {
+        if (capture.needsEpochWeights() && captured != stats.size()
+                && (capture.kind() != ScoringCheckpoint.Kind.EPOCH || checkpoints.isEmpty())) {
             // the weights after the last epoch run: final, mean's newest, or epoch:K when training ended sooner
             checkpoints.add(0, weights());
         }

@@ -77,6 +77,14 @@ class RelevanceTrainerTest {
         var last = trainer.train(init, t, all, new int[0], three, RelevanceTrainer.Listener.NONE,
                 ScoringCheckpoint.parse("final"));
         assertEquals(List.of(epochs.get(0)), last.checkpoints().stream().map(Sha256::hex).toList());
+        // early stopping: one checkpoint per epoch run, none twice
+        TrainSpec stops = new TrainSpec(8, 32, 0.05, 7, 0.01, 0.0, 1.0, 1, TrainSpec.DeviceChoice.CPU);
+        int[] fit = IntStream.range(0, 150).toArray();
+        int[] held = IntStream.range(150, 200).toArray();
+        var early = trainer.train(init, t, fit, held, stops, RelevanceTrainer.Listener.NONE,
+                ScoringCheckpoint.parse("mean"));
+        assertEquals(early.epochs().size(), early.checkpoints().size());
+        assertEquals(early.checkpoints().size(), early.checkpoints().stream().map(Sha256::hex).distinct().count());
         // the dynamics up to a checkpoint
         assertEquals(1, mean.dynamics().firstEpochs(1).epochs());
         assertArrayEquals(mean.dynamics().loss()[0], mean.dynamics().firstEpochs(1).loss()[0]);
