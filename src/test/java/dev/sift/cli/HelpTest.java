@@ -16,7 +16,9 @@ class HelpTest {
         "runs show --help", "runs scores -h", "runs explain --help", "data --help", "data generate --help",
         "validate --help", "bench --help", "bench noise --help", "bench model --help", "bench knn --help",
         "bench grand --help", "bench alignment --help", "runs compare --help", "runs compare -h",
-        "bench history --help"})
+        "bench history --help", "serve --help", "schedule --help", "schedule add -h", "schedule list --help",
+        "schedule pause --help", "schedule resume --help", "schedule trigger --help", "schedule remove --help",
+        "schedule history --help"})
     void printsHelpAndExitsZero(String line) {
         String[] args = line.split(" ");
         CommandLine cl = SiftApplication.commandLine(CommandLine.defaultFactory());
