@@ -10,6 +10,8 @@ public final class ExitCodes {
     public static final int USAGE = 2;
     /** The environment is not usable: database or S3 cannot be reached. */
     public static final int ENVIRONMENT = 3;
+    /** Someone else holds what the command needs: a schedule's lock (its run is under way); try again later. */
+    public static final int BUSY = 4;
 
     private ExitCodes() {
     }

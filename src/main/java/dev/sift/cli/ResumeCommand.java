@@ -2,9 +2,9 @@ package dev.sift.cli;
 
 import dev.sift.ExitCodes;
 import dev.sift.history.RunHistory;
+import dev.sift.schedule.ScheduledRuns;
 import dev.sift.store.RunEntity;
 import dev.sift.workflow.Console;
-import dev.sift.workflow.WorkflowEngine;
 import jakarta.inject.Inject;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -13,7 +13,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code sift resume RUN}. */
 @Command(name = "resume", description = "Continue a failed or killed run from the first stage that did not "
-        + "finish; finished stages are not redone.")
+        + "finish; finished stages are not redone. A scheduled run resumes under its schedule's lock.")
 public class ResumeCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "RUN", description = "run id")
     long runId;
@@ -25,7 +25,7 @@ public class ResumeCommand implements Callable<Integer> {
     VerboseOption verbose;
 
     @Inject
-    WorkflowEngine engine;
+    ScheduledRuns runs;
 
     @Inject
     RunHistory history;
@@ -33,7 +33,7 @@ public class ResumeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Console console = Console.system();
-        RunEntity run = engine.resume(runId, console);
+        RunEntity run = runs.resume(runId, console);
         console.info("run " + run.id + " " + run.status.name().toLowerCase());
         System.out.print(output.render(history.metrics(runId)));
         if (output.format == OutputOptions.Format.table) {

@@ -3,6 +3,7 @@ package dev.sift.cli;
 import dev.sift.ExitCodes;
 import dev.sift.SiftException;
 import dev.sift.history.RunHistory;
+import dev.sift.schedule.ScheduledRuns;
 import dev.sift.workflow.Console;
 import dev.sift.workflow.WorkflowEngine;
 import dev.sift.workflow.WorkflowException;
@@ -31,6 +32,11 @@ public class RunCommand implements Callable<Integer> {
     @Option(names = "--name", description = "name of the run (default: the workflow's name)")
     String name;
 
+    @Option(names = "--schedule", paramLabel = "NAME", description = "run under a schedule's name and lock: "
+            + "refused (exit 4) while a run of that schedule is under way, and none of it starts until this one ends; "
+            + "listed in sift schedule history NAME")
+    String schedule;
+
     @Option(names = "--device", description = "cpu, gpu or auto: where models train (same as --set "
             + "fine_tune.device=...)")
     String device;
@@ -46,6 +52,9 @@ public class RunCommand implements Callable<Integer> {
 
     @Inject
     RunHistory history;
+
+    @Inject
+    ScheduledRuns scheduled;
 
     @Override
     public Integer call() {
@@ -65,7 +74,8 @@ public class RunCommand implements Callable<Integer> {
         }
         Console console = Console.system();
         long t0 = System.nanoTime();
-        long runId = engine.start(parsed, workflow, name, console);
+        long runId = schedule == null ? engine.start(parsed, workflow, name, console)
+                : scheduled.runByHand(schedule, parsed, workflow, name, console);
         console.info(String.format("run %d succeeded in %.1f s", runId, (System.nanoTime() - t0) / 1e9));
         System.out.print(output.render(history.metrics(runId)));
         if (output.format == OutputOptions.Format.table) {

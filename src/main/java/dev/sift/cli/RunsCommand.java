@@ -106,6 +106,10 @@ public class RunsCommand {
                     System.out.println("workflow file: " + Table.printable(r.workflowPath));
                     System.out.println("created " + r.createdAt + (r.finishedAt == null ? ""
                             : ", finished " + r.finishedAt));
+                    if (r.scheduleName != null) {
+                        System.out.println("schedule " + r.scheduleName + (r.fireTime == null ? ", started by hand"
+                                : ", firing of " + r.fireTime));
+                    }
                     System.out.println();
                     System.out.println("stages");
                     System.out.print(history.stages(runId).text());

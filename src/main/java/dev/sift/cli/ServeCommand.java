@@ -3,47 +3,62 @@ package dev.sift.cli;
 import dev.sift.ExitCodes;
 import dev.sift.SiftException;
 import dev.sift.history.ReportServer;
+import dev.sift.schedule.Schedules;
+import io.quarkus.runtime.Quarkus;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code sift serve [--port N]}: {@link ReportServer} until the process is stopped. */
-@Command(name = "serve", description = "Serve the reports over HTTP on 127.0.0.1 until stopped (Ctrl-C): /runs (the "
-        + "newest runs; ?where=EXPR&workflow=W&limit=N as runs list), /runs/ID (a run's report, as sift report writes "
-        + "it) and /compare?runs=ID,ID... (the first run's report beside the others).")
+/**
+ * {@code sift serve [--port N]}: a node of the schedule cluster until SIGTERM or Ctrl-C (SiftMain starts Quartz for
+ * this command only, {@code quarkus.scheduler.start-mode=forced}), and with {@code --port} the report pages of
+ * {@link ReportServer} on 127.0.0.1, the same renderer as {@code sift report}.
+ */
+@Command(name = "serve", description = "Run schedules: this process joins the cluster of sift serve nodes on the "
+        + "configured PostgreSQL and runs the firings it takes, until SIGTERM or Ctrl-C. A run cut short by the stop "
+        + "is resumed by another node (or this one when it starts again). With --port it also serves the reports on "
+        + "127.0.0.1: /runs (the newest runs; ?where=EXPR&workflow=W&limit=N as runs list), /runs/ID (a run's "
+        + "report, as sift report writes it) and /compare?runs=ID,ID... (the first run's report beside the others).")
 public class ServeCommand implements Callable<Integer> {
-    @Option(names = "--port", defaultValue = "8080", description = "port on 127.0.0.1 (default: ${DEFAULT-VALUE}; 0: "
-            + "any free port)")
-    int port;
+    @Option(names = "--port", paramLabel = "N", description = "also serve the report pages on 127.0.0.1:N (0: any "
+            + "free port); without it, no HTTP server")
+    Integer port;
 
     @Mixin
     VerboseOption verbose;
 
     @Inject
+    Schedules schedules;
+    @Inject
     ReportServer server;
 
     @Override
-    public Integer call() throws InterruptedException {
-        if (port < 0 || port > 65535) {
+    public Integer call() {
+        if (port != null && (port < 0 || port > 65535)) {
             throw SiftException.usage("--port must be 0..65535, got " + port);
         }
-        ReportServer.Handle handle;
-        try {
-            handle = server.start(port);
-        } catch (IOException e) {
-            throw SiftException.usage("cannot serve on 127.0.0.1:" + port + ": " + e.getMessage());
+        String node = schedules.runningNode().orElseThrow(() -> new IllegalStateException("the scheduler did not "
+                + "start"));
+        ReportServer.Handle pages = null;
+        if (port != null) {
+            try {
+                pages = server.start(port);
+            } catch (IOException e) {
+                throw SiftException.usage("cannot serve on 127.0.0.1:" + port + ": " + e.getMessage());
+            }
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            handle.close();
-            stopped.countDown();
-        }, "sift-serve-stop"));
-        System.err.println("serving " + handle.runs() + " (Ctrl-C stops)");
-        stopped.await();
+        System.err.println("sift serve: node " + node + " running " + schedules.list().size() + " schedule(s)"
+                + (pages == null ? "" : "; reports at " + pages.runs()) + "; SIGTERM or Ctrl-C stops it");
+        try {
+            Quarkus.waitForExit();
+        } finally {
+            if (pages != null) {
+                pages.close();
+            }
+        }
         return ExitCodes.OK;
     }
 }

@@ -15,12 +15,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * Entry point. Decides per command whether a database is needed before Quarkus boots: {@code --help},
  * {@code --version} and {@code data generate} run with no database and no S3; {@code run}, {@code resume},
- * {@code runs}, {@code report}, {@code serve} and {@code bench history} get the configured PostgreSQL
- * ({@code SIFT_DB_URL}) or an embedded one under SIFT_HOME.
+ * {@code runs}, {@code report}, {@code serve}, {@code schedule} and {@code bench history} get the configured
+ * PostgreSQL ({@code SIFT_DB_URL}) or an embedded one under SIFT_HOME; only {@code serve} starts Quartz
+ * ({@link #schedulerMode}).
  */
 @QuarkusMain
 public final class SiftMain {
-    private static final Set<String> DB_COMMANDS = Set.of("run", "resume", "runs", "report", "serve");
+    private static final Set<String> DB_COMMANDS = Set.of("run", "resume", "runs", "report", "serve", "schedule");
+    /** Quarkus' Quartz start mode: only serve runs firings; schedule commands edit the store through a halted one. */
+    static final String START_MODE = "quarkus.scheduler.start-mode";
     private static final AtomicBoolean HOOKED = new AtomicBoolean();
 
     private SiftMain() {
@@ -45,7 +48,10 @@ public final class SiftMain {
             // help, version, validate, data generate: nothing connects to a database
             System.setProperty("quarkus.flyway.migrate-at-start", "false");
         }
+        // set every time: tests start the application several times in one JVM with different commands
+        System.setProperty(START_MODE, needsDatabase(args) ? schedulerMode(args) : "normal");
         Quarkus.run(SiftApplication.class, args);
+        System.clearProperty(START_MODE); // only reached in tests: the next application start decides again
     }
 
     static boolean needsDatabase(String[] args) {
@@ -64,6 +70,28 @@ public final class SiftMain {
             }
         }
         return command != null && (DB_COMMANDS.contains(command) || command.equals("bench") && "history".equals(sub));
+    }
+
+    /**
+     * Quartz for this command line: {@code forced} (created and started: firings run here) for {@code serve};
+     * {@code halted} (created, never started: the job store can be read and changed, nothing fires) for
+     * {@code schedule} and {@code run --schedule}; {@code normal} for everything else, which with no
+     * {@code @Scheduled} method in Sift means no Quartz scheduler at all, so other commands neither touch its tables
+     * nor pay for it.
+     */
+    static String schedulerMode(String[] args) {
+        String command = null;
+        boolean scheduleOption = false;
+        for (String a : args) {
+            if (command == null && !a.startsWith("-")) {
+                command = a;
+            }
+            scheduleOption |= a.equals("--schedule") || a.startsWith("--schedule=");
+        }
+        if ("serve".equals(command)) {
+            return "forced";
+        }
+        return "schedule".equals(command) || "run".equals(command) && scheduleOption ? "halted" : "normal";
     }
 
     private static void configureDatabase() throws Exception {

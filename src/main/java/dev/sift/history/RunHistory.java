@@ -241,6 +241,8 @@ public class RunHistory {
         run.put("error", r.error);
         run.put("created_at", String.valueOf(r.createdAt));
         run.put("finished_at", r.finishedAt == null ? null : r.finishedAt.toString());
+        run.put("schedule", r.scheduleName);
+        run.put("fire_time", r.fireTime == null ? null : r.fireTime.toString());
         var stageJson = stages(r.id).json();
         List<StageRunEntity> stageRows = runs.stages(r.id);
         for (int i = 0; i < stageRows.size(); i++) {

@@ -32,6 +32,7 @@ public final class GhostGradNorms {
     public static double[] compute(byte[] weights, EncodedPairs data, int[] classes, int[] which, int dim,
             int hidden, int outputs, int batch) {
         double[] out = new double[which.length];
+        Autograd.offOnThisThread();
         try (Model model = Model.newInstance("grand", Device.cpu(), "PyTorch")) {
             PairModel block = load(model, weights, data, dim, hidden, outputs);
             Map<String, NDArray> p = new HashMap<>();
@@ -92,6 +93,7 @@ public final class GhostGradNorms {
     public static double[] perSampleLoop(byte[] weights, EncodedPairs data, int[] classes, int[] which, int dim,
             int hidden, int outputs) {
         double[] out = new double[which.length];
+        Autograd.offOnThisThread();
         try (Model model = Model.newInstance("grand-loop", Device.cpu(), "PyTorch")) {
             PairModel block = load(model, weights, data, dim, hidden, outputs);
             for (var e : block.getParameters()) {

@@ -138,6 +138,7 @@ public final class RelevanceTrainer {
     }
 
     private Model newModel() {
+        Autograd.offOnThisThread();
         Model model = Model.newInstance("sift-relevance", device, "PyTorch");
         model.setBlock(blocks.get());
         model.getBlock().initialize(model.getNDManager(), DataType.FLOAT32, features.shapes());

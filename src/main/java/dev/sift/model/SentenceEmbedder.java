@@ -19,6 +19,7 @@ public final class SentenceEmbedder {
     public static float[][] embed(BertConfig config, Map<String, NamedTensor> weights,
             TextTokenizer tokenizer, List<String> texts, Device device) {
         float[][] out = new float[texts.size()][];
+        Autograd.offOnThisThread();
         try (Model model = Model.newInstance("embedder", device, "PyTorch")) {
             BertEncoder encoder = new BertEncoder(config);
             model.setBlock(encoder);

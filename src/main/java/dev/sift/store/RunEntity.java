@@ -40,4 +40,10 @@ public class RunEntity {
     public Instant startedAt;
     @Column(name = "finished_at")
     public Instant finishedAt;
+    /** The schedule that started the run, or under whose lock it was started by hand; null for other runs. */
+    @Column(name = "schedule_name")
+    public String scheduleName;
+    /** The scheduled time of the firing that started the run; null unless a schedule fired it. */
+    @Column(name = "fire_time")
+    public Instant fireTime;
 }

@@ -27,7 +27,21 @@ public class RunStore {
     @Transactional
     public RunEntity createRun(String name, String workflow, String path, String specYaml,
             java.util.Map<String, Object> params) {
+        return createRun(name, workflow, path, specYaml, params, null);
+    }
+
+    /**
+     * As above, for a run a schedule started ({@code firing} not null): a second run of the same firing fails on the
+     * unique index instead of being created.
+     */
+    @Transactional
+    public RunEntity createRun(String name, String workflow, String path, String specYaml,
+            java.util.Map<String, Object> params, Firing firing) {
         RunEntity r = new RunEntity();
+        if (firing != null) {
+            r.scheduleName = firing.schedule();
+            r.fireTime = firing.fireTime();
+        }
         r.name = name;
         r.workflow = workflow;
         r.workflowPath = path;
@@ -67,6 +81,20 @@ public class RunStore {
     @Transactional
     public Optional<RunEntity> findRun(long id) {
         return Optional.ofNullable(em.find(RunEntity.class, id));
+    }
+
+    /** The run a schedule's firing started, if it started one. */
+    @Transactional
+    public Optional<RunEntity> findFiring(String schedule, Instant fireTime) {
+        return em.createQuery("from RunEntity r where r.scheduleName = :s and r.fireTime = :t", RunEntity.class)
+                .setParameter("s", schedule).setParameter("t", fireTime).getResultStream().findFirst();
+    }
+
+    /** A schedule's runs (fired or started by hand under its name), the latest first. */
+    @Transactional
+    public List<RunEntity> runsOfSchedule(String schedule, int limit) {
+        return em.createQuery("from RunEntity r where r.scheduleName = :s order by r.createdAt desc, r.id desc",
+                RunEntity.class).setParameter("s", schedule).setMaxResults(limit).getResultList();
     }
 
     /** The runs with these ids that exist, in no particular order. */

@@ -3,6 +3,7 @@ package dev.sift.workflow;
 import dev.sift.ExitCodes;
 import dev.sift.Sha256;
 import dev.sift.SiftException;
+import dev.sift.store.Firing;
 import dev.sift.store.Processes;
 import dev.sift.store.RunEntity;
 import dev.sift.store.RunStore;
@@ -62,8 +63,16 @@ public class WorkflowEngine {
 
     /** Creates a run and executes it; returns the run id. */
     public long start(WorkflowParser.Parsed parsed, Path workflowPath, String name, Console console) {
+        return start(parsed, workflowPath, name, null, console);
+    }
+
+    /**
+     * Creates a run that a schedule's firing started (or that was started by hand under a schedule's name) and
+     * executes it; a second start of the same firing fails on the run table's unique index before any stage runs.
+     */
+    public long start(WorkflowParser.Parsed parsed, Path workflowPath, String name, Firing firing, Console console) {
         RunEntity run = runs.createRun(name != null ? name : parsed.spec().name(), parsed.spec().name(),
-                workflowPath.toAbsolutePath().toString(), parsed.snapshot(), WorkflowParams.of(parsed.spec()));
+                workflowPath.toAbsolutePath().toString(), parsed.snapshot(), WorkflowParams.of(parsed.spec()), firing);
         console.info("run " + run.id + " (" + run.name + ") started");
         execute(run.id, parsed.spec(), console);
         return run.id;
@@ -77,7 +86,7 @@ public class WorkflowEngine {
             return run;
         }
         if (run.status == RunEntity.Status.RUNNING && ownerAlive(run)) {
-            throw new SiftException(ExitCodes.FAILURE, "run " + runId + " is still running in process "
+            throw new SiftException(ExitCodes.BUSY, "run " + runId + " is still running in process "
                     + run.ownerPid + " on " + run.ownerHost);
         }
         WorkflowSpec spec = WorkflowParser.parse("run " + runId + " (stored workflow)", run.specYaml, null,

@@ -61,6 +61,15 @@ class ArchitectureTest {
                 .resideInAnyPackage("dev.sift.importance..", "dev.sift.store..").check(classes);
     }
 
+    /** Schedules sit beside the engine: they start and resume runs through it, and only commands use them. */
+    @Test
+    void schedulesUseTheEngineAndStoreAndOnlyCommandsUseSchedules() {
+        noClasses().that().resideInAPackage("dev.sift.schedule..").should().dependOnClassesThat()
+                .resideInAnyPackage("dev.sift.stage..", "dev.sift.history..", "dev.sift.bench..").check(classes);
+        noClasses().that().resideOutsideOfPackages("dev.sift.schedule..", "dev.sift.cli..").should()
+                .dependOnClassesThat().resideInAPackage("dev.sift.schedule..").check(classes);
+    }
+
     @Test
     void theEngineNamesNoStage() {
         noClasses().that().resideInAPackage("dev.sift.workflow..").should().dependOnClassesThat()

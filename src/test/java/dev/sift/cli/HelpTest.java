@@ -17,7 +17,8 @@ class HelpTest {
         "validate --help", "bench --help", "bench noise --help", "bench model --help", "bench knn --help",
         "bench grand --help", "bench alignment --help", "runs compare --help", "runs compare -h",
         "bench history --help", "runs lineage --help", "runs diff-subsets --help", "report --help", "report -h",
-        "serve --help"})
+        "serve --help", "schedule --help", "schedule add -h", "schedule list --help", "schedule pause --help",
+        "schedule resume --help", "schedule trigger --help", "schedule remove --help", "schedule history --help"})
     void printsHelpAndExitsZero(String line) {
         String[] args = line.split(" ");
         CommandLine cl = SiftApplication.commandLine(CommandLine.defaultFactory());

@@ -109,6 +109,29 @@ class OutputAlignmentTest {
         }
     }
 
+    /**
+     * On a thread that did not load the engine (grad mode is on there by default, as on a scheduler's worker thread)
+     * the in-place parameter writes of the central difference work and give the same values.
+     */
+    @Test
+    void computeWorksOnAnotherThread() throws Exception {
+        Setup s = setup(new TaskSpec(TaskType.GRADED, 0, 3), 4, false, false);
+        double[] here = OutputAlignment.compute(s.trainer(), s.weights(), s.targets(), s.pool(), 16).values();
+        double[][] there = new double[1][];
+        Throwable[] failure = new Throwable[1];
+        Thread t = new Thread(() -> {
+            try {
+                there[0] = OutputAlignment.compute(s.trainer(), s.weights(), s.targets(), s.pool(), 16).values();
+            } catch (Throwable e) {
+                failure[0] = e;
+            }
+        });
+        t.start();
+        t.join();
+        assertEquals(null, failure[0] == null ? null : failure[0].toString());
+        assertArrayEquals(here, there[0]);
+    }
+
     /** Frozen parameters count neither in g nor in ||theta||: the tower (most of the weights) frozen. */
     @Test
     void frozenParametersAreLeftOut() {

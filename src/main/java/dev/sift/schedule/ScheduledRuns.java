@@ -1,0 +1,105 @@
+package dev.sift.schedule;
+
+import dev.sift.ExitCodes;
+import dev.sift.SiftException;
+import dev.sift.store.Firing;
+import dev.sift.store.RunEntity;
+import dev.sift.store.RunStore;
+import dev.sift.store.ScheduleLocks;
+import dev.sift.workflow.Console;
+import dev.sift.workflow.WorkflowEngine;
+import dev.sift.workflow.WorkflowException;
+import dev.sift.workflow.WorkflowParser;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Runs of schedules, each under its schedule's advisory lock ({@link ScheduleLocks}), whoever starts it: a firing in
+ * {@code sift serve}, {@code sift run --schedule NAME} by hand, or {@code sift resume} of a scheduled run. A firing
+ * has at most one run: one that finds its run (recovered on another node after its first node died) resumes it, and
+ * one that finds it finished does nothing.
+ */
+@ApplicationScoped
+public class ScheduledRuns {
+    /**
+     * How long a recovered firing waits for the lock: a dead node's session ends when PostgreSQL sees its connection
+     * close, at once for a killed process, later for a machine that vanished.
+     */
+    static final Duration RECOVERY_WAIT = Duration.ofSeconds(60);
+
+    @Inject
+    WorkflowEngine engine;
+    @Inject
+    RunStore runs;
+    @Inject
+    ScheduleLocks locks;
+    @Inject
+    Schedules schedules;
+
+    /** {@code sift run --schedule NAME WORKFLOW}: a run by hand, recorded under the schedule, never beside one of it. */
+    public long runByHand(String schedule, WorkflowParser.Parsed parsed, Path workflow, String name, Console console) {
+        schedules.get(schedule);
+        try (ScheduleLocks.Lock lock = locks.tryLock(schedule).orElseThrow(() -> held(schedule))) {
+            return engine.start(parsed, workflow, name, Firing.manual(schedule), console);
+        }
+    }
+
+    /** {@code sift resume RUN}: a run of a schedule resumes under the schedule's lock, any other run as before. */
+    public RunEntity resume(long runId, Console console) {
+        RunEntity run = runs.findRun(runId).orElseThrow(() -> SiftException.usage("no run with id " + runId));
+        if (run.scheduleName == null) {
+            return engine.resume(runId, console);
+        }
+        try (ScheduleLocks.Lock lock = locks.tryLock(run.scheduleName).orElseThrow(() -> held(run.scheduleName))) {
+            return engine.resume(runId, console);
+        }
+    }
+
+    /**
+     * One firing of a schedule, scheduled for {@code fireTime}: starts its run, or resumes the run it already has when
+     * the firing is recovered from a node that died. A firing whose schedule's lock is held (a run by hand under its
+     * name) is skipped; a recovered one waits up to {@link #RECOVERY_WAIT} first. Returns the run, if there is one.
+     */
+    public Optional<Long> fire(ScheduleSpec spec, Instant fireTime, boolean recovering, Console console) {
+        Optional<ScheduleLocks.Lock> lock = recovering ? locks.tryLock(spec.name(), RECOVERY_WAIT)
+                : locks.tryLock(spec.name());
+        if (lock.isEmpty()) {
+            console.info("firing of " + fireTime + " skipped: " + held(spec.name()).getMessage());
+            return Optional.empty();
+        }
+        try (ScheduleLocks.Lock held = lock.get()) {
+            Optional<RunEntity> earlier = runs.findFiring(spec.name(), fireTime);
+            if (earlier.isPresent()) {
+                RunEntity run = earlier.get();
+                if (run.status == RunEntity.Status.SUCCEEDED) {
+                    console.info("firing of " + fireTime + " already ran as run " + run.id);
+                } else {
+                    console.info("firing of " + fireTime + " recovered: resuming run " + run.id + " (" + run.status
+                            + " on " + run.ownerHost + " pid " + run.ownerPid + ")");
+                    engine.resume(run.id, console);
+                }
+                return Optional.of(run.id);
+            }
+            WorkflowParser.Parsed parsed;
+            try {
+                parsed = spec.parse();
+            } catch (WorkflowException e) {
+                console.info("firing of " + fireTime + " not run: the stored workflow no longer checks: "
+                        + String.join("; ", e.errors()));
+                return Optional.empty();
+            }
+            console.info("firing of " + fireTime + (recovering ? " (recovered)" : ""));
+            return Optional.of(engine.start(parsed, spec.workflowPath(), spec.name(), new Firing(spec.name(), fireTime),
+                    console));
+        }
+    }
+
+    private static SiftException held(String schedule) {
+        return new SiftException(ExitCodes.BUSY, "schedule '" + schedule + "' is busy: a run of it is under way (its "
+                + "lock is held by sift serve, sift run --schedule or sift resume); try again when it has finished");
+    }
+}

@@ -1,0 +1,275 @@
+package dev.sift.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sift.ExitCodes;
+import dev.sift.PostgresResource;
+import dev.sift.schedule.ScheduleSpec;
+import dev.sift.schedule.ScheduledRuns;
+import dev.sift.store.RunEntity;
+import dev.sift.store.RunStore;
+import dev.sift.store.ScheduleLocks;
+import dev.sift.workflow.Console;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * {@code sift schedule ...}, {@code sift run --schedule} and firings, through the commands and services in this JVM
+ * (one application start) against the test PostgreSQL. Quartz is halted here, as in {@code sift schedule}: the job
+ * store changes, nothing fires by itself; {@code ScheduleClusterIT} runs {@code sift serve}.
+ */
+@QuarkusTest
+@QuarkusTestResource(PostgresResource.class)
+@QuarkusTestResource(value = ScheduleCommandsTest.HaltedQuartz.class, restrictToAnnotatedClass = true)
+class ScheduleCommandsTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** What SiftMain sets for {@code sift schedule}: a Quartz scheduler that is created but never started. */
+    public static class HaltedQuartz implements QuarkusTestResourceLifecycleManager {
+        @Override
+        public Map<String, String> start() {
+            System.setProperty(SiftMain.START_MODE, "halted");
+            return Map.of(SiftMain.START_MODE, "halted");
+        }
+
+        @Override
+        public void stop() {
+            System.clearProperty(SiftMain.START_MODE);
+        }
+    }
+
+    @Inject
+    CommandLine.IFactory factory;
+    @Inject
+    ScheduledRuns scheduled;
+    @Inject
+    RunStore runs;
+
+    @TempDir
+    Path dir;
+
+    record Out(int code, String out, String err) {
+    }
+
+    private Out sift(String... args) {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+            int code = SiftApplication.commandLine(factory).execute(args);
+            return new Out(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+    }
+
+    private Path tinyWorkflow() throws Exception {
+        Path wf = dir.resolve("tiny.yaml");
+        Files.writeString(wf, """
+                name: tiny-scheduled
+                dataset:
+                  generate: {rows: 200, noise: 0.1, seed: 3}
+                model: {buckets: 64, dim: 8, hidden: 8}
+                fine_tune: {epochs: 1}
+                evaluate: {zero_shot: false, seeds: 1}
+                iterations: 1
+                """);
+        return wf;
+    }
+
+    private JsonNode schedule(String name) throws Exception {
+        Out list = sift("schedule", "list", "--format", "json");
+        assertEquals(0, list.code(), list.err());
+        for (JsonNode s : JSON.readTree(list.out())) {
+            if (s.get("name").asText().equals(name)) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    private static void assertOneLineError(Out r, int code, String contains) {
+        assertEquals(code, r.code(), r.err());
+        String err = r.err().strip();
+        assertTrue(err.startsWith("sift: ") && !err.contains("\n") && err.contains(contains), err);
+    }
+
+    private static long count(String sql, Object param) throws Exception {
+        try (Connection c = DriverManager.getConnection(System.getProperty("test.sift.db.url"));
+                PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setObject(1, param);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    /** Holds a schedule's advisory lock from another session, as a run of it elsewhere would. */
+    private static Connection holdLock(String schedule) throws Exception {
+        Connection c = DriverManager.getConnection(System.getProperty("test.sift.db.url"));
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_lock(?)")) {
+            ps.setLong(1, ScheduleLocks.key(schedule));
+            ps.execute();
+        }
+        return c;
+    }
+
+    @Test
+    void addListPauseResumeTriggerRemove() throws Exception {
+        Path wf = tinyWorkflow();
+        Out add = sift("schedule", "add", "nightly", "--cron", "0 0 3 * * ?", "--zone", "Europe/Berlin",
+                wf.toString(), "--set", "fine_tune.epochs=2");
+        assertEquals(0, add.code(), add.err());
+        assertTrue(add.err().contains("schedule nightly added: 0 0 3 * * ? (Europe/Berlin), next firing"), add.err());
+
+        JsonNode s = schedule("nightly");
+        assertEquals("0 0 3 * * ?", s.get("cron").asText());
+        assertEquals("Europe/Berlin", s.get("zone").asText());
+        assertEquals("scheduled", s.get("state").asText());
+        assertEquals("fine_tune.epochs=2", s.get("overrides").asText());
+        assertEquals(wf.toAbsolutePath().toString(), s.get("workflow").asText());
+        assertEquals(3, Instant.parse(s.get("next_firing").asText()).atZone(ZoneId.of("Europe/Berlin")).getHour());
+        assertEquals(1, count("SELECT count(*) FROM qrtz_job_details WHERE job_name = ? AND requests_recovery "
+                + "AND is_nonconcurrent", "nightly"), "recoverable, never concurrent");
+
+        assertOneLineError(sift("schedule", "add", "nightly", "--cron", "0 0 4 * * ?", wf.toString()),
+                ExitCodes.USAGE, "exists");
+        assertEquals(0, sift("schedule", "pause", "nightly").code());
+        assertEquals("paused", schedule("nightly").get("state").asText());
+        assertEquals(0, sift("schedule", "resume", "nightly").code());
+        assertEquals("scheduled", schedule("nightly").get("state").asText());
+        Out trigger = sift("schedule", "trigger", "nightly");
+        assertEquals(0, trigger.code(), trigger.err());
+        assertEquals(2, count("SELECT count(*) FROM qrtz_triggers WHERE job_name = ?", "nightly"),
+                "the cron trigger and a one-off trigger waiting for a sift serve node");
+
+        assertEquals(0, sift("schedule", "remove", "nightly").code());
+        assertEquals(null, schedule("nightly"));
+        assertEquals(0, count("SELECT count(*) FROM qrtz_triggers WHERE job_name = ?", "nightly"));
+        assertOneLineError(sift("schedule", "pause", "nightly"), ExitCodes.USAGE, "no schedule named 'nightly'");
+    }
+
+    @Test
+    void badCronZoneNameOrWorkflowExitTwoAndAddNothing() throws Exception {
+        Path wf = tinyWorkflow();
+        assertOneLineError(sift("schedule", "add", "bad", "--cron", "0 3 * * *", wf.toString()), ExitCodes.USAGE,
+                "6 or 7 fields");
+        assertOneLineError(sift("schedule", "add", "bad", "--cron", "0 0 3 * * * *", wf.toString()),
+                ExitCodes.USAGE, "day-of-month");
+        assertOneLineError(sift("schedule", "add", "bad", "--cron", "0 0 3 * * ?", "--zone", "Nowhere/X",
+                wf.toString()), ExitCodes.USAGE, "not a time zone");
+        assertOneLineError(sift("schedule", "add", "bad name", "--cron", "0 0 3 * * ?", wf.toString()),
+                ExitCodes.USAGE, "schedule name 'bad name'");
+        Out badWorkflow = sift("schedule", "add", "bad", "--cron", "0 0 3 * * ?", wf.toString(), "--set",
+                "fine_tune.epochz=2");
+        assertEquals(ExitCodes.USAGE, badWorkflow.code());
+        assertTrue(badWorkflow.err().contains("epochz"), badWorkflow.err());
+        assertEquals(2, sift("schedule", "add", "bad", "--cron", "0 0 3 * * ?", dir.resolve("missing.yaml")
+                .toString()).code());
+        assertEquals(0, count("SELECT count(*) FROM qrtz_job_details WHERE job_name = ?", "bad"));
+    }
+
+    /**
+     * A run by hand under a schedule's name takes the schedule's advisory lock: refused (exit 4, one line) while
+     * another session holds it, run and recorded under the schedule once it is free; resume takes it too.
+     */
+    @Test
+    void runUnderAScheduleIsRefusedWhileItsLockIsHeld() throws Exception {
+        Path wf = tinyWorkflow();
+        assertEquals(0, sift("schedule", "add", "hourly", "--cron", "0 0 * * * ?", wf.toString()).code());
+        assertOneLineError(sift("run", wf.toString(), "--schedule", "no-such"), ExitCodes.USAGE,
+                "no schedule named 'no-such'");
+        try (Connection holder = holdLock("hourly")) {
+            assertOneLineError(sift("run", wf.toString(), "--schedule", "hourly"), ExitCodes.BUSY,
+                    "schedule 'hourly' is busy");
+            assertEquals(0, count("SELECT count(*) FROM run WHERE schedule_name = ?", "hourly"), "nothing started");
+        }
+        Out run = sift("run", wf.toString(), "--schedule", "hourly");
+        assertEquals(0, run.code(), run.err());
+        Matcher m = Pattern.compile("run (\\d+) \\(").matcher(run.err());
+        assertTrue(m.find(), run.err());
+        long runId = Long.parseLong(m.group(1));
+
+        JsonNode shown = JSON.readTree(sift("runs", "show", Long.toString(runId), "--format", "json").out())
+                .get("run");
+        assertEquals("hourly", shown.get("schedule").asText());
+        assertTrue(shown.get("fire_time").isNull(), "a run by hand has no firing");
+        Out history = sift("schedule", "history", "hourly", "--format", "json");
+        assertEquals(0, history.code(), history.err());
+        JsonNode rows = JSON.readTree(history.out());
+        assertEquals(1, rows.size());
+        assertEquals(runId, rows.get(0).get("run").asLong());
+        assertEquals("SUCCEEDED", rows.get(0).get("status").asText());
+
+        try (Connection holder = holdLock("hourly")) {
+            assertOneLineError(sift("resume", Long.toString(runId)), ExitCodes.BUSY, "is busy");
+        }
+        assertEquals(0, sift("schedule", "remove", "hourly").code());
+        assertEquals(1, JSON.readTree(sift("schedule", "history", "hourly", "--format", "json").out()).size(),
+                "a removed schedule's runs stay in its history");
+    }
+
+    /**
+     * One run per firing: a firing that finds its run finished does nothing; a firing recovered from a node that
+     * stopped (its run INTERRUPTED) resumes that run instead of starting another; a firing whose lock is held is
+     * skipped.
+     */
+    @Test
+    void aFiringHasOneRunAndARecoveredFiringResumesIt() throws Exception {
+        ScheduleSpec spec = ScheduleSpec.of("firings", "*/5 * * * * ?", null, tinyWorkflow(), Map.of());
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        Console console = new Console(new PrintStream(log, true, StandardCharsets.UTF_8), false);
+        Instant first = Instant.parse("2026-01-01T00:00:05Z");
+        long run = scheduled.fire(spec, first, false, console).orElseThrow();
+        assertEquals(Optional.of(run), scheduled.fire(spec, first, false, console));
+        assertTrue(log.toString(StandardCharsets.UTF_8).contains("already ran as run " + run), log.toString());
+        RunEntity r = runs.findRun(run).orElseThrow();
+        assertEquals(RunEntity.Status.SUCCEEDED, r.status);
+        assertEquals(first, r.fireTime);
+
+        Instant second = first.plusSeconds(5);
+        try (Connection holder = holdLock("firings")) {
+            assertEquals(Optional.empty(), scheduled.fire(spec, second, false, console), "skipped: lock held");
+        }
+        // the node running the second firing stopped after ingest: its run is INTERRUPTED, fine-tune never finished
+        RunEntity cut = runs.createRun("firings", "tiny-scheduled", spec.workflowPath().toString(),
+                spec.parse().snapshot(), null, new dev.sift.store.Firing("firings", second));
+        try (Connection c = DriverManager.getConnection(System.getProperty("test.sift.db.url"));
+                PreparedStatement ps = c.prepareStatement("UPDATE run SET status = 'INTERRUPTED' WHERE id = ?")) {
+            ps.setLong(1, cut.id);
+            ps.executeUpdate();
+        }
+        assertEquals(Optional.of(cut.id), scheduled.fire(spec, second, true, console));
+        assertTrue(log.toString(StandardCharsets.UTF_8).contains("recovered: resuming run " + cut.id), log.toString());
+        assertEquals(RunEntity.Status.SUCCEEDED, runs.findRun(cut.id).orElseThrow().status);
+        assertEquals(2, count("SELECT count(*) FROM run WHERE schedule_name = ?", "firings"), "one run per firing");
+    }
+}
