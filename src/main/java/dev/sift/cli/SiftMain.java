@@ -77,7 +77,7 @@ public final class SiftMain {
      * {@code halted} (created, never started: the job store can be read and changed, nothing fires) for
      * {@code schedule} and {@code run --schedule}; {@code normal} for everything else, which with no
      * {@code @Scheduled} method in Sift means no Quartz scheduler at all, so other commands neither touch its tables
-     * nor pay for it.
+     * nor start its threads.
      */
     static String schedulerMode(String[] args) {
         String command = null;
