@@ -150,9 +150,12 @@ class ScheduleClusterIT {
         for (Instant t = runs.get(0).fire().plus(PERIOD); !t.isAfter(last); t = t.plus(PERIOD)) {
             Instant at = t;
             boolean ran = fires.contains(at);
-            // unfinished at t (a second's slack: the firing is blocked until Quartz hears the job returned)
+            // unfinished at t, with slack: the firing is blocked until Quartz hears the job returned, which is after
+            // the run is marked finished (the job's last writes and Quartz's own update; up to about 4 s seen on a
+            // fresh node of a loaded 2-core machine), and a firing released later than the misfire threshold is
+            // skipped, as the "do nothing" policy says
             boolean covered = runs.stream().anyMatch(r -> r.fire().isBefore(at) && r.finished() != null
-                    && r.finished().plusSeconds(1).isAfter(at));
+                    && r.finished().plus(MISFIRE).plusSeconds(3).isAfter(at));
             assertTrue(ran || covered, "firing " + at + " lost:\n" + table);
             skipped += ran ? 0 : 1;
         }

@@ -71,23 +71,8 @@ class ScheduleCommandsTest {
     @TempDir
     Path dir;
 
-    record Out(int code, String out, String err) {
-    }
-
-    private Out sift(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-            int code = SiftApplication.commandLine(factory).execute(args);
-            return new Out(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
+    private InJvm.Out sift(String... args) {
+        return InJvm.sift(factory, args);
     }
 
     private Path tinyWorkflow() throws Exception {
@@ -105,7 +90,7 @@ class ScheduleCommandsTest {
     }
 
     private JsonNode schedule(String name) throws Exception {
-        Out list = sift("schedule", "list", "--format", "json");
+        InJvm.Out list = sift("schedule", "list", "--format", "json");
         assertEquals(0, list.code(), list.err());
         for (JsonNode s : JSON.readTree(list.out())) {
             if (s.get("name").asText().equals(name)) {
@@ -115,7 +100,7 @@ class ScheduleCommandsTest {
         return null;
     }
 
-    private static void assertOneLineError(Out r, int code, String contains) {
+    private static void assertOneLineError(InJvm.Out r, int code, String contains) {
         assertEquals(code, r.code(), r.err());
         String err = r.err().strip();
         assertTrue(err.startsWith("sift: ") && !err.contains("\n") && err.contains(contains), err);
@@ -145,7 +130,7 @@ class ScheduleCommandsTest {
     @Test
     void addListPauseResumeTriggerRemove() throws Exception {
         Path wf = tinyWorkflow();
-        Out add = sift("schedule", "add", "nightly", "--cron", "0 0 3 * * ?", "--zone", "Europe/Berlin",
+        InJvm.Out add = sift("schedule", "add", "nightly", "--cron", "0 0 3 * * ?", "--zone", "Europe/Berlin",
                 wf.toString(), "--set", "fine_tune.epochs=2");
         assertEquals(0, add.code(), add.err());
         assertTrue(add.err().contains("schedule nightly added: 0 0 3 * * ? (Europe/Berlin), next firing"), add.err());
@@ -166,7 +151,7 @@ class ScheduleCommandsTest {
         assertEquals("paused", schedule("nightly").get("state").asText());
         assertEquals(0, sift("schedule", "resume", "nightly").code());
         assertEquals("scheduled", schedule("nightly").get("state").asText());
-        Out trigger = sift("schedule", "trigger", "nightly");
+        InJvm.Out trigger = sift("schedule", "trigger", "nightly");
         assertEquals(0, trigger.code(), trigger.err());
         assertEquals(2, count("SELECT count(*) FROM qrtz_triggers WHERE job_name = ?", "nightly"),
                 "the cron trigger and a one-off trigger waiting for a sift serve node");
@@ -188,7 +173,7 @@ class ScheduleCommandsTest {
                 wf.toString()), ExitCodes.USAGE, "not a time zone");
         assertOneLineError(sift("schedule", "add", "bad name", "--cron", "0 0 3 * * ?", wf.toString()),
                 ExitCodes.USAGE, "schedule name 'bad name'");
-        Out badWorkflow = sift("schedule", "add", "bad", "--cron", "0 0 3 * * ?", wf.toString(), "--set",
+        InJvm.Out badWorkflow = sift("schedule", "add", "bad", "--cron", "0 0 3 * * ?", wf.toString(), "--set",
                 "fine_tune.epochz=2");
         assertEquals(ExitCodes.USAGE, badWorkflow.code());
         assertTrue(badWorkflow.err().contains("epochz"), badWorkflow.err());
@@ -212,7 +197,7 @@ class ScheduleCommandsTest {
                     "schedule 'hourly' is busy");
             assertEquals(0, count("SELECT count(*) FROM run WHERE schedule_name = ?", "hourly"), "nothing started");
         }
-        Out run = sift("run", wf.toString(), "--schedule", "hourly");
+        InJvm.Out run = sift("run", wf.toString(), "--schedule", "hourly");
         assertEquals(0, run.code(), run.err());
         Matcher m = Pattern.compile("run (\\d+) \\(").matcher(run.err());
         assertTrue(m.find(), run.err());
@@ -222,7 +207,7 @@ class ScheduleCommandsTest {
                 .get("run");
         assertEquals("hourly", shown.get("schedule").asText());
         assertTrue(shown.get("fire_time").isNull(), "a run by hand has no firing");
-        Out history = sift("schedule", "history", "hourly", "--format", "json");
+        InJvm.Out history = sift("schedule", "history", "hourly", "--format", "json");
         assertEquals(0, history.code(), history.err());
         JsonNode rows = JSON.readTree(history.out());
         assertEquals(1, rows.size());
