@@ -102,6 +102,11 @@ public class ScoreStage implements Stage<ScoreOutput> {
             others.add(input(ctx, pool, models.trainer(ctx).predict(w, pool), w, needs));
         }
         others.addAll(otherSeeds(ctx, pool, needs));
+        if (input.outOfFold() != null) {
+            // the cross-fitted predictions do not depend on the scoring model: every scoring model reads them
+            ScoringInput withFolds = input;
+            others.replaceAll(in -> in.withOutOfFold(withFolds.outOfFold()));
+        }
         List<String> names = new ArrayList<>();
         Long flagged = null;
         NoiseReport noise = NoiseReport.of(inputs.samples(ctx), pool);

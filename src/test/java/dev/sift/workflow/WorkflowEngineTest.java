@@ -287,8 +287,10 @@ class WorkflowEngineTest {
         long[] ids = new long[3];
         String[] which = {"best", "epoch:1", "mean"};
         for (int i = 0; i < 3; i++) {
-            WorkflowParser.Parsed parsed = WorkflowParser.parse("c.yaml", yaml, Path.of("."),
-                    Map.of("score.checkpoint", which[i]), true);
+            // mean also cross-fits: every checkpoint's scoring reads the same out-of-fold predictions
+            Map<String, String> set = i < 2 ? Map.of("score.checkpoint", which[i]) : Map.of("score.checkpoint",
+                    which[i], "score.cross_fit", "2", "score.methods", "[loss, aum, oof_loss]");
+            WorkflowParser.Parsed parsed = WorkflowParser.parse("c.yaml", yaml, Path.of("."), set, true);
             ids[i] = engine.start(parsed, Path.of("c.yaml"), null, new Console(new PrintStream(
                     new ByteArrayOutputStream()), false));
             assertEquals(RunEntity.Status.SUCCEEDED, runs.findRun(ids[i]).orElseThrow().status);
@@ -313,6 +315,8 @@ class WorkflowEngineTest {
                 .split("]")[0].split(",").length);
         assertTrue(runs.findStage(ids[2], "evaluate", 1).orElseThrow().outputJson.contains("\"selected_scoring\":[\""));
         assertEquals(scores.read(ids[0], 1, "loss").size(), scores.read(ids[2], 1, "loss").size());
+        assertEquals(scores.read(ids[2], 1, "loss").size(), scores.read(ids[2], 1, "oof_loss").size());
+        assertTrue(scores.read(ids[2], 2, "oof_loss").stream().allMatch(r -> Double.isFinite(r.score())));
     }
 
     @Test
