@@ -41,6 +41,10 @@ public class RunCommand implements Callable<Integer> {
             + "fine_tune.device=...)")
     String device;
 
+    @Option(names = "--no-cache", description = "run every stage, reusing no earlier run's output (same as --set "
+            + "cache=false; kept when the run is resumed); the stages still record their cache keys")
+    boolean noCache;
+
     @Mixin
     OutputOptions output;
 
@@ -65,6 +69,9 @@ public class RunCommand implements Callable<Integer> {
         WorkflowParser.Parsed parsed;
         if (device != null) {
             overrides.put("fine_tune.device", device);
+        }
+        if (noCache) {
+            overrides.put("cache", "false");
         }
         try {
             parsed = WorkflowParser.parseFile(workflow, overrides);

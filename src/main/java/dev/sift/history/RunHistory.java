@@ -46,10 +46,12 @@ public class RunHistory {
     ObjectStore objects;
 
     public Table stages(long runId) {
-        Table t = new Table(List.of("seq", "stage", "iteration", "status", "attempt", "seconds", "error"));
+        Table t = new Table(List.of("seq", "stage", "iteration", "status", "attempt", "seconds", "reused_from",
+                "error"));
         for (StageRunEntity s : runs.stages(runId)) {
+            // reused_from: the run that computed this output, when the stage cache copied it here
             t.add(s.seq + 1, s.stage, s.iteration, s.status.name(), s.attempt,
-                    s.durationMs == null ? null : s.durationMs / 1000.0, s.error);
+                    s.durationMs == null ? null : s.durationMs / 1000.0, s.reusedFrom, s.error);
         }
         return t;
     }

@@ -1,5 +1,6 @@
 package dev.sift.stage;
 
+import dev.sift.store.RunCopy;
 import dev.sift.data.Sample;
 import dev.sift.data.Split;
 import dev.sift.evaluation.Protocol;
@@ -41,6 +42,8 @@ import java.util.Optional;
  */
 @ApplicationScoped
 public class EvaluateStage implements Stage<EvaluateOutput> {
+    @Inject
+    RunCopy copy;
     @Inject
     ObjectStore objects;
     @Inject
@@ -93,6 +96,21 @@ public class EvaluateStage implements Stage<EvaluateOutput> {
     /** One subset's models, one per seed: their test outcomes, and the first seed's training result. */
     record Trained(List<TestOutcome> outcomes, RelevanceTrainer.TrainResult first, List<String> weights,
             double seconds, List<String> scoring) {
+    }
+
+    @Override
+    public boolean cacheable() {
+        return true;
+    }
+
+    /** Metrics (not the score stage's noise detection rows), comparisons, the kept model's dynamics, the iteration. */
+    @Override
+    public void adopt(StageContext ctx, long from) {
+        int k = ctx.iteration();
+        copy.rows(from, ctx.runId(), List.of(new RunCopy.Rows("metric", "iteration = ? AND split <> ?", k,
+                NoiseReport.SPLIT), new RunCopy.Rows("comparison", "iteration = ?", k),
+                new RunCopy.Rows("training_dynamics", "stage = ? AND iteration = ?", name(), k),
+                new RunCopy.Rows("iteration", "k = ?", k)));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.sift.stage;
 
+import dev.sift.store.RunCopy;
 import dev.sift.data.Sample;
 import dev.sift.data.Split;
 import dev.sift.selection.Pool;
@@ -24,6 +25,8 @@ import java.util.Map;
 /** Keeps the top fraction of the pool by one method's scores, and draws a random subset of the same size. */
 @ApplicationScoped
 public class FilterStage implements Stage<FilterOutput> {
+    @Inject
+    RunCopy copy;
     @Inject
     ObjectStore objects;
     @Inject
@@ -51,6 +54,24 @@ public class FilterStage implements Stage<FilterOutput> {
     @Override
     public Class<FilterOutput> outputType() {
         return FilterOutput.class;
+    }
+
+    @Override
+    public List<String> specSections() {
+        return List.of("task", "split", "model", "fine_tune", "score", "filter", "evaluate");
+    }
+
+    @Override
+    public boolean cacheable() {
+        return true;
+    }
+
+    /** The kept, random and random-from-train subsets. */
+    @Override
+    public void adopt(StageContext ctx, long from) {
+        int k = ctx.iteration();
+        copy.objects(from, ctx.runId(), List.of(RunLayout.selected(from, k), RunLayout.random(from, k),
+                RunLayout.iteration(from, k, "random-train.json")));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.sift.stage;
 
+import dev.sift.store.RunCopy;
 import dev.sift.data.Split;
 import dev.sift.model.RelevanceTrainer;
 import dev.sift.model.ScoringCheckpoint;
@@ -19,6 +20,8 @@ import java.util.List;
  */
 @ApplicationScoped
 public class FineTuneStage implements Stage<FineTuneOutput> {
+    @Inject
+    RunCopy copy;
     @Inject
     WeightStore weights;
     @Inject
@@ -53,6 +56,23 @@ public class FineTuneStage implements Stage<FineTuneOutput> {
     public boolean intact(StageContext ctx, FineTuneOutput output) {
         return weights.exists(output.initWeights()) && weights.exists(output.weights())
                 && (output.scoringWeights() == null || output.scoringWeights().stream().allMatch(weights::exists));
+    }
+
+    @Override
+    public List<String> specSections() {
+        return List.of("task", "model", "fine_tune", "score");
+    }
+
+    @Override
+    public boolean cacheable() {
+        return true;
+    }
+
+    /** The training dynamics; the weights are shared by their digest. */
+    @Override
+    public void adopt(StageContext ctx, long from) {
+        copy.rows(from, ctx.runId(), List.of(new RunCopy.Rows("training_dynamics", "stage = ? AND iteration = ?",
+                name(), ctx.iteration())));
     }
 
     @Override

@@ -1,5 +1,8 @@
 package dev.sift.stage;
 
+import java.security.MessageDigest;
+import dev.sift.workflow.WorkflowSpec;
+import dev.sift.store.RunCopy;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sift.SiftException;
@@ -69,6 +72,45 @@ public class IngestStage implements Stage<IngestOutput> {
     @Override
     public Class<IngestOutput> outputType() {
         return IngestOutput.class;
+    }
+
+    @Inject
+    RunCopy copy;
+
+    @Override
+    public List<String> specSections() {
+        return List.of("dataset", "task", "split");
+    }
+
+    @Override
+    public boolean cacheable() {
+        return true;
+    }
+
+    /** The quarantined rows; the prepared dataset is shared by its digest. */
+    @Override
+    public void adopt(StageContext ctx, long from) {
+        copy.objects(from, ctx.runId(), List.of(RunLayout.quarantine(from)));
+    }
+
+    /** The data file's SHA-256 (local or in S3); a generated data set is all in the workflow. */
+    @Override
+    public String externalInputs(WorkflowSpec spec) {
+        DatasetSpec ds = spec.dataset();
+        if (ds.isGenerated() || ds.path() == null) {
+            return "";
+        }
+        MessageDigest d = Sha256.digest();
+        try (InputStream in = ds.path().startsWith("s3://") ? objects.open(ds.path())
+                : Files.newInputStream(Path.of(ds.path()))) {
+            byte[] buf = new byte[1 << 16];
+            for (int n; (n = in.read(buf)) > 0;) {
+                d.update(buf, 0, n);
+            }
+        } catch (IOException e) {
+            return "unreadable:" + ds.path(); // ingest itself reports it
+        }
+        return Sha256.hex(d);
     }
 
     /** The prepared dataset is still in S3 and hashes to its name. */

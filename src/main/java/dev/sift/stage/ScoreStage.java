@@ -1,5 +1,6 @@
 package dev.sift.stage;
 
+import dev.sift.store.RunCopy;
 import dev.sift.data.Split;
 import dev.sift.importance.ImportanceMethod;
 import dev.sift.importance.ImportanceMethods;
@@ -39,6 +40,8 @@ import java.util.Set;
 @ApplicationScoped
 public class ScoreStage implements Stage<ScoreOutput> {
     @Inject
+    RunCopy copy;
+    @Inject
     ObjectStore objects;
     @Inject
     WeightStore weights;
@@ -73,6 +76,26 @@ public class ScoreStage implements Stage<ScoreOutput> {
     @Override
     public Class<ScoreOutput> outputType() {
         return ScoreOutput.class;
+    }
+
+    @Override
+    public List<String> specSections() {
+        return List.of("task", "split", "model", "fine_tune", "score");
+    }
+
+    @Override
+    public boolean cacheable() {
+        return true;
+    }
+
+    /** Scores and weights, flagged labels, noise detection rows and the pool's hidden activations. */
+    @Override
+    public void adopt(StageContext ctx, long from) {
+        int k = ctx.iteration();
+        copy.rows(from, ctx.runId(), List.of(new RunCopy.Rows("sample_score", "iteration = ?", k),
+                new RunCopy.Rows("label_suggestion", "iteration = ?", k),
+                new RunCopy.Rows("metric", "iteration = ? AND split = ?", k, NoiseReport.SPLIT)));
+        copy.objects(from, ctx.runId(), List.of(RunLayout.hidden(from, k)));
     }
 
     @Override

@@ -149,6 +149,12 @@ public class ObjectStore {
         });
     }
 
+    /** Copies an object of Sift's bucket to another key of it, on the server. */
+    public void copy(String fromKey, String toKey) {
+        call(bucket(), () -> client().copyObject(r -> r.sourceBucket(bucket).sourceKey(fromKey)
+                .destinationBucket(bucket).destinationKey(toKey)));
+    }
+
     public void delete(String key) {
         call(bucket(), () -> client().deleteObject(r -> r.bucket(bucket).key(key)));
     }

@@ -137,6 +137,15 @@ public class RunStore {
                 .getResultStream().findFirst();
     }
 
+    /** The newest finished step of another run with this cache key. */
+    @Transactional
+    public Optional<StageRunEntity> findCached(String cacheKey, long exceptRun) {
+        return em.createQuery("from StageRunEntity s where s.cacheKey = :k and s.status = :st and s.runId <> :r "
+                + "order by s.finishedAt desc", StageRunEntity.class).setParameter("k", cacheKey)
+                .setParameter("st", Status.SUCCEEDED).setParameter("r", exceptRun).setMaxResults(1)
+                .getResultStream().findFirst();
+    }
+
     @Transactional
     public List<StageRunEntity> stages(long runId) {
         return em.createQuery("from StageRunEntity s where s.runId = :r order by s.seq", StageRunEntity.class)
@@ -162,6 +171,8 @@ public class RunStore {
         s.status = Status.RUNNING;
         s.error = null;
         s.outputJson = null;
+        s.cacheKey = null;
+        s.reusedFrom = null;
         s.inputDigest = inputDigest;
         s.startedAt = Instant.now();
         s.finishedAt = null;
@@ -174,9 +185,17 @@ public class RunStore {
 
     @Transactional
     public void finishStage(long stageRunId, String outputJson) {
+        finishStage(stageRunId, outputJson, null, null);
+    }
+
+    /** Marks a stage finished with its output, the cache key it ran under and the run it reused (null: none). */
+    @Transactional
+    public void finishStage(long stageRunId, String outputJson, String cacheKey, Long reusedFrom) {
         StageRunEntity s = em.find(StageRunEntity.class, stageRunId);
         s.status = Status.SUCCEEDED;
         s.outputJson = outputJson;
+        s.cacheKey = cacheKey;
+        s.reusedFrom = reusedFrom;
         s.finishedAt = Instant.now();
         s.durationMs = s.finishedAt.toEpochMilli() - s.startedAt.toEpochMilli();
     }

@@ -36,4 +36,10 @@ public class StageRunEntity {
     public Instant finishedAt;
     @Column(name = "duration_ms")
     public Long durationMs;
+    /** The step's cache key (see the workflow package's StageCache). */
+    @Column(name = "cache_key")
+    public String cacheKey;
+    /** The run whose output this step reused through the cache; null when it ran here. */
+    @Column(name = "reused_from")
+    public Long reusedFrom;
 }

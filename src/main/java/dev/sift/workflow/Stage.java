@@ -46,6 +46,38 @@ public interface Stage<O extends Record> {
         return java.util.Optional.empty();
     }
 
+    /**
+     * Whether a finished run of this stage in another run, with the same cache key, may stand in for running it
+     * (see {@link StageCache}); such a stage copies what it stored in {@link #adopt}. Off unless a stage says so.
+     */
+    default boolean cacheable() {
+        return false;
+    }
+
+    /**
+     * Copies into {@code ctx}'s run what this stage stored at {@code ctx}'s iteration in run {@code from} (its rows
+     * and its objects under the run's prefix); the engine stores {@code from}'s output with the run prefix rewritten.
+     */
+    default void adopt(StageContext ctx, long from) {
+    }
+
+    /**
+     * The workflow sections (snake_case: {@code dataset}, {@code fine_tune} ...) this stage and everything it calls
+     * read, for its cache key; earlier stages' sections come in through their keys. {@code null}, the default: all.
+     * A section left out here that the stage does read would let a changed parameter reuse a stale output.
+     */
+    default java.util.List<String> specSections() {
+        return null;
+    }
+
+    /**
+     * What the stage reads from outside Sift's store, as a digest that changes when it does (the data file of
+     * ingest), for the cache key; empty when it reads nothing from outside.
+     */
+    default String externalInputs(WorkflowSpec spec) {
+        return "";
+    }
+
     /** Does the work and returns what later stages (and resumed runs) read. */
     O run(StageContext ctx) throws Exception;
 }

@@ -32,6 +32,11 @@ public final class StageJson {
         }
     }
 
+    /** Any value as a JSON tree in the same naming. */
+    static com.fasterxml.jackson.databind.node.ObjectNode tree(Object value) {
+        return JSON.valueToTree(value);
+    }
+
     public static <O> O read(String json, Class<O> type) {
         try {
             return JSON.readValue(json, type);

@@ -5,6 +5,7 @@ import dev.sift.Sha256;
 import dev.sift.SiftException;
 import dev.sift.store.Firing;
 import dev.sift.store.Processes;
+import dev.sift.store.RunCopy;
 import dev.sift.store.RunEntity;
 import dev.sift.store.RunStore;
 import dev.sift.store.StageRunEntity;
@@ -126,24 +127,29 @@ public class WorkflowEngine {
         };
         List<Step> plan = plan(spec);
         String previousDigest = "";
+        Keys keys = new Keys(spec);
         int lastIteration = Integer.MAX_VALUE;
         for (Step step : plan) {
             if (step.iteration() > lastIteration) {
                 continue;
             }
             String key = step.stage().outputType().getName() + "@" + step.iteration();
+            String cacheKey = keys.next(step);
             String prefix = "[" + (step.seq() + 1) + "/" + plan.size() + "] " + step.label();
             StageRunEntity done = runs.findStage(runId, step.stage().name(), step.iteration())
                     .filter(s -> s.status == RunEntity.Status.SUCCEEDED).orElse(null);
             String json;
-            Record stored = done == null ? null : intactOutput(step, done, runId, spec, console, finished, cache);
+            StageContext ctx = new StageContext(runId, spec, step.iteration(), console, finished, cache);
+            Record stored = done == null ? null : intactOutput(step, done, ctx);
             if (stored != null) {
                 json = done.outputJson;
                 outputs.put(key, stored);
                 console.info(prefix + ": done before (attempt " + done.attempt + "), skipped");
             } else {
-                StageContext ctx = new StageContext(runId, spec, step.iteration(), console, finished, cache);
-                Record out = runStep(runId, step, ctx, previousDigest, prefix);
+                Record out = reused(step, ctx, previousDigest, cacheKey, prefix);
+                if (out == null) {
+                    out = runStep(runId, step, ctx, previousDigest, prefix, cacheKey);
+                }
                 json = StageJson.write(out);
                 outputs.put(key, out);
             }
@@ -158,26 +164,85 @@ public class WorkflowEngine {
         runs.finishRun(runId, RunEntity.Status.SUCCEEDED, null);
     }
 
+    /** The chain of cache keys of a run's steps, in plan order. */
+    private static final class Keys {
+        private final Map<String, String> digests = new HashMap<>();
+        private final WorkflowSpec spec;
+        private String previous = "";
+
+        Keys(WorkflowSpec spec) {
+            this.spec = spec;
+        }
+
+        String next(Step step) {
+            Stage<?> s = step.stage();
+            String inputs = digests.computeIfAbsent(s.name(), n -> StageCache.specDigest(spec, s.specSections())
+                    + "\n" + s.externalInputs(spec));
+            previous = StageCache.key(previous, s.name(), step.iteration(), inputs);
+            return previous;
+        }
+    }
+
+    /**
+     * The output of the newest finished step of another run with the same cache key, copied into this run (rows,
+     * objects, output), or null when the stage does not cache, the workflow turns caching off for it, there is no
+     * such step, or what it stored is gone.
+     */
+    private Record reused(Step step, StageContext ctx, String inputDigest, String cacheKey, String prefix) {
+        Stage<?> stage = step.stage();
+        if (!stage.cacheable() || !ctx.spec().cache().reuses(stage.name())) {
+            return null;
+        }
+        StageRunEntity from = runs.findCached(cacheKey, ctx.runId()).orElse(null);
+        if (from == null) {
+            return null;
+        }
+        StageRunEntity sr = runs.beginStage(ctx.runId(), stage.name(), step.iteration(), step.seq(), inputDigest);
+        long origin = from.reusedFrom != null ? from.reusedFrom : from.runId;
+        try {
+            String json = RunCopy.remap(from.outputJson, from.runId, ctx.runId());
+            Record out = adopt(stage, ctx, from.runId, json);
+            if (out == null) {
+                ctx.console().info(prefix + ": run " + origin + " computed it, but what it stored is gone: running it");
+                return null;
+            }
+            runs.finishStage(sr.id, json, cacheKey, origin);
+            ctx.console().info(prefix + ": reused the output of run " + origin + " (same cache key "
+                    + cacheKey.substring(0, 12) + ")");
+            return out;
+        } catch (RuntimeException e) {
+            ctx.console().info(prefix + ": could not reuse run " + origin + "'s output (" + e.getMessage()
+                    + "): running it");
+            return null;
+        }
+    }
+
+    private static <O extends Record> O adopt(Stage<O> stage, StageContext ctx, long from, String json) {
+        O out = StageJson.read(json, stage.outputType());
+        stage.adopt(ctx, from);
+        return stage.intact(ctx, out) ? out : null;
+    }
+
     @SuppressWarnings("unchecked")
     private static <O extends Record> Optional<String> endsIterations(Stage<O> stage, Record output) {
         return stage.endsIterations((O) output);
     }
 
     /** The stored output of a finished step, or null when what it stored is gone and the step must run again. */
-    private static <O extends Record> O intactOutput(Step step, StageRunEntity done, long runId, WorkflowSpec spec,
-            Console console, StageContext.Outputs finished, Map<String, Object> cache) {
+    private static <O extends Record> O intactOutput(Step step, StageRunEntity done, StageContext ctx) {
         @SuppressWarnings("unchecked")
         Stage<O> stage = (Stage<O>) step.stage();
         O out = StageJson.read(done.outputJson, stage.outputType());
-        StageContext ctx = new StageContext(runId, spec, step.iteration(), console, finished, cache);
         if (stage.intact(ctx, out)) {
             return out;
         }
-        console.info(step.label() + ": finished before, but what it stored is gone or changed: running it again");
+        ctx.console().info(step.label() + ": finished before, but what it stored is gone or changed: running it "
+                + "again");
         return null;
     }
 
-    private Record runStep(long runId, Step step, StageContext ctx, String inputDigest, String prefix) {
+    private Record runStep(long runId, Step step, StageContext ctx, String inputDigest, String prefix,
+            String cacheKey) {
         StageRunEntity sr = runs.beginStage(runId, step.stage().name(), step.iteration(), step.seq(), inputDigest);
         ctx.console().info(prefix + (sr.attempt > 1 ? " (attempt " + sr.attempt + ")" : ""));
         long t0 = System.nanoTime();
@@ -192,7 +257,7 @@ public class WorkflowEngine {
             throw new SiftException(code, step.label() + " failed: " + msg + " (run " + runId + "; fix the cause, "
                     + "then 'sift resume " + runId + "')", e);
         }
-        runs.finishStage(sr.id, StageJson.write(out));
+        runs.finishStage(sr.id, StageJson.write(out), cacheKey, null);
         ctx.console().info(String.format("  %s finished in %.1f s", step.label(), (System.nanoTime() - t0) / 1e9));
         return out;
     }

@@ -7,6 +7,7 @@ import dev.sift.importance.Need;
 import dev.sift.importance.Orientation;
 import dev.sift.importance.RankEnsemble;
 import dev.sift.selection.Order;
+import dev.sift.store.RunLayout;
 import dev.sift.selection.SelectionPolicies;
 import dev.sift.selection.SelectionPolicy;
 import dev.sift.data.DatasetSpec;
@@ -92,15 +93,18 @@ public final class WorkflowParser {
         if (name != null && name.length() > MAX_NAME_LENGTH) {
             b.error(r.keyLine("name"), "name", "at most " + MAX_NAME_LENGTH + " characters, got " + name.length());
         }
-        DatasetSpec dataset = DatasetParser.dataset(b, r.obj("dataset"), base, root, checkFiles);
+        Set<String> uncached = new LinkedHashSet<>();
+        DatasetSpec dataset = DatasetParser.dataset(b, cache(r.obj("dataset"), RunLayout.INGEST, uncached), base,
+                root, checkFiles);
         TaskSpec task = task(r.obj("task"), b);
         SplitSpec split = split(r.obj("split"), b);
         ModelSpec model = model(r.obj("model"), base, root, checkFiles);
-        TrainSpec train = train(r.obj("fine_tune"));
-        ScoreSpec score = score(r.obj("score"), b, task, split, model, train);
-        FilterSpec filter = filter(r.obj("filter"), score);
-        EvaluateSpec evaluate = evaluate(r.obj("evaluate"), task);
+        TrainSpec train = train(cache(r.obj("fine_tune"), RunLayout.FINE_TUNE, uncached));
+        ScoreSpec score = score(cache(r.obj("score"), RunLayout.SCORE, uncached), b, task, split, model, train);
+        FilterSpec filter = filter(cache(r.obj("filter"), RunLayout.FILTER, uncached), score);
+        EvaluateSpec evaluate = evaluate(cache(r.obj("evaluate"), RunLayout.EVALUATE, uncached), task);
         int iterations = (int) r.integer("iterations", 1, 1, 100);
+        boolean cache = r.choice("cache", "true", "true", "false").equals("true");
         r.done();
         if (b.errors().isEmpty() && checkFiles && dataset.path() != null && !dataset.path().startsWith("s3://")) {
             DatasetParser.checkColumns(b, r, dataset);
@@ -109,8 +113,16 @@ public final class WorkflowParser {
             throw new WorkflowException(b.errors());
         }
         WorkflowSpec spec = new WorkflowSpec(name, dataset, task, split, model, train, score, filter, evaluate,
-                iterations);
+                iterations, new WorkflowSpec.CacheSpec(cache, Set.copyOf(uncached)));
         return new Parsed(spec, YamlTree.dump(root));
+    }
+
+    /** A stage section's {@code cache: false}: that stage always runs, never reuses another run's output. */
+    private static SpecBinder.Obj cache(SpecBinder.Obj section, String stage, Set<String> uncached) {
+        if (section.choice("cache", "true", "true", "false").equals("false")) {
+            uncached.add(stage);
+        }
+        return section;
     }
 
     private static TaskSpec task(SpecBinder.Obj t, SpecBinder b) {

@@ -19,7 +19,8 @@ import java.util.Set;
  * {@link WorkflowParser}, which reports every error with file, line and key.
  */
 public record WorkflowSpec(String name, DatasetSpec dataset, TaskSpec task, SplitSpec split, ModelSpec model,
-        TrainSpec fineTune, ScoreSpec score, FilterSpec filter, EvaluateSpec evaluate, int iterations) {
+        TrainSpec fineTune, ScoreSpec score, FilterSpec filter, EvaluateSpec evaluate, int iterations,
+        CacheSpec cache) {
     public WorkflowSpec {
         requireNonNull(name, "name is null");
         requireNonNull(dataset, "dataset is null");
@@ -30,6 +31,18 @@ public record WorkflowSpec(String name, DatasetSpec dataset, TaskSpec task, Spli
         requireNonNull(score, "score is null");
         requireNonNull(filter, "filter is null");
         requireNonNull(evaluate, "evaluate is null");
+        requireNonNull(cache, "cache is null");
+    }
+
+    /**
+     * Whether steps may reuse an earlier run's output with the same cache key: {@code cache: false} at the top
+     * (or {@code --no-cache}) turns it off for the run, a stage section's {@code cache: false} for that stage.
+     * Either way every step records its key, so later runs can reuse what this one computed.
+     */
+    public record CacheSpec(boolean enabled, Set<String> off) {
+        public boolean reuses(String stage) {
+            return enabled && !off.contains(stage);
+        }
     }
 
     /** What the scoring stage can hand importance methods for this task, data split and model. */
