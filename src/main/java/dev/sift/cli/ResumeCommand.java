@@ -9,6 +9,10 @@ import jakarta.inject.Inject;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import dev.sift.SiftException;
+import dev.sift.workflow.Shard;
+import dev.sift.workflow.WorkflowEngine;
 import picocli.CommandLine.Parameters;
 
 /** {@code sift resume RUN}. */
@@ -17,6 +21,22 @@ import picocli.CommandLine.Parameters;
 public class ResumeCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "RUN", description = "run id")
     long runId;
+
+    @Option(names = "--only-stage", paramLabel = "STAGE", description = "run only this step (the steps before it "
+            + "must have finished), e.g. fine-tune or score; the run is not finished by it")
+    String onlyStage;
+
+    @Option(names = "--iteration", paramLabel = "K", description = "with --only-stage: the iteration of a "
+            + "per-iteration stage (default: the first)")
+    Integer iteration;
+
+    @Option(names = "--shard", paramLabel = "I/N", description = "with --only-stage score: compute shard I of N "
+            + "(I from 0; default from AWS_BATCH_JOB_ARRAY_INDEX and AWS_BATCH_JOB_ARRAY_SIZE when set); the shard "
+            + "that finds all N stored finishes the stage")
+    String shard;
+
+    @Inject
+    WorkflowEngine engine;
 
     @Mixin
     OutputOptions output;
@@ -33,6 +53,14 @@ public class ResumeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Console console = Console.system();
+        if (onlyStage != null) {
+            Shard s = shard != null ? Shard.parse(shard) : Shard.fromEnvironment(System.getenv());
+            engine.executeOnly(runId, onlyStage, iteration, s, console);
+            return ExitCodes.OK;
+        }
+        if (shard != null || iteration != null) {
+            throw SiftException.usage("--shard and --iteration go with --only-stage");
+        }
         RunEntity run = runs.resume(runId, console);
         console.info("run " + run.id + " " + run.status.name().toLowerCase());
         System.out.print(output.render(history.metrics(runId)));

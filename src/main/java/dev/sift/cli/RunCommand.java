@@ -45,6 +45,10 @@ public class RunCommand implements Callable<Integer> {
             + "cache=false; kept when the run is resumed); the stages still record their cache keys")
     boolean noCache;
 
+    @Option(names = "--only-stage", paramLabel = "STAGE", description = "create the run and run only its first "
+            + "stage (ingest); go on with 'sift resume RUN [--only-stage STAGE]'")
+    String onlyStage;
+
     @Mixin
     OutputOptions output;
 
@@ -80,6 +84,14 @@ public class RunCommand implements Callable<Integer> {
             return ExitCodes.USAGE;
         }
         Console console = Console.system();
+        if (onlyStage != null) {
+            if (schedule != null) {
+                throw SiftException.usage("--only-stage and --schedule do not go together");
+            }
+            long id = engine.startOnly(parsed, workflow, name, onlyStage, console);
+            System.out.println(id);
+            return ExitCodes.OK;
+        }
         long t0 = System.nanoTime();
         long runId = schedule == null ? engine.start(parsed, workflow, name, console)
                 : scheduled.runByHand(schedule, parsed, workflow, name, console);

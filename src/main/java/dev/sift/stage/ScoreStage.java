@@ -21,6 +21,7 @@ import dev.sift.store.RunLayout;
 import dev.sift.store.RunStore;
 import dev.sift.store.ScoreStore;
 import dev.sift.store.WeightStore;
+import dev.sift.workflow.Shard;
 import dev.sift.workflow.Stage;
 import dev.sift.workflow.StageContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -57,6 +58,14 @@ public class ScoreStage implements Stage<ScoreOutput> {
     RunStore runs;
     @Inject
     CrossFitting crossFitting;
+    @Inject
+    ScoreShards shards;
+
+    /**
+     * Samples per batch of the scoring model's passes over the pool; shards split the pool at whole batches of it,
+     * so a sharded stage computes every sample in the same batch as an unsharded one, and gets the same bits.
+     */
+    static final int PASS_BATCH = 256;
 
     @Override
     public String name() {
@@ -99,6 +108,49 @@ public class ScoreStage implements Stage<ScoreOutput> {
     }
 
     @Override
+    public boolean shardable() {
+        return true;
+    }
+
+    /**
+     * The scoring model's passes over one slice of the pool (predictions, and per-sample gradient norms when a
+     * method needs them), stored for {@link #run}, which reads the parts instead of computing them and does the
+     * rest once: the methods, extra checkpoints and seeds, cross-fitting, weights.
+     */
+    @Override
+    public boolean runShard(StageContext ctx, Shard shard) {
+        int[] pool = Subsets.pool(ctx, inputs.samples(ctx), objects);
+        String model = Subsets.scoringModels(ctx).get(0);
+        Set<Need> needs = needs(ctx);
+        int[] range = shard.slice(pool.length, PASS_BATCH);
+        int[] slice = java.util.Arrays.copyOfRange(pool, range[0], range[1]);
+        ScoreShards.Passes part = passes(ctx, weights.get(model), slice, needs);
+        shards.store(ctx, shard, model, pool, range[0], part.predictions(), part.gradNorms());
+        ctx.console().info("  shard " + shard + ": samples " + range[0] + "-" + range[1] + " of " + pool.length
+                + " stored");
+        return shards.completeCounts(ctx.runId(), ctx.iteration()).contains(shard.count());
+    }
+
+    private static Set<Need> needs(StageContext ctx) {
+        Set<Need> needs = EnumSet.noneOf(Need.class);
+        ctx.spec().score().methods().stream().map(n -> ImportanceMethods.configured(n, ctx.spec().score().ensemble()))
+                .forEach(m -> needs.addAll(m.needs()));
+        return needs;
+    }
+
+    /** The scoring model's per-sample passes over {@code which}, in batches of {@link #PASS_BATCH}. */
+    private ScoreShards.Passes passes(StageContext ctx, byte[] modelWeights, int[] which, Set<Need> needs) {
+        Predictions p = models.trainer(ctx).predict(modelWeights, which, PASS_BATCH);
+        double[] full = null;
+        if (needs.contains(Need.FULL_GRADIENTS)) {
+            ModelSpec m = ctx.spec().model();
+            full = GhostGradNorms.compute(modelWeights, inputs.encoded(ctx), pick(inputs.targets(ctx).classes(),
+                    which), which, m.dim(), m.hidden(), ctx.spec().task().classes(), PASS_BATCH);
+        }
+        return new ScoreShards.Passes(p, full);
+    }
+
+    @Override
     public ScoreOutput run(StageContext ctx) {
         int[] pool = Subsets.pool(ctx, inputs.samples(ctx), objects);
         List<String> checkpoints = Subsets.scoringModels(ctx);
@@ -108,8 +160,10 @@ public class ScoreStage implements Stage<ScoreOutput> {
         Set<Need> needs = EnumSet.noneOf(Need.class);
         methods.forEach(m -> needs.addAll(m.needs()));
         byte[] modelWeights = weights.get(model);
-        Predictions p = models.trainer(ctx).predict(modelWeights, pool);
-        ScoringInput input = input(ctx, pool, p, modelWeights, needs);
+        ScoreShards.Passes passes = shards.assemble(ctx, model, pool)
+                .orElseGet(() -> passes(ctx, modelWeights, pool, needs));
+        Predictions p = passes.predictions();
+        ScoringInput input = input(ctx, pool, p, modelWeights, needs, null, passes.gradNorms());
         if (ctx.spec().score().crossFit() >= 2) {
             // label_quality reads out-of-fold predictions when they are there, oof_loss needs them
             if (methods.stream().anyMatch(m -> m.uses().contains(Need.CROSS_FIT))) {
@@ -173,7 +227,7 @@ public class ScoreStage implements Stage<ScoreOutput> {
                     TrainingProgress.of(ctx, "scoring seed " + (j + 1) + "/" + ctx.spec().score().seeds()),
                     ctx.spec().score().checkpoint());
             for (byte[] w : r.scoringWeights()) {
-                out.add(input(ctx, pool, trainer.predict(w, pool), w, needs, r.dynamics()));
+                out.add(input(ctx, pool, trainer.predict(w, pool), w, needs, r.dynamics(), null));
             }
         }
         return out;
@@ -201,12 +255,12 @@ public class ScoreStage implements Stage<ScoreOutput> {
     }
 
     private ScoringInput input(StageContext ctx, int[] pool, Predictions p, byte[] modelWeights, Set<Need> needs) {
-        return input(ctx, pool, p, modelWeights, needs, null);
+        return input(ctx, pool, p, modelWeights, needs, null, null);
     }
 
     /** The inputs of the methods; {@code trained}: the dynamics of a model trained here (else the stored ones). */
     private ScoringInput input(StageContext ctx, int[] pool, Predictions p, byte[] modelWeights, Set<Need> needs,
-            TrainingDynamics trained) {
+            TrainingDynamics trained, double[] fullNorms) {
         Targets t = inputs.targets(ctx);
         int[] classes = pick(t.classes(), pool);
         float[] values = new float[pool.length];
@@ -228,11 +282,11 @@ public class ScoreStage implements Stage<ScoreOutput> {
             // score.checkpoint epoch:K: the dynamics up to that checkpoint
             d = d == null ? null : d.firstEpochs(ctx.spec().score().checkpoint().dynamicsEpochs(d.epochs()));
         }
-        double[] full = null;
-        if (needs.contains(Need.FULL_GRADIENTS)) {
+        double[] full = fullNorms;
+        if (full == null && needs.contains(Need.FULL_GRADIENTS)) {
             ModelSpec m = ctx.spec().model();
             full = GhostGradNorms.compute(modelWeights, inputs.encoded(ctx), classes, pool, m.dim(), m.hidden(),
-                    ctx.spec().task().classes(), 256);
+                    ctx.spec().task().classes(), PASS_BATCH);
         }
         return new ScoringInput(p, classes, values, vp == null ? null : vp.hidden(), vp == null ? null : vp.probs(),
                 validClasses, d == null ? null : d.reorder(pool), full,

@@ -78,6 +78,19 @@ public interface Stage<O extends Record> {
         return "";
     }
 
+    /**
+     * Whether the stage can split its work over processes ({@code --shard I/N}): {@link #runShard} stores one slice,
+     * and {@link #run} then reads the stored slices instead of computing them.
+     */
+    default boolean shardable() {
+        return false;
+    }
+
+    /** Computes and stores one shard's slice (replacing what it stored before); true when all N are now stored. */
+    default boolean runShard(StageContext ctx, Shard shard) throws Exception {
+        throw new UnsupportedOperationException(name() + " cannot be sharded");
+    }
+
     /** Does the work and returns what later stages (and resumed runs) read. */
     O run(StageContext ctx) throws Exception;
 }

@@ -8,6 +8,7 @@ import dev.sift.store.Processes;
 import dev.sift.store.RunCopy;
 import dev.sift.store.RunEntity;
 import dev.sift.store.RunStore;
+import dev.sift.store.ScheduleLocks;
 import dev.sift.store.StageRunEntity;
 import io.quarkus.arc.All;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -31,6 +32,8 @@ import java.util.Optional;
 public class WorkflowEngine {
     @Inject
     RunStore runs;
+    @Inject
+    ScheduleLocks locks;
     @Inject
     @All
     List<Stage<?>> stages;
@@ -103,6 +106,101 @@ public class WorkflowEngine {
             return false; // cannot check another machine; its stage rows say what finished
         }
         return Processes.isOtherLiveJava(run.ownerPid);
+    }
+
+    /**
+     * Creates a run and runs only its first stage ({@code sift run --only-stage ingest}); the run is left
+     * interrupted, for {@code sift resume RUN} or more {@code --only-stage} steps.
+     */
+    public long startOnly(WorkflowParser.Parsed parsed, Path workflowPath, String name, String stage,
+            Console console) {
+        RunEntity run = runs.createRun(name != null ? name : parsed.spec().name(), parsed.spec().name(),
+                workflowPath.toAbsolutePath().toString(), parsed.snapshot(), WorkflowParams.of(parsed.spec()), null);
+        console.info("run " + run.id + " (" + run.name + ") started");
+        executeOnly(run.id, stage, null, null, console);
+        runs.finishRun(run.id, RunEntity.Status.INTERRUPTED, "stopped after " + stage + " (--only-stage); go on with "
+                + "'sift resume " + run.id + "'");
+        return run.id;
+    }
+
+    /**
+     * Runs one step of a run whose earlier steps have all finished ({@code sift resume RUN --only-stage STAGE}): the
+     * whole step, or with {@code shard} one shard of it. A shard stores its slice; the shard that finds every slice
+     * stored finishes the step (one of them, under an advisory lock). The run's status is left as it is unless the
+     * step fails; the cache is not consulted (the point is to compute).
+     */
+    public void executeOnly(long runId, String stage, Integer iteration, Shard shard, Console console) {
+        RunEntity run = runs.findRun(runId).orElseThrow(() -> SiftException.usage("no run with id " + runId));
+        WorkflowSpec spec = WorkflowParser.parse("run " + runId + " (stored workflow)", run.specYaml, null,
+                Map.of(), false).spec();
+        List<Step> plan = plan(spec);
+        Step target = plan.stream().filter(s -> s.stage().name().equals(stage)
+                && (iteration == null || s.iteration() == iteration)).findFirst().orElseThrow(() -> SiftException
+                .usage("run " + runId + " has no step " + stage + (iteration == null ? "" : " in iteration "
+                        + iteration) + "; its steps: " + plan.stream().map(Step::label).toList()));
+        Map<String, Record> outputs = new HashMap<>();
+        Keys keys = new Keys(spec);
+        String previousDigest = "";
+        String cacheKey = null;
+        for (Step step : plan) {
+            cacheKey = keys.next(step);
+            if (step == target) {
+                break;
+            }
+            StageRunEntity done = runs.findStage(runId, step.stage().name(), step.iteration())
+                    .filter(s -> s.status == RunEntity.Status.SUCCEEDED).orElseThrow(() -> SiftException.usage(
+                            "run " + runId + ": " + step.label() + " has not finished; run it first ('sift resume "
+                                    + runId + " --only-stage " + step.stage().name() + (step.iteration() > 0
+                                            ? " --iteration " + step.iteration() : "") + "')"));
+            outputs.put(step.stage().outputType().getName() + "@" + step.iteration(),
+                    StageJson.read(done.outputJson, step.stage().outputType()));
+            previousDigest = Sha256.hex((previousDigest + done.outputJson).getBytes(StandardCharsets.UTF_8));
+        }
+        if (runs.findStage(runId, stage, target.iteration()).filter(s -> s.status == RunEntity.Status.SUCCEEDED)
+                .isPresent()) {
+            console.info(target.label() + " of run " + runId + " has finished already; nothing to do");
+            return;
+        }
+        StageContext.Outputs finished = new StageContext.Outputs() {
+            @Override
+            public <O extends Record> Optional<O> find(Class<O> type, int it) {
+                return Optional.ofNullable(type.cast(outputs.get(type.getName() + "@" + it)));
+            }
+        };
+        StageContext ctx = new StageContext(runId, spec, target.iteration(), console, finished, new HashMap<>());
+        String prefix = target.label() + (shard == null ? "" : " shard " + shard);
+        if (shard == null || !finishesShards(target, ctx, shard, prefix)) {
+            if (shard == null) {
+                runStep(runId, target, ctx, previousDigest, prefix, cacheKey);
+            }
+            return;
+        }
+        try (ScheduleLocks.Lock lock = locks.tryLock("\u0000shards/" + runId + "/" + stage + "/"
+                + target.iteration()).orElse(null)) {
+            if (lock == null || runs.findStage(runId, stage, target.iteration())
+                    .filter(s -> s.status == RunEntity.Status.SUCCEEDED).isPresent()) {
+                console.info(prefix + ": all shards are stored; another process finishes the stage");
+                return;
+            }
+            runStep(runId, target, ctx, previousDigest, target.label() + " (from " + shard.count() + " shards)",
+                    cacheKey);
+        }
+    }
+
+    /** Runs one shard; true when every shard of its count is now stored. */
+    private static boolean finishesShards(Step target, StageContext ctx, Shard shard, String prefix) {
+        if (!target.stage().shardable()) {
+            throw SiftException.usage(target.stage().name() + " cannot be sharded (--shard applies to score)");
+        }
+        ctx.console().info(prefix);
+        try {
+            return target.stage().runShard(ctx, shard);
+        } catch (SiftException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new SiftException(ExitCodes.FAILURE, prefix + " failed: " + e.getMessage() + " (run it again: it "
+                    + "replaces what it stored)", e);
+        }
     }
 
     private void execute(long runId, WorkflowSpec spec, Console console) {
