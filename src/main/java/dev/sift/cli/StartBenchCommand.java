@@ -21,8 +21,8 @@ public class StartBenchCommand implements Callable<Integer> {
     @Option(names = "--runs", defaultValue = "5", description = "starts per variant (default: ${DEFAULT-VALUE})")
     int runs;
 
-    @Option(names = "--command", defaultValue = "--help", description = "what each start runs, split at spaces "
-            + "(default: ${DEFAULT-VALUE}; `runs list` needs the database of SIFT_HOME or SIFT_DB_URL)")
+    @Option(names = "--command", description = "what each start runs, split at spaces (default: --help; "
+            + "`runs list` needs the database of SIFT_HOME or SIFT_DB_URL)")
     String command;
 
     @Option(names = "--archive", description = "AppCDS archive (default: sift-cds.jsa beside quarkus-run.jar, "
@@ -39,7 +39,8 @@ public class StartBenchCommand implements Callable<Integer> {
             throw SiftException.usage("--runs must be at least 1");
         }
         Path cds = archive != null ? archive : jar.resolveSibling("sift-cds.jsa");
-        List<String> args = Arrays.asList(command.trim().split("\\s+"));
+        String what = command == null || command.isBlank() ? "--help" : command.trim();
+        List<String> args = Arrays.asList(what.split("\\s+"));
         StartBenchmark.Result r = StartBenchmark.run(jar, cds, args, runs);
         double plain = r.timings().get(0).median();
         Table t = new Table(List.of("variant", "median_s", "vs_plain", "runs_s"));
@@ -48,7 +49,7 @@ public class StartBenchCommand implements Callable<Integer> {
                     String.format("%.2f", timing.median() / plain), Arrays.stream(timing.seconds())
                             .mapToObj(s -> String.format("%.2f", s)).collect(Collectors.joining(" ")));
         }
-        System.out.printf("sift %s, %d runs per variant, interleaved; archive %s%s%n", command, runs, r.archive(),
+        System.out.printf("sift %s, %d runs per variant, interleaved; archive %s%s%n", what, runs, r.archive(),
                 r.created() ? " (created by this run from --help)" : "");
         System.out.println("load before: " + r.loadBefore());
         System.out.print(t.text());
