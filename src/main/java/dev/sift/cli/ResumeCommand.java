@@ -9,6 +9,7 @@ import jakarta.inject.Inject;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code sift resume RUN}. */
@@ -17,6 +18,10 @@ import picocli.CommandLine.Parameters;
 public class ResumeCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "RUN", description = "run id")
     long runId;
+
+    @Option(names = "--submit", description = "on AWS Batch: follow the run's job when it has not ended "
+            + "(re-attach), else submit a new job that resumes it")
+    boolean submit;
 
     @Mixin
     OutputOptions output;
@@ -33,7 +38,7 @@ public class ResumeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Console console = Console.system();
-        RunEntity run = runs.resume(runId, console);
+        RunEntity run = submit ? runs.resumeOnBatch(runId, console) : runs.resume(runId, console);
         console.info("run " + run.id + " " + run.status.name().toLowerCase());
         System.out.print(output.render(history.metrics(runId)));
         if (output.format == OutputOptions.Format.table) {
