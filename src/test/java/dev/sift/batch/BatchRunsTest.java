@@ -19,13 +19,11 @@ import dev.sift.workflow.Console;
 import dev.sift.workflow.WorkflowEngine;
 import dev.sift.workflow.WorkflowParser;
 import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -45,12 +43,12 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @QuarkusTestResource(PostgresResource.class)
-@QuarkusTestResource(value = BatchRunsTest.Endpoint.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(value = FakeBatch.Endpoint.class, restrictToAnnotatedClass = true)
 class BatchRunsTest {
-    static final String DB_PASSWORD = "db-password-never-in-a-request-4d1c";
-    static final String HASH_KEY = "hash-key-never-in-a-request-9e2a";
-    static final String QUEUE = "arn:aws:batch:us-east-1:" + FakeBatch.ACCOUNT + ":job-queue/sift-gpu";
-    static final String DEFINITION = "arn:aws:batch:us-east-1:" + FakeBatch.ACCOUNT + ":job-definition/sift-run";
+    static final String DB_PASSWORD = FakeBatch.DB_PASSWORD;
+    static final String HASH_KEY = FakeBatch.HASH_KEY;
+    static final String QUEUE = FakeBatch.QUEUE;
+    static final String DEFINITION = FakeBatch.DEFINITION;
     static final String WORKFLOW = """
             name: on-batch
             dataset:
@@ -60,30 +58,6 @@ class BatchRunsTest {
             evaluate: {zero_shot: false, seeds: 1, bootstrap: 50}
             execution: {target: aws-batch, queue: gpu, attempts: 2}
             """;
-
-    /** Picks the fake's port and points the Batch client at it; credentials for the SDK to sign with. */
-    public static class Endpoint implements QuarkusTestResourceLifecycleManager {
-        @Override
-        public Map<String, String> start() {
-            int port;
-            try (ServerSocket s = new ServerSocket(0)) {
-                port = s.getLocalPort();
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-            System.setProperty("test.fake.batch.port", Integer.toString(port));
-            System.setProperty("aws.accessKeyId", "AKIAFAKEBATCHTEST");
-            System.setProperty("aws.secretAccessKey", "fake-batch-test-secret");
-            return Map.of("sift.batch.endpoint", "http://127.0.0.1:" + port, "sift.batch.region", "us-east-1",
-                    "sift.batch.gpu-queue", QUEUE, "sift.batch.run-job-definition", DEFINITION,
-                    "sift.batch.poll-interval", "PT0.02S", "sift.db.password", DB_PASSWORD,
-                    "sift.privacy.hash-key", HASH_KEY);
-        }
-
-        @Override
-        public void stop() {
-        }
-    }
 
     static FakeBatch fake;
 
@@ -104,7 +78,7 @@ class BatchRunsTest {
     @BeforeEach
     void fakeBatch() throws IOException {
         if (fake == null) {
-            fake = new FakeBatch(Integer.getInteger("test.fake.batch.port"));
+            fake = FakeBatch.onConfiguredPort();
         }
         fake.reset();
     }

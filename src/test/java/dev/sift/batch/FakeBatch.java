@@ -26,23 +26,60 @@ import java.util.function.Consumer;
  * job plays the next script the test queued: one step per DescribeJobs call, a step may wait for a future (the
  * "container" doing the work) and may run a hook once when first served. Every request is recorded.
  */
-final class FakeBatch implements AutoCloseable {
+public final class FakeBatch implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
-    static final String ACCOUNT = "123456789012";
+    public static final String ACCOUNT = "123456789012";
     static final String CRASH = "crash";
+    public static final String DB_PASSWORD = "db-password-never-in-a-request-4d1c";
+    public static final String HASH_KEY = "hash-key-never-in-a-request-9e2a";
+    public static final String QUEUE = "arn:aws:batch:us-east-1:" + ACCOUNT + ":job-queue/sift-gpu";
+    public static final String DEFINITION = "arn:aws:batch:us-east-1:" + ACCOUNT + ":job-definition/sift-run";
+
+    /**
+     * Picks the fake's port (system property {@code test.fake.batch.port}: this resource may live in another class
+     * loader than the test) and points the Batch client at it, with a tiny poll interval; credentials for the SDK to
+     * sign with; a database password and hash key that no request may carry.
+     */
+    public static class Endpoint implements io.quarkus.test.common.QuarkusTestResourceLifecycleManager {
+        @Override
+        public Map<String, String> start() {
+            int port;
+            try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+                port = s.getLocalPort();
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+            System.setProperty("test.fake.batch.port", Integer.toString(port));
+            System.setProperty("aws.accessKeyId", "AKIAFAKEBATCHTEST");
+            System.setProperty("aws.secretAccessKey", "fake-batch-test-secret");
+            return Map.of("sift.batch.endpoint", "http://127.0.0.1:" + port, "sift.batch.region", "us-east-1",
+                    "sift.batch.gpu-queue", QUEUE, "sift.batch.run-job-definition", DEFINITION,
+                    "sift.batch.poll-interval", "PT0.02S", "sift.db.password", DB_PASSWORD,
+                    "sift.privacy.hash-key", HASH_KEY);
+        }
+
+        @Override
+        public void stop() {
+        }
+    }
+
+    /** A fake on the port that {@link Endpoint} picked. */
+    public static FakeBatch onConfiguredPort() throws IOException {
+        return new FakeBatch(Integer.getInteger("test.fake.batch.port"));
+    }
 
     /** One recorded request: the path and its JSON body. */
-    record Request(String path, JsonNode body, String raw) {
+    public record Request(String path, JsonNode body, String raw) {
     }
 
     /** One attempt of a job, as DescribeJobs lists the ended ones. */
-    record Attempt(Integer exitCode, String containerReason, String statusReason) {
+    public record Attempt(Integer exitCode, String containerReason, String statusReason) {
     }
 
     /** What DescribeJobs says at one step; {@code until}: stay here until it completes; {@code hook}: run once. */
-    record Step(String status, String statusReason, List<Attempt> attempts, CompletableFuture<?> until,
+    public record Step(String status, String statusReason, List<Attempt> attempts, CompletableFuture<?> until,
             Consumer<JsonNode> hook) {
-        static Step of(String status) {
+        public static Step of(String status) {
             return new Step(status, null, List.of(), null, null);
         }
 
@@ -51,20 +88,20 @@ final class FakeBatch implements AutoCloseable {
             return of(CRASH);
         }
 
-        Step reason(String reason) {
+        public Step reason(String reason) {
             return new Step(status, reason, attempts, until, hook);
         }
 
-        Step attempts(Attempt... a) {
+        public Step attempts(Attempt... a) {
             return new Step(status, statusReason, List.of(a), until, hook);
         }
 
-        Step until(CompletableFuture<?> f) {
+        public Step until(CompletableFuture<?> f) {
             return new Step(status, statusReason, attempts, f, hook);
         }
 
         /** Runs once, when the step is first served, with the job's SubmitJob request plus its jobId. */
-        Step hook(Consumer<JsonNode> h) {
+        public Step hook(Consumer<JsonNode> h) {
             return new Step(status, statusReason, attempts, until, h);
         }
     }
@@ -99,19 +136,19 @@ final class FakeBatch implements AutoCloseable {
     }
 
     /** The script of the next submitted job. */
-    synchronized void nextJob(Step... steps) {
+    public synchronized void nextJob(Step... steps) {
         scripts.add(List.of(steps));
     }
 
-    synchronized List<Request> requests(String path) {
+    public synchronized List<Request> requests(String path) {
         return requests.stream().filter(r -> r.path().equals(path)).toList();
     }
 
-    synchronized List<Request> all() {
+    public synchronized List<Request> all() {
         return List.copyOf(requests);
     }
 
-    synchronized void reset() {
+    public synchronized void reset() {
         requests.clear();
         scripts.clear();
         jobs.clear();
