@@ -64,8 +64,13 @@ public class ScheduledRuns {
      * the schedule's lock on its behalf.
      */
     public RunEntity resume(long runId, Console console) {
+        return resume(runId, BatchRuns.thisJobId(), console);
+    }
+
+    /** As above, in the AWS Batch job {@code thisJobId} (null: not in a Batch job). */
+    public RunEntity resume(long runId, String thisJobId, Console console) {
         RunEntity run = runs.findRun(runId).orElseThrow(() -> SiftException.usage("no run with id " + runId));
-        boolean itsBatchJob = batch.checkLocalResume(runId, BatchRuns.thisJobId());
+        boolean itsBatchJob = batch.checkLocalResume(runId, thisJobId);
         if (run.scheduleName == null || itsBatchJob) {
             return engine.resume(runId, console);
         }

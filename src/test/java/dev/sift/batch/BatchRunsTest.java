@@ -12,6 +12,7 @@ import dev.sift.PostgresResource;
 import dev.sift.SiftException;
 import dev.sift.batch.FakeBatch.Attempt;
 import dev.sift.batch.FakeBatch.Step;
+import dev.sift.schedule.ScheduleSpec;
 import dev.sift.schedule.ScheduledRuns;
 import dev.sift.store.RunEntity;
 import dev.sift.store.RunStore;
@@ -26,6 +27,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -275,6 +277,43 @@ class BatchRunsTest {
         assertEquals("execution.queue: cpu needs SIFT_BATCH_CPU_QUEUE (Terraform output sift_batch_cpu_queue), "
                 + "which is not set", e.getMessage());
         assertTrue(fake.all().isEmpty());
+    }
+
+    /**
+     * A schedule's firing of an aws-batch workflow submits the run and follows it holding the schedule's lock; its
+     * follower dies; the firing recovered on another node re-attaches to the job (no second one), and the job's
+     * {@code sift resume RUN} runs without the lock its follower holds.
+     */
+    @Test
+    void aScheduledFiringOnBatchIsRecoveredByReattachingAndItsJobResumesBesideTheLock(
+            @org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path wf = dir.resolve("nightly.yaml");
+        java.nio.file.Files.writeString(wf, WORKFLOW);
+        ScheduleSpec spec = ScheduleSpec.of("batch-nightly", "0 0 3 * * ?", "UTC", wf, Map.of());
+        Instant fireTime = Instant.parse("2026-11-30T03:00:00Z");
+        CompletableFuture<Void> work = new CompletableFuture<>();
+        fake.nextJob(Step.of("RUNNABLE"), Step.crash(), Step.of("RUNNING").until(work).hook(submit -> new Thread(() -> {
+            try {
+                long runId = Long.parseLong(submit.path("containerOverrides").path("command").get(2).asText());
+                scheduled.resume(runId, submit.path("jobId").asText(),
+                        new Console(new PrintStream(new ByteArrayOutputStream()), false));
+                work.complete(null);
+            } catch (Throwable t) {
+                work.completeExceptionally(t);
+            }
+        }).start()), Step.of("SUCCEEDED").attempts(new Attempt(0, null, null)));
+
+        SiftException died = assertThrows(SiftException.class, () -> scheduled.fire(spec, fireTime, false, console));
+        assertEquals(ExitCodes.ENVIRONMENT, died.exitCode());
+        RunEntity run = runs.findFiring("batch-nightly", fireTime).orElseThrow();
+        assertEquals(RunEntity.Status.RUNNING, run.status);
+
+        assertEquals(java.util.Optional.of(run.id), scheduled.fire(spec, fireTime, true, console));
+
+        work.get(60, TimeUnit.SECONDS);
+        assertEquals(RunEntity.Status.SUCCEEDED, runs.findRun(run.id).orElseThrow().status, log());
+        assertEquals(1, fake.requests("/v1/submitjob").size(), "the recovered firing submitted no second job");
+        assertTrue(log().contains("re-attaching to AWS Batch job"), log());
     }
 
     /** No request carries the database password, the hash key or a variable named like a secret. */
