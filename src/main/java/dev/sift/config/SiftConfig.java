@@ -92,7 +92,10 @@ public interface SiftConfig {
         /** Region of the Batch API (SIFT_BATCH_REGION); absent: the AWS SDK's region chain (AWS_REGION ...). */
         Optional<String> region();
 
-        /** How often a submitted job's status is read with DescribeJobs (SIFT_BATCH_POLL_INTERVAL: 15s, 500ms or PT15S). */
+        /**
+         * How often a submitted job's status is read with DescribeJobs (SIFT_BATCH_POLL_INTERVAL: 15s, 500ms or
+         * PT15S).
+         */
         @WithDefault("PT15S")
         java.time.Duration pollInterval();
     }

@@ -138,7 +138,8 @@ public final class WorkflowParser {
     }
 
     private static WorkflowSpec.Execution.Target target(String value) {
-        return value.equals("aws-batch") ? WorkflowSpec.Execution.Target.AWS_BATCH : WorkflowSpec.Execution.Target.LOCAL;
+        return value.equals("aws-batch") ? WorkflowSpec.Execution.Target.AWS_BATCH
+                : WorkflowSpec.Execution.Target.LOCAL;
     }
 
     private static TaskSpec task(SpecBinder.Obj t, SpecBinder b) {

@@ -110,8 +110,9 @@ public record WorkflowSpec(String name, DatasetSpec dataset, TaskSpec task, Spli
     }
 
     /**
-     * Where a run executes. {@code LOCAL}: in the process that starts it. {@code AWS_BATCH}: {@code sift run --submit}
-     * and scheduled firings submit the whole run as one AWS Batch job running {@code sift resume RUN} in the same image.
+     * Where a run executes. {@code LOCAL}: in the process that starts it. {@code AWS_BATCH}: scheduled firings (and
+     * {@code sift run --submit} whatever the target) submit the whole run as one AWS Batch job running
+     * {@code sift resume RUN} in the same image.
      *
      * @param queue {@code gpu} or {@code cpu} (the queue and job definition that Terraform outputs name for it), or a
      *        job queue name or ARN
