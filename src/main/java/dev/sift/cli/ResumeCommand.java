@@ -37,6 +37,9 @@ public class ResumeCommand implements Callable<Integer> {
 
     @Inject
     WorkflowEngine engine;
+    @Option(names = "--submit", description = "on AWS Batch: follow the run's job when it has not ended "
+            + "(re-attach), else submit a new job that resumes it")
+    boolean submit;
 
     @Mixin
     OutputOptions output;
@@ -61,7 +64,7 @@ public class ResumeCommand implements Callable<Integer> {
         if (shard != null || iteration != null) {
             throw SiftException.usage("--shard and --iteration go with --only-stage");
         }
-        RunEntity run = runs.resume(runId, console);
+        RunEntity run = submit ? runs.resumeOnBatch(runId, console) : runs.resume(runId, console);
         console.info("run " + run.id + " " + run.status.name().toLowerCase());
         System.out.print(output.render(history.metrics(runId)));
         if (output.format == OutputOptions.Format.table) {

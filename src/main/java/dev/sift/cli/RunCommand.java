@@ -2,6 +2,7 @@ package dev.sift.cli;
 
 import dev.sift.ExitCodes;
 import dev.sift.SiftException;
+import dev.sift.batch.BatchRuns;
 import dev.sift.history.RunHistory;
 import dev.sift.schedule.ScheduledRuns;
 import dev.sift.workflow.Console;
@@ -37,6 +38,10 @@ public class RunCommand implements Callable<Integer> {
             + "listed in sift schedule history NAME")
     String schedule;
 
+    @Option(names = "--submit", description = "execute the run as an AWS Batch job (the workflow's execution "
+            + "settings; queue and job definition from SIFT_BATCH_*) and follow it until it ends")
+    boolean submit;
+
     @Option(names = "--device", description = "cpu, gpu or auto: where models train (same as --set "
             + "fine_tune.device=...)")
     String device;
@@ -63,6 +68,9 @@ public class RunCommand implements Callable<Integer> {
 
     @Inject
     ScheduledRuns scheduled;
+
+    @Inject
+    BatchRuns batch;
 
     @Override
     public Integer call() {
@@ -93,8 +101,13 @@ public class RunCommand implements Callable<Integer> {
             return ExitCodes.OK;
         }
         long t0 = System.nanoTime();
-        long runId = schedule == null ? engine.start(parsed, workflow, name, console)
-                : scheduled.runByHand(schedule, parsed, workflow, name, console);
+        long runId;
+        if (schedule != null) {
+            runId = scheduled.runByHand(schedule, parsed, workflow, name, submit, console);
+        } else {
+            runId = submit ? batch.submit(parsed, workflow, name, null, console)
+                    : engine.start(parsed, workflow, name, console);
+        }
         console.info(String.format("run %d succeeded in %.1f s", runId, (System.nanoTime() - t0) / 1e9));
         System.out.print(output.render(history.metrics(runId)));
         if (output.format == OutputOptions.Format.table) {

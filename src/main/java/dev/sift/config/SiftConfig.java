@@ -20,6 +20,9 @@ public interface SiftConfig {
     /** Keyed hashing of personal identifiers. */
     Privacy privacy();
 
+    /** AWS Batch, for workflows with {@code execution: aws-batch} and {@code sift run --submit}. */
+    Batch batch();
+
     /** PostgreSQL connection. Without a URL, an embedded PostgreSQL 15 runs under SIFT_HOME/pg. */
     interface Db {
         /** JDBC URL, e.g. jdbc:postgresql://host:5432/sift (SIFT_DB_URL). */
@@ -64,5 +67,36 @@ public interface SiftConfig {
          * in SIFT_HOME/hash.key (mode 600) and reused, so hashes stay stable between runs.
          */
         Optional<String> hashKey();
+    }
+
+    /**
+     * AWS Batch queues and job definitions, named as the Terraform module's outputs ({@code sift_batch_gpu_queue} is
+     * SIFT_BATCH_GPU_QUEUE ...); read only when a run is submitted.
+     */
+    interface Batch {
+        /** Job queue (name or ARN) of {@code execution.queue: gpu} (SIFT_BATCH_GPU_QUEUE). */
+        Optional<String> gpuQueue();
+
+        /** Job queue (name or ARN) of {@code execution.queue: cpu} (SIFT_BATCH_CPU_QUEUE). */
+        Optional<String> cpuQueue();
+
+        /** Job definition of whole runs on the GPU queue (SIFT_BATCH_RUN_JOB_DEFINITION). */
+        Optional<String> runJobDefinition();
+
+        /** Job definition of whole runs on the CPU queue (SIFT_BATCH_RUN_CPU_JOB_DEFINITION). */
+        Optional<String> runCpuJobDefinition();
+
+        /** Endpoint of the Batch API (SIFT_BATCH_ENDPOINT); absent: AWS's endpoint for the region. */
+        Optional<String> endpoint();
+
+        /** Region of the Batch API (SIFT_BATCH_REGION); absent: the AWS SDK's region chain (AWS_REGION ...). */
+        Optional<String> region();
+
+        /**
+         * How often a submitted job's status is read with DescribeJobs (SIFT_BATCH_POLL_INTERVAL: 15s, 500ms or
+         * PT15S).
+         */
+        @WithDefault("PT15S")
+        java.time.Duration pollInterval();
     }
 }

@@ -2,6 +2,7 @@ package dev.sift.schedule;
 
 import dev.sift.ExitCodes;
 import dev.sift.SiftException;
+import dev.sift.batch.BatchRuns;
 import dev.sift.store.Firing;
 import dev.sift.store.RunEntity;
 import dev.sift.store.RunStore;
@@ -39,23 +40,53 @@ public class ScheduledRuns {
     ScheduleLocks locks;
     @Inject
     Schedules schedules;
+    @Inject
+    BatchRuns batch;
 
     /** {@code sift run --schedule NAME WORKFLOW}: a run by hand, recorded under the schedule, never beside one of it. */
     public long runByHand(String schedule, WorkflowParser.Parsed parsed, Path workflow, String name, Console console) {
+        return runByHand(schedule, parsed, workflow, name, false, console);
+    }
+
+    /** As above; {@code submit}: the run executes as an AWS Batch job, followed under the schedule's lock. */
+    public long runByHand(String schedule, WorkflowParser.Parsed parsed, Path workflow, String name, boolean submit,
+            Console console) {
         schedules.get(schedule);
         try (ScheduleLocks.Lock lock = locks.tryLock(schedule).orElseThrow(() -> held(schedule))) {
-            return engine.start(parsed, workflow, name, Firing.manual(schedule), console);
+            return submit ? batch.submit(parsed, workflow, name, Firing.manual(schedule), console)
+                    : engine.start(parsed, workflow, name, Firing.manual(schedule), console);
         }
     }
 
-    /** {@code sift resume RUN}: a run of a schedule resumes under the schedule's lock, any other run as before. */
+    /**
+     * {@code sift resume RUN}: a run of a schedule resumes under the schedule's lock, any other run as before. Refused
+     * while the run's AWS Batch job has not ended, unless this process is that job: then whoever submitted it holds
+     * the schedule's lock on its behalf.
+     */
     public RunEntity resume(long runId, Console console) {
+        return resume(runId, BatchRuns.thisJobId(), console);
+    }
+
+    /** As above, in the AWS Batch job {@code thisJobId} (null: not in a Batch job). */
+    public RunEntity resume(long runId, String thisJobId, Console console) {
         RunEntity run = runs.findRun(runId).orElseThrow(() -> SiftException.usage("no run with id " + runId));
-        if (run.scheduleName == null) {
+        boolean itsBatchJob = batch.checkLocalResume(runId, thisJobId);
+        if (run.scheduleName == null || itsBatchJob) {
             return engine.resume(runId, console);
         }
         try (ScheduleLocks.Lock lock = locks.tryLock(run.scheduleName).orElseThrow(() -> held(run.scheduleName))) {
             return engine.resume(runId, console);
+        }
+    }
+
+    /** {@code sift resume RUN --submit}: follows the run's AWS Batch job, or submits one; under a schedule's lock. */
+    public RunEntity resumeOnBatch(long runId, Console console) {
+        RunEntity run = runs.findRun(runId).orElseThrow(() -> SiftException.usage("no run with id " + runId));
+        if (run.scheduleName == null) {
+            return batch.follow(runId, console);
+        }
+        try (ScheduleLocks.Lock lock = locks.tryLock(run.scheduleName).orElseThrow(() -> held(run.scheduleName))) {
+            return batch.follow(runId, console);
         }
     }
 
@@ -80,7 +111,11 @@ public class ScheduledRuns {
                 } else {
                     console.info("firing of " + fireTime + " recovered: resuming run " + run.id + " (" + run.status
                             + " on " + run.ownerHost + " pid " + run.ownerPid + ")");
-                    engine.resume(run.id, console);
+                    if (batch.executesOnBatch(run)) {
+                        batch.follow(run.id, console);
+                    } else {
+                        engine.resume(run.id, console);
+                    }
                 }
                 return Optional.of(run.id);
             }
@@ -93,8 +128,10 @@ public class ScheduledRuns {
                 return Optional.empty();
             }
             console.info("firing of " + fireTime + (recovering ? " (recovered)" : ""));
-            return Optional.of(engine.start(parsed, spec.workflowPath(), spec.name(), new Firing(spec.name(), fireTime),
-                    console));
+            Firing firing = new Firing(spec.name(), fireTime);
+            return Optional.of(BatchRuns.onBatch(parsed.spec())
+                    ? batch.submit(parsed, spec.workflowPath(), spec.name(), firing, console)
+                    : engine.start(parsed, spec.workflowPath(), spec.name(), firing, console));
         }
     }
 

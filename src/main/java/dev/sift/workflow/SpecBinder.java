@@ -64,6 +64,12 @@ final class SpecBinder {
             return map.entries().containsKey(key);
         }
 
+        /** Whether the key is present and holds a mapping (rather than a single value or a list). */
+        boolean isMapping(String key) {
+            Entry e = map.entries().get(key);
+            return e != null && e.value() instanceof YMap;
+        }
+
         private YScalar scalar(String key) {
             used.add(key);
             Entry e = map.entries().get(key);

@@ -40,6 +40,7 @@ public final class StageCache {
         ObjectNode tree = StageJson.tree(spec);
         tree.remove("name");
         tree.remove("cache");
+        tree.remove("execution"); // where it runs does not change what it computes
         if (sections != null) {
             tree.retain(sections);
             if (tree.size() != sections.size()) {

@@ -75,11 +75,19 @@ public class WorkflowEngine {
      * executes it; a second start of the same firing fails on the run table's unique index before any stage runs.
      */
     public long start(WorkflowParser.Parsed parsed, Path workflowPath, String name, Firing firing, Console console) {
-        RunEntity run = runs.createRun(name != null ? name : parsed.spec().name(), parsed.spec().name(),
-                workflowPath.toAbsolutePath().toString(), parsed.snapshot(), WorkflowParams.of(parsed.spec()), firing);
+        RunEntity run = create(parsed, workflowPath, name, firing);
         console.info("run " + run.id + " (" + run.name + ") started");
         execute(run.id, parsed.spec(), console);
         return run.id;
+    }
+
+    /**
+     * Records a run without executing it: a run submitted to AWS Batch, whose job executes it with {@link #resume}.
+     * {@code firing} as for {@link #start(WorkflowParser.Parsed, Path, String, Firing, Console)}, or null.
+     */
+    public RunEntity create(WorkflowParser.Parsed parsed, Path workflowPath, String name, Firing firing) {
+        return runs.createRun(name != null ? name : parsed.spec().name(), parsed.spec().name(),
+                workflowPath.toAbsolutePath().toString(), parsed.snapshot(), WorkflowParams.of(parsed.spec()), firing);
     }
 
     /** Continues a failed or killed run from the first stage that did not finish. */

@@ -20,7 +20,7 @@ import java.util.Set;
  */
 public record WorkflowSpec(String name, DatasetSpec dataset, TaskSpec task, SplitSpec split, ModelSpec model,
         TrainSpec fineTune, ScoreSpec score, FilterSpec filter, EvaluateSpec evaluate, int iterations,
-        CacheSpec cache) {
+        CacheSpec cache, Execution execution) {
     public WorkflowSpec {
         requireNonNull(name, "name is null");
         requireNonNull(dataset, "dataset is null");
@@ -32,6 +32,7 @@ public record WorkflowSpec(String name, DatasetSpec dataset, TaskSpec task, Spli
         requireNonNull(filter, "filter is null");
         requireNonNull(evaluate, "evaluate is null");
         requireNonNull(cache, "cache is null");
+        requireNonNull(execution, "execution is null");
     }
 
     /**
@@ -118,5 +119,34 @@ public record WorkflowSpec(String name, DatasetSpec dataset, TaskSpec task, Spli
      * {@code floor}), or changes by less than {@code plateau} from iteration k-1 ({@code plateau} 0 = off).
      */
     public record StopRule(String metric, double floor, double plateau) {
+    }
+
+    /**
+     * Where a run executes. {@code LOCAL}: in the process that starts it. {@code AWS_BATCH}: scheduled firings (and
+     * {@code sift run --submit} whatever the target) submit the whole run as one AWS Batch job running
+     * {@code sift resume RUN} in the same image.
+     *
+     * @param queue {@code gpu} or {@code cpu} (the queue and job definition that Terraform outputs name for it), or a
+     *        job queue name or ARN
+     * @param jobDefinition a job definition name or ARN; null: the one that goes with {@code queue}
+     * @param attempts Batch jobs Sift submits for one run in a row when the one before failed (1: no resubmission);
+     *        Batch's own retry strategy (spot reclaims) counts inside one job
+     */
+    public record Execution(Target target, String queue, String jobDefinition, int attempts) {
+        /** Run where started, the default. */
+        public static final Execution LOCAL = new Execution(Target.LOCAL, "gpu", null, 2);
+
+        public Execution {
+            requireNonNull(target, "target is null");
+            requireNonNull(queue, "queue is null");
+            if (attempts < 1) {
+                throw new IllegalArgumentException("attempts must be >= 1, got " + attempts);
+            }
+        }
+
+        /** The two targets. */
+        public enum Target {
+            LOCAL, AWS_BATCH
+        }
     }
 }

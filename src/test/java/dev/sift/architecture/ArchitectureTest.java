@@ -70,6 +70,17 @@ class ArchitectureTest {
                 .dependOnClassesThat().resideInAPackage("dev.sift.schedule..").check(classes);
     }
 
+    /** AWS Batch execution records and follows runs through the engine and store; commands and schedules use it. */
+    @Test
+    void batchUsesTheEngineAndStoreAndOnlyCommandsAndSchedulesUseIt() {
+        noClasses().that().resideInAPackage("dev.sift.batch..").should().dependOnClassesThat()
+                .resideInAnyPackage("dev.sift.stage..", "dev.sift.history..", "dev.sift.bench..",
+                        "dev.sift.schedule..")
+                .check(classes);
+        noClasses().that().resideOutsideOfPackages("dev.sift.batch..", "dev.sift.schedule..", "dev.sift.cli..")
+                .should().dependOnClassesThat().resideInAPackage("dev.sift.batch..").check(classes);
+    }
+
     @Test
     void theEngineNamesNoStage() {
         noClasses().that().resideInAPackage("dev.sift.workflow..").should().dependOnClassesThat()

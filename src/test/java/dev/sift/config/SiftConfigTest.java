@@ -29,6 +29,28 @@ class SiftConfigTest {
         assertEquals(Optional.empty(), c.privacy().hashKey());
         assertEquals(Optional.empty(), c.db().url());
         assertEquals(Optional.empty(), c.home());
+        assertEquals(Optional.empty(), c.batch().gpuQueue());
+        assertEquals(Optional.empty(), c.batch().cpuQueue());
+        assertEquals(Optional.empty(), c.batch().runJobDefinition());
+        assertEquals(Optional.empty(), c.batch().runCpuJobDefinition());
+        assertEquals(Optional.empty(), c.batch().endpoint());
+        assertEquals(Optional.empty(), c.batch().region());
+        assertEquals(java.time.Duration.ofSeconds(15), c.batch().pollInterval());
+    }
+
+    @Test
+    void batchMapping() {
+        SiftConfig c = build(Map.of("sift.batch.gpu-queue", "gq", "sift.batch.cpu-queue", "cq",
+                "sift.batch.run-job-definition", "rd", "sift.batch.run-cpu-job-definition", "rcd",
+                "sift.batch.endpoint", "http://127.0.0.1:9", "sift.batch.region", "eu-west-1",
+                "sift.batch.poll-interval", "PT2S"));
+        assertEquals(Optional.of("gq"), c.batch().gpuQueue());
+        assertEquals(Optional.of("cq"), c.batch().cpuQueue());
+        assertEquals(Optional.of("rd"), c.batch().runJobDefinition());
+        assertEquals(Optional.of("rcd"), c.batch().runCpuJobDefinition());
+        assertEquals(Optional.of("http://127.0.0.1:9"), c.batch().endpoint());
+        assertEquals(Optional.of("eu-west-1"), c.batch().region());
+        assertEquals(java.time.Duration.ofSeconds(2), c.batch().pollInterval());
     }
 
     @Test

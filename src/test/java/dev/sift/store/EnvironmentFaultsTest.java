@@ -99,6 +99,10 @@ class EnvironmentFaultsTest {
             return this;
         }
 
+        public Batch batch() {
+            return null; // the object store reads no Batch setting
+        }
+
         public Optional<String> url() {
             return Optional.empty();
         }

@@ -49,6 +49,36 @@ class WorkflowParserTest {
     }
 
     @Test
+    void executionIsLocalByDefaultAndAwsBatchAsAValueOrAMapping() {
+        assertEquals(WorkflowSpec.Execution.LOCAL,
+                WorkflowParser.parse("w.yaml", GOOD, Path.of("."), Map.of(), true).spec().execution());
+        WorkflowSpec.Execution plain = WorkflowParser.parse("w.yaml", GOOD + "execution: aws-batch\n", Path.of("."),
+                Map.of(), true).spec().execution();
+        assertEquals(new WorkflowSpec.Execution(WorkflowSpec.Execution.Target.AWS_BATCH, "gpu", null, 2), plain);
+        WorkflowSpec.Execution full = WorkflowParser.parse("w.yaml", GOOD + "execution: {target: aws-batch, queue: "
+                + "cpu, job_definition: sift-run-cpu:3, attempts: 3}\n", Path.of("."), Map.of(), true).spec().execution();
+        assertEquals(new WorkflowSpec.Execution(WorkflowSpec.Execution.Target.AWS_BATCH, "cpu", "sift-run-cpu:3", 3),
+                full);
+        WorkflowSpec.Execution set = WorkflowParser.parse("w.yaml", GOOD, Path.of("."),
+                Map.of("execution", "aws-batch"), true).spec().execution();
+        assertEquals(WorkflowSpec.Execution.Target.AWS_BATCH, set.target());
+    }
+
+    @Test
+    void anUnknownExecutionTargetIsOneLineNamingFileLineAndKey() {
+        assertEquals(List.of("w.yaml:8: execution: must be one of local, aws-batch, got 'kubernetes'"),
+                errors(GOOD + "execution: kubernetes\n", Map.of()));
+        assertEquals(List.of("w.yaml:8: execution.target: must be one of local, aws-batch, got 'ecs'"),
+                errors(GOOD + "execution: {target: ecs}\n", Map.of()));
+        assertEquals(List.of("w.yaml:8: execution.queue: only applies to execution.target aws-batch"),
+                errors(GOOD + "execution: {queue: cpu}\n", Map.of()));
+        assertEquals(List.of("w.yaml:8: execution.attempts: must be between 1 and 10, got 0"),
+                errors(GOOD + "execution: {target: aws-batch, attempts: 0}\n", Map.of()));
+        assertEquals(List.of("w.yaml:8: execution.retries: unknown key"),
+                errors(GOOD + "execution: {target: aws-batch, retries: 2}\n", Map.of()));
+    }
+
+    @Test
     void curveFractionsAndPoliciesAreCheckedAndGradesDefaultToCalibrated() {
         WorkflowSpec s = WorkflowParser.parse("w.yaml", GOOD + "evaluate: {curve: [0.3, 0.7]}\n", Path.of("."),
                 Map.of(), true).spec();
