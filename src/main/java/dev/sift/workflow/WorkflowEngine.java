@@ -8,6 +8,7 @@ import dev.sift.store.Processes;
 import dev.sift.store.RunEntity;
 import dev.sift.store.RunStore;
 import dev.sift.store.StageRunEntity;
+import dev.sift.store.StoreLock;
 import io.quarkus.arc.All;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -30,6 +31,8 @@ import java.util.Optional;
 public class WorkflowEngine {
     @Inject
     RunStore runs;
+    @Inject
+    StoreLock storeLock;
     @Inject
     @All
     List<Stage<?>> stages;
@@ -71,11 +74,14 @@ public class WorkflowEngine {
      * executes it; a second start of the same firing fails on the run table's unique index before any stage runs.
      */
     public long start(WorkflowParser.Parsed parsed, Path workflowPath, String name, Firing firing, Console console) {
-        RunEntity run = runs.createRun(name != null ? name : parsed.spec().name(), parsed.spec().name(),
-                workflowPath.toAbsolutePath().toString(), parsed.snapshot(), WorkflowParams.of(parsed.spec()), firing);
-        console.info("run " + run.id + " (" + run.name + ") started");
-        execute(run.id, parsed.spec(), console);
-        return run.id;
+        try (StoreLock.Held shared = storeLock.shared()) { // sift gc waits for it
+            RunEntity run = runs.createRun(name != null ? name : parsed.spec().name(), parsed.spec().name(),
+                    workflowPath.toAbsolutePath().toString(), parsed.snapshot(), WorkflowParams.of(parsed.spec()),
+                    firing);
+            console.info("run " + run.id + " (" + run.name + ") started");
+            execute(run.id, parsed.spec(), console);
+            return run.id;
+        }
     }
 
     /** Continues a failed or killed run from the first stage that did not finish. */
@@ -91,9 +97,11 @@ public class WorkflowEngine {
         }
         WorkflowSpec spec = WorkflowParser.parse("run " + runId + " (stored workflow)", run.specYaml, null,
                 Map.of(), false).spec();
-        runs.claim(runId);
-        console.info("resuming run " + runId + " (" + run.name + ")");
-        execute(runId, spec, console);
+        try (StoreLock.Held shared = storeLock.shared()) { // sift gc waits for it
+            runs.claim(runId);
+            console.info("resuming run " + runId + " (" + run.name + ")");
+            execute(runId, spec, console);
+        }
         return runs.findRun(runId).orElseThrow();
     }
 
