@@ -2,6 +2,7 @@ package dev.sift;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Files;
@@ -49,9 +50,11 @@ class EnvironmentFaultsIT {
                     evaluate: {zero_shot: false}
                     iterations: 1
                     """);
-            assertOneLineExit3(SiftProcess.start(home, Map.of("SIFT_DB_URL", pg.getJdbcUrl("postgres", "postgres"),
+            SiftProcess p = SiftProcess.start(home, Map.of("SIFT_DB_URL", pg.getJdbcUrl("postgres", "postgres"),
                     "SIFT_S3_ENDPOINT", "http://127.0.0.1:1", "AWS_ACCESS_KEY_ID", "x", "AWS_SECRET_ACCESS_KEY", "y",
-                    "AWS_REGION", "us-east-1"), "run", wf.toString()));
+                    "AWS_REGION", "us-east-1", "SIFT_S3_RETRY_SECONDS", "2"), "run", wf.toString());
+            assertOneLineExit3(p);
+            assertTrue(p.output().contains("is not reachable") && p.output().contains("(tried for 2 s)"), p.output());
         }
     }
 }

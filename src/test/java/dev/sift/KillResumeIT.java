@@ -1,12 +1,10 @@
 package dev.sift;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -14,22 +12,24 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The packaged sift, killed with SIGKILL during fine-tune, then resumed: finished stages are not redone and no
- * stage or score row is duplicated. Runs the real jar as separate processes against a real PostgreSQL.
+ * The packaged sift killed with SIGKILL in the middle of fine-tune, then of score, then of evaluate, resumed after
+ * each kill: the run ends with the same metric, comparison and score rows as an uninterrupted run of the same
+ * workflow and seeds, no row twice, finished stages not redone, and {@code sift gc} finds nothing unreferenced in S3
+ * or among the weights; after the uninterrupted run's row is deleted, gc lists exactly its S3 objects and
+ * {@code --delete} removes them and nothing of the other run. Separate processes against a real PostgreSQL and the
+ * embedded S3Proxy (a filesystem store under SIFT_HOME, shared by the processes).
  */
 class KillResumeIT {
     private static EmbeddedPostgres pg;
@@ -47,142 +47,165 @@ class KillResumeIT {
         pg.close();
     }
 
-    private ProcessBuilder sift(String... args) {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx2g", "-Dai.djl.offline=true", "-jar", System.getProperty("sift.jar",
-                        "target/quarkus-app/quarkus-run.jar")));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd);
-        pb.environment().put("SIFT_HOME", home.toString());
-        pb.environment().put("SIFT_DB_URL", pg.getJdbcUrl("postgres", "postgres"));
-        pb.environment().put("SIFT_DB_USER", "postgres");
-        return pb;
+    private SiftProcess sift(String... args) throws Exception {
+        return SiftProcess.start(home, Map.of("SIFT_DB_URL", pg.getJdbcUrl("postgres", "postgres"), "SIFT_DB_USER",
+                "postgres"), args);
+    }
+
+    /** Starts sift, waits for {@code marker} in its output, then kills it with SIGKILL; returns its output. */
+    private String killAt(String marker, String... args) throws Exception {
+        SiftProcess p = sift(args);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
+        while (!p.output().contains(marker) && p.process.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(25);
+        }
+        assertTrue(p.output().contains(marker), "never reached '" + marker + "':\n" + p.output());
+        p.process.destroyForcibly(); // SIGKILL: no shutdown hooks, no cleanup
+        assertTrue(p.process.waitFor(30, TimeUnit.SECONDS));
+        return p.output();
+    }
+
+    @Test
+    void killedInFineTuneScoreAndEvaluateThenResumedEqualsAnUninterruptedRun() throws Exception {
+        Path wf = home.resolve("kill.yaml");
+        Files.writeString(wf, """
+                name: kill-thrice
+                dataset:
+                  generate: {rows: 400, noise: 0.1, seed: 3}
+                model: {buckets: 128, dim: 16, hidden: 16}
+                fine_tune: {epochs: 8, seed: 42}
+                score: {methods: [loss, oof_loss, label_quality], cross_fit: 3}
+                filter: {by: oof_loss, keep: 0.8}
+                evaluate: {zero_shot: false, seeds: 1, bootstrap: 200}
+                iterations: 1
+                """);
+        long t0 = System.nanoTime();
+        SiftProcess straight = sift("run", wf.toString(), "--name", "straight");
+        assertEquals(0, straight.waitFor(300), straight.output());
+        long reference = runId(straight.output());
+        long t1 = System.nanoTime();
+
+        String log = killAt("fine-tune epoch 2/", "run", wf.toString(), "--name", "killed");
+        long id = runId(log);
+        assertStages(id, "fine-tune", log, "ingest");
+        String resumed = killAt("cross-fit fold 2/", "resume", Long.toString(id));
+        assertTrue(resumed.contains("ingest: done before (attempt 1), skipped"), resumed);
+        assertStages(id, "score", resumed, "ingest", "fine-tune");
+        resumed = killAt("  selected: ndcg", "resume", Long.toString(id));
+        assertStages(id, "evaluate", resumed, "ingest", "fine-tune", "score", "filter");
+        SiftProcess last = sift("resume", Long.toString(id));
+        assertEquals(0, last.waitFor(300), last.output());
+        assertTrue(last.output().contains("[4/5] iteration 1 filter: done before (attempt 1), skipped"),
+                last.output());
+        long t2 = System.nanoTime();
+
+        // the stages each killed stage ran twice, no other; every stage row once and finished
+        assertEquals("SUCCEEDED", string("SELECT status FROM run WHERE id = ?", id));
+        assertEquals(5, query("SELECT count(*) FROM stage_run WHERE run_id = ? AND status = 'SUCCEEDED'", id));
+        assertEquals(List.of("ingest 1", "fine-tune 2", "score 2", "filter 1", "evaluate 2"),
+                rows("SELECT stage || ' ' || attempt FROM stage_run WHERE run_id = ? ORDER BY seq", id));
+        // the same rows as the uninterrupted run: none twice, none missing, none different (training time aside, and
+        // the bootstrap intervals, whose resampling is seeded by the run id)
+        int compared = 0;
+        for (String sql : List.of("SELECT iteration || ' ' || split || ' ' || subset || ' ' || name || ' ' || "
+                + "coalesce(seed, -1) || ' ' || value FROM metric WHERE run_id = ? AND name <> 'train_seconds' "
+                + "ORDER BY 1", "SELECT iteration || ' ' || subset || ' ' || baseline || ' ' || metric || ' ' || "
+                + "delta FROM comparison WHERE run_id = ? ORDER BY 1",
+                "SELECT iteration || ' ' || method || ' ' || sample_index || ' ' || score || ' ' || weight FROM "
+                + "sample_score WHERE run_id = ? ORDER BY 1", "SELECT pool_size || ' ' || kept_size || ' ' || "
+                + "selected_weights FROM iteration WHERE run_id = ?", "SELECT stage || ' ' || iteration || ' ' || epoch "
+                + "|| ' ' || md5(loss::text) FROM training_dynamics WHERE run_id = ? ORDER BY 1",
+                "SELECT sample_index || ' ' || suggested_class || ' ' || quality FROM label_suggestion WHERE run_id = ? "
+                + "ORDER BY 1")) {
+            List<String> expected = rows(sql, reference);
+            assertFalse(expected.isEmpty() && !sql.contains("label_suggestion"), sql);
+            assertEquals(expected, rows(sql, id), sql);
+            compared += expected.size();
+        }
+        long t3 = System.nanoTime();
+
+        // nothing unreferenced; then the uninterrupted run's row deleted: gc lists its objects, removes only them
+        assertEquals(List.of(), gc(false));
+        int killedObjects = objects(id);
+        assertTrue(killedObjects >= 3, "selected, random, hidden activations");
+        int referenceObjects = objects(reference);
+        query("WITH d AS (DELETE FROM run WHERE id = ? RETURNING 1) SELECT count(*) FROM d", reference);
+        List<String> orphans = gc(false);
+        List<String> s3 = orphans.stream().filter(o -> o.startsWith("s3://")).toList();
+        assertEquals(referenceObjects, s3.size(), String.join("\n", orphans));
+        assertTrue(s3.stream().allMatch(o -> o.startsWith("s3://sift/runs/" + reference + "/")), s3.toString());
+        assertEquals(referenceObjects, objects(reference), "a dry run removes nothing");
+        assertEquals(orphans, gc(true));
+        assertEquals(0, objects(reference));
+        assertEquals(0, query("SELECT count(*) FROM model_weights WHERE sha256 = ANY (?)",
+                (Object) orphans.stream().filter(o -> o.startsWith("weights ")).map(o -> o.substring(8))
+                        .toArray(String[]::new)));
+        assertEquals(killedObjects, objects(id));
+        System.out.printf("KillResumeIT: 3 SIGKILLs (fine-tune, score, evaluate), 3 resumes survived; %d rows equal "
+                + "to the uninterrupted run's; gc: 0 orphans, then %d after deleting a run (%d S3 objects), removed; "
+                + "uninterrupted %.0f s, killed and resumed %.0f s, checks and gc %.0f s%n", compared,
+                orphans.size(), s3.size(), (t1 - t0) / 1e9, (t2 - t1) / 1e9, (System.nanoTime() - t3) / 1e9);
+    }
+
+    /** The stages before {@code killed} finished once; {@code killed} was running; no later stage started. */
+    private void assertStages(long id, String killed, String log, String... finished) throws Exception {
+        List<String> expected = new ArrayList<>();
+        for (String s : finished) {
+            expected.add(s + " SUCCEEDED");
+        }
+        expected.add(killed + " RUNNING");
+        assertEquals(expected, rows("SELECT stage || ' ' || status FROM stage_run WHERE run_id = ? ORDER BY seq", id),
+                log);
+        assertEquals("RUNNING", string("SELECT status FROM run WHERE id = ?", id));
+    }
+
+    /** {@code sift gc}'s listed orphans, one per line. */
+    private List<String> gc(boolean delete) throws Exception {
+        SiftProcess gc = delete ? sift("gc", "--delete") : sift("gc");
+        assertEquals(0, gc.waitFor(120), gc.output());
+        return gc.output().lines().filter(l -> l.startsWith("s3://") || l.startsWith("weights ")).toList();
+    }
+
+    /** The run's objects in the embedded S3Proxy's filesystem store. */
+    private int objects(long run) throws Exception {
+        Path dir = home.resolve("s3").resolve("sift").resolve("runs").resolve(Long.toString(run));
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            return (int) files.filter(Files::isRegularFile).count();
+        }
+    }
+
+    private static long runId(String log) {
+        Matcher m = Pattern.compile("run (\\d+) \\(").matcher(log);
+        assertTrue(m.find(), log);
+        return Long.parseLong(m.group(1));
     }
 
     private long query(String sql, Object... params) throws Exception {
+        return Long.parseLong(string(sql, params));
+    }
+
+    private String string(String sql, Object... params) throws Exception {
+        List<String> r = rows(sql, params);
+        assertEquals(1, r.size(), sql);
+        return r.get(0);
+    }
+
+    private List<String> rows(String sql, Object... params) throws Exception {
         try (Connection c = DriverManager.getConnection(pg.getJdbcUrl("postgres", "postgres"));
                 PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) {
                 ps.setObject(i + 1, params[i]);
             }
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
-    }
-
-    private Map<String, long[]> stages(long run) throws Exception {
-        Map<String, long[]> out = new HashMap<>();
-        try (Connection c = DriverManager.getConnection(pg.getJdbcUrl("postgres", "postgres"));
-                PreparedStatement ps = c.prepareStatement(
-                        "SELECT stage || '@' || iteration, attempt, status = 'SUCCEEDED' FROM stage_run WHERE run_id = ?")) {
-            ps.setLong(1, run);
+            List<String> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.put(rs.getString(1), new long[] {rs.getLong(2), rs.getBoolean(3) ? 1 : 0});
+                    out.add(rs.getString(1));
                 }
             }
-        }
-        return out;
-    }
-
-    @Test
-    void killedDuringFineTuneThenResumedFinishesWithoutRedoingOrDuplicating() throws Exception {
-        // up to 40 epochs with early stopping after 8 without progress: fine-tune lasts long enough to be killed
-        Process run = sift("run", "workflows/quickstart.yaml", "--name", "kill-me", "--set",
-                "dataset.generate.rows=1500", "--set", "fine_tune.epochs=40", "--set", "fine_tune.patience=8",
-                "--set", "iterations=2", "--set", "evaluate.seeds=1")
-                .redirectErrorStream(true).start();
-        AtomicLong runId = new AtomicLong(-1);
-        CountDownLatch training = new CountDownLatch(1);
-        StringBuilder log = new StringBuilder();
-        Thread reader = new Thread(() -> {
-            Pattern started = Pattern.compile("run (\\d+) \\(kill-me\\) started");
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(run.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                    log.append(line).append('\n');
-                    Matcher m = started.matcher(line);
-                    if (m.find()) {
-                        runId.set(Long.parseLong(m.group(1)));
-                    }
-                    if (line.contains("fine-tune epoch 2/")) {
-                        training.countDown();
-                    }
-                }
-            } catch (java.io.IOException e) {
-                // the process was killed
-            }
-        });
-        reader.start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
-        while (!training.await(200, TimeUnit.MILLISECONDS) && run.isAlive() && System.nanoTime() < deadline) {
-            // wait for training to be under way
-        }
-        assertTrue(training.getCount() == 0, "fine-tune did not start:\n" + log);
-        run.destroyForcibly(); // SIGKILL: no shutdown hooks, no cleanup
-        assertTrue(run.waitFor(30, TimeUnit.SECONDS));
-        reader.join(10_000);
-        long id = runId.get();
-        assertTrue(id > 0, log.toString());
-
-        Map<String, long[]> before = stages(id);
-        assertEquals(1, before.get("ingest@0")[0]);
-        assertEquals(1, before.get("ingest@0")[1], "ingest finished before the kill");
-        assertEquals(0, before.get("fine-tune@0")[1], "fine-tune was killed while running:\n" + log);
-        assertEquals(2, before.size(), "nothing after fine-tune started");
-        assertEquals("RUNNING", status(id));
-
-        Path out = Files.createTempFile(home, "resume", ".log");
-        Process resume = sift("resume", Long.toString(id)).redirectErrorStream(true).redirectOutput(out.toFile())
-                .start();
-        assertTrue(resume.waitFor(300, TimeUnit.SECONDS), "resume timed out");
-        String resumeLog = Files.readString(out);
-        assertEquals(0, resume.exitValue(), resumeLog);
-        assertTrue(resumeLog.contains("ingest: done before (attempt 1), skipped"), resumeLog);
-
-        Map<String, long[]> after = stages(id);
-        assertEquals(2 + 3 * 2, after.size(), after.keySet().toString());
-        assertEquals(8, query("SELECT count(*) FROM stage_run WHERE run_id = ?", id));
-        assertEquals(1, after.get("ingest@0")[0], "ingest not redone");
-        assertEquals(2, after.get("fine-tune@0")[0], "fine-tune ran again");
-        for (var e : after.entrySet()) {
-            assertEquals(1, e.getValue()[1], e.getKey() + " succeeded");
-            if (!e.getKey().startsWith("fine-tune")) {
-                assertEquals(1, e.getValue()[0], e.getKey() + " ran once");
-            }
-        }
-        assertEquals("SUCCEEDED", status(id));
-        // scores: every pool sample once per method and iteration
-        long pool1 = query("SELECT count(DISTINCT sample_index) FROM sample_score WHERE run_id = ? AND iteration = 1",
-                id);
-        long pool2 = query("SELECT count(DISTINCT sample_index) FROM sample_score WHERE run_id = ? AND iteration = 2",
-                id);
-        assertEquals(3 * (pool1 + pool2), query("SELECT count(*) FROM sample_score WHERE run_id = ?", id));
-        assertEquals(0, query("SELECT count(*) FROM (SELECT 1 FROM sample_score WHERE run_id = ? GROUP BY iteration, "
-                + "method, sample_index HAVING count(*) > 1) d", id));
-        // iteration 1: full, selected, random, majority, zero-shot; iteration 2: selected, random, random-train
-        assertEquals(8, query("SELECT count(DISTINCT (iteration, subset)) FROM metric WHERE run_id = ? "
-                + "AND split = 'test'", id));
-        // the quickstart's own flipped labels are known: noise detection per method and iteration, once each
-        assertEquals(3 * 2, query("SELECT count(DISTINCT (iteration, subset)) FROM metric WHERE run_id = ? "
-                + "AND split = 'pool'", id));
-        assertEquals(0, query("SELECT count(*) FROM (SELECT 1 FROM metric WHERE run_id = ? GROUP BY iteration, "
-                + "split, subset, name, seed HAVING count(*) > 1) d", id));
-        assertEquals(0, query("SELECT count(*) FROM (SELECT 1 FROM comparison WHERE run_id = ? GROUP BY iteration, "
-                + "metric, subset, baseline HAVING count(*) > 1) d", id));
-    }
-
-    private String status(long id) throws Exception {
-        try (Connection c = DriverManager.getConnection(pg.getJdbcUrl("postgres", "postgres"));
-                PreparedStatement ps = c.prepareStatement("SELECT status FROM run WHERE id = ?")) {
-            ps.setLong(1, id);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getString(1);
-            }
+            return out;
         }
     }
 }

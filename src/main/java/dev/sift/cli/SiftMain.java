@@ -15,13 +15,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * Entry point. Decides per command whether a database is needed before Quarkus boots: {@code --help},
  * {@code --version} and {@code data generate} run with no database and no S3; {@code run}, {@code resume},
- * {@code runs}, {@code report}, {@code serve}, {@code schedule} and {@code bench history} get the configured
+ * {@code runs}, {@code report}, {@code serve}, {@code schedule}, {@code gc} and {@code bench history} get the configured
  * PostgreSQL ({@code SIFT_DB_URL}) or an embedded one under SIFT_HOME; only {@code serve} starts Quartz
  * ({@link #schedulerMode}).
  */
 @QuarkusMain
 public final class SiftMain {
-    private static final Set<String> DB_COMMANDS = Set.of("run", "resume", "runs", "report", "serve", "schedule");
+    private static final Set<String> DB_COMMANDS = Set.of("run", "resume", "runs", "report", "serve", "schedule", "gc");
     /** Quarkus' Quartz start mode: only serve runs firings; schedule commands edit the store through a halted one. */
     static final String START_MODE = "quarkus.scheduler.start-mode";
     private static final AtomicBoolean HOOKED = new AtomicBoolean();

@@ -10,10 +10,15 @@ import jakarta.inject.Inject;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import java.util.function.Supplier;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -28,12 +33,21 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * Datasets and run artefacts in S3 through the AWS SDK v2. With no endpoint configured, starts S3Proxy in
- * this process (lazily, so commands that never touch S3 never start it).
+ * this process (lazily, so commands that never touch S3 never start it). An S3 that cannot be reached, or answers
+ * 5xx, is tried again with exponential backoff for {@code sift.s3.retry-seconds}; after that the call ends in one
+ * line and exit code 3 (the stage fails, and {@code sift resume} continues once S3 is back).
  */
 @ApplicationScoped
 public class ObjectStore {
+    private static final Logger LOG = Logger.getLogger(ObjectStore.class);
+    private static final long FIRST_PAUSE_MS = 250;
+    private static final long MAX_PAUSE_MS = 8000;
+
     @Inject
     SiftConfig config;
+    /** How long an unreachable S3 (or one answering 5xx) is retried before the call fails; 0 = not retried. */
+    @ConfigProperty(name = "sift.s3.retry-seconds", defaultValue = "60")
+    int retrySeconds;
 
     private S3Client client;
     private EmbeddedS3 embedded;
@@ -73,6 +87,20 @@ public class ObjectStore {
 
     private void ensureBucket(S3Client c) {
         try {
+            retrying(() -> {
+                createIfMissing(c);
+                return null;
+            });
+        } catch (SdkClientException e) {
+            throw unreachable(e);
+        } catch (S3Exception e) {
+            throw new SiftException(ExitCodes.ENVIRONMENT, where() + " answered HTTP " + e.statusCode() + ": "
+                    + s3Message(e), e);
+        }
+    }
+
+    private void createIfMissing(S3Client c) {
+        try {
             try {
                 c.headBucket(r -> r.bucket(bucket));
             } catch (NoSuchBucketException e) {
@@ -84,17 +112,53 @@ public class ObjectStore {
                 c.createBucket(r -> r.bucket(bucket));
             }
         } catch (S3Exception e) {
+            if (e.statusCode() >= 500) {
+                throw e; // tried again
+            }
             throw new SiftException(ExitCodes.ENVIRONMENT, "S3 bucket " + bucket + " is missing and cannot be "
                     + "created, or is not usable: " + s3Message(e), e);
-        } catch (SdkClientException e) {
-            throw unreachable(e);
         }
     }
 
+    private String where() {
+        return config.s3().endpoint().map(x -> "S3 endpoint " + x).orElse("S3");
+    }
+
     private SiftException unreachable(SdkClientException e) {
-        String where = config.s3().endpoint().map(x -> "S3 endpoint " + x).orElse("S3");
-        return new SiftException(ExitCodes.ENVIRONMENT, where + " is not reachable: "
-                + DatabaseProbe.firstLine(e.getMessage()), e);
+        return new SiftException(ExitCodes.ENVIRONMENT, where() + " is not reachable: "
+                + DatabaseProbe.firstLine(e.getMessage()) + (retrySeconds > 0 ? " (tried for " + retrySeconds + " s)"
+                        : ""), e);
+    }
+
+    /**
+     * Runs {@code op}, again after a pause (doubling from 0.25 s to 8 s) while S3 cannot be reached or answers 5xx,
+     * until {@code sift.s3.retry-seconds} have passed; then the last failure is thrown.
+     */
+    private <T> T retrying(Supplier<T> op) {
+        long deadline = System.nanoTime() + retrySeconds * 1_000_000_000L;
+        long pause = FIRST_PAUSE_MS;
+        for (int attempt = 1;; attempt++) {
+            try {
+                return op.get();
+            } catch (SdkClientException | S3Exception e) {
+                boolean transient5xx = e instanceof S3Exception s3 && s3.statusCode() >= 500;
+                if (!(e instanceof SdkClientException || transient5xx)
+                        || System.nanoTime() + pause * 1_000_000 > deadline) {
+                    throw e;
+                }
+                if (attempt == 1) {
+                    LOG.warnf("%s failed (%s); retrying for up to %d s", where(), DatabaseProbe.firstLine(
+                            e.getMessage()), retrySeconds);
+                }
+            }
+            try {
+                Thread.sleep(pause);
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                throw new SiftException(ExitCodes.ENVIRONMENT, where() + " is not reachable (interrupted)", ie);
+            }
+            pause = Math.min(pause * 2, MAX_PAUSE_MS);
+        }
     }
 
     private static String s3Message(S3Exception e) {
@@ -105,11 +169,17 @@ public class ObjectStore {
     /** Runs one S3 call; a network failure or a missing bucket becomes one line with exit code 3. */
     private <T> T call(String bucketName, Supplier<T> op) {
         try {
-            return op.get();
+            return retrying(op);
         } catch (NoSuchBucketException e) {
             throw new SiftException(ExitCodes.ENVIRONMENT, "S3 bucket " + bucketName + " does not exist", e);
         } catch (SdkClientException e) {
             throw unreachable(e);
+        } catch (S3Exception e) {
+            if (e.statusCode() >= 500) {
+                throw new SiftException(ExitCodes.ENVIRONMENT, where() + " answered HTTP " + e.statusCode() + ": "
+                        + s3Message(e) + (retrySeconds > 0 ? " (tried for " + retrySeconds + " s)" : ""), e);
+            }
+            throw e;
         }
     }
 
@@ -163,6 +233,20 @@ public class ObjectStore {
         ResponseBytes<GetObjectResponse> bytes = call(bucket(), () -> client().getObjectAsBytes(
                 r -> r.bucket(bucket).key(key)));
         return bytes.asByteArray();
+    }
+
+    /** One stored object of Sift's bucket. */
+    public record Listed(String key, long size, Instant lastModified) {
+    }
+
+    /** Every object of Sift's bucket whose key starts with {@code prefix}, page by page. */
+    public List<Listed> list(String prefix) {
+        return call(bucket(), () -> {
+            List<Listed> out = new ArrayList<>();
+            client().listObjectsV2Paginator(r -> r.bucket(bucket).prefix(prefix)).contents()
+                    .forEach(o -> out.add(new Listed(o.key(), o.size(), o.lastModified())));
+            return out;
+        });
     }
 
     /** Opens any s3:// URI (not only Sift's bucket) as a stream. */

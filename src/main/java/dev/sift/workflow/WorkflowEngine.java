@@ -10,6 +10,7 @@ import dev.sift.store.RunEntity;
 import dev.sift.store.RunStore;
 import dev.sift.store.ScheduleLocks;
 import dev.sift.store.StageRunEntity;
+import dev.sift.store.StoreLock;
 import io.quarkus.arc.All;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -34,6 +35,8 @@ public class WorkflowEngine {
     RunStore runs;
     @Inject
     ScheduleLocks locks;
+    @Inject
+    StoreLock storeLock;
     @Inject
     @All
     List<Stage<?>> stages;
@@ -75,10 +78,12 @@ public class WorkflowEngine {
      * executes it; a second start of the same firing fails on the run table's unique index before any stage runs.
      */
     public long start(WorkflowParser.Parsed parsed, Path workflowPath, String name, Firing firing, Console console) {
-        RunEntity run = create(parsed, workflowPath, name, firing);
-        console.info("run " + run.id + " (" + run.name + ") started");
-        execute(run.id, parsed.spec(), console);
-        return run.id;
+        try (StoreLock.Held shared = storeLock.shared()) { // sift gc waits for it
+            RunEntity run = create(parsed, workflowPath, name, firing);
+            console.info("run " + run.id + " (" + run.name + ") started");
+            execute(run.id, parsed.spec(), console);
+            return run.id;
+        }
     }
 
     /**
@@ -103,9 +108,11 @@ public class WorkflowEngine {
         }
         WorkflowSpec spec = WorkflowParser.parse("run " + runId + " (stored workflow)", run.specYaml, null,
                 Map.of(), false).spec();
-        runs.claim(runId);
-        console.info("resuming run " + runId + " (" + run.name + ")");
-        execute(runId, spec, console);
+        try (StoreLock.Held shared = storeLock.shared()) { // sift gc waits for it
+            runs.claim(runId);
+            console.info("resuming run " + runId + " (" + run.name + ")");
+            execute(runId, spec, console);
+        }
         return runs.findRun(runId).orElseThrow();
     }
 
@@ -138,6 +145,12 @@ public class WorkflowEngine {
      * step fails; the cache is not consulted (the point is to compute).
      */
     public void executeOnly(long runId, String stage, Integer iteration, Shard shard, Console console) {
+        try (StoreLock.Held shared = storeLock.shared()) { // sift gc waits for it
+            executeOnlyHeld(runId, stage, iteration, shard, console);
+        }
+    }
+
+    private void executeOnlyHeld(long runId, String stage, Integer iteration, Shard shard, Console console) {
         RunEntity run = runs.findRun(runId).orElseThrow(() -> SiftException.usage("no run with id " + runId));
         WorkflowSpec spec = WorkflowParser.parse("run " + runId + " (stored workflow)", run.specYaml, null,
                 Map.of(), false).spec();
