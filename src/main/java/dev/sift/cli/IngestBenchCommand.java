@@ -37,8 +37,10 @@ public class IngestBenchCommand implements Callable<Integer> {
                 "peak_heap_mb", "peak_rss_mb"));
         double csv = r.formats().get(0).rowsPerSecond();
         for (IngestBenchmark.Row row : r.formats()) {
-            t.add(row.format(), row.fileBytes() / 1048576.0, row.rowsRead(), row.kept(), row.seconds(),
-                    row.rowsPerSecond(), row.rowsPerSecond() / csv, row.peakHeapMb(), row.peakRssMb());
+            t.add(row.format(), String.format("%.1f", row.fileBytes() / 1048576.0), row.rowsRead(), row.kept(),
+                    String.format("%.2f", row.seconds()), String.format("%.0f", row.rowsPerSecond()),
+                    String.format("%.2f", row.rowsPerSecond() / csv), String.format("%.0f", row.peakHeapMb()),
+                    String.format("%.0f", row.peakRssMb()));
         }
         System.out.print(t.text());
         System.out.printf("max heap %.0f MB; duplicate detection holds 16 bytes per kept row; rows are not "

@@ -6,14 +6,19 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
 /**
- * A set of 128-bit fingerprints (the first 16 bytes of SHA-256) kept in two primitive arrays with open addressing:
- * 16 bytes a row at most 3/4 full, instead of the row's whole text in a hash set. Two different rows share a
- * fingerprint with a probability near 2^-128 per pair, so exact-duplicate removal stays exact in practice.
+ * A set of 128-bit fingerprints (the first 16 bytes of SHA-256) kept in primitive arrays with open addressing:
+ * 16 bytes a slot, slots at most 3/4 full, instead of the row's whole text in a hash set. Two different rows share
+ * a fingerprint with a probability near 2^-128 per pair, so exact-duplicate removal stays exact in practice. The
+ * table is split into 256 shards (by the fingerprint's first byte) that grow one at a time, so growing never needs
+ * the whole table twice: 10 million rows take about 270 MB, never one 256 MB array beside a 128 MB one.
  */
 final class Fingerprints {
+    private static final int SHARDS = 256;
+
     private final MessageDigest sha;
-    private long[] hi = new long[1 << 10];
-    private long[] lo = new long[1 << 10];
+    private final long[][] hi = new long[SHARDS][];
+    private final long[][] lo = new long[SHARDS][];
+    private final int[] used = new int[SHARDS];
     private int size;
 
     Fingerprints() {
@@ -21,6 +26,10 @@ final class Fingerprints {
             sha = MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
+        }
+        for (int s = 0; s < SHARDS; s++) {
+            hi[s] = new long[16];
+            lo[s] = new long[16];
         }
     }
 
@@ -32,17 +41,23 @@ final class Fingerprints {
         if (h == 0 && l == 0) {
             l = 1; // (0, 0) marks an empty slot
         }
-        if ((size + 1) * 4L > hi.length * 3L) {
-            grow();
+        int s = (int) (h >>> 56);
+        if ((used[s] + 1) * 4L > hi[s].length * 3L) {
+            grow(s);
         }
-        return insert(hi, lo, h, l);
+        if (insert(hi[s], lo[s], h, l)) {
+            used[s]++;
+            size++;
+            return true;
+        }
+        return false;
     }
 
     int size() {
         return size;
     }
 
-    private boolean insert(long[] his, long[] los, long h, long l) {
+    private static boolean insert(long[] his, long[] los, long h, long l) {
         int mask = his.length - 1;
         int i = (int) (l ^ (l >>> 32)) & mask;
         while (his[i] != 0 || los[i] != 0) {
@@ -53,20 +68,20 @@ final class Fingerprints {
         }
         his[i] = h;
         los[i] = l;
-        size++;
         return true;
     }
 
-    private void grow() {
-        long[] oldHi = hi;
-        long[] oldLo = lo;
-        hi = new long[oldHi.length * 2];
-        lo = new long[oldLo.length * 2];
-        size = 0;
+    private void grow(int s) {
+        long[] oldHi = hi[s];
+        long[] oldLo = lo[s];
+        long[] newHi = new long[oldHi.length * 2];
+        long[] newLo = new long[oldLo.length * 2];
         for (int i = 0; i < oldHi.length; i++) {
             if (oldHi[i] != 0 || oldLo[i] != 0) {
-                insert(hi, lo, oldHi[i], oldLo[i]);
+                insert(newHi, newLo, oldHi[i], oldLo[i]);
             }
         }
+        hi[s] = newHi;
+        lo[s] = newLo;
     }
 }
