@@ -9,11 +9,12 @@ import java.security.NoSuchAlgorithmException;
  * A set of 128-bit fingerprints (the first 16 bytes of SHA-256) kept in primitive arrays with open addressing:
  * 16 bytes a slot, slots at most 3/4 full, instead of the row's whole text in a hash set. Two different rows share
  * a fingerprint with a probability near 2^-128 per pair, so exact-duplicate removal stays exact in practice. The
- * table is split into 256 shards (by the fingerprint's first byte) that grow one at a time, so growing never needs
- * the whole table twice: 10 million rows take about 270 MB, never one 256 MB array beside a 128 MB one.
+ * table is split into 4096 shards (by the fingerprint's first 12 bits) that grow one at a time, so growing never
+ * needs the whole table twice and no array gets large enough for G1 to give it whole regions of its own (with 256
+ * shards, 10 million rows in a 512 MB heap ran out that way): 10 million rows take about 270 MB.
  */
 final class Fingerprints {
-    private static final int SHARDS = 256;
+    private static final int SHARDS = 4096;
 
     private final MessageDigest sha;
     private final long[][] hi = new long[SHARDS][];
@@ -41,7 +42,7 @@ final class Fingerprints {
         if (h == 0 && l == 0) {
             l = 1; // (0, 0) marks an empty slot
         }
-        int s = (int) (h >>> 56);
+        int s = (int) (h >>> 52);
         if ((used[s] + 1) * 4L > hi[s].length * 3L) {
             grow(s);
         }
