@@ -5,18 +5,33 @@ package dev.sift.data;
  *
  * @param path absolute local path or s3:// URI; null when generated
  * @param generate synthetic data parameters; null when read from a path
+ * @param format csv, jsonl or parquet (gzip and Parquet are also recognised by their first bytes)
  * @param noise label noise injected into the training split after the split ({@code dataset.noise}); null for none
+ * @param encoding how the source's bytes become text ({@code dataset.encoding}, default UTF-8)
+ * @param header whether a CSV source starts with a header row; without one, columns are 0-based indexes
+ * @param items a second file joined by item key that supplies the product text; null for none
  */
 public record DatasetSpec(String path, Generate generate, String format, char separator, Columns columns,
-        LabelNoise.Spec noise) {
+        LabelNoise.Spec noise, Encoding encoding, boolean header, Items items) {
     /** A dataset without injected noise. */
     public DatasetSpec(String path, Generate generate, String format, char separator, Columns columns) {
         this(path, generate, format, separator, columns, null);
     }
 
+    /** A UTF-8 dataset with a header and no items file. */
+    public DatasetSpec(String path, Generate generate, String format, char separator, Columns columns,
+            LabelNoise.Spec noise) {
+        this(path, generate, format, separator, columns, noise, Encoding.UTF_8, true, null);
+    }
+
     /** The same dataset with other injected noise (null for none). */
     public DatasetSpec withNoise(LabelNoise.Spec newNoise) {
-        return new DatasetSpec(path, generate, format, separator, columns, newNoise);
+        return new DatasetSpec(path, generate, format, separator, columns, newNoise, encoding, header, items);
+    }
+
+    /** The same dataset read with another encoding, header choice and items file. */
+    public DatasetSpec withShape(Encoding newEncoding, boolean newHeader, Items newItems) {
+        return new DatasetSpec(path, generate, format, separator, columns, noise, newEncoding, newHeader, newItems);
     }
 
     public boolean isGenerated() {
@@ -27,8 +42,40 @@ public record DatasetSpec(String path, Generate generate, String format, char se
     public record Generate(int rows, double noise, long seed) {
     }
 
-    /** Column names in the source; optional ones are null when not mapped. */
+    /**
+     * Column names in the source (0-based indexes, as text, without a header); optional ones are null when not
+     * mapped. {@code title} may be null when an items file supplies it; {@code item} is the key into that file.
+     */
     public record Columns(String query, String title, String description, String label, String group,
-            String userId, String noiseFlag) {
+            String userId, String noiseFlag, String item) {
+        /** Columns without an item key. */
+        public Columns(String query, String title, String description, String label, String group, String userId,
+                String noiseFlag) {
+            this(query, title, description, label, group, userId, noiseFlag, null);
+        }
+
+        /** Every mapped column, in a fixed order. */
+        public java.util.List<String> mapped() {
+            java.util.List<String> out = new java.util.ArrayList<>();
+            for (String c : new String[] {query, title, description, label, group, userId, noiseFlag, item}) {
+                if (c != null && !out.contains(c)) {
+                    out.add(c);
+                }
+            }
+            return out;
+        }
+    }
+
+    /**
+     * {@code dataset.items}: a second file (CSV, JSON Lines or Parquet, same rules as the dataset) keyed by
+     * {@code key}, whose {@code text} column fills the title of rows that carry only the item key, and whose
+     * optional {@code description} column fills an empty description.
+     */
+    public record Items(String path, String format, char separator, boolean header, Encoding encoding, String key,
+            String text, String description) {
+        /** The columns read from the items file. */
+        public java.util.List<String> wanted() {
+            return description == null ? java.util.List.of(key, text) : java.util.List.of(key, text, description);
+        }
     }
 }

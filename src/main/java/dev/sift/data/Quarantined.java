@@ -12,6 +12,7 @@ public record Quarantined(long line, long lines, String field, String kind, Stri
     public static final String UTF8 = "invalid UTF-8";
     public static final String SYNTAX = "malformed row";
     public static final String CONTROL = "control character";
+    public static final String UNKNOWN_ITEM = "unknown item";
 
     /** A row on one physical line. */
     public Quarantined(long line, String field, String kind, String reason, String raw) {

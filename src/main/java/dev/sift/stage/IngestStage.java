@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sift.SiftException;
 import dev.sift.data.Ingestor;
+import dev.sift.data.ItemCatalog;
 import dev.sift.data.KeyedHasher;
 import dev.sift.data.LabelNoise;
 import dev.sift.data.PreparedDataset;
@@ -29,6 +30,9 @@ import jakarta.inject.Inject;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -93,22 +97,25 @@ public class IngestStage implements Stage<IngestOutput> {
         copy.objects(from, ctx.runId(), List.of(RunLayout.quarantine(from)));
     }
 
-    /** The data file's SHA-256 (local or in S3); a generated data set is all in the workflow. */
+    /** The SHA-256 of the data file and of the items file (local or in S3); a generated data set is all in the workflow. */
     @Override
     public String externalInputs(WorkflowSpec spec) {
         DatasetSpec ds = spec.dataset();
         if (ds.isGenerated() || ds.path() == null) {
             return "";
         }
+        return digestOf(ds.path()) + (ds.items() == null ? "" : " items " + digestOf(ds.items().path()));
+    }
+
+    private String digestOf(String path) {
         MessageDigest d = Sha256.digest();
-        try (InputStream in = ds.path().startsWith("s3://") ? objects.open(ds.path())
-                : Files.newInputStream(Path.of(ds.path()))) {
+        try (InputStream in = path.startsWith("s3://") ? objects.open(path) : Files.newInputStream(Path.of(path))) {
             byte[] buf = new byte[1 << 16];
             for (int n; (n = in.read(buf)) > 0;) {
                 d.update(buf, 0, n);
             }
         } catch (IOException e) {
-            return "unreadable:" + ds.path(); // ingest itself reports it
+            return "unreadable:" + path; // ingest itself reports it
         }
         return Sha256.hex(d);
     }
@@ -120,28 +127,33 @@ public class IngestStage implements Stage<IngestOutput> {
         return objects.exists(key) && output.dataset().equals(Sha256.hex(objects.get(key)));
     }
 
-    /** The source's bytes and the name errors and the manifest use for it. */
-    private record Source(byte[] bytes, String name) {
+    /** The name errors and the manifest use for the source, and the sha256 of its bytes as read. */
+    private record Source(String name, String sha256) {
     }
 
     @Override
     public IngestOutput run(StageContext ctx) throws Exception {
         DatasetSpec ds = ctx.spec().dataset();
         KeyedHasher hasher = new KeyedHasher(HashKeys.load(config));
-        Ingestor ingestor = new Ingestor(ds, ctx.spec().task(), ctx.spec().split(), hasher);
-        Source source = read(ds);
+        String name = sourceName(ds);
         Ingestor.Result result;
-        try {
-            result = ingestor.read(new ByteArrayInputStream(source.bytes()), source.name());
+        MessageDigest digest = Sha256.digest();
+        try (InputStream in = new DigestInputStream(open(ds), digest)) {
+            ItemCatalog items = ds.items() == null ? null : items(ds.items());
+            Ingestor ingestor = new Ingestor(ds, ctx.spec().task(), ctx.spec().split(), hasher, items);
+            result = ingestor.read(in, name);
+            in.transferTo(OutputStream.nullOutputStream()); // the source digest covers every byte
         } catch (Ingestor.SchemaException e) {
             throw SiftException.usage(e.getMessage());
         } catch (IllegalArgumentException e) {
-            throw SiftException.usage(source.name() + ": " + e.getMessage());
+            throw SiftException.usage(name + ": " + e.getMessage());
         }
+        Source source = new Source(name, Sha256.hex(digest));
         String quarantineUri = result.quarantined().isEmpty() ? null : quarantine(ctx, result);
         if (result.samples().isEmpty()) {
             throw SiftException.usage(source.name() + ": no valid rows (" + result.quarantined().size()
-                    + " quarantined" + (quarantineUri == null ? "" : ", see " + quarantineUri) + ")");
+                    + " quarantined" + (quarantineUri == null ? "" : ", see " + quarantineUri) + ")"
+                    + (result.encodingAdvice() == null ? "" : "; " + result.encodingAdvice()));
         }
         DatasetEntity d = store(ctx, source, result);
         report(ctx, source.name(), result, quarantineUri);
@@ -154,20 +166,33 @@ public class IngestStage implements Stage<IngestOutput> {
                 result.quarantinedLines(), ds.noise() == null ? null : result.flipped());
     }
 
-    private Source read(DatasetSpec ds) throws IOException {
+    private static String sourceName(DatasetSpec ds) {
+        if (ds.isGenerated()) {
+            DatasetSpec.Generate g = ds.generate();
+            return "generated(rows=" + g.rows() + ", noise=" + g.noise() + ", seed=" + g.seed() + ")";
+        }
+        return ds.path();
+    }
+
+    /** The source as a stream: generated in memory, an S3 object, or a local file; never read whole here. */
+    private InputStream open(DatasetSpec ds) throws IOException {
         if (ds.isGenerated()) {
             StringWriter w = new StringWriter();
             DatasetSpec.Generate g = ds.generate();
             SyntheticShop.writeCsv(SyntheticShop.generate(g.rows(), g.noise(), g.seed()), w);
-            return new Source(w.toString().getBytes(StandardCharsets.UTF_8), "generated(rows=" + g.rows()
-                    + ", noise=" + g.noise() + ", seed=" + g.seed() + ")");
+            return new ByteArrayInputStream(w.toString().getBytes(StandardCharsets.UTF_8));
         }
-        if (ds.path().startsWith("s3://")) {
-            try (InputStream in = objects.open(ds.path())) {
-                return new Source(in.readAllBytes(), ds.path());
-            }
+        return openPath(ds.path());
+    }
+
+    private InputStream openPath(String path) throws IOException {
+        return path.startsWith("s3://") ? objects.open(path) : Files.newInputStream(Path.of(path));
+    }
+
+    private ItemCatalog items(DatasetSpec.Items spec) throws IOException {
+        try (InputStream in = openPath(spec.path())) {
+            return ItemCatalog.read(in, spec.path(), spec);
         }
-        return new Source(Files.readAllBytes(Path.of(ds.path())), ds.path());
     }
 
     /** Writes the refused rows, with line, field and reason, to the run's quarantine object; returns its URI. */
@@ -197,7 +222,7 @@ public class IngestStage implements Stage<IngestOutput> {
         if (!objects.exists(key) || !sha.equals(Sha256.hex(objects.get(key)))) {
             objects.put(key, prepared, "application/x-ndjson");
         }
-        String sourceSha = Sha256.hex(source.bytes());
+        String sourceSha = source.sha256();
         ObjectNode manifest = JSON.createObjectNode();
         manifest.put("sha256", sha);
         manifest.put("format", "jsonl");
@@ -254,6 +279,9 @@ public class IngestStage implements Stage<IngestOutput> {
                 ctx.console().info("    ... " + (r.quarantined().size() - SHOWN_ERRORS) + " more");
             }
             ctx.console().info("  quarantine file: " + quarantineUri);
+            if (r.encodingAdvice() != null) {
+                ctx.console().info("  " + r.encodingAdvice());
+            }
         }
     }
 }

@@ -1,17 +1,16 @@
 package dev.sift.workflow;
 
-import dev.sift.data.CsvReader;
 import dev.sift.data.DatasetSpec;
 import dev.sift.data.DatasetSpec.Columns;
+import dev.sift.data.Encoding;
 import dev.sift.data.LabelNoise;
-import dev.sift.data.Text;
+import dev.sift.data.SourceHeader;
 import dev.sift.workflow.YamlTree.YMap;
 import dev.sift.workflow.YamlTree.YNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 /** The {@code dataset} section of a workflow: source, format, columns and injected label noise. */
@@ -37,42 +36,38 @@ final class DatasetParser {
         if (path != null && gen != null) {
             b.error(d.keyLine("generate"), d.path("generate"), "cannot be combined with dataset.path");
         }
-        if (path != null && !path.startsWith("s3://")) {
-            Path p = Path.of(path);
-            if (!p.isAbsolute() && base != null) {
-                p = base.resolve(p).normalize();
-            }
-            if (checkFiles && Files.isDirectory(p)) {
-                b.error(d.keyLine("path"), d.path("path"), "is a directory, not a data file: " + p);
-            } else if (checkFiles && !Files.isRegularFile(p)) {
-                b.error(d.keyLine("path"), d.path("path"), "no such file: " + p);
-            }
-            path = p.toString();
-            // keep the snapshot self-contained: the resolved absolute path is what a resumed run reads
-            if (root instanceof YMap m) {
-                YamlTree.set(m, "dataset.path", path);
-            }
-        }
-        String format = d.choice("format", gen != null ? "csv" : guessFormat(path), "csv", "jsonl");
-        String sep = d.string("separator", ",");
-        if (sep.length() != 1 && !sep.equals("\\t")) {
-            b.error(d.keyLine("separator"), d.path("separator"), "must be one character");
-        }
-        char separator = sep.equals("\\t") ? '\t' : sep.charAt(0);
+        path = resolve(b, d, "path", path, base, root, "dataset.path", checkFiles);
+        String format = d.choice("format", gen != null ? "csv" : guessFormat(path), "csv", "jsonl", "parquet");
+        char separator = separator(b, d);
+        Encoding encoding = encoding(b, d);
+        boolean header = d.choice("header", "true", "true", "false").equals("true");
+        DatasetSpec.Items items = d.has("items") ? items(b, d.obj("items"), base, root, checkFiles) : null;
+        d.obj("items");
         SpecBinder.Obj c = d.obj("columns");
         Columns columns;
         if (gen != null && !d.has("columns")) {
             columns = new Columns("query", "product_title", "product_description", "relevance", null, "user_id",
                     "is_noisy");
         } else {
-            columns = new Columns(c.required("query"), c.required("title"), c.string("description", null),
+            String title = items == null ? c.required("title") : c.string("title", null);
+            String item = c.string("item", items == null || !header ? null : items.key());
+            if (items != null && item == null) {
+                b.error(c.line(), c.path("item"), "is required with dataset.items and dataset.header: false");
+            }
+            if (items == null && item != null) {
+                b.error(c.keyLine("item"), c.path("item"), "needs dataset.items, the file it is a key into");
+            }
+            columns = new Columns(c.required("query"), title, c.string("description", null),
                     c.required("label"), c.string("group", null), c.string("user_id", null),
-                    c.string("noise_flag", null));
+                    c.string("noise_flag", null), item);
+        }
+        if (!header) {
+            indexes(b, c, columns, format);
         }
         c.done();
         LabelNoise.Spec noise = d.has("noise") ? noise(d.obj("noise")) : null;
         d.done();
-        return new DatasetSpec(path, gen, format, separator, columns, noise);
+        return new DatasetSpec(path, gen, format, separator, columns, noise, encoding, header, items);
     }
 
     /** {@code dataset.noise}: labels flipped in the training split after the split. */
@@ -84,39 +79,105 @@ final class DatasetParser {
         return new LabelNoise.Spec(fraction, LabelNoise.Kind.byKey(kind).orElse(LabelNoise.Kind.ADJACENT), seed);
     }
 
+    /** The format a file name says, a {@code .gz} suffix aside; gzip and Parquet are also told by content. */
     private static String guessFormat(String path) {
-        return path != null && (path.endsWith(".jsonl") || path.endsWith(".json")) ? "jsonl" : "csv";
+        String p = path == null ? "" : path.toLowerCase(java.util.Locale.ROOT);
+        p = p.endsWith(".gz") ? p.substring(0, p.length() - 3) : p;
+        return p.endsWith(".jsonl") || p.endsWith(".json") || p.endsWith(".ndjson") ? "jsonl"
+                : p.endsWith(".parquet") || p.endsWith(".pq") ? "parquet" : "csv";
+    }
+
+    /** A local path resolved against the workflow's folder and written back, so the snapshot is self-contained. */
+    private static String resolve(SpecBinder b, SpecBinder.Obj d, String key, String path, Path base, YNode root,
+            String snapshotKey, boolean checkFiles) {
+        if (path == null || path.startsWith("s3://")) {
+            return path;
+        }
+        Path p = Path.of(path);
+        if (!p.isAbsolute() && base != null) {
+            p = base.resolve(p).normalize();
+        }
+        if (checkFiles && Files.isDirectory(p)) {
+            b.error(d.keyLine(key), d.path(key), "is a directory, not a data file: " + p);
+        } else if (checkFiles && !Files.isRegularFile(p)) {
+            b.error(d.keyLine(key), d.path(key), "no such file: " + p);
+        }
+        // keep the snapshot self-contained: the resolved absolute path is what a resumed run reads
+        if (root instanceof YMap m) {
+            YamlTree.set(m, snapshotKey, p.toString());
+        }
+        return p.toString();
+    }
+
+    /** One character; {@code \t} or {@code tab} for a tab. */
+    private static char separator(SpecBinder b, SpecBinder.Obj d) {
+        String sep = d.string("separator", ",");
+        if (sep.equals("\\t") || sep.equalsIgnoreCase("tab")) {
+            return '\t';
+        }
+        if (sep.length() != 1 || sep.charAt(0) == '"' || sep.charAt(0) == '\n' || sep.charAt(0) == '\r') {
+            b.error(d.keyLine("separator"), d.path("separator"), "must be one character other than a quote or a "
+                    + "newline (\\t or tab for a tab), got '" + sep + "'");
+            return ',';
+        }
+        return sep.charAt(0);
+    }
+
+    private static Encoding encoding(SpecBinder b, SpecBinder.Obj d) {
+        String name = d.string("encoding", "utf-8");
+        return Encoding.byKey(name).orElseGet(() -> {
+            b.error(d.keyLine("encoding"), d.path("encoding"), "must be one of utf-8, latin-1 (iso-8859-1), "
+                    + "windows-1252 (cp1252), auto; got '" + name + "'");
+            return Encoding.UTF_8;
+        });
+    }
+
+    /** Without a header, every mapped column is a 0-based column number, and the file must be CSV. */
+    private static void indexes(SpecBinder b, SpecBinder.Obj c, Columns columns, String format) {
+        if (!format.equals("csv")) {
+            b.error(c.line(), "dataset.header", "false is for CSV files only (this dataset is " + format + ")");
+        }
+        for (String col : columns.mapped()) {
+            if (!col.trim().matches("[0-9]{1,6}")) {
+                b.error(c.line(), c.path(""), "'" + col + "' must be a 0-based column number: dataset.header "
+                        + "is false");
+            }
+        }
+    }
+
+    /** {@code dataset.items}: the second file, joined by key, that supplies the product text. */
+    private static DatasetSpec.Items items(SpecBinder b, SpecBinder.Obj i, Path base, YNode root,
+            boolean checkFiles) {
+        String path = resolve(b, i, "path", i.required("path"), base, root, "dataset.items.path", checkFiles);
+        String format = i.choice("format", guessFormat(path), "csv", "jsonl", "parquet");
+        char separator = separator(b, i);
+        Encoding encoding = encoding(b, i);
+        boolean header = i.choice("header", "true", "true", "false").equals("true");
+        DatasetSpec.Items items = new DatasetSpec.Items(path, format, separator, header, encoding,
+                i.required("key"), i.required("text"), i.string("description", null));
+        if (!header) {
+            for (String col : items.wanted()) {
+                if (col != null && !col.trim().matches("[0-9]{1,6}")) {
+                    b.error(i.line(), i.path(""), "'" + col + "' must be a 0-based column number: "
+                            + "dataset.items.header is false");
+                }
+            }
+        }
+        i.done();
+        return items;
     }
 
 
     static void checkColumns(SpecBinder b, SpecBinder.Obj r, DatasetSpec d) {
-        List<String> wanted = new ArrayList<>();
-        Columns c = d.columns();
-        for (String col : new String[] {c.query(), c.title(), c.description(), c.label(), c.group(), c.userId(),
-                c.noiseFlag()}) {
-            if (col != null) {
-                wanted.add(col);
-            }
+        if (!d.format().equals("csv") || !d.header()) {
+            return; // JSON Lines and Parquet are checked at ingest, columns by number when the rows are read
         }
-        if (!d.format().equals("csv")) {
-            return;
-        }
-        try (InputStream in = Files.newInputStream(Path.of(d.path()));
-                CsvReader reader = new CsvReader(in, d.separator())) {
-            CsvReader.Record header = reader.next();
-            List<String> names = new ArrayList<>();
-            if (header != null) {
-                for (byte[] f : header.fields()) {
-                    String s = Text.strictUtf8(f);
-                    String name = s == null ? "" : s.trim();
-                    if (names.contains(name)) {
-                        b.error(r.keyLine("dataset"), "dataset.path", d.path() + ":" + header.line() + ": column '"
-                                + name + "' appears twice in the header");
-                    }
-                    names.add(name);
-                }
+        try (InputStream in = Files.newInputStream(Path.of(d.path()))) {
+            List<String> names = SourceHeader.names(in, d);
+            if (names == null) {
+                return; // Parquet after all
             }
-            for (String w : wanted) {
+            for (String w : d.columns().mapped()) {
                 if (!names.contains(w)) {
                     b.error(r.keyLine("dataset"), "dataset.columns",
                             "column '" + w + "' is not in the header of " + d.path() + " (has: "
@@ -125,8 +186,8 @@ final class DatasetParser {
             }
         } catch (IOException e) {
             b.error(r.keyLine("dataset"), "dataset.path", "cannot read " + d.path() + ": " + e.getMessage());
-        } catch (CsvReader.UnterminatedQuote e) {
-            b.error(r.keyLine("dataset"), "dataset.path", d.path() + ":" + e.line() + ": " + e.getMessage());
+        } catch (IllegalArgumentException e) {
+            b.error(r.keyLine("dataset"), "dataset.path", d.path() + ":" + e.getMessage());
         }
     }
 }

@@ -1,0 +1,110 @@
+package dev.sift.data;
+
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * CSV records to rows. With a header, columns are named by it and every wanted column must be there; without one
+ * ({@code dataset.header: false}), columns are 0-based indexes and rows are as wide as the first one.
+ */
+final class CsvRows {
+    private CsvRows() {
+    }
+
+    static void read(CsvReader reader, String source, RowLayout layout, RowSink sink) throws IOException {
+        CsvReader.Record first = reader.next();
+        if (first == null) {
+            throw new Ingestor.SchemaException(source + ": empty file, " + (layout.header() ? "no header row"
+                    : "no rows"));
+        }
+        Map<String, Integer> col = layout.header() ? named(first, source, layout) : indexed(layout);
+        int width = first.fields().size();
+        for (var e : col.entrySet()) {
+            if (e.getValue() >= width) {
+                throw new Ingestor.SchemaException(source + ":" + first.line() + ": column " + e.getKey()
+                        + " is not there: the first row has " + width + " columns (numbered from 0)");
+            }
+        }
+        String widthOf = layout.header() ? "the header has " : "the first row has ";
+        int userIndex = layout.userColumn() == null ? -1 : col.get(layout.userColumn());
+        if (!layout.header()) {
+            rows(first, col, width, widthOf, userIndex, layout, sink);
+        }
+        CsvReader.Record r;
+        while ((r = reader.next()) != null) {
+            rows(r, col, width, widthOf, userIndex, layout, sink);
+        }
+    }
+
+    private static void rows(CsvReader.Record r, Map<String, Integer> col, int width, String widthOf,
+            int userIndex, RowLayout layout, RowSink sink) {
+        if (r.fields().size() == 1 && r.fields().get(0).length == 0) {
+            return; // blank line
+        }
+        List<byte[]> fields = r.fields();
+        Supplier<String> raw = () -> layout.raw().csv(fields, userIndex, width);
+        if (fields.size() != width) {
+            sink.bad(new Quarantined(r.line(), r.lines(), null, Quarantined.COLUMNS, "has " + fields.size()
+                    + " columns, " + widthOf + width, raw.get()));
+            return;
+        }
+        Map<String, String> values = new HashMap<>();
+        for (var e : col.entrySet()) {
+            byte[] bytes = fields.get(e.getValue());
+            String v = layout.encoding().decode(bytes);
+            if (v == null) {
+                layout.advice().note(bytes);
+                sink.bad(new Quarantined(r.line(), r.lines(), e.getKey(), Quarantined.UTF8, "invalid UTF-8",
+                        raw.get()));
+                return;
+            }
+            values.put(e.getKey(), v);
+        }
+        sink.row(values, r.line(), r.lines(), raw);
+    }
+
+    /** Column name to index, from the header row; every wanted column must be there. */
+    private static Map<String, Integer> named(CsvReader.Record header, String source, RowLayout layout) {
+        Map<String, Integer> col = new HashMap<>();
+        for (int i = 0; i < header.fields().size(); i++) {
+            String name = layout.encoding().decode(header.fields().get(i));
+            if (name != null && col.putIfAbsent(name.trim(), i) != null) {
+                throw new Ingestor.SchemaException(source + ":" + header.line() + ": column '" + name.trim()
+                        + "' appears twice in the header");
+            }
+        }
+        for (String wanted : layout.wanted()) {
+            if (!col.containsKey(wanted)) {
+                throw new Ingestor.SchemaException(source + ":1: column '" + wanted + "' is not in the header (has: "
+                        + String.join(", ", col.keySet()) + ")");
+            }
+        }
+        return col;
+    }
+
+    /** Without a header: each wanted column is a 0-based index. */
+    private static Map<String, Integer> indexed(RowLayout layout) {
+        Map<String, Integer> col = new HashMap<>();
+        for (String wanted : layout.wanted()) {
+            col.put(wanted, index(wanted));
+        }
+        return col;
+    }
+
+    /** A column index of a file without a header: a number from 0. */
+    static int index(String column) {
+        try {
+            int i = Integer.parseInt(column.trim());
+            if (i >= 0) {
+                return i;
+            }
+        } catch (NumberFormatException e) {
+            // below
+        }
+        throw new IllegalArgumentException("column '" + column + "' must be a 0-based column number when the "
+                + "file has no header (dataset.header: false)");
+    }
+}

@@ -1,0 +1,271 @@
+package dev.sift.data;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sift.ExitCodes;
+import dev.sift.SiftException;
+import dev.sift.Sha256;
+import dev.sift.data.DatasetSpec.Columns;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.List;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Encodings, files without a header, separators, gzip, Parquet and the items join, on hand-made files. */
+class IngestShapesTest {
+    private static final Columns COLS = new Columns("query", "title", "description", "label", null, "user", null);
+    private static final TaskSpec TASK = new TaskSpec(TaskType.GRADED, 1, 4);
+    private static final SplitSpec SPLIT = new SplitSpec(0.2, 0.0, 0.2, 1);
+    private static final KeyedHasher HASHER = new KeyedHasher("0123456789abcdef0123".getBytes(StandardCharsets.UTF_8));
+
+    @TempDir
+    Path dir;
+
+    private static DatasetSpec spec(String format, char sep, Columns cols) {
+        return new DatasetSpec("/x", null, format, sep, cols);
+    }
+
+    private static Ingestor.Result read(DatasetSpec d, byte[] bytes, String name) throws IOException {
+        return new Ingestor(d, TASK, SPLIT, HASHER).read(new ByteArrayInputStream(bytes), name);
+    }
+
+    /** 40 queries of 5 rows each, with accents, a quoted separator and an empty description. */
+    private static String shopCsv() {
+        StringBuilder sb = new StringBuilder("query,title,description,label,user\n");
+        for (int q = 0; q < 40; q++) {
+            for (int i = 0; i < 5; i++) {
+                sb.append("caf\u00e9 ").append(q).append(",\"Cr\u00e8me, br\u00fbl\u00e9e ").append(i).append("\",")
+                        .append(i == 2 ? "" : "d" + i).append(',').append(1 + (q + i) % 4).append(",u").append(q)
+                        .append('\n');
+            }
+        }
+        return sb.toString();
+    }
+
+    private static String digest(Ingestor.Result r) {
+        return Sha256.hex(PreparedDataset.write(r.samples()));
+    }
+
+    private static byte[] gzip(byte[] bytes) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
+            gz.write(bytes);
+        }
+        return out.toByteArray();
+    }
+
+    /** DuckDB writes the Parquet fixture from a CSV; nothing binary is committed. */
+    private Path parquet(String csv, String name) throws Exception {
+        Path src = dir.resolve(name + ".csv");
+        Files.writeString(src, csv, StandardCharsets.UTF_8);
+        Path out = dir.resolve(name + ".parquet");
+        try (Connection c = new org.duckdb.DuckDBDriver().connect("jdbc:duckdb:", new java.util.Properties());
+                Statement st = c.createStatement()) {
+            st.execute("COPY (SELECT * FROM read_csv('" + src + "', header = true)) TO '" + out
+                    + "' (FORMAT parquet)");
+        }
+        return out;
+    }
+
+    @Test
+    void encodingsDecodeHandCheckedBytes() {
+        byte[] cafe = {'c', 'a', 'f', (byte) 0xE9};
+        assertNull(Encoding.UTF_8.decode(cafe), "E9 alone is not UTF-8");
+        assertEquals("caf\u00e9", Encoding.LATIN_1.decode(cafe));
+        assertEquals("caf\u00e9", Encoding.AUTO.decode(cafe));
+        byte[] quotes = {(byte) 0x93, 'a', (byte) 0x94, (byte) 0x80, (byte) 0x92, (byte) 0x81};
+        assertEquals("\u201ca\u201d\u20ac\u2019\u0081", Encoding.WINDOWS_1252.decode(quotes), "0x81 is undefined");
+        assertEquals("\u0093a\u0094\u0080\u0092\u0081", Encoding.LATIN_1.decode(quotes));
+        assertEquals("\u201ca\u201d\u20ac\u2019\u0081", Encoding.AUTO.decode(quotes));
+        byte[] utf8 = "caf\u00e9".getBytes(StandardCharsets.UTF_8);
+        assertEquals("caf\u00e9", Encoding.AUTO.decode(utf8), "valid UTF-8 stays UTF-8 under auto");
+        assertEquals("caf\u00c3\u00a9", Encoding.LATIN_1.decode(utf8));
+        assertEquals(Encoding.LATIN_1, Encoding.guess(cafe));
+        assertEquals(Encoding.WINDOWS_1252, Encoding.guess(quotes));
+        assertEquals(Encoding.LATIN_1, Encoding.guess(new byte[] {(byte) 0x81, (byte) 0xE9}), "0x81 says nothing");
+        assertEquals(Encoding.LATIN_1, Encoding.byKey("ISO-8859-1").orElseThrow());
+        assertEquals(Encoding.WINDOWS_1252, Encoding.byKey("cp1252").orElseThrow());
+        assertTrue(Encoding.byKey("ebcdic").isEmpty());
+    }
+
+    @Test
+    void aLatin1FileReadsCompletelyWithItsEncodingAndWithoutItTheSummaryNamesIt() throws Exception {
+        byte[] latin1 = shopCsv().getBytes(StandardCharsets.ISO_8859_1);
+        DatasetSpec d = spec("csv", ',', COLS);
+        Ingestor.Result r = read(d.withShape(Encoding.LATIN_1, true, null), latin1, "shop.csv");
+        assertEquals(200, r.samples().size());
+        assertTrue(r.quarantined().isEmpty());
+        assertNull(r.encodingAdvice());
+        assertEquals(digest(read(d, shopCsv().getBytes(StandardCharsets.UTF_8), "shop.csv")), digest(r),
+                "latin-1 with its encoding reads as the same text as UTF-8");
+        assertEquals(digest(r), digest(read(d.withShape(Encoding.AUTO, true, null), latin1, "shop.csv")));
+
+        Ingestor.Result without = read(d, latin1, "shop.csv");
+        assertEquals(0, without.samples().size());
+        assertEquals(200, without.quarantined().size());
+        assertEquals(Quarantined.UTF8, without.quarantined().get(0).kind());
+        assertEquals("200 rows are not valid UTF-8; the file looks like latin-1: set dataset.encoding: latin-1 "
+                + "(or auto)", without.encodingAdvice());
+    }
+
+    @Test
+    void windows1252PunctuationIsNamedInTheAdviceAndDecodedWithTheEncoding() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write("query,title,description,label,user\nlamp,Red lamp,ok,2,u1\nmug,Joe".getBytes(StandardCharsets.US_ASCII));
+        out.write(0x92); // right single quotation mark
+        out.write("s mug,d,3,u2\n".getBytes(StandardCharsets.US_ASCII));
+        Ingestor.Result r = read(spec("csv", ',', COLS), out.toByteArray(), "w.csv");
+        assertEquals(1, r.samples().size());
+        assertEquals("1 row is not valid UTF-8; the file looks like windows-1252: set dataset.encoding: "
+                + "windows-1252 (or auto)", r.encodingAdvice());
+        Ingestor.Result fixed = read(spec("csv", ',', COLS).withShape(Encoding.WINDOWS_1252, true, null),
+                out.toByteArray(), "w.csv");
+        assertEquals("Joe\u2019s mug", fixed.samples().get(1).title());
+    }
+
+    @Test
+    void withoutAHeaderColumnsAreZeroBasedNumbersAndAnySeparatorWorks() throws Exception {
+        Columns byIndex = new Columns("0", "2", null, "1", null, null, null);
+        String tab = "lamp\t4\tRed lamp\nmug\t2\tWhite mug\n\nsofa\t3\n";
+        Ingestor.Result r = read(spec("csv", '\t', byIndex).withShape(Encoding.UTF_8, false, null),
+                tab.getBytes(StandardCharsets.UTF_8), "u.data");
+        assertEquals(2, r.samples().size());
+        assertEquals("Red lamp", r.samples().get(0).title());
+        assertEquals(4.0, r.samples().get(0).label());
+        assertEquals(1, r.samples().get(0).sourceLine(), "no header: the first row is line 1");
+        assertEquals(4, r.quarantined().get(0).line());
+        assertEquals("has 2 columns, the first row has 3", r.quarantined().get(0).reason());
+        String pipes = "lamp|4|Red lamp\nmug|2|White mug\n";
+        assertEquals(r.samples(), read(spec("csv", '|', byIndex).withShape(Encoding.UTF_8, false, null),
+                pipes.getBytes(StandardCharsets.UTF_8), "u.data").samples());
+        Columns tooFar = new Columns("0", "5", null, "1", null, null, null);
+        var e = assertThrows(Ingestor.SchemaException.class, () -> read(spec("csv", '|', tooFar)
+                .withShape(Encoding.UTF_8, false, null), pipes.getBytes(StandardCharsets.UTF_8), "u.data"));
+        assertEquals("u.data:1: column 5 is not there: the first row has 3 columns (numbered from 0)", e.getMessage());
+    }
+
+    @Test
+    void gzipParquetAndPlainCsvOfTheSameRowsGiveTheSameDigest() throws Exception {
+        String csv = shopCsv();
+        byte[] plain = csv.getBytes(StandardCharsets.UTF_8);
+        DatasetSpec d = spec("csv", ',', COLS);
+        String expected = digest(read(d, plain, "shop.csv"));
+        // gzip is told by its first bytes, whatever the name or format says
+        assertEquals(expected, digest(read(d, gzip(plain), "shop.csv")));
+        assertEquals(expected, digest(read(d, gzip(plain), "shop.csv.gz")));
+        Path pq = parquet(csv, "shop");
+        assertEquals(expected, digest(read(spec("parquet", ',', COLS), Files.readAllBytes(pq), "shop.parquet")));
+        assertEquals(expected, digest(read(d, Files.readAllBytes(pq), "shop.parquet")), "PAR1 is recognised");
+        assertEquals(expected, digest(read(d, gzip(Files.readAllBytes(pq)), "shop.parquet.gz")));
+        // JSON Lines, gzipped, read as well
+        String jsonl = "{\"query\":\"lamp\",\"title\":\"Red lamp\",\"label\":4}\n";
+        assertEquals(1, read(spec("jsonl", ',', COLS), gzip(jsonl.getBytes(StandardCharsets.UTF_8)), "x.jsonl.gz")
+                .samples().size());
+    }
+
+    @Test
+    void parquetNullsAndNumbersAreReadLikeTheCsvAndBadRowsNameTheirRow() throws Exception {
+        String csv = "query,title,description,label,user\nlamp,Red lamp,,4,u1\nmug,,d,2,u2\nsofa,Oak sofa,d,9,u3\n"
+                + "pen,Blue pen,d,1,\n";
+        Path pq = parquet(csv, "nulls");
+        Ingestor.Result fromCsv = read(spec("csv", ',', COLS), csv.getBytes(StandardCharsets.UTF_8), "n.csv");
+        Ingestor.Result fromPq = read(spec("parquet", ',', COLS), Files.readAllBytes(pq), "n.parquet");
+        assertEquals(fromCsv.samples(), fromPq.samples());
+        assertEquals(List.of(3L, 4L), fromPq.quarantined().stream().map(Quarantined::line).toList());
+        assertEquals("n.parquet:3: field 'title': empty title", fromPq.quarantined().get(0).describe("n.parquet"));
+        assertEquals(Quarantined.OUT_OF_RANGE, fromPq.quarantined().get(1).kind());
+        assertFalse(fromPq.quarantined().get(1).raw().contains("u3"), "user ids are hashed in quarantine too");
+        Columns wrong = new Columns("query", "name", null, "label", null, null, null);
+        var e = assertThrows(Ingestor.SchemaException.class,
+                () -> read(spec("parquet", ',', wrong), Files.readAllBytes(pq), "n.parquet"));
+        assertTrue(e.getMessage().startsWith("n.parquet: column 'name' is not in the Parquet schema (has: query, "),
+                e.getMessage());
+        var notParquet = assertThrows(Ingestor.SchemaException.class,
+                () -> read(spec("parquet", ',', COLS), "not parquet".getBytes(StandardCharsets.UTF_8), "b.parquet"));
+        assertTrue(notParquet.getMessage().startsWith("b.parquet: cannot read as Parquet: "), notParquet.getMessage());
+    }
+
+    @Test
+    void aTruncatedGzipFileIsAOneLineUsageError() throws Exception {
+        byte[] gz = gzip(shopCsv().getBytes(StandardCharsets.UTF_8));
+        byte[] cut = java.util.Arrays.copyOf(gz, gz.length / 2);
+        SiftException e = assertThrows(SiftException.class, () -> read(spec("csv", ',', COLS), cut, "shop.csv.gz"));
+        assertEquals(ExitCodes.USAGE, e.exitCode());
+        assertTrue(e.getMessage().startsWith("shop.csv.gz: not a readable gzip file ("), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"));
+    }
+
+    private static ItemCatalog items(String csv, String description) throws IOException {
+        DatasetSpec.Items spec = new DatasetSpec.Items("items.csv", "csv", ',', true, Encoding.UTF_8, "product_id",
+                "name", description);
+        return ItemCatalog.read(new ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8)), "items.csv", spec);
+    }
+
+    @Test
+    void itemsJoinedByKeyFillTheTitleAndAnUnknownKeyIsQuarantined() throws Exception {
+        ItemCatalog catalog = items("product_id,name,about\np1,Red lamp,A lamp\np2,Oak sofa,\n", "about");
+        assertEquals(2, catalog.size());
+        Columns cols = new Columns("query", "title", "description", "label", null, null, null, "product_id");
+        String data = "query,product_id,title,description,label\nlamp,p1,,,4\nsofa,p2,,own text,3\n"
+                + "mug,p9,,,2\nbed,p2,Own title,,1\ntoy,,,,2\n";
+        Ingestor.Result r = new Ingestor(spec("csv", ',', cols), TASK, SPLIT, HASHER, catalog)
+                .read(new ByteArrayInputStream(data.getBytes(StandardCharsets.UTF_8)), "ratings.csv");
+        assertEquals(List.of("Red lamp", "Oak sofa", "Own title"), r.samples().stream().map(Sample::title).toList());
+        assertEquals(List.of("A lamp", "own text", ""), r.samples().stream().map(Sample::description).toList());
+        assertEquals(2, r.quarantined().size());
+        assertEquals("ratings.csv:4: field 'product_id': item 'p9' is not in items.csv",
+                r.quarantined().get(0).describe("ratings.csv"));
+        assertEquals(Quarantined.UNKNOWN_ITEM, r.quarantined().get(0).kind());
+        assertEquals("empty item key", r.quarantined().get(1).reason());
+    }
+
+    @Test
+    void aBrokenItemsFileFailsNamingFileLineAndField() {
+        var twice = assertThrows(Ingestor.SchemaException.class,
+                () -> items("product_id,name\np1,Lamp\np2,Sofa\np1,Mug\n", null));
+        assertEquals("items.csv:4: field 'product_id': item key 'p1' appears twice (first on line 2)",
+                twice.getMessage());
+        var columns = assertThrows(Ingestor.SchemaException.class, () -> items("product_id,name\np1\n", null));
+        assertEquals("items.csv:2: has 1 columns, the header has 2", columns.getMessage());
+        var missing = assertThrows(Ingestor.SchemaException.class, () -> items("id,name\np1,Lamp\n", null));
+        assertTrue(missing.getMessage().startsWith("items.csv:1: column 'product_id' is not in the header"),
+                missing.getMessage());
+    }
+
+    @Test
+    void fingerprintsFindEveryRepeatAcrossGrowth() {
+        Fingerprints f = new Fingerprints();
+        for (int i = 0; i < 5000; i++) {
+            assertTrue(f.add("row " + i));
+        }
+        for (int i = 0; i < 5000; i += 7) {
+            assertFalse(f.add("row " + i));
+        }
+        assertEquals(5000, f.size());
+        assertTrue(f.add("row 5000"));
+    }
+
+    @Test
+    void scanStreamsRowsWithoutCollectingThem() throws Exception {
+        long[] seen = {0};
+        InputStream in = new ByteArrayInputStream(shopCsv().getBytes(StandardCharsets.UTF_8));
+        Ingestor.Scan s = new Ingestor(spec("csv", ',', COLS), TASK, SPLIT, HASHER).scan(in, "shop.csv",
+                x -> seen[0]++, q -> { });
+        assertEquals(200, s.rowsRead());
+        assertEquals(200, s.kept());
+        assertEquals(200, seen[0]);
+    }
+}

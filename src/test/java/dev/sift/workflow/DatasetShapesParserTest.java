@@ -1,0 +1,103 @@
+package dev.sift.workflow;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sift.data.DatasetSpec;
+import dev.sift.data.Encoding;
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The dataset keys of issue #11's ingest shapes: encoding, header, separator, Parquet, gzip, items. */
+class DatasetShapesParserTest {
+    @TempDir
+    Path dir;
+
+    private DatasetSpec parse(String dataset) {
+        return WorkflowParser.parse("w.yaml", "name: t\ndataset:\n" + dataset, dir, Map.of(), true).spec().dataset();
+    }
+
+    private List<String> errors(String dataset) {
+        return assertThrows(WorkflowException.class, () -> parse(dataset)).errors();
+    }
+
+    @Test
+    void encodingHeaderSeparatorAndItemsAreRead() throws Exception {
+        Files.writeString(dir.resolve("u.data"), "1\t10\t4\n");
+        Files.writeString(dir.resolve("u.item"), "10|Toy Story|x\n");
+        DatasetSpec d = parse("""
+                  path: u.data
+                  separator: tab
+                  header: false
+                  encoding: latin-1
+                  columns: {query: 0, item: 1, label: 2}
+                  items: {path: u.item, separator: "|", header: false, encoding: iso-8859-1, key: 0, text: 1}
+                """);
+        assertEquals('\t', d.separator());
+        assertFalse(d.header());
+        assertEquals(Encoding.LATIN_1, d.encoding());
+        assertEquals("1", d.columns().item());
+        assertEquals(null, d.columns().title());
+        assertEquals(new DatasetSpec.Items(dir.resolve("u.item").toString(), "csv", '|', false, Encoding.LATIN_1,
+                "0", "1", null), d.items());
+    }
+
+    @Test
+    void theItemKeyDefaultsToTheItemsKeyAndFormatsFollowTheName() throws Exception {
+        Files.writeString(dir.resolve("r.csv"), "query,product_id,label\nq,p1,2\n");
+        Files.writeString(dir.resolve("items.csv"), "product_id,title\np1,Lamp\n");
+        DatasetSpec d = parse("""
+                  path: r.csv
+                  columns: {query: query, label: label}
+                  items: {path: items.csv, key: product_id, text: title}
+                """);
+        assertEquals("product_id", d.columns().item());
+        assertEquals(Encoding.UTF_8, d.encoding());
+        ByteArrayOutputStream gz = new ByteArrayOutputStream();
+        try (GZIPOutputStream out = new GZIPOutputStream(gz)) {
+            out.write("query,title,label\nq,t,2\n".getBytes());
+        }
+        Files.write(dir.resolve("shop.csv.gz"), gz.toByteArray());
+        assertEquals("csv", parse("  path: shop.csv.gz\n  columns: {query: query, title: title, label: label}\n")
+                .format(), "the header of a gzipped CSV is checked too");
+        Files.write(dir.resolve("shop.parquet"), new byte[] {'P', 'A', 'R', '1'});
+        assertEquals("parquet", parse("  path: shop.parquet\n  columns: {query: q, title: t, label: l}\n").format());
+        List<String> e = errors("  path: shop.csv.gz\n  columns: {query: query, title: name, label: label}\n");
+        assertTrue(e.stream().anyMatch(x -> x.contains("column 'name' is not in the header")), e.toString());
+    }
+
+    @Test
+    void badShapesAreOneLineErrors() throws Exception {
+        Files.writeString(dir.resolve("x.csv"), "a,b,c\n");
+        List<String> e = errors("""
+                  path: x.csv
+                  encoding: ebcdic
+                  separator: ";;"
+                  header: false
+                  columns: {query: a, title: 1, label: 2}
+                """);
+        assertTrue(e.stream().anyMatch(x -> x.contains("dataset.encoding") && x.contains("got 'ebcdic'")),
+                e.toString());
+        assertTrue(e.stream().anyMatch(x -> x.contains("dataset.separator") && x.contains("one character")),
+                e.toString());
+        assertTrue(e.stream().anyMatch(x -> x.contains("'a' must be a 0-based column number")), e.toString());
+        List<String> item = errors("  path: x.csv\n  columns: {query: a, title: b, label: c, item: b}\n");
+        assertTrue(item.stream().anyMatch(x -> x.contains("dataset.columns.item") && x.contains("needs dataset.items")),
+                item.toString());
+        List<String> noTitle = errors("  path: x.csv\n  columns: {query: a, label: c}\n");
+        assertTrue(noTitle.stream().anyMatch(x -> x.contains("dataset.columns.title") && x.contains("required")),
+                noTitle.toString());
+        List<String> items = errors("  path: x.csv\n  columns: {query: a, label: c}\n  items: {path: nope.csv, "
+                + "key: k, text: t}\n");
+        assertTrue(items.stream().anyMatch(x -> x.contains("dataset.items.path") && x.contains("no such file")),
+                items.toString());
+    }
+}
