@@ -85,7 +85,8 @@ class KillResumeIT {
         long reference = runId(straight.output());
         long t1 = System.nanoTime();
 
-        String log = killAt("fine-tune epoch 2/", "run", wf.toString(), "--name", "killed");
+        // --no-cache: the uninterrupted run has the same cache keys, and this one must compute to be killed
+        String log = killAt("fine-tune epoch 2/", "run", wf.toString(), "--name", "killed", "--no-cache");
         long id = runId(log);
         assertStages(id, "fine-tune", log, "ingest");
         String resumed = killAt("cross-fit fold 2/", "resume", Long.toString(id));

@@ -72,6 +72,7 @@ class ScheduleClusterIT {
                 fine_tune: {epochs: 1}
                 evaluate: {zero_shot: false, seeds: 1}
                 iterations: 1
+                cache: false
                 """);
         SiftProcess add = SiftProcess.start(home, env(), "schedule", "add", "every5", "--cron", "*/5 * * * * ?",
                 wf.toString());

@@ -29,6 +29,7 @@ class SharedDatabaseIT {
                 fine_tune: {epochs: 1}
                 evaluate: {zero_shot: false, seeds: 1}
                 iterations: 1
+                cache: false
                 """);
         for (int round = 1; round <= 5; round++) {
             SiftProcess first = SiftProcess.start(home, Map.of(), "run", wf.toString(), "--name", "first-" + round);
