@@ -72,7 +72,11 @@ class ShardedScoreTest {
     void fourConcurrentShardsStoreTheScoresOfOneUnshardedRun() throws Exception {
         WorkflowParser.Parsed parsed = WorkflowParser.parse("sharded.yaml", YAML, Path.of("."), Map.of(), true);
         long whole = engine.start(parsed, Path.of("sharded.yaml"), "whole", quiet());
-        long sharded = engine.startOnly(parsed, Path.of("sharded.yaml"), "sharded", "ingest", quiet());
+        // cache off: the steps after score would otherwise be copied from the unsharded run (same keys), and the
+        // metrics compared below would be that run's own
+        WorkflowParser.Parsed uncached = WorkflowParser.parse("sharded.yaml", YAML, Path.of("."),
+                Map.of("cache", "false"), true);
+        long sharded = engine.startOnly(uncached, Path.of("sharded.yaml"), "sharded", "ingest", quiet());
         assertEquals(RunEntity.Status.INTERRUPTED, runs.findRun(sharded).orElseThrow().status);
         SiftException early = assertThrows(SiftException.class, () -> engine.executeOnly(sharded, "score", 1,
                 new Shard(0, 4), quiet()));
@@ -109,6 +113,7 @@ class ShardedScoreTest {
 
         engine.resume(sharded, quiet());
         assertEquals(RunEntity.Status.SUCCEEDED, runs.findRun(sharded).orElseThrow().status);
+        runs.stages(sharded).forEach(st -> assertEquals(null, st.reusedFrom, st.stage + " computed here"));
         assertFalse(runs.metrics(whole).isEmpty());
         assertEquals(metrics(whole), metrics(sharded));
     }
