@@ -60,7 +60,7 @@ public class BatchRuns {
      * one that resumes the run.
      */
     public RunEntity follow(long runId, Console console) {
-        RunEntity run = runs.findRun(runId).orElseThrow(() -> SiftException.usage("no run with id " + runId));
+        RunEntity run = runs.require(runId);
         if (run.status == RunEntity.Status.SUCCEEDED) {
             console.info("run " + runId + " already finished");
             return run;

@@ -37,7 +37,7 @@ public class DiffSubsetsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        runs.findRun(runId).orElseThrow(() -> SiftException.usage("no run with id " + runId));
+        runs.require(runId);
         if (iteration < 1) {
             throw SiftException.usage("--iteration must be 1 or more, got " + iteration);
         }

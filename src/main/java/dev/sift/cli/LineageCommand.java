@@ -1,7 +1,6 @@
 package dev.sift.cli;
 
 import dev.sift.ExitCodes;
-import dev.sift.SiftException;
 import dev.sift.history.RunLineage;
 import dev.sift.store.RunStore;
 import jakarta.inject.Inject;
@@ -32,7 +31,7 @@ public class LineageCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        runs.findRun(runId).orElseThrow(() -> SiftException.usage("no run with id " + runId));
+        runs.require(runId);
         System.out.print(output.render(lineage.lineage(runId)));
         return ExitCodes.OK;
     }

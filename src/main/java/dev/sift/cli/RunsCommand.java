@@ -95,7 +95,7 @@ public class RunsCommand {
 
         @Override
         public Integer call() {
-            RunEntity r = runs.findRun(runId).orElseThrow(() -> SiftException.usage("no run with id " + runId));
+            RunEntity r = runs.require(runId);
             switch (output.format) {
                 case json -> System.out.println(history.showJson(r).toPrettyString());
                 case csv -> System.out.print(history.stages(runId).csv() + "\n" + history.metrics(runId).csv());
@@ -178,7 +178,7 @@ public class RunsCommand {
 
         @Override
         public Integer call() {
-            runs.findRun(runId).orElseThrow(() -> SiftException.usage("no run with id " + runId));
+            runs.require(runId);
             System.out.print(output.render(history.scores(runId, iteration, method, top, !lowest)));
             return ExitCodes.OK;
         }
@@ -215,7 +215,7 @@ public class RunsCommand {
 
         @Override
         public Integer call() {
-            var run = runs.findRun(runId).orElseThrow(() -> SiftException.usage("no run with id " + runId));
+            var run = runs.require(runId);
             var e = explainer.explain(run, iteration, sample, neighbours);
             if (format == OutputOptions.Format.json) {
                 System.out.println(e.toPrettyString());

@@ -74,7 +74,7 @@ public class RunReport {
         }
         Map<Long, RunEntity> found = new LinkedHashMap<>();
         for (Long id : ids) {
-            found.put(id, runs.findRun(id).orElseThrow(() -> SiftException.usage("no run with id " + id)));
+            found.put(id, runs.require(id));
         }
         RunComparison.Result cmp = comparison.compare(ids, false, RunComparison.ALL);
         Map<Long, List<MetricEntity>> tests = new LinkedHashMap<>();

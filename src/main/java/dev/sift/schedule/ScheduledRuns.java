@@ -69,7 +69,7 @@ public class ScheduledRuns {
 
     /** As above, in the AWS Batch job {@code thisJobId} (null: not in a Batch job). */
     public RunEntity resume(long runId, String thisJobId, Console console) {
-        RunEntity run = runs.findRun(runId).orElseThrow(() -> SiftException.usage("no run with id " + runId));
+        RunEntity run = runs.require(runId);
         boolean itsBatchJob = batch.checkLocalResume(runId, thisJobId);
         if (run.scheduleName == null || itsBatchJob) {
             return engine.resume(runId, console);
@@ -81,7 +81,7 @@ public class ScheduledRuns {
 
     /** {@code sift resume RUN --submit}: follows the run's AWS Batch job, or submits one; under a schedule's lock. */
     public RunEntity resumeOnBatch(long runId, Console console) {
-        RunEntity run = runs.findRun(runId).orElseThrow(() -> SiftException.usage("no run with id " + runId));
+        RunEntity run = runs.require(runId);
         if (run.scheduleName == null) {
             return batch.follow(runId, console);
         }

@@ -121,7 +121,7 @@ public class ScoreStage implements Stage<ScoreOutput> {
     public boolean runShard(StageContext ctx, Shard shard) {
         int[] pool = Subsets.pool(ctx, inputs.samples(ctx), objects);
         String model = Subsets.scoringModels(ctx).get(0);
-        Set<Need> needs = needs(ctx);
+        Set<Need> needs = needs(methods(ctx));
         int[] range = shard.slice(pool.length, PASS_BATCH);
         int[] slice = java.util.Arrays.copyOfRange(pool, range[0], range[1]);
         ScoreShards.Passes part = passes(ctx, weights.get(model), slice, needs);
@@ -131,10 +131,15 @@ public class ScoreStage implements Stage<ScoreOutput> {
         return shards.completeCounts(ctx.runId(), ctx.iteration()).contains(shard.count());
     }
 
-    private static Set<Need> needs(StageContext ctx) {
+    private static List<ImportanceMethod> methods(StageContext ctx) {
+        return ctx.spec().score().methods().stream()
+                .map(n -> ImportanceMethods.configured(n, ctx.spec().score().ensemble())).toList();
+    }
+
+    /** What the methods need built for them. */
+    private static Set<Need> needs(List<ImportanceMethod> methods) {
         Set<Need> needs = EnumSet.noneOf(Need.class);
-        ctx.spec().score().methods().stream().map(n -> ImportanceMethods.configured(n, ctx.spec().score().ensemble()))
-                .forEach(m -> needs.addAll(m.needs()));
+        methods.forEach(m -> needs.addAll(m.needs()));
         return needs;
     }
 
@@ -155,10 +160,8 @@ public class ScoreStage implements Stage<ScoreOutput> {
         int[] pool = Subsets.pool(ctx, inputs.samples(ctx), objects);
         List<String> checkpoints = Subsets.scoringModels(ctx);
         String model = checkpoints.get(0);
-        List<ImportanceMethod> methods = ctx.spec().score().methods().stream()
-                .map(n -> ImportanceMethods.configured(n, ctx.spec().score().ensemble())).toList();
-        Set<Need> needs = EnumSet.noneOf(Need.class);
-        methods.forEach(m -> needs.addAll(m.needs()));
+        List<ImportanceMethod> methods = methods(ctx);
+        Set<Need> needs = needs(methods);
         byte[] modelWeights = weights.get(model);
         ScoreShards.Passes passes = shards.assemble(ctx, model, pool)
                 .orElseGet(() -> passes(ctx, modelWeights, pool, needs));

@@ -78,6 +78,12 @@ public class RunStore {
         }
     }
 
+    /** The run with this id, or a usage error (exit code 2) that says there is none. */
+    @Transactional
+    public RunEntity require(long id) {
+        return findRun(id).orElseThrow(() -> dev.sift.SiftException.usage("no run with id " + id));
+    }
+
     @Transactional
     public Optional<RunEntity> findRun(long id) {
         return Optional.ofNullable(em.find(RunEntity.class, id));

@@ -97,7 +97,7 @@ public class WorkflowEngine {
 
     /** Continues a failed or killed run from the first stage that did not finish. */
     public RunEntity resume(long runId, Console console) {
-        RunEntity run = runs.findRun(runId).orElseThrow(() -> SiftException.usage("no run with id " + runId));
+        RunEntity run = runs.require(runId);
         if (run.status == RunEntity.Status.SUCCEEDED) {
             console.info("run " + runId + " already finished");
             return run;
@@ -151,7 +151,7 @@ public class WorkflowEngine {
     }
 
     private void executeOnlyHeld(long runId, String stage, Integer iteration, Shard shard, Console console) {
-        RunEntity run = runs.findRun(runId).orElseThrow(() -> SiftException.usage("no run with id " + runId));
+        RunEntity run = runs.require(runId);
         WorkflowSpec spec = WorkflowParser.parse("run " + runId + " (stored workflow)", run.specYaml, null,
                 Map.of(), false).spec();
         List<Step> plan = plan(spec);
@@ -173,7 +173,7 @@ public class WorkflowEngine {
                             "run " + runId + ": " + step.label() + " has not finished; run it first ('sift resume "
                                     + runId + " --only-stage " + step.stage().name() + (step.iteration() > 0
                                             ? " --iteration " + step.iteration() : "") + "')"));
-            outputs.put(step.stage().outputType().getName() + "@" + step.iteration(),
+            outputs.put(outputKey(step.stage().outputType(), step.iteration()),
                     StageJson.read(done.outputJson, step.stage().outputType()));
             previousDigest = Sha256.hex((previousDigest + done.outputJson).getBytes(StandardCharsets.UTF_8));
         }
@@ -182,12 +182,7 @@ public class WorkflowEngine {
             console.info(target.label() + " of run " + runId + " has finished already; nothing to do");
             return;
         }
-        StageContext.Outputs finished = new StageContext.Outputs() {
-            @Override
-            public <O extends Record> Optional<O> find(Class<O> type, int it) {
-                return Optional.ofNullable(type.cast(outputs.get(type.getName() + "@" + it)));
-            }
-        };
+        StageContext.Outputs finished = view(outputs);
         StageContext ctx = new StageContext(runId, spec, target.iteration(), console, finished, new HashMap<>());
         String prefix = target.label() + (shard == null ? "" : " shard " + shard);
         if (shard == null || !finishesShards(target, ctx, shard, prefix)) {
@@ -238,12 +233,7 @@ public class WorkflowEngine {
     private void executeSteps(long runId, WorkflowSpec spec, Console console) {
         Map<String, Record> outputs = new HashMap<>();
         Map<String, Object> cache = new HashMap<>();
-        StageContext.Outputs finished = new StageContext.Outputs() {
-            @Override
-            public <O extends Record> Optional<O> find(Class<O> type, int iteration) {
-                return Optional.ofNullable(type.cast(outputs.get(type.getName() + "@" + iteration)));
-            }
-        };
+        StageContext.Outputs finished = view(outputs);
         List<Step> plan = plan(spec);
         String previousDigest = "";
         Keys keys = new Keys(spec);
@@ -252,7 +242,7 @@ public class WorkflowEngine {
             if (step.iteration() > lastIteration) {
                 continue;
             }
-            String key = step.stage().outputType().getName() + "@" + step.iteration();
+            String key = outputKey(step.stage().outputType(), step.iteration());
             String cacheKey = keys.next(step);
             String prefix = "[" + (step.seq() + 1) + "/" + plan.size() + "] " + step.label();
             StageRunEntity done = runs.findStage(runId, step.stage().name(), step.iteration())
@@ -281,6 +271,20 @@ public class WorkflowEngine {
             }
         }
         runs.finishRun(runId, RunEntity.Status.SUCCEEDED, null);
+    }
+
+    /** The outputs of finished steps, keyed by {@link #outputKey}, as stages look them up. */
+    private static StageContext.Outputs view(Map<String, Record> outputs) {
+        return new StageContext.Outputs() {
+            @Override
+            public <O extends Record> Optional<O> find(Class<O> type, int iteration) {
+                return Optional.ofNullable(type.cast(outputs.get(outputKey(type, iteration))));
+            }
+        };
+    }
+
+    private static String outputKey(Class<?> type, int iteration) {
+        return type.getName() + "@" + iteration;
     }
 
     /** The chain of cache keys of a run's steps, in plan order. */
