@@ -28,9 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
  * a firing (the first, by default) is killed with SIGKILL in the middle of it. Then: one run per firing, no two runs overlap, the
  * killed firing's run is resumed (not restarted) by the other node, and every firing after the kill either has its
  * run or fell while the schedule's previous run was unfinished (skipped by "do nothing", never caught up later).
- * {@code -Dsift.cluster.kill-at-run=K} kills the node running the K-th run (default 1) and
- * {@code -Dsift.cluster.after-recovery=N} sets how many runs the survivor finishes after the recovered one (default 2);
- * the README's acceptance numbers (about 2 minutes of firings) used K = 8, N = 12.
+ * {@code -Dsift.cluster.kill-at-run=K} kills the node running the K-th run (default 8) and
+ * {@code -Dsift.cluster.after-recovery=N} sets how many runs the survivor finishes after the recovered one (default
+ * 22): 30 runs by default, about 2.5 minutes of firings.
  */
 class ScheduleClusterIT {
     private static final Duration PERIOD = Duration.ofSeconds(5);
@@ -61,8 +61,8 @@ class ScheduleClusterIT {
 
     @Test
     void oneRunPerFiringNoneOverlappingAndTheKilledFiringIsResumedByTheOtherNode() throws Exception {
-        int afterRecovery = Integer.getInteger("sift.cluster.after-recovery", 2);
-        int killAt = Integer.getInteger("sift.cluster.kill-at-run", 1);
+        int afterRecovery = Integer.getInteger("sift.cluster.after-recovery", 22);
+        int killAt = Integer.getInteger("sift.cluster.kill-at-run", 8);
         Path wf = home.resolve("tiny.yaml");
         Files.writeString(wf, """
                 name: tiny
@@ -115,6 +115,7 @@ class ScheduleClusterIT {
 
     private void check(List<Run> runs, Run killed, Instant killedAt, long survivorPid, int afterRecovery, String log)
             throws Exception {
+        long runsBefore = runs.stream().filter(r -> r.id() <= killed.id()).count();
         String table = String.join("\n", runs.stream().map(Run::toString).toList());
         System.out.println("killed run " + killed.id() + " at " + killedAt + "; runs:\n" + table);
         // the killed firing: one run, resumed by the survivor where it stopped (ingest not redone), succeeded
@@ -163,6 +164,7 @@ class ScheduleClusterIT {
         long after = runs.stream().filter(r -> r.fire().isAfter(killed.fire()) && "SUCCEEDED".equals(r.status()))
                 .count();
         assertTrue(after >= afterRecovery, table);
+        assertTrue(runs.size() >= runsBefore + afterRecovery, table);
         System.out.printf("ScheduleClusterIT: %d runs, killed firing %s resumed as run %d, %d firings after it ran, "
                 + "%d skipped while a run was unfinished%n", runs.size(), killed.fire(), killed.id(), after, skipped);
     }

@@ -2,6 +2,7 @@ package dev.sift.cli;
 
 import dev.sift.ExitCodes;
 import dev.sift.SiftException;
+import dev.sift.store.DatabaseSessions;
 import io.quarkus.runtime.QuarkusApplication;
 import jakarta.inject.Inject;
 import picocli.CommandLine;
@@ -63,8 +64,12 @@ public class SiftApplication implements QuarkusApplication {
     private static int handle(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
         boolean verbose = parsed != null && parsed.expandedArgs().contains("--verbose");
         SiftException se = siftCause(e);
+        boolean lost = se == null && DatabaseSessions.isLoss(e);
         if (se != null) {
             System.err.println("sift: " + se.getMessage());
+        } else if (lost) {
+            System.err.println("sift: lost the database connection: " + e.getMessage() + " (nothing stored is lost; "
+                    + "run the command again once the database is back)");
         } else {
             System.err.println("sift: error: " + e.getClass().getSimpleName() + ": " + e.getMessage()
                     + (verbose ? "" : " (--verbose shows the stack trace)"));
@@ -72,6 +77,6 @@ public class SiftApplication implements QuarkusApplication {
         if (verbose) {
             e.printStackTrace();
         }
-        return cl.getExitCodeExceptionMapper().getExitCode(e);
+        return lost ? ExitCodes.ENVIRONMENT : cl.getExitCodeExceptionMapper().getExitCode(e);
     }
 }

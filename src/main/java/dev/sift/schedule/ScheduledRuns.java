@@ -3,6 +3,7 @@ package dev.sift.schedule;
 import dev.sift.ExitCodes;
 import dev.sift.SiftException;
 import dev.sift.batch.BatchRuns;
+import dev.sift.store.DatabaseSessions;
 import dev.sift.store.Firing;
 import dev.sift.store.RunEntity;
 import dev.sift.store.RunStore;
@@ -52,7 +53,7 @@ public class ScheduledRuns {
     public long runByHand(String schedule, WorkflowParser.Parsed parsed, Path workflow, String name, boolean submit,
             Console console) {
         schedules.get(schedule);
-        try (ScheduleLocks.Lock lock = locks.tryLock(schedule).orElseThrow(() -> held(schedule))) {
+        try (DatabaseSessions.Lock lock = locks.tryLock(schedule).orElseThrow(() -> held(schedule))) {
             return submit ? batch.submit(parsed, workflow, name, Firing.manual(schedule), console)
                     : engine.start(parsed, workflow, name, Firing.manual(schedule), console);
         }
@@ -74,7 +75,7 @@ public class ScheduledRuns {
         if (run.scheduleName == null || itsBatchJob) {
             return engine.resume(runId, console);
         }
-        try (ScheduleLocks.Lock lock = locks.tryLock(run.scheduleName).orElseThrow(() -> held(run.scheduleName))) {
+        try (DatabaseSessions.Lock lock = locks.tryLock(run.scheduleName).orElseThrow(() -> held(run.scheduleName))) {
             return engine.resume(runId, console);
         }
     }
@@ -85,7 +86,7 @@ public class ScheduledRuns {
         if (run.scheduleName == null) {
             return batch.follow(runId, console);
         }
-        try (ScheduleLocks.Lock lock = locks.tryLock(run.scheduleName).orElseThrow(() -> held(run.scheduleName))) {
+        try (DatabaseSessions.Lock lock = locks.tryLock(run.scheduleName).orElseThrow(() -> held(run.scheduleName))) {
             return batch.follow(runId, console);
         }
     }
@@ -96,13 +97,13 @@ public class ScheduledRuns {
      * name) is skipped; a recovered one waits up to {@link #RECOVERY_WAIT} first. Returns the run, if there is one.
      */
     public Optional<Long> fire(ScheduleSpec spec, Instant fireTime, boolean recovering, Console console) {
-        Optional<ScheduleLocks.Lock> lock = recovering ? locks.tryLock(spec.name(), RECOVERY_WAIT)
+        Optional<DatabaseSessions.Lock> lock = recovering ? locks.tryLock(spec.name(), RECOVERY_WAIT)
                 : locks.tryLock(spec.name());
         if (lock.isEmpty()) {
             console.info("firing of " + fireTime + " skipped: " + held(spec.name()).getMessage());
             return Optional.empty();
         }
-        try (ScheduleLocks.Lock held = lock.get()) {
+        try (DatabaseSessions.Lock held = lock.get()) {
             Optional<RunEntity> earlier = runs.findFiring(spec.name(), fireTime);
             if (earlier.isPresent()) {
                 RunEntity run = earlier.get();

@@ -52,7 +52,7 @@ public class GarbageCollector {
 
     /** Lists the orphans and, when {@code delete}, removes them; exit code 4 while a run is under way. */
     public Result collect(boolean delete) {
-        try (StoreLock.Held held = lock.tryExclusive().orElseThrow(() -> new SiftException(ExitCodes.BUSY,
+        try (DatabaseSessions.Lock held = lock.tryExclusive().orElseThrow(() -> new SiftException(ExitCodes.BUSY,
                 "a run is under way (sift run, sift resume or a firing of sift serve holds the store lock); gc "
                         + "looks only while none is: try again when it has finished"))) {
             List<ObjectStore.Listed> listed = new ArrayList<>();

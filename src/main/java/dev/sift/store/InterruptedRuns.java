@@ -50,8 +50,12 @@ public final class InterruptedRuns {
                             + "continues them");
                 }
             } catch (SQLException e) {
-                System.err.println("sift: could not mark this process's runs INTERRUPTED: "
-                        + DatabaseProbe.firstLine(e.getMessage()));
+                // with the database away (the command has said so), the runs stay RUNNING under a dead owner, which
+                // 'sift resume' takes over as it does after SIGKILL: nothing more to say
+                if (!DatabaseSessions.isLoss(e)) {
+                    System.err.println("sift: could not mark this process's runs INTERRUPTED: "
+                            + DatabaseProbe.firstLine(e.getMessage()));
+                }
             }
         };
     }

@@ -3,6 +3,7 @@ package dev.sift.workflow;
 import dev.sift.ExitCodes;
 import dev.sift.Sha256;
 import dev.sift.SiftException;
+import dev.sift.store.DatabaseSessions;
 import dev.sift.store.Firing;
 import dev.sift.store.Processes;
 import dev.sift.store.RunCopy;
@@ -38,8 +39,13 @@ public class WorkflowEngine {
     @Inject
     StoreLock storeLock;
     @Inject
+    DatabaseSessions sessions;
+    @Inject
     @All
     List<Stage<?>> stages;
+
+    /** How many database outages one execution of a run waits out before it gives up (exit code 3). */
+    static final int MAX_OUTAGES = 5;
 
     /** One planned step: a stage at an iteration. */
     public record Step(Stage<?> stage, int iteration, int seq) {
@@ -78,7 +84,7 @@ public class WorkflowEngine {
      * executes it; a second start of the same firing fails on the run table's unique index before any stage runs.
      */
     public long start(WorkflowParser.Parsed parsed, Path workflowPath, String name, Firing firing, Console console) {
-        try (StoreLock.Held shared = storeLock.shared()) { // sift gc waits for it
+        try (DatabaseSessions.Lock shared = storeLock.shared()) { // sift gc waits for it
             RunEntity run = create(parsed, workflowPath, name, firing);
             console.info("run " + run.id + " (" + run.name + ") started");
             execute(run.id, parsed.spec(), console);
@@ -108,7 +114,7 @@ public class WorkflowEngine {
         }
         WorkflowSpec spec = WorkflowParser.parse("run " + runId + " (stored workflow)", run.specYaml, null,
                 Map.of(), false).spec();
-        try (StoreLock.Held shared = storeLock.shared()) { // sift gc waits for it
+        try (DatabaseSessions.Lock shared = storeLock.shared()) { // sift gc waits for it
             runs.claim(runId);
             console.info("resuming run " + runId + " (" + run.name + ")");
             execute(runId, spec, console);
@@ -145,7 +151,7 @@ public class WorkflowEngine {
      * step fails; the cache is not consulted (the point is to compute).
      */
     public void executeOnly(long runId, String stage, Integer iteration, Shard shard, Console console) {
-        try (StoreLock.Held shared = storeLock.shared()) { // sift gc waits for it
+        try (DatabaseSessions.Lock shared = storeLock.shared()) { // sift gc waits for it
             executeOnlyHeld(runId, stage, iteration, shard, console);
         }
     }
@@ -191,7 +197,7 @@ public class WorkflowEngine {
             }
             return;
         }
-        try (ScheduleLocks.Lock lock = locks.tryLock("\u0000shards/" + runId + "/" + stage + "/"
+        try (DatabaseSessions.Lock lock = locks.tryLock("\u0000shards/" + runId + "/" + stage + "/"
                 + target.iteration()).orElse(null)) {
             if (lock == null || runs.findStage(runId, stage, target.iteration())
                     .filter(s -> s.status == RunEntity.Status.SUCCEEDED).isPresent()) {
@@ -219,14 +225,26 @@ public class WorkflowEngine {
         }
     }
 
+    /**
+     * Executes the run's steps. When the database connection is lost under it, waits for the database and goes on
+     * where the run stopped (as {@code sift resume} would: finished steps are skipped, the cut one runs again), at most
+     * {@link #MAX_OUTAGES} times; a database that stays away ends the command with exit code 3, the run resumable.
+     */
     private void execute(long runId, WorkflowSpec spec, Console console) {
-        try {
-            executeSteps(runId, spec, console);
-        } catch (SiftException e) {
-            throw e; // the failed stage already recorded itself and the run
-        } catch (RuntimeException e) {
-            runs.finishRun(runId, RunEntity.Status.FAILED, String.valueOf(e.getMessage()));
-            throw e;
+        for (int outage = 1;; outage++) {
+            try {
+                executeSteps(runId, spec, console);
+                return;
+            } catch (RuntimeException e) {
+                if (DatabaseSessions.isLoss(e)) {
+                    sessions.recover("run " + runId, "sift resume " + runId, outage <= MAX_OUTAGES, e, console::info);
+                    continue;
+                }
+                if (!(e instanceof SiftException)) { // a failed stage has recorded itself and the run already
+                    runs.finishRun(runId, RunEntity.Status.FAILED, String.valueOf(e.getMessage()));
+                }
+                throw e;
+            }
         }
     }
 
@@ -373,6 +391,9 @@ public class WorkflowEngine {
         try {
             out = step.stage().run(ctx);
         } catch (Exception e) {
+            if (DatabaseSessions.isLoss(e)) { // nothing can be recorded now; the engine waits for the database
+                throw e instanceof RuntimeException re ? re : new IllegalStateException(e.getMessage(), e);
+            }
             String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             runs.failStage(sr.id, msg);
             runs.finishRun(runId, RunEntity.Status.FAILED, step.label() + ": " + msg);
