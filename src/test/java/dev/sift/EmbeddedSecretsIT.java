@@ -47,6 +47,7 @@ class EmbeddedSecretsIT {
                   generate: {rows: 200, noise: 0.1, seed: 3}
                 model: {buckets: 64, dim: 8, hidden: 8}
                 fine_tune: {epochs: 1}
+                score: {methods: [loss, el2n]}
                 evaluate: {zero_shot: false, seeds: 1, bootstrap: 50}
                 iterations: 1
                 cache: false
