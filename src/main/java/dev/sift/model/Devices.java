@@ -2,10 +2,47 @@ package dev.sift.model;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
+import ai.djl.pytorch.jni.JniUtils;
 
-/** Where training and inference run. */
+/** Where training and inference run, and with how many CPU threads per operation. */
 public final class Devices {
+    /** PyTorch's own intra-op thread count (the machine's cores), read before Sift first changes it. */
+    private static int defaultThreads;
+    /** Set by benchmarks: the thread count every model gets, whatever its size (0: PyTorch's default); or null. */
+    private static Integer forced;
+
     private Devices() {
+    }
+
+    /**
+     * Sets PyTorch's intra-op CPU threads for a model about to train or infer: one for {@code small} models (the
+     * hashed bag of words, a head on cached embeddings), whose operations are too small to gain from splitting and
+     * which, on a machine busy with other work, lose ten times and more to OpenMP threads waiting for each other
+     * (measured: README, "Threads"); PyTorch's default (the cores) for the Transformer encoders. {@code
+     * SIFT_TORCH_THREADS} overrides both (0: PyTorch's default). One setting per process: the last model set wins.
+     * Results do not depend on it beyond float rounding in multi-threaded reductions; with one thread they are the
+     * same on every machine.
+     */
+    public static synchronized void threadsFor(boolean small) {
+        Engine.getEngine("PyTorch");
+        if (defaultThreads == 0) {
+            defaultThreads = JniUtils.getNumThreads();
+        }
+        String env = System.getenv("SIFT_TORCH_THREADS");
+        int n = small ? 1 : defaultThreads;
+        if (forced != null) {
+            n = forced <= 0 ? defaultThreads : forced;
+        } else if (env != null && !env.isBlank()) {
+            try {
+                int set = Integer.parseInt(env.trim());
+                n = set <= 0 ? defaultThreads : set;
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("SIFT_TORCH_THREADS must be a whole number, got '" + env + "'", e);
+            }
+        }
+        if (JniUtils.getNumThreads() != n) {
+            JniUtils.setNumThreads(n);
+        }
     }
 
     /** {@code auto}: a GPU when PyTorch sees one, else the CPU; {@code gpu} fails at once when there is none. */
@@ -22,5 +59,16 @@ public final class Devices {
             }
             case AUTO -> engine.getGpuCount() > 0 ? Device.gpu() : Device.cpu();
         };
+    }
+
+    /** For benchmarks: every model from now on gets {@code threads} (0: PyTorch's default), or null: as above. */
+    public static synchronized void force(Integer threads) {
+        forced = threads;
+    }
+
+    /** PyTorch's default intra-op thread count on this machine. */
+    public static synchronized int defaultThreads() {
+        threadsFor(false);
+        return defaultThreads;
     }
 }

@@ -139,6 +139,8 @@ public final class RelevanceTrainer {
 
     private Model newModel() {
         Autograd.offOnThisThread();
+        // the hashed model and heads on cached embeddings are small: one thread each (Devices.threadsFor)
+        Devices.threadsFor(!(features instanceof TokenizedPairs));
         Model model = Model.newInstance("sift-relevance", device, "PyTorch");
         model.setBlock(blocks.get());
         model.getBlock().initialize(model.getNDManager(), DataType.FLOAT32, features.shapes());

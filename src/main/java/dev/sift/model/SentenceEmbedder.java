@@ -20,6 +20,7 @@ public final class SentenceEmbedder {
             TextTokenizer tokenizer, List<String> texts, Device device) {
         float[][] out = new float[texts.size()][];
         Autograd.offOnThisThread();
+        Devices.threadsFor(false);
         try (Model model = Model.newInstance("embedder", device, "PyTorch")) {
             BertEncoder encoder = new BertEncoder(config);
             model.setBlock(encoder);

@@ -20,6 +20,25 @@ class BenchmarksTest {
     }
 
     @Test
+    void hashedModelTrainsTheSameWithOneThreadAndWithPyTorchsDefault() {
+        dev.sift.model.ModelSpec model = new dev.sift.model.ModelSpec(dev.sift.model.ModelSpec.Encoder.HASHED_BOW,
+                null, dev.sift.model.ModelSpec.Mode.FULL, 2, 64, dev.sift.model.ModelSpec.Pooling.MEAN, 256, 8, 8);
+        dev.sift.model.TrainSpec train = new dev.sift.model.TrainSpec(3, 32, 0.003, 7, 0.01, 0.1, 1.0, 0,
+                dev.sift.model.TrainSpec.DeviceChoice.CPU);
+        HashedBenchmark.Result r = HashedBenchmark.run(model, train, 256, 2);
+        assertEquals(256, r.samples());
+        assertEquals(2, r.ratios().length);
+        assertTrue(r.medianOne() > 0 && r.medianDefault() > 0);
+        assertEquals(r.lossOne(), r.lossDefault(), 1e-5, "the thread count changes speed, not the result");
+        assertTrue(r.defaultThreads() >= 1);
+        // the benchmark's forcing is over: a small model gets one thread again, an encoder PyTorch's default
+        dev.sift.model.Devices.threadsFor(false);
+        assertEquals(r.defaultThreads(), ai.djl.pytorch.jni.JniUtils.getNumThreads());
+        dev.sift.model.Devices.threadsFor(true);
+        assertEquals(1, ai.djl.pytorch.jni.JniUtils.getNumThreads());
+    }
+
+    @Test
     void ghostNormsAgreeWithThePerSampleLoop() {
         GrandBenchmark.Result r = GrandBenchmark.run(4, 3);
         assertEquals(12, r.samples());
