@@ -355,8 +355,9 @@ public final class WorkflowParser {
         WorkflowSpec.StopRule stop = null;
         if (e.has("stop")) {
             SpecBinder.Obj st = e.obj("stop");
-            String metric = task.classification()
-                    ? st.choice("metric", "kappa", "kappa", "accuracy", "ndcg@" + k)
+            String metric = task.type() == TaskType.BINARY
+                    ? st.choice("metric", "kappa", "kappa", "accuracy", "ndcg@" + k, "f1", "auc")
+                    : task.classification() ? st.choice("metric", "kappa", "kappa", "accuracy", "ndcg@" + k)
                     : st.choice("metric", "ndcg@" + k, "ndcg@" + k, "rmse");
             double floor = st.has("floor") ? st.fraction("floor", 1.0) : 0;
             double plateau = st.number("plateau", 0);
