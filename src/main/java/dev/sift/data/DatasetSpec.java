@@ -10,9 +10,17 @@ package dev.sift.data;
  * @param encoding how the source's bytes become text ({@code dataset.encoding}, default UTF-8)
  * @param header whether a CSV source starts with a header row; without one, columns are 0-based indexes
  * @param items a second file joined by item key that supplies the product text; null for none
+ * @param given the validation and test files of a split the data comes with ({@code path} is then the training
+ *        file); null when Sift splits by query
  */
 public record DatasetSpec(String path, Generate generate, String format, char separator, Columns columns,
-        LabelNoise.Spec noise, Encoding encoding, boolean header, Items items) {
+        LabelNoise.Spec noise, Encoding encoding, boolean header, Items items, Given given) {
+    /** A dataset that Sift splits by query. */
+    public DatasetSpec(String path, Generate generate, String format, char separator, Columns columns,
+            LabelNoise.Spec noise, Encoding encoding, boolean header, Items items) {
+        this(path, generate, format, separator, columns, noise, encoding, header, items, null);
+    }
+
     /** A dataset without injected noise. */
     public DatasetSpec(String path, Generate generate, String format, char separator, Columns columns) {
         this(path, generate, format, separator, columns, null);
@@ -26,16 +34,25 @@ public record DatasetSpec(String path, Generate generate, String format, char se
 
     /** The same dataset with other injected noise (null for none). */
     public DatasetSpec withNoise(LabelNoise.Spec newNoise) {
-        return new DatasetSpec(path, generate, format, separator, columns, newNoise, encoding, header, items);
+        return new DatasetSpec(path, generate, format, separator, columns, newNoise, encoding, header, items, given);
     }
 
     /** The same dataset read with another encoding, header choice and items file. */
     public DatasetSpec withShape(Encoding newEncoding, boolean newHeader, Items newItems) {
-        return new DatasetSpec(path, generate, format, separator, columns, noise, newEncoding, newHeader, newItems);
+        return new DatasetSpec(path, generate, format, separator, columns, noise, newEncoding, newHeader, newItems,
+                given);
     }
 
     public boolean isGenerated() {
         return generate != null;
+    }
+
+    /**
+     * A split that comes with the data ({@code dataset.validation} and {@code dataset.test}): every row of the
+     * validation file picks epochs, every row of the test file is only measured, and {@code dataset.path} trains
+     * (minus a utility split by query when {@code split.utility} asks for one).
+     */
+    public record Given(String validation, String test) {
     }
 
     /** Synthetic data parameters ({@code sift data generate}). */

@@ -79,6 +79,46 @@ public final class Ingestor {
                 out.add(s.withIndexAndSplit(i, assignment.get(s.group())));
             }
         }
+        return withNoise(out, bad, scan.rowsRead(), scan.duplicates(), scan.encodingAdvice());
+    }
+
+    /** One file of a split the data comes with, and the split its rows belong to. */
+    public record Part(InputStream in, String name, Split split) {
+    }
+
+    /**
+     * Reads the files of a given split in order: every row of a part belongs to the part's split, except that
+     * {@code split.utility} still takes that share of the training rows' queries for the utility split.
+     * Exact duplicates are removed from the training file only: the validation and test files are measured as the
+     * data set defines them (a benchmark's published scores count every line), and a pair in two files is the
+     * split's own business.
+     */
+    public Result readGiven(List<Part> parts) throws IOException {
+        List<Sample> out = new ArrayList<>();
+        List<Quarantined> bad = new ArrayList<>();
+        long rows = 0;
+        long duplicates = 0;
+        String advice = null;
+        for (Part p : parts) {
+            List<Sample> unique = new ArrayList<>();
+            Scan scan = scan(p.in(), p.name(), unique::add, q -> bad.add(q.inFile(p.name())),
+                    p.split() == Split.TRAIN);
+            unique.forEach(s -> out.add(s.withIndexAndSplit(out.size(), p.split())));
+            rows += scan.rowsRead();
+            duplicates += scan.duplicates();
+            advice = advice == null ? scan.encodingAdvice() : advice;
+        }
+        List<String> trainGroups = out.stream().filter(s -> s.split() == Split.TRAIN).map(Sample::group).toList();
+        if (split.utility() > 0 && !trainGroups.isEmpty()) {
+            Map<String, Split> utility = Splitter.assign(trainGroups, new SplitSpec(0, split.utility(), 0,
+                    split.seed()));
+            out.replaceAll(s -> s.split() == Split.TRAIN ? s.withIndexAndSplit(s.index(), utility.get(s.group())) : s);
+        }
+        return withNoise(out, bad, rows, duplicates, advice);
+    }
+
+    /** The result, with {@code dataset.noise} applied to the training rows. */
+    private Result withNoise(List<Sample> out, List<Quarantined> bad, long rows, long duplicates, String advice) {
         int flipped = 0;
         if (dataset.noise() != null && !out.isEmpty()) {
             // after the split, training rows only: validation, utility and test stay as the source says
@@ -86,8 +126,7 @@ public final class Ingestor {
             out = noisy.samples();
             flipped = noisy.count();
         }
-        return new Result(out, bad, (int) scan.rowsRead(), (int) scan.duplicates(), flipped,
-                scan.encodingAdvice());
+        return new Result(out, bad, (int) rows, (int) duplicates, flipped, advice);
     }
 
     /**
@@ -96,11 +135,17 @@ public final class Ingestor {
      */
     public Scan scan(InputStream in, String sourceName, Consumer<Sample> good, Consumer<Quarantined> bad)
             throws IOException {
+        return scan(in, sourceName, good, bad, true);
+    }
+
+    /** {@link #scan}, keeping exact duplicates when {@code dedup} is false. */
+    private Scan scan(InputStream in, String sourceName, Consumer<Sample> good, Consumer<Quarantined> bad,
+            boolean dedup) throws IOException {
         EncodingAdvice advice = new EncodingAdvice();
         RowLayout layout = new RowLayout(dataset.encoding(), dataset.header(), dataset.separator(),
                 dataset.columns().mapped(), dataset.columns().userId(), quarantineRaw, advice);
         Fingerprints seen = new Fingerprints();
-        long[] counts = new long[3]; // rows, duplicates, quarantined
+        long[] counts = new long[4]; // rows, duplicates, quarantined, kept
         Consumer<Quarantined> refused = q -> {
             counts[2]++;
             bad.accept(q);
@@ -109,8 +154,11 @@ public final class Ingestor {
             @Override
             public void row(Map<String, String> values, long line, long lines, Supplier<String> raw) {
                 counts[0]++;
-                Sample s = accept(values, line, lines, raw, seen.size(), refused);
-                if (s != null && seen.add(s.query() + '\u0000' + s.title() + '\u0000' + s.description() + '\u0000'
+                Sample s = accept(values, line, lines, raw, (int) (dedup ? seen.size() : counts[3]), refused);
+                if (s != null && !dedup) {
+                    counts[3]++;
+                    good.accept(s);
+                } else if (s != null && seen.add(s.query() + '\u0000' + s.title() + '\u0000' + s.description() + '\u0000'
                         + s.label() + '\u0000' + s.group() + '\u0000' + s.user())) {
                     good.accept(s);
                 } else if (s != null) {
@@ -124,7 +172,7 @@ public final class Ingestor {
                 refused.accept(q);
             }
         });
-        return new Scan(counts[0], seen.size(), counts[1], counts[2], advice.message());
+        return new Scan(counts[0], dedup ? seen.size() : counts[3], counts[1], counts[2], advice.message());
     }
 
     /** The sample a row makes, or null when it is refused (then {@code bad} has been told why). */

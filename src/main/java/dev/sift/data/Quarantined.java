@@ -2,9 +2,15 @@ package dev.sift.data;
 
 /**
  * A source row that was not ingested: where it started, how many physical lines it spans (a quoted CSV field may
- * hold newlines), which field, what kind of problem, and why.
+ * hold newlines), which field, what kind of problem, and why; {@code file} names its file when the dataset has
+ * more than one (a given split), else null.
  */
-public record Quarantined(long line, long lines, String field, String kind, String reason, String raw) {
+public record Quarantined(long line, long lines, String field, String kind, String reason, String raw, String file) {
+    /** A row of the dataset's one file. */
+    public Quarantined(long line, long lines, String field, String kind, String reason, String raw) {
+        this(line, lines, field, kind, reason, raw, null);
+    }
+
     public static final String COLUMNS = "wrong column count";
     public static final String EMPTY = "empty field";
     public static final String NOT_A_NUMBER = "label not a number";
@@ -19,8 +25,13 @@ public record Quarantined(long line, long lines, String field, String kind, Stri
         this(line, 1, field, kind, reason, raw);
     }
 
-    /** One line: {@code file:line: field 'x': reason}. */
+    /** The same row, named as a row of {@code newFile}. */
+    public Quarantined inFile(String newFile) {
+        return new Quarantined(line, lines, field, kind, reason, raw, newFile);
+    }
+
+    /** One line: {@code file:line: field 'x': reason} ({@code source} unless the row names its file). */
     public String describe(String source) {
-        return source + ":" + line + ": " + (field == null ? "" : "field '" + field + "': ") + reason;
+        return (file == null ? source : file) + ":" + line + ": " + (field == null ? "" : "field '" + field + "': ") + reason;
     }
 }

@@ -27,7 +27,7 @@ final class SourceStreams {
     }
 
     /**
-     * Reads a source of {@code format} (csv, jsonl or parquet; gzip and Parquet are told by their first bytes)
+     * Reads a source of {@code format} (csv, jsonl, ditto or parquet; gzip and Parquet are told by their first bytes)
      * into {@code sink}. A quote that never closes or a broken gzip stream fails with a one-line usage error.
      */
     static void rows(InputStream raw, String source, String format, RowLayout layout, RowSink sink)
@@ -41,6 +41,8 @@ final class SourceStreams {
                 } finally {
                     Files.deleteIfExists(tmp);
                 }
+            } else if (format.equals("ditto")) {
+                DittoRows.read(opened.in(), layout, sink);
             } else if (format.equals("jsonl")) {
                 JsonlRows.read(opened.in(), layout, sink);
             } else {

@@ -174,4 +174,94 @@ public final class Metrics {
         }
         return m == 0 ? Double.NaN : (double) hit / m;
     }
+
+    /**
+     * Mean negative log-likelihood (natural log) of the labels under {@code p}, the probability of the positive
+     * class; the probability of the true label is clipped below at 1e-15 (scikit-learn's old eps), so one certain
+     * mistake costs -ln(1e-15) = 34.5 and not infinity. NaN when empty.
+     */
+    public static double logLoss(double[] p, boolean[] positive) {
+        if (p.length == 0) {
+            return Double.NaN;
+        }
+        double sum = 0;
+        for (int i = 0; i < p.length; i++) {
+            sum -= Math.log(Math.max(LOG_LOSS_EPS, positive[i] ? p[i] : 1 - p[i]));
+        }
+        return sum / p.length;
+    }
+
+    private static final double LOG_LOSS_EPS = 1e-15;
+
+    /**
+     * True positives, false positives and false negatives of a binary prediction. Precision is 0 when nothing is
+     * predicted positive, recall 0 when nothing is positive, F1 0 when both are 0 (scikit-learn's zero_division=0).
+     */
+    public record Confusion(int tp, int fp, int fn) {
+        public static Confusion of(int[] predicted, int[] truth) {
+            int tp = 0;
+            int fp = 0;
+            int fn = 0;
+            for (int i = 0; i < predicted.length; i++) {
+                boolean p = predicted[i] == 1;
+                boolean t = truth[i] == 1;
+                tp += p && t ? 1 : 0;
+                fp += p && !t ? 1 : 0;
+                fn += !p && t ? 1 : 0;
+            }
+            return new Confusion(tp, fp, fn);
+        }
+
+        public double precision() {
+            return tp + fp == 0 ? 0 : (double) tp / (tp + fp);
+        }
+
+        public double recall() {
+            return tp + fn == 0 ? 0 : (double) tp / (tp + fn);
+        }
+
+        /** 2 tp / (2 tp + fp + fn): the harmonic mean of precision and recall. */
+        public double f1() {
+            return tp == 0 ? 0 : 2.0 * tp / (2.0 * tp + fp + fn);
+        }
+    }
+
+    /**
+     * The threshold t that maximises F1 of "positive when score >= t" over the given labels, t one of the scores
+     * (every distinct cut of a sorted list is one of them); on a tie the highest such t, which predicts fewer
+     * positives. Positive infinity (predict nothing positive) when there are no scores or no positives.
+     */
+    public static double bestF1Threshold(double[] score, boolean[] positive) {
+        int n = score.length;
+        int positives = 0;
+        for (boolean p : positive) {
+            positives += p ? 1 : 0;
+        }
+        if (n == 0 || positives == 0) {
+            return Double.POSITIVE_INFINITY;
+        }
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, Comparator.comparingDouble((Integer i) -> -score[i]));
+        double best = Double.POSITIVE_INFINITY;
+        double bestF1 = 0;
+        int tp = 0;
+        int fp = 0;
+        for (int i = 0; i < n; i++) {
+            tp += positive[order[i]] ? 1 : 0;
+            fp += positive[order[i]] ? 0 : 1;
+            // a cut falls only where the next score differs: equal scores are predicted alike
+            if (i + 1 < n && score[order[i + 1]] == score[order[i]]) {
+                continue;
+            }
+            double f1 = 2.0 * tp / (2.0 * tp + fp + (positives - tp));
+            if (f1 > bestF1) {
+                bestF1 = f1;
+                best = score[order[i]];
+            }
+        }
+        return best;
+    }
 }

@@ -1,5 +1,6 @@
 package dev.sift.evaluation;
 
+import dev.sift.data.TaskType;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -25,8 +26,16 @@ public final class Protocol {
 
     /** The metric names {@link #measure} returns for the task. */
     public static List<String> names(TestSet t) {
+        if (t.task().type() == TaskType.BINARY) {
+            return List.of("ndcg@" + t.k(), "accuracy", "kappa", "auc", "log_loss", "f1", "precision", "recall");
+        }
         return t.task().classification() ? List.of("ndcg@" + t.k(), "accuracy", "kappa")
                 : List.of("ndcg@" + t.k(), "rmse");
+    }
+
+    /** Metrics where lower is better. */
+    public static boolean lowerIsBetter(String metric) {
+        return metric.equals("rmse") || metric.equals("log_loss");
     }
 
     /** Every metric of one outcome on all test pairs, plus the number of queries NDCG scored. */
@@ -35,6 +44,9 @@ public final class Protocol {
         Arrays.setAll(all, i -> i);
         Map<String, Double> m = new LinkedHashMap<>(measure(t, o, all, t.group()));
         m.put("ndcg_queries", (double) Metrics.ndcgGroups(t.relevance(), t.group()));
+        if (Double.isFinite(o.threshold())) {
+            m.put("threshold", o.threshold());
+        }
         return m;
     }
 
@@ -59,10 +71,31 @@ public final class Protocol {
         if (t.task().classification()) {
             m.put("accuracy", Metrics.accuracy(predicted, truth));
             m.put("kappa", Metrics.quadraticWeightedKappa(predicted, truth, t.task().classes()));
+            if (t.task().type() == TaskType.BINARY) {
+                binary(m, score, value, predicted, truth);
+            }
         } else {
             m.put("rmse", Metrics.rmse(value, rel));
         }
         return m;
+    }
+
+    /**
+     * AUC of the ranking score, log loss of the probability ({@code value}), and F1, precision and recall of the
+     * predicted classes (thresholded where the validation split's F1 peaked).
+     */
+    private static void binary(Map<String, Double> m, double[] score, double[] probability, int[] predicted,
+            int[] truth) {
+        boolean[] positive = new boolean[truth.length];
+        for (int i = 0; i < truth.length; i++) {
+            positive[i] = truth[i] == 1;
+        }
+        Metrics.Confusion c = Metrics.Confusion.of(predicted, truth);
+        m.put("auc", Metrics.auroc(score, positive));
+        m.put("log_loss", Metrics.logLoss(probability, positive));
+        m.put("f1", c.f1());
+        m.put("precision", c.precision());
+        m.put("recall", c.recall());
     }
 
     /** Mean over seeds of each metric; {@code <name>_sd} its standard deviation (0 for one seed). */

@@ -84,4 +84,69 @@ public final class ZeroShot {
         }
         return new TestOutcome(testScores.clone(), predicted, value);
     }
+
+    /**
+     * The zero-shot answers on a binary task: the cosine ranks (AUC reads it as it is); a logistic curve fitted on
+     * the training split (Platt scaling) turns it into the probability that log loss reads; the threshold on that
+     * probability is the one with the best F1 on the validation split ({@code reference}; no test label is read).
+     */
+    public static TestOutcome binaryOutcome(double[] testScores, double[] trainScores, boolean[] trainPositive,
+            double[] referenceScores, boolean[] referencePositive) {
+        double[] ab = platt(trainScores, trainPositive);
+        double threshold = Metrics.bestF1Threshold(logistic(referenceScores, ab), referencePositive);
+        return TestOutcome.binary(testScores, logistic(testScores, ab), threshold);
+    }
+
+    /** p = 1 / (1 + exp(-(a x + b))) for every x. */
+    static double[] logistic(double[] x, double[] ab) {
+        double[] p = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            p[i] = 1 / (1 + Math.exp(-(ab[0] * x[i] + ab[1])));
+        }
+        return p;
+    }
+
+    /**
+     * Platt scaling: (a, b) of the logistic regression of the labels on one score, by Newton's method on the mean
+     * log-likelihood with a tiny ridge on a (1e-6, so separable data stays finite). At the optimum the fitted
+     * probabilities sum to the number of positives (the intercept's score equation).
+     */
+    static double[] platt(double[] x, boolean[] y) {
+        double a = 0;
+        int positives = 0;
+        for (boolean v : y) {
+            positives += v ? 1 : 0;
+        }
+        int n = Math.max(1, x.length);
+        double prior = Math.min(n - 0.5, Math.max(0.5, positives)) / n;
+        double b0 = Math.log(prior / (1 - prior));
+        double b = b0;
+        for (int it = 0; it < 100; it++) {
+            double ga = 1e-6 * a;
+            double gb = 0;
+            double haa = 1e-6;
+            double hab = 0;
+            double hbb = 1e-12;
+            for (int i = 0; i < x.length; i++) {
+                double p = 1 / (1 + Math.exp(-(a * x[i] + b)));
+                double r = (p - (y[i] ? 1 : 0)) / n;
+                double w = p * (1 - p) / n;
+                ga += r * x[i];
+                gb += r;
+                haa += w * x[i] * x[i];
+                hab += w * x[i];
+                hbb += w;
+            }
+            double det = haa * hbb - hab * hab;
+            double da = (hbb * ga - hab * gb) / det;
+            double db = (haa * gb - hab * ga) / det;
+            a -= da;
+            b -= db;
+            if (Math.abs(da) + Math.abs(db) < 1e-12) {
+                break;
+            }
+        }
+        // Newton without a line search can run off on (nearly) separable scores: fall back to the prior then
+        return Double.isFinite(a) && Double.isFinite(b) ? new double[] {a, b} : new double[] {0, b0};
+    }
 }

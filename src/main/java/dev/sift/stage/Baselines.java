@@ -2,6 +2,7 @@ package dev.sift.stage;
 
 import dev.sift.data.Sample;
 import dev.sift.data.Split;
+import dev.sift.data.TaskType;
 import dev.sift.evaluation.Protocol;
 import dev.sift.evaluation.TestOutcome;
 import dev.sift.evaluation.TestSet;
@@ -76,10 +77,10 @@ public class Baselines {
         List<String> notBetter = new ArrayList<>();
         StringBuilder detail = new StringBuilder();
         for (String name : Protocol.names(set)) {
-            if (name.equals("accuracy")) {
-                continue;
+            if (name.equals("accuracy") || name.equals("precision") || name.equals("recall")) {
+                continue; // no verdict alone: they trade against each other or against the class shares
             }
-            boolean lowerIsBetter = name.equals("rmse");
+            boolean lowerIsBetter = Protocol.lowerIsBetter(name);
             double a = model.get(name);
             double b = free.get(name);
             if (lowerIsBetter ? a >= b : a <= b) {
@@ -104,19 +105,31 @@ public class Baselines {
         return out;
     }
 
-    /** Test pairs ranked by the cosine of query and title embeddings, graded by cut points fitted on train. */
+    /**
+     * Test pairs ranked by the cosine of query and title embeddings, graded by cut points fitted on train; on a
+     * binary task its probability is a logistic curve fitted on train and its threshold the validation split's
+     * best F1 (the training split's without one).
+     */
     private TestOutcome zeroShot(StageContext ctx, List<Sample> samples, int[] train, double[] trainLabels,
             int[] test) {
         float[][][] e = models.embeddings(ctx);
-        double[] trainCos = new double[train.length];
-        for (int i = 0; i < train.length; i++) {
-            trainCos[i] = SentenceEmbedder.cosine(e[0][train[i]], e[1][train[i]]);
-        }
-        double[] testCos = new double[test.length];
-        for (int i = 0; i < test.length; i++) {
-            testCos[i] = SentenceEmbedder.cosine(e[0][test[i]], e[1][test[i]]);
+        double[] trainCos = cosines(e, train);
+        double[] testCos = cosines(e, test);
+        if (ctx.spec().task().type() == TaskType.BINARY) {
+            int[] validation = Subsets.ofSplit(samples, Split.VALIDATION);
+            int[] reference = validation.length == 0 ? train : validation;
+            return ZeroShot.binaryOutcome(testCos, trainCos, Outcomes.positives(ctx, samples, train),
+                    cosines(e, reference), Outcomes.positives(ctx, samples, reference));
         }
         return ZeroShot.outcome(ctx.spec().task(), testCos, trainCos, trainLabels);
+    }
+
+    private static double[] cosines(float[][][] e, int[] rows) {
+        double[] out = new double[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+            out[i] = SentenceEmbedder.cosine(e[0][rows[i]], e[1][rows[i]]);
+        }
+        return out;
     }
 
     /**

@@ -104,7 +104,9 @@ public class IngestStage implements Stage<IngestOutput> {
         if (ds.isGenerated() || ds.path() == null) {
             return "";
         }
-        return digestOf(ds.path()) + (ds.items() == null ? "" : " items " + digestOf(ds.items().path()));
+        return digestOf(ds.path()) + (ds.items() == null ? "" : " items " + digestOf(ds.items().path()))
+                + (ds.given() == null ? "" : " validation " + digestOf(ds.given().validation()) + " test "
+                        + digestOf(ds.given().test()));
     }
 
     private String digestOf(String path) {
@@ -138,11 +140,10 @@ public class IngestStage implements Stage<IngestOutput> {
         String name = sourceName(ds);
         Ingestor.Result result;
         MessageDigest digest = Sha256.digest();
-        try (InputStream in = new DigestInputStream(open(ds), digest)) {
+        try {
             ItemCatalog items = ds.items() == null ? null : items(ds.items());
             Ingestor ingestor = new Ingestor(ds, ctx.spec().task(), ctx.spec().split(), hasher, items);
-            result = ingestor.read(in, name);
-            in.transferTo(OutputStream.nullOutputStream()); // the source digest covers every byte
+            result = ds.given() == null ? readOne(ds, ingestor, name, digest) : readGiven(ds, ingestor, digest);
         } catch (Ingestor.SchemaException e) {
             throw SiftException.usage(e.getMessage());
         } catch (IllegalArgumentException e) {
@@ -164,6 +165,39 @@ public class IngestStage implements Stage<IngestOutput> {
         return new IngestOutput(d.sha256, d.uri, result.rowsRead(), d.rows, d.trainRows, d.validationRows,
                 d.testRows, d.quarantined, d.duplicates, quarantineUri, result.count(Split.UTILITY),
                 result.quarantinedLines(), ds.noise() == null ? null : result.flipped());
+    }
+
+    private Ingestor.Result readOne(DatasetSpec ds, Ingestor ingestor, String name, MessageDigest digest)
+            throws IOException {
+        try (InputStream in = new DigestInputStream(open(ds), digest)) {
+            Ingestor.Result result = ingestor.read(in, name);
+            in.transferTo(OutputStream.nullOutputStream()); // the source digest covers every byte
+            return result;
+        }
+    }
+
+    /** The train, validation and test files of a given split; the digest covers the three in that order. */
+    private Ingestor.Result readGiven(DatasetSpec ds, Ingestor ingestor, MessageDigest digest) throws IOException {
+        List<String> paths = List.of(ds.path(), ds.given().validation(), ds.given().test());
+        List<Split> splits = List.of(Split.TRAIN, Split.VALIDATION, Split.TEST);
+        List<InputStream> opened = new java.util.ArrayList<>();
+        try {
+            List<Ingestor.Part> parts = new java.util.ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                InputStream in = new DigestInputStream(openPath(paths.get(i)), digest);
+                opened.add(in);
+                parts.add(new Ingestor.Part(in, paths.get(i), splits.get(i)));
+            }
+            Ingestor.Result result = ingestor.readGiven(parts);
+            for (InputStream in : opened) {
+                in.transferTo(OutputStream.nullOutputStream());
+            }
+            return result;
+        } finally {
+            for (InputStream in : opened) {
+                in.close();
+            }
+        }
     }
 
     private static String sourceName(DatasetSpec ds) {
@@ -206,6 +240,9 @@ public class IngestStage implements Stage<IngestOutput> {
             n.put("kind", bad.kind());
             n.put("reason", bad.reason());
             n.put("raw", bad.raw());
+            if (bad.file() != null) {
+                n.put("file", bad.file());
+            }
             q.append(JSON.writeValueAsString(n)).append('\n');
         }
         String key = RunLayout.quarantine(ctx.runId());
@@ -229,6 +266,10 @@ public class IngestStage implements Stage<IngestOutput> {
         manifest.put("rows", result.samples().size());
         manifest.put("source", source.name());
         manifest.put("source_sha256", sourceSha);
+        if (ctx.spec().dataset().given() != null) {
+            manifest.put("validation_source", ctx.spec().dataset().given().validation());
+            manifest.put("test_source", ctx.spec().dataset().given().test());
+        }
         manifest.put("task", ctx.spec().task().type().key());
         manifest.put("min_label", ctx.spec().task().minLabel());
         manifest.put("max_label", ctx.spec().task().maxLabel());

@@ -2,6 +2,8 @@ package dev.sift.stage;
 
 import dev.sift.data.Sample;
 import dev.sift.data.Split;
+import dev.sift.data.TaskType;
+import dev.sift.evaluation.Metrics;
 import dev.sift.evaluation.TestOutcome;
 import dev.sift.evaluation.TestSet;
 import dev.sift.evaluation.ZeroShot;
@@ -18,7 +20,8 @@ import java.util.List;
  * A trained model's answers on a set of samples, with grades read as {@code evaluate.grades} says: calibrated cut
  * points on the expected grade, placed where the model's validation predictions reproduce the training split's
  * grade shares (the calibration the zero-shot baseline gets; the training split stands in when there is no
- * validation split), or the most probable grade.
+ * validation split), or the most probable grade. Binary tasks read the probability of the positive class against
+ * the threshold with the best F1 on the validation split (the training split without one).
  */
 @ApplicationScoped
 public class Outcomes {
@@ -40,7 +43,23 @@ public class Outcomes {
         Predictions r = Arrays.equals(reference, rows) ? p : trainer.predict(weights, reference);
         double[] scores = new double[r.size()];
         Arrays.setAll(scores, r::rankScore);
+        if (ctx.spec().task().type() == TaskType.BINARY) {
+            // F1 at the threshold where the validation split's F1 peaks: chosen there, applied here
+            double[] probability = new double[p.size()];
+            Arrays.setAll(probability, p::rankScore);
+            double threshold = Metrics.bestF1Threshold(scores, positives(ctx, samples, reference));
+            return TestOutcome.binary(probability, probability, threshold);
+        }
         double[] trainLabels = Baselines.labelsFromZero(ctx, samples, train);
         return TestOutcome.of(p, set, ZeroShot.cutPoints(scores, trainLabels, ctx.spec().task().classes()));
+    }
+
+    /** Whether each of {@code rows} is labelled positive (binary tasks: the label is the task's maximum). */
+    static boolean[] positives(StageContext ctx, List<Sample> samples, int[] rows) {
+        boolean[] out = new boolean[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+            out[i] = samples.get(rows[i]).label() == ctx.spec().task().maxLabel();
+        }
+        return out;
     }
 }

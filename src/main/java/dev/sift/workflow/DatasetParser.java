@@ -2,6 +2,7 @@ package dev.sift.workflow;
 
 import dev.sift.data.DatasetSpec;
 import dev.sift.data.DatasetSpec.Columns;
+import dev.sift.data.DittoRows;
 import dev.sift.data.Encoding;
 import dev.sift.data.LabelNoise;
 import dev.sift.data.SourceHeader;
@@ -37,7 +38,8 @@ final class DatasetParser {
             b.error(d.keyLine("generate"), d.path("generate"), "cannot be combined with dataset.path");
         }
         path = resolve(b, d, "path", path, base, root, "dataset.path", checkFiles);
-        String format = d.choice("format", gen != null ? "csv" : guessFormat(path), "csv", "jsonl", "parquet");
+        String format = d.choice("format", gen != null ? "csv" : guessFormat(path), "csv", "jsonl", "parquet", "ditto");
+        DatasetSpec.Given given = given(b, d, base, root, checkFiles, gen != null);
         char separator = separator(b, d);
         Encoding encoding = encoding(b, d);
         boolean header = d.choice("header", "true", "true", "false").equals("true");
@@ -48,6 +50,8 @@ final class DatasetParser {
         if (gen != null && !d.has("columns")) {
             columns = new Columns("query", "product_title", "product_description", "relevance", null, "user_id",
                     "is_noisy");
+        } else if (format.equals("ditto")) {
+            columns = dittoColumns(b, d, items);
         } else {
             String title = items == null ? c.required("title") : c.string("title", null);
             String item = c.string("item", items == null || !header ? null : items.key());
@@ -64,10 +68,44 @@ final class DatasetParser {
         if (!header) {
             indexes(b, c, columns, format);
         }
-        c.done();
+        if (!format.equals("ditto")) {
+            c.done();
+        }
         LabelNoise.Spec noise = d.has("noise") ? noise(d.obj("noise")) : null;
         d.done();
-        return new DatasetSpec(path, gen, format, separator, columns, noise, encoding, header, items);
+        return new DatasetSpec(path, gen, format, separator, columns, noise, encoding, header, items, given);
+    }
+
+    /** Ditto's fixed columns: the left record is the query side, the right one the product side. */
+    private static Columns dittoColumns(SpecBinder b, SpecBinder.Obj d, DatasetSpec.Items items) {
+        if (d.has("columns") || items != null) {
+            String key = d.has("columns") ? "columns" : "items";
+            b.error(d.keyLine(key), d.path(key), "does not apply to format ditto: the left record is the query "
+                    + "side, the right record the product side, the third field the label");
+        }
+        return new Columns(DittoRows.LEFT, DittoRows.RIGHT, null, DittoRows.LABEL, null, null, null);
+    }
+
+    /**
+     * {@code dataset.validation} and {@code dataset.test}: the files of a split the data comes with (both or
+     * neither; {@code dataset.path} is then the training file), resolved like the path.
+     */
+    private static DatasetSpec.Given given(SpecBinder b, SpecBinder.Obj d, Path base, YNode root, boolean checkFiles,
+            boolean generated) {
+        String validation = d.string("validation", null);
+        String test = d.string("test", null);
+        if (validation == null && test == null) {
+            return null;
+        }
+        if (generated || validation == null || test == null) {
+            String key = validation == null ? "validation" : test == null ? "test" : "generate";
+            b.error(d.line(), d.path(key), generated ? "a generated dataset has no files to give a split"
+                    : "is required with dataset." + (validation == null ? "test" : "validation")
+                    + ": a given split names both files");
+            return null;
+        }
+        return new DatasetSpec.Given(resolve(b, d, "validation", validation, base, root, "dataset.validation",
+                checkFiles), resolve(b, d, "test", test, base, root, "dataset.test", checkFiles));
     }
 
     /** {@code dataset.noise}: labels flipped in the training split after the split. */

@@ -97,7 +97,7 @@ public final class WorkflowParser {
         DatasetSpec dataset = DatasetParser.dataset(b, cache(r.obj("dataset"), RunLayout.INGEST, uncached), base,
                 root, checkFiles);
         TaskSpec task = task(r.obj("task"), b);
-        SplitSpec split = split(r.obj("split"), b);
+        SplitSpec split = split(r.obj("split"), b, dataset.given() != null);
         ModelSpec model = model(r.obj("model"), base, root, checkFiles);
         TrainSpec train = train(cache(r.obj("fine_tune"), RunLayout.FINE_TUNE, uncached));
         ScoreSpec score = score(cache(r.obj("score"), RunLayout.SCORE, uncached), b, task, split, model, train);
@@ -171,10 +171,16 @@ public final class WorkflowParser {
         return new TaskSpec(tt, min, max);
     }
 
-    private static SplitSpec split(SpecBinder.Obj s, SpecBinder b) {
-        double val = s.share("validation", 0.1);
+    /** {@code given}: the dataset's files say what validates and tests; only a utility split may be asked for. */
+    private static SplitSpec split(SpecBinder.Obj s, SpecBinder b, boolean given) {
+        for (String key : given ? List.of("validation", "test") : List.<String>of()) {
+            if (s.has(key)) {
+                s.invalid(key, "cannot be set: dataset.validation and dataset.test give the split");
+            }
+        }
+        double val = s.share("validation", given ? 0 : 0.1);
         double utility = s.share("utility", 0.1);
-        double test = s.share("test", 0.2);
+        double test = s.share("test", given ? 0 : 0.2);
         if (val + utility + test >= 0.9) {
             b.error(s.keyLine("test"), s.path("test"), "validation + utility + test must leave at least 10% for "
                     + "training");
@@ -355,8 +361,9 @@ public final class WorkflowParser {
         WorkflowSpec.StopRule stop = null;
         if (e.has("stop")) {
             SpecBinder.Obj st = e.obj("stop");
-            String metric = task.classification()
-                    ? st.choice("metric", "kappa", "kappa", "accuracy", "ndcg@" + k)
+            String metric = task.type() == TaskType.BINARY
+                    ? st.choice("metric", "kappa", "kappa", "accuracy", "ndcg@" + k, "f1", "auc")
+                    : task.classification() ? st.choice("metric", "kappa", "kappa", "accuracy", "ndcg@" + k)
                     : st.choice("metric", "ndcg@" + k, "ndcg@" + k, "rmse");
             double floor = st.has("floor") ? st.fraction("floor", 1.0) : 0;
             double plateau = st.number("plateau", 0);

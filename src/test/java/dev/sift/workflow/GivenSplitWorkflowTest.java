@@ -1,0 +1,80 @@
+package dev.sift.workflow;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sift.data.DittoRows;
+import dev.sift.data.TaskType;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code dataset.format: ditto} with its fixed columns, and a split given as validation and test files. */
+class GivenSplitWorkflowTest {
+    @TempDir
+    Path dir;
+
+    private String yaml(String extra) throws IOException {
+        for (String f : List.of("train.txt", "valid.txt", "test.txt")) {
+            Files.writeString(dir.resolve(f), "COL title VAL a\tCOL title VAL b\t1\n");
+        }
+        return """
+                name: match
+                dataset:
+                  format: ditto
+                  path: train.txt
+                  validation: valid.txt
+                  test: test.txt
+                task: {type: binary}
+                score: {methods: [loss]}
+                filter: {by: loss}
+                """ + extra;
+    }
+
+    @Test
+    void dittoFilesGiveTheSplit() throws IOException {
+        WorkflowSpec s = WorkflowParser.parse("w.yaml", yaml(""), dir, Map.of(), true).spec();
+        assertEquals("ditto", s.dataset().format());
+        assertEquals(DittoRows.LEFT, s.dataset().columns().query());
+        assertEquals(DittoRows.RIGHT, s.dataset().columns().title());
+        assertEquals(dir.resolve("valid.txt").toString(), s.dataset().given().validation());
+        assertEquals(dir.resolve("test.txt").toString(), s.dataset().given().test());
+        assertEquals(0.0, s.split().validation());
+        assertEquals(0.0, s.split().test());
+        assertEquals(TaskType.BINARY, s.task().type());
+        WorkflowSpec plain = WorkflowParser.parse("w.yaml", GivenSplitWorkflowTest.plain(), dir, Map.of(), true)
+                .spec();
+        assertNull(plain.dataset().given());
+    }
+
+    @Test
+    void aGivenSplitRefusesSplitFractionsAndColumnsAndNeedsBothFiles() throws IOException {
+        List<String> errors = assertThrows(WorkflowException.class, () -> WorkflowParser.parse("w.yaml",
+                yaml("split: {test: 0.2}\n").replace("  format: ditto\n", "  format: ditto\n  columns: {query: q}\n"),
+                dir, Map.of(), true)).errors();
+        assertEquals(2, errors.size(), errors.toString());
+        assertTrue(errors.stream().anyMatch(e -> e.contains("split.test") && e.contains("dataset.validation and "
+                + "dataset.test give the split")), errors.toString());
+        assertTrue(errors.stream().anyMatch(e -> e.contains("dataset.columns") && e.contains("format ditto")),
+                errors.toString());
+        List<String> one = assertThrows(WorkflowException.class, () -> WorkflowParser.parse("w.yaml",
+                yaml("").replace("  test: test.txt\n", ""), dir, Map.of(), true)).errors();
+        assertEquals(1, one.size(), one.toString());
+        assertTrue(one.get(0).contains("dataset.test") && one.get(0).contains("is required with dataset.validation"),
+                one.toString());
+    }
+
+    private static String plain() {
+        return """
+                name: plain
+                dataset:
+                  generate: {rows: 100, seed: 1}
+                """;
+    }
+}
