@@ -1,8 +1,6 @@
 package dev.sift.bench;
 
 import dev.sift.data.Sample;
-import dev.sift.data.Split;
-import dev.sift.data.SyntheticShop;
 import dev.sift.data.TaskSpec;
 import dev.sift.data.TaskType;
 import ai.djl.Device;
@@ -18,7 +16,6 @@ import dev.sift.model.TokenizedPairs;
 import dev.sift.model.TrainSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -72,7 +69,7 @@ public final class AlignmentBenchmark {
      * trained for two epochs.
      */
     public static Result run(int batch, int samples) {
-        List<Sample> rows = samples(samples);
+        List<Sample> rows = BenchData.samples(samples);
         ModelSpec model = new ModelSpec(ModelSpec.Encoder.HASHED_BOW, null, ModelSpec.Mode.FULL, 2, 64,
                 ModelSpec.Pooling.MEAN, 4096, DIM, HIDDEN);
         EncodedPairs data = EncodedPairs.encode(rows, model.buckets());
@@ -91,7 +88,7 @@ public final class AlignmentBenchmark {
      * {@code maxLength} tokens.
      */
     public static Result runMiniLm(int batch, int samples, int maxLength) {
-        List<Sample> rows = samples(samples);
+        List<Sample> rows = BenchData.samples(samples);
         Checkpoint cp;
         TokenizedPairs pairs;
         try {
@@ -161,16 +158,5 @@ public final class AlignmentBenchmark {
             scale = Math.max(scale, Math.abs(ref[i]));
         }
         return scale == 0 ? worst : worst / scale;
-    }
-
-    private static List<Sample> samples(int n) {
-        List<SyntheticShop.Row> rows = SyntheticShop.generate(n, 0.1, 3);
-        List<Sample> samples = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            SyntheticShop.Row r = rows.get(i);
-            samples.add(new Sample(i, r.query(), r.title(), r.description(), r.label(), r.query(), null, false,
-                    Split.TRAIN, i + 2));
-        }
-        return samples;
     }
 }

@@ -1,8 +1,6 @@
 package dev.sift.bench;
 
 import dev.sift.data.Sample;
-import dev.sift.data.Split;
-import dev.sift.data.SyntheticShop;
 import dev.sift.data.TaskSpec;
 import dev.sift.data.TaskType;
 import dev.sift.model.EncodedPairs;
@@ -11,7 +9,6 @@ import dev.sift.model.ModelSpec;
 import dev.sift.model.RelevanceTrainer;
 import dev.sift.model.Targets;
 import dev.sift.model.TrainSpec;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -49,7 +46,7 @@ public final class GrandBenchmark {
     /** {@code batches} batches of {@code batch} synthetic samples, on weights trained for two epochs. */
     public static Result run(int batch, int batches) {
         int n = batch * batches;
-        List<Sample> samples = samples(n);
+        List<Sample> samples = BenchData.samples(n);
         ModelSpec model = new ModelSpec(ModelSpec.Encoder.HASHED_BOW, null, ModelSpec.Mode.FULL, 2, 64,
                 ModelSpec.Pooling.MEAN, 4096, DIM, HIDDEN);
         EncodedPairs data = EncodedPairs.encode(samples, model.buckets());
@@ -75,16 +72,5 @@ public final class GrandBenchmark {
             worst = Math.max(worst, Math.abs(ghost[i] - loop[i]) / Math.max(1e-12, loop[i]));
         }
         return new Result(n, batch, ghostSeconds, loopSeconds, worst);
-    }
-
-    private static List<Sample> samples(int n) {
-        List<SyntheticShop.Row> rows = SyntheticShop.generate(n, 0.1, 3);
-        List<Sample> samples = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            SyntheticShop.Row r = rows.get(i);
-            samples.add(new Sample(i, r.query(), r.title(), r.description(), r.label(), r.query(), null, false,
-                    Split.TRAIN, i + 2));
-        }
-        return samples;
     }
 }

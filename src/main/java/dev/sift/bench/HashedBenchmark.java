@@ -1,8 +1,6 @@
 package dev.sift.bench;
 
 import dev.sift.data.Sample;
-import dev.sift.data.Split;
-import dev.sift.data.SyntheticShop;
 import dev.sift.data.TaskSpec;
 import dev.sift.data.TaskType;
 import dev.sift.model.Devices;
@@ -11,10 +9,6 @@ import dev.sift.model.ModelSpec;
 import dev.sift.model.RelevanceTrainer;
 import dev.sift.model.Targets;
 import dev.sift.model.TrainSpec;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -56,7 +50,7 @@ public final class HashedBenchmark {
     }
 
     public static Result run(ModelSpec model, TrainSpec train, int samples, int rounds) {
-        List<Sample> data = samples(samples);
+        List<Sample> data = BenchData.samples(samples);
         EncodedPairs encoded = EncodedPairs.encode(data, model.buckets());
         int classes = 4;
         Targets targets = Targets.of(new TaskSpec(TaskType.GRADED, 0, classes - 1),
@@ -67,7 +61,7 @@ public final class HashedBenchmark {
         TrainSpec oneEpoch = new TrainSpec(1, train.batchSize(), train.learningRate(), train.seed(),
                 train.weightDecay(), train.warmup(), train.clipNorm(), 0, TrainSpec.DeviceChoice.CPU);
         int cores = Devices.defaultThreads();
-        String before = loadAverage();
+        String before = BenchData.loadAverage();
         double[] one = new double[rounds];
         double[] dflt = new double[rounds];
         float[] loss = new float[2];
@@ -92,7 +86,7 @@ public final class HashedBenchmark {
         } finally {
             Devices.force(null);
         }
-        return new Result(samples, cores, one, dflt, before, loadAverage(), loss[0], loss[1]);
+        return new Result(samples, cores, one, dflt, before, BenchData.loadAverage(), loss[0], loss[1]);
     }
 
     private static double median(double[] v) {
@@ -101,22 +95,4 @@ public final class HashedBenchmark {
         return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
     }
 
-    private static List<Sample> samples(int n) {
-        List<SyntheticShop.Row> rows = SyntheticShop.generate(n, 0.1, 3);
-        List<Sample> samples = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            SyntheticShop.Row r = rows.get(i);
-            samples.add(new Sample(i, r.query(), r.title(), r.description(), r.label(), r.query(), null, false,
-                    Split.TRAIN, i + 2));
-        }
-        return samples;
-    }
-
-    private static String loadAverage() {
-        try {
-            return Files.readString(Path.of("/proc/loadavg")).strip();
-        } catch (IOException e) {
-            return "unknown";
-        }
-    }
 }

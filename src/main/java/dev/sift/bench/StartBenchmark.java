@@ -48,14 +48,14 @@ public final class StartBenchmark {
         }
         List<Variant> variants = variants(archive);
         double[][] seconds = new double[variants.size()][runs];
-        String before = loadAverage();
+        String before = BenchData.loadAverage();
         for (int r = 0; r < runs; r++) {
             for (int k = 0; k < variants.size(); k++) {
                 int v = (r + k) % variants.size(); // a different variant goes first in each round
                 seconds[v][r] = launch(jar, variants.get(v).jvmOptions(), args);
             }
         }
-        String after = loadAverage();
+        String after = BenchData.loadAverage();
         List<Timing> timings = new ArrayList<>();
         for (int v = 0; v < variants.size(); v++) {
             timings.add(new Timing(variants.get(v), seconds[v], median(seconds[v])));
@@ -97,13 +97,5 @@ public final class StartBenchmark {
             throw new SiftException(ExitCodes.FAILURE, "interrupted");
         }
         return (System.nanoTime() - start) / 1e9;
-    }
-
-    private static String loadAverage() {
-        try {
-            return Files.readString(Path.of("/proc/loadavg")).strip();
-        } catch (IOException e) {
-            return "unknown";
-        }
     }
 }
