@@ -13,7 +13,9 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Enumeration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.stream.Stream;
@@ -125,6 +127,25 @@ public final class StageCache {
         for (Path p : files) {
             d.update(root.relativize(p).toString().getBytes(StandardCharsets.UTF_8));
             d.update(Files.readAllBytes(p));
+        }
+    }
+
+    /** The chain of cache keys of a run's steps, in plan order: each step's key covers every step before it. */
+    static final class Chain {
+        private final Map<String, String> digests = new HashMap<>();
+        private final WorkflowSpec spec;
+        private String previous = "";
+
+        Chain(WorkflowSpec spec) {
+            this.spec = spec;
+        }
+
+        /** The key of the next step: {@code stage} at {@code iteration}. */
+        String next(Stage<?> stage, int iteration) {
+            String inputs = digests.computeIfAbsent(stage.name(), n -> specDigest(spec, stage.specSections()) + "\n"
+                    + stage.externalInputs(spec));
+            previous = key(previous, stage.name(), iteration, inputs);
+            return previous;
         }
     }
 }

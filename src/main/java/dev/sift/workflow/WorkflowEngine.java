@@ -166,11 +166,11 @@ public class WorkflowEngine {
                 .usage("run " + runId + " has no step " + stage + (iteration == null ? "" : " in iteration "
                         + iteration) + "; its steps: " + plan.stream().map(Step::label).toList()));
         Map<String, Record> outputs = new HashMap<>();
-        Keys keys = new Keys(spec);
+        StageCache.Chain keys = new StageCache.Chain(spec);
         String previousDigest = "";
         String cacheKey = null;
         for (Step step : plan) {
-            cacheKey = keys.next(step);
+            cacheKey = keys.next(step.stage(), step.iteration());
             if (step == target) {
                 break;
             }
@@ -254,14 +254,14 @@ public class WorkflowEngine {
         StageContext.Outputs finished = view(outputs);
         List<Step> plan = plan(spec);
         String previousDigest = "";
-        Keys keys = new Keys(spec);
+        StageCache.Chain keys = new StageCache.Chain(spec);
         int lastIteration = Integer.MAX_VALUE;
         for (Step step : plan) {
             if (step.iteration() > lastIteration) {
                 continue;
             }
             String key = outputKey(step.stage().outputType(), step.iteration());
-            String cacheKey = keys.next(step);
+            String cacheKey = keys.next(step.stage(), step.iteration());
             String prefix = "[" + (step.seq() + 1) + "/" + plan.size() + "] " + step.label();
             StageRunEntity done = runs.findStage(runId, step.stage().name(), step.iteration())
                     .filter(s -> s.status == RunEntity.Status.SUCCEEDED).orElse(null);
@@ -303,25 +303,6 @@ public class WorkflowEngine {
 
     private static String outputKey(Class<?> type, int iteration) {
         return type.getName() + "@" + iteration;
-    }
-
-    /** The chain of cache keys of a run's steps, in plan order. */
-    private static final class Keys {
-        private final Map<String, String> digests = new HashMap<>();
-        private final WorkflowSpec spec;
-        private String previous = "";
-
-        Keys(WorkflowSpec spec) {
-            this.spec = spec;
-        }
-
-        String next(Step step) {
-            Stage<?> s = step.stage();
-            String inputs = digests.computeIfAbsent(s.name(), n -> StageCache.specDigest(spec, s.specSections())
-                    + "\n" + s.externalInputs(spec));
-            previous = StageCache.key(previous, s.name(), step.iteration(), inputs);
-            return previous;
-        }
     }
 
     /**

@@ -105,7 +105,7 @@ public final class WorkflowParser {
         EvaluateSpec evaluate = evaluate(cache(r.obj("evaluate"), RunLayout.EVALUATE, uncached), task);
         int iterations = (int) r.integer("iterations", 1, 1, 100);
         boolean cache = r.choice("cache", "true", "true", "false").equals("true");
-        WorkflowSpec.Execution execution = execution(r);
+        WorkflowSpec.Execution execution = ExecutionParser.parse(r);
         r.done();
         if (b.errors().isEmpty() && checkFiles && dataset.path() != null && !dataset.path().startsWith("s3://")) {
             DatasetParser.checkColumns(b, r, dataset);
@@ -124,34 +124,6 @@ public final class WorkflowParser {
             uncached.add(stage);
         }
         return section;
-    }
-
-    /** {@code execution: local | aws-batch}, or a mapping with {@code target} and the Batch settings. */
-    private static WorkflowSpec.Execution execution(SpecBinder.Obj r) {
-        WorkflowSpec.Execution dflt = WorkflowSpec.Execution.LOCAL;
-        if (!r.isMapping("execution")) {
-            String target = r.choice("execution", "local", "local", "aws-batch");
-            return new WorkflowSpec.Execution(target(target), dflt.queue(), null, dflt.attempts());
-        }
-        SpecBinder.Obj e = r.obj("execution");
-        WorkflowSpec.Execution.Target target = target(e.choice("target", "local", "local", "aws-batch"));
-        String queue = e.string("queue", dflt.queue());
-        String jobDefinition = e.string("job_definition", null);
-        int attempts = (int) e.integer("attempts", dflt.attempts(), 1, 10);
-        if (target == WorkflowSpec.Execution.Target.LOCAL) {
-            for (String key : List.of("queue", "job_definition", "attempts")) {
-                if (e.has(key)) {
-                    e.invalid(key, "only applies to execution.target aws-batch");
-                }
-            }
-        }
-        e.done();
-        return new WorkflowSpec.Execution(target, queue, jobDefinition, attempts);
-    }
-
-    private static WorkflowSpec.Execution.Target target(String value) {
-        return value.equals("aws-batch") ? WorkflowSpec.Execution.Target.AWS_BATCH
-                : WorkflowSpec.Execution.Target.LOCAL;
     }
 
     private static TaskSpec task(SpecBinder.Obj t, SpecBinder b) {
