@@ -62,9 +62,16 @@ public record DatasetSpec(String path, Generate generate, String format, char se
     /**
      * Column names in the source (0-based indexes, as text, without a header); optional ones are null when not
      * mapped. {@code title} may be null when an items file supplies it; {@code item} is the key into that file.
+     * {@code time} orders a user's interactions (recommendation: the split leaves each user's last ones out).
      */
     public record Columns(String query, String title, String description, String label, String group,
-            String userId, String noiseFlag, String item) {
+            String userId, String noiseFlag, String item, String time) {
+        /** Columns without a time. */
+        public Columns(String query, String title, String description, String label, String group, String userId,
+                String noiseFlag, String item) {
+            this(query, title, description, label, group, userId, noiseFlag, item, null);
+        }
+
         /** Columns without an item key. */
         public Columns(String query, String title, String description, String label, String group, String userId,
                 String noiseFlag) {
@@ -74,7 +81,7 @@ public record DatasetSpec(String path, Generate generate, String format, char se
         /** Every mapped column, in a fixed order. */
         public java.util.List<String> mapped() {
             java.util.List<String> out = new java.util.ArrayList<>();
-            for (String c : new String[] {query, title, description, label, group, userId, noiseFlag, item}) {
+            for (String c : new String[] {query, title, description, label, group, userId, noiseFlag, item, time}) {
                 if (c != null && !out.contains(c)) {
                     out.add(c);
                 }

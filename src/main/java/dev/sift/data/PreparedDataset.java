@@ -41,6 +41,9 @@ public final class PreparedDataset {
                     n.put("noisy", true);
                 }
                 n.put("line", s.sourceLine());
+                if (s.item() != null) {
+                    n.put("item", s.item());
+                }
                 out.write(JSON.writeValueAsBytes(n));
                 out.write('\n');
             }
@@ -61,7 +64,7 @@ public final class PreparedDataset {
                         n.get("description").asText(), n.get("label").asDouble(), n.get("group").asText(),
                         n.has("user") ? n.get("user").asText() : null, n.has("noisy") && n.get("noisy").asBoolean(),
                         Split.valueOf(n.get("split").asText().toUpperCase(java.util.Locale.ROOT)),
-                        n.get("line").asLong()));
+                        n.get("line").asLong(), n.has("item") ? n.get("item").asText() : null));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -13,12 +13,17 @@ public record TaskSpec(TaskType type, double minLabel, double maxLabel) {
         return switch (type) {
             case BINARY -> 2;
             case GRADED -> (int) Math.round(maxLabel - minLabel) + 1;
-            case REGRESSION -> 1;
+            case REGRESSION, RECOMMENDATION -> 1;
         };
     }
 
     /** True for graded and binary tasks, whose labels are class indices. */
     public boolean classification() {
-        return type != TaskType.REGRESSION;
+        return type == TaskType.GRADED || type == TaskType.BINARY;
+    }
+
+    /** True for implicit-feedback recommendation, which has its own model, methods and evaluation. */
+    public boolean recommendation() {
+        return type == TaskType.RECOMMENDATION;
     }
 }

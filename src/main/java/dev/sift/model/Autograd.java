@@ -11,12 +11,12 @@ import ai.djl.pytorch.jni.JniUtils;
  * in-place operation"). Every model this package makes first turns it off on the calling thread, so a run on a
  * scheduler's worker thread behaves as one on the thread that loaded the engine.
  */
-final class Autograd {
+public final class Autograd {
     private Autograd() {
     }
 
     /** Grad mode off on this thread, as on the engine's; collectors turn it on for their own span. */
-    static void offOnThisThread() {
+    public static void offOnThisThread() {
         Engine.getEngine("PyTorch"); // loads the native library before the JNI call
         JniUtils.setGradMode(false);
     }

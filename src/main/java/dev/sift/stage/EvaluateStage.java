@@ -65,6 +65,12 @@ public class EvaluateStage implements Stage<EvaluateOutput> {
     @Inject
     Curves curves;
 
+    /** Relevance tasks; recommendation has its own stages ({@code Rec*Stage}). */
+    @Override
+    public boolean enabled(WorkflowSpec spec) {
+        return !spec.task().recommendation();
+    }
+
     @Override
     public String name() {
         return RunLayout.EVALUATE;

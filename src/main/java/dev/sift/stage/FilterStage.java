@@ -15,6 +15,7 @@ import dev.sift.store.RunLayout;
 import dev.sift.store.ScoreStore;
 import dev.sift.workflow.Stage;
 import dev.sift.workflow.StageContext;
+import dev.sift.workflow.WorkflowSpec;
 import dev.sift.workflow.WorkflowSpec.FilterSpec;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -35,6 +36,12 @@ public class FilterStage implements Stage<FilterOutput> {
     RunInputs inputs;
     @Inject
     PolicyChoice choice;
+
+    /** Relevance tasks; recommendation has its own stages ({@code Rec*Stage}). */
+    @Override
+    public boolean enabled(WorkflowSpec spec) {
+        return !spec.task().recommendation();
+    }
 
     @Override
     public String name() {

@@ -10,6 +10,7 @@ import dev.sift.store.RunLayout;
 import dev.sift.store.WeightStore;
 import dev.sift.workflow.Stage;
 import dev.sift.workflow.StageContext;
+import dev.sift.workflow.WorkflowSpec;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.List;
@@ -30,6 +31,12 @@ public class FineTuneStage implements Stage<FineTuneOutput> {
     RunInputs inputs;
     @Inject
     DynamicsStore dynamics;
+
+    /** Relevance tasks; recommendation has its own stages ({@code Rec*Stage}). */
+    @Override
+    public boolean enabled(WorkflowSpec spec) {
+        return !spec.task().recommendation();
+    }
 
     @Override
     public String name() {

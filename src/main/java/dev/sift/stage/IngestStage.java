@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sift.SiftException;
 import dev.sift.data.Ingestor;
+import dev.sift.data.InteractionIngestor;
 import dev.sift.data.ItemCatalog;
 import dev.sift.data.KeyedHasher;
 import dev.sift.data.LabelNoise;
@@ -143,7 +144,9 @@ public class IngestStage implements Stage<IngestOutput> {
         try {
             ItemCatalog items = ds.items() == null ? null : items(ds.items());
             Ingestor ingestor = new Ingestor(ds, ctx.spec().task(), ctx.spec().split(), hasher, items);
-            result = ds.given() == null ? readOne(ds, ingestor, name, digest) : readGiven(ds, ingestor, digest);
+            Reader reader = ctx.spec().task().recommendation() ? new InteractionIngestor(ds,
+                    ctx.spec().task().minLabel(), hasher, items)::read : ingestor::read;
+            result = ds.given() == null ? readOne(ds, reader, name, digest) : readGiven(ds, ingestor, digest);
         } catch (Ingestor.SchemaException e) {
             throw SiftException.usage(e.getMessage());
         } catch (IllegalArgumentException e) {
@@ -167,10 +170,15 @@ public class IngestStage implements Stage<IngestOutput> {
                 result.quarantinedLines(), ds.noise() == null ? null : result.flipped());
     }
 
-    private Ingestor.Result readOne(DatasetSpec ds, Ingestor ingestor, String name, MessageDigest digest)
+    /** Reads one source: relevance pairs ({@link Ingestor}) or interactions ({@link InteractionIngestor}). */
+    private interface Reader {
+        Ingestor.Result read(InputStream in, String name) throws IOException;
+    }
+
+    private Ingestor.Result readOne(DatasetSpec ds, Reader reader, String name, MessageDigest digest)
             throws IOException {
         try (InputStream in = new DigestInputStream(open(ds), digest)) {
-            Ingestor.Result result = ingestor.read(in, name);
+            Ingestor.Result result = reader.read(in, name);
             in.transferTo(OutputStream.nullOutputStream()); // the source digest covers every byte
             return result;
         }

@@ -24,6 +24,7 @@ import dev.sift.store.WeightStore;
 import dev.sift.workflow.Shard;
 import dev.sift.workflow.Stage;
 import dev.sift.workflow.StageContext;
+import dev.sift.workflow.WorkflowSpec;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.ByteBuffer;
@@ -66,6 +67,12 @@ public class ScoreStage implements Stage<ScoreOutput> {
      * so a sharded stage computes every sample in the same batch as an unsharded one, and gets the same bits.
      */
     static final int PASS_BATCH = 256;
+
+    /** Relevance tasks; recommendation has its own stages ({@code Rec*Stage}). */
+    @Override
+    public boolean enabled(WorkflowSpec spec) {
+        return !spec.task().recommendation();
+    }
 
     @Override
     public String name() {

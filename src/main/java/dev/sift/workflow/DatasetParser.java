@@ -20,7 +20,7 @@ final class DatasetParser {
     }
 
     static DatasetSpec dataset(SpecBinder b, SpecBinder.Obj d, Path base, YNode root,
-            boolean checkFiles) {
+            boolean checkFiles, boolean recommendation) {
         String path = d.string("path", null);
         DatasetSpec.Generate gen = null;
         if (d.has("generate")) {
@@ -52,6 +52,10 @@ final class DatasetParser {
                     "is_noisy");
         } else if (format.equals("ditto")) {
             columns = dittoColumns(b, d, items);
+        } else if (recommendation) {
+            // interactions: who, what, how much (optional; task.positive_at), when (optional; orders the split)
+            columns = new Columns(null, c.string("title", null), null, c.string("rating", null), null,
+                    c.required("user"), null, c.required("item"), c.string("time", null));
         } else {
             String title = items == null ? c.required("title") : c.string("title", null);
             String item = c.string("item", items == null || !header ? null : items.key());
@@ -72,6 +76,11 @@ final class DatasetParser {
             c.done();
         }
         LabelNoise.Spec noise = d.has("noise") ? noise(d.obj("noise")) : null;
+        if (recommendation && (gen != null || given != null || noise != null || format.equals("ditto"))) {
+            b.error(d.line(), "dataset", "task.type recommendation reads a file of interactions (columns user, "
+                    + "item, optional rating and time): generate, format ditto, validation/test and noise do not "
+                    + "apply");
+        }
         d.done();
         return new DatasetSpec(path, gen, format, separator, columns, noise, encoding, header, items, given);
     }

@@ -94,16 +94,21 @@ public final class WorkflowParser {
             b.error(r.keyLine("name"), "name", "at most " + MAX_NAME_LENGTH + " characters, got " + name.length());
         }
         Set<String> uncached = new LinkedHashSet<>();
-        DatasetSpec dataset = DatasetParser.dataset(b, cache(r.obj("dataset"), RunLayout.INGEST, uncached), base,
-                root, checkFiles);
         TaskSpec task = task(r.obj("task"), b);
-        SplitSpec split = split(r.obj("split"), b, dataset.given() != null);
+        DatasetSpec dataset = DatasetParser.dataset(b, cache(r.obj("dataset"), RunLayout.INGEST, uncached), base,
+                root, checkFiles, task.recommendation());
+        boolean rec = task.recommendation();
+        SplitSpec split = rec ? RecommendParser.split(r.obj("split")) : split(r.obj("split"), b, dataset.given() != null);
         ModelSpec model = model(r.obj("model"), base, root, checkFiles);
         TrainSpec train = train(cache(r.obj("fine_tune"), RunLayout.FINE_TUNE, uncached));
-        ScoreSpec score = score(cache(r.obj("score"), RunLayout.SCORE, uncached), b, task, split, model, train);
-        FilterSpec filter = filter(cache(r.obj("filter"), RunLayout.FILTER, uncached), score);
-        EvaluateSpec evaluate = evaluate(cache(r.obj("evaluate"), RunLayout.EVALUATE, uncached), task);
-        int iterations = (int) r.integer("iterations", 1, 1, 100);
+        SpecBinder.Obj scoreObj = cache(r.obj("score"), RunLayout.SCORE, uncached);
+        ScoreSpec score = rec ? RecommendParser.score(scoreObj) : score(scoreObj, b, task, split, model, train);
+        SpecBinder.Obj filterObj = cache(r.obj("filter"), RunLayout.FILTER, uncached);
+        FilterSpec filter = rec ? RecommendParser.filter(filterObj, score) : filter(filterObj, score);
+        SpecBinder.Obj evaluateObj = cache(r.obj("evaluate"), RunLayout.EVALUATE, uncached);
+        EvaluateSpec evaluate = rec ? RecommendParser.evaluate(evaluateObj) : evaluate(evaluateObj, task);
+        WorkflowSpec.Recommend recommend = rec ? RecommendParser.recommend(r, model) : null;
+        int iterations = (int) r.integer("iterations", 1, 1, rec ? 1 : 100);
         boolean cache = r.choice("cache", "true", "true", "false").equals("true");
         WorkflowSpec.Execution execution = ExecutionParser.parse(r);
         r.done();
@@ -114,7 +119,7 @@ public final class WorkflowParser {
             throw new WorkflowException(b.errors());
         }
         WorkflowSpec spec = new WorkflowSpec(name, dataset, task, split, model, train, score, filter, evaluate,
-                iterations, new WorkflowSpec.CacheSpec(cache, Set.copyOf(uncached)), execution);
+                iterations, new WorkflowSpec.CacheSpec(cache, Set.copyOf(uncached)), execution, recommend);
         return new Parsed(spec, YamlTree.dump(root));
     }
 
@@ -127,8 +132,11 @@ public final class WorkflowParser {
     }
 
     private static TaskSpec task(SpecBinder.Obj t, SpecBinder b) {
-        String type = t.choice("type", "graded", "graded", "binary", "regression");
+        String type = t.choice("type", "graded", "graded", "binary", "regression", "recommendation");
         TaskType tt = TaskType.valueOf(type.toUpperCase(Locale.ROOT));
+        if (tt == TaskType.RECOMMENDATION) {
+            return RecommendParser.task(t);
+        }
         double min = t.number("min_label", tt == TaskType.GRADED ? 0 : 0);
         double max = t.number("max_label", tt == TaskType.GRADED ? 3 : 1);
         if (max <= min) {

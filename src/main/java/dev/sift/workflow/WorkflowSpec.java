@@ -20,7 +20,7 @@ import java.util.Set;
  */
 public record WorkflowSpec(String name, DatasetSpec dataset, TaskSpec task, SplitSpec split, ModelSpec model,
         TrainSpec fineTune, ScoreSpec score, FilterSpec filter, EvaluateSpec evaluate, int iterations,
-        CacheSpec cache, Execution execution) {
+        CacheSpec cache, Execution execution, Recommend recommend) {
     public WorkflowSpec {
         requireNonNull(name, "name is null");
         requireNonNull(dataset, "dataset is null");
@@ -33,6 +33,22 @@ public record WorkflowSpec(String name, DatasetSpec dataset, TaskSpec task, Spli
         requireNonNull(evaluate, "evaluate is null");
         requireNonNull(cache, "cache is null");
         requireNonNull(execution, "execution is null");
+        if (task.recommendation() != (recommend != null)) {
+            throw new IllegalArgumentException("recommend is given exactly for task.type recommendation");
+        }
+    }
+
+    /**
+     * The {@code recommend} section of a {@code task.type: recommendation} workflow: the two-tower model (item tower:
+     * the frozen text encoder's item embedding, projected to {@code dim}, plus an item id embedding when
+     * {@code idEmbedding}; user tower: the mean of the user's last {@code history} training items), trained with a
+     * sampled softmax over in-batch items plus {@code negatives} random items at {@code temperature} (all items when
+     * {@code negatives} reaches their count); {@code keepLast}: a user's most recent training interactions no policy
+     * drops; {@code beta}: the reweighted policy's weight exp(-beta * z), z the score standardised over the pool
+     * (ADT's reweighted loss weighs by p^beta = exp(-beta * loss); standardising makes beta the same for every method).
+     */
+    public record Recommend(int dim, int history, int negatives, double temperature, boolean idEmbedding,
+            int keepLast, double beta) {
     }
 
     /**

@@ -1,0 +1,195 @@
+package dev.sift.data;
+
+import dev.sift.data.DatasetSpec.Columns;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * Reads implicit-feedback interactions (user, item, optional rating, optional time) for {@code task.type:
+ * recommendation}, with the same readers, encodings and quarantine as {@link Ingestor}. A row is positive when it
+ * has no rating column or its rating is at least {@code positiveAt}; other rows are read and left out (counted as
+ * neither kept nor quarantined). A user's second positive of the same item is an exact duplicate (the earliest is
+ * kept). The split is per user by time (the common sequential protocol): with three or more positives, the last
+ * tests and the one before validates; the rest trains. Time ties, and rows without a time column, keep source order.
+ * <p>
+ * Each kept interaction becomes a {@link Sample}: the user's keyed hash is its query, group and user; the item's
+ * text its title; the rating (1 without one) its label; the item key its item. Samples come user by user (in order
+ * of first appearance), each user's in time order, so index order within a user is time order.
+ */
+public final class InteractionIngestor {
+    private final DatasetSpec dataset;
+    private final double positiveAt;
+    private final KeyedHasher hasher;
+    private final ItemCatalog items;
+
+    /** {@code items}: the catalogue of {@code dataset.items}, or null (the item key is then its text). */
+    public InteractionIngestor(DatasetSpec dataset, double positiveAt, KeyedHasher hasher, ItemCatalog items) {
+        this.dataset = dataset;
+        this.positiveAt = positiveAt;
+        this.hasher = hasher;
+        this.items = items;
+    }
+
+    /** One positive interaction as read, before the split. */
+    private record Row(String user, String item, String text, String description, double rating, double time,
+            long line) {
+    }
+
+    /** Reads, validates, keeps the positives and splits them per user by time. */
+    public Ingestor.Result read(InputStream in, String sourceName) throws IOException {
+        Columns c = dataset.columns();
+        EncodingAdvice advice = new EncodingAdvice();
+        RowLayout layout = new RowLayout(dataset.encoding(), dataset.header(), dataset.separator(), c.mapped(),
+                c.userId(), new QuarantineRaw(hasher, c.userId()), advice);
+        Map<String, List<Row>> byUser = new LinkedHashMap<>();
+        Set<String> seen = new HashSet<>();
+        List<Quarantined> bad = new ArrayList<>();
+        long[] counts = new long[2]; // rows read, duplicates
+        SourceStreams.rows(in, sourceName, dataset.format(), layout, new RowSink() {
+            @Override
+            public void row(Map<String, String> values, long line, long lines, Supplier<String> raw) {
+                counts[0]++;
+                Row r = accept(values, line, lines, raw, bad);
+                if (r == null || r.rating() < positiveAt) {
+                    return;
+                }
+                if (!seen.add(r.user() + '\u0000' + r.item())) {
+                    counts[1]++;
+                    // the earliest of a user's repeated positives stands for them
+                    List<Row> rows = byUser.get(r.user());
+                    int at = indexOf(rows, r.item());
+                    if (r.time() < rows.get(at).time()) {
+                        rows.set(at, r);
+                    }
+                    return;
+                }
+                byUser.computeIfAbsent(r.user(), u -> new ArrayList<>()).add(r);
+            }
+
+            @Override
+            public void bad(Quarantined q) {
+                counts[0]++;
+                bad.add(q);
+            }
+        });
+        return new Ingestor.Result(split(byUser), bad, (int) counts[0], (int) counts[1], 0, advice.message());
+    }
+
+    private static int indexOf(List<Row> rows, String item) {
+        for (int i = 0; i < rows.size(); i++) {
+            if (rows.get(i).item().equals(item)) {
+                return i;
+            }
+        }
+        throw new IllegalStateException("no row of item " + item);
+    }
+
+    /** Leave-last-out per user: the last positive tests, the one before validates, when a user has three or more. */
+    private static List<Sample> split(Map<String, List<Row>> byUser) {
+        List<Sample> out = new ArrayList<>();
+        for (List<Row> rows : byUser.values()) {
+            rows.sort(Comparator.comparingDouble(Row::time).thenComparingLong(Row::line));
+            int n = rows.size();
+            for (int i = 0; i < n; i++) {
+                Row r = rows.get(i);
+                Split s = n >= 3 && i == n - 1 ? Split.TEST : n >= 3 && i == n - 2 ? Split.VALIDATION : Split.TRAIN;
+                out.add(new Sample(out.size(), r.user(), r.text(), r.description(), r.rating(), r.user(), r.user(),
+                        false, s, r.line(), r.item()));
+            }
+        }
+        return out;
+    }
+
+    /** The interaction a row makes, or null when it is refused (then {@code bad} has been told why). */
+    private Row accept(Map<String, String> v, long line, long lines, Supplier<String> raw, List<Quarantined> bad) {
+        Columns c = dataset.columns();
+        String user = v.getOrDefault(c.userId(), "").trim();
+        if (user.isEmpty()) {
+            return refuse(bad, line, lines, c.userId(), Quarantined.EMPTY, "empty user id", raw);
+        }
+        String key = v.getOrDefault(c.item(), "").trim();
+        if (key.isEmpty()) {
+            return refuse(bad, line, lines, c.item(), Quarantined.EMPTY, "empty item key", raw);
+        }
+        String text = key;
+        String description = "";
+        if (items != null) {
+            ItemCatalog.Item item = items.get(key);
+            if (item == null) {
+                return refuse(bad, line, lines, c.item(), Quarantined.UNKNOWN_ITEM, "item '"
+                        + QuarantineRaw.truncate(key) + "' is not in " + items.source(), raw);
+            }
+            text = item.text().isEmpty() ? key : item.text();
+            description = item.description();
+        } else if (c.title() != null && !v.getOrDefault(c.title(), "").isBlank()) {
+            text = v.get(c.title()).trim();
+        }
+        if (text.chars().anyMatch(ch -> ch == 0 || ch == 0x1B || ch == 0x9B)) {
+            return refuse(bad, line, lines, c.item(), Quarantined.CONTROL, "the item's text contains a control "
+                    + "character (NUL, escape sequence or similar)", raw);
+        }
+        double rating = 1;
+        if (c.label() != null) {
+            rating = number(v.get(c.label()));
+            if (Double.isNaN(rating)) {
+                return refuse(bad, line, lines, c.label(), Quarantined.NOT_A_NUMBER, "rating is not a number: '"
+                        + QuarantineRaw.truncate(String.valueOf(v.get(c.label()))) + "'", raw);
+            }
+        }
+        double time = line;
+        if (c.time() != null) {
+            time = time(v.get(c.time()));
+            if (Double.isNaN(time)) {
+                return refuse(bad, line, lines, c.time(), Quarantined.NOT_A_NUMBER, "time is neither a number nor an "
+                        + "ISO-8601 date or instant: '" + QuarantineRaw.truncate(String.valueOf(v.get(c.time())))
+                        + "'", raw);
+            }
+        }
+        return new Row(hasher.hash(user), key, text, description, rating, time, line);
+    }
+
+    private static double number(String text) {
+        try {
+            double d = Double.parseDouble(text == null ? "" : text.trim());
+            return Double.isFinite(d) ? d : Double.NaN;
+        } catch (NumberFormatException e) {
+            return Double.NaN;
+        }
+    }
+
+    /** Seconds: a number as it stands, an ISO-8601 instant, or a date (its midnight UTC). */
+    static double time(String text) {
+        double d = number(text);
+        if (!Double.isNaN(d) || text == null) {
+            return d;
+        }
+        String t = text.trim();
+        try {
+            return Instant.parse(t).getEpochSecond();
+        } catch (DateTimeParseException e) {
+            try {
+                return LocalDate.parse(t).atStartOfDay(ZoneOffset.UTC).toEpochSecond();
+            } catch (DateTimeParseException e2) {
+                return Double.NaN;
+            }
+        }
+    }
+
+    private static Row refuse(List<Quarantined> bad, long line, long lines, String field, String kind, String reason,
+            Supplier<String> raw) {
+        bad.add(new Quarantined(line, lines, field, kind, reason, raw.get()));
+        return null;
+    }
+}

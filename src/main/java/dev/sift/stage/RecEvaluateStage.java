@@ -1,0 +1,182 @@
+package dev.sift.stage;
+
+import dev.sift.data.Split;
+import dev.sift.evaluation.Protocol;
+import dev.sift.recommend.Bpr;
+import dev.sift.recommend.Interactions;
+import dev.sift.recommend.Popularity;
+import dev.sift.recommend.TwoTower;
+import dev.sift.recommend.UserBootstrap;
+import dev.sift.stage.RecOutputs.RecEvaluateOutput;
+import dev.sift.stage.RecOutputs.RecFilterOutput;
+import dev.sift.store.MetricStore;
+import dev.sift.store.ObjectStore;
+import dev.sift.store.RunLayout;
+import dev.sift.store.RunStore;
+import dev.sift.workflow.Stage;
+import dev.sift.workflow.StageContext;
+import dev.sift.workflow.WorkflowSpec;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Recommendation's evaluate: per evaluation seed, trains the two-tower on every training interaction ({@code full}),
+ * on the policy's subset or weights ({@code selected}) and on its random control ({@code random}), and the ID-only
+ * BPR matrix factorisation on every training interaction; ranks every item for each test user (known items left
+ * out) beside the popularity baseline; stores HR@10, NDCG@10, Recall@20 and MRR per seed and as mean and sd, and the
+ * paired per-user bootstrap intervals of selected - random, selected - full, full - bpr and full - popularity.
+ */
+@ApplicationScoped
+public class RecEvaluateStage implements Stage<RecEvaluateOutput> {
+    @Inject
+    RecModels rec;
+    @Inject
+    ObjectStore objects;
+    @Inject
+    RunStore runs;
+    @Inject
+    MetricStore metrics;
+
+    @Override
+    public boolean enabled(WorkflowSpec spec) {
+        return spec.task().recommendation();
+    }
+
+    @Override
+    public String name() {
+        return RunLayout.EVALUATE;
+    }
+
+    @Override
+    public Scope scope() {
+        return Scope.EACH_ITERATION;
+    }
+
+    @Override
+    public int order() {
+        return 30;
+    }
+
+    @Override
+    public Class<RecEvaluateOutput> outputType() {
+        return RecEvaluateOutput.class;
+    }
+
+    /** One model family's per-seed means and per-user values summed over seeds. */
+    private static final class Results {
+        final List<Map<String, Double>> perSeed = new ArrayList<>();
+        final Map<String, double[]> userSum = new LinkedHashMap<>();
+
+        void add(Map<String, double[]> perUser, int trainSize, double seconds) {
+            Map<String, Double> m = RecModels.means(perUser);
+            m.put("train_size", (double) trainSize);
+            m.put("train_seconds", seconds);
+            perSeed.add(m);
+            perUser.forEach((k, v) -> {
+                double[] s = userSum.computeIfAbsent(k, x -> new double[v.length]);
+                for (int i = 0; i < v.length; i++) {
+                    s[i] += v[i];
+                }
+            });
+        }
+    }
+
+    @Override
+    public RecEvaluateOutput run(StageContext ctx) {
+        long start = System.nanoTime();
+        Interactions data = rec.data(ctx);
+        RecFilterOutput f = ctx.output(RecFilterOutput.class, ctx.iteration());
+        Subsets.Training selected = Subsets.training(objects, f.selectedKey());
+        Subsets.Training random = Subsets.training(objects, f.randomKey());
+        int[] full = data.trainRows();
+        int seeds = ctx.spec().evaluate().seeds();
+        Map<String, Results> results = new LinkedHashMap<>();
+        for (String s : List.of("selected", "random", "full", "bpr", "popularity")) {
+            results.put(s, new Results());
+        }
+        results.get("popularity").add(popularity(data, full), full.length, 0);
+        for (int seed = 0; seed < seeds; seed++) {
+            twoTower(ctx, results.get("full"), "full", full, null, seed);
+            twoTower(ctx, results.get("selected"), "selected (" + f.chosen() + ")", selected.indices(),
+                    selected.weights(), seed);
+            twoTower(ctx, results.get("random"), "random", random.indices(), random.weights(), seed);
+            results.get("bpr").add(bpr(ctx, data, full, seed), full.length, 0);
+        }
+        int k = ctx.iteration();
+        for (var e : results.entrySet()) {
+            metrics.replaceSeeds(ctx.runId(), k, "test", e.getKey(), e.getValue().perSeed);
+            runs.replaceMetrics(ctx.runId(), k, "test", e.getKey(), Protocol.meanAndSd(e.getValue().perSeed));
+        }
+        List<MetricStore.Comparison> rows = new ArrayList<>();
+        compare(ctx, results, "selected", "random", rows);
+        compare(ctx, results, "selected", "full", rows);
+        compare(ctx, results, "full", "bpr", rows);
+        compare(ctx, results, "full", "popularity", rows);
+        metrics.replaceComparisons(ctx.runId(), k, rows);
+        int users = data.usersWith(Split.TEST).length;
+        return new RecEvaluateOutput(seeds, users, (System.nanoTime() - start) / 1e9);
+    }
+
+    private void twoTower(StageContext ctx, Results into, String what, int[] rows, double[] weights, int seed) {
+        TwoTower.Trained t = rec.train(ctx, what + " seed " + seed, rows, RecFilterStage.floats(weights), seed, false);
+        float[][] scores = rec.scores(ctx, t.weights(), rows, Split.TEST);
+        into.add(RecModels.measure(rec.data(ctx), scores, Split.TEST), rows.length, t.seconds());
+    }
+
+    private static Map<String, double[]> popularity(Interactions data, int[] rows) {
+        int[] items = new int[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+            items[i] = data.item(rows[i]);
+        }
+        float[] counts = Popularity.counts(data.items(), items);
+        float[][] scores = new float[data.users()][];
+        java.util.Arrays.fill(scores, counts);
+        return RecModels.measure(data, scores, Split.TEST);
+    }
+
+    private static Map<String, double[]> bpr(StageContext ctx, Interactions data, int[] rows, int seed) {
+        int[] users = new int[rows.length];
+        int[] items = new int[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+            users[i] = data.user(rows[i]);
+            items[i] = data.item(rows[i]);
+        }
+        Bpr.Spec d = Bpr.Spec.defaults();
+        Bpr model = Bpr.train(data.users(), data.items(), users, items, new Bpr.Spec(ctx.spec().recommend().dim(),
+                d.epochs(), d.learningRate(), d.regularization(), ctx.spec().fineTune().seed() + seed));
+        float[][] scores = new float[data.users()][];
+        for (int u = 0; u < data.users(); u++) {
+            scores[u] = model.scores(u);
+        }
+        return RecModels.measure(data, scores, Split.TEST);
+    }
+
+    private void compare(StageContext ctx, Map<String, Results> results, String subset, String baseline,
+            List<MetricStore.Comparison> rows) {
+        Results a = results.get(subset);
+        Results b = results.get(baseline);
+        int resamples = ctx.spec().evaluate().bootstrap();
+        Map<String, Protocol.Interval> c = new LinkedHashMap<>();
+        for (String metric : a.userSum.keySet()) {
+            double[] x = scale(a.userSum.get(metric), a.perSeed.size());
+            double[] y = scale(b.userSum.get(metric), b.perSeed.size());
+            Protocol.Interval i = UserBootstrap.compare(x, y, resamples, ctx.spec().filter().seed() + ctx.iteration());
+            c.put(metric, i);
+            rows.add(new MetricStore.Comparison(ctx.iteration(), metric, subset, baseline, i.delta(), i.lo(), i.hi(),
+                    Math.min(a.perSeed.size(), b.perSeed.size()), i.queries(), i.resamples()));
+        }
+        ctx.console().info(Baselines.describe(subset, baseline, c));
+    }
+
+    private static double[] scale(double[] sum, int n) {
+        double[] out = new double[sum.length];
+        for (int i = 0; i < sum.length; i++) {
+            out[i] = sum[i] / n;
+        }
+        return out;
+    }
+}

@@ -1,0 +1,155 @@
+package dev.sift.workflow;
+
+import dev.sift.data.SplitSpec;
+import dev.sift.data.TaskSpec;
+import dev.sift.data.TaskType;
+import dev.sift.model.ModelSpec;
+import dev.sift.model.ScoringCheckpoint;
+import dev.sift.selection.Order;
+import dev.sift.workflow.WorkflowSpec.EvaluateSpec;
+import dev.sift.workflow.WorkflowSpec.FilterSpec;
+import dev.sift.workflow.WorkflowSpec.ScoreSpec;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The sections of a {@code task.type: recommendation} workflow that differ from a relevance task's: the positive
+ * threshold, the per-user time split (nothing to set but the seed), the interaction methods and denoising policies,
+ * the full-ranking evaluation and the {@code recommend} model section. Errors go to the binder like every other
+ * section's, with file, line and key.
+ */
+final class RecommendParser {
+    /** Per-interaction methods: final loss, EL2N of the softmax over all items, loss averaged over epochs. */
+    static final List<String> METHODS = List.of("loss", "el2n", "mean_loss");
+    /** Denoising policies: drop the highest-valued fraction (ADT's truncated loss), or weight every loss. */
+    static final List<String> POLICIES = List.of("truncated", "reweighted");
+
+    private RecommendParser() {
+    }
+
+    /** {@code positive_at}: the rating at which an interaction counts as positive (default: every row). */
+    static TaskSpec task(SpecBinder.Obj t) {
+        double positive = t.number("positive_at", -Double.MAX_VALUE);
+        for (String key : List.of("min_label", "max_label")) {
+            if (t.has(key)) {
+                t.invalid(key, "does not apply to recommendation (task.positive_at says which ratings are positive)");
+            }
+        }
+        t.done();
+        return new TaskSpec(TaskType.RECOMMENDATION, positive, Double.MAX_VALUE);
+    }
+
+    /** The split is per user by time (last interaction tests, the one before validates): nothing to set. */
+    static SplitSpec split(SpecBinder.Obj s) {
+        for (String key : List.of("validation", "utility", "test")) {
+            if (s.has(key)) {
+                s.invalid(key, "does not apply to recommendation: each user's last positive tests and the one "
+                        + "before validates");
+            }
+        }
+        long seed = s.integer("seed", 13, Long.MIN_VALUE, Long.MAX_VALUE);
+        s.done();
+        return new SplitSpec(0, 0, 0, seed);
+    }
+
+    static ScoreSpec score(SpecBinder.Obj s) {
+        List<String> methods = new ArrayList<>(new LinkedHashSet<>(s.strings("methods", METHODS)));
+        for (String m : methods) {
+            if (!METHODS.contains(m)) {
+                s.invalid("methods", "'" + m + "' does not apply to recommendation; its methods are " + METHODS);
+            }
+        }
+        if (methods.isEmpty()) {
+            s.invalid("methods", "list at least one of " + METHODS);
+        }
+        s.done();
+        return new ScoreSpec(List.copyOf(methods), List.of(), 0, 1, ScoringCheckpoint.BEST);
+    }
+
+    /**
+     * {@code policy} (or {@code candidates}, of which validation picks one): {@code truncated} keeps {@code keep} of
+     * the training interactions from the {@code order} end of {@code by}; {@code reweighted} keeps all. A candidate
+     * is {@code POLICY[/METHOD[/KEEP]]}, the missing parts taken from {@code by} and {@code keep}.
+     */
+    static FilterSpec filter(SpecBinder.Obj f, ScoreSpec score) {
+        String by = f.string("by", score.methods().get(0));
+        if (!score.methods().contains(by)) {
+            f.invalid("by", "must be one of the score methods " + score.methods() + ", got '" + by + "'");
+        }
+        double keep = f.fraction("keep", 0.9);
+        Order order = Order.valueOf(f.choice("order", "lowest", "highest", "lowest").toUpperCase(Locale.ROOT));
+        long seed = f.integer("seed", 99, Long.MIN_VALUE, Long.MAX_VALUE);
+        String policy = f.choice("policy", "truncated", POLICIES.toArray(new String[0]));
+        List<String> candidates = f.strings("candidates", List.of());
+        if (f.has("candidates") && f.has("policy")) {
+            f.invalid("candidates", "give filter.policy or filter.candidates (validation picks one), not both");
+        } else if (f.has("candidates") && candidates.size() < 2) {
+            f.invalid("candidates", "list at least two for validation to choose from");
+        }
+        for (String c : candidates) {
+            String why = checkCandidate(c, score);
+            if (why != null) {
+                f.invalid("candidates", why);
+            }
+        }
+        f.done();
+        return new FilterSpec(by, keep, order, seed, candidates.isEmpty() ? policy : candidates.get(0),
+                candidates.isEmpty() ? null : List.copyOf(candidates));
+    }
+
+    /** Why a candidate cannot run, or null. */
+    static String checkCandidate(String c, ScoreSpec score) {
+        String[] p = c.split("/");
+        if (p.length > 3 || !POLICIES.contains(p[0])) {
+            return "'" + c + "' is not POLICY[/METHOD[/KEEP]] with a policy of " + POLICIES;
+        }
+        if (p.length > 1 && !score.methods().contains(p[1])) {
+            return "'" + c + "': method " + p[1] + " is not among the score methods " + score.methods();
+        }
+        if (p.length > 2) {
+            try {
+                double k = Double.parseDouble(p[2]);
+                if (!(k > 0 && k <= 1)) {
+                    throw new NumberFormatException();
+                }
+            } catch (NumberFormatException e) {
+                return "'" + c + "': the kept fraction must be a number in (0, 1]";
+            }
+        }
+        return null;
+    }
+
+    /** Seeds and bootstrap resamples; the metrics (HR@10, NDCG@10, Recall@20, MRR) are fixed. */
+    static EvaluateSpec evaluate(SpecBinder.Obj e) {
+        EvaluateSpec spec = new EvaluateSpec(10, false, (int) e.integer("seeds", 3, 1, 50),
+                (int) e.integer("bootstrap", 1000, 0, 100_000), null, WorkflowSpec.Grades.ARGMAX, List.of(),
+                List.of());
+        e.done();
+        return spec;
+    }
+
+    /** The {@code recommend} section; the item tower's text encoder must be a pretrained one, frozen. */
+    static WorkflowSpec.Recommend recommend(SpecBinder.Obj root, ModelSpec model) {
+        SpecBinder.Obj r = root.obj("recommend");
+        if (!model.pretrained() || model.mode() != ModelSpec.Mode.HEAD) {
+            root.invalid("model", "recommendation's item tower embeds item text with a pretrained encoder (minilm "
+                    + "or bert), frozen: model.mode head");
+        }
+        double temperature = r.number("temperature", 0.05);
+        if (!(temperature > 0 && temperature <= 10)) {
+            r.invalid("temperature", "must be in (0, 10], got " + temperature);
+        }
+        double beta = r.number("beta", 0.5);
+        if (!(beta >= 0 && beta <= 100)) {
+            r.invalid("beta", "must be in [0, 100], got " + beta);
+        }
+        WorkflowSpec.Recommend out = new WorkflowSpec.Recommend((int) r.integer("dim", 64, 2, 4096),
+                (int) r.integer("history", 50, 1, 100_000), (int) r.integer("negatives", 512, 0, 1_000_000),
+                temperature, r.choice("id_embedding", "true", "true", "false").equals("true"),
+                (int) r.integer("keep_last", 1, 0, 1000), beta);
+        r.done();
+        return out;
+    }
+}

@@ -1,0 +1,92 @@
+package dev.sift.workflow;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sift.data.TaskType;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code task.type: recommendation}: its columns, sections and what it refuses, with file, line and key. */
+class RecommendParserTest {
+    @TempDir
+    Path dir;
+
+    private String yaml(String extra) throws IOException {
+        Files.writeString(dir.resolve("u.data"), "1\t10\t5\t100\n");
+        return """
+                name: rec
+                dataset:
+                  path: u.data
+                  separator: tab
+                  header: false
+                  columns: {user: "0", item: "1", rating: "2", time: "3"}
+                task: {type: recommendation, positive_at: 4}
+                model: {encoder: minilm}
+                """ + extra;
+    }
+
+    private List<String> errors(String text) {
+        return assertThrows(WorkflowException.class, () -> WorkflowParser.parse("w.yaml", text, dir, Map.of(), true))
+                .errors();
+    }
+
+    @Test
+    void aRecommendationWorkflowGetsItsDefaults() throws IOException {
+        WorkflowSpec s = WorkflowParser.parse("w.yaml", yaml(""), dir, Map.of(), true).spec();
+        assertEquals(TaskType.RECOMMENDATION, s.task().type());
+        assertEquals(4.0, s.task().minLabel());
+        assertEquals("0", s.dataset().columns().userId());
+        assertEquals("1", s.dataset().columns().item());
+        assertEquals("2", s.dataset().columns().label());
+        assertEquals("3", s.dataset().columns().time());
+        assertNull(s.dataset().columns().query());
+        assertEquals(List.of("loss", "el2n", "mean_loss"), s.score().methods());
+        assertEquals("truncated", s.filter().policy());
+        assertEquals(0.9, s.filter().keep());
+        assertEquals(64, s.recommend().dim());
+        assertEquals(1, s.recommend().keepLast());
+        assertEquals(3, s.evaluate().seeds());
+        WorkflowSpec picked = WorkflowParser.parse("w.yaml", yaml("filter: {candidates: [truncated/el2n/0.8, "
+                + "reweighted]}\n"), dir, Map.of(), true).spec();
+        assertEquals(List.of("truncated/el2n/0.8", "reweighted"), picked.filter().candidates());
+    }
+
+    @Test
+    void relevanceSettingsAndUnknownMethodsAreRefusedByKey() throws IOException {
+        List<String> e = errors(yaml("""
+                score: {methods: [loss, knn_shapley]}
+                filter: {candidates: [truncated/tracin, drop/loss]}
+                split: {test: 0.2}
+                iterations: 2
+                """).replace("positive_at: 4", "positive_at: 4, max_label: 5"));
+        assertTrue(e.stream().anyMatch(x -> x.contains("score.methods") && x.contains("'knn_shapley' does not apply "
+                + "to recommendation")), e.toString());
+        assertTrue(e.stream().anyMatch(x -> x.contains("filter.candidates") && x.contains("tracin")), e.toString());
+        assertTrue(e.stream().anyMatch(x -> x.contains("filter.candidates") && x.contains("'drop/loss' is not "
+                + "POLICY")), e.toString());
+        assertTrue(e.stream().anyMatch(x -> x.contains("split.test")), e.toString());
+        assertTrue(e.stream().anyMatch(x -> x.contains("iterations")), e.toString());
+        assertTrue(e.stream().anyMatch(x -> x.contains("task.max_label")), e.toString());
+        assertTrue(e.stream().allMatch(x -> x.startsWith("w.yaml:")), e.toString());
+    }
+
+    @Test
+    void theItemTowerNeedsAFrozenPretrainedEncoderAndTheColumnsAUserAndAnItem() throws IOException {
+        List<String> e = errors(yaml("").replace("model: {encoder: minilm}", "model: {encoder: hashed-bow}")
+                .replace("item: \"1\", ", ""));
+        assertTrue(e.stream().anyMatch(x -> x.contains("model") && x.contains("pretrained encoder")), e.toString());
+        assertTrue(e.stream().anyMatch(x -> x.contains("dataset.columns.item") && x.contains("required")),
+                e.toString());
+        List<String> mode = errors(yaml("").replace("model: {encoder: minilm}",
+                "model: {encoder: minilm, mode: full}"));
+        assertTrue(mode.stream().anyMatch(x -> x.contains("mode head")), mode.toString());
+    }
+}
