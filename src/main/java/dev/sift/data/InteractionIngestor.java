@@ -47,6 +47,9 @@ public final class InteractionIngestor {
             long line) {
     }
 
+    /** A row whose rating is below {@code positiveAt}. */
+    private static final Row NOT_POSITIVE = new Row("", "", "", "", Double.NEGATIVE_INFINITY, 0, 0);
+
     /** Reads, validates, keeps the positives and splits them per user by time. */
     public Ingestor.Result read(InputStream in, String sourceName) throws IOException {
         Columns c = dataset.columns();
@@ -62,7 +65,7 @@ public final class InteractionIngestor {
             public void row(Map<String, String> values, long line, long lines, Supplier<String> raw) {
                 counts[0]++;
                 Row r = accept(values, line, lines, raw, bad);
-                if (r == null || r.rating() < positiveAt) {
+                if (r == null || r == NOT_POSITIVE) {
                     return;
                 }
                 if (!seen.add(r.user() + '\u0000' + r.item())) {
@@ -119,6 +122,17 @@ public final class InteractionIngestor {
         if (user.isEmpty()) {
             return refuse(bad, line, lines, c.userId(), Quarantined.EMPTY, "empty user id", raw);
         }
+        double rating = 1;
+        if (c.label() != null) {
+            rating = number(v.get(c.label()));
+            if (Double.isNaN(rating)) {
+                return refuse(bad, line, lines, c.label(), Quarantined.NOT_A_NUMBER, "rating is not a number: '"
+                        + QuarantineRaw.truncate(String.valueOf(v.get(c.label()))) + "'", raw);
+            }
+        }
+        if (rating < positiveAt) {
+            return NOT_POSITIVE; // read and left out: neither kept nor quarantined, whatever its item
+        }
         String key = v.getOrDefault(c.item(), "").trim();
         if (key.isEmpty()) {
             return refuse(bad, line, lines, c.item(), Quarantined.EMPTY, "empty item key", raw);
@@ -139,14 +153,6 @@ public final class InteractionIngestor {
         if (text.chars().anyMatch(ch -> ch == 0 || ch == 0x1B || ch == 0x9B)) {
             return refuse(bad, line, lines, c.item(), Quarantined.CONTROL, "the item's text contains a control "
                     + "character (NUL, escape sequence or similar)", raw);
-        }
-        double rating = 1;
-        if (c.label() != null) {
-            rating = number(v.get(c.label()));
-            if (Double.isNaN(rating)) {
-                return refuse(bad, line, lines, c.label(), Quarantined.NOT_A_NUMBER, "rating is not a number: '"
-                        + QuarantineRaw.truncate(String.valueOf(v.get(c.label()))) + "'", raw);
-            }
         }
         double time = line;
         if (c.time() != null) {

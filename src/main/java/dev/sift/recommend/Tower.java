@@ -72,9 +72,14 @@ final class Tower {
         return TwoTower.named(params);
     }
 
-    /** Every item's vector, L2 normalised: {@code [items, dim]}. */
-    NDArray items() {
-        NDArray v = text.matMul(params.get("W")).add(params.get("b"));
+    /**
+     * Every item's vector, L2 normalised: {@code [items, dim]}, its intermediate arrays in {@code m} (a result
+     * belongs to its first operand's manager, here the long-lived one of {@code text}, so it is moved at once).
+     */
+    NDArray items(NDManager m) {
+        NDArray v = text.matMul(params.get("W"));
+        v.attach(m);
+        v = v.add(params.get("b"));
         if (params.containsKey("E")) {
             v = v.add(params.get("E"));
         }
@@ -102,7 +107,8 @@ final class Tower {
         int items = data.items();
         int block = 1024;
         try (NDManager m = root.newSubManager()) {
-            NDArray v = items();
+            NDArray v = items(m);
+            NDArray vt = v.transpose();
             for (int from = 0; from < rows.length; from += block) {
                 int[] part = java.util.Arrays.copyOfRange(rows, from, Math.min(rows.length, from + block));
                 try (NDManager bm = m.newSubManager()) {
@@ -111,7 +117,7 @@ final class Tower {
                         onehot[i * items + data.item(part[i])] = 1f;
                     }
                     NDArray target = bm.create(onehot, new Shape(part.length, items));
-                    NDArray logp = users(v, Batch.of(bm, data, histories, part, spec.history())).matMul(v.transpose())
+                    NDArray logp = users(v, Batch.of(bm, data, histories, part, spec.history())).matMul(vt)
                             .div((float) spec.temperature()).logSoftmax(1);
                     NDArray pt = logp.mul(target).sum(new int[] {1});
                     float[] l = pt.neg().toFloatArray();

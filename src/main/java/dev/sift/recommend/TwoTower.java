@@ -123,7 +123,7 @@ public final class TwoTower {
             NDArray weight = m.create(w);
             double mean;
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                NDArray v = t.items();
+                NDArray v = t.items(m);
                 NDArray u = t.users(v, b);
                 NDArray vc = cand.getNDArrayInternal().embedding(cand, v, SparseFormat.DENSE).singletonOrThrow();
                 NDArray logits = u.matMul(vc.transpose()).div((float) spec.temperature());
@@ -182,7 +182,7 @@ public final class TwoTower {
         Devices.threadsFor(true);
         try (NDManager root = NDManager.newBaseManager(Devices.select(spec.train().device()), "PyTorch")) {
             Tower t = Tower.load(root, text, weights, spec);
-            NDArray v = t.items();
+            NDArray v = t.items(root);
             float[][] out = new float[histories.length][];
             int block = 512;
             for (int from = 0; from < histories.length; from += block) {

@@ -26,7 +26,8 @@ import java.util.Map;
 /**
  * Recommendation's evaluate: per evaluation seed, trains the two-tower on every training interaction ({@code full}),
  * on the policy's subset or weights ({@code selected}) and on its random control ({@code random}), and the ID-only
- * BPR matrix factorisation on every training interaction; ranks every item for each test user (known items left
+ * BPR matrix factorisation on every training and validation interaction (the two-tower reads the validation
+ * interaction in its test-time profiles; BPR can only learn it), popularity from the same; ranks every item for each test user (known items left
  * out) beside the popularity baseline; stores HR@10, NDCG@10, Recall@20 and MRR per seed and as mean and sd, and the
  * paired per-user bootstrap intervals of selected - random, selected - full, full - bpr and full - popularity.
  */
@@ -98,13 +99,16 @@ public class RecEvaluateStage implements Stage<RecEvaluateOutput> {
         for (String s : List.of("selected", "random", "full", "bpr", "popularity")) {
             results.put(s, new Results());
         }
-        results.get("popularity").add(popularity(data, full), full.length, 0);
+        // the baselines learn from what the two-tower's test-time profiles hold: training and validation interactions
+        int[] known = java.util.stream.IntStream.concat(java.util.Arrays.stream(full), java.util.Arrays.stream(
+                data.usersWith(Split.VALIDATION)).map(u -> data.target(u, Split.VALIDATION))).sorted().toArray();
+        results.get("popularity").add(popularity(data, known), known.length, 0);
         for (int seed = 0; seed < seeds; seed++) {
             twoTower(ctx, results.get("full"), "full", full, null, seed);
             twoTower(ctx, results.get("selected"), "selected (" + f.chosen() + ")", selected.indices(),
                     selected.weights(), seed);
             twoTower(ctx, results.get("random"), "random", random.indices(), random.weights(), seed);
-            results.get("bpr").add(bpr(ctx, data, full, seed), full.length, 0);
+            results.get("bpr").add(bpr(ctx, data, known, seed), known.length, 0);
         }
         int k = ctx.iteration();
         for (var e : results.entrySet()) {

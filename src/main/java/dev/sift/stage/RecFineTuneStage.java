@@ -65,6 +65,11 @@ public class RecFineTuneStage implements Stage<RecFineTuneOutput> {
         ctx.console().info(String.format("  %d users, %d items ranked, %d training / %d validation / %d test "
                 + "interactions", data.users(), data.items(), rows.length,
                 data.usersWith(dev.sift.data.Split.VALIDATION).length, data.usersWith(dev.sift.data.Split.TEST).length));
+        if (data.usersWith(dev.sift.data.Split.TEST).length == 0) {
+            throw dev.sift.SiftException.usage("no user has three or more positive interactions, so none has a "
+                    + "validation and a test target (each user's last positive tests, the one before validates): "
+                    + "nothing can be evaluated");
+        }
         TwoTower.Trained t = rec.train(ctx, "two-tower", rows, null, 0, true);
         String sha = rec.store(t.weights());
         String key = RunLayout.iteration(ctx.runId(), 0, "two-tower-dynamics.f32");

@@ -60,7 +60,8 @@ public class RecScoreStage implements Stage<RecScoreOutput> {
         Map<String, double[]> values = values(ctx);
         int[] pool = rec.data(ctx).trainRows();
         for (var e : values.entrySet()) {
-            float[] w = Denoising.reweighted(e.getValue(), ctx.spec().recommend().beta(), true);
+            float[] w = Denoising.reweighted(e.getValue(), ctx.spec().recommend().beta(),
+                    ctx.spec().filter().order() == dev.sift.selection.Order.LOWEST);
             double[] weight = new double[w.length];
             for (int i = 0; i < w.length; i++) {
                 weight[i] = w[i] / (double) w.length;

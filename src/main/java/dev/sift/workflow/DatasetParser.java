@@ -57,17 +57,7 @@ final class DatasetParser {
             columns = new Columns(null, c.string("title", null), null, c.string("rating", null), null,
                     c.required("user"), null, c.required("item"), c.string("time", null));
         } else {
-            String title = items == null ? c.required("title") : c.string("title", null);
-            String item = c.string("item", items == null || !header ? null : items.key());
-            if (items != null && item == null) {
-                b.error(c.line(), c.path("item"), "is required with dataset.items and dataset.header: false");
-            }
-            if (items == null && item != null) {
-                b.error(c.keyLine("item"), c.path("item"), "needs dataset.items, the file it is a key into");
-            }
-            columns = new Columns(c.required("query"), title, c.string("description", null),
-                    c.required("label"), c.string("group", null), c.string("user_id", null),
-                    c.string("noise_flag", null), item);
+            columns = pairColumns(b, c, items, header);
         }
         if (!header) {
             indexes(b, c, columns, format);
@@ -83,6 +73,20 @@ final class DatasetParser {
         }
         d.done();
         return new DatasetSpec(path, gen, format, separator, columns, noise, encoding, header, items, given);
+    }
+
+    /** The columns of query-product pairs: query, title (or an item key into the items file), label and the rest. */
+    private static Columns pairColumns(SpecBinder b, SpecBinder.Obj c, DatasetSpec.Items items, boolean header) {
+        String title = items == null ? c.required("title") : c.string("title", null);
+        String item = c.string("item", items == null || !header ? null : items.key());
+        if (items != null && item == null) {
+            b.error(c.line(), c.path("item"), "is required with dataset.items and dataset.header: false");
+        }
+        if (items == null && item != null) {
+            b.error(c.keyLine("item"), c.path("item"), "needs dataset.items, the file it is a key into");
+        }
+        return new Columns(c.required("query"), title, c.string("description", null), c.required("label"),
+                c.string("group", null), c.string("user_id", null), c.string("noise_flag", null), item);
     }
 
     /** Ditto's fixed columns: the left record is the query side, the right one the product side. */

@@ -43,15 +43,14 @@ final class RecommendParser {
 
     /** The split is per user by time (last interaction tests, the one before validates): nothing to set. */
     static SplitSpec split(SpecBinder.Obj s) {
-        for (String key : List.of("validation", "utility", "test")) {
+        for (String key : List.of("validation", "utility", "test", "seed")) {
             if (s.has(key)) {
                 s.invalid(key, "does not apply to recommendation: each user's last positive tests and the one "
                         + "before validates");
             }
         }
-        long seed = s.integer("seed", 13, Long.MIN_VALUE, Long.MAX_VALUE);
         s.done();
-        return new SplitSpec(0, 0, 0, seed);
+        return new SplitSpec(0, 0, 0, 0);
     }
 
     static ScoreSpec score(SpecBinder.Obj s) {
@@ -130,8 +129,15 @@ final class RecommendParser {
         return spec;
     }
 
-    /** The {@code recommend} section; the item tower's text encoder must be a pretrained one, frozen. */
-    static WorkflowSpec.Recommend recommend(SpecBinder.Obj root, ModelSpec model) {
+    /**
+     * The {@code recommend} section; the item tower's text encoder must be a pretrained one, frozen, and
+     * {@code task.positive_at} needs a rating column to read.
+     */
+    static WorkflowSpec.Recommend recommend(SpecBinder.Obj root, ModelSpec model, TaskSpec task,
+            dev.sift.data.DatasetSpec dataset) {
+        if (task.minLabel() > -Double.MAX_VALUE && dataset.columns().label() == null) {
+            root.obj("task").invalid("positive_at", "needs dataset.columns.rating, the rating it compares");
+        }
         SpecBinder.Obj r = root.obj("recommend");
         if (!model.pretrained() || model.mode() != ModelSpec.Mode.HEAD) {
             root.invalid("model", "recommendation's item tower embeds item text with a pretrained encoder (minilm "

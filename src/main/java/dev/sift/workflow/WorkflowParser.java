@@ -107,7 +107,8 @@ public final class WorkflowParser {
         FilterSpec filter = rec ? RecommendParser.filter(filterObj, score) : filter(filterObj, score);
         SpecBinder.Obj evaluateObj = cache(r.obj("evaluate"), RunLayout.EVALUATE, uncached);
         EvaluateSpec evaluate = rec ? RecommendParser.evaluate(evaluateObj) : evaluate(evaluateObj, task);
-        WorkflowSpec.Recommend recommend = rec ? RecommendParser.recommend(r, model) : null;
+        WorkflowSpec.Recommend recommend = rec ? RecommendParser.recommend(r, model, task, dataset)
+                : null;
         int iterations = (int) r.integer("iterations", 1, 1, rec ? 1 : 100);
         boolean cache = r.choice("cache", "true", "true", "false").equals("true");
         WorkflowSpec.Execution execution = ExecutionParser.parse(r);

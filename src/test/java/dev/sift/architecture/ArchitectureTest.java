@@ -43,7 +43,7 @@ class ArchitectureTest {
     @Test
     void pureComputationTouchesNoStoreWorkflowStageOrCli() {
         noClasses().that().resideInAnyPackage("dev.sift.importance..", "dev.sift.selection..",
-                "dev.sift.evaluation..").should().dependOnClassesThat().resideInAnyPackage("dev.sift.store..",
+                "dev.sift.evaluation..", "dev.sift.recommend..").should().dependOnClassesThat().resideInAnyPackage("dev.sift.store..",
                         "dev.sift.workflow..", "dev.sift.stage..", "dev.sift.cli..", "dev.sift.history..")
                 .check(classes);
     }
@@ -51,7 +51,7 @@ class ArchitectureTest {
     @Test
     void domainPackagesTakeTheirOwnOptionsNotTheWorkflowSpec() {
         noClasses().that().resideInAnyPackage("dev.sift.data..", "dev.sift.model..", "dev.sift.importance..",
-                "dev.sift.selection..", "dev.sift.evaluation..").should().dependOnClassesThat()
+                "dev.sift.selection..", "dev.sift.evaluation..", "dev.sift.recommend..").should().dependOnClassesThat()
                 .resideInAnyPackage("dev.sift.workflow..", "dev.sift.stage..").check(classes);
     }
 

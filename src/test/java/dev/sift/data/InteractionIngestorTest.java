@@ -111,4 +111,21 @@ class InteractionIngestorTest {
         assertEquals(1.0, r.samples().get(0).label(), "no rating column: every row is a positive with label 1");
         assertEquals("i.csv:3: field 'item': item 'zz' is not in items.csv", r.quarantined().get(0).describe("i.csv"));
     }
+
+    @Test
+    void aRowBelowThePositiveThresholdIsLeftOutWhateverItsItem() throws Exception {
+        DatasetSpec.Items spec = new DatasetSpec.Items("items.csv", "csv", ',', true, Encoding.UTF_8, "id", "name",
+                null);
+        ItemCatalog catalog = ItemCatalog.read(new ByteArrayInputStream("id,name\na,Toy Story\n".getBytes(
+                StandardCharsets.UTF_8)), "items.csv", spec);
+        DatasetSpec d = new DatasetSpec("i.csv", null, "csv", ',', new DatasetSpec.Columns(null, null, null, "r",
+                null, "user", null, "item", null));
+        Ingestor.Result r = new InteractionIngestor(d, 4, HASH, catalog).read(new ByteArrayInputStream(
+                "user,item,r\nu,a,5\nu,zz,1\nu,a,x\n".getBytes(StandardCharsets.UTF_8)), "i.csv");
+        assertEquals(3, r.rowsRead());
+        assertEquals(1, r.samples().size());
+        assertEquals(1, r.quarantined().size(), "only the unreadable rating; the low rating of an unknown item is no "
+                + "error");
+        assertEquals("r", r.quarantined().get(0).field());
+    }
 }

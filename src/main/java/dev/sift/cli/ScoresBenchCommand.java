@@ -1,0 +1,56 @@
+package dev.sift.cli;
+
+import dev.sift.ExitCodes;
+import dev.sift.SiftException;
+import dev.sift.history.Table;
+import dev.sift.store.ScoreWriteBenchmark;
+import jakarta.inject.Inject;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code sift bench scores}: {@link ScoreWriteBenchmark}. */
+@Command(name = "scores", description = "Writing per-sample scores into PostgreSQL (needs the database): N scores "
+        + "of one method by COPY, as the score stage writes them, against batched INSERTs of the same rows, in "
+        + "alternating rounds under a throwaway run; prints each round, the median ratio and the load average.")
+public class ScoresBenchCommand implements Callable<Integer> {
+    @Option(names = "--rows", defaultValue = "1000000", description = "scores (default: ${DEFAULT-VALUE})")
+    int rows;
+
+    @Option(names = "--rounds", defaultValue = "3", description = "alternating rounds (default: ${DEFAULT-VALUE})")
+    int rounds;
+
+    @Mixin
+    VerboseOption verbose;
+
+    @Inject
+    ScoreWriteBenchmark benchmark;
+
+    @Override
+    public Integer call() throws Exception {
+        if (rows < 1 || rounds < 1) {
+            throw SiftException.usage("bench scores needs --rows and --rounds of at least 1");
+        }
+        System.out.println("load average before: " + load());
+        List<ScoreWriteBenchmark.Round> r = benchmark.run(rows, rounds, 1);
+        Table t = new Table(List.of("round", "copy_s", "insert_s", "insert_over_copy", "copy_rows_per_s"));
+        for (int i = 0; i < r.size(); i++) {
+            t.add(i + 1, r.get(i).copySeconds(), r.get(i).insertSeconds(), r.get(i).ratio(),
+                    rows / r.get(i).copySeconds());
+        }
+        System.out.print(t.text());
+        double[] copy = r.stream().mapToDouble(ScoreWriteBenchmark.Round::copySeconds).sorted().toArray();
+        double[] ratio = r.stream().mapToDouble(ScoreWriteBenchmark.Round::ratio).sorted().toArray();
+        System.out.printf("median: COPY %.2f s for %d scores, INSERT / COPY %.2fx (rounds %s)%n",
+                copy[copy.length / 2], rows, ratio[ratio.length / 2], Arrays.toString(ratio));
+        System.out.println("load average after: " + load());
+        return ExitCodes.OK;
+    }
+
+    private static String load() throws java.io.IOException {
+        return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).trim();
+    }
+}
