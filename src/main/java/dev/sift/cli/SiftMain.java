@@ -69,7 +69,8 @@ public final class SiftMain {
                 }
             }
         }
-        return command != null && (DB_COMMANDS.contains(command) || command.equals("bench") && "history".equals(sub));
+        return command != null && (DB_COMMANDS.contains(command) || command.equals("bench")
+                && ("history".equals(sub) || "scores".equals(sub)));
     }
 
     /**
