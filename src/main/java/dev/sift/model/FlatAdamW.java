@@ -22,9 +22,11 @@ import java.util.List;
  * (a gradient clone, {@code w*lr*wd}, {@code m*lr'}, {@code sqrt(v)}, {@code +eps}, the quotient). Per parameter,
  * the word embeddings' temporaries are 47 MB each, above glibc's mmap threshold, so every step maps and
  * page-faults them afresh, and each of the kernel's ~12 passes streams the tensor through memory; over one flat
- * buffer of all 22.7 M MiniLM parameters that is worse (measured 430 ms a step against 350 ms per parameter).
- * In chunks of 2^17 elements (512 KiB) the temporaries are reused by malloc and the passes run in cache
- * (measured 100-140 ms). A flat gradient buffer is not to be had: DJL 0.36 cannot point a parameter's gradient
+ * buffer of all 22.7 M MiniLM parameters that is worse (kernel alone: 430-450 ms a step against 280-370 ms per
+ * parameter). In chunks of 2^17 elements (512 KiB) the temporaries are reused by malloc and the passes run in
+ * cache (100-140 ms). Whole optimiser step over MiniLM-L6's parameters, alternating in one JVM on the shared
+ * 2-core machine (load 2.6): DJL's AdamW 249-271 ms, this one 160-162 ms (2^15: 188-211, 2^19: 153-173, 2^20:
+ * 185-210, 2^21: 201-239). A flat gradient buffer is not to be had: DJL 0.36 cannot point a parameter's gradient
  * into another tensor (only {@code set(ByteBuffer)}, CPU only, after the first backward), and the kernel clones
  * the gradient anyway.
  *
