@@ -23,6 +23,9 @@ import java.util.stream.IntStream;
  * ({@link TorchPeer}), at the same batch size, sequence length and machine.
  */
 public final class ModelBenchmark {
+    /** The system property training reads to choose its AdamW (dev.sift.model.FlatAdamW). */
+    private static final String ADAMW_PROPERTY = "sift.adamw";
+
     private ModelBenchmark() {
     }
 
@@ -30,8 +33,9 @@ public final class ModelBenchmark {
      * @param warmup unmeasured steps before the measured ones
      * @param python a Python with torch for the PyTorch peer, or null for none
      * @param profile folder for profiler traces of the measured training steps, or null
+     * @param adamw which AdamW trains: {@code flat} (Sift's, the default) or {@code djl} (DJL's, per parameter)
      */
-    public record Options(int batch, int seq, int steps, int warmup, String python, Path profile) {
+    public record Options(int batch, int seq, int steps, int warmup, String python, Path profile, String adamw) {
     }
 
     /** Samples per second and the process's peak resident memory. */
@@ -52,14 +56,25 @@ public final class ModelBenchmark {
     /** Sift first, then the PyTorch peer; {@code log} hears what runs and why a peer did not. */
     public static Result run(Options options, Consumer<String> log) throws IOException, InterruptedException {
         BertConfig c = BertConfig.miniLmL6();
-        log.accept(String.format("DJL: MiniLM-L6 cross-encoder, batch %d, sequence %d, %d + %d steps...",
-                options.batch(), options.seq(), options.warmup(), options.steps()));
+        log.accept(String.format("DJL: MiniLM-L6 cross-encoder, batch %d, sequence %d, %d + %d steps, %s AdamW...",
+                options.batch(), options.seq(), options.warmup(), options.steps(), options.adamw()));
         Path profile = options.profile() == null ? null : options.profile().toAbsolutePath();
         if (profile != null) {
             Files.createDirectories(profile);
         }
-        Throughput djl = djl(c, options.batch(), options.seq(), options.warmup(), options.steps(),
-                profile == null ? null : profile.resolve("djl-trace.json"));
+        String before = System.getProperty(ADAMW_PROPERTY);
+        System.setProperty(ADAMW_PROPERTY, options.adamw());
+        Throughput djl;
+        try {
+            djl = djl(c, options.batch(), options.seq(), options.warmup(), options.steps(),
+                    profile == null ? null : profile.resolve("djl-trace.json"));
+        } finally {
+            if (before == null) {
+                System.clearProperty(ADAMW_PROPERTY);
+            } else {
+                System.setProperty(ADAMW_PROPERTY, before);
+            }
+        }
         TorchResult torch = options.python() == null ? null
                 : TorchPeer.run(options.python(), c, options, profile == null ? "" : profile.resolve("torch-ops.txt")
                         .toString(), log);

@@ -38,6 +38,11 @@ public class ModelBenchCommand implements Callable<Integer> {
             + "djl-trace.json (chrome trace) and torch-ops.txt (PyTorch's top operators); slows both down")
     Path profile;
 
+    @Option(names = "--adamw", defaultValue = "flat", description = "the AdamW Sift trains with: flat (chunked "
+            + "over flat moment buffers, the default) or djl (DJL's, one native update per parameter); the same "
+            + "maths bit for bit (default: ${DEFAULT-VALUE})")
+    String adamw;
+
     @Mixin
     OutputOptions output;
 
@@ -46,8 +51,12 @@ public class ModelBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (!adamw.equals("flat") && !adamw.equals("djl")) {
+            System.err.println("--adamw is flat or djl, not " + adamw);
+            return ExitCodes.USAGE;
+        }
         ModelBenchmark.Result r = ModelBenchmark.run(new ModelBenchmark.Options(batch, seq, steps, warmup,
-                python.equals("none") ? null : python, profile), System.err::println);
+                python.equals("none") ? null : python, profile, adamw), System.err::println);
         ModelBenchmark.Throughput djl = r.djl();
         Table t = new Table(List.of("engine", "train_samples_per_s", "infer_samples_per_s", "peak_rss_mib"));
         t.add("DJL " + r.djlVersion() + " (PyTorch engine)", djl.trainSamplesPerSecond(),

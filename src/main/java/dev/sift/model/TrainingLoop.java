@@ -17,10 +17,10 @@ import java.util.Random;
 import java.util.function.Predicate;
 
 /**
- * One training run on a loaded model: seeded shuffles, AdamW under the {@link LearningRateSchedule}, gradient
- * clipping by global norm, the validation loss after every epoch and {@link EarlyStopping}. Every training pass
- * also feeds the {@link DynamicsRecorder}. The order of operations is part of the result: the same seed gives
- * the same weights byte for byte only while it stays the same.
+ * One training run on a loaded model: seeded shuffles, AdamW ({@link FlatAdamW}) under the
+ * {@link LearningRateSchedule}, gradient clipping by global norm, the validation loss after every epoch and
+ * {@link EarlyStopping}. Every training pass also feeds the {@link DynamicsRecorder}. The order of operations is
+ * part of the result: the same seed gives the same weights byte for byte only while it stays the same.
  */
 final class TrainingLoop {
     private final Model model;
@@ -33,7 +33,9 @@ final class TrainingLoop {
     private final List<Parameter> params;
     private final long stepsPerEpoch;
     private final LearningRateSchedule schedule;
+    /** DJL's AdamW, or null when {@link #flat} updates the parameters (the default). */
     private final Optimizer optimizer;
+    private final FlatAdamW flat;
     private final ParameterStore parameterStore;
 
     /**
@@ -52,7 +54,10 @@ final class TrainingLoop {
         this.params = trainableParameters(model, trainable);
         this.stepsPerEpoch = (trainSize + spec.batchSize() - 1) / spec.batchSize();
         this.schedule = LearningRateSchedule.of(spec, stepsPerEpoch);
-        this.optimizer = Optimizer.adamW().optLearningRateTracker(schedule)
+        // the same AdamW either way, bit for bit (FlatAdamWTest); DJL's stays for comparison (-Dsift.adamw=djl)
+        this.flat = FlatAdamW.selected() && FlatAdamW.supports(params)
+                ? new FlatAdamW(params, schedule, (float) spec.weightDecay()) : null;
+        this.optimizer = flat != null ? null : Optimizer.adamW().optLearningRateTracker(schedule)
                 .optWeightDecays((float) spec.weightDecay()).build();
         this.parameterStore = new ParameterStore(model.getNDManager(), false);
     }
@@ -71,6 +76,17 @@ final class TrainingLoop {
     /** Trains on {@code train}, measuring {@code validation} (may be empty) after every epoch. */
     RelevanceTrainer.TrainResult run(int[] train, int[] validation, DynamicsRecorder recorder, long startNanos,
             ScoringCheckpoint capture) {
+        try {
+            return epochs(train, validation, recorder, startNanos, capture);
+        } finally {
+            if (flat != null) {
+                flat.close();
+            }
+        }
+    }
+
+    private RelevanceTrainer.TrainResult epochs(int[] train, int[] validation, DynamicsRecorder recorder,
+            long startNanos, ScoringCheckpoint capture) {
         Random order = new Random(spec.seed());
         List<byte[]> checkpoints = new ArrayList<>();
         int captured = 0;
@@ -158,7 +174,20 @@ final class TrainingLoop {
     }
 
     private void clipAndStep() {
-        double clipNorm = spec.clipNorm();
+        clipByGlobalNorm(params, spec.clipNorm());
+        if (flat != null) {
+            flat.step(); // zeroes the gradients too
+            return;
+        }
+        for (Parameter p : params) {
+            NDArray w = p.getArray();
+            // DJL's PyTorch AdamW update also zeroes the gradient, so the next backward starts from zero
+            optimizer.update(p.getId(), w, w.getGradient());
+        }
+    }
+
+    /** Scales the gradients of {@code params} to global norm at most {@code clipNorm} (0: leaves them). */
+    static void clipByGlobalNorm(List<Parameter> params, double clipNorm) {
         if (clipNorm > 0 && !params.isEmpty()) {
             // global norm and scale stay on the device: no copy to Java per parameter
             NDArray first = params.get(0).getArray().getGradient();
@@ -176,11 +205,6 @@ final class TrainingLoop {
                     p.getArray().getGradient().muli(scale);
                 }
             }
-        }
-        for (Parameter p : params) {
-            NDArray w = p.getArray();
-            // DJL's PyTorch AdamW update also zeroes the gradient, so the next backward starts from zero
-            optimizer.update(p.getId(), w, w.getGradient());
         }
     }
 

@@ -1,0 +1,185 @@
+package dev.sift.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.optimizer.Optimizer;
+import dev.sift.data.Sample;
+import dev.sift.data.TaskSpec;
+import dev.sift.data.TaskType;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link FlatAdamW} against DJL's {@code AdamW} (what training used before), bit for bit: two copies of a small
+ * three-layer perceptron (odd widths, so chunks end inside rows' ranges and kernels run their vector loops and
+ * scalar tails at other places than per whole parameter) start from the same weights; every step both get the
+ * same batch, the same backward pass (their gradients are checked equal first), the same global-norm clipping as
+ * training ({@link TrainingLoop#clipByGlobalNorm}), then one is updated by DJL's AdamW and the other by
+ * {@code FlatAdamW}, under the same warm-up and decay schedule and weight decay. After every step every weight must
+ * be the same float (exact equality, no tolerance), and both optimisers must have zeroed the gradients. A
+ * {@code FlatAdamW} with another epsilon must be told apart, so the comparison can fail. Last, a whole training
+ * run through {@link RelevanceTrainer} gives the same weight bytes with either optimiser.
+ */
+class FlatAdamWTest {
+    private static final int STEPS = 6;
+    private static final float WEIGHT_DECAY = 0.1f;
+    private static final LearningRateSchedule SCHEDULE = new LearningRateSchedule(0.01f, 2, STEPS);
+
+    @Test
+    void sameWeightsAsDjlAdamWAfterEveryStepInSmallChunks() {
+        assertEquals(-1, firstDifferentStep(FlatAdamW.EPSILON, 100));
+    }
+
+    @Test
+    void sameWeightsAsDjlAdamWAfterEveryStepInDefaultChunks() {
+        assertEquals(-1, firstDifferentStep(FlatAdamW.EPSILON, FlatAdamW.DEFAULT_CHUNK));
+    }
+
+    @Test
+    void anotherEpsilonIsToldApart() {
+        assertEquals(1, firstDifferentStep(FlatAdamW.EPSILON * 2, 100));
+    }
+
+    @Test
+    void trainingGivesTheSameWeightsWithEitherAdamW() {
+        var s = RelevanceTrainerTest.samples(120);
+        Targets t = Targets.of(new TaskSpec(TaskType.GRADED, 0, 3), s.stream().mapToDouble(Sample::label).toArray());
+        ModelSpec spec = new ModelSpec(ModelSpec.Encoder.HASHED_BOW, null, ModelSpec.Mode.FULL, 2, 64,
+                ModelSpec.Pooling.MEAN, 128, 8, 8);
+        RelevanceTrainer trainer = new RelevanceTrainer(spec, EncodedPairs.encode(s, spec.buckets()), 4, false);
+        byte[] init = trainer.initialWeights(1);
+        int[] all = IntStream.range(0, s.size()).toArray();
+        TrainSpec train = new TrainSpec(2, 32, 0.01, 7, 0.01, 0.1, 1.0, 0, TrainSpec.DeviceChoice.CPU);
+        byte[] flat = trainer.train(init, t, all, new int[0], train, RelevanceTrainer.Listener.NONE).weights();
+        byte[] djl;
+        System.setProperty(FlatAdamW.PROPERTY, "djl");
+        try {
+            djl = trainer.train(init, t, all, new int[0], train, RelevanceTrainer.Listener.NONE).weights();
+        } finally {
+            System.clearProperty(FlatAdamW.PROPERTY);
+        }
+        assertArrayEquals(djl, flat);
+        assertTrue(!Arrays.equals(init, flat), "training moved the weights");
+    }
+
+    /** The first step (from 1) after which some weight differs between the two optimisers, or -1 for none. */
+    private static int firstDifferentStep(float epsilon, long chunk) {
+        Engine.getEngine("PyTorch").setRandomSeed(11);
+        try (Model djl = model("djl"); Model flat = model("flat"); NDManager data = NDManager.newBaseManager("PyTorch")) {
+            WeightsCodec.decode(WeightsCodec.encode(djl.getBlock()), flat);
+            List<Parameter> djlParams = trainable(djl);
+            List<Parameter> flatParams = trainable(flat);
+            assertArrays(weights(djlParams), weights(flatParams), "initial weights");
+            Optimizer reference = Optimizer.adamW().optLearningRateTracker(SCHEDULE).optWeightDecays(WEIGHT_DECAY)
+                    .build();
+            int different = -1;
+            try (FlatAdamW tested = new FlatAdamW(flatParams, SCHEDULE, WEIGHT_DECAY, epsilon, chunk)) {
+                for (int step = 1; step <= STEPS; step++) {
+                    NDArray x = data.randomNormal(new Shape(8, 23));
+                    NDArray y = data.randomNormal(new Shape(8, 5));
+                    backward(djl, x, y);
+                    backward(flat, x, y);
+                    if (different < 0) { // same weights, same batch: the same gradients
+                        assertArrays(gradients(djlParams), gradients(flatParams), "gradients before step " + step);
+                    }
+                    TrainingLoop.clipByGlobalNorm(djlParams, 1.0);
+                    TrainingLoop.clipByGlobalNorm(flatParams, 1.0);
+                    for (Parameter p : djlParams) {
+                        reference.update(p.getId(), p.getArray(), p.getArray().getGradient());
+                    }
+                    tested.step();
+                    assertZero(gradients(djlParams));
+                    assertZero(gradients(flatParams));
+                    if (different < 0 && !same(weights(djlParams), weights(flatParams))) {
+                        different = step;
+                    }
+                }
+            }
+            return different;
+        }
+    }
+
+    private static Model model(String name) {
+        SequentialBlock block = new SequentialBlock()
+                .add(Linear.builder().setUnits(37).build()).add(Activation::tanh)
+                .add(Linear.builder().setUnits(301).build()).add(Activation::tanh)
+                .add(Linear.builder().setUnits(5).build());
+        Model m = Model.newInstance(name, Device.cpu(), "PyTorch");
+        m.setBlock(block);
+        block.initialize(m.getNDManager(), DataType.FLOAT32, new Shape(8, 23));
+        return m;
+    }
+
+    private static List<Parameter> trainable(Model m) {
+        List<Parameter> out = new ArrayList<>();
+        for (var p : m.getBlock().getParameters()) {
+            p.getValue().getArray().setRequiresGradient(true);
+            out.add(p.getValue());
+        }
+        return out;
+    }
+
+    private static void backward(Model m, NDArray x, NDArray y) {
+        try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+            NDArray out = m.getBlock().forward(new ParameterStore(m.getNDManager(), false), new NDList(x), true)
+                    .singletonOrThrow();
+            gc.backward(out.sub(y).square().mean());
+        }
+    }
+
+    private static List<float[]> weights(List<Parameter> params) {
+        return params.stream().map(p -> p.getArray().toFloatArray()).toList();
+    }
+
+    private static List<float[]> gradients(List<Parameter> params) {
+        return params.stream().map(p -> p.getArray().getGradient().toFloatArray()).toList();
+    }
+
+    /** Exactly the same floats (bit patterns; NaN equals NaN). */
+    private static boolean same(List<float[]> a, List<float[]> b) {
+        for (int i = 0; i < a.size(); i++) {
+            float[] x = a.get(i);
+            float[] y = b.get(i);
+            for (int j = 0; j < x.length; j++) {
+                if (Float.floatToIntBits(x[j]) != Float.floatToIntBits(y[j])) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private static void assertArrays(List<float[]> a, List<float[]> b, String what) {
+        assertEquals(a.size(), b.size());
+        for (int i = 0; i < a.size(); i++) {
+            assertArrayEquals(a.get(i), b.get(i), what + ", parameter " + i);
+        }
+    }
+
+    private static void assertZero(List<float[]> grads) {
+        for (float[] g : grads) {
+            for (float v : g) {
+                assertTrue(v == 0f, "gradient zeroed after the update");
+            }
+        }
+    }
+}
