@@ -18,11 +18,21 @@ public final class Denoising {
     private Denoising() {
     }
 
-    /** One policy to try: {@code truncated} or {@code reweighted}, by a method, keeping a fraction (truncated). */
+    /**
+     * One policy to try: {@code truncated} or {@code reweighted}, by a method, keeping a fraction (truncated); or
+     * {@code adt}, ADT's truncated loss during training, its maximum drop rate {@code 1 - keep} (the training loss is
+     * its method).
+     */
     public record Candidate(String policy, String method, double keep) {
-        /** {@code POLICY[/METHOD[/KEEP]]}, missing parts from the filter's {@code by} and {@code keep}. */
+        /**
+         * {@code POLICY[/METHOD[/KEEP]]}, missing parts from the filter's {@code by} and {@code keep}; or
+         * {@code adt[/MAX_DROP_RATE]}.
+         */
         public static Candidate parse(String text, String by, double keep) {
             String[] p = text.split("/");
+            if (p[0].equals("adt")) {
+                return new Candidate("adt", "loss", p.length > 1 ? 1 - Double.parseDouble(p[1]) : keep);
+            }
             return new Candidate(p[0], p.length > 1 ? p[1] : by, p.length > 2 ? Double.parseDouble(p[2]) : keep);
         }
 
@@ -30,10 +40,18 @@ public final class Denoising {
             return policy.equals("truncated");
         }
 
-        /** How tables name it, e.g. {@code truncated/loss/0.9}. */
+        public boolean adt() {
+            return policy.equals("adt");
+        }
+
+        /** How tables name it, e.g. {@code truncated/loss/0.9}, {@code adt/0.1}. */
         public String label() {
-            return truncated() ? policy + "/" + method + "/" + String.format(Locale.ROOT, "%.2f", keep)
-                    .replaceAll("0+$", "").replaceAll("\\.$", "") : policy + "/" + method;
+            return adt() ? "adt/" + fraction(1 - keep) : truncated() ? policy + "/" + method + "/" + fraction(keep)
+                    : policy + "/" + method;
+        }
+
+        private static String fraction(double f) {
+            return String.format(Locale.ROOT, "%.2f", f).replaceAll("0+$", "").replaceAll("\\.$", "");
         }
     }
 

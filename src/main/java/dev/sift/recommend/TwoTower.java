@@ -30,8 +30,37 @@ import java.util.Random;
  * epoch (training dynamics for the interaction methods).
  */
 public final class TwoTower {
-    /** The model and training settings; {@code train} supplies epochs, batch, rates, seed and device. */
-    public record Spec(int dim, int history, int negatives, double temperature, boolean idEmbedding, TrainSpec train) {
+    /**
+     * The model and training settings; {@code train} supplies epochs, batch, rates, seed and device;
+     * {@code truncation}: ADT's truncated loss during training, or {@link Truncation#NONE}.
+     */
+    public record Spec(int dim, int history, int negatives, double temperature, boolean idEmbedding, TrainSpec train,
+            Truncation truncation) {
+        public Spec(int dim, int history, int negatives, double temperature, boolean idEmbedding, TrainSpec train) {
+            this(dim, history, negatives, temperature, idEmbedding, train, Truncation.NONE);
+        }
+
+        public Spec withTruncation(Truncation t) {
+            return new Spec(dim, history, negatives, temperature, idEmbedding, train, t);
+        }
+    }
+
+    /**
+     * ADT's truncated loss (Wang et al., WSDM 2021): at every step the batch's rows with the highest loss, a share
+     * rising linearly from 0 to {@code max} over the first {@link #RAMP} of the steps, give no gradient, and the
+     * loss is the mean over the rest. {@code atRandom}: the same share of each batch left out at random instead (the
+     * policy's random control).
+     */
+    public record Truncation(double max, boolean atRandom) {
+        public static final Truncation NONE = new Truncation(0, false);
+        /** The share of all steps over which the drop rate rises to its maximum. */
+        public static final double RAMP = 0.3;
+
+        /** Rows of a batch of {@code size} left out at step {@code step} of {@code total}. */
+        public int dropped(long step, long total, int size) {
+            double rate = max * Math.min(1.0, step / Math.max(1.0, RAMP * total));
+            return Math.min(size - 1, (int) Math.floor(rate * size));
+        }
     }
 
     /** Per training row (in the order given): full-softmax loss after each epoch, and after the last its EL2N. */
@@ -76,6 +105,8 @@ public final class TwoTower {
             }
             float[][] byEpoch = new float[spec.train().epochs()][];
             float[] el2n = null;
+            long[] step = {0, spec.train().epochs() * stepsPerEpoch};
+            Random drop = new Random(spec.train().seed() ^ 0x2545F4914F6CDD1DL);
             for (int epoch = 1; epoch <= spec.train().epochs(); epoch++) {
                 shuffle(perm, order);
                 double sum = 0;
@@ -85,7 +116,9 @@ public final class TwoTower {
                     for (int i = 0; i < part.length; i++) {
                         w[i] = weights == null ? 1f : weights[position[part[i]]];
                     }
-                    sum += step(root, t, data, histories, part, w, spec, order, opt) * part.length;
+                    int k = spec.truncation().dropped(step[0]++, step[1], part.length);
+                    sum += step(root, t, data, histories, part, w, spec, new Random[] {order, drop}, k, opt)
+                            * part.length;
                 }
                 if (dynamics) {
                     float[][] exact = t.exact(root, data, histories, rows, spec);
@@ -99,9 +132,13 @@ public final class TwoTower {
         }
     }
 
-    /** One optimiser step on a batch; returns its mean (unweighted) loss. */
+    /**
+     * One optimiser step on a batch, {@code k} rows left out by the truncation ({@code random[0]} draws negatives,
+     * {@code random[1]} the rows a random truncation leaves out); returns the batch's mean (unweighted) loss.
+     */
     private static double step(NDManager root, Tower t, Interactions data, int[][] histories, int[] part,
-            float[] w, Spec spec, Random order, Optimizer opt) {
+            float[] w, Spec spec, Random[] random, int k, Optimizer opt) {
+        Random order = random[0];
         int items = data.items();
         try (NDManager m = root.newSubManager()) {
             int[] targets = new int[part.length];
@@ -129,7 +166,12 @@ public final class TwoTower {
                 NDArray logits = u.matMul(vc.transpose()).div((float) spec.temperature());
                 NDArray rowLoss = logits.logSoftmax(1).mul(target).sum(new int[] {1}).neg();
                 mean = rowLoss.mean().getFloat();
-                gc.backward(rowLoss.mul(weight).mean());
+                if (k == 0) {
+                    gc.backward(rowLoss.mul(weight).mean());
+                } else {
+                    float[] keep = kept(rowLoss.toFloatArray(), k, spec.truncation().atRandom(), random[1]);
+                    gc.backward(rowLoss.mul(weight).mul(m.create(keep)).sum().div((float) (part.length - k)));
+                }
             }
             for (Map.Entry<String, NDArray> p : t.params().entrySet()) {
                 // DJL's PyTorch AdamW update zeroes the gradient after using it
@@ -137,6 +179,26 @@ public final class TwoTower {
             }
             return mean;
         }
+    }
+
+    /** 1 for the rows kept, 0 for the {@code k} left out: the highest losses (ties: the later row), or at random. */
+    static float[] kept(float[] loss, int k, boolean atRandom, Random r) {
+        Integer[] order = new Integer[loss.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        if (atRandom) {
+            java.util.Collections.shuffle(java.util.Arrays.asList(order), r);
+        } else {
+            java.util.Arrays.sort(order, (a, b) -> loss[a] != loss[b] ? Float.compare(loss[b], loss[a])
+                    : Integer.compare(b, a));
+        }
+        float[] keep = new float[loss.length];
+        java.util.Arrays.fill(keep, 1f);
+        for (int i = 0; i < k; i++) {
+            keep[order[i]] = 0f;
+        }
+        return keep;
     }
 
     /** The batch's distinct items, then {@code negatives} more drawn uniformly (every item when that covers all). */

@@ -104,10 +104,11 @@ public class RecEvaluateStage implements Stage<RecEvaluateOutput> {
                 data.usersWith(Split.VALIDATION)).map(u -> data.target(u, Split.VALIDATION))).sorted().toArray();
         results.get("popularity").add(popularity(data, known), known.length, 0);
         for (int seed = 0; seed < seeds; seed++) {
-            twoTower(ctx, results.get("full"), "full", full, null, seed);
+            twoTower(ctx, results.get("full"), "full", full, null, seed, TwoTower.Truncation.NONE);
             twoTower(ctx, results.get("selected"), "selected (" + f.chosen() + ")", selected.indices(),
-                    selected.weights(), seed);
-            twoTower(ctx, results.get("random"), "random", random.indices(), random.weights(), seed);
+                    selected.weights(), seed, RecFilterStage.truncation(f.policy(), f.keep(), false));
+            twoTower(ctx, results.get("random"), "random", random.indices(), random.weights(), seed,
+                    RecFilterStage.truncation(f.policy(), f.keep(), true));
             results.get("bpr").add(bpr(ctx, data, known, seed), known.length, 0);
         }
         int k = ctx.iteration();
@@ -125,8 +126,10 @@ public class RecEvaluateStage implements Stage<RecEvaluateOutput> {
         return new RecEvaluateOutput(seeds, users, (System.nanoTime() - start) / 1e9);
     }
 
-    private void twoTower(StageContext ctx, Results into, String what, int[] rows, double[] weights, int seed) {
-        TwoTower.Trained t = rec.train(ctx, what + " seed " + seed, rows, RecFilterStage.floats(weights), seed, false);
+    private void twoTower(StageContext ctx, Results into, String what, int[] rows, double[] weights, int seed,
+            TwoTower.Truncation truncation) {
+        TwoTower.Trained t = rec.train(ctx, what + " seed " + seed, rows, RecFilterStage.floats(weights), seed, false,
+                truncation);
         float[][] scores = rec.scores(ctx, t.weights(), rows, Split.TEST);
         into.add(RecModels.measure(rec.data(ctx), scores, Split.TEST), rows.length, t.seconds());
     }

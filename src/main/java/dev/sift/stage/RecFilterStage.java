@@ -77,7 +77,7 @@ public class RecFilterStage implements Stage<RecFilterOutput> {
             for (Denoising.Candidate c : candidates) {
                 Subsets.Training t = apply(ctx, c);
                 TwoTower.Trained m = rec.train(ctx, "candidate " + c.label(), t.indices(), floats(t.weights()), 0,
-                        false);
+                        false, truncation(c.policy(), c.keep(), false));
                 double ndcg = RecModels.means(RecModels.measure(data, rec.scores(ctx, m.weights(), t.indices(),
                         Split.VALIDATION), Split.VALIDATION)).get("ndcg@10");
                 validation.put(c.label(), ndcg);
@@ -92,7 +92,7 @@ public class RecFilterStage implements Stage<RecFilterOutput> {
         }
         Subsets.Training kept = apply(ctx, chosen);
         int[] pool = data.trainRows();
-        Subsets.Training random = chosen.truncated()
+        Subsets.Training random = chosen.adt() ? new Subsets.Training(pool, null, null) : chosen.truncated()
                 ? new Subsets.Training(Denoising.randomAtSize(data, pool, kept.indices().length,
                         ctx.spec().recommend().keepLast(), f.seed()), null, null)
                 : new Subsets.Training(pool, doubles(Denoising.shuffled(floats(kept.weights()), f.seed())), null);
@@ -110,10 +110,24 @@ public class RecFilterStage implements Stage<RecFilterOutput> {
         return out;
     }
 
-    /** What a candidate trains on: the kept rows (truncated) or every row with its weight (reweighted). */
+    /**
+     * ADT's truncation for a policy ({@code adt}: drop rate up to {@code 1 - keep}; its random control drops as many
+     * rows at random), none for the others.
+     */
+    static TwoTower.Truncation truncation(String policy, double keep, boolean random) {
+        return policy.equals("adt") ? new TwoTower.Truncation(1 - keep, random) : TwoTower.Truncation.NONE;
+    }
+
+    /**
+     * What a candidate trains on: the kept rows (truncated), every row with its weight (reweighted), or every row
+     * (adt, which drops rows during training).
+     */
     Subsets.Training apply(StageContext ctx, Denoising.Candidate c) {
         Interactions data = rec.data(ctx);
         int[] pool = data.trainRows();
+        if (c.adt()) {
+            return new Subsets.Training(pool, null, null);
+        }
         double[] score = scoreStage.values(ctx).get(c.method());
         boolean keepLowest = ctx.spec().filter().order() == Order.LOWEST;
         if (c.truncated()) {

@@ -75,10 +75,17 @@ public class RecModels {
                 spec.fineTune().withSeed(spec.fineTune().seed() + seed));
     }
 
-    /** Trains a two-tower model, one console line per epoch. */
+    /** Trains a two-tower model, a console line after the first and the last epoch. */
     TwoTower.Trained train(StageContext ctx, String what, int[] rows, float[] w, int seed, boolean dynamics) {
+        return train(ctx, what, rows, w, seed, dynamics, TwoTower.Truncation.NONE);
+    }
+
+    /** The same with ADT's truncated loss during training. */
+    TwoTower.Trained train(StageContext ctx, String what, int[] rows, float[] w, int seed, boolean dynamics,
+            TwoTower.Truncation truncation) {
         int epochs = ctx.spec().fineTune().epochs();
-        return TwoTower.train(data(ctx), text(ctx), rows, w, spec(ctx.spec(), seed), dynamics,
+        return TwoTower.train(data(ctx), text(ctx), rows, w, spec(ctx.spec(), seed).withTruncation(truncation),
+                dynamics,
                 (e, loss, s) -> {
                     if (e == epochs || e == 1) {
                         ctx.console().info(String.format("  %s: epoch %d/%d, loss %.4f, %.1f s", what, e, epochs, loss,

@@ -24,7 +24,7 @@ final class RecommendParser {
     /** Per-interaction methods: final loss, EL2N of the softmax over all items, loss averaged over epochs. */
     static final List<String> METHODS = List.of("loss", "el2n", "mean_loss");
     /** Denoising policies: drop the highest-valued fraction (ADT's truncated loss), or weight every loss. */
-    static final List<String> POLICIES = List.of("truncated", "reweighted");
+    static final List<String> POLICIES = List.of("truncated", "reweighted", "adt");
 
     private RecommendParser() {
     }
@@ -70,7 +70,8 @@ final class RecommendParser {
     /**
      * {@code policy} (or {@code candidates}, of which validation picks one): {@code truncated} keeps {@code keep} of
      * the training interactions from the {@code order} end of {@code by}; {@code reweighted} keeps all. A candidate
-     * is {@code POLICY[/METHOD[/KEEP]]}, the missing parts taken from {@code by} and {@code keep}.
+     * is {@code POLICY[/METHOD[/KEEP]]}, the missing parts taken from {@code by} and {@code keep}, or
+     * {@code adt[/MAX_DROP_RATE]} (ADT's truncated loss during training; default rate {@code 1 - keep}).
      */
     static FilterSpec filter(SpecBinder.Obj f, ScoreSpec score) {
         String by = f.string("by", score.methods().get(0));
@@ -81,6 +82,9 @@ final class RecommendParser {
         Order order = Order.valueOf(f.choice("order", "lowest", "highest", "lowest").toUpperCase(Locale.ROOT));
         long seed = f.integer("seed", 99, Long.MIN_VALUE, Long.MAX_VALUE);
         String policy = f.choice("policy", "truncated", POLICIES.toArray(new String[0]));
+        if (policy.equals("adt") && keep < 0.5) {
+            f.invalid("keep", "adt drops at most half of a batch: keep must be at least 0.5, got " + keep);
+        }
         List<String> candidates = f.strings("candidates", List.of());
         if (f.has("candidates") && f.has("policy")) {
             f.invalid("candidates", "give filter.policy or filter.candidates (validation picks one), not both");
@@ -101,6 +105,11 @@ final class RecommendParser {
     /** Why a candidate cannot run, or null. */
     static String checkCandidate(String c, ScoreSpec score) {
         String[] p = c.split("/");
+        if (p[0].equals("adt")) {
+            return p.length == 1 || p.length == 2 && p[1].matches("0?\\.\\d+") && Double.parseDouble(p[1]) > 0
+                    && Double.parseDouble(p[1]) <= 0.5 ? null : "'" + c + "' is not adt[/MAX_DROP_RATE] with a rate "
+                    + "in (0, 0.5]";
+        }
         if (p.length > 3 || !POLICIES.contains(p[0])) {
             return "'" + c + "' is not POLICY[/METHOD[/KEEP]] with a policy of " + POLICIES;
         }

@@ -80,5 +80,10 @@ class DenoisingTest {
                 "loss", 0.8));
         assertEquals("truncated/el2n/0.9", Denoising.Candidate.parse("truncated/el2n/0.9", "loss", 0.8).label());
         assertEquals("reweighted/mean_loss", Denoising.Candidate.parse("reweighted/mean_loss", "loss", 0.8).label());
+        Denoising.Candidate adt = Denoising.Candidate.parse("adt/0.2", "el2n", 0.9);
+        assertTrue(adt.adt());
+        assertEquals(0.8, adt.keep(), 1e-12);
+        assertEquals("adt/0.2", adt.label());
+        assertEquals("adt/0.1", Denoising.Candidate.parse("adt", "el2n", 0.9).label());
     }
 }

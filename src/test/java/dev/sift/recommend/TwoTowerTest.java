@@ -121,6 +121,35 @@ class TwoTowerTest {
     }
 
     @Test
+    void adtLeavesOutTheHighestLossesAtARisingRate() {
+        // max 0.2, ramp over 30% of 100 steps: 0 at step 0, 0.1 at step 15, 0.2 from step 30 on
+        TwoTower.Truncation t = new TwoTower.Truncation(0.2, false);
+        assertEquals(0, t.dropped(0, 100, 10));
+        assertEquals(1, t.dropped(15, 100, 10));
+        assertEquals(2, t.dropped(30, 100, 10));
+        assertEquals(2, t.dropped(99, 100, 10));
+        assertEquals(0, TwoTower.Truncation.NONE.dropped(99, 100, 10));
+        assertArrayEquals(new float[] {1, 0, 1, 0, 1}, TwoTower.kept(new float[] {1, 9, 2, 7, 3}, 2, false,
+                new Random(1)));
+        float[] random = TwoTower.kept(new float[] {1, 9, 2, 7, 3}, 2, true, new Random(1));
+        double sum = 0;
+        for (float f : random) {
+            sum += f;
+        }
+        assertEquals(3.0, sum, "two of five left out at random");
+        Interactions d = clusters();
+        float[][] text = text(d.items(), 5);
+        int[] rows = d.trainRows();
+        var plain = TwoTower.train(d, text, rows, null, spec(3, 7), false, (e, l, x) -> { }).weights();
+        var none = TwoTower.train(d, text, rows, null, spec(3, 7).withTruncation(TwoTower.Truncation.NONE), false,
+                (e, l, x) -> { }).weights();
+        var adt = TwoTower.train(d, text, rows, null, spec(3, 7).withTruncation(t), false, (e, l, x) -> { })
+                .weights();
+        assertArrayEquals(plain.get("W").values(), none.get("W").values());
+        assertTrue(!Arrays.equals(plain.get("W").values(), adt.get("W").values()));
+    }
+
+    @Test
     void candidatesHoldEveryTargetOnceAndAllItemsWhenNegativesCoverThem() {
         int[] c = TwoTower.candidates(new int[] {3, 3, 5}, 100, 10, new Random(1));
         assertEquals(3, c[0]);

@@ -63,7 +63,7 @@ class RecommendParserTest {
     void relevanceSettingsAndUnknownMethodsAreRefusedByKey() throws IOException {
         List<String> e = errors(yaml("""
                 score: {methods: [loss, knn_shapley]}
-                filter: {candidates: [truncated/tracin, drop/loss]}
+                filter: {candidates: [truncated/tracin, drop/loss, adt/0.9, adt/0.2]}
                 split: {test: 0.2}
                 iterations: 2
                 """).replace("positive_at: 4", "positive_at: 4, max_label: 5"));
@@ -72,6 +72,8 @@ class RecommendParserTest {
         assertTrue(e.stream().anyMatch(x -> x.contains("filter.candidates") && x.contains("tracin")), e.toString());
         assertTrue(e.stream().anyMatch(x -> x.contains("filter.candidates") && x.contains("'drop/loss' is not "
                 + "POLICY")), e.toString());
+        assertTrue(e.stream().anyMatch(x -> x.contains("'adt/0.9' is not adt[/MAX_DROP_RATE]")), e.toString());
+        assertTrue(e.stream().noneMatch(x -> x.contains("'adt/0.2'")), e.toString());
         assertTrue(e.stream().anyMatch(x -> x.contains("split.test")), e.toString());
         assertTrue(e.stream().anyMatch(x -> x.contains("iterations")), e.toString());
         assertTrue(e.stream().anyMatch(x -> x.contains("task.max_label")), e.toString());

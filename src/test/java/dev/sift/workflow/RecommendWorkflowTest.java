@@ -87,7 +87,7 @@ class RecommendWorkflowTest {
                 model: {encoder: minilm, max_length: 16}
                 recommend: {dim: 8, history: 20, negatives: 10, temperature: 0.1}
                 fine_tune: {epochs: 3, batch_size: 32, learning_rate: 0.01}
-                filter: {candidates: [truncated/loss/0.8, reweighted/mean_loss]}
+                filter: {candidates: [truncated/loss/0.8, reweighted/mean_loss, adt/0.2]}
                 evaluate: {seeds: 2, bootstrap: 100}
                 """;
         WorkflowParser.Parsed parsed = WorkflowParser.parse("rec.yaml", yaml, Path.of("."), Map.of(), true);
@@ -105,7 +105,8 @@ class RecommendWorkflowTest {
             assertEquals(280, scores.read(id, 1, m).size(), m);
         }
         var it = runs.iterations(id).get(0);
-        assertTrue(it.policy.endsWith("(validation's pick of 2)"), it.policy);
+        assertTrue(it.policy.endsWith("(validation's pick of 3)"), it.policy);
+        assertTrue(log.contains("candidate adt/0.2: validation ndcg@10"), log);
         Map<String, Map<String, Double>> m = runs.metrics(id).stream().collect(Collectors.groupingBy(
                 e -> e.subset, Collectors.toMap(e -> e.name, e -> e.value)));
         assertEquals(Set.of("selected", "random", "full", "bpr", "popularity"), m.keySet());
