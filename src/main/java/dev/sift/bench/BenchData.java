@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** What several benchmarks share: generated training pairs, and the machine's load average to print beside times. */
-final class BenchData {
+public final class BenchData {
     private BenchData() {
     }
 
@@ -27,7 +27,7 @@ final class BenchData {
     }
 
     /** {@code /proc/loadavg} as it reads, or {@code unknown}. */
-    static String loadAverage() {
+    public static String loadAverage() {
         try {
             return Files.readString(Path.of("/proc/loadavg")).strip();
         } catch (IOException e) {

@@ -2,6 +2,7 @@ package dev.sift.cli;
 
 import dev.sift.ExitCodes;
 import dev.sift.SiftException;
+import dev.sift.bench.BenchData;
 import dev.sift.history.Table;
 import dev.sift.store.ScoreWriteBenchmark;
 import jakarta.inject.Inject;
@@ -30,11 +31,11 @@ public class ScoresBenchCommand implements Callable<Integer> {
     ScoreWriteBenchmark benchmark;
 
     @Override
-    public Integer call() throws Exception {
+    public Integer call() {
         if (rows < 1 || rounds < 1) {
             throw SiftException.usage("bench scores needs --rows and --rounds of at least 1");
         }
-        System.out.println("load average before: " + load());
+        System.out.println("load average before: " + BenchData.loadAverage());
         List<ScoreWriteBenchmark.Round> r = benchmark.run(rows, rounds, 1);
         Table t = new Table(List.of("round", "copy_s", "insert_s", "insert_over_copy", "copy_rows_per_s"));
         for (int i = 0; i < r.size(); i++) {
@@ -46,11 +47,7 @@ public class ScoresBenchCommand implements Callable<Integer> {
         double[] ratio = r.stream().mapToDouble(ScoreWriteBenchmark.Round::ratio).sorted().toArray();
         System.out.printf("median: COPY %.2f s for %d scores, INSERT / COPY %.2fx (rounds %s)%n",
                 copy[copy.length / 2], rows, ratio[ratio.length / 2], Arrays.toString(ratio));
-        System.out.println("load average after: " + load());
+        System.out.println("load average after: " + BenchData.loadAverage());
         return ExitCodes.OK;
-    }
-
-    private static String load() throws java.io.IOException {
-        return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).trim();
     }
 }
