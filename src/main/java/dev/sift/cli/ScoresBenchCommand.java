@@ -15,8 +15,9 @@ import picocli.CommandLine.Option;
 
 /** {@code sift bench scores}: {@link ScoreWriteBenchmark}. */
 @Command(name = "scores", description = "Writing per-sample scores into PostgreSQL (needs the database): N scores "
-        + "of one method by COPY, as the score stage writes them, against batched INSERTs of the same rows, in "
-        + "alternating rounds under a throwaway run; prints each round, the median ratio and the load average.")
+        + "of one method as arrays, as the score stage writes them, against the layout before V15 (one row per "
+        + "sample by COPY), in alternating rounds under a throwaway run; prints each round, the median ratio and "
+        + "the load average.")
 public class ScoresBenchCommand implements Callable<Integer> {
     @Option(names = "--rows", defaultValue = "1000000", description = "scores (default: ${DEFAULT-VALUE})")
     int rows;
@@ -37,16 +38,16 @@ public class ScoresBenchCommand implements Callable<Integer> {
         }
         System.out.println("load average before: " + BenchData.loadAverage());
         List<ScoreWriteBenchmark.Round> r = benchmark.run(rows, rounds, 1);
-        Table t = new Table(List.of("round", "copy_s", "insert_s", "insert_over_copy", "copy_rows_per_s"));
+        Table t = new Table(List.of("round", "arrays_s", "row_copy_s", "row_copy_over_arrays", "scores_per_s"));
         for (int i = 0; i < r.size(); i++) {
-            t.add(i + 1, r.get(i).copySeconds(), r.get(i).insertSeconds(), r.get(i).ratio(),
-                    rows / r.get(i).copySeconds());
+            t.add(i + 1, r.get(i).arraySeconds(), r.get(i).rowsSeconds(), r.get(i).ratio(),
+                    rows / r.get(i).arraySeconds());
         }
         System.out.print(t.text());
-        double[] copy = r.stream().mapToDouble(ScoreWriteBenchmark.Round::copySeconds).sorted().toArray();
+        double[] arrays = r.stream().mapToDouble(ScoreWriteBenchmark.Round::arraySeconds).sorted().toArray();
         double[] ratio = r.stream().mapToDouble(ScoreWriteBenchmark.Round::ratio).sorted().toArray();
-        System.out.printf("median: COPY %.2f s for %d scores, INSERT / COPY %.2fx (rounds %s)%n",
-                copy[copy.length / 2], rows, ratio[ratio.length / 2], Arrays.toString(ratio));
+        System.out.printf("median: arrays %.2f s for %d scores, row COPY / arrays %.2fx (rounds %s)%n",
+                arrays[arrays.length / 2], rows, ratio[ratio.length / 2], Arrays.toString(ratio));
         System.out.println("load average after: " + BenchData.loadAverage());
         return ExitCodes.OK;
     }

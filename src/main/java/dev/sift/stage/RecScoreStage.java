@@ -19,7 +19,7 @@ import java.util.Map;
  * Recommendation's score: every training interaction's value under each method, from the fine-tuned two-tower's
  * recorded dynamics: {@code loss} (full-softmax loss after the last epoch), {@code el2n} (after the last epoch) and
  * {@code mean_loss} (the loss averaged over epochs). Higher means more likely noise for all three. Stored in
- * {@code sample_score} with COPY, with the reweighted policy's weights normalised to sum 1.
+ * {@code score_vector} (arrays), with the reweighted policy's weights normalised to sum 1.
  */
 @ApplicationScoped
 public class RecScoreStage implements Stage<RecScoreOutput> {

@@ -108,7 +108,7 @@ public class ScoreStage implements Stage<ScoreOutput> {
     @Override
     public void adopt(StageContext ctx, long from) {
         int k = ctx.iteration();
-        copy.rows(from, ctx.runId(), List.of(new RunCopy.Rows("sample_score", "iteration = ?", k),
+        copy.rows(from, ctx.runId(), List.of(new RunCopy.Rows("score_vector", "iteration = ?", k),
                 new RunCopy.Rows("label_suggestion", "iteration = ?", k),
                 new RunCopy.Rows("metric", "iteration = ? AND split = ?", k, NoiseReport.SPLIT)));
         copy.objects(from, ctx.runId(), List.of(RunLayout.hidden(from, k)));

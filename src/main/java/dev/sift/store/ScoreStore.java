@@ -3,22 +3,24 @@ package dev.sift.store;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.io.StringReader;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import org.postgresql.PGConnection;
+import org.postgresql.jdbc.PgConnection;
 
 /**
- * Per-sample scores written in bulk with COPY. Writing a method's scores for an iteration replaces what was
- * there in the same transaction, so a re-run stage never duplicates rows.
+ * Per-sample scores, stored as arrays: one row per run, iteration, method and chunk of {@link #CHUNK} samples
+ * ({@code score_vector}; the view {@code sample_score} shows one row per sample). Writing a method's scores for an
+ * iteration replaces what was there in the same transaction, so a re-run stage never duplicates rows.
  */
 @ApplicationScoped
 public class ScoreStore {
-    private static final int COPY_BATCH = 50_000;
+    /** Samples per stored row: a row's arrays stay far below PostgreSQL's 1 GB field limit. */
+    static final int CHUNK = 1 << 20;
 
     @Inject
     AgroalDataSource dataSource;
@@ -29,51 +31,59 @@ public class ScoreStore {
 
     public void replace(long runId, int iteration, String method, int[] sampleIndex, double[] score,
             double[] weight) {
+        if (score.length != sampleIndex.length || weight.length != sampleIndex.length) {
+            throw new IllegalArgumentException("scores of " + method + ": " + sampleIndex.length + " samples, "
+                    + score.length + " scores, " + weight.length + " weights");
+        }
         Transactions.run(dataSource, "store scores", c -> {
             try (PreparedStatement ps = c.prepareStatement(
-                    "DELETE FROM sample_score WHERE run_id = ? AND iteration = ? AND method = ?")) {
+                    "DELETE FROM score_vector WHERE run_id = ? AND iteration = ? AND method = ?")) {
                 ps.setLong(1, runId);
                 ps.setInt(2, iteration);
                 ps.setString(3, method);
                 ps.executeUpdate();
             }
-            var copy = c.unwrap(PGConnection.class).getCopyAPI();
-            String sql = "COPY sample_score (run_id, iteration, method, sample_index, score, weight) FROM STDIN";
-            for (int start = 0; start < sampleIndex.length; start += COPY_BATCH) {
-                StringBuilder sb = new StringBuilder();
-                int end = Math.min(sampleIndex.length, start + COPY_BATCH);
-                for (int i = start; i < end; i++) {
-                    sb.append(runId).append('\t').append(iteration).append('\t').append(method).append('\t')
-                            .append(sampleIndex[i]).append('\t').append(num(score[i])).append('\t')
-                            .append(num(weight[i])).append('\n');
+            PgConnection pg = c.unwrap(PgConnection.class);
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO score_vector (run_id, iteration, method, "
+                    + "chunk, sample_index, score, weight) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                for (int start = 0, chunk = 0; start < sampleIndex.length || chunk == 0; start += CHUNK, chunk++) {
+                    int end = Math.min(sampleIndex.length, start + CHUNK);
+                    ps.setLong(1, runId);
+                    ps.setInt(2, iteration);
+                    ps.setString(3, method);
+                    ps.setInt(4, chunk);
+                    ps.setArray(5, pg.createArrayOf("int4", Arrays.copyOfRange(sampleIndex, start, end)));
+                    ps.setArray(6, pg.createArrayOf("float8", Arrays.copyOfRange(score, start, end)));
+                    ps.setArray(7, pg.createArrayOf("float8", Arrays.copyOfRange(weight, start, end)));
+                    ps.executeUpdate();
                 }
-                copy.copyIn(sql, new StringReader(sb.toString()));
             }
         });
     }
 
-    private static String num(double v) {
-        return Double.isNaN(v) ? "NaN" : Double.isInfinite(v) ? (v > 0 ? "Infinity" : "-Infinity")
-                : Double.toString(v);
-    }
-
-    /** Scores of one method in one iteration, by sample index. */
+    /** Scores of one method in one iteration, ordered by sample index. */
     public List<Row> read(long runId, int iteration, String method) {
         List<Row> rows = new ArrayList<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT sample_index, score, weight FROM sample_score WHERE run_id = ? AND iteration = ? "
-                        + "AND method = ? ORDER BY sample_index")) {
+                "SELECT sample_index, score, weight FROM score_vector WHERE run_id = ? AND iteration = ? "
+                        + "AND method = ? ORDER BY chunk")) {
             ps.setLong(1, runId);
             ps.setInt(2, iteration);
             ps.setString(3, method);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    rows.add(new Row(rs.getInt(1), rs.getDouble(2), rs.getDouble(3)));
+                    Integer[] index = (Integer[]) rs.getArray(1).getArray();
+                    Double[] score = (Double[]) rs.getArray(2).getArray();
+                    Double[] weight = (Double[]) rs.getArray(3).getArray();
+                    for (int i = 0; i < index.length; i++) {
+                        rows.add(new Row(index[i], score[i], weight[i]));
+                    }
                 }
             }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read scores: " + e.getMessage(), e);
         }
+        rows.sort(java.util.Comparator.comparingInt(Row::sampleIndex));
         return rows;
     }
 
@@ -104,7 +114,8 @@ public class ScoreStore {
     /** Number of stored score rows of a run (all methods and iterations). */
     public long count(long runId) {
         try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM sample_score WHERE run_id = ?")) {
+                PreparedStatement ps = c.prepareStatement(
+                        "SELECT coalesce(sum(cardinality(sample_index)), 0) FROM score_vector WHERE run_id = ?")) {
             ps.setLong(1, runId);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
@@ -162,7 +173,7 @@ public class ScoreStore {
     public List<String> methods(long runId, int iteration) {
         List<String> out = new ArrayList<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT DISTINCT method FROM sample_score WHERE run_id = ? AND iteration = ? ORDER BY method")) {
+                "SELECT DISTINCT method FROM score_vector WHERE run_id = ? AND iteration = ? ORDER BY method")) {
             ps.setLong(1, runId);
             ps.setInt(2, iteration);
             try (ResultSet rs = ps.executeQuery()) {

@@ -3,21 +3,26 @@ package dev.sift.store;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.io.StringReader;
 import java.sql.PreparedStatement;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import org.postgresql.PGConnection;
 
 /**
  * {@code sift bench scores}: writes N per-sample scores of one method into PostgreSQL the way the score stage does
- * ({@link ScoreStore#replace}: delete, then COPY in batches, one transaction) and, in alternating rounds, the same
- * rows by the plain alternative (delete, then batched INSERTs of 10,000, one transaction), under a throwaway run that
- * is deleted afterwards. Reports each round and the median ratio INSERT / COPY.
+ * ({@link ScoreStore#replace}: delete, then one row of arrays per 2^20 samples, one transaction) and, in alternating
+ * rounds, the baseline: the same scores as one row per sample by COPY into a table of the layout before V15 (primary
+ * key and foreign key to {@code run}), the way the score stage wrote them until then. Both under a throwaway run
+ * that is deleted afterwards, with the baseline table; each way's stored scores are read back and checked.
  */
 @ApplicationScoped
 public class ScoreWriteBenchmark {
     public static final String WORKFLOW = "bench-scores";
-    private static final int INSERT_BATCH = 10_000;
+    private static final String ROWS_TABLE = "bench_sample_score_rows";
+    private static final int COPY_BATCH = 50_000;
 
     @Inject
     RunStore runs;
@@ -27,9 +32,10 @@ public class ScoreWriteBenchmark {
     AgroalDataSource dataSource;
 
     /** One round's seconds for each way. */
-    public record Round(double copySeconds, double insertSeconds) {
+    public record Round(double arraySeconds, double rowsSeconds) {
+        /** How many times longer the row-per-sample COPY took. */
         public double ratio() {
-            return insertSeconds / copySeconds;
+            return rowsSeconds / arraySeconds;
         }
     }
 
@@ -46,47 +52,69 @@ public class ScoreWriteBenchmark {
         long runId = runs.createRun("bench scores", WORKFLOW, "(bench)", "name: bench-scores\n").id;
         List<Round> out = new ArrayList<>();
         try {
+            sql("DROP TABLE IF EXISTS " + ROWS_TABLE, "CREATE TABLE " + ROWS_TABLE + " (run_id BIGINT NOT NULL "
+                    + "REFERENCES run (id) ON DELETE CASCADE, iteration INTEGER NOT NULL, method TEXT NOT NULL, "
+                    + "sample_index INTEGER NOT NULL, score DOUBLE PRECISION NOT NULL, weight DOUBLE PRECISION NOT "
+                    + "NULL, PRIMARY KEY (run_id, iteration, method, sample_index))");
             for (int k = 0; k < rounds; k++) {
                 long t0 = System.nanoTime();
-                scores.replace(runId, 1, "copy", index, score, weight);
+                scores.replace(runId, 1, "bench", index, score, weight);
                 long t1 = System.nanoTime();
-                insert(runId, index, score, weight);
+                copyRows(runId, index, score, weight);
                 long t2 = System.nanoTime();
                 out.add(new Round((t1 - t0) / 1e9, (t2 - t1) / 1e9));
             }
-            if (scores.read(runId, 1, "copy").size() != n) {
-                throw new IllegalStateException("COPY wrote a different number of rows than " + n);
-            }
+            check(runId, n, score);
         } finally {
-            Transactions.run(dataSource, "delete the benchmark run", c -> {
-                try (PreparedStatement ps = c.prepareStatement("DELETE FROM run WHERE id = ?")) {
-                    ps.setLong(1, runId);
-                    ps.executeUpdate();
-                }
-            });
+            sql("DROP TABLE IF EXISTS " + ROWS_TABLE, "DELETE FROM run WHERE id = " + runId);
         }
         return out;
     }
 
-    private void insert(long runId, int[] index, double[] score, double[] weight) {
-        Transactions.run(dataSource, "insert scores", c -> {
-            try (PreparedStatement del = c.prepareStatement(
-                    "DELETE FROM sample_score WHERE run_id = ? AND iteration = 1 AND method = 'insert'")) {
+    private void check(long runId, int n, double[] score) {
+        List<ScoreStore.Row> back = scores.read(runId, 1, "bench");
+        if (back.size() != n || back.get(n - 1).score() != score[n - 1]) {
+            throw new IllegalStateException("the stored scores differ from the " + n + " written");
+        }
+        long[] rows = new long[1];
+        Transactions.run(dataSource, "count the baseline's rows", c -> {
+            try (var rs = c.createStatement().executeQuery("SELECT count(*) FROM " + ROWS_TABLE)) {
+                rs.next();
+                rows[0] = rs.getLong(1);
+            }
+        });
+        if (rows[0] != n) {
+            throw new IllegalStateException("the baseline stored " + rows[0] + " rows, not " + n);
+        }
+    }
+
+    private void sql(String... statements) {
+        Transactions.run(dataSource, "prepare the score benchmark", c -> {
+            try (Statement s = c.createStatement()) {
+                for (String st : statements) {
+                    s.executeUpdate(st);
+                }
+            }
+        });
+    }
+
+    /** The layout before V15: delete, then COPY one row per sample in batches, one transaction. */
+    private void copyRows(long runId, int[] index, double[] score, double[] weight) {
+        Transactions.run(dataSource, "copy score rows", c -> {
+            try (PreparedStatement del = c.prepareStatement("DELETE FROM " + ROWS_TABLE
+                    + " WHERE run_id = ? AND iteration = 1 AND method = 'bench'")) {
                 del.setLong(1, runId);
                 del.executeUpdate();
             }
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO sample_score (run_id, iteration, method, "
-                    + "sample_index, score, weight) VALUES (?, 1, 'insert', ?, ?, ?)")) {
-                for (int i = 0; i < index.length; i++) {
-                    ps.setLong(1, runId);
-                    ps.setInt(2, index[i]);
-                    ps.setDouble(3, score[i]);
-                    ps.setDouble(4, weight[i]);
-                    ps.addBatch();
-                    if ((i + 1) % INSERT_BATCH == 0 || i == index.length - 1) {
-                        ps.executeBatch();
-                    }
+            var copy = c.unwrap(PGConnection.class).getCopyAPI();
+            String sql = "COPY " + ROWS_TABLE + " (run_id, iteration, method, sample_index, score, weight) FROM STDIN";
+            for (int start = 0; start < index.length; start += COPY_BATCH) {
+                StringBuilder sb = new StringBuilder();
+                for (int i = start; i < Math.min(index.length, start + COPY_BATCH); i++) {
+                    sb.append(runId).append("\t1\tbench\t").append(index[i]).append('\t').append(score[i])
+                            .append('\t').append(weight[i]).append('\n');
                 }
+                copy.copyIn(sql, new StringReader(sb.toString()));
             }
         });
     }

@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -79,6 +80,40 @@ class StoresTest {
         assertEquals(5.0, rows.get(1).score());
         assertEquals(9, rows.get(2).sampleIndex());
         assertTrue(Double.isNaN(scores.read(run.id, 1, "el2n").get(2).score()));
+    }
+
+    @Test
+    void scoresLongerThanAChunkAreStoredInChunksAndReadBackBySampleIndex() throws Exception {
+        RunEntity run = runs.createRun("t", "t", "/t.yaml", "name: t\n");
+        int n = ScoreStore.CHUNK + 3;
+        int[] idx = new int[n];
+        double[] score = new double[n];
+        double[] weight = new double[n];
+        for (int i = 0; i < n; i++) {
+            idx[i] = n - 1 - i; // written in reverse, read in sample order
+            score[i] = 2.0 * idx[i];
+            weight[i] = 1.0 / n;
+        }
+        scores.replace(run.id, 2, "loss", idx, score, weight);
+        assertEquals(2, count("SELECT count(*) FROM score_vector WHERE run_id = " + run.id));
+        assertEquals(3, count("SELECT cardinality(sample_index) FROM score_vector WHERE run_id = " + run.id
+                + " AND chunk = 1"));
+        assertEquals(n, scores.count(run.id));
+        var rows = scores.read(run.id, 2, "loss");
+        assertEquals(n, rows.size());
+        for (int i : new int[] {0, 1, ScoreStore.CHUNK - 1, ScoreStore.CHUNK, n - 1}) {
+            assertEquals(i, rows.get(i).sampleIndex());
+            assertEquals(2.0 * i, rows.get(i).score());
+        }
+        assertEquals(Map.of("loss", Map.of(1, 2.0, n - 1, 2.0 * (n - 1))),
+                scores.scoresOf(run.id, 2, new int[] {1, n - 1}));
+        assertEquals(ScoreStore.CHUNK, count("SELECT score FROM sample_score WHERE run_id = " + run.id
+                + " AND sample_index = " + ScoreStore.CHUNK / 2));
+        scores.replace(run.id, 2, "loss", new int[] {4}, new double[] {1}, new double[] {1});
+        assertEquals(1, scores.count(run.id), "a shorter write replaces every chunk");
+        assertThrows(IllegalArgumentException.class,
+                () -> scores.replace(run.id, 2, "loss", new int[] {4, 5}, new double[] {1}, new double[] {1, 1}));
+        assertEquals(1, scores.count(run.id), "a refused write loses nothing");
     }
 
     @Test
