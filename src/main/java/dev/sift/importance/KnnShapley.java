@@ -83,7 +83,8 @@ public final class KnnShapley implements ImportanceMethod {
         int block = Math.max(1, Math.min(valid.length, (int) Math.max(1, 64_000_000L / Math.max(1, n))));
         try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager("PyTorch")) {
             ai.djl.ndarray.NDArray x = m.create(flat, new ai.djl.ndarray.types.Shape(n, d));
-            ai.djl.ndarray.NDArray xn = x.square().sum(new int[] {1}).reshape(n, 1);
+            ai.djl.ndarray.NDArray xt = x.transpose();
+            ai.djl.ndarray.NDArray xn = x.square().sum(new int[] {1}).reshape(1, n);
             for (int start = 0; start < valid.length; start += block) {
                 int b = Math.min(block, valid.length - start);
                 float[] vflat = new float[b * d];
@@ -93,9 +94,12 @@ public final class KnnShapley implements ImportanceMethod {
                 float[] dist;
                 try (ai.djl.ndarray.NDManager bm = m.newSubManager()) {
                     ai.djl.ndarray.NDArray v = bm.create(vflat, new ai.djl.ndarray.types.Shape(b, d));
-                    ai.djl.ndarray.NDArray vn = v.square().sum(new int[] {1}).reshape(1, b);
-                    // [b, n]: row j holds the distances of validation point j to every training point
-                    dist = xn.add(vn).sub(x.matMul(v.transpose()).mul(2)).transpose().toFloatArray();
+                    ai.djl.ndarray.NDArray vn = v.square().sum(new int[] {1}).reshape(b, 1);
+                    // [b, n]: row j holds the distances of validation point j to every training point. Every
+                    // operation starts from an array of the block's manager, so its results are freed with the
+                    // block (a result belongs to its first operand's manager: starting from x kept every block's
+                    // [b, n] arrays until the end, about 1.3 GB per block at a million training points).
+                    dist = vn.add(xn).subi(v.matMul(xt).muli(2)).toFloatArray();
                 }
                 int from = start;
                 java.util.stream.IntStream.range(0, threads).parallel().forEach(t -> {

@@ -70,7 +70,9 @@ public final class PairModel extends AbstractBlock {
      * same weight gradient as the dense product.
      */
     public static NDArray tower(NDArray ids, NDArray values, NDArray weight, NDArray bias) {
-        NDArray columns = ids.getNDArrayInternal().embedding(ids, weight.transpose(), SparseFormat.DENSE)
+        NDArray wt = weight.transpose(); // a view, made in the weight's manager: the batch's frees it
+        wt.attach(ids.getManager());
+        NDArray columns = ids.getNDArrayInternal().embedding(ids, wt, SparseFormat.DENSE)
                 .singletonOrThrow(); // [n, K, dim]
         return columns.mul(values.expandDims(2)).sum(new int[] {1}).add(bias);
     }

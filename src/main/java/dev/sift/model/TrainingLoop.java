@@ -182,27 +182,29 @@ final class TrainingLoop {
         for (Parameter p : params) {
             NDArray w = p.getArray();
             // DJL's PyTorch AdamW update also zeroes the gradient, so the next backward starts from zero
-            optimizer.update(p.getId(), w, w.getGradient());
+            try (NDArray g = w.getGradient()) { // closing the handle leaves the gradient
+                optimizer.update(p.getId(), w, g);
+            }
         }
     }
 
     /** Scales the gradients of {@code params} to global norm at most {@code clipNorm} (0: leaves them). */
     static void clipByGlobalNorm(List<Parameter> params, double clipNorm) {
         if (clipNorm > 0 && !params.isEmpty()) {
-            // global norm and scale stay on the device: no copy to Java per parameter
-            NDArray first = params.get(0).getArray().getGradient();
-            try (NDManager tmp = first.getManager().newSubManager()) {
+            // global norm and scale stay on the device: no copy to Java per parameter. getGradient() makes a new
+            // handle in the parameter's manager at each call: each is fetched once and attached to tmp, so the
+            // step frees the handles (not the gradients) instead of the model keeping 2P + 1 of them a step
+            try (NDManager tmp = params.get(0).getArray().getManager().newSubManager()) {
+                NDArray[] g = new NDArray[params.size()];
                 NDArray total = tmp.zeros(new Shape());
-                for (Parameter p : params) {
-                    NDArray sq = p.getArray().getGradient().square();
-                    NDArray s = sq.sum();
-                    sq.close();
-                    s.attach(tmp);
-                    total = total.add(s);
+                for (int i = 0; i < g.length; i++) {
+                    g[i] = params.get(i).getArray().getGradient();
+                    g[i].attach(tmp);
+                    total = total.add(g[i].square().sum());
                 }
                 NDArray scale = total.sqrt().maximum((float) clipNorm).pow(-1).mul((float) clipNorm);
-                for (Parameter p : params) {
-                    p.getArray().getGradient().muli(scale);
+                for (NDArray gi : g) {
+                    gi.muli(scale);
                 }
             }
         }

@@ -175,7 +175,9 @@ public final class TwoTower {
             }
             for (Map.Entry<String, NDArray> p : t.params().entrySet()) {
                 // DJL's PyTorch AdamW update zeroes the gradient after using it
-                opt.update(p.getKey(), p.getValue(), p.getValue().getGradient());
+                try (NDArray g = p.getValue().getGradient()) { // closing the handle leaves the gradient
+                    opt.update(p.getKey(), p.getValue(), g);
+                }
             }
             return mean;
         }
@@ -245,13 +247,14 @@ public final class TwoTower {
         try (NDManager root = NDManager.newBaseManager(Devices.select(spec.train().device()), "PyTorch")) {
             Tower t = Tower.load(root, text, weights, spec);
             NDArray v = t.items(root);
+            NDArray vt = v.transpose(); // once: a view made per block would stay in root until the end
             float[][] out = new float[histories.length][];
             int block = 512;
             for (int from = 0; from < histories.length; from += block) {
                 int to = Math.min(histories.length, from + block);
                 try (NDManager m = root.newSubManager()) {
                     Batch b = Batch.ofHistories(m, java.util.Arrays.copyOfRange(histories, from, to), spec.history());
-                    NDArray s = t.users(v, b).matMul(v.transpose()).div((float) spec.temperature());
+                    NDArray s = t.users(v, b).matMul(vt).div((float) spec.temperature());
                     float[] flat = s.toFloatArray();
                     int n = (int) v.getShape().get(0);
                     for (int i = from; i < to; i++) {
