@@ -80,7 +80,8 @@ public final class KnnShapley implements ImportanceMethod {
         for (int i = 0; i < n; i++) {
             System.arraycopy(train[i], 0, flat, i * d, d);
         }
-        int block = Math.max(1, Math.min(valid.length, (int) Math.max(1, 64_000_000L / Math.max(1, n))));
+        // a block's distances: at most 2^24 floats (64 MB) on the Java heap and each native intermediate
+        int block = Math.max(1, Math.min(valid.length, (int) Math.max(1, (1L << 24) / Math.max(1, n))));
         try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager("PyTorch")) {
             ai.djl.ndarray.NDArray x = m.create(flat, new ai.djl.ndarray.types.Shape(n, d));
             ai.djl.ndarray.NDArray xt = x.transpose();

@@ -14,4 +14,12 @@ public interface FeatureSource {
 
     /** Number of samples. */
     int size();
+
+    /**
+     * How long the sample's inputs are once padded alone (tokens for text); batches pad to their longest, so
+     * inference orders samples by it. Sources of one fixed length return 1.
+     */
+    default int length(int sample) {
+        return 1;
+    }
 }

@@ -35,9 +35,13 @@ final class Inference {
         float[][] probs = new float[which.length][];
         float[][] hidden = new float[which.length][];
         ParameterStore ps = new ParameterStore(model.getNDManager(), false);
+        int[] order = byLength(features, which);
         for (int start = 0; start < which.length; start += batchSize) {
             int n = Math.min(batchSize, which.length - start);
-            int[] sel = Arrays.copyOfRange(which, start, start + n);
+            int[] sel = new int[n];
+            for (int i = 0; i < n; i++) {
+                sel[i] = which[order[start + i]];
+            }
             try (NDManager m = model.getNDManager().newSubManager()) {
                 NDList out = model.getBlock().forward(ps, features.batch(m, sel), false);
                 NDArray y = regression ? out.get(0) : out.get(0).softmax(1);
@@ -46,11 +50,32 @@ final class Inference {
                 int k = (int) out.get(0).getShape().get(1);
                 int h = (int) out.get(1).getShape().get(1);
                 for (int i = 0; i < n; i++) {
-                    probs[start + i] = Arrays.copyOfRange(yf, i * k, (i + 1) * k);
-                    hidden[start + i] = Arrays.copyOfRange(hf, i * h, (i + 1) * h);
+                    probs[order[start + i]] = Arrays.copyOfRange(yf, i * k, (i + 1) * k);
+                    hidden[order[start + i]] = Arrays.copyOfRange(hf, i * h, (i + 1) * h);
                 }
             }
         }
         return new Predictions(probs, hidden, regression);
+    }
+
+    /**
+     * Positions in {@code which} ordered by the samples' padded lengths, ties in their order: batches of similar
+     * lengths pad little. The identity when every sample has the same length.
+     */
+    static int[] byLength(FeatureSource features, int[] which) {
+        int[] len = new int[which.length];
+        boolean varies = false;
+        for (int i = 0; i < which.length; i++) {
+            len[i] = features.length(which[i]);
+            varies |= len[i] != len[0];
+        }
+        Integer[] order = new Integer[which.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        if (varies) {
+            Arrays.sort(order, (a, b) -> Integer.compare(len[a], len[b]));
+        }
+        return Arrays.stream(order).mapToInt(Integer::intValue).toArray();
     }
 }

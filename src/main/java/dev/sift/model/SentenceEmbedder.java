@@ -6,36 +6,65 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.ParameterStore;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
+import java.util.stream.IntStream;
 
 /** Mean-pooled sentence embeddings from a pretrained encoder, with no training: for frozen heads and zero-shot. */
 public final class SentenceEmbedder {
     private static final int BATCH = 64;
+    static final long PROGRESS_NANOS = 10_000_000_000L;
 
     private SentenceEmbedder() {
     }
 
     public static float[][] embed(BertConfig config, Map<String, NamedTensor> weights,
             TextTokenizer tokenizer, List<String> texts, Device device) {
+        return embed(config, weights, tokenizer, texts, device, line -> {
+        });
+    }
+
+    /**
+     * Embeddings of {@code texts}, in batches of texts of similar length (batches pad to their longest), with a
+     * progress line every {@link #PROGRESS_NANOS} on long passes. Grad mode is off: no autograd graph is built.
+     */
+    public static float[][] embed(BertConfig config, Map<String, NamedTensor> weights,
+            TextTokenizer tokenizer, List<String> texts, Device device, Consumer<String> progress) {
         float[][] out = new float[texts.size()][];
         Autograd.offOnThisThread();
         Devices.threadsFor(false);
+        int[] order = IntStream.range(0, texts.size()).boxed()
+                .sorted(Comparator.comparingInt(i -> texts.get(i).length())).mapToInt(Integer::intValue).toArray();
+        long begin = System.nanoTime();
+        long last = begin;
         try (Model model = Model.newInstance("embedder", device, "PyTorch")) {
             BertEncoder encoder = new BertEncoder(config);
             model.setBlock(encoder);
             encoder.load(model.getNDManager(), weights);
             ParameterStore ps = new ParameterStore(model.getNDManager(), false);
             for (int start = 0; start < texts.size(); start += BATCH) {
-                List<String> part = texts.subList(start, Math.min(texts.size(), start + BATCH));
+                int n = Math.min(BATCH, texts.size() - start);
+                List<String> part = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) {
+                    part.add(texts.get(order[start + i]));
+                }
                 try (NDManager m = model.getNDManager().newSubManager()) {
                     NDList in = tokenizer.batch(m, part, null);
                     float[] flat = BertEncoder.meanPool(encoder.forward(ps, in, false).singletonOrThrow(), in.get(2))
                             .toType(DataType.FLOAT32, false).toFloatArray();
                     int h = config.hidden();
-                    for (int i = 0; i < part.size(); i++) {
-                        out[start + i] = java.util.Arrays.copyOfRange(flat, i * h, (i + 1) * h);
+                    for (int i = 0; i < n; i++) {
+                        out[order[start + i]] = java.util.Arrays.copyOfRange(flat, i * h, (i + 1) * h);
                     }
+                }
+                long now = System.nanoTime();
+                if (now - last >= PROGRESS_NANOS && start + n < texts.size()) {
+                    last = now;
+                    progress.accept(String.format("embedded %d of %d texts (%.0f/s)", start + n, texts.size(),
+                            (start + n) / ((now - begin) / 1e9)));
                 }
             }
         }
@@ -55,7 +84,7 @@ public final class SentenceEmbedder {
         progress.accept("embedding " + ids.size() + " distinct queries and titles with " + cp.name());
         float[][] vec;
         try (TextTokenizer tok = cp.tokenizer(maxLength)) {
-            vec = embed(cp.config(), cp.weights(), tok, new java.util.ArrayList<>(ids.keySet()), device);
+            vec = embed(cp.config(), cp.weights(), tok, new java.util.ArrayList<>(ids.keySet()), device, progress);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

@@ -18,6 +18,11 @@ public record TokenizedPairs(long[][] ids, long[][] types) implements FeatureSou
     }
 
     @Override
+    public int length(int sample) {
+        return ids[sample].length;
+    }
+
+    @Override
     public NDList batch(NDManager m, int[] sel) {
         int len = 1;
         for (int i : sel) {

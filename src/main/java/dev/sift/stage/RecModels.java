@@ -59,7 +59,8 @@ public class RecModels {
             float[][] out;
             try (TextTokenizer tok = cp.tokenizer(maxLength)) {
                 out = SentenceEmbedder.embed(cp.config(), cp.weights(), tok, data.itemTexts(),
-                        dev.sift.model.Devices.select(ctx.spec().fineTune().device()));
+                        dev.sift.model.Devices.select(ctx.spec().fineTune().device()),
+                        m -> ctx.console().info("  " + m));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
