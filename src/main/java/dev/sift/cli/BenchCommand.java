@@ -6,6 +6,6 @@ import picocli.CommandLine.Command;
 @Command(name = "bench", description = "Benchmarks (no database needed, except by history and scores).", subcommands = {
     ModelBenchCommand.class, NoiseBenchCommand.class, KnnBenchCommand.class, GrandBenchCommand.class,
     AlignmentBenchCommand.class, HistoryBenchCommand.class, StartBenchCommand.class, IngestBenchCommand.class,
-    HashedBenchCommand.class, ScoresBenchCommand.class})
+    HashedBenchCommand.class, ScoresBenchCommand.class, EmbedBenchCommand.class})
 public class BenchCommand {
 }

@@ -33,11 +33,18 @@ public final class SentenceEmbedder {
      */
     public static float[][] embed(BertConfig config, Map<String, NamedTensor> weights,
             TextTokenizer tokenizer, List<String> texts, Device device, Consumer<String> progress) {
+        return embed(config, weights, tokenizer, texts, device, true, progress);
+    }
+
+    /** {@code byLength} false: batches in the order of {@code texts} (the baseline of {@code sift bench embed}). */
+    public static float[][] embed(BertConfig config, Map<String, NamedTensor> weights, TextTokenizer tokenizer,
+            List<String> texts, Device device, boolean byLength, Consumer<String> progress) {
         float[][] out = new float[texts.size()][];
         Autograd.offOnThisThread();
         Devices.threadsFor(false);
         int[] order = IntStream.range(0, texts.size()).boxed()
-                .sorted(Comparator.comparingInt(i -> texts.get(i).length())).mapToInt(Integer::intValue).toArray();
+                .sorted(Comparator.comparingInt(i -> byLength ? texts.get(i).length() : 0))
+                .mapToInt(Integer::intValue).toArray();
         long begin = System.nanoTime();
         long last = begin;
         try (Model model = Model.newInstance("embedder", device, "PyTorch")) {

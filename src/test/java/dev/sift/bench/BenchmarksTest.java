@@ -76,4 +76,17 @@ class BenchmarksTest {
         assertEquals(Optional.of(NoiseBenchmark.ModelKind.HASHED_BOW), NoiseBenchmark.ModelKind.byKey("hashed-bow"));
         assertTrue(NoiseBenchmark.ModelKind.byKey("foo").isEmpty());
     }
+
+    @Test
+    void embeddingsBatchedByLengthEqualThoseInFileOrder() throws Exception {
+        List<String> texts = new java.util.ArrayList<>();
+        for (int i = 0; i < 70; i++) { // two batches of 64 with lengths from 1 to 12 words, mixed
+            texts.add("lamp ".repeat(1 + (i * 7) % 12).trim() + " " + i);
+        }
+        EmbedBenchmark.Result r = EmbedBenchmark.run(dev.sift.model.Checkpoint.miniLm(), texts, 32, 1);
+        assertEquals(70, r.texts());
+        assertEquals(1, r.ratios().length);
+        assertTrue(r.maxDifference() < 1e-4, "difference " + r.maxDifference());
+        assertTrue(r.fileOrder()[0] > 0 && r.byLength()[0] > 0);
+    }
 }
