@@ -76,6 +76,10 @@ public final class KnnShapley implements ImportanceMethod {
         int d = train[0].length;
         int threads = Runtime.getRuntime().availableProcessors();
         double[][] partial = new double[threads][n];
+        RadixOrder[] sorters = new RadixOrder[threads];
+        for (int t = 0; t < threads; t++) {
+            sorters[t] = new RadixOrder(n);
+        }
         float[] flat = new float[n * d];
         for (int i = 0; i < n; i++) {
             System.arraycopy(train[i], 0, flat, i * d, d);
@@ -104,17 +108,12 @@ public final class KnnShapley implements ImportanceMethod {
                 }
                 int from = start;
                 java.util.stream.IntStream.range(0, threads).parallel().forEach(t -> {
-                    long[] keys = new long[n];
-                    double[] s = new double[n];
                     for (int j = t; j < b; j += threads) {
+                        int[] order = sorters[t].order(dist, j * n);
+                        double[] sv = sorters[t].values;
+                        recursion(order, trainLabels, validLabels[from + j], k, sv);
                         for (int i = 0; i < n; i++) {
-                            float dd = Math.max(0f, dist[j * n + i]);
-                            keys[i] = ((long) Float.floatToIntBits(dd) << 32) | i;
-                        }
-                        java.util.Arrays.sort(keys);
-                        recursion(keys, trainLabels, validLabels[from + j], k, s);
-                        for (int i = 0; i < n; i++) {
-                            partial[t][(int) keys[i]] += s[i];
+                            partial[t][order[i]] += sv[i];
                         }
                     }
                 });
@@ -132,15 +131,67 @@ public final class KnnShapley implements ImportanceMethod {
         return out;
     }
 
-    /** Shapley values by rank for one validation point; {@code order} holds (distance, index) keys, nearest first. */
-    private static void recursion(long[] order, int[] trainLabels, int y, int k, double[] s) {
+    /** Shapley values by rank for one validation point; {@code order} holds training indexes, nearest first. */
+    private static void recursion(int[] order, int[] trainLabels, int y, int k, double[] s) {
         int n = order.length;
-        s[n - 1] = (trainLabels[(int) order[n - 1]] == y ? 1.0 : 0.0) / Math.max(n, k);
+        s[n - 1] = (trainLabels[order[n - 1]] == y ? 1.0 : 0.0) / Math.max(n, k);
         for (int i = n - 2; i >= 0; i--) {
             int rank = i + 1;
-            double match = trainLabels[(int) order[i]] == y ? 1 : 0;
-            double next = trainLabels[(int) order[i + 1]] == y ? 1 : 0;
+            double match = trainLabels[order[i]] == y ? 1 : 0;
+            double next = trainLabels[order[i + 1]] == y ? 1 : 0;
             s[i] = s[i + 1] + (match - next) / k * Math.min(k, rank) / rank;
+        }
+    }
+
+    /**
+     * Training indexes by distance, nearest first, ties by index: a stable LSD radix sort of the distances' float
+     * bits (non-negative floats order as their bits) in three passes of 11, 11 and 10 bits, starting from index
+     * order. The same order as sorting (distance, index) pairs, in linear time; buffers reused across points.
+     */
+    static final class RadixOrder {
+        private final int[] key;
+        private final int[] key2;
+        private final int[] idx;
+        private final int[] idx2;
+        private final int[] count = new int[1 << 11];
+        final double[] values;
+
+        RadixOrder(int n) {
+            key = new int[n];
+            key2 = new int[n];
+            idx = new int[n];
+            idx2 = new int[n];
+            values = new double[n];
+        }
+
+        /** The order of {@code dist[offset .. offset + n)}, negative distances (rounding) taken as 0. */
+        int[] order(float[] dist, int offset) {
+            int n = key.length;
+            for (int i = 0; i < n; i++) {
+                key[i] = Float.floatToIntBits(Math.max(0f, dist[offset + i]));
+                idx[i] = i;
+            }
+            pass(key, idx, key2, idx2, 0, 0x7FF);
+            pass(key2, idx2, key, idx, 11, 0x7FF);
+            pass(key, idx, key2, idx2, 22, 0x3FF);
+            return idx2;
+        }
+
+        private void pass(int[] k, int[] ix, int[] kOut, int[] ixOut, int shift, int mask) {
+            java.util.Arrays.fill(count, 0);
+            for (int v : k) {
+                count[(v >>> shift) & mask]++;
+            }
+            for (int i = 0, sum = 0; i < count.length; i++) {
+                int c = count[i];
+                count[i] = sum;
+                sum += c;
+            }
+            for (int i = 0; i < k.length; i++) {
+                int p = count[(k[i] >>> shift) & mask]++;
+                kOut[p] = k[i];
+                ixOut[p] = ix[i];
+            }
         }
     }
 

@@ -146,7 +146,7 @@ public class ModelFactory {
         return ctx.cached("embeddings", () -> {
             Checkpoint cp = checkpoint(ctx);
             int maxLength = ctx.spec().model().pretrained() ? ctx.spec().model().maxLength() : 64;
-            String key = RunLayout.embeddings(cp.digest(), inputs.datasetSha(ctx), maxLength);
+            String key = RunLayout.pairEmbeddings(cp.digest(), inputs.datasetSha(ctx), maxLength);
             List<Sample> samples = inputs.samples(ctx);
             int h = cp.config().hidden();
             if (objects.exists(key)) {
@@ -159,26 +159,61 @@ public class ModelFactory {
         });
     }
 
-    private static byte[] encode(float[][][] e, int h) {
-        ByteBuffer b = ByteBuffer.allocate(2 * e[0].length * h * 4).order(ByteOrder.LITTLE_ENDIAN);
-        for (float[][] side : e) {
-            for (float[] v : side) {
-                for (float f : v) {
-                    b.putFloat(f);
-                }
+    /**
+     * Each distinct vector once (samples share the vectors of texts they share), then every sample's query and title
+     * vector as an index: {@code [d, h, n]} ints, {@code d * h} floats, {@code 2 * n} ints, little-endian. A
+     * million samples of 20,000 distinct texts take 39 MB instead of 3 GB.
+     */
+    static byte[] encode(float[][][] e, int h) {
+        java.util.Map<float[], Integer> ids = new java.util.IdentityHashMap<>();
+        List<float[]> distinct = new java.util.ArrayList<>();
+        int n = e[0].length;
+        int[][] index = new int[2][n];
+        for (int s = 0; s < 2; s++) {
+            for (int i = 0; i < n; i++) {
+                float[] v = e[s][i];
+                index[s][i] = ids.computeIfAbsent(v, x -> {
+                    distinct.add(x);
+                    return distinct.size() - 1;
+                });
+            }
+        }
+        long size = 12L + 4L * distinct.size() * h + 8L * n;
+        if (size > Integer.MAX_VALUE - 8) {
+            throw new IllegalStateException(distinct.size() + " distinct texts x " + h + " dimensions are too many "
+                    + "to cache in one object");
+        }
+        ByteBuffer b = ByteBuffer.allocate((int) size).order(ByteOrder.LITTLE_ENDIAN);
+        b.putInt(distinct.size()).putInt(h).putInt(n);
+        for (float[] v : distinct) {
+            for (float f : v) {
+                b.putFloat(f);
+            }
+        }
+        for (int[] side : index) {
+            for (int i : side) {
+                b.putInt(i);
             }
         }
         return b.array();
     }
 
-    private static float[][][] decode(byte[] bytes, int n, int h) {
+    static float[][][] decode(byte[] bytes, int n, int h) {
         ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-        float[][][] out = new float[2][n][h];
+        int d = b.getInt();
+        if (b.getInt() != h || b.getInt() != n) {
+            throw new IllegalStateException("cached embeddings are of another shape than " + n + " samples x " + h);
+        }
+        float[][] vec = new float[d][h];
+        for (float[] v : vec) {
+            for (int j = 0; j < h; j++) {
+                v[j] = b.getFloat();
+            }
+        }
+        float[][][] out = new float[2][n][];
         for (int s = 0; s < 2; s++) {
             for (int i = 0; i < n; i++) {
-                for (int j = 0; j < h; j++) {
-                    out[s][i][j] = b.getFloat();
-                }
+                out[s][i] = vec[b.getInt()];
             }
         }
         return out;

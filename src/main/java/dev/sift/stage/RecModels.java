@@ -50,7 +50,7 @@ public class RecModels {
             Interactions data = data(ctx);
             Checkpoint cp = models.checkpoint(ctx);
             int maxLength = ctx.spec().model().maxLength();
-            String key = RunLayout.embeddings(cp.digest(), inputs.datasetSha(ctx), maxLength);
+            String key = RunLayout.itemEmbeddings(cp.digest(), inputs.datasetSha(ctx), maxLength);
             int h = cp.config().hidden();
             if (objects.exists(key)) {
                 return decode(objects.get(key), data.items(), h);

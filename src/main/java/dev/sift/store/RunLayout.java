@@ -46,8 +46,16 @@ public final class RunLayout {
         return iteration(runId, iteration, "hidden.f32");
     }
 
-    /** Frozen-encoder embeddings of a dataset's queries and titles, shared by every run with the same inputs. */
-    public static String embeddings(String checkpointSha, String datasetSha, int maxLength) {
+    /**
+     * Frozen-encoder embeddings of a dataset's queries and titles, shared by every run with the same inputs: distinct
+     * vectors and per-sample indexes.
+     */
+    public static String pairEmbeddings(String checkpointSha, String datasetSha, int maxLength) {
+        return "cache/embeddings/" + checkpointSha + "/" + datasetSha + "-" + maxLength + ".pairs";
+    }
+
+    /** Frozen-encoder embeddings of a recommendation dataset's item texts, by item index. */
+    public static String itemEmbeddings(String checkpointSha, String datasetSha, int maxLength) {
         return "cache/embeddings/" + checkpointSha + "/" + datasetSha + "-" + maxLength + ".f32";
     }
 }
