@@ -60,6 +60,16 @@ class FlatAdamWTest {
     }
 
     @Test
+    void sameWeightsAsDjlAdamWAfterEveryStepWithTheJavaLoop() {
+        assertEquals(-1, firstDifferentStep(FlatAdamW.EPSILON, FlatAdamW.DEFAULT_CHUNK, true));
+    }
+
+    @Test
+    void anotherEpsilonIsToldApartWithTheJavaLoop() {
+        assertEquals(1, firstDifferentStep(FlatAdamW.EPSILON * 2, FlatAdamW.DEFAULT_CHUNK, true));
+    }
+
+    @Test
     void trainingGivesTheSameWeightsWithEitherAdamW() {
         var s = RelevanceTrainerTest.samples(120);
         Targets t = Targets.of(new TaskSpec(TaskType.GRADED, 0, 3), s.stream().mapToDouble(Sample::label).toArray());
@@ -83,6 +93,10 @@ class FlatAdamWTest {
 
     /** The first step (from 1) after which some weight differs between the two optimisers, or -1 for none. */
     private static int firstDifferentStep(float epsilon, long chunk) {
+        return firstDifferentStep(epsilon, chunk, false);
+    }
+
+    private static int firstDifferentStep(float epsilon, long chunk, boolean loop) {
         Engine.getEngine("PyTorch").setRandomSeed(11);
         try (Model djl = model("djl"); Model flat = model("flat"); NDManager data = NDManager.newBaseManager("PyTorch")) {
             WeightsCodec.decode(WeightsCodec.encode(djl.getBlock()), flat);
@@ -92,7 +106,7 @@ class FlatAdamWTest {
             Optimizer reference = Optimizer.adamW().optLearningRateTracker(SCHEDULE).optWeightDecays(WEIGHT_DECAY)
                     .build();
             int different = -1;
-            try (FlatAdamW tested = new FlatAdamW(flatParams, SCHEDULE, WEIGHT_DECAY, epsilon, chunk)) {
+            try (FlatAdamW tested = new FlatAdamW(flatParams, SCHEDULE, WEIGHT_DECAY, epsilon, chunk, loop)) {
                 for (int step = 1; step <= STEPS; step++) {
                     NDArray x = data.randomNormal(new Shape(8, 23));
                     NDArray y = data.randomNormal(new Shape(8, 5));
