@@ -156,6 +156,14 @@ final class FlatAdamW implements AutoCloseable {
 
     /** One AdamW step of every parameter from its gradient, as DJL's {@code AdamW.update}; zeroes the gradients. */
     void step() {
+        step(1f);
+    }
+
+    /**
+     * {@link #step()} from the gradients times {@code rescale} (the kernel's own rescaling: the same products as
+     * scaling the gradients first, without a pass of its own).
+     */
+    void step(float rescale) {
         int t = ++updates;
         double coef1 = 1.0 - Math.pow(BETA1, t);
         double coef2 = 1.0 - Math.pow(BETA2, t);
@@ -169,14 +177,14 @@ final class FlatAdamW implements AutoCloseable {
                 PtNDArray grad = (PtNDArray) s.weight().getGradient();
                 grad.attach(handles);
                 if (s.loop() != null) {
-                    s.loop().update(grad, this.scratch, lr, lrCorrected, weightDecay, 1f, BETA1, BETA2, epsilon);
+                    s.loop().update(grad, this.scratch, lr, lrCorrected, weightDecay, rescale, BETA1, BETA2, epsilon);
                     JniUtils.zeroGrad((PtNDArray) s.weight());
                     continue;
                 }
                 PtNDArray[] grads = rows(grad, s.bounds(), handles);
                 for (int i = 0; i < grads.length; i++) {
                     JniUtils.adamUpdate(s.weights()[i], grads[i], s.means()[i], s.variances()[i], lr, lrCorrected,
-                            weightDecay, 1f, -1f, BETA1, BETA2, epsilon, true);
+                            weightDecay, rescale, -1f, BETA1, BETA2, epsilon, true);
                 }
                 JniUtils.zeroGrad((PtNDArray) s.weight());
             }

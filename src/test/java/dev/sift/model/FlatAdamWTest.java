@@ -65,6 +65,12 @@ class FlatAdamWTest {
     }
 
     @Test
+    void clippingInsideTheUpdateGivesTheSameWeights() {
+        assertEquals(-1, firstDifferentStep(FlatAdamW.EPSILON, 100, false, true));
+        assertEquals(-1, firstDifferentStep(FlatAdamW.EPSILON, FlatAdamW.DEFAULT_CHUNK, true, true));
+    }
+
+    @Test
     void anotherEpsilonIsToldApartWithTheJavaLoop() {
         assertEquals(1, firstDifferentStep(FlatAdamW.EPSILON * 2, FlatAdamW.DEFAULT_CHUNK, true));
     }
@@ -97,6 +103,11 @@ class FlatAdamWTest {
     }
 
     private static int firstDifferentStep(float epsilon, long chunk, boolean loop) {
+        return firstDifferentStep(epsilon, chunk, loop, false);
+    }
+
+    /** @param folded the tested side passes the clipping scale to the update instead of scaling the gradients */
+    private static int firstDifferentStep(float epsilon, long chunk, boolean loop, boolean folded) {
         Engine.getEngine("PyTorch").setRandomSeed(11);
         try (Model djl = model("djl"); Model flat = model("flat"); NDManager data = NDManager.newBaseManager("PyTorch")) {
             WeightsCodec.decode(WeightsCodec.encode(djl.getBlock()), flat);
@@ -116,11 +127,14 @@ class FlatAdamWTest {
                         assertArrays(gradients(djlParams), gradients(flatParams), "gradients before step " + step);
                     }
                     TrainingLoop.clipByGlobalNorm(djlParams, 1.0);
-                    TrainingLoop.clipByGlobalNorm(flatParams, 1.0);
+                    float scale = folded ? TrainingLoop.clipScale(flatParams, 1.0) : 1f;
+                    if (!folded) {
+                        TrainingLoop.clipByGlobalNorm(flatParams, 1.0);
+                    }
                     for (Parameter p : djlParams) {
                         reference.update(p.getId(), p.getArray(), p.getArray().getGradient());
                     }
-                    tested.step();
+                    tested.step(scale);
                     assertZero(gradients(djlParams));
                     assertZero(gradients(flatParams));
                     if (different < 0 && !same(weights(djlParams), weights(flatParams))) {
