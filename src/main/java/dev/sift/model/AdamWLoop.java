@@ -8,14 +8,14 @@ import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 
 /**
- * DJL's native AdamW kernel ({@code adamUpdate}, what {@link FlatAdamW} calls otherwise) as one loop in Java over
+ * DJL's native AdamW kernel ({@code adamUpdate}, what {@link FlatAdamW} calls otherwise) as loops in Java over
  * the parameter's memory, for one CPU parameter. The kernel runs thirteen PyTorch passes over the tensor and makes
  * seven temporaries of its size: a gradient clone, {@code w*lr}, {@code *wd}, {@code m*lr'}, {@code sqrt(v)},
- * {@code +eps} and the quotient. On a small model most of a step's time is there (the hashed model at its
+ * {@code +eps} and the quotient. On a small model it takes the largest share of a step (the hashed model at its
  * defaults: the 262,144 tower weights, about a third of a training step; README, "the hashed model's training
- * speed"). Here each element is read and written once, the moments live in Java arrays, and the weight and
- * gradient are read through PyTorch's own memory (a direct buffer, no copy on the native side). Two passes in
- * Java and one native one, the square root.
+ * speed"). Here the moments live in Java arrays, the weight and gradient are read (and the weight written) through
+ * PyTorch's own memory by bulk copies of a direct buffer, and the arithmetic is two passes in Java (decay and
+ * moments, then the step) around one native one, the square root, with no temporaries but the root.
  *
  * <p>Same floats, element for element, as the kernel's passes: {@code w -= (w*lr)*wd}, {@code m = m*b1} then
  * {@code m + (1-b1)*g} as one fused multiply-add (PyTorch's vectorised {@code add_} with alpha is {@code fmadd}),
