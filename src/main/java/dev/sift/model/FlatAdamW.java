@@ -35,11 +35,17 @@ import java.util.List;
  * then float, no rescaling and no clipping in the kernel (DJL's defaults 1 and -1), the same kernel, and the
  * gradient zeroed after the update. Splitting a tensor into row ranges does not change any element's result (the
  * kernel is element-wise; {@code FlatAdamWTest} checks it bit for bit against DJL's AdamW). PyTorch engine only.
+ *
+ * <p>Small models on the CPU (at most {@link #LOOP_LIMIT} elements in all, the hashed model and heads) are updated
+ * by {@link AdamWLoop} instead: the kernel's maths in one Java pass per parameter plus PyTorch's square root, bit
+ * for bit the same (tested the same way), at a fraction of the kernel's thirteen passes and seven temporaries.
  */
 final class FlatAdamW implements AutoCloseable {
     /** System property naming the AdamW training uses: {@code flat} (default) or {@code djl} (DJL's own). */
     static final String PROPERTY = "sift.adamw";
     static final long DEFAULT_CHUNK = 1L << 17;
+    /** Parameters of at most this many elements in all are updated by {@link AdamWLoop} on the CPU. */
+    static final long LOOP_LIMIT = 1L << 23;
     static final float BETA1 = 0.9f;
     static final float BETA2 = 0.999f;
     static final float EPSILON = 1e-8f;
@@ -49,19 +55,31 @@ final class FlatAdamW implements AutoCloseable {
     private final float epsilon;
     private final NDManager manager;
     private final List<Slot> slots = new ArrayList<>();
+    /** The gradient read by {@link AdamWLoop}s, or null when the native kernel updates. */
+    private final float[] scratch;
     private int updates;
 
-    /** One parameter: its id, its array, and the row ranges its chunks cover with their weight and moment views. */
+    /**
+     * One parameter: its id, its array, and the row ranges its chunks cover with their weight and moment views; or
+     * the {@link AdamWLoop} that updates it (then no ranges or views).
+     */
     private record Slot(String id, NDArray weight, long[] bounds, PtNDArray[] weights, PtNDArray[] means,
-            PtNDArray[] variances) {
+            PtNDArray[] variances, AdamWLoop loop) {
     }
 
+    /** The AdamW of training: {@link AdamWLoop} for CPU parameters up to {@link #LOOP_LIMIT}, else the kernel. */
     FlatAdamW(List<Parameter> params, ParameterTracker learningRate, float weightDecay) {
-        this(params, learningRate, weightDecay, EPSILON, DEFAULT_CHUNK);
+        this(params, learningRate, weightDecay, EPSILON, DEFAULT_CHUNK, loops(params));
     }
 
     /** @param chunk the most elements one kernel call updates (whole rows; a row is never split) */
     FlatAdamW(List<Parameter> params, ParameterTracker learningRate, float weightDecay, float epsilon, long chunk) {
+        this(params, learningRate, weightDecay, epsilon, chunk, false);
+    }
+
+    /** @param loop whether {@link AdamWLoop}s update (CPU only) instead of DJL's native kernel */
+    FlatAdamW(List<Parameter> params, ParameterTracker learningRate, float weightDecay, float epsilon, long chunk,
+            boolean loop) {
         if (!supports(params)) {
             throw new IllegalArgumentException("FlatAdamW needs float32 PyTorch parameters on one device");
         }
@@ -70,6 +88,18 @@ final class FlatAdamW implements AutoCloseable {
         this.epsilon = epsilon;
         NDArray first = params.get(0).getArray();
         this.manager = first.getManager().newSubManager(first.getDevice());
+        if (loop) {
+            int largest = 0;
+            for (Parameter p : params) {
+                PtNDArray detached = JniUtils.detachGradient((PtNDArray) p.getArray());
+                detached.attach(manager);
+                slots.add(new Slot(p.getId(), p.getArray(), null, null, null, null, new AdamWLoop(detached, manager)));
+                largest = Math.max(largest, Math.toIntExact(detached.size()));
+            }
+            this.scratch = new float[largest];
+            return;
+        }
+        this.scratch = null;
         long total = params.stream().mapToLong(p -> p.getArray().size()).sum();
         NDArray means = manager.zeros(new Shape(total));
         NDArray variances = manager.zeros(new Shape(total));
@@ -87,6 +117,12 @@ final class FlatAdamW implements AutoCloseable {
         return !params.isEmpty() && params.stream().map(Parameter::getArray).allMatch(a -> a instanceof PtNDArray
                 && a.getDataType() == DataType.FLOAT32 && a.getShape().dimension() > 0
                 && a.getDevice().equals(params.get(0).getArray().getDevice()));
+    }
+
+    /** Whether {@link AdamWLoop}s suit {@code params}: on the CPU, at most {@link #LOOP_LIMIT} elements in all. */
+    static boolean loops(List<Parameter> params) {
+        return supports(params) && params.get(0).getArray().getDevice().equals(ai.djl.Device.cpu())
+                && params.stream().mapToLong(p -> p.getArray().size()).sum() <= LOOP_LIMIT;
     }
 
     /** Whether training uses this optimiser: unless the {@link #PROPERTY} system property says {@code djl}. */
@@ -115,15 +151,23 @@ final class FlatAdamW implements AutoCloseable {
         PtNDArray detached = JniUtils.detachGradient((PtNDArray) weight);
         detached.attach(manager);
         return new Slot(id, weight, bounds, rows(detached, bounds, manager), rows(mean, bounds, manager),
-                rows(variance, bounds, manager));
+                rows(variance, bounds, manager), null);
     }
 
     /** One AdamW step of every parameter from its gradient, as DJL's {@code AdamW.update}; zeroes the gradients. */
     void step() {
+        step(1f);
+    }
+
+    /**
+     * {@link #step()} from the gradients times {@code rescale} (the kernel's own rescaling: the same products as
+     * scaling the gradients first, without a pass of its own).
+     */
+    void step(float rescale) {
         int t = ++updates;
         double coef1 = 1.0 - Math.pow(BETA1, t);
         double coef2 = 1.0 - Math.pow(BETA2, t);
-        try (NDManager scratch = manager.newSubManager()) {
+        try (NDManager handles = manager.newSubManager()) {
             for (Slot s : slots) {
                 float lr = learningRate.getNewValue(s.id(), t);
                 float lrCorrected = (float) (lr * Math.sqrt(coef2) / coef1);
@@ -131,11 +175,16 @@ final class FlatAdamW implements AutoCloseable {
                     throw new IllegalArgumentException("learning rate or weight decay is nan or infinite");
                 }
                 PtNDArray grad = (PtNDArray) s.weight().getGradient();
-                grad.attach(scratch);
-                PtNDArray[] grads = rows(grad, s.bounds(), scratch);
+                grad.attach(handles);
+                if (s.loop() != null) {
+                    s.loop().update(grad, this.scratch, lr, lrCorrected, weightDecay, rescale, BETA1, BETA2, epsilon);
+                    JniUtils.zeroGrad((PtNDArray) s.weight());
+                    continue;
+                }
+                PtNDArray[] grads = rows(grad, s.bounds(), handles);
                 for (int i = 0; i < grads.length; i++) {
                     JniUtils.adamUpdate(s.weights()[i], grads[i], s.means()[i], s.variances()[i], lr, lrCorrected,
-                            weightDecay, 1f, -1f, BETA1, BETA2, epsilon, true);
+                            weightDecay, rescale, -1f, BETA1, BETA2, epsilon, true);
                 }
                 JniUtils.zeroGrad((PtNDArray) s.weight());
             }

@@ -174,11 +174,12 @@ final class TrainingLoop {
     }
 
     private void clipAndStep() {
-        clipByGlobalNorm(params, spec.clipNorm());
         if (flat != null) {
-            flat.step(); // zeroes the gradients too
+            // the clipping scale goes into the update (the same products as scaling the gradients first)
+            flat.step(clipScale(params, spec.clipNorm())); // zeroes the gradients too
             return;
         }
+        clipByGlobalNorm(params, spec.clipNorm());
         for (Parameter p : params) {
             NDArray w = p.getArray();
             // DJL's PyTorch AdamW update also zeroes the gradient, so the next backward starts from zero
@@ -191,23 +192,41 @@ final class TrainingLoop {
     /** Scales the gradients of {@code params} to global norm at most {@code clipNorm} (0: leaves them). */
     static void clipByGlobalNorm(List<Parameter> params, double clipNorm) {
         if (clipNorm > 0 && !params.isEmpty()) {
-            // global norm and scale stay on the device: no copy to Java per parameter. getGradient() makes a new
-            // handle in the parameter's manager at each call: each is fetched once and attached to tmp, so the
-            // step frees the handles (not the gradients) instead of the model keeping 2P + 1 of them a step
             try (NDManager tmp = params.get(0).getArray().getManager().newSubManager()) {
                 NDArray[] g = new NDArray[params.size()];
-                NDArray total = tmp.zeros(new Shape());
-                for (int i = 0; i < g.length; i++) {
-                    g[i] = params.get(i).getArray().getGradient();
-                    g[i].attach(tmp);
-                    total = total.add(g[i].square().sum());
-                }
-                NDArray scale = total.sqrt().maximum((float) clipNorm).pow(-1).mul((float) clipNorm);
+                NDArray scale = scale(params, clipNorm, tmp, g);
                 for (NDArray gi : g) {
                     gi.muli(scale);
                 }
             }
         }
+    }
+
+    /**
+     * The factor {@link #clipByGlobalNorm} multiplies the gradients by (1 when {@code clipNorm} is 0), read back as a
+     * float without scaling them: one number a step, and one pass over the gradients fewer.
+     */
+    static float clipScale(List<Parameter> params, double clipNorm) {
+        if (clipNorm <= 0 || params.isEmpty()) {
+            return 1f;
+        }
+        try (NDManager tmp = params.get(0).getArray().getManager().newSubManager()) {
+            return scale(params, clipNorm, tmp, new NDArray[params.size()]).getFloat();
+        }
+    }
+
+    /** min(1, clipNorm / global norm) as a scalar in {@code tmp}; the gradients' handles in {@code g}. */
+    private static NDArray scale(List<Parameter> params, double clipNorm, NDManager tmp, NDArray[] g) {
+        // global norm and scale stay on the device: no copy to Java per parameter. getGradient() makes a new
+        // handle in the parameter's manager at each call: each is fetched once and attached to tmp, so the
+        // step frees the handles (not the gradients) instead of the model keeping 2P + 1 of them a step
+        NDArray total = tmp.zeros(new Shape());
+        for (int i = 0; i < g.length; i++) {
+            g[i] = params.get(i).getArray().getGradient();
+            g[i].attach(tmp);
+            total = total.add(g[i].square().sum());
+        }
+        return total.sqrt().maximum((float) clipNorm).pow(-1).mul((float) clipNorm);
     }
 
     /** Mean loss of {@code p}, the predictions for the samples {@code which}, as in training. */

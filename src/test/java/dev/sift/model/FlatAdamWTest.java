@@ -60,6 +60,22 @@ class FlatAdamWTest {
     }
 
     @Test
+    void sameWeightsAsDjlAdamWAfterEveryStepWithTheJavaLoop() {
+        assertEquals(-1, firstDifferentStep(FlatAdamW.EPSILON, FlatAdamW.DEFAULT_CHUNK, true));
+    }
+
+    @Test
+    void clippingInsideTheUpdateGivesTheSameWeights() {
+        assertEquals(-1, firstDifferentStep(FlatAdamW.EPSILON, 100, false, true));
+        assertEquals(-1, firstDifferentStep(FlatAdamW.EPSILON, FlatAdamW.DEFAULT_CHUNK, true, true));
+    }
+
+    @Test
+    void anotherEpsilonIsToldApartWithTheJavaLoop() {
+        assertEquals(1, firstDifferentStep(FlatAdamW.EPSILON * 2, FlatAdamW.DEFAULT_CHUNK, true));
+    }
+
+    @Test
     void trainingGivesTheSameWeightsWithEitherAdamW() {
         var s = RelevanceTrainerTest.samples(120);
         Targets t = Targets.of(new TaskSpec(TaskType.GRADED, 0, 3), s.stream().mapToDouble(Sample::label).toArray());
@@ -83,6 +99,15 @@ class FlatAdamWTest {
 
     /** The first step (from 1) after which some weight differs between the two optimisers, or -1 for none. */
     private static int firstDifferentStep(float epsilon, long chunk) {
+        return firstDifferentStep(epsilon, chunk, false);
+    }
+
+    private static int firstDifferentStep(float epsilon, long chunk, boolean loop) {
+        return firstDifferentStep(epsilon, chunk, loop, false);
+    }
+
+    /** @param folded the tested side passes the clipping scale to the update instead of scaling the gradients */
+    private static int firstDifferentStep(float epsilon, long chunk, boolean loop, boolean folded) {
         Engine.getEngine("PyTorch").setRandomSeed(11);
         try (Model djl = model("djl"); Model flat = model("flat"); NDManager data = NDManager.newBaseManager("PyTorch")) {
             WeightsCodec.decode(WeightsCodec.encode(djl.getBlock()), flat);
@@ -92,7 +117,7 @@ class FlatAdamWTest {
             Optimizer reference = Optimizer.adamW().optLearningRateTracker(SCHEDULE).optWeightDecays(WEIGHT_DECAY)
                     .build();
             int different = -1;
-            try (FlatAdamW tested = new FlatAdamW(flatParams, SCHEDULE, WEIGHT_DECAY, epsilon, chunk)) {
+            try (FlatAdamW tested = new FlatAdamW(flatParams, SCHEDULE, WEIGHT_DECAY, epsilon, chunk, loop)) {
                 for (int step = 1; step <= STEPS; step++) {
                     NDArray x = data.randomNormal(new Shape(8, 23));
                     NDArray y = data.randomNormal(new Shape(8, 5));
@@ -102,11 +127,14 @@ class FlatAdamWTest {
                         assertArrays(gradients(djlParams), gradients(flatParams), "gradients before step " + step);
                     }
                     TrainingLoop.clipByGlobalNorm(djlParams, 1.0);
-                    TrainingLoop.clipByGlobalNorm(flatParams, 1.0);
+                    float scale = folded ? TrainingLoop.clipScale(flatParams, 1.0) : 1f;
+                    if (!folded) {
+                        TrainingLoop.clipByGlobalNorm(flatParams, 1.0);
+                    }
                     for (Parameter p : djlParams) {
                         reference.update(p.getId(), p.getArray(), p.getArray().getGradient());
                     }
-                    tested.step();
+                    tested.step(scale);
                     assertZero(gradients(djlParams));
                     assertZero(gradients(flatParams));
                     if (different < 0 && !same(weights(djlParams), weights(flatParams))) {
