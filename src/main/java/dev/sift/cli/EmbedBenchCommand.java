@@ -64,7 +64,7 @@ public class EmbedBenchCommand implements Callable<Integer> {
             return ExitCodes.USAGE;
         }
         List<Sample> samples = new Ingestor(spec.dataset().withNoise(null), spec.task(), spec.split(),
-                new KeyedHasher("bench-embed-key".getBytes(StandardCharsets.UTF_8)))
+                new KeyedHasher("bench-embed-key-not-secret".getBytes(StandardCharsets.UTF_8)))
                 .read(new ByteArrayInputStream(NoiseBenchmark.source(spec.dataset())), "bench").samples();
         Set<String> distinct = new LinkedHashSet<>();
         for (Sample s : samples) {

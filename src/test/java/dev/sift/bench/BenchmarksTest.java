@@ -89,4 +89,21 @@ class BenchmarksTest {
         assertTrue(r.maxDifference() < 1e-4, "difference " + r.maxDifference());
         assertTrue(r.fileOrder()[0] > 0 && r.byLength()[0] > 0);
     }
+
+    @Test
+    void benchEmbedRunsOnAGeneratedShopFromTheCommandLine() {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream old = System.out;
+        int code;
+        try {
+            System.setOut(new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
+            code = new picocli.CommandLine(new dev.sift.cli.EmbedBenchCommand()).execute("--texts", "30", "--rounds",
+                    "1");
+        } finally {
+            System.setOut(old);
+        }
+        String text = out.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, code, text);
+        assertTrue(text.contains("MiniLM-L6, 30 distinct texts") && text.contains("ratio by length / file"), text);
+    }
 }
