@@ -1,5 +1,6 @@
 """PyTorch peer of Sift's DJL BERT benchmark: the same HuggingFace-style post-LayerNorm BERT (shape given on
-the command line), the same batch, sequence length, loss and optimiser. Prints one JSON line."""
+the command line), the same batch, sequence length, loss and optimiser. Runs as long as Sift's benchmark does,
+timing blocks of steps when asked (main), so that the two sides can take turns."""
 import json
 import math
 import sys
@@ -56,8 +57,23 @@ class Bert(nn.Module):
         return self.head(pooled)
 
 
+def peak_rss():
+    # VmHWM: ru_maxrss would include the forking JVM, whose peak survives exec
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    return -1
+
+
 def main():
+    """Builds the model, says it is ready, then answers one command a line on stdin with one JSON line:
+    'train N' and 'infer N' run N steps or forward passes and answer the seconds they took (set-up and this
+    protocol not included); 'train N profile' also writes the profiler's top operators of those steps to the
+    file named at start; 'done' answers the peak memory and exits."""
     a = json.loads(sys.argv[1])
+    if a.get("threads"):
+        torch.set_num_threads(a["threads"])  # the intra-op threads DJL has, so both sides get the same
     torch.manual_seed(1)
     model = Bert(a["vocab"], a["hidden"], a["layers"], a["heads"], a["intermediate"], a["maxpos"], 2, 1e-12, 4)
     opt = torch.optim.AdamW(model.parameters(), lr=2e-5, weight_decay=0.01)
@@ -68,43 +84,45 @@ def main():
     mask = torch.ones(b, t, dtype=torch.long)
     y = torch.randint(0, 4, (b,), generator=g)
 
-    def train_step():
-        opt.zero_grad()
-        loss = F.cross_entropy(model(ids, types, mask), y)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-        opt.step()
+    def train(n):
+        model.train()
+        for _ in range(n):
+            opt.zero_grad()
+            loss = F.cross_entropy(model(ids, types, mask), y)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            opt.step()
 
-    model.train()
-    for _ in range(a["warmup"]):
-        train_step()
-    t0 = time.perf_counter()
-    if a.get("profile"):
-        with torch.profiler.profile(activities=[torch.profiler.ProfilerActivity.CPU]) as prof:
-            for _ in range(a["steps"]):
-                train_step()
-        with open(a["profile"], "w") as f:
-            f.write(prof.key_averages().table(sort_by="self_cpu_time_total", row_limit=30))
-    else:
-        for _ in range(a["steps"]):
-            train_step()
-    train = b * a["steps"] / (time.perf_counter() - t0)
-    model.eval()
-    with torch.no_grad():
-        for _ in range(a["warmup"]):
-            model(ids, types, mask)
+    def infer(n):
+        model.eval()
+        # no_grad, not inference_mode: DJL's NDArray operations have grad mode only (README, bench model)
+        with torch.no_grad():
+            for _ in range(n):
+                model(ids, types, mask)
+
+    def answer(**kv):
+        print(json.dumps(kv), flush=True)
+
+    answer(ready=True, threads=torch.get_num_threads(), torch=torch.__version__)
+    for line in sys.stdin:
+        cmd = line.split()
+        if not cmd:
+            continue
+        if cmd[0] == "done":
+            answer(peak_rss_bytes=peak_rss())
+            return
+        run, n = (train if cmd[0] == "train" else infer), int(cmd[1])
         t0 = time.perf_counter()
-        for _ in range(a["steps"]):
-            model(ids, types, mask)
-        infer = b * a["steps"] / (time.perf_counter() - t0)
-    # VmHWM: ru_maxrss would include the forking JVM, whose peak survives exec
-    peak = -1
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith("VmHWM:"):
-                peak = int(line.split()[1]) * 1024
-    print(json.dumps({"train_samples_per_s": train, "infer_samples_per_s": infer, "peak_rss_bytes": peak,
-                      "threads": torch.get_num_threads(), "torch": torch.__version__}))
+        if len(cmd) > 2 and cmd[2] == "profile" and a.get("profile"):
+            with torch.profiler.profile(activities=[torch.profiler.ProfilerActivity.CPU]) as prof:
+                run(n)
+            seconds = time.perf_counter() - t0
+            with open(a["profile"], "w") as f:
+                f.write(prof.key_averages().table(sort_by="self_cpu_time_total", row_limit=30))
+        else:
+            run(n)
+            seconds = time.perf_counter() - t0
+        answer(seconds=seconds)
 
 
 if __name__ == "__main__":

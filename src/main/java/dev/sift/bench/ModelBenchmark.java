@@ -1,26 +1,21 @@
 package dev.sift.bench;
 
-import ai.djl.Device;
-import ai.djl.pytorch.jni.JniUtils;
-import dev.sift.data.TaskSpec;
-import dev.sift.data.TaskType;
 import dev.sift.model.BertConfig;
-import dev.sift.model.CrossEncoder;
-import dev.sift.model.RelevanceTrainer;
-import dev.sift.model.Targets;
-import dev.sift.model.TokenizedPairs;
-import dev.sift.model.TrainSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Random;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Consumer;
-import java.util.stream.IntStream;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Throughput of Sift's own training and inference path (the trainer the workflows use: AdamW, clipping,
- * dynamics recording) for the MiniLM-L6-shaped cross-encoder, beside the same model in PyTorch itself
- * ({@link TorchPeer}), at the same batch size, sequence length and machine.
+ * dynamics recording) for a BERT cross-encoder (MiniLM-L6 from the command), beside the same model in PyTorch
+ * itself ({@link TorchPeer}), at the same batch size, sequence length, thread count and machine. The two sides
+ * take turns in rounds: each round times a block of training steps on each side, then a block of inference
+ * batches on each side, and which side goes first alternates, so that a burst of other work on a shared machine
+ * lands on both sides rather than on one. Both stay alive across rounds: set-up is never timed.
  */
 public final class ModelBenchmark {
     /** The system property training reads to choose its AdamW (dev.sift.model.FlatAdamW). */
@@ -30,44 +25,91 @@ public final class ModelBenchmark {
     }
 
     /**
-     * @param warmup unmeasured steps before the measured ones
+     * @param steps training steps, and inference batches, per side and round
+     * @param warmup unmeasured training steps and inference batches on each side before the first round (at least 1)
+     * @param rounds rounds of alternating turns
      * @param python a Python with torch for the PyTorch peer, or null for none
-     * @param profile folder for profiler traces of the measured training steps, or null
+     * @param profile folder for profiler traces of the first round's training blocks, or null
      * @param adamw which AdamW trains: {@code flat} (Sift's, the default) or {@code djl} (DJL's, per parameter)
      */
-    public record Options(int batch, int seq, int steps, int warmup, String python, Path profile, String adamw) {
+    public record Options(int batch, int seq, int steps, int warmup, int rounds, String python, Path profile,
+            String adamw) {
+        public Options {
+            if (batch < 1 || seq < 1 || steps < 1 || warmup < 1 || rounds < 1) {
+                throw new IllegalArgumentException("batch, sequence length, steps, warm-up and rounds must be >= 1");
+            }
+        }
     }
 
-    /** Samples per second and the process's peak resident memory. */
-    public record Throughput(double trainSamplesPerSecond, double inferSamplesPerSecond, double peakRssBytes) {
+    /**
+     * One round's samples per second on each side (NaN for PyTorch without a peer) and the load average after it.
+     *
+     * @param djlFirst whether DJL took its turns first in this round (odd rounds) or PyTorch (even rounds)
+     */
+    public record Round(int round, boolean djlFirst, double djlTrain, double torchTrain, double djlInfer,
+            double torchInfer, String loadAfter) {
+        public double trainRatio() {
+            return djlTrain / torchTrain;
+        }
+
+        public double inferRatio() {
+            return djlInfer / torchInfer;
+        }
+    }
+
+    /** Median, smallest and largest of a measure over the rounds that have it (all NaN when none has). */
+    public record Spread(double median, double min, double max) {
+        public static Spread of(List<Round> rounds, ToDoubleFunction<Round> measure) {
+            double[] v = rounds.stream().mapToDouble(measure).filter(Double::isFinite).sorted().toArray();
+            int n = v.length;
+            if (n == 0) {
+                return new Spread(Double.NaN, Double.NaN, Double.NaN);
+            }
+            double median = n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+            return new Spread(median, v[0], v[n - 1]);
+        }
     }
 
     /**
      * @param djlVersion the DJL release Sift ran on
-     * @param torch PyTorch's own numbers, or null when no peer ran or it failed
+     * @param djlThreads PyTorch's intra-op threads on the DJL side
+     * @param torchVersion the peer's torch version, or null when no peer ran (then its threads and memory are 0)
+     * @param torchThreads the peer's intra-op threads (set to DJL's)
      */
-    public record Result(String djlVersion, Throughput djl, TorchResult torch) {
+    public record Result(String djlVersion, int djlThreads, String torchVersion, int torchThreads, List<Round> rounds,
+            long djlPeakRss, long torchPeakRss, String loadBefore, String loadAfter) {
+        public boolean hasTorch() {
+            return torchVersion != null;
+        }
     }
 
-    /** What the PyTorch peer measured, on how many threads. */
-    public record TorchResult(String torchVersion, int threads, Throughput throughput) {
-    }
-
-    /** Sift first, then the PyTorch peer; {@code log} hears what runs and why a peer did not. */
-    public static Result run(Options options, Consumer<String> log) throws IOException, InterruptedException {
-        BertConfig c = BertConfig.miniLmL6();
-        log.accept(String.format("DJL: MiniLM-L6 cross-encoder, batch %d, sequence %d, %d + %d steps, %s AdamW...",
-                options.batch(), options.seq(), options.warmup(), options.steps(), options.adamw()));
-        Path profile = options.profile() == null ? null : options.profile().toAbsolutePath();
+    /** Both sides in alternating rounds; {@code log} hears the progress and why a peer did not run. */
+    public static Result run(BertConfig config, Options o, Consumer<String> log)
+            throws IOException, InterruptedException {
+        log.accept(String.format("MiniLM-L6 cross-encoder, batch %d, sequence %d, %d warm-up + %d rounds of %d steps "
+                + "per side, %s AdamW...", o.batch(), o.seq(), o.warmup(), o.rounds(), o.steps(), o.adamw()));
+        Path profile = o.profile() == null ? null : o.profile().toAbsolutePath();
         if (profile != null) {
             Files.createDirectories(profile);
         }
+        String loadBefore = BenchData.loadAverage();
         String before = System.getProperty(ADAMW_PROPERTY);
-        System.setProperty(ADAMW_PROPERTY, options.adamw());
-        Throughput djl;
-        try {
-            djl = djl(c, options.batch(), options.seq(), options.warmup(), options.steps(),
-                    profile == null ? null : profile.resolve("djl-trace.json"));
+        System.setProperty(ADAMW_PROPERTY, o.adamw());
+        try (DjlSide djl = new DjlSide(config, o.batch(), o.seq(), o.steps(), o.warmup(), o.rounds(),
+                profile == null ? null : profile.resolve("djl-trace.json"))) {
+            int threads = DjlSide.threads();
+            Turns turns = new Turns(o, djl, peer(config, o, threads, profile, log), log);
+            try {
+                List<Round> rounds = new ArrayList<>();
+                for (int r = 1; r <= o.rounds(); r++) {
+                    rounds.add(turns.round(r));
+                }
+                long torchPeak = turns.finish();
+                return new Result(System.getProperty("ai.djl.version", "0.36.0"), threads, turns.torchVersion,
+                        turns.torchThreads, rounds, peakRss(), torchPeak, loadBefore, BenchData.loadAverage());
+            } finally {
+                turns.close();
+            }
         } finally {
             if (before == null) {
                 System.clearProperty(ADAMW_PROPERTY);
@@ -75,76 +117,120 @@ public final class ModelBenchmark {
                 System.setProperty(ADAMW_PROPERTY, before);
             }
         }
-        TorchResult torch = options.python() == null ? null
-                : TorchPeer.run(options.python(), c, options, profile == null ? "" : profile.resolve("torch-ops.txt")
-                        .toString(), log);
-        return new Result(System.getProperty("ai.djl.version", "0.36.0"), djl, torch);
     }
 
-    /**
-     * One epoch of exactly {@code warmupSteps + steps} batches through {@link RelevanceTrainer}, then inference
-     * on as many samples. With {@code profile} set, the measured training steps are traced by the PyTorch
-     * profiler into that file.
-     */
-    public static Throughput djl(BertConfig config, int batch, int seq, int warmupSteps, int steps, Path profile) {
-        int n = batch * (warmupSteps + steps);
-        Random r = new Random(1);
-        long[][] ids = new long[n][seq];
-        long[][] types = new long[n][seq];
-        double[] labels = new double[n];
-        for (int i = 0; i < n; i++) {
-            for (int t = 0; t < seq; t++) {
-                ids[i][t] = 1000 + r.nextInt(20000);
-            }
-            labels[i] = r.nextInt(4);
+    /** The started peer, or null (said to {@code log}) when there is none or it could not start. */
+    private static TorchPeer peer(BertConfig c, Options o, int threads, Path profile, Consumer<String> log) {
+        if (o.python() == null) {
+            return null;
         }
-        Targets targets = Targets.of(new TaskSpec(TaskType.GRADED, 0, 3), labels);
-        RelevanceTrainer trainer = new RelevanceTrainer(() -> new CrossEncoder(config, 4, false, 0f),
-                new TokenizedPairs(ids, types), 4, false, name -> true, b -> { }, Device.cpu());
-        StepTimer timer = new StepTimer(warmupSteps, profile);
-        // no validation split, no early stopping: nothing but the training steps is timed
-        var result = trainer.train(trainer.initialWeights(1), targets, IntStream.range(0, n).toArray(), new int[0],
-                new TrainSpec(1, batch, 2e-5, 1, 0.01, 0.0, 1.0, 0, TrainSpec.DeviceChoice.CPU), timer);
-        double train = (double) batch * steps / ((timer.end - timer.start) / 1e9);
-        trainer.predict(result.weights(), IntStream.range(0, batch * warmupSteps).toArray(), batch);
-        int[] measured = IntStream.range(batch * warmupSteps, n).toArray();
-        long t0 = System.nanoTime();
-        trainer.predict(result.weights(), measured, batch);
-        double infer = (double) measured.length / ((System.nanoTime() - t0) / 1e9);
-        return new Throughput(train, infer, peakRss());
+        log.accept("PyTorch: " + o.python() + " (" + threads + " threads, as DJL)");
+        try {
+            return TorchPeer.start(o.python(), c, o.batch(), o.seq(), threads,
+                    profile == null ? "" : profile.resolve("torch-ops.txt").toString());
+        } catch (IOException e) {
+            log.accept("PyTorch peer unavailable (" + e.getMessage() + "); --python names one");
+            return null;
+        }
     }
 
-    /** Times the batches after the first {@code warmupSteps} of the epoch, profiling them when asked. */
-    private static final class StepTimer implements RelevanceTrainer.Listener {
-        private final int warmupSteps;
-        private final Path profile;
-        long start;
-        long end;
+    /** The rounds' turns; a peer that fails is said to the log and left out of the rounds after. */
+    private static final class Turns implements AutoCloseable {
+        private final Options o;
+        private final DjlSide djl;
+        private final Consumer<String> log;
+        private final String torchVersion;
+        private final int torchThreads;
+        private TorchPeer torch;
 
-        StepTimer(int warmupSteps, Path profile) {
-            this.warmupSteps = warmupSteps;
-            this.profile = profile;
+        Turns(Options o, DjlSide djl, TorchPeer torch, Consumer<String> log) {
+            this.o = o;
+            this.djl = djl;
+            this.torch = torch;
+            this.log = log;
+            this.torchVersion = torch == null ? null : torch.version();
+            this.torchThreads = torch == null ? 0 : torch.threads();
+            if (torch != null) {
+                torchTurn(() -> torch.train(o.warmup(), false));
+                torchTurn(() -> torch.infer(o.warmup()));
+            }
+        }
+
+        Round round(int r) throws InterruptedException {
+            boolean djlFirst = r % 2 == 1;
+            boolean profile = r == 1 && o.profile() != null;
+            double[] train = new double[2];
+            double[] infer = new double[2];
+            for (int side = 0; side < 2; side++) {
+                if ((side == 0) == djlFirst) {
+                    train[0] = djl.train();
+                } else {
+                    train[1] = torchTurn(() -> torch.train(o.steps(), profile));
+                }
+            }
+            for (int side = 0; side < 2; side++) {
+                if ((side == 0) == djlFirst) {
+                    infer[0] = djl.infer();
+                } else {
+                    infer[1] = torchTurn(() -> torch.infer(o.steps()));
+                }
+            }
+            double samples = (double) o.batch() * o.steps();
+            Round round = new Round(r, djlFirst, samples / train[0], samples / train[1], samples / infer[0],
+                    samples / infer[1], BenchData.loadAverage());
+            log.accept(String.format("round %d (%s first): train DJL %.1f, PyTorch %.1f samples/s (%.2f); inference "
+                    + "DJL %.1f, PyTorch %.1f (%.2f); load %s", r, djlFirst ? "DJL" : "PyTorch", round.djlTrain(),
+                    round.torchTrain(), round.trainRatio(), round.djlInfer(), round.torchInfer(), round.inferRatio(),
+                    round.loadAfter()));
+            return round;
+        }
+
+        /** The peer's seconds for one turn; NaN without a peer or when it failed (then there is none after). */
+        private double torchTurn(PeerCall call) {
+            if (torch == null) {
+                return Double.NaN;
+            }
+            try {
+                return call.seconds();
+            } catch (IOException e) {
+                log.accept("PyTorch peer failed: " + e.getMessage());
+                closePeer();
+                return Double.NaN;
+            }
+        }
+
+        /** Ends the peer; its peak memory, or 0 without one. */
+        long finish() throws InterruptedException {
+            if (torch == null) {
+                return 0;
+            }
+            try {
+                return torch.finish();
+            } catch (IOException e) {
+                log.accept("PyTorch peer failed at the end: " + e.getMessage());
+                return 0;
+            }
+        }
+
+        private void closePeer() {
+            try {
+                torch.close();
+            } catch (IOException e) {
+                log.accept("could not remove the peer's script: " + e.getMessage());
+            }
+            torch = null;
         }
 
         @Override
-        public void batch(int epoch, long done, long total) {
-            if (done == warmupSteps) {
-                start = System.nanoTime();
-                if (profile != null) {
-                    JniUtils.startProfile(false, false, false);
-                }
-            }
-            if (done == total) {
-                end = System.nanoTime();
-                if (profile != null) {
-                    JniUtils.stopProfile(profile.toString());
-                }
+        public void close() {
+            if (torch != null) {
+                closePeer();
             }
         }
+    }
 
-        @Override
-        public void epoch(RelevanceTrainer.EpochStats stats) {
-        }
+    private interface PeerCall {
+        double seconds() throws IOException;
     }
 
     /** VmHWM of this process (Linux), or -1. */

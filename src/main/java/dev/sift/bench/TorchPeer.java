@@ -3,60 +3,124 @@ package dev.sift.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sift.model.BertConfig;
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 
 /**
- * The PyTorch side of {@link ModelBenchmark}: the same BERT shape, batch and sequence length in a Python with
- * torch, run as a child process on the script shipped in {@code bench/torch_bert.py}, which prints its numbers
- * as one JSON line.
+ * The PyTorch side of {@link ModelBenchmark}: the same BERT shape, batch, sequence length and optimiser in a Python
+ * with torch, one child process on the script shipped in {@code bench/torch_bert.py} that lives as long as the
+ * benchmark. It is driven over stdin and stdout, a line each way: {@code train N} and {@code infer N} answer
+ * the seconds the peer itself measured around the N steps, so neither the process start nor this protocol is timed.
  */
-final class TorchPeer {
+final class TorchPeer implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String SCRIPT = "bench/torch_bert.py";
 
-    private TorchPeer() {
+    private final Process process;
+    private final BufferedReader out;
+    private final Writer in;
+    private final Path script;
+    private final String version;
+    private final int threads;
+    /** The last line the peer printed that was not an answer (a warning, a traceback's last line). */
+    private String lastOther = "";
+
+    private TorchPeer(Process process, Path script) throws IOException {
+        this.process = process;
+        this.script = script;
+        this.out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        this.in = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+        JsonNode ready = answer();
+        this.version = ready.get("torch").asText();
+        this.threads = ready.get("threads").asInt();
     }
 
     /**
-     * @param profileFile where PyTorch writes its top operators, or "" for no profiling
-     * @return the peer's numbers, or null (said to {@code log}) when it could not run or failed
+     * Starts the peer and waits until its model is built.
+     *
+     * @param threads intra-op threads the peer sets (DJL's, so that both sides run on as many), or 0: torch's default
+     * @param profileFile where the peer writes its top operators for {@code train N profile}, or "" for none
+     * @throws IOException when the Python cannot be started or the peer ends before it is ready
      */
-    static ModelBenchmark.TorchResult run(String python, BertConfig c, ModelBenchmark.Options o, String profileFile, Consumer<String> log)
-            throws IOException, InterruptedException {
+    static TorchPeer start(String python, BertConfig c, int batch, int seq, int threads, String profileFile)
+            throws IOException {
         Path script = Files.createTempFile("sift-torch-bench", ".py");
-        try (InputStream in = TorchPeer.class.getClassLoader().getResourceAsStream(SCRIPT)) {
-            Files.write(script, in.readAllBytes());
+        try (InputStream res = TorchPeer.class.getClassLoader().getResourceAsStream(SCRIPT)) {
+            Files.write(script, res.readAllBytes());
         }
         String args = JSON.createObjectNode().put("vocab", c.vocabSize()).put("hidden", c.hidden())
                 .put("layers", c.layers()).put("heads", c.heads()).put("intermediate", c.intermediate())
-                .put("maxpos", c.maxPositions()).put("batch", o.batch()).put("seq", o.seq()).put("steps", o.steps())
-                .put("warmup", o.warmup()).put("profile", profileFile).toString();
-        log.accept("PyTorch: " + python + " " + script.getFileName());
+                .put("maxpos", c.maxPositions()).put("batch", batch).put("seq", seq).put("threads", threads)
+                .put("profile", profileFile).toString();
+        Process p;
         try {
-            Process p = new ProcessBuilder(python, script.toString(), args).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(30, TimeUnit.MINUTES) || p.exitValue() != 0) {
-                log.accept("PyTorch peer failed: " + out.lines().reduce((a, b) -> b).orElse(""));
-                return null;
-            }
-            return parse(JSON.readTree(out.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElseThrow()));
+            p = new ProcessBuilder(python, script.toString(), args).redirectErrorStream(true).start();
         } catch (IOException e) {
-            log.accept("PyTorch peer unavailable (" + e.getMessage() + "); --python names one");
-            return null;
-        } finally {
             Files.deleteIfExists(script);
+            throw e;
+        }
+        try {
+            return new TorchPeer(p, script);
+        } catch (IOException | RuntimeException e) {
+            p.destroyForcibly();
+            Files.deleteIfExists(script);
+            throw e;
         }
     }
 
-    private static ModelBenchmark.TorchResult parse(JsonNode j) {
-        return new ModelBenchmark.TorchResult(j.get("torch").asText(), j.get("threads").asInt(), new ModelBenchmark.Throughput(
-                j.get("train_samples_per_s").asDouble(), j.get("infer_samples_per_s").asDouble(),
-                j.get("peak_rss_bytes").asDouble()));
+    String version() {
+        return version;
+    }
+
+    int threads() {
+        return threads;
+    }
+
+    /** {@code steps} training steps; their seconds. */
+    double train(int steps, boolean profile) throws IOException {
+        return command("train " + steps + (profile ? " profile" : "")).get("seconds").asDouble();
+    }
+
+    /** {@code steps} forward passes under {@code torch.no_grad}; their seconds. */
+    double infer(int steps) throws IOException {
+        return command("infer " + steps).get("seconds").asDouble();
+    }
+
+    /** Ends the peer; its peak resident memory (VmHWM) in bytes. */
+    long finish() throws IOException, InterruptedException {
+        long peak = command("done").get("peak_rss_bytes").asLong();
+        process.waitFor(1, TimeUnit.MINUTES);
+        return peak;
+    }
+
+    private JsonNode command(String line) throws IOException {
+        in.write(line + "\n");
+        in.flush();
+        return answer();
+    }
+
+    /** The next JSON line; other lines are remembered for the error message. */
+    private JsonNode answer() throws IOException {
+        for (String line = out.readLine(); line != null; line = out.readLine()) {
+            if (line.startsWith("{")) {
+                return JSON.readTree(line);
+            }
+            lastOther = line;
+        }
+        throw new IOException("the PyTorch peer ended: " + lastOther);
+    }
+
+    @Override
+    public void close() throws IOException {
+        process.destroyForcibly();
+        Files.deleteIfExists(script);
     }
 }

@@ -1,19 +1,26 @@
 package dev.sift.cli;
 
 import dev.sift.ExitCodes;
+import dev.sift.SiftException;
 import dev.sift.bench.ModelBenchmark;
 import dev.sift.history.Table;
+import dev.sift.model.BertConfig;
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.ToDoubleFunction;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code sift bench model}: {@link ModelBenchmark}, DJL vs PyTorch on the same model, batch and machine. */
 @Command(name = "model", description = "Training and inference samples/s and peak memory of the MiniLM-L6 "
-        + "cross-encoder in Sift (DJL, PyTorch engine) and in PyTorch itself (a Python with torch), same batch, "
-        + "sequence length and machine; prints the ratios.")
+        + "cross-encoder in Sift (DJL, PyTorch engine) and in PyTorch itself (a Python with torch, on as many "
+        + "threads), same batch, sequence length and machine, in alternating rounds (each round: a block of "
+        + "training steps on each side, then a block of inference batches on each side; the side that goes first "
+        + "alternates); prints each round's samples/s and ratios, their median, min and max, peak memory and the "
+        + "load average before and after (with --format json or csv, the rounds table alone on stdout).")
 public class ModelBenchCommand implements Callable<Integer> {
     private static final double MIB = 1048576.0;
 
@@ -23,19 +30,23 @@ public class ModelBenchCommand implements Callable<Integer> {
     @Option(names = "--seq", defaultValue = "32", description = "sequence length (default: ${DEFAULT-VALUE})")
     int seq;
 
-    @Option(names = "--steps", defaultValue = "20", description = "measured steps (default: ${DEFAULT-VALUE})")
+    @Option(names = "--steps", defaultValue = "20", description = "training steps and inference batches per side "
+            + "and round (default: ${DEFAULT-VALUE})")
     int steps;
 
-    @Option(names = "--warmup", defaultValue = "3", description = "unmeasured steps first (default: "
-            + "${DEFAULT-VALUE})")
+    @Option(names = "--warmup", defaultValue = "3", description = "unmeasured steps and batches per side before "
+            + "the rounds, at least 1 (default: ${DEFAULT-VALUE})")
     int warmup;
+
+    @Option(names = "--rounds", defaultValue = "5", description = "alternating rounds (default: ${DEFAULT-VALUE})")
+    int rounds;
 
     @Option(names = "--python", defaultValue = "python3", description = "a Python with torch for the "
             + "PyTorch peer, or 'none' (default: ${DEFAULT-VALUE})")
     String python;
 
-    @Option(names = "--profile", description = "folder for profiler traces of the measured training steps: "
-            + "djl-trace.json (chrome trace) and torch-ops.txt (PyTorch's top operators); slows both down")
+    @Option(names = "--profile", description = "folder for profiler traces of the first round's training blocks: "
+            + "djl-trace.json (chrome trace) and torch-ops.txt (PyTorch's top operators); slows round 1 down")
     Path profile;
 
     @Option(names = "--adamw", defaultValue = "flat", description = "the AdamW Sift trains with: flat (chunked "
@@ -52,24 +63,73 @@ public class ModelBenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (!adamw.equals("flat") && !adamw.equals("djl")) {
-            System.err.println("--adamw is flat or djl, not " + adamw);
-            return ExitCodes.USAGE;
+            throw SiftException.usage("--adamw is flat or djl, not " + adamw);
         }
-        ModelBenchmark.Result r = ModelBenchmark.run(new ModelBenchmark.Options(batch, seq, steps, warmup,
-                python.equals("none") ? null : python, profile, adamw), System.err::println);
-        ModelBenchmark.Throughput djl = r.djl();
-        Table t = new Table(List.of("engine", "train_samples_per_s", "infer_samples_per_s", "peak_rss_mib"));
-        t.add("DJL " + r.djlVersion() + " (PyTorch engine)", djl.trainSamplesPerSecond(),
-                djl.inferSamplesPerSecond(), djl.peakRssBytes() / MIB);
-        if (r.torch() != null) {
-            ModelBenchmark.Throughput torch = r.torch().throughput();
-            t.add("PyTorch " + r.torch().torchVersion() + " (" + r.torch().threads() + " threads)",
-                    torch.trainSamplesPerSecond(), torch.inferSamplesPerSecond(), torch.peakRssBytes() / MIB);
-            t.add("ratio DJL / PyTorch", djl.trainSamplesPerSecond() / torch.trainSamplesPerSecond(),
-                    djl.inferSamplesPerSecond() / torch.inferSamplesPerSecond(),
-                    djl.peakRssBytes() / torch.peakRssBytes());
+        if (batch < 1 || seq < 1 || steps < 1 || warmup < 1 || rounds < 1) {
+            throw SiftException.usage("--batch, --seq, --steps, --warmup and --rounds must be at least 1");
         }
-        System.out.print(output.render(t));
+        ModelBenchmark.Result r = ModelBenchmark.run(BertConfig.miniLmL6(), new ModelBenchmark.Options(batch, seq,
+                steps, warmup, rounds, python.equals("none") ? null : python, profile, adamw), System.err::println);
+        PrintStream info = output.format == OutputOptions.Format.table ? System.out : System.err;
+        info.println(header(r));
+        System.out.print(output.render(table(r)));
+        info.println(memory(r));
+        info.println(ratios(r));
+        info.println("load average before: " + r.loadBefore());
+        info.println("load average after:  " + r.loadAfter());
         return ExitCodes.OK;
+    }
+
+    private String header(ModelBenchmark.Result r) {
+        return String.format("DJL %s (PyTorch engine, %d threads) against %s; batch %d, sequence %d, %d rounds "
+                + "of %d steps per side", r.djlVersion(), r.djlThreads(), r.hasTorch() ? "PyTorch "
+                + r.torchVersion() + " (" + r.torchThreads() + " threads)" : "no PyTorch peer", batch, seq, rounds,
+                steps);
+    }
+
+    /** Samples/s per round and side with the ratios DJL / PyTorch, then their median, min and max. */
+    static Table table(ModelBenchmark.Result r) {
+        Table t = new Table(List.of("round", "first", "djl_train", "torch_train", "train_ratio", "djl_infer",
+                "torch_infer", "infer_ratio", "load_1m"));
+        for (ModelBenchmark.Round x : r.rounds()) {
+            t.add(String.valueOf(x.round()), x.djlFirst() ? "DJL" : "PyTorch", x.djlTrain(), orNull(x.torchTrain()),
+                    orNull(x.trainRatio()), x.djlInfer(), orNull(x.torchInfer()), orNull(x.inferRatio()),
+                    x.loadAfter().split(" ")[0]);
+        }
+        List<ToDoubleFunction<ModelBenchmark.Round>> measures = List.of(ModelBenchmark.Round::djlTrain,
+                ModelBenchmark.Round::torchTrain, ModelBenchmark.Round::trainRatio, ModelBenchmark.Round::djlInfer,
+                ModelBenchmark.Round::torchInfer, ModelBenchmark.Round::inferRatio);
+        List<ModelBenchmark.Spread> spreads = measures.stream().map(m -> ModelBenchmark.Spread.of(r.rounds(), m))
+                .toList();
+        for (String row : List.of("median", "min", "max")) {
+            Object[] cells = new Object[9];
+            cells[0] = row;
+            for (int i = 0; i < spreads.size(); i++) {
+                ModelBenchmark.Spread s = spreads.get(i);
+                cells[2 + i] = orNull(row.equals("median") ? s.median() : row.equals("min") ? s.min() : s.max());
+            }
+            t.add(cells);
+        }
+        return t;
+    }
+
+    private static String memory(ModelBenchmark.Result r) {
+        String djl = String.format("peak RSS: DJL %.0f MiB (the whole JVM)", r.djlPeakRss() / MIB);
+        return !r.hasTorch() || r.torchPeakRss() <= 0 ? djl : String.format("%s, PyTorch %.0f MiB, ratio %.2f", djl,
+                r.torchPeakRss() / MIB, (double) r.djlPeakRss() / r.torchPeakRss());
+    }
+
+    private static String ratios(ModelBenchmark.Result r) {
+        if (!r.hasTorch()) {
+            return "no ratios: no PyTorch peer ran";
+        }
+        ModelBenchmark.Spread train = ModelBenchmark.Spread.of(r.rounds(), ModelBenchmark.Round::trainRatio);
+        ModelBenchmark.Spread infer = ModelBenchmark.Spread.of(r.rounds(), ModelBenchmark.Round::inferRatio);
+        return String.format("DJL / PyTorch: training median %.2f (%.2f-%.2f), inference median %.2f (%.2f-%.2f)",
+                train.median(), train.min(), train.max(), infer.median(), infer.min(), infer.max());
+    }
+
+    private static Double orNull(double v) {
+        return Double.isFinite(v) ? v : null;
     }
 }

@@ -105,9 +105,19 @@ public final class BertEncoder extends AbstractBlock {
                 p(ps, x, prefix + ".bias", training), config.layerNormEps()).singletonOrThrow();
     }
 
+    /**
+     * {@code x W^T + b} over the last axis. The leading axes are folded into one first, so that libtorch runs one
+     * fused {@code addmm} (bias added inside the matrix multiply), as PyTorch's own {@code F.linear} does for a
+     * contiguous 3-D input. DJL's linear goes through libtorch's C++ {@code torch::nn::functional::linear}, which for
+     * 3-D input runs {@code matmul} and then a separate in-place bias add: one more pass over every output and one
+     * more parallel region per layer (README, "bench model"). The result is the same.
+     */
     private NDArray linear(ParameterStore ps, NDArray x, String prefix, boolean training) {
-        return x.getNDArrayInternal().linear(x, p(ps, x, prefix + ".weight", training),
+        Shape shape = x.getShape();
+        NDArray flat = shape.dimension() == 2 ? x : x.reshape(-1, shape.get(shape.dimension() - 1));
+        NDArray y = flat.getNDArrayInternal().linear(flat, p(ps, x, prefix + ".weight", training),
                 p(ps, x, prefix + ".bias", training)).singletonOrThrow();
+        return shape.dimension() == 2 ? y : y.reshape(shape.slice(0, shape.dimension() - 1).add(y.getShape().get(1)));
     }
 
     @Override

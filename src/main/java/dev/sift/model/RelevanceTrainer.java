@@ -196,6 +196,31 @@ public final class RelevanceTrainer {
         }
     }
 
+    /** A model kept loaded with {@code weights} for repeated predictions without loading it each time; close it. */
+    public Loaded loaded(byte[] weights) {
+        return new Loaded(load(weights));
+    }
+
+    /** A loaded model ({@link #loaded}): {@link #predict} on it costs the forward passes alone. */
+    public final class Loaded implements AutoCloseable {
+        private final Model model;
+
+        private Loaded(Model model) {
+            this.model = model;
+        }
+
+        /** As {@link RelevanceTrainer#predict(byte[], int[], int)} on the loaded weights, grad mode off. */
+        public Predictions predict(int[] which, int batchSize) {
+            Autograd.offOnThisThread();
+            return new Inference(features, regression).predict(model, which, batchSize);
+        }
+
+        @Override
+        public void close() {
+            model.close();
+        }
+    }
+
     /** Probabilities and hidden activations for the samples {@code which}. */
     public Predictions predict(byte[] weights, int[] which) {
         return predict(weights, which, Inference.BATCH);

@@ -1,11 +1,17 @@
 package dev.sift.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sift.model.BertConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The benchmarks on sizes small enough for a test: they run, and the implementations they compare agree. */
 class BenchmarksTest {
@@ -36,6 +42,63 @@ class BenchmarksTest {
         assertEquals(r.defaultThreads(), ai.djl.pytorch.jni.JniUtils.getNumThreads());
         dev.sift.model.Devices.threadsFor(true);
         assertEquals(1, ai.djl.pytorch.jni.JniUtils.getNumThreads());
+    }
+
+    /** A tiny BERT against a stand-in peer (a shell script speaking the peer's line protocol): the turns and numbers. */
+    @Test
+    void modelBenchmarkAlternatesTurnsWithALivePeer(@TempDir Path dir) throws Exception {
+        Path fake = dir.resolve("fake-python");
+        Files.writeString(fake, String.join("\n", "#!/bin/sh", "echo 'a warning first'",
+                "echo '{\"ready\": true, \"threads\": 1, \"torch\": \"0.fake\"}'",
+                "while read cmd n rest; do", "  echo \"$cmd $n $rest\" >> \"$0.log\"", "  case \"$cmd\" in",
+                "    done) echo '{\"peak_rss_bytes\": 1048576}'; exit 0;;",
+                "    train) echo '{\"seconds\": 0.5}';;", "    infer) echo '{\"seconds\": 0.25}';;", "  esac",
+                "done", ""));
+        assertTrue(fake.toFile().setExecutable(true));
+        BertConfig tiny = new BertConfig(21000, 8, 1, 2, 16, 64, 2, 1e-12f);
+        List<String> log = new ArrayList<>();
+        ModelBenchmark.Result r = ModelBenchmark.run(tiny, new ModelBenchmark.Options(4, 6, 2, 1, 3,
+                fake.toString(), null, "flat"), log::add);
+        assertEquals("0.fake", r.torchVersion());
+        assertEquals(1, r.torchThreads());
+        assertEquals(1048576, r.torchPeakRss());
+        assertTrue(r.djlPeakRss() > 0 && r.djlThreads() >= 1);
+        assertEquals(List.of(true, false, true), r.rounds().stream().map(ModelBenchmark.Round::djlFirst).toList());
+        for (ModelBenchmark.Round x : r.rounds()) {
+            assertEquals(4 * 2 / 0.5, x.torchTrain(), 1e-9);
+            assertEquals(4 * 2 / 0.25, x.torchInfer(), 1e-9);
+            assertTrue(x.djlTrain() > 0 && x.djlInfer() > 0);
+            assertEquals(x.djlTrain() / x.torchTrain(), x.trainRatio(), 1e-12);
+        }
+        assertEquals(List.of("train 1", "infer 1", "train 2", "infer 2", "train 2", "infer 2", "train 2", "infer 2",
+                "done"), Files.readAllLines(Path.of(fake + ".log")).stream().map(String::strip).toList());
+        ModelBenchmark.Spread s = ModelBenchmark.Spread.of(r.rounds(), ModelBenchmark.Round::inferRatio);
+        assertTrue(s.min() <= s.median() && s.median() <= s.max());
+        assertTrue(log.stream().anyMatch(l -> l.startsWith("round 3 (DJL first)")), log.toString());
+    }
+
+    @Test
+    void modelBenchmarkRunsWithoutAPeer() throws Exception {
+        BertConfig tiny = new BertConfig(21000, 8, 1, 2, 16, 64, 2, 1e-12f);
+        ModelBenchmark.Result r = ModelBenchmark.run(tiny, new ModelBenchmark.Options(4, 6, 2, 1, 2, null, null,
+                "flat"), l -> { });
+        assertFalse(r.hasTorch());
+        assertEquals(2, r.rounds().size());
+        assertTrue(Double.isNaN(r.rounds().get(0).trainRatio()));
+        assertTrue(Double.isNaN(ModelBenchmark.Spread.of(r.rounds(), ModelBenchmark.Round::torchInfer).median()));
+        assertTrue(ModelBenchmark.Spread.of(r.rounds(), ModelBenchmark.Round::djlInfer).median() > 0);
+    }
+
+    @Test
+    void spreadIsMedianMinAndMaxOfTheRoundsThatHaveTheMeasure() {
+        List<ModelBenchmark.Round> rounds = List.of(new ModelBenchmark.Round(1, true, 1, 2, 0, 0, ""),
+                new ModelBenchmark.Round(2, false, 3, 2, 0, 0, ""), new ModelBenchmark.Round(3, true, 2, 2, 0, 0, ""),
+                new ModelBenchmark.Round(4, false, 4, 2, 0, 0, ""), new ModelBenchmark.Round(5, true, 9, Double.NaN,
+                        0, 0, ""));
+        ModelBenchmark.Spread s = ModelBenchmark.Spread.of(rounds, ModelBenchmark.Round::trainRatio);
+        assertEquals(1.25, s.median(), 1e-12, "the mean of the middle two of four");
+        assertEquals(0.5, s.min(), 1e-12);
+        assertEquals(2.0, s.max(), 1e-12);
     }
 
     @Test
