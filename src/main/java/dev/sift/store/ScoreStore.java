@@ -2,6 +2,7 @@ package dev.sift.store;
 
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.io.StringReader;
 import java.sql.Connection;
@@ -21,7 +22,7 @@ public class ScoreStore {
     private static final int COPY_BATCH = 50_000;
 
     @Inject
-    AgroalDataSource dataSource;
+    Instance<AgroalDataSource> dataSource;
 
     /** One stored score. */
     public record Row(int sampleIndex, double score, double weight) {
@@ -29,7 +30,7 @@ public class ScoreStore {
 
     public void replace(long runId, int iteration, String method, int[] sampleIndex, double[] score,
             double[] weight) {
-        Transactions.run(dataSource, "store scores", c -> {
+        Transactions.run(dataSource.get(), "store scores", c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "DELETE FROM sample_score WHERE run_id = ? AND iteration = ? AND method = ?")) {
                 ps.setLong(1, runId);
@@ -60,7 +61,7 @@ public class ScoreStore {
     /** Scores of one method in one iteration, by sample index. */
     public List<Row> read(long runId, int iteration, String method) {
         List<Row> rows = new ArrayList<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+        try (Connection c = dataSource.get().getConnection(); PreparedStatement ps = c.prepareStatement(
                 "SELECT sample_index, score, weight FROM sample_score WHERE run_id = ? AND iteration = ? "
                         + "AND method = ? ORDER BY sample_index")) {
             ps.setLong(1, runId);
@@ -83,7 +84,7 @@ public class ScoreStore {
      */
     public java.util.Map<String, java.util.Map<Integer, Double>> scoresOf(long runId, int iteration, int[] samples) {
         java.util.Map<String, java.util.Map<Integer, Double>> out = new java.util.TreeMap<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+        try (Connection c = dataSource.get().getConnection(); PreparedStatement ps = c.prepareStatement(
                 "SELECT method, sample_index, score FROM sample_score WHERE run_id = ? AND iteration = ? "
                         + "AND sample_index = ANY(?) ORDER BY method, sample_index")) {
             ps.setLong(1, runId);
@@ -103,7 +104,7 @@ public class ScoreStore {
 
     /** Number of stored score rows of a run (all methods and iterations). */
     public long count(long runId) {
-        try (Connection c = dataSource.getConnection();
+        try (Connection c = dataSource.get().getConnection();
                 PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM sample_score WHERE run_id = ?")) {
             ps.setLong(1, runId);
             try (ResultSet rs = ps.executeQuery()) {
@@ -118,7 +119,7 @@ public class ScoreStore {
     /** Replaces the flagged samples and suggested classes of one iteration. */
     public void replaceSuggestions(long runId, int iteration, int[] sampleIndex, int[] suggestedClass,
             double[] quality) {
-        Transactions.run(dataSource, "store label suggestions", c -> {
+        Transactions.run(dataSource.get(), "store label suggestions", c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "DELETE FROM label_suggestion WHERE run_id = ? AND iteration = ?")) {
                 ps.setLong(1, runId);
@@ -143,7 +144,7 @@ public class ScoreStore {
     /** The samples confident learning flagged in one iteration of a run, each with the class it suggests. */
     public java.util.Map<Integer, Integer> suggestions(long runId, int iteration) {
         java.util.Map<Integer, Integer> out = new java.util.HashMap<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+        try (Connection c = dataSource.get().getConnection(); PreparedStatement ps = c.prepareStatement(
                 "SELECT sample_index, suggested_class FROM label_suggestion WHERE run_id = ? AND iteration = ?")) {
             ps.setLong(1, runId);
             ps.setInt(2, iteration);
@@ -161,7 +162,7 @@ public class ScoreStore {
     /** Methods with scores in one iteration of a run. */
     public List<String> methods(long runId, int iteration) {
         List<String> out = new ArrayList<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+        try (Connection c = dataSource.get().getConnection(); PreparedStatement ps = c.prepareStatement(
                 "SELECT DISTINCT method FROM sample_score WHERE run_id = ? AND iteration = ? ORDER BY method")) {
             ps.setLong(1, runId);
             ps.setInt(2, iteration);

@@ -2,6 +2,7 @@ package dev.sift.store;
 
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.sql.PreparedStatement;
 import java.util.ArrayList;
@@ -24,7 +25,7 @@ public class ScoreWriteBenchmark {
     @Inject
     ScoreStore scores;
     @Inject
-    AgroalDataSource dataSource;
+    Instance<AgroalDataSource> dataSource;
 
     /** One round's seconds for each way. */
     public record Round(double copySeconds, double insertSeconds) {
@@ -58,7 +59,7 @@ public class ScoreWriteBenchmark {
                 throw new IllegalStateException("COPY wrote a different number of rows than " + n);
             }
         } finally {
-            Transactions.run(dataSource, "delete the benchmark run", c -> {
+            Transactions.run(dataSource.get(), "delete the benchmark run", c -> {
                 try (PreparedStatement ps = c.prepareStatement("DELETE FROM run WHERE id = ?")) {
                     ps.setLong(1, runId);
                     ps.executeUpdate();
@@ -69,7 +70,7 @@ public class ScoreWriteBenchmark {
     }
 
     private void insert(long runId, int[] index, double[] score, double[] weight) {
-        Transactions.run(dataSource, "insert scores", c -> {
+        Transactions.run(dataSource.get(), "insert scores", c -> {
             try (PreparedStatement del = c.prepareStatement(
                     "DELETE FROM sample_score WHERE run_id = ? AND iteration = 1 AND method = 'insert'")) {
                 del.setLong(1, runId);
