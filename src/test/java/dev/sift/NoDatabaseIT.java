@@ -23,9 +23,14 @@ class NoDatabaseIT {
     Path home;
 
     private String[] run(String... args) throws Exception {
+        return run(List.of(), args);
+    }
+
+    private String[] run(List<String> jvmOptions, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx1g", "-Dai.djl.offline=true", "-jar", System.getProperty("sift.jar",
-                        "target/quarkus-app/quarkus-run.jar")));
+                "-Xmx1g", "-Dai.djl.offline=true"));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-jar", System.getProperty("sift.jar", "target/quarkus-app/quarkus-run.jar")));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().put("SIFT_HOME", home.toString());
@@ -55,5 +60,24 @@ class NoDatabaseIT {
         assertEquals(61, lines.size());
         assertEquals("query,product_title,product_description,relevance,user_id,is_noisy", lines.get(0));
         assertFalse(Files.exists(home.resolve("pg")), "an embedded PostgreSQL was started");
+    }
+
+    /** --help starts without the datasource and Hibernate ORM: no pool, no SessionFactory; a full start has both. */
+    @Test
+    void helpCreatesNoPoolAndNoSessionFactory() throws Exception {
+        for (boolean full : new boolean[] {false, true}) {
+            Path classes = home.resolve("classes-" + full + ".txt");
+            List<String> options = new ArrayList<>(List.of("-Xlog:class+load=info:file=" + classes));
+            if (full) {
+                options.add("-Dsift.full-start=true");
+            }
+            String[] help = run(options, "--help");
+            assertEquals("0", help[0], help[1]);
+            assertTrue(help[1].contains("Usage: sift"), help[1]);
+            String loaded = Files.readString(classes);
+            for (String c : List.of("io.agroal.pool.ConnectionPool ", "org.hibernate.internal.SessionFactoryImpl ")) {
+                assertEquals(full, loaded.contains(c), c + (full ? "not loaded by a full start" : "loaded by --help"));
+            }
+        }
     }
 }

@@ -1,6 +1,7 @@
 package dev.sift.batch;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
@@ -12,7 +13,7 @@ import java.util.Optional;
 @ApplicationScoped
 public class BatchJobStore {
     @Inject
-    EntityManager em;
+    Instance<EntityManager> em;
 
     /** Records a job right after SubmitJob answered with its id. */
     @Transactional
@@ -27,14 +28,14 @@ public class BatchJobStore {
         j.status = "SUBMITTED";
         j.submittedAt = Instant.now();
         j.updatedAt = j.submittedAt;
-        em.persist(j);
+        em.get().persist(j);
         return j;
     }
 
     /** Stores what DescribeJobs said about a job. */
     @Transactional
     public void update(long id, JobSnapshot s) {
-        BatchJobEntity j = em.find(BatchJobEntity.class, id);
+        BatchJobEntity j = em.get().find(BatchJobEntity.class, id);
         j.status = s.status();
         j.statusReason = s.statusReason();
         j.batchAttempts = s.attempts();
@@ -48,7 +49,7 @@ public class BatchJobStore {
     /** A run's jobs, in the order they were submitted. */
     @Transactional
     public List<BatchJobEntity> ofRun(long runId) {
-        return em.createQuery("from BatchJobEntity j where j.runId = :r order by j.id", BatchJobEntity.class)
+        return em.get().createQuery("from BatchJobEntity j where j.runId = :r order by j.id", BatchJobEntity.class)
                 .setParameter("r", runId).getResultList();
     }
 

@@ -14,9 +14,15 @@ import java.util.concurrent.TimeUnit;
  * Wall time of whole CLI starts: the packaged jar launched N times per variant, the variants interleaved round by
  * round (so a change in the machine's load falls on all of them), the median per variant. Variants: plain
  * {@code java -jar} as the launcher ran it before AppCDS, with the AppCDS archive, and with the archive and the C1
- * compiler only (what {@code ./sift} now does for short commands).
+ * compiler only (what {@code ./sift} now does for short commands), and that with {@code -Dsift.full-start=true}
+ * ({@code ./sift} before commands without a database started without the datasource and Hibernate ORM; for a
+ * command with a database it is the same start). The archive is made as {@code ./sift} makes it: from a full
+ * {@code --help} start.
  */
 public final class StartBenchmark {
+    /** SiftMain's switch that starts the datasource and Hibernate ORM also for commands without a database. */
+    static final String FULL_START = "sift.full-start";
+
     /** One way of starting the JVM. */
     public record Variant(String name, List<String> jvmOptions) {
     }
@@ -36,14 +42,17 @@ public final class StartBenchmark {
         List<String> cds = List.of("-XX:SharedArchiveFile=" + archive, "-Xshare:auto");
         List<String> c1 = new ArrayList<>(cds);
         c1.add("-XX:TieredStopAtLevel=1");
-        return List.of(new Variant("plain", List.of()), new Variant("appcds", cds), new Variant("appcds+c1", c1));
+        List<String> full = new ArrayList<>(c1);
+        full.add("-D" + FULL_START + "=true");
+        return List.of(new Variant("plain", List.of()), new Variant("appcds", cds), new Variant("appcds+c1", c1),
+                new Variant("appcds+c1+full-start", full));
     }
 
     /** Runs {@code args} {@code runs} times per variant; creates the archive from a {@code --help} run if missing. */
     public static Result run(Path jar, Path archive, List<String> args, int runs) {
         boolean created = false;
         if (!Files.isRegularFile(archive)) {
-            launch(jar, List.of("-XX:ArchiveClassesAtExit=" + archive), List.of("--help"));
+            launch(jar, List.of("-XX:ArchiveClassesAtExit=" + archive, "-D" + FULL_START + "=true"), List.of("--help"));
             created = true;
         }
         List<Variant> variants = variants(archive);

@@ -8,6 +8,7 @@ import dev.sift.store.EmbeddedPostgresServer;
 import dev.sift.store.InterruptedRuns;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -17,13 +18,22 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@code --version} and {@code data generate} run with no database and no S3; {@code run}, {@code resume},
  * {@code runs}, {@code report}, {@code serve}, {@code schedule}, {@code gc} and {@code bench history} get the configured
  * PostgreSQL ({@code SIFT_DB_URL}) or an embedded one under SIFT_HOME; only {@code serve} starts Quartz
- * ({@link #schedulerMode}).
+ * ({@link #schedulerMode}). Commands without a database also start without the datasource and the Hibernate
+ * persistence unit ({@link #INACTIVE_WITHOUT_DATABASE}): no SessionFactory is built and no pool created.
  */
 @QuarkusMain
 public final class SiftMain {
     private static final Set<String> DB_COMMANDS = Set.of("run", "resume", "runs", "report", "serve", "schedule", "gc");
     /** Quarkus' Quartz start mode: only serve runs firings; schedule commands edit the store through a halted one. */
     static final String START_MODE = "quarkus.scheduler.start-mode";
+    /**
+     * Set to false for a command that needs no database, so that Quarkus neither builds the Hibernate SessionFactory
+     * nor creates the connection pool (Flyway's follows the datasource); beans reach both through {@code Instance}.
+     * {@code -Dsift.full-start=true} (or SIFT_FULL_START=true) starts them anyway, as before: the launcher makes the
+     * AppCDS archive that way, so that it holds the classes the database commands load too.
+     */
+    static final List<String> INACTIVE_WITHOUT_DATABASE = List.of("quarkus.datasource.active",
+            "quarkus.hibernate-orm.active");
     private static final AtomicBoolean HOOKED = new AtomicBoolean();
 
     private SiftMain() {
@@ -50,8 +60,20 @@ public final class SiftMain {
         }
         // set every time: tests start the application several times in one JVM with different commands
         System.setProperty(START_MODE, needsDatabase(args) ? schedulerMode(args) : "normal");
+        boolean inactive = !needsDatabase(args) && !"true".equals(setting("sift.full-start", "SIFT_FULL_START"));
+        INACTIVE_WITHOUT_DATABASE.forEach(p -> setOrClear(p, inactive ? "false" : null));
         Quarkus.run(SiftApplication.class, args);
-        System.clearProperty(START_MODE); // only reached in tests: the next application start decides again
+        // only reached in tests: the next application start decides again
+        System.clearProperty(START_MODE);
+        INACTIVE_WITHOUT_DATABASE.forEach(p -> setOrClear(p, null));
+    }
+
+    private static void setOrClear(String property, String value) {
+        if (value == null) {
+            System.clearProperty(property);
+        } else {
+            System.setProperty(property, value);
+        }
     }
 
     static boolean needsDatabase(String[] args) {

@@ -15,8 +15,9 @@ import picocli.CommandLine.Option;
 
 /** {@code sift bench start}: {@link StartBenchmark}. */
 @Command(name = "start", description = "CLI start: launches the packaged jar N times plain, with the AppCDS archive, "
-        + "and with the archive and C1 only, interleaved; prints the median wall times, their ratio to plain and "
-        + "the load average before and after. Creates the archive from a --help run when it is missing.")
+        + "with the archive and C1 only (./sift), and that with -Dsift.full-start=true (./sift before commands "
+        + "without a database skipped Hibernate ORM), interleaved; prints the median wall times, their ratio to plain "
+        + "and the load average before and after. Creates the archive from a full --help run when it is missing.")
 public class StartBenchCommand implements Callable<Integer> {
     @Option(names = "--runs", defaultValue = "5", description = "starts per variant (default: ${DEFAULT-VALUE})")
     int runs;

@@ -11,6 +11,14 @@ public interface SiftConfig {
     /** Folder for the embedded database, S3 store and hash key (SIFT_HOME); default ~/.sift. */
     Optional<String> home();
 
+    /**
+     * Start the datasource and Hibernate ORM also for commands that need no database (--help, validate ...), which
+     * otherwise start without them; read before boot by SiftMain (SIFT_FULL_START). The launcher sets it when it
+     * makes the AppCDS archive, so that the archive holds the classes the database commands load.
+     */
+    @WithDefault("false")
+    boolean fullStart();
+
     /** Database connection; read before boot by SiftMain, listed here so the keys are known and documented. */
     Db db();
 

@@ -9,6 +9,7 @@ import dev.sift.workflow.Shard;
 import dev.sift.workflow.StageContext;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -34,7 +35,7 @@ public class ScoreShards {
     @Inject
     ObjectStore objects;
     @Inject
-    AgroalDataSource dataSource;
+    Instance<AgroalDataSource> dataSource;
 
     /** What the shards computed over the whole pool, in pool order; {@code gradNorms} null when not asked for. */
     public record Passes(Predictions predictions, double[] gradNorms) {
@@ -84,7 +85,7 @@ public class ScoreShards {
     }
 
     private void record(StageContext ctx, Shard shard, int from, int n, String key, String sha) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+        try (Connection c = dataSource.get().getConnection(); PreparedStatement ps = c.prepareStatement(
                 "INSERT INTO score_shard (run_id, iteration, shards, shard, first, count, object_key, sha256, host, "
                         + "pid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (run_id, iteration, shards, shard) "
                         + "DO UPDATE SET first = EXCLUDED.first, count = EXCLUDED.count, object_key = "
@@ -109,7 +110,7 @@ public class ScoreShards {
     /** The shard counts of the run's iteration whose every shard is stored, newest set first. */
     List<Integer> completeCounts(long runId, int iteration) {
         List<Integer> out = new ArrayList<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+        try (Connection c = dataSource.get().getConnection(); PreparedStatement ps = c.prepareStatement(
                 "SELECT shards FROM score_shard WHERE run_id = ? AND iteration = ? GROUP BY shards "
                         + "HAVING count(DISTINCT shard) = shards ORDER BY max(finished_at) DESC")) {
             ps.setLong(1, runId);

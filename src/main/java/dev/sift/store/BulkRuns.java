@@ -2,6 +2,7 @@ package dev.sift.store;
 
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.io.StringReader;
 import java.sql.PreparedStatement;
@@ -19,7 +20,7 @@ import org.postgresql.PGConnection;
 @ApplicationScoped
 public class BulkRuns {
     @Inject
-    AgroalDataSource dataSource;
+    Instance<AgroalDataSource> dataSource;
 
     /** A metric row: {@code seed} null for the mean over seeds, split {@code test}. */
     public record NewMetric(int iteration, String subset, String name, double value, Integer seed) {
@@ -33,7 +34,7 @@ public class BulkRuns {
     /** Writes the runs in one transaction; returns their ids in order. */
     public List<Long> insert(List<NewRun> runs) {
         List<Long> ids = new ArrayList<>();
-        Transactions.run(dataSource, "write generated runs", c -> {
+        Transactions.run(dataSource.get(), "write generated runs", c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT nextval(pg_get_serial_sequence('run', 'id')) "
                     + "FROM generate_series(1, ?)")) {
                 ps.setInt(1, runs.size());
@@ -105,7 +106,7 @@ public class BulkRuns {
 
     /** Updates the planner's statistics of the tables bulk writes fill, as autovacuum would soon after. */
     public void analyze() {
-        Transactions.run(dataSource, "analyze", c -> {
+        Transactions.run(dataSource.get(), "analyze", c -> {
             try (var st = c.createStatement()) {
                 st.execute("ANALYZE run");
                 st.execute("ANALYZE metric");
@@ -117,7 +118,7 @@ public class BulkRuns {
     /** Deletes every run of a workflow with its metrics and comparisons; returns how many runs. */
     public int deleteWorkflow(String workflow) {
         int[] n = new int[1];
-        Transactions.run(dataSource, "delete generated runs", c -> {
+        Transactions.run(dataSource.get(), "delete generated runs", c -> {
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM run WHERE workflow = ?")) {
                 ps.setString(1, workflow);
                 n[0] = ps.executeUpdate();

@@ -4,6 +4,7 @@ import dev.sift.ExitCodes;
 import dev.sift.SiftException;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -44,7 +45,7 @@ public class DatabaseSessions {
     @ConfigProperty(name = "sift.db.retry-seconds", defaultValue = "60")
     int retrySeconds;
     @Inject
-    AgroalDataSource pool;
+    Instance<AgroalDataSource> pool;
 
     private final Set<Lock> held = ConcurrentHashMap.newKeySet();
 
@@ -151,7 +152,7 @@ public class DatabaseSessions {
         while (true) {
             try {
                 DatabaseProbe.check(url, user.orElse(null), password.orElse(null));
-                pool.flush(AgroalDataSource.FlushMode.GRACEFUL);
+                pool.get().flush(AgroalDataSource.FlushMode.GRACEFUL);
                 return null;
             } catch (SiftException e) {
                 if (System.nanoTime() + wait * 1_000_000L > deadline) {

@@ -3,6 +3,7 @@ package dev.sift.store;
 import dev.sift.model.TrainingDynamics;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.sql.Array;
 import java.sql.Connection;
@@ -16,10 +17,10 @@ import java.util.List;
 @ApplicationScoped
 public class DynamicsStore {
     @Inject
-    AgroalDataSource dataSource;
+    Instance<AgroalDataSource> dataSource;
 
     public void replace(long runId, String stage, int iteration, TrainingDynamics d) {
-        Transactions.run(dataSource, "store training dynamics", c -> {
+        Transactions.run(dataSource.get(), "store training dynamics", c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "DELETE FROM training_dynamics WHERE run_id = ? AND stage = ? AND iteration = ?")) {
                 ps.setLong(1, runId);
@@ -75,7 +76,7 @@ public class DynamicsStore {
         List<float[]> el2n = new ArrayList<>();
         List<float[]> tracin = new ArrayList<>();
         int[] samples = null;
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+        try (Connection c = dataSource.get().getConnection(); PreparedStatement ps = c.prepareStatement(
                 "SELECT sample_index, loss, p_true, correct, margin, el2n, tracin FROM training_dynamics "
                         + "WHERE run_id = ? "
                         + "AND stage = ? "
@@ -134,7 +135,7 @@ public class DynamicsStore {
     /** Epoch numbers stored for a stage. */
     public List<Integer> epochs(long runId, String stage, int iteration) {
         List<Integer> out = new ArrayList<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+        try (Connection c = dataSource.get().getConnection(); PreparedStatement ps = c.prepareStatement(
                 "SELECT epoch FROM training_dynamics WHERE run_id = ? AND stage = ? "
                         + "AND iteration = ? ORDER BY epoch")) {
             ps.setLong(1, runId);

@@ -4,6 +4,7 @@ import dev.sift.ExitCodes;
 import dev.sift.SiftException;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -35,7 +36,7 @@ public class GarbageCollector {
     @Inject
     ObjectStore objects;
     @Inject
-    AgroalDataSource dataSource;
+    Instance<AgroalDataSource> dataSource;
     @Inject
     StoreLock lock;
 
@@ -63,7 +64,7 @@ public class GarbageCollector {
             List<String> keys = new ArrayList<>();
             List<String> shas = new ArrayList<>();
             int weights;
-            try (Connection c = dataSource.getConnection()) {
+            try (Connection c = dataSource.get().getConnection()) {
                 Set<String> datasets = strings(c, "SELECT sha256 FROM dataset");
                 Set<String> runs = strings(c, "SELECT id::text FROM run");
                 for (ObjectStore.Listed o : listed) {

@@ -8,6 +8,7 @@ import dev.sift.store.RunQuery.Key;
 import dev.sift.store.RunQuery.Query;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -32,7 +33,7 @@ public class HistoryStore {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Inject
-    AgroalDataSource dataSource;
+    Instance<AgroalDataSource> dataSource;
 
     /**
      * One run of a listing (its row as a detached entity), how many of its stages finished, and the values of the
@@ -79,7 +80,7 @@ public class HistoryStore {
         s.append("r.id DESC LIMIT ?");
         s.binds.add(q.limit());
         List<Row> out = new ArrayList<>();
-        Transactions.run(dataSource, "list runs", c -> {
+        Transactions.run(dataSource.get(), "list runs", c -> {
             try (PreparedStatement ps = c.prepareStatement(s.sql.toString())) {
                 s.bind(ps);
                 try (ResultSet rs = ps.executeQuery()) {
@@ -131,7 +132,7 @@ public class HistoryStore {
     /** The stored parameters of each run that has them (runs from before they were stored are missing). */
     public Map<Long, SortedMap<String, Object>> params(Collection<Long> runIds) {
         Map<Long, SortedMap<String, Object>> out = new HashMap<>();
-        Transactions.run(dataSource, "read run parameters", c -> {
+        Transactions.run(dataSource.get(), "read run parameters", c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT id, params::text FROM run WHERE id = ANY(?) "
                     + "AND params IS NOT NULL")) {
                 ps.setArray(1, c.createArrayOf("bigint", runIds.toArray()));
@@ -148,7 +149,7 @@ public class HistoryStore {
     /** Runs whose parameters were never stored (created before migration V10), with their stored workflow. */
     public Map<Long, String> withoutParams() {
         Map<Long, String> out = new LinkedHashMap<>();
-        Transactions.run(dataSource, "find runs without parameters", c -> {
+        Transactions.run(dataSource.get(), "find runs without parameters", c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT id, spec_yaml FROM run WHERE params IS NULL "
                     + "ORDER BY id")) {
                 try (ResultSet rs = ps.executeQuery()) {
@@ -163,7 +164,7 @@ public class HistoryStore {
 
     /** Stores runs' parameters where none are stored yet. */
     public void storeParams(Map<Long, ? extends Map<String, Object>> byRun) {
-        Transactions.run(dataSource, "store run parameters", c -> {
+        Transactions.run(dataSource.get(), "store run parameters", c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE run SET params = CAST(? AS jsonb) WHERE id = ? "
                     + "AND params IS NULL")) {
                 for (var e : byRun.entrySet()) {
@@ -179,7 +180,7 @@ public class HistoryStore {
     /** The runs' mean-over-seeds test metrics, by run, iteration, subset and name. */
     public List<MetricRow> testMetrics(Collection<Long> runIds) {
         List<MetricRow> out = new ArrayList<>();
-        Transactions.run(dataSource, "read metrics", c -> {
+        Transactions.run(dataSource.get(), "read metrics", c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT run_id, iteration, subset, name, value FROM metric m "
                     + "WHERE run_id = ANY(?) AND split = 'test' AND seed IS NULL ORDER BY run_id, iteration, subset, "
                     + "name")) {
@@ -199,7 +200,7 @@ public class HistoryStore {
     public Map<Long, List<MetricStore.Comparison>> comparisons(Collection<Long> runIds, String subset,
             String baseline) {
         Map<Long, List<MetricStore.Comparison>> out = new TreeMap<>();
-        Transactions.run(dataSource, "read comparisons", c -> {
+        Transactions.run(dataSource.get(), "read comparisons", c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT run_id, iteration, metric, delta, lo, hi, seeds, "
                     + "queries, resamples FROM comparison WHERE run_id = ANY(?) AND subset = ? AND baseline = ? "
                     + "ORDER BY run_id, iteration, metric")) {

@@ -2,6 +2,7 @@ package dev.sift.store;
 
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -18,7 +19,7 @@ import java.util.Map;
 @ApplicationScoped
 public class MetricStore {
     @Inject
-    AgroalDataSource dataSource;
+    Instance<AgroalDataSource> dataSource;
 
     /** One comparison: subset minus baseline on a metric, with its bootstrap interval. */
     public record Comparison(int iteration, String metric, String subset, String baseline, double delta, double lo,
@@ -35,7 +36,7 @@ public class MetricStore {
 
     /** Replaces every seed's metrics of one subset: {@code perSeed.get(j)} is seed j's. */
     public void replaceSeeds(long runId, int iteration, String split, String subset, List<Map<String, Double>> perSeed) {
-        Transactions.run(dataSource, "store metrics", c -> {
+        Transactions.run(dataSource.get(), "store metrics", c -> {
             try (PreparedStatement del = c.prepareStatement("DELETE FROM metric WHERE run_id = ? AND iteration = ? "
                     + "AND split = ? AND subset = ? AND seed IS NOT NULL")) {
                 del.setLong(1, runId);
@@ -65,7 +66,7 @@ public class MetricStore {
 
     /** Replaces the comparisons of one iteration. */
     public void replaceComparisons(long runId, int iteration, List<Comparison> rows) {
-        Transactions.run(dataSource, "store comparisons", c -> {
+        Transactions.run(dataSource.get(), "store comparisons", c -> {
             try (PreparedStatement del = c.prepareStatement("DELETE FROM comparison WHERE run_id = ? AND iteration = ?")) {
                 del.setLong(1, runId);
                 del.setInt(2, iteration);
@@ -102,7 +103,7 @@ public class MetricStore {
 
     public List<Comparison> comparisons(long runId) {
         List<Comparison> out = new ArrayList<>();
-        Transactions.run(dataSource, "read comparisons", c -> {
+        Transactions.run(dataSource.get(), "read comparisons", c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT iteration, metric, subset, baseline, delta, lo, hi, "
                     + "seeds, queries, resamples FROM comparison WHERE run_id = ? ORDER BY iteration, baseline, subset, "
                     + "metric")) {
@@ -128,7 +129,7 @@ public class MetricStore {
 
     /** Replaces the mean metrics of one subset at one fraction of a curve. */
     public void replaceCurve(long runId, int iteration, String subset, double fraction, Map<String, Double> values) {
-        Transactions.run(dataSource, "store curve metrics", c -> {
+        Transactions.run(dataSource.get(), "store curve metrics", c -> {
             try (PreparedStatement del = c.prepareStatement("DELETE FROM metric WHERE run_id = ? AND iteration = ? "
                     + "AND split = ? AND subset = ? AND fraction = ?")) {
                 del.setLong(1, runId);
@@ -158,7 +159,7 @@ public class MetricStore {
     /** Every curve point of a run, by iteration, fraction and subset. */
     public List<CurvePoint> curve(long runId) {
         Map<String, CurvePoint> points = new java.util.LinkedHashMap<>();
-        Transactions.run(dataSource, "read curve", c -> {
+        Transactions.run(dataSource.get(), "read curve", c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT iteration, fraction, subset, name, value FROM metric "
                     + "WHERE run_id = ? AND split = ? AND seed IS NULL ORDER BY iteration, fraction, subset, name")) {
                 ps.setLong(1, runId);

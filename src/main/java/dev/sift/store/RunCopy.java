@@ -2,6 +2,7 @@ package dev.sift.store;
 
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -19,7 +20,7 @@ import java.util.List;
 @ApplicationScoped
 public class RunCopy {
     @Inject
-    AgroalDataSource dataSource;
+    Instance<AgroalDataSource> dataSource;
     @Inject
     ObjectStore objects;
 
@@ -29,7 +30,7 @@ public class RunCopy {
 
     /** The rows of the tables in {@code rows}, from run {@code from} to run {@code to}, in one transaction. */
     public void rows(long from, long to, List<Rows> rows) {
-        Transactions.run(dataSource, "copy cached rows from run " + from, c -> {
+        Transactions.run(dataSource.get(), "copy cached rows from run " + from, c -> {
             for (Rows r : rows) {
                 copy(c, from, to, r);
             }

@@ -2,6 +2,7 @@ package dev.sift.store;
 
 import dev.sift.store.RunEntity.Status;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
@@ -13,7 +14,7 @@ import java.util.Optional;
 @ApplicationScoped
 public class RunStore {
     @Inject
-    EntityManager em;
+    Instance<EntityManager> em;
 
     @Transactional
     public RunEntity createRun(String name, String workflow, String path, String specYaml) {
@@ -51,10 +52,10 @@ public class RunStore {
         r.startedAt = r.createdAt;
         r.ownerHost = host();
         r.ownerPid = ProcessHandle.current().pid();
-        em.persist(r);
+        em.get().persist(r);
         if (params != null) {
-            em.flush();
-            em.createNativeQuery("UPDATE run SET params = CAST(?1 AS jsonb) WHERE id = ?2")
+            em.get().flush();
+            em.get().createNativeQuery("UPDATE run SET params = CAST(?1 AS jsonb) WHERE id = ?2")
                     .setParameter(1, HistoryStore.json(params)).setParameter(2, r.id).executeUpdate();
         }
         return r;
@@ -86,20 +87,20 @@ public class RunStore {
 
     @Transactional
     public Optional<RunEntity> findRun(long id) {
-        return Optional.ofNullable(em.find(RunEntity.class, id));
+        return Optional.ofNullable(em.get().find(RunEntity.class, id));
     }
 
     /** The run a schedule's firing started, if it started one. */
     @Transactional
     public Optional<RunEntity> findFiring(String schedule, Instant fireTime) {
-        return em.createQuery("from RunEntity r where r.scheduleName = :s and r.fireTime = :t", RunEntity.class)
+        return em.get().createQuery("from RunEntity r where r.scheduleName = :s and r.fireTime = :t", RunEntity.class)
                 .setParameter("s", schedule).setParameter("t", fireTime).getResultStream().findFirst();
     }
 
     /** A schedule's runs (fired or started by hand under its name), the latest first. */
     @Transactional
     public List<RunEntity> runsOfSchedule(String schedule, int limit) {
-        return em.createQuery("from RunEntity r where r.scheduleName = :s order by r.createdAt desc, r.id desc",
+        return em.get().createQuery("from RunEntity r where r.scheduleName = :s order by r.createdAt desc, r.id desc",
                 RunEntity.class).setParameter("s", schedule).setMaxResults(limit).getResultList();
     }
 
@@ -109,14 +110,14 @@ public class RunStore {
         if (ids.isEmpty()) {
             return List.of();
         }
-        return em.createQuery("from RunEntity r where r.id in :ids", RunEntity.class).setParameter("ids", ids)
+        return em.get().createQuery("from RunEntity r where r.id in :ids", RunEntity.class).setParameter("ids", ids)
                 .getResultList();
     }
 
     /** Marks a run as owned by this process again (resume). */
     @Transactional
     public void claim(long runId) {
-        RunEntity r = em.find(RunEntity.class, runId);
+        RunEntity r = em.get().find(RunEntity.class, runId);
         r.status = Status.RUNNING;
         r.error = null;
         r.finishedAt = null;
@@ -127,7 +128,7 @@ public class RunStore {
     /** Records the end of a run; a failure caused by the shutdown does not overwrite INTERRUPTED. */
     @Transactional
     public void finishRun(long runId, Status status, String error) {
-        RunEntity r = em.find(RunEntity.class, runId);
+        RunEntity r = em.get().find(RunEntity.class, runId);
         if (r.status == Status.INTERRUPTED && status == Status.FAILED) {
             return;
         }
@@ -138,7 +139,7 @@ public class RunStore {
 
     @Transactional
     public Optional<StageRunEntity> findStage(long runId, String stage, int iteration) {
-        return em.createQuery("from StageRunEntity s where s.runId = :r and s.stage = :st and s.iteration = :i",
+        return em.get().createQuery("from StageRunEntity s where s.runId = :r and s.stage = :st and s.iteration = :i",
                 StageRunEntity.class).setParameter("r", runId).setParameter("st", stage).setParameter("i", iteration)
                 .getResultStream().findFirst();
     }
@@ -146,7 +147,7 @@ public class RunStore {
     /** The newest finished step of another run with this cache key. */
     @Transactional
     public Optional<StageRunEntity> findCached(String cacheKey, long exceptRun) {
-        return em.createQuery("from StageRunEntity s where s.cacheKey = :k and s.status = :st and s.runId <> :r "
+        return em.get().createQuery("from StageRunEntity s where s.cacheKey = :k and s.status = :st and s.runId <> :r "
                 + "order by s.finishedAt desc", StageRunEntity.class).setParameter("k", cacheKey)
                 .setParameter("st", Status.SUCCEEDED).setParameter("r", exceptRun).setMaxResults(1)
                 .getResultStream().findFirst();
@@ -154,7 +155,7 @@ public class RunStore {
 
     @Transactional
     public List<StageRunEntity> stages(long runId) {
-        return em.createQuery("from StageRunEntity s where s.runId = :r order by s.seq", StageRunEntity.class)
+        return em.get().createQuery("from StageRunEntity s where s.runId = :r order by s.seq", StageRunEntity.class)
                 .setParameter("r", runId).getResultList();
     }
 
@@ -170,7 +171,7 @@ public class RunStore {
             s.iteration = iteration;
             s.attempt = 0;
         } else {
-            s = em.find(StageRunEntity.class, s.id);
+            s = em.get().find(StageRunEntity.class, s.id);
         }
         s.seq = seq;
         s.attempt++;
@@ -184,7 +185,7 @@ public class RunStore {
         s.finishedAt = null;
         s.durationMs = null;
         if (created) {
-            em.persist(s);
+            em.get().persist(s);
         }
         return s;
     }
@@ -197,7 +198,7 @@ public class RunStore {
     /** Marks a stage finished with its output, the cache key it ran under and the run it reused (null: none). */
     @Transactional
     public void finishStage(long stageRunId, String outputJson, String cacheKey, Long reusedFrom) {
-        StageRunEntity s = em.find(StageRunEntity.class, stageRunId);
+        StageRunEntity s = em.get().find(StageRunEntity.class, stageRunId);
         s.status = Status.SUCCEEDED;
         s.outputJson = outputJson;
         s.cacheKey = cacheKey;
@@ -208,7 +209,7 @@ public class RunStore {
 
     @Transactional
     public void failStage(long stageRunId, String error) {
-        StageRunEntity s = em.find(StageRunEntity.class, stageRunId);
+        StageRunEntity s = em.get().find(StageRunEntity.class, stageRunId);
         if (s.status == Status.INTERRUPTED) {
             return; // the shutdown that interrupted it is why it failed
         }
@@ -222,7 +223,7 @@ public class RunStore {
     @Transactional
     public void replaceMetrics(long runId, int iteration, String split, String subset,
             java.util.Map<String, Double> values) {
-        em.createQuery("delete from MetricEntity m where m.runId = :r and m.iteration = :i and m.split = :sp "
+        em.get().createQuery("delete from MetricEntity m where m.runId = :r and m.iteration = :i and m.split = :sp "
                 + "and m.subset = :su and m.seed is null").setParameter("r", runId).setParameter("i", iteration)
                 .setParameter("sp", split).setParameter("su", subset).executeUpdate();
         for (var e : values.entrySet()) {
@@ -233,38 +234,38 @@ public class RunStore {
             m.subset = subset;
             m.name = e.getKey();
             m.value = e.getValue();
-            em.persist(m);
+            em.get().persist(m);
         }
     }
 
     @Transactional
     public List<MetricEntity> metrics(long runId) {
-        return em.createQuery("from MetricEntity m where m.runId = :r and m.seed is null "
+        return em.get().createQuery("from MetricEntity m where m.runId = :r and m.seed is null "
                 + "order by m.iteration, m.subset, m.name",
                 MetricEntity.class).setParameter("r", runId).getResultList();
     }
 
     @Transactional
     public void saveIteration(IterationEntity it) {
-        em.merge(it);
+        em.get().merge(it);
     }
 
     @Transactional
     public List<IterationEntity> iterations(long runId) {
-        return em.createQuery("from IterationEntity i where i.runId = :r order by i.k", IterationEntity.class)
+        return em.get().createQuery("from IterationEntity i where i.runId = :r order by i.k", IterationEntity.class)
                 .setParameter("r", runId).getResultList();
     }
 
     @Transactional
     public void saveDataset(DatasetEntity d) {
-        if (em.find(DatasetEntity.class, d.sha256) == null) {
+        if (em.get().find(DatasetEntity.class, d.sha256) == null) {
             d.createdAt = Instant.now();
-            em.persist(d);
+            em.get().persist(d);
         }
     }
 
     @Transactional
     public Optional<DatasetEntity> dataset(String sha) {
-        return Optional.ofNullable(em.find(DatasetEntity.class, sha));
+        return Optional.ofNullable(em.get().find(DatasetEntity.class, sha));
     }
 }

@@ -2,6 +2,7 @@ package dev.sift.store;
 
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -23,7 +24,7 @@ public class ScoreStore {
     static final int CHUNK = 1 << 20;
 
     @Inject
-    AgroalDataSource dataSource;
+    Instance<AgroalDataSource> dataSource;
 
     /** One stored score. */
     public record Row(int sampleIndex, double score, double weight) {
@@ -35,7 +36,7 @@ public class ScoreStore {
             throw new IllegalArgumentException("scores of " + method + ": " + sampleIndex.length + " samples, "
                     + score.length + " scores, " + weight.length + " weights");
         }
-        Transactions.run(dataSource, "store scores", c -> {
+        Transactions.run(dataSource.get(), "store scores", c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "DELETE FROM score_vector WHERE run_id = ? AND iteration = ? AND method = ?")) {
                 ps.setLong(1, runId);
@@ -64,7 +65,7 @@ public class ScoreStore {
     /** Scores of one method in one iteration, ordered by sample index. */
     public List<Row> read(long runId, int iteration, String method) {
         List<Row> rows = new ArrayList<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+        try (Connection c = dataSource.get().getConnection(); PreparedStatement ps = c.prepareStatement(
                 "SELECT sample_index, score, weight FROM score_vector WHERE run_id = ? AND iteration = ? "
                         + "AND method = ? ORDER BY chunk")) {
             ps.setLong(1, runId);
@@ -93,7 +94,7 @@ public class ScoreStore {
      */
     public java.util.Map<String, java.util.Map<Integer, Double>> scoresOf(long runId, int iteration, int[] samples) {
         java.util.Map<String, java.util.Map<Integer, Double>> out = new java.util.TreeMap<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+        try (Connection c = dataSource.get().getConnection(); PreparedStatement ps = c.prepareStatement(
                 "SELECT method, sample_index, score FROM sample_score WHERE run_id = ? AND iteration = ? "
                         + "AND sample_index = ANY(?) ORDER BY method, sample_index")) {
             ps.setLong(1, runId);
@@ -113,7 +114,7 @@ public class ScoreStore {
 
     /** Number of stored score rows of a run (all methods and iterations). */
     public long count(long runId) {
-        try (Connection c = dataSource.getConnection();
+        try (Connection c = dataSource.get().getConnection();
                 PreparedStatement ps = c.prepareStatement(
                         "SELECT coalesce(sum(cardinality(sample_index)), 0) FROM score_vector WHERE run_id = ?")) {
             ps.setLong(1, runId);
@@ -129,7 +130,7 @@ public class ScoreStore {
     /** Replaces the flagged samples and suggested classes of one iteration. */
     public void replaceSuggestions(long runId, int iteration, int[] sampleIndex, int[] suggestedClass,
             double[] quality) {
-        Transactions.run(dataSource, "store label suggestions", c -> {
+        Transactions.run(dataSource.get(), "store label suggestions", c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "DELETE FROM label_suggestion WHERE run_id = ? AND iteration = ?")) {
                 ps.setLong(1, runId);
@@ -154,7 +155,7 @@ public class ScoreStore {
     /** The samples confident learning flagged in one iteration of a run, each with the class it suggests. */
     public java.util.Map<Integer, Integer> suggestions(long runId, int iteration) {
         java.util.Map<Integer, Integer> out = new java.util.HashMap<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+        try (Connection c = dataSource.get().getConnection(); PreparedStatement ps = c.prepareStatement(
                 "SELECT sample_index, suggested_class FROM label_suggestion WHERE run_id = ? AND iteration = ?")) {
             ps.setLong(1, runId);
             ps.setInt(2, iteration);
@@ -172,7 +173,7 @@ public class ScoreStore {
     /** Methods with scores in one iteration of a run. */
     public List<String> methods(long runId, int iteration) {
         List<String> out = new ArrayList<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+        try (Connection c = dataSource.get().getConnection(); PreparedStatement ps = c.prepareStatement(
                 "SELECT DISTINCT method FROM score_vector WHERE run_id = ? AND iteration = ? ORDER BY method")) {
             ps.setLong(1, runId);
             ps.setInt(2, iteration);

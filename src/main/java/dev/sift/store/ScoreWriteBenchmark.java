@@ -2,6 +2,7 @@ package dev.sift.store;
 
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.io.StringReader;
 import java.sql.PreparedStatement;
@@ -29,7 +30,7 @@ public class ScoreWriteBenchmark {
     @Inject
     ScoreStore scores;
     @Inject
-    AgroalDataSource dataSource;
+    Instance<AgroalDataSource> dataSource;
 
     /** One round's seconds for each way. */
     public record Round(double arraySeconds, double rowsSeconds) {
@@ -77,7 +78,7 @@ public class ScoreWriteBenchmark {
             throw new IllegalStateException("the stored scores differ from the " + n + " written");
         }
         long[] rows = new long[1];
-        Transactions.run(dataSource, "count the baseline's rows", c -> {
+        Transactions.run(dataSource.get(), "count the baseline's rows", c -> {
             try (var rs = c.createStatement().executeQuery("SELECT count(*) FROM " + ROWS_TABLE)) {
                 rs.next();
                 rows[0] = rs.getLong(1);
@@ -89,7 +90,7 @@ public class ScoreWriteBenchmark {
     }
 
     private void sql(String... statements) {
-        Transactions.run(dataSource, "prepare the score benchmark", c -> {
+        Transactions.run(dataSource.get(), "prepare the score benchmark", c -> {
             try (Statement s = c.createStatement()) {
                 for (String st : statements) {
                     s.executeUpdate(st);
@@ -100,7 +101,7 @@ public class ScoreWriteBenchmark {
 
     /** The layout before V15: delete, then COPY one row per sample in batches, one transaction. */
     private void copyRows(long runId, int[] index, double[] score, double[] weight) {
-        Transactions.run(dataSource, "copy score rows", c -> {
+        Transactions.run(dataSource.get(), "copy score rows", c -> {
             try (PreparedStatement del = c.prepareStatement("DELETE FROM " + ROWS_TABLE
                     + " WHERE run_id = ? AND iteration = 1 AND method = 'bench'")) {
                 del.setLong(1, runId);

@@ -3,6 +3,7 @@ package dev.sift.store;
 import dev.sift.Sha256;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -26,13 +27,13 @@ public class WeightStore {
     static final int CHUNK = 1 << 20;
 
     @Inject
-    AgroalDataSource dataSource;
+    Instance<AgroalDataSource> dataSource;
 
     /** Stores the bytes (no-op when the same sha256 is already stored) and returns their sha256. */
     public String put(byte[] bytes, String format) {
         String sha = Sha256.hex(bytes);
         int chunks = (bytes.length + CHUNK - 1) / CHUNK;
-        try (Connection c = dataSource.getConnection()) {
+        try (Connection c = dataSource.get().getConnection()) {
             c.setAutoCommit(false);
             try {
                 int inserted;
@@ -68,7 +69,7 @@ public class WeightStore {
 
     /** Whether weights with this sha256 are stored (their chunks are checked when they are read). */
     public boolean exists(String sha) {
-        try (Connection c = dataSource.getConnection();
+        try (Connection c = dataSource.get().getConnection();
                 var ps = c.prepareStatement("SELECT 1 FROM model_weights WHERE sha256 = ?")) {
             ps.setString(1, sha);
             try (var rs = ps.executeQuery()) {
@@ -90,7 +91,7 @@ public class WeightStore {
         MessageDigest d = Sha256.digest();
         long expected;
         long size = 0;
-        try (Connection c = dataSource.getConnection()) {
+        try (Connection c = dataSource.get().getConnection()) {
             try (PreparedStatement ps = c.prepareStatement("SELECT size_bytes FROM model_weights WHERE sha256 = ?")) {
                 ps.setString(1, sha);
                 try (ResultSet rs = ps.executeQuery()) {

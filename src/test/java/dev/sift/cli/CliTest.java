@@ -204,4 +204,21 @@ class CliTest {
                 stopped.getOutput());
         assertEquals(2, launcher.launch("runs", "show", "999999").exitCode()); // no such run: exit 2
     }
+
+    /**
+     * Commands without a database start without the datasource and Hibernate ORM (SiftMain sets them inactive),
+     * and the next start in the same JVM has both again.
+     */
+    @Test
+    void aStartWithoutTheDatabaseLeavesTheNextStartItsDatabase(QuarkusMainLauncher launcher) {
+        LaunchResult help = launcher.launch("--help");
+        assertEquals(0, help.exitCode(), help.getErrorOutput());
+        assertTrue(help.getOutput().startsWith("Usage: sift"), help.getOutput());
+        LaunchResult validate = launcher.launch("validate", "workflows/quickstart.yaml");
+        assertEquals(0, validate.exitCode(), validate.getErrorOutput());
+        assertTrue(validate.getOutput().contains("name: quickstart"), validate.getOutput());
+        LaunchResult list = launcher.launch("runs", "list");
+        assertEquals(0, list.exitCode(), list.getErrorOutput());
+        assertTrue(list.getOutput().startsWith("id"), list.getOutput());
+    }
 }

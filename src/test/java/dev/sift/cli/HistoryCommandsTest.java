@@ -26,6 +26,7 @@ import dev.sift.workflow.WorkflowParser;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -67,7 +68,7 @@ class HistoryCommandsTest {
     @Inject
     HistoryStore store;
     @Inject
-    AgroalDataSource dataSource;
+    Instance<AgroalDataSource> dataSource;
 
     private InJvm.Out sift(String... args) {
         return InJvm.sift(factory, args);
@@ -231,7 +232,7 @@ class HistoryCommandsTest {
     }
 
     private long runCount() throws Exception {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+        try (Connection c = dataSource.get().getConnection(); PreparedStatement ps = c.prepareStatement(
                 "SELECT count(*) FROM run"); ResultSet rs = ps.executeQuery()) {
             rs.next();
             return rs.getLong(1);
@@ -375,7 +376,7 @@ class HistoryCommandsTest {
     void runsFromBeforeStoredParametersGetThemFromTheirWorkflow() throws Exception {
         String wf = "old-" + System.nanoTime();
         long id;
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("INSERT INTO run "
+        try (Connection c = dataSource.get().getConnection(); PreparedStatement ps = c.prepareStatement("INSERT INTO run "
                 + "(name, workflow, workflow_path, spec_yaml, status) VALUES ('old', ?, '/o.yaml', ?, 'SUCCEEDED') "
                 + "RETURNING id")) {
             ps.setString(1, wf);
@@ -422,7 +423,7 @@ class HistoryCommandsTest {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("runs compare (10 runs)") && r.out().contains("report RUN --compare (3 runs)")
                 && r.out().contains("deleted the generated runs"), r.out());
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+        try (Connection c = dataSource.get().getConnection(); PreparedStatement ps = c.prepareStatement(
                 "SELECT count(*) FROM run WHERE workflow = ?")) {
             ps.setString(1, HistoryBenchmark.WORKFLOW);
             try (ResultSet rs = ps.executeQuery()) {

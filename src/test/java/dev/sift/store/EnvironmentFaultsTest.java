@@ -87,6 +87,10 @@ class EnvironmentFaultsTest {
             return Optional.empty();
         }
 
+        public boolean fullStart() {
+            return false;
+        }
+
         public Db db() {
             return this;
         }

@@ -11,6 +11,7 @@ import dev.sift.PostgresResource;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -33,10 +34,10 @@ class StoresTest {
     @Inject
     ObjectStore objects;
     @Inject
-    AgroalDataSource dataSource;
+    Instance<AgroalDataSource> dataSource;
 
     private long count(String sql) throws Exception {
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+        try (Connection c = dataSource.get().getConnection(); Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
@@ -60,7 +61,7 @@ class StoresTest {
     void corruptWeightsAreDetectedOnLoad() throws Exception {
         byte[] bytes = "some weights".getBytes(StandardCharsets.UTF_8);
         String sha = weights.put(bytes, "test");
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = dataSource.get().getConnection(); Statement s = c.createStatement()) {
             s.executeUpdate("UPDATE weight_chunk SET bytes = 'tampered'::bytea WHERE sha256 = '" + sha + "'");
         }
         var e = assertThrows(IllegalStateException.class, () -> weights.get(sha));

@@ -13,6 +13,7 @@ import dev.sift.store.ScoreStore;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -54,14 +55,14 @@ class ShardedScoreTest {
     @Inject
     ScoreStore scores;
     @Inject
-    AgroalDataSource dataSource;
+    Instance<AgroalDataSource> dataSource;
 
     private static Console quiet() {
         return new Console(new PrintStream(new ByteArrayOutputStream()), false);
     }
 
     private int shardRows(long runId) throws Exception {
-        try (Connection c = dataSource.getConnection(); ResultSet rs = c.createStatement().executeQuery(
+        try (Connection c = dataSource.get().getConnection(); ResultSet rs = c.createStatement().executeQuery(
                 "SELECT count(*) FROM score_shard WHERE run_id = " + runId)) {
             rs.next();
             return rs.getInt(1);

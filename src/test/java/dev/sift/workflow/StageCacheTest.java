@@ -18,6 +18,7 @@ import io.agroal.api.AgroalDataSource;
 import io.quarkus.arc.All;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -59,7 +60,7 @@ class StageCacheTest {
     @Inject
     RunHistory history;
     @Inject
-    AgroalDataSource dataSource;
+    Instance<AgroalDataSource> dataSource;
     @Inject
     @All
     List<Stage<?>> stages;
@@ -80,7 +81,7 @@ class StageCacheTest {
 
     /** A run's rows of a table, without the run id, sorted: what a copy must reproduce. */
     private List<String> rows(String table, long runId) throws Exception {
-        try (Connection c = dataSource.getConnection();
+        try (Connection c = dataSource.get().getConnection();
                 PreparedStatement ps = c.prepareStatement("SELECT * FROM " + table + " WHERE run_id = ?")) {
             ps.setLong(1, runId);
             List<String> out = new java.util.ArrayList<>();
