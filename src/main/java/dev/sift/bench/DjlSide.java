@@ -27,9 +27,10 @@ import java.util.stream.IntStream;
  *
  * <p>All of it runs on one thread of its own, inference too (while training is paused), as the peer runs on one:
  * libgomp gives every thread that starts parallel work its own pool of OpenMP threads and, once a process has more
- * of them than cores, lets them spin only briefly before sleeping. A second such thread made inference about 12%
- * slower on the 2-core machine (README, "bench model"). The calling thread only hands over commands and
- * waits; every time is measured on this side's thread around the work alone.
+ * of them than cores, lets them spin only briefly before sleeping. On the 2-core machine a second such thread made
+ * inference 12% slower at load 3 and more than twice as fast at load 5 (README, "bench model"): the two sides
+ * must wait alike. The calling thread only hands over commands and waits; every time is measured on this side's
+ * thread around the work alone.
  */
 final class DjlSide implements AutoCloseable {
     /** Handed over in place of a result when this side failed. */
