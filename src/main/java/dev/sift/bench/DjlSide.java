@@ -13,21 +13,31 @@ import dev.sift.model.TrainSpec;
 import java.nio.file.Path;
 import java.util.Random;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
 /**
  * The DJL side of {@link ModelBenchmark}, timed a block at a time so that it can take turns with the PyTorch peer.
  * Training is one epoch of {@code warmup + blocks * steps} batches through {@link RelevanceTrainer} (AdamW,
- * clipping, dynamics recording: what the workflows run), on a thread of its own that waits after every block until
- * {@link #train} lets it run the next; only the steps of a block are timed, never the wait. Inference runs
- * {@link RelevanceTrainer.Loaded#predict} on a model loaded once, so a block times the forward passes (and the copy
- * of their outputs to Java), not the loading of the weights.
+ * clipping, dynamics recording: what the workflows run) that pauses after the warm-up and after every block.
+ * Inference runs {@link RelevanceTrainer.Loaded#predict} on a model loaded once, so a block times the forward passes
+ * (and the copy of their outputs to Java), not the loading of the weights.
+ *
+ * <p>All of it runs on one thread of its own, inference too (while training is paused), as the peer runs on one:
+ * libgomp gives every thread that starts parallel work its own pool of OpenMP threads and, once a process has more
+ * of them than cores, lets them spin only briefly before sleeping. On the 2-core machine a second such thread made
+ * inference 12% slower at load 3 and more than twice as fast at load 5 (README, "bench model"): the two sides
+ * must wait alike. The calling thread only hands over commands and waits; every time is measured on this side's
+ * thread around the work alone.
  */
 final class DjlSide implements AutoCloseable {
-    /** Handed over in place of a block's nanoseconds when training failed. */
+    /** Handed over in place of a result when this side failed. */
     private static final long FAILED = Long.MIN_VALUE;
+    /** Commands that are markers: go on training; stop. */
+    private static final Callable<Long> TRAIN = () -> 0L;
+    private static final Callable<Long> STOP = () -> 0L;
 
     private final int batch;
     private final int steps;
@@ -37,11 +47,13 @@ final class DjlSide implements AutoCloseable {
     private final RelevanceTrainer trainer;
     private final Targets targets;
     private final byte[] initial;
-    private final Semaphore go = new Semaphore(0);
-    private final BlockingQueue<Long> done = new LinkedBlockingQueue<>();
+    private final BlockingQueue<Callable<Long>> commands = new LinkedBlockingQueue<>();
+    private final BlockingQueue<Long> results = new LinkedBlockingQueue<>();
     private final Thread worker;
-    private final RelevanceTrainer.Loaded inference;
     private volatile Throwable failure;
+    /** Used on the worker only. */
+    private RelevanceTrainer.Loaded inference;
+    private long lastBlockNanos;
     private int blocksRun;
     private int inferenceOffset;
 
@@ -73,22 +85,20 @@ final class DjlSide implements AutoCloseable {
         trainer = new RelevanceTrainer(() -> new CrossEncoder(config, 4, false, 0f), new TokenizedPairs(ids, types),
                 4, false, name -> true, b -> { }, Device.cpu());
         initial = trainer.initialWeights(1);
-        worker = new Thread(this::trainAll, "sift-bench-djl-train");
+        worker = new Thread(this::work, "sift-bench-djl");
         worker.setDaemon(true);
         worker.start();
-        RelevanceTrainer.Loaded loaded = null;
         try {
             take(); // the warm-up steps
-            loaded = trainer.loaded(initial);
-            loaded.predict(IntStream.range(0, batch * warmup).toArray(), batch);
+            run(() -> {
+                inference = trainer.loaded(initial);
+                inference.predict(IntStream.range(0, batch * warmup).toArray(), batch);
+                return 0L;
+            });
         } catch (RuntimeException | InterruptedException e) {
-            worker.interrupt();
-            if (loaded != null) {
-                loaded.close();
-            }
+            close();
             throw e;
         }
-        inference = loaded;
     }
 
     /** PyTorch's intra-op threads as this side runs them. */
@@ -102,45 +112,77 @@ final class DjlSide implements AutoCloseable {
             throw new IllegalStateException("all " + blocks + " training blocks have run");
         }
         blocksRun++;
-        go.release();
-        long nanos = take();
-        if (blocksRun == blocks) {
-            worker.join(); // the end of the epoch (dynamics, weights) runs before anything else is timed
-        }
-        return nanos / 1e9;
+        return run(TRAIN) / 1e9;
     }
 
     /** Runs {@code steps} batches of inference; returns their seconds. */
-    double infer() {
+    double infer() throws InterruptedException {
         int n = batch * steps;
         int[] which = IntStream.range(inferenceOffset, inferenceOffset + n).toArray();
         inferenceOffset = (inferenceOffset + n) % (batch * blocks * steps);
-        long t0 = System.nanoTime();
-        inference.predict(which, batch);
-        return (System.nanoTime() - t0) / 1e9;
+        return run(() -> {
+            long t0 = System.nanoTime();
+            inference.predict(which, batch);
+            return System.nanoTime() - t0;
+        }) / 1e9;
+    }
+
+    /** Hands {@code command} to the worker and waits for its result. */
+    private long run(Callable<Long> command) throws InterruptedException {
+        commands.add(command);
+        return take();
     }
 
     private long take() throws InterruptedException {
-        long nanos = done.take();
+        Long nanos = null;
+        while (nanos == null) {
+            nanos = results.poll(1, TimeUnit.SECONDS);
+            if (nanos == null && !worker.isAlive() && results.isEmpty()) {
+                throw new IllegalStateException("the DJL side has ended", failure);
+            }
+        }
         if (nanos == FAILED) {
-            throw new IllegalStateException("DJL training failed: " + failure, failure);
+            throw new IllegalStateException("the DJL side failed: " + failure, failure);
         }
         return nanos;
     }
 
-    /** The training thread: one epoch, pausing in the listener after the warm-up and after every block. */
-    private void trainAll() {
+    /** The worker: one epoch, serving commands in the listener's pauses, then commands until {@link #STOP}. */
+    private void work() {
         try {
             // no validation split, no early stopping: nothing but the training steps runs between the pauses
             trainer.train(initial, targets, IntStream.range(0, batch * (warmup + blocks * steps)).toArray(), new int[0],
                     new TrainSpec(1, batch, 2e-5, 1, 0.01, 0.0, 1.0, 0, TrainSpec.DeviceChoice.CPU), new Pauses());
+            results.add(lastBlockNanos); // after the end of the epoch (dynamics, weights), which is not timed
+            serve();
+        } catch (Stopped e) {
+            // closed before all blocks ran
         } catch (Throwable e) {
             failure = e;
-            done.add(FAILED);
+            results.add(FAILED);
+        } finally {
+            if (inference != null) {
+                inference.close();
+            }
         }
     }
 
-    /** Hands over after the warm-up and after each block, and waits for {@link #train} before going on. */
+    /** Runs commands until {@link #TRAIN}; throws {@link Stopped} at {@link #STOP}. */
+    private void serve() throws Exception {
+        for (Callable<Long> c = commands.take(); c != TRAIN; c = commands.take()) {
+            if (c == STOP) {
+                throw new Stopped();
+            }
+            results.add(c.call());
+        }
+    }
+
+    /** Thrown on the worker to end training early. */
+    private static final class Stopped extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+    }
+
+    /** Hands over after the warm-up and after each block, serving commands until told to train on. */
     private final class Pauses implements RelevanceTrainer.Listener {
         private long start;
         private int block;
@@ -154,15 +196,20 @@ final class DjlSide implements AutoCloseable {
             if (profile != null && block == 1) {
                 JniUtils.stopProfile(profile.toString());
             }
-            done.add(batches == warmup ? 0L : end - start);
             if (batches == total) {
-                return; // the last block: training ends, untimed
+                lastBlockNanos = end - start; // handed over once the epoch has ended
+                return;
             }
+            results.add(batches == warmup ? 0L : end - start);
             try {
-                go.acquire();
+                serve();
+            } catch (Stopped | IllegalStateException e) {
+                throw e;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new IllegalStateException("benchmark stopped", e);
+                throw new IllegalStateException("benchmark interrupted", e);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
             }
             block++;
             if (profile != null && block == 1) {
@@ -176,13 +223,10 @@ final class DjlSide implements AutoCloseable {
         }
     }
 
-    /** Stops the training thread (when blocks are left) and frees the inference model. */
+    /** Ends the worker (and training, when blocks are left) and frees the inference model. */
     @Override
     public void close() throws InterruptedException {
-        if (blocksRun < blocks) {
-            worker.interrupt();
-        }
+        commands.add(STOP);
         worker.join();
-        inference.close();
     }
 }

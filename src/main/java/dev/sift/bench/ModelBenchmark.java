@@ -178,7 +178,10 @@ public final class ModelBenchmark {
             double samples = (double) o.batch() * o.steps();
             Round round = new Round(r, djlFirst, samples / train[0], samples / train[1], samples / infer[0],
                     samples / infer[1], BenchData.loadAverage());
-            log.accept(String.format("round %d (%s first): train DJL %.1f, PyTorch %.1f samples/s (%.2f); inference "
+            log.accept(Double.isNaN(round.torchTrain()) || Double.isNaN(round.torchInfer())
+                    ? String.format("round %d: train DJL %.1f samples/s; inference DJL %.1f; load %s", r,
+                            round.djlTrain(), round.djlInfer(), round.loadAfter())
+                    : String.format("round %d (%s first): train DJL %.1f, PyTorch %.1f samples/s (%.2f); inference "
                     + "DJL %.1f, PyTorch %.1f (%.2f); load %s", r, djlFirst ? "DJL" : "PyTorch", round.djlTrain(),
                     round.torchTrain(), round.trainRatio(), round.djlInfer(), round.torchInfer(), round.inferRatio(),
                     round.loadAfter()));

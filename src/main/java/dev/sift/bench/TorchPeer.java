@@ -102,8 +102,14 @@ final class TorchPeer implements AutoCloseable {
     }
 
     private JsonNode command(String line) throws IOException {
-        in.write(line + "\n");
-        in.flush();
+        try {
+            in.write(line + "\n");
+            in.flush();
+        } catch (IOException e) {
+            // the peer has gone (a broken pipe): what it printed last says why
+            answer();
+            throw e;
+        }
         return answer();
     }
 
