@@ -76,6 +76,39 @@ class FlatAdamWTest {
     }
 
     @Test
+    void zeroAndSubnormalMomentsGiveTheSameWeightsWithTheJavaLoop() {
+        // inputs whose columns are 0 (gradients always 0: moments 0) or tiny (moments in or near the subnormals),
+        // the moments the loop does not send through PyTorch's square root
+        float[] columnScale = new float[23];
+        Arrays.fill(columnScale, 1f);
+        for (int c = 0; c < 15; c++) {
+            columnScale[c] = c < 5 ? 0f : c < 10 ? 1e-19f : 1e-15f;
+        }
+        assertEquals(-1, firstDifferentStep(FlatAdamW.EPSILON, FlatAdamW.DEFAULT_CHUNK, true, false, columnScale));
+        assertEquals(1, firstDifferentStep(FlatAdamW.EPSILON * 2, FlatAdamW.DEFAULT_CHUNK, true, false, columnScale));
+    }
+
+    @Test
+    void negligibleMomentsLeaveTheDenominatorAtEpsilon() {
+        for (float eps : new float[] {1e-8f, 1e-6f, 1e-12f}) {
+            float tiny = AdamWLoop.negligibleVariance(eps);
+            assertTrue(tiny > 0);
+            float below = Math.nextDown(tiny);
+            for (float v : new float[] {0f, Float.MIN_VALUE, Float.MIN_NORMAL, below}) {
+                if (v >= tiny) {
+                    continue; // MIN_NORMAL is above the bound for the smallest epsilon
+                }
+                // every root within an ulp of the exact one
+                float root = (float) Math.sqrt(v);
+                for (float r : new float[] {Math.nextDown(root), root, Math.nextUp(root)}) {
+                    assertEquals(eps, Math.max(0f, r) + eps, "v " + v + ", eps " + eps);
+                }
+            }
+        }
+        assertEquals(0f, AdamWLoop.negligibleVariance(0f)); // without epsilon, every root counts
+    }
+
+    @Test
     void trainingGivesTheSameWeightsWithEitherAdamW() {
         var s = RelevanceTrainerTest.samples(120);
         Targets t = Targets.of(new TaskSpec(TaskType.GRADED, 0, 3), s.stream().mapToDouble(Sample::label).toArray());
@@ -106,8 +139,16 @@ class FlatAdamWTest {
         return firstDifferentStep(epsilon, chunk, loop, false);
     }
 
-    /** @param folded the tested side passes the clipping scale to the update instead of scaling the gradients */
     private static int firstDifferentStep(float epsilon, long chunk, boolean loop, boolean folded) {
+        return firstDifferentStep(epsilon, chunk, loop, folded, null);
+    }
+
+    /**
+     * @param folded the tested side passes the clipping scale to the update instead of scaling the gradients
+     * @param columnScale multiplies each input column (null: none)
+     */
+    private static int firstDifferentStep(float epsilon, long chunk, boolean loop, boolean folded,
+            float[] columnScale) {
         Engine.getEngine("PyTorch").setRandomSeed(11);
         try (Model djl = model("djl"); Model flat = model("flat"); NDManager data = NDManager.newBaseManager("PyTorch")) {
             WeightsCodec.decode(WeightsCodec.encode(djl.getBlock()), flat);
@@ -120,6 +161,9 @@ class FlatAdamWTest {
             try (FlatAdamW tested = new FlatAdamW(flatParams, SCHEDULE, WEIGHT_DECAY, epsilon, chunk, loop)) {
                 for (int step = 1; step <= STEPS; step++) {
                     NDArray x = data.randomNormal(new Shape(8, 23));
+                    if (columnScale != null) {
+                        x = x.mul(data.create(columnScale));
+                    }
                     NDArray y = data.randomNormal(new Shape(8, 5));
                     backward(djl, x, y);
                     backward(flat, x, y);
