@@ -22,4 +22,13 @@ public interface FeatureSource {
     default int length(int sample) {
         return 1;
     }
+
+    /**
+     * Samples per inference batch when the caller does not choose. Fixed-size features take 256; token sequences
+     * fewer, since a Transformer's activations grow with batch x length (and its attention scores with batch x
+     * length squared).
+     */
+    default int inferenceBatch() {
+        return 256;
+    }
 }

@@ -9,8 +9,6 @@ import java.util.Arrays;
 
 /** Forward passes in inference mode, a batch at a time, into {@link Predictions}. */
 final class Inference {
-    static final int BATCH = 256;
-
     private final FeatureSource features;
     private final boolean regression;
 
@@ -27,8 +25,9 @@ final class Inference {
         return regression;
     }
 
+    /** Predictions in batches of the features' {@link FeatureSource#inferenceBatch}. */
     Predictions predict(Model model, int[] which) {
-        return predict(model, which, BATCH);
+        return predict(model, which, features.inferenceBatch());
     }
 
     Predictions predict(Model model, int[] which, int batchSize) {

@@ -223,7 +223,7 @@ public final class RelevanceTrainer {
 
     /** Probabilities and hidden activations for the samples {@code which}. */
     public Predictions predict(byte[] weights, int[] which) {
-        return predict(weights, which, Inference.BATCH);
+        return predict(weights, which, features.inferenceBatch());
     }
 
     /** Predictions computed {@code batchSize} samples at a time. */
