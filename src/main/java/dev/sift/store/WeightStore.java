@@ -1,11 +1,11 @@
 package dev.sift.store;
 
+import dev.sift.ArraySink;
 import dev.sift.Sha256;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -80,27 +80,39 @@ public class WeightStore {
         }
     }
 
+    /** The stored bytes, read chunk by chunk into one array of the stored size (no growing buffer, no copy). */
     public byte[] get(String sha) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        copyTo(sha, out);
-        return out.toByteArray();
+        long size = size(sha);
+        if (size > Integer.MAX_VALUE - 8) {
+            throw new IllegalStateException("weights " + sha + " have " + size + " bytes, more than one array holds");
+        }
+        ArraySink sink = new ArraySink(new byte[(int) size]);
+        copyTo(sha, sink); // fails when the chunks do not add up to the stored size and hash
+        return sink.bytes();
+    }
+
+    /** The stored size of the weights {@code sha} in bytes; fails when none are stored under it. */
+    private long size(String sha) {
+        try (Connection c = dataSource.get().getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT size_bytes FROM model_weights WHERE sha256 = ?")) {
+            ps.setString(1, sha);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new IllegalStateException("no weights stored under sha256 " + sha);
+                }
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read weights " + sha + ": " + e.getMessage(), e);
+        }
     }
 
     /** Streams the weights chunk by chunk into {@code out}; fails if the bytes do not hash to {@code sha}. */
     public void copyTo(String sha, OutputStream out) {
         MessageDigest d = Sha256.digest();
-        long expected;
+        long expected = size(sha);
         long size = 0;
         try (Connection c = dataSource.get().getConnection()) {
-            try (PreparedStatement ps = c.prepareStatement("SELECT size_bytes FROM model_weights WHERE sha256 = ?")) {
-                ps.setString(1, sha);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        throw new IllegalStateException("no weights stored under sha256 " + sha);
-                    }
-                    expected = rs.getLong(1);
-                }
-            }
             c.setAutoCommit(false); // lets the driver fetch chunk rows in batches instead of all at once
             try (PreparedStatement ps = c.prepareStatement(
                     "SELECT bytes FROM weight_chunk WHERE sha256 = ? ORDER BY seq")) {

@@ -66,6 +66,14 @@ class StoresTest {
         }
         var e = assertThrows(IllegalStateException.class, () -> weights.get(sha));
         assertTrue(e.getMessage().contains("corrupt"), e.getMessage());
+        // longer and shorter than stored: read into an array of the stored size, still told apart
+        for (String tampered : new String[] {"some weights and more", "some"}) {
+            try (Connection c = dataSource.get().getConnection(); Statement s = c.createStatement()) {
+                s.executeUpdate("UPDATE weight_chunk SET bytes = '" + tampered + "'::bytea WHERE sha256 = '" + sha + "'");
+            }
+            var longer = assertThrows(IllegalStateException.class, () -> weights.get(sha));
+            assertTrue(longer.getMessage().contains("corrupt"), longer.getMessage());
+        }
     }
 
     @Test
