@@ -63,10 +63,14 @@ public class ScoreStage implements Stage<ScoreOutput> {
     ScoreShards shards;
 
     /**
-     * Samples per batch of the scoring model's passes over the pool; shards split the pool at whole batches of it,
-     * so a sharded stage computes every sample in the same batch as an unsharded one, and gets the same bits.
+     * Samples per batch of the scoring model's passes over the pool: the features' inference batch (256 for the
+     * hashed model and heads, 64 for token sequences, whose activations grow with batch x length). Shards split the
+     * pool at whole batches of it, so a sharded stage computes every sample in the same batch as an unsharded one,
+     * and gets the same bits.
      */
-    static final int PASS_BATCH = 256;
+    private int passBatch(StageContext ctx) {
+        return models.trainer(ctx).features().inferenceBatch();
+    }
 
     /** Relevance tasks; recommendation has its own stages ({@code Rec*Stage}). */
     @Override
@@ -129,7 +133,7 @@ public class ScoreStage implements Stage<ScoreOutput> {
         int[] pool = Subsets.pool(ctx, inputs.samples(ctx), objects);
         String model = Subsets.scoringModels(ctx).get(0);
         Set<Need> needs = needs(methods(ctx));
-        int[] range = shard.slice(pool.length, PASS_BATCH);
+        int[] range = shard.slice(pool.length, passBatch(ctx));
         int[] slice = java.util.Arrays.copyOfRange(pool, range[0], range[1]);
         ScoreShards.Passes part = passes(ctx, weights.get(model), slice, needs);
         shards.store(ctx, shard, model, pool, range[0], part.predictions(), part.gradNorms());
@@ -150,14 +154,14 @@ public class ScoreStage implements Stage<ScoreOutput> {
         return needs;
     }
 
-    /** The scoring model's per-sample passes over {@code which}, in batches of {@link #PASS_BATCH}. */
+    /** The scoring model's per-sample passes over {@code which}, in batches of {@link #passBatch}. */
     private ScoreShards.Passes passes(StageContext ctx, byte[] modelWeights, int[] which, Set<Need> needs) {
-        Predictions p = models.trainer(ctx).predict(modelWeights, which, PASS_BATCH);
+        Predictions p = models.trainer(ctx).predict(modelWeights, which, passBatch(ctx));
         double[] full = null;
         if (needs.contains(Need.FULL_GRADIENTS)) {
             ModelSpec m = ctx.spec().model();
             full = GhostGradNorms.compute(modelWeights, inputs.encoded(ctx), pick(inputs.targets(ctx).classes(),
-                    which), which, m.dim(), m.hidden(), ctx.spec().task().classes(), PASS_BATCH);
+                    which), which, m.dim(), m.hidden(), ctx.spec().task().classes(), passBatch(ctx));
         }
         return new ScoreShards.Passes(p, full);
     }
@@ -296,7 +300,7 @@ public class ScoreStage implements Stage<ScoreOutput> {
         if (full == null && needs.contains(Need.FULL_GRADIENTS)) {
             ModelSpec m = ctx.spec().model();
             full = GhostGradNorms.compute(modelWeights, inputs.encoded(ctx), classes, pool, m.dim(), m.hidden(),
-                    ctx.spec().task().classes(), PASS_BATCH);
+                    ctx.spec().task().classes(), passBatch(ctx));
         }
         return new ScoringInput(p, classes, values, vp == null ? null : vp.hidden(), vp == null ? null : vp.probs(),
                 validClasses, d == null ? null : d.reorder(pool), full,
