@@ -104,7 +104,10 @@ final class AdamWLoop {
         return (float) (root * root);
     }
 
-    /** Weight decay into {@link #w}, the moment estimates into {@link #m} and {@link #v}, the root's input into {@link #r}. */
+    /**
+     * Weight decay into {@link #w}, the moment estimates into {@link #m} and {@link #v}, the square root's input into
+     * {@link #r}.
+     */
     private void moments(float[] g, int n, float lr, float weightDecay, float beta1, float beta2, float tiny) {
         float a1 = 1 - beta1;
         float a2 = 1 - beta2;
