@@ -147,36 +147,44 @@ public final class BertEncoder extends AbstractBlock {
     }
 
     /**
-     * One layer, its intermediate arrays in a manager of their own that is closed when the layer is done; only the
-     * output joins the input's manager. DJL frees an array only when its manager closes, so without this every
-     * intermediate of every layer lived until the caller's batch ended: about 0.7 GB a layer for an inference batch of
-     * 256 sequences of 64 tokens (the scores [B, heads, T, T] four times over, the feed-forward [B, T, 4H] twice),
-     * 4 GB and more for MiniLM's six. In training the autograd graph keeps its own references to what the backward
-     * pass needs, so closing the handles frees only what nothing needs.
+     * One layer. In inference its intermediate arrays live in a manager of their own that is closed when the layer is
+     * done; only the output joins the input's manager. DJL frees an array only when its manager closes, so without
+     * this every intermediate of every layer lived until the caller's batch ended: about 0.7 GB a layer for an
+     * inference batch of 256 sequences of 64 tokens (the scores [B, heads, T, T] four times over, the feed-forward
+     * [B, T, 4H] twice), 4 GB and more for MiniLM's six. Training keeps them in the caller's manager, as before: the
+     * autograd graph should hold its own references to what the backward pass needs, but a MiniLM run whose
+     * evaluation training went to NaN loss while training through scoped layers is not explained (README, "Memory:
+     * the MiniLM full fine-tune of CrowdFlower"), and training batches are small enough not to need it.
      */
     private NDArray layer(ParameterStore ps, NDArray input, NDArray bias, String pre, boolean training) {
+        if (training) {
+            return layerOps(ps, input, bias, pre, true);
+        }
         NDManager outer = input.getManager();
-        long batch = input.getShape().get(0);
-        long len = input.getShape().get(1);
-        int heads = config.heads();
-        int dh = config.hidden() / heads;
-        float scale = (float) (1.0 / Math.sqrt(dh));
         try (NDManager scope = outer.newSubManager()) {
             input.tempAttach(scope); // back to the outer manager when the scope closes
-            NDArray x = input;
-            NDArray q = split(linear(ps, x, pre + "attention.self.query", training), batch, len, heads, dh);
-            NDArray k = split(linear(ps, x, pre + "attention.self.key", training), batch, len, heads, dh);
-            NDArray v = split(linear(ps, x, pre + "attention.self.value", training), batch, len, heads, dh);
-            NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(scale).add(bias);
-            NDArray ctx = scores.softmax(-1).matMul(v).transpose(0, 2, 1, 3).reshape(batch, len, config.hidden());
-            x = layerNorm(ps, x.add(linear(ps, ctx, pre + "attention.output.dense", training)),
-                    pre + "attention.output.LayerNorm", training);
-            NDArray inter = linear(ps, x, pre + "intermediate.dense", training).getNDArrayInternal().gelu();
-            x = layerNorm(ps, x.add(linear(ps, inter, pre + "output.dense", training)), pre + "output.LayerNorm",
-                    training);
+            NDArray x = layerOps(ps, input, bias, pre, false);
             x.attach(outer);
             return x;
         }
+    }
+
+    private NDArray layerOps(ParameterStore ps, NDArray x, NDArray bias, String pre, boolean training) {
+        long batch = x.getShape().get(0);
+        long len = x.getShape().get(1);
+        int heads = config.heads();
+        int dh = config.hidden() / heads;
+        float scale = (float) (1.0 / Math.sqrt(dh));
+        NDArray q = split(linear(ps, x, pre + "attention.self.query", training), batch, len, heads, dh);
+        NDArray k = split(linear(ps, x, pre + "attention.self.key", training), batch, len, heads, dh);
+        NDArray v = split(linear(ps, x, pre + "attention.self.value", training), batch, len, heads, dh);
+        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(scale).add(bias);
+        NDArray ctx = scores.softmax(-1).matMul(v).transpose(0, 2, 1, 3).reshape(batch, len, config.hidden());
+        NDArray y = layerNorm(ps, x.add(linear(ps, ctx, pre + "attention.output.dense", training)),
+                pre + "attention.output.LayerNorm", training);
+        NDArray inter = linear(ps, y, pre + "intermediate.dense", training).getNDArrayInternal().gelu();
+        return layerNorm(ps, y.add(linear(ps, inter, pre + "output.dense", training)), pre + "output.LayerNorm",
+                training);
     }
 
     private static NDArray split(NDArray x, long batch, long len, int heads, int dh) {

@@ -15,8 +15,8 @@ import ai.djl.training.ParameterStore;
 import org.junit.jupiter.api.Test;
 
 /**
- * A forward pass leaves in the caller's manager what it returns and a few arrays per layer, not every intermediate
- * of every layer (DJL frees an array only when its manager closes); the backward pass still reaches every weight.
+ * An inference pass leaves in the caller's manager what it returns and one array per layer, not every intermediate
+ * of every layer (DJL frees an array only when its manager closes); training is unchanged and reaches every weight.
  */
 class BertEncoderScopeTest {
     private static final long BATCH = 3;
@@ -26,13 +26,14 @@ class BertEncoderScopeTest {
     void layersLeaveOnlyTheirOutputsInTheCallersManager() {
         int one = arraysLeft(1, false);
         int four = arraysLeft(4, false);
-        // each layer keeps its output (and, with autograd, nothing else) in the caller's manager
+        // in inference each layer keeps its output and nothing else in the caller's manager
         assertEquals(3, four - one, "arrays left by 1 layer: " + one + ", by 4 layers: " + four);
-        assertEquals(3, arraysLeft(4, true) - arraysLeft(1, true));
+        // training keeps every intermediate there, as before the scopes (the backward pass is not changed)
+        assertTrue(arraysLeft(4, true) - arraysLeft(1, true) > 30);
     }
 
     @Test
-    void trainingThroughScopedLayersReachesEveryWeight() {
+    void trainingReachesEveryWeight() {
         Autograd.offOnThisThread();
         BertConfig c = config(3);
         try (Model model = Model.newInstance("scope", "PyTorch"); NDManager m = NDManager.newBaseManager("PyTorch")) {

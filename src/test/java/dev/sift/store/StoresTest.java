@@ -46,15 +46,15 @@ class StoresTest {
 
     @Test
     void weightsRoundTripByteForByteInChunksAndAreStoredOnce() throws Exception {
-        byte[] bytes = new byte[WeightStore.CHUNK * 2 + 12345];
+        byte[] bytes = new byte[WeightStore.CHUNK * 9 + 12345];
         new Random(42).nextBytes(bytes);
         String sha = weights.put(bytes, "test");
         assertEquals(Sha256.hex(bytes), sha);
         assertArrayEquals(bytes, weights.get(sha));
-        assertEquals(3, count("SELECT count(*) FROM weight_chunk WHERE sha256 = '" + sha + "'"));
+        assertEquals(10, count("SELECT count(*) FROM weight_chunk WHERE sha256 = '" + sha + "'"));
         assertEquals(sha, weights.put(bytes.clone(), "test"));
         assertEquals(1, count("SELECT count(*) FROM model_weights WHERE sha256 = '" + sha + "'"));
-        assertEquals(3, count("SELECT count(*) FROM weight_chunk WHERE sha256 = '" + sha + "'"));
+        assertEquals(10, count("SELECT count(*) FROM weight_chunk WHERE sha256 = '" + sha + "'"));
     }
 
     @Test
