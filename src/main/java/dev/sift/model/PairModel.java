@@ -77,9 +77,9 @@ public final class PairModel extends AbstractBlock {
     /**
      * The tower weight [dim, buckets] as a contiguous [buckets, dim] copy, the table {@link #gather} looks columns up
      * in. Looking up in the transposed view instead reads each column's {@code dim} values {@code buckets} floats
-     * apart, one cache line per value (README, "the hashed model's training speed": training per CPU-second of the
-     * training thread went up by about a tenth with this copy). The copy costs one pass over the weight, its
-     * backward one more; the values looked up, and so every output and gradient, are the same.
+     * apart, one cache line per value (README, "the hashed model's training speed": a clear win with random bucket
+     * ids; on the bench's generated pairs one run of three faster, two within the noise). The copy costs one pass
+     * over the weight, its backward one more; the values looked up, and so every output and gradient, are the same.
      *
      * @param batch the manager the copy (and the transposed view, made in the weight's) belongs to: the batch's
      */
