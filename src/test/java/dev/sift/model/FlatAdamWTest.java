@@ -94,8 +94,9 @@ class FlatAdamWTest {
             float tiny = AdamWLoop.negligibleVariance(eps);
             assertTrue(tiny > 0);
             float below = Math.nextDown(tiny);
-            for (float v : new float[] {0f, Float.MIN_VALUE, Float.MIN_NORMAL, below}) {
-                if (v >= tiny) {
+            // tiny itself: what a moment below it is raised to before the root
+            for (float v : new float[] {0f, Float.MIN_VALUE, Float.MIN_NORMAL, below, tiny}) {
+                if (v > tiny) {
                     continue; // MIN_NORMAL is above the bound for the smallest epsilon
                 }
                 // every root within an ulp of the exact one
