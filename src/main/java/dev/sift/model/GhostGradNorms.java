@@ -55,9 +55,8 @@ public final class GhostGradNorms {
                     NDArray pIds = x.get(2);
                     NDArray pValues = x.get(3);
                     NDArray ov = x.get(4);
-                    NDArray table = PairModel.columns(w1, m);
-                    NDArray q = PairModel.gather(qIds, qValues, table, b1).tanh();
-                    NDArray pp = PairModel.gather(pIds, pValues, table, b1).tanh();
+                    NDArray q = HashedTower.lookup(qIds, qValues, w1, b1).tanh();
+                    NDArray pp = HashedTower.lookup(pIds, pValues, w1, b1).tanh();
                     NDArray a2 = NDArrays.concat(new NDList(q, pp, q.mul(pp), ov), 1);
                     NDArray z2 = a2.matMul(w2.transpose()).add(b2);
                     NDArray h = z2.maximum(0f);

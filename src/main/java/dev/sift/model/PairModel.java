@@ -1,18 +1,21 @@
 package dev.sift.model;
 
 import ai.djl.Device;
+import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import java.io.DataInputStream;
+import java.io.IOException;
 
 /**
  * Query-product relevance model: a shared text tower maps query and product features to embeddings; the
@@ -21,14 +24,15 @@ import ai.djl.util.PairList;
  *
  * <p>Inputs ({@link EncodedPairs#batch}): query bucket ids [n, Kq] (int64) and their values [n, Kq], product bucket
  * ids and values [n, Kp], overlap features [n, 4]. The tower is a linear layer over the {@code buckets}-wide hashed
- * vector, computed from its nonzero entries only ({@link #tower}): the same sum as the dense product, at a cost of
+ * vector, computed from its nonzero entries only ({@link HashedTower}): the same sum as the dense product, at a cost of
  * K instead of {@code buckets} columns per sample. Padding entries (id 0, value 0) add nothing, to the output or to
  * any gradient.
  */
 public final class PairModel extends AbstractBlock {
-    private static final byte VERSION = 1;
+    /** 2: the tower as {@link HashedTower} ([buckets, dim]); 1 (still read): a DJL {@code Linear} ([dim, buckets]). */
+    private static final byte VERSION = 2;
 
-    private final Linear tower;
+    private final HashedTower tower;
     private final Linear mix;
     private final Linear out;
     private final int buckets;
@@ -40,7 +44,7 @@ public final class PairModel extends AbstractBlock {
         this.buckets = buckets;
         this.hidden = hidden;
         this.outputs = outputs;
-        this.tower = addChildBlock("tower", Linear.builder().setUnits(dim).build());
+        this.tower = addChildBlock("tower", new HashedTower(dim));
         this.mix = addChildBlock("mix", Linear.builder().setUnits(hidden).build());
         this.out = addChildBlock("out", Linear.builder().setUnits(outputs).build());
     }
@@ -56,45 +60,12 @@ public final class PairModel extends AbstractBlock {
         Device device = inputs.head().getDevice();
         NDArray w = ps.getValue(tower.getParameters().get("weight"), device, training);
         NDArray b = ps.getValue(tower.getParameters().get("bias"), device, training);
-        NDArray table = columns(w, inputs.head().getManager()); // once for both texts
-        NDArray q = Activation.tanh(gather(inputs.get(0), inputs.get(1), table, b));
-        NDArray p = Activation.tanh(gather(inputs.get(2), inputs.get(3), table, b));
+        NDArray q = Activation.tanh(HashedTower.lookup(inputs.get(0), inputs.get(1), w, b));
+        NDArray p = Activation.tanh(HashedTower.lookup(inputs.get(2), inputs.get(3), w, b));
         NDArray x = NDArrays.concat(new NDList(q, p, q.mul(p), inputs.get(4)), 1);
         NDArray h = Activation.relu(mix.forward(ps, new NDList(x), training).singletonOrThrow());
         NDArray y = out.forward(ps, new NDList(h), training).singletonOrThrow();
         return new NDList(y, h);
-    }
-
-    /**
-     * The tower's linear map of sparse rows: sum_k value[n, k] * weight[:, id[n, k]] + bias, weight [dim, buckets].
-     * The columns are gathered by an embedding lookup on {@link #columns}, so autograd gives the same weight gradient
-     * as the dense product.
-     */
-    public static NDArray tower(NDArray ids, NDArray values, NDArray weight, NDArray bias) {
-        return gather(ids, values, columns(weight, ids.getManager()), bias);
-    }
-
-    /**
-     * The tower weight [dim, buckets] as a contiguous [buckets, dim] copy, the table {@link #gather} looks columns up
-     * in. Looking up in the transposed view instead reads each column's {@code dim} values {@code buckets} floats
-     * apart, one cache line per value (README, "the hashed model's training speed": a clear win with random bucket
-     * ids; on the bench's generated pairs one run of three faster, two within the noise). The copy costs one pass
-     * over the weight, its backward one more; the values looked up, and so every output and gradient, are the same.
-     *
-     * @param batch the manager the copy (and the transposed view, made in the weight's) belongs to: the batch's
-     */
-    public static NDArray columns(NDArray weight, NDManager batch) {
-        Shape shape = weight.getShape();
-        NDArray wt = weight.transpose();
-        wt.attach(batch);
-        return wt.flatten().reshape(shape.get(1), shape.get(0)); // flatten copies a non-contiguous view
-    }
-
-    /** {@link #tower} with the table of {@link #columns} already made: sum_k value[n, k] * table[id[n, k], :] + bias. */
-    public static NDArray gather(NDArray ids, NDArray values, NDArray table, NDArray bias) {
-        NDArray columns = ids.getNDArrayInternal().embedding(ids, table, SparseFormat.DENSE)
-                .singletonOrThrow(); // [n, K, dim]
-        return columns.mul(values.expandDims(2)).sum(new int[] {1}).add(bias);
     }
 
     @Override
@@ -111,5 +82,22 @@ public final class PairModel extends AbstractBlock {
         long dim = tower.getOutputShapes(new Shape[] {dense})[0].get(1);
         mix.initialize(manager, dataType, new Shape(batch, 3 * dim + inputShapes[4].get(1)));
         out.initialize(manager, dataType, new Shape(batch, hidden));
+    }
+
+    /** Reads both encodings: version 1 stored the tower as a DJL {@code Linear}, read transposed. */
+    @Override
+    public void loadParameters(NDManager manager, DataInputStream is) throws IOException, MalformedModelException {
+        byte stored = is.readByte();
+        if (stored != 1) {
+            loadMetadata(stored, is);
+            for (Block child : getChildren().values()) {
+                child.loadParameters(manager, is);
+            }
+            return;
+        }
+        readInputShapes(is);
+        tower.loadLinear(manager, is);
+        mix.loadParameters(manager, is);
+        out.loadParameters(manager, is);
     }
 }
