@@ -62,9 +62,13 @@ class NoDatabaseIT {
         assertFalse(Files.exists(home.resolve("pg")), "an embedded PostgreSQL was started");
     }
 
-    /** --help starts without the datasource and Hibernate ORM: no pool, no SessionFactory; a full start has both. */
+    /**
+     * --help starts without the datasource and Hibernate ORM: no pool, no SessionFactory, and no Quarkus boot at all
+     * (SiftMain prints the usage itself); a full start has all of them and prints the same text.
+     */
     @Test
     void helpCreatesNoPoolAndNoSessionFactory() throws Exception {
+        String[] texts = new String[2];
         for (boolean full : new boolean[] {false, true}) {
             Path classes = home.resolve("classes-" + full + ".txt");
             List<String> options = new ArrayList<>(List.of("-Xlog:class+load=info:file=" + classes));
@@ -75,9 +79,12 @@ class NoDatabaseIT {
             assertEquals("0", help[0], help[1]);
             assertTrue(help[1].contains("Usage: sift"), help[1]);
             String loaded = Files.readString(classes);
-            for (String c : List.of("io.agroal.pool.ConnectionPool ", "org.hibernate.internal.SessionFactoryImpl ")) {
+            for (String c : List.of("io.agroal.pool.ConnectionPool ", "org.hibernate.internal.SessionFactoryImpl ",
+                    "io.quarkus.runtime.ApplicationLifecycleManager ")) {
                 assertEquals(full, loaded.contains(c), c + (full ? "not loaded by a full start" : "loaded by --help"));
             }
+            texts[full ? 1 : 0] = help[1];
         }
+        assertEquals(texts[1], texts[0], "the usage text without the boot");
     }
 }

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import picocli.CommandLine;
 
 /**
  * Entry point. Decides per command whether a database is needed before Quarkus boots: {@code --help},
@@ -40,6 +41,11 @@ public final class SiftMain {
     }
 
     public static void main(String... args) {
+        if (isHelpOnly(args) && !"true".equals(setting("sift.full-start", "SIFT_FULL_START"))) {
+            // usage help reads only the commands' annotations: the same command tree and text, without booting
+            // Quarkus (its static init alone loads some 1,900 Hibernate classes); README, "CLI start"
+            System.exit(SiftApplication.commandLine(CommandLine.defaultFactory()).execute(args));
+        }
         if (System.getProperty("ai.djl.offline") == null) {
             System.setProperty("ai.djl.offline", "true");
         }
@@ -74,6 +80,24 @@ public final class SiftMain {
         } else {
             System.setProperty(property, value);
         }
+    }
+
+    /**
+     * Whether {@code args} only ask for usage help: command names (no options, no values) then {@code --help} or
+     * {@code -h} as the last argument, e.g. {@code --help}, {@code runs list -h}. Picocli prints the usage of that
+     * command, or the same error as in a full start if a name is not a command.
+     */
+    static boolean isHelpOnly(String[] args) {
+        if (args.length == 0 || !(args[args.length - 1].equals("--help") || args[args.length - 1].equals("-h"))) {
+            return false;
+        }
+        for (int i = 0; i < args.length - 1; i++) {
+            if (args[i].isEmpty() || !args[i].chars().allMatch(c -> c >= 'a' && c <= 'z' || c == '-')
+                    || args[i].startsWith("-")) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static boolean needsDatabase(String[] args) {

@@ -1,10 +1,12 @@
 package dev.sift.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
@@ -30,6 +32,21 @@ class HelpTest {
         assertTrue(!SiftMain.needsDatabase(args), line);
         if (line.equals("run --help")) {
             assertTrue(out.toString().contains("--set"), out.toString());
+        }
+    }
+
+    /**
+     * SiftMain answers these without booting Quarkus (command names, then --help or -h last) and boots it for
+     * everything else, where an argument may be an option's value or a file.
+     */
+    @Test
+    void onlyPlainHelpRequestsSkipTheBoot() {
+        for (String line : new String[] {"--help", "-h", "runs list --help", "bench noise -h", "schedule add -h"}) {
+            assertTrue(SiftMain.isHelpOnly(line.split(" ")), line);
+        }
+        for (String line : new String[] {"", "--version", "runs list", "run w.yaml --help", "run --set -h",
+            "--verbose --help", "runs --help list", "bench noise --noise -h", "runs show 3 --help", "data Generate -h"}) {
+            assertFalse(SiftMain.isHelpOnly(line.isEmpty() ? new String[0] : line.split(" ")), line);
         }
     }
 }
