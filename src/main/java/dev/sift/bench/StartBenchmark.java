@@ -15,9 +15,9 @@ import java.util.concurrent.TimeUnit;
  * round (so a change in the machine's load falls on all of them), the median per variant. Variants: plain
  * {@code java -jar} as the launcher ran it before AppCDS, with the AppCDS archive, and with the archive and the C1
  * compiler only (what {@code ./sift} now does for short commands), and that with {@code -Dsift.full-start=true}
- * ({@code ./sift} before commands without a database started without the datasource and Hibernate ORM; for a
- * command with a database it is the same start). The archive is made as {@code ./sift} makes it: from a full
- * {@code --help} start.
+ * ({@code ./sift} before commands without a database started without the datasource and Hibernate ORM, and before
+ * help requests were answered without booting Quarkus; for a command with a database it is the same start). The
+ * archive is made as {@code ./sift} makes it: from a full {@code --help} start.
  */
 public final class StartBenchmark {
     /** SiftMain's switch that starts the datasource and Hibernate ORM also for commands without a database. */
