@@ -8,6 +8,8 @@ import dev.sift.store.EmbeddedPostgresServer;
 import dev.sift.store.InterruptedRuns;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -41,10 +43,8 @@ public final class SiftMain {
     }
 
     public static void main(String... args) {
-        if (isHelpOnly(args) && !"true".equals(setting("sift.full-start", "SIFT_FULL_START"))) {
-            // usage help reads only the commands' annotations: the same command tree and text, without booting
-            // Quarkus (its static init alone loads some 1,900 Hibernate classes); README, "CLI start"
-            System.exit(SiftApplication.commandLine(CommandLine.defaultFactory()).execute(args));
+        if (isHelpOnly(args) && !"true".equals(setting("sift.full-start", "SIFT_FULL_START")) && printedHelp(args)) {
+            return; // exit code 0, as picocli's for usage help
         }
         if (System.getProperty("ai.djl.offline") == null) {
             System.setProperty("ai.djl.offline", "true");
@@ -80,6 +80,29 @@ public final class SiftMain {
         } else {
             System.setProperty(property, value);
         }
+    }
+
+    /**
+     * Usage help without booting Quarkus (its static init alone loads some 1,900 Hibernate classes; README, "CLI
+     * start"): usage help reads only the commands' annotations, so the same command tree prints the same text. Prints
+     * it and returns true when picocli answers with exit code 0; otherwise prints nothing and returns false, and the
+     * normal start answers (the same picocli, through Quarkus, with its exit code). No System.exit: tests launch
+     * {@link #main} in their own JVM.
+     */
+    static boolean printedHelp(String[] args) {
+        CommandLine cl = SiftApplication.commandLine(CommandLine.defaultFactory());
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        if (cl.execute(args) != 0) {
+            return false;
+        }
+        System.out.print(out);
+        System.out.flush();
+        System.err.print(err);
+        System.err.flush();
+        return true;
     }
 
     /**
