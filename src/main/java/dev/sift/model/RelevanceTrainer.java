@@ -181,6 +181,8 @@ public final class RelevanceTrainer {
             DynamicsRecorder recorder = new DynamicsRecorder(train, scorerReference, features.size(), targets,
                     outputs, regression, epochScorer);
             return loop.run(train, validation, recorder, t0, capture);
+        } finally {
+            MemoryRelief.afterTraining(initial.length);
         }
     }
 
