@@ -8,8 +8,8 @@ import com.sun.jna.Platform;
  * Hands memory back to the operating system between the trainings of a large model, so that one run's resident peak
  * does not grow from training to training (README, "Memory: the MiniLM `full` fine-tune of CrowdFlower"). Measured
  * on the MiniLM `full` workflow over a 1,600-row slice of CrowdFlower, 3 evaluation seeds, {@code -Xmx2g}: the heap
- * G1 had committed grew from 0.76 to 1.57 GB over the run's trainings while the live heap stayed at 0.3-0.7 GB, and
- * the resident peak came last, when the zero-shot baseline's encoder started on top of it. After a training of a model of at least
+ * G1 had committed grew from 0.72 to 1.49 GiB over the run's trainings while the heap in use stayed at 0.24-0.67 GiB,
+ * and the resident peak came last, when the zero-shot baseline's encoder started on top of it. After a training of a model of at least
  * {@link #LARGE_MODEL_BYTES}: a full collection (G1 then shrinks the committed heap to the launcher's
  * {@code -XX:MaxHeapFreeRatio}), and glibc's {@code malloc_trim(0)}, which returns the free pages libtorch's freed
  * tensors left in malloc's arenas. Both cost well under a second against minutes of training; neither changes a
