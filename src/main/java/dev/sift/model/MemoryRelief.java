@@ -9,8 +9,8 @@ import com.sun.jna.Platform;
  * does not grow from training to training (README, "Memory: the MiniLM `full` fine-tune of CrowdFlower"). Measured
  * on the MiniLM `full` workflow over a 1,600-row slice of CrowdFlower, 3 evaluation seeds, {@code -Xmx2g}: the heap
  * G1 had committed grew from 0.72 to 1.49 GiB over the run's trainings while the heap in use stayed at 0.24-0.67 GiB,
- * and the resident peak came last, when the zero-shot baseline's encoder started on top of it. After a training of a model of at least
- * {@link #LARGE_MODEL_BYTES}: a full collection (G1 then shrinks the committed heap to the launcher's
+ * and the resident peak came last, when the zero-shot baseline's encoder started on top of it. After a training of a
+ * model of at least {@link #LARGE_MODEL_BYTES}: a full collection (G1 then shrinks the committed heap to the launcher's
  * {@code -XX:MaxHeapFreeRatio}), and glibc's {@code malloc_trim(0)}, which returns the free pages libtorch's freed
  * tensors left in malloc's arenas. Both cost well under a second against minutes of training; neither changes a
  * result. Small models (the hashed model, heads) train many times a run and are skipped.
