@@ -43,7 +43,8 @@ public final class SiftMain {
     }
 
     public static void main(String... args) {
-        if (isHelpOnly(args) && !"true".equals(setting("sift.full-start", "SIFT_FULL_START")) && printedHelp(args)) {
+        boolean fullStart = "true".equals(setting("sift.full-start", "SIFT_FULL_START"));
+        if (isHelpOnly(args) && !fullStart && printedHelp(args)) {
             return; // exit code 0, as picocli's for usage help
         }
         if (System.getProperty("ai.djl.offline") == null) {
@@ -66,7 +67,7 @@ public final class SiftMain {
         }
         // set every time: tests start the application several times in one JVM with different commands
         System.setProperty(START_MODE, needsDatabase(args) ? schedulerMode(args) : "normal");
-        boolean inactive = !needsDatabase(args) && !"true".equals(setting("sift.full-start", "SIFT_FULL_START"));
+        boolean inactive = !needsDatabase(args) && !fullStart;
         INACTIVE_WITHOUT_DATABASE.forEach(p -> setOrClear(p, inactive ? "false" : null));
         Quarkus.run(SiftApplication.class, args);
         // only reached in tests: the next application start decides again

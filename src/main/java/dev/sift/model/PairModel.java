@@ -1,6 +1,5 @@
 package dev.sift.model;
 
-import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
@@ -57,11 +56,8 @@ public final class PairModel extends AbstractBlock {
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
             PairList<String, Object> params) {
-        Device device = inputs.head().getDevice();
-        NDArray w = ps.getValue(tower.getParameters().get("weight"), device, training);
-        NDArray b = ps.getValue(tower.getParameters().get("bias"), device, training);
-        NDArray q = Activation.tanh(HashedTower.lookup(inputs.get(0), inputs.get(1), w, b));
-        NDArray p = Activation.tanh(HashedTower.lookup(inputs.get(2), inputs.get(3), w, b));
+        NDArray q = Activation.tanh(tower.forward(ps, new NDList(inputs.get(0), inputs.get(1)), training).head());
+        NDArray p = Activation.tanh(tower.forward(ps, new NDList(inputs.get(2), inputs.get(3)), training).head());
         NDArray x = NDArrays.concat(new NDList(q, p, q.mul(p), inputs.get(4)), 1);
         NDArray h = Activation.relu(mix.forward(ps, new NDList(x), training).singletonOrThrow());
         NDArray y = out.forward(ps, new NDList(h), training).singletonOrThrow();
