@@ -44,7 +44,12 @@ public final class Ingestor {
      * {@code encodingAdvice} says which encoding the file looks like when rows were not valid UTF-8 (else null).
      */
     public record Result(List<Sample> samples, List<Quarantined> quarantined, int rowsRead, int duplicates,
-            int flipped, String encodingAdvice) {
+            LabelNoise.Flips flips, String encodingAdvice) {
+        /** How many training labels {@code dataset.noise} flipped (0 without it). */
+        public int flipped() {
+            return flips == null ? 0 : flips.indices().length;
+        }
+
         public int count(Split s) {
             return (int) samples.stream().filter(x -> x.split() == s).count();
         }
@@ -119,14 +124,14 @@ public final class Ingestor {
 
     /** The result, with {@code dataset.noise} applied to the training rows. */
     private Result withNoise(List<Sample> out, List<Quarantined> bad, long rows, long duplicates, String advice) {
-        int flipped = 0;
+        LabelNoise.Flips flips = null;
         if (dataset.noise() != null && !out.isEmpty()) {
             // after the split, training rows only: validation, utility and test stay as the source says
             LabelNoise.Result noisy = LabelNoise.apply(out, task, dataset.noise());
             out = noisy.samples();
-            flipped = noisy.count();
+            flips = noisy.flips();
         }
-        return new Result(out, bad, (int) rows, (int) duplicates, flipped, advice);
+        return new Result(out, bad, (int) rows, (int) duplicates, flips, advice);
     }
 
     /**

@@ -87,7 +87,8 @@ public final class InteractionIngestor {
                 bad.add(q);
             }
         });
-        return new Ingestor.Result(split(byUser), bad, (int) counts[0], (int) counts[1], 0, advice.message());
+        return new Ingestor.Result(split(byUser), bad, (int) counts[0], (int) counts[1], null,
+                advice.message());
     }
 
     private static int indexOf(List<Row> rows, String item) {

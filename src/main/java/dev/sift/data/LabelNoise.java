@@ -71,9 +71,36 @@ public final class LabelNoise {
     }
 
     /** The samples with the flipped labels, and the indices flipped, ascending. */
-    public record Result(List<Sample> samples, int[] flipped) {
+    public record Result(List<Sample> samples, int[] flipped, double[] original) {
         public int count() {
             return flipped.length;
+        }
+
+        /** Which labels changed and what they were before. */
+        public Flips flips() {
+            return new Flips(flipped, original);
+        }
+    }
+
+    /**
+     * The flipped samples' indices, ascending, and their labels before the flip (same order): what a model trained
+     * on the clean labels needs, to measure what the noise cost.
+     */
+    public record Flips(int[] indices, double[] original) {
+        public Flips {
+            if (indices.length != original.length) {
+                throw new IllegalArgumentException(indices.length + " flipped indices, " + original.length
+                        + " original labels");
+            }
+        }
+
+        /** {@code labels} (indexed by sample) with every flipped label put back. */
+        public double[] restore(double[] labels) {
+            double[] out = labels.clone();
+            for (int k = 0; k < indices.length; k++) {
+                out[indices[k]] = original[k];
+            }
+            return out;
         }
     }
 
@@ -91,14 +118,16 @@ public final class LabelNoise {
         Collections.sort(chosen);
         List<Sample> out = new ArrayList<>(samples);
         int[] flipped = new int[chosen.size()];
+        double[] original = new double[flipped.length];
         for (int k = 0; k < flipped.length; k++) {
             Sample s = samples.get(chosen.get(k));
+            original[k] = s.label();
             double y = flip(s.label(), task, spec.kind(), r);
             out.set(s.index(), new Sample(s.index(), s.query(), s.title(), s.description(), y, s.group(), s.user(),
                     true, s.split(), s.sourceLine()));
             flipped[k] = s.index();
         }
-        return new Result(out, flipped);
+        return new Result(out, flipped, original);
     }
 
     private static List<Integer> byRow(List<Integer> train, int target, Random r) {

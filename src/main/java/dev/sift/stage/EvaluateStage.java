@@ -1,6 +1,7 @@
 package dev.sift.stage;
 
 import dev.sift.store.RunCopy;
+import dev.sift.data.LabelNoise;
 import dev.sift.data.Sample;
 import dev.sift.data.Split;
 import dev.sift.evaluation.Protocol;
@@ -31,6 +32,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -42,6 +44,9 @@ import java.util.Optional;
  */
 @ApplicationScoped
 public class EvaluateStage implements Stage<EvaluateOutput> {
+    /** The subset name of the clean reference: the full training split before {@code dataset.noise}. */
+    static final String CLEAN = "full-clean";
+
     @Inject
     RunCopy copy;
     @Inject
@@ -151,6 +156,7 @@ public class EvaluateStage implements Stage<EvaluateOutput> {
         }
         List<String> fullWeights = full(s, outcomes);
         if (ctx.iteration() == 1) {
+            cleanReference(s, samples, outcomes);
             outcomes.putAll(baselines.measure(ctx, samples, test, testSet));
             baselines.checkValidation(ctx, samples, weights.get(ft.weights()));
         }
@@ -205,8 +211,11 @@ public class EvaluateStage implements Stage<EvaluateOutput> {
 
     /** One model per evaluation seed on {@code training}, measured on test; their weights stored when asked. */
     private Trained trainSeeds(Setup s, String label, Subsets.Training training, boolean keepWeights) {
+        return trainSeeds(s, label, training.indices(), training.targets(inputs.targets(s.ctx())), keepWeights);
+    }
+
+    private Trained trainSeeds(Setup s, String label, int[] indices, Targets targets, boolean keepWeights) {
         RelevanceTrainer trainer = models.trainer(s.ctx());
-        Targets targets = training.targets(inputs.targets(s.ctx()));
         List<TestOutcome> outcomes = new ArrayList<>();
         List<String> shas = new ArrayList<>();
         List<String> scoring = null;
@@ -216,7 +225,7 @@ public class EvaluateStage implements Stage<EvaluateOutput> {
             // the kept model of seed 0 scores the next iteration: it keeps the checkpoints score.checkpoint asks for
             ScoringCheckpoint capture = keepWeights && seed == 0 && label.equals("selected")
                     ? s.ctx().spec().score().checkpoint() : ScoringCheckpoint.BEST;
-            RelevanceTrainer.TrainResult r = trainer.train(initial(s, seed), targets, training.indices(),
+            RelevanceTrainer.TrainResult r = trainer.train(initial(s, seed), targets, indices,
                     s.validation(), s.train(seed), TrainingProgress.of(s.ctx(), label + seedLabel(s, seed)), capture);
             first = first == null ? r : first;
             if (keepWeights) {
@@ -229,6 +238,55 @@ public class EvaluateStage implements Stage<EvaluateOutput> {
             seconds += r.millis() / 1000.0;
         }
         return new Trained(outcomes, first, shas, seconds, scoring);
+    }
+
+    /**
+     * With {@code dataset.noise}: the full training split with its flipped labels put back, one model per seed,
+     * measured on test as subset {@value #CLEAN}, so that the run shows what the noise cost the full model and how
+     * much of it the kept subset wins back. Iteration 1 only, like the full model.
+     */
+    private void cleanReference(Setup s, List<Sample> samples, Map<String, List<TestOutcome>> outcomes) {
+        Optional<LabelNoise.Flips> flips = inputs.flips(s.ctx());
+        if (flips.isEmpty() || flips.get().indices().length == 0) {
+            return;
+        }
+        double[] labels = samples.stream().mapToDouble(Sample::label).toArray();
+        Targets clean = Targets.of(s.ctx().spec().task(), flips.get().restore(labels));
+        int[] train = Subsets.ofSplit(samples, Split.TRAIN);
+        Trained t = trainSeeds(s, CLEAN, train, clean, false);
+        store(s, CLEAN, t.outcomes().stream().map(o -> Protocol.measure(s.testSet(), o)).toList(), train.length,
+                t.seconds() / s.seeds());
+        outcomes.put(CLEAN, t.outcomes());
+    }
+
+    /**
+     * What the noise cost the full model (full - {@value #CLEAN}) and the share of it the kept subset recovers,
+     * (kept - full) / (clean - full), metric by metric; the share only where the cost's interval excludes 0.
+     */
+    static List<String> recovery(List<MetricStore.Comparison> rows) {
+        Map<String, MetricStore.Comparison> cost = new LinkedHashMap<>();
+        Map<String, MetricStore.Comparison> gain = new HashMap<>();
+        for (MetricStore.Comparison c : rows) {
+            if (c.subset().equals("full") && c.baseline().equals(CLEAN)) {
+                cost.put(c.metric(), c);
+            } else if (c.subset().equals("selected") && c.baseline().equals("full")) {
+                gain.put(c.metric(), c);
+            }
+        }
+        List<String> lines = new ArrayList<>();
+        cost.forEach((metric, c) -> {
+            MetricStore.Comparison g = gain.get(metric);
+            if (g == null || metric.equals("ndcg_queries")) {
+                return;
+            }
+            boolean measurable = c.excludesZero();
+            lines.add(String.format(Locale.ROOT, "  noise cost the full model %s %+.4f [%+.4f, %+.4f]; kept - full "
+                    + "%+.4f [%+.4f, %+.4f]: %s", metric, c.delta(), c.lo(), c.hi(), g.delta(), g.lo(),
+                    g.hi(), measurable ? String.format(Locale.ROOT, "recovers %.0f%% of it",
+                            100 * g.delta() / -c.delta())
+                            : "no measurable cost to recover (its interval includes 0)"));
+        });
+        return lines;
     }
 
     /** Seed 0 starts from the fine-tune's stored initial weights; seed j from the seed fine_tune.seed + j. */
@@ -304,6 +362,10 @@ public class EvaluateStage implements Stage<EvaluateOutput> {
         if (outcomes.containsKey("zero-shot")) {
             // is the trained model worth pruning for at all?
             compare(s, outcomes, "full", "zero-shot", resamples, rows);
+        }
+        if (outcomes.containsKey(CLEAN)) {
+            compare(s, outcomes, "full", CLEAN, resamples, rows);
+            recovery(rows).forEach(s.ctx().console()::info);
         }
         metrics.replaceComparisons(s.ctx().runId(), s.ctx().iteration(), rows);
     }

@@ -291,6 +291,15 @@ public class IngestStage implements Stage<IngestOutput> {
             n.put("fraction", noise.fraction());
             n.put("seed", noise.seed());
             n.put("flipped", result.flipped());
+            // the labels before the flip, so that evaluate can train the clean reference the noise is measured by
+            ObjectNode flips = JSON.createObjectNode();
+            var indices = flips.putArray("indices");
+            var original = flips.putArray("original");
+            for (int k = 0; k < result.flipped(); k++) {
+                indices.add(result.flips().indices()[k]);
+                original.add(result.flips().original()[k]);
+            }
+            objects.put(RunLayout.noise(sha), JSON.writeValueAsBytes(flips), "application/json");
         }
         objects.put(RunLayout.manifest(sha), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest),
                 "application/json");

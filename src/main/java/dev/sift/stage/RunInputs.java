@@ -3,6 +3,9 @@ package dev.sift.stage;
 import dev.sift.ExitCodes;
 import dev.sift.Sha256;
 import dev.sift.SiftException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sift.data.LabelNoise;
 import dev.sift.data.PreparedDataset;
 import dev.sift.data.Sample;
 import dev.sift.model.EncodedPairs;
@@ -13,7 +16,9 @@ import dev.sift.store.RunLayout;
 import dev.sift.workflow.StageContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.io.IOException;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The prepared dataset of a run, read from S3 once per process and checked against its sha256, and what derives
@@ -21,6 +26,7 @@ import java.util.List;
  */
 @ApplicationScoped
 public class RunInputs {
+    private static final ObjectMapper JSON = new ObjectMapper();
     @Inject
     ObjectStore objects;
 
@@ -45,6 +51,35 @@ public class RunInputs {
             }
             return PreparedDataset.read(bytes);
         });
+    }
+
+    /**
+     * The labels {@code dataset.noise} flipped and their values before, read from the prepared dataset's
+     * {@code noise.json}; empty without injected noise (or for a dataset prepared before it was stored).
+     */
+    public Optional<LabelNoise.Flips> flips(StageContext ctx) {
+        String key = RunLayout.noise(datasetSha(ctx));
+        if (ctx.spec().dataset().noise() == null || !objects.exists(key)) {
+            return Optional.empty();
+        }
+        try {
+            JsonNode n = JSON.readTree(objects.get(key));
+            JsonNode idx = n.path("indices");
+            JsonNode orig = n.path("original");
+            if (!idx.isArray() || !orig.isArray() || idx.size() != orig.size()) {
+                throw new SiftException(ExitCodes.FAILURE, objects.uri(key) + ": field indices or original is "
+                        + "missing or their lengths differ; 'sift resume " + ctx.runId() + "' ingests it again");
+            }
+            int[] indices = new int[idx.size()];
+            double[] original = new double[idx.size()];
+            for (int k = 0; k < indices.length; k++) {
+                indices[k] = idx.get(k).asInt();
+                original[k] = orig.get(k).asDouble();
+            }
+            return Optional.of(new LabelNoise.Flips(indices, original));
+        } catch (IOException e) {
+            throw new SiftException(ExitCodes.FAILURE, objects.uri(key) + ": not JSON (" + e.getMessage() + ")");
+        }
     }
 
     /** Hashed word and bigram features of every sample, for the hashed bag-of-words model. */

@@ -19,6 +19,14 @@ public final class RunLayout {
         return "datasets/" + sha256 + "/data.jsonl";
     }
 
+    /**
+     * The labels {@code dataset.noise} flipped in a prepared dataset, with their values before the flip
+     * ({@code indices}, {@code original}); absent without injected noise.
+     */
+    public static String noise(String sha256) {
+        return "datasets/" + sha256 + "/noise.json";
+    }
+
     public static String manifest(String sha256) {
         return "datasets/" + sha256 + "/manifest.json";
     }

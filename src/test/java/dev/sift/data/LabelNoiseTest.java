@@ -55,6 +55,12 @@ class LabelNoiseTest {
         for (int i : r.flipped()) {
             flipped.add(i);
         }
+        // the labels before the flip are kept, and putting them back gives the input's labels
+        double[] noisy = r.samples().stream().mapToDouble(Sample::label).toArray();
+        double[] restored = r.flips().restore(noisy);
+        for (int i = 0; i < in.size(); i++) {
+            assertEquals(in.get(i).label(), restored[i], 0.0, "sample " + i);
+        }
         for (int i = 0; i < in.size(); i++) {
             Sample before = in.get(i);
             Sample after = r.samples().get(i);

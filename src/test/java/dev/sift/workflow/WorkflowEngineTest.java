@@ -226,6 +226,61 @@ class WorkflowEngineTest {
         assertTrue(missing.getMessage().contains(key + " is missing"), missing.getMessage());
     }
 
+    /**
+     * With dataset.noise the run stores the flipped labels' values before the flip (the same as the data without
+     * the noise), trains the clean reference per seed and compares the full model and the kept subset with it.
+     */
+    @Test
+    void injectedNoiseIsMeasuredAgainstACleanReference() throws Exception {
+        String yaml = """
+                name: clean-reference
+                dataset:
+                  generate: {rows: 240, noise: 0.0, seed: 6}
+                  noise: {fraction: %s, kind: far, seed: 2}
+                model: {buckets: 128, dim: 8, hidden: 8}
+                fine_tune: {epochs: 2}
+                score: {methods: [loss]}
+                filter: {by: loss, keep: 0.8, order: lowest}
+                evaluate: {zero_shot: false, seeds: 2, bootstrap: 50}
+                iterations: 1
+                """;
+        Console quiet = new Console(new PrintStream(new ByteArrayOutputStream()), false);
+        long noisy = engine.start(WorkflowParser.parse("n.yaml", yaml.formatted("0.25"), Path.of("."), Map.of(), true),
+                Path.of("n.yaml"), null, quiet);
+        long none = engine.start(WorkflowParser.parse("c.yaml", yaml.formatted("0.0"), Path.of("."), Map.of(), true),
+                Path.of("c.yaml"), null, quiet);
+        assertEquals(RunEntity.Status.SUCCEEDED, runs.findRun(noisy).orElseThrow().status);
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        var noisyData = dev.sift.data.PreparedDataset.read(objects.get("datasets/" + sha(noisy) + "/data.jsonl"));
+        var cleanData = dev.sift.data.PreparedDataset.read(objects.get("datasets/" + sha(none) + "/data.jsonl"));
+        var flips = json.readTree(objects.get(dev.sift.store.RunLayout.noise(sha(noisy))));
+        int train = (int) noisyData.stream().filter(x -> x.split() == dev.sift.data.Split.TRAIN).count();
+        assertEquals(Math.round(0.25 * train), flips.get("indices").size());
+        for (int k = 0; k < flips.get("indices").size(); k++) {
+            int i = flips.get("indices").get(k).asInt();
+            assertTrue(noisyData.get(i).noisy());
+            assertEquals(cleanData.get(i).label(), flips.get("original").get(k).asDouble(), 0.0, "sample " + i);
+            assertTrue(noisyData.get(i).label() != cleanData.get(i).label(), "a far flip changes the grade");
+        }
+
+        var clean = runs.metrics(noisy).stream().filter(m -> m.subset.equals("full-clean") && m.split.equals("test")
+                && m.seed == null).toList();
+        assertEquals(train, clean.stream().filter(m -> m.name.equals("train_size")).findFirst().orElseThrow().value);
+        assertTrue(Double.isFinite(clean.stream().filter(m -> m.name.equals("kappa")).findFirst().orElseThrow()
+                .value));
+        var against = metricStore.comparisons(noisy).stream().filter(c -> c.baseline().equals("full-clean")).toList();
+        assertTrue(against.stream().anyMatch(c -> c.subset().equals("full") && c.metric().equals("kappa")), against
+                .toString());
+        assertTrue(against.stream().anyMatch(c -> c.subset().equals("selected") && c.metric().equals("kappa")));
+        // without flipped labels there is nothing to compare with
+        assertTrue(runs.metrics(none).stream().noneMatch(m -> m.subset.equals("full-clean")));
+    }
+
+    private String sha(long run) {
+        return runs.findStage(run, "ingest", 0).orElseThrow().outputJson
+                .replaceAll(".*\"dataset\":\"([0-9a-f]{64})\".*", "$1");
+    }
+
     /** weighted and relabel train the whole pool, the kept set with its adjustments and the control with its own. */
     @Test
     void weightedAndRelabelTrainEveryPoolSampleWithTheirAdjustments() throws Exception {
