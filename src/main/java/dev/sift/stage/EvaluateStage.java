@@ -211,10 +211,13 @@ public class EvaluateStage implements Stage<EvaluateOutput> {
 
     /** One model per evaluation seed on {@code training}, measured on test; their weights stored when asked. */
     private Trained trainSeeds(Setup s, String label, Subsets.Training training, boolean keepWeights) {
-        return trainSeeds(s, label, training.indices(), training.targets(inputs.targets(s.ctx())), keepWeights);
+        return trainSeeds(s, label, training.indices(), training.targets(inputs.targets(s.ctx())), keepWeights,
+                null);
     }
 
-    private Trained trainSeeds(Setup s, String label, int[] indices, Targets targets, boolean keepWeights) {
+    /** {@link #trainSeeds}; {@code labels}, when not null, are every sample's labels as the grades read them. */
+    private Trained trainSeeds(Setup s, String label, int[] indices, Targets targets, boolean keepWeights,
+            double[] labels) {
         RelevanceTrainer trainer = models.trainer(s.ctx());
         List<TestOutcome> outcomes = new ArrayList<>();
         List<String> shas = new ArrayList<>();
@@ -234,7 +237,7 @@ public class EvaluateStage implements Stage<EvaluateOutput> {
             if (!r.checkpoints().isEmpty()) {
                 scoring = r.checkpoints().stream().map(w -> weights.put(w, "djl-params")).toList();
             }
-            outcomes.add(answers.of(s.ctx(), r.weights(), s.test(), s.testSet()));
+            outcomes.add(answers.of(s.ctx(), r.weights(), s.test(), s.testSet(), labels));
             seconds += r.millis() / 1000.0;
         }
         return new Trained(outcomes, first, shas, seconds, scoring);
@@ -250,10 +253,10 @@ public class EvaluateStage implements Stage<EvaluateOutput> {
         if (flips.isEmpty() || flips.get().indices().length == 0) {
             return;
         }
-        double[] labels = samples.stream().mapToDouble(Sample::label).toArray();
-        Targets clean = Targets.of(s.ctx().spec().task(), flips.get().restore(labels));
+        double[] labels = flips.get().restore(samples.stream().mapToDouble(Sample::label).toArray());
+        Targets clean = Targets.of(s.ctx().spec().task(), labels);
         int[] train = Subsets.ofSplit(samples, Split.TRAIN);
-        Trained t = trainSeeds(s, CLEAN, train, clean, false);
+        Trained t = trainSeeds(s, CLEAN, train, clean, false, labels);
         store(s, CLEAN, t.outcomes().stream().map(o -> Protocol.measure(s.testSet(), o)).toList(), train.length,
                 t.seconds() / s.seeds());
         outcomes.put(CLEAN, t.outcomes());

@@ -31,6 +31,15 @@ public class Outcomes {
     RunInputs inputs;
 
     TestOutcome of(StageContext ctx, byte[] weights, int[] rows, TestSet set) {
+        return of(ctx, weights, rows, set, null);
+    }
+
+    /**
+     * {@link #of}, the grade shares read from {@code labels} (every sample's, by index) instead of the stored
+     * labels: the clean reference of a run with {@code dataset.noise} is graded by the shares of the labels it
+     * trained on.
+     */
+    TestOutcome of(StageContext ctx, byte[] weights, int[] rows, TestSet set, double[] labels) {
         RelevanceTrainer trainer = models.trainer(ctx);
         Predictions p = trainer.predict(weights, rows);
         if (!ctx.spec().task().classification() || ctx.spec().evaluate().grades() == WorkflowSpec.Grades.ARGMAX) {
@@ -51,6 +60,11 @@ public class Outcomes {
             return TestOutcome.binary(probability, probability, threshold);
         }
         double[] trainLabels = Baselines.labelsFromZero(ctx, samples, train);
+        if (labels != null) {
+            for (int i = 0; i < train.length; i++) {
+                trainLabels[i] = labels[train[i]] - ctx.spec().task().minLabel();
+            }
+        }
         return TestOutcome.of(p, set, ZeroShot.cutPoints(scores, trainLabels, ctx.spec().task().classes()));
     }
 

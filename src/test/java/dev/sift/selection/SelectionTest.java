@@ -69,9 +69,53 @@ class SelectionTest {
         assertThrows(IllegalStateException.class, () -> new DropFlagged().select(pool(1, 2), 0.5, Order.LOWEST, 0));
     }
 
+    /**
+     * 300 scores from N(0, 1) and 60 from N(8, 1), shuffled: the mixture drops the 60 and no others, at either
+     * orientation; NaN is dropped; equal scores keep everything.
+     */
+    @Test
+    void dropMixtureDropsTheComponentAtTheRemovedEnd() {
+        java.util.Random r = new java.util.Random(3);
+        int n = 360;
+        double[] s = new double[n];
+        boolean[] outlier = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            outlier[i] = i % 6 == 5;
+            s[i] = (outlier[i] ? 8 : 0) + r.nextGaussian();
+        }
+        int[] kept = new DropMixture().select(pool(s), 0.5, Order.LOWEST, 0);
+        assertEquals(300, kept.length);
+        assertTrue(Arrays.stream(kept).noneMatch(i -> outlier[i]));
+        double[] negated = Arrays.stream(s).map(v -> -v).toArray();
+        assertArrayEquals(kept, new DropMixture().select(pool(negated), 0.5, Order.HIGHEST, 0), "oriented by order");
+        // the fitted components are the generating ones
+        DropMixture.Fit f = DropMixture.fit(s);
+        assertEquals(0, f.meanKept(), 0.2);
+        assertEquals(8, f.meanRemoved(), 0.3);
+        assertEquals(60.0 / 360, f.wRemoved(), 0.01);
+        // kept-end scores far below the kept mean stay, though the wider component may be likelier there
+        double[] tail = Arrays.copyOf(s, n + 1);
+        tail[n] = -40;
+        assertTrue(Arrays.stream(new DropMixture().select(pool(tail), 0.5, Order.LOWEST, 0)).anyMatch(i -> i == n));
+
+        // positive scores are fitted on their logarithm: clean ones log-normal with a long right tail, the flipped
+        // ones log-normal around 1; the raw-value fit would spend a component on the clean tail
+        double[] skewed = new double[n];
+        for (int i = 0; i < n; i++) {
+            skewed[i] = Math.exp(outlier[i] ? 0.2 * r.nextGaussian() : -1.5 + 0.5 * r.nextGaussian());
+        }
+        int[] keptSkewed = new DropMixture().select(pool(skewed), 0.5, Order.LOWEST, 0);
+        long clean = Arrays.stream(keptSkewed).filter(i -> !outlier[i]).count();
+        assertTrue(clean >= 295 && keptSkewed.length - clean <= 5, keptSkewed.length + " kept, " + clean + " clean");
+
+        double[] withNan = {0.1, Double.NaN, 0.2};
+        assertArrayEquals(new int[] {0, 2}, new DropMixture().select(pool(withNan), 0.5, Order.LOWEST, 0));
+        assertArrayEquals(new int[] {0, 1, 2}, new DropMixture().select(pool(1, 1, 1), 0.5, Order.LOWEST, 0));
+    }
+
     @Test
     void theRegistryHoldsEveryPolicy() {
-        assertEquals(List.of("ccs", "drop_flagged", "relabel", "stratified", "top_fraction", "weighted"), SelectionPolicies.names());
+        assertEquals(List.of("ccs", "drop_flagged", "drop_mixture", "relabel", "stratified", "top_fraction", "weighted"), SelectionPolicies.names());
     }
 
     @Test

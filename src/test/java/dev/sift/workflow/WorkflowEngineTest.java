@@ -274,6 +274,13 @@ class WorkflowEngineTest {
         assertTrue(against.stream().anyMatch(c -> c.subset().equals("selected") && c.metric().equals("kappa")));
         // without flipped labels there is nothing to compare with
         assertTrue(runs.metrics(none).stream().noneMatch(m -> m.subset.equals("full-clean")));
+        // the clean reference is the model the data without noise gives, graded by the clean labels' shares
+        for (String metric : new String[] {"kappa", "accuracy", "ndcg@10"}) {
+            double ref = clean.stream().filter(m -> m.name.equals(metric)).findFirst().orElseThrow().value;
+            double full = runs.metrics(none).stream().filter(m -> m.subset.equals("full") && m.split.equals("test")
+                    && m.seed == null && m.name.equals(metric)).findFirst().orElseThrow().value;
+            assertEquals(full, ref, 1e-9, metric);
+        }
     }
 
     private String sha(long run) {

@@ -1,0 +1,166 @@
+package dev.sift.selection;
+
+import com.google.auto.service.AutoService;
+import java.util.Arrays;
+import java.util.stream.IntStream;
+
+/**
+ * Drops the samples that a two-component Gaussian mixture of the {@code filter.by} scores puts in the component at
+ * the removed end, and keeps the rest: the data decides the size, {@code filter.keep} does not. This is how
+ * DivideMix (Li et al. 2020) splits clean from noisy labels by their per-sample loss; here it reads any method's
+ * scores, oriented by {@code filter.order}. A sample is dropped when the removed-end component's posterior is
+ * above one half and its score lies beyond the kept component's mean (a wide component also wins the far tail of
+ * the kept end, which is not noise). When every score at the removed end's orientation is positive (losses, EL2N,
+ * gradient norms, removing the highest), the mixture is fitted to their logarithms: such scores are skewed to the
+ * right for the clean samples, and two Gaussians on the raw values spend one component on that tail (on generated
+ * data with 20% flipped labels the raw fit dropped twice as many samples as were flipped). Samples without a score
+ * (NaN) are dropped; a pool whose scores are all equal is kept whole.
+ */
+@AutoService(SelectionPolicy.class)
+public final class DropMixture implements SelectionPolicy {
+    private static final int MAX_ITERATIONS = 500;
+    private static final double TOLERANCE = 1e-9;
+    /** Variance floor in units of the scores' variance (scikit-learn's reg_covar plays this part). */
+    private static final double VARIANCE_FLOOR = 1e-4;
+
+    @Override
+    public boolean takesFraction() {
+        return false;
+    }
+
+    @Override
+    public String name() {
+        return "drop_mixture";
+    }
+
+    @Override
+    public String describe() {
+        return "every sample a two-component Gaussian mixture of the scores does not put at the removed end";
+    }
+
+    @Override
+    public int[] select(Pool pool, double keep, Order order, long seed) {
+        boolean[] drop = dropped(pool.scores(), order);
+        return IntStream.range(0, pool.size()).filter(i -> !drop[i]).toArray();
+    }
+
+    /** Which positions the mixture puts at the removed end of {@code scores} ({@code order} is the kept end). */
+    static boolean[] dropped(double[] scores, Order order) {
+        int n = scores.length;
+        boolean[] drop = new boolean[n];
+        double[] x = new double[n];
+        int m = 0;
+        for (int i = 0; i < n; i++) {
+            if (Double.isNaN(scores[i])) {
+                drop[i] = true;
+            } else {
+                x[m++] = order == Order.LOWEST ? scores[i] : -scores[i]; // higher = the removed end
+            }
+        }
+        x = Arrays.copyOf(x, m);
+        boolean log = m > 0 && Arrays.stream(x).min().getAsDouble() > 0;
+        if (log) {
+            x = Arrays.stream(x).map(Math::log).toArray();
+        }
+        Fit f = fit(x);
+        if (f == null) {
+            return drop;
+        }
+        for (int i = 0; i < n; i++) {
+            if (!drop[i]) {
+                double v = order == Order.LOWEST ? scores[i] : -scores[i];
+                v = log ? Math.log(v) : v;
+                drop[i] = v > f.meanKept() && f.posteriorRemoved(v) > 0.5;
+            }
+        }
+        return drop;
+    }
+
+    /** Two Gaussians: weight, mean and variance of the kept-end (lower mean) and removed-end components. */
+    record Fit(double wKept, double meanKept, double varKept, double wRemoved, double meanRemoved, double varRemoved) {
+        double posteriorRemoved(double v) {
+            double a = Math.log(wKept) + logNormal(v, meanKept, varKept);
+            double b = Math.log(wRemoved) + logNormal(v, meanRemoved, varRemoved);
+            double hi = Math.max(a, b);
+            return Math.exp(b - hi) / (Math.exp(a - hi) + Math.exp(b - hi));
+        }
+    }
+
+    /**
+     * Expectation-maximisation from the split at the median (lower half, upper half); null when there are fewer than
+     * two distinct values.
+     */
+    static Fit fit(double[] x) {
+        int n = x.length;
+        if (n < 2) {
+            return null;
+        }
+        double[] sorted = x.clone();
+        Arrays.sort(sorted);
+        if (sorted[0] == sorted[n - 1]) {
+            return null;
+        }
+        double mean = Arrays.stream(x).average().orElse(0);
+        double var = Arrays.stream(x).map(v -> (v - mean) * (v - mean)).sum() / n;
+        double floor = VARIANCE_FLOOR * var;
+        double median = sorted[n / 2];
+        double[] r = new double[n]; // responsibility of the removed-end component
+        for (int i = 0; i < n; i++) {
+            r[i] = x[i] > median || (x[i] == median && i % 2 == 0) ? 1 : 0;
+        }
+        Fit f = maximise(x, r, floor);
+        double before = Double.NEGATIVE_INFINITY;
+        for (int it = 0; it < MAX_ITERATIONS && f != null; it++) {
+            double ll = 0;
+            for (int i = 0; i < n; i++) {
+                double a = Math.log(f.wKept()) + logNormal(x[i], f.meanKept(), f.varKept());
+                double b = Math.log(f.wRemoved()) + logNormal(x[i], f.meanRemoved(), f.varRemoved());
+                double hi = Math.max(a, b);
+                double z = hi + Math.log(Math.exp(a - hi) + Math.exp(b - hi));
+                r[i] = Math.exp(b - z);
+                ll += z;
+            }
+            if (ll - before < TOLERANCE * n) {
+                break;
+            }
+            before = ll;
+            f = maximise(x, r, floor);
+        }
+        if (f == null) {
+            return null;
+        }
+        return f.meanKept() <= f.meanRemoved() ? f
+                : new Fit(f.wRemoved(), f.meanRemoved(), f.varRemoved(), f.wKept(), f.meanKept(), f.varKept());
+    }
+
+    /** Weighted means and variances for responsibilities {@code r}; null when a component is empty. */
+    private static Fit maximise(double[] x, double[] r, double floor) {
+        double s0 = 0;
+        double s1 = 0;
+        double sx0 = 0;
+        double sx1 = 0;
+        for (int i = 0; i < x.length; i++) {
+            s1 += r[i];
+            s0 += 1 - r[i];
+            sx1 += r[i] * x[i];
+            sx0 += (1 - r[i]) * x[i];
+        }
+        if (s0 < 1e-9 || s1 < 1e-9) {
+            return null;
+        }
+        double m0 = sx0 / s0;
+        double m1 = sx1 / s1;
+        double v0 = 0;
+        double v1 = 0;
+        for (int i = 0; i < x.length; i++) {
+            v0 += (1 - r[i]) * (x[i] - m0) * (x[i] - m0);
+            v1 += r[i] * (x[i] - m1) * (x[i] - m1);
+        }
+        return new Fit(s0 / x.length, m0, v0 / s0 + floor, s1 / x.length, m1, v1 / s1 + floor);
+    }
+
+    private static double logNormal(double v, double mean, double var) {
+        double d = v - mean;
+        return -0.5 * (Math.log(2 * Math.PI * var) + d * d / var);
+    }
+}
