@@ -264,7 +264,8 @@ public class EvaluateStage implements Stage<EvaluateOutput> {
 
     /**
      * What the noise cost the full model (full - {@value #CLEAN}) and the share of it the kept subset recovers,
-     * (kept - full) / (clean - full), metric by metric; the share only where the cost's interval excludes 0.
+     * (kept - full) / (clean - full), metric by metric; the share only where the noise made the full model worse
+     * with an interval that excludes 0.
      */
     static List<String> recovery(List<MetricStore.Comparison> rows) {
         Map<String, MetricStore.Comparison> cost = new LinkedHashMap<>();
@@ -282,12 +283,14 @@ public class EvaluateStage implements Stage<EvaluateOutput> {
             if (g == null || metric.equals("ndcg_queries")) {
                 return;
             }
-            boolean measurable = c.excludesZero();
+            // rmse: lower is better; every other metric compared here: higher is better
+            boolean worse = metric.equals("rmse") ? c.lo() > 0 : c.hi() < 0;
+            String verdict = worse ? String.format(Locale.ROOT, "recovers %.0f%% of it", 100 * g.delta() / -c.delta())
+                    : c.excludesZero() ? "the noise made the full model better, nothing to recover"
+                    : "no measurable cost to recover (its interval includes 0)";
             lines.add(String.format(Locale.ROOT, "  noise cost the full model %s %+.4f [%+.4f, %+.4f]; kept - full "
-                    + "%+.4f [%+.4f, %+.4f]: %s", metric, c.delta(), c.lo(), c.hi(), g.delta(), g.lo(),
-                    g.hi(), measurable ? String.format(Locale.ROOT, "recovers %.0f%% of it",
-                            100 * g.delta() / -c.delta())
-                            : "no measurable cost to recover (its interval includes 0)"));
+                    + "%+.4f [%+.4f, %+.4f]: %s", metric, c.delta(), c.lo(), c.hi(), g.delta(), g.lo(), g.hi(),
+                    verdict));
         });
         return lines;
     }

@@ -23,8 +23,12 @@ class NoiseRecoveryTest {
                 row("rmse", "full", "full-clean", 0.200, 0.100, 0.300),
                 row("rmse", "selected", "full", -0.050, -0.080, -0.020),
                 row("ndcg@10", "full", "full-clean", -0.010, -0.030, 0.010),
-                row("ndcg@10", "selected", "full", 0.005, -0.010, 0.020)));
-        assertEquals(3, lines.size(), lines.toString());
+                row("ndcg@10", "selected", "full", 0.005, -0.010, 0.020),
+                // the noise helped: a measurable difference, but no cost
+                row("accuracy", "full", "full-clean", 0.020, 0.002, 0.040),
+                row("accuracy", "selected", "full", -0.018, -0.036, -0.001)));
+        assertEquals(4, lines.size(), lines.toString());
+        assertTrue(lines.get(3).endsWith("the noise made the full model better, nothing to recover"), lines.get(3));
         assertTrue(lines.get(0).contains("kappa -0.0400") && lines.get(0).endsWith("recovers 75% of it"), lines.get(0));
         assertTrue(lines.get(1).contains("rmse +0.2000") && lines.get(1).endsWith("recovers 25% of it"), lines.get(1));
         assertTrue(lines.get(2).endsWith("no measurable cost to recover (its interval includes 0)"), lines.get(2));
