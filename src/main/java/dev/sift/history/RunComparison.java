@@ -165,9 +165,10 @@ public class RunComparison {
         return t;
     }
 
-    /** Sorts the subsets as runs show does: full, selected, random, random-train, baselines, the rest. */
+    /** Sorts the subsets as runs show does: full (and its clean reference), selected, random, baselines, the rest. */
     private static int order(String subset) {
-        int i = List.of("full", "selected", "random", "random-train", "majority", "zero-shot").indexOf(subset);
+        int i = List.of("full", "full-clean", "selected", "random", "random-train", "majority", "zero-shot")
+                .indexOf(subset);
         return i < 0 ? 9 : i;
     }
 

@@ -184,6 +184,7 @@ public class RunHistory {
     private static String order(String subset) {
         return switch (subset) {
             case "full" -> "0 full";
+            case "full-clean" -> "0 full-clean";
             case "selected" -> "1 selected";
             case "random" -> "2 random";
             case "random-train" -> "3 random-train";
