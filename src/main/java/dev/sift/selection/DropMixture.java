@@ -1,7 +1,11 @@
 package dev.sift.selection;
 
 import com.google.auto.service.AutoService;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.IntStream;
 
 /**
@@ -38,14 +42,38 @@ public final class DropMixture implements SelectionPolicy {
         return "every sample a two-component Gaussian mixture of the scores does not put at the removed end";
     }
 
+    /** A grade with fewer scored samples than this is kept whole: too few to fit two components to. */
+    static final int MIN_GRADE_SIZE = 20;
+
+    /**
+     * Fits one mixture per grade (given label class), as confident learning keeps one threshold per class: a
+     * loss's scale depends on how common the label's grade is, and one mixture over every grade would drop a rare
+     * grade's correct labels wholesale.
+     */
     @Override
     public int[] select(Pool pool, double keep, Order order, long seed) {
-        boolean[] drop = dropped(pool.scores(), order);
+        boolean[] drop = new boolean[pool.size()];
+        Map<Integer, List<Integer>> byGrade = new TreeMap<>();
+        for (int i = 0; i < pool.size(); i++) {
+            byGrade.computeIfAbsent(pool.grades()[i], g -> new ArrayList<>()).add(i);
+        }
+        for (List<Integer> positions : byGrade.values()) {
+            double[] scores = positions.stream().mapToDouble(i -> pool.scores()[i]).toArray();
+            boolean[] d = dropped(scores, order, positions.size() >= MIN_GRADE_SIZE);
+            for (int k = 0; k < positions.size(); k++) {
+                drop[positions.get(k)] = d[k];
+            }
+        }
         return IntStream.range(0, pool.size()).filter(i -> !drop[i]).toArray();
     }
 
     /** Which positions the mixture puts at the removed end of {@code scores} ({@code order} is the kept end). */
     static boolean[] dropped(double[] scores, Order order) {
+        return dropped(scores, order, true);
+    }
+
+    /** {@link #dropped}; without {@code fit} only the NaN scores. */
+    private static boolean[] dropped(double[] scores, Order order, boolean fit) {
         int n = scores.length;
         boolean[] drop = new boolean[n];
         double[] x = new double[n];
@@ -56,6 +84,9 @@ public final class DropMixture implements SelectionPolicy {
             } else {
                 x[m++] = order == Order.LOWEST ? scores[i] : -scores[i]; // higher = the removed end
             }
+        }
+        if (!fit) {
+            return drop;
         }
         x = Arrays.copyOf(x, m);
         boolean log = m > 0 && Arrays.stream(x).min().getAsDouble() > 0;

@@ -113,6 +113,37 @@ class SelectionTest {
         assertArrayEquals(new int[] {0, 1, 2}, new DropMixture().select(pool(1, 1, 1), 0.5, Order.LOWEST, 0));
     }
 
+    /**
+     * A common grade whose correct labels score around 0 and a rare one whose correct labels score around 5 (a
+     * loss is higher for a rarer grade), each with its own outliers 8 above: one mixture per grade drops exactly the
+     * outliers, where one mixture over both would drop the rare grade wholesale.
+     */
+    @Test
+    void dropMixtureFitsEachGradeOnItsOwn() {
+        java.util.Random r = new java.util.Random(5);
+        int n = 360;
+        double[] s = new double[n];
+        int[] grades = new int[n];
+        boolean[] outlier = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            grades[i] = i < 240 ? 0 : 1;
+            outlier[i] = i % 6 == 5;
+            s[i] = (grades[i] == 1 ? 5 : 0) + (outlier[i] ? 8 : 0) + r.nextGaussian();
+        }
+        String[] g = new String[n];
+        Arrays.fill(g, "q");
+        int[] kept = new DropMixture().select(new Pool(s, g, grades, null), 0.5, Order.LOWEST, 0);
+        assertEquals(300, kept.length);
+        assertTrue(Arrays.stream(kept).noneMatch(i -> outlier[i]));
+        boolean[] pooled = DropMixture.dropped(s, Order.LOWEST);
+        assertTrue(IntStream.range(240, n).filter(i -> !outlier[i] && pooled[i]).count() > 90,
+                "one mixture over both grades drops the rare grade's correct labels");
+        // a grade too small to fit keeps every scored sample
+        int[] few = {0, 0, 0, 1, 1};
+        assertArrayEquals(new int[] {0, 1, 2, 3, 4}, new DropMixture().select(new Pool(new double[] {0, 9, 0, 1, 2},
+                new String[] {"q", "q", "q", "q", "q"}, few, null), 0.5, Order.LOWEST, 0));
+    }
+
     @Test
     void theRegistryHoldsEveryPolicy() {
         assertEquals(List.of("ccs", "drop_flagged", "drop_mixture", "relabel", "stratified", "top_fraction", "weighted"), SelectionPolicies.names());
