@@ -184,7 +184,7 @@ public class RunHistory {
     private static String order(String subset) {
         return switch (subset) {
             case "full" -> "0 full";
-            case "full-clean" -> "0 full-clean";
+            case "full-clean" -> "1 full-clean"; // after "0 full", before "1 selected"
             case "selected" -> "1 selected";
             case "random" -> "2 random";
             case "random-train" -> "3 random-train";
