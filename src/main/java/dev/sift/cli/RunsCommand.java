@@ -137,6 +137,13 @@ public class RunsCommand {
             System.out.println("noise detection per method (known-noisy labels in the scored pool; F1 at their count)");
             System.out.print(noise.text());
         }
+        List<String> recovery = history.noiseRecovery(runId);
+        if (!recovery.isEmpty()) {
+            System.out.println();
+            System.out.println("what the injected noise cost the full model (full - full-clean), and the kept subset's "
+                    + "share of it");
+            recovery.forEach(System.out::println);
+        }
         Table curve = history.curve(runId);
         if (curve.size() > 0) {
             System.out.println();

@@ -146,6 +146,11 @@ public class RunHistory {
         return t;
     }
 
+    /** The noise's cost to the full model and the kept subset's share of it, one line per metric (empty without). */
+    public List<String> noiseRecovery(long runId) {
+        return dev.sift.store.NoiseRecovery.lines(metricStore.comparisons(runId));
+    }
+
     /**
      * The kept-fraction curves ({@code evaluate.curve}): per fraction, random and each method kept from each end,
      * their mean metrics, and each one's difference from random at that fraction with its interval, on the metric

@@ -4,6 +4,7 @@ import dev.sift.store.RunCopy;
 import dev.sift.data.LabelNoise;
 import dev.sift.data.Sample;
 import dev.sift.data.Split;
+import dev.sift.store.NoiseRecovery;
 import dev.sift.evaluation.Protocol;
 import dev.sift.evaluation.TestOutcome;
 import dev.sift.evaluation.TestSet;
@@ -32,7 +33,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -44,8 +44,7 @@ import java.util.Optional;
  */
 @ApplicationScoped
 public class EvaluateStage implements Stage<EvaluateOutput> {
-    /** The subset name of the clean reference: the full training split before {@code dataset.noise}. */
-    static final String CLEAN = "full-clean";
+    private static final String CLEAN = NoiseRecovery.CLEAN;
 
     @Inject
     RunCopy copy;
@@ -262,39 +261,6 @@ public class EvaluateStage implements Stage<EvaluateOutput> {
         outcomes.put(CLEAN, t.outcomes());
     }
 
-    /**
-     * What the noise cost the full model (full - {@value #CLEAN}) and the share of it the kept subset recovers,
-     * (kept - full) / (clean - full), metric by metric; the share only where the noise made the full model worse
-     * with an interval that excludes 0.
-     */
-    static List<String> recovery(List<MetricStore.Comparison> rows) {
-        Map<String, MetricStore.Comparison> cost = new LinkedHashMap<>();
-        Map<String, MetricStore.Comparison> gain = new HashMap<>();
-        for (MetricStore.Comparison c : rows) {
-            if (c.subset().equals("full") && c.baseline().equals(CLEAN)) {
-                cost.put(c.metric(), c);
-            } else if (c.subset().equals("selected") && c.baseline().equals("full")) {
-                gain.put(c.metric(), c);
-            }
-        }
-        List<String> lines = new ArrayList<>();
-        cost.forEach((metric, c) -> {
-            MetricStore.Comparison g = gain.get(metric);
-            if (g == null || metric.equals("ndcg_queries")) {
-                return;
-            }
-            // rmse: lower is better; every other metric compared here: higher is better
-            boolean worse = metric.equals("rmse") ? c.lo() > 0 : c.hi() < 0;
-            String verdict = worse ? String.format(Locale.ROOT, "recovers %.0f%% of it", 100 * g.delta() / -c.delta())
-                    : c.excludesZero() ? "the noise made the full model better, nothing to recover"
-                    : "no measurable cost to recover (its interval includes 0)";
-            lines.add(String.format(Locale.ROOT, "  noise cost the full model %s %+.4f [%+.4f, %+.4f]; kept - full "
-                    + "%+.4f [%+.4f, %+.4f]: %s", metric, c.delta(), c.lo(), c.hi(), g.delta(), g.lo(), g.hi(),
-                    verdict));
-        });
-        return lines;
-    }
-
     /** Seed 0 starts from the fine-tune's stored initial weights; seed j from the seed fine_tune.seed + j. */
     private byte[] initial(Setup s, int seed) {
         return models.initialWeights(s.ctx(), seed);
@@ -371,7 +337,7 @@ public class EvaluateStage implements Stage<EvaluateOutput> {
         }
         if (outcomes.containsKey(CLEAN)) {
             compare(s, outcomes, "full", CLEAN, resamples, rows);
-            recovery(rows).forEach(s.ctx().console()::info);
+            NoiseRecovery.lines(rows).forEach(s.ctx().console()::info);
         }
         metrics.replaceComparisons(s.ctx().runId(), s.ctx().iteration(), rows);
     }

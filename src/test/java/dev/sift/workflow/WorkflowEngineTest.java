@@ -272,8 +272,12 @@ class WorkflowEngineTest {
         assertTrue(against.stream().anyMatch(c -> c.subset().equals("full") && c.metric().equals("kappa")), against
                 .toString());
         assertTrue(against.stream().anyMatch(c -> c.subset().equals("selected") && c.metric().equals("kappa")));
+        // runs show prints the cost and the share recovered, per metric
+        assertTrue(history.noiseRecovery(noisy).stream().anyMatch(l -> l.contains("noise cost the full model kappa")),
+                history.noiseRecovery(noisy).toString());
         // without flipped labels there is nothing to compare with
         assertTrue(runs.metrics(none).stream().noneMatch(m -> m.subset.equals("full-clean")));
+        assertTrue(history.noiseRecovery(none).isEmpty());
         // the clean reference is the model the data without noise gives, graded by the clean labels' shares
         for (String metric : new String[] {"kappa", "accuracy", "ndcg@10"}) {
             double ref = clean.stream().filter(m -> m.name.equals(metric)).findFirst().orElseThrow().value;

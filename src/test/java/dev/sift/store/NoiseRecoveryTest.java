@@ -1,4 +1,4 @@
-package dev.sift.stage;
+package dev.sift.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,7 +15,7 @@ class NoiseRecoveryTest {
 
     @Test
     void recoveredShareIsKeptMinusFullOverCleanMinusFull() {
-        List<String> lines = EvaluateStage.recovery(List.of(
+        List<String> lines = NoiseRecovery.lines(List.of(
                 row("kappa", "full", "full-clean", -0.040, -0.060, -0.020),
                 row("kappa", "selected", "full", 0.030, 0.010, 0.050),
                 row("kappa", "selected", "random", 0.050, 0.020, 0.080),
@@ -34,8 +34,19 @@ class NoiseRecoveryTest {
         assertTrue(lines.get(2).endsWith("no measurable cost to recover (its interval includes 0)"), lines.get(2));
     }
 
+    /** A later iteration's kept - full is not read against iteration 1's cost. */
+    @Test
+    void onlyTheIterationOfTheCleanReference() {
+        List<String> lines = NoiseRecovery.lines(List.of(
+                row("kappa", "full", "full-clean", -0.040, -0.060, -0.020),
+                row("kappa", "selected", "full", 0.030, 0.010, 0.050),
+                new Comparison(2, "kappa", "selected", "full", -0.5, -0.6, -0.4, 3, 30, 1000)));
+        assertEquals(1, lines.size());
+        assertTrue(lines.get(0).endsWith("recovers 75% of it"), lines.get(0));
+    }
+
     @Test
     void nothingWithoutACleanReference() {
-        assertEquals(List.of(), EvaluateStage.recovery(List.of(row("kappa", "selected", "full", 0.03, 0.01, 0.05))));
+        assertEquals(List.of(), NoiseRecovery.lines(List.of(row("kappa", "selected", "full", 0.03, 0.01, 0.05))));
     }
 }
