@@ -98,6 +98,10 @@ public final class LabelNoise {
         public double[] restore(double[] labels) {
             double[] out = labels.clone();
             for (int k = 0; k < indices.length; k++) {
+                if (indices[k] < 0 || indices[k] >= out.length) {
+                    throw new IllegalArgumentException("flipped sample " + indices[k] + " is not among the "
+                            + out.length + " samples");
+                }
                 out[indices[k]] = original[k];
             }
             return out;

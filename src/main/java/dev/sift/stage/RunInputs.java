@@ -67,8 +67,8 @@ public class RunInputs {
             JsonNode idx = n.path("indices");
             JsonNode orig = n.path("original");
             if (!idx.isArray() || !orig.isArray() || idx.size() != orig.size()) {
-                throw new SiftException(ExitCodes.FAILURE, objects.uri(key) + ": field indices or original is "
-                        + "missing or their lengths differ; 'sift resume " + ctx.runId() + "' ingests it again");
+                throw new SiftException(ExitCodes.FAILURE, objects.uri(key) + " is corrupt: field indices or "
+                        + "original is missing or their lengths differ");
             }
             int[] indices = new int[idx.size()];
             double[] original = new double[idx.size()];
