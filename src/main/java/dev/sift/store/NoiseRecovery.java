@@ -1,5 +1,6 @@
 package dev.sift.store;
 
+import dev.sift.evaluation.Protocol;
 import dev.sift.store.MetricStore.Comparison;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -40,8 +41,7 @@ public final class NoiseRecovery {
             if (g == null || c.metric().equals("ndcg_queries")) {
                 return;
             }
-            // rmse: lower is better; every other metric compared here: higher is better
-            boolean worse = c.metric().equals("rmse") ? c.lo() > 0 : c.hi() < 0;
+            boolean worse = Protocol.lowerIsBetter(c.metric()) ? c.lo() > 0 : c.hi() < 0;
             String verdict = worse ? String.format(Locale.ROOT, "recovers %.0f%% of it", 100 * g.delta() / -c.delta())
                     : c.excludesZero() ? "the noise made the full model better, nothing to recover"
                     : "no measurable cost to recover (its interval includes 0)";

@@ -26,8 +26,13 @@ class NoiseRecoveryTest {
                 row("ndcg@10", "selected", "full", 0.005, -0.010, 0.020),
                 // the noise helped: a measurable difference, but no cost
                 row("accuracy", "full", "full-clean", 0.020, 0.002, 0.040),
-                row("accuracy", "selected", "full", -0.018, -0.036, -0.001)));
-        assertEquals(4, lines.size(), lines.toString());
+                row("accuracy", "selected", "full", -0.018, -0.036, -0.001),
+                // log loss, lower is better too: the noise raised it by 0.1, the kept subset took back 0.06
+                row("log_loss", "full", "full-clean", 0.100, 0.050, 0.150),
+                row("log_loss", "selected", "full", -0.060, -0.090, -0.030)));
+        assertEquals(5, lines.size(), lines.toString());
+        assertTrue(lines.get(4).contains("log_loss +0.1000") && lines.get(4).endsWith("recovers 60% of it"),
+                lines.get(4));
         assertTrue(lines.get(3).endsWith("the noise made the full model better, nothing to recover"), lines.get(3));
         assertTrue(lines.get(0).contains("kappa -0.0400") && lines.get(0).endsWith("recovers 75% of it"), lines.get(0));
         assertTrue(lines.get(1).contains("rmse +0.2000") && lines.get(1).endsWith("recovers 25% of it"), lines.get(1));
