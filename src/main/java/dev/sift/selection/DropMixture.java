@@ -76,33 +76,25 @@ public final class DropMixture implements SelectionPolicy {
     private static boolean[] dropped(double[] scores, Order order, boolean fit) {
         int n = scores.length;
         boolean[] drop = new boolean[n];
-        double[] x = new double[n];
-        int m = 0;
+        double[] v = new double[n]; // oriented: higher = the removed end
         for (int i = 0; i < n; i++) {
-            if (Double.isNaN(scores[i])) {
-                drop[i] = true;
-            } else {
-                x[m++] = order == Order.LOWEST ? scores[i] : -scores[i]; // higher = the removed end
-            }
+            drop[i] = Double.isNaN(scores[i]);
+            v[i] = order == Order.LOWEST ? scores[i] : -scores[i];
         }
         if (!fit) {
             return drop;
         }
-        x = Arrays.copyOf(x, m);
-        boolean log = m > 0 && Arrays.stream(x).min().getAsDouble() > 0;
+        boolean log = IntStream.range(0, n).filter(i -> !drop[i]).allMatch(i -> v[i] > 0)
+                && IntStream.range(0, n).anyMatch(i -> !drop[i]);
         if (log) {
-            x = Arrays.stream(x).map(Math::log).toArray();
+            Arrays.setAll(v, i -> Math.log(v[i]));
         }
-        Fit f = fit(x);
+        Fit f = fit(IntStream.range(0, n).filter(i -> !drop[i]).mapToDouble(i -> v[i]).toArray());
         if (f == null) {
             return drop;
         }
         for (int i = 0; i < n; i++) {
-            if (!drop[i]) {
-                double v = order == Order.LOWEST ? scores[i] : -scores[i];
-                v = log ? Math.log(v) : v;
-                drop[i] = v > f.meanKept() && f.posteriorRemoved(v) > 0.5;
-            }
+            drop[i] = drop[i] || (v[i] > f.meanKept() && f.posteriorRemoved(v[i]) > 0.5);
         }
         return drop;
     }
@@ -110,10 +102,19 @@ public final class DropMixture implements SelectionPolicy {
     /** Two Gaussians: weight, mean and variance of the kept-end (lower mean) and removed-end components. */
     record Fit(double wKept, double meanKept, double varKept, double wRemoved, double meanRemoved, double varRemoved) {
         double posteriorRemoved(double v) {
+            return Math.exp(logRemoved(v) - logTotal(v));
+        }
+
+        /** log of the mixture's density at {@code v}. */
+        double logTotal(double v) {
             double a = Math.log(wKept) + logNormal(v, meanKept, varKept);
-            double b = Math.log(wRemoved) + logNormal(v, meanRemoved, varRemoved);
+            double b = logRemoved(v);
             double hi = Math.max(a, b);
-            return Math.exp(b - hi) / (Math.exp(a - hi) + Math.exp(b - hi));
+            return hi + Math.log(Math.exp(a - hi) + Math.exp(b - hi));
+        }
+
+        private double logRemoved(double v) {
+            return Math.log(wRemoved) + logNormal(v, meanRemoved, varRemoved);
         }
     }
 
@@ -144,11 +145,8 @@ public final class DropMixture implements SelectionPolicy {
         for (int it = 0; it < MAX_ITERATIONS && f != null; it++) {
             double ll = 0;
             for (int i = 0; i < n; i++) {
-                double a = Math.log(f.wKept()) + logNormal(x[i], f.meanKept(), f.varKept());
-                double b = Math.log(f.wRemoved()) + logNormal(x[i], f.meanRemoved(), f.varRemoved());
-                double hi = Math.max(a, b);
-                double z = hi + Math.log(Math.exp(a - hi) + Math.exp(b - hi));
-                r[i] = Math.exp(b - z);
+                double z = f.logTotal(x[i]);
+                r[i] = Math.exp(f.logRemoved(x[i]) - z);
                 ll += z;
             }
             if (ll - before < TOLERANCE * n) {

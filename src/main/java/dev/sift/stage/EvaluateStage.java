@@ -203,9 +203,14 @@ public class EvaluateStage implements Stage<EvaluateOutput> {
     /** Trains one subset per seed, with its policy's loss weights and replacement labels when it has any. */
     private Trained retrain(Setup s, String subset, Subsets.Training training) {
         Trained t = trainSeeds(s, subset, training, true);
-        store(s, subset, t.outcomes().stream().map(o -> Protocol.measure(s.testSet(), o)).toList(),
-                training.indices().length, t.seconds() / s.seeds());
+        storeTrained(s, subset, t, training.indices().length);
         return t;
+    }
+
+    /** Stores the test metrics of one subset's models, per seed and as mean and sd. */
+    private void storeTrained(Setup s, String subset, Trained t, int trainSize) {
+        store(s, subset, t.outcomes().stream().map(o -> Protocol.measure(s.testSet(), o)).toList(), trainSize,
+                t.seconds() / s.seeds());
     }
 
     /** One model per evaluation seed on {@code training}, measured on test; their weights stored when asked. */
@@ -256,8 +261,7 @@ public class EvaluateStage implements Stage<EvaluateOutput> {
         Targets clean = Targets.of(s.ctx().spec().task(), labels);
         int[] train = Subsets.ofSplit(samples, Split.TRAIN);
         Trained t = trainSeeds(s, CLEAN, train, clean, false, labels);
-        store(s, CLEAN, t.outcomes().stream().map(o -> Protocol.measure(s.testSet(), o)).toList(), train.length,
-                t.seconds() / s.seeds());
+        storeTrained(s, CLEAN, t, train.length);
         outcomes.put(CLEAN, t.outcomes());
     }
 
