@@ -78,7 +78,7 @@ public class Curves {
                         List<TestOutcome> o = point(s, train, subset, f,
                                 new Subsets.Training(FilterStage.map(pools.get(e.getKey()), sel.positions()),
                                         sel.weights(), sel.labels()));
-                        Protocol.compare(s.testSet(), o, random, resamples, ctx.runId() * 31 + ctx.iteration())
+                        Protocol.compare(s.testSet(), o, random, resamples, EvaluateStage.bootstrapSeed(ctx))
                                 .forEach((metric, i) -> rows.add(new MetricStore.Comparison(ctx.iteration(), metric,
                                         subset + at, "random" + at, i.delta(), i.lo(), i.hi(), s.seeds(),
                                         i.queries(), i.resamples())));

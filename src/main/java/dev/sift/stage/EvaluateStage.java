@@ -346,10 +346,18 @@ public class EvaluateStage implements Stage<EvaluateOutput> {
         metrics.replaceComparisons(s.ctx().runId(), s.ctx().iteration(), rows);
     }
 
+    /**
+     * The bootstrap's seed: from the workflow (filter.seed, the seed of the random subsets) and the iteration, not
+     * the run, so that running the same workflow again gives the same intervals, not ones a little apart.
+     */
+    static long bootstrapSeed(StageContext ctx) {
+        return ctx.spec().filter().seed() * 31 + ctx.iteration();
+    }
+
     private static void compare(Setup s, Map<String, List<TestOutcome>> outcomes, String subset, String baseline,
             int resamples, List<MetricStore.Comparison> rows) {
         Map<String, Protocol.Interval> c = Protocol.compare(s.testSet(), outcomes.get(subset), outcomes.get(baseline),
-                resamples, s.ctx().runId() * 31 + s.ctx().iteration());
+                resamples, bootstrapSeed(s.ctx()));
         c.forEach((metric, i) -> rows.add(new MetricStore.Comparison(s.ctx().iteration(), metric, subset,
                 baseline, i.delta(), i.lo(), i.hi(), s.seeds(), i.queries(), i.resamples())));
         s.ctx().console().info(Baselines.describe(subset, baseline, c));

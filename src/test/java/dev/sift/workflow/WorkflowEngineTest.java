@@ -1,6 +1,7 @@
 package dev.sift.workflow;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sift.PostgresResource;
@@ -285,6 +286,32 @@ class WorkflowEngineTest {
                     && m.seed == null && m.name.equals(metric)).findFirst().orElseThrow().value;
             assertEquals(full, ref, 1e-9, metric);
         }
+    }
+
+    @Test
+    void runningTheSameWorkflowAgainGivesTheSameIntervals() throws Exception {
+        String yaml = """
+                name: rerun
+                cache: false
+                dataset:
+                  generate: {rows: 1200, noise: 0.1, seed: 6}
+                model: {buckets: 128, dim: 8, hidden: 8}
+                fine_tune: {epochs: 2}
+                score: {methods: [loss]}
+                filter: {by: loss, keep: 0.8, order: lowest}
+                evaluate: {zero_shot: false, seeds: 2, bootstrap: 200}
+                iterations: 1
+                """;
+        Console quiet = new Console(new PrintStream(new ByteArrayOutputStream()), false);
+        long first = engine.start(WorkflowParser.parse("r.yaml", yaml, Path.of("."), Map.of(), true),
+                Path.of("r.yaml"), null, quiet);
+        long second = engine.start(WorkflowParser.parse("r.yaml", yaml, Path.of("."), Map.of(), true),
+                Path.of("r.yaml"), null, quiet);
+        var a = metricStore.comparisons(first);
+        var b = metricStore.comparisons(second);
+        assertFalse(a.isEmpty());
+        // the models are the same bit for bit, so only the bootstrap's draws could differ: they must not
+        assertEquals(a, b);
     }
 
     private String sha(long run) {
