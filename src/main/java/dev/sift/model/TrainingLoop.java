@@ -136,8 +136,12 @@ final class TrainingLoop {
         long batches = 0;
         for (int start = 0; start < perm.length; start += bs) {
             int[] sel = Arrays.copyOfRange(perm, start, start + Math.min(bs, perm.length - start));
-            lossSum += step(sel, recorder);
+            float loss = step(sel, recorder);
             batches++;
+            if (!Float.isFinite(loss)) {
+                throw new IllegalStateException(diverged(epoch, batches, loss));
+            }
+            lossSum += loss;
             listener.batch(epoch, batches, stepsPerEpoch);
         }
         return lossSum;
@@ -155,7 +159,9 @@ final class TrainingLoop {
                 recorder.batch(out.get(0), perSample, sel);
             }
             float loss = perSample.sum().getFloat();
-            clipAndStep();
+            if (Float.isFinite(loss)) {
+                clipAndStep();
+            } // else the weights stay as they were for the caller's report, and the gradients are dropped
             return loss;
         }
     }
@@ -227,6 +233,27 @@ final class TrainingLoop {
             total = total.add(g[i].square().sum());
         }
         return total.sqrt().maximum((float) clipNorm).pow(-1).mul((float) clipNorm);
+    }
+
+    /**
+     * The one-line error for a batch whose loss is not finite: a training that goes on from there gives NaN weights
+     * and test metrics that mean nothing, so it stops, saying whether the weights that gave the loss were finite
+     * (then the forward pass or its inputs made it) or not (an earlier update did).
+     */
+    private String diverged(int epoch, long batch, float loss) {
+        List<String> bad = new ArrayList<>();
+        for (Parameter p : params) {
+            NDArray w = p.getArray(); // the training ends here: the few arrays this makes go with the model
+            if (w.isNaN().logicalOr(w.isInfinite()).any().getBoolean()) {
+                bad.add(p.getName() + " " + w.getShape());
+            }
+        }
+        String weights = bad.isEmpty() ? "the weights that gave it were all finite (lower fine_tune.learning_rate or "
+                + "set fine_tune.clip_norm)"
+                : bad.size() + " of " + params.size() + " weight tensors already held NaN or infinite values (first: "
+                        + bad.get(0) + ")";
+        return String.format("training diverged: the loss of batch %d/%d of epoch %d is %s; %s", batch,
+                stepsPerEpoch, epoch, loss, weights);
     }
 
     /** Mean loss of {@code p}, the predictions for the samples {@code which}, as in training. */

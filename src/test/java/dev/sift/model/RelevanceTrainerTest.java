@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
@@ -50,6 +51,24 @@ class RelevanceTrainerTest {
                     Split.TRAIN, i + 2));
         }
         return out;
+    }
+
+    @Test
+    void aTrainingWhoseLossIsNotFiniteStopsWithAnErrorInsteadOfReturningNaNWeights() {
+        List<Sample> s = samples(200);
+        Targets t = Targets.of(TASK, s.stream().mapToDouble(Sample::label).toArray());
+        int[] all = IntStream.range(0, s.size()).toArray();
+        RelevanceTrainer trainer = new RelevanceTrainer(MODEL, EncodedPairs.encode(s, MODEL.buckets()), 4, false);
+        byte[] init = trainer.initialWeights(1);
+        // AdamW moves every weight by about the learning rate: 1e30 overflows the next forward pass
+        TrainSpec wild = new TrainSpec(2, 32, 1e30, 7, 0.0, 0.0, 0.0, 0, TrainSpec.DeviceChoice.CPU);
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> trainer.train(init, t, all, new int[0], wild, RelevanceTrainer.Listener.NONE));
+        assertTrue(e.getMessage().startsWith("training diverged: the loss of batch "), e.getMessage());
+        assertTrue(e.getMessage().contains("of epoch 1 is "), e.getMessage());
+        // the same data and weights train to finite losses at a sane rate
+        var ok = trainer.train(init, t, all, new int[0], TRAIN, RelevanceTrainer.Listener.NONE);
+        assertTrue(ok.epochs().stream().allMatch(x -> Double.isFinite(x.trainLoss())));
     }
 
     @Test
