@@ -178,7 +178,9 @@ public final class BertEncoder extends AbstractBlock {
         NDArray q = split(linear(ps, x, pre + "attention.self.query", training), batch, len, heads, dh);
         NDArray k = split(linear(ps, x, pre + "attention.self.key", training), batch, len, heads, dh);
         NDArray v = split(linear(ps, x, pre + "attention.self.value", training), batch, len, heads, dh);
-        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(scale).add(bias);
+        // the scale as a libtorch-owned tensor: autograd keeps it for the backward pass (Scalars)
+        NDArray qk = q.matMul(k.transpose(0, 1, 3, 2));
+        NDArray scores = qk.mul(Scalars.of(qk, scale)).add(bias);
         NDArray ctx = scores.softmax(-1).matMul(v).transpose(0, 2, 1, 3).reshape(batch, len, config.hidden());
         NDArray y = layerNorm(ps, x.add(linear(ps, ctx, pre + "attention.output.dense", training)),
                 pre + "attention.output.LayerNorm", training);

@@ -146,7 +146,8 @@ public final class OutputAlignment implements AutoCloseable {
                 try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
                     NDList out = model.getBlock().forward(store, features.batch(m, sel), false);
                     // the batch's share of the mean: the collector adds the batches up to dL/dtheta
-                    gc.backward(RelevanceLoss.perSample(out.get(0), y, regression).sum().div(pool.length));
+                    NDArray sum = RelevanceLoss.perSample(out.get(0), y, regression).sum();
+                    gc.backward(sum.div(Scalars.of(sum, pool.length)));
                 }
             }
         }

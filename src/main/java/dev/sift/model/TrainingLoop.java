@@ -248,8 +248,8 @@ final class TrainingLoop {
                 bad.add(p.getName() + " " + w.getShape());
             }
         }
-        String weights = bad.isEmpty() ? "the weights that gave it were all finite (lower fine_tune.learning_rate or "
-                + "set fine_tune.clip_norm)"
+        String weights = bad.isEmpty() ? "the weights that gave it were all finite (lower fine_tune.learning_rate"
+                + (spec.clipNorm() > 0 ? ")" : " or set fine_tune.clip_norm)")
                 : bad.size() + " of " + params.size() + " weight tensors already held NaN or infinite values (first: "
                         + bad.get(0) + ")";
         return String.format("training diverged: the loss of batch %d/%d of epoch %d is %s; %s", batch,

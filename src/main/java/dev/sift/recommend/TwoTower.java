@@ -12,6 +12,7 @@ import dev.sift.model.Autograd;
 import dev.sift.model.Devices;
 import dev.sift.model.LearningRateSchedule;
 import dev.sift.model.NamedTensor;
+import dev.sift.model.Scalars;
 import dev.sift.model.TrainSpec;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -163,14 +164,16 @@ public final class TwoTower {
                 NDArray v = t.items(m);
                 NDArray u = t.users(v, b);
                 NDArray vc = cand.getNDArrayInternal().embedding(cand, v, SparseFormat.DENSE).singletonOrThrow();
-                NDArray logits = u.matMul(vc.transpose()).div((float) spec.temperature());
+                NDArray sims = u.matMul(vc.transpose());
+                NDArray logits = sims.div(Scalars.of(sims, spec.temperature())); // not div(Number): Scalars
                 NDArray rowLoss = logits.logSoftmax(1).mul(target).sum(new int[] {1}).neg();
                 mean = rowLoss.mean().getFloat();
                 if (k == 0) {
                     gc.backward(rowLoss.mul(weight).mean());
                 } else {
                     float[] keep = kept(rowLoss.toFloatArray(), k, spec.truncation().atRandom(), random[1]);
-                    gc.backward(rowLoss.mul(weight).mul(m.create(keep)).sum().div((float) (part.length - k)));
+                    NDArray kept = rowLoss.mul(weight).mul(m.create(keep)).sum();
+                    gc.backward(kept.div(Scalars.of(kept, part.length - k)));
                 }
             }
             for (Map.Entry<String, NDArray> p : t.params().entrySet()) {
