@@ -152,9 +152,9 @@ public final class BertEncoder extends AbstractBlock {
      * this every intermediate of every layer lived until the caller's batch ended: about 0.7 GB a layer for an
      * inference batch of 256 sequences of 64 tokens (the scores [B, heads, T, T] four times over, the feed-forward
      * [B, T, 4H] twice), 4 GB and more for MiniLM's six. Training keeps them in the caller's manager, as before: the
-     * autograd graph should hold its own references to what the backward pass needs, but a MiniLM run whose
-     * evaluation training went to NaN loss while training through scoped layers is not explained (README, "Memory:
-     * the MiniLM full fine-tune of CrowdFlower"), and training batches are small enough not to need it.
+     * autograd graph holds its own references to what the backward pass needs (except a DJL number's buffer, hence
+     * {@link Scalars}; a training through scoped layers that went to NaN most likely met that), and training batches
+     * are small enough not to need the scopes.
      */
     private NDArray layer(ParameterStore ps, NDArray input, NDArray bias, String pre, boolean training) {
         if (training) {
