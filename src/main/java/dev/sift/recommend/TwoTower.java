@@ -172,8 +172,8 @@ public final class TwoTower {
                     gc.backward(rowLoss.mul(weight).mean());
                 } else {
                     float[] keep = kept(rowLoss.toFloatArray(), k, spec.truncation().atRandom(), random[1]);
-                    NDArray kept = rowLoss.mul(weight).mul(m.create(keep)).sum();
-                    gc.backward(kept.div(Scalars.of(kept, part.length - k)));
+                    NDArray keptLoss = rowLoss.mul(weight).mul(m.create(keep)).sum();
+                    gc.backward(keptLoss.div(Scalars.of(keptLoss, part.length - k)));
                 }
             }
             for (Map.Entry<String, NDArray> p : t.params().entrySet()) {
