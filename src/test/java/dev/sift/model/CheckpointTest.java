@@ -8,8 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.Device;
 import dev.sift.data.Sample;
 import dev.sift.Sha256;
-import dev.sift.data.TaskSpec;
-import dev.sift.data.TaskType;
 import dev.sift.model.TrainSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,13 +30,8 @@ class CheckpointTest {
         Checkpoint cp = load(TinyBert.write(dir.resolve("tiny"), 1, null));
         assertEquals(TinyBert.config(), cp.config());
         List<Sample> samples = RelevanceTrainerTest.samples(48);
-        TokenizedPairs pairs;
-        try (TextTokenizer tok = cp.tokenizer(32)) {
-            pairs = tok.pairs(samples.stream().map(Sample::query).toList(),
-                    samples.stream().map(Sample::title).toList());
-        }
-        Targets t = Targets.of(new TaskSpec(TaskType.GRADED, 0, 3),
-                samples.stream().mapToDouble(Sample::label).toArray());
+        TokenizedPairs pairs = TinyBert.pairs(cp, samples, 32);
+        Targets t = TinyBert.grades(samples);
         RelevanceTrainer trainer = new RelevanceTrainer(() -> new CrossEncoder(cp.config(), 4, false, 0.1f), pairs,
                 4, false, name -> true, b -> ((CrossEncoder) b).encoder().load(null, cp.weights()), Device.cpu());
         byte[] init = trainer.initialWeights(3);
@@ -69,13 +62,8 @@ class CheckpointTest {
     void lastLayersModeFreezesTheRest() throws Exception {
         Checkpoint cp = load(TinyBert.write(dir.resolve("tiny"), 2, null));
         List<Sample> samples = RelevanceTrainerTest.samples(32);
-        TokenizedPairs pairs;
-        try (TextTokenizer tok = cp.tokenizer(24)) {
-            pairs = tok.pairs(samples.stream().map(Sample::query).toList(),
-                    samples.stream().map(Sample::title).toList());
-        }
-        Targets t = Targets.of(new TaskSpec(TaskType.GRADED, 0, 3),
-                samples.stream().mapToDouble(Sample::label).toArray());
+        TokenizedPairs pairs = TinyBert.pairs(cp, samples, 24);
+        Targets t = TinyBert.grades(samples);
         java.util.regex.Pattern layer = java.util.regex.Pattern.compile("encoder\\.layer\\.(\\d+)\\.");
         RelevanceTrainer trainer = new RelevanceTrainer(() -> new CrossEncoder(cp.config(), 4, false, 0f), pairs, 4,
                 false, name -> {

@@ -63,11 +63,7 @@ class InferenceOrderTest {
             samples.set(i, new Sample(s.index(), s.query(), (s.title() + " ").repeat(1 + i / 3).trim(),
                     s.description(), s.label(), s.query(), null, false, s.split(), s.sourceLine()));
         }
-        TokenizedPairs pairs;
-        try (TextTokenizer tok = cp.tokenizer(64)) {
-            pairs = tok.pairs(samples.stream().map(Sample::query).toList(),
-                    samples.stream().map(Sample::title).toList());
-        }
+        TokenizedPairs pairs = TinyBert.pairs(cp, samples, 64);
         RelevanceTrainer trainer = new RelevanceTrainer(() -> new CrossEncoder(cp.config(), 4, false, 0f), pairs, 4,
                 false, name -> true, b -> ((CrossEncoder) b).encoder().load(null, cp.weights()), Device.cpu());
         byte[] init = trainer.initialWeights(3);

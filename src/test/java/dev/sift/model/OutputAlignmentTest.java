@@ -159,13 +159,8 @@ class OutputAlignmentTest {
         Path folder = TinyBert.write(dir.resolve("tiny"), 1, null);
         Checkpoint cp = Checkpoint.huggingFace(folder.toString(), name -> Files.readAllBytes(folder.resolve(name)));
         List<Sample> samples = RelevanceTrainerTest.samples(24);
-        TokenizedPairs pairs;
-        try (TextTokenizer tok = cp.tokenizer(24)) {
-            pairs = tok.pairs(samples.stream().map(Sample::query).toList(),
-                    samples.stream().map(Sample::title).toList());
-        }
-        Targets t = Targets.of(new TaskSpec(TaskType.GRADED, 0, 3),
-                samples.stream().mapToDouble(Sample::label).toArray());
+        TokenizedPairs pairs = TinyBert.pairs(cp, samples, 24);
+        Targets t = TinyBert.grades(samples);
         Pattern layer = Pattern.compile("encoder\\.layer\\.(\\d+)\\.");
         RelevanceTrainer trainer = new RelevanceTrainer(() -> new CrossEncoder(cp.config(), 4, false, 0.1f), pairs, 4,
                 false, name -> {

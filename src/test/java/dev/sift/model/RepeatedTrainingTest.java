@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import ai.djl.Device;
 import dev.sift.Sha256;
 import dev.sift.data.Sample;
-import dev.sift.data.TaskSpec;
-import dev.sift.data.TaskType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -27,13 +25,8 @@ class RepeatedTrainingTest {
     void theSameTrainingRepeatedInOneProcessUnderGarbageCollectionGivesTheSameWeights() throws Exception {
         Checkpoint cp = Checkpoint.miniLm();
         List<Sample> samples = RelevanceTrainerTest.samples(96);
-        TokenizedPairs pairs;
-        try (TextTokenizer tok = cp.tokenizer(32)) {
-            pairs = tok.pairs(samples.stream().map(Sample::query).toList(),
-                    samples.stream().map(Sample::title).toList());
-        }
-        Targets t = Targets.of(new TaskSpec(TaskType.GRADED, 0, 3),
-                samples.stream().mapToDouble(Sample::label).toArray());
+        TokenizedPairs pairs = TinyBert.pairs(cp, samples, 32);
+        Targets t = TinyBert.grades(samples);
         RelevanceTrainer trainer = new RelevanceTrainer(() -> new CrossEncoder(cp.config(), 4, false, 0.1f), pairs,
                 4, false, name -> true, b -> ((CrossEncoder) b).encoder().load(null, cp.weights()), Device.cpu());
         byte[] init = trainer.initialWeights(42);

@@ -1,15 +1,33 @@
 package dev.sift.model;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sift.data.Sample;
+import dev.sift.data.TaskSpec;
+import dev.sift.data.TaskType;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
 /** Writes a small BERT checkpoint in the real HuggingFace format (config.json, model.safetensors, tokenizer.json). */
 public final class TinyBert {
     private TinyBert() {
+    }
+
+    /** The query-title pairs of {@code samples}, tokenised by {@code cp}'s tokenizer to at most {@code maxLength}. */
+    public static TokenizedPairs pairs(Checkpoint cp, List<Sample> samples, int maxLength) throws IOException {
+        try (TextTokenizer tok = cp.tokenizer(maxLength)) {
+            return tok.pairs(samples.stream().map(Sample::query).toList(),
+                    samples.stream().map(Sample::title).toList());
+        }
+    }
+
+    /** The samples' labels as grades 0 to 3, the range of {@code RelevanceTrainerTest.samples}. */
+    public static Targets grades(List<Sample> samples) {
+        return Targets.of(new TaskSpec(TaskType.GRADED, 0, 3), samples.stream().mapToDouble(Sample::label).toArray());
     }
 
     public static BertConfig config() {
