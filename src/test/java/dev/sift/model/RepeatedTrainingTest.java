@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
  * busy, gives the same weights every time. Three evaluation trainings of long MiniLM runs went to NaN where the same
  * training in a fresh process did not. The cause was the attention's scale multiplied in as a DJL number, whose
  * buffer the collector could free before the backward pass read it ({@link Scalars}). With that multiplication this
- * test failed in 6 of 6 runs within the first five steps (garbage gradients, then NaN weights); without it, it passes.
+ * test failed in all 7 runs within the first five steps (garbage gradients, then NaN weights); without it, it passes.
  * The path is that of those runs: the pretrained MiniLM, every parameter trained, {@link FlatAdamW}'s native kernel
  * in chunks, clipping.
  */
