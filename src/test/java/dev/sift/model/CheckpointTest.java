@@ -32,8 +32,7 @@ class CheckpointTest {
         List<Sample> samples = RelevanceTrainerTest.samples(48);
         TokenizedPairs pairs = TinyBert.pairs(cp, samples, 32);
         Targets t = TinyBert.grades(samples);
-        RelevanceTrainer trainer = new RelevanceTrainer(() -> new CrossEncoder(cp.config(), 4, false, 0.1f), pairs,
-                4, false, name -> true, b -> ((CrossEncoder) b).encoder().load(null, cp.weights()), Device.cpu());
+        RelevanceTrainer trainer = TinyBert.crossEncoder(cp, pairs, 0.1f, name -> true);
         byte[] init = trainer.initialWeights(3);
         int[] all = IntStream.range(0, samples.size()).toArray();
         TrainSpec spec = new TrainSpec(1, 8, 1e-3, 5, 0.01, 0.1, 1.0, 0, dev.sift.model.TrainSpec.DeviceChoice.CPU);
@@ -65,11 +64,10 @@ class CheckpointTest {
         TokenizedPairs pairs = TinyBert.pairs(cp, samples, 24);
         Targets t = TinyBert.grades(samples);
         java.util.regex.Pattern layer = java.util.regex.Pattern.compile("encoder\\.layer\\.(\\d+)\\.");
-        RelevanceTrainer trainer = new RelevanceTrainer(() -> new CrossEncoder(cp.config(), 4, false, 0f), pairs, 4,
-                false, name -> {
-                    var m = layer.matcher(name);
-                    return name.contains("head_") || (m.find() && Integer.parseInt(m.group(1)) >= 1);
-                }, b -> ((CrossEncoder) b).encoder().load(null, cp.weights()), Device.cpu());
+        RelevanceTrainer trainer = TinyBert.crossEncoder(cp, pairs, 0f, name -> {
+            var m = layer.matcher(name);
+            return name.contains("head_") || (m.find() && Integer.parseInt(m.group(1)) >= 1);
+        });
         byte[] init = trainer.initialWeights(3);
         byte[] trained = trainer.train(init, t, IntStream.range(0, 32).toArray(), new int[0],
                 new TrainSpec(1, 8, 1e-2, 5, 0.0, 0.0, 0.0, 0, dev.sift.model.TrainSpec.DeviceChoice.CPU), RelevanceTrainer.Listener.NONE).weights();

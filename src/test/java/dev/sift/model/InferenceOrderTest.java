@@ -3,7 +3,6 @@ package dev.sift.model;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -64,8 +63,7 @@ class InferenceOrderTest {
                     s.description(), s.label(), s.query(), null, false, s.split(), s.sourceLine()));
         }
         TokenizedPairs pairs = TinyBert.pairs(cp, samples, 64);
-        RelevanceTrainer trainer = new RelevanceTrainer(() -> new CrossEncoder(cp.config(), 4, false, 0f), pairs, 4,
-                false, name -> true, b -> ((CrossEncoder) b).encoder().load(null, cp.weights()), Device.cpu());
+        RelevanceTrainer trainer = TinyBert.crossEncoder(cp, pairs, 0f, name -> true);
         byte[] init = trainer.initialWeights(3);
         int[] which = IntStream.range(0, samples.size()).map(i -> samples.size() - 1 - i).toArray();
         Predictions all = trainer.predict(init, which);

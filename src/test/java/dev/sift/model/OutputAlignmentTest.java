@@ -162,11 +162,10 @@ class OutputAlignmentTest {
         TokenizedPairs pairs = TinyBert.pairs(cp, samples, 24);
         Targets t = TinyBert.grades(samples);
         Pattern layer = Pattern.compile("encoder\\.layer\\.(\\d+)\\.");
-        RelevanceTrainer trainer = new RelevanceTrainer(() -> new CrossEncoder(cp.config(), 4, false, 0.1f), pairs, 4,
-                false, name -> {
-                    var m = layer.matcher(name);
-                    return name.contains("head_") || (m.find() && Integer.parseInt(m.group(1)) >= 1);
-                }, b -> ((CrossEncoder) b).encoder().load(null, cp.weights()), Device.cpu());
+        RelevanceTrainer trainer = TinyBert.crossEncoder(cp, pairs, 0.1f, name -> {
+            var m = layer.matcher(name);
+            return name.contains("head_") || (m.find() && Integer.parseInt(m.group(1)) >= 1);
+        });
         byte[] w = trainer.initialWeights(3);
         int[] pool = IntStream.range(0, samples.size()).toArray();
         try (OutputAlignment a = OutputAlignment.open(trainer, w)) {

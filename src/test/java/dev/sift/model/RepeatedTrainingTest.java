@@ -2,7 +2,6 @@ package dev.sift.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import ai.djl.Device;
 import dev.sift.Sha256;
 import dev.sift.data.Sample;
 import java.util.ArrayList;
@@ -27,8 +26,7 @@ class RepeatedTrainingTest {
         List<Sample> samples = RelevanceTrainerTest.samples(96);
         TokenizedPairs pairs = TinyBert.pairs(cp, samples, 32);
         Targets t = TinyBert.grades(samples);
-        RelevanceTrainer trainer = new RelevanceTrainer(() -> new CrossEncoder(cp.config(), 4, false, 0.1f), pairs,
-                4, false, name -> true, b -> ((CrossEncoder) b).encoder().load(null, cp.weights()), Device.cpu());
+        RelevanceTrainer trainer = TinyBert.crossEncoder(cp, pairs, 0.1f, name -> true);
         byte[] init = trainer.initialWeights(42);
         int[] train = IntStream.range(0, 80).toArray();
         int[] validation = IntStream.range(80, samples.size()).toArray();

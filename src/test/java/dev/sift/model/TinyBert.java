@@ -1,5 +1,6 @@
 package dev.sift.model;
 
+import ai.djl.Device;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sift.data.Sample;
 import dev.sift.data.TaskSpec;
@@ -11,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.Predicate;
 
 /** Writes a small BERT checkpoint in the real HuggingFace format (config.json, model.safetensors, tokenizer.json). */
 public final class TinyBert {
@@ -28,6 +30,16 @@ public final class TinyBert {
     /** The samples' labels as grades 0 to 3, the range of {@code RelevanceTrainerTest.samples}. */
     public static Targets grades(List<Sample> samples) {
         return Targets.of(new TaskSpec(TaskType.GRADED, 0, 3), samples.stream().mapToDouble(Sample::label).toArray());
+    }
+
+    /**
+     * A trainer of {@code cp} as a cross-encoder over 4 grades (mean pooling, the checkpoint's weights loaded), on the
+     * CPU, training the parameters {@code trainable} accepts.
+     */
+    public static RelevanceTrainer crossEncoder(Checkpoint cp, TokenizedPairs pairs, float dropout,
+            Predicate<String> trainable) {
+        return new RelevanceTrainer(() -> new CrossEncoder(cp.config(), 4, false, dropout), pairs, 4, false, trainable,
+                b -> ((CrossEncoder) b).encoder().load(null, cp.weights()), Device.cpu());
     }
 
     public static BertConfig config() {
