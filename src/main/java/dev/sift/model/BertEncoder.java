@@ -117,7 +117,24 @@ public final class BertEncoder extends AbstractBlock {
         NDArray flat = shape.dimension() == 2 ? x : x.reshape(-1, shape.get(shape.dimension() - 1));
         NDArray y = flat.getNDArrayInternal().linear(flat, p(ps, x, prefix + ".weight", training),
                 p(ps, x, prefix + ".bias", training)).singletonOrThrow();
-        return shape.dimension() == 2 ? y : y.reshape(shape.slice(0, shape.dimension() - 1).add(y.getShape().get(1)));
+        if (shape.dimension() == 2) {
+            return y;
+        }
+        flat.close();
+        return after(y.reshape(shape.slice(0, shape.dimension() - 1).add(y.getShape().get(1))), y);
+    }
+
+    /**
+     * {@code result}, once the handles {@code used} are closed. Closing frees an array's memory unless something else
+     * still holds it: a view of it, or the autograd graph, which keeps what the backward pass needs. So each
+     * intermediate of a layer is freed as soon as the next operation has read it, as PyTorch frees a tensor when its
+     * last reference goes, and the memory it had is reused, still in cache, by the next operation's output.
+     */
+    private static NDArray after(NDArray result, NDArray... used) {
+        for (NDArray u : used) {
+            u.close();
+        }
+        return result;
     }
 
     @Override
@@ -138,8 +155,10 @@ public final class BertEncoder extends AbstractBlock {
                 .add(ex.embedding(types, p(ps, ids, "embeddings.token_type_embeddings.weight", training),
                         SparseFormat.DENSE).singletonOrThrow());
         x = layerNorm(ps, x, "embeddings.LayerNorm", training);
-        // additive mask: 0 where there is a token, a large negative number on padding
-        NDArray bias = mask.toType(DataType.FLOAT32, false).sub(1f).mul(1e9f).reshape(batch, 1, 1, len);
+        // additive mask: 0 where there is a token, a large negative number on padding; none for a batch without
+        // padding (length-ordered batches mostly are), where adding it would add 0 to every attention score
+        NDArray bias = !mask.eq(0).any().getBoolean() ? null
+                : mask.toType(DataType.FLOAT32, false).sub(1f).mul(1e9f).reshape(batch, 1, 1, len);
         for (int l = 0; l < config.layers(); l++) {
             x = layer(ps, x, bias, "encoder.layer." + l + ".", training);
         }
@@ -147,50 +166,66 @@ public final class BertEncoder extends AbstractBlock {
     }
 
     /**
-     * One layer. In inference its intermediate arrays live in a manager of their own that is closed when the layer is
-     * done; only the output joins the input's manager. DJL frees an array only when its manager closes, so without
-     * this every intermediate of every layer lived until the caller's batch ended: about 0.7 GB a layer for an
-     * inference batch of 256 sequences of 64 tokens (the scores [B, heads, T, T] four times over, the feed-forward
-     * [B, T, 4H] twice), 4 GB and more for MiniLM's six. Training keeps them in the caller's manager, as before: the
-     * autograd graph holds its own references to what the backward pass needs (except a DJL number's buffer, hence
-     * {@link Scalars}; a training through scoped layers that went to NaN most likely met that), and training batches
-     * are small enough not to need the scopes.
+     * One layer. Its intermediate arrays live in a manager of their own that is closed when the layer is done; only
+     * the output joins the input's manager. DJL frees an array only when its manager closes, so without this every
+     * intermediate of every layer lived until the caller's batch ended: about 0.7 GB a layer for an inference batch
+     * of 256 sequences of 64 tokens (the scores [B, heads, T, T] four times over, the feed-forward [B, T, 4H] twice),
+     * 4 GB and more for MiniLM's six. In training, closing a handle drops DJL's reference only: the autograd graph
+     * holds its own to what the backward pass needs (libtorch-owned tensors all: a number inside the graph goes
+     * through {@link Scalars}), so what the backward pass does not need is freed a layer later instead of a step
+     * later, and what it does need is freed as the backward pass goes, as in PyTorch. That also keeps the memory a
+     * step uses mapped and warm for the next step: with every array of a step freed at its end, glibc handed the
+     * memory back and each step page-faulted its activations afresh (README, "bench model").
      */
     private NDArray layer(ParameterStore ps, NDArray input, NDArray bias, String pre, boolean training) {
-        if (training) {
-            return layerOps(ps, input, bias, pre, true);
-        }
         NDManager outer = input.getManager();
         try (NDManager scope = outer.newSubManager()) {
             input.tempAttach(scope); // back to the outer manager when the scope closes
-            NDArray x = layerOps(ps, input, bias, pre, false);
+            NDArray x = layerOps(ps, input, bias, pre, training);
             x.attach(outer);
             return x;
         }
     }
 
+    /**
+     * The layer's operations; every intermediate is closed once read ({@link #after}), the input and the mask's
+     * {@code bias} (null: no padding) are not.
+     */
     private NDArray layerOps(ParameterStore ps, NDArray x, NDArray bias, String pre, boolean training) {
         long batch = x.getShape().get(0);
         long len = x.getShape().get(1);
         int heads = config.heads();
         int dh = config.hidden() / heads;
-        float scale = (float) (1.0 / Math.sqrt(dh));
         NDArray q = split(linear(ps, x, pre + "attention.self.query", training), batch, len, heads, dh);
         NDArray k = split(linear(ps, x, pre + "attention.self.key", training), batch, len, heads, dh);
         NDArray v = split(linear(ps, x, pre + "attention.self.value", training), batch, len, heads, dh);
+        NDArray kt = after(k.transpose(0, 1, 3, 2), k);
+        NDArray qk = after(q.matMul(kt), q, kt);
         // the scale as a libtorch-owned tensor: autograd keeps it for the backward pass (Scalars)
-        NDArray qk = q.matMul(k.transpose(0, 1, 3, 2));
-        NDArray scores = qk.mul(Scalars.of(qk, scale)).add(bias);
-        NDArray ctx = scores.softmax(-1).matMul(v).transpose(0, 2, 1, 3).reshape(batch, len, config.hidden());
-        NDArray y = layerNorm(ps, x.add(linear(ps, ctx, pre + "attention.output.dense", training)),
-                pre + "attention.output.LayerNorm", training);
-        NDArray inter = linear(ps, y, pre + "intermediate.dense", training).getNDArrayInternal().gelu();
-        return layerNorm(ps, y.add(linear(ps, inter, pre + "output.dense", training)), pre + "output.LayerNorm",
-                training);
+        NDArray scale = Scalars.of(qk, 1.0 / Math.sqrt(dh));
+        NDArray scaled = after(qk.mul(scale), qk, scale);
+        NDArray scores = bias == null ? scaled : after(scaled.add(bias), scaled);
+        NDArray probs = after(scores.softmax(-1), scores);
+        NDArray ctx = after(probs.matMul(v), probs, v);
+        NDArray byToken = after(ctx.transpose(0, 2, 1, 3), ctx);
+        NDArray merged = after(byToken.reshape(batch, len, config.hidden()), byToken);
+        NDArray attended = after(linear(ps, merged, pre + "attention.output.dense", training), merged);
+        NDArray y = norm(ps, after(x.add(attended), attended), pre + "attention.output.LayerNorm", training);
+        NDArray inter = linear(ps, y, pre + "intermediate.dense", training);
+        NDArray act = after(inter.getNDArrayInternal().gelu(), inter);
+        NDArray out = after(linear(ps, act, pre + "output.dense", training), act);
+        return norm(ps, after(after(y.add(out), out), y), pre + "output.LayerNorm", training);
     }
 
+    /** {@link #layerNorm} of {@code x}, which is closed once read. */
+    private NDArray norm(ParameterStore ps, NDArray x, String prefix, boolean training) {
+        return after(layerNorm(ps, x, prefix, training), x);
+    }
+
+    /** [B, T, H] to [B, heads, T, dh], closing {@code x}'s handle (the view keeps its memory). */
     private static NDArray split(NDArray x, long batch, long len, int heads, int dh) {
-        return x.reshape(batch, len, heads, dh).transpose(0, 2, 1, 3);
+        NDArray r = after(x.reshape(batch, len, heads, dh), x);
+        return after(r.transpose(0, 2, 1, 3), r);
     }
 
     /** Mean of the hidden states over real tokens: [B, T, H] and mask [B, T] to [B, H]. */

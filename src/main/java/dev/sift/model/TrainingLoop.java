@@ -230,7 +230,9 @@ final class TrainingLoop {
         for (int i = 0; i < g.length; i++) {
             g[i] = params.get(i).getArray().getGradient();
             g[i].attach(tmp);
-            total = total.add(g[i].square().sum());
+            try (NDArray squares = g[i].square()) { // freed at once: the word embeddings' alone are 47 MB
+                total = total.add(squares.sum());
+            }
         }
         return total.sqrt().maximum((float) clipNorm).pow(-1).mul((float) clipNorm);
     }
