@@ -10,6 +10,8 @@ import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.tracker.ParameterTracker;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * AdamW over all trainable parameters with DJL's maths, element for element, in fewer and cache-sized
@@ -36,16 +38,18 @@ import java.util.List;
  * gradient zeroed after the update. Splitting a tensor into row ranges does not change any element's result (the
  * kernel is element-wise; {@code FlatAdamWTest} checks it bit for bit against DJL's AdamW). PyTorch engine only.
  *
- * <p>Small models on the CPU (at most {@link #LOOP_LIMIT} elements in all, the hashed model and heads) are updated
- * by {@link AdamWLoop} instead: the kernel's maths in one Java pass per parameter plus PyTorch's square root, bit
- * for bit the same (tested the same way), at a fraction of the kernel's thirteen passes and seven temporaries.
+ * <p>On the CPU, {@link AdamWLoop}s update instead, whatever the model's size: the kernel's maths in Java over
+ * cache-sized chunks, on as many threads as libtorch has, plus PyTorch's square root, bit for bit the same
+ * (tested the same way), at a fraction of the kernel's thirteen passes and seven temporaries. First for small
+ * models only (the hashed model and heads, where the loops held whole-parameter copies in Java arrays); since
+ * they work in chunks through native memory they are faster on MiniLM's 22.7 M parameters too: alternating in one
+ * JVM on the 2-core machine, the whole step 90-120 ms against the kernel's 154-217 ms (README, "bench model"). The
+ * kernel path stays for other devices.
  */
 final class FlatAdamW implements AutoCloseable {
     /** System property naming the AdamW training uses: {@code flat} (default) or {@code djl} (DJL's own). */
     static final String PROPERTY = "sift.adamw";
     static final long DEFAULT_CHUNK = 1L << 17;
-    /** Parameters of at most this many elements in all are updated by {@link AdamWLoop} on the CPU. */
-    static final long LOOP_LIMIT = 1L << 23;
     static final float BETA1 = 0.9f;
     static final float BETA2 = 0.999f;
     static final float EPSILON = 1e-8f;
@@ -55,8 +59,10 @@ final class FlatAdamW implements AutoCloseable {
     private final float epsilon;
     private final NDManager manager;
     private final List<Slot> slots = new ArrayList<>();
-    /** The gradient read by {@link AdamWLoop}s, or null when the native kernel updates. */
-    private final float[] scratch;
+    /** What {@link AdamWLoop}s work in, one per thread, or null when the native kernel updates. */
+    private final AdamWLoop.Scratch[] scratch;
+    /** The threads besides the caller's that {@link AdamWLoop}s update on, or null. */
+    private final ExecutorService pool;
     private int updates;
 
     /**
@@ -67,12 +73,16 @@ final class FlatAdamW implements AutoCloseable {
             PtNDArray[] variances, AdamWLoop loop) {
     }
 
-    /** The AdamW of training: {@link AdamWLoop} for CPU parameters up to {@link #LOOP_LIMIT}, else the kernel. */
+    /** The AdamW of training: {@link AdamWLoop}s for CPU parameters, else the kernel. */
     FlatAdamW(List<Parameter> params, ParameterTracker learningRate, float weightDecay) {
-        this(params, learningRate, weightDecay, EPSILON, DEFAULT_CHUNK, loops(params));
+        this(params, learningRate, weightDecay, EPSILON, loops(params) ? AdamWLoop.DEFAULT_CHUNK : DEFAULT_CHUNK,
+                loops(params));
     }
 
-    /** @param chunk the most elements one kernel call updates (whole rows; a row is never split) */
+    /**
+     * @param chunk the most elements one kernel call updates (whole rows; a row is never split), or one pass of an
+     *     {@link AdamWLoop}
+     */
     FlatAdamW(List<Parameter> params, ParameterTracker learningRate, float weightDecay, float epsilon, long chunk) {
         this(params, learningRate, weightDecay, epsilon, chunk, false);
     }
@@ -89,17 +99,25 @@ final class FlatAdamW implements AutoCloseable {
         NDArray first = params.get(0).getArray();
         this.manager = first.getManager().newSubManager(first.getDevice());
         if (loop) {
-            int largest = 0;
             for (Parameter p : params) {
                 PtNDArray detached = JniUtils.detachGradient((PtNDArray) p.getArray());
                 detached.attach(manager);
                 slots.add(new Slot(p.getId(), p.getArray(), null, null, null, null, new AdamWLoop(detached, manager)));
-                largest = Math.max(largest, Math.toIntExact(detached.size()));
             }
-            this.scratch = new float[largest];
+            int threads = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), JniUtils.getNumThreads()));
+            this.scratch = new AdamWLoop.Scratch[threads];
+            for (int i = 0; i < threads; i++) {
+                scratch[i] = new AdamWLoop.Scratch(Math.toIntExact(chunk), manager);
+            }
+            this.pool = threads == 1 ? null : Executors.newFixedThreadPool(threads - 1, r -> {
+                Thread t = new Thread(r, "sift-adamw");
+                t.setDaemon(true);
+                return t;
+            });
             return;
         }
         this.scratch = null;
+        this.pool = null;
         long total = params.stream().mapToLong(p -> p.getArray().size()).sum();
         NDArray means = manager.zeros(new Shape(total));
         NDArray variances = manager.zeros(new Shape(total));
@@ -119,10 +137,9 @@ final class FlatAdamW implements AutoCloseable {
                 && a.getDevice().equals(params.get(0).getArray().getDevice()));
     }
 
-    /** Whether {@link AdamWLoop}s suit {@code params}: on the CPU, at most {@link #LOOP_LIMIT} elements in all. */
+    /** Whether {@link AdamWLoop}s suit {@code params}: on the CPU. */
     static boolean loops(List<Parameter> params) {
-        return supports(params) && params.get(0).getArray().getDevice().equals(ai.djl.Device.cpu())
-                && params.stream().mapToLong(p -> p.getArray().size()).sum() <= LOOP_LIMIT;
+        return supports(params) && params.get(0).getArray().getDevice().equals(ai.djl.Device.cpu());
     }
 
     /** Whether training uses this optimiser: unless the {@link #PROPERTY} system property says {@code djl}. */
@@ -177,7 +194,7 @@ final class FlatAdamW implements AutoCloseable {
                 PtNDArray grad = (PtNDArray) s.weight().getGradient();
                 grad.attach(handles);
                 if (s.loop() != null) {
-                    s.loop().update(grad, this.scratch, lr, lrCorrected, weightDecay, rescale, BETA1, BETA2, epsilon);
+                    s.loop().update(grad, scratch, pool, lr, lrCorrected, weightDecay, rescale, BETA1, BETA2, epsilon);
                     JniUtils.zeroGrad((PtNDArray) s.weight());
                     continue;
                 }
@@ -204,6 +221,9 @@ final class FlatAdamW implements AutoCloseable {
     /** Frees the moment buffers and views; the parameters stay. */
     @Override
     public void close() {
+        if (pool != null) {
+            pool.shutdownNow();
+        }
         manager.close();
     }
 }

@@ -61,18 +61,26 @@ class FlatAdamWTest {
 
     @Test
     void sameWeightsAsDjlAdamWAfterEveryStepWithTheJavaLoop() {
-        assertEquals(-1, firstDifferentStep(FlatAdamW.EPSILON, FlatAdamW.DEFAULT_CHUNK, true));
+        assertEquals(-1, firstDifferentStep(FlatAdamW.EPSILON, AdamWLoop.DEFAULT_CHUNK, true));
+    }
+
+    @Test
+    void sameWeightsAsDjlAdamWAfterEveryStepWithTheJavaLoopInSmallChunks() {
+        // the 301 x 37 weights in 12 chunks of 1,000 (the last 137), split between the threads; 7: odd everywhere
+        assertEquals(-1, firstDifferentStep(FlatAdamW.EPSILON, 1000, true));
+        assertEquals(-1, firstDifferentStep(FlatAdamW.EPSILON, 7, true));
+        assertEquals(1, firstDifferentStep(FlatAdamW.EPSILON * 2, 1000, true));
     }
 
     @Test
     void clippingInsideTheUpdateGivesTheSameWeights() {
         assertEquals(-1, firstDifferentStep(FlatAdamW.EPSILON, 100, false, true));
-        assertEquals(-1, firstDifferentStep(FlatAdamW.EPSILON, FlatAdamW.DEFAULT_CHUNK, true, true));
+        assertEquals(-1, firstDifferentStep(FlatAdamW.EPSILON, AdamWLoop.DEFAULT_CHUNK, true, true));
     }
 
     @Test
     void anotherEpsilonIsToldApartWithTheJavaLoop() {
-        assertEquals(1, firstDifferentStep(FlatAdamW.EPSILON * 2, FlatAdamW.DEFAULT_CHUNK, true));
+        assertEquals(1, firstDifferentStep(FlatAdamW.EPSILON * 2, AdamWLoop.DEFAULT_CHUNK, true));
     }
 
     @Test
@@ -84,8 +92,8 @@ class FlatAdamWTest {
         for (int c = 0; c < 15; c++) {
             columnScale[c] = c < 5 ? 0f : c < 10 ? 1e-19f : 1e-15f;
         }
-        assertEquals(-1, firstDifferentStep(FlatAdamW.EPSILON, FlatAdamW.DEFAULT_CHUNK, true, false, columnScale));
-        assertEquals(1, firstDifferentStep(FlatAdamW.EPSILON * 2, FlatAdamW.DEFAULT_CHUNK, true, false, columnScale));
+        assertEquals(-1, firstDifferentStep(FlatAdamW.EPSILON, AdamWLoop.DEFAULT_CHUNK, true, false, columnScale));
+        assertEquals(1, firstDifferentStep(FlatAdamW.EPSILON * 2, AdamWLoop.DEFAULT_CHUNK, true, false, columnScale));
     }
 
     @Test
