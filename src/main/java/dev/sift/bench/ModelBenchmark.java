@@ -30,7 +30,8 @@ public final class ModelBenchmark {
      * @param rounds rounds of alternating turns
      * @param python a Python with torch for the PyTorch peer, or null for none
      * @param profile folder for profiler traces of the first round's training blocks, or null
-     * @param adamw which AdamW trains: {@code flat} (Sift's, the default) or {@code djl} (DJL's, per parameter)
+     * @param adamw which AdamW trains: {@code flat} (Sift's, the default), {@code kernel} (Sift's with the native
+     *     kernel) or {@code djl} (DJL's, per parameter)
      */
     public record Options(int batch, int seq, int steps, int warmup, int rounds, String python, Path profile,
             String adamw) {

@@ -49,9 +49,10 @@ public class ModelBenchCommand implements Callable<Integer> {
             + "djl-trace.json (chrome trace) and torch-ops.txt (PyTorch's top operators); slows round 1 down")
     Path profile;
 
-    @Option(names = "--adamw", defaultValue = "flat", description = "the AdamW Sift trains with: flat (chunked "
-            + "over flat moment buffers, the default) or djl (DJL's, one native update per parameter); the same "
-            + "maths bit for bit (default: ${DEFAULT-VALUE})")
+    @Option(names = "--adamw", defaultValue = "flat", description = "the AdamW Sift trains with: flat (the "
+            + "default: on the CPU, Java loops over cache-sized chunks on libtorch's threads), kernel (DJL's native "
+            + "update over chunks of flat moment buffers, the CPU default before 2026-12-02) or djl (DJL's, one "
+            + "native update per parameter); the same maths bit for bit (default: ${DEFAULT-VALUE})")
     String adamw;
 
     @Mixin
@@ -62,8 +63,8 @@ public class ModelBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!adamw.equals("flat") && !adamw.equals("djl")) {
-            throw SiftException.usage("--adamw is flat or djl, not " + adamw);
+        if (!adamw.equals("flat") && !adamw.equals("kernel") && !adamw.equals("djl")) {
+            throw SiftException.usage("--adamw is flat, kernel or djl, not " + adamw);
         }
         if (batch < 1 || seq < 1 || steps < 1 || warmup < 1 || rounds < 1) {
             throw SiftException.usage("--batch, --seq, --steps, --warmup and --rounds must be at least 1");

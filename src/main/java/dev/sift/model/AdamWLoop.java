@@ -6,11 +6,6 @@ import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
 
 /**
  * DJL's native AdamW kernel ({@code adamUpdate}, what {@link FlatAdamW} calls otherwise) as loops in Java over
@@ -21,7 +16,12 @@ import java.util.concurrent.Future;
  * speed"). Here the weight, gradient and moments are read (and the weight and moments written) through PyTorch's
  * own memory by bulk copies of direct buffers, a chunk of {@link #DEFAULT_CHUNK} elements at a time into arrays
  * that stay in cache, and the arithmetic is two passes in Java (decay and moments, then the step) around one native
- * one, the square root, with no temporaries but the root. A parameter's chunks are split between threads.
+ * one, the square root, with no temporaries but the root.
+ *
+ * <p>One thread: split between two, MiniLM's update took 90-120 ms a step against 100-135 ms on one, but the
+ * second thread's square roots (MKL's, which ATen splits in parts of 2,048 elements) started an OpenMP team of its
+ * own, and with more OpenMP threads than cores libgomp stops spinning early for all of them: whole training steps
+ * (batch 32) took 930-1,100 ms in that process, 720-740 ms without the second thread (README, "bench model").
  *
  * <p>Same floats, element for element, as the kernel's passes: {@code w -= (w*lr)*wd}, {@code m = m*b1} then
  * {@code m + (1-b1)*g} as one fused multiply-add (PyTorch's vectorised {@code add_} with alpha is {@code fmadd}),
@@ -34,10 +34,9 @@ import java.util.concurrent.Future;
  */
 final class AdamWLoop {
     /**
-     * Elements a pass handles at a time: five scratch arrays of this size (320 KiB) stay in a core's cache, and the
-     * square root of a chunk stays under ATen's grain size (32,768 elements), so libtorch computes it on the calling
-     * thread alone instead of opening an OpenMP team of its own on each updating thread. On MiniLM's parameters,
-     * 2^14 to 2^15 took 90-120 ms a step, 2^13 160 ms.
+     * Elements a pass handles at a time: five scratch arrays of this size (320 KiB) stay in a core's cache. On
+     * MiniLM's parameters (measured with the update split between two threads), 2^14 to 2^15 took 90-120 ms a step,
+     * 2^13 160 ms.
      */
     static final int DEFAULT_CHUNK = 1 << 14;
 
@@ -63,8 +62,7 @@ final class AdamWLoop {
 
     /**
      * The arrays a pass works in, a chunk of elements at a time, and the native array PyTorch takes the square root
-     * of; one per thread of an optimiser, shared by its parameters. Each has a manager of its own, closed with the
-     * optimiser's: the roots' arrays are made on its thread.
+     * of; one per optimiser, shared by its parameters.
      */
     static final class Scratch {
         final float[] g;
@@ -75,8 +73,7 @@ final class AdamWLoop {
         private final PtNDArray roots;
         private final FloatBuffer rootInput;
 
-        Scratch(int chunk, NDManager parent) {
-            NDManager manager = parent.newSubManager();
+        Scratch(int chunk, NDManager manager) {
             g = new float[chunk];
             w = new float[chunk];
             m = new float[chunk];
@@ -95,45 +92,15 @@ final class AdamWLoop {
         }
     }
 
-    /**
-     * One update from {@code gradient}, chunk by chunk: split into as many runs of whole chunks as there are
-     * scratches (fewer for a small parameter), the first on this thread, the others on {@code pool}'s threads.
-     */
-    void update(PtNDArray gradient, Scratch[] scratches, ExecutorService pool, float lr, float lrCorrected,
-            float weightDecay, float rescale, float beta1, float beta2, float epsilon) {
+    /** One update from {@code gradient}, chunk by chunk through {@code s}. */
+    void update(PtNDArray gradient, Scratch s, float lr, float lrCorrected, float weightDecay, float rescale,
+            float beta1, float beta2, float epsilon) {
         FloatBuffer grads = floats(gradient);
         if (grads.remaining() < size) {
             throw new IllegalStateException("gradient of " + grads.remaining() + " elements for " + size + " weights");
         }
-        float tiny = negligibleVariance(epsilon);
-        int chunk = scratches[0].g.length;
-        int chunks = (size + chunk - 1) / chunk;
-        int parts = Math.max(1, Math.min(scratches.length, chunks));
-        List<Future<?>> others = new ArrayList<>();
-        for (int p = 1; p < parts; p++) {
-            Scratch s = scratches[p];
-            int from = start(p, parts, chunks, chunk);
-            int to = start(p + 1, parts, chunks, chunk);
-            others.add(pool.submit(() -> range(grads, s, from, to, rescale, lr, lrCorrected, weightDecay, beta1,
-                    beta2, epsilon, tiny)));
-        }
-        range(grads, scratches[0], 0, start(1, parts, chunks, chunk), rescale, lr, lrCorrected, weightDecay, beta1,
-                beta2, epsilon, tiny);
-        for (Future<?> f : others) {
-            try {
-                f.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted during an AdamW update", e);
-            } catch (ExecutionException e) {
-                throw new IllegalStateException("AdamW update failed: " + e.getCause(), e.getCause());
-            }
-        }
-    }
-
-    /** The first element of run {@code p} of {@code parts} over {@code chunks} chunks (the size for p = parts). */
-    private int start(int p, int parts, int chunks, int chunk) {
-        return (int) Math.min(size, (long) p * chunks / parts * chunk);
+        range(grads, s, 0, size, rescale, lr, lrCorrected, weightDecay, beta1, beta2, epsilon,
+                negligibleVariance(epsilon));
     }
 
     /** The update of elements {@code from} to {@code to} (exclusive), a chunk at a time through {@code s}. */
@@ -142,7 +109,6 @@ final class AdamWLoop {
         int chunk = s.g.length;
         for (int off = from; off < to; off += chunk) {
             int n = Math.min(chunk, to - off);
-            // absolute bulk copies: they leave the buffers' positions alone, so runs share the buffers
             grads.get(off, s.g, 0, n);
             weights.get(off, s.w, 0, n);
             means.get(off, s.m, 0, n);

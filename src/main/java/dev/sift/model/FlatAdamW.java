@@ -10,8 +10,6 @@ import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.tracker.ParameterTracker;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * AdamW over all trainable parameters with DJL's maths, element for element, in fewer and cache-sized
@@ -39,15 +37,18 @@ import java.util.concurrent.Executors;
  * kernel is element-wise; {@code FlatAdamWTest} checks it bit for bit against DJL's AdamW). PyTorch engine only.
  *
  * <p>On the CPU, {@link AdamWLoop}s update instead, whatever the model's size: the kernel's maths in Java over
- * cache-sized chunks, on as many threads as libtorch has, plus PyTorch's square root, bit for bit the same
+ * cache-sized chunks on the calling thread, plus PyTorch's square root, bit for bit the same
  * (tested the same way), at a fraction of the kernel's thirteen passes and seven temporaries. First for small
  * models only (the hashed model and heads, where the loops held whole-parameter copies in Java arrays); since
  * they work in chunks through native memory they are faster on MiniLM's 22.7 M parameters too: alternating in one
- * JVM on the 2-core machine, the whole step 90-120 ms against the kernel's 154-217 ms (README, "bench model"). The
- * kernel path stays for other devices.
+ * JVM on the 2-core machine, the optimiser step 89 and 123 ms against the kernel's 101 and 151 ms in two runs, whole
+ * training steps of batch 32 720 against 742 ms (README, "bench model"). The kernel path stays for other devices.
  */
 final class FlatAdamW implements AutoCloseable {
-    /** System property naming the AdamW training uses: {@code flat} (default) or {@code djl} (DJL's own). */
+    /**
+     * System property naming the AdamW training uses: {@code flat} (default: {@link AdamWLoop}s on the CPU, the
+     * chunked kernel elsewhere), {@code kernel} (the chunked kernel on the CPU too) or {@code djl} (DJL's own).
+     */
     static final String PROPERTY = "sift.adamw";
     static final long DEFAULT_CHUNK = 1L << 17;
     static final float BETA1 = 0.9f;
@@ -59,10 +60,8 @@ final class FlatAdamW implements AutoCloseable {
     private final float epsilon;
     private final NDManager manager;
     private final List<Slot> slots = new ArrayList<>();
-    /** What {@link AdamWLoop}s work in, one per thread, or null when the native kernel updates. */
-    private final AdamWLoop.Scratch[] scratch;
-    /** The threads besides the caller's that {@link AdamWLoop}s update on, or null. */
-    private final ExecutorService pool;
+    /** What {@link AdamWLoop}s work in, or null when the native kernel updates. */
+    private final AdamWLoop.Scratch scratch;
     private int updates;
 
     /**
@@ -75,8 +74,11 @@ final class FlatAdamW implements AutoCloseable {
 
     /** The AdamW of training: {@link AdamWLoop}s for CPU parameters, else the kernel. */
     FlatAdamW(List<Parameter> params, ParameterTracker learningRate, float weightDecay) {
-        this(params, learningRate, weightDecay, EPSILON, loops(params) ? AdamWLoop.DEFAULT_CHUNK : DEFAULT_CHUNK,
-                loops(params));
+        this(params, learningRate, weightDecay, loops(params) && !kernelAsked());
+    }
+
+    private FlatAdamW(List<Parameter> params, ParameterTracker learningRate, float weightDecay, boolean loop) {
+        this(params, learningRate, weightDecay, EPSILON, loop ? AdamWLoop.DEFAULT_CHUNK : DEFAULT_CHUNK, loop);
     }
 
     /**
@@ -104,20 +106,10 @@ final class FlatAdamW implements AutoCloseable {
                 detached.attach(manager);
                 slots.add(new Slot(p.getId(), p.getArray(), null, null, null, null, new AdamWLoop(detached, manager)));
             }
-            int threads = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), JniUtils.getNumThreads()));
-            this.scratch = new AdamWLoop.Scratch[threads];
-            for (int i = 0; i < threads; i++) {
-                scratch[i] = new AdamWLoop.Scratch(Math.toIntExact(chunk), manager);
-            }
-            this.pool = threads == 1 ? null : Executors.newFixedThreadPool(threads - 1, r -> {
-                Thread t = new Thread(r, "sift-adamw");
-                t.setDaemon(true);
-                return t;
-            });
+            this.scratch = new AdamWLoop.Scratch(Math.toIntExact(chunk), manager);
             return;
         }
         this.scratch = null;
-        this.pool = null;
         long total = params.stream().mapToLong(p -> p.getArray().size()).sum();
         NDArray means = manager.zeros(new Shape(total));
         NDArray variances = manager.zeros(new Shape(total));
@@ -140,6 +132,11 @@ final class FlatAdamW implements AutoCloseable {
     /** Whether {@link AdamWLoop}s suit {@code params}: on the CPU. */
     static boolean loops(List<Parameter> params) {
         return supports(params) && params.get(0).getArray().getDevice().equals(ai.djl.Device.cpu());
+    }
+
+    /** Whether the {@link #PROPERTY} system property says {@code kernel}: the native kernel on the CPU too. */
+    static boolean kernelAsked() {
+        return "kernel".equalsIgnoreCase(System.getProperty(PROPERTY, "flat"));
     }
 
     /** Whether training uses this optimiser: unless the {@link #PROPERTY} system property says {@code djl}. */
@@ -194,7 +191,7 @@ final class FlatAdamW implements AutoCloseable {
                 PtNDArray grad = (PtNDArray) s.weight().getGradient();
                 grad.attach(handles);
                 if (s.loop() != null) {
-                    s.loop().update(grad, scratch, pool, lr, lrCorrected, weightDecay, rescale, BETA1, BETA2, epsilon);
+                    s.loop().update(grad, scratch, lr, lrCorrected, weightDecay, rescale, BETA1, BETA2, epsilon);
                     JniUtils.zeroGrad((PtNDArray) s.weight());
                     continue;
                 }
@@ -221,9 +218,6 @@ final class FlatAdamW implements AutoCloseable {
     /** Frees the moment buffers and views; the parameters stay. */
     @Override
     public void close() {
-        if (pool != null) {
-            pool.shutdownNow();
-        }
         manager.close();
     }
 }

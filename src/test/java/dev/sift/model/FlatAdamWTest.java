@@ -66,7 +66,7 @@ class FlatAdamWTest {
 
     @Test
     void sameWeightsAsDjlAdamWAfterEveryStepWithTheJavaLoopInSmallChunks() {
-        // the 301 x 37 weights in 12 chunks of 1,000 (the last 137), split between the threads; 7: odd everywhere
+        // the 301 x 37 weights in 12 chunks of 1,000 (the last 137); chunks of 7: odd everywhere
         assertEquals(-1, firstDifferentStep(FlatAdamW.EPSILON, 1000, true));
         assertEquals(-1, firstDifferentStep(FlatAdamW.EPSILON, 7, true));
         assertEquals(1, firstDifferentStep(FlatAdamW.EPSILON * 2, 1000, true));
