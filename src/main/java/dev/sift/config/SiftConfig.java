@@ -19,6 +19,15 @@ public interface SiftConfig {
     @WithDefault("false")
     boolean fullStart();
 
+    /**
+     * The AdamW training runs (SIFT_ADAMW): {@code flat} (Java loops on the CPU, the chunked native kernel on other
+     * devices), {@code kernel} (the chunked kernel on the CPU too) or {@code djl} (DJL's own, one native update per
+     * parameter); the same maths bit for bit. Read by the trainer from {@code -Dsift.adamw} or SIFT_ADAMW; listed
+     * here so that the key is known (an unknown {@code sift.} property stops the start).
+     */
+    @WithDefault("flat")
+    String adamw();
+
     /** Database connection; read before boot by SiftMain, listed here so the keys are known and documented. */
     Db db();
 

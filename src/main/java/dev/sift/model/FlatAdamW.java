@@ -46,8 +46,9 @@ import java.util.List;
  */
 final class FlatAdamW implements AutoCloseable {
     /**
-     * System property naming the AdamW training uses: {@code flat} (default: {@link AdamWLoop}s on the CPU, the
-     * chunked kernel elsewhere), {@code kernel} (the chunked kernel on the CPU too) or {@code djl} (DJL's own).
+     * System property naming the AdamW training uses (or SIFT_ADAMW): {@code flat} (default: {@link AdamWLoop}s on
+     * the CPU, the chunked kernel elsewhere), {@code kernel} (the chunked kernel on the CPU too) or {@code djl}
+     * (DJL's own).
      */
     static final String PROPERTY = "sift.adamw";
     static final long DEFAULT_CHUNK = 1L << 17;
@@ -136,12 +137,18 @@ final class FlatAdamW implements AutoCloseable {
 
     /** Whether the {@link #PROPERTY} system property says {@code kernel}: the native kernel on the CPU too. */
     static boolean kernelAsked() {
-        return "kernel".equalsIgnoreCase(System.getProperty(PROPERTY, "flat"));
+        return "kernel".equalsIgnoreCase(setting());
+    }
+
+    /** The {@link #PROPERTY} system property, else the SIFT_ADAMW environment variable, else {@code flat}. */
+    private static String setting() {
+        String env = System.getenv("SIFT_ADAMW");
+        return System.getProperty(PROPERTY, env == null || env.isBlank() ? "flat" : env.trim());
     }
 
     /** Whether training uses this optimiser: unless the {@link #PROPERTY} system property says {@code djl}. */
     static boolean selected() {
-        return !"djl".equalsIgnoreCase(System.getProperty(PROPERTY, "flat"));
+        return !"djl".equalsIgnoreCase(setting());
     }
 
     private PtNDArray view(NDArray flat, long offset, Shape shape) {

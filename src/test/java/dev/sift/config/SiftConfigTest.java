@@ -22,6 +22,7 @@ class SiftConfigTest {
     void defaults() {
         SiftConfig c = build(Map.of());
         assertEquals("sift", c.s3().bucket());
+        assertEquals("flat", c.adamw());
         assertEquals(Optional.empty(), c.s3().endpoint());
         assertEquals("us-east-1", c.s3().region());
         assertTrue(c.s3().pathStyle());

@@ -91,6 +91,10 @@ class EnvironmentFaultsTest {
             return false;
         }
 
+        public String adamw() {
+            return "flat";
+        }
+
         public Db db() {
             return this;
         }
