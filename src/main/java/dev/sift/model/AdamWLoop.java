@@ -99,16 +99,10 @@ final class AdamWLoop {
         if (grads.remaining() < size) {
             throw new IllegalStateException("gradient of " + grads.remaining() + " elements for " + size + " weights");
         }
-        range(grads, s, 0, size, rescale, lr, lrCorrected, weightDecay, beta1, beta2, epsilon,
-                negligibleVariance(epsilon));
-    }
-
-    /** The update of elements {@code from} to {@code to} (exclusive), a chunk at a time through {@code s}. */
-    private void range(FloatBuffer grads, Scratch s, int from, int to, float rescale, float lr, float lrCorrected,
-            float weightDecay, float beta1, float beta2, float epsilon, float tiny) {
+        float tiny = negligibleVariance(epsilon);
         int chunk = s.g.length;
-        for (int off = from; off < to; off += chunk) {
-            int n = Math.min(chunk, to - off);
+        for (int off = 0; off < size; off += chunk) {
+            int n = Math.min(chunk, size - off);
             grads.get(off, s.g, 0, n);
             weights.get(off, s.w, 0, n);
             means.get(off, s.m, 0, n);
