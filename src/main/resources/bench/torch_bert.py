@@ -69,8 +69,8 @@ def peak_rss():
 def main():
     """Builds the model, says it is ready, then answers one command a line on stdin with one JSON line:
     'train N' and 'infer N' run N steps or forward passes and answer the seconds they took (set-up and this
-    protocol not included); 'train N profile' also writes the profiler's top operators of those steps to the
-    file named at start; 'done' answers the peak memory and exits."""
+    protocol not included) and each step's seconds; 'train N profile' also writes the profiler's top operators
+    of those steps to the file named at start; 'done' answers the peak memory and exits."""
     a = json.loads(sys.argv[1])
     if a.get("threads"):
         torch.set_num_threads(a["threads"])  # the intra-op threads DJL has, so both sides get the same
@@ -87,21 +87,27 @@ def main():
     def train(n):
         model.train()
         for _ in range(n):
+            start = time.perf_counter()
             opt.zero_grad()
             loss = F.cross_entropy(model(ids, types, mask), y)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             opt.step()
+            steps.append(time.perf_counter() - start)
 
     def infer(n):
         model.eval()
         # no_grad, not inference_mode: DJL's NDArray operations have grad mode only (README, bench model)
         with torch.no_grad():
             for _ in range(n):
+                start = time.perf_counter()
                 model(ids, types, mask)
+                steps.append(time.perf_counter() - start)
 
     def answer(**kv):
         print(json.dumps(kv), flush=True)
+
+    steps = []  # the seconds of each step or forward pass of the current command
 
     answer(ready=True, threads=torch.get_num_threads(), torch=torch.__version__)
     for line in sys.stdin:
@@ -112,6 +118,7 @@ def main():
             answer(peak_rss_bytes=peak_rss())
             return
         run, n = (train if cmd[0] == "train" else infer), int(cmd[1])
+        steps.clear()
         t0 = time.perf_counter()
         if len(cmd) > 2 and cmd[2] == "profile" and a.get("profile"):
             with torch.profiler.profile(activities=[torch.profiler.ProfilerActivity.CPU]) as prof:
@@ -122,7 +129,7 @@ def main():
         else:
             run(n)
             seconds = time.perf_counter() - t0
-        answer(seconds=seconds)
+        answer(seconds=seconds, steps=steps)
 
 
 if __name__ == "__main__":

@@ -11,6 +11,8 @@ import dev.sift.model.Targets;
 import dev.sift.model.TokenizedPairs;
 import dev.sift.model.TrainSpec;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
@@ -54,6 +56,8 @@ final class DjlSide implements AutoCloseable {
     /** Used on the worker only. */
     private RelevanceTrainer.Loaded inference;
     private long lastBlockNanos;
+    /** Each timed training step's nanoseconds, written on the worker and read after it hands over a block. */
+    private final List<Long> stepNanos = new ArrayList<>();
     private int blocksRun;
     private int inferenceOffset;
 
@@ -106,25 +110,37 @@ final class DjlSide implements AutoCloseable {
         return JniUtils.getNumThreads();
     }
 
-    /** Runs the next block of training steps; returns its seconds. */
-    double train() throws InterruptedException {
+    /** Runs the next block of training steps; returns its seconds and each step's. */
+    ModelBenchmark.Turn train() throws InterruptedException {
         if (blocksRun == blocks) {
             throw new IllegalStateException("all " + blocks + " training blocks have run");
         }
         blocksRun++;
-        return run(TRAIN) / 1e9;
+        double seconds = run(TRAIN) / 1e9;
+        double[] each = stepNanos.stream().mapToDouble(n -> n / 1e9).toArray();
+        stepNanos.clear();
+        return new ModelBenchmark.Turn(seconds, each);
     }
 
-    /** Runs {@code steps} batches of inference; returns their seconds. */
-    double infer() throws InterruptedException {
+    /** Runs {@code steps} batches of inference, a call each; returns their seconds and each batch's. */
+    ModelBenchmark.Turn infer() throws InterruptedException {
         int n = batch * steps;
-        int[] which = IntStream.range(inferenceOffset, inferenceOffset + n).toArray();
+        int first = inferenceOffset;
         inferenceOffset = (inferenceOffset + n) % (batch * blocks * steps);
-        return run(() -> {
-            long t0 = System.nanoTime();
-            inference.predict(which, batch);
-            return System.nanoTime() - t0;
+        double[] each = new double[steps];
+        double seconds = run(() -> {
+            long total = 0;
+            for (int b = 0; b < steps; b++) {
+                int[] which = IntStream.range(first + b * batch, first + (b + 1) * batch).toArray();
+                long t0 = System.nanoTime();
+                inference.predict(which, batch);
+                long t = System.nanoTime() - t0;
+                each[b] = t / 1e9;
+                total += t;
+            }
+            return total;
         }) / 1e9;
+        return new ModelBenchmark.Turn(seconds, each);
     }
 
     /** Hands {@code command} to the worker and waits for its result. */
@@ -185,14 +201,20 @@ final class DjlSide implements AutoCloseable {
     /** Hands over after the warm-up and after each block, serving commands until told to train on. */
     private final class Pauses implements RelevanceTrainer.Listener {
         private long start;
+        /** When the step now ending began. */
+        private long stepStart;
         private int block;
 
         @Override
         public void batch(int epoch, long batches, long total) {
+            long end = System.nanoTime();
+            if (batches > warmup) {
+                stepNanos.add(end - stepStart);
+            }
+            stepStart = end;
             if (batches < warmup || (batches - warmup) % steps != 0) {
                 return;
             }
-            long end = System.nanoTime();
             if (profile != null && block == 1) {
                 JniUtils.stopProfile(profile.toString());
             }
@@ -216,6 +238,7 @@ final class DjlSide implements AutoCloseable {
                 JniUtils.startProfile(false, false, false);
             }
             start = System.nanoTime();
+            stepStart = start;
         }
 
         @Override

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.ToDoubleFunction;
@@ -58,6 +59,39 @@ public final class ModelBenchmark {
         }
     }
 
+    /** One side's turn: its seconds in all, and each step's (or inference batch's) seconds. */
+    public record Turn(double seconds, double[] steps) {
+        static final Turn NONE = new Turn(Double.NaN, new double[0]);
+    }
+
+    /**
+     * Every timed step's seconds per side over all rounds: training steps and inference batches. Their medians are a
+     * second estimate of the ratios beside the rounds' (README, "bench model"): a burst of other work on a shared
+     * machine stretches the steps it lands on, which moves a block's total (and a round's ratio) but hardly the
+     * median step of either side.
+     */
+    public record Steps(double[] djlTrain, double[] torchTrain, double[] djlInfer, double[] torchInfer) {
+        /** DJL's samples/s over PyTorch's from the median steps: PyTorch's median step time over DJL's. */
+        public double trainRatio() {
+            return median(torchTrain) / median(djlTrain);
+        }
+
+        public double inferRatio() {
+            return median(torchInfer) / median(djlInfer);
+        }
+
+        /** The median, NaN when there are none. */
+        public static double median(double[] v) {
+            if (v.length == 0) {
+                return Double.NaN;
+            }
+            double[] s = v.clone();
+            Arrays.sort(s);
+            int n = s.length;
+            return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+        }
+    }
+
     /** Median, smallest and largest of a measure over the rounds that have it (all NaN when none has). */
     public record Spread(double median, double min, double max) {
         public static Spread of(List<Round> rounds, ToDoubleFunction<Round> measure) {
@@ -78,7 +112,7 @@ public final class ModelBenchmark {
      * @param torchThreads the peer's intra-op threads (set to DJL's)
      */
     public record Result(String djlVersion, int djlThreads, String torchVersion, int torchThreads, List<Round> rounds,
-            long djlPeakRss, long torchPeakRss, String loadBefore, String loadAfter) {
+            Steps steps, long djlPeakRss, long torchPeakRss, String loadBefore, String loadAfter) {
         public boolean hasTorch() {
             return torchVersion != null;
         }
@@ -107,7 +141,8 @@ public final class ModelBenchmark {
                 }
                 long torchPeak = turns.finish();
                 return new Result(System.getProperty("ai.djl.version", "0.36.0"), threads, turns.torchVersion,
-                        turns.torchThreads, rounds, peakRss(), torchPeak, loadBefore, BenchData.loadAverage());
+                        turns.torchThreads, rounds, turns.steps(), peakRss(), torchPeak, loadBefore,
+                        BenchData.loadAverage());
             } finally {
                 turns.close();
             }
@@ -142,6 +177,9 @@ public final class ModelBenchmark {
         private final Consumer<String> log;
         private final String torchVersion;
         private final int torchThreads;
+        /** Every timed step's seconds: DJL training, PyTorch training, DJL inference, PyTorch inference. */
+        private final List<List<double[]>> steps = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(),
+                new ArrayList<>());
         private TorchPeer torch;
 
         Turns(Options o, DjlSide djl, TorchPeer torch, Consumer<String> log) {
@@ -160,22 +198,26 @@ public final class ModelBenchmark {
         Round round(int r) throws InterruptedException {
             boolean djlFirst = r % 2 == 1;
             boolean profile = r == 1 && o.profile() != null;
-            double[] train = new double[2];
-            double[] infer = new double[2];
+            Turn[] turns = new Turn[4];
             for (int side = 0; side < 2; side++) {
                 if ((side == 0) == djlFirst) {
-                    train[0] = djl.train();
+                    turns[0] = djl.train();
                 } else {
-                    train[1] = torchTurn(() -> torch.train(o.steps(), profile));
+                    turns[1] = torchTurn(() -> torch.train(o.steps(), profile));
                 }
             }
             for (int side = 0; side < 2; side++) {
                 if ((side == 0) == djlFirst) {
-                    infer[0] = djl.infer();
+                    turns[2] = djl.infer();
                 } else {
-                    infer[1] = torchTurn(() -> torch.infer(o.steps()));
+                    turns[3] = torchTurn(() -> torch.infer(o.steps()));
                 }
             }
+            for (int i = 0; i < 4; i++) {
+                steps.get(i).add(turns[i].steps());
+            }
+            double[] train = {turns[0].seconds(), turns[1].seconds()};
+            double[] infer = {turns[2].seconds(), turns[3].seconds()};
             double samples = (double) o.batch() * o.steps();
             Round round = new Round(r, djlFirst, samples / train[0], samples / train[1], samples / infer[0],
                     samples / infer[1], BenchData.loadAverage());
@@ -189,18 +231,27 @@ public final class ModelBenchmark {
             return round;
         }
 
-        /** The peer's seconds for one turn; NaN without a peer or when it failed (then there is none after). */
-        private double torchTurn(PeerCall call) {
+        /** The peer's turn; {@link Turn#NONE} without a peer or when it failed (then there is none after). */
+        private Turn torchTurn(PeerCall call) {
             if (torch == null) {
-                return Double.NaN;
+                return Turn.NONE;
             }
             try {
-                return call.seconds();
+                return call.turn();
             } catch (IOException e) {
                 log.accept("PyTorch peer failed: " + e.getMessage());
                 closePeer();
-                return Double.NaN;
+                return Turn.NONE;
             }
+        }
+
+        /** The steps of all rounds so far. */
+        Steps steps() {
+            double[][] all = new double[4][];
+            for (int i = 0; i < 4; i++) {
+                all[i] = steps.get(i).stream().flatMapToDouble(Arrays::stream).toArray();
+            }
+            return new Steps(all[0], all[1], all[2], all[3]);
         }
 
         /** Ends the peer; its peak memory, or 0 without one. */
@@ -234,7 +285,7 @@ public final class ModelBenchmark {
     }
 
     private interface PeerCall {
-        double seconds() throws IOException;
+        Turn turn() throws IOException;
     }
 
     /** VmHWM of this process (Linux), or -1. */

@@ -18,7 +18,8 @@ import java.util.concurrent.TimeUnit;
  * The PyTorch side of {@link ModelBenchmark}: the same BERT shape, batch, sequence length and optimiser in a Python
  * with torch, one child process on the script shipped in {@code bench/torch_bert.py} that lives as long as the
  * benchmark. It is driven over stdin and stdout, a line each way: {@code train N} and {@code infer N} answer
- * the seconds the peer itself measured around the N steps, so neither the process start nor this protocol is timed.
+ * the seconds the peer itself measured around the N steps and around each of them, so neither the process start nor
+ * this protocol is timed.
  */
 final class TorchPeer implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -84,14 +85,24 @@ final class TorchPeer implements AutoCloseable {
         return threads;
     }
 
-    /** {@code steps} training steps; their seconds. */
-    double train(int steps, boolean profile) throws IOException {
-        return command("train " + steps + (profile ? " profile" : "")).get("seconds").asDouble();
+    /** {@code steps} training steps; their seconds, and each step's. */
+    ModelBenchmark.Turn train(int steps, boolean profile) throws IOException {
+        return turn(command("train " + steps + (profile ? " profile" : "")));
     }
 
-    /** {@code steps} forward passes under {@code torch.no_grad}; their seconds. */
-    double infer(int steps) throws IOException {
-        return command("infer " + steps).get("seconds").asDouble();
+    /** {@code steps} forward passes under {@code torch.no_grad}; their seconds, and each pass's. */
+    ModelBenchmark.Turn infer(int steps) throws IOException {
+        return turn(command("infer " + steps));
+    }
+
+    /** The answer's seconds and its per-step seconds (none when the peer sent none). */
+    private static ModelBenchmark.Turn turn(JsonNode answer) {
+        JsonNode steps = answer.path("steps");
+        double[] each = new double[steps.size()];
+        for (int i = 0; i < each.length; i++) {
+            each[i] = steps.get(i).asDouble();
+        }
+        return new ModelBenchmark.Turn(answer.get("seconds").asDouble(), each);
     }
 
     /** Ends the peer; its peak resident memory (VmHWM) in bytes. */

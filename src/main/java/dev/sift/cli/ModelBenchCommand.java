@@ -19,8 +19,8 @@ import picocli.CommandLine.Option;
         + "cross-encoder in Sift (DJL, PyTorch engine) and in PyTorch itself (a Python with torch, on as many "
         + "threads), same batch, sequence length and machine, in alternating rounds (each round: a block of "
         + "training steps on each side, then a block of inference batches on each side; the side that goes first "
-        + "alternates); prints each round's samples/s and ratios, their median, min and max, peak memory and the "
-        + "load average before and after (with --format json or csv, the rounds table alone on stdout).")
+        + "alternates); prints each round's samples/s and ratios, their median, min and max, the ratios from the "
+        + "median step of each side over all rounds, peak memory and the load average before and after (with --format json or csv, the rounds table alone on stdout).")
 public class ModelBenchCommand implements Callable<Integer> {
     private static final double MIB = 1048576.0;
 
@@ -76,6 +76,7 @@ public class ModelBenchCommand implements Callable<Integer> {
         System.out.print(output.render(table(r)));
         info.println(memory(r));
         info.println(ratios(r));
+        info.println(perStep(r));
         info.println("load average before: " + r.loadBefore());
         info.println("load average after:  " + r.loadAfter());
         return ExitCodes.OK;
@@ -128,6 +129,26 @@ public class ModelBenchCommand implements Callable<Integer> {
         ModelBenchmark.Spread infer = ModelBenchmark.Spread.of(r.rounds(), ModelBenchmark.Round::inferRatio);
         return String.format("DJL / PyTorch: training median %.2f (%.2f-%.2f), inference median %.2f (%.2f-%.2f)",
                 train.median(), train.min(), train.max(), infer.median(), infer.min(), infer.max());
+    }
+
+    /**
+     * The ratios again from the median step of each side over all rounds (each training step and inference batch
+     * timed alone), which a burst of other work moves less than the rounds' totals.
+     */
+    static String perStep(ModelBenchmark.Result r) {
+        ModelBenchmark.Steps s = r.steps();
+        String djl = String.format("median step over all rounds: training DJL %.1f ms (%d steps), inference DJL %.1f "
+                + "ms (%d batches)", 1e3 * ModelBenchmark.Steps.median(s.djlTrain()), s.djlTrain().length,
+                1e3 * ModelBenchmark.Steps.median(s.djlInfer()), s.djlInfer().length);
+        if (!r.hasTorch() || s.torchTrain().length == 0 || s.torchInfer().length == 0) {
+            return djl;
+        }
+        return String.format("median step over all rounds: training DJL %.1f ms, PyTorch %.1f ms (%d and %d steps), "
+                + "ratio %.2f; inference DJL %.1f ms, PyTorch %.1f ms (%d and %d batches), ratio %.2f",
+                1e3 * ModelBenchmark.Steps.median(s.djlTrain()), 1e3 * ModelBenchmark.Steps.median(s.torchTrain()),
+                s.djlTrain().length, s.torchTrain().length, s.trainRatio(),
+                1e3 * ModelBenchmark.Steps.median(s.djlInfer()), 1e3 * ModelBenchmark.Steps.median(s.torchInfer()),
+                s.djlInfer().length, s.torchInfer().length, s.inferRatio());
     }
 
     private static Double orNull(double v) {

@@ -52,7 +52,8 @@ class BenchmarksTest {
                 "echo '{\"ready\": true, \"threads\": 1, \"torch\": \"0.fake\"}'",
                 "while read cmd n rest; do", "  echo \"$cmd $n $rest\" >> \"$0.log\"", "  case \"$cmd\" in",
                 "    done) echo '{\"peak_rss_bytes\": 1048576}'; exit 0;;",
-                "    train) echo '{\"seconds\": 0.5}';;", "    infer) echo '{\"seconds\": 0.25}';;", "  esac",
+                "    train) echo '{\"seconds\": 0.5, \"steps\": [0.2, 0.3]}';;",
+                "    infer) echo '{\"seconds\": 0.25, \"steps\": [0.1, 0.15]}';;", "  esac",
                 "done", ""));
         assertTrue(fake.toFile().setExecutable(true));
         BertConfig tiny = new BertConfig(21000, 8, 1, 2, 16, 64, 2, 1e-12f);
@@ -75,6 +76,18 @@ class BenchmarksTest {
         ModelBenchmark.Spread s = ModelBenchmark.Spread.of(r.rounds(), ModelBenchmark.Round::inferRatio);
         assertTrue(s.min() <= s.median() && s.median() <= s.max());
         assertTrue(log.stream().anyMatch(l -> l.startsWith("round 3 (DJL first)")), log.toString());
+        // every timed step of every round, each side: 3 rounds of 2
+        ModelBenchmark.Steps steps = r.steps();
+        assertEquals(6, steps.torchTrain().length);
+        assertEquals(0.25, ModelBenchmark.Steps.median(steps.torchTrain()), 1e-12);
+        assertEquals(0.125, ModelBenchmark.Steps.median(steps.torchInfer()), 1e-12);
+        assertEquals(6, steps.djlTrain().length);
+        assertEquals(6, steps.djlInfer().length);
+        double djlTrainSeconds = r.rounds().stream().mapToDouble(x -> 4 * 2 / x.djlTrain()).sum();
+        double djlStepSeconds = java.util.Arrays.stream(steps.djlTrain()).sum();
+        assertTrue(java.util.Arrays.stream(steps.djlTrain()).allMatch(t -> t > 0), "each step timed");
+        assertTrue(djlStepSeconds <= djlTrainSeconds * 1.0001, djlStepSeconds + " within " + djlTrainSeconds);
+        assertTrue(java.util.Arrays.stream(steps.djlInfer()).allMatch(t -> t > 0));
     }
 
     @Test
@@ -87,6 +100,9 @@ class BenchmarksTest {
         assertTrue(Double.isNaN(r.rounds().get(0).trainRatio()));
         assertTrue(Double.isNaN(ModelBenchmark.Spread.of(r.rounds(), ModelBenchmark.Round::torchInfer).median()));
         assertTrue(ModelBenchmark.Spread.of(r.rounds(), ModelBenchmark.Round::djlInfer).median() > 0);
+        assertEquals(0, r.steps().torchTrain().length);
+        assertEquals(4, r.steps().djlTrain().length);
+        assertTrue(Double.isNaN(r.steps().trainRatio()));
     }
 
     @Test
