@@ -171,6 +171,7 @@ public final class RelevanceTrainer {
     /** {@link #train}, also handing back the epoch weights {@code capture} asks for. */
     public TrainResult train(byte[] initial, Targets targets, int[] train, int[] validation, TrainSpec spec,
             Listener listener, ScoringCheckpoint capture) {
+        MemoryRelief.afterInference(initial.length); // what passes before left behind, not under this training
         long t0 = System.nanoTime();
         // the seed drives the block's initialisation and dropout; the sample order has its own Random
         Engine.getEngine("PyTorch").setRandomSeed((int) spec.seed());
@@ -233,6 +234,8 @@ public final class RelevanceTrainer {
         try (Model model = newModel()) {
             WeightsCodec.decode(weights, model);
             return new Inference(features, regression).predict(model, which, batchSize);
+        } finally {
+            MemoryRelief.afterInference(weights.length);
         }
     }
 }

@@ -74,6 +74,8 @@ public final class SentenceEmbedder {
                             (start + n) / ((now - begin) / 1e9)));
                 }
             }
+        } finally {
+            MemoryRelief.afterInference(4L * weights.values().stream().mapToLong(t -> t.values().length).sum());
         }
         return out;
     }

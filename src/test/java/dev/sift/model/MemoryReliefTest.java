@@ -19,6 +19,31 @@ class MemoryReliefTest {
         assertFalse(MemoryRelief.afterTraining(1 << 20));
         assertFalse(MemoryRelief.afterTraining(MemoryRelief.LARGE_MODEL_BYTES - 1));
         assertTrue(MemoryRelief.afterTraining(MemoryRelief.LARGE_MODEL_BYTES));
+        assertFalse(MemoryRelief.afterInference(MemoryRelief.LARGE_MODEL_BYTES - 1));
+        assertTrue(MemoryRelief.afterInference(MemoryRelief.LARGE_MODEL_BYTES));
+    }
+
+    /**
+     * A closed model's weights stay in direct buffers until a collection; the relief after inference frees them
+     * (without its collection the bytes stay counted: the first assertion).
+     */
+    @Test
+    void weightsOfAClosedModelAreFreedAfterInference() {
+        long before = MemoryRelief.directBytes();
+        int floats = (int) (MemoryRelief.LARGE_MODEL_BYTES / 4);
+        try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager("PyTorch")) {
+            m.create(new float[floats]); // copied by DJL into a direct buffer the tensor aliases
+        }
+        assertTrue(MemoryRelief.directBytes() - before >= MemoryRelief.LARGE_MODEL_BYTES,
+                "the closed tensor's direct buffer is still counted");
+        assertTrue(MemoryRelief.afterInference(MemoryRelief.LARGE_MODEL_BYTES));
+        // the buffer's memory is freed by the reference handler thread once the collection has found it
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (MemoryRelief.directBytes() - before >= MemoryRelief.LARGE_MODEL_BYTES && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertTrue(MemoryRelief.directBytes() - before < MemoryRelief.LARGE_MODEL_BYTES,
+                "freed by the collection: " + (MemoryRelief.directBytes() - before) + " bytes left");
     }
 
     /**
