@@ -20,7 +20,8 @@ import picocli.CommandLine.Option;
         + "threads), same batch, sequence length and machine, in alternating rounds (each round: a block of "
         + "training steps on each side, then a block of inference batches on each side; the side that goes first "
         + "alternates); prints each round's samples/s and ratios, their median, min and max, the ratios from the "
-        + "median step of each side over all rounds, peak memory and the load average before and after (with --format json or csv, the rounds table alone on stdout).")
+        + "median step of each side over all rounds, peak memory and the load average before and after (with "
+        + "--format json or csv, the rounds table alone on stdout).")
 public class ModelBenchCommand implements Callable<Integer> {
     private static final double MIB = 1048576.0;
 

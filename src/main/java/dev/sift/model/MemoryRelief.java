@@ -42,11 +42,12 @@ final class MemoryRelief {
      * weights it creates from Java arrays (every decoded checkpoint, every pretrained tensor) into direct buffers
      * that the tensors alias, and such a buffer's memory goes back only when a collection finds the buffer
      * unreachable; closing the model does not free it. The passes' activations, freed by libtorch, stay resident in
-     * malloc's arenas until the trim. On the 2,000-record CrowdFlower slice (README, "Memory"), without this the
-     * test passes of three kept models raised the process from 1.53 to 2.08 GB and the training after them took it
-     * to 3.15 GB, 0.9 GB above every training before; with the trim alone the trainings stayed at 2.6 GB and below,
-     * but the full models' test passes and the zero-shot embeddings at the end still climbed to 2.88 GB, then fell
-     * to 1.6 GB at the next collection. Returns whether it ran.
+     * malloc's arenas until the trim. On the 2,000-record CrowdFlower slice (README, "Memory and speed"), without
+     * this the test passes of three kept models raised the process from 1.46 to 1.98 GiB resident and the training
+     * after them took it to 3.01 GiB, 0.88 GiB above every training before; with the trim alone the trainings stayed
+     * at 2.46 GiB and below, but the full models' test passes and the zero-shot embeddings at the end still climbed
+     * to 2.75 GiB, then fell to 1.54 GiB at the next collection; with both, the run peaked at 2.23 GiB. Returns
+     * whether it ran.
      */
     static boolean afterInference(long weightBytes) {
         if (weightBytes < LARGE_MODEL_BYTES) {

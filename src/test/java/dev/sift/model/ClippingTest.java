@@ -6,7 +6,6 @@ import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -14,9 +13,6 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
-import ai.djl.training.GradientCollector;
-import ai.djl.training.ParameterStore;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -29,8 +25,9 @@ class ClippingTest {
     void scaleIsClipNormOverTheGlobalNormOfAllGradients() {
         Engine.getEngine("PyTorch").setRandomSeed(3);
         try (Model m = model(); NDManager data = NDManager.newBaseManager("PyTorch")) {
-            List<Parameter> params = trainable(m);
-            backward(m, data.randomNormal(new Shape(16, 29)).mul(30), data.randomNormal(new Shape(16, 3)));
+            List<Parameter> params = FlatAdamWTest.trainable(m);
+            FlatAdamWTest.backward(m, data.randomNormal(new Shape(16, 29)).mul(30),
+                    data.randomNormal(new Shape(16, 3)));
             double norm = globalNorm(params);
             // gradients of a loss on inputs times 30: the norm is far above both clip norms tried below it
             for (double clip : new double[] {0.5, 2.0}) {
@@ -65,22 +62,5 @@ class ClippingTest {
         m.setBlock(block);
         block.initialize(m.getNDManager(), DataType.FLOAT32, new Shape(16, 29));
         return m;
-    }
-
-    private static List<Parameter> trainable(Model m) {
-        List<Parameter> out = new ArrayList<>();
-        for (var p : m.getBlock().getParameters()) {
-            p.getValue().getArray().setRequiresGradient(true);
-            out.add(p.getValue());
-        }
-        return out;
-    }
-
-    private static void backward(Model m, NDArray x, NDArray y) {
-        try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
-            NDArray out = m.getBlock().forward(new ParameterStore(m.getNDManager(), false), new NDList(x), true)
-                    .singletonOrThrow();
-            gc.backward(out.sub(y).square().mean());
-        }
     }
 }

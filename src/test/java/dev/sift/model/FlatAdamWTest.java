@@ -210,7 +210,8 @@ class FlatAdamWTest {
         return m;
     }
 
-    private static List<Parameter> trainable(Model m) {
+    /** Every parameter of {@code m}, each marked as needing a gradient. */
+    static List<Parameter> trainable(Model m) {
         List<Parameter> out = new ArrayList<>();
         for (var p : m.getBlock().getParameters()) {
             p.getValue().getArray().setRequiresGradient(true);
@@ -219,7 +220,8 @@ class FlatAdamWTest {
         return out;
     }
 
-    private static void backward(Model m, NDArray x, NDArray y) {
+    /** One backward pass of the mean squared error of {@code m} on {@code x} against {@code y}. */
+    static void backward(Model m, NDArray x, NDArray y) {
         try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
             NDArray out = m.getBlock().forward(new ParameterStore(m.getNDManager(), false), new NDList(x), true)
                     .singletonOrThrow();
