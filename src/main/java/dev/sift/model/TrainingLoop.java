@@ -226,7 +226,7 @@ final class TrainingLoop {
      * is the norm of the parameters' norms, as PyTorch's {@code clip_grad_norm_} computes it: one fused pass per
      * gradient that makes no array of its size. Squaring each gradient and summing made a temporary as large as the
      * gradient (the word embeddings': 47 MB, page-faulted afresh every step) and two passes: 23 ms of a MiniLM
-     * training step against PyTorch's 8 (README, "bench model").
+     * training step against PyTorch's 8 (README, "Memory and speed, 2026-12-02").
      */
     private static NDArray scale(List<Parameter> params, double clipNorm, NDManager tmp, NDArray[] g) {
         // global norm and scale stay on the device: no copy to Java per parameter. getGradient() makes a new
