@@ -100,8 +100,7 @@ public final class ModelBenchmark {
             if (n == 0) {
                 return new Spread(Double.NaN, Double.NaN, Double.NaN);
             }
-            double median = n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-            return new Spread(median, v[0], v[n - 1]);
+            return new Spread(Steps.median(v), v[0], v[n - 1]);
         }
     }
 

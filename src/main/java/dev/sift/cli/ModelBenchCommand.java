@@ -138,18 +138,17 @@ public class ModelBenchCommand implements Callable<Integer> {
      */
     static String perStep(ModelBenchmark.Result r) {
         ModelBenchmark.Steps s = r.steps();
-        String djl = String.format("median step over all rounds: training DJL %.1f ms (%d steps), inference DJL %.1f "
-                + "ms (%d batches)", 1e3 * ModelBenchmark.Steps.median(s.djlTrain()), s.djlTrain().length,
-                1e3 * ModelBenchmark.Steps.median(s.djlInfer()), s.djlInfer().length);
+        double djlTrain = 1e3 * ModelBenchmark.Steps.median(s.djlTrain());
+        double djlInfer = 1e3 * ModelBenchmark.Steps.median(s.djlInfer());
         if (!r.hasTorch() || s.torchTrain().length == 0 || s.torchInfer().length == 0) {
-            return djl;
+            return String.format("median step over all rounds: training DJL %.1f ms (%d steps), inference DJL %.1f "
+                    + "ms (%d batches)", djlTrain, s.djlTrain().length, djlInfer, s.djlInfer().length);
         }
         return String.format("median step over all rounds: training DJL %.1f ms, PyTorch %.1f ms (%d and %d steps), "
-                + "ratio %.2f; inference DJL %.1f ms, PyTorch %.1f ms (%d and %d batches), ratio %.2f",
-                1e3 * ModelBenchmark.Steps.median(s.djlTrain()), 1e3 * ModelBenchmark.Steps.median(s.torchTrain()),
-                s.djlTrain().length, s.torchTrain().length, s.trainRatio(),
-                1e3 * ModelBenchmark.Steps.median(s.djlInfer()), 1e3 * ModelBenchmark.Steps.median(s.torchInfer()),
-                s.djlInfer().length, s.torchInfer().length, s.inferRatio());
+                + "ratio %.2f; inference DJL %.1f ms, PyTorch %.1f ms (%d and %d batches), ratio %.2f", djlTrain,
+                1e3 * ModelBenchmark.Steps.median(s.torchTrain()), s.djlTrain().length, s.torchTrain().length,
+                s.trainRatio(), djlInfer, 1e3 * ModelBenchmark.Steps.median(s.torchInfer()), s.djlInfer().length,
+                s.torchInfer().length, s.inferRatio());
     }
 
     private static Double orNull(double v) {
