@@ -33,7 +33,8 @@ import java.util.List;
  * <p>Same maths: DJL's update count (the same for every parameter: all are updated each step), learning rate
  * from the tracker per parameter id, bias correction {@code lr * sqrt(1 - beta2^t) / (1 - beta1^t)} in double
  * then float, no rescaling and no clipping in the kernel (DJL's defaults 1 and -1), the same kernel, and the
- * gradient zeroed after the update. Splitting a tensor into row ranges does not change any element's result (the
+ * gradient zeroed after the update (training hands it the gradients of {@link StepLeaves} instead, which start
+ * each step from none and need no zeroing). Splitting a tensor into row ranges does not change any element's result (the
  * kernel is element-wise; {@code FlatAdamWTest} checks it bit for bit against DJL's AdamW). PyTorch engine only.
  *
  * <p>On the CPU, {@link AdamWLoop}s update instead, whatever the model's size: the kernel's maths in Java over
@@ -185,29 +186,43 @@ final class FlatAdamW implements AutoCloseable {
      * scaling the gradients first, without a pass of its own).
      */
     void step(float rescale) {
+        step(rescale, null);
+    }
+
+    /**
+     * {@link #step(float)} from the gradients of {@code leaves} instead: the step's leaves of the parameters
+     * ({@link StepLeaves}), in the order the parameters were given, whose gradients are freed with them and so are
+     * not zeroed here. Null: the parameters' own gradients, zeroed after the update.
+     */
+    void step(float rescale, NDArray[] leaves) {
+        if (leaves != null && leaves.length != slots.size()) {
+            throw new IllegalArgumentException(leaves.length + " leaves for " + slots.size() + " parameters");
+        }
         int t = ++updates;
         double coef1 = 1.0 - Math.pow(BETA1, t);
         double coef2 = 1.0 - Math.pow(BETA2, t);
         try (NDManager handles = manager.newSubManager()) {
-            for (Slot s : slots) {
+            for (int i = 0; i < slots.size(); i++) {
+                Slot s = slots.get(i);
                 float lr = learningRate.getNewValue(s.id(), t);
                 float lrCorrected = (float) (lr * Math.sqrt(coef2) / coef1);
                 if (!Float.isFinite(lr) || !Float.isFinite(weightDecay)) {
                     throw new IllegalArgumentException("learning rate or weight decay is nan or infinite");
                 }
-                PtNDArray grad = (PtNDArray) s.weight().getGradient();
+                PtNDArray grad = (PtNDArray) (leaves == null ? s.weight() : leaves[i]).getGradient();
                 grad.attach(handles);
                 if (s.loop() != null) {
                     s.loop().update(grad, scratch, lr, lrCorrected, weightDecay, rescale, BETA1, BETA2, epsilon);
+                } else {
+                    PtNDArray[] grads = rows(grad, s.bounds(), handles);
+                    for (int c = 0; c < grads.length; c++) {
+                        JniUtils.adamUpdate(s.weights()[c], grads[c], s.means()[c], s.variances()[c], lr,
+                                lrCorrected, weightDecay, rescale, -1f, BETA1, BETA2, epsilon, true);
+                    }
+                }
+                if (leaves == null) {
                     JniUtils.zeroGrad((PtNDArray) s.weight());
-                    continue;
                 }
-                PtNDArray[] grads = rows(grad, s.bounds(), handles);
-                for (int i = 0; i < grads.length; i++) {
-                    JniUtils.adamUpdate(s.weights()[i], grads[i], s.means()[i], s.variances()[i], lr, lrCorrected,
-                            weightDecay, rescale, -1f, BETA1, BETA2, epsilon, true);
-                }
-                JniUtils.zeroGrad((PtNDArray) s.weight());
             }
         }
     }

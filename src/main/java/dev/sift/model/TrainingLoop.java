@@ -36,6 +36,8 @@ final class TrainingLoop {
     /** DJL's AdamW, or null when {@link #flat} updates the parameters (the default). */
     private final Optimizer optimizer;
     private final FlatAdamW flat;
+    /** With {@link #flat}: each step's forward pass reads fresh leaves whose gradients start from none. */
+    private final StepLeaves leaves;
     private final ParameterStore parameterStore;
 
     /**
@@ -59,7 +61,8 @@ final class TrainingLoop {
                 ? new FlatAdamW(params, schedule, (float) spec.weightDecay()) : null;
         this.optimizer = flat != null ? null : Optimizer.adamW().optLearningRateTracker(schedule)
                 .optWeightDecays((float) spec.weightDecay()).build();
-        this.parameterStore = new ParameterStore(model.getNDManager(), false);
+        this.leaves = flat == null ? null : new StepLeaves(model.getNDManager(), params);
+        this.parameterStore = leaves != null ? leaves : new ParameterStore(model.getNDManager(), false);
     }
 
     private static List<Parameter> trainableParameters(Model model, Predicate<String> trainable) {
@@ -149,21 +152,33 @@ final class TrainingLoop {
 
     private float step(int[] sel, DynamicsRecorder recorder) {
         try (NDManager m = model.getNDManager().newSubManager()) {
-            NDList x = inference.features().batch(m, sel);
-            NDArray y = RelevanceLoss.targets(m, targets, outputs, regression, sel);
-            NDArray perSample;
-            try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
-                NDList out = model.getBlock().forward(parameterStore, x, true);
-                perSample = RelevanceLoss.perSample(out.get(0), y, regression);
-                gc.backward(weighted(m, perSample, sel).mean());
-                recorder.batch(out.get(0), perSample, sel);
+            NDArray[] live = leaves == null ? null : leaves.begin(m);
+            try {
+                return step(m, sel, recorder, live);
+            } finally {
+                if (leaves != null) {
+                    leaves.end();
+                }
             }
-            float loss = perSample.sum().getFloat();
-            if (Float.isFinite(loss)) {
-                clipAndStep();
-            } // else the weights stay as they were for the caller's report, and the gradients are dropped
-            return loss;
         }
+    }
+
+    /** @param live this step's leaves of the parameters, or null when the parameters keep their gradients */
+    private float step(NDManager m, int[] sel, DynamicsRecorder recorder, NDArray[] live) {
+        NDList x = inference.features().batch(m, sel);
+        NDArray y = RelevanceLoss.targets(m, targets, outputs, regression, sel);
+        NDArray perSample;
+        try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+            NDList out = model.getBlock().forward(parameterStore, x, true);
+            perSample = RelevanceLoss.perSample(out.get(0), y, regression);
+            gc.backward(weighted(m, perSample, sel).mean());
+            recorder.batch(out.get(0), perSample, sel);
+        }
+        float loss = perSample.sum().getFloat();
+        if (Float.isFinite(loss)) {
+            clipAndStep(live);
+        } // else the weights stay as they were for the caller's report, and the gradients are dropped
+        return loss;
     }
 
     /** The per-sample losses times the samples' loss weights, when the targets carry any. */
@@ -179,10 +194,10 @@ final class TrainingLoop {
         return perSample.mul(m.create(batch));
     }
 
-    private void clipAndStep() {
+    private void clipAndStep(NDArray[] live) {
         if (flat != null) {
             // the clipping scale goes into the update (the same products as scaling the gradients first)
-            flat.step(clipScale(params, spec.clipNorm())); // zeroes the gradients too
+            flat.step(clipScale(live, spec.clipNorm()), live);
             return;
         }
         clipByGlobalNorm(params, spec.clipNorm());
@@ -200,7 +215,7 @@ final class TrainingLoop {
         if (clipNorm > 0 && !params.isEmpty()) {
             try (NDManager tmp = params.get(0).getArray().getManager().newSubManager()) {
                 NDArray[] g = new NDArray[params.size()];
-                NDArray scale = scale(params, clipNorm, tmp, g);
+                NDArray scale = scale(arrays(params), clipNorm, tmp, g);
                 for (NDArray gi : g) {
                     gi.muli(scale);
                 }
@@ -213,12 +228,21 @@ final class TrainingLoop {
      * float without scaling them: one number a step, and one pass over the gradients fewer.
      */
     static float clipScale(List<Parameter> params, double clipNorm) {
-        if (clipNorm <= 0 || params.isEmpty()) {
+        return clipScale(arrays(params), clipNorm);
+    }
+
+    /** {@link #clipScale(List, double)} of the gradients of {@code weights} (parameters' arrays or step leaves). */
+    static float clipScale(NDArray[] weights, double clipNorm) {
+        if (clipNorm <= 0 || weights.length == 0) {
             return 1f;
         }
-        try (NDManager tmp = params.get(0).getArray().getManager().newSubManager()) {
-            return scale(params, clipNorm, tmp, new NDArray[params.size()]).getFloat();
+        try (NDManager tmp = weights[0].getManager().newSubManager()) {
+            return scale(weights, clipNorm, tmp, new NDArray[weights.length]).getFloat();
         }
+    }
+
+    private static NDArray[] arrays(List<Parameter> params) {
+        return params.stream().map(Parameter::getArray).toArray(NDArray[]::new);
     }
 
     /**
@@ -228,13 +252,13 @@ final class TrainingLoop {
      * gradient (the word embeddings': 47 MB, page-faulted afresh every step) and two passes: 23 ms of a MiniLM
      * training step against PyTorch's 8 (README, "Memory and speed, 2026-12-02").
      */
-    private static NDArray scale(List<Parameter> params, double clipNorm, NDManager tmp, NDArray[] g) {
+    private static NDArray scale(NDArray[] weights, double clipNorm, NDManager tmp, NDArray[] g) {
         // global norm and scale stay on the device: no copy to Java per parameter. getGradient() makes a new
         // handle in the parameter's manager at each call: each is fetched once and attached to tmp, so the
         // step frees the handles (not the gradients) instead of the model keeping 2P + 1 of them a step
         NDList norms = new NDList(g.length);
         for (int i = 0; i < g.length; i++) {
-            g[i] = params.get(i).getArray().getGradient();
+            g[i] = weights[i].getGradient();
             g[i].attach(tmp);
             norms.add(g[i].norm());
         }

@@ -22,11 +22,14 @@ import ai.djl.training.optimizer.Optimizer;
 import dev.sift.data.Sample;
 import dev.sift.data.TaskSpec;
 import dev.sift.data.TaskType;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@link FlatAdamW} against DJL's {@code AdamW} (what training used before), bit for bit: two copies of a small
@@ -137,6 +140,36 @@ class FlatAdamWTest {
         }
         assertArrayEquals(djl, flat);
         assertTrue(!Arrays.equals(init, flat), "training moved the weights");
+    }
+
+    /**
+     * A BERT cross-encoder with dropout, one layer frozen, trained through {@link RelevanceTrainer}: the default
+     * training (step leaves whose gradients start from none, the Java AdamW) and DJL's AdamW (gradients zeroed and
+     * accumulated into) give the same weight bytes. The word embeddings' gradient comes from the dense embedding
+     * backward, the largest the leaves take over.
+     */
+    @Test
+    void trainingABertGivesTheSameWeightsWithEitherAdamW(@TempDir Path dir) throws Exception {
+        Path folder = TinyBert.write(dir, 5, null);
+        Checkpoint cp = Checkpoint.huggingFace(folder.toString(), name -> Files.readAllBytes(folder.resolve(name)));
+        var s = RelevanceTrainerTest.samples(48);
+        RelevanceTrainer trainer = TinyBert.crossEncoder(cp, TinyBert.pairs(cp, s, 24), 0.1f,
+                name -> !name.contains("layer.0."));
+        byte[] init = trainer.initialWeights(3);
+        int[] train = IntStream.range(0, 40).toArray();
+        int[] validation = IntStream.range(40, s.size()).toArray();
+        TrainSpec spec = new TrainSpec(2, 8, 1e-3, 9, 0.01, 0.1, 1.0, 0, TrainSpec.DeviceChoice.CPU);
+        Targets t = TinyBert.grades(s);
+        byte[] leaves = trainer.train(init, t, train, validation, spec, RelevanceTrainer.Listener.NONE).weights();
+        byte[] djl;
+        System.setProperty(FlatAdamW.PROPERTY, "djl");
+        try {
+            djl = trainer.train(init, t, train, validation, spec, RelevanceTrainer.Listener.NONE).weights();
+        } finally {
+            System.clearProperty(FlatAdamW.PROPERTY);
+        }
+        assertArrayEquals(djl, leaves);
+        assertTrue(!Arrays.equals(init, leaves), "training moved the weights");
     }
 
     /** The first step (from 1) after which some weight differs between the two optimisers, or -1 for none. */
