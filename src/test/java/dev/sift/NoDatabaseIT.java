@@ -62,6 +62,14 @@ class NoDatabaseIT {
         assertFalse(Files.exists(home.resolve("pg")), "an embedded PostgreSQL was started");
     }
 
+    /** A misspelt AdamW choice stops the start with one line and the usage exit code, before any command runs. */
+    @Test
+    void aMisspeltAdamWStopsTheStart() throws Exception {
+        String[] out = run(List.of("-Dsift.adamw=flta"), "validate", "workflows/quickstart.yaml");
+        assertEquals("2", out[0], out[1]);
+        assertEquals("sift: SIFT_ADAMW (or -Dsift.adamw) is 'flta': use flat, kernel or djl", out[1].strip());
+    }
+
     /**
      * --help starts without the datasource and Hibernate ORM: no pool, no SessionFactory, and no Quarkus boot at all
      * (SiftMain prints the usage itself); a full start has all of them and prints the same text.

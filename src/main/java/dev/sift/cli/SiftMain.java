@@ -3,6 +3,7 @@ package dev.sift.cli;
 import dev.sift.ExitCodes;
 import dev.sift.SiftException;
 import dev.sift.config.SiftHome;
+import dev.sift.model.AdamWChoice;
 import dev.sift.store.DatabaseProbe;
 import dev.sift.store.EmbeddedPostgresServer;
 import dev.sift.store.InterruptedRuns;
@@ -46,6 +47,12 @@ public final class SiftMain {
         boolean fullStart = "true".equals(setting("sift.full-start", "SIFT_FULL_START"));
         if (isHelpOnly(args) && !fullStart && printedHelp(args)) {
             return; // exit code 0, as picocli's for usage help
+        }
+        try {
+            AdamWChoice.current(); // a misspelt SIFT_ADAMW fails here, not when a run reaches its first training
+        } catch (IllegalArgumentException e) {
+            System.err.println("sift: " + e.getMessage());
+            System.exit(ExitCodes.USAGE);
         }
         if (System.getProperty("ai.djl.offline") == null) {
             System.setProperty("ai.djl.offline", "true");

@@ -46,12 +46,8 @@ import java.util.List;
  * training steps of batch 32 720 against 742 ms (README, "bench model"). The kernel path stays for other devices.
  */
 final class FlatAdamW implements AutoCloseable {
-    /**
-     * System property naming the AdamW training uses (or SIFT_ADAMW): {@code flat} (default: {@link AdamWLoop}s on
-     * the CPU, the chunked kernel elsewhere), {@code kernel} (the chunked kernel on the CPU too) or {@code djl}
-     * (DJL's own).
-     */
-    static final String PROPERTY = "sift.adamw";
+    /** System property naming the AdamW training uses ({@link AdamWChoice}). */
+    static final String PROPERTY = AdamWChoice.PROPERTY;
     static final long DEFAULT_CHUNK = 1L << 17;
     static final float BETA1 = 0.9f;
     static final float BETA2 = 0.999f;
@@ -136,20 +132,14 @@ final class FlatAdamW implements AutoCloseable {
         return supports(params) && params.get(0).getArray().getDevice().equals(ai.djl.Device.cpu());
     }
 
-    /** Whether the {@link #PROPERTY} system property says {@code kernel}: the native kernel on the CPU too. */
+    /** Whether {@link AdamWChoice} says {@code kernel}: the native kernel on the CPU too. */
     static boolean kernelAsked() {
-        return "kernel".equalsIgnoreCase(setting());
+        return AdamWChoice.current() == AdamWChoice.KERNEL;
     }
 
-    /** The {@link #PROPERTY} system property, else the SIFT_ADAMW environment variable, else {@code flat}. */
-    private static String setting() {
-        String env = System.getenv("SIFT_ADAMW");
-        return System.getProperty(PROPERTY, env == null || env.isBlank() ? "flat" : env.trim());
-    }
-
-    /** Whether training uses this optimiser: unless the {@link #PROPERTY} system property says {@code djl}. */
+    /** Whether training uses this optimiser: unless {@link AdamWChoice} says {@code djl}. */
     static boolean selected() {
-        return !"djl".equalsIgnoreCase(setting());
+        return AdamWChoice.current() != AdamWChoice.DJL;
     }
 
     private PtNDArray view(NDArray flat, long offset, Shape shape) {
