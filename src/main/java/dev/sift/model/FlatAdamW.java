@@ -34,8 +34,9 @@ import java.util.List;
  * from the tracker per parameter id, bias correction {@code lr * sqrt(1 - beta2^t) / (1 - beta1^t)} in double
  * then float, no rescaling and no clipping in the kernel (DJL's defaults 1 and -1), the same kernel, and the
  * gradient zeroed after the update (training hands it the gradients of {@link StepLeaves} instead, which start
- * each step from none and need no zeroing). Splitting a tensor into row ranges does not change any element's result (the
- * kernel is element-wise; {@code FlatAdamWTest} checks it bit for bit against DJL's AdamW). PyTorch engine only.
+ * each step from none and need no zeroing). Splitting a tensor into row ranges does not change any element's
+ * result (the kernel is element-wise; {@code FlatAdamWTest} checks it bit for bit against DJL's AdamW). PyTorch
+ * engine only.
  *
  * <p>On the CPU, {@link AdamWLoop}s update instead, whatever the model's size: the kernel's maths in Java over
  * cache-sized chunks on the calling thread, plus PyTorch's square root, bit for bit the same
