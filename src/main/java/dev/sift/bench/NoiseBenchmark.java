@@ -11,6 +11,11 @@ import dev.sift.data.SyntheticShop;
 import dev.sift.data.TaskSpec;
 import dev.sift.data.TaskType;
 import dev.sift.model.Checkpoint;
+import dev.sift.model.CrossEncoder;
+import dev.sift.model.DenseFeatures;
+import dev.sift.model.EncodedPairs;
+import dev.sift.model.HeadModel;
+import dev.sift.model.RelevanceTrainer;
 import dev.sift.model.ScoringCheckpoint;
 import dev.sift.model.ModelSpec;
 import dev.sift.model.SentenceEmbedder;
@@ -49,7 +54,12 @@ public final class NoiseBenchmark {
         /** The hashed bag-of-words pair model. */
         HASHED_BOW("hashed-bow"),
         /** An MLP head on frozen all-MiniLM-L6-v2 embeddings. */
-        MINILM_HEAD("minilm-head");
+        MINILM_HEAD("minilm-head"),
+        /**
+         * The workflow's pretrained encoder (MiniLM, or a local BERT folder) fine-tuned as a cross-encoder, fully or
+         * its last layers, as the workflow says.
+         */
+        CROSS_ENCODER("cross-encoder");
 
         private final String key;
 
@@ -90,7 +100,9 @@ public final class NoiseBenchmark {
      * noise seed {@code noise.seed() + s - 1} and trains with seed {@code train.seed() + s - 1}.
      *
      * @param source the data's bytes (a file's, or generated); {@code dataset} says how to read them
-     * @param model the bag-of-words sizes for {@link ModelKind#HASHED_BOW}, the head's hidden size for the other
+     * @param model the bag-of-words sizes for {@link ModelKind#HASHED_BOW}, the head's hidden size for
+     *     {@link ModelKind#MINILM_HEAD}, the encoder, mode, pooling and maximum length for
+     *     {@link ModelKind#CROSS_ENCODER}
      */
     public record Setup(byte[] source, String sourceName, DatasetSpec dataset, TaskSpec task, SplitSpec split,
             ModelKind kind, ModelSpec model, TrainSpec train, LabelNoise.Spec noise) {
@@ -167,12 +179,11 @@ public final class NoiseBenchmark {
     /** Runs seeds 1..{@code seeds}; {@code progress} hears when each one is done. */
     public static Result run(Setup setup, int seeds, Scoring scoring, Consumer<String> progress)
             throws IOException {
-        Function<List<Sample>, float[][][]> embed = setup.kind() == ModelKind.MINILM_HEAD ? cachedEmbeddings(progress)
-                : null;
+        Function<List<Sample>, RelevanceTrainer> trainers = trainers(setup, progress);
         List<Row> rows = new ArrayList<>();
         for (long seed = 1; seed <= seeds; seed++) {
             long t0 = System.nanoTime();
-            NoiseRun.Outcome o = NoiseRun.run(setup, seed, embed, scoring);
+            NoiseRun.Outcome o = NoiseRun.run(setup, seed, trainers, scoring);
             rows.addAll(o.rows());
             progress.accept(String.format("seed %d: %d of %d training labels noisy (%d flipped, %s), done in %.1f s",
                     seed, o.noisy(), o.train(), o.flipped(), setup.noise().withSeed(setup.noise().seed() + seed - 1)
@@ -181,20 +192,39 @@ public final class NoiseBenchmark {
         return new Result(rows, summarise(rows));
     }
 
-    /** Frozen MiniLM embeddings of every sample's query and title, computed once: the split does not change them. */
-    private static Function<List<Sample>, float[][][]> cachedEmbeddings(Consumer<String> progress) {
-        float[][][][] cache = new float[1][][][];
-        return samples -> {
-            if (cache[0] == null) {
-                try {
-                    cache[0] = SentenceEmbedder.queriesAndTitles(Checkpoint.miniLm(), samples, 64, Device.cpu(),
-                            progress);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }
-            return cache[0];
-        };
+    /** A trainer of the setup's model on the (flipped) samples of one seed. */
+    private static Function<List<Sample>, RelevanceTrainer> trainers(Setup setup, Consumer<String> progress)
+            throws IOException {
+        ModelSpec m = setup.model();
+        int k = setup.task().classes();
+        boolean regression = !setup.task().classification();
+        switch (setup.kind()) {
+            case HASHED_BOW:
+                return samples -> new RelevanceTrainer(m, EncodedPairs.encode(samples, m.buckets()), k, regression);
+            case MINILM_HEAD:
+                float[][][][] cache = new float[1][][][]; // the split and the flips do not change the embeddings
+                return samples -> {
+                    if (cache[0] == null) {
+                        try {
+                            cache[0] = SentenceEmbedder.queriesAndTitles(Checkpoint.miniLm(), samples, 64,
+                                    Device.cpu(), progress);
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                    }
+                    return new RelevanceTrainer(() -> new HeadModel(m.hidden(), k),
+                            new DenseFeatures(cache[0][0], cache[0][1]), k, regression, name -> true, b -> { },
+                            Device.cpu());
+                };
+            default:
+                Checkpoint cp = m.encoder() == ModelSpec.Encoder.MINILM ? Checkpoint.miniLm()
+                        : Checkpoint.huggingFace(m.source(), name -> Files.readAllBytes(Path.of(m.source())
+                                .resolve(name)));
+                progress.accept(String.format("%s (%d layers, hidden %d) fine-tuned as a cross-encoder, mode %s, "
+                        + "max length %d", cp.name(), cp.config().layers(), cp.config().hidden(), m.mode().key(),
+                        m.maxLength()));
+                return samples -> CrossEncoder.trainer(cp, m, samples, k, regression, Device.cpu());
+        }
     }
 
     /** Mean and standard deviation per method over seeds, in method order. */

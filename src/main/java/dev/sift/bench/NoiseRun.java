@@ -1,6 +1,5 @@
 package dev.sift.bench;
 
-import ai.djl.Device;
 import dev.sift.data.Ingestor;
 import dev.sift.data.KeyedHasher;
 import dev.sift.data.Sample;
@@ -13,10 +12,8 @@ import dev.sift.importance.ImportanceMethods;
 import dev.sift.importance.Need;
 import dev.sift.importance.ScoringInput;
 import dev.sift.model.CrossFit;
-import dev.sift.model.DenseFeatures;
 import dev.sift.model.EncodedPairs;
 import dev.sift.model.GhostGradNorms;
-import dev.sift.model.HeadModel;
 import dev.sift.model.ModelSpec;
 import dev.sift.model.OutputAlignment;
 import dev.sift.model.Predictions;
@@ -69,11 +66,8 @@ final class NoiseRun {
         }
     }
 
-    /**
-     * @param frozenEmbeddings per-sample query and title embeddings [2][n][H] of a frozen encoder (an MLP head is
-     *     trained on them), or null for the hashed bag-of-words model
-     */
-    static Outcome run(NoiseBenchmark.Setup setup, long seed, Function<List<Sample>, float[][][]> frozenEmbeddings,
+    /** @param trainers a trainer of the setup's model on one seed's samples */
+    static Outcome run(NoiseBenchmark.Setup setup, long seed, Function<List<Sample>, RelevanceTrainer> trainers,
             NoiseBenchmark.Scoring scoring) throws IOException {
         Ingestor ingestor = new Ingestor(setup.dataset().withNoise(setup.noise().withSeed(setup.noise().seed() + seed
                 - 1)), setup.task(), setup.split(), new KeyedHasher(HASH_KEY));
@@ -81,7 +75,7 @@ final class NoiseRun {
         Data data = data(read.samples(), setup.task());
         TaskSpec task = setup.task();
         ModelSpec model = setup.model();
-        RelevanceTrainer trainer = trainer(data.samples(), task, model, frozenEmbeddings)
+        RelevanceTrainer trainer = trainers.apply(data.samples())
                 .withEpochScorer(GradientSimilarity.EPOCH_TRACIN, data.utility());
         TrainSpec t = setup.train();
         TrainSpec seeded = new TrainSpec(t.epochs(), t.batchSize(), t.learningRate(), t.seed() + seed - 1,
@@ -90,14 +84,16 @@ final class NoiseRun {
         List<ScoringInput> inputs = new ArrayList<>();
         for (int j = 0; j < scoring.scoreSeeds(); j++) {
             // scoring seed j trains from its own initialisation, 100 apart from the next noise seed's
-            inputs.addAll(scoringInputs(trainer, data, model, task, frozenEmbeddings == null,
+            inputs.addAll(scoringInputs(trainer, data, model, task, setup.kind(),
                     seeded.withSeed(seeded.seed() + 100L * j), scoring.checkpoint(), needMillis));
         }
         ScoringInput input = inputs.get(0);
-        boolean ghost = input.fullGradientNorms() != null;
         Set<Need> provides = EnumSet.allOf(Need.class);
-        if (!ghost) {
+        if (input.fullGradientNorms() == null) {
             provides.remove(Need.FULL_GRADIENTS);
+        }
+        if (input.outputAlignments() == null) {
+            provides.remove(Need.OUTPUT_ALIGNMENT);
         }
         if (scoring.crossFit() >= 2) {
             String[] groups = Arrays.stream(data.train()).mapToObj(i -> data.samples().get(i).group())
@@ -124,7 +120,7 @@ final class NoiseRun {
      * {@code checkpoint} picks (one, or every epoch's for {@code mean}).
      */
     private static List<ScoringInput> scoringInputs(RelevanceTrainer trainer, Data data, ModelSpec model,
-            TaskSpec task, boolean hashed, TrainSpec seeded, ScoringCheckpoint checkpoint,
+            TaskSpec task, NoiseBenchmark.ModelKind kind, TrainSpec seeded, ScoringCheckpoint checkpoint,
             Map<Need, Long> needMillis) {
         RelevanceTrainer.TrainResult result = trainer.train(trainer.initialWeights(seeded.seed()), data.targets(),
                 data.train(), data.validation(), seeded, RelevanceTrainer.Listener.NONE, checkpoint);
@@ -132,24 +128,25 @@ final class NoiseRun {
         dynamics = dynamics.firstEpochs(checkpoint.dynamicsEpochs(dynamics.epochs()));
         List<ScoringInput> out = new ArrayList<>();
         for (byte[] w : result.scoringWeights()) {
-            out.add(scoringInput(trainer, data, model, task, hashed, w, dynamics, needMillis));
+            out.add(scoringInput(trainer, data, model, task, kind, w, dynamics, needMillis));
         }
         return out;
     }
 
     private static ScoringInput scoringInput(RelevanceTrainer trainer, Data data, ModelSpec model, TaskSpec task,
-            boolean hashed, byte[] weights, TrainingDynamics dynamics, Map<Need, Long> needMillis) {
+            NoiseBenchmark.ModelKind kind, byte[] weights, TrainingDynamics dynamics, Map<Need, Long> needMillis) {
         Predictions p = trainer.predict(weights, data.train());
         Predictions v = trainer.predict(weights, data.utility());
         int[] cls = data.classes(data.train());
         long g0 = System.nanoTime();
-        double[] grand = !(hashed && task.classification()) ? null : GhostGradNorms.compute(weights,
+        double[] grand = !(kind == NoiseBenchmark.ModelKind.HASHED_BOW && task.classification()) ? null : GhostGradNorms.compute(weights,
                 EncodedPairs.encode(data.samples(), model.buckets()), cls, data.train(), model.dim(), model.hidden(),
                 task.classes(), 256);
         needMillis.merge(Need.FULL_GRADIENTS, (System.nanoTime() - g0) / 1_000_000, Long::sum);
         long a0 = System.nanoTime();
-        double[] alignments = OutputAlignment.compute(trainer, weights, data.targets(), data.train(), 256)
-                .values();
+        // a cross-encoder's would take a float64 copy of the encoder and three passes over the pool (one backward)
+        double[] alignments = kind == NoiseBenchmark.ModelKind.CROSS_ENCODER ? null
+                : OutputAlignment.compute(trainer, weights, data.targets(), data.train(), 256).values();
         needMillis.merge(Need.OUTPUT_ALIGNMENT, (System.nanoTime() - a0) / 1_000_000, Long::sum);
         return new ScoringInput(p, cls, data.values(data.train()), v.hidden(), v.probs(),
                 data.classes(data.utility()), dynamics, grand, alignments);
@@ -170,18 +167,6 @@ final class NoiseRun {
 
     private static int[] ofSplit(List<Sample> samples, Split split) {
         return samples.stream().filter(s -> s.split() == split).mapToInt(Sample::index).toArray();
-    }
-
-    private static RelevanceTrainer trainer(List<Sample> samples, TaskSpec task, ModelSpec model,
-            Function<List<Sample>, float[][][]> frozenEmbeddings) {
-        boolean regression = !task.classification();
-        if (frozenEmbeddings == null) {
-            return new RelevanceTrainer(model, EncodedPairs.encode(samples, model.buckets()), task.classes(),
-                    regression);
-        }
-        float[][][] e = frozenEmbeddings.apply(samples);
-        return new RelevanceTrainer(() -> new HeadModel(model.hidden(), task.classes()), new DenseFeatures(e[0], e[1]),
-                task.classes(), regression, name -> true, b -> { }, Device.cpu());
     }
 
     /**

@@ -49,8 +49,9 @@ public class NoiseBenchCommand implements Callable<Integer> {
     @Option(names = "--epochs", description = "training epochs (default: the workflow's, else 5)")
     Integer epochs;
 
-    @Option(names = "--model", description = "hashed-bow, or minilm-head (frozen all-MiniLM-L6-v2 embeddings, MLP "
-            + "head) (default: the workflow's model, else hashed-bow)")
+    @Option(names = "--model", description = "hashed-bow, minilm-head (frozen all-MiniLM-L6-v2 embeddings, MLP "
+            + "head), or cross-encoder (the workflow's pretrained encoder fine-tuned, full or last layers; workflows "
+            + "only) (default: the workflow's model, else hashed-bow)")
     String modelKind;
 
     @Option(names = "--cross-fit", defaultValue = "5", paramLabel = "K", description = "K >= 2 models on "
@@ -91,8 +92,8 @@ public class NoiseBenchCommand implements Callable<Integer> {
             throw SiftException.usage("bench noise: give a WORKFLOW.yaml or --data CSV (one of them)");
         }
         NoiseBenchmark.ModelKind model = modelKind == null ? null : NoiseBenchmark.ModelKind.byKey(modelKind)
-                .orElseThrow(() -> SiftException.usage("--model must be hashed-bow or minilm-head, got '" + modelKind
-                        + "'"));
+                .orElseThrow(() -> SiftException.usage("--model must be hashed-bow, minilm-head or cross-encoder, got '"
+                        + modelKind + "'"));
         if (scoreSeeds < 1) {
             throw SiftException.usage("--score-seeds must be at least 1, got " + scoreSeeds);
         }
@@ -115,6 +116,10 @@ public class NoiseBenchCommand implements Callable<Integer> {
         if (data != null) {
             if (!Files.isRegularFile(data)) {
                 throw SiftException.usage(data + ": no such file");
+            }
+            if (model == NoiseBenchmark.ModelKind.CROSS_ENCODER) {
+                throw SiftException.usage("--model cross-encoder fine-tunes a workflow's pretrained encoder: give "
+                        + "the WORKFLOW.yaml (its model and fine_tune sections) instead of --data");
             }
             setup = NoiseBenchmark.setup(new NoiseBenchmark.Options(data, noise == null ? 0.2 : noise, seeds,
                     epochs == null ? 5 : epochs, model == null ? NoiseBenchmark.ModelKind.HASHED_BOW : model));
@@ -147,13 +152,21 @@ public class NoiseBenchCommand implements Callable<Integer> {
                     + spec.dataset().path());
         }
         ModelSpec m = spec.model();
-        NoiseBenchmark.ModelKind kind = model != null ? model : !m.pretrained() ? NoiseBenchmark.ModelKind.HASHED_BOW
-                : m.encoder() == ModelSpec.Encoder.MINILM && m.mode() == ModelSpec.Mode.HEAD
-                        ? NoiseBenchmark.ModelKind.MINILM_HEAD : null;
+        NoiseBenchmark.ModelKind own = !m.pretrained() ? NoiseBenchmark.ModelKind.HASHED_BOW
+                : m.mode() != ModelSpec.Mode.HEAD ? NoiseBenchmark.ModelKind.CROSS_ENCODER
+                : m.encoder() == ModelSpec.Encoder.MINILM ? NoiseBenchmark.ModelKind.MINILM_HEAD : null;
+        NoiseBenchmark.ModelKind kind = model != null ? model : own;
         if (kind == null) {
-            throw SiftException.usage(workflow + ": bench noise trains hashed-bow or a head on frozen minilm; this "
-                    + "workflow's model is " + m.encoder().name().toLowerCase() + " " + m.mode().key()
-                    + " (choose one with --model)");
+            throw SiftException.usage(workflow + ": bench noise trains hashed-bow, a head on frozen minilm or the "
+                    + "workflow's encoder as a cross-encoder; this workflow's model is " + m.encoder().key() + " "
+                    + m.mode().key() + " (choose one with --model)");
+        }
+        if (kind == NoiseBenchmark.ModelKind.CROSS_ENCODER && own != kind) {
+            throw SiftException.usage(workflow + ": --model cross-encoder needs a workflow whose model is a pretrained "
+                    + "encoder in mode full or last_layers; this one's is " + m.encoder().key() + " " + m.mode().key());
+        }
+        if (kind == NoiseBenchmark.ModelKind.CROSS_ENCODER && m.source() != null && m.source().startsWith("s3://")) {
+            throw SiftException.usage(workflow + ": bench noise reads a local model.source, not " + m.source());
         }
         LabelNoise.Spec n = spec.dataset().noise() != null ? spec.dataset().noise()
                 : new LabelNoise.Spec(0.2, LabelNoise.Kind.ADJACENT, 1);

@@ -1,5 +1,6 @@
 package dev.sift.model;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -9,12 +10,20 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.sift.data.Sample;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A BERT-family cross-encoder: {@code [CLS] query [SEP] product [SEP]} through the encoder, pooled (mean over
  * tokens or the [CLS] state), dropout, and a linear head to the grades. Returns (output, pooled vector).
  */
 public final class CrossEncoder extends AbstractBlock {
+    private static final Pattern LAYER = Pattern.compile("encoder\\.layer\\.(\\d+)\\.");
     private static final byte VERSION = 1;
 
     private final BertEncoder encoder;
@@ -55,5 +64,32 @@ public final class CrossEncoder extends AbstractBlock {
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
         encoder.initialize(manager, dataType, inputShapes);
         head.initialize(manager, dataType, new Shape(inputShapes[0].get(0), encoder.config().hidden()));
+    }
+
+    /**
+     * A trainer of {@code cp} fine-tuned as a cross-encoder on [CLS] query [SEP] title. description [SEP] of every sample, in
+     * {@code m}'s mode (full, or the last layers and the head), pooling and maximum length.
+     */
+    public static RelevanceTrainer trainer(Checkpoint cp, ModelSpec m, List<Sample> samples, int k,
+            boolean regression, Device device) {
+        TokenizedPairs pairs;
+        try (TextTokenizer tok = cp.tokenizer(m.maxLength())) {
+            pairs = tok.pairs(samples.stream().map(Sample::query).toList(),
+                    samples.stream().map(s -> s.description().isEmpty() ? s.title()
+                            : s.title() + ". " + s.description()).toList());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        int layers = cp.config().layers();
+        Predicate<String> trainable = m.mode() == ModelSpec.Mode.FULL ? name -> true : name -> {
+            if (name.contains("head_")) {
+                return true;
+            }
+            Matcher mm = LAYER.matcher(name);
+            return mm.find() && Integer.parseInt(mm.group(1)) >= layers - m.lastLayers();
+        };
+        return new RelevanceTrainer(() -> new CrossEncoder(cp.config(), k, m.pooling() == ModelSpec.Pooling.CLS, 0.1f),
+                pairs, k, regression, trainable, block -> ((CrossEncoder) block).encoder().load(null, cp.weights()),
+                device);
     }
 }

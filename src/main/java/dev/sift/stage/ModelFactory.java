@@ -10,8 +10,6 @@ import dev.sift.model.DenseFeatures;
 import dev.sift.model.HeadModel;
 import dev.sift.model.RelevanceTrainer;
 import dev.sift.model.SentenceEmbedder;
-import dev.sift.model.TextTokenizer;
-import dev.sift.model.TokenizedPairs;
 import dev.sift.store.ObjectStore;
 import dev.sift.stage.StageOutputs.FineTuneOutput;
 import dev.sift.store.RunLayout;
@@ -23,16 +21,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.function.Predicate;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Builds the model a workflow asks for, once per run and process: the hashed bag-of-words model, or a
@@ -41,7 +35,6 @@ import java.util.regex.Pattern;
  */
 @ApplicationScoped
 public class ModelFactory {
-    private static final Pattern LAYER = Pattern.compile("encoder\\.layer\\.(\\d+)\\.");
     /** TracIn's term at one checkpoint; the trainer records it per epoch for the tracin method. */
 
     @Inject
@@ -73,28 +66,11 @@ public class ModelFactory {
             return new RelevanceTrainer(() -> new HeadModel(m.hidden(), k), f, k, regression, name -> true,
                     block -> { }, device);
         }
-        List<Sample> samples = inputs.samples(ctx);
-        TokenizedPairs pairs;
-        try (TextTokenizer tok = cp.tokenizer(m.maxLength())) {
-            pairs = tok.pairs(samples.stream().map(Sample::query).toList(),
-                    samples.stream().map(s -> s.description().isEmpty() ? s.title()
-                            : s.title() + ". " + s.description()).toList());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        int layers = cp.config().layers();
-        Predicate<String> trainable = m.mode() == ModelSpec.Mode.FULL ? name -> true : name -> {
-            if (name.contains("head_")) {
-                return true;
-            }
-            Matcher mm = LAYER.matcher(name);
-            return mm.find() && Integer.parseInt(mm.group(1)) >= layers - m.lastLayers();
-        };
         ctx.console().info(String.format("  %s (%d layers, hidden %d), mode %s%s, max length %d, %s pooling, on %s",
-                cp.name(), layers, cp.config().hidden(), m.mode().key(),
-                m.mode() == ModelSpec.Mode.LAST_LAYERS ? " " + m.lastLayers() : "", m.maxLength(), m.pooling().key(), device));
-        return new RelevanceTrainer(() -> new CrossEncoder(cp.config(), k, m.pooling() == ModelSpec.Pooling.CLS, 0.1f), pairs, k,
-                regression, trainable, block -> ((CrossEncoder) block).encoder().load(null, cp.weights()), device);
+                cp.name(), cp.config().layers(), cp.config().hidden(), m.mode().key(),
+                m.mode() == ModelSpec.Mode.LAST_LAYERS ? " " + m.lastLayers() : "", m.maxLength(), m.pooling().key(),
+                device));
+        return CrossEncoder.trainer(cp, m, inputs.samples(ctx), k, regression, device);
     }
 
     /**

@@ -1,0 +1,83 @@
+package dev.sift.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sift.SiftException;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code sift bench noise} on a workflow whose model is a pretrained encoder fine-tuned as a cross-encoder. */
+class NoiseBenchCommandTest {
+    private static final String WORKFLOW = """
+            name: tiny-bert-noise
+            dataset:
+              generate: {rows: 240, noise: 0.0, seed: 3}
+              noise: {fraction: 0.2, kind: adjacent, seed: 5}
+            task: {type: graded, min_label: 0, max_label: 3}
+            model: {encoder: bert, source: %s, mode: %s, max_length: 24}
+            fine_tune: {epochs: 2, batch_size: 16, learning_rate: 0.001, seed: 1}
+            iterations: 1
+            """;
+
+    @Test
+    void aCrossEncoderWorkflowIsFineTunedAndEveryMethodItSupportsRanksTheFlips(@TempDir Path dir) throws Exception {
+        dev.sift.model.TinyBert.write(dir.resolve("tiny"), 1, null);
+        Path wf = dir.resolve("wf.yaml");
+        Files.writeString(wf, WORKFLOW.formatted(dir.resolve("tiny"), "full"));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream old = System.out;
+        int code;
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            code = new CommandLine(new NoiseBenchCommand()).execute(wf.toString(), "--seeds", "1", "--cross-fit",
+                    "0", "--format", "json");
+        } finally {
+            System.setOut(old);
+        }
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertEquals(0, code, text);
+        Set<String> methods = new HashSet<>();
+        for (JsonNode row : new ObjectMapper().readTree(text)) {
+            methods.add(row.get("method").asText());
+            double auroc = row.get("auroc_mean").asDouble();
+            assertTrue(auroc >= 0 && auroc <= 1, row.toString());
+        }
+        for (String m : new String[] {"loss", "el2n", "grad_norm", "tracin", "knn_shapley", "aum", "ensemble"}) {
+            assertTrue(methods.contains(m), m + " missing from " + methods);
+        }
+        // what needs the hashed model's ghost norms, the alignment pass or the cross-fit is left out, not faked
+        assertFalse(methods.contains("grand") || methods.contains("gradient_alignment")
+                || methods.contains("oof_loss"), methods.toString());
+    }
+
+    @Test
+    void crossEncoderIsRefusedWithoutAWorkflowAndForAWorkflowWithAnotherModel(@TempDir Path dir) throws Exception {
+        Path csv = Files.writeString(dir.resolve("d.csv"), "query,product_title,product_description,median_relevance\n");
+        NoiseBenchCommand data = new NoiseBenchCommand();
+        new CommandLine(data).parseArgs("--data", csv.toString(), "--model", "cross-encoder");
+        SiftException e = assertThrows(SiftException.class, data::call);
+        assertTrue(e.getMessage().contains("--model cross-encoder fine-tunes a workflow's pretrained encoder"),
+                e.getMessage());
+
+        dev.sift.model.TinyBert.write(dir.resolve("tiny"), 1, null);
+        Path wf = Files.writeString(dir.resolve("head.yaml"), WORKFLOW.formatted(dir.resolve("tiny"), "head"));
+        NoiseBenchCommand head = new NoiseBenchCommand();
+        new CommandLine(head).parseArgs(wf.toString(), "--model", "cross-encoder");
+        e = assertThrows(SiftException.class, head::call);
+        assertTrue(e.getMessage().contains("needs a workflow whose model is a pretrained encoder in mode full or "
+                + "last_layers; this one's is bert head"), e.getMessage());
+    }
+}
