@@ -139,9 +139,9 @@ final class NoiseRun {
         Predictions v = trainer.predict(weights, data.utility());
         int[] cls = data.classes(data.train());
         long g0 = System.nanoTime();
-        double[] grand = !(kind == NoiseBenchmark.ModelKind.HASHED_BOW && task.classification()) ? null : GhostGradNorms.compute(weights,
-                EncodedPairs.encode(data.samples(), model.buckets()), cls, data.train(), model.dim(), model.hidden(),
-                task.classes(), 256);
+        boolean ghost = kind == NoiseBenchmark.ModelKind.HASHED_BOW && task.classification();
+        double[] grand = !ghost ? null : GhostGradNorms.compute(weights, EncodedPairs.encode(data.samples(),
+                model.buckets()), cls, data.train(), model.dim(), model.hidden(), task.classes(), 256);
         needMillis.merge(Need.FULL_GRADIENTS, (System.nanoTime() - g0) / 1_000_000, Long::sum);
         long a0 = System.nanoTime();
         // a cross-encoder's would take a float64 copy of the encoder and three passes over the pool (one backward)

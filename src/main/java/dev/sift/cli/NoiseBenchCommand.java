@@ -92,8 +92,8 @@ public class NoiseBenchCommand implements Callable<Integer> {
             throw SiftException.usage("bench noise: give a WORKFLOW.yaml or --data CSV (one of them)");
         }
         NoiseBenchmark.ModelKind model = modelKind == null ? null : NoiseBenchmark.ModelKind.byKey(modelKind)
-                .orElseThrow(() -> SiftException.usage("--model must be hashed-bow, minilm-head or cross-encoder, got '"
-                        + modelKind + "'"));
+                .orElseThrow(() -> SiftException.usage("--model must be hashed-bow, minilm-head or cross-encoder, "
+                        + "got '" + modelKind + "'"));
         if (scoreSeeds < 1) {
             throw SiftException.usage("--score-seeds must be at least 1, got " + scoreSeeds);
         }

@@ -67,8 +67,8 @@ public final class CrossEncoder extends AbstractBlock {
     }
 
     /**
-     * A trainer of {@code cp} fine-tuned as a cross-encoder on [CLS] query [SEP] title. description [SEP] of every sample, in
-     * {@code m}'s mode (full, or the last layers and the head), pooling and maximum length.
+     * A trainer of {@code cp} fine-tuned as a cross-encoder on [CLS] query [SEP] title. description [SEP] of every
+     * sample, in {@code m}'s mode (full, or the last layers and the head), pooling and maximum length.
      */
     public static RelevanceTrainer trainer(Checkpoint cp, ModelSpec m, List<Sample> samples, int k,
             boolean regression, Device device) {

@@ -65,7 +65,8 @@ class NoiseBenchCommandTest {
 
     @Test
     void crossEncoderIsRefusedWithoutAWorkflowAndForAWorkflowWithAnotherModel(@TempDir Path dir) throws Exception {
-        Path csv = Files.writeString(dir.resolve("d.csv"), "query,product_title,product_description,median_relevance\n");
+        Path csv = Files.writeString(dir.resolve("d.csv"),
+                "query,product_title,product_description,median_relevance\n");
         NoiseBenchCommand data = new NoiseBenchCommand();
         new CommandLine(data).parseArgs("--data", csv.toString(), "--model", "cross-encoder");
         SiftException e = assertThrows(SiftException.class, data::call);
