@@ -3,6 +3,7 @@ package dev.sift.bench;
 import static java.util.Objects.requireNonNull;
 
 import ai.djl.Device;
+import dev.sift.SiftException;
 import dev.sift.data.DatasetSpec;
 import dev.sift.data.LabelNoise;
 import dev.sift.data.Sample;
@@ -217,9 +218,18 @@ public final class NoiseBenchmark {
                             Device.cpu());
                 };
             default:
-                Checkpoint cp = m.encoder() == ModelSpec.Encoder.MINILM ? Checkpoint.miniLm()
-                        : Checkpoint.huggingFace(m.source(), name -> Files.readAllBytes(Path.of(m.source())
+                Checkpoint cp;
+                if (m.encoder() == ModelSpec.Encoder.MINILM) {
+                    cp = Checkpoint.miniLm();
+                } else {
+                    try {
+                        cp = Checkpoint.huggingFace(m.source(), name -> Files.readAllBytes(Path.of(m.source())
                                 .resolve(name)));
+                    } catch (IOException | IllegalArgumentException e) {
+                        // as the fine-tune stage says it: a usage error naming the folder and the tensor or file
+                        throw SiftException.usage("model.source: " + e.getMessage());
+                    }
+                }
                 progress.accept(String.format("%s (%d layers, hidden %d) fine-tuned as a cross-encoder, mode %s, "
                         + "max length %d", cp.name(), cp.config().layers(), cp.config().hidden(), m.mode().key(),
                         m.maxLength()));

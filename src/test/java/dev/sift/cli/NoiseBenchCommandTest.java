@@ -80,5 +80,14 @@ class NoiseBenchCommandTest {
         e = assertThrows(SiftException.class, head::call);
         assertTrue(e.getMessage().contains("needs a workflow whose model is a pretrained encoder in mode full or "
                 + "last_layers; this one's is bert head"), e.getMessage());
+
+        // a checkpoint that does not fit its config is a usage error naming the tensor, as in the fine-tune stage
+        dev.sift.model.TinyBert.write(dir.resolve("broken"), 1, "encoder.layer.1.output.dense.bias");
+        Path bad = Files.writeString(dir.resolve("broken.yaml"), WORKFLOW.formatted(dir.resolve("broken"), "full"));
+        NoiseBenchCommand broken = new NoiseBenchCommand();
+        new CommandLine(broken).parseArgs(bad.toString(), "--seeds", "1", "--cross-fit", "0");
+        e = assertThrows(SiftException.class, broken::call);
+        assertTrue(e.getMessage().startsWith("model.source: ") && e.getMessage().contains(
+                "checkpoint has no tensor encoder.layer.1.output.dense.bias"), e.getMessage());
     }
 }
