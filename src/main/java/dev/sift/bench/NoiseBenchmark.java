@@ -43,6 +43,11 @@ import java.util.function.ToDoubleFunction;
  * among the top m, m = number noisy, which equals F1 at that cut-off).
  */
 public final class NoiseBenchmark {
+    /**
+     * The row of the baseline that reads only the given label, each sample scored by the true noise share of its
+     * label ({@link dev.sift.evaluation.NoiseDetection#labelOnly}): what a detector gets from the label alone.
+     */
+    public static final String LABEL_ONLY = "label_only";
     private static final TaskSpec GRADES_1_TO_4 = new TaskSpec(TaskType.GRADED, 1, 4);
     private static final DatasetSpec.Columns CROWDFLOWER = new DatasetSpec.Columns("query", "product_title",
             "product_description", "median_relevance", null, null, null);
@@ -119,13 +124,18 @@ public final class NoiseBenchmark {
         }
     }
 
-    /** One method on one seed; {@code precisionAtNoise} is F1 at the noise count. */
-    public record Row(String method, long seed, double auroc, double auprc, double precisionAtNoise, long millis) {
+    /**
+     * One method on one seed; {@code precisionAtNoise} is F1 at the noise count, {@code aurocWithinLabel} the AUROC
+     * among samples of the same given label ({@link dev.sift.evaluation.NoiseDetection#aurocWithinLabel}).
+     */
+    public record Row(String method, long seed, double auroc, double auprc, double precisionAtNoise,
+            double aurocWithinLabel, long millis) {
     }
 
     /** One method over all seeds: means and sample standard deviations, and the mean scoring time. */
     public record MethodSummary(String method, double aurocMean, double aurocSd, double auprcMean, double auprcSd,
-            double precisionMean, double precisionSd, double scoreMillis) {
+            double precisionMean, double precisionSd, double withinLabelMean, double withinLabelSd,
+            double scoreMillis) {
     }
 
     /** Every row, and the summaries in method order. */
@@ -248,8 +258,10 @@ public final class NoiseBenchmark {
             double[] a = values(e.getValue(), Row::auroc);
             double[] p = values(e.getValue(), Row::auprc);
             double[] f = values(e.getValue(), Row::precisionAtNoise);
+            double[] w = values(e.getValue(), Row::aurocWithinLabel);
             double ms = e.getValue().stream().mapToDouble(Row::millis).average().orElse(0);
-            out.add(new MethodSummary(e.getKey(), mean(a), sd(a), mean(p), sd(p), mean(f), sd(f), ms));
+            out.add(new MethodSummary(e.getKey(), mean(a), sd(a), mean(p), sd(p), mean(f), sd(f), mean(w), sd(w),
+                    ms));
         }
         return out;
     }

@@ -110,7 +110,9 @@ final class NoiseRun {
         for (boolean b : data.noisy()) {
             noisy += b ? 1 : 0;
         }
-        return new Outcome(score(inputs, task, provides, needMillis, data.noisy(), seed, scoring.ensemble()),
+        double[] labels = Arrays.stream(data.train()).mapToDouble(i -> data.samples().get(i).label()).toArray();
+        return new Outcome(score(inputs, task, provides, needMillis, data.noisy(), labels, seed,
+                scoring.ensemble()),
                 data.train().length,
                 read.flipped(), noisy);
     }
@@ -171,10 +173,11 @@ final class NoiseRun {
 
     /**
      * Every applicable method's ranking against the noisy samples, its "remove" end first; a method's own time plus
-     * the time of the model-level inputs it needs (GraNd's norms, the output alignments).
+     * the time of the model-level inputs it needs (GraNd's norms, the output alignments). Last, the baseline that reads
+     * only the given label ({@link NoiseBenchmark#LABEL_ONLY}).
      */
     private static List<NoiseBenchmark.Row> score(List<ScoringInput> inputs, TaskSpec task, Set<Need> provides,
-            Map<Need, Long> needMillis, boolean[] noisy, long seed, List<String> ensemble) {
+            Map<Need, Long> needMillis, boolean[] noisy, double[] labels, long seed, List<String> ensemble) {
         List<NoiseBenchmark.Row> rows = new ArrayList<>();
         for (ImportanceMethod found : ImportanceMethods.applicable(task.type(), provides)) {
             ImportanceMethod method = ImportanceMethods.configured(found.name(), ensemble);
@@ -194,9 +197,13 @@ final class NoiseRun {
             for (Need n : method.uses()) {
                 ms += needMillis.getOrDefault(n, 0L);
             }
-            NoiseDetection d = NoiseDetection.of(method.orientation().toRemove(s), noisy);
-            rows.add(new NoiseBenchmark.Row(method.name(), seed, d.auroc(), d.auprc(), d.f1(), ms));
+            NoiseDetection d = NoiseDetection.of(method.orientation().toRemove(s), noisy, labels);
+            rows.add(new NoiseBenchmark.Row(method.name(), seed, d.auroc(), d.auprc(), d.f1(), d.aurocWithinLabel(),
+                    ms));
         }
+        NoiseDetection prior = NoiseDetection.of(NoiseDetection.labelOnly(labels, noisy), noisy, labels);
+        rows.add(new NoiseBenchmark.Row(NoiseBenchmark.LABEL_ONLY, seed, prior.auroc(), prior.auprc(), prior.f1(),
+                prior.aurocWithinLabel(), 0));
         return rows;
     }
 }

@@ -26,7 +26,8 @@ import picocli.CommandLine.Parameters;
 /** {@code sift bench noise}: {@link NoiseBenchmark}. */
 @Command(name = "noise", description = "Flip a fraction of the training labels, train, and report per importance "
         + "method how well its ranking finds the noisy samples: AUROC, average precision (AUPRC), precision among "
-        + "the top m (m = number noisy; equals F1 there), wall time. Give a workflow (its dataset, task, split, "
+        + "the top m (m = number noisy; equals F1 there), AUROC among samples of the same given label, wall time; "
+        + "and the baseline label_only, which reads only the given label. Give a workflow (its dataset, task, split, "
         + "model, fine_tune and dataset.noise, default 20%% adjacent) or --data (CrowdFlower's CSV); no database.")
 public class NoiseBenchCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "WORKFLOW.yaml", description = "workflow whose data and "
@@ -184,10 +185,10 @@ public class NoiseBenchCommand implements Callable<Integer> {
     private static Table table(NoiseBenchmark.Result result) {
         // flagging the top m (m = number noisy) makes precision, recall and F1 the same number
         Table t = new Table(List.of("method", "auroc_mean", "auroc_sd", "auprc_mean", "auprc_sd", "f1_mean", "f1_sd",
-                "precision_at_noise_count", "score_ms"));
+                "precision_at_noise_count", "auroc_within_label_mean", "auroc_within_label_sd", "score_ms"));
         for (NoiseBenchmark.MethodSummary m : result.methods()) {
             t.add(m.method(), m.aurocMean(), m.aurocSd(), m.auprcMean(), m.auprcSd(), m.precisionMean(),
-                    m.precisionSd(), m.precisionMean(), m.scoreMillis());
+                    m.precisionSd(), m.precisionMean(), m.withinLabelMean(), m.withinLabelSd(), m.scoreMillis());
         }
         return t;
     }

@@ -119,13 +119,14 @@ public class RunHistory {
                 byRow.computeIfAbsent(k, x -> new TreeMap<>()).put(m.name, m.value);
             }
         }
-        Table t = new Table(List.of("iteration", "method", "noisy", "auroc", "auprc", "f1_at_noisy"));
+        Table t = new Table(List.of("iteration", "method", "noisy", "auroc", "auprc", "f1_at_noisy",
+                "auroc_within_label"));
         for (var e : byRow.entrySet()) {
             Map<String, Double> v = e.getValue();
             Double n = v.get("noise_count");
             t.add(Integer.parseInt(keys.get(e.getKey())[0]), keys.get(e.getKey())[1],
                     n == null ? null : (Object) (long) (double) n, v.get("noise_auroc"), v.get("noise_auprc"),
-                    v.get("noise_f1"));
+                    v.get("noise_f1"), v.get("noise_auroc_within"));
         }
         return t;
     }

@@ -311,7 +311,9 @@ public class RunReport {
         List<Block> scores = new ArrayList<>(sampleParts.histograms(run.id, iterations, samples));
         Table noise = history.noiseDetection(run.id);
         if (noise.size() > 0) {
-            scores.add(Block.text("How well each method's ranking found the known-noisy labels of the pool."));
+            scores.add(Block.text("How well each method's ranking found the known-noisy labels of the pool; "
+                    + "auroc_within_label: among the samples of the same given label; label_only: the baseline "
+                    + "that reads only the given label, scored by its true noise share."));
             scores.add(Block.of(TableView.of("table-noise-detection", noise)));
         }
         boolean marked = samples.stream().anyMatch(Sample::noisy);

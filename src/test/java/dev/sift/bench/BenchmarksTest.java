@@ -136,8 +136,9 @@ class BenchmarksTest {
 
     @Test
     void noiseSummaryIsMeanAndSampleSdPerMethodInOrder() {
-        List<NoiseBenchmark.Row> rows = List.of(new NoiseBenchmark.Row("loss", 1, 0.6, 0.3, 0.4, 2),
-                new NoiseBenchmark.Row("aum", 1, 0.7, 0.4, 0.5, 1), new NoiseBenchmark.Row("loss", 2, 0.8, 0.5, 0.2, 4));
+        List<NoiseBenchmark.Row> rows = List.of(new NoiseBenchmark.Row("loss", 1, 0.6, 0.3, 0.4, 0.55, 2),
+                new NoiseBenchmark.Row("aum", 1, 0.7, 0.4, 0.5, 0.6, 1),
+                new NoiseBenchmark.Row("loss", 2, 0.8, 0.5, 0.2, 0.65, 4));
         List<NoiseBenchmark.MethodSummary> s = NoiseBenchmark.summarise(rows);
         assertEquals(List.of("loss", "aum"), s.stream().map(NoiseBenchmark.MethodSummary::method).toList());
         NoiseBenchmark.MethodSummary loss = s.get(0);
@@ -145,6 +146,8 @@ class BenchmarksTest {
         assertEquals(Math.sqrt(0.02), loss.aurocSd(), 1e-12);
         assertEquals(0.3, loss.precisionMean(), 1e-12);
         assertEquals(0.4, loss.auprcMean(), 1e-12);
+        assertEquals(0.6, loss.withinLabelMean(), 1e-12);
+        assertEquals(Math.sqrt(0.005), loss.withinLabelSd(), 1e-12);
         assertEquals(3.0, loss.scoreMillis(), 1e-12);
         assertEquals(0.0, s.get(1).aurocSd(), 0.0, "one seed: no spread");
     }

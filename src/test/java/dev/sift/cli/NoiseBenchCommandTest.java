@@ -55,7 +55,8 @@ class NoiseBenchCommandTest {
             double auroc = row.get("auroc_mean").asDouble();
             assertTrue(auroc >= 0 && auroc <= 1, row.toString());
         }
-        for (String m : new String[] {"loss", "el2n", "grad_norm", "tracin", "knn_shapley", "aum", "ensemble"}) {
+        for (String m : new String[] {"loss", "el2n", "grad_norm", "tracin", "knn_shapley", "aum", "ensemble",
+            "label_only"}) {
             assertTrue(methods.contains(m), m + " missing from " + methods);
         }
         // what needs the hashed model's ghost norms, the alignment pass or the cross-fit is left out, not faked

@@ -1,5 +1,6 @@
 package dev.sift.evaluation;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,6 +9,7 @@ import org.junit.jupiter.api.Test;
 
 class NoiseDetectionTest {
     private static final boolean[] NOISY = {true, false, true, false, false, false};
+    private static final boolean[] NOISY_3 = {true, false, false};
 
     @Test
     void perfectRankingScoresOne() {
@@ -66,5 +68,32 @@ class NoiseDetectionTest {
         NoiseDetection worst = NoiseDetection.of(new double[] {Double.NaN, 0.5, Double.NaN},
                 new boolean[] {true, false, true});
         assertEquals(0.0, worst.auroc(), 1e-12);
+    }
+
+    @Test
+    void withinLabelAurocIsEachLabelsAurocWeightedByItsNoisySamples() {
+        double[] labels = {3, 3, 3, 4, 4, 4, 1, 1, 1};
+        boolean[] noisy = {true, false, false, true, false, false, true, true, false};
+        // label 3: its noisy sample on top (1.0); label 4: at the bottom (0.0); label 1: both noisy above (1.0)
+        NoiseDetection d = NoiseDetection.of(new double[] {9, 1, 2, 0, 5, 6, 7, 8, 3}, noisy, labels);
+        assertEquals((1 * 1.0 + 1 * 0.0 + 2 * 1.0) / 4, d.aurocWithinLabel(), 1e-12);
+        assertTrue(Double.isNaN(NoiseDetection.of(new double[] {9, 1, 2}, NOISY_3, null).aurocWithinLabel()),
+                "no labels, no within-label AUROC");
+        // every label all clean or all noisy: nothing to rank within a label
+        assertTrue(Double.isNaN(NoiseDetection.of(new double[] {1, 2, 3}, NOISY_3, new double[] {1, 2, 2})
+                .aurocWithinLabel()));
+    }
+
+    @Test
+    void labelOnlyBaselineScoresEachLabelsNoisyShare() {
+        double[] labels = {3, 3, 3, 3, 4, 4, 4, 4, 2, 2};
+        boolean[] noisy = {true, true, false, false, true, false, false, false, false, false};
+        double[] s = NoiseDetection.labelOnly(labels, noisy);
+        assertArrayEquals(new double[] {0.5, 0.5, 0.5, 0.5, 0.25, 0.25, 0.25, 0.25, 0, 0}, s, 1e-12);
+        NoiseDetection d = NoiseDetection.of(s, noisy, labels);
+        // noisy at 0.5, 0.5, 0.25 against clean at 0.5 x2, 0.25 x3, 0 x2: (6 + 6 + 3.5) / 21, ties half
+        assertEquals(15.5 / 21, d.auroc(), 1e-12);
+        assertEquals(2.0 / 3, d.f1(), 1e-12); // the top 3 by position among the ties: two noisy
+        assertEquals(0.5, d.aurocWithinLabel(), 1e-12); // one score per label: chance within every label
     }
 }

@@ -93,6 +93,11 @@ class WorkflowEngineTest {
                     && m.subset.equals("loss") && m.name.equals("noise_auroc") && m.value > 0.5), "iteration " + k);
         }
         assertTrue(err.toString().contains("noise detection:"), err.toString());
+        // beside the methods, the baseline that reads only the given label, and every method's AUROC within a label
+        assertTrue(runs.metrics(id).stream().anyMatch(m -> m.iteration == 1 && m.split.equals("pool")
+                && m.subset.equals("label_only") && m.name.equals("noise_f1") && m.value >= 0 && m.value <= 1));
+        assertTrue(runs.metrics(id).stream().anyMatch(m -> m.iteration == 1 && m.split.equals("pool")
+                && m.subset.equals("loss") && m.name.equals("noise_auroc_within") && m.value >= 0 && m.value <= 1));
         var comparisons = metricStore.comparisons(id);
         assertTrue(comparisons.stream().anyMatch(c -> c.iteration() == 2 && c.baseline().equals("random-train")
                 && c.metric().equals("kappa") && c.seeds() == 2 && c.lo() <= c.delta() && c.delta() <= c.hi()),
