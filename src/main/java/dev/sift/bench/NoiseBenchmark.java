@@ -229,16 +229,11 @@ public final class NoiseBenchmark {
                 };
             default:
                 Checkpoint cp;
-                if (m.encoder() == ModelSpec.Encoder.MINILM) {
-                    cp = Checkpoint.miniLm();
-                } else {
-                    try {
-                        cp = Checkpoint.huggingFace(m.source(), name -> Files.readAllBytes(Path.of(m.source())
-                                .resolve(name)));
-                    } catch (IOException | IllegalArgumentException e) {
-                        // as the fine-tune stage says it: a usage error naming the folder and the tensor or file
-                        throw SiftException.usage("model.source: " + e.getMessage());
-                    }
+                try {
+                    cp = Checkpoint.of(m, name -> Files.readAllBytes(Path.of(m.source()).resolve(name)));
+                } catch (IOException | IllegalArgumentException e) {
+                    // as the fine-tune stage says it: a usage error naming the folder and the tensor or file
+                    throw SiftException.usage("model.source: " + e.getMessage());
                 }
                 progress.accept(String.format("%s (%d layers, hidden %d) fine-tuned as a cross-encoder, mode %s, "
                         + "max length %d", cp.name(), cp.config().layers(), cp.config().hidden(), m.mode().key(),

@@ -25,6 +25,15 @@ public record Checkpoint(String name, BertConfig config, Map<String, NamedTensor
                 dev.sift.Sha256.hex(onnx));
     }
 
+    /**
+     * The checkpoint a workflow's model starts from: MiniLM for {@code encoder: minilm} (and for a model that is not
+     * pretrained), else the HuggingFace folder {@code model.source}, read through {@code files}.
+     */
+    public static Checkpoint of(ModelSpec m, Files files) throws IOException {
+        return m.encoder() == ModelSpec.Encoder.MINILM || !m.pretrained() ? miniLm()
+                : huggingFace(m.source(), files);
+    }
+
     /** Files of a HuggingFace model folder, fetched by name (local or S3). */
     public interface Files {
         byte[] read(String name) throws IOException;

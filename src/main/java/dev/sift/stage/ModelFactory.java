@@ -88,11 +88,7 @@ public class ModelFactory {
         return ctx.cached("checkpoint", () -> {
             ModelSpec m = ctx.spec().model();
             try {
-                if (m.encoder() == ModelSpec.Encoder.MINILM || !m.pretrained()) {
-                    return Checkpoint.miniLm();
-                }
-                String src = m.source();
-                return Checkpoint.huggingFace(src, name -> read(src, name));
+                return Checkpoint.of(m, name -> read(m.source(), name));
             } catch (IOException e) {
                 throw SiftException.usage("model.source: " + e.getMessage());
             } catch (IllegalArgumentException e) {
