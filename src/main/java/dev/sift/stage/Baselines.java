@@ -58,14 +58,16 @@ public class Baselines {
     }
 
     /**
-     * Warns when the fine-tuned model does not beat the zero-shot cosine on the validation split, metric by metric
-     * (NDCG and kappa, or NDCG and RMSE): importance measured on a model worse than the free baseline rarely pays.
-     * Returns the metrics where it does not (empty when it beats it, or when zero-shot is off or there is no
-     * validation split).
+     * Warns when the fine-tuned model does not beat a free baseline on the validation split, metric by metric (NDCG
+     * and kappa, or NDCG and RMSE): the majority grade (the training mean for regression) in random order always, and
+     * the zero-shot cosine when it is on. Importance measured on a model worse than the free baseline rarely pays; a
+     * model no better than the majority grade has learned nothing from the samples (too few steps, or labels that do
+     * not follow the text). Returns "baseline metric" for each metric a baseline is not beaten in (empty when there is
+     * no validation split).
      */
     List<String> checkValidation(StageContext ctx, List<Sample> samples, byte[] fineTuned) {
         int[] validation = Subsets.ofSplit(samples, Split.VALIDATION);
-        if (!ctx.spec().evaluate().zeroShot() || validation.length == 0) {
+        if (validation.length == 0) {
             return List.of();
         }
         int[] train = Subsets.ofSplit(samples, Split.TRAIN);
@@ -73,27 +75,59 @@ public class Baselines {
         TestSet set = TestSet.of(ctx.spec().task(), java.util.Arrays.stream(validation).mapToObj(samples::get)
                 .toList(), ctx.spec().evaluate().k());
         Map<String, Double> model = Protocol.measure(set, answers.of(ctx, fineTuned, validation, set));
-        Map<String, Double> free = Protocol.measure(set, zeroShot(ctx, samples, train, trainLabels, validation));
         List<String> notBetter = new ArrayList<>();
-        StringBuilder detail = new StringBuilder();
-        for (String name : Protocol.names(set)) {
-            if (name.equals("accuracy") || name.equals("precision") || name.equals("recall")) {
-                continue; // no verdict alone: they trade against each other or against the class shares
-            }
-            boolean lowerIsBetter = Protocol.lowerIsBetter(name);
+        Map<String, Double> majority = Protocol.measure(set, TestOutcome.majority(set, trainLabels,
+                ctx.spec().split().seed()));
+        List<String> belowMajority = notBetter(set, model, majority);
+        if (!belowMajority.isEmpty()) {
+            ctx.console().info("  warning: the fine-tuned model does not beat the majority "
+                    + (ctx.spec().task().classification() ? "grade" : "(the training mean)")
+                    + " in random order on the validation split in " + String.join(" and ", belowMajority) + " ("
+                    + detail(set, model, majority) + "): it has learned nothing the label shares do not give; train "
+                    + "longer (fine_tune.epochs, learning_rate) or check the label column and range");
+            belowMajority.forEach(m -> notBetter.add("majority " + m));
+        }
+        if (ctx.spec().evaluate().zeroShot()) {
+            Map<String, Double> free = Protocol.measure(set, zeroShot(ctx, samples, train, trainLabels, validation));
+            List<String> belowZeroShot = notBetter(set, model, free);
+            ctx.console().info(belowZeroShot.isEmpty()
+                    ? "  validation split: the fine-tuned model beats zero-shot (" + detail(set, model, free) + ")"
+                    : "  warning: the fine-tuned model does not beat zero-shot on the validation split in "
+                            + String.join(" and ", belowZeroShot) + " (" + detail(set, model, free) + "); importance "
+                            + "measured on it may not pay: try a stronger model (model.mode, more epochs) before "
+                            + "pruning");
+            belowZeroShot.forEach(m -> notBetter.add("zero-shot " + m));
+        }
+        return notBetter;
+    }
+
+    /** The metrics with a verdict (not accuracy, precision, recall) where {@code model} is not better. */
+    static List<String> notBetter(TestSet set, Map<String, Double> model, Map<String, Double> free) {
+        List<String> out = new ArrayList<>();
+        for (String name : verdictMetrics(set)) {
             double a = model.get(name);
             double b = free.get(name);
-            if (lowerIsBetter ? a >= b : a <= b) {
-                notBetter.add(name);
+            if (Protocol.lowerIsBetter(name) ? !(a < b) : !(a > b)) { // NaN is not better
+                out.add(name);
             }
-            detail.append(String.format("%s%s %.4f vs %.4f", detail.length() == 0 ? "" : ", ", name, a, b));
         }
-        ctx.console().info(notBetter.isEmpty()
-                ? "  validation split: the fine-tuned model beats zero-shot (" + detail + ")"
-                : "  warning: the fine-tuned model does not beat zero-shot on the validation split in "
-                        + String.join(" and ", notBetter) + " (" + detail + "); importance measured on it may not pay: "
-                        + "try a stronger model (model.mode, more epochs) before pruning");
-        return notBetter;
+        return out;
+    }
+
+    private static String detail(TestSet set, Map<String, Double> model, Map<String, Double> free) {
+        StringBuilder d = new StringBuilder();
+        for (String name : verdictMetrics(set)) {
+            // + 0.0: a majority's kappa of -0.0 prints as 0.0000
+            d.append(String.format("%s%s %.4f vs %.4f", d.length() == 0 ? "" : ", ", name, model.get(name) + 0.0,
+                    free.get(name) + 0.0));
+        }
+        return d.toString();
+    }
+
+    // accuracy, precision and recall have no verdict alone: they trade against each other or the class shares
+    private static List<String> verdictMetrics(TestSet set) {
+        return Protocol.names(set).stream().filter(n -> !n.equals("accuracy") && !n.equals("precision")
+                && !n.equals("recall")).toList();
     }
 
     /** The labels of {@code which}, shifted so the lowest grade is 0. */
