@@ -71,12 +71,18 @@ final class CsvRows {
         Map<String, Integer> col = new HashMap<>();
         for (int i = 0; i < header.fields().size(); i++) {
             String name = layout.encoding().decode(header.fields().get(i));
-            if (name != null && col.putIfAbsent(name.trim(), i) != null) {
+            if (name == null || name.isBlank()) {
+                continue; // an unnamed column (a spreadsheet's trailing empty ones) cannot be asked for, nor clash
+            }
+            if (col.putIfAbsent(name.trim(), i) != null) {
                 throw new Ingestor.SchemaException(source + ":" + header.line() + ": column '" + name.trim()
                         + "' appears twice in the header");
             }
         }
         for (String wanted : layout.wanted()) {
+            if (!col.containsKey(wanted) && col.containsKey(wanted.trim())) {
+                col.put(wanted, col.get(wanted.trim())); // header names are read trimmed: ' relevance ' is relevance
+            }
             if (!col.containsKey(wanted)) {
                 throw new Ingestor.SchemaException(source + ":1: column '" + wanted + "' is not in the header (has: "
                         + String.join(", ", col.keySet()) + ")");

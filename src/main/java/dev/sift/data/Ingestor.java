@@ -213,9 +213,14 @@ public final class Ingestor {
                     + "(NUL, escape sequence or similar)", raw);
         }
         String labelText = v.get(c.label());
+        if (labelText == null || labelText.isBlank()) {
+            return refuse(bad, line, lines, c.label(), Quarantined.EMPTY, labelText == null ? "no label"
+                    : "empty label", raw);
+        }
         double label;
         try {
-            label = Double.parseDouble(labelText == null ? "" : labelText.trim());
+            Double word = task.type() == TaskType.BINARY ? binaryWord(labelText.trim()) : null;
+            label = word != null ? word : Double.parseDouble(labelText.trim());
             if (!Double.isFinite(label)) {
                 throw new NumberFormatException();
             }
@@ -234,6 +239,15 @@ public final class Ingestor {
             return refuse(bad, line, lines, c.group(), Quarantined.EMPTY, "empty group", raw);
         }
         return new Sample(index, query, title, description, label, group, user(v), noisy(v), Split.TRAIN, line);
+    }
+
+    /** A binary label written as a word (clicks exported as true/false, yes/no), or null for anything else. */
+    private static Double binaryWord(String text) {
+        return switch (text.toLowerCase(java.util.Locale.ROOT)) {
+            case "true", "yes" -> 1.0;
+            case "false", "no" -> 0.0;
+            default -> null;
+        };
     }
 
     /** The keyed hash of the row's user id, or null. */

@@ -29,7 +29,7 @@ public final class SourceHeader {
             for (byte[] f : header.fields()) {
                 String s = d.encoding().decode(f);
                 String name = s == null ? "" : s.trim();
-                if (names.contains(name)) {
+                if (!name.isEmpty() && names.contains(name)) { // unnamed columns cannot clash
                     throw new IllegalArgumentException(header.line() + ": column '" + name
                             + "' appears twice in the header");
                 }

@@ -13,7 +13,9 @@ import dev.sift.data.KeyedHasher;
 import dev.sift.data.LabelNoise;
 import dev.sift.data.PreparedDataset;
 import dev.sift.data.Quarantined;
+import dev.sift.data.Sample;
 import dev.sift.data.Split;
+import dev.sift.data.SplitSpec;
 import dev.sift.data.SyntheticShop;
 import dev.sift.config.SiftConfig;
 import dev.sift.stage.StageOutputs.IngestOutput;
@@ -38,6 +40,7 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -155,9 +158,15 @@ public class IngestStage implements Stage<IngestOutput> {
         Source source = new Source(name, Sha256.hex(digest));
         String quarantineUri = result.quarantined().isEmpty() ? null : quarantine(ctx, result);
         if (result.samples().isEmpty()) {
+            report(ctx, source.name(), result, quarantineUri); // the reasons and the first rows, as a good run shows
             throw SiftException.usage(source.name() + ": no valid rows (" + result.quarantined().size()
-                    + " quarantined" + (quarantineUri == null ? "" : ", see " + quarantineUri) + ")"
+                    + " quarantined" + (result.quarantined().isEmpty() ? "" : ": " + reasons(result) + "; the first: "
+                    + result.quarantined().get(0).describe(source.name()))
+                    + (quarantineUri == null ? "" : "; see " + quarantineUri) + ")"
                     + (result.encodingAdvice() == null ? "" : "; " + result.encodingAdvice()));
+        }
+        if (!ctx.spec().task().recommendation() && ds.given() == null) {
+            emptySplit(source.name(), result, ctx.spec().split());
         }
         DatasetEntity d = store(ctx, source, result);
         report(ctx, source.name(), result, quarantineUri);
@@ -319,6 +328,44 @@ public class IngestStage implements Stage<IngestOutput> {
         return d;
     }
 
+    /**
+     * Stops when a split the workflow asks for got no query (one or two queries among the valid rows): its metrics
+     * would all be NaN, and a run of NaNs would still say it succeeded.
+     */
+    private static void emptySplit(String source, Ingestor.Result r, SplitSpec split) {
+        List<String> empty = new ArrayList<>();
+        if (r.count(Split.TRAIN) == 0) {
+            empty.add("train");
+        }
+        if (split.validation() > 0 && r.count(Split.VALIDATION) == 0) {
+            empty.add("validation");
+        }
+        if (split.utility() > 0 && r.count(Split.UTILITY) == 0) {
+            empty.add("utility");
+        }
+        if (split.test() > 0 && r.count(Split.TEST) == 0) {
+            empty.add("test");
+        }
+        if (!empty.isEmpty()) {
+            long groups = r.samples().stream().map(Sample::group).distinct().count();
+            throw SiftException.usage(source + ": only " + groups + " distinct "
+                    + (groups == 1 ? "query" : "queries") + " among " + r.samples().size() + " valid rows: too few to "
+                    + "split by query into train, validation (" + split.validation() + "), utility (" + split.utility()
+                    + ") and test (" + split.test() + "); " + (empty.size() == 1 ? empty.get(0)
+                    : String.join(", ", empty.subList(0, empty.size() - 1)) + " and " + empty.get(empty.size() - 1))
+                    + " would be empty. Use "
+                    + "data with more queries, or set split.validation / split.utility to 0");
+        }
+    }
+
+    /** Quarantined rows by reason, most frequent first: "label out of range 229, not a number 3". */
+    private static String reasons(Ingestor.Result r) {
+        Map<String, Long> by = r.quarantined().stream().collect(Collectors.groupingBy(Quarantined::kind,
+                TreeMap::new, Collectors.counting()));
+        return by.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", "));
+    }
+
     private static void report(StageContext ctx, String source, Ingestor.Result r, String quarantineUri) {
         Map<String, Long> reasons = r.quarantined().stream().collect(Collectors.groupingBy(
                 Quarantined::kind, TreeMap::new, Collectors.counting()));
@@ -337,6 +384,13 @@ public class IngestStage implements Stage<IngestOutput> {
                 ctx.console().info("    ... " + (r.quarantined().size() - SHOWN_ERRORS) + " more");
             }
             ctx.console().info("  quarantine file: " + quarantineUri);
+            long all = r.samples().size() + r.quarantined().size();
+            if (!r.samples().isEmpty() && 2 * r.quarantined().size() > all) {
+                ctx.console().info(String.format("  warning: %d of %d rows (%.0f%%) quarantined, most for %s: check "
+                        + "the columns, task.min_label / task.max_label and dataset.encoding before reading the "
+                        + "results", r.quarantined().size(), all, 100.0 * r.quarantined().size() / all,
+                        reasons(r).split(",")[0]));
+            }
             if (r.encodingAdvice() != null) {
                 ctx.console().info("  " + r.encodingAdvice());
             }

@@ -21,8 +21,12 @@ import java.util.List;
  * {@code not} of it holds: two-valued logic, as a reader expects.
  */
 final class FilterSql {
-    /** The latest iteration's mean test value of one subset's metric; binds subset and name. */
-    static final String METRIC = "(SELECT m.value FROM metric m WHERE m.run_id = r.id AND m.split = 'test' "
+    /**
+     * The latest iteration's mean test value of one subset's metric; binds subset and name. NaN (a metric that could
+     * not be computed) reads as no value: PostgreSQL orders NaN above every number, so it would pass every
+     * {@code >} and lead every descending order.
+     */
+    static final String METRIC = "(SELECT NULLIF(m.value, CAST('NaN' AS double precision)) FROM metric m WHERE m.run_id = r.id AND m.split = 'test' "
             + "AND m.seed IS NULL AND m.subset = ? AND m.name = ? ORDER BY m.iteration DESC LIMIT 1)";
     /** A parameter as JSON (numbers order as numbers); binds its name. */
     static final String PARAM_JSON = "(r.params -> CAST(? AS text))";

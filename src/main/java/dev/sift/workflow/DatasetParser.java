@@ -228,8 +228,12 @@ final class DatasetParser {
             if (names == null) {
                 return; // Parquet after all
             }
+            if (names.isEmpty()) {
+                b.error(r.keyLine("dataset"), "dataset.path", d.path() + " is empty: no header row");
+                return;
+            }
             for (String w : d.columns().mapped()) {
-                if (!names.contains(w)) {
+                if (!names.contains(w) && !names.contains(w.trim())) {
                     b.error(r.keyLine("dataset"), "dataset.columns",
                             "column '" + w + "' is not in the header of " + d.path() + " (has: "
                                     + String.join(", ", names) + ")");

@@ -379,8 +379,10 @@ public class WorkflowEngine {
             runs.failStage(sr.id, msg);
             runs.finishRun(runId, RunEntity.Status.FAILED, step.label() + ": " + msg);
             int code = e instanceof SiftException se ? se.exitCode() : ExitCodes.FAILURE;
-            throw new SiftException(code, step.label() + " failed: " + msg + " (run " + runId + "; fix the cause, "
-                    + "then 'sift resume " + runId + "')", e);
+            // resume replays the stored workflow: it mends causes in the data or the machine, not in the workflow
+            throw new SiftException(code, step.label() + " failed: " + msg + " (run " + runId + "; a cause in the data "
+                    + "or the machine: fix it, then 'sift resume " + runId + "'; a change to the workflow: 'sift run' "
+                    + "it again)", e);
         }
         runs.finishStage(sr.id, StageJson.write(out), cacheKey, null);
         ctx.console().info(String.format("  %s finished in %.1f s", step.label(), (System.nanoTime() - t0) / 1e9));

@@ -140,7 +140,12 @@ public final class WorkflowParser {
         }
         double min = t.number("min_label", tt == TaskType.GRADED ? 0 : 0);
         double max = t.number("max_label", tt == TaskType.GRADED ? 3 : 1);
-        if (max <= min) {
+        if (tt == TaskType.REGRESSION && (!t.has("min_label") || !t.has("max_label"))) {
+            // no range fits every regression: a default of 0..1 quarantined every label above 1 without a word
+            String missing = t.has("min_label") ? "max_label" : "min_label";
+            b.error(t.keyLine(missing), t.path(missing), "a regression task needs its label range: set "
+                    + "task.min_label and task.max_label (for example 1 and 5 for averaged 1-5 ratings)");
+        } else if (max <= min) {
             b.error(t.keyLine("max_label"), t.path("max_label"), "must be greater than task.min_label");
         } else if (tt == TaskType.GRADED && (min != Math.rint(min) || max != Math.rint(max) || max - min > 20)) {
             b.error(t.keyLine("max_label"), t.path("max_label"),

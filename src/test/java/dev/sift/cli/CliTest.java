@@ -151,6 +151,44 @@ class CliTest {
     }
 
     @Test
+    void tooFewQueriesAndAllRowsBadStopIngestWithTheReason(QuarkusMainLauncher launcher, @TempDir Path dir)
+            throws Exception {
+        StringBuilder two = new StringBuilder("query,product_title,relevance\n");
+        StringBuilder bad = new StringBuilder("query,product_title,relevance\n");
+        for (int i = 0; i < 40; i++) {
+            two.append(i % 2 == 0 ? "red lamp" : "oak desk").append(",item ").append(i).append(',').append(i % 4)
+                    .append('\n');
+            bad.append("query ").append(i % 10).append(",item ").append(i).append(",high\n");
+        }
+        Files.writeString(dir.resolve("two.csv"), two);
+        Files.writeString(dir.resolve("bad.csv"), bad);
+        String wf = """
+                name: few
+                dataset:
+                  path: %s
+                  columns: {query: query, title: product_title, label: relevance}
+                fine_tune: {epochs: 1}
+                model: {buckets: 128, dim: 8, hidden: 8}
+                iterations: 1
+                """;
+        Files.writeString(dir.resolve("two.yaml"), wf.formatted("two.csv"));
+        LaunchResult r = launcher.launch("run", dir.resolve("two.yaml").toString());
+        assertEquals(2, r.exitCode(), r.getErrorOutput());
+        assertTrue(r.getErrorOutput().contains("only 2 distinct queries among 40 valid rows: too few to split"),
+                r.getErrorOutput());
+        assertTrue(r.getErrorOutput().contains("validation, utility and test would be empty"), r.getErrorOutput());
+        Files.writeString(dir.resolve("bad.yaml"), wf.formatted("bad.csv"));
+        r = launcher.launch("run", dir.resolve("bad.yaml").toString());
+        assertEquals(2, r.exitCode(), r.getErrorOutput());
+        List<String> lines = r.getErrorOutput().lines().filter(l -> l.startsWith("sift:")).toList();
+        assertEquals(1, lines.size(), r.getErrorOutput());
+        // the reason and the first row in the one line, and how to go on
+        assertTrue(lines.get(0).matches(".*no valid rows \\(40 quarantined: .* 40; the first: .*bad\\.csv:2: .*"
+                + "relevance.*"), lines.get(0));
+        assertTrue(lines.get(0).contains("a change to the workflow: 'sift run' it again"), lines.get(0));
+    }
+
+    @Test
     void userBertCheckpointFineTunesAndABrokenOneFailsNamingTheTensor(QuarkusMainLauncher launcher,
             @TempDir Path dir) throws Exception {
         dev.sift.model.TinyBert.write(dir.resolve("tiny-bert"), 1, null);

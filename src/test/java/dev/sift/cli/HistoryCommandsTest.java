@@ -20,6 +20,7 @@ import dev.sift.store.RunQuery;
 import dev.sift.store.RunQuery.Compare;
 import dev.sift.store.RunQuery.Key;
 import dev.sift.store.RunQuery.Op;
+import dev.sift.store.RunEntity;
 import dev.sift.store.RunStore;
 import dev.sift.workflow.WorkflowParams;
 import dev.sift.workflow.WorkflowParser;
@@ -237,6 +238,26 @@ class HistoryCommandsTest {
             rs.next();
             return rs.getLong(1);
         }
+    }
+
+    @Test
+    void aNanMetricMatchesNoComparisonAndSortsLast() throws Exception {
+        String wf = "nan-metrics";
+        Instant t = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        List<Long> two = bulk.insert(List.of(
+                new NewRun("nan", wf, RunEntity.Status.SUCCEEDED, t, Map.of("name", wf),
+                        List.of(new NewMetric(1, "selected", "kappa", Double.NaN, null)), List.of()),
+                new NewRun("half", wf, RunEntity.Status.SUCCEEDED, t.plusSeconds(1), Map.of("name", wf),
+                        List.of(new NewMetric(1, "selected", "kappa", 0.5, null)), List.of())));
+        InJvm.Out above = sift("runs", "list", "--workflow", wf, "--format", "json", "--where",
+                "metrics.selected.kappa > 0.99");
+        assertEquals(0, above.code(), above.err());
+        assertEquals(0, JSON.readTree(above.out()).size(), above.out());
+        InJvm.Out ordered = sift("runs", "list", "--workflow", wf, "--format", "json", "--order-by",
+                "metrics.selected.kappa desc");
+        List<Long> order = new ArrayList<>();
+        JSON.readTree(ordered.out()).forEach(n -> order.add(n.get("id").asLong()));
+        assertEquals(List.of(two.get(1), two.get(0)), order, "the NaN run last");
     }
 
     @Test

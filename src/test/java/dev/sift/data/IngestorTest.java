@@ -1,5 +1,6 @@
 package dev.sift.data;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -228,11 +229,31 @@ class IngestorTest {
     }
 
     @Test
+    void binaryLabelsReadTrueFalseYesNoAndAMissingLabelIsEmptyNotANumber() throws Exception {
+        Ingestor binary = new Ingestor(new DatasetSpec("/x", null, "csv", ',', COLS), new TaskSpec(TaskType.BINARY, 0,
+                1), new SplitSpec(0.0, 0.0, 0.0, 1), new KeyedHasher("0123456789abcdef0123".getBytes(
+                StandardCharsets.UTF_8)));
+        byte[] csv = ("query,title,description,label,user\na,t1,d,TRUE,u\na,t2,d,no,u\na,t3,d,Yes,u\na,t4,d,false,u\n"
+                + "a,t5,d,1,u\na,t6,d,maybe,u\na,t7,d, ,u\n").getBytes(StandardCharsets.UTF_8);
+        Ingestor.Result r = binary.read(new ByteArrayInputStream(csv), "c.csv");
+        assertEquals(List.of(1.0, 0.0, 1.0, 0.0, 1.0), r.samples().stream().map(Sample::label).toList());
+        assertEquals(List.of(Quarantined.NOT_A_NUMBER, Quarantined.EMPTY), r.quarantined().stream()
+                .map(Quarantined::kind).toList());
+        // a graded task reads numbers only
+        byte[] graded = "query,title,description,label,user\na,t1,d,true,u\n".getBytes(StandardCharsets.UTF_8);
+        assertEquals(Quarantined.NOT_A_NUMBER, ingestor("csv").read(new ByteArrayInputStream(graded), "g.csv")
+                .quarantined().get(0).kind());
+    }
+
+    @Test
     void aCsvHeaderWithAColumnTwiceFailsTheFile() {
         byte[] csv = "query,title,description,label,title\nlamp,Red lamp,d,4,x\n".getBytes(StandardCharsets.UTF_8);
         var e = assertThrows(Ingestor.SchemaException.class,
                 () -> ingestor("csv").read(new ByteArrayInputStream(csv), "x.csv"));
         assertEquals("x.csv:1: column 'title' appears twice in the header", e.getMessage());
+        // a spreadsheet's trailing unnamed columns are no clash, and a header name is read without its spaces
+        byte[] excel = "query, title ,description,label,user,,\nlamp,Red lamp,d,4,u1,,\n".getBytes(StandardCharsets.UTF_8);
+        assertDoesNotThrow(() -> ingestor("csv").read(new ByteArrayInputStream(excel), "x.csv"));
     }
 
     @Test

@@ -210,6 +210,16 @@ class WorkflowParserTest {
     }
 
     @Test
+    void regressionWithoutItsLabelRangeIsRefusedNamingTheMissingKey() {
+        List<String> e = errors(GOOD + "task: {type: regression}\n", Map.of());
+        assertEquals(1, e.size(), e.toString());
+        assertTrue(e.get(0).matches("w\\.yaml:\\d+: task\\.min_label: a regression task needs its label range: .+"),
+                e.toString());
+        List<String> max = errors(GOOD + "task: {type: regression, min_label: 1}\n", Map.of());
+        assertTrue(max.size() == 1 && max.get(0).contains("task.max_label: a regression task needs"), max.toString());
+    }
+
+    @Test
     void filterOrderDefaultsToTheMethodsKeepEnd() {
         WorkflowSpec clean = WorkflowParser.parse("w.yaml", GOOD.replace("by: el2n", "by: aum"), Path.of("."), Map.of(),
                 true).spec();
