@@ -55,6 +55,7 @@ final class CsvRows {
         for (var e : col.entrySet()) {
             byte[] bytes = fields.get(e.getValue());
             String v = layout.encoding().decode(bytes);
+            layout.advice().read(layout.encoding(), bytes);
             if (v == null) {
                 layout.advice().note(bytes);
                 sink.bad(new Quarantined(r.line(), r.lines(), e.getKey(), Quarantined.UTF8, "invalid UTF-8",

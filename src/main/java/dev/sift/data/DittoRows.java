@@ -53,6 +53,7 @@ public final class DittoRows {
             lineNo++;
             byte[] bytes = line.toByteArray();
             String text = layout.encoding().decode(bytes);
+            layout.advice().read(layout.encoding(), bytes);
             if (text == null) {
                 layout.advice().note(bytes);
                 sink.bad(new Quarantined(lineNo, null, Quarantined.UTF8, "invalid UTF-8",

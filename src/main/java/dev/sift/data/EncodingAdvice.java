@@ -7,6 +7,18 @@ package dev.sift.data;
 final class EncodingAdvice {
     private long rows;
     private Encoding guess;
+    private long latin1Punctuation;
+
+    /**
+     * A field (or line) read with {@code encoding}: counted when latin-1 read a byte in 0x80-0x9F that windows-1252
+     * defines. Latin-1 makes such a byte an invisible C1 control character, so a euro sign, curly quote or dash of a
+     * windows-1252 file would vanish from the text without a word.
+     */
+    void read(Encoding encoding, byte[] bytes) {
+        if (encoding == Encoding.LATIN_1 && Encoding.guess(bytes) == Encoding.WINDOWS_1252) {
+            latin1Punctuation++;
+        }
+    }
 
     /** A row with a field that is not valid UTF-8; {@code bytes} is that field. */
     void note(byte[] bytes) {
@@ -20,8 +32,14 @@ final class EncodingAdvice {
         return rows;
     }
 
-    /** The advice line, or null when every row was valid UTF-8. */
+    /** The advice line, or null when every row was valid UTF-8 and nothing read as latin-1 looked like windows-1252. */
     String message() {
+        if (rows == 0 && latin1Punctuation > 0) {
+            return latin1Punctuation + (latin1Punctuation == 1 ? " field holds" : " fields hold") + " bytes in "
+                    + "0x80-0x9F, which latin-1 reads as invisible control characters and windows-1252 as the euro "
+                    + "sign, curly quotes and dashes: the file looks like windows-1252: set dataset.encoding: "
+                    + "windows-1252";
+        }
         if (rows == 0) {
             return null;
         }

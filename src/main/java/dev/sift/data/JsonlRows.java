@@ -46,6 +46,7 @@ final class JsonlRows {
             lineNo++;
             byte[] bytes = line.toByteArray();
             String text = layout.encoding().decode(bytes);
+            layout.advice().read(layout.encoding(), bytes);
             if (text == null) {
                 layout.advice().note(bytes);
                 sink.bad(new Quarantined(lineNo, null, Quarantined.UTF8, "invalid UTF-8",

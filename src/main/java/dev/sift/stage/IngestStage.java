@@ -391,9 +391,9 @@ public class IngestStage implements Stage<IngestOutput> {
                         + "results", r.quarantined().size(), all, 100.0 * r.quarantined().size() / all,
                         reasons(r).split(",")[0]));
             }
-            if (r.encodingAdvice() != null) {
-                ctx.console().info("  " + r.encodingAdvice());
-            }
+        }
+        if (r.encodingAdvice() != null) {
+            ctx.console().info("  " + r.encodingAdvice());
         }
     }
 }

@@ -134,6 +134,18 @@ class IngestShapesTest {
         Ingestor.Result fixed = read(spec("csv", ',', COLS).withShape(Encoding.WINDOWS_1252, true, null),
                 out.toByteArray(), "w.csv");
         assertEquals("Joe\u2019s mug", fixed.samples().get(1).title());
+        // read as latin-1 nothing is quarantined, but the quote would become an invisible C1 character: advice
+        Ingestor.Result latin = read(spec("csv", ',', COLS).withShape(Encoding.LATIN_1, true, null),
+                out.toByteArray(), "w.csv");
+        assertEquals(2, latin.samples().size());
+        assertEquals("1 field holds bytes in 0x80-0x9F, which latin-1 reads as invisible control characters and "
+                + "windows-1252 as the euro sign, curly quotes and dashes: the file looks like windows-1252: set "
+                + "dataset.encoding: windows-1252", latin.encodingAdvice());
+        // a real latin-1 file (accents only) gets no advice
+        byte[] accents = "query,title,description,label,user\nlamp,Caf\u00e9 lamp,d,2,u1\n"
+                .getBytes(StandardCharsets.ISO_8859_1);
+        assertEquals(null, read(spec("csv", ',', COLS).withShape(Encoding.LATIN_1, true, null), accents, "l.csv")
+                .encodingAdvice());
     }
 
     @Test
