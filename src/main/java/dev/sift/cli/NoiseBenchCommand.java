@@ -98,6 +98,9 @@ public class NoiseBenchCommand implements Callable<Integer> {
         if (scoreSeeds < 1) {
             throw SiftException.usage("--score-seeds must be at least 1, got " + scoreSeeds);
         }
+        if (seeds < 1) {
+            throw SiftException.usage("--seeds must be at least 1, got " + seeds);
+        }
         if (crossFit < 0 || crossFit == 1) {
             throw SiftException.usage("--cross-fit must be 0 (off) or at least 2, got " + crossFit);
         }
@@ -148,6 +151,11 @@ public class NoiseBenchCommand implements Callable<Integer> {
 
     /** The workflow's data, task, split, model, training and noise, with the options that were given on top. */
     private NoiseBenchmark.Setup fromWorkflow(WorkflowSpec spec, NoiseBenchmark.ModelKind model) throws Exception {
+        if (spec.task().recommendation()) {
+            // interactions have no query-product labels to flip; dataset.noise is refused for them too
+            throw SiftException.usage(workflow + ": bench noise flips query-product labels; a recommendation task "
+                    + "has interactions instead (graded, binary and regression tasks only)");
+        }
         if (!spec.dataset().isGenerated() && spec.dataset().path().startsWith("s3://")) {
             throw SiftException.usage(workflow + ": bench noise reads local or generated data, not "
                     + spec.dataset().path());

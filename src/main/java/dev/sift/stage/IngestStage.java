@@ -170,6 +170,9 @@ public class IngestStage implements Stage<IngestOutput> {
         }
         DatasetEntity d = store(ctx, source, result);
         report(ctx, source.name(), result, quarantineUri);
+        if (ctx.spec().task().classification()) {
+            oneLabelSplits(ctx, result);
+        }
         if (ds.noise() != null) {
             ctx.console().info(String.format("  label noise %s: flipped %d of %d training labels (marked noisy)",
                     ds.noise().describe(), result.flipped(), result.count(Split.TRAIN)));
@@ -356,6 +359,27 @@ public class IngestStage implements Stage<IngestOutput> {
                     + " would be empty. Use "
                     + "data with more queries, or set split.validation / split.utility to 0");
         }
+    }
+
+    /**
+     * Warns for each split whose pairs all carry one label (a binary split without a positive, say): its AUC, kappa
+     * and NDCG are undefined and print as NaN, and a threshold or a grade cut cannot be chosen on it.
+     */
+    private static void oneLabelSplits(StageContext ctx, Ingestor.Result r) {
+        for (Split split : List.of(Split.VALIDATION, Split.UTILITY, Split.TEST, Split.TRAIN)) {
+            List<Double> labels = r.samples().stream().filter(x -> x.split() == split).map(Sample::label)
+                    .distinct().toList();
+            if (labels.size() == 1) {
+                ctx.console().info(String.format("  warning: every one of the %d %s pairs has label %s: metrics "
+                        + "that compare labels (AUC, kappa, NDCG, F1) are undefined there and print as NaN; use "
+                        + "data with more queries of each label, or another split.seed", r.count(split),
+                        split.name().toLowerCase(java.util.Locale.ROOT), fmtLabel(labels.get(0))));
+            }
+        }
+    }
+
+    private static String fmtLabel(double v) {
+        return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
     }
 
     /** Quarantined rows by reason, most frequent first: "label out of range 229, not a number 3". */

@@ -99,8 +99,11 @@ final class SpecBinder {
         String required(String key) {
             YScalar s = scalar(key);
             if (s == null) {
-                if (!map.entries().containsKey(key)) {
+                Entry e = map.entries().get(key);
+                if (e == null) {
                     error(map.line(), path(key), "is required");
+                } else if (e.value() instanceof YScalar) { // present but empty (name:, name: "", --set name=)
+                    error(e.keyLine(), path(key), "is required: got an empty value");
                 }
                 return null;
             }

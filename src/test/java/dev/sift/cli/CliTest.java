@@ -186,6 +186,20 @@ class CliTest {
         assertTrue(lines.get(0).matches(".*no valid rows \\(40 quarantined: .* 40; the first: .*bad\\.csv:2: .*"
                 + "relevance.*"), lines.get(0));
         assertTrue(lines.get(0).contains("a change to the workflow: 'sift run' it again"), lines.get(0));
+
+        // a binary log with one click: the splits without it are warned about, the run goes on
+        StringBuilder clicks = new StringBuilder("query,product_title,relevance\n");
+        for (int i = 0; i < 100; i++) {
+            clicks.append("query ").append(i % 10).append(",item ").append(i).append(',').append(i == 0 ? 1 : 0)
+                    .append('\n');
+        }
+        Files.writeString(dir.resolve("clicks.csv"), clicks);
+        Files.writeString(dir.resolve("clicks.yaml"), wf.formatted("clicks.csv").replace("iterations: 1",
+                "task: {type: binary}\nevaluate: {seeds: 1, zero_shot: false}\niterations: 1"));
+        r = launcher.launch("run", dir.resolve("clicks.yaml").toString());
+        assertEquals(0, r.exitCode(), r.getErrorOutput());
+        assertTrue(r.getErrorOutput().matches("(?s).*warning: every one of the \\d+ (validation|utility|test|train) "
+                + "pairs has label 0: .*"), r.getErrorOutput());
     }
 
     @Test

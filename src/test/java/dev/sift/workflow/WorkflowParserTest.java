@@ -210,6 +210,16 @@ class WorkflowParserTest {
     }
 
     @Test
+    void anEmptyNameIsRefusedNotANullPointer() {
+        for (String yaml : List.of(GOOD.replace("name: t", "name:"), GOOD.replace("name: t", "name: \"\""))) {
+            List<String> e = errors(yaml, Map.of());
+            assertEquals(List.of("w.yaml:1: name: is required: got an empty value"), e);
+        }
+        assertEquals(List.of("w.yaml: --set name: is required: got an empty value"), errors(GOOD, Map.of("name",
+                "")));
+    }
+
+    @Test
     void regressionWithoutItsLabelRangeIsRefusedNamingTheMissingKey() {
         List<String> e = errors(GOOD + "task: {type: regression}\n", Map.of());
         assertEquals(1, e.size(), e.toString());
