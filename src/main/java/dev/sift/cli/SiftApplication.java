@@ -65,6 +65,14 @@ public class SiftApplication implements QuarkusApplication {
         boolean verbose = parsed != null && parsed.expandedArgs().contains("--verbose");
         SiftException se = siftCause(e);
         boolean lost = se == null && DatabaseSessions.isLoss(e);
+        if (se == null && dev.sift.store.InterruptedRuns.shuttingDown()) {
+            // SIGTERM or Ctrl-C: the shutdown hook has said what became of the runs; what fails under a closing
+            // Quarkus (a closed EntityManagerFactory) is the stop itself, not an error of the command
+            if (verbose) {
+                e.printStackTrace();
+            }
+            return ExitCodes.FAILURE;
+        }
         if (se != null) {
             System.err.println("sift: " + se.getMessage());
         } else if (lost) {

@@ -38,6 +38,21 @@ public final class InterruptedRuns {
         }
     }
 
+    /**
+     * Whether the JVM is shutting down (SIGTERM, Ctrl-C, exit): it then refuses new shutdown hooks. What fails then
+     * under a closing Quarkus is the stop itself: the hook marks the runs, nothing should wait or report an error.
+     */
+    public static boolean shuttingDown() {
+        Thread probe = new Thread(() -> { });
+        try {
+            Runtime.getRuntime().addShutdownHook(probe);
+            Runtime.getRuntime().removeShutdownHook(probe);
+            return false;
+        } catch (IllegalStateException e) {
+            return true;
+        }
+    }
+
     /** This process's runs: marked when the JVM shuts down while one is still running. */
     public static Runnable onShutdown(String url, String user, String password) {
         String host = RunStore.host();

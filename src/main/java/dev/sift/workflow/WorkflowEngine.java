@@ -236,6 +236,9 @@ public class WorkflowEngine {
                 executeSteps(runId, spec, console);
                 return;
             } catch (RuntimeException e) {
+                if (dev.sift.store.InterruptedRuns.shuttingDown()) {
+                    throw e; // stopped by SIGTERM or Ctrl-C: the shutdown hook marks the run INTERRUPTED
+                }
                 if (DatabaseSessions.isLoss(e)) {
                     sessions.recover("run " + runId, "sift resume " + runId, outage <= MAX_OUTAGES, e, console::info);
                     continue;
@@ -372,7 +375,8 @@ public class WorkflowEngine {
         try {
             out = step.stage().run(ctx);
         } catch (Exception e) {
-            if (DatabaseSessions.isLoss(e)) { // nothing can be recorded now; the engine waits for the database
+            if (DatabaseSessions.isLoss(e) || dev.sift.store.InterruptedRuns.shuttingDown()) {
+                // nothing can be recorded now: the engine waits for the database, or the shutdown hook marks the run
                 throw e instanceof RuntimeException re ? re : new IllegalStateException(e.getMessage(), e);
             }
             String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
