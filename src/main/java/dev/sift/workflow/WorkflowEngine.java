@@ -135,6 +135,11 @@ public class WorkflowEngine {
      */
     public long startOnly(WorkflowParser.Parsed parsed, Path workflowPath, String name, String stage,
             Console console) {
+        String first = plan(parsed.spec()).get(0).stage().name();
+        if (!first.equals(stage)) { // refused before a run exists, so no empty run is left behind
+            throw SiftException.usage("--only-stage " + stage + ": a new run starts with " + first + " ('sift run "
+                    + "--only-stage " + first + "'); later steps go on with 'sift resume RUN --only-stage STAGE'");
+        }
         RunEntity run = runs.createRun(name != null ? name : parsed.spec().name(), parsed.spec().name(),
                 workflowPath.toAbsolutePath().toString(), parsed.snapshot(), WorkflowParams.of(parsed.spec()), null);
         console.info("run " + run.id + " (" + run.name + ") started");

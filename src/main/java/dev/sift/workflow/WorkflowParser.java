@@ -82,6 +82,12 @@ public final class WorkflowParser {
         } catch (RuntimeException e) {
             throw new WorkflowException(List.of(fileName + ": invalid YAML: " + e.getMessage()));
         }
+        List<String> emptySets = overrides.entrySet().stream().filter(o -> o.getValue() == null
+                || o.getValue().isBlank()).map(o -> fileName + ": --set " + o.getKey() + ": needs a value (an empty "
+                        + "one would be read as the default)").toList();
+        if (!emptySets.isEmpty()) {
+            throw new WorkflowException(emptySets);
+        }
         if (root instanceof YMap m) {
             for (var o : overrides.entrySet()) {
                 YamlTree.set(m, o.getKey(), o.getValue());

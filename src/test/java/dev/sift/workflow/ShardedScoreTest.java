@@ -61,6 +61,13 @@ class ShardedScoreTest {
         return new Console(new PrintStream(new ByteArrayOutputStream()), false);
     }
 
+    private int count(String sql) throws Exception {
+        try (Connection c = dataSource.get().getConnection(); ResultSet rs = c.createStatement().executeQuery(sql)) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
     private int shardRows(long runId) throws Exception {
         try (Connection c = dataSource.get().getConnection(); ResultSet rs = c.createStatement().executeQuery(
                 "SELECT count(*) FROM score_shard WHERE run_id = " + runId)) {
@@ -77,6 +84,13 @@ class ShardedScoreTest {
         // metrics compared below would be that run's own
         WorkflowParser.Parsed uncached = WorkflowParser.parse("sharded.yaml", YAML, Path.of("."),
                 Map.of("cache", "false"), true);
+        long before = count("SELECT count(*) FROM run");
+        for (String later : List.of("score", "bogus")) {
+            SiftException notFirst = assertThrows(SiftException.class, () -> engine.startOnly(uncached,
+                    Path.of("sharded.yaml"), "sharded", later, quiet()));
+            assertTrue(notFirst.getMessage().contains("a new run starts with ingest"), notFirst.getMessage());
+        }
+        assertEquals(before, count("SELECT count(*) FROM run"), "a refused --only-stage left a run behind");
         long sharded = engine.startOnly(uncached, Path.of("sharded.yaml"), "sharded", "ingest", quiet());
         assertEquals(RunEntity.Status.INTERRUPTED, runs.findRun(sharded).orElseThrow().status);
         SiftException early = assertThrows(SiftException.class, () -> engine.executeOnly(sharded, "score", 1,

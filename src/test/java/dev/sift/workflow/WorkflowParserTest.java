@@ -215,8 +215,10 @@ class WorkflowParserTest {
             List<String> e = errors(yaml, Map.of());
             assertEquals(List.of("w.yaml:1: name: is required: got an empty value"), e);
         }
-        assertEquals(List.of("w.yaml: --set name: is required: got an empty value"), errors(GOOD, Map.of("name",
-                "")));
+        assertEquals(List.of("w.yaml: --set name: needs a value (an empty one would be read as the default)"),
+                errors(GOOD, Map.of("name", "")));
+        assertEquals(List.of("w.yaml: --set fine_tune.epochs: needs a value (an empty one would be read as the "
+                + "default)"), errors(GOOD, Map.of("fine_tune.epochs", " ")));
     }
 
     @Test
