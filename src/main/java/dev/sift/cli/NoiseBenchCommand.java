@@ -87,14 +87,8 @@ public class NoiseBenchCommand implements Callable<Integer> {
         }
     }
 
-    @Override
-    public Integer call() throws Exception {
-        if ((workflow == null) == (data == null)) {
-            throw SiftException.usage("bench noise: give a WORKFLOW.yaml or --data CSV (one of them)");
-        }
-        NoiseBenchmark.ModelKind model = modelKind == null ? null : NoiseBenchmark.ModelKind.byKey(modelKind)
-                .orElseThrow(() -> SiftException.usage("--model must be hashed-bow, minilm-head or cross-encoder, "
-                        + "got '" + modelKind + "'"));
+    /** The seeds, folds, ensemble members and noise fraction, each refused with one line when out of range. */
+    private void checkCounts() {
         if (scoreSeeds < 1) {
             throw SiftException.usage("--score-seeds must be at least 1, got " + scoreSeeds);
         }
@@ -115,6 +109,17 @@ public class NoiseBenchCommand implements Callable<Integer> {
         if (noise != null && !(noise >= 0 && noise < 1)) {
             throw SiftException.usage("--noise must be a fraction in [0, 1), got " + noise);
         }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if ((workflow == null) == (data == null)) {
+            throw SiftException.usage("bench noise: give a WORKFLOW.yaml or --data CSV (one of them)");
+        }
+        NoiseBenchmark.ModelKind model = modelKind == null ? null : NoiseBenchmark.ModelKind.byKey(modelKind)
+                .orElseThrow(() -> SiftException.usage("--model must be hashed-bow, minilm-head or cross-encoder, "
+                        + "got '" + modelKind + "'"));
+        checkCounts();
         ScoringCheckpoint which = checkpoint();
         NoiseBenchmark.Setup setup;
         if (data != null) {
