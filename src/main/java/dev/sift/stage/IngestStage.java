@@ -13,9 +13,7 @@ import dev.sift.data.KeyedHasher;
 import dev.sift.data.LabelNoise;
 import dev.sift.data.PreparedDataset;
 import dev.sift.data.Quarantined;
-import dev.sift.data.Sample;
 import dev.sift.data.Split;
-import dev.sift.data.SplitSpec;
 import dev.sift.data.SyntheticShop;
 import dev.sift.config.SiftConfig;
 import dev.sift.stage.StageOutputs.IngestOutput;
@@ -40,11 +38,7 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.stream.Collectors;
 
 /**
  * Reads the source (local file, s3:// URI or generated), validates rows, quarantines the bad ones in S3 with
@@ -53,7 +47,6 @@ import java.util.stream.Collectors;
 @ApplicationScoped
 public class IngestStage implements Stage<IngestOutput> {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int SHOWN_ERRORS = 10;
 
     @Inject
     ObjectStore objects;
@@ -158,20 +151,20 @@ public class IngestStage implements Stage<IngestOutput> {
         Source source = new Source(name, Sha256.hex(digest));
         String quarantineUri = result.quarantined().isEmpty() ? null : quarantine(ctx, result);
         if (result.samples().isEmpty()) {
-            report(ctx, source.name(), result, quarantineUri); // the reasons and the first rows, as a good run shows
+            IngestSummary.report(ctx, source.name(), result, quarantineUri); // the reasons and the first rows, as a good run shows
             throw SiftException.usage(source.name() + ": no valid rows (" + result.quarantined().size()
-                    + " quarantined" + (result.quarantined().isEmpty() ? "" : ": " + reasons(result) + "; the first: "
+                    + " quarantined" + (result.quarantined().isEmpty() ? "" : ": " + IngestSummary.reasons(result) + "; the first: "
                     + result.quarantined().get(0).describe(source.name()))
                     + (quarantineUri == null ? "" : "; see " + quarantineUri) + ")"
                     + (result.encodingAdvice() == null ? "" : "; " + result.encodingAdvice()));
         }
         if (!ctx.spec().task().recommendation() && ds.given() == null) {
-            emptySplit(source.name(), result, ctx.spec().split());
+            IngestSummary.emptySplit(source.name(), result, ctx.spec().split());
         }
         DatasetEntity d = store(ctx, source, result);
-        report(ctx, source.name(), result, quarantineUri);
+        IngestSummary.report(ctx, source.name(), result, quarantineUri);
         if (ctx.spec().task().classification()) {
-            oneLabelSplits(ctx, result);
+            IngestSummary.oneLabelSplits(ctx, result);
         }
         if (ds.noise() != null) {
             ctx.console().info(String.format("  label noise %s: flipped %d of %d training labels (marked noisy)",
@@ -329,95 +322,5 @@ public class IngestStage implements Stage<IngestOutput> {
         d.schemaJson = JSON.writeValueAsString(ctx.spec().dataset().columns());
         runs.saveDataset(d);
         return d;
-    }
-
-    /**
-     * Stops when a split the workflow asks for got no query (one or two queries among the valid rows): its metrics
-     * would all be NaN, and a run of NaNs would still say it succeeded.
-     */
-    private static void emptySplit(String source, Ingestor.Result r, SplitSpec split) {
-        List<String> empty = new ArrayList<>();
-        if (r.count(Split.TRAIN) == 0) {
-            empty.add("train");
-        }
-        if (split.validation() > 0 && r.count(Split.VALIDATION) == 0) {
-            empty.add("validation");
-        }
-        if (split.utility() > 0 && r.count(Split.UTILITY) == 0) {
-            empty.add("utility");
-        }
-        if (split.test() > 0 && r.count(Split.TEST) == 0) {
-            empty.add("test");
-        }
-        if (!empty.isEmpty()) {
-            long groups = r.samples().stream().map(Sample::group).distinct().count();
-            throw SiftException.usage(source + ": only " + groups + " distinct "
-                    + (groups == 1 ? "query" : "queries") + " among " + r.samples().size() + " valid rows: too few to "
-                    + "split by query into train, validation (" + split.validation() + "), utility (" + split.utility()
-                    + ") and test (" + split.test() + "); " + (empty.size() == 1 ? empty.get(0)
-                    : String.join(", ", empty.subList(0, empty.size() - 1)) + " and " + empty.get(empty.size() - 1))
-                    + " would be empty. Use "
-                    + "data with more queries, or set split.validation / split.utility to 0");
-        }
-    }
-
-    /**
-     * Warns for each split whose pairs all carry one label (a binary split without a positive, say): its AUC, kappa
-     * and NDCG are undefined and print as NaN, and a threshold or a grade cut cannot be chosen on it.
-     */
-    private static void oneLabelSplits(StageContext ctx, Ingestor.Result r) {
-        for (Split split : List.of(Split.VALIDATION, Split.UTILITY, Split.TEST, Split.TRAIN)) {
-            List<Double> labels = r.samples().stream().filter(x -> x.split() == split).map(Sample::label)
-                    .distinct().toList();
-            if (labels.size() == 1) {
-                ctx.console().info(String.format("  warning: every one of the %d %s pairs has label %s: metrics "
-                        + "that compare labels (AUC, kappa, NDCG, F1) are undefined there and print as NaN; use "
-                        + "data with more queries of each label, or another split.seed", r.count(split),
-                        split.name().toLowerCase(java.util.Locale.ROOT), fmtLabel(labels.get(0))));
-            }
-        }
-    }
-
-    private static String fmtLabel(double v) {
-        return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
-    }
-
-    /** Quarantined rows by reason, most frequent first: "label out of range 229, not a number 3". */
-    private static String reasons(Ingestor.Result r) {
-        Map<String, Long> by = r.quarantined().stream().collect(Collectors.groupingBy(Quarantined::kind,
-                TreeMap::new, Collectors.counting()));
-        return by.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
-                .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", "));
-    }
-
-    private static void report(StageContext ctx, String source, Ingestor.Result r, String quarantineUri) {
-        Map<String, Long> reasons = r.quarantined().stream().collect(Collectors.groupingBy(
-                Quarantined::kind, TreeMap::new, Collectors.counting()));
-        ctx.console().info(String.format("  read %d rows: kept %d, quarantined %d (%d source lines), duplicates "
-                + "removed %d; split train %d / validation %d / utility %d / test %d", r.rowsRead(),
-                r.samples().size(), r.quarantined().size(), r.quarantinedLines(), r.duplicates(),
-                r.count(Split.TRAIN), r.count(Split.VALIDATION), r.count(Split.UTILITY), r.count(Split.TEST)));
-        if (!r.quarantined().isEmpty()) {
-            ctx.console().info("  quarantine by reason: " + reasons.entrySet().stream()
-                    .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", ")));
-            List<Quarantined> shown = r.quarantined().subList(0, Math.min(SHOWN_ERRORS, r.quarantined().size()));
-            for (Quarantined q : shown) {
-                ctx.console().info("    " + q.describe(source));
-            }
-            if (r.quarantined().size() > SHOWN_ERRORS) {
-                ctx.console().info("    ... " + (r.quarantined().size() - SHOWN_ERRORS) + " more");
-            }
-            ctx.console().info("  quarantine file: " + quarantineUri);
-            long all = r.samples().size() + r.quarantined().size();
-            if (!r.samples().isEmpty() && 2 * r.quarantined().size() > all) {
-                ctx.console().info(String.format("  warning: %d of %d rows (%.0f%%) quarantined, most for %s: check "
-                        + "the columns, task.min_label / task.max_label and dataset.encoding before reading the "
-                        + "results", r.quarantined().size(), all, 100.0 * r.quarantined().size() / all,
-                        reasons(r).split(",")[0]));
-            }
-        }
-        if (r.encodingAdvice() != null) {
-            ctx.console().info("  " + r.encodingAdvice());
-        }
     }
 }
