@@ -43,11 +43,6 @@ import java.util.function.ToDoubleFunction;
  * among the top m, m = number noisy, which equals F1 at that cut-off).
  */
 public final class NoiseBenchmark {
-    /**
-     * The row of the baseline that reads only the given label, each sample scored by the true noise share of its
-     * label ({@link dev.sift.evaluation.NoiseDetection#labelOnly}): what a detector gets from the label alone.
-     */
-    public static final String LABEL_ONLY = "label_only";
     private static final TaskSpec GRADES_1_TO_4 = new TaskSpec(TaskType.GRADED, 1, 4);
     private static final DatasetSpec.Columns CROWDFLOWER = new DatasetSpec.Columns("query", "product_title",
             "product_description", "median_relevance", null, null, null);

@@ -174,7 +174,7 @@ final class NoiseRun {
     /**
      * Every applicable method's ranking against the noisy samples, its "remove" end first; a method's own time plus
      * the time of the model-level inputs it needs (GraNd's norms, the output alignments). Last, the baseline that reads
-     * only the given label ({@link NoiseBenchmark#LABEL_ONLY}).
+     * only the given label ({@link NoiseDetection#LABEL_ONLY}).
      */
     private static List<NoiseBenchmark.Row> score(List<ScoringInput> inputs, TaskSpec task, Set<Need> provides,
             Map<Need, Long> needMillis, boolean[] noisy, double[] labels, long seed, List<String> ensemble) {
@@ -201,8 +201,8 @@ final class NoiseRun {
             rows.add(new NoiseBenchmark.Row(method.name(), seed, d.auroc(), d.auprc(), d.f1(), d.aurocWithinLabel(),
                     ms));
         }
-        NoiseDetection prior = NoiseDetection.of(NoiseDetection.labelOnly(labels, noisy), noisy, labels);
-        rows.add(new NoiseBenchmark.Row(NoiseBenchmark.LABEL_ONLY, seed, prior.auroc(), prior.auprc(), prior.f1(),
+        NoiseDetection prior = NoiseDetection.ofLabelOnly(noisy, labels);
+        rows.add(new NoiseBenchmark.Row(NoiseDetection.LABEL_ONLY, seed, prior.auroc(), prior.auprc(), prior.f1(),
                 prior.aurocWithinLabel(), 0));
         return rows;
     }

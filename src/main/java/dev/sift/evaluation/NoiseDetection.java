@@ -24,6 +24,9 @@ import java.util.Map;
  *     labels were not given.
  */
 public record NoiseDetection(double auroc, double auprc, double f1, int noisy, double aurocWithinLabel) {
+    /** The name of the {@link #labelOnly} baseline's row in every noise table. */
+    public static final String LABEL_ONLY = "label_only";
+
     /**
      * NaN metrics unless both noisy and clean samples are present. NaN scores count as the lowest (the clean end).
      * {@code aurocWithinLabel} is NaN: no labels.
@@ -74,6 +77,11 @@ public record NoiseDetection(double auroc, double auprc, double f1, int noisy, d
             s[i] = (double) c[0] / c[1];
         }
         return s;
+    }
+
+    /** How well the {@link #labelOnly} baseline finds the noisy samples. */
+    public static NoiseDetection ofLabelOnly(boolean[] noisy, double[] labels) {
+        return of(labelOnly(labels, noisy), noisy, labels);
     }
 
     private static double withinLabel(double[] score, boolean[] noisy, double[] labels) {

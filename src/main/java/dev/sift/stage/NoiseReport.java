@@ -14,14 +14,12 @@ import java.util.Map;
  * column), how well each method's ranking finds them: printed after scoring and stored as metric rows of split
  * {@value #SPLIT}, subset = the method, names {@code noise_auroc}, {@code noise_auprc}, {@code noise_f1},
  * {@code noise_auroc_within} (among samples of the same given label, {@link NoiseDetection#aurocWithinLabel}) and
- * {@code noise_count}. A last row, {@value #LABEL_ONLY}, is the baseline that reads only the given label
+ * {@code noise_count}. A last row, {@value NoiseDetection#LABEL_ONLY}, is the baseline that reads only the given label
  * ({@link NoiseDetection#labelOnly}).
  */
 final class NoiseReport {
     /** The metric split of these rows: the scored pool, not a test set. */
     static final String SPLIT = "pool";
-    /** The row of the baseline that reads only the given label. */
-    static final String LABEL_ONLY = "label_only";
 
     private final boolean[] noisy;
     private final double[] labels;
@@ -54,10 +52,10 @@ final class NoiseReport {
 
     /** Prints the table and stores one metric row per method and measure. */
     void finish(StageContext ctx, RunStore runs) {
-        rows.put(LABEL_ONLY, NoiseDetection.of(NoiseDetection.labelOnly(labels, noisy), noisy, labels));
+        rows.put(NoiseDetection.LABEL_ONLY, NoiseDetection.ofLabelOnly(noisy, labels));
         ctx.console().info(String.format("  noise detection: %d known-noisy labels among %d pool samples (each "
                 + "ranking's remove end first; %s: the given label alone, scored by its true noise share)", count,
-                noisy.length, LABEL_ONLY));
+                noisy.length, NoiseDetection.LABEL_ONLY));
         ctx.console().info(String.format("    %-18s %7s %7s %9s %13s", "method", "AUROC", "AUPRC", "F1@" + count,
                 "AUROC-in-label"));
         for (var e : rows.entrySet()) {
