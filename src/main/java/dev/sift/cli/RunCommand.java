@@ -12,6 +12,7 @@ import dev.sift.workflow.WorkflowParser;
 import jakarta.inject.Inject;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -80,6 +81,9 @@ public class RunCommand implements Callable<Integer> {
         }
         WorkflowParser.Parsed parsed;
         if (device != null) {
+            if (!List.of("cpu", "gpu", "auto").contains(device.trim().toLowerCase(java.util.Locale.ROOT))) {
+                throw SiftException.usage("--device must be cpu, gpu or auto, got '" + device + "'");
+            }
             overrides.put("fine_tune.device", device);
         }
         if (noCache) {

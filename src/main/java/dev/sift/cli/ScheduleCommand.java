@@ -1,6 +1,7 @@
 package dev.sift.cli;
 
 import dev.sift.ExitCodes;
+import dev.sift.SiftException;
 import dev.sift.history.ScheduleHistory;
 import dev.sift.history.Table;
 import dev.sift.schedule.ScheduleSpec;
@@ -167,9 +168,19 @@ public class ScheduleCommand {
         @Inject
         ScheduleHistory history;
 
+        @Inject
+        Schedules schedules;
+
         @Override
         public Integer call() {
-            System.out.print(output.render(history.runs(name, limit)));
+            if (limit < 1) {
+                throw SiftException.usage("--limit must be at least 1, got " + limit);
+            }
+            Table runs = history.runs(name, limit);
+            if (runs.size() == 0) {
+                schedules.get(name); // no runs and no such schedule: say so rather than print an empty table
+            }
+            System.out.print(output.render(runs));
             return ExitCodes.OK;
         }
     }

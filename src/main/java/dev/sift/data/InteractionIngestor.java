@@ -50,6 +50,9 @@ public final class InteractionIngestor {
     /** A row whose rating is below {@code positiveAt}. */
     private static final Row NOT_POSITIVE = new Row("", "", "", "", Double.NEGATIVE_INFINITY, 0, 0);
 
+    /** The highest rating read so far (for the message when no row reaches {@code positiveAt}). */
+    private final double[] maxRating = {Double.NEGATIVE_INFINITY};
+
     /** Reads, validates, keeps the positives and splits them per user by time. */
     public Ingestor.Result read(InputStream in, String sourceName) throws IOException {
         Columns c = dataset.columns();
@@ -59,12 +62,15 @@ public final class InteractionIngestor {
         Map<String, List<Row>> byUser = new LinkedHashMap<>();
         Set<String> seen = new HashSet<>();
         List<Quarantined> bad = new ArrayList<>();
-        long[] counts = new long[2]; // rows read, duplicates
+        long[] counts = new long[3]; // rows read, duplicates, rows below positive_at
         SourceStreams.rows(in, sourceName, dataset.format(), layout, new RowSink() {
             @Override
             public void row(Map<String, String> values, long line, long lines, Supplier<String> raw) {
                 counts[0]++;
                 Row r = accept(values, line, lines, raw, bad);
+                if (r == NOT_POSITIVE) {
+                    counts[2]++;
+                }
                 if (r == null || r == NOT_POSITIVE) {
                     return;
                 }
@@ -87,8 +93,18 @@ public final class InteractionIngestor {
                 bad.add(q);
             }
         });
+        if (byUser.isEmpty() && counts[2] > 0) {
+            throw new IllegalArgumentException("no positive interaction: " + counts[2] + " rows have a rating below "
+                    + "task.positive_at " + plain(positiveAt) + " (the highest read is " + plain(maxRating[0]) + ")"
+                    + (bad.isEmpty() ? "" : " and " + bad.size() + " more are quarantined (the first: "
+                    + bad.get(0).describe(sourceName) + ")"));
+        }
         return new Ingestor.Result(split(byUser), bad, (int) counts[0], (int) counts[1], null,
                 advice.message());
+    }
+
+    private static String plain(double d) {
+        return d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d) : Double.toString(d);
     }
 
     private static int indexOf(List<Row> rows, String item) {
@@ -131,6 +147,7 @@ public final class InteractionIngestor {
                         + QuarantineRaw.truncate(String.valueOf(v.get(c.label()))) + "'", raw);
             }
         }
+        maxRating[0] = Math.max(maxRating[0], rating);
         if (rating < positiveAt) {
             return NOT_POSITIVE; // read and left out: neither kept nor quarantined, whatever its item
         }
@@ -159,7 +176,7 @@ public final class InteractionIngestor {
         if (c.time() != null) {
             time = time(v.get(c.time()));
             if (Double.isNaN(time)) {
-                return refuse(bad, line, lines, c.time(), Quarantined.NOT_A_NUMBER, "time is neither a number nor an "
+                return refuse(bad, line, lines, c.time(), Quarantined.NOT_A_TIME, "time is neither a number nor an "
                         + "ISO-8601 date or instant: '" + QuarantineRaw.truncate(String.valueOf(v.get(c.time())))
                         + "'", raw);
             }

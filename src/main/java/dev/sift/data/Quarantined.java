@@ -14,6 +14,7 @@ public record Quarantined(long line, long lines, String field, String kind, Stri
     public static final String COLUMNS = "wrong column count";
     public static final String EMPTY = "empty field";
     public static final String NOT_A_NUMBER = "label not a number";
+    public static final String NOT_A_TIME = "time not a number or date";
     public static final String OUT_OF_RANGE = "label out of range";
     public static final String UTF8 = "invalid UTF-8";
     public static final String SYNTAX = "malformed row";

@@ -18,6 +18,7 @@ import java.util.Objects;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /**
  * {@code runs compare}: runs side by side. Their resolved parameters; their test metrics (means over seeds) per
@@ -69,6 +70,10 @@ public class RunComparison {
         Map<Long, Integer> chosen = new LinkedHashMap<>();
         if (!iteration.equals(ALL)) {
             ids.forEach(id -> chosen.put(id, choose(metrics.get(id), iteration)));
+            if (iteration.matches("\\d+") && chosen.values().stream().allMatch(Objects::isNull)) {
+                throw SiftException.usage("--iteration " + iteration + ": none of the runs has test metrics in "
+                        + "iteration " + iteration + " (they have " + iterationsHeld(metrics) + ")");
+            }
         }
         Table runTable = new Table(List.of("run", "name", "workflow", "status", "created", "iteration"));
         for (Long id : ids) {
@@ -96,6 +101,12 @@ public class RunComparison {
                 intervals(ids, chosen), differing, keys.size());
     }
 
+    private static String iterationsHeld(Map<Long, RunMetrics> metrics) {
+        TreeSet<Integer> held = new TreeSet<>();
+        metrics.values().forEach(m -> held.addAll(m.keySet()));
+        return held.isEmpty() ? "none" : held.stream().map(String::valueOf).collect(Collectors.joining(", "));
+    }
+
     /** The iteration a run's metrics are read from: null when it has none such. */
     static Integer choose(TreeMap<Integer, Map<String, Map<String, Double>>> m, String iteration) {
         if (iteration.equals("last")) {
@@ -116,7 +127,8 @@ public class RunComparison {
             }
             return best;
         }
-        return Integer.parseInt(iteration);
+        int k = Integer.parseInt(iteration);
+        return m.containsKey(k) ? k : null;
     }
 
     private static Table metricTable(List<Long> ids, Map<Long, RunMetrics> metrics, Map<Long, Integer> chosen) {

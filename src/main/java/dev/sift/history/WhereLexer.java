@@ -81,8 +81,12 @@ final class WhereLexer {
             i = m.end();
             return word(m.group(), col);
         }
-        throw error("--where", col, "unexpected character '" + printable(ch) + "' (keys are made of letters, "
-                + "digits and _ . @ -; strings are in 'single quotes')");
+        if (ch == '-' || ch == '+' || ch == '.') {
+            throw error("--where", col, "'" + ch + "' here starts neither a number nor a key (a number has digits "
+                    + "after its sign, e.g. -0.5; a key starts with a letter)");
+        }
+        throw error("--where", col, "unexpected character '" + printable(ch) + "' (keys start with a letter and "
+                + "hold letters, digits and _ . @ -; strings are in 'single quotes')");
     }
 
     private static Matcher lookingAt(Pattern p, String text, int from) {

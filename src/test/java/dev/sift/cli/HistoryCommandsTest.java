@@ -391,6 +391,14 @@ class HistoryCommandsTest {
         assertEquals(2, sift("runs", "compare", a, a).code());
         assertEquals(2, sift("runs", "compare", a, b, "--iteration", "0").code());
         assertEquals(2, sift("runs", "compare", a, b, "--iteration", "first").code());
+        InJvm.Out seven = sift("runs", "compare", a, b, "--iteration", "7");
+        assertEquals(2, seven.code(), "no run has iteration 7: an error, not an empty table");
+        assertTrue(seven.err().contains("none of the runs has test metrics in iteration 7 (they have 1, 2)"),
+                seven.err());
+        assertEquals("none", two.get("runs").get(1).get("iteration").asText(), "b has no iteration 2");
+        InJvm.Out top = sift("runs", "scores", a, "--method", "loss", "--top", "-3");
+        assertEquals(2, top.code());
+        assertTrue(top.err().contains("--top must be at least 1, got -3"), top.err());
     }
 
     @Test

@@ -220,6 +220,12 @@ class ScheduleCommandsTest {
         assertEquals(0, sift("schedule", "remove", "hourly").code());
         assertEquals(1, JSON.readTree(sift("schedule", "history", "hourly", "--format", "json").out()).size(),
                 "a removed schedule's runs stay in its history");
+        assertOneLineError(sift("run", wf.toString(), "--device", "tpu"), ExitCodes.USAGE,
+                "--device must be cpu, gpu or auto, got 'tpu'");
+        assertOneLineError(sift("schedule", "history", "no-such-schedule"), ExitCodes.USAGE,
+                "no schedule named 'no-such-schedule'");
+        assertOneLineError(sift("schedule", "history", "hourly", "--limit", "0"), ExitCodes.USAGE,
+                "--limit must be at least 1");
     }
 
     /**

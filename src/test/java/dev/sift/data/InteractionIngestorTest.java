@@ -95,6 +95,18 @@ class InteractionIngestorTest {
                 "i.csv:4: field 'rating': rating is not a number: 'five'",
                 "i.csv:5: field 'time': time is neither a number nor an ISO-8601 date or instant: 'yesterday'"),
                 described);
+        assertEquals(Quarantined.NOT_A_TIME, r.quarantined().get(3).kind(), "a bad time is not a bad label");
+        assertEquals(Quarantined.NOT_A_NUMBER, r.quarantined().get(2).kind());
+    }
+
+    @Test
+    void noRatingAtThePositiveThresholdSaysSoInsteadOfNoValidRows() {
+        String csv = "user,item,rating\nu,a,3\nu,b,2.5\nv,a,x\n";
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> read(csv, false));
+        assertEquals("no positive interaction: 2 rows have a rating below task.positive_at 4 (the highest read is 3) "
+                + "and 1 more are quarantined (the first: i.csv:4: field 'rating': rating is not a number: 'x')",
+                e.getMessage());
     }
 
     @Test

@@ -89,6 +89,8 @@ class WhereParserTest {
         "created > 20261130|11|created takes a quoted date",
         "status == 'failed'|9|expected a number or a 'quoted string'",
         "status = 'x' ; DROP TABLE run|14|unexpected character ';'",
+        "metrics.selected.kappa > -|26|'-' here starts neither a number nor a key",
+        "-params.x = 1|1|'-' here starts neither a number nor a key",
         "params.filter'by = 'el2n'|14|expected an operator",
         "params.x = 5x|12|is not a number",
         "1 = 1|1|expected a key",
