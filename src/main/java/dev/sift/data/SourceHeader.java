@@ -15,22 +15,31 @@ public final class SourceHeader {
      * that never closes, is an {@link IllegalArgumentException} whose message starts with {@code line: }.
      */
     public static List<String> names(InputStream raw, DatasetSpec d) throws IOException {
+        return names(raw, d.separator(), d.encoding(), true);
+    }
+
+    /**
+     * {@link #names(InputStream, DatasetSpec)} for a file read with this separator and encoding; without a header
+     * the first row is data, its fields may repeat, and only their count matters.
+     */
+    public static List<String> names(InputStream raw, char separator, Encoding encoding, boolean header)
+            throws IOException {
         SourceStreams.Opened opened = SourceStreams.open(raw);
         if (opened.parquet()) {
             return null;
         }
-        CsvReader reader = new CsvReader(opened.in(), d.separator());
+        CsvReader reader = new CsvReader(opened.in(), separator);
         List<String> names = new ArrayList<>();
         try {
-            CsvReader.Record header = reader.next();
-            if (header == null) {
+            CsvReader.Record first = reader.next();
+            if (first == null) {
                 return names;
             }
-            for (byte[] f : header.fields()) {
-                String s = d.encoding().decode(f);
+            for (byte[] f : first.fields()) {
+                String s = encoding.decode(f);
                 String name = s == null ? "" : s.trim();
-                if (!name.isEmpty() && names.contains(name)) { // unnamed columns cannot clash
-                    throw new IllegalArgumentException(header.line() + ": column '" + name
+                if (!name.isEmpty() && names.contains(name) && header) { // unnamed columns cannot clash
+                    throw new IllegalArgumentException(first.line() + ": column '" + name
                             + "' appears twice in the header");
                 }
                 names.add(name);

@@ -220,29 +220,45 @@ final class DatasetParser {
 
 
     static void checkColumns(SpecBinder b, SpecBinder.Obj r, DatasetSpec d) {
-        if (!d.format().equals("csv") || !d.header()) {
-            return; // JSON Lines and Parquet are checked at ingest, columns by number when the rows are read
+        if (d.format().equals("csv")) {
+            check(b, r, "dataset.columns", d.path(), d.separator(), d.encoding(), d.header(), d.columns().mapped());
         }
-        try (InputStream in = Files.newInputStream(Path.of(d.path()))) {
-            List<String> names = SourceHeader.names(in, d);
+        DatasetSpec.Items items = d.items();
+        if (items != null && items.format().equals("csv") && !items.path().startsWith("s3://")) {
+            check(b, r, "dataset.items", items.path(), items.separator(), items.encoding(), items.header(),
+                    items.wanted());
+        }
+    }
+
+    /**
+     * The columns a CSV file must have: names in its header, or 0-based numbers within its first row's width
+     * (JSON Lines and Parquet are checked at ingest).
+     */
+    private static void check(SpecBinder b, SpecBinder.Obj r, String key, String path, char separator,
+            Encoding encoding, boolean header, List<String> wanted) {
+        String where = key.equals("dataset.items") ? "dataset.items.path" : "dataset.path";
+        try (InputStream in = Files.newInputStream(Path.of(path))) {
+            List<String> names = SourceHeader.names(in, separator, encoding, header);
             if (names == null) {
                 return; // Parquet after all
             }
             if (names.isEmpty()) {
-                b.error(r.keyLine("dataset"), "dataset.path", d.path() + " is empty: no header row");
+                b.error(r.keyLine("dataset"), where, path + " is empty: " + (header ? "no header row" : "no rows"));
                 return;
             }
-            for (String w : d.columns().mapped()) {
-                if (!names.contains(w) && !names.contains(w.trim())) {
-                    b.error(r.keyLine("dataset"), "dataset.columns",
-                            "column '" + w + "' is not in the header of " + d.path() + " (has: "
-                                    + String.join(", ", names) + ")");
+            for (String w : wanted) {
+                if (header && !names.contains(w) && !names.contains(w.trim())) {
+                    b.error(r.keyLine("dataset"), key, "column '" + w + "' is not in the header of " + path
+                            + " (has: " + String.join(", ", names) + ")");
+                } else if (!header && w.trim().matches("\\d{1,9}") && Integer.parseInt(w.trim()) >= names.size()) {
+                    b.error(r.keyLine("dataset"), key, "column " + w.trim() + " is past the first row of " + path
+                            + ", which has " + names.size() + " fields (columns 0-" + (names.size() - 1) + ")");
                 }
             }
         } catch (IOException e) {
-            b.error(r.keyLine("dataset"), "dataset.path", "cannot read " + d.path() + ": " + e.getMessage());
+            b.error(r.keyLine("dataset"), where, "cannot read " + path + ": " + e.getMessage());
         } catch (IllegalArgumentException e) {
-            b.error(r.keyLine("dataset"), "dataset.path", d.path() + ":" + e.getMessage());
+            b.error(r.keyLine("dataset"), where, path + ":" + e.getMessage());
         }
     }
 }

@@ -100,4 +100,27 @@ class DatasetShapesParserTest {
         assertTrue(items.stream().anyMatch(x -> x.contains("dataset.items.path") && x.contains("no such file")),
                 items.toString());
     }
+
+    @Test
+    void validateChecksNumberedColumnsAndTheItemsFilesColumns() throws Exception {
+        Files.writeString(dir.resolve("u.data"), "1\t10\t4\n");
+        Files.writeString(dir.resolve("u.item"), "10|Toy Story\n");
+        List<String> wide = errors("""
+                  path: u.data
+                  separator: tab
+                  header: false
+                  columns: {query: 0, item: 1, label: 5}
+                  items: {path: u.item, separator: "|", header: false, key: 0, text: 2}
+                """);
+        assertTrue(wide.stream().anyMatch(x -> x.contains("dataset.columns") && x.contains("column 5 is past the "
+                + "first row of " + dir.resolve("u.data") + ", which has 3 fields (columns 0-2)")), wide.toString());
+        assertTrue(wide.stream().anyMatch(x -> x.contains("dataset.items") && x.contains("column 2 is past the "
+                + "first row of " + dir.resolve("u.item") + ", which has 2 fields")), wide.toString());
+        Files.writeString(dir.resolve("r.csv"), "query,product_id,label\nq,p1,2\n");
+        Files.writeString(dir.resolve("items.csv"), "product_id,title\np1,Lamp\n");
+        List<String> named = errors("  path: r.csv\n  columns: {query: query, label: label}\n  items: {path: "
+                + "items.csv, key: product_id, text: name}\n");
+        assertTrue(named.stream().anyMatch(x -> x.contains("dataset.items") && x.contains("column 'name' is not in "
+                + "the header of " + dir.resolve("items.csv") + " (has: product_id, title)")), named.toString());
+    }
 }
