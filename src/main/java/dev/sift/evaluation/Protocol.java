@@ -91,7 +91,10 @@ public final class Protocol {
             positive[i] = truth[i] == 1;
         }
         Metrics.Confusion c = Metrics.Confusion.of(predicted, truth);
-        m.put("auc", Metrics.auroc(score, positive));
+        // a constant probability (the majority baseline) ranks nothing: its AUC is the expectation over every
+        // order of the tied pairs, 0.5, not the AUC of the one random order its ranking score draws for NDCG
+        boolean constant = Arrays.stream(probability).allMatch(v -> v == probability[0]);
+        m.put("auc", Metrics.auroc(constant ? probability : score, positive));
         m.put("log_loss", Metrics.logLoss(probability, positive));
         m.put("f1", c.f1());
         m.put("precision", c.precision());

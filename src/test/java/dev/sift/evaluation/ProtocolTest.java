@@ -86,6 +86,34 @@ class ProtocolTest {
     }
 
     @Test
+    void theBinaryMajorityHasAucOneHalfWhateverItsRandomOrder() {
+        int n = 60;
+        double[] rel = new double[n];
+        int[] truth = new int[n];
+        String[] group = new String[n];
+        for (int i = 0; i < n; i++) {
+            truth[i] = i % 3 == 0 ? 1 : 0;
+            rel[i] = truth[i];
+            group[i] = "q" + (i / 6);
+        }
+        TestSet t = new TestSet(new TaskSpec(TaskType.BINARY, 0, 1), 10, rel, truth, group);
+        for (long seed = 1; seed <= 5; seed++) {
+            TestOutcome m = TestOutcome.majority(t, new double[] {0, 0, 1}, seed);
+            double drawn = Metrics.auroc(m.score(), positives(truth));
+            assertTrue(drawn != 0.5, "seed " + seed + " draws an order whose own AUC is not 0.5: " + drawn);
+            assertEquals(0.5, Protocol.measure(t, m).get("auc"), 1e-12, "seed " + seed);
+        }
+    }
+
+    private static boolean[] positives(int[] truth) {
+        boolean[] p = new boolean[truth.length];
+        for (int i = 0; i < p.length; i++) {
+            p[i] = truth[i] == 1;
+        }
+        return p;
+    }
+
+    @Test
     void meanAndSdOverSeeds() {
         Map<String, Double> m = Protocol.meanAndSd(List.of(Map.of("kappa", 0.4), Map.of("kappa", 0.6)));
         assertEquals(0.5, m.get("kappa"), 1e-12);
