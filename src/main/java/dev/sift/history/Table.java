@@ -48,9 +48,20 @@ public final class Table {
         return v instanceof Double d && Double.isFinite(d) ? BigDecimal.valueOf(d).stripTrailingZeros() : v;
     }
 
+    /**
+     * A value with a remark for people: the text table shows {@code value (note)}; CSV shows the value alone, and
+     * JSON the value under the column's name and the note under {@code <column>_note}, so a program that reads the
+     * column gets the value it expects.
+     */
+    public record Noted(Object value, String note) {
+    }
+
     static String cell(Object v) {
         if (v == null) {
             return "";
+        }
+        if (v instanceof Noted n) {
+            return cell(n.value()) + " (" + printable(n.note()) + ")";
         }
         if (v instanceof Double d) {
             return Double.isNaN(d) ? "nan" : String.format("%.4f", d);
@@ -127,7 +138,8 @@ public final class Table {
         StringBuilder sb = new StringBuilder(String.join(",", columns.stream().map(Text::csv).toList())).append('\n');
         for (List<Object> r : rows) {
             List<String> cells = new ArrayList<>();
-            for (Object v : r) {
+            for (Object cellValue : r) {
+                Object v = cellValue instanceof Noted n ? n.value() : cellValue;
                 cells.add(Text.csv(v instanceof Double d ? (Double.isNaN(d) ? "" : Double.toString(d))
                         : v instanceof BigDecimal b ? b.toPlainString() : v == null ? "" : v.toString()));
             }
@@ -143,6 +155,10 @@ public final class Table {
             for (int c = 0; c < columns.size(); c++) {
                 Object v = r.get(c);
                 String k = columns.get(c);
+                if (v instanceof Noted n) {
+                    o.put(k + "_note", n.note());
+                    v = n.value();
+                }
                 if (v == null) {
                     o.putNull(k);
                 } else if (v instanceof Double d) {

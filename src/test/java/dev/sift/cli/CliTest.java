@@ -249,6 +249,16 @@ class CliTest {
         assertEquals(0, list.exitCode(), list.getErrorOutput());
         String ghost = list.getOutput().lines().filter(l -> l.contains("ghost-run")).findFirst().orElseThrow();
         assertTrue(ghost.contains("RUNNING (stale: owner process " + gone.pid() + " is gone)"), ghost);
+        LaunchResult json = launcher.launch("runs", "list", "--format", "json");
+        com.fasterxml.jackson.databind.JsonNode row = null;
+        for (com.fasterxml.jackson.databind.JsonNode r : new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(json.getOutput())) {
+            row = r.get("name").asText().equals("ghost-run") ? r : row;
+        }
+        assertEquals("RUNNING", row.get("status").asText(), "JSON keeps the status a program compares");
+        assertEquals("stale: owner process " + gone.pid() + " is gone", row.get("status_note").asText());
+        assertTrue(launcher.launch("runs", "list", "--format", "csv").getOutput().lines()
+                .anyMatch(l -> l.contains("ghost-run,w,RUNNING,")), "CSV: the status alone");
         LaunchResult stopped = launcher.launch("runs", "list", "--status", "interrupted", "--format", "csv");
         assertEquals(0, stopped.exitCode(), stopped.getErrorOutput());
         assertTrue(stopped.getOutput().startsWith("id,name,workflow,status"), stopped.getOutput());
