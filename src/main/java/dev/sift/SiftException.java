@@ -18,6 +18,13 @@ public class SiftException extends RuntimeException {
         return new SiftException(ExitCodes.USAGE, message);
     }
 
+    /** A usage error (exit 2) unless {@code value >= min}: {@code --name must be at least min, got value}. */
+    public static void atLeast(String option, long value, long min) {
+        if (value < min) {
+            throw usage(option + " must be at least " + min + ", got " + value);
+        }
+    }
+
     public int exitCode() {
         return exitCode;
     }

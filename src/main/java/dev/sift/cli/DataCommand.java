@@ -29,7 +29,8 @@ public class DataCommand {
         @Option(names = "--rows", defaultValue = "2000", description = "rows (default: ${DEFAULT-VALUE})")
         int rows;
 
-        @Option(names = "--noise", defaultValue = "0.1", description = "fraction of flipped labels in [0, 1) "
+        @Option(names = "--noise", defaultValue = "0.1", description = "probability in [0, 1) that a row's label is "
+                + "flipped, each row drawn on its own, so the flipped share varies around it; the count is printed "
                 + "(default: ${DEFAULT-VALUE})")
         double noise;
 
@@ -48,11 +49,19 @@ public class DataCommand {
                 throw SiftException.usage("--noise must be in [0, 1), got " + noise);
             }
             List<SyntheticShop.Row> data = SyntheticShop.generate(rows, noise, seed);
-            if (out.toAbsolutePath().getParent() != null) {
-                Files.createDirectories(out.toAbsolutePath().getParent());
+            if (Files.isDirectory(out)) {
+                throw SiftException.usage("--out " + out + " is a folder; name a file, e.g. " + out.resolve("shop.csv"));
             }
-            try (Writer w = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
-                SyntheticShop.writeCsv(data, w);
+            try {
+                if (out.toAbsolutePath().getParent() != null) {
+                    Files.createDirectories(out.toAbsolutePath().getParent());
+                }
+                try (Writer w = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
+                    SyntheticShop.writeCsv(data, w);
+                }
+            } catch (IOException e) {
+                throw SiftException.usage("--out " + out + ": cannot write (" + e.getClass().getSimpleName() + ": "
+                        + e.getMessage() + ")");
             }
             long flipped = data.stream().filter(SyntheticShop.Row::noisy).count();
             System.err.println("wrote " + rows + " rows (" + flipped + " labels flipped) to " + out);

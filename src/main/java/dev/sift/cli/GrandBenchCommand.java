@@ -1,6 +1,7 @@
 package dev.sift.cli;
 
 import dev.sift.ExitCodes;
+import dev.sift.SiftException;
 import dev.sift.bench.GrandBenchmark;
 import dev.sift.history.Table;
 import java.util.List;
@@ -26,6 +27,8 @@ public class GrandBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        SiftException.atLeast("--batch", batch, 1);
+        SiftException.atLeast("--batches", batches, 1);
         GrandBenchmark.Result r = GrandBenchmark.run(batch, batches);
         Table t = new Table(List.of("implementation", "samples", "seconds", "samples_per_s"));
         t.add("ghost norms, batch " + r.batch(), r.samples(), r.ghostSeconds(), r.ghostSamplesPerSecond());

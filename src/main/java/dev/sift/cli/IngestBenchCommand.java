@@ -1,6 +1,7 @@
 package dev.sift.cli;
 
 import dev.sift.ExitCodes;
+import dev.sift.SiftException;
 import dev.sift.bench.IngestBenchmark;
 import dev.sift.history.Table;
 import java.io.IOException;
@@ -28,7 +29,14 @@ public class IngestBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Path d = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("sift-bench-ingest-");
+        SiftException.atLeast("--rows", rows, 1);
+        Path d;
+        try {
+            d = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("sift-bench-ingest-");
+        } catch (IOException e) {
+            throw SiftException.usage("--dir: cannot create " + dir + " (" + e.getClass().getSimpleName() + ": "
+                    + e.getMessage() + ")");
+        }
         IngestBenchmark.Result r = IngestBenchmark.run(rows, d);
         if (dir == null) {
             Files.deleteIfExists(d);

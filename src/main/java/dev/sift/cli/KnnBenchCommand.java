@@ -1,6 +1,7 @@
 package dev.sift.cli;
 
 import dev.sift.ExitCodes;
+import dev.sift.SiftException;
 import dev.sift.bench.KnnShapleyBenchmark;
 import dev.sift.history.Table;
 import java.util.List;
@@ -36,6 +37,14 @@ public class KnnBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        SiftException.atLeast("--train", train, 1);
+        SiftException.atLeast("--valid", valid, 1);
+        SiftException.atLeast("--dim", dim, 1);
+        SiftException.atLeast("--k", k, 1);
+        SiftException.atLeast("--reference-points", referencePoints, 1);
+        if (k > train) {
+            throw SiftException.usage("--k " + k + " is more than --train " + train);
+        }
         KnnShapleyBenchmark.Result r = KnnShapleyBenchmark.run(train, valid, dim, k, referencePoints);
         Table t = new Table(List.of("implementation", "train", "valid", "dim", "seconds"));
         t.add("fast (GEMM + primitive sort, " + r.threads() + " threads)", r.train(), r.valid(), r.dim(),

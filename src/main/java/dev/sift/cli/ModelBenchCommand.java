@@ -70,6 +70,10 @@ public class ModelBenchCommand implements Callable<Integer> {
         if (batch < 1 || seq < 1 || steps < 1 || warmup < 1 || rounds < 1) {
             throw SiftException.usage("--batch, --seq, --steps, --warmup and --rounds must be at least 1");
         }
+        if (python.contains("/") && !java.nio.file.Files.isExecutable(java.nio.file.Path.of(python))) {
+            throw SiftException.usage("--python " + python + ": no such executable (give none to skip the PyTorch "
+                    + "peer)");
+        }
         ModelBenchmark.Result r = ModelBenchmark.run(BertConfig.miniLmL6(), new ModelBenchmark.Options(batch, seq,
                 steps, warmup, rounds, python.equals("none") ? null : python, profile, adamw), System.err::println);
         PrintStream info = output.format == OutputOptions.Format.table ? System.out : System.err;

@@ -95,6 +95,9 @@ public class NoiseBenchCommand implements Callable<Integer> {
         if (seeds < 1) {
             throw SiftException.usage("--seeds must be at least 1, got " + seeds);
         }
+        if (epochs != null) {
+            SiftException.atLeast("--epochs", epochs, 1);
+        }
         if (crossFit < 0 || crossFit == 1) {
             throw SiftException.usage("--cross-fit must be 0 (off) or at least 2, got " + crossFit);
         }
@@ -142,6 +145,10 @@ public class NoiseBenchCommand implements Callable<Integer> {
                 return ExitCodes.USAGE;
             }
             setup = fromWorkflow(spec, model);
+        }
+        if (which.kind() == ScoringCheckpoint.Kind.EPOCH && which.epoch() > setup.train().epochs()) {
+            throw SiftException.usage("--checkpoint epoch:" + which.epoch() + " is after the last epoch ("
+                    + setup.train().epochs() + ")");
         }
         NoiseBenchmark.Result result;
         try {

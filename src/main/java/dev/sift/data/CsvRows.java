@@ -69,7 +69,7 @@ final class CsvRows {
 
     /** Column name to index, from the header row; every wanted column must be there. */
     private static Map<String, Integer> named(CsvReader.Record header, String source, RowLayout layout) {
-        Map<String, Integer> col = new HashMap<>();
+        Map<String, Integer> col = new java.util.LinkedHashMap<>(); // header order, for messages
         for (int i = 0; i < header.fields().size(); i++) {
             String name = layout.encoding().decode(header.fields().get(i));
             if (name == null || name.isBlank()) {
@@ -86,7 +86,8 @@ final class CsvRows {
             }
             if (!col.containsKey(wanted)) {
                 throw new Ingestor.SchemaException(source + ":1: column '" + wanted + "' is not in the header (has: "
-                        + String.join(", ", col.keySet()) + ")");
+                        + String.join(", ", col.keySet()) + ")" + SourceHeader.separatorHint(col.keySet(),
+                        layout.separator()));
             }
         }
         return col;

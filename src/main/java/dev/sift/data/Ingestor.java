@@ -148,7 +148,10 @@ public final class Ingestor {
             boolean dedup) throws IOException {
         EncodingAdvice advice = new EncodingAdvice();
         RowLayout layout = new RowLayout(dataset.encoding(), dataset.header(), dataset.separator(),
-                dataset.columns().mapped(), dataset.columns().userId(), quarantineRaw, advice);
+                dataset.columns().mapped(), dataset.columns().userId(), quarantineRaw, advice,
+                java.util.stream.Stream.of(dataset.columns().query(), dataset.columns().title(),
+                        dataset.columns().label(), dataset.columns().item()).filter(java.util.Objects::nonNull)
+                        .toList());
         Fingerprints seen = new Fingerprints();
         long[] counts = new long[4]; // rows, duplicates, quarantined, kept
         Consumer<Quarantined> refused = q -> {
@@ -230,8 +233,9 @@ public final class Ingestor {
         }
         if (label < task.minLabel() || label > task.maxLabel()
                 || (task.type() != TaskType.REGRESSION && label != Math.rint(label))) {
+            boolean inRange = label >= task.minLabel() && label <= task.maxLabel();
             return refuse(bad, line, lines, c.label(), Quarantined.OUT_OF_RANGE, "label " + labelText.trim()
-                    + " is out of range: the task expects " + (task.type() == TaskType.REGRESSION ? "a number"
+                    + (inRange ? " is not a whole grade" : " is out of range") + ": the task expects " + (task.type() == TaskType.REGRESSION ? "a number"
                     : "an integer") + " from " + fmt(task.minLabel()) + " to " + fmt(task.maxLabel()), raw);
         }
         String group = c.group() == null ? normalise(query) : v.getOrDefault(c.group(), "").trim();
@@ -290,8 +294,24 @@ public final class Ingestor {
         return s.chars().anyMatch(ch -> ch == 0 || ch == 0x1B || ch == 0x9B);
     }
 
+    private static final java.util.regex.Pattern INVISIBLE = java.util.regex.Pattern.compile(
+            "[\\u200B-\\u200D\\u2060\\uFEFF\\u00AD]");
+    private static final java.util.regex.Pattern SPACES = java.util.regex.Pattern.compile("[\\s\\p{Z}]+");
+
+    /**
+     * The query as its group: lower case, every run of white space (Unicode spaces such as U+00A0 too) one space,
+     * trimmed, and zero-width characters and soft hyphens removed, so that "wool sheets" and "wool sheets" followed
+     * by a no-break space are one query and land in one split.
+     */
     static String normalise(String query) {
-        return query.toLowerCase(Locale.ROOT).trim().replaceAll("\\s+", " ");
+        String q = query;
+        for (int i = 0; i < q.length(); i++) {
+            if (q.charAt(i) > 0x7F) {
+                q = INVISIBLE.matcher(q).replaceAll("");
+                break;
+            }
+        }
+        return SPACES.matcher(q.toLowerCase(Locale.ROOT)).replaceAll(" ").trim();
     }
 
     private static String fmt(double d) {

@@ -58,7 +58,8 @@ public final class InteractionIngestor {
         Columns c = dataset.columns();
         EncodingAdvice advice = new EncodingAdvice();
         RowLayout layout = new RowLayout(dataset.encoding(), dataset.header(), dataset.separator(), c.mapped(),
-                c.userId(), new QuarantineRaw(hasher, c.userId()), advice);
+                c.userId(), new QuarantineRaw(hasher, c.userId()), advice, java.util.stream.Stream.of(c.userId(),
+                        c.item()).filter(java.util.Objects::nonNull).toList());
         Map<String, List<Row>> byUser = new LinkedHashMap<>();
         Set<String> seen = new HashSet<>();
         List<Quarantined> bad = new ArrayList<>();

@@ -24,7 +24,26 @@ final class JsonlRows {
     private JsonlRows() {
     }
 
-    static void read(InputStream in, RowLayout layout, RowSink sink) throws IOException {
+    /**
+     * Reads every line; a mapped key that no object of the file has (a misspelling in {@code dataset.columns}) is
+     * a {@link Ingestor.SchemaException} naming the keys the objects do have, rather than an empty field per row.
+     */
+    static void read(InputStream in, String source, RowLayout layout, RowSink sink) throws IOException {
+        java.util.Set<String> keys = new java.util.TreeSet<>();
+        read(in, layout, sink, keys);
+        if (!keys.isEmpty()) {
+            for (String w : layout.required()) {
+                if (!keys.contains(w)) {
+                    throw new Ingestor.SchemaException(source + ": key '" + w + "' is in no object of the file (has: "
+                            + String.join(", ", keys.size() > 30 ? new java.util.ArrayList<>(keys).subList(0, 30)
+                                    : keys) + (keys.size() > 30 ? ", ..." : "") + ")");
+                }
+            }
+        }
+    }
+
+    private static void read(InputStream in, RowLayout layout, RowSink sink, java.util.Set<String> keys)
+            throws IOException {
         BufferedInputStream bin = new BufferedInputStream(in, 1 << 16);
         bin.mark(3);
         if (!(bin.read() == 0xEF && bin.read() == 0xBB && bin.read() == 0xBF)) {
@@ -52,17 +71,17 @@ final class JsonlRows {
                 sink.bad(new Quarantined(lineNo, null, Quarantined.UTF8, "invalid UTF-8",
                         layout.raw().text(new String(bytes, StandardCharsets.UTF_8))));
             } else if (!text.isBlank()) {
-                line(text, lineNo, layout, sink);
+                line(text, lineNo, layout, sink, keys);
             }
         }
     }
 
-    private static void line(String text, long lineNo, RowLayout layout, RowSink sink) {
+    private static void line(String text, long lineNo, RowLayout layout, RowSink sink, java.util.Set<String> keys) {
         JsonNode node;
         try {
             node = JSON.readTree(text);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            sink.bad(new Quarantined(lineNo, null, Quarantined.SYNTAX, "invalid JSON: " + e.getOriginalMessage(),
+            sink.bad(new Quarantined(lineNo, null, Quarantined.SYNTAX, "invalid JSON: " + plain(e),
                     layout.raw().text(text)));
             return;
         }
@@ -75,6 +94,15 @@ final class JsonlRows {
         String container = null;
         for (var it = node.fields(); it.hasNext();) {
             var e = it.next();
+            if (keys.size() < 1000 || layout.wanted().contains(e.getKey())) {
+                keys.add(e.getKey());
+            }
+            if (layout.wanted().contains(e.getKey()) && e.getValue().isTextual()
+                    && loneSurrogate(e.getValue().textValue())) {
+                sink.bad(new Quarantined(lineNo, e.getKey(), Quarantined.UTF8, "invalid Unicode: an escape of half "
+                        + "a surrogate pair (\\uD800-\\uDFFF) without its other half", layout.raw().text(text)));
+                return;
+            }
             if (e.getValue().isContainerNode() && layout.wanted().contains(e.getKey())) {
                 container = e.getKey();
             } else if (!e.getValue().isNull()) {
@@ -87,5 +115,40 @@ final class JsonlRows {
             return;
         }
         sink.row(values, lineNo, 1, () -> layout.raw().json(node));
+    }
+
+    private static boolean loneSurrogate(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The parser's complaint in plain words, with its column; no parser feature names or source locations. */
+    static String plain(com.fasterxml.jackson.core.JsonProcessingException e) {
+        String m = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
+        String why;
+        if (m.startsWith("Unexpected end-of-input")) {
+            why = "the line ends inside an object, array or string that is not closed";
+        } else if (m.startsWith("Trailing token")) {
+            why = "text after the object (one object per line)";
+        } else if (m.contains("'NaN'") || m.contains("Infinity")) {
+            why = "NaN and Infinity are not JSON numbers (write null or a string)";
+        } else if (m.contains("ALLOW_COMMENTS")) {
+            why = "comments are not allowed in JSON";
+        } else if (m.contains("ALLOW_SINGLE_QUOTES") || m.contains("was expecting double-quote")) {
+            why = "keys and strings need double quotes";
+        } else if (m.startsWith("Duplicate field")) {
+            why = "key " + m.substring("Duplicate field ".length()).replaceAll("\\s.*", "") + " twice";
+        } else {
+            why = m.replaceAll("(?s)\\s*\\(?(at \\[Source|\\[Source|: enable|; enable|\\(for |`).*$", "").strip();
+        }
+        var at = e.getLocation();
+        return why + (at == null || at.getColumnNr() < 1 ? "" : " (column " + at.getColumnNr() + ")");
     }
 }

@@ -42,7 +42,8 @@ final class ParquetRows {
                 rows(rs, source, layout, sink);
             }
         } catch (SQLException e) {
-            throw new Ingestor.SchemaException(source + ": cannot read as Parquet: " + firstLine(e.getMessage()));
+            throw new Ingestor.SchemaException(source + ": cannot read as Parquet: " + firstLine(e.getMessage())
+                    .replace("'" + file + "'", "").replace(file.toString(), source));
         }
     }
 
@@ -56,6 +57,12 @@ final class ParquetRows {
             if (!col.containsKey(wanted)) {
                 throw new Ingestor.SchemaException(source + ": column '" + wanted + "' is not in the Parquet schema "
                         + "(has: " + String.join(", ", col.keySet()) + ")");
+            }
+            String type = md.getColumnTypeName(col.get(wanted));
+            if (type != null && (type.endsWith("]") || type.startsWith("STRUCT") || type.startsWith("MAP")
+                    || type.startsWith("UNION"))) {
+                throw new Ingestor.SchemaException(source + ": column '" + wanted + "' holds " + type + " values; "
+                        + "Sift reads a single string or number per field");
             }
         }
         List<String> names = new ArrayList<>(col.keySet());

@@ -11,6 +11,24 @@ public final class SourceHeader {
     }
 
     /**
+     * When a header read as one column holds another common separator, advice naming it (with a leading "; "),
+     * else "": a tab-separated file read with the default comma has one column named "query\tproduct_title".
+     */
+    public static String separatorHint(java.util.Collection<String> names, char separator) {
+        if (names.size() != 1) {
+            return "";
+        }
+        String only = names.iterator().next();
+        for (char c : new char[] {'\t', ';', '|', ','}) {
+            if (c != separator && only.indexOf(c) >= 0) {
+                return "; the header looks " + (c == '\t' ? "tab" : "'" + c + "'") + "-separated: set "
+                        + "dataset.separator: " + (c == '\t' ? "tab" : "\"" + c + "\"");
+            }
+        }
+        return "";
+    }
+
+    /**
      * The trimmed column names of the first row, or null when the stream is Parquet. A name twice, or a quote
      * that never closes, is an {@link IllegalArgumentException} whose message starts with {@code line: }.
      */

@@ -44,7 +44,7 @@ final class SourceStreams {
             } else if (format.equals("ditto")) {
                 DittoRows.read(opened.in(), layout, sink);
             } else if (format.equals("jsonl")) {
-                JsonlRows.read(opened.in(), layout, sink);
+                JsonlRows.read(opened.in(), source, layout, sink);
             } else {
                 CsvRows.read(new CsvReader(opened.in(), layout.separator()), source, layout, sink);
             }

@@ -175,7 +175,7 @@ public class RunHistory {
         cols.addAll(List.of(key + " - random", "ci_low", "ci_high", "excludes_0"));
         Table t = new Table(cols);
         for (MetricStore.CurvePoint p : points) {
-            List<Object> row = new ArrayList<>(List.of(p.iteration(), p.fraction(), p.subset(),
+            List<Object> row = new ArrayList<>(List.of(p.iteration(), Table.exact(p.fraction()), p.subset(),
                     (long) (double) p.metrics().getOrDefault("train_size", 0.0)));
             names.forEach(n -> row.add(p.metrics().get(n)));
             MetricStore.Comparison c = vsRandom.get(p.iteration() + "|" + p.subset() + AT

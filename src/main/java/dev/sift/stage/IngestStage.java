@@ -166,6 +166,9 @@ public class IngestStage implements Stage<IngestOutput> {
         if (ctx.spec().task().classification()) {
             IngestSummary.oneLabelSplits(ctx, result);
         }
+        if (ds.given() != null) {
+            IngestSummary.givenOverlap(ctx, result);
+        }
         if (ds.noise() != null) {
             ctx.console().info(String.format("  label noise %s: flipped %d of %d training labels (marked noisy)",
                     ds.noise().describe(), result.flipped(), result.count(Split.TRAIN)));

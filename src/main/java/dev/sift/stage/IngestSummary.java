@@ -70,6 +70,51 @@ final class IngestSummary {
         }
     }
 
+    /**
+     * A given split whose validation or test file shares queries with the training file: warns with the counts of
+     * such pairs, queries and exact (query, title) copies, since a split by query is what the metrics assume.
+     */
+    static void givenOverlap(StageContext ctx, Ingestor.Result r) {
+        overlapWarnings(r).forEach(w -> ctx.console().info("  warning: " + w));
+    }
+
+    /** {@link #givenOverlap}'s lines, one per split that shares queries with the training file. */
+    static List<String> overlapWarnings(Ingestor.Result r) {
+        java.util.Set<String> trainGroups = new java.util.HashSet<>();
+        java.util.Set<String> trainPairs = new java.util.HashSet<>();
+        for (Sample x : r.samples()) {
+            if (x.split() == Split.TRAIN) {
+                trainGroups.add(x.group());
+                trainPairs.add(x.group() + '\u0000' + x.title());
+            }
+        }
+        List<String> out = new java.util.ArrayList<>();
+        for (Split split : List.of(Split.VALIDATION, Split.TEST)) {
+            long pairs = 0;
+            long copies = 0;
+            java.util.Set<String> queries = new java.util.HashSet<>();
+            java.util.Set<String> shared = new java.util.HashSet<>();
+            for (Sample x : r.samples()) {
+                if (x.split() != split) {
+                    continue;
+                }
+                queries.add(x.group());
+                if (trainGroups.contains(x.group())) {
+                    pairs++;
+                    shared.add(x.group());
+                    copies += trainPairs.contains(x.group() + '\u0000' + x.title()) ? 1 : 0;
+                }
+            }
+            if (pairs > 0) {
+                out.add(String.format("%s: %d of %d pairs (%d of %d queries) have a query that is also in the "
+                        + "training file, %d of them the same query and title: on those the metrics measure memory, "
+                        + "not how the model does on new queries", split.name().toLowerCase(java.util.Locale.ROOT),
+                        pairs, r.count(split), shared.size(), queries.size(), copies));
+            }
+        }
+        return out;
+    }
+
     private static String fmtLabel(double v) {
         return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
     }

@@ -223,6 +223,24 @@ final class DatasetParser {
         if (d.format().equals("csv")) {
             check(b, r, "dataset.columns", d.path(), d.separator(), d.encoding(), d.header(), d.columns().mapped());
         }
+        DatasetSpec.Given given = d.given();
+        if (given != null) {
+            java.util.Map<Path, String> seen = new java.util.LinkedHashMap<>();
+            seen.put(Path.of(d.path()).toAbsolutePath().normalize(), "dataset.path");
+            String[][] files = {{"dataset.validation", given.validation()}, {"dataset.test", given.test()}};
+            for (String[] f : files) {
+                if (f[1] == null || f[1].startsWith("s3://")) {
+                    continue;
+                }
+                String before = seen.putIfAbsent(Path.of(f[1]).toAbsolutePath().normalize(), f[0]);
+                if (before != null) {
+                    b.error(r.keyLine("dataset"), f[0], "is the same file as " + before + " (" + f[1] + "): its "
+                            + "pairs would be trained on and measured on");
+                } else if (d.format().equals("csv")) {
+                    check(b, r, f[0], f[1], d.separator(), d.encoding(), d.header(), d.columns().mapped());
+                }
+            }
+        }
         DatasetSpec.Items items = d.items();
         if (items != null && items.format().equals("csv") && !items.path().startsWith("s3://")) {
             check(b, r, "dataset.items", items.path(), items.separator(), items.encoding(), items.header(),
@@ -236,7 +254,8 @@ final class DatasetParser {
      */
     private static void check(SpecBinder b, SpecBinder.Obj r, String key, String path, char separator,
             Encoding encoding, boolean header, List<String> wanted) {
-        String where = key.equals("dataset.items") ? "dataset.items.path" : "dataset.path";
+        String where = key.equals("dataset.items") ? "dataset.items.path" : key.equals("dataset.columns")
+                ? "dataset.path" : key;
         try (InputStream in = Files.newInputStream(Path.of(path))) {
             List<String> names = SourceHeader.names(in, separator, encoding, header);
             if (names == null) {
@@ -246,11 +265,15 @@ final class DatasetParser {
                 b.error(r.keyLine("dataset"), where, path + " is empty: " + (header ? "no header row" : "no rows"));
                 return;
             }
+            List<String> missing = wanted.stream().filter(w -> header && !names.contains(w)
+                    && !names.contains(w.trim())).map(w -> "'" + w + "'").toList();
+            if (!missing.isEmpty()) {
+                b.error(r.keyLine("dataset"), key, (missing.size() == 1 ? "column " + missing.get(0) + " is"
+                        : "columns " + String.join(", ", missing) + " are") + " not in the header of " + path
+                        + " (has: " + String.join(", ", names) + ")" + SourceHeader.separatorHint(names, separator));
+            }
             for (String w : wanted) {
-                if (header && !names.contains(w) && !names.contains(w.trim())) {
-                    b.error(r.keyLine("dataset"), key, "column '" + w + "' is not in the header of " + path
-                            + " (has: " + String.join(", ", names) + ")");
-                } else if (!header && w.trim().matches("\\d{1,9}") && Integer.parseInt(w.trim()) >= names.size()) {
+                if (!header && w.trim().matches("\\d{1,9}") && Integer.parseInt(w.trim()) >= names.size()) {
                     b.error(r.keyLine("dataset"), key, "column " + w.trim() + " is past the first row of " + path
                             + ", which has " + names.size() + " fields (columns 0-" + (names.size() - 1) + ")");
                 }

@@ -322,9 +322,11 @@ public final class WorkflowParser {
                 .map(m -> m.orientation() == Orientation.HIGHER_IS_KEEP ? "highest" : "lowest").orElse("highest");
         Order order = Order.valueOf(f.choice("order", keepEnd, "highest", "lowest").toUpperCase(Locale.ROOT));
         long seed = f.integer("seed", 99, Long.MIN_VALUE, Long.MAX_VALUE);
-        String policy = f.string("policy", "top_fraction");
+        String policy = f.string("policy", "top_fraction").trim().toLowerCase(Locale.ROOT);
         checkPolicy(f, "policy", policy, score);
-        List<String> candidates = f.strings("candidates", List.of());
+        List<String> candidates = f.strings("candidates", List.of()).stream()
+                .map(c -> c.trim().toLowerCase(Locale.ROOT)).toList();
+        twice(f, "candidates", candidates);
         if (f.has("candidates") && f.has("policy")) {
             f.invalid("candidates", "give filter.policy or filter.candidates (validation picks one of them), "
                     + "not both");
@@ -335,6 +337,17 @@ public final class WorkflowParser {
         f.done();
         return new FilterSpec(by, keep, order, seed, candidates.isEmpty() ? policy : candidates.get(0),
                 candidates.isEmpty() ? null : List.copyOf(candidates));
+    }
+
+    /** A list whose entries must differ: the first entry given twice is an error of {@code key}. */
+    static void twice(SpecBinder.Obj o, String key, List<?> values) {
+        java.util.Set<Object> seen = new java.util.HashSet<>();
+        for (Object v : values) {
+            if (!seen.add(v)) {
+                o.invalid(key, v + " is listed twice");
+                return;
+            }
+        }
     }
 
     private static void checkPolicy(SpecBinder.Obj f, String key, String policy, ScoreSpec score) {
@@ -362,10 +375,17 @@ public final class WorkflowParser {
             if (plateau < 0) {
                 st.invalid("plateau", "must be >= 0, got " + plateau);
             }
+            if (!st.has("floor") && !st.has("plateau")) {
+                e.invalid("stop", "give floor, plateau or both: without either the rule never stops anything");
+            }
             st.done();
             stop = new WorkflowSpec.StopRule(metric, floor, plateau);
         }
         String grades = e.choice("grades", "calibrated", "calibrated", "argmax");
+        if (e.has("grades") && !task.classification()) {
+            e.invalid("grades", "reads grades off a classifier; a regression task has none (its value is the "
+                    + "predicted label)");
+        }
         List<Double> curve = new java.util.ArrayList<>();
         for (String v : e.strings("curve", List.of())) {
             try {
@@ -378,7 +398,13 @@ public final class WorkflowParser {
                 e.invalid("curve", "kept fractions must be numbers in (0, 1), got " + v);
             }
         }
-        List<String> curvePolicies = e.strings("curve_policies", List.of("top_fraction"));
+        twice(e, "curve", curve);
+        List<String> curvePolicies = e.strings("curve_policies", List.of("top_fraction")).stream()
+                .map(c -> c.trim().toLowerCase(Locale.ROOT)).toList();
+        twice(e, "curve_policies", curvePolicies);
+        if (e.has("curve_policies") && curvePolicies.isEmpty()) {
+            e.invalid("curve_policies", "list at least one policy (default: [top_fraction])");
+        }
         for (String p : curvePolicies) {
             if (!SelectionPolicies.find(p).map(SelectionPolicy::takesFraction).orElse(false)) {
                 e.invalid("curve_policies", "unknown or not fraction-taking policy " + p + "; one of "

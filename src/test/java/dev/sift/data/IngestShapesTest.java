@@ -208,6 +208,19 @@ class IngestShapesTest {
         var notParquet = assertThrows(Ingestor.SchemaException.class,
                 () -> read(spec("parquet", ',', COLS), "not parquet".getBytes(StandardCharsets.UTF_8), "b.parquet"));
         assertTrue(notParquet.getMessage().startsWith("b.parquet: cannot read as Parquet: "), notParquet.getMessage());
+        assertFalse(notParquet.getMessage().contains("sift-ingest-"), "names the user's file, not the spooled copy: "
+                + notParquet.getMessage());
+        Path lists = dir.resolve("lists.parquet");
+        try (Connection c = new org.duckdb.DuckDBDriver().connect("jdbc:duckdb:", new java.util.Properties());
+                Statement st = c.createStatement()) {
+            st.execute("COPY (SELECT 'lamp' AS query, ['Red lamp', 'x'] AS title, 2 AS label) TO '" + lists
+                    + "' (FORMAT parquet)");
+        }
+        Columns plain = new Columns("query", "title", null, "label", null, null, null);
+        var list = assertThrows(Ingestor.SchemaException.class,
+                () -> read(spec("parquet", ',', plain), Files.readAllBytes(lists), "l.parquet"));
+        assertEquals("l.parquet: column 'title' holds VARCHAR[] values; Sift reads a single string or number per "
+                + "field", list.getMessage());
     }
 
     @Test

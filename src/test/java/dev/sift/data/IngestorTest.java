@@ -269,10 +269,64 @@ class IngestorTest {
         Map<Long, Quarantined> byLine = r.quarantined().stream()
                 .collect(Collectors.toMap(Quarantined::line, q -> q));
         assertEquals(Set.of(2L, 3L, 4L, 5L), byLine.keySet());
-        assertTrue(byLine.get(2L).reason().contains("Duplicate field 'label'"), byLine.get(2L).reason());
-        assertTrue(byLine.get(3L).reason().startsWith("invalid JSON"), byLine.get(3L).reason());
+        assertEquals("invalid JSON: key 'label' twice (column 47)", byLine.get(2L).reason());
+        assertEquals("invalid JSON: text after the object (one object per line) (column 41)",
+                byLine.get(3L).reason());
         assertEquals("title", byLine.get(4L).field());
         assertEquals("control character", byLine.get(5L).kind());
+    }
+
+    /** What the JSON parser objects to, in plain words with a column; no parser feature names. */
+    @Test
+    void jsonLinesSayWhatIsWrongInPlainWords() throws Exception {
+        String jsonl = "{\"query\":\"lamp\",\"title\":\"Red lamp\",\"label\":4}\n"
+                + "{\"query\":\"lamp\",\"title\":\"Red\"\n"
+                + "{\"query\":\"lamp\",\"title\":\"Red\",\"label\":NaN}\n"
+                + "{\"query\":\"lamp\", /* note */ \"title\":\"Red\",\"label\":1}\n"
+                + "{'query':'lamp','title':'Red','label':1}\n"
+                + "{\"query\":\"\\ud800\",\"title\":\"Red\",\"label\":1}\n"
+                + "{\"query\":\"\\ud83d\\ude00\",\"title\":\"Red\",\"label\":1}\n";
+        Ingestor.Result r = ingestor("jsonl").read(new ByteArrayInputStream(jsonl.getBytes(StandardCharsets.UTF_8)),
+                "x.jsonl");
+        assertEquals(2, r.samples().size(), "line 1, and line 7 whose escapes are a whole surrogate pair (an emoji)");
+        Map<Long, String> reasons = r.quarantined().stream().collect(Collectors.toMap(Quarantined::line,
+                Quarantined::reason));
+        assertTrue(reasons.get(2L).startsWith("invalid JSON: the line ends inside an object, array or string"),
+                reasons.get(2L));
+        assertTrue(reasons.get(3L).startsWith("invalid JSON: NaN and Infinity are not JSON numbers"), reasons.get(3L));
+        assertTrue(reasons.get(4L).startsWith("invalid JSON: comments are not allowed"), reasons.get(4L));
+        assertTrue(reasons.get(5L).startsWith("invalid JSON: keys and strings need double quotes"), reasons.get(5L));
+        assertTrue(reasons.get(6L).startsWith("invalid Unicode: an escape of half a surrogate pair"), reasons.get(6L));
+        for (String why : reasons.values()) {
+            assertTrue(!why.contains("Feature") && !why.contains("Source") && !why.contains("`"), why);
+        }
+        Ingestor.SchemaException typo = org.junit.jupiter.api.Assertions.assertThrows(
+                Ingestor.SchemaException.class, () -> new Ingestor(new DatasetSpec("/x", null, "jsonl", ',',
+                        new DatasetSpec.Columns("query", "name", null, "label", null, null, null, null)), TASK,
+                        new SplitSpec(0.2, 0.0, 0.2, 1), new KeyedHasher("0123456789abcdef0123".getBytes(
+                                StandardCharsets.UTF_8))).read(new ByteArrayInputStream(jsonl.getBytes(
+                                        StandardCharsets.UTF_8)), "x.jsonl"));
+        assertEquals("x.jsonl: key 'name' is in no object of the file (has: label, query, title)", typo.getMessage());
+    }
+
+    /** Unicode spaces and zero-width characters do not make one query two groups (and put it in two splits). */
+    @Test
+    void queriesWithNoBreakOrZeroWidthSpacesAreOneGroup() {
+        assertEquals("wool sheets", Ingestor.normalise("Wool sheets\u00a0"));
+        assertEquals("wool sheets", Ingestor.normalise("wool\u2003\u00a0sheets"));
+        assertEquals("wool sheets", Ingestor.normalise("wool\u200b sheets\ufeff"));
+        assertEquals("usb monitor", Ingestor.normalise("  USB   MONITOR "));
+    }
+
+    @Test
+    void aFractionalGradeIsNotCalledOutOfRange() throws Exception {
+        String csv = "query,title,description,label,user\nlamp,Red lamp,d,2.5,u1\nlamp,Mug,d,9,u1\nmug,Mug,d,1,u2\n";
+        Ingestor.Result r = ingestor("csv").read(new ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8)),
+                "g.csv");
+        assertTrue(r.quarantined().get(0).reason().startsWith("label 2.5 is not a whole grade: the task expects an "
+                + "integer"), r.quarantined().get(0).reason());
+        assertTrue(r.quarantined().get(1).reason().startsWith("label 9 is out of range"),
+                r.quarantined().get(1).reason());
     }
 
     /** Mis-decoded windows-1252 punctuation (C1 characters) is real shop text, not an attack: the row stays. */

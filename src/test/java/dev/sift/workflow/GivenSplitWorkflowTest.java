@@ -70,6 +70,34 @@ class GivenSplitWorkflowTest {
                 one.toString());
     }
 
+    /** The validation and test files of a CSV split are checked like the training file, and must differ from it. */
+    @Test
+    void givenCsvFilesAreCheckedBeforeARunAndMayNotRepeatTheTrainingFile() throws IOException {
+        Files.writeString(dir.resolve("train.csv"), "query,title,label\nlamp,Red lamp,1\n");
+        Files.writeString(dir.resolve("valid.csv"), "query,title,label\nmug,Mug,0\n");
+        Files.writeString(dir.resolve("test.tsv"), "query\ttitle\tlabel\nmug\tMug\t0\n");
+        String csv = """
+                name: given
+                dataset:
+                  path: train.csv
+                  validation: valid.csv
+                  test: test.tsv
+                  columns: {query: query, title: title, label: label}
+                task: {type: binary}
+                """;
+        List<String> e = assertThrows(WorkflowException.class, () -> WorkflowParser.parse("w.yaml", csv, dir,
+                Map.of(), true)).errors();
+        assertEquals(1, e.size(), e.toString());
+        assertTrue(e.get(0).contains("dataset.test: columns 'query', 'title', 'label' are not in the header of "
+                + dir.resolve("test.tsv")
+                + " (has: query\ttitle\tlabel); the header looks tab-separated: set dataset.separator: tab"),
+                e.toString());
+        List<String> same = assertThrows(WorkflowException.class, () -> WorkflowParser.parse("w.yaml",
+                csv.replace("test.tsv", "./train.csv"), dir, Map.of(), true)).errors();
+        assertEquals(1, same.size(), same.toString());
+        assertTrue(same.get(0).contains("dataset.test: is the same file as dataset.path"), same.toString());
+    }
+
     private static String plain() {
         return """
                 name: plain

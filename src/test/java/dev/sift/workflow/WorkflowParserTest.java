@@ -94,6 +94,32 @@ class WorkflowParserTest {
         assertTrue(e.stream().anyMatch(x -> x.contains("evaluate.grades")), e.toString());
     }
 
+    /** Lists whose entries name stored subsets or choices must not repeat; an empty policy list is refused. */
+    @Test
+    void listedTwiceAndEmptyListsAndRulesThatCannotFireAreRefused() {
+        List<String> e = errors(GOOD + "evaluate: {curve: [0.5, 0.50], curve_policies: [ccs, CCS], stop: "
+                + "{metric: kappa}}\n", Map.of());
+        assertTrue(e.stream().anyMatch(x -> x.contains("evaluate.curve: 0.5 is listed twice")), e.toString());
+        assertTrue(e.stream().anyMatch(x -> x.contains("evaluate.curve_policies: ccs is listed twice")),
+                e.toString());
+        assertTrue(e.stream().anyMatch(x -> x.contains("evaluate.stop") && x.contains("give floor, plateau or both")),
+                e.toString());
+        List<String> empty = errors(GOOD + "evaluate: {curve: [0.5], curve_policies: []}\n", Map.of());
+        assertTrue(empty.stream().anyMatch(x -> x.contains("evaluate.curve_policies: list at least one")),
+                empty.toString());
+        List<String> c = errors(GOOD.replace("  keep: 0.5\n", "  keep: 0.5\n  candidates: [top_fraction, "
+                + "Top_Fraction]\n"), Map.of());
+        assertTrue(c.stream().anyMatch(x -> x.contains("filter.candidates: top_fraction is listed twice")),
+                c.toString());
+        WorkflowSpec upper = WorkflowParser.parse("w.yaml", GOOD.replace("  keep: 0.5\n", "  keep: 0.5\n  policy: "
+                + "TOP_FRACTION\n"), Path.of("."), Map.of(), true).spec();
+        assertEquals("top_fraction", upper.filter().policy(), "policy names are read like every other choice");
+        List<String> grades = errors(GOOD + "task: {type: regression, min_label: 0, max_label: 3}\nevaluate: "
+                + "{grades: argmax}\n", Map.of());
+        assertTrue(grades.stream().anyMatch(x -> x.contains("evaluate.grades") && x.contains("regression")),
+                grades.toString());
+    }
+
     @Test
     void oofLossNeedsCrossFittingAndSaysSoInOneLine() {
         List<String> e = errors(GOOD.replace("by: el2n", "by: oof_loss") + "score:\n  methods: [oof_loss]\n",

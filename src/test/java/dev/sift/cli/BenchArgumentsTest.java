@@ -1,0 +1,61 @@
+package dev.sift.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sift.ExitCodes;
+import dev.sift.SiftException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * Arguments of the benchmarks and of data generate that cannot mean anything are usage errors (exit code 2) with
+ * one line naming the option, before any work: before this, --batch 0 of bench alignment looped for ever and
+ * --train 0 of bench knn ended in an ArrayIndexOutOfBoundsException.
+ */
+class BenchArgumentsTest {
+    @TempDir
+    Path dir;
+
+    private static String refused(Callable<Integer> command, String... args) {
+        new CommandLine(command).parseArgs(args);
+        SiftException e = assertThrows(SiftException.class, command::call, String.join(" ", args));
+        assertEquals(ExitCodes.USAGE, e.exitCode());
+        assertTrue(!e.getMessage().contains("\n"), e.getMessage());
+        return e.getMessage();
+    }
+
+    @Test
+    void meaninglessSizesAreRefused() {
+        assertEquals("--batch must be at least 1, got 0", refused(new AlignmentBenchCommand(), "--batch", "0"));
+        assertEquals("--max-length must be at least 2, got 0", refused(new AlignmentBenchCommand(), "--max-length",
+                "0"));
+        assertEquals("--train must be at least 1, got 0", refused(new KnnBenchCommand(), "--train", "0"));
+        assertEquals("--train must be at least 1, got -1", refused(new KnnBenchCommand(), "--train", "-1"));
+        assertEquals("--dim must be at least 1, got 0", refused(new KnnBenchCommand(), "--dim", "0"));
+        assertEquals("--k 20 is more than --train 10", refused(new KnnBenchCommand(), "--train", "10", "--k", "20"));
+        assertEquals("--batches must be at least 1, got -1", refused(new GrandBenchCommand(), "--batches", "-1"));
+        assertEquals("--batch must be at least 1, got 0", refused(new GrandBenchCommand(), "--batch", "0"));
+        assertEquals("--rows must be at least 1, got 0", refused(new IngestBenchCommand(), "--rows", "0"));
+        assertTrue(refused(new IngestBenchCommand(), "--rows", "10", "--dir", "/proc/nope/x")
+                .startsWith("--dir: cannot create /proc/nope/x"));
+        assertEquals("--epochs must be at least 1, got 0", refused(new NoiseBenchCommand(), "--data", "x.csv",
+                "--epochs", "0"));
+        assertTrue(refused(new ModelBenchCommand(), "--python", "/nonexistent/python").startsWith(
+                "--python /nonexistent/python: no such executable"));
+    }
+
+    @Test
+    void dataGenerateNamesAFolderAndAnUnwritablePath() throws Exception {
+        assertTrue(refused(new DataCommand.Generate(), "--out", dir.toString(), "--rows", "10")
+                .startsWith("--out " + dir + " is a folder; name a file"));
+        Files.writeString(dir.resolve("file"), "x");
+        assertTrue(refused(new DataCommand.Generate(), "--out", dir.resolve("file").resolve("shop.csv").toString(),
+                "--rows", "10").contains(": cannot write ("));
+    }
+}

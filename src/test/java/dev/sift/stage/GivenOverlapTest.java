@@ -1,0 +1,29 @@
+package dev.sift.stage;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.sift.data.Ingestor;
+import dev.sift.data.Sample;
+import dev.sift.data.Split;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** A given split whose test file shares queries with the training file is warned about, with the counts. */
+class GivenOverlapTest {
+    private static Sample s(int i, String group, String title, Split split) {
+        return new Sample(i, group, title, "", 1, group, null, false, split, i + 2L);
+    }
+
+    @Test
+    void sharedQueriesAndCopiedPairsAreCounted() {
+        List<Sample> samples = List.of(s(0, "lamp", "Red lamp", Split.TRAIN), s(1, "mug", "Mug", Split.TRAIN),
+                s(2, "lamp", "Red lamp", Split.TEST), s(3, "lamp", "Blue lamp", Split.TEST),
+                s(4, "sofa", "Oak sofa", Split.TEST), s(5, "pen", "Pen", Split.VALIDATION));
+        Ingestor.Result r = new Ingestor.Result(samples, List.of(), 6, 0, null, null);
+        assertEquals(List.of("test: 2 of 3 pairs (1 of 2 queries) have a query that is also in the training file, 1 "
+                + "of them the same query and title: on those the metrics measure memory, not how the model does on "
+                + "new queries"), IngestSummary.overlapWarnings(r));
+        Ingestor.Result apart = new Ingestor.Result(samples.subList(0, 2), List.of(), 2, 0, null, null);
+        assertEquals(List.of(), IngestSummary.overlapWarnings(apart));
+    }
+}
