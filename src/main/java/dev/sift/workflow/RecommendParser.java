@@ -86,7 +86,7 @@ final class RecommendParser {
             f.invalid("keep", "adt drops at most half of a batch: keep must be at least 0.5, got " + keep);
         }
         List<String> candidates = f.strings("candidates", List.of());
-        WorkflowParser.twice(f, "candidates", candidates);
+        EvaluateParser.twice(f, "candidates", candidates);
         if (f.has("candidates") && f.has("policy")) {
             f.invalid("candidates", "give filter.policy or filter.candidates (validation picks one), not both");
         } else if (f.has("candidates") && candidates.size() < 2) {
