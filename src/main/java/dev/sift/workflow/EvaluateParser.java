@@ -27,7 +27,7 @@ final class EvaluateParser {
         }
     }
 
-    static EvaluateSpec evaluate(SpecBinder.Obj e, TaskSpec task) {
+    static EvaluateSpec parse(SpecBinder.Obj e, TaskSpec task) {
         String zs = e.choice("zero_shot", "true", "true", "false");
         int k = (int) e.integer("k", 10, 1, 1000);
         WorkflowSpec.StopRule stop = null;
