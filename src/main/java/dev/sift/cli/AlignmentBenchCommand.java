@@ -36,7 +36,9 @@ public class AlignmentBenchCommand implements Callable<Integer> {
     public Integer call() {
         SiftException.atLeast("--batch", batch, 1);
         SiftException.atLeast("--samples", samples == null ? 1 : samples, 1);
-        SiftException.atLeast("--max-length", maxLength, 2);
+        if (model.equals("minilm")) {
+            SiftException.atLeast("--max-length", maxLength, 2);
+        }
         AlignmentBenchmark.Result r = switch (model) {
             case "hashed" -> AlignmentBenchmark.run(batch, samples == null ? 640 : samples);
             case "minilm" -> AlignmentBenchmark.runMiniLm(batch, samples == null ? 64 : samples, maxLength);

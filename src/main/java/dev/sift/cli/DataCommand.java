@@ -48,10 +48,10 @@ public class DataCommand {
             if (!(noise >= 0 && noise < 1)) {
                 throw SiftException.usage("--noise must be in [0, 1), got " + noise);
             }
-            List<SyntheticShop.Row> data = SyntheticShop.generate(rows, noise, seed);
             if (Files.isDirectory(out)) {
                 throw SiftException.usage("--out " + out + " is a folder; name a file, e.g. " + out.resolve("shop.csv"));
             }
+            List<SyntheticShop.Row> data = SyntheticShop.generate(rows, noise, seed);
             try {
                 if (out.toAbsolutePath().getParent() != null) {
                     Files.createDirectories(out.toAbsolutePath().getParent());

@@ -34,8 +34,8 @@ public class IngestBenchCommand implements Callable<Integer> {
         try {
             d = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("sift-bench-ingest-");
         } catch (IOException e) {
-            throw SiftException.usage("--dir: cannot create " + dir + " (" + e.getClass().getSimpleName() + ": "
-                    + e.getMessage() + ")");
+            throw SiftException.usage((dir == null ? "cannot create a temporary folder" : "--dir: cannot create "
+                    + dir) + " (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
         }
         IngestBenchmark.Result r = IngestBenchmark.run(rows, d);
         if (dir == null) {

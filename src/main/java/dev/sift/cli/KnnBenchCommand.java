@@ -38,10 +38,13 @@ public class KnnBenchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         SiftException.atLeast("--train", train, 1);
-        SiftException.atLeast("--valid", valid, 1);
+        SiftException.atLeast("--valid", valid, 2);
         SiftException.atLeast("--dim", dim, 1);
         SiftException.atLeast("--k", k, 1);
         SiftException.atLeast("--reference-points", referencePoints, 1);
+        if (referencePoints > valid) {
+            throw SiftException.usage("--reference-points " + referencePoints + " is more than --valid " + valid);
+        }
         if (k > train) {
             throw SiftException.usage("--k " + k + " is more than --train " + train);
         }

@@ -87,7 +87,8 @@ final class CsvRows {
             if (!col.containsKey(wanted)) {
                 throw new Ingestor.SchemaException(source + ":1: column '" + wanted + "' is not in the header (has: "
                         + String.join(", ", col.keySet()) + ")" + SourceHeader.separatorHint(col.keySet(),
-                        layout.separator()));
+                        layout.separator(), "its separator (dataset.separator, or dataset.items.separator for the "
+                        + "items file)"));
             }
         }
         return col;

@@ -149,9 +149,9 @@ public final class Ingestor {
         EncodingAdvice advice = new EncodingAdvice();
         RowLayout layout = new RowLayout(dataset.encoding(), dataset.header(), dataset.separator(),
                 dataset.columns().mapped(), dataset.columns().userId(), quarantineRaw, advice,
-                java.util.stream.Stream.of(dataset.columns().query(), dataset.columns().title(),
-                        dataset.columns().label(), dataset.columns().item()).filter(java.util.Objects::nonNull)
-                        .toList());
+                java.util.stream.Stream.of(dataset.columns().query(), dataset.columns().label(),
+                        dataset.items() == null ? dataset.columns().title() : null) // with items: title or item
+                        .filter(java.util.Objects::nonNull).toList());
         Fingerprints seen = new Fingerprints();
         long[] counts = new long[4]; // rows, duplicates, quarantined, kept
         Consumer<Quarantined> refused = q -> {
@@ -231,12 +231,10 @@ public final class Ingestor {
             return refuse(bad, line, lines, c.label(), Quarantined.NOT_A_NUMBER, "label is not a number: '"
                     + truncate(String.valueOf(labelText)) + "'", raw);
         }
-        if (label < task.minLabel() || label > task.maxLabel()
-                || (task.type() != TaskType.REGRESSION && label != Math.rint(label))) {
-            boolean inRange = label >= task.minLabel() && label <= task.maxLabel();
-            return refuse(bad, line, lines, c.label(), Quarantined.OUT_OF_RANGE, "label " + labelText.trim()
-                    + (inRange ? " is not a whole grade" : " is out of range") + ": the task expects " + (task.type() == TaskType.REGRESSION ? "a number"
-                    : "an integer") + " from " + fmt(task.minLabel()) + " to " + fmt(task.maxLabel()), raw);
+        String kind = labelKind(label);
+        if (kind != null) {
+            return refuse(bad, line, lines, c.label(), kind, "label " + labelText.trim() + (kind.equals(Quarantined
+                    .NOT_WHOLE) ? " is not a whole grade" : " is out of range") + ": the task expects " + expected(), raw);
         }
         String group = c.group() == null ? normalise(query) : v.getOrDefault(c.group(), "").trim();
         if (group.isEmpty()) {
@@ -297,6 +295,19 @@ public final class Ingestor {
     private static final java.util.regex.Pattern INVISIBLE = java.util.regex.Pattern.compile(
             "[\\u200B-\\u200D\\u2060\\uFEFF\\u00AD]");
     private static final java.util.regex.Pattern SPACES = java.util.regex.Pattern.compile("[\\s\\p{Z}]+");
+
+    /** Why a numeric label is refused ({@link Quarantined#OUT_OF_RANGE} or {@link Quarantined#NOT_WHOLE}), or null. */
+    private String labelKind(double label) {
+        if (label < task.minLabel() || label > task.maxLabel()) {
+            return Quarantined.OUT_OF_RANGE;
+        }
+        return task.type() != TaskType.REGRESSION && label != Math.rint(label) ? Quarantined.NOT_WHOLE : null;
+    }
+
+    private String expected() {
+        return (task.type() == TaskType.REGRESSION ? "a number" : "an integer") + " from " + fmt(task.minLabel())
+                + " to " + fmt(task.maxLabel());
+    }
 
     /**
      * The query as its group: lower case, every run of white space (Unicode spaces such as U+00A0 too) one space,

@@ -94,7 +94,7 @@ public final class InteractionIngestor {
                 bad.add(q);
             }
         });
-        if (byUser.isEmpty() && counts[2] > 0) {
+        if (byUser.isEmpty() && counts[2] > 0 && maxRating[0] < positiveAt) {
             throw new IllegalArgumentException("no positive interaction: " + counts[2] + " rows have a rating below "
                     + "task.positive_at " + plain(positiveAt) + " (the highest read is " + plain(maxRating[0]) + ")"
                     + (bad.isEmpty() ? "" : " and " + bad.size() + " more are quarantined (the first: "

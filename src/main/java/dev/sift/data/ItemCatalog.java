@@ -3,6 +3,7 @@ package dev.sift.data;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -32,7 +33,7 @@ public final class ItemCatalog {
                 new DatasetSpec.Columns(spec.key(), spec.text(), spec.description(), null, null, null, null))
                 .withShape(spec.encoding(), spec.header(), null);
         RowLayout layout = new RowLayout(spec.encoding(), spec.header(), spec.separator(), spec.wanted(), null,
-                new QuarantineRaw(null, null), new EncodingAdvice());
+                new QuarantineRaw(null, null), new EncodingAdvice(), List.of(spec.key(), spec.text()));
         SourceStreams.rows(in, sourceName, ds.format(), layout, catalog.sink(spec));
         return catalog;
     }

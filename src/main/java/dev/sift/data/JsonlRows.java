@@ -92,14 +92,16 @@ final class JsonlRows {
         }
         Map<String, String> values = new HashMap<>();
         String container = null;
+        node.fieldNames().forEachRemaining(k -> {
+            if (keys.size() < 1000 || layout.wanted().contains(k)) {
+                keys.add(k);
+            }
+        });
         for (var it = node.fields(); it.hasNext();) {
             var e = it.next();
-            if (keys.size() < 1000 || layout.wanted().contains(e.getKey())) {
-                keys.add(e.getKey());
-            }
             if (layout.wanted().contains(e.getKey()) && e.getValue().isTextual()
                     && loneSurrogate(e.getValue().textValue())) {
-                sink.bad(new Quarantined(lineNo, e.getKey(), Quarantined.UTF8, "invalid Unicode: an escape of half "
+                sink.bad(new Quarantined(lineNo, e.getKey(), Quarantined.ESCAPE, "invalid Unicode: an escape of half "
                         + "a surrogate pair (\\uD800-\\uDFFF) without its other half", layout.raw().text(text)));
                 return;
             }

@@ -43,7 +43,7 @@ final class ParquetRows {
             }
         } catch (SQLException e) {
             throw new Ingestor.SchemaException(source + ": cannot read as Parquet: " + firstLine(e.getMessage())
-                    .replace("'" + file + "'", "").replace(file.toString(), source));
+                    .replace(file.toString(), source));
         }
     }
 

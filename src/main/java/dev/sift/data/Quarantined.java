@@ -16,6 +16,8 @@ public record Quarantined(long line, long lines, String field, String kind, Stri
     public static final String NOT_A_NUMBER = "label not a number";
     public static final String NOT_A_TIME = "time not a number or date";
     public static final String OUT_OF_RANGE = "label out of range";
+    public static final String NOT_WHOLE = "label not a whole grade";
+    public static final String ESCAPE = "invalid Unicode escape";
     public static final String UTF8 = "invalid UTF-8";
     public static final String SYNTAX = "malformed row";
     public static final String CONTROL = "control character";

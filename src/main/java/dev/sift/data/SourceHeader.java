@@ -11,10 +11,11 @@ public final class SourceHeader {
     }
 
     /**
-     * When a header read as one column holds another common separator, advice naming it (with a leading "; "),
-     * else "": a tab-separated file read with the default comma has one column named "query\tproduct_title".
+     * When a header read as one column holds another common separator, advice naming it and the {@code setting}
+     * that sets it (with a leading "; "), else "": a tab-separated file read with the default comma has one column
+     * named "query\tproduct_title".
      */
-    public static String separatorHint(java.util.Collection<String> names, char separator) {
+    public static String separatorHint(java.util.Collection<String> names, char separator, String setting) {
         if (names.size() != 1) {
             return "";
         }
@@ -22,7 +23,7 @@ public final class SourceHeader {
         for (char c : new char[] {'\t', ';', '|', ','}) {
             if (c != separator && only.indexOf(c) >= 0) {
                 return "; the header looks " + (c == '\t' ? "tab" : "'" + c + "'") + "-separated: set "
-                        + "dataset.separator: " + (c == '\t' ? "tab" : "\"" + c + "\"");
+                        + setting + ": " + (c == '\t' ? "tab" : "\"" + c + "\"");
             }
         }
         return "";

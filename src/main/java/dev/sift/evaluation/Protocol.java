@@ -72,7 +72,7 @@ public final class Protocol {
             m.put("accuracy", Metrics.accuracy(predicted, truth));
             m.put("kappa", Metrics.quadraticWeightedKappa(predicted, truth, t.task().classes()));
             if (t.task().type() == TaskType.BINARY) {
-                binary(m, score, value, predicted, truth);
+                binary(m, o.ranks() ? score : new double[n], value, predicted, truth);
             }
         } else {
             m.put("rmse", Metrics.rmse(value, rel));
@@ -91,10 +91,7 @@ public final class Protocol {
             positive[i] = truth[i] == 1;
         }
         Metrics.Confusion c = Metrics.Confusion.of(predicted, truth);
-        // a constant probability (the majority baseline) ranks nothing: its AUC is the expectation over every
-        // order of the tied pairs, 0.5, not the AUC of the one random order its ranking score draws for NDCG
-        boolean constant = Arrays.stream(probability).allMatch(v -> v == probability[0]);
-        m.put("auc", Metrics.auroc(constant ? probability : score, positive));
+        m.put("auc", Metrics.auroc(score, positive));
         m.put("log_loss", Metrics.logLoss(probability, positive));
         m.put("f1", c.f1());
         m.put("precision", c.precision());

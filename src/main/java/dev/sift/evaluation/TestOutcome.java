@@ -9,12 +9,18 @@ import java.util.Random;
  * One model's answers on the test split: a ranking score per pair, the predicted class (classification), the
  * predicted label in label units (regression) or the probability of the positive class (binary), and for binary
  * tasks the threshold on that probability (chosen on the validation split) at or above which a pair is predicted
- * positive (NaN otherwise).
+ * positive (NaN otherwise). {@code ranks} is false for the majority baseline, whose score is a random order drawn
+ * for NDCG: its AUC is then the expectation over every order, 0.5, not that one draw's.
  */
-public record TestOutcome(double[] score, int[] predicted, double[] value, double threshold) {
+public record TestOutcome(double[] score, int[] predicted, double[] value, double threshold, boolean ranks) {
+    /** An outcome whose score ranks the pairs, with a binary threshold. */
+    public TestOutcome(double[] score, int[] predicted, double[] value, double threshold) {
+        this(score, predicted, value, threshold, true);
+    }
+
     /** An outcome without a binary threshold. */
     public TestOutcome(double[] score, int[] predicted, double[] value) {
-        this(score, predicted, value, Double.NaN);
+        this(score, predicted, value, Double.NaN, true);
     }
 
     public static TestOutcome of(Predictions p, TestSet t) {
@@ -81,6 +87,6 @@ public record TestOutcome(double[] score, int[] predicted, double[] value, doubl
         } else {
             Arrays.fill(value, Arrays.stream(trainRelevance).average().orElse(0));
         }
-        return new TestOutcome(score, predicted, value);
+        return new TestOutcome(score, predicted, value, Double.NaN, false);
     }
 }

@@ -155,8 +155,9 @@ public final class Table {
             for (int c = 0; c < columns.size(); c++) {
                 Object v = r.get(c);
                 String k = columns.get(c);
+                String note = null;
                 if (v instanceof Noted n) {
-                    o.put(k + "_note", n.note());
+                    note = n.note();
                     v = n.value();
                 }
                 if (v == null) {
@@ -175,6 +176,9 @@ public final class Table {
                     o.put(k, new BigDecimal(b.toPlainString())); // 10, not 1E+1
                 } else {
                     o.put(k, v.toString());
+                }
+                if (note != null) {
+                    o.put(k + "_note", note);
                 }
             }
         }

@@ -83,7 +83,7 @@ final class IngestSummary {
         java.util.Set<String> trainGroups = new java.util.HashSet<>();
         java.util.Set<String> trainPairs = new java.util.HashSet<>();
         for (Sample x : r.samples()) {
-            if (x.split() == Split.TRAIN) {
+            if (x.split() == Split.TRAIN || x.split() == Split.UTILITY) { // utility is carved from the training file
                 trainGroups.add(x.group());
                 trainPairs.add(x.group() + '\u0000' + x.title());
             }

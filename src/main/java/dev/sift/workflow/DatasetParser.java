@@ -225,16 +225,14 @@ final class DatasetParser {
         }
         DatasetSpec.Given given = d.given();
         if (given != null) {
-            java.util.Map<Path, String> seen = new java.util.LinkedHashMap<>();
-            seen.put(Path.of(d.path()).toAbsolutePath().normalize(), "dataset.path");
+            Path training = Path.of(d.path()).toAbsolutePath().normalize();
             String[][] files = {{"dataset.validation", given.validation()}, {"dataset.test", given.test()}};
             for (String[] f : files) {
                 if (f[1] == null || f[1].startsWith("s3://")) {
                     continue;
                 }
-                String before = seen.putIfAbsent(Path.of(f[1]).toAbsolutePath().normalize(), f[0]);
-                if (before != null) {
-                    b.error(r.keyLine("dataset"), f[0], "is the same file as " + before + " (" + f[1] + "): its "
+                if (Path.of(f[1]).toAbsolutePath().normalize().equals(training)) {
+                    b.error(r.keyLine("dataset"), f[0], "is the same file as dataset.path (" + f[1] + "): its "
                             + "pairs would be trained on and measured on");
                 } else if (d.format().equals("csv")) {
                     check(b, r, f[0], f[1], d.separator(), d.encoding(), d.header(), d.columns().mapped());
@@ -256,6 +254,7 @@ final class DatasetParser {
             Encoding encoding, boolean header, List<String> wanted) {
         String where = key.equals("dataset.items") ? "dataset.items.path" : key.equals("dataset.columns")
                 ? "dataset.path" : key;
+        String setting = key.equals("dataset.items") ? "dataset.items.separator" : "dataset.separator";
         try (InputStream in = Files.newInputStream(Path.of(path))) {
             List<String> names = SourceHeader.names(in, separator, encoding, header);
             if (names == null) {
@@ -270,12 +269,14 @@ final class DatasetParser {
             if (!missing.isEmpty()) {
                 b.error(r.keyLine("dataset"), key, (missing.size() == 1 ? "column " + missing.get(0) + " is"
                         : "columns " + String.join(", ", missing) + " are") + " not in the header of " + path
-                        + " (has: " + String.join(", ", names) + ")" + SourceHeader.separatorHint(names, separator));
+                        + " (has: " + String.join(", ", names) + ")"
+                        + SourceHeader.separatorHint(names, separator, setting));
             }
             for (String w : wanted) {
                 if (!header && w.trim().matches("\\d{1,9}") && Integer.parseInt(w.trim()) >= names.size()) {
                     b.error(r.keyLine("dataset"), key, "column " + w.trim() + " is past the first row of " + path
-                            + ", which has " + names.size() + " fields (columns 0-" + (names.size() - 1) + ")");
+                            + ", which has " + names.size() + " fields (columns 0-" + (names.size() - 1) + ")"
+                            + SourceHeader.separatorHint(names, separator, setting));
                 }
             }
         } catch (IOException e) {

@@ -27,7 +27,12 @@ final class EvaluateParser {
         }
     }
 
-    static EvaluateSpec parse(SpecBinder.Obj e, TaskSpec task) {
+    /**
+     * {@code strict} (a new workflow, not a stored one being resumed, explained or shown) also refuses settings
+     * that do nothing: a stop rule that can never fire, grades on a regression task, an empty curve_policies. A
+     * run stored before these rules keeps working.
+     */
+    static EvaluateSpec parse(SpecBinder.Obj e, TaskSpec task, boolean strict) {
         String zs = e.choice("zero_shot", "true", "true", "false");
         int k = (int) e.integer("k", 10, 1, 1000);
         WorkflowSpec.StopRule stop = null;
@@ -42,14 +47,14 @@ final class EvaluateParser {
             if (plateau < 0) {
                 st.invalid("plateau", "must be >= 0, got " + plateau);
             }
-            if (!st.has("floor") && !st.has("plateau")) {
-                e.invalid("stop", "give floor, plateau or both: without either the rule never stops anything");
+            if (strict && !st.has("floor") && plateau == 0) {
+                e.invalid("stop", "give a floor, a plateau above 0, or both: without either the rule never stops anything");
             }
             st.done();
             stop = new WorkflowSpec.StopRule(metric, floor, plateau);
         }
         String grades = e.choice("grades", "calibrated", "calibrated", "argmax");
-        if (e.has("grades") && !task.classification()) {
+        if (strict && e.has("grades") && !task.classification()) {
             e.invalid("grades", "reads grades off a classifier; a regression task has none (its value is the "
                     + "predicted label)");
         }
@@ -69,7 +74,7 @@ final class EvaluateParser {
         List<String> curvePolicies = e.strings("curve_policies", List.of("top_fraction")).stream()
                 .map(c -> c.trim().toLowerCase(Locale.ROOT)).toList();
         twice(e, "curve_policies", curvePolicies);
-        if (e.has("curve_policies") && curvePolicies.isEmpty()) {
+        if (strict && e.has("curve_policies") && curvePolicies.isEmpty()) {
             e.invalid("curve_policies", "list at least one policy (default: [top_fraction])");
         }
         for (String p : curvePolicies) {

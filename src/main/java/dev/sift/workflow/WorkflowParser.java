@@ -112,7 +112,7 @@ public final class WorkflowParser {
         SpecBinder.Obj filterObj = cache(r.obj("filter"), RunLayout.FILTER, uncached);
         FilterSpec filter = rec ? RecommendParser.filter(filterObj, score) : filter(filterObj, score);
         SpecBinder.Obj evaluateObj = cache(r.obj("evaluate"), RunLayout.EVALUATE, uncached);
-        EvaluateSpec evaluate = rec ? RecommendParser.evaluate(evaluateObj) : EvaluateParser.parse(evaluateObj, task);
+        EvaluateSpec evaluate = rec ? RecommendParser.evaluate(evaluateObj) : EvaluateParser.parse(evaluateObj, task, checkFiles);
         WorkflowSpec.Recommend recommend = rec ? RecommendParser.recommend(r, model, task, dataset)
                 : null;
         int iterations = (int) r.integer("iterations", 1, 1, rec ? 1 : 100);

@@ -33,10 +33,13 @@ class BenchArgumentsTest {
     @Test
     void meaninglessSizesAreRefused() {
         assertEquals("--batch must be at least 1, got 0", refused(new AlignmentBenchCommand(), "--batch", "0"));
-        assertEquals("--max-length must be at least 2, got 0", refused(new AlignmentBenchCommand(), "--max-length",
-                "0"));
+        assertEquals("--max-length must be at least 2, got 0", refused(new AlignmentBenchCommand(), "--model",
+                "minilm", "--max-length", "0"));
         assertEquals("--train must be at least 1, got 0", refused(new KnnBenchCommand(), "--train", "0"));
         assertEquals("--train must be at least 1, got -1", refused(new KnnBenchCommand(), "--train", "-1"));
+        assertEquals("--valid must be at least 2, got 1", refused(new KnnBenchCommand(), "--valid", "1"));
+        assertEquals("--reference-points 20 is more than --valid 10", refused(new KnnBenchCommand(), "--valid",
+                "10"));
         assertEquals("--dim must be at least 1, got 0", refused(new KnnBenchCommand(), "--dim", "0"));
         assertEquals("--k 20 is more than --train 10", refused(new KnnBenchCommand(), "--train", "10", "--k", "20"));
         assertEquals("--batches must be at least 1, got -1", refused(new GrandBenchCommand(), "--batches", "-1"));

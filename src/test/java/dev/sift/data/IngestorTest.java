@@ -309,6 +309,23 @@ class IngestorTest {
         assertEquals("x.jsonl: key 'name' is in no object of the file (has: label, query, title)", typo.getMessage());
     }
 
+    /** With an items file, a JSON Lines row may carry its own title and no item key: title or item, not both. */
+    @Test
+    void jsonLinesWithAnItemsFileNeedTitleOrItemNotBoth() throws Exception {
+        DatasetSpec.Items items = new DatasetSpec.Items("items.csv", "csv", ',', true, Encoding.UTF_8, "product_id",
+                "name", null);
+        ItemCatalog catalog = ItemCatalog.read(new ByteArrayInputStream("product_id,name\np1,Lamp\n".getBytes(
+                StandardCharsets.UTF_8)), "items.csv", items);
+        DatasetSpec d = new DatasetSpec("/x", null, "jsonl", ',', new DatasetSpec.Columns("query", "title", null,
+                "label", null, null, null, "product_id"), null, Encoding.UTF_8, true, items, null);
+        String own = "{\"query\":\"lamp\",\"title\":\"Red lamp\",\"label\":2}\n"
+                + "{\"query\":\"mug\",\"title\":\"Mug\",\"label\":1}\n";
+        Ingestor.Result r = new Ingestor(d, TASK, new SplitSpec(0.2, 0.0, 0.2, 1), new KeyedHasher(
+                "0123456789abcdef0123".getBytes(StandardCharsets.UTF_8)), catalog).read(new ByteArrayInputStream(
+                        own.getBytes(StandardCharsets.UTF_8)), "x.jsonl");
+        assertEquals(2, r.samples().size(), "every row has its own title; no object has product_id");
+    }
+
     /** Unicode spaces and zero-width characters do not make one query two groups (and put it in two splits). */
     @Test
     void queriesWithNoBreakOrZeroWidthSpacesAreOneGroup() {

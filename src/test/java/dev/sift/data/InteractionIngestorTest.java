@@ -100,13 +100,17 @@ class InteractionIngestorTest {
     }
 
     @Test
-    void noRatingAtThePositiveThresholdSaysSoInsteadOfNoValidRows() {
+    void noRatingAtThePositiveThresholdSaysSoInsteadOfNoValidRows() throws Exception {
         String csv = "user,item,rating\nu,a,3\nu,b,2.5\nv,a,x\n";
         IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> read(csv, false));
         assertEquals("no positive interaction: 2 rows have a rating below task.positive_at 4 (the highest read is 3) "
                 + "and 1 more are quarantined (the first: i.csv:4: field 'rating': rating is not a number: 'x')",
                 e.getMessage());
+        Ingestor.Result quarantined = read("user,item,rating\nu,a,3\nu,,5\n", false);
+        assertEquals(0, quarantined.samples().size(), "the rating 5 is positive; its row has no item, which the "
+                + "usual no-valid-rows line reports, not positive_at");
+        assertEquals(1, quarantined.quarantined().size());
     }
 
     @Test

@@ -103,6 +103,15 @@ class ProtocolTest {
             assertTrue(drawn != 0.5, "seed " + seed + " draws an order whose own AUC is not 0.5: " + drawn);
             assertEquals(0.5, Protocol.measure(t, m).get("auc"), 1e-12, "seed " + seed);
         }
+        double[] cosine = new double[n];
+        double[] flat = new double[n];
+        for (int i = 0; i < n; i++) {
+            cosine[i] = truth[i] + 0.01 * i;
+            flat[i] = 0.3;
+        }
+        TestOutcome zeroShot = TestOutcome.binary(cosine, flat, 0.5);
+        assertEquals(1.0, Protocol.measure(t, zeroShot).get("auc"), 1e-12, "a flat probability (Platt's fallback) "
+                + "does not hide a score that ranks");
     }
 
     private static boolean[] positives(int[] truth) {

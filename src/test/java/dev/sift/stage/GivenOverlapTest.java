@@ -18,9 +18,12 @@ class GivenOverlapTest {
     void sharedQueriesAndCopiedPairsAreCounted() {
         List<Sample> samples = List.of(s(0, "lamp", "Red lamp", Split.TRAIN), s(1, "mug", "Mug", Split.TRAIN),
                 s(2, "lamp", "Red lamp", Split.TEST), s(3, "lamp", "Blue lamp", Split.TEST),
-                s(4, "sofa", "Oak sofa", Split.TEST), s(5, "pen", "Pen", Split.VALIDATION));
-        Ingestor.Result r = new Ingestor.Result(samples, List.of(), 6, 0, null, null);
-        assertEquals(List.of("test: 2 of 3 pairs (1 of 2 queries) have a query that is also in the training file, 1 "
+                s(4, "sofa", "Oak sofa", Split.TEST), s(5, "pen", "Pen", Split.VALIDATION),
+                s(6, "cup", "Cup", Split.UTILITY), s(7, "cup", "Blue cup", Split.VALIDATION));
+        Ingestor.Result r = new Ingestor.Result(samples, List.of(), 8, 0, null, null);
+        assertEquals(List.of("validation: 1 of 2 pairs (1 of 2 queries) have a query that is also in the training "
+                + "file, 0 of them the same query and title: on those the metrics measure memory, not how the model "
+                + "does on new queries", "test: 2 of 3 pairs (1 of 2 queries) have a query that is also in the training file, 1 "
                 + "of them the same query and title: on those the metrics measure memory, not how the model does on "
                 + "new queries"), IngestSummary.overlapWarnings(r));
         Ingestor.Result apart = new Ingestor.Result(samples.subList(0, 2), List.of(), 2, 0, null, null);

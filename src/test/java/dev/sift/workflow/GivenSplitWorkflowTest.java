@@ -96,6 +96,9 @@ class GivenSplitWorkflowTest {
                 csv.replace("test.tsv", "./train.csv"), dir, Map.of(), true)).errors();
         assertEquals(1, same.size(), same.toString());
         assertTrue(same.get(0).contains("dataset.test: is the same file as dataset.path"), same.toString());
+        Files.writeString(dir.resolve("test.csv"), "query,title,label\nmug,Mug,0\n");
+        WorkflowParser.parse("w.yaml", csv.replace("test.tsv", "valid.csv"), dir, Map.of(), true);
+        WorkflowParser.parse("w.yaml", csv.replace("test.tsv", "test.csv"), dir, Map.of(), true);
     }
 
     private static String plain() {

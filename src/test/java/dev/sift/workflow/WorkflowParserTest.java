@@ -102,7 +102,7 @@ class WorkflowParserTest {
         assertTrue(e.stream().anyMatch(x -> x.contains("evaluate.curve: 0.5 is listed twice")), e.toString());
         assertTrue(e.stream().anyMatch(x -> x.contains("evaluate.curve_policies: ccs is listed twice")),
                 e.toString());
-        assertTrue(e.stream().anyMatch(x -> x.contains("evaluate.stop") && x.contains("give floor, plateau or both")),
+        assertTrue(e.stream().anyMatch(x -> x.contains("evaluate.stop") && x.contains("give a floor, a plateau above 0, or both")),
                 e.toString());
         List<String> empty = errors(GOOD + "evaluate: {curve: [0.5], curve_policies: []}\n", Map.of());
         assertTrue(empty.stream().anyMatch(x -> x.contains("evaluate.curve_policies: list at least one")),
