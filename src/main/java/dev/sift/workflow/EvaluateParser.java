@@ -16,17 +16,6 @@ final class EvaluateParser {
     private EvaluateParser() {
     }
 
-    /** A list whose entries must differ: the first entry given twice is an error of {@code key}. */
-    static void twice(SpecBinder.Obj o, String key, List<?> values) {
-        java.util.Set<Object> seen = new java.util.HashSet<>();
-        for (Object v : values) {
-            if (!seen.add(v)) {
-                o.invalid(key, v + " is listed twice");
-                return;
-            }
-        }
-    }
-
     /**
      * {@code strict} (a new workflow, not a stored one being resumed, explained or shown) also refuses settings
      * that do nothing: a stop rule that can never fire, grades on a regression task, an empty curve_policies. A
@@ -48,7 +37,8 @@ final class EvaluateParser {
                 st.invalid("plateau", "must be >= 0, got " + plateau);
             }
             if (strict && !st.has("floor") && plateau == 0) {
-                e.invalid("stop", "give a floor, a plateau above 0, or both: without either the rule never stops anything");
+                e.invalid("stop", "give a floor, a plateau above 0, or both: without either the rule never stops "
+                        + "anything");
             }
             st.done();
             stop = new WorkflowSpec.StopRule(metric, floor, plateau);
@@ -70,10 +60,8 @@ final class EvaluateParser {
                 e.invalid("curve", "kept fractions must be numbers in (0, 1), got " + v);
             }
         }
-        twice(e, "curve", curve);
-        List<String> curvePolicies = e.strings("curve_policies", List.of("top_fraction")).stream()
-                .map(c -> c.trim().toLowerCase(Locale.ROOT)).toList();
-        twice(e, "curve_policies", curvePolicies);
+        e.distinct("curve", curve);
+        List<String> curvePolicies = e.names("curve_policies", List.of("top_fraction"));
         if (strict && e.has("curve_policies") && curvePolicies.isEmpty()) {
             e.invalid("curve_policies", "list at least one policy (default: [top_fraction])");
         }

@@ -85,9 +85,7 @@ final class RecommendParser {
         if (policy.equals("adt") && keep < 0.5) {
             f.invalid("keep", "adt drops at most half of a batch: keep must be at least 0.5, got " + keep);
         }
-        List<String> candidates = f.strings("candidates", List.of()).stream()
-                .map(c -> c.trim().toLowerCase(java.util.Locale.ROOT)).toList();
-        EvaluateParser.twice(f, "candidates", candidates);
+        List<String> candidates = f.names("candidates", List.of());
         if (f.has("candidates") && f.has("policy")) {
             f.invalid("candidates", "give filter.policy or filter.candidates (validation picks one), not both");
         } else if (f.has("candidates") && candidates.size() < 2) {

@@ -204,6 +204,27 @@ final class SpecBinder {
             return dflt;
         }
 
+        /**
+         * A list of names (policies and the like), read as {@link #choice} reads one: trimmed and in lower case;
+         * a name given twice is an error.
+         */
+        List<String> names(String key, List<String> dflt) {
+            List<String> names = strings(key, dflt).stream().map(s -> s.trim().toLowerCase(Locale.ROOT)).toList();
+            distinct(key, names);
+            return names;
+        }
+
+        /** Values that must differ: the first one given twice is an error of {@code key}. */
+        void distinct(String key, List<?> values) {
+            Set<Object> seen = new HashSet<>();
+            for (Object v : values) {
+                if (!seen.add(v)) {
+                    invalid(key, v + " is listed twice");
+                    return;
+                }
+            }
+        }
+
         /** A nested mapping, or an empty one when the key is absent. */
         Obj obj(String key) {
             used.add(key);

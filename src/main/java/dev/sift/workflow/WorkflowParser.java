@@ -324,9 +324,7 @@ public final class WorkflowParser {
         long seed = f.integer("seed", 99, Long.MIN_VALUE, Long.MAX_VALUE);
         String policy = f.string("policy", "top_fraction").trim().toLowerCase(Locale.ROOT);
         checkPolicy(f, "policy", policy, score);
-        List<String> candidates = f.strings("candidates", List.of()).stream()
-                .map(c -> c.trim().toLowerCase(Locale.ROOT)).toList();
-        EvaluateParser.twice(f, "candidates", candidates);
+        List<String> candidates = f.names("candidates", List.of());
         if (f.has("candidates") && f.has("policy")) {
             f.invalid("candidates", "give filter.policy or filter.candidates (validation picks one of them), "
                     + "not both");
