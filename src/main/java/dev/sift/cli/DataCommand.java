@@ -42,9 +42,7 @@ public class DataCommand {
 
         @Override
         public Integer call() throws IOException {
-            if (rows < 1) {
-                throw SiftException.usage("--rows must be at least 1, got " + rows);
-            }
+            SiftException.atLeast("--rows", rows, 1);
             if (!(noise >= 0 && noise < 1)) {
                 throw SiftException.usage("--noise must be in [0, 1), got " + noise);
             }

@@ -89,12 +89,8 @@ public class NoiseBenchCommand implements Callable<Integer> {
 
     /** The seeds, folds, ensemble members and noise fraction, each refused with one line when out of range. */
     private void checkCounts() {
-        if (scoreSeeds < 1) {
-            throw SiftException.usage("--score-seeds must be at least 1, got " + scoreSeeds);
-        }
-        if (seeds < 1) {
-            throw SiftException.usage("--seeds must be at least 1, got " + seeds);
-        }
+        SiftException.atLeast("--score-seeds", scoreSeeds, 1);
+        SiftException.atLeast("--seeds", seeds, 1);
         if (epochs != null) {
             SiftException.atLeast("--epochs", epochs, 1);
         }

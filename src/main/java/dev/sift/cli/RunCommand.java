@@ -8,11 +8,12 @@ import dev.sift.schedule.ScheduledRuns;
 import dev.sift.workflow.Console;
 import dev.sift.workflow.WorkflowEngine;
 import dev.sift.workflow.WorkflowException;
+import dev.sift.model.TrainSpec;
 import dev.sift.workflow.WorkflowParser;
 import jakarta.inject.Inject;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -81,7 +82,8 @@ public class RunCommand implements Callable<Integer> {
         }
         WorkflowParser.Parsed parsed;
         if (device != null) {
-            if (!List.of("cpu", "gpu", "auto").contains(device.trim().toLowerCase(java.util.Locale.ROOT))) {
+            if (Arrays.stream(TrainSpec.DeviceChoice.values()).noneMatch(d -> d.key().equals(device.trim()
+                    .toLowerCase(java.util.Locale.ROOT)))) {
                 throw SiftException.usage("--device must be cpu, gpu or auto, got '" + device + "'");
             }
             overrides.put("fine_tune.device", device);

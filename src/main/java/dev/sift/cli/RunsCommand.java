@@ -185,9 +185,7 @@ public class RunsCommand {
 
         @Override
         public Integer call() {
-            if (top < 1) {
-                throw SiftException.usage("--top must be at least 1, got " + top);
-            }
+            SiftException.atLeast("--top", top, 1);
             runs.require(runId);
             System.out.print(output.render(history.scores(runId, iteration, method, top, !lowest)));
             return ExitCodes.OK;

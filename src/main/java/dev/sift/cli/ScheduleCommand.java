@@ -173,9 +173,7 @@ public class ScheduleCommand {
 
         @Override
         public Integer call() {
-            if (limit < 1) {
-                throw SiftException.usage("--limit must be at least 1, got " + limit);
-            }
+            SiftException.atLeast("--limit", limit, 1);
             Table runs = history.runs(name, limit);
             if (runs.size() == 0) {
                 schedules.get(name); // no runs and no such schedule: say so rather than print an empty table

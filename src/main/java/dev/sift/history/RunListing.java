@@ -33,9 +33,7 @@ public class RunListing {
     /** The query {@code runs list} runs: every argument may be null (and {@code orderBy} empty). */
     public static RunQuery.Query query(String workflow, RunEntity.Status status, String where, List<String> orderBy,
             int limit) {
-        if (limit < 1) {
-            throw dev.sift.SiftException.usage("--limit must be at least 1, got " + limit);
-        }
+        dev.sift.SiftException.atLeast("--limit", limit, 1);
         Filter f = where == null ? null : WhereParser.parse(where);
         if (workflow != null) {
             f = and(f, new Compare(Key.of(Field.WORKFLOW), Op.EQ, workflow));
