@@ -305,8 +305,8 @@ public final class Ingestor {
     }
 
     private String expected() {
-        return (task.type() == TaskType.REGRESSION ? "a number" : "an integer") + " from " + fmt(task.minLabel())
-                + " to " + fmt(task.maxLabel());
+        return (task.type() == TaskType.REGRESSION ? "a number" : "an integer") + " from " + Text.number(task.minLabel())
+                + " to " + Text.number(task.maxLabel());
     }
 
     /**
@@ -323,10 +323,6 @@ public final class Ingestor {
             }
         }
         return SPACES.matcher(q.toLowerCase(Locale.ROOT)).replaceAll(" ").trim();
-    }
-
-    private static String fmt(double d) {
-        return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
     }
 
     private static String truncate(String s) {

@@ -96,16 +96,12 @@ public final class InteractionIngestor {
         });
         if (byUser.isEmpty() && counts[2] > 0 && maxRating[0] < positiveAt) {
             throw new IllegalArgumentException("no positive interaction: " + counts[2] + " rows have a rating below "
-                    + "task.positive_at " + plain(positiveAt) + " (the highest read is " + plain(maxRating[0]) + ")"
+                    + "task.positive_at " + Text.number(positiveAt) + " (the highest read is " + Text.number(maxRating[0]) + ")"
                     + (bad.isEmpty() ? "" : " and " + bad.size() + " more are quarantined (the first: "
                     + bad.get(0).describe(sourceName) + ")"));
         }
         return new Ingestor.Result(split(byUser), bad, (int) counts[0], (int) counts[1], null,
                 advice.message());
-    }
-
-    private static String plain(double d) {
-        return d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d) : Double.toString(d);
     }
 
     private static int indexOf(List<Row> rows, String item) {

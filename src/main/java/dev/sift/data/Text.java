@@ -22,6 +22,14 @@ public final class Text {
         }
     }
 
+    /**
+     * A number as a person writes it in a message: whole values without ".0" (4, not 4.0), others as Java prints
+     * them (2.5, Infinity).
+     */
+    public static String number(double d) {
+        return d == Math.rint(d) && Math.abs(d) < 0x1p63 ? Long.toString((long) d) : Double.toString(d);
+    }
+
     /** Quotes a CSV field when it holds a separator, quote or newline. */
     public static String csv(String s) {
         if (s == null) {

@@ -6,6 +6,7 @@ import dev.sift.data.Quarantined;
 import dev.sift.data.Sample;
 import dev.sift.data.Split;
 import dev.sift.data.SplitSpec;
+import dev.sift.data.Text;
 import dev.sift.workflow.StageContext;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,7 +66,7 @@ final class IngestSummary {
                 ctx.console().info(String.format("  warning: every one of the %d %s pairs has label %s: metrics "
                         + "that compare labels (AUC, kappa, NDCG, F1) are undefined there and print as NaN; use "
                         + "data with more queries of each label, or another split.seed", r.count(split),
-                        split.name().toLowerCase(java.util.Locale.ROOT), fmtLabel(labels.get(0))));
+                        split.name().toLowerCase(java.util.Locale.ROOT), Text.number(labels.get(0))));
             }
         }
     }
@@ -113,10 +114,6 @@ final class IngestSummary {
             }
         }
         return out;
-    }
-
-    private static String fmtLabel(double v) {
-        return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
     }
 
     /** Quarantined rows by reason, most frequent first: "label out of range 229, not a number 3". */
