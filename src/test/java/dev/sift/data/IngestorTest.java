@@ -26,8 +26,17 @@ class IngestorTest {
     private static final TaskSpec TASK = new TaskSpec(TaskType.GRADED, 1, 4);
 
     private static Ingestor ingestor(String format) {
-        return new Ingestor(new DatasetSpec("/x", null, format, ',', COLS), TASK, new SplitSpec(0.2, 0.0, 0.2, 1),
-                new KeyedHasher("0123456789abcdef0123".getBytes(StandardCharsets.UTF_8)));
+        return ingestor(new DatasetSpec("/x", null, format, ',', COLS), null);
+    }
+
+    private static Ingestor ingestor(DatasetSpec d, ItemCatalog items) {
+        return new Ingestor(d, TASK, new SplitSpec(0.2, 0.0, 0.2, 1),
+                new KeyedHasher("0123456789abcdef0123".getBytes(StandardCharsets.UTF_8)), items);
+    }
+
+    /** JSON Lines text read by the standard columns' ingestor, as x.jsonl. */
+    private static Ingestor.Result jsonl(String text) throws Exception {
+        return ingestor("jsonl").read(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), "x.jsonl");
     }
 
     /** A CSV with good rows and the five kinds of bad rows, one of them with invalid UTF-8 bytes. */
@@ -263,8 +272,7 @@ class IngestorTest {
                 + "{\"query\":\"pen\",\"title\":\"Pen\",\"label\":2} {\"query\":\"x\"}\n"
                 + "{\"query\":\"cup\",\"title\":{\"name\":\"Cup\"},\"label\":2}\n"
                 + "{\"query\":\"box\",\"title\":\"Box\\u001b[2J\",\"label\":2}\n";
-        Ingestor.Result r = ingestor("jsonl").read(new ByteArrayInputStream(jsonl.getBytes(StandardCharsets.UTF_8)),
-                "x.jsonl");
+        Ingestor.Result r = jsonl(jsonl);
         assertEquals(1, r.samples().size(), "the first line, after the byte order mark");
         Map<Long, Quarantined> byLine = r.quarantined().stream()
                 .collect(Collectors.toMap(Quarantined::line, q -> q));
@@ -286,8 +294,7 @@ class IngestorTest {
                 + "{'query':'lamp','title':'Red','label':1}\n"
                 + "{\"query\":\"\\ud800\",\"title\":\"Red\",\"label\":1}\n"
                 + "{\"query\":\"\\ud83d\\ude00\",\"title\":\"Red\",\"label\":1}\n";
-        Ingestor.Result r = ingestor("jsonl").read(new ByteArrayInputStream(jsonl.getBytes(StandardCharsets.UTF_8)),
-                "x.jsonl");
+        Ingestor.Result r = jsonl(jsonl);
         assertEquals(2, r.samples().size(), "line 1, and line 7 whose escapes are a whole surrogate pair (an emoji)");
         Map<Long, String> reasons = r.quarantined().stream().collect(Collectors.toMap(Quarantined::line,
                 Quarantined::reason));
@@ -300,12 +307,9 @@ class IngestorTest {
         for (String why : reasons.values()) {
             assertTrue(!why.contains("Feature") && !why.contains("Source") && !why.contains("`"), why);
         }
-        Ingestor.SchemaException typo = org.junit.jupiter.api.Assertions.assertThrows(
-                Ingestor.SchemaException.class, () -> new Ingestor(new DatasetSpec("/x", null, "jsonl", ',',
-                        new DatasetSpec.Columns("query", "name", null, "label", null, null, null, null)), TASK,
-                        new SplitSpec(0.2, 0.0, 0.2, 1), new KeyedHasher("0123456789abcdef0123".getBytes(
-                                StandardCharsets.UTF_8))).read(new ByteArrayInputStream(jsonl.getBytes(
-                                        StandardCharsets.UTF_8)), "x.jsonl"));
+        Ingestor.SchemaException typo = assertThrows(Ingestor.SchemaException.class, () -> ingestor(new DatasetSpec(
+                "/x", null, "jsonl", ',', new Columns("query", "name", null, "label", null, null, null, null)), null)
+                .read(new ByteArrayInputStream(jsonl.getBytes(StandardCharsets.UTF_8)), "x.jsonl"));
         assertEquals("x.jsonl: key 'name' is in no object of the file (has: label, query, title)", typo.getMessage());
     }
 
@@ -320,9 +324,8 @@ class IngestorTest {
                 "label", null, null, null, "product_id"), null, Encoding.UTF_8, true, items, null);
         String own = "{\"query\":\"lamp\",\"title\":\"Red lamp\",\"label\":2}\n"
                 + "{\"query\":\"mug\",\"title\":\"Mug\",\"label\":1}\n";
-        Ingestor.Result r = new Ingestor(d, TASK, new SplitSpec(0.2, 0.0, 0.2, 1), new KeyedHasher(
-                "0123456789abcdef0123".getBytes(StandardCharsets.UTF_8)), catalog).read(new ByteArrayInputStream(
-                        own.getBytes(StandardCharsets.UTF_8)), "x.jsonl");
+        Ingestor.Result r = ingestor(d, catalog).read(new ByteArrayInputStream(own.getBytes(StandardCharsets.UTF_8)),
+                "x.jsonl");
         assertEquals(2, r.samples().size(), "every row has its own title; no object has product_id");
     }
 
