@@ -3,6 +3,7 @@ the command line), the same batch, sequence length, loss and optimiser. Runs as 
 timing blocks of steps when asked (main), so that the two sides can take turns."""
 import json
 import math
+import os
 import sys
 import time
 
@@ -69,8 +70,9 @@ def peak_rss():
 def main():
     """Builds the model, says it is ready, then answers one command a line on stdin with one JSON line:
     'train N' and 'infer N' run N steps or forward passes and answer the seconds they took (set-up and this
-    protocol not included) and each step's seconds; 'train N profile' also writes the profiler's top operators
-    of those steps to the file named at start; 'done' answers the peak memory and exits."""
+    protocol not included) and each step's seconds; 'train N profile' and 'infer N profile' also write the
+    profiler's top operators of those steps to torch-ops.txt or torch-infer-ops.txt in the folder named at start;
+    'done' answers the peak memory and exits."""
     a = json.loads(sys.argv[1])
     if a.get("threads"):
         torch.set_num_threads(a["threads"])  # the intra-op threads DJL has, so both sides get the same
@@ -124,7 +126,8 @@ def main():
             with torch.profiler.profile(activities=[torch.profiler.ProfilerActivity.CPU]) as prof:
                 run(n)
             seconds = time.perf_counter() - t0
-            with open(a["profile"], "w") as f:
+            name = "torch-ops.txt" if cmd[0] == "train" else "torch-infer-ops.txt"
+            with open(os.path.join(a["profile"], name), "w") as f:
                 f.write(prof.key_averages().table(sort_by="self_cpu_time_total", row_limit=30))
         else:
             run(n)

@@ -158,7 +158,8 @@ class ScheduleClusterIT {
             // skipped, as the "do nothing" policy says
             boolean covered = runs.stream().anyMatch(r -> r.fire().isBefore(at) && r.finished() != null
                     && r.finished().plus(MISFIRE).plusSeconds(3).isAfter(at));
-            assertTrue(ran || covered, "firing " + at + " lost:\n" + table);
+            assertTrue(ran || covered, "firing " + at + " lost:\n" + table + "\nthe survivor's log from 20 s before "
+                    + "it to 10 s after:\n" + around(log, at));
             skipped += ran ? 0 : 1;
         }
         long after = runs.stream().filter(r -> r.fire().isAfter(killed.fire()) && "SUCCEEDED".equals(r.status()))
@@ -167,6 +168,27 @@ class ScheduleClusterIT {
         assertTrue(runs.size() >= runsBefore + afterRecovery, table);
         System.out.printf("ScheduleClusterIT: %d runs, killed firing %s resumed as run %d, %d firings after it ran, "
                 + "%d skipped while a run was unfinished%n", runs.size(), killed.fire(), killed.id(), after, skipped);
+    }
+
+    /**
+     * The lines of a node's log (each starts with HH:mm:ss in this machine's zone) from 20 s before {@code at} to 10 s
+     * after it, with the lines without a time that follow them: what the node did around a lost firing.
+     */
+    static String around(String log, Instant at) {
+        java.time.LocalTime from = at.minusSeconds(20).atZone(java.time.ZoneId.systemDefault()).toLocalTime();
+        java.time.LocalTime to = at.plusSeconds(10).atZone(java.time.ZoneId.systemDefault()).toLocalTime();
+        StringBuilder out = new StringBuilder();
+        boolean in = false;
+        for (String line : log.split("\n")) {
+            if (line.matches("\\d\\d:\\d\\d:\\d\\d .*")) {
+                java.time.LocalTime t = java.time.LocalTime.parse(line.substring(0, 8));
+                in = !t.isBefore(from) && !t.isAfter(to);
+            }
+            if (in) {
+                out.append(line).append('\n');
+            }
+        }
+        return out.toString();
     }
 
     /** The id and owner pid of a run numbered at least {@code nth} whose fine-tune is under way, or null. */

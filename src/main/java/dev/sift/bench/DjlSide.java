@@ -22,8 +22,11 @@ import java.util.stream.IntStream;
 
 /**
  * The DJL side of {@link ModelBenchmark}, timed a block at a time so that it can take turns with the PyTorch peer.
- * Training is one epoch of {@code warmup + blocks * steps} batches through {@link RelevanceTrainer} (AdamW,
- * clipping, dynamics recording: what the workflows run) that pauses after the warm-up and after every block.
+ * Training is one epoch of {@code warmup + (blocks + 1) * steps} batches through {@link RelevanceTrainer} (AdamW,
+ * clipping, dynamics recording: what the workflows run) that pauses after the warm-up and after every block. The
+ * last block never runs: the epoch stays open, so no round's inference follows the end of a training (which
+ * returns libtorch's freed memory to the kernel, {@code MemoryRelief}: the next batches would then fault their
+ * pages in anew, about 20,000 faults of some 12 us each on this machine, where the peer faults none).
  * Inference runs {@link RelevanceTrainer.Loaded#predict} on a model loaded once, so a block times the forward passes
  * (and the copy of their outputs to Java), not the loading of the weights.
  *
@@ -55,7 +58,6 @@ final class DjlSide implements AutoCloseable {
     private volatile Throwable failure;
     /** Used on the worker only. */
     private RelevanceTrainer.Loaded inference;
-    private long lastBlockNanos;
     /** Each timed training step's nanoseconds, written on the worker and read after it hands over a block. */
     private final List<Long> stepNanos = new ArrayList<>();
     private int blocksRun;
@@ -65,7 +67,8 @@ final class DjlSide implements AutoCloseable {
      * Prepares both sides, trains the {@code warmup} steps and runs {@code warmup} batches of inference, untimed.
      *
      * @param warmup at least 1
-     * @param profile file for a profiler trace of the first timed training block, or null
+     * @param profile folder for profiler traces of the first timed training block (djl-trace.json) and inference
+     *     block (djl-infer-trace.json), or null
      */
     DjlSide(BertConfig config, int batch, int seq, int steps, int warmup, int blocks, Path profile)
             throws InterruptedException {
@@ -74,7 +77,7 @@ final class DjlSide implements AutoCloseable {
         this.warmup = warmup;
         this.blocks = blocks;
         this.profile = profile;
-        int n = batch * (warmup + blocks * steps);
+        int n = batch * (warmup + (blocks + 1) * steps);
         Random r = new Random(1);
         long[][] ids = new long[n][seq];
         long[][] types = new long[n][seq];
@@ -122,13 +125,21 @@ final class DjlSide implements AutoCloseable {
         return new ModelBenchmark.Turn(seconds, each);
     }
 
-    /** Runs {@code steps} batches of inference, a call each; returns their seconds and each batch's. */
-    ModelBenchmark.Turn infer() throws InterruptedException {
+    /**
+     * Runs {@code steps} batches of inference, a call each; returns their seconds and each batch's.
+     *
+     * @param profiled whether to write a profiler trace of this block (when the side has a profile folder)
+     */
+    ModelBenchmark.Turn infer(boolean profiled) throws InterruptedException {
         int n = batch * steps;
         int first = inferenceOffset;
         inferenceOffset = (inferenceOffset + n) % (batch * blocks * steps);
         double[] each = new double[steps];
+        boolean trace = profiled && profile != null;
         double seconds = run(() -> {
+            if (trace) {
+                JniUtils.startProfile(false, false, false);
+            }
             long total = 0;
             for (int b = 0; b < steps; b++) {
                 int[] which = IntStream.range(first + b * batch, first + (b + 1) * batch).toArray();
@@ -137,6 +148,9 @@ final class DjlSide implements AutoCloseable {
                 long t = System.nanoTime() - t0;
                 each[b] = t / 1e9;
                 total += t;
+            }
+            if (trace) {
+                JniUtils.stopProfile(profile.resolve("djl-infer-trace.json").toString());
             }
             return total;
         }) / 1e9;
@@ -163,16 +177,16 @@ final class DjlSide implements AutoCloseable {
         return nanos;
     }
 
-    /** The worker: one epoch, serving commands in the listener's pauses, then commands until {@link #STOP}. */
+    /** The worker: one epoch, serving commands in the listener's pauses, until {@link #STOP}. */
     private void work() {
         try {
             // no validation split, no early stopping: nothing but the training steps runs between the pauses
-            trainer.train(initial, targets, IntStream.range(0, batch * (warmup + blocks * steps)).toArray(), new int[0],
-                    new TrainSpec(1, batch, 2e-5, 1, 0.01, 0.0, 1.0, 0, TrainSpec.DeviceChoice.CPU), new Pauses());
-            results.add(lastBlockNanos); // after the end of the epoch (dynamics, weights), which is not timed
-            serve();
+            trainer.train(initial, targets, IntStream.range(0, batch * (warmup + (blocks + 1) * steps)).toArray(),
+                    new int[0], new TrainSpec(1, batch, 2e-5, 1, 0.01, 0.0, 1.0, 0, TrainSpec.DeviceChoice.CPU),
+                    new Pauses());
+            throw new IllegalStateException("the training epoch ended before the benchmark stopped it");
         } catch (Stopped e) {
-            // closed before all blocks ran
+            // closed, in the spare last block's pause or earlier
         } catch (Throwable e) {
             failure = e;
             results.add(FAILED);
@@ -216,11 +230,7 @@ final class DjlSide implements AutoCloseable {
                 return;
             }
             if (profile != null && block == 1) {
-                JniUtils.stopProfile(profile.toString());
-            }
-            if (batches == total) {
-                lastBlockNanos = end - start; // handed over once the epoch has ended
-                return;
+                JniUtils.stopProfile(profile.resolve("djl-trace.json").toString());
             }
             results.add(batches == warmup ? 0L : end - start);
             try {

@@ -30,7 +30,7 @@ public final class ModelBenchmark {
      * @param warmup unmeasured training steps and inference batches on each side before the first round (at least 1)
      * @param rounds rounds of alternating turns
      * @param python a Python with torch for the PyTorch peer, or null for none
-     * @param profile folder for profiler traces of the first round's training blocks, or null
+     * @param profile folder for profiler traces of the first round's training and inference blocks, or null
      * @param adamw which AdamW trains: {@code flat} (Sift's, the default), {@code kernel} (Sift's with the native
      *     kernel) or {@code djl} (DJL's, per parameter)
      */
@@ -130,7 +130,7 @@ public final class ModelBenchmark {
         String before = System.getProperty(ADAMW_PROPERTY);
         System.setProperty(ADAMW_PROPERTY, o.adamw());
         try (DjlSide djl = new DjlSide(config, o.batch(), o.seq(), o.steps(), o.warmup(), o.rounds(),
-                profile == null ? null : profile.resolve("djl-trace.json"))) {
+                profile)) {
             int threads = DjlSide.threads();
             Turns turns = new Turns(o, djl, peer(config, o, threads, profile, log), log);
             try {
@@ -162,7 +162,7 @@ public final class ModelBenchmark {
         log.accept("PyTorch: " + o.python() + " (" + threads + " threads, as DJL)");
         try {
             return TorchPeer.start(o.python(), c, o.batch(), o.seq(), threads,
-                    profile == null ? "" : profile.resolve("torch-ops.txt").toString());
+                    profile == null ? "" : profile.toString());
         } catch (IOException e) {
             log.accept("PyTorch peer unavailable (" + e.getMessage() + "); --python names one");
             return null;
@@ -190,7 +190,7 @@ public final class ModelBenchmark {
             this.torchThreads = torch == null ? 0 : torch.threads();
             if (torch != null) {
                 torchTurn(() -> torch.train(o.warmup(), false));
-                torchTurn(() -> torch.infer(o.warmup()));
+                torchTurn(() -> torch.infer(o.warmup(), false));
             }
         }
 
@@ -207,9 +207,9 @@ public final class ModelBenchmark {
             }
             for (int side = 0; side < 2; side++) {
                 if ((side == 0) == djlFirst) {
-                    turns[2] = djl.infer();
+                    turns[2] = djl.infer(profile);
                 } else {
-                    turns[3] = torchTurn(() -> torch.infer(o.steps()));
+                    turns[3] = torchTurn(() -> torch.infer(o.steps(), profile));
                 }
             }
             for (int i = 0; i < 4; i++) {

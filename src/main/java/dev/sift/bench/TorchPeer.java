@@ -48,10 +48,11 @@ final class TorchPeer implements AutoCloseable {
      * Starts the peer and waits until its model is built.
      *
      * @param threads intra-op threads the peer sets (DJL's, so that both sides run on as many), or 0: torch's default
-     * @param profileFile where the peer writes its top operators for {@code train N profile}, or "" for none
+     * @param profileDir folder where the peer writes its top operators for {@code train N profile} and {@code infer N
+     *     profile} (torch-ops.txt, torch-infer-ops.txt), or "" for none
      * @throws IOException when the Python cannot be started or the peer ends before it is ready
      */
-    static TorchPeer start(String python, BertConfig c, int batch, int seq, int threads, String profileFile)
+    static TorchPeer start(String python, BertConfig c, int batch, int seq, int threads, String profileDir)
             throws IOException {
         Path script = Files.createTempFile("sift-torch-bench", ".py");
         try (InputStream res = TorchPeer.class.getClassLoader().getResourceAsStream(SCRIPT)) {
@@ -60,7 +61,7 @@ final class TorchPeer implements AutoCloseable {
         String args = JSON.createObjectNode().put("vocab", c.vocabSize()).put("hidden", c.hidden())
                 .put("layers", c.layers()).put("heads", c.heads()).put("intermediate", c.intermediate())
                 .put("maxpos", c.maxPositions()).put("batch", batch).put("seq", seq).put("threads", threads)
-                .put("profile", profileFile).toString();
+                .put("profile", profileDir).toString();
         Process p;
         try {
             p = new ProcessBuilder(python, script.toString(), args).redirectErrorStream(true).start();
@@ -91,8 +92,8 @@ final class TorchPeer implements AutoCloseable {
     }
 
     /** {@code steps} forward passes under {@code torch.no_grad}; their seconds, and each pass's. */
-    ModelBenchmark.Turn infer(int steps) throws IOException {
-        return turn(command("infer " + steps));
+    ModelBenchmark.Turn infer(int steps, boolean profile) throws IOException {
+        return turn(command("infer " + steps + (profile ? " profile" : "")));
     }
 
     /** The answer's seconds and its per-step seconds (none when the peer sent none). */

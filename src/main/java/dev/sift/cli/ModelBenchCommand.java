@@ -46,8 +46,9 @@ public class ModelBenchCommand implements Callable<Integer> {
             + "PyTorch peer, or 'none' (default: ${DEFAULT-VALUE})")
     String python;
 
-    @Option(names = "--profile", description = "folder for profiler traces of the first round's training blocks: "
-            + "djl-trace.json (chrome trace) and torch-ops.txt (PyTorch's top operators); slows round 1 down")
+    @Option(names = "--profile", description = "folder for profiler traces of the first round's training and "
+            + "inference blocks: djl-trace.json and djl-infer-trace.json (chrome traces), torch-ops.txt and "
+            + "torch-infer-ops.txt (PyTorch's top operators); slows round 1 down")
     Path profile;
 
     @Option(names = "--adamw", defaultValue = "flat", description = "the AdamW Sift trains with: flat (the "

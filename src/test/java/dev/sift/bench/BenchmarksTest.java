@@ -58,8 +58,9 @@ class BenchmarksTest {
         assertTrue(fake.toFile().setExecutable(true));
         BertConfig tiny = new BertConfig(21000, 8, 1, 2, 16, 64, 2, 1e-12f);
         List<String> log = new ArrayList<>();
+        Path profile = dir.resolve("profile");
         ModelBenchmark.Result r = ModelBenchmark.run(tiny, new ModelBenchmark.Options(4, 6, 2, 1, 3,
-                fake.toString(), null, "flat"), log::add);
+                fake.toString(), profile, "flat"), log::add);
         assertEquals("0.fake", r.torchVersion());
         assertEquals(1, r.torchThreads());
         assertEquals(1048576, r.torchPeakRss());
@@ -71,8 +72,12 @@ class BenchmarksTest {
             assertTrue(x.djlTrain() > 0 && x.djlInfer() > 0);
             assertEquals(x.djlTrain() / x.torchTrain(), x.trainRatio(), 1e-12);
         }
-        assertEquals(List.of("train 1", "infer 1", "train 2", "infer 2", "train 2", "infer 2", "train 2", "infer 2",
-                "done"), Files.readAllLines(Path.of(fake + ".log")).stream().map(String::strip).toList());
+        // the first round's blocks are profiled on both sides, training and inference
+        assertEquals(List.of("train 1", "infer 1", "train 2 profile", "infer 2 profile", "train 2", "infer 2",
+                "train 2", "infer 2", "done"), Files.readAllLines(Path.of(fake + ".log")).stream().map(String::strip)
+                .toList());
+        assertTrue(Files.size(profile.resolve("djl-trace.json")) > 0);
+        assertTrue(Files.readString(profile.resolve("djl-infer-trace.json")).contains("aten::addmm"));
         ModelBenchmark.Spread s = ModelBenchmark.Spread.of(r.rounds(), ModelBenchmark.Round::inferRatio);
         assertTrue(s.min() <= s.median() && s.median() <= s.max());
         assertTrue(log.stream().anyMatch(l -> l.startsWith("round 3 (DJL first)")), log.toString());
