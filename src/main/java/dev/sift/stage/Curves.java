@@ -1,5 +1,6 @@
 package dev.sift.stage;
 
+import dev.sift.SiftException;
 import dev.sift.evaluation.Protocol;
 import dev.sift.evaluation.TestOutcome;
 import dev.sift.selection.Order;
@@ -64,8 +65,8 @@ public class Curves {
         int resamples = ctx.spec().evaluate().bootstrap();
         long seed = ctx.spec().filter().seed() + 7919L * ctx.iteration();
         for (double f : fractions) {
-            String at = "@" + BigDecimal.valueOf(f).stripTrailingZeros().toPlainString();
-            int size = Math.max(1, (int) Math.round(f * pool.length));
+            String at = "@" + plain(f);
+            int size = size(f, pool.length);
             int[] drawn = FilterStage.map(pool, new RandomSubset(size, seed).select(pool.length));
             List<TestOutcome> random = point(s, train, "random", f, new Subsets.Training(drawn, null, null));
             for (var e : views.entrySet()) {
@@ -87,6 +88,37 @@ public class Curves {
             }
         }
         return rows;
+    }
+
+    /** The fewest training samples a curve point may keep: a model trained on fewer says nothing about its fraction. */
+    static final int MIN_POINT = 10;
+
+    /** The samples a curve point at {@code fraction} keeps of a pool of {@code pool}. */
+    static int size(double fraction, int pool) {
+        return Math.max(1, (int) Math.round(fraction * pool));
+    }
+
+    /**
+     * Refuses, before anything trains for it, an {@code evaluate.curve} fraction that keeps fewer than {@link
+     * #MIN_POINT} of the {@code pool} training samples: its models would learn from a handful of samples, and its
+     * intervals (over test queries, not training draws) would still look decisive.
+     */
+    static void check(List<Double> fractions, int pool) {
+        for (double f : fractions) {
+            int size = size(f, pool);
+            if (size < MIN_POINT) {
+                throw SiftException.usage(pool < MIN_POINT
+                        ? String.format("evaluate.curve: the training split has %d samples, too few for a curve (a "
+                                + "point needs at least %d); remove evaluate.curve", pool, MIN_POINT)
+                        : String.format("evaluate.curve: %s keeps %d of the %d training samples; a point needs at "
+                                + "least %d (a fraction of at least %s here)", plain(f), size, pool, MIN_POINT,
+                                plain(Math.ceil((MIN_POINT - 0.5) / pool * 1e4) / 1e4)));
+            }
+        }
+    }
+
+    private static String plain(double x) {
+        return BigDecimal.valueOf(x).stripTrailingZeros().toPlainString();
     }
 
     private List<TestOutcome> point(EvaluateStage.Setup s, BiFunction<String, Subsets.Training,

@@ -128,6 +128,9 @@ public class EvaluateStage implements Stage<EvaluateOutput> {
         FineTuneOutput ft = ctx.output(FineTuneOutput.class);
         FilterOutput filter = ctx.output(FilterOutput.class, ctx.iteration());
         List<Sample> samples = inputs.samples(ctx);
+        if (ctx.iteration() == 1) { // also checked before fine-tuning, which a cached fine-tune skips
+            Curves.check(ctx.spec().evaluate().curve(), Subsets.ofSplit(samples, Split.TRAIN).length);
+        }
         int[] test = Subsets.ofSplit(samples, Split.TEST);
         TestSet testSet = TestSet.of(ctx.spec().task(), Arrays.stream(test).mapToObj(samples::get).toList(),
                 ctx.spec().evaluate().k());

@@ -84,10 +84,12 @@ public class FineTuneStage implements Stage<FineTuneOutput> {
 
     @Override
     public FineTuneOutput run(StageContext ctx) {
+        int[] train = Subsets.ofSplit(inputs.samples(ctx), Split.TRAIN);
+        // the curves' pool (iteration 1's) is this training split: refuse a tiny point before anything trains
+        Curves.check(ctx.spec().evaluate().curve(), train.length);
         RelevanceTrainer trainer = models.trainer(ctx);
         byte[] init = trainer.initialWeights(ctx.spec().fineTune().seed());
         String initSha = weights.put(init, "djl-params");
-        int[] train = Subsets.ofSplit(inputs.samples(ctx), Split.TRAIN);
         int[] validation = Subsets.ofSplit(inputs.samples(ctx), Split.VALIDATION);
         ctx.console().info(String.format("  model %s, %d training samples, %d validation samples",
                 ctx.spec().model().encoder().key(), train.length, validation.length));
