@@ -91,6 +91,16 @@ final class SpecBinder {
             return e == null ? map.line() : e.keyLine();
         }
 
+        /**
+         * Where {@code key}'s value came from, for a message about two keys that names one of them: "from --set",
+         * "line N" or "by default".
+         */
+        String origin(String key) {
+            Entry e = map.entries().get(key);
+            return e == null ? "by default" : e.keyLine() == YamlTree.FROM_OVERRIDE ? "from --set"
+                    : "line " + e.keyLine();
+        }
+
         String string(String key, String dflt) {
             YScalar s = scalar(key);
             return s == null ? dflt : s.value();

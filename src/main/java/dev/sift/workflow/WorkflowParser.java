@@ -152,7 +152,8 @@ public final class WorkflowParser {
             b.error(t.keyLine(missing), t.path(missing), "a regression task needs its label range: set "
                     + "task.min_label and task.max_label (for example 1 and 5 for averaged 1-5 ratings)");
         } else if (max <= min) {
-            b.error(t.keyLine("max_label"), t.path("max_label"), "must be greater than task.min_label");
+            b.error(t.keyLine("max_label"), t.path("max_label"), "must be greater than task.min_label (" + Text.number(max)
+                    + " against " + Text.number(min) + ", " + t.origin("min_label") + ")");
         } else if (tt == TaskType.GRADED && (min != Math.rint(min) || max != Math.rint(max) || max - min > 20)) {
             b.error(t.keyLine("max_label"), t.path("max_label"),
                     "graded labels must be integers with at most 21 grades");

@@ -189,6 +189,18 @@ class WorkflowParserTest {
     }
 
     @Test
+    void aLabelRangeErrorSaysWhereTheOtherEndCameFrom() {
+        String yaml = GOOD + "task:\n  min_label: 0\n  max_label: 3\n";
+        // the error sits on max_label's line; min_label came from --set, which the message says
+        assertEquals(List.of("w.yaml:10: task.max_label: must be greater than task.min_label (3 against 3, from "
+                + "--set)"), errors(yaml, Map.of("task.min_label", "3")));
+        assertEquals(List.of("w.yaml: --set task.max_label: must be greater than task.min_label (0 against 0, line "
+                + "9)"), errors(yaml, Map.of("task.max_label", "0")));
+        assertEquals(List.of("w.yaml: --set task.max_label: must be greater than task.min_label (-1 against 0, by "
+                + "default)"), errors(GOOD, Map.of("task.max_label", "-1")));
+    }
+
+    @Test
     void missingDataFileAndMissingColumnsAreReported() {
         List<String> e = errors("name: x\ndataset:\n  path: /nonexistent/data.csv\n  columns: {query: q}\n",
                 Map.of());
