@@ -135,7 +135,9 @@ public final class YamlTree {
             for (Map.Entry<String, Entry> e : m.entries().entrySet()) {
                 YNode v = e.getValue().value();
                 sb.append(pad).append(quote(e.getKey())).append(':');
-                if (v instanceof YScalar s) {
+                if (v instanceof YScalar s && "".equals(s.value())) {
+                    sb.append('\n'); // given without a value: the default, as 'key:' reads (not a literal "")
+                } else if (v instanceof YScalar s) {
                     sb.append(' ').append(quote(s.value())).append('\n');
                 } else if (v instanceof YMap vm && vm.entries().isEmpty()) {
                     sb.append(" {}\n");

@@ -189,6 +189,14 @@ class WorkflowParserTest {
     }
 
     @Test
+    void aKeyGivenWithoutAValueIsSnapshotAsSuch() {
+        String yaml = "name: t\ndataset:\n  generate: {rows: 100, noise: 0.1, seed: 1}\niterations:\n";
+        WorkflowParser.Parsed p = WorkflowParser.parse("w.yaml", yaml, Path.of("."), Map.of(), true);
+        assertTrue(p.snapshot().endsWith("\niterations:\n"), p.snapshot());
+        assertEquals(p.spec(), WorkflowParser.parse("s", p.snapshot(), null, Map.of(), false).spec());
+    }
+
+    @Test
     void aLabelRangeErrorSaysWhereTheOtherEndCameFrom() {
         String yaml = GOOD + "task:\n  min_label: 0\n  max_label: 3\n";
         // the error sits on max_label's line; min_label came from --set, which the message says
