@@ -253,9 +253,10 @@ final class SpecBinder {
             error(keyLine(key), path(key), message);
         }
 
+        /** Reports the keys never asked for; top-level keys starting with {@code x-} hold anchors and are left alone. */
         void done() {
             for (var e : map.entries().entrySet()) {
-                if (!used.contains(e.getKey())) {
+                if (!used.contains(e.getKey()) && !(prefix.isEmpty() && e.getKey().startsWith("x-"))) {
                     error(e.getValue().keyLine(), path(e.getKey()), "unknown key");
                 }
             }

@@ -12,6 +12,7 @@ import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.nodes.Tag;
 
 /** A YAML document as a small tree that remembers the line of every key, so errors can name it. */
 public final class YamlTree {
@@ -68,14 +69,28 @@ public final class YamlTree {
         int line = node.getStartMark().getLine() + 1;
         if (node instanceof MappingNode m) {
             Map<String, Entry> entries = new LinkedHashMap<>();
+            List<Node> merged = new ArrayList<>();
             for (NodeTuple t : m.getValue()) {
                 Node k = t.getKeyNode();
+                if (k.getTag().equals(Tag.MERGE)) { // '<<: *anchor' or '<<: [*a, *b]'
+                    Node v = t.getValueNode();
+                    merged.addAll(v instanceof SequenceNode s ? s.getValue() : List.of(v));
+                    continue;
+                }
                 String key = k instanceof ScalarNode s ? s.getValue() : String.valueOf(k);
                 int keyLine = k.getStartMark().getLine() + 1;
                 if (entries.containsKey(key)) {
                     throw new DuplicateKey(key, keyLine, entries.get(key).keyLine());
                 }
                 entries.put(key, new Entry(keyLine, convert(t.getValueNode())));
+            }
+            // YAML's merge keys: the mapping's own keys win, then the merged mappings in the order given
+            for (Node from : merged) {
+                if (!(convert(from) instanceof YMap fm)) {
+                    throw new IllegalArgumentException("line " + (from.getStartMark().getLine() + 1)
+                            + ": '<<' merges mappings only");
+                }
+                fm.entries().forEach(entries::putIfAbsent);
             }
             return new YMap(line, entries);
         }

@@ -189,6 +189,32 @@ class WorkflowParserTest {
     }
 
     @Test
+    void mergeKeysAndTopLevelAnchorHolders() {
+        String yaml = """
+                name: t
+                x-common: &common {epochs: 2, batch_size: 8, seed: 5}
+                dataset:
+                  generate: {rows: 100, noise: 0.1, seed: 1}
+                fine_tune:
+                  <<: *common
+                  seed: 9
+                """;
+        WorkflowSpec s = WorkflowParser.parse("w.yaml", yaml, Path.of("."), Map.of(), true).spec();
+        assertEquals(2, s.fineTune().epochs());
+        assertEquals(8, s.fineTune().batchSize());
+        assertEquals(9, s.fineTune().seed(), "the mapping's own key wins over the merged one");
+        // several mappings: the first given wins; a merged key is checked like any other
+        String two = yaml.replace("<<: *common", "<<: [{epochs: 3}, *common]");
+        assertEquals(3, WorkflowParser.parse("w.yaml", two, Path.of("."), Map.of(), true).spec().fineTune().epochs());
+        assertEquals(List.of("w.yaml:2: fine_tune.epoch: unknown key"),
+                errors(yaml.replace("epochs: 2", "epoch: 2"), Map.of()));
+        // only top-level x- keys are left alone
+        assertEquals(List.of("w.yaml:7: fine_tune.x-note: unknown key"),
+                errors(yaml.replace("seed: 9", "x-note: 1"), Map.of()));
+        assertTrue(errors(yaml.replace("<<: *common", "<<: 5"), Map.of()).get(0).contains("'<<' merges mappings only"));
+    }
+
+    @Test
     void aKeyGivenWithoutAValueIsSnapshotAsSuch() {
         String yaml = "name: t\ndataset:\n  generate: {rows: 100, noise: 0.1, seed: 1}\niterations:\n";
         WorkflowParser.Parsed p = WorkflowParser.parse("w.yaml", yaml, Path.of("."), Map.of(), true);
