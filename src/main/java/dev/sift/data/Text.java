@@ -30,6 +30,34 @@ public final class Text {
         return d == Math.rint(d) && Math.abs(d) < 0x1p63 ? Long.toString((long) d) : Double.toString(d);
     }
 
+    /**
+     * The terminal cells {@code s} takes, as wcwidth counts them: 0 for combining marks, format characters (zero-width
+     * joiner) and variation selectors, 2 for East Asian wide and full-width characters and emoji, 1 for the rest.
+     * Terminals differ on emoji sequences (a family joined by zero-width joiners counts 2 per person here).
+     */
+    public static int cells(String s) {
+        int n = 0;
+        for (int i = 0; i < s.length();) {
+            int cp = s.codePointAt(i);
+            i += Character.charCount(cp);
+            int type = Character.getType(cp);
+            if (type == Character.NON_SPACING_MARK || type == Character.ENCLOSING_MARK || type == Character.FORMAT) {
+                continue;
+            }
+            n += wide(cp) ? 2 : 1;
+        }
+        return n;
+    }
+
+    private static boolean wide(int cp) {
+        return cp >= 0x1100 && cp <= 0x115F || cp >= 0x2E80 && cp <= 0x303E || cp >= 0x3041 && cp <= 0x33FF
+                || cp >= 0x3400 && cp <= 0x4DBF || cp >= 0x4E00 && cp <= 0x9FFF || cp >= 0xA000 && cp <= 0xA4CF
+                || cp >= 0xAC00 && cp <= 0xD7A3 || cp >= 0xF900 && cp <= 0xFAFF || cp >= 0xFE30 && cp <= 0xFE4F
+                || cp >= 0xFF00 && cp <= 0xFF60 || cp >= 0xFFE0 && cp <= 0xFFE6 || cp >= 0x1F300 && cp <= 0x1F64F
+                || cp >= 0x1F680 && cp <= 0x1F6FF || cp >= 0x1F900 && cp <= 0x1F9FF || cp >= 0x1FA70 && cp <= 0x1FAFF
+                || cp >= 0x20000 && cp <= 0x3FFFD;
+    }
+
     /** Quotes a CSV field when it holds a separator, quote or newline. */
     public static String csv(String s) {
         if (s == null) {

@@ -98,9 +98,9 @@ public final class Table {
     public String text() {
         int[] w = new int[columns.size()];
         for (int c = 0; c < w.length; c++) {
-            w[c] = columns.get(c).length();
+            w[c] = Text.cells(columns.get(c));
             for (List<Object> r : rows) {
-                w[c] = Math.max(w[c], cell(r.get(c)).length());
+                w[c] = Math.max(w[c], Text.cells(cell(r.get(c))));
             }
         }
         StringBuilder sb = new StringBuilder();
@@ -124,7 +124,8 @@ public final class Table {
             if (c > 0) {
                 sb.append("  ");
             }
-            sb.append(right ? " ".repeat(w[c] - s.length()) + s : s + " ".repeat(w[c] - s.length()));
+            String pad = " ".repeat(w[c] - Text.cells(s)); // cells, not chars: wide and combining characters align
+            sb.append(right ? pad + s : s + pad);
         }
         int end = sb.length();
         while (end > 0 && sb.charAt(end - 1) == ' ') {

@@ -15,4 +15,18 @@ class TableTest {
         assertEquals("evilredeman", text.lines().toList().get(2).substring(4).trim(), text);
         assertTrue(text.chars().noneMatch(c -> c < 0x20 && c != '\n'), text);
     }
+
+    @Test
+    void columnsLineUpInTerminalCellsNotCharacters() {
+        Table t = new Table(List.of("name", "n"));
+        t.add("plain", 1);
+        t.add("\u978B\u5B50", 2); // two CJK characters: 4 cells
+        t.add("cafe\u0301", 3); // e + combining acute: 4 cells in 5 chars
+        t.add("\uD83D\uDC5F shoe", 4); // an emoji (2 cells, 2 chars) and 5 more
+        List<String> lines = t.text().lines().toList();
+        // the number column ends in the same cell on every row
+        assertEquals(List.of(10, 10, 10, 10), lines.subList(2, 6).stream().map(dev.sift.data.Text::cells).toList(),
+                t.text());
+        assertEquals("\u978B\u5B50     2", lines.get(3));
+    }
 }
