@@ -45,9 +45,9 @@ public final class DatabaseProbe {
         }
     }
 
-    /** The URL without the value of a password parameter. */
+    /** The URL without the value of a password parameter or of a password in user:password@host. */
     static String redact(String url) {
-        return url.replaceAll("(?i)(password=)[^&;]*", "$1***");
+        return url.replaceAll("(?i)(password=)[^&;]*", "$1***").replaceAll("(//[^/@:]*:)[^/@]*@", "$1***@");
     }
 
     static String firstLine(String message) {
