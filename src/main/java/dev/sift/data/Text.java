@@ -30,6 +30,11 @@ public final class Text {
         return d == Math.rint(d) && Math.abs(d) < 0x1p63 ? Long.toString((long) d) : Double.toString(d);
     }
 
+    /** A decimal as written, without exponent or trailing zeros (0.5, 0.000000001): how curve fractions are named. */
+    public static String plain(double d) {
+        return java.math.BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
+    }
+
     /**
      * The terminal cells {@code s} takes, as wcwidth counts them: 0 for combining marks, format characters (zero-width
      * joiner) and variation selectors, 2 for East Asian wide and full-width characters and emoji, 1 for the rest.

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sift.Sha256;
 import dev.sift.SiftException;
 import dev.sift.data.PreparedDataset;
+import dev.sift.data.Text;
 import dev.sift.data.Sample;
 import dev.sift.stage.StageOutputs.IngestOutput;
 import dev.sift.store.IterationEntity;
@@ -179,7 +180,7 @@ public class RunHistory {
                     (long) (double) p.metrics().getOrDefault("train_size", 0.0)));
             names.forEach(n -> row.add(p.metrics().get(n)));
             MetricStore.Comparison c = vsRandom.get(p.iteration() + "|" + p.subset() + AT
-                    + java.math.BigDecimal.valueOf(p.fraction()).stripTrailingZeros().toPlainString() + "|" + key);
+                    + Text.plain(p.fraction()) + "|" + key);
             row.addAll(c == null ? java.util.Arrays.asList(null, null, null, null)
                     : List.of(c.delta(), c.lo(), c.hi(), c.excludesZero() ? "yes" : "no"));
             t.add(row.toArray());

@@ -1,6 +1,7 @@
 package dev.sift.stage;
 
 import dev.sift.SiftException;
+import dev.sift.data.Text;
 import dev.sift.evaluation.Protocol;
 import dev.sift.evaluation.TestOutcome;
 import dev.sift.selection.Order;
@@ -14,7 +15,6 @@ import dev.sift.store.ScoreStore;
 import dev.sift.workflow.StageContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -65,7 +65,7 @@ public class Curves {
         int resamples = ctx.spec().evaluate().bootstrap();
         long seed = ctx.spec().filter().seed() + 7919L * ctx.iteration();
         for (double f : fractions) {
-            String at = "@" + plain(f);
+            String at = "@" + Text.plain(f);
             int size = size(f, pool.length);
             int[] drawn = FilterStage.map(pool, new RandomSubset(size, seed).select(pool.length));
             List<TestOutcome> random = point(s, train, "random", f, new Subsets.Training(drawn, null, null));
@@ -111,14 +111,10 @@ public class Curves {
                         ? String.format("evaluate.curve: the training split has %d samples, too few for a curve (a "
                                 + "point needs at least %d); remove evaluate.curve", pool, MIN_POINT)
                         : String.format("evaluate.curve: %s keeps %d of the %d training samples; a point needs at "
-                                + "least %d (a fraction of at least %s here)", plain(f), size, pool, MIN_POINT,
-                                plain(Math.ceil((MIN_POINT - 0.5) / pool * 1e4) / 1e4)));
+                                + "least %d (a fraction of at least %s here)", Text.plain(f), size, pool, MIN_POINT,
+                                Text.plain(Math.ceil((MIN_POINT - 0.5) / pool * 1e4) / 1e4)));
             }
         }
-    }
-
-    private static String plain(double x) {
-        return BigDecimal.valueOf(x).stripTrailingZeros().toPlainString();
     }
 
     private List<TestOutcome> point(EvaluateStage.Setup s, BiFunction<String, Subsets.Training,
