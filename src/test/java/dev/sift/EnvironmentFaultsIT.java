@@ -55,6 +55,11 @@ class EnvironmentFaultsIT {
                     "AWS_REGION", "us-east-1", "SIFT_S3_RETRY_SECONDS", "2"), "run", wf.toString());
             assertOneLineExit3(p);
             assertTrue(p.output().contains("is not reachable") && p.output().contains("(tried for 2 s)"), p.output());
+            try (java.sql.Connection c = pg.getPostgresDatabase().getConnection();
+                    java.sql.ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM run")) {
+                rs.next();
+                assertEquals(0, rs.getLong(1), "S3 is checked before a run is recorded, so no FAILED run is left");
+            }
         }
     }
 }

@@ -57,7 +57,7 @@ final class CsvRows {
             String v = layout.encoding().decode(bytes);
             layout.advice().read(layout.encoding(), bytes);
             if (v == null) {
-                layout.advice().note(bytes);
+                layout.advice().note(col.values().stream().map(fields::get).toList());
                 sink.bad(new Quarantined(r.line(), r.lines(), e.getKey(), Quarantined.UTF8, "invalid UTF-8",
                         raw.get()));
                 return;
@@ -71,8 +71,8 @@ final class CsvRows {
     private static Map<String, Integer> named(CsvReader.Record header, String source, RowLayout layout) {
         Map<String, Integer> col = new java.util.LinkedHashMap<>(); // header order, for messages
         for (int i = 0; i < header.fields().size(); i++) {
-            String name = layout.encoding().decode(header.fields().get(i));
-            if (name == null || name.isBlank()) {
+            String name = layout.encoding().name(header.fields().get(i));
+            if (name.isBlank()) {
                 continue; // an unnamed column (a spreadsheet's trailing empty ones) cannot be asked for, nor clash
             }
             if (col.putIfAbsent(name.trim(), i) != null) {

@@ -55,7 +55,7 @@ public final class DittoRows {
             String text = layout.encoding().decode(bytes);
             layout.advice().read(layout.encoding(), bytes);
             if (text == null) {
-                layout.advice().note(bytes);
+                layout.advice().note(java.util.List.of(bytes));
                 sink.bad(new Quarantined(lineNo, null, Quarantined.UTF8, "invalid UTF-8",
                         layout.raw().text(new String(bytes, StandardCharsets.UTF_8))));
                 continue;

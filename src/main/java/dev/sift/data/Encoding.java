@@ -68,6 +68,15 @@ public enum Encoding {
         };
     }
 
+    /**
+     * A header's column name: its text in this encoding, or when the bytes are not valid in it, in the encoding they
+     * look like (so that a message can show the name, and a column named with an accent is still found).
+     */
+    public String name(byte[] bytes) {
+        String s = decode(bytes);
+        return s != null ? s : guess(bytes).decode(bytes);
+    }
+
     static String windows1252(byte[] bytes) {
         char[] out = new char[bytes.length];
         for (int i = 0; i < bytes.length; i++) {

@@ -20,11 +20,17 @@ final class EncodingAdvice {
         }
     }
 
-    /** A row with a field that is not valid UTF-8; {@code bytes} is that field. */
-    void note(byte[] bytes) {
+    /**
+     * A row with a field that is not valid UTF-8; {@code fields} are the row's fields that are read (all of them, not
+     * only the first bad one: a windows-1252 byte in a later field of the row must not be missed, or the advice says
+     * latin-1 and the run after it says windows-1252).
+     */
+    void note(java.util.Collection<byte[]> fields) {
         rows++;
-        if (guess != Encoding.WINDOWS_1252) {
-            guess = Encoding.guess(bytes);
+        for (byte[] bytes : fields) {
+            if (guess != Encoding.WINDOWS_1252 && Text.strictUtf8(bytes) == null) {
+                guess = Encoding.guess(bytes);
+            }
         }
     }
 

@@ -55,8 +55,7 @@ public final class SourceHeader {
                 return names;
             }
             for (byte[] f : first.fields()) {
-                String s = encoding.decode(f);
-                String name = s == null ? "" : s.trim();
+                String name = encoding.name(f).trim();
                 if (!name.isEmpty() && names.contains(name) && header) { // unnamed columns cannot clash
                     throw new IllegalArgumentException(first.line() + ": column '" + name
                             + "' appears twice in the header");

@@ -50,17 +50,54 @@ final class SourceStreams {
             }
         } catch (CsvReader.UnterminatedQuote e) {
             throw SiftException.usage(source + ":" + e.line() + ": " + e.getMessage());
+        } catch (NotText e) {
+            throw SiftException.usage(source + ":" + e.getMessage());
         } catch (ZipException | EOFException e) {
             throw SiftException.usage(source + ": not a readable gzip file (" + e.getMessage() + ")");
         }
     }
 
+    /**
+     * Opens a source: gzip is unpacked (gzip inside gzip too, up to {@value #GZIP_LAYERS} layers), Parquet is told by
+     * "PAR1". A stream that starts like UTF-16 (a byte order mark, or a NUL byte in the first two) is refused with a
+     * {@link NotText} that says so: read byte by byte it would give column names full of NULs.
+     */
     static Opened open(InputStream raw) throws IOException {
         BufferedInputStream in = new BufferedInputStream(raw, BUFFER);
-        if (startsWith(in, 0x1F, 0x8B)) {
+        for (int layer = 0; startsWith(in, 0x1F, 0x8B); layer++) {
+            if (layer == GZIP_LAYERS) {
+                throw new NotText("1: gzip inside gzip more than " + GZIP_LAYERS + " times; unpack it first");
+            }
             in = new BufferedInputStream(new GZIPInputStream(in, BUFFER), BUFFER);
         }
-        return new Opened(in, startsWith(in, 'P', 'A', 'R', '1'));
+        boolean parquet = startsWith(in, 'P', 'A', 'R', '1');
+        if (!parquet) {
+            refuseUtf16(in);
+        }
+        return new Opened(in, parquet);
+    }
+
+    private static final int GZIP_LAYERS = 3;
+
+    private static void refuseUtf16(BufferedInputStream in) throws IOException {
+        in.mark(2);
+        int a = in.read();
+        int b = in.read();
+        in.reset();
+        String order = a == 0xFF && b == 0xFE || a > 0 && b == 0 ? "UTF-16LE"
+                : a == 0xFE && b == 0xFF || a == 0 && b > 0 ? "UTF-16BE" : null;
+        if (order != null) {
+            throw new NotText("1: the file looks like " + order + " text (" + (a >= 0xFE ? "a byte order mark"
+                    : "a NUL byte in every other place") + "); Sift reads UTF-8, latin-1 and windows-1252: convert it, "
+                    + "e.g. iconv -f UTF-16 -t UTF-8");
+        }
+    }
+
+    /** A source that is not text Sift can read; the message starts with the line number and a colon. */
+    static final class NotText extends IllegalArgumentException {
+        NotText(String message) {
+            super(message);
+        }
     }
 
     /** Whether the stream starts with {@code magic}; the stream is left where it was. */

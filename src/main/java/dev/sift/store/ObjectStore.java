@@ -53,6 +53,14 @@ public class ObjectStore {
     private EmbeddedS3 embedded;
     private String bucket;
 
+    /**
+     * Connects now (starting the embedded server, or reaching the endpoint and its bucket) so that an S3 it cannot
+     * use ends the command with exit code 3 before anything is recorded, not at a run's first stage.
+     */
+    public void check() {
+        client();
+    }
+
     private synchronized S3Client client() {
         if (client != null) {
             return client;

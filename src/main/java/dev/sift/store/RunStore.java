@@ -114,15 +114,27 @@ public class RunStore {
                 .getResultList();
     }
 
-    /** Marks a run as owned by this process again (resume). */
+    /**
+     * Marks a run as owned by this process again (resume), only if no other process claimed it since {@code seen}
+     * was read: one conditional UPDATE, so of two resumes started together exactly one wins. False: another
+     * process changed the run's status or owner in between.
+     */
     @Transactional
-    public void claim(long runId) {
-        RunEntity r = em.get().find(RunEntity.class, runId);
-        r.status = Status.RUNNING;
-        r.error = null;
-        r.finishedAt = null;
-        r.ownerHost = host();
-        r.ownerPid = ProcessHandle.current().pid();
+    public boolean claim(RunEntity seen) {
+        String sql = "UPDATE run SET status = 'RUNNING', error = NULL, finished_at = NULL, owner_host = ?1, "
+                + "owner_pid = ?2 WHERE id = ?3 AND status = ?4"
+                + (seen.ownerHost == null ? " AND owner_host IS NULL" : " AND owner_host = ?5")
+                + (seen.ownerPid == null ? " AND owner_pid IS NULL" : " AND owner_pid = ?6");
+        var q = em.get().createNativeQuery(sql).setParameter(1, host())
+                .setParameter(2, ProcessHandle.current().pid()).setParameter(3, seen.id)
+                .setParameter(4, seen.status.name());
+        if (seen.ownerHost != null) {
+            q.setParameter(5, seen.ownerHost);
+        }
+        if (seen.ownerPid != null) {
+            q.setParameter(6, seen.ownerPid);
+        }
+        return q.executeUpdate() == 1;
     }
 
     /** Records the end of a run; a failure caused by the shutdown does not overwrite INTERRUPTED. */

@@ -39,6 +39,8 @@ public class WorkflowEngine {
     @Inject
     StoreLock storeLock;
     @Inject
+    dev.sift.store.ObjectStore objects;
+    @Inject
     DatabaseSessions sessions;
     @Inject
     @All
@@ -85,6 +87,7 @@ public class WorkflowEngine {
      */
     public long start(WorkflowParser.Parsed parsed, Path workflowPath, String name, Firing firing, Console console) {
         try (DatabaseSessions.Lock shared = storeLock.shared()) { // sift gc waits for it
+            objects.check(); // an S3 it cannot use ends the command (exit 3) before a run is recorded
             RunEntity run = create(parsed, workflowPath, name, firing);
             console.info("run " + run.id + " (" + run.name + ") started");
             execute(run.id, parsed.spec(), console);
@@ -115,7 +118,11 @@ public class WorkflowEngine {
         WorkflowSpec spec = WorkflowParser.parse("run " + runId + " (stored workflow)", run.specYaml, null,
                 Map.of(), false).spec();
         try (DatabaseSessions.Lock shared = storeLock.shared()) { // sift gc waits for it
-            runs.claim(runId);
+            if (!runs.claim(run)) {
+                RunEntity now = runs.require(runId);
+                throw new SiftException(ExitCodes.BUSY, "run " + runId + " was claimed by process " + now.ownerPid
+                        + " on " + now.ownerHost + " while this one started (status " + now.status + ")");
+            }
             console.info("resuming run " + runId + " (" + run.name + ")");
             execute(runId, spec, console);
         }
@@ -140,8 +147,8 @@ public class WorkflowEngine {
             throw SiftException.usage("--only-stage " + stage + ": a new run starts with " + first + " ('sift run "
                     + "--only-stage " + first + "'); later steps go on with 'sift resume RUN --only-stage STAGE'");
         }
-        RunEntity run = runs.createRun(name != null ? name : parsed.spec().name(), parsed.spec().name(),
-                workflowPath.toAbsolutePath().toString(), parsed.snapshot(), WorkflowParams.of(parsed.spec()), null);
+        objects.check();
+        RunEntity run = create(parsed, workflowPath, name, null);
         console.info("run " + run.id + " (" + run.name + ") started");
         executeOnly(run.id, stage, null, null, console);
         runs.finishRun(run.id, RunEntity.Status.INTERRUPTED, "stopped after " + stage + " (--only-stage); go on with "

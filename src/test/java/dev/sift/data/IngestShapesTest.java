@@ -149,6 +149,18 @@ class IngestShapesTest {
     }
 
     @Test
+    void aWindows1252ByteInALaterFieldOfTheRowIsSeenThoughTheFirstBadFieldHasOnlyAccents() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write("query,title,description,label,user\ncaf".getBytes(StandardCharsets.US_ASCII));
+        out.write(0xE9); // é in the query: not UTF-8, and says latin-1 as much as windows-1252
+        out.write(",Joe".getBytes(StandardCharsets.US_ASCII));
+        out.write(0x92); // the title's curly quote says windows-1252
+        out.write("s mug,d,3,u2\n".getBytes(StandardCharsets.US_ASCII));
+        assertEquals("1 row is not valid UTF-8; the file looks like windows-1252: set dataset.encoding: "
+                + "windows-1252 (or auto)", read(spec("csv", ',', COLS), out.toByteArray(), "w.csv").encodingAdvice());
+    }
+
+    @Test
     void withoutAHeaderColumnsAreZeroBasedNumbersAndAnySeparatorWorks() throws Exception {
         Columns byIndex = new Columns("0", "2", null, "1", null, null, null);
         String tab = "lamp\t4\tRed lamp\nmug\t2\tWhite mug\n\nsofa\t3\n";
@@ -186,6 +198,26 @@ class IngestShapesTest {
         String jsonl = "{\"query\":\"lamp\",\"title\":\"Red lamp\",\"label\":4}\n";
         assertEquals(1, read(spec("jsonl", ',', COLS), gzip(jsonl.getBytes(StandardCharsets.UTF_8)), "x.jsonl.gz")
                 .samples().size());
+    }
+
+    @Test
+    void gzipTwiceIsUnpackedAndUtf16OrAHeaderNotInItsEncodingIsNamedNotShownAsNuls() throws Exception {
+        byte[] plain = shopCsv().getBytes(StandardCharsets.UTF_8);
+        DatasetSpec d = spec("csv", ',', COLS);
+        assertEquals(digest(read(d, plain, "shop.csv")), digest(read(d, gzip(gzip(plain)), "shop.csv.gz.gz")));
+        var bom = assertThrows(dev.sift.SiftException.class, () -> read(d, shopCsv().getBytes(
+                StandardCharsets.UTF_16), "u.csv")); // Java's UTF-16 writes a big-endian byte order mark
+        assertTrue(bom.getMessage().startsWith("u.csv:1: the file looks like UTF-16BE text (a byte order mark)"),
+                bom.getMessage());
+        var bare = assertThrows(dev.sift.SiftException.class, () -> read(d, gzip(shopCsv().getBytes(
+                StandardCharsets.UTF_16LE)), "u.csv.gz"));
+        assertTrue(bare.getMessage().contains("UTF-16LE text (a NUL byte in every other place)"), bare.getMessage());
+        assertEquals(2, bare.exitCode());
+        byte[] header = "qualit\u00e9,title,label\nlamp,Red lamp,2\n".getBytes(StandardCharsets.ISO_8859_1);
+        var named = assertThrows(Ingestor.SchemaException.class, () -> read(d, header, "h.csv"));
+        assertTrue(named.getMessage().contains("(has: qualit\u00e9, title, label)"), named.getMessage());
+        assertEquals(List.of("qualit\u00e9", "title", "label"), SourceHeader.names(
+                new java.io.ByteArrayInputStream(header), ',', Encoding.UTF_8, true));
     }
 
     @Test

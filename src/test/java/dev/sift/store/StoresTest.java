@@ -139,6 +139,26 @@ class StoresTest {
     }
 
     @Test
+    void ofTwoResumesThatReadTheSameDeadOwnerOnlyOneClaimsTheRun() throws Exception {
+        RunEntity run = runs.createRun("t", "t", "/t.yaml", "name: t\n");
+        try (Connection c = dataSource.get().getConnection(); Statement s = c.createStatement()) {
+            s.executeUpdate("UPDATE run SET owner_pid = 1, status = 'FAILED' WHERE id = " + run.id);
+        }
+        RunEntity seen = runs.require(run.id); // what both resumes read before either claimed
+        assertTrue(runs.claim(seen));
+        assertFalse(runs.claim(seen), "the second claim must see that the owner changed");
+        RunEntity now = runs.require(run.id);
+        assertEquals(RunEntity.Status.RUNNING, now.status);
+        assertEquals(ProcessHandle.current().pid(), now.ownerPid);
+        try (Connection c = dataSource.get().getConnection(); Statement s = c.createStatement()) {
+            s.executeUpdate("UPDATE run SET owner_host = NULL, owner_pid = NULL WHERE id = " + run.id);
+        }
+        RunEntity ownerless = runs.require(run.id); // a run recorded without an owner: NULLs compare too
+        assertTrue(runs.claim(ownerless));
+        assertFalse(runs.claim(ownerless));
+    }
+
+    @Test
     void objectsGoThroughARealS3Api() {
         String key = "test/" + System.nanoTime() + ".txt";
         assertFalse(objects.exists(key));
