@@ -90,6 +90,21 @@ class LabelNoiseTest {
     }
 
     @Test
+    void theFlippedLabelsAreNotTheFirstATrainerWithTheSameSeedWouldSee() {
+        List<Sample> in = samples(GRADED);
+        long seed = 1;
+        LabelNoise.Result r = LabelNoise.apply(in, GRADED, new LabelNoise.Spec(0.2, LabelNoise.Kind.ADJACENT, seed));
+        // the training loop's first epoch: the training indices in order, shuffled with a Random of its seed
+        List<Integer> order = new ArrayList<>(in.stream().filter(x -> x.split() == Split.TRAIN).map(Sample::index)
+                .toList());
+        java.util.Collections.shuffle(order, new Random(seed));
+        Set<Integer> first = new HashSet<>(order.subList(0, r.count()));
+        long shared = java.util.Arrays.stream(r.flipped()).filter(first::contains).count();
+        // independent draws share about a fifth (0.2 x 160 = 32); the same stream shared all 160
+        assertTrue(shared < 0.4 * r.count(), shared + " of " + r.count() + " flipped are the first seen");
+    }
+
+    @Test
     void adjacentMovesOneGradeFarMovesToTheFarthest() {
         List<Sample> in = samples(GRADED);
         LabelNoise.Result adj = LabelNoise.apply(in, GRADED, new LabelNoise.Spec(0.5, LabelNoise.Kind.ADJACENT, 1));
