@@ -15,8 +15,9 @@ public final class InterruptedRuns {
     private InterruptedRuns() {
     }
 
-    /** Marks the RUNNING runs owned by {@code pid} on {@code host}; returns how many. */
-    public static int mark(String url, String user, String password, String host, long pid) throws SQLException {
+    /** Marks the RUNNING runs owned by {@code pid} on {@code host}; returns their ids, ascending. */
+    public static java.util.List<Long> mark(String url, String user, String password, String host, long pid)
+            throws SQLException {
         try (Connection c = DatabaseProbe.connect(url, user, password)) {
             c.setAutoCommit(false);
             try (PreparedStatement stages = c.prepareStatement("UPDATE stage_run SET status = 'INTERRUPTED', "
@@ -24,18 +25,34 @@ public final class InterruptedRuns {
                     + "::bigint WHERE status = 'RUNNING' AND run_id IN (SELECT id FROM run WHERE status = 'RUNNING' "
                     + "AND owner_host = ? AND owner_pid = ?)");
                     PreparedStatement runs = c.prepareStatement("UPDATE run SET status = 'INTERRUPTED', error = ?, "
-                            + "finished_at = now() WHERE status = 'RUNNING' AND owner_host = ? AND owner_pid = ?")) {
+                            + "finished_at = now() WHERE status = 'RUNNING' AND owner_host = ? AND owner_pid = ? "
+                            + "RETURNING id")) {
                 for (PreparedStatement ps : new PreparedStatement[] {stages, runs}) {
                     ps.setString(1, REASON);
                     ps.setString(2, host);
                     ps.setLong(3, pid);
                 }
                 stages.executeUpdate();
-                int n = runs.executeUpdate();
+                java.util.List<Long> ids = new java.util.ArrayList<>();
+                try (java.sql.ResultSet rs = runs.executeQuery()) {
+                    while (rs.next()) {
+                        ids.add(rs.getLong(1));
+                    }
+                }
                 c.commit();
-                return n;
+                java.util.Collections.sort(ids);
+                return ids;
             }
         }
+    }
+
+    /** The line the shutdown hook prints for the runs it marked, naming them and the command that continues each. */
+    static String said(java.util.List<Long> ids) {
+        if (ids.size() == 1) {
+            return "sift: run " + ids.get(0) + " marked INTERRUPTED; 'sift resume " + ids.get(0) + "' continues it";
+        }
+        return "sift: runs " + ids.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", "))
+                + " marked INTERRUPTED; 'sift resume RUN' continues each";
     }
 
     /**
@@ -59,10 +76,9 @@ public final class InterruptedRuns {
         long pid = ProcessHandle.current().pid();
         return () -> {
             try {
-                int n = mark(url, user, password, host, pid);
-                if (n > 0) {
-                    System.err.println("sift: " + n + " run(s) of this process marked INTERRUPTED; 'sift resume' "
-                            + "continues them");
+                java.util.List<Long> ids = mark(url, user, password, host, pid);
+                if (!ids.isEmpty()) {
+                    System.err.println(said(ids));
                 }
             } catch (SQLException e) {
                 // with the database away (the command has said so), the runs stay RUNNING under a dead owner, which

@@ -62,7 +62,7 @@ class InterruptedRunsTest {
             long mine = insertRun(c, "this-host", 4242);
             long otherProcess = insertRun(c, "this-host", 4243);
             long otherHost = insertRun(c, "other-host", 4242);
-            assertEquals(1, InterruptedRuns.mark(url, "postgres", null, "this-host", 4242));
+            assertEquals(java.util.List.of(mine), InterruptedRuns.mark(url, "postgres", null, "this-host", 4242));
             assertEquals("INTERRUPTED", status(c, "SELECT status FROM run WHERE id = ?", mine));
             assertEquals("INTERRUPTED", status(c, "SELECT status FROM stage_run WHERE run_id = ? AND stage = "
                     + "'fine-tune'", mine));
@@ -71,7 +71,11 @@ class InterruptedRunsTest {
             assertEquals(InterruptedRuns.REASON, status(c, "SELECT error FROM run WHERE id = ?", mine));
             assertEquals("RUNNING", status(c, "SELECT status FROM run WHERE id = ?", otherProcess));
             assertEquals("RUNNING", status(c, "SELECT status FROM run WHERE id = ?", otherHost));
-            assertEquals(0, InterruptedRuns.mark(url, "postgres", null, "this-host", 4242));
+            assertEquals(java.util.List.of(), InterruptedRuns.mark(url, "postgres", null, "this-host", 4242));
         }
+        assertEquals("sift: run 7 marked INTERRUPTED; 'sift resume 7' continues it", InterruptedRuns.said(
+                java.util.List.of(7L)));
+        assertEquals("sift: runs 7, 9 marked INTERRUPTED; 'sift resume RUN' continues each", InterruptedRuns.said(
+                java.util.List.of(7L, 9L)));
     }
 }
