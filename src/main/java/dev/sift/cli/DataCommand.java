@@ -58,8 +58,7 @@ public class DataCommand {
                     SyntheticShop.writeCsv(data, w);
                 }
             } catch (IOException e) {
-                throw SiftException.usage("--out " + out + ": cannot write (" + e.getClass().getSimpleName() + ": "
-                        + e.getMessage() + ")");
+                throw SiftException.usage("--out " + out + ": cannot write (" + dev.sift.IoReason.of(e) + ")");
             }
             long flipped = data.stream().filter(SyntheticShop.Row::noisy).count();
             System.err.println("wrote " + rows + " rows (" + flipped + " labels flipped) to " + out);

@@ -48,7 +48,7 @@ public class ReportCommand implements Callable<Integer> {
             }
             Files.writeString(out, html, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw SiftException.usage("cannot write " + out + ": " + e.getMessage());
+            throw SiftException.usage("cannot write " + out + ": " + dev.sift.IoReason.of(e));
         }
         System.err.printf("wrote %s (%,d bytes)%n", out, html.getBytes(StandardCharsets.UTF_8).length);
         return ExitCodes.OK;

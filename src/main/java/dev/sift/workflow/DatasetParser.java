@@ -280,7 +280,7 @@ final class DatasetParser {
                 }
             }
         } catch (IOException e) {
-            b.error(r.keyLine("dataset"), where, "cannot read " + path + ": " + e.getMessage());
+            b.error(r.keyLine("dataset"), where, "cannot read " + path + ": " + dev.sift.IoReason.of(e));
         } catch (IllegalArgumentException e) {
             b.error(r.keyLine("dataset"), where, path + ":" + e.getMessage());
         }

@@ -1,0 +1,23 @@
+package dev.sift;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class IoReasonTest {
+    @Test
+    void namesWhatWentWrongAndWhere(@TempDir Path dir) throws IOException {
+        Path missing = dir.resolve("nope").resolve("x.html");
+        IOException e = assertThrows(IOException.class, () -> Files.writeString(missing, "x"));
+        assertEquals("no such file or directory: " + missing, IoReason.of(e));
+        Path file = Files.writeString(dir.resolve("f"), "x");
+        IOException under = assertThrows(IOException.class, () -> Files.createDirectories(file.resolve("sub")));
+        assertEquals("not a directory: " + file.resolve("sub"), IoReason.of(under));
+        assertEquals("disk full", IoReason.of(new IOException("disk full")));
+    }
+}
