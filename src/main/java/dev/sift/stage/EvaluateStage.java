@@ -16,7 +16,6 @@ import dev.sift.stage.StageOutputs.EvaluateOutput;
 import dev.sift.stage.StageOutputs.FilterOutput;
 import dev.sift.stage.StageOutputs.FineTuneOutput;
 import dev.sift.store.DynamicsStore;
-import dev.sift.store.IterationEntity;
 import dev.sift.store.MetricEntity;
 import dev.sift.store.MetricStore;
 import dev.sift.store.ObjectStore;
@@ -367,20 +366,6 @@ public class EvaluateStage implements Stage<EvaluateOutput> {
     }
 
     private void saveIteration(StageContext ctx, FilterOutput filter, Subsets.Training kept, String selectedSha) {
-        IterationEntity it = new IterationEntity();
-        it.runId = ctx.runId();
-        it.k = ctx.iteration();
-        it.poolSize = filter.pool();
-        it.keptSize = filter.kept();
-        it.method = filter.by();
-        it.selectedUri = filter.selectedUri();
-        it.randomUri = filter.randomUri();
-        it.selectedWeights = selectedSha;
-        it.parent = ctx.iteration() - 1;
-        it.subsetDigest = Subsets.digest(kept);
-        it.policy = filter.candidates() == null ? filter.policy()
-                : filter.policy() + " (validation's pick of " + filter.candidates().size() + ")";
-        it.order = filter.order();
-        runs.saveIteration(it);
+        runs.saveIteration(FilterStage.iterationRow(ctx, filter, kept, selectedSha));
     }
 }

@@ -29,6 +29,8 @@ public class FilterStage implements Stage<FilterOutput> {
     @Inject
     RunCopy copy;
     @Inject
+    dev.sift.store.RunStore runs;
+    @Inject
     ObjectStore objects;
     @Inject
     ScoreStore scores;
@@ -79,6 +81,31 @@ public class FilterStage implements Stage<FilterOutput> {
         int k = ctx.iteration();
         copy.objects(from, ctx.runId(), List.of(RunLayout.selected(from, k), RunLayout.random(from, k),
                 RunLayout.iteration(from, k, "random-train.json")));
+        // the lineage row (its kept model's weights too: the cache key holds the evaluate section, so the same)
+        copy.rows(from, ctx.runId(), List.of(new RunCopy.Rows("iteration", "k = ?", k)));
+    }
+
+    /**
+     * The lineage row of an iteration: filter writes it when it has kept its subset ({@code weights} null), so a
+     * run stopped in evaluate still shows what was kept; evaluate writes it again with the kept model's weights.
+     */
+    static dev.sift.store.IterationEntity iterationRow(StageContext ctx, FilterOutput filter, Subsets.Training kept,
+            String weights) {
+        dev.sift.store.IterationEntity it = new dev.sift.store.IterationEntity();
+        it.runId = ctx.runId();
+        it.k = ctx.iteration();
+        it.poolSize = filter.pool();
+        it.keptSize = filter.kept();
+        it.method = filter.by();
+        it.selectedUri = filter.selectedUri();
+        it.randomUri = filter.randomUri();
+        it.selectedWeights = weights;
+        it.parent = ctx.iteration() - 1;
+        it.subsetDigest = Subsets.digest(kept);
+        it.policy = filter.candidates() == null ? filter.policy()
+                : filter.policy() + " (validation's pick of " + filter.candidates().size() + ")";
+        it.order = filter.order();
+        return it;
     }
 
     @Override
@@ -118,6 +145,8 @@ public class FilterStage implements Stage<FilterOutput> {
                 objects.uri(selectedKey), objects.uri(randomKey), known ? noisyPool : null,
                 known ? countNoisy(samples, kept) : null, known ? countNoisy(samples, random) : null, randomTrainKey,
                 policy.name(), candidates);
+        runs.saveIteration(iterationRow(ctx, out, new Subsets.Training(kept, chosen.weights(), chosen.labels()),
+                null));
         ctx.console().info(String.format("  kept %d of %d by %s (%s, %s)%s", kept.length, pool.length, f.by(),
                 f.order().key(), policy.name(), known ? String.format("; known-noisy labels: pool %d, kept %d, random %d", noisyPool,
                         out.selectedNoisy(), out.randomNoisy()) : ""));

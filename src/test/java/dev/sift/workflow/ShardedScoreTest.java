@@ -126,8 +126,18 @@ class ShardedScoreTest {
         assertEquals(4, shardRows(sharded));
         assertEquals(pool1, scores.read(sharded, 1, "loss").size());
 
+        // filter alone writes the lineage row (a run stopped in evaluate still shows what was kept); evaluate adds
+        // the kept model's weights to the same row
+        engine.executeOnly(sharded, "filter", 1, null, quiet());
+        var filtered = runs.iterations(sharded);
+        assertEquals(1, filtered.size());
+        assertTrue(filtered.get(0).keptSize > 0 && filtered.get(0).selectedWeights == null);
         engine.resume(sharded, quiet());
         assertEquals(RunEntity.Status.SUCCEEDED, runs.findRun(sharded).orElseThrow().status);
+        var evaluated = runs.iterations(sharded);
+        assertEquals(1, evaluated.size());
+        assertTrue(evaluated.get(0).selectedWeights != null);
+        assertEquals(filtered.get(0).subsetDigest, evaluated.get(0).subsetDigest);
         runs.stages(sharded).forEach(st -> assertEquals(null, st.reusedFrom, st.stage + " computed here"));
         assertFalse(runs.metrics(whole).isEmpty());
         assertEquals(metrics(whole), metrics(sharded));
