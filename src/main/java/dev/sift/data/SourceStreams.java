@@ -64,7 +64,9 @@ final class SourceStreams {
      */
     static Opened open(InputStream raw) throws IOException {
         BufferedInputStream in = new BufferedInputStream(raw, BUFFER);
+        boolean gzipped = false;
         for (int layer = 0; startsWith(in, 0x1F, 0x8B); layer++) {
+            gzipped = true;
             if (layer == GZIP_LAYERS) {
                 throw new NotText("1: gzip inside gzip more than " + GZIP_LAYERS + " times; unpack it first");
             }
@@ -72,14 +74,14 @@ final class SourceStreams {
         }
         boolean parquet = startsWith(in, 'P', 'A', 'R', '1');
         if (!parquet) {
-            refuseUtf16(in);
+            refuseUtf16(in, gzipped);
         }
         return new Opened(in, parquet);
     }
 
     private static final int GZIP_LAYERS = 3;
 
-    private static void refuseUtf16(BufferedInputStream in) throws IOException {
+    private static void refuseUtf16(BufferedInputStream in, boolean gzipped) throws IOException {
         in.mark(2);
         int a = in.read();
         int b = in.read();
@@ -87,9 +89,13 @@ final class SourceStreams {
         String order = a == 0xFF && b == 0xFE || a > 0 && b == 0 ? "UTF-16LE"
                 : a == 0xFE && b == 0xFF || a == 0 && b > 0 ? "UTF-16BE" : null;
         if (order != null) {
-            throw new NotText("1: the file looks like " + order + " text (" + (a >= 0xFE ? "a byte order mark"
+            boolean bom = a >= 0xFE;
+            // without a byte order mark iconv must be told the byte order (glibc's UTF-16 then reads big-endian...
+            // or little-endian, by platform); with one, UTF-16 reads it and drops the mark
+            String iconv = "iconv -f " + (bom ? "UTF-16" : order) + " -t UTF-8";
+            throw new NotText("1: the file looks like " + order + " text (" + (bom ? "a byte order mark"
                     : "a NUL byte in every other place") + "); Sift reads UTF-8, latin-1 and windows-1252: convert it, "
-                    + "e.g. iconv -f UTF-16 -t UTF-8");
+                    + "e.g. " + (gzipped ? "zcat FILE | " + iconv + " | gzip" : iconv));
         }
     }
 

@@ -71,7 +71,7 @@ public class ObjectStore {
                 .region(Region.of(s3.region()))
                 .forcePathStyle(s3.pathStyle());
         if (s3.endpoint().isPresent()) {
-            b.endpointOverride(URI.create(s3.endpoint().get()))
+            b.endpointOverride(endpoint(s3.endpoint().get()))
                     .credentialsProvider(DefaultCredentialsProvider.builder().build());
         } else if (s3.embedded()) {
             try {
@@ -91,6 +91,23 @@ public class ObjectStore {
         ensureBucket(built);
         client = built;
         return client;
+    }
+
+    /** SIFT_S3_ENDPOINT as a URI: an http or https URL with a host, or the command ends with exit code 3. */
+    static URI endpoint(String setting) {
+        String why;
+        try {
+            URI u = new URI(setting.trim());
+            String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(java.util.Locale.ROOT);
+            if ((scheme.equals("http") || scheme.equals("https")) && u.getHost() != null) {
+                return u;
+            }
+            why = "is not an S3 endpoint";
+        } catch (java.net.URISyntaxException e) {
+            why = "is not a URL (" + e.getReason() + " at index " + e.getIndex() + ")";
+        }
+        throw new SiftException(ExitCodes.ENVIRONMENT, "SIFT_S3_ENDPOINT '" + setting + "' " + why
+                + ": it needs http:// or https:// and a host, e.g. http://127.0.0.1:9000");
     }
 
     private void ensureBucket(S3Client c) {
@@ -151,7 +168,8 @@ public class ObjectStore {
             } catch (SdkClientException | S3Exception e) {
                 boolean transient5xx = e instanceof S3Exception s3 && s3.statusCode() >= 500;
                 if (!(e instanceof SdkClientException || transient5xx)
-                        || System.nanoTime() + pause * 1_000_000 > deadline) {
+                        || System.nanoTime() + pause * 1_000_000 > deadline
+                        || InterruptedRuns.shuttingDown()) { // stopped (SIGTERM): the S3 server may be gone with it
                     throw e;
                 }
                 if (attempt == 1) {

@@ -167,6 +167,11 @@ class ReportTest {
         Path file = dir.resolve("evil.html");
         Out r = InJvm.sift(factory, "report", Long.toString(id), "--out", file.toString());
         assertEquals(0, r.code(), r.err());
+        for (String folder : new String[] {dir.toString(), ""}) {
+            Out refused = InJvm.sift(factory, "report", Long.toString(id), "--out", folder);
+            assertEquals(2, refused.code(), refused.err());
+            assertTrue(refused.err().contains(" is a folder; name a file (the HTML page to write)"), refused.err());
+        }
         String page = markup(Files.readString(file, StandardCharsets.UTF_8));
         assertFalse(page.contains("<script>alert") || page.contains("<img") || page.contains("<b>m"), "nothing raw");
         assertTrue(page.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;"

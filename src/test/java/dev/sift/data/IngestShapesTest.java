@@ -212,6 +212,8 @@ class IngestShapesTest {
         var bare = assertThrows(dev.sift.SiftException.class, () -> read(d, gzip(shopCsv().getBytes(
                 StandardCharsets.UTF_16LE)), "u.csv.gz"));
         assertTrue(bare.getMessage().contains("UTF-16LE text (a NUL byte in every other place)"), bare.getMessage());
+        assertTrue(bare.getMessage().endsWith("e.g. zcat FILE | iconv -f UTF-16LE -t UTF-8 | gzip"), bare.getMessage());
+        assertTrue(bom.getMessage().endsWith("e.g. iconv -f UTF-16 -t UTF-8"), bom.getMessage());
         assertEquals(2, bare.exitCode());
         byte[] header = "qualit\u00e9,title,label\nlamp,Red lamp,2\n".getBytes(StandardCharsets.ISO_8859_1);
         var named = assertThrows(Ingestor.SchemaException.class, () -> read(d, header, "h.csv"));

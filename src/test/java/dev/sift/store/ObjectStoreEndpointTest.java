@@ -1,0 +1,29 @@
+package dev.sift.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sift.ExitCodes;
+import dev.sift.SiftException;
+import org.junit.jupiter.api.Test;
+
+/** SIFT_S3_ENDPOINT is checked before any S3 call: a setting that is not an http(s) URL is exit code 3, one line. */
+class ObjectStoreEndpointTest {
+    @Test
+    void anHttpUrlWithAHostIsTakenAndAnythingElseIsRefusedWithExit3() {
+        assertEquals("127.0.0.1", ObjectStore.endpoint("http://127.0.0.1:9000").getHost());
+        assertEquals("s3.example.com", ObjectStore.endpoint(" https://s3.example.com ").getHost());
+        SiftException space = assertThrows(SiftException.class, () -> ObjectStore.endpoint("not a url"));
+        assertEquals(ExitCodes.ENVIRONMENT, space.exitCode());
+        assertEquals("SIFT_S3_ENDPOINT 'not a url' is not a URL (Illegal character in path at index 3): it needs "
+                + "http:// or https:// and a host, e.g. http://127.0.0.1:9000", space.getMessage());
+        for (String wrong : new String[] {"ftp://x", "127.0.0.1:9000", "http://", "localhost:9000"}) {
+            SiftException e = assertThrows(SiftException.class, () -> ObjectStore.endpoint(wrong), wrong);
+            assertEquals(ExitCodes.ENVIRONMENT, e.exitCode());
+            assertTrue(e.getMessage().startsWith("SIFT_S3_ENDPOINT '" + wrong + "' is not "), e.getMessage());
+            assertTrue(e.getMessage().endsWith(": it needs http:// or https:// and a host, e.g. "
+                    + "http://127.0.0.1:9000"), e.getMessage());
+        }
+    }
+}
