@@ -99,7 +99,9 @@ public class RunHistory {
             row.add(key[2]);
             for (String n : metricNames) {
                 Double v = e.getValue().get(n);
-                row.add(n.equals("train_size") && v != null ? (Object) (long) (double) v : v);
+                // counts (train size, seeds, queries scored) print as whole numbers, not as 3.0000
+                boolean count = n.equals("train_size") || n.equals("seeds") || n.endsWith("_queries");
+                row.add(count && v != null && v == Math.rint(v) ? (Object) (long) (double) v : v);
             }
             t.add(row.toArray());
         }

@@ -11,6 +11,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -79,6 +80,21 @@ class QuickstartCommandsTest {
         assertEquals(0, text.code());
         assertTrue(text.out().contains("fine-tune") && text.out().contains("ndcg@10"), text.out());
         assertTrue(text.out().contains("kept vs others"), text.out());
+        List<String> shown = text.out().lines().toList();
+        String metricsHeader = shown.get(shown.indexOf("metrics (means over seeds; _sd: standard deviation)") + 1);
+        assertTrue(metricsHeader.contains("ndcg_queries") && metricsHeader.contains("seeds"), metricsHeader);
+        int at = shown.indexOf(metricsHeader);
+        List<String> columns = List.of(metricsHeader.trim().split("\\s+"));
+        int end = at + 2;
+        while (end < shown.size() && !shown.get(end).isBlank()) {
+            end++;
+        }
+        for (String row : shown.subList(at + 2, end)) {
+            List<String> cells = List.of(row.trim().split("\\s+"));
+            for (String count : List.of("train_size", "ndcg_queries", "seeds")) {
+                assertTrue(cells.get(columns.indexOf(count)).matches("\\d+"), count + " as a whole number: " + row);
+            }
+        }
 
         InJvm.Out top = sift("runs", "scores", Long.toString(id), "--method", "el2n", "--top", "5", "--format",
                 "json");
