@@ -140,6 +140,16 @@ class WorkflowParserTest {
     }
 
     @Test
+    void aBootstrapTooSmallForA95PercentIntervalIsRefused() {
+        // fewer than 40 resamples cannot place the 2.5% and 97.5% points: 0 stored NaN intervals read as "no"
+        List<String> e = errors(GOOD, Map.of("evaluate.bootstrap", "0"));
+        assertEquals(1, e.size(), e.toString());
+        assertTrue(e.get(0).contains("evaluate.bootstrap: must be between 40 and 100000, got 0"), e.get(0));
+        assertEquals(40, WorkflowParser.parse("w.yaml", GOOD, Path.of("."), Map.of("evaluate.bootstrap", "40"), true)
+                .spec().evaluate().bootstrap());
+    }
+
+    @Test
     void scoringCheckpointIsParsedAndAnEpochAfterTheLastIsRefused() {
         WorkflowSpec s = WorkflowParser.parse("w.yaml", GOOD + "fine_tune:\n  epochs: 4\nscore:\n  checkpoint: epoch:2\n",
                 Path.of("."), Map.of(), true).spec();
