@@ -70,6 +70,14 @@ public class RunStore {
                 && r.ownerPid != ProcessHandle.current().pid() && !Processes.isOtherLiveJava(r.ownerPid);
     }
 
+    /**
+     * Whether a run's owner process still lives: it ran on this machine and its process is another live JVM. Runs of
+     * other machines cannot be checked: false (their stage rows say what finished).
+     */
+    public static boolean ownerAlive(RunEntity r) {
+        return r.ownerPid != null && host().equals(r.ownerHost) && Processes.isOtherLiveJava(r.ownerPid);
+    }
+
     /** This machine's host name, as recorded with the runs it owns. */
     public static String host() {
         try {
@@ -135,6 +143,16 @@ public class RunStore {
             q.setParameter(6, seen.ownerPid);
         }
         return q.executeUpdate() == 1;
+    }
+
+    /** {@link #claim}, or exit code 4 naming the process that claimed the run first (one transaction). */
+    @Transactional
+    public void claimOrBusy(RunEntity seen) {
+        if (!claim(seen)) {
+            RunEntity now = require(seen.id);
+            throw new dev.sift.SiftException(dev.sift.ExitCodes.BUSY, "run " + seen.id + " was claimed by process "
+                    + now.ownerPid + " on " + now.ownerHost + " while this one started (status " + now.status + ")");
+        }
     }
 
     /** Records the end of a run; a failure caused by the shutdown does not overwrite INTERRUPTED. */

@@ -5,7 +5,6 @@ import dev.sift.Sha256;
 import dev.sift.SiftException;
 import dev.sift.store.DatabaseSessions;
 import dev.sift.store.Firing;
-import dev.sift.store.Processes;
 import dev.sift.store.RunCopy;
 import dev.sift.store.RunEntity;
 import dev.sift.store.RunStore;
@@ -111,29 +110,18 @@ public class WorkflowEngine {
             console.info("run " + runId + " already finished");
             return run;
         }
-        if (run.status == RunEntity.Status.RUNNING && ownerAlive(run)) {
+        if (run.status == RunEntity.Status.RUNNING && RunStore.ownerAlive(run)) {
             throw new SiftException(ExitCodes.BUSY, "run " + runId + " is still running in process "
                     + run.ownerPid + " on " + run.ownerHost);
         }
         WorkflowSpec spec = WorkflowParser.parse("run " + runId + " (stored workflow)", run.specYaml, null,
                 Map.of(), false).spec();
         try (DatabaseSessions.Lock shared = storeLock.shared()) { // sift gc waits for it
-            if (!runs.claim(run)) {
-                RunEntity now = runs.require(runId);
-                throw new SiftException(ExitCodes.BUSY, "run " + runId + " was claimed by process " + now.ownerPid
-                        + " on " + now.ownerHost + " while this one started (status " + now.status + ")");
-            }
+            runs.claimOrBusy(run);
             console.info("resuming run " + runId + " (" + run.name + ")");
             execute(runId, spec, console);
         }
         return runs.findRun(runId).orElseThrow();
-    }
-
-    private static boolean ownerAlive(RunEntity run) {
-        if (run.ownerPid == null || !RunStore.host().equals(run.ownerHost)) {
-            return false; // cannot check another machine; its stage rows say what finished
-        }
-        return Processes.isOtherLiveJava(run.ownerPid);
     }
 
     /**

@@ -147,6 +147,10 @@ class StoresTest {
         RunEntity seen = runs.require(run.id); // what both resumes read before either claimed
         assertTrue(runs.claim(seen));
         assertFalse(runs.claim(seen), "the second claim must see that the owner changed");
+        dev.sift.SiftException busy = assertThrows(dev.sift.SiftException.class, () -> runs.claimOrBusy(seen));
+        assertEquals(dev.sift.ExitCodes.BUSY, busy.exitCode());
+        assertTrue(busy.getMessage().startsWith("run " + run.id + " was claimed by process "
+                + ProcessHandle.current().pid()), busy.getMessage());
         RunEntity now = runs.require(run.id);
         assertEquals(RunEntity.Status.RUNNING, now.status);
         assertEquals(ProcessHandle.current().pid(), now.ownerPid);
