@@ -83,6 +83,7 @@ public class FilterStage implements Stage<FilterOutput> {
                 RunLayout.iteration(from, k, "random-train.json")));
         // the lineage row (its kept model's weights too: the cache key holds the evaluate section, so the same)
         copy.rows(from, ctx.runId(), List.of(new RunCopy.Rows("iteration", "k = ?", k)));
+        runs.notePicks(ctx.runId());
     }
 
     /**
@@ -103,7 +104,7 @@ public class FilterStage implements Stage<FilterOutput> {
         it.parent = ctx.iteration() - 1;
         it.subsetDigest = Subsets.digest(kept);
         it.policy = filter.candidates() == null ? filter.policy()
-                : filter.policy() + " (validation's pick of " + filter.candidates().size() + ")";
+                : dev.sift.store.RunStore.pick(filter.policy(), filter.candidates().size());
         it.order = filter.order();
         return it;
     }

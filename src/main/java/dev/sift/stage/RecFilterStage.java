@@ -168,8 +168,7 @@ public class RecFilterStage implements Stage<RecFilterOutput> {
         it.randomUri = f.randomUri();
         it.parent = ctx.iteration() - 1;
         it.subsetDigest = Subsets.digest(kept);
-        it.policy = f.candidates() == null ? f.chosen()
-                : f.chosen() + " (validation's pick of " + f.candidates().size() + ")";
+        it.policy = f.candidates() == null ? f.chosen() : RunStore.pick(f.chosen(), f.candidates().size());
         it.order = ctx.spec().filter().order().key();
         runs.saveIteration(it);
     }

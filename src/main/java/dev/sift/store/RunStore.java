@@ -275,9 +275,47 @@ public class RunStore {
                 MetricEntity.class).setParameter("r", runId).getResultList();
     }
 
+    /**
+     * Saves an iteration's lineage row. When validation picked its policy ({@code filter.candidates}), the run's
+     * parameter {@code filter.picked} is set to the picks of all its iterations so far, in order, joined by commas
+     * (as list parameters are), so {@code runs list --where "params.filter.picked = 'ccs'"} finds them.
+     */
     @Transactional
     public void saveIteration(IterationEntity it) {
         em.get().merge(it);
+        if (it.policy != null && it.policy.contains(PICK_SUFFIX)) {
+            em.get().flush();
+            notePicks(it.runId);
+        }
+    }
+
+    /** Sets the run's {@code filter.picked} from its lineage rows (also after they were copied from a cache). */
+    @Transactional
+    public void notePicks(long runId) {
+        StringBuilder picks = new StringBuilder();
+        for (IterationEntity i : iterations(runId)) {
+            if (i.policy != null && i.policy.contains(PICK_SUFFIX)) {
+                picks.append(picks.length() == 0 ? "" : ",").append(picked(i.policy));
+            }
+        }
+        if (picks.length() > 0) {
+            em.get().createNativeQuery("UPDATE run SET params = params || jsonb_build_object('filter.picked', "
+                    + "CAST(?1 AS text)) WHERE id = ?2 AND params IS NOT NULL").setParameter(1, picks.toString())
+                    .setParameter(2, runId).executeUpdate();
+        }
+    }
+
+    private static final String PICK_SUFFIX = " (validation's pick of ";
+
+    /** The lineage's policy text for a policy validation picked among {@code of} candidates. */
+    public static String pick(String policy, int of) {
+        return policy + PICK_SUFFIX + of + ")";
+    }
+
+    /** The policy itself from a lineage text written by {@link #pick}. */
+    static String picked(String lineage) {
+        int at = lineage.indexOf(PICK_SUFFIX);
+        return at < 0 ? lineage : lineage.substring(0, at);
     }
 
     @Transactional

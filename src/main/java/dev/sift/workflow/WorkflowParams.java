@@ -29,6 +29,11 @@ public final class WorkflowParams {
     public static SortedMap<String, Object> of(WorkflowSpec spec) {
         SortedMap<String, Object> out = new TreeMap<>();
         flattenRecord("", spec, out);
+        if (spec.filter() != null && spec.filter().chooses()) {
+            // the file gave candidates, not a policy; validation's pick per iteration is filter.picked, set by the
+            // filter stage (RunStore.saveIteration)
+            out.remove("filter.policy");
+        }
         return out;
     }
 

@@ -163,6 +163,42 @@ class StoresTest {
     }
 
     @Test
+    void validationsPicksBecomeTheQueryableParameterFilterPicked() throws Exception {
+        RunEntity run = runs.createRun("t", "t", "/t.yaml", "name: t\n", Map.of("filter.candidates",
+                "top_fraction,ccs", "filter.keep", 0.5));
+        runs.saveIteration(iteration(run.id, 1, RunStore.pick("ccs", 2)));
+        assertEquals("ccs", param(run.id, "filter.picked"));
+        runs.saveIteration(iteration(run.id, 2, RunStore.pick("top_fraction", 2)));
+        runs.saveIteration(iteration(run.id, 1, RunStore.pick("ccs", 2))); // evaluate saves iteration 1 again
+        assertEquals("ccs,top_fraction", param(run.id, "filter.picked"), "the picks of all iterations, in order");
+        assertEquals("0.5", param(run.id, "filter.keep"), "the other parameters stay");
+        RunEntity plain = runs.createRun("t", "t", "/t.yaml", "name: t\n", Map.of("filter.policy", "ccs"));
+        runs.saveIteration(iteration(plain.id, 1, "ccs"));
+        assertEquals(null, param(plain.id, "filter.picked"), "no pick where the workflow named its policy");
+    }
+
+    private static IterationEntity iteration(long runId, int k, String policy) {
+        IterationEntity it = new IterationEntity();
+        it.runId = runId;
+        it.k = k;
+        it.parent = k - 1;
+        it.method = "loss";
+        it.selectedUri = "s3://sift/kept.json";
+        it.randomUri = "s3://sift/random.json";
+        it.policy = policy;
+        it.order = "lowest";
+        return it;
+    }
+
+    private String param(long runId, String key) throws Exception {
+        try (Connection c = dataSource.get().getConnection(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT params ->> '" + key + "' FROM run WHERE id = " + runId)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    @Test
     void objectsGoThroughARealS3Api() {
         String key = "test/" + System.nanoTime() + ".txt";
         assertFalse(objects.exists(key));

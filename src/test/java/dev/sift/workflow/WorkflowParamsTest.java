@@ -81,6 +81,14 @@ class WorkflowParamsTest {
     }
 
     @Test
+    void candidatesAreStoredAndNoPolicyIsClaimedBeforeValidationPicksOne() {
+        SortedMap<String, Object> p = WorkflowParams.of(WorkflowParser.parseFile(Path.of(
+                "workflows/crowdflower-proof.yaml"), Map.of()).spec());
+        assertTrue(p.get("filter.candidates").toString().contains(","), String.valueOf(p.get("filter.candidates")));
+        assertTrue(!p.containsKey("filter.policy"), "the first candidate is not the policy that ran");
+    }
+
+    @Test
     void snakeCase() {
         assertEquals("fine_tune", WorkflowParams.snake("fineTune"));
         assertEquals("curve_policies", WorkflowParams.snake("curvePolicies"));
