@@ -144,12 +144,13 @@ public class RunComparison {
         Table t = new Table(cols);
         TreeSet<String> rows = new TreeSet<>();
         for (Long id : ids) {
-            metrics.get(id).forEach((k, subsets) -> {
-                if (all || Objects.equals(chosen.get(id), k)) {
-                    subsets.forEach((subset, names) -> names.keySet().forEach(n -> rows.add(
-                            (all ? String.format("%06d", k) : "") + "|" + order(subset) + "|" + subset + "|" + n)));
-                }
-            });
+            if (all) {
+                metrics.get(id).forEach((k, subsets) -> subsets.forEach((subset, names) -> names.keySet().forEach(
+                        n -> rows.add(String.format("%06d", k) + "|" + order(subset) + "|" + subset + "|" + n))));
+            } else {
+                at(metrics.get(id), chosen.get(id)).forEach((subset, names) -> names.keySet().forEach(
+                        n -> rows.add("|" + order(subset) + "|" + subset + "|" + n)));
+            }
         }
         for (String key : rows) {
             String[] p = key.split("\\|", -1);
@@ -161,9 +162,9 @@ public class RunComparison {
             row.add(p[3]);
             Double first = null;
             for (int i = 0; i < ids.size(); i++) {
-                Integer it = all ? Integer.valueOf(p[0]) : chosen.get(ids.get(i));
-                Map<String, Double> names = it == null ? null
-                        : metrics.get(ids.get(i)).getOrDefault(it, Map.of()).get(p[2]);
+                Map<String, Double> names = all
+                        ? metrics.get(ids.get(i)).getOrDefault(Integer.valueOf(p[0]), Map.of()).get(p[2])
+                        : at(metrics.get(ids.get(i)), chosen.get(ids.get(i))).get(p[2]);
                 Double v = names == null ? null : names.get(p[3]);
                 row.add(v != null && p[3].equals("train_size") ? (Object) Math.round(v) : v);
                 if (i == 0) {
@@ -175,6 +176,24 @@ public class RunComparison {
             t.add(row.toArray());
         }
         return t;
+    }
+
+    /**
+     * The subsets of iteration {@code k}, and the full model's (with its clean reference) from the latest earlier
+     * iteration that stored them: they are trained and stored in iteration 1 only, and stay the same model.
+     */
+    private static Map<String, Map<String, Double>> at(RunMetrics m, Integer k) {
+        if (k == null) {
+            return Map.of();
+        }
+        Map<String, Map<String, Double>> out = new TreeMap<>(m.getOrDefault(k, Map.of()));
+        for (String fixed : List.of("full", "full-clean")) {
+            if (!out.containsKey(fixed)) {
+                m.headMap(k, true).descendingMap().values().stream().map(s -> s.get(fixed)).filter(Objects::nonNull)
+                        .findFirst().ifPresent(names -> out.put(fixed, names));
+            }
+        }
+        return out;
     }
 
     /** Sorts the subsets as runs show does: full (and its clean reference), selected, random, baselines, the rest. */

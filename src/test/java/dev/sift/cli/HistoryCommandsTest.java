@@ -307,6 +307,7 @@ class HistoryCommandsTest {
             runs.replaceMetrics(out[i], 1, "test", "selected", Map.of("kappa", 0.5 + 0.1 * i, "ndcg@10", 0.8,
                     "train_size", 900.0));
             runs.replaceMetrics(out[i], 1, "test", "random", Map.of("kappa", 0.45, "ndcg@10", 0.79));
+            runs.replaceMetrics(out[i], 1, "test", "full", Map.of("kappa", 0.6 + 0.01 * i, "ndcg@10", 0.9));
         }
         runs.replaceMetrics(out[0], 2, "test", "selected", Map.of("kappa", 0.4, "ndcg@10", 0.85));
         metricStore.replaceComparisons(out[1], 1, List.of(new MetricStore.Comparison(1, "kappa", "selected",
@@ -377,6 +378,9 @@ class HistoryCommandsTest {
         assertNull(kappa.get("iteration"), "no iteration column when one is chosen");
         assertEquals(0.4, kappa.get("run " + a).asDouble(), 1e-12);
         assertEquals(0.2, kappa.get("delta " + b).asDouble(), 1e-12);
+        JsonNode full = row(last.get("metrics"), 0, "full", "kappa");
+        assertEquals(0.6, full.get("run " + a).asDouble(), 1e-12, "the full model is stored in iteration 1 only");
+        assertEquals(0.01, full.get("delta " + b).asDouble(), 1e-12);
         JsonNode best = JSON.readTree(sift("runs", "compare", a, b, "--iteration", "best", "--format", "json").out());
         assertEquals(1, best.get("runs").get(0).get("iteration").asInt(), "0.5 in iteration 1 beats 0.4");
         assertEquals(0.1, row(best.get("metrics"), 0, "selected", "kappa").get("delta " + b).asDouble(), 1e-12);
