@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /** The {@code dataset} section of a workflow: source, format, columns and injected label noise. */
@@ -265,10 +266,25 @@ final class DatasetParser {
                 return;
             }
             List<String> missing = wanted.stream().filter(w -> header && !names.contains(w)
-                    && !names.contains(w.trim())).map(w -> "'" + w + "'").toList();
-            if (!missing.isEmpty()) {
-                b.error(r.keyLine("dataset"), key, (missing.size() == 1 ? "column " + missing.get(0) + " is"
-                        : "columns " + String.join(", ", missing) + " are") + " not in the header of " + path
+                    && !names.contains(w.trim())).toList();
+            // the training and items files: each column at the line and key that map it (dataset.columns.title)
+            // where the file spells it out; a given validation or test file: one line naming that file's key
+            String[] section = key.equals("dataset.items") ? new String[] {"dataset", "items"}
+                    : key.equals("dataset.columns") ? new String[] {"dataset", "columns"} : null;
+            List<String> together = new ArrayList<>();
+            for (String w : missing) {
+                Object[] at = section == null ? null : r.keyWithValue(w, section);
+                if (at == null) {
+                    together.add("'" + w + "'");
+                } else {
+                    b.error((int) at[0], (String) at[1], "column '" + w + "' is not in the header of " + path
+                            + " (has: " + String.join(", ", names) + ")"
+                            + SourceHeader.separatorHint(names, separator, setting));
+                }
+            }
+            if (!together.isEmpty()) {
+                b.error(r.keyLine("dataset"), key, (together.size() == 1 ? "column " + together.get(0) + " is"
+                        : "columns " + String.join(", ", together) + " are") + " not in the header of " + path
                         + " (has: " + String.join(", ", names) + ")"
                         + SourceHeader.separatorHint(names, separator, setting));
             }

@@ -86,6 +86,30 @@ final class SpecBinder {
             return null;
         }
 
+        /**
+         * The key under {@code section} (a mapping under this one, maybe nested: {@code "dataset", "columns"})
+         * whose single value is {@code value}, as {@code {line, dotted key}}; null when there is none.
+         */
+        Object[] keyWithValue(String value, String... section) {
+            YMap m = map;
+            String at = prefix;
+            for (String s : section) {
+                Entry e = m.entries().get(s);
+                if (e == null || !(e.value() instanceof YMap inner)) {
+                    return null;
+                }
+                m = inner;
+                at = at.isEmpty() ? s : at + "." + s;
+            }
+            for (var e : m.entries().entrySet()) {
+                if (e.getValue().value() instanceof YScalar v && v.value() != null
+                        && v.value().trim().equals(value.trim())) {
+                    return new Object[] {e.getValue().keyLine(), at + "." + e.getKey()};
+                }
+            }
+            return null;
+        }
+
         int keyLine(String key) {
             Entry e = map.entries().get(key);
             return e == null ? map.line() : e.keyLine();
@@ -257,10 +281,51 @@ final class SpecBinder {
         void done() {
             for (var e : map.entries().entrySet()) {
                 if (!used.contains(e.getKey()) && !(prefix.isEmpty() && e.getKey().startsWith("x-"))) {
-                    error(e.getValue().keyLine(), path(e.getKey()), "unknown key");
+                    error(e.getValue().keyLine(), path(e.getKey()), "unknown key" + suggestion(e.getKey(), used));
                 }
             }
         }
+    }
+
+    /** " (did you mean 'x'?)" for the nearest known key within a small edit distance, else the known keys. */
+    static String suggestion(String key, Set<String> known) {
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String k : new java.util.TreeSet<>(known)) {
+            int d = distance(key.toLowerCase(Locale.ROOT), k);
+            if (d < bestDistance) {
+                best = k;
+                bestDistance = d;
+            }
+        }
+        if (best != null && bestDistance <= Math.max(1, Math.min(3, key.length() / 3))) {
+            return " (did you mean '" + best + "'?)";
+        }
+        for (String k : new java.util.TreeSet<>(known)) {
+            if (key.length() >= 3 && k.startsWith(key.toLowerCase(Locale.ROOT))) {
+                return " (did you mean '" + k + "'?)";
+            }
+        }
+        return known.isEmpty() ? "" : "; known here: " + String.join(", ", new java.util.TreeSet<>(known));
+    }
+
+    /** Levenshtein distance, with a swap of two neighbours counted as one edit. */
+    static int distance(String a, String b) {
+        int[][] d = new int[a.length() + 1][b.length() + 1];
+        for (int i = 0; i <= a.length(); i++) {
+            for (int j = 0; j <= b.length(); j++) {
+                if (i == 0 || j == 0) {
+                    d[i][j] = i + j;
+                    continue;
+                }
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+                    d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+                }
+            }
+        }
+        return d[a.length()][b.length()];
     }
 
     private static String kind(YNode n) {

@@ -64,13 +64,8 @@ public final class WorkflowParser {
         return parse(file.toString(), text, base, overrides, true);
     }
 
-    /**
-     * Parses workflow text; {@code checkFiles} also checks that a local data file exists and has the mapped
-     * columns (off for a resumed run, whose data may already be ingested). Relative dataset paths are resolved against {@code base} (the workflow's folder)
-     * and stored absolute in the snapshot, so a resumed run reads the same file from anywhere.
-     */
-    public static Parsed parse(String fileName, String text, Path base, Map<String, String> overrides,
-            boolean checkFiles) {
+    /** The workflow's YAML with the overrides set; one-line errors for YAML it cannot read and an empty file. */
+    private static YNode tree(String fileName, String text, Map<String, String> overrides) {
         YNode root;
         try {
             root = YamlTree.parse(new StringReader(text));
@@ -80,7 +75,13 @@ public final class WorkflowParser {
             int line = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1;
             throw new WorkflowException(List.of(fileName + ":" + line + ": invalid YAML: " + e.getProblem()));
         } catch (RuntimeException e) {
-            throw new WorkflowException(List.of(fileName + ": invalid YAML: " + e.getMessage()));
+            int line = YamlTree.aliasPastLimit(text);
+            throw new WorkflowException(List.of(fileName + (line > 0 ? ":" + line : "") + ": invalid YAML: "
+                    + e.getMessage()));
+        }
+        if (root instanceof YMap m && m.entries().isEmpty() && overrides.isEmpty()) {
+            throw new WorkflowException(List.of(fileName + ":1: the workflow is empty: it needs at least name and "
+                    + "dataset (workflows/quickstart.yaml is a complete example)"));
         }
         List<String> emptySets = overrides.entrySet().stream().filter(o -> o.getValue() == null
                 || o.getValue().isBlank()).map(o -> fileName + ": --set " + o.getKey() + ": needs a value (an empty "
@@ -90,9 +91,24 @@ public final class WorkflowParser {
         }
         if (root instanceof YMap m) {
             for (var o : overrides.entrySet()) {
-                YamlTree.set(m, o.getKey(), o.getValue());
+                try {
+                    YamlTree.set(m, o.getKey(), o.getValue());
+                } catch (IllegalArgumentException e) {
+                    throw new WorkflowException(List.of(fileName + ": --set " + o.getKey() + ": " + e.getMessage()));
+                }
             }
         }
+        return root;
+    }
+
+    /**
+     * Parses workflow text; {@code checkFiles} also checks that a local data file exists and has the mapped
+     * columns (off for a resumed run, whose data may already be ingested). Relative dataset paths are resolved against {@code base} (the workflow's folder)
+     * and stored absolute in the snapshot, so a resumed run reads the same file from anywhere.
+     */
+    public static Parsed parse(String fileName, String text, Path base, Map<String, String> overrides,
+            boolean checkFiles) {
+        YNode root = tree(fileName, text, overrides);
         SpecBinder b = new SpecBinder(fileName);
         SpecBinder.Obj r = b.root(root);
         String name = r.required("name");

@@ -65,6 +65,29 @@ public final class YamlTree {
         return convert(root);
     }
 
+    /**
+     * The line of the alias past SnakeYAML's limit on aliases of mappings and lists (the limit it refuses a
+     * document over, without a position: a "billion laughs" guard), or 0 when no alias is past it.
+     */
+    static int aliasPastLimit(String text) {
+        int max = new LoaderOptions().getMaxAliasesForCollections();
+        java.util.Set<String> collections = new java.util.HashSet<>();
+        int count = 0;
+        try {
+            for (org.yaml.snakeyaml.events.Event e : new Yaml().parse(new java.io.StringReader(text))) {
+                if (e instanceof org.yaml.snakeyaml.events.CollectionStartEvent c && c.getAnchor() != null) {
+                    collections.add(c.getAnchor());
+                } else if (e instanceof org.yaml.snakeyaml.events.AliasEvent a && collections.contains(a.getAnchor())
+                        && ++count > max) {
+                    return a.getStartMark().getLine() + 1;
+                }
+            }
+        } catch (RuntimeException unreadable) {
+            return 0;
+        }
+        return 0;
+    }
+
     private static YNode convert(Node node) {
         int line = node.getStartMark().getLine() + 1;
         if (node instanceof MappingNode m) {
@@ -109,6 +132,18 @@ public final class YamlTree {
      * {@code [a, b]} becomes a list.
      */
     public static void set(YMap root, String path, String value) {
+        String flow = value.trim();
+        if (flow.startsWith("{") && flow.endsWith("}")) {
+            // a flow mapping sets each key it holds, as KEY.SUB=VALUE would; the section's other keys stay
+            YNode parsed;
+            try {
+                parsed = parse(new java.io.StringReader(flow));
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("'" + value + "' is not a YAML flow mapping ({key: value, ...})");
+            }
+            setEach(root, path, parsed);
+            return;
+        }
         String[] parts = path.split("\\.");
         YMap current = root;
         for (int i = 0; i < parts.length - 1; i++) {
@@ -135,6 +170,17 @@ public final class YamlTree {
             v = new YScalar(FROM_OVERRIDE, value);
         }
         current.entries().put(parts[parts.length - 1], new Entry(FROM_OVERRIDE, v));
+    }
+
+    private static void setEach(YMap root, String path, YNode node) {
+        if (node instanceof YMap m) {
+            m.entries().forEach((k, e) -> setEach(root, path + "." + k, e.value()));
+        } else if (node instanceof YList l) {
+            set(root, path, "[" + String.join(",", l.items().stream().map(i -> i instanceof YScalar s ? s.value()
+                    : String.valueOf(i)).toList()) + "]");
+        } else if (node instanceof YScalar s && s.value() != null) {
+            set(root, path, s.value());
+        }
     }
 
     /** Writes the tree back as YAML (the snapshot stored with a run, overrides included). */

@@ -111,7 +111,7 @@ class CliTest {
         Files.writeString(wf, "name: bad\ndataset:\n  generate: {rows: 100}\nfilter:\n  kep: 0.5\n");
         r = launcher.launch("run", wf.toString());
         assertEquals(2, r.exitCode());
-        assertEquals(wf + ":5: filter.kep: unknown key", r.getErrorOutput().trim());
+        assertEquals(wf + ":5: filter.kep: unknown key (did you mean 'keep'?)", r.getErrorOutput().trim());
         assertEquals(0, runsOf("bad"), "an invalid workflow created a run");
     }
 

@@ -74,7 +74,7 @@ class WorkflowParserTest {
                 errors(GOOD + "execution: {queue: cpu}\n", Map.of()));
         assertEquals(List.of("w.yaml:8: execution.attempts: must be between 1 and 10, got 0"),
                 errors(GOOD + "execution: {target: aws-batch, attempts: 0}\n", Map.of()));
-        assertEquals(List.of("w.yaml:8: execution.retries: unknown key"),
+        assertEquals(List.of("w.yaml:8: execution.retries: unknown key; known here: attempts, job_definition, queue, target"),
                 errors(GOOD + "execution: {target: aws-batch, retries: 2}\n", Map.of()));
     }
 
@@ -168,7 +168,7 @@ class WorkflowParserTest {
     @Test
     void unknownKeyNamesFileLineAndKey() {
         List<String> e = errors(GOOD.replace("  keep: 0.5", "  keep: 0.5\n  kep: 0.3"), Map.of());
-        assertEquals(List.of("w.yaml:7: filter.kep: unknown key"), e);
+        assertEquals(List.of("w.yaml:7: filter.kep: unknown key (did you mean 'keep'?)"), e);
     }
 
     @Test
@@ -216,11 +216,13 @@ class WorkflowParserTest {
         // several mappings: the first given wins; a merged key is checked like any other
         String two = yaml.replace("<<: *common", "<<: [{epochs: 3}, *common]");
         assertEquals(3, WorkflowParser.parse("w.yaml", two, Path.of("."), Map.of(), true).spec().fineTune().epochs());
-        assertEquals(List.of("w.yaml:2: fine_tune.epoch: unknown key"),
+        assertEquals(List.of("w.yaml:2: fine_tune.epoch: unknown key (did you mean 'epochs'?)"),
                 errors(yaml.replace("epochs: 2", "epoch: 2"), Map.of()));
         // only top-level x- keys are left alone
-        assertEquals(List.of("w.yaml:7: fine_tune.x-note: unknown key"),
-                errors(yaml.replace("seed: 9", "x-note: 1"), Map.of()));
+        List<String> note = errors(yaml.replace("seed: 9", "x-note: 1"), Map.of());
+        assertEquals(1, note.size(), note.toString());
+        assertTrue(note.get(0).startsWith("w.yaml:7: fine_tune.x-note: unknown key; known here: batch_size, "),
+                note.get(0));
         assertTrue(errors(yaml.replace("<<: *common", "<<: 5"), Map.of()).get(0).contains("'<<' merges mappings only"));
     }
 
@@ -415,7 +417,7 @@ class WorkflowParserTest {
         assertEquals(List.of("w.yaml:4: dataset.noise: must be a mapping, not a value"),
                 errors(GOOD.replace("  generate: {rows: 100, noise: 0.1, seed: 1}",
                         "  generate: {rows: 100, noise: 0.1, seed: 1}\n  noise: 0.2"), Map.of()));
-        assertEquals(List.of("w.yaml:7: dataset.noise.frac: unknown key"),
+        assertEquals(List.of("w.yaml:7: dataset.noise.frac: unknown key (did you mean 'fraction'?)"),
                 errors(base.replace("F", "0.1").replace("K", "far\n    frac: 0.1"), Map.of()));
     }
 

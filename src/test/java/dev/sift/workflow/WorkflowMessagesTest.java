@@ -1,0 +1,98 @@
+package dev.sift.workflow;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What `sift validate` says about a workflow a user got wrong: one line per problem, at the line that causes it. */
+class WorkflowMessagesTest {
+    private static final String GOOD = """
+            name: t
+            dataset:
+              generate: {rows: 100, noise: 0.1, seed: 1}
+            fine_tune:
+              epochs: 4
+              learning_rate: 0.01
+            """;
+
+    private static List<String> errors(String yaml, Map<String, String> overrides) {
+        return assertThrows(WorkflowException.class,
+                () -> WorkflowParser.parse("w.yaml", yaml, Path.of("."), overrides, true)).errors();
+    }
+
+    @Test
+    void anUnknownKeyGetsTheNearestKnownOneOrTheKnownKeys() {
+        assertEquals(List.of("w.yaml:3: model.encodr: unknown key (did you mean 'encoder'?)"),
+                errors("name: t\nmodel:\n  encodr: hashed-bow\ndataset:\n  generate: {rows: 100}\n", Map.of()));
+        assertEquals(" (did you mean 'learning_rate'?)", SpecBinder.suggestion("learnig_rate", Set.of("epochs",
+                "learning_rate")));
+        assertEquals(" (did you mean 'epochs'?)", SpecBinder.suggestion("epcohs", Set.of("epochs", "seed")),
+                "a swap of two letters is one edit");
+        assertEquals("; known here: epochs, seed", SpecBinder.suggestion("colour", Set.of("seed", "epochs")));
+        assertEquals("", SpecBinder.suggestion("x", Set.of()));
+        assertEquals(3, SpecBinder.distance("kitten", "sitting"));
+    }
+
+    @Test
+    void anEmptyFileIsOneLineNotFiveRequiredKeys() {
+        assertEquals(1, errors("", Map.of()).size());
+        List<String> e = errors("# only a comment\n", Map.of());
+        assertEquals(1, e.size(), e.toString());
+        assertTrue(e.get(0).startsWith("w.yaml:1: the workflow is empty"), e.get(0));
+    }
+
+    @Test
+    void tooManyAliasesNameTheLineOfTheOneOverTheLimit() {
+        StringBuilder y = new StringBuilder("name: t\nx-a: &a {k: 1}\n");
+        for (int i = 0; i < 60; i++) {
+            y.append("x-b").append(i).append(": *a\n");
+        }
+        List<String> e = errors(y.toString(), Map.of());
+        assertEquals(1, e.size(), e.toString());
+        // 50 aliases of a mapping are allowed; the 51st is on line 2 + 51
+        assertTrue(e.get(0).startsWith("w.yaml:53: invalid YAML: "), e.get(0));
+    }
+
+    @Test
+    void setTakesAFlowMappingAndKeepsTheSectionsOtherKeys() {
+        WorkflowParser.Parsed p = WorkflowParser.parse("w.yaml", GOOD, Path.of("."),
+                Map.of("fine_tune", "{epochs: 2, batch_size: 8}"), true);
+        assertEquals(2, p.spec().fineTune().epochs());
+        assertEquals(8, p.spec().fineTune().batchSize());
+        assertEquals(0.01, p.spec().fineTune().learningRate(), 1e-12, "a key the mapping does not name stays");
+        assertEquals(List.of("w.yaml: --set fine_tune.epochs: must be an integer, got 'two'"),
+                errors(GOOD, Map.of("fine_tune", "{epochs: two}")).stream().map(s -> s.replaceAll(" \\(.*", ""))
+                        .toList());
+        List<String> bad = errors(GOOD, Map.of("fine_tune", "{epochs: [}"));
+        assertTrue(bad.get(0).startsWith("w.yaml: --set fine_tune: '{epochs: [}' is not a YAML flow mapping"),
+                bad.toString());
+    }
+
+    @Test
+    void aColumnMissingFromTheHeaderIsNamedAtTheLineThatMapsIt(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("d.csv"), "query,title,grade\nshoes,red shoes,3\n");
+        String yaml = """
+                name: t
+                dataset:
+                  path: d.csv
+                  columns:
+                    query: query
+                    title: product_title
+                    label: grade
+                """;
+        List<String> e = assertThrows(WorkflowException.class,
+                () -> WorkflowParser.parse("w.yaml", yaml, dir, Map.of(), true)).errors();
+        assertEquals(1, e.size(), e.toString());
+        assertTrue(e.get(0).startsWith("w.yaml:6: dataset.columns.title: column 'product_title' is not in the header"
+                + " of "), e.get(0));
+        assertTrue(e.get(0).contains("(has: query, title, grade)"), e.get(0));
+    }
+}
