@@ -17,17 +17,29 @@ public final class IoReason {
 
     /** For example {@code no such file or directory: /proc/nope} or {@code permission denied: /root/x}. */
     public static String of(IOException e) {
-        String what = e instanceof NoSuchFileException ? "no such file or directory"
+        String what = what(e);
+        if (!(e instanceof FileSystemException f) || known(e) == null) {
+            return what;
+        }
+        return what + (f.getFile() == null ? "" : ": " + f.getFile());
+    }
+
+    /** {@link #of} without the file's name, for a message that names it already. */
+    public static String what(IOException e) {
+        String what = known(e);
+        if (what == null) {
+            return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        }
+        return what;
+    }
+
+    private static String known(IOException e) {
+        return e instanceof NoSuchFileException ? "no such file or directory"
                 : e instanceof AccessDeniedException ? "permission denied"
                 : e instanceof NotDirectoryException ? "not a directory"
                 : e instanceof FileAlreadyExistsException ? "already exists and is in the way"
                 : e instanceof FileSystemException f && f.getReason() != null ? f.getReason().toLowerCase(
                         java.util.Locale.ROOT)
                 : null;
-        if (what == null) {
-            return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        }
-        FileSystemException f = (FileSystemException) e;
-        return what + (f.getFile() == null ? "" : ": " + f.getFile());
     }
 }

@@ -19,5 +19,7 @@ class IoReasonTest {
         IOException under = assertThrows(IOException.class, () -> Files.createDirectories(file.resolve("sub")));
         assertEquals("not a directory: " + file.resolve("sub"), IoReason.of(under));
         assertEquals("disk full", IoReason.of(new IOException("disk full")));
+        assertEquals("no such file or directory", IoReason.what(e), "for a message that names the file itself");
+        assertEquals("disk full", IoReason.what(new IOException("disk full")));
     }
 }

@@ -198,6 +198,10 @@ public final class WhereParser {
             default -> {
             }
         }
+        if (number && !Double.isFinite(Double.parseDouble(v.text()))) {
+            throw WhereLexer.error("--where", v.column(), v.text() + " is beyond the range of a number (about "
+                    + "1.8e308)");
+        }
         return number ? (Object) Double.parseDouble(v.text()) : v.text();
     }
 

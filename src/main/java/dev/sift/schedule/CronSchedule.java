@@ -32,6 +32,17 @@ public record CronSchedule(String expression, ZoneId zone) {
         Objects.requireNonNull(zone, "zone is null");
     }
 
+    /** A zone by its ID, letter case aside ({@code utc}, {@code europe/berlin}); an offset as ZoneId reads it. */
+    static ZoneId zone(String name) {
+        for (String id : ZoneId.getAvailableZoneIds()) {
+            if (id.equalsIgnoreCase(name)) {
+                return ZoneId.of(id);
+            }
+        }
+        return ZoneId.of(name.equalsIgnoreCase("utc") || name.equalsIgnoreCase("z") ? name.toUpperCase(
+                java.util.Locale.ROOT) : name);
+    }
+
     /** The schedule of {@code --cron EXPR --zone Z}; a usage error (exit 2) naming the problem when it is not one. */
     public static CronSchedule parse(String expression, String zone) {
         String expr = expression == null ? "" : expression.strip().replaceAll("\\s+", " ");
@@ -43,7 +54,7 @@ public record CronSchedule(String expression, ZoneId zone) {
         }
         ZoneId z;
         try {
-            z = zone == null ? DEFAULT_ZONE : ZoneId.of(zone.strip());
+            z = zone == null ? DEFAULT_ZONE : zone(zone.strip());
         } catch (DateTimeException e) {
             throw SiftException.usage("--zone '" + zone + "': not a time zone; give a region such as Europe/Berlin, "
                     + "an offset such as +02:00, or UTC");

@@ -65,7 +65,7 @@ public record ScheduleSpec(String name, CronSchedule cron, Path workflowPath, St
         try {
             text = Files.readString(workflow, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new WorkflowException(List.of(workflow + ": cannot read workflow: " + e.getMessage()));
+            throw new WorkflowException(List.of(workflow + ": cannot read workflow: " + dev.sift.IoReason.what(e)));
         }
         return new ScheduleSpec(name, timing, workflow.toAbsolutePath().normalize(), text, overrides);
     }

@@ -67,6 +67,12 @@ public class Schedules {
                 throw SiftException.usage("schedule '" + spec.name() + "' exists; remove it first (sift schedule "
                         + "remove " + spec.name() + ")");
             }
+            for (JobKey other : s.getJobKeys(GroupMatcher.jobGroupEquals(GROUP))) {
+                if (other.getName().equalsIgnoreCase(spec.name())) {
+                    throw SiftException.usage("schedule '" + spec.name() + "' differs from the schedule '"
+                            + other.getName() + "' only in letter case; choose another name or remove that one");
+                }
+            }
             JobDetail job = spec.job(ScheduledRunJob.class);
             s.scheduleJob(job, spec.cron().trigger(triggerKey(spec.name()), job.getKey()));
         } catch (org.quartz.ObjectAlreadyExistsException e) {

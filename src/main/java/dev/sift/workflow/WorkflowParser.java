@@ -54,7 +54,7 @@ public final class WorkflowParser {
         try {
             text = Text.strictUtf8(Files.readAllBytes(file));
         } catch (IOException e) {
-            throw new WorkflowException(List.of(file + ": cannot read workflow: " + e.getMessage()));
+            throw new WorkflowException(List.of(file + ": cannot read workflow: " + dev.sift.IoReason.what(e)));
         }
         if (text == null || text.indexOf('\u0000') >= 0) {
             throw new WorkflowException(List.of(file + ": not a text file (binary, or not UTF-8); a workflow is "

@@ -147,6 +147,8 @@ class ScheduleCommandsTest {
 
         assertOneLineError(sift("schedule", "add", "nightly", "--cron", "0 0 4 * * ?", wf.toString()),
                 ExitCodes.USAGE, "exists");
+        assertOneLineError(sift("schedule", "add", "Nightly", "--cron", "0 0 4 * * ?", wf.toString()),
+                ExitCodes.USAGE, "differs from the schedule 'nightly' only in letter case");
         assertEquals(0, sift("schedule", "pause", "nightly").code());
         assertEquals("paused", schedule("nightly").get("state").asText());
         assertEquals(0, sift("schedule", "resume", "nightly").code());
@@ -177,8 +179,11 @@ class ScheduleCommandsTest {
                 "fine_tune.epochz=2");
         assertEquals(ExitCodes.USAGE, badWorkflow.code());
         assertTrue(badWorkflow.err().contains("epochz"), badWorkflow.err());
-        assertEquals(2, sift("schedule", "add", "bad", "--cron", "0 0 3 * * ?", dir.resolve("missing.yaml")
-                .toString()).code());
+        InJvm.Out missing = sift("schedule", "add", "bad", "--cron", "0 0 3 * * ?", dir.resolve("missing.yaml")
+                .toString());
+        assertEquals(2, missing.code());
+        assertEquals(dir.resolve("missing.yaml") + ": cannot read workflow: no such file or directory",
+                missing.err().strip());
         assertEquals(0, count("SELECT count(*) FROM qrtz_job_details WHERE job_name = ?", "bad"));
     }
 

@@ -93,6 +93,7 @@ class WhereParserTest {
         "-params.x = 1|1|'-' here starts neither a number nor a key",
         "params.filter'by = 'el2n'|14|expected an operator",
         "params.x = 5x|12|is not a number",
+        "metrics.selected.kappa > 1e999|26|beyond the range of a number",
         "1 = 1|1|expected a key",
         "|1|expected a key",
         "not|4|expected a key",

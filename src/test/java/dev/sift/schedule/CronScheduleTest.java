@@ -51,6 +51,9 @@ class CronScheduleTest {
         assertEquals(3, next.getHour());
         assertEquals(Instant.parse("2026-06-02T01:00:00Z"), next.toInstant(), "03:00 summer time in Berlin");
         assertEquals(ZoneId.of("UTC"), CronSchedule.parse("*/5 * * * * ?", null).zone());
+        assertEquals(ZoneId.of("UTC"), CronSchedule.parse("*/5 * * * * ?", "utc").zone(), "letter case aside");
+        assertEquals(ZoneId.of("Europe/Berlin"), CronSchedule.parse("*/5 * * * * ?", "europe/berlin").zone());
+        assertEquals(ZoneId.of("+02:00"), CronSchedule.parse("*/5 * * * * ?", "+02:00").zone());
         CronTrigger t = berlin.trigger(Schedules.triggerKey("n"), Schedules.jobKey("n"));
         assertEquals(CronTrigger.MISFIRE_INSTRUCTION_DO_NOTHING, t.getMisfireInstruction());
         assertEquals("Europe/Berlin", t.getTimeZone().getID());
