@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sift.ExitCodes;
 import dev.sift.SiftException;
 import dev.sift.history.RunComparison;
+import dev.sift.history.Table;
 import jakarta.inject.Inject;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -37,11 +38,24 @@ public class CompareCommand implements Callable<Integer> {
     @Mixin
     OutputOptions output;
 
+    @Option(names = "--table", paramLabel = "NAME", description = "only this table: runs, parameters, metrics or "
+            + "kept_vs_random (CSV without it: each table under a '# NAME' line)")
+    String table;
+
     @Mixin
     VerboseOption verbose;
 
     @Inject
     RunComparison comparison;
+
+    private static java.util.Map<String, Table> tables(RunComparison.Result r) {
+        java.util.Map<String, Table> out = new java.util.LinkedHashMap<>();
+        out.put("runs", r.runs());
+        out.put("parameters", r.parameters());
+        out.put("metrics", r.metrics());
+        out.put("kept_vs_random", r.intervals());
+        return out;
+    }
 
     @Override
     public Integer call() {
@@ -50,6 +64,10 @@ public class CompareCommand implements Callable<Integer> {
             throw SiftException.usage("--iteration must be a number from 1, last or best, got '" + iteration + "'");
         }
         RunComparison.Result r = comparison.compare(runIds, onlyChanged, it);
+        if (table != null && output.format != OutputOptions.Format.csv) {
+            System.out.print(output.render(OutputOptions.one(tables(r), table)));
+            return ExitCodes.OK;
+        }
         switch (output.format) {
             case json -> {
                 ObjectNode o = JSON.createObjectNode();
@@ -61,8 +79,7 @@ public class CompareCommand implements Callable<Integer> {
                 o.set("kept_vs_random", r.intervals().json());
                 System.out.println(o.toPrettyString());
             }
-            case csv -> System.out.print(r.runs().csv() + "\n" + r.parameters().csv() + "\n" + r.metrics().csv() + "\n"
-                    + r.intervals().csv());
+            case csv -> System.out.print(OutputOptions.csv(tables(r), table));
             default -> printText(r);
         }
         return ExitCodes.OK;

@@ -13,6 +13,29 @@ public class OutputOptions {
     @Option(names = "--format", defaultValue = "table", description = "table, json or csv (default: ${DEFAULT-VALUE})")
     Format format = Format.table;
 
+    /**
+     * A command's several tables as CSV: the one {@code only} names, or each under a {@code # NAME} line, separated
+     * by blank lines (so a reader can split them); an unknown name is a usage error listing the names.
+     */
+    static String csv(java.util.Map<String, Table> tables, String only) {
+        if (only != null) {
+            return one(tables, only).csv();
+        }
+        StringBuilder sb = new StringBuilder();
+        tables.forEach((name, t) -> sb.append(sb.length() == 0 ? "" : "\n").append("# ").append(name).append('\n')
+                .append(t.csv()));
+        return sb.toString();
+    }
+
+    /** The table {@code --table NAME} names. */
+    static Table one(java.util.Map<String, Table> tables, String name) {
+        Table t = tables.get(name.trim().toLowerCase(java.util.Locale.ROOT));
+        if (t == null) {
+            throw dev.sift.SiftException.usage("--table '" + name + "': one of " + String.join(", ", tables.keySet()));
+        }
+        return t;
+    }
+
     String render(Table t) {
         return switch (format) {
             case table -> t.text();

@@ -84,6 +84,10 @@ public class RunsCommand {
         @Mixin
         OutputOptions output;
 
+        @Option(names = "--table", paramLabel = "NAME", description = "only this table: stages, lineage, metrics, "
+                + "comparisons, noise_detection or curve (CSV without it: each table under a '# NAME' line)")
+        String table;
+
         @Mixin
         VerboseOption verbose;
 
@@ -96,9 +100,13 @@ public class RunsCommand {
         @Override
         public Integer call() {
             RunEntity r = runs.require(runId);
+            if (table != null && output.format != OutputOptions.Format.csv) {
+                System.out.print(output.render(OutputOptions.one(history.tables(runId), table)));
+                return ExitCodes.OK;
+            }
             switch (output.format) {
                 case json -> System.out.println(history.showJson(r).toPrettyString());
-                case csv -> System.out.print(history.stages(runId).csv() + "\n" + history.metrics(runId).csv());
+                case csv -> System.out.print(OutputOptions.csv(history.tables(runId), table));
                 default -> {
                     System.out.println("run " + r.id + "  " + Table.printable(r.name) + "  ("
                             + Table.printable(r.workflow) + ")  " + r.status

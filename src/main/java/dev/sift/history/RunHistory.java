@@ -242,6 +242,18 @@ public class RunHistory {
         return PreparedDataset.read(bytes);
     }
 
+    /** Every table of {@code runs show}, by the name {@code --table} takes, in the order it prints them. */
+    public java.util.Map<String, Table> tables(long runId) {
+        java.util.Map<String, Table> out = new java.util.LinkedHashMap<>();
+        out.put("stages", stages(runId));
+        out.put("lineage", lineage(runId));
+        out.put("metrics", metrics(runId));
+        out.put("comparisons", comparisons(runId));
+        out.put("noise_detection", noiseDetection(runId));
+        out.put("curve", curve(runId));
+        return out;
+    }
+
     public ObjectNode showJson(RunEntity r) {
         ObjectNode o = JSON.createObjectNode();
         ObjectNode run = o.putObject("run");

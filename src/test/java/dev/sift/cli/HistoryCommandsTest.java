@@ -352,8 +352,22 @@ class HistoryCommandsTest {
         InJvm.Out all = sift("runs", "compare", a, b, "--format", "json");
         assertTrue(JSON.readTree(all.out()).get("parameters").size() > 50, "every resolved parameter without the flag");
         InJvm.Out csv = sift("runs", "compare", a, b, "--format", "csv", "--only-changed");
-        assertTrue(csv.out().startsWith("run,name,workflow,status,created,iteration\n"), csv.out());
+        assertTrue(csv.out().startsWith("# runs\nrun,name,workflow,status,created,iteration\n"), csv.out());
+        assertTrue(csv.out().contains("\n\n# parameters\nkey,run " + a + ",run " + b + "\n"), csv.out());
         assertTrue(csv.out().contains("\nfilter.keep,0.5,0.7\n"), csv.out());
+        InJvm.Out one = sift("runs", "compare", a, b, "--format", "csv", "--only-changed", "--table", "parameters");
+        assertEquals(3, one.out().lines().count(), "the header and the two changed parameters: " + one.out());
+        assertTrue(one.out().startsWith("key,run " + a + ",run " + b + "\n"), one.out());
+        InJvm.Out wrong = sift("runs", "compare", a, b, "--table", "params");
+        assertEquals(2, wrong.code());
+        assertTrue(wrong.err().contains("--table 'params': one of runs, parameters, metrics, kept_vs_random"),
+                wrong.err());
+        InJvm.Out show = sift("runs", "show", a, "--format", "csv");
+        for (String name : List.of("stages", "lineage", "metrics", "comparisons", "noise_detection", "curve")) {
+            assertTrue(show.out().contains("# " + name + "\n"), name + " in " + show.out());
+        }
+        InJvm.Out metrics = sift("runs", "show", a, "--format", "csv", "--table", "metrics");
+        assertTrue(metrics.out().startsWith("iteration,") && !metrics.out().contains("#"), metrics.out());
     }
 
     private static JsonNode row(JsonNode metrics, int iteration, String subset, String metric) {
