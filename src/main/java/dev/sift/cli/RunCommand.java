@@ -118,7 +118,7 @@ public class RunCommand implements Callable<Integer> {
         System.out.print(output.render(history.metrics(runId)));
         if (output.format == OutputOptions.Format.table) {
             System.out.println();
-            System.out.println("kept vs others (paired per-query bootstrap, 95% interval)");
+            System.out.println(history.comparisonsTitle(runId));
             System.out.print(history.comparisons(runId).text());
             RunsCommand.printNoiseDetection(history, runId);
         }

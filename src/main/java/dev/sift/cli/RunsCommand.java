@@ -128,7 +128,7 @@ public class RunsCommand {
                     System.out.println("metrics (means over seeds; _sd: standard deviation)");
                     System.out.print(history.metrics(runId).text());
                     System.out.println();
-                    System.out.println("kept vs others (paired per-query bootstrap, 95% interval)");
+                    System.out.println(history.comparisonsTitle(runId));
                     System.out.print(history.comparisons(runId).text());
                     printNoiseDetection(history, runId);
                 }
@@ -227,6 +227,9 @@ public class RunsCommand {
         SampleExplainer explainer;
 
         @Inject
+        RunHistory history;
+
+        @Inject
         RunStore runs;
 
         @Override
@@ -238,9 +241,10 @@ public class RunsCommand {
                 return ExitCodes.OK;
             }
             var s = e.get("sample");
-            System.out.printf("sample %d (line %d, %s): label %s%n  query: %s%n  title: %s%n", s.get("index").asInt(),
-                    s.get("source_line").asLong(), s.get("split").asText(), s.get("label").asText(),
-                    s.get("query").asText(), s.get("title").asText());
+            List<String> text = history.textNames(runId);
+            System.out.printf("sample %d (line %d, %s): label %s%n  %s: %s%n  %s: %s%n", s.get("index").asInt(),
+                    s.get("source_line").asLong(), s.get("split").asText(), s.get("label").asText(), text.get(0),
+                    s.get("query").asText(), text.get(1), s.get("title").asText());
             if (s.has("known_noisy")) {
                 System.out.println("  the source marks this label as corrupted");
             }
@@ -253,8 +257,7 @@ public class RunsCommand {
                     m.get("rank").asLong(), m.get("of").asLong(), m.get("meaning").asText()));
             System.out.println();
             System.out.print(t.text());
-            Table n = new Table(List.of("neighbour", "distance", "label",
-                    "query", "title"));
+            Table n = new Table(List.of("neighbour", "distance", "label", text.get(0), text.get(1)));
             e.get("neighbours").forEach(x -> n.add(x.get("sample").asInt(), x.get("distance").asDouble(),
                     x.get("label").asDouble(), x.get("query").asText(), x.get("title").asText()));
             System.out.println();

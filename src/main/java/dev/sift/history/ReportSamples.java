@@ -35,6 +35,8 @@ class ReportSamples {
     ScoreStore scores;
     @Inject
     SampleExplainer explainer;
+    @Inject
+    RunHistory history;
 
     /** One histogram per iteration and method, in that order. */
     List<Block> histograms(long runId, List<IterationEntity> iterations, List<Sample> samples) {
@@ -72,8 +74,9 @@ class ReportSamples {
         if (rows.isEmpty()) {
             return List.of(Block.text("Iteration 1 stored no " + method + " scores."));
         }
+        // recommendation's mean_loss is not a search method: like its loss, higher = more likely noise
         Orientation o = ImportanceMethods.find(method).map(ImportanceMethod::orientation)
-                .orElse(Orientation.HIGHER_IS_KEEP);
+                .orElse(method.equals("mean_loss") ? Orientation.HIGHER_IS_REMOVE : Orientation.HIGHER_IS_KEEP);
         Comparator<ScoreStore.Row> byValue = Comparator.comparingDouble(ScoreStore.Row::score);
         rows.sort(o == Orientation.HIGHER_IS_KEEP ? byValue.reversed() : byValue);
         int n = Math.min(TOP, rows.size());
@@ -100,7 +103,9 @@ class ReportSamples {
                     s.title(), explanation(why.get(i)));
             rows.add(Row.of(values, s.noisy()));
         }
-        return new TableView(id, List.of("rank", "sample", "score", "label", "query", "title", "explanation"), rows);
+        List<String> text = history.textNames(run.id);
+        return new TableView(id, List.of("rank", "sample", "score", "label", text.get(0), text.get(1), "explanation"),
+                rows);
     }
 
     /** One line from what {@code runs explain} says about a sample. */

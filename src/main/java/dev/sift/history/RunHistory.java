@@ -45,6 +45,28 @@ public class RunHistory {
     ScoreStore scores;
     @Inject
     ObjectStore objects;
+    @Inject
+    RunParams params;
+
+    /** What a run's bootstrap resamples and its test metrics average over: users for recommendation, else queries. */
+    public String units(long runId) {
+        Object type = params.of(List.of(runId)).getOrDefault(runId, new TreeMap<>()).get("task.type");
+        return "recommendation".equals(type) ? "users" : "queries";
+    }
+
+    /**
+     * The headers of a sample's two texts in this run's tables: {@code user_hash} (the keyed hash ingest stores in
+     * place of a user id) and {@code item} for recommendation, {@code query} and {@code title} otherwise.
+     */
+    public List<String> textNames(long runId) {
+        return units(runId).equals("users") ? List.of("user_hash", "item") : List.of("query", "title");
+    }
+
+    /** The title over {@link #comparisons}. */
+    public String comparisonsTitle(long runId) {
+        return "kept vs others (paired per-" + (units(runId).equals("users") ? "user" : "query")
+                + " bootstrap, 95% interval)";
+    }
 
     public Table stages(long runId) {
         Table t = new Table(List.of("seq", "stage", "iteration", "status", "attempt", "seconds", "reused_from",
@@ -84,10 +106,7 @@ public class RunHistory {
             byRow.computeIfAbsent(String.format("%03d|%s|%s", m.iteration, order(m.subset), m.split),
                     k -> new TreeMap<>()).put(m.name, m.value);
         }
-        List<String> metricNames = new ArrayList<>();
-        metricNames.add("train_size");
-        names.stream().filter(n -> !n.equals("train_size") && !n.equals("train_seconds")).forEach(metricNames::add);
-        metricNames.add("train_seconds");
+        List<String> metricNames = columns(names);
         List<String> cols = new ArrayList<>(List.of("iteration", "subset", "split"));
         cols.addAll(metricNames);
         Table t = new Table(cols);
@@ -106,6 +125,45 @@ public class RunHistory {
             t.add(row.toArray());
         }
         return t;
+    }
+
+    /** Metrics in the order the README's tables use, led by the headline ones; the rest alphabetically. */
+    private static final List<String> LEADING = List.of("kappa", "accuracy", "rmse", "hr@10", "ndcg@10", "recall@20",
+            "mrr", "auc", "f1");
+
+    /**
+     * The metric columns: the training set's size, then each metric followed by its {@code _sd} (headline metrics
+     * first), then the counts (seeds, queries scored) and the training time. A size's sd (always 0: every seed
+     * trains on the same set) is left out.
+     */
+    static List<String> columns(java.util.Collection<String> names) {
+        List<String> means = new ArrayList<>();
+        List<String> counts = new ArrayList<>();
+        for (String n : new TreeSet<>(names)) {
+            if (n.endsWith("_sd") || n.equals("train_size") || n.equals("train_seconds")) {
+                continue;
+            }
+            (n.equals("seeds") || n.endsWith("_queries") || n.endsWith("_users") ? counts : means).add(n);
+        }
+        means.sort(java.util.Comparator.comparingInt((String n) -> LEADING.contains(n) ? LEADING.indexOf(n)
+                : LEADING.size()));
+        List<String> out = new ArrayList<>();
+        if (names.contains("train_size")) {
+            out.add("train_size");
+        }
+        for (String n : means) {
+            out.add(n);
+            if (names.contains(n + "_sd")) {
+                out.add(n + "_sd");
+            }
+        }
+        out.addAll(counts);
+        for (String n : List.of("train_seconds", "train_seconds_sd")) {
+            if (names.contains(n)) {
+                out.add(n);
+            }
+        }
+        return out;
     }
 
     /**
@@ -140,7 +198,7 @@ public class RunHistory {
      */
     public Table comparisons(long runId) {
         Table t = new Table(List.of("iteration", "subset", "baseline", "metric", "delta", "ci_low", "ci_high",
-                "excludes_0", "seeds", "queries"));
+                "excludes_0", "seeds", units(runId)));
         for (MetricStore.Comparison c : metricStore.comparisons(runId)) {
             if (!c.subset().contains(AT)) {
                 t.add(c.iteration(), c.subset(), c.baseline(), c.metric(), c.delta(), c.lo(), c.hi(),
@@ -215,7 +273,9 @@ public class RunHistory {
         }
         rows.sort((a, b) -> highest ? Double.compare(b.score(), a.score()) : Double.compare(a.score(), b.score()));
         List<Sample> samples = dataset(runId);
-        Table t = new Table(List.of("rank", "sample", "score", "weight", "label", "query", "title", "source_line"));
+        List<String> text = textNames(runId);
+        Table t = new Table(List.of("rank", "sample", "score", "weight", "label", text.get(0), text.get(1),
+                "source_line"));
         for (int i = 0; i < Math.min(top, rows.size()); i++) {
             var r = rows.get(i);
             Sample s = samples.get(r.sampleIndex());

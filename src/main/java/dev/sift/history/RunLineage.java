@@ -51,7 +51,8 @@ public class RunLineage {
         List<String> methods = scores.methods(runId, iteration);
         Map<String, Map<Integer, Double>> byMethod = scores.scoresOf(runId, iteration, left);
         boolean noise = samples.stream().anyMatch(Sample::noisy);
-        List<String> cols = new ArrayList<>(List.of("sample", "source_line", "query", "title", "description",
+        List<String> text = history.textNames(runId);
+        List<String> cols = new ArrayList<>(List.of("sample", "source_line", text.get(0), text.get(1), "description",
                 "label"));
         if (noise) {
             cols.add("known_noisy");

@@ -74,7 +74,8 @@ public class SampleExplainer {
             }
             ArrayNode near = o.putArray("neighbours");
             if (h == null) {
-                o.put("neighbours_unavailable", objects.uri(key) + " is missing");
+                o.put("neighbours_unavailable", spec.task().recommendation() ? "a recommendation run keeps no "
+                        + "hidden activations of its samples to find neighbours in" : objects.uri(key) + " is missing");
             } else {
                 neighbours(near, h, pool, samples, sample, neighbours);
             }
@@ -110,7 +111,9 @@ public class SampleExplainer {
             n.put("weight", mine.weight());
             n.put("rank", higher + 1);
             n.put("of", rows.size());
-            n.put("meaning", ImportanceMethods.find(e.getKey()).map(x -> x.meaning()).orElse(""));
+            n.put("meaning", ImportanceMethods.find(e.getKey()).map(x -> x.meaning()).orElse(
+                    e.getKey().equals("mean_loss") ? "higher = the model fit the interaction worse over its epochs"
+                    : ""));
         }
     }
 

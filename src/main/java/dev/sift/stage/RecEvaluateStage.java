@@ -72,10 +72,13 @@ public class RecEvaluateStage implements Stage<RecEvaluateOutput> {
         final List<Map<String, Double>> perSeed = new ArrayList<>();
         final Map<String, double[]> userSum = new LinkedHashMap<>();
 
-        void add(Map<String, double[]> perUser, int trainSize, double seconds) {
+        /** {@code seconds} null for a model that does not train (popularity counts). */
+        void add(Map<String, double[]> perUser, int trainSize, Double seconds) {
             Map<String, Double> m = RecModels.means(perUser);
             m.put("train_size", (double) trainSize);
-            m.put("train_seconds", seconds);
+            if (seconds != null) {
+                m.put("train_seconds", seconds);
+            }
             perSeed.add(m);
             perUser.forEach((k, v) -> {
                 double[] s = userSum.computeIfAbsent(k, x -> new double[v.length]);
@@ -102,19 +105,22 @@ public class RecEvaluateStage implements Stage<RecEvaluateOutput> {
         // the baselines learn from what the two-tower's test-time profiles hold: training and validation interactions
         int[] known = java.util.stream.IntStream.concat(java.util.Arrays.stream(full), java.util.Arrays.stream(
                 data.usersWith(Split.VALIDATION)).map(u -> data.target(u, Split.VALIDATION))).sorted().toArray();
-        results.get("popularity").add(popularity(data, known), known.length, 0);
+        results.get("popularity").add(popularity(data, known), known.length, null);
         for (int seed = 0; seed < seeds; seed++) {
             twoTower(ctx, results.get("full"), "full", full, null, seed, TwoTower.Truncation.NONE);
             twoTower(ctx, results.get("selected"), "selected (" + f.chosen() + ")", selected.indices(),
                     selected.weights(), seed, RecFilterStage.truncation(f.policy(), f.keep(), false));
             twoTower(ctx, results.get("random"), "random", random.indices(), random.weights(), seed,
                     RecFilterStage.truncation(f.policy(), f.keep(), true));
-            results.get("bpr").add(bpr(ctx, data, known, seed), known.length, 0);
+            bpr(ctx, data, known, seed, results.get("bpr"));
         }
         int k = ctx.iteration();
         for (var e : results.entrySet()) {
             metrics.replaceSeeds(ctx.runId(), k, "test", e.getKey(), e.getValue().perSeed);
-            runs.replaceMetrics(ctx.runId(), k, "test", e.getKey(), Protocol.meanAndSd(e.getValue().perSeed));
+            Map<String, Double> summary = new LinkedHashMap<>(Protocol.meanAndSd(e.getValue().perSeed));
+            summary.remove("train_size_sd"); // every seed trains on the same set
+            summary.put("seeds", (double) e.getValue().perSeed.size());
+            runs.replaceMetrics(ctx.runId(), k, "test", e.getKey(), summary);
         }
         List<MetricStore.Comparison> rows = new ArrayList<>();
         compare(ctx, results, "selected", "random", rows);
@@ -145,7 +151,8 @@ public class RecEvaluateStage implements Stage<RecEvaluateOutput> {
         return RecModels.measure(data, scores, Split.TEST);
     }
 
-    private static Map<String, double[]> bpr(StageContext ctx, Interactions data, int[] rows, int seed) {
+    /** Trains BPR on {@code rows} with this seed and adds its test metrics and training time to {@code into}. */
+    private static void bpr(StageContext ctx, Interactions data, int[] rows, int seed, Results into) {
         int[] users = new int[rows.length];
         int[] items = new int[rows.length];
         for (int i = 0; i < rows.length; i++) {
@@ -153,13 +160,15 @@ public class RecEvaluateStage implements Stage<RecEvaluateOutput> {
             items[i] = data.item(rows[i]);
         }
         Bpr.Spec d = Bpr.Spec.defaults();
+        long start = System.nanoTime();
         Bpr model = Bpr.train(data.users(), data.items(), users, items, new Bpr.Spec(ctx.spec().recommend().dim(),
                 d.epochs(), d.learningRate(), d.regularization(), ctx.spec().fineTune().seed() + seed));
+        double seconds = (System.nanoTime() - start) / 1e9;
         float[][] scores = new float[data.users()][];
         for (int u = 0; u < data.users(); u++) {
             scores[u] = model.scores(u);
         }
-        return RecModels.measure(data, scores, Split.TEST);
+        into.add(RecModels.measure(data, scores, Split.TEST), rows.length, seconds);
     }
 
     private void compare(StageContext ctx, Map<String, Results> results, String subset, String baseline,

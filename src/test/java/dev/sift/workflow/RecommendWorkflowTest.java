@@ -32,6 +32,8 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(PostgresResource.class)
 class RecommendWorkflowTest {
     @Inject
+    dev.sift.history.RunParams params;
+    @Inject
     WorkflowEngine engine;
     @Inject
     ObjectStore objects;
@@ -117,6 +119,12 @@ class RecommendWorkflowTest {
             }
         }
         assertEquals(280.0, m.get("full").get("train_size"));
+        assertTrue(m.values().stream().noneMatch(x -> x.containsKey("train_size_sd")), "every seed: the same set");
+        assertEquals(2.0, m.get("bpr").get("seeds"));
+        assertTrue(m.get("bpr").get("train_seconds") > 0, "BPR's training is timed, not written as 0");
+        assertTrue(!m.get("popularity").containsKey("train_seconds"), "popularity counts; it does not train");
+        assertEquals(it.policy.substring(0, it.policy.indexOf(" (")), params.of(List.of(id)).get(id)
+                .get("filter.picked"), "validation's pick is the queryable parameter filter.picked");
         assertEquals(m.get("selected").get("train_size"), m.get("random").get("train_size"), "random at equal size");
         // 30 items, 21 to 22 known per user: the two tastes are in the titles, so the model ranks its own taste first
         assertTrue(m.get("full").get("hr@10") > m.get("popularity").get("hr@10"), m.toString());
