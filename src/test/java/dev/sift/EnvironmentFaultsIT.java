@@ -55,6 +55,15 @@ class EnvironmentFaultsIT {
                     "AWS_REGION", "us-east-1", "SIFT_S3_RETRY_SECONDS", "2"), "run", wf.toString());
             assertOneLineExit3(p);
             assertTrue(p.output().contains("is not reachable") && p.output().contains("(tried for 2 s)"), p.output());
+            // no credentials anywhere in the chain: said at once in one line, not retried for a minute
+            SiftProcess none = SiftProcess.start(home, Map.of("SIFT_DB_URL", pg.getJdbcUrl("postgres", "postgres"),
+                    "SIFT_S3_ENDPOINT", "http://127.0.0.1:1", "AWS_ACCESS_KEY_ID", "", "AWS_SECRET_ACCESS_KEY", "",
+                    "AWS_SHARED_CREDENTIALS_FILE", home.resolve("none").toString(), "AWS_CONFIG_FILE",
+                    home.resolve("none").toString(), "AWS_EC2_METADATA_DISABLED", "true", "AWS_REGION", "us-east-1",
+                    "SIFT_S3_RETRY_SECONDS", "60"), "run", wf.toString());
+            assertOneLineExit3(none);
+            assertTrue(none.output().contains("no AWS credentials found; set AWS_ACCESS_KEY_ID"), none.output());
+            assertFalse(none.output().contains("retrying"), none.output());
             try (java.sql.Connection c = pg.getPostgresDatabase().getConnection();
                     java.sql.ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM run")) {
                 rs.next();

@@ -71,8 +71,7 @@ public class ObjectStore {
                 .region(Region.of(s3.region()))
                 .forcePathStyle(s3.pathStyle());
         if (s3.endpoint().isPresent()) {
-            b.endpointOverride(endpoint(s3.endpoint().get()))
-                    .credentialsProvider(DefaultCredentialsProvider.builder().build());
+            b.endpointOverride(endpoint(s3.endpoint().get())).credentialsProvider(credentials());
         } else if (s3.embedded()) {
             try {
                 embedded = EmbeddedS3.start(SiftHome.resolve().resolve("s3"));
@@ -84,7 +83,7 @@ public class ObjectStore {
                     StaticCredentialsProvider.create(
                             AwsBasicCredentials.create(embedded.accessKey(), embedded.secretKey())));
         } else {
-            b.credentialsProvider(DefaultCredentialsProvider.builder().build());
+            b.credentialsProvider(credentials());
         }
         S3Client built = b.build();
         bucket = s3.bucket();
@@ -108,6 +107,22 @@ public class ObjectStore {
         }
         throw new SiftException(ExitCodes.ENVIRONMENT, "SIFT_S3_ENDPOINT '" + setting + "' " + why
                 + ": it needs http:// or https:// and a host, e.g. http://127.0.0.1:9000");
+    }
+
+    /**
+     * The AWS chain's credentials, resolved once here: none found is not something a retry mends, so it ends the
+     * command at once with one line (exit code 3) instead of the chain's page-long message after a minute of retries.
+     */
+    private software.amazon.awssdk.auth.credentials.AwsCredentialsProvider credentials() {
+        DefaultCredentialsProvider chain = DefaultCredentialsProvider.builder().build();
+        try {
+            chain.resolveCredentials();
+        } catch (SdkClientException e) {
+            throw new SiftException(ExitCodes.ENVIRONMENT, where() + ": no AWS credentials found; set "
+                    + "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE, or run with an instance or task "
+                    + "role", e);
+        }
+        return chain;
     }
 
     private void ensureBucket(S3Client c) {
