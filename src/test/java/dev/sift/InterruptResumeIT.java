@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -56,6 +57,9 @@ class InterruptResumeIT {
         assertTrue(m.find(), run.output());
         long id = Long.parseLong(m.group(1));
 
+        List<String> lines = run.output().lines().filter(l -> !l.isBlank()).toList();
+        assertEquals("sift: run " + id + " marked INTERRUPTED; 'sift resume " + id + "' continues it",
+                lines.get(lines.size() - 1), "the hook's line is the last word, no progress line after it");
         JsonNode detail = show(id);
         assertEquals("INTERRUPTED", detail.get("run").get("status").asText(), run.output());
         assertEquals("INTERRUPTED", detail.get("stages").get(1).get("status").asText());

@@ -22,7 +22,11 @@ public final class Console {
         return new Console(System.err, System.console() != null && System.getenv("SIFT_PLAIN") == null);
     }
 
+    /** Prints a line, unless the process is stopping: the shutdown hook's INTERRUPTED line is then the last word. */
     public void info(String message) {
+        if (dev.sift.store.InterruptedRuns.shuttingDown()) {
+            return;
+        }
         err.println(message);
         err.flush();
     }
