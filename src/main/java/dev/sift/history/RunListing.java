@@ -77,7 +77,7 @@ public class RunListing {
         }
         List<HistoryStore.Row> rows = store.search(q);
         List<String> cols = new ArrayList<>(List.of("id", "name", "workflow", "status", "created", "duration_s",
-                "stages"));
+                "work_s", "stages"));
         q.show().forEach(k -> cols.add(k.label()));
         Table t = new Table(cols);
         for (HistoryStore.Row row : rows) {
@@ -89,6 +89,7 @@ public class RunListing {
             List<Object> cells = new ArrayList<>(List.of(r.id, r.name, r.workflow, state,
                     r.createdAt.toString().substring(0, 19) + "Z"));
             cells.add(seconds);
+            cells.add(row.workMs() == null ? null : row.workMs() / 1000.0);
             cells.add(row.stagesDone() + " done");
             for (int i = 0; i < row.shown().size(); i++) {
                 Object v = row.shown().get(i);

@@ -39,7 +39,8 @@ public class HistoryStore {
      * One run of a listing (its row as a detached entity), how many of its stages finished, and the values of the
      * query's shown keys in their order (null where it lacks one).
      */
-    public record Row(RunEntity run, long stagesDone, List<Object> shown) {
+    /** {@code workMs}: the sum of the run's stage durations (each stage's last attempt), null before any ended. */
+    public record Row(RunEntity run, long stagesDone, Long workMs, List<Object> shown) {
         public long id() {
             return run.id;
         }
@@ -48,9 +49,9 @@ public class HistoryStore {
     /** The run columns a listing reads, then the finished stages (evaluated only for the rows returned). */
     private static final String RUN_COLUMNS = "SELECT r.id, r.name, r.workflow, r.status, r.created_at, r.started_at, "
             + "r.finished_at, r.owner_host, r.owner_pid, (SELECT count(*) FROM stage_run s WHERE s.run_id = r.id "
-            + "AND s.status = 'SUCCEEDED')";
+            + "AND s.status = 'SUCCEEDED'), (SELECT sum(s.duration_ms) FROM stage_run s WHERE s.run_id = r.id)";
     /** Columns before the shown keys. */
-    private static final int FIXED = 10;
+    private static final int FIXED = 11;
 
     /** A mean-over-seeds test metric of one run. */
     public record MetricRow(long runId, int iteration, String subset, String name, double value) {
@@ -89,7 +90,9 @@ public class HistoryStore {
                         for (int i = 0; i < q.show().size(); i++) {
                             shown.add(shownValue(q.show().get(i), rs, FIXED + 1 + i));
                         }
-                        out.add(new Row(run(rs), rs.getLong(FIXED), shown));
+                        long work = rs.getLong(FIXED);
+                        Long workMs = rs.wasNull() ? null : work;
+                        out.add(new Row(run(rs), rs.getLong(FIXED - 1), workMs, shown));
                     }
                 }
             }

@@ -261,6 +261,22 @@ class HistoryCommandsTest {
     }
 
     @Test
+    void workSecondsSumTheStagesWhileDurationIsWallTime() throws Exception {
+        long id = runs.createRun("work", "work-seconds", "/w.yaml", "name: w\n").id;
+        for (String stage : List.of("ingest", "fine-tune")) {
+            var s = runs.beginStage(id, stage, stage.equals("ingest") ? 0 : 1, 0, "");
+            Thread.sleep(30);
+            runs.finishStage(s.id, "{}");
+        }
+        long idle = runs.createRun("idle", "work-seconds", "/w.yaml", "name: w\n").id;
+        JsonNode listed = JSON.readTree(sift("runs", "list", "--workflow", "work-seconds", "--format", "json").out());
+        assertEquals(idle, listed.get(0).get("id").asLong());
+        assertTrue(listed.get(0).get("work_s").isNull(), "no stage has ended: " + listed);
+        double work = listed.get(1).get("work_s").asDouble();
+        assertTrue(work >= 0.06 && work < 30, listed.toString());
+    }
+
+    @Test
     void injectionAttemptsAreRefusedOrHarmless() throws Exception {
         generate();
         long before = runCount();
