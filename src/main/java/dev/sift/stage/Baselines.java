@@ -49,7 +49,7 @@ public class Baselines {
         }
         for (var e : out.entrySet()) {
             List<Map<String, Double>> perSeed = e.getValue().stream().map(o -> Protocol.measure(testSet, o)).toList();
-            Map<String, Double> m = summary(perSeed, 0, 0.0);
+            Map<String, Double> m = summary(perSeed, 0, null); // nothing trains: no training time
             runs.replaceMetrics(ctx.runId(), ctx.iteration(), "test", e.getKey(), m);
             metrics.replaceSeeds(ctx.runId(), ctx.iteration(), "test", e.getKey(), perSeed);
             print(ctx, e.getKey(), m);

@@ -96,6 +96,14 @@ class QuickstartCommandsTest {
             }
         }
 
+        JsonNode metricRows = JSON.readTree(sift("runs", "show", Long.toString(id), "--table", "metrics", "--format",
+                "json").out());
+        for (JsonNode row : metricRows) {
+            boolean trains = !List.of("majority", "zero-shot").contains(row.get("subset").asText());
+            assertEquals(trains, row.get("train_seconds").isNumber(), "a training time only where a model trains: "
+                    + row);
+        }
+
         InJvm.Out top = sift("runs", "scores", Long.toString(id), "--method", "el2n", "--top", "5", "--format",
                 "json");
         assertEquals(0, top.code(), top.err());
