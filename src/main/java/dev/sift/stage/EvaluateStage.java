@@ -151,9 +151,13 @@ public class EvaluateStage implements Stage<EvaluateOutput> {
         outcomes.put("selected", selected.outcomes());
         Trained random = retrain(s, "random", Subsets.training(objects, filter.randomKey()));
         outcomes.put("random", random.outcomes());
+        Map<String, List<String>> seedWeights = new LinkedHashMap<>();
+        seedWeights.put("selected", selected.weights());
+        seedWeights.put("random", random.weights());
         if (filter.randomTrainKey() != null) {
-            outcomes.put("random-train", retrain(s, "random-train",
-                    Subsets.training(objects, filter.randomTrainKey())).outcomes());
+            Trained randomTrain = retrain(s, "random-train", Subsets.training(objects, filter.randomTrainKey()));
+            outcomes.put("random-train", randomTrain.outcomes());
+            seedWeights.put("random-train", randomTrain.weights());
         }
         List<String> fullWeights = full(s, outcomes);
         if (ctx.iteration() == 1) {
@@ -166,7 +170,7 @@ public class EvaluateStage implements Stage<EvaluateOutput> {
         compare(s, outcomes, curveRows);
         saveIteration(ctx, filter, kept, selected.weights().get(0));
         return new EvaluateOutput(selected.weights().get(0), random.weights().get(0),
-                ctx.iteration() == 1 ? fullWeights : null, stopReason(ctx), selected.scoring());
+                ctx.iteration() == 1 ? fullWeights : null, stopReason(ctx), selected.scoring(), seedWeights);
     }
 
     @Override

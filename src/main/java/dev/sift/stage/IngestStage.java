@@ -160,6 +160,8 @@ public class IngestStage implements Stage<IngestOutput> {
         }
         if (!ctx.spec().task().recommendation() && ds.given() == null) {
             IngestSummary.emptySplit(source.name(), result, ctx.spec().split());
+        } else if (ds.given() != null) {
+            IngestSummary.emptyGiven(source.name(), result, ds.given());
         }
         DatasetEntity d = store(ctx, source, result);
         IngestSummary.report(ctx, source.name(), result, quarantineUri);

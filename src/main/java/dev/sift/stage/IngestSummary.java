@@ -55,6 +55,24 @@ final class IngestSummary {
     }
 
     /**
+     * Stops when a given validation or test file (or the training file) held no valid row: a test split of none
+     * measures nothing (every metric NaN, F1 0 with an interval of width 0, in a run that says it succeeded), and a
+     * validation split of none leaves early stopping, thresholds and grade cuts to the training split unannounced.
+     */
+    static void emptyGiven(String source, Ingestor.Result r, dev.sift.data.DatasetSpec.Given given) {
+        String[][] files = {{"dataset.path", source, "train"}, {"dataset.validation", given.validation(),
+            "validation"}, {"dataset.test", given.test(), "test"}};
+        Split[] splits = {Split.TRAIN, Split.VALIDATION, Split.TEST};
+        for (int i = 0; i < files.length; i++) {
+            if (files[i][1] != null && r.count(splits[i]) == 0) {
+                throw SiftException.usage(files[i][1] + " (" + files[i][0] + "): no valid rows, so the " + files[i][2]
+                        + " split would be empty; give a file with rows" + (i == 1 ? ", or leave dataset.validation "
+                        + "out" : ""));
+            }
+        }
+    }
+
+    /**
      * Warns for each split whose pairs all carry one label (a binary split without a positive, say): its AUC, kappa
      * and NDCG are undefined and print as NaN, and a threshold or a grade cut cannot be chosen on it.
      */

@@ -47,9 +47,15 @@ public final class StageOutputs {
     /**
      * Weights of the first seed's models retrained on the kept and on the random subset, and (iteration 1) of
      * the full-set model of every seed, which later iterations compare against; the kept model's weights that
-     * score the next iteration's pool when {@code score.checkpoint} is not {@code best} (else null).
+     * score the next iteration's pool when {@code score.checkpoint} is not {@code best} (else null);
+     * {@code seedWeights}: every evaluation seed's weights per retrained subset (selected, random, random-train), so
+     * each stored model is named by its run ({@code sift gc} keeps what a stage output names).
      */
     public record EvaluateOutput(String selectedWeights, String randomWeights, List<String> fullWeights,
-            String stop, List<String> selectedScoring) {
+            String stop, List<String> selectedScoring, java.util.Map<String, List<String>> seedWeights) {
+        public EvaluateOutput(String selectedWeights, String randomWeights, List<String> fullWeights, String stop,
+                List<String> selectedScoring) {
+            this(selectedWeights, randomWeights, fullWeights, stop, selectedScoring, null);
+        }
     }
 }

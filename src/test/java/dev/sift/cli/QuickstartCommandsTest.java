@@ -33,8 +33,23 @@ class QuickstartCommandsTest {
         return InJvm.sift(factory, args);
     }
 
+    @Inject
+    jakarta.enterprise.inject.Instance<io.agroal.api.AgroalDataSource> dataSource;
+
+    private java.util.Set<String> strings(String sql) throws Exception {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        try (java.sql.Connection c = dataSource.get().getConnection(); java.sql.Statement st = c.createStatement();
+                java.sql.ResultSet rs = st.executeQuery(sql)) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        }
+        return out;
+    }
+
     @Test
     void quickstartRunsEndToEndAndIsListedAndShown() throws Exception {
+        java.util.Set<String> weightsBefore = strings("SELECT sha256 FROM model_weights");
         InJvm.Out run = sift("run", "workflows/quickstart.yaml", "--name", "cli-quickstart",
                 "--set", "dataset.generate.rows=300", "--set", "fine_tune.epochs=2",
                 "--set", "model.buckets=256", "--set", "evaluate.seeds=2");
@@ -45,6 +60,16 @@ class QuickstartCommandsTest {
         Matcher m = Pattern.compile("run (\\d+) \\(").matcher(run.err());
         assertTrue(m.find(), run.err());
         long id = Long.parseLong(m.group(1));
+        // every model the run stored is named by it (stage outputs, lineage), so sift gc finds no orphan in it:
+        // before, the kept and random models of seeds after the first, and random-train's, were stored unnamed
+        java.util.Set<String> stored = strings("SELECT sha256 FROM model_weights");
+        stored.removeAll(weightsBefore);
+        String named = String.join(" ", strings("SELECT output_json FROM stage_run WHERE run_id = " + id))
+                + String.join(" ", strings("SELECT selected_weights FROM iteration WHERE run_id = " + id));
+        assertTrue(stored.size() >= 9, "fine-tune, 2 full, 2 x (kept, random) twice, 2 random-train: " + stored);
+        for (String sha : stored) {
+            assertTrue(named.contains(sha), "weights " + sha + " stored by the run but named by none of its rows");
+        }
 
         InJvm.Out list = sift("runs", "list", "--format", "json");
         assertEquals(0, list.code(), list.err());

@@ -1,7 +1,12 @@
 package dev.sift.stage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sift.ExitCodes;
+import dev.sift.SiftException;
+import dev.sift.data.DatasetSpec;
 import dev.sift.data.Ingestor;
 import dev.sift.data.Sample;
 import dev.sift.data.Split;
@@ -28,5 +33,23 @@ class GivenOverlapTest {
                 + "new queries"), IngestSummary.overlapWarnings(r));
         Ingestor.Result apart = new Ingestor.Result(samples.subList(0, 2), List.of(), 2, 0, null, null);
         assertEquals(List.of(), IngestSummary.overlapWarnings(apart));
+    }
+
+    @Test
+    void aGivenFileWithNoValidRowStopsIngestNamingIt() {
+        DatasetSpec.Given both = new DatasetSpec.Given("valid.csv", "test.csv");
+        List<Sample> trainOnly = List.of(s(0, "lamp", "Red lamp", Split.TRAIN), s(1, "mug", "Mug", Split.VALIDATION));
+        SiftException e = assertThrows(SiftException.class, () -> IngestSummary.emptyGiven("train.csv",
+                new Ingestor.Result(trainOnly, List.of(), 2, 0, null, null), both));
+        assertEquals(ExitCodes.USAGE, e.exitCode());
+        assertEquals("test.csv (dataset.test): no valid rows, so the test split would be empty; give a file with rows",
+                e.getMessage());
+        List<Sample> noValidation = List.of(s(0, "lamp", "Red lamp", Split.TRAIN), s(1, "mug", "Mug", Split.TEST));
+        assertTrue(assertThrows(SiftException.class, () -> IngestSummary.emptyGiven("train.csv", new Ingestor.Result(
+                noValidation, List.of(), 2, 0, null, null), both)).getMessage().startsWith("valid.csv "
+                        + "(dataset.validation): no valid rows"));
+        // a given split without a validation file is not asked to have one
+        IngestSummary.emptyGiven("train.csv", new Ingestor.Result(noValidation, List.of(), 2, 0, null, null),
+                new DatasetSpec.Given(null, "test.csv"));
     }
 }
