@@ -234,6 +234,9 @@ public class RunsCommand {
 
         @Override
         public Integer call() {
+            if (neighbours < 0) {
+                throw SiftException.usage("--neighbours must be 0 or more, got " + neighbours);
+            }
             var run = runs.require(runId);
             var e = explainer.explain(run, iteration, sample, neighbours);
             if (format == OutputOptions.Format.json) {

@@ -38,8 +38,28 @@ public class SiftApplication implements QuarkusApplication {
         CommandLine cl = new CommandLine(SiftCommand.class, factory);
         cl.setExitCodeExceptionMapper(EXIT_CODES);
         cl.setExecutionExceptionHandler(SiftApplication::handle);
+        cl.setParameterExceptionHandler((e, args) -> {
+            e.getCommandLine().getErr().println(oneLine(e));
+            e.getCommandLine().getErr().flush();
+            return ExitCodes.USAGE;
+        });
         addHelp(cl);
         return cl;
+    }
+
+    /**
+     * A parse error (unknown command or option, missing or malformed argument) as one line, with picocli's
+     * suggestions for a misspelling and the help command to read, instead of the message and the whole usage text.
+     */
+    static String oneLine(CommandLine.ParameterException e) {
+        String message = e.getMessage() == null ? "invalid arguments" : e.getMessage().strip().replaceAll("\\s*\\R\\s*",
+                " ");
+        if (e instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
+            message += "; did you mean " + String.join(" or ", u.getSuggestions().stream().map(x -> "'" + x + "'")
+                    .toList()) + "?";
+        }
+        return "sift: " + message + " ('" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help' shows the "
+                + "usage)";
     }
 
     private static void addHelp(CommandLine cl) {

@@ -90,7 +90,7 @@ public class RunHistory {
             String from = it.parent == null ? "?" : it.parent == 0 ? "training split" : "iteration " + it.parent;
             t.add(it.k, from, it.method, it.order == null ? "" : it.order, it.policy == null ? "" : it.policy,
                     it.poolSize, it.keptSize, it.poolSize - it.keptSize,
-                    it.subsetDigest == null ? "" : it.subsetDigest.substring(0, 12));
+                    it.subsetDigest == null ? "" : new Table.Abbreviated(it.subsetDigest, 12));
         }
         return t;
     }

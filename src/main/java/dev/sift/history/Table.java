@@ -56,12 +56,23 @@ public final class Table {
     public record Noted(Object value, String note) {
     }
 
+    /** A long value (a digest) that the text table shortens to its first {@code shown} characters; CSV, JSON whole. */
+    public record Abbreviated(String full, int shown) {
+        @Override
+        public String toString() {
+            return full;
+        }
+    }
+
     static String cell(Object v) {
         if (v == null) {
             return "";
         }
         if (v instanceof Noted n) {
             return cell(n.value()) + " (" + printable(n.note()) + ")";
+        }
+        if (v instanceof Abbreviated a) {
+            return printable(a.full().substring(0, Math.min(a.shown(), a.full().length())));
         }
         if (v instanceof Double d) {
             return Double.isNaN(d) ? "nan" : String.format("%.4f", d);

@@ -35,6 +35,26 @@ class HelpTest {
         }
     }
 
+    /** A parse error is one line naming the help to read, with exit code 2, not the message and the usage text. */
+    @ParameterizedTest
+    @ValueSource(strings = {"bogus", "run", "runs list --format xml", "runs list --limit abc", "runs compare 1",
+        "runs show abc", "runs lis", "runs show 1 --bogus"})
+    void aParseErrorIsOneLine(String line) {
+        CommandLine cl = SiftApplication.commandLine(CommandLine.defaultFactory());
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        assertEquals(2, cl.execute(line.split(" ")), line);
+        String said = err.toString();
+        assertEquals(1, said.lines().count(), said);
+        assertTrue(said.startsWith("sift: ") && said.strip().endsWith("--help' shows the usage)"), said);
+        assertEquals("", out.toString());
+        if (line.equals("runs lis")) {
+            assertTrue(said.contains("did you mean 'list'"), said);
+        }
+    }
+
     /**
      * SiftMain answers these without booting Quarkus (command names, then --help or -h last) and boots it for
      * everything else, where an argument may be an option's value or a file.

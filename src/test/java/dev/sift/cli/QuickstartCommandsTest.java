@@ -148,6 +148,9 @@ class QuickstartCommandsTest {
                 .count());
         assertEquals(5, why.get("neighbours").size());
         assertEquals(2, sift("runs", "explain", Long.toString(id), "--sample", "999999").code());
+        InJvm.Out negative = sift("runs", "explain", Long.toString(id), "--sample", "0", "--neighbours", "-2");
+        assertEquals(2, negative.code(), "a negative neighbour count is refused, not read as none");
+        assertTrue(negative.err().contains("--neighbours must be 0 or more, got -2"), negative.err());
 
         // resuming a finished run does nothing and succeeds
         InJvm.Out again = sift("resume", Long.toString(id));

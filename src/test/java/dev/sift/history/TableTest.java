@@ -17,6 +17,16 @@ class TableTest {
     }
 
     @Test
+    void anAbbreviatedValueIsShortOnlyInTheTextTable() {
+        Table t = new Table(List.of("digest"));
+        String full = "a185e99533c5" + "0".repeat(52);
+        t.add(new Table.Abbreviated(full, 12));
+        assertEquals("a185e99533c5", t.text().lines().toList().get(2).trim());
+        assertEquals("digest\n" + full + "\n", t.csv());
+        assertEquals(full, t.json().get(0).get("digest").asText());
+    }
+
+    @Test
     void columnsLineUpInTerminalCellsNotCharacters() {
         Table t = new Table(List.of("name", "n"));
         t.add("plain", 1);
