@@ -41,7 +41,7 @@ final class DatasetParser {
         path = resolve(b, d, "path", path, base, root, "dataset.path", checkFiles);
         String format = d.choice("format", gen != null ? "csv" : guessFormat(path), "csv", "jsonl", "parquet", "ditto");
         DatasetSpec.Given given = given(b, d, base, root, checkFiles, gen != null);
-        char separator = separator(b, d);
+        char separator = separator(b, d, path);
         Encoding encoding = encoding(b, d);
         boolean header = d.choice("header", "true", "true", "false").equals("true");
         DatasetSpec.Items items = d.has("items") ? items(b, d.obj("items"), base, root, checkFiles) : null;
@@ -161,9 +161,13 @@ final class DatasetParser {
         return p.toString();
     }
 
-    /** One character; {@code \t} or {@code tab} for a tab. */
-    private static char separator(SpecBinder b, SpecBinder.Obj d) {
-        String sep = d.string("separator", ",");
+    /**
+     * One character; {@code \t} or {@code tab} for a tab. Unset: a tab for a file named {@code .tsv} (or
+     * {@code .tsv.gz}), else a comma.
+     */
+    private static char separator(SpecBinder b, SpecBinder.Obj d, String path) {
+        String lower = path == null ? "" : path.toLowerCase(java.util.Locale.ROOT);
+        String sep = d.string("separator", lower.endsWith(".tsv") || lower.endsWith(".tsv.gz") ? "\\t" : ",");
         if (sep.equals("\\t") || sep.equalsIgnoreCase("tab")) {
             return '\t';
         }
@@ -202,7 +206,7 @@ final class DatasetParser {
             boolean checkFiles) {
         String path = resolve(b, i, "path", i.required("path"), base, root, "dataset.items.path", checkFiles);
         String format = i.choice("format", guessFormat(path), "csv", "jsonl", "parquet");
-        char separator = separator(b, i);
+        char separator = separator(b, i, path);
         Encoding encoding = encoding(b, i);
         boolean header = i.choice("header", "true", "true", "false").equals("true");
         DatasetSpec.Items items = new DatasetSpec.Items(path, format, separator, header, encoding,
@@ -267,13 +271,15 @@ final class DatasetParser {
             }
             List<String> missing = wanted.stream().filter(w -> header && !names.contains(w)
                     && !names.contains(w.trim())).toList();
+            // none of several is there (a wrong separator, most likely): one line with the hint, not one per column
             // the training and items files: each column at the line and key that map it (dataset.columns.title)
             // where the file spells it out; a given validation or test file: one line naming that file's key
             String[] section = key.equals("dataset.items") ? new String[] {"dataset", "items"}
                     : key.equals("dataset.columns") ? new String[] {"dataset", "columns"} : null;
             List<String> together = new ArrayList<>();
             for (String w : missing) {
-                Object[] at = section == null ? null : r.keyWithValue(w, section);
+                Object[] at = section == null || missing.size() > 1 && missing.size() == wanted.size() ? null
+                        : r.keyWithValue(w, section);
                 if (at == null) {
                     together.add("'" + w + "'");
                 } else {

@@ -95,4 +95,21 @@ class WorkflowMessagesTest {
                 + " of "), e.get(0));
         assertTrue(e.get(0).contains("(has: query, title, grade)"), e.get(0));
     }
+
+    @Test
+    void aTsvFileIsReadWithTabsAndAWrongSeparatorIsOneLine(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("d.tsv"), "query\ttitle\tgrade\nshoes\tred shoes\t3\n");
+        String yaml = """
+                name: t
+                dataset:
+                  path: d.tsv
+                  columns: {query: query, title: title, label: grade}
+                """;
+        assertEquals('\t', WorkflowParser.parse("w.yaml", yaml, dir, Map.of(), true).spec().dataset().separator());
+        Files.writeString(dir.resolve("d.csv"), "query;title;grade\nshoes;red shoes;3\n");
+        List<String> e = assertThrows(WorkflowException.class, () -> WorkflowParser.parse("w.yaml",
+                yaml.replace("d.tsv", "d.csv"), dir, Map.of(), true)).errors();
+        assertEquals(1, e.size(), "none of the three columns is there: one line with the hint, not three: " + e);
+        assertTrue(e.get(0).contains("columns 'query', 'title', 'grade' are not in the header"), e.get(0));
+    }
 }
