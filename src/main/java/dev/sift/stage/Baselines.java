@@ -68,6 +68,8 @@ public class Baselines {
     List<String> checkValidation(StageContext ctx, List<Sample> samples, byte[] fineTuned) {
         int[] validation = Subsets.ofSplit(samples, Split.VALIDATION);
         if (validation.length == 0) {
+            ctx.console().info("  warning: no validation split: nothing stops training early, thresholds and grade "
+                    + "cut points are chosen on the training split, and no check against majority or zero-shot runs");
             return List.of();
         }
         int[] train = Subsets.ofSplit(samples, Split.TRAIN);
