@@ -39,6 +39,11 @@ public class SiftApplication implements QuarkusApplication {
         cl.setExitCodeExceptionMapper(EXIT_CODES);
         cl.setExecutionExceptionHandler(SiftApplication::handle);
         cl.setParameterExceptionHandler((e, args) -> {
+            if (String.valueOf(e.getMessage()).startsWith("Missing required subcommand")) {
+                // 'sift' or 'sift runs' alone: the list of commands is the answer, not an error line
+                e.getCommandLine().usage(e.getCommandLine().getErr());
+                return ExitCodes.USAGE;
+            }
             e.getCommandLine().getErr().println(oneLine(e));
             e.getCommandLine().getErr().flush();
             return ExitCodes.USAGE;

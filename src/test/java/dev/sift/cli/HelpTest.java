@@ -55,6 +55,18 @@ class HelpTest {
         }
     }
 
+    @Test
+    void aCommandWithoutItsSubcommandPrintsItsUsage() {
+        for (String line : new String[] {"", "runs", "schedule"}) {
+            CommandLine cl = SiftApplication.commandLine(CommandLine.defaultFactory());
+            StringWriter err = new StringWriter();
+            cl.setOut(new PrintWriter(new StringWriter()));
+            cl.setErr(new PrintWriter(err));
+            assertEquals(2, cl.execute(line.isEmpty() ? new String[0] : line.split(" ")), line);
+            assertTrue(err.toString().startsWith("Usage: sift"), err.toString());
+        }
+    }
+
     /**
      * SiftMain answers these without booting Quarkus (command names, then --help or -h last) and boots it for
      * everything else, where an argument may be an option's value or a file.
