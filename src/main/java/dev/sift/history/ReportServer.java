@@ -169,10 +169,12 @@ public class ReportServer {
         String where = first(q, "where");
         String workflow = first(q, "workflow");
         String limit = first(q, "limit");
-        if (limit != null && !limit.isBlank() && !limit.strip().matches("[1-9][0-9]{0,8}")) {
-            throw SiftException.usage("limit must be a whole number from 1, got '" + limit + "'");
+        if (limit != null && !limit.isBlank() && (!limit.strip().matches("[1-9][0-9]{0,3}")
+                || Integer.parseInt(limit.strip()) > MAX_LIMIT)) {
+            throw SiftException.usage("limit must be a whole number from 1 to " + MAX_LIMIT + " on a page (runs "
+                    + "list --limit takes more), got '" + limit + "'");
         }
-        int n = limit == null || limit.isBlank() ? 50 : Math.min(MAX_LIMIT, Integer.parseInt(limit.strip()));
+        int n = limit == null || limit.isBlank() ? 50 : Integer.parseInt(limit.strip());
         Table t = listing.list(RunListing.query(workflow == null || workflow.isBlank() ? null : workflow, null,
                 where == null || where.isBlank() ? null : where, null, n));
         List<RunsEntry> entries = new ArrayList<>();

@@ -89,7 +89,9 @@ public class RunReport {
         sections.add(lineage(ids));
         sections.addAll(sampleSections(main, iterations));
         List<RunHeader> headers = new ArrayList<>();
-        found.values().forEach(r -> headers.add(new RunHeader(r.id, r.name, r.workflow, r.status.name(),
+        // a run whose process is gone says so, as runs list does
+        found.values().forEach(r -> headers.add(new RunHeader(r.id, r.name, r.workflow, dev.sift.store.RunStore
+                .stale(r) ? r.status.name() + " (stale: owner process " + r.ownerPid + " is gone)" : r.status.name(),
                 String.valueOf(r.createdAt), r.finishedAt == null ? "" : r.finishedAt.toString(),
                 r.error == null ? "" : r.error, link == null ? null : link.apply(r.id))));
         String title = "Sift report: run " + runId + (compare.isEmpty() ? "" : " compared with run"
@@ -132,7 +134,7 @@ public class RunReport {
             blocks.add(Block.text("Run " + id + ": test metrics, mean ± standard deviation over the training seeds."));
             blocks.add(Block.of(meanSd("table-metrics-run-" + id, history.metrics(id))));
         }
-        List<Interval> intervals = new ArrayList<>();
+        Map<String, List<Interval>> intervals = new java.util.LinkedHashMap<>();
         String key = headline.isEmpty() ? null : headline.get(0);
         for (Long id : ids) {
             Table c = history.comparisons(id);
@@ -142,17 +144,23 @@ public class RunReport {
                         + " bootstrap 95% interval."));
                 blocks.add(Block.of(TableView.of("table-comparisons-run-" + id, c)));
             }
-            for (MetricStore.Comparison x : metricStore.comparisons(id)) {
-                if (x.metric().equals(key) && x.subset().equals("selected")) {
-                    intervals.add(new Interval((ids.size() > 1 ? "run " + id + " " : "") + "it " + x.iteration()
-                            + " vs " + x.baseline(), x.delta(), x.lo(), x.hi()));
+            // each run on its own headline metric (kappa, NDCG for regression): runs of different tasks compared in
+            // one report get a chart each, none left out
+            List<MetricStore.Comparison> kept = metricStore.comparisons(id).stream()
+                    .filter(x -> x.subset().equals("selected")).toList();
+            String own = headline.stream().filter(h -> kept.stream().anyMatch(x -> x.metric().equals(h))).findFirst()
+                    .orElse(key);
+            for (MetricStore.Comparison x : kept) {
+                if (x.metric().equals(own)) {
+                    intervals.computeIfAbsent(own, k -> new ArrayList<>()).add(new Interval((ids.size() > 1 ? "run "
+                            + id + " " : "") + "it " + x.iteration() + " vs " + x.baseline(), x.delta(), x.lo(),
+                            x.hi()));
                 }
             }
         }
-        if (!intervals.isEmpty()) {
-            blocks.add(Block.of(ReportCharts.intervals(ReportCharts.id("intervals", key), "kept minus each baseline: "
-                    + key + " (box: 95% interval, line: difference)", key + " difference", intervals)));
-        }
+        intervals.forEach((metric, points) -> blocks.add(Block.of(ReportCharts.intervals(ReportCharts.id("intervals",
+                metric), "kept minus each baseline: " + metric + " (box: 95% interval, line: difference)", metric
+                + " difference", points))));
         if (ids.size() > 1) {
             blocks.add(Block.text("Test metrics side by side (delta N: run N minus run " + ids.get(0) + ")."));
             blocks.add(Block.of(TableView.of("table-metrics-compared", cmp.metrics())));

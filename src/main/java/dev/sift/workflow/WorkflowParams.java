@@ -55,6 +55,11 @@ public final class WorkflowParams {
         }
     }
 
+    /** The YAML section whose {@code cache: false} turns a stage's cache off. */
+    private static final Map<String, String> SECTIONS = Map.of(dev.sift.store.RunLayout.INGEST, "dataset",
+            dev.sift.store.RunLayout.FINE_TUNE, "fine_tune", dev.sift.store.RunLayout.SCORE, "score",
+            dev.sift.store.RunLayout.FILTER, "filter", dev.sift.store.RunLayout.EVALUATE, "evaluate");
+
     private static void flattenRecord(String prefix, Record r, Map<String, Object> out) {
         for (RecordComponent c : r.getClass().getRecordComponents()) {
             Object v;
@@ -64,7 +69,13 @@ public final class WorkflowParams {
                 throw new IllegalStateException("cannot read " + c.getName() + " of " + r.getClass(), e);
             }
             String key = prefix + snake(c.getName());
-            if (v instanceof Record inner) {
+            if (v instanceof dev.sift.model.ScoringCheckpoint checkpoint) {
+                out.put(key, checkpoint.toString()); // as the YAML writes it: best, final, mean, epoch:2
+            } else if (v instanceof WorkflowSpec.CacheSpec cache) {
+                // as the YAML writes it: cache: false at the top, or a stage's section with cache: false
+                out.put(key, String.valueOf(cache.enabled()));
+                cache.off().forEach(stage -> out.put(SECTIONS.getOrDefault(stage, stage) + ".cache", "false"));
+            } else if (v instanceof Record inner) {
                 flattenRecord(key + ".", inner, out);
             } else if (v != null) {
                 out.put(key, value(v));

@@ -257,6 +257,12 @@ class CliTest {
         }
         assertEquals("RUNNING", row.get("status").asText(), "JSON keeps the status a program compares");
         assertEquals("stale: owner process " + gone.pid() + " is gone", row.get("status_note").asText());
+        java.nio.file.Path page = java.nio.file.Files.createTempFile("ghost", ".html");
+        assertEquals(0, launcher.launch("report", row.get("id").asText(), "--out", page.toString()).exitCode());
+        assertTrue(java.nio.file.Files.readString(page).contains("RUNNING (stale: owner process " + gone.pid()
+                + " is gone)"), "the report says so too");
+        assertTrue(launcher.launch("runs", "show", row.get("id").asText()).getOutput().contains("RUNNING (stale: "
+                + "owner process " + gone.pid() + " is gone)"), "and runs show");
         assertTrue(launcher.launch("runs", "list", "--format", "csv").getOutput().lines()
                 .anyMatch(l -> l.contains("ghost-run,w,RUNNING,")), "CSV: the status alone");
         LaunchResult stopped = launcher.launch("runs", "list", "--status", "interrupted", "--format", "csv");

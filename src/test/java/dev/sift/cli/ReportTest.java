@@ -62,6 +62,8 @@ class ReportTest {
     ScoreStore scores;
     @Inject
     ReportServer server;
+    @Inject
+    dev.sift.store.MetricStore metricStore;
 
     private static List<String> charts(String html) {
         List<String> ids = new ArrayList<>();
@@ -224,6 +226,9 @@ class ReportTest {
             assertEquals(400, get(http, base.resolve("/compare?runs=" + a + ",x")).statusCode());
             assertEquals(400, get(http, base.resolve("/compare")).statusCode());
             assertEquals(400, get(http, base.resolve("/runs?limit=0")).statusCode());
+            HttpResponse<String> over = get(http, base.resolve("/runs?limit=1001"));
+            assertEquals(400, over.statusCode(), "not cut to 1000 without a word");
+            assertTrue(over.body().contains("from 1 to 1000 on a page"), over.body());
             HttpResponse<String> bad = get(http, base.resolve("/runs?where=status%20%3D"));
             assertEquals(400, bad.statusCode());
             assertTrue(bad.body().startsWith("--where: column"), bad.body());
@@ -235,6 +240,25 @@ class ReportTest {
 
     private static HttpResponse<String> get(HttpClient http, URI uri) throws Exception {
         return http.send(HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void runsOfDifferentTasksEachGetTheirIntervalChart(@TempDir Path dir) throws Exception {
+        long graded = HandMadeRun.create(runs, objects, scores, "graded", "mug", "el2n");
+        long regression = HandMadeRun.create(runs, objects, scores, "regression", "lamp", "el2n");
+        runs.replaceMetrics(graded, 1, "test", "selected", java.util.Map.of("kappa", 0.5, "ndcg@10", 0.8));
+        runs.replaceMetrics(regression, 1, "test", "selected", java.util.Map.of("rmse", 0.4, "ndcg@10", 0.7));
+        metricStore.replaceComparisons(graded, 1, List.of(new dev.sift.store.MetricStore.Comparison(1, "kappa",
+                "selected", "random", 0.02, -0.01, 0.05, 3, 30, 1000)));
+        metricStore.replaceComparisons(regression, 1, List.of(new dev.sift.store.MetricStore.Comparison(1,
+                "ndcg@10", "selected", "random", -0.01, -0.03, 0.01, 3, 30, 1000)));
+        Path out = dir.resolve("mixed.html");
+        Out r = InJvm.sift(factory, "report", Long.toString(regression), "--compare", Long.toString(graded), "--out",
+                out.toString());
+        assertEquals(0, r.code(), r.err());
+        String html = Files.readString(out);
+        assertTrue(html.contains("chart-intervals-kappa") && html.contains("chart-intervals-ndcg-10"),
+                "the regression run's NDCG chart beside the graded run's kappa chart");
     }
 
     @Test

@@ -90,6 +90,19 @@ class WorkflowParamsTest {
     }
 
     @Test
+    void checkpointAndCacheAreKeyedAsTheYamlWritesThem() {
+        SortedMap<String, Object> p = WorkflowParams.of(WorkflowParser.parseFile(QUICKSTART, Map.of(
+                "score.checkpoint", "epoch:2", "filter.cache", "false")).spec());
+        assertEquals("epoch:2", p.get("score.checkpoint"));
+        assertEquals("true", p.get("cache"));
+        assertEquals("false", p.get("filter.cache"));
+        assertTrue(p.keySet().stream().noneMatch(k -> k.startsWith("score.checkpoint.") || k.startsWith("cache.")),
+                p.keySet().toString());
+        assertEquals("best", WorkflowParams.of(WorkflowParser.parseFile(QUICKSTART, Map.of()).spec())
+                .get("score.checkpoint"));
+    }
+
+    @Test
     void snakeCase() {
         assertEquals("fine_tune", WorkflowParams.snake("fineTune"));
         assertEquals("curve_policies", WorkflowParams.snake("curvePolicies"));
