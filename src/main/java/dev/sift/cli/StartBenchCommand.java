@@ -32,16 +32,24 @@ public class StartBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (runs < 1) {
+            throw SiftException.usage("--runs must be at least 1");
+        }
+        String what = command == null || command.isBlank() ? "--help" : command.trim();
+        List<String> args = Arrays.asList(what.split("\\s+"));
+        try { // a command sift would refuse is timed as its refusal: say so before launching anything
+            SiftApplication.commandLine(picocli.CommandLine.defaultFactory()).parseArgs(args.toArray(new String[0]));
+        } catch (picocli.CommandLine.ParameterException e) {
+            throw SiftException.usage("--command '" + what + "': " + SiftApplication.oneLine(e).substring(6));
+        }
+        if (archive != null && !Files.isDirectory(archive.toAbsolutePath().getParent())) {
+            throw SiftException.usage("--archive " + archive + ": its folder does not exist");
+        }
         Path jar = Path.of(System.getProperty("java.class.path").split(java.io.File.pathSeparator)[0]).toAbsolutePath();
         if (!jar.getFileName().toString().equals("quarkus-run.jar") || !Files.isRegularFile(jar)) {
             throw new SiftException(ExitCodes.ENVIRONMENT, "bench start needs the packaged jar (./sift), not " + jar);
         }
-        if (runs < 1) {
-            throw SiftException.usage("--runs must be at least 1");
-        }
         Path cds = archive != null ? archive : jar.resolveSibling("sift-cds.jsa");
-        String what = command == null || command.isBlank() ? "--help" : command.trim();
-        List<String> args = Arrays.asList(what.split("\\s+"));
         StartBenchmark.Result r = StartBenchmark.run(jar, cds, args, runs);
         double plain = r.timings().get(0).median();
         Table t = new Table(List.of("variant", "median_s", "vs_plain", "runs_s"));

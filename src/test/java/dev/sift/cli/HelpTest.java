@@ -56,6 +56,17 @@ class HelpTest {
     }
 
     @Test
+    void benchStartRefusesACommandSiftWouldRefuseBeforeTimingIt() {
+        for (String line : new String[] {"bench start --runs 1 --command bogus",
+            "bench start --runs 1 --archive /nonexistent/dir/x.jsa"}) {
+            CommandLine cl = SiftApplication.commandLine(CommandLine.defaultFactory());
+            cl.setOut(new PrintWriter(new StringWriter()));
+            cl.setErr(new PrintWriter(new StringWriter()));
+            assertEquals(2, cl.execute(line.split(" ")), line); // before: exit 1 after launching the jar
+        }
+    }
+
+    @Test
     void aCommandWithoutItsSubcommandPrintsItsUsage() {
         for (String line : new String[] {"", "runs", "schedule"}) {
             CommandLine cl = SiftApplication.commandLine(CommandLine.defaultFactory());
