@@ -62,10 +62,14 @@ public class RunHistory {
         return units(runId).equals("users") ? List.of("user_hash", "item") : List.of("query", "title");
     }
 
+    /** The unit a run's bootstrap resamples, singular: {@code user} or {@code query}. */
+    public String unit(long runId) {
+        return units(runId).equals("users") ? "user" : "query";
+    }
+
     /** The title over {@link #comparisons}. */
     public String comparisonsTitle(long runId) {
-        return "kept vs others (paired per-" + (units(runId).equals("users") ? "user" : "query")
-                + " bootstrap, 95% interval)";
+        return "kept vs others (paired per-" + unit(runId) + " bootstrap, 95% interval)";
     }
 
     public Table stages(long runId) {

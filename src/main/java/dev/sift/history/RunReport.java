@@ -140,7 +140,7 @@ public class RunReport {
             Table c = history.comparisons(id);
             if (c.size() > 0) {
                 blocks.add(Block.text("Run " + id + ": the kept subset (and full) against the others, the difference "
-                        + "of seed means with its paired per-" + (history.units(id).equals("users") ? "user" : "query")
+                        + "of seed means with its paired per-" + history.unit(id)
                         + " bootstrap 95% interval."));
                 blocks.add(Block.of(TableView.of("table-comparisons-run-" + id, c)));
             }
