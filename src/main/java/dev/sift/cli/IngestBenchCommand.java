@@ -2,6 +2,7 @@ package dev.sift.cli;
 
 import dev.sift.ExitCodes;
 import dev.sift.SiftException;
+import dev.sift.bench.BenchData;
 import dev.sift.bench.IngestBenchmark;
 import dev.sift.history.Table;
 import java.io.IOException;
@@ -37,6 +38,7 @@ public class IngestBenchCommand implements Callable<Integer> {
             throw SiftException.usage((dir == null ? "cannot create a temporary folder" : "--dir: cannot create "
                     + dir) + " (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
         }
+        System.out.println("load average before: " + BenchData.loadAverage());
         IngestBenchmark.Result r = IngestBenchmark.run(rows, d);
         if (dir == null) {
             Files.deleteIfExists(d);
@@ -53,6 +55,7 @@ public class IngestBenchCommand implements Callable<Integer> {
         System.out.print(t.text());
         System.out.printf("max heap %.0f MB; duplicate detection holds 16 bytes per kept row; rows are not "
                 + "collected (the split, in a real run, needs them all)%n", r.maxHeapMb());
+        System.out.println("load average after: " + BenchData.loadAverage());
         return ExitCodes.OK;
     }
 }

@@ -6,7 +6,6 @@ import dev.sift.bench.BenchData;
 import dev.sift.history.Table;
 import dev.sift.store.ScoreWriteBenchmark;
 import jakarta.inject.Inject;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -46,8 +45,9 @@ public class ScoresBenchCommand implements Callable<Integer> {
         System.out.print(t.text());
         double[] arrays = r.stream().mapToDouble(ScoreWriteBenchmark.Round::arraySeconds).sorted().toArray();
         double[] ratio = r.stream().mapToDouble(ScoreWriteBenchmark.Round::ratio).sorted().toArray();
-        System.out.printf("median: arrays %.2f s for %d scores, row COPY / arrays %.2fx (rounds %s)%n",
-                arrays[arrays.length / 2], rows, ratio[ratio.length / 2], Arrays.toString(ratio));
+        System.out.printf("median: arrays %.2f s for %d scores, row COPY / arrays %.2fx (range %.2f-%.2fx over %d "
+                + "rounds)%n", arrays[arrays.length / 2], rows, ratio[ratio.length / 2], ratio[0],
+                ratio[ratio.length - 1], ratio.length);
         System.out.println("load average after: " + BenchData.loadAverage());
         return ExitCodes.OK;
     }

@@ -104,8 +104,13 @@ public class ReportServer {
         Page p;
         try {
             String method = x.getRequestMethod();
-            p = method.equals("GET") || method.equals("HEAD") ? page(x.getRequestURI())
-                    : Page.text(405, method + " is not served: pages are read with GET");
+            if (!loopbackHost(x.getRequestHeaders().getFirst("Host"))) {
+                // a page asked for under another host name is a browser led here by DNS rebinding: refused
+                p = Page.text(403, "this server answers only to a loopback host name (127.0.0.1, localhost, [::1])");
+            } else {
+                p = method.equals("GET") || method.equals("HEAD") ? page(x.getRequestURI())
+                        : Page.text(405, method + " is not served: pages are read with GET");
+            }
         } catch (SiftException e) {
             p = Page.text(e.getMessage().startsWith("no run with id") ? 404 : 400, e.getMessage());
         } catch (RuntimeException e) {
@@ -116,6 +121,9 @@ public class ReportServer {
         x.getResponseHeaders().set("Content-Security-Policy", ReportPage.CSP);
         x.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
         x.getResponseHeaders().set("Cache-Control", "no-store");
+        if (p.status() == 405) {
+            x.getResponseHeaders().set("Allow", "GET, HEAD");
+        }
         boolean head = x.getRequestMethod().equals("HEAD");
         x.sendResponseHeaders(p.status(), head ? -1 : body.length);
         if (!head) {
@@ -124,6 +132,34 @@ public class ReportServer {
             }
         }
         x.close();
+    }
+
+    /**
+     * Whether a Host header names this loopback server: {@code 127.x.x.x}, {@code localhost} or {@code [::1]}, with
+     * or without a port. None (HTTP/1.0) is taken: a browser always sends one.
+     */
+    public static boolean loopbackHost(String host) {
+        if (host == null) {
+            return true;
+        }
+        String h = host.strip().toLowerCase(java.util.Locale.ROOT);
+        if (h.startsWith("[")) {
+            int end = h.indexOf(']');
+            return end > 0 && h.substring(0, end + 1).equals("[::1]") && port(h.substring(end + 1));
+        }
+        int colon = h.indexOf(':');
+        String name = colon < 0 ? h : h.substring(0, colon);
+        if (colon >= 0 && !port(h.substring(colon))) {
+            return false;
+        }
+        if (name.endsWith(".")) {
+            name = name.substring(0, name.length() - 1);
+        }
+        return name.equals("localhost") || name.matches("127(\\.(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])){3}");
+    }
+
+    private static boolean port(String rest) {
+        return rest.isEmpty() || rest.matches(":[0-9]{1,5}");
     }
 
     /** The page at a path. */

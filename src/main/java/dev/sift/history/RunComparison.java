@@ -79,7 +79,8 @@ public class RunComparison {
         for (Long id : ids) {
             RunEntity r = found.get(id);
             runTable.add(id, r.name, r.workflow, r.status.name(), r.createdAt.toString().substring(0, 19) + "Z",
-                    iteration.equals(ALL) ? ALL : chosen.get(id) == null ? "none" : (Object) chosen.get(id));
+                    iteration.equals(ALL) ? ALL : chosen.get(id) == null
+                            ? new Table.Noted(null, "no test metrics") : (Object) chosen.get(id));
         }
         Map<Long, SortedMap<String, Object>> ps = params.of(ids);
         TreeSet<String> keys = new TreeSet<>();
@@ -166,11 +167,12 @@ public class RunComparison {
                         ? metrics.get(ids.get(i)).getOrDefault(Integer.valueOf(p[0]), Map.of()).get(p[2])
                         : at(metrics.get(ids.get(i)), chosen.get(ids.get(i))).get(p[2]);
                 Double v = names == null ? null : names.get(p[3]);
-                row.add(v != null && p[3].equals("train_size") ? (Object) Math.round(v) : v);
+                boolean count = p[3].equals("train_size");
+                row.add(v != null && count ? (Object) Math.round(v) : v);
                 if (i == 0) {
                     first = v;
                 } else {
-                    row.add(v == null || first == null ? null : v - first);
+                    row.add(v == null || first == null ? null : count ? (Object) Math.round(v - first) : v - first);
                 }
             }
             t.add(row.toArray());

@@ -131,8 +131,14 @@ public class RunReport {
     private Section metrics(List<Long> ids, RunComparison.Result cmp, List<String> headline) {
         List<Block> blocks = new ArrayList<>();
         for (Long id : ids) {
+            Table m = history.metrics(id);
+            if (m.size() == 0) {
+                blocks.add(Block.text("Run " + id + ": no test metrics stored (its evaluate stage has not finished; "
+                        + "runs show " + id + " gives its stages)."));
+                continue;
+            }
             blocks.add(Block.text("Run " + id + ": test metrics, mean ± standard deviation over the training seeds."));
-            blocks.add(Block.of(meanSd("table-metrics-run-" + id, history.metrics(id))));
+            blocks.add(Block.of(meanSd("table-metrics-run-" + id, m)));
         }
         Map<String, List<Interval>> intervals = new java.util.LinkedHashMap<>();
         String key = headline.isEmpty() ? null : headline.get(0);

@@ -69,7 +69,8 @@ public final class Table {
             return "";
         }
         if (v instanceof Noted n) {
-            return cell(n.value()) + " (" + printable(n.note()) + ")";
+            return n.value() == null ? "(" + printable(n.note()) + ")"
+                    : cell(n.value()) + " (" + printable(n.note()) + ")";
         }
         if (v instanceof Abbreviated a) {
             return printable(a.full().substring(0, Math.min(a.shown(), a.full().length())));

@@ -24,10 +24,14 @@ final class FilterSql {
     /**
      * The latest iteration's mean test value of one subset's metric; binds subset and name. NaN (a metric that could
      * not be computed) reads as no value: PostgreSQL orders NaN above every number, so it would pass every
-     * {@code >} and lead every descending order.
+     * {@code >} and lead every descending order. An iteration whose evaluate stage is under way, failed or was
+     * interrupted is passed over: the rows it stored so far are some seeds' or subsets' only, until a resume
+     * replaces them.
      */
     static final String METRIC = "(SELECT NULLIF(m.value, CAST('NaN' AS double precision)) FROM metric m WHERE m.run_id = r.id AND m.split = 'test' "
-            + "AND m.seed IS NULL AND m.subset = ? AND m.name = ? ORDER BY m.iteration DESC LIMIT 1)";
+            + "AND m.seed IS NULL AND m.subset = ? AND m.name = ? AND NOT EXISTS (SELECT 1 FROM stage_run s "
+            + "WHERE s.run_id = r.id AND s.iteration = m.iteration AND s.stage = 'evaluate' "
+            + "AND s.status <> 'SUCCEEDED') ORDER BY m.iteration DESC LIMIT 1)";
     /** A parameter as JSON (numbers order as numbers); binds its name. */
     static final String PARAM_JSON = "(r.params -> CAST(? AS text))";
     /** A numeric parameter as a number, else NULL; binds its name twice. */

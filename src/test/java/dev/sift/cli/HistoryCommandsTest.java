@@ -21,6 +21,7 @@ import dev.sift.store.RunQuery.Compare;
 import dev.sift.store.RunQuery.Key;
 import dev.sift.store.RunQuery.Op;
 import dev.sift.store.RunEntity;
+import dev.sift.store.RunLayout;
 import dev.sift.store.RunStore;
 import dev.sift.workflow.WorkflowParams;
 import dev.sift.workflow.WorkflowParser;
@@ -418,6 +419,12 @@ class HistoryCommandsTest {
         JsonNode k2 = row(two.get("metrics"), 0, "selected", "kappa");
         assertEquals(0.4, k2.get("run " + a).asDouble(), 1e-12);
         assertTrue(k2.get("run " + b).isNull());
+        assertTrue(two.get("runs").get(1).get("iteration").isNull(), "no iteration 2 in b: null, not a string");
+        assertEquals("no test metrics", two.get("runs").get(1).get("iteration_note").asText());
+        assertTrue(sift("runs", "compare", a, b, "--iteration", "2").out().contains("(no test metrics)"));
+        JsonNode one = JSON.readTree(sift("runs", "compare", a, b, "--iteration", "1", "--format", "json").out());
+        JsonNode size = row(one.get("metrics"), 0, "selected", "train_size");
+        assertTrue(size.get("delta " + b).isIntegralNumber(), "a count's delta is a count: " + size);
         assertEquals(0, two.get("kept_vs_random").size(), "b's interval is of iteration 1");
         // usage errors exit 2
         assertEquals(2, sift("runs", "compare", a).code());
@@ -429,7 +436,6 @@ class HistoryCommandsTest {
         assertEquals(2, seven.code(), "no run has iteration 7: an error, not an empty table");
         assertTrue(seven.err().contains("none of the runs has test metrics in iteration 7 (they have 1, 2)"),
                 seven.err());
-        assertEquals("none", two.get("runs").get(1).get("iteration").asText(), "b has no iteration 2");
         InJvm.Out top = sift("runs", "scores", a, "--method", "loss", "--top", "-3");
         assertEquals(2, top.code());
         assertTrue(top.err().contains("--top must be at least 1, got -3"), top.err());
@@ -456,6 +462,31 @@ class HistoryCommandsTest {
         assertEquals(id, JSON.readTree(r.out()).get(0).get("id").asLong(), r.out());
         assertNotNull(store.params(List.of(id)).get(id));
         assertEquals("drop_flagged", store.params(List.of(id)).get(id).get("filter.policy"));
+    }
+
+    @Test
+    void whereReadsNoMetricOfAnEvaluateThatDidNotFinish() throws Exception {
+        String wf = "cut-" + System.nanoTime();
+        long id = runs.createRun("cut", wf, "/c.yaml", "name: c").id;
+        runs.finishStage(runs.beginStage(id, RunLayout.EVALUATE, 1, 4, null).id, "{}");
+        runs.replaceMetrics(id, 1, "test", "selected", Map.of("kappa", 0.3));
+        // iteration 2's evaluate stored the kept subset's metrics, then stopped before the rest
+        long cut = runs.beginStage(id, RunLayout.EVALUATE, 2, 8, null).id;
+        runs.replaceMetrics(id, 2, "test", "selected", Map.of("kappa", 0.9));
+        assertEquals(List.of(), matching(wf, "metrics.selected.kappa > 0.5"), "a running evaluate's rows");
+        runs.failStage(cut, "killed");
+        assertEquals(List.of(), matching(wf, "metrics.selected.kappa > 0.5"), "a failed evaluate's rows");
+        assertEquals(List.of(id), matching(wf, "metrics.selected.kappa = 0.3"), "iteration 1 finished: it counts");
+        runs.finishStage(cut, "{}");
+        assertEquals(List.of(id), matching(wf, "metrics.selected.kappa > 0.5"), "once resumed and finished");
+    }
+
+    private List<Long> matching(String workflow, String where) throws Exception {
+        InJvm.Out r = sift("runs", "list", "--workflow", workflow, "--where", where, "--format", "json");
+        assertEquals(0, r.code(), r.err());
+        List<Long> ids = new ArrayList<>();
+        JSON.readTree(r.out()).forEach(n -> ids.add(n.get("id").asLong()));
+        return ids;
     }
 
     @Test

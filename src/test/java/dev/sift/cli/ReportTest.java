@@ -176,6 +176,8 @@ class ReportTest {
         }
         String page = markup(Files.readString(file, StandardCharsets.UTF_8));
         assertFalse(page.contains("<script>alert") || page.contains("<img") || page.contains("<b>m"), "nothing raw");
+        assertTrue(page.contains("Run " + id + ": no test metrics stored"), "a run without metrics says so");
+        assertFalse(page.contains("id=\"table-metrics-run-" + id), "and draws no empty table");
         assertTrue(page.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;"
                 + "&quot;&amp;"), "run name and sample text escaped");
         assertTrue(page.contains("id=\"chart-hist-i1-div-b-m\""), "ids made of letters, digits and dashes");
@@ -235,6 +237,35 @@ class ReportTest {
             HttpResponse<String> post = http.send(HttpRequest.newBuilder(base.resolve("/runs"))
                     .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(405, post.statusCode());
+            assertEquals("GET, HEAD", post.headers().firstValue("Allow").orElse(null), "a 405 says what is allowed");
+            int port = h.address().getPort();
+            assertTrue(rawGet(port, "localhost:" + port).startsWith("HTTP/1.1 200"));
+            assertTrue(rawGet(port, "127.0.0.1").startsWith("HTTP/1.1 200"));
+            String rebound = rawGet(port, "evil.example:" + port);
+            assertTrue(rebound.startsWith("HTTP/1.1 403"), "a rebound host name is refused: " + rebound);
+            assertTrue(rawGet(port, "localhost.evil.example").startsWith("HTTP/1.1 403"));
+            assertTrue(rawGet(port, "127.0.0.1:" + port + "@evil").startsWith("HTTP/1.1 403"));
+        }
+    }
+
+    @Test
+    void onlyLoopbackHostNamesAreServed() {
+        for (String ok : new String[] {"127.0.0.1", "127.0.0.1:8080", "LOCALHOST:1", "localhost.", "[::1]:80",
+                "[::1]", "127.1.2.3"}) {
+            assertTrue(ReportServer.loopbackHost(ok), ok);
+        }
+        for (String no : new String[] {"evil.example", "127.0.0.1.evil", "localhost:80:80", "[::2]:80", "128.0.0.1",
+                "127.0.0.256", "0.0.0.0", "localhost:abc", "[::1]x", ""}) {
+            assertFalse(ReportServer.loopbackHost(no), no);
+        }
+    }
+
+    /** A GET of /runs with the Host header as given (HttpClient will not send a Host header of one's own). */
+    private static String rawGet(int port, String host) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port)) {
+            socket.getOutputStream().write(("GET /runs HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 
