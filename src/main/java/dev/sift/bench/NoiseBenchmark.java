@@ -174,8 +174,9 @@ public final class NoiseBenchmark {
      * @param scoreSeeds models from different initialisations every method's scores are averaged over
      * @param checkpoint which weights of each scoring model score ({@code score.checkpoint})
      */
-    public record Scoring(int crossFit, List<String> ensemble, int scoreSeeds, ScoringCheckpoint checkpoint) {
-        public static final Scoring DEFAULT = new Scoring(0, null, 1, ScoringCheckpoint.BEST);
+    public record Scoring(int crossFit, List<String> ensemble, int scoreSeeds, ScoringCheckpoint checkpoint,
+            java.nio.file.Path scoresOut) {
+        public static final Scoring DEFAULT = new Scoring(0, null, 1, ScoringCheckpoint.BEST, null);
     }
 
     public static Result run(Options options, Consumer<String> progress) throws IOException {

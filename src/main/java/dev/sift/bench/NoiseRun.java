@@ -111,8 +111,7 @@ final class NoiseRun {
             noisy += b ? 1 : 0;
         }
         double[] labels = Arrays.stream(data.train()).mapToDouble(i -> data.samples().get(i).label()).toArray();
-        return new Outcome(score(inputs, task, provides, needMillis, data.noisy(), labels, seed,
-                scoring.ensemble()),
+        return new Outcome(score(inputs, task, provides, needMillis, data.noisy(), labels, seed, scoring),
                 data.train().length,
                 read.flipped(), noisy);
     }
@@ -171,16 +170,27 @@ final class NoiseRun {
         return samples.stream().filter(s -> s.split() == split).mapToInt(Sample::index).toArray();
     }
 
+    /** One method's scores of one seed: the given label, whether it is noisy, the score (higher: removed first). */
+    private static void writeScores(java.nio.file.Path file, double[] labels, boolean[] noisy, double[] toRemove)
+            throws IOException {
+        StringBuilder sb = new StringBuilder("label,noisy,score\n");
+        for (int i = 0; i < labels.length; i++) {
+            sb.append(labels[i]).append(',').append(noisy[i] ? 1 : 0).append(',').append(toRemove[i]).append('\n');
+        }
+        java.nio.file.Files.writeString(file, sb, StandardCharsets.UTF_8);
+    }
+
     /**
      * Every applicable method's ranking against the noisy samples, its "remove" end first; a method's own time plus
      * the time of the model-level inputs it needs (GraNd's norms, the output alignments). Last, the baseline that reads
      * only the given label ({@link NoiseDetection#LABEL_ONLY}).
      */
     private static List<NoiseBenchmark.Row> score(List<ScoringInput> inputs, TaskSpec task, Set<Need> provides,
-            Map<Need, Long> needMillis, boolean[] noisy, double[] labels, long seed, List<String> ensemble) {
+            Map<Need, Long> needMillis, boolean[] noisy, double[] labels, long seed, NoiseBenchmark.Scoring scoring)
+            throws IOException {
         List<NoiseBenchmark.Row> rows = new ArrayList<>();
         for (ImportanceMethod found : ImportanceMethods.applicable(task.type(), provides)) {
-            ImportanceMethod method = ImportanceMethods.configured(found.name(), ensemble);
+            ImportanceMethod method = ImportanceMethods.configured(found.name(), scoring.ensemble());
             if (ImportanceMethods.whyNot(method, task.type(), provides).isPresent()) {
                 continue; // an ensemble whose members cannot all run here
             }
@@ -197,7 +207,12 @@ final class NoiseRun {
             for (Need n : method.uses()) {
                 ms += needMillis.getOrDefault(n, 0L);
             }
-            NoiseDetection d = NoiseDetection.of(method.orientation().toRemove(s), noisy, labels);
+            double[] toRemove = method.orientation().toRemove(s);
+            NoiseDetection d = NoiseDetection.of(toRemove, noisy, labels);
+            if (scoring.scoresOut() != null) {
+                writeScores(scoring.scoresOut().resolve("seed-" + seed + "-" + method.name() + ".csv"), labels, noisy,
+                        toRemove);
+            }
             rows.add(new NoiseBenchmark.Row(method.name(), seed, d.auroc(), d.auprc(), d.f1(), d.aurocWithinLabel(),
                     ms));
         }

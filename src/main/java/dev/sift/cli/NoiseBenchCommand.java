@@ -1,6 +1,7 @@
 package dev.sift.cli;
 
 import dev.sift.ExitCodes;
+import dev.sift.IoReason;
 import dev.sift.SiftException;
 import dev.sift.bench.NoiseBenchmark;
 import dev.sift.data.Ingestor;
@@ -71,6 +72,11 @@ public class NoiseBenchCommand implements Callable<Integer> {
     @Option(names = "--ensemble", split = ",", paramLabel = "METHOD", description = "members of the ensemble row "
             + "(default: tracin,knn_shapley,confidence)")
     List<String> ensemble;
+
+    @Option(names = "--scores-out", paramLabel = "DIR", description = "also write every method's per-sample "
+            + "scores of every seed to DIR/seed-S-METHOD.csv (label, noisy, score; higher: removed first), for an "
+            + "analysis of one's own")
+    Path scoresOut;
 
     @Mixin
     OutputOptions output;
@@ -146,10 +152,17 @@ public class NoiseBenchCommand implements Callable<Integer> {
             throw SiftException.usage("--checkpoint epoch:" + which.epoch() + " is after the last epoch ("
                     + setup.train().epochs() + ")");
         }
+        if (scoresOut != null) {
+            try {
+                Files.createDirectories(scoresOut);
+            } catch (java.io.IOException e) {
+                throw SiftException.usage("--scores-out: cannot create " + scoresOut + " (" + IoReason.of(e) + ")");
+            }
+        }
         NoiseBenchmark.Result result;
         try {
-            result = NoiseBenchmark.run(setup, seeds, new NoiseBenchmark.Scoring(crossFit, ensemble, scoreSeeds, which),
-                    System.err::println);
+            result = NoiseBenchmark.run(setup, seeds, new NoiseBenchmark.Scoring(crossFit, ensemble, scoreSeeds, which,
+                    scoresOut), System.err::println);
         } catch (Ingestor.SchemaException e) {
             throw SiftException.usage(e.getMessage());
         }

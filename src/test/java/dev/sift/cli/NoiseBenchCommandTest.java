@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,7 +44,7 @@ class NoiseBenchCommandTest {
         try {
             System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
             code = new CommandLine(new NoiseBenchCommand()).execute(wf.toString(), "--seeds", "1", "--cross-fit",
-                    "0", "--format", "json");
+                    "0", "--format", "json", "--scores-out", dir.resolve("scores").toString());
         } finally {
             System.setOut(old);
         }
@@ -54,6 +55,24 @@ class NoiseBenchCommandTest {
             methods.add(row.get("method").asText());
             double auroc = row.get("auroc_mean").asDouble();
             assertTrue(auroc >= 0 && auroc <= 1, row.toString());
+            if (!row.get("method").asText().equals("label_only")) {
+                // --scores-out: the per-sample scores the row was measured on
+                List<String> lines = Files.readAllLines(dir.resolve("scores/seed-1-" + row.get("method").asText()
+                        + ".csv"));
+                assertEquals("label,noisy,score", lines.get(0));
+                int n = lines.size() - 1;
+                double[] score = new double[n];
+                double[] label = new double[n];
+                boolean[] noisy = new boolean[n];
+                for (int i = 0; i < n; i++) {
+                    String[] f = lines.get(i + 1).split(",");
+                    label[i] = Double.parseDouble(f[0]);
+                    noisy[i] = f[1].equals("1");
+                    score[i] = Double.parseDouble(f[2]);
+                }
+                assertEquals(auroc, dev.sift.evaluation.NoiseDetection.of(score, noisy, label).auroc(), 1e-12,
+                        row.toString());
+            }
         }
         for (String m : new String[] {"loss", "el2n", "grad_norm", "tracin", "knn_shapley", "aum", "ensemble",
             "label_only"}) {
