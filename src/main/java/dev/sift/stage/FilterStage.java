@@ -92,20 +92,31 @@ public class FilterStage implements Stage<FilterOutput> {
      */
     static dev.sift.store.IterationEntity iterationRow(StageContext ctx, FilterOutput filter, Subsets.Training kept,
             String weights) {
+        return iterationRow(ctx, filter.pool(), filter.kept(), filter.by(), filter.selectedUri(), filter.randomUri(),
+                filter.policy(), filter.candidates() == null ? null : filter.candidates().size(), filter.order(), kept,
+                weights);
+    }
+
+    /**
+     * The lineage row of an iteration, for search and recommendation filters alike: the policy is written as
+     * validation's pick when it was chosen among {@code candidates} of them (null: no candidates).
+     */
+    static dev.sift.store.IterationEntity iterationRow(StageContext ctx, int pool, int keptSize, String by,
+            String selectedUri, String randomUri, String policy, Integer candidates, String order,
+            Subsets.Training kept, String weights) {
         dev.sift.store.IterationEntity it = new dev.sift.store.IterationEntity();
         it.runId = ctx.runId();
         it.k = ctx.iteration();
-        it.poolSize = filter.pool();
-        it.keptSize = filter.kept();
-        it.method = filter.by();
-        it.selectedUri = filter.selectedUri();
-        it.randomUri = filter.randomUri();
+        it.poolSize = pool;
+        it.keptSize = keptSize;
+        it.method = by;
+        it.selectedUri = selectedUri;
+        it.randomUri = randomUri;
         it.selectedWeights = weights;
         it.parent = ctx.iteration() - 1;
         it.subsetDigest = Subsets.digest(kept);
-        it.policy = filter.candidates() == null ? filter.policy()
-                : dev.sift.store.RunStore.pick(filter.policy(), filter.candidates().size());
-        it.order = filter.order();
+        it.policy = candidates == null ? policy : dev.sift.store.RunStore.pick(policy, candidates);
+        it.order = order;
         return it;
     }
 

@@ -6,7 +6,6 @@ import dev.sift.recommend.Interactions;
 import dev.sift.recommend.TwoTower;
 import dev.sift.selection.Order;
 import dev.sift.stage.RecOutputs.RecFilterOutput;
-import dev.sift.store.IterationEntity;
 import dev.sift.store.ObjectStore;
 import dev.sift.store.RunLayout;
 import dev.sift.store.RunStore;
@@ -158,18 +157,8 @@ public class RecFilterStage implements Stage<RecFilterOutput> {
     }
 
     private void saveIteration(StageContext ctx, RecFilterOutput f, Subsets.Training kept) {
-        IterationEntity it = new IterationEntity();
-        it.runId = ctx.runId();
-        it.k = ctx.iteration();
-        it.poolSize = f.pool();
-        it.keptSize = f.kept();
-        it.method = f.by();
-        it.selectedUri = f.selectedUri();
-        it.randomUri = f.randomUri();
-        it.parent = ctx.iteration() - 1;
-        it.subsetDigest = Subsets.digest(kept);
-        it.policy = f.candidates() == null ? f.chosen() : RunStore.pick(f.chosen(), f.candidates().size());
-        it.order = ctx.spec().filter().order().key();
-        runs.saveIteration(it);
+        runs.saveIteration(FilterStage.iterationRow(ctx, f.pool(), f.kept(), f.by(), f.selectedUri(), f.randomUri(),
+                f.chosen(), f.candidates() == null ? null : f.candidates().size(), ctx.spec().filter().order().key(), kept,
+                null));
     }
 }
