@@ -5,11 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,22 +14,11 @@ import org.junit.jupiter.api.Test;
  * the cache switches, and the first candidate stored as the policy of a run that chose among candidates.
  */
 class ParamsMigrationTest {
-    private static List<String> rows(Statement s, String sql) throws Exception {
-        List<String> out = new ArrayList<>();
-        try (ResultSet rs = s.executeQuery(sql)) {
-            while (rs.next()) {
-                out.add(rs.getString(1));
-            }
-        }
-        return out;
-    }
-
     @Test
     void oldKeysBecomeTheKeysTheYamlWrites() throws Exception {
         try (EmbeddedPostgres pg = EmbeddedPostgres.builder().start()) {
             String url = pg.getJdbcUrl("postgres", "postgres");
-            Flyway.configure().dataSource(url, "postgres", null).locations("filesystem:migrations").target("15")
-                    .load().migrate();
+            Migrations.migrate(url, "15");
             try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
                 s.execute("INSERT INTO run (name, workflow, workflow_path, spec_yaml, status, params) VALUES "
                         + "('a', 'w', '/w.yaml', 'name: w', 'SUCCEEDED', '{\"score.checkpoint.kind\": \"epoch\", "
@@ -50,7 +36,7 @@ class ParamsMigrationTest {
                         + "policy) VALUES (2, 2, 9, 5, 'loss', 's', 'r', 'ccs (validation''s pick of 2)'), "
                         + "(2, 1, 10, 9, 'loss', 's', 'r', 'stratified (validation''s pick of 2)')");
             }
-            Flyway.configure().dataSource(url, "postgres", null).locations("filesystem:migrations").load().migrate();
+            Migrations.migrate(url, null);
             try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
                 assertEquals(List.of(
                         "{\"cache\": \"true\", \"filter.keep\": 0.5, \"filter.cache\": \"false\", "
@@ -59,8 +45,8 @@ class ParamsMigrationTest {
                                 + "\"filter.candidates\": \"ccs,stratified\"}",
                         "{\"filter.candidates\": \"ccs,weighted\"}",
                         "{\"cache\": \"true\", \"filter.policy\": \"ccs\", \"score.checkpoint\": \"final\"}"),
-                        rows(s, "SELECT params::text FROM run WHERE params IS NOT NULL ORDER BY id"));
-                assertEquals(List.of("e"), rows(s, "SELECT name FROM run WHERE params IS NULL"));
+                        Migrations.rows(s, "SELECT params::text FROM run WHERE params IS NOT NULL ORDER BY id"));
+                assertEquals(List.of("e"), Migrations.rows(s, "SELECT name FROM run WHERE params IS NULL"));
             }
         }
     }

@@ -5,11 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,22 +14,11 @@ import org.junit.jupiter.api.Test;
  * {@code sample_score} view unchanged, and deleting a run still deletes its scores.
  */
 class ScoreVectorMigrationTest {
-    private static List<String> rows(Statement s, String sql) throws Exception {
-        List<String> out = new ArrayList<>();
-        try (ResultSet rs = s.executeQuery(sql)) {
-            while (rs.next()) {
-                out.add(rs.getString(1));
-            }
-        }
-        return out;
-    }
-
     @Test
     void rowsOfAStoreBeforeV15ComeBackThroughTheView() throws Exception {
         try (EmbeddedPostgres pg = EmbeddedPostgres.builder().start()) {
             String url = pg.getJdbcUrl("postgres", "postgres");
-            Flyway.configure().dataSource(url, "postgres", null).locations("filesystem:migrations").target("14")
-                    .load().migrate();
+            Migrations.migrate(url, "14");
             String all = "SELECT run_id || ' ' || iteration || ' ' || method || ' ' || sample_index || ' ' || score "
                     + "|| ' ' || weight FROM sample_score ORDER BY run_id, iteration, method, sample_index";
             List<String> before;
@@ -41,16 +27,16 @@ class ScoreVectorMigrationTest {
                         + "('a', 'w', '/w.yaml', 'name: w', 'SUCCEEDED'), ('b', 'w', '/w.yaml', 'name: w', 'FAILED')");
                 s.execute("INSERT INTO sample_score VALUES (1, 1, 'loss', 7, 0.5, 0.25), (1, 1, 'loss', 2, 1.5, 0.75), "
                         + "(1, 2, 'loss', 2, 'NaN', 0), (1, 1, 'el2n', 3, -1, 1), (2, 1, 'loss', 0, 2, 1)");
-                before = rows(s, all);
+                before = Migrations.rows(s, all);
             }
-            Flyway.configure().dataSource(url, "postgres", null).locations("filesystem:migrations").load().migrate();
+            Migrations.migrate(url, null);
             try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
-                assertEquals(before, rows(s, all));
-                assertEquals(List.of("4"), rows(s, "SELECT count(*) FROM score_vector"));
-                assertEquals(List.of("{2,7} {1.5,0.5}"), rows(s, "SELECT sample_index::text || ' ' || score::text FROM "
-                        + "score_vector WHERE run_id = 1 AND iteration = 1 AND method = 'loss'"));
+                assertEquals(before, Migrations.rows(s, all));
+                assertEquals(List.of("4"), Migrations.rows(s, "SELECT count(*) FROM score_vector"));
+                assertEquals(List.of("{2,7} {1.5,0.5}"), Migrations.rows(s, "SELECT sample_index::text || ' ' "
+                        + "|| score::text FROM score_vector WHERE run_id = 1 AND iteration = 1 AND method = 'loss'"));
                 s.execute("DELETE FROM run WHERE id = 1");
-                assertEquals(List.of("2 1 loss 0 2 1"), rows(s, all));
+                assertEquals(List.of("2 1 loss 0 2 1"), Migrations.rows(s, all));
             }
         }
     }
