@@ -41,8 +41,8 @@ public class ReportCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (out.toString().isBlank() || Files.isDirectory(out)) {
-            throw SiftException.usage("--out " + (out.toString().isBlank() ? "''" : out) + " is a folder; name a "
-                    + "file (the HTML page to write)");
+            throw SiftException.usage("--out " + (out.toString().isBlank() ? "is empty" : out + " is a folder")
+                    + "; name a file (the HTML page to write)");
         }
         String html = report.html(runId, compare);
         try {

@@ -238,6 +238,10 @@ public class RunsCommand {
             if (neighbours < 0) {
                 throw SiftException.usage("--neighbours must be 0 or more, got " + neighbours);
             }
+            if (format == OutputOptions.Format.csv) {
+                throw SiftException.usage("runs explain --format: table or json (an explanation is several tables; "
+                        + "json holds them all)");
+            }
             var run = runs.require(runId);
             var e = explainer.explain(run, iteration, sample, neighbours);
             if (format == OutputOptions.Format.json) {

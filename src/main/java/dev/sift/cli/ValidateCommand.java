@@ -13,7 +13,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code sift validate WORKFLOW.yaml}: checks a workflow without a database. */
 @Command(name = "validate", description = "Check a workflow file (keys, types, ranges, data columns) and print "
-        + "the resolved workflow; needs no database.")
+        + "the workflow with the overrides applied, then every resolved setting (defaults included) as comments; "
+        + "needs no database.")
 public class ValidateCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "WORKFLOW.yaml")
     Path workflow;
@@ -24,7 +25,12 @@ public class ValidateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try {
-            System.out.print(WorkflowParser.parseFile(workflow, overrides).snapshot());
+            var parsed = WorkflowParser.parseFile(workflow, overrides);
+            System.out.print(parsed.snapshot());
+            // every setting the run will use, defaults included, as comments: the output stays the workflow
+            System.out.println("# resolved, with every default (the keys of runs list --where params.KEY):");
+            dev.sift.workflow.WorkflowParams.of(parsed.spec()).forEach((k, v) -> System.out.println("#   " + k + " = "
+                    + dev.sift.history.Table.printable(String.valueOf(v))));
             return ExitCodes.OK;
         } catch (WorkflowException e) {
             e.errors().forEach(System.err::println);

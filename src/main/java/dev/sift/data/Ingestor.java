@@ -238,7 +238,8 @@ public final class Ingestor {
         }
         String group = c.group() == null ? normalise(query) : v.getOrDefault(c.group(), "").trim();
         if (group.isEmpty()) {
-            return refuse(bad, line, lines, c.group(), Quarantined.EMPTY, "empty group", raw);
+            return refuse(bad, line, lines, c.group() == null ? c.query() : c.group(), Quarantined.EMPTY,
+                    c.group() == null ? "empty query once zero-width characters are removed" : "empty group", raw);
         }
         return new Sample(index, query, title, description, label, group, user(v), noisy(v), Split.TRAIN, line);
     }

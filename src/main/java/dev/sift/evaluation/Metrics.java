@@ -110,7 +110,13 @@ public final class Metrics {
                 den += w * histTrue[i] * histPred[j] / n;
             }
         }
-        return den == 0 ? Double.NaN : 1.0 - num / den;
+        int truthClasses = 0;
+        for (double h : histTrue) {
+            truthClasses += h > 0 ? 1 : 0;
+        }
+        // with one true grade the expected disagreement equals the observed one whatever is predicted: 1 - O/E is 0
+        // for every model, so it says nothing; undefined, as with nothing predicted apart
+        return den == 0 || truthClasses < 2 ? Double.NaN : 1.0 - num / den;
     }
 
     /** Root mean squared error. */
@@ -216,13 +222,14 @@ public final class Metrics {
             return tp + fp == 0 ? 0 : (double) tp / (tp + fp);
         }
 
+        /** NaN when no label is positive: there is nothing to recall. */
         public double recall() {
-            return tp + fn == 0 ? 0 : (double) tp / (tp + fn);
+            return tp + fn == 0 ? Double.NaN : (double) tp / (tp + fn);
         }
 
-        /** 2 tp / (2 tp + fp + fn): the harmonic mean of precision and recall. */
+        /** 2 tp / (2 tp + fp + fn): the harmonic mean of precision and recall; NaN when no label is positive. */
         public double f1() {
-            return tp == 0 ? 0 : 2.0 * tp / (2.0 * tp + fp + fn);
+            return tp + fn == 0 ? Double.NaN : tp == 0 ? 0 : 2.0 * tp / (2.0 * tp + fp + fn);
         }
     }
 

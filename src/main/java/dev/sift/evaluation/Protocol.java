@@ -17,11 +17,23 @@ public final class Protocol {
     private Protocol() {
     }
 
-    /** A difference a - b of seed means, and its bootstrap 95% interval. */
+    /**
+     * The fewest queries (users, for recommendation) a bootstrap interval is drawn from. Below it every resample is
+     * one of a handful, the percentiles collapse towards a point, and a point "excludes 0" whenever the difference is
+     * not 0: no interval is given (NaN bounds, "n/a").
+     */
+    public static final int MIN_UNITS = 5;
+
+    /** A difference a - b of seed means, and its bootstrap 95% interval (NaN bounds: none). */
     public record Interval(double delta, double lo, double hi, int resamples, int queries) {
         public boolean excludesZero() {
             return lo > 0 || hi < 0;
         }
+    }
+
+    /** {@code excludes_0} as the tables print it: yes, no, or n/a where there is no interval. */
+    public static String excludesZeroText(double lo, double hi) {
+        return Double.isNaN(lo) || Double.isNaN(hi) ? "n/a" : lo > 0 || hi < 0 ? "yes" : "no";
     }
 
     /** The metric names {@link #measure} returns for the task. */
@@ -109,7 +121,8 @@ public final class Protocol {
                 ss += (x - mean) * (x - mean);
             }
             out.put(name, mean);
-            out.put(name + "_sd", v.length < 2 ? 0.0 : Math.sqrt(ss / (v.length - 1)));
+            double sd = v.length < 2 ? 0.0 : Math.sqrt(ss / (v.length - 1));
+            out.put(name + "_sd", Double.isNaN(mean) ? Double.NaN : sd); // no spread of an undefined metric
         }
         return out;
     }
@@ -118,7 +131,7 @@ public final class Protocol {
      * For every metric, the difference of seed means a - b on the whole test split and its paired per-query
      * bootstrap 95% interval (percentiles of {@code resamples} resamples of the queries with replacement).
      */
-    public static Map<String, Interval> compare(TestSet t, List<TestOutcome> a, List<TestOutcome> b, int resamples,
+    public static Map<String, Interval> compare(TestSet t, List<TestOutcome> a, List<TestOutcome> b, int asked,
             long seed) {
         Map<String, List<Integer>> byQuery = new LinkedHashMap<>();
         for (int i = 0; i < t.size(); i++) {
@@ -126,6 +139,7 @@ public final class Protocol {
         }
         List<List<Integer>> queries = new ArrayList<>(byQuery.values());
         List<String> names = names(t);
+        int resamples = queries.size() < MIN_UNITS ? 0 : asked; // too few queries: the difference alone
         Map<String, double[]> diffs = new LinkedHashMap<>();
         names.forEach(n -> diffs.put(n, new double[resamples]));
         Random r = new Random(seed);
@@ -154,6 +168,7 @@ public final class Protocol {
         Map<String, Interval> out = new LinkedHashMap<>();
         for (String n : names) {
             double[] d = Arrays.stream(diffs.get(n)).filter(Double::isFinite).sorted().toArray();
+            // a metric undefined on a resample (NDCG of a query without a relevant pair) leaves it out
             double lo = d.length == 0 ? Double.NaN : d[(int) Math.floor(0.025 * (d.length - 1))];
             double hi = d.length == 0 ? Double.NaN : d[(int) Math.ceil(0.975 * (d.length - 1))];
             out.put(n, new Interval(fa.get(n) - fb.get(n), lo, hi, resamples, queries.size()));

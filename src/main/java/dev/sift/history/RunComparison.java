@@ -167,12 +167,11 @@ public class RunComparison {
                         ? metrics.get(ids.get(i)).getOrDefault(Integer.valueOf(p[0]), Map.of()).get(p[2])
                         : at(metrics.get(ids.get(i)), chosen.get(ids.get(i))).get(p[2]);
                 Double v = names == null ? null : names.get(p[3]);
-                boolean count = p[3].equals("train_size");
-                row.add(v != null && count ? (Object) Math.round(v) : v);
+                row.add(RunHistory.asCount(p[3], v));
                 if (i == 0) {
                     first = v;
                 } else {
-                    row.add(v == null || first == null ? null : count ? (Object) Math.round(v - first) : v - first);
+                    row.add(v == null || first == null ? null : RunHistory.asCount(p[3], v - first));
                 }
             }
             t.add(row.toArray());
@@ -181,15 +180,15 @@ public class RunComparison {
     }
 
     /**
-     * The subsets of iteration {@code k}, and the full model's (with its clean reference) from the latest earlier
-     * iteration that stored them: they are trained and stored in iteration 1 only, and stay the same model.
+     * The subsets of iteration {@code k}, and the full model's (with its clean reference) and the free baselines'
+     * from the latest earlier iteration that stored them: they are measured in iteration 1 only, and stay the same.
      */
     private static Map<String, Map<String, Double>> at(RunMetrics m, Integer k) {
         if (k == null) {
             return Map.of();
         }
         Map<String, Map<String, Double>> out = new TreeMap<>(m.getOrDefault(k, Map.of()));
-        for (String fixed : List.of("full", "full-clean")) {
+        for (String fixed : List.of("full", "full-clean", "majority", "zero-shot")) {
             if (!out.containsKey(fixed)) {
                 m.headMap(k, true).descendingMap().values().stream().map(s -> s.get(fixed)).filter(Objects::nonNull)
                         .findFirst().ifPresent(names -> out.put(fixed, names));
@@ -213,7 +212,7 @@ public class RunComparison {
             for (MetricStore.Comparison c : byRun.getOrDefault(id, List.of())) {
                 if (chosen.isEmpty() || Objects.equals(chosen.get(id), c.iteration())) {
                     t.add(id, c.iteration(), c.metric(), c.delta(), nan(c.lo()), nan(c.hi()),
-                            c.excludesZero() ? "yes" : "no", c.seeds(), c.queries());
+                            c.excludesZeroText(), c.seeds(), c.queries());
                 }
             }
         }

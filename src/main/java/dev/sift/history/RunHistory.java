@@ -99,6 +99,12 @@ public class RunHistory {
         return t;
     }
 
+    /** A count (train size, seeds, queries scored) as a whole number, not as 3.0000; any other value as it is. */
+    public static Object asCount(String name, Double v) {
+        boolean count = name.equals("train_size") || name.equals("seeds") || name.endsWith("_queries");
+        return count && v != null && v == Math.rint(v) ? (Object) (long) (double) v : v;
+    }
+
     /** One row per iteration and subset with every metric as a column (noise detection rows apart). */
     public Table metrics(long runId) {
         List<MetricEntity> ms = runs.metrics(runId).stream().filter(m -> !m.split.equals(NOISE_SPLIT)
@@ -122,9 +128,7 @@ public class RunHistory {
             row.add(key[2]);
             for (String n : metricNames) {
                 Double v = e.getValue().get(n);
-                // counts (train size, seeds, queries scored) print as whole numbers, not as 3.0000
-                boolean count = n.equals("train_size") || n.equals("seeds") || n.endsWith("_queries");
-                row.add(count && v != null && v == Math.rint(v) ? (Object) (long) (double) v : v);
+                row.add(asCount(n, v));
             }
             t.add(row.toArray());
         }
@@ -206,7 +210,7 @@ public class RunHistory {
         for (MetricStore.Comparison c : metricStore.comparisons(runId)) {
             if (!c.subset().contains(AT)) {
                 t.add(c.iteration(), c.subset(), c.baseline(), c.metric(), c.delta(), c.lo(), c.hi(),
-                        c.excludesZero() ? "yes" : "no", c.seeds(), c.queries());
+                        c.excludesZeroText(), c.seeds(), c.queries());
             }
         }
         return t;
@@ -246,7 +250,7 @@ public class RunHistory {
             MetricStore.Comparison c = vsRandom.get(p.iteration() + "|" + p.subset() + AT
                     + Text.plain(p.fraction()) + "|" + key);
             row.addAll(c == null ? java.util.Arrays.asList(null, null, null, null)
-                    : List.of(c.delta(), c.lo(), c.hi(), c.excludesZero() ? "yes" : "no"));
+                    : List.of(c.delta(), c.lo(), c.hi(), c.excludesZeroText()));
             t.add(row.toArray());
         }
         return t;
@@ -283,7 +287,8 @@ public class RunHistory {
         for (int i = 0; i < Math.min(top, rows.size()); i++) {
             var r = rows.get(i);
             Sample s = samples.get(r.sampleIndex());
-            t.add(i + 1, r.sampleIndex(), r.score(), r.weight(), s.label(), s.query(), s.title(), s.sourceLine());
+            t.add(i + 1, r.sampleIndex(), r.score(), r.weight(), Table.exact(s.label()), s.query(), s.title(),
+                    s.sourceLine());
         }
         return t;
     }

@@ -68,7 +68,7 @@ public class SampleExplainer {
         for (int sample : ids) {
             ObjectNode o = JSON.createObjectNode();
             describe(o.putObject("sample"), samples.get(sample));
-            methods(o.putArray("methods"), rows, run.id, iteration, sample);
+            methods(o.putArray("methods"), rows, run.id, iteration, sample, samples.get(sample).split().key());
             if (suggested.containsKey(sample)) {
                 o.put("suggested_label", spec.task().minLabel() + suggested.get(sample));
             }
@@ -98,12 +98,13 @@ public class SampleExplainer {
 
     /** Each method's score, weight and rank for the sample. */
     private static void methods(ArrayNode ms, Map<String, List<ScoreStore.Row>> byMethod, long runId, int iteration,
-            int sample) {
+            int sample, String split) {
         for (var e : byMethod.entrySet()) {
             List<ScoreStore.Row> rows = e.getValue();
             ScoreStore.Row mine = rows.stream().filter(r -> r.sampleIndex() == sample).findFirst()
                     .orElseThrow(() -> SiftException.usage("sample " + sample + " is not in the pool of iteration "
-                            + iteration + " of run " + runId));
+                            + iteration + " of run " + runId + (split.equals("train") ? " (an earlier iteration "
+                            + "dropped it)" : " (it is a " + split + " sample; only training samples are scored)")));
             long higher = rows.stream().filter(r -> r.score() > mine.score()).count();
             ObjectNode n = ms.addObject();
             n.put("method", e.getKey());

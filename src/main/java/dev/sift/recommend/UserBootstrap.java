@@ -26,7 +26,7 @@ public final class UserBootstrap {
             delta += d[u];
         }
         delta /= n;
-        if (resamples == 0) {
+        if (resamples == 0 || n < Protocol.MIN_UNITS) {
             return new Protocol.Interval(delta, Double.NaN, Double.NaN, 0, n);
         }
         Random r = new Random(seed);

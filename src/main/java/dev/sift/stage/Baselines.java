@@ -109,7 +109,10 @@ public class Baselines {
         for (String name : verdictMetrics(set)) {
             double a = model.get(name);
             double b = free.get(name);
-            if (Protocol.lowerIsBetter(name) ? !(a < b) : !(a > b)) { // NaN is not better
+            if (Double.isNaN(b)) {
+                continue; // undefined on this split (NDCG where no query has two grades): no verdict either way
+            }
+            if (Protocol.lowerIsBetter(name) ? !(a < b) : !(a > b)) { // a model's NaN is not better
                 out.add(name);
             }
         }
@@ -188,8 +191,9 @@ public class Baselines {
         m.forEach((name, v) -> {
             if (!name.endsWith("_sd") && !name.equals("seeds")) {
                 Double sd = m.get(name + "_sd");
-                sb.append(String.format(" %s=%.4f", name, v)).append(sd != null && sd > 0 ? String.format("±%.4f",
-                        sd) : "");
+                Object shown = dev.sift.history.RunHistory.asCount(name, v);
+                sb.append(shown instanceof Long n ? " " + name + "=" + n : String.format(" %s=%.4f", name, v))
+                        .append(sd != null && sd > 0 ? String.format("±%.4f", sd) : "");
             }
         });
         ctx.console().info(sb.toString());
@@ -197,7 +201,8 @@ public class Baselines {
 
     static String describe(String subset, String baseline, Map<String, Protocol.Interval> c) {
         StringBuilder sb = new StringBuilder("  " + subset + " - " + baseline + ":");
-        c.forEach((metric, i) -> sb.append(String.format(" %s %+.4f [%+.4f, %+.4f]%s", metric, i.delta(), i.lo(),
+        c.forEach((metric, i) -> sb.append(Double.isNaN(i.lo()) ? String.format(" %s %+.4f (no interval)", metric,
+                i.delta()) : String.format(" %s %+.4f [%+.4f, %+.4f]%s", metric, i.delta(), i.lo(),
                 i.hi(), i.excludesZero() ? "*" : "")));
         return sb.toString();
     }

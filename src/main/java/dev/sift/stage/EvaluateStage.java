@@ -139,6 +139,12 @@ public class EvaluateStage implements Stage<EvaluateOutput> {
                 : TestSet.of(ctx.spec().task(), Arrays.stream(validation).mapToObj(samples::get).toList(),
                         ctx.spec().evaluate().k());
         Setup s = new Setup(ctx, ft, test, testSet, validation, stopSet, ctx.spec().evaluate().seeds());
+        long queries = java.util.Arrays.stream(testSet.group()).distinct().count();
+        if (ctx.iteration() == 1 && queries < Protocol.MIN_UNITS) {
+            ctx.console().info("  warning: the test split has " + queries + (queries == 1 ? " query" : " queries")
+                    + ", too few for a per-query bootstrap (at least " + Protocol.MIN_UNITS + "): differences are "
+                    + "given without intervals (excludes_0 n/a)");
+        }
         if (ctx.spec().evaluate().stop() != null && stopSet == null) {
             ctx.console().info("  warning: evaluate.stop reads the validation split and there is none: it never stops");
         }

@@ -82,11 +82,15 @@ public class FineTuneStage implements Stage<FineTuneOutput> {
                 name(), ctx.iteration())));
     }
 
+    /** The curves' pool (iteration 1's) is the training split: a tiny point is refused before anything trains. */
+    @Override
+    public void check(StageContext ctx) {
+        Curves.check(ctx.spec().evaluate().curve(), ctx.output(StageOutputs.IngestOutput.class).train());
+    }
+
     @Override
     public FineTuneOutput run(StageContext ctx) {
         int[] train = Subsets.ofSplit(inputs.samples(ctx), Split.TRAIN);
-        // the curves' pool (iteration 1's) is this training split: refuse a tiny point before anything trains
-        Curves.check(ctx.spec().evaluate().curve(), train.length);
         RelevanceTrainer trainer = models.trainer(ctx);
         byte[] init = trainer.initialWeights(ctx.spec().fineTune().seed());
         String initSha = weights.put(init, "djl-params");

@@ -160,6 +160,7 @@ public class IngestStage implements Stage<IngestOutput> {
         }
         if (!ctx.spec().task().recommendation() && ds.given() == null) {
             IngestSummary.emptySplit(source.name(), result, ctx.spec().split());
+            IngestSummary.skewedSplits(ctx, result, ctx.spec().split());
         } else if (ds.given() != null) {
             IngestSummary.emptyGiven(source.name(), result, ds.given());
         }

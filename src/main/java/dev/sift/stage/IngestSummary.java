@@ -90,6 +90,41 @@ final class IngestSummary {
     }
 
     /**
+     * Splits are drawn by query, so their shares of the rows follow the queries' sizes: warns when the validation or
+     * test split's share is more than 15 points from what was asked, naming the largest query (one query with most
+     * of the rows puts most of them in one split, and metrics pooled over pairs then mostly measure that query).
+     */
+    static void skewedSplits(StageContext ctx, Ingestor.Result r, SplitSpec asked) {
+        long all = r.samples().size();
+        if (all == 0) {
+            return;
+        }
+        List<String> off = new ArrayList<>();
+        double[] want = {asked.validation(), asked.test()};
+        Split[] splits = {Split.VALIDATION, Split.TEST};
+        for (int i = 0; i < splits.length; i++) {
+            double got = (double) r.count(splits[i]) / all;
+            if (Math.abs(got - want[i]) > 0.15) {
+                off.add(String.format("%s %.0f%% of the rows (asked %.0f%%)", splits[i].name().toLowerCase(
+                        java.util.Locale.ROOT), 100 * got, 100 * want[i]));
+            }
+        }
+        if (off.isEmpty()) {
+            return;
+        }
+        Map.Entry<String, Long> largest = r.samples().stream().collect(Collectors.groupingBy(Sample::group,
+                Collectors.counting())).entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow();
+        ctx.console().info(String.format("  warning: the split by query gave %s: the largest query holds %d of the "
+                + "%d rows (%.0f%%, '%s'); metrics pooled over pairs then mostly measure the largest queries; try "
+                + "another split.seed, or give the splits (dataset.validation, dataset.test)", String.join(", ", off),
+                largest.getValue(), all, 100.0 * largest.getValue() / all, dev.sift.history.Table.printable(truncate(largest.getKey()))));
+    }
+
+    private static String truncate(String s) {
+        return s.length() <= 60 ? s : s.substring(0, 57) + "...";
+    }
+
+    /**
      * A given split whose validation or test file shares queries with the training file: warns with the counts of
      * such pairs, queries and exact (query, title) copies, since a split by query is what the metrics assume.
      */
@@ -142,6 +177,27 @@ final class IngestSummary {
                 .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", "));
     }
 
+    /**
+     * A label value outside the task's range on many rows is a misconfigured range (1-5 stars read as grades 0-3),
+     * not bad rows: names the values and the setting.
+     */
+    static java.util.Optional<String> outOfRange(Ingestor.Result r) {
+        Map<String, Long> byValue = r.quarantined().stream().filter(q -> q.kind().equals(Quarantined.OUT_OF_RANGE))
+                .map(q -> q.reason().replaceFirst("^label (.*) is out of range.*$", "$1"))
+                .collect(Collectors.groupingBy(v -> v, TreeMap::new, Collectors.counting()));
+        long all = r.samples().size() + r.quarantined().size();
+        List<String> many = byValue.entrySet().stream().filter(e -> e.getValue() >= 10 && 100 * e.getValue() >= all)
+                .map(e -> e.getKey() + " (" + e.getValue() + " rows)").toList();
+        if (many.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        String expects = r.quarantined().stream().filter(q -> q.kind().equals(Quarantined.OUT_OF_RANGE)).findFirst()
+                .map(q -> q.reason().replaceFirst("^.*: the task expects ", "")).orElse("");
+        return java.util.Optional.of("label value" + (many.size() > 1 ? "s " : " ") + String.join(", ", many)
+                + (many.size() > 1 ? " are" : " is") + " outside the task's range (" + expects + ") and quarantined: "
+                + "if these are grades, set task.min_label / task.max_label to cover them");
+    }
+
     static void report(StageContext ctx, String source, Ingestor.Result r, String quarantineUri) {
         Map<String, Long> reasons = r.quarantined().stream().collect(Collectors.groupingBy(
                 Quarantined::kind, TreeMap::new, Collectors.counting()));
@@ -160,6 +216,7 @@ final class IngestSummary {
                 ctx.console().info("    ... " + (r.quarantined().size() - SHOWN_ERRORS) + " more");
             }
             ctx.console().info("  quarantine file: " + quarantineUri);
+            outOfRange(r).ifPresent(w -> ctx.console().info("  warning: " + w));
             long all = r.samples().size() + r.quarantined().size();
             if (!r.samples().isEmpty() && 2 * r.quarantined().size() > all) {
                 ctx.console().info(String.format("  warning: %d of %d rows (%.0f%%) quarantined, most for %s: check "

@@ -47,6 +47,13 @@ public interface Stage<O extends Record> {
     }
 
     /**
+     * Checks made before this stage runs or is reused from the cache (a setting that cannot work with what earlier
+     * stages produced); throws to stop the run before any work. Default: none.
+     */
+    default void check(StageContext ctx) {
+    }
+
+    /**
      * Whether a finished run of this stage in another run, with the same cache key, may stand in for running it
      * (see {@link StageCache}); such a stage copies what it stored in {@link #adopt}. Off unless a stage says so.
      */

@@ -276,6 +276,7 @@ public class WorkflowEngine {
                 outputs.put(key, stored);
                 console.info(prefix + ": done before (attempt " + done.attempt + "), skipped");
             } else {
+                step.stage().check(ctx);
                 Record out = reused(step, ctx, previousDigest, cacheKey, prefix);
                 if (out == null) {
                     out = runStep(runId, step, ctx, previousDigest, prefix, cacheKey);

@@ -325,6 +325,7 @@ class HistoryCommandsTest {
                     "train_size", 900.0));
             runs.replaceMetrics(out[i], 1, "test", "random", Map.of("kappa", 0.45, "ndcg@10", 0.79));
             runs.replaceMetrics(out[i], 1, "test", "full", Map.of("kappa", 0.6 + 0.01 * i, "ndcg@10", 0.9));
+            runs.replaceMetrics(out[i], 1, "test", "majority", Map.of("kappa", 0.0, "ndcg@10", 0.7));
         }
         runs.replaceMetrics(out[0], 2, "test", "selected", Map.of("kappa", 0.4, "ndcg@10", 0.85));
         metricStore.replaceComparisons(out[1], 1, List.of(new MetricStore.Comparison(1, "kappa", "selected",
@@ -411,6 +412,9 @@ class HistoryCommandsTest {
         assertEquals(0.2, kappa.get("delta " + b).asDouble(), 1e-12);
         JsonNode full = row(last.get("metrics"), 0, "full", "kappa");
         assertEquals(0.6, full.get("run " + a).asDouble(), 1e-12, "the full model is stored in iteration 1 only");
+        JsonNode majority = row(last.get("metrics"), 0, "majority", "ndcg@10");
+        assertEquals(0.7, majority.get("run " + a).asDouble(), 1e-12, "so are the baselines");
+        assertEquals(0.0, majority.get("delta " + b).asDouble(), 1e-12);
         assertEquals(0.01, full.get("delta " + b).asDouble(), 1e-12);
         JsonNode best = JSON.readTree(sift("runs", "compare", a, b, "--iteration", "best", "--format", "json").out());
         assertEquals(1, best.get("runs").get(0).get("iteration").asInt(), "0.5 in iteration 1 beats 0.4");

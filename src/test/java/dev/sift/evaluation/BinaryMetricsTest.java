@@ -74,6 +74,9 @@ class BinaryMetricsTest {
         assertEquals(0.0, c.precision());
         assertEquals(0.0, c.recall());
         assertEquals(0.0, c.f1());
+        Metrics.Confusion none = Metrics.Confusion.of(new int[] {1, 0, 0}, new int[] {0, 0, 0});
+        assertEquals(0.0, none.precision(), "a predicted positive where there is none");
+        assertTrue(Double.isNaN(none.recall()) && Double.isNaN(none.f1()), "no positive label: nothing to recall");
     }
 
     @Test

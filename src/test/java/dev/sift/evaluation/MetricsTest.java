@@ -43,6 +43,8 @@ class MetricsTest {
         // hist truth [2,2], pred [1,3]; E_01 = 2*3/4 = 1.5, E_10 = 2*1/4 = 0.5 -> sum W*E = 2
         assertEquals(0.5, Metrics.quadraticWeightedKappa(new int[] {0, 1, 1, 1}, new int[] {0, 0, 1, 1}, 2), 1e-12);
         assertEquals(1.0, Metrics.quadraticWeightedKappa(new int[] {0, 1, 2, 3}, new int[] {0, 1, 2, 3}, 4), 1e-12);
+        // one true grade: 1 - O/E is 0 for any prediction (O = E), so it is undefined rather than a score of 0
+        assertTrue(Double.isNaN(Metrics.quadraticWeightedKappa(new int[] {0, 1, 2, 3}, new int[] {2, 2, 2, 2}, 4)));
     }
 
     @Test

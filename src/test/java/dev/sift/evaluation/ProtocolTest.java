@@ -73,6 +73,29 @@ class ProtocolTest {
     }
 
     @Test
+    void tooFewQueriesGetTheDifferenceButNoInterval() {
+        TestSet all = testSet();
+        int n = 4 * 5; // four queries of five pairs: below Protocol.MIN_UNITS
+        TestSet t = testSetOf(all, n);
+        TestOutcome p = perfect(t);
+        TestOutcome q = noisy(t, 2);
+        Map<String, Protocol.Interval> c = Protocol.compare(t, List.of(p), List.of(q), 500, 7);
+        Protocol.Interval k = c.get("kappa");
+        assertTrue(k.delta() > 0, k.toString());
+        assertTrue(Double.isNaN(k.lo()) && Double.isNaN(k.hi()) && !k.excludesZero(), "a point is not an interval");
+        assertEquals("n/a", Protocol.excludesZeroText(k.lo(), k.hi()));
+        assertEquals(4, k.queries());
+        Protocol.Interval five = Protocol.compare(testSetOf(all, 25), List.of(perfect(testSetOf(all, 25))),
+                List.of(noisy(testSetOf(all, 25), 2)), 500, 7).get("kappa");
+        assertFalse(Double.isNaN(five.lo()), "five queries get their interval");
+    }
+
+    private static TestSet testSetOf(TestSet all, int n) {
+        return new TestSet(GRADED, 10, java.util.Arrays.copyOf(all.relevance(), n),
+                java.util.Arrays.copyOf(all.truth(), n), java.util.Arrays.copyOf(all.group(), n));
+    }
+
+    @Test
     void majorityPredictsTheModeAndHasKappaZero() {
         TestSet t = testSet();
         TestOutcome m = TestOutcome.majority(t, new double[] {2, 2, 2, 1, 0}, 3);

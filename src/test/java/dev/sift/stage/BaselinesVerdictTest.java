@@ -30,6 +30,9 @@ class BaselinesVerdictTest {
                 Map.of("ndcg@10", 0.90, "accuracy", 0.5, "kappa", Double.NaN), majority));
         assertEquals(List.of("kappa"), Baselines.notBetter(graded,
                 Map.of("ndcg@10", 0.90, "accuracy", 0.5, "kappa", 0.0), majority), "a tie is not better");
+        assertEquals(List.of("kappa"), Baselines.notBetter(graded, Map.of("ndcg@10", Double.NaN, "accuracy", 0.5,
+                "kappa", -0.1), Map.of("ndcg@10", Double.NaN, "accuracy", 0.6, "kappa", 0.0)),
+                "a metric undefined on the split (the baseline's NaN too) gets no verdict");
     }
 
     @Test
