@@ -276,7 +276,7 @@ public class WorkflowEngine {
                 outputs.put(key, stored);
                 console.info(prefix + ": done before (attempt " + done.attempt + "), skipped");
             } else {
-                step.stage().check(ctx);
+                check(runId, step, ctx, previousDigest);
                 Record out = reused(step, ctx, previousDigest, cacheKey, prefix);
                 if (out == null) {
                     out = runStep(runId, step, ctx, previousDigest, prefix, cacheKey);
@@ -367,6 +367,32 @@ public class WorkflowEngine {
         return null;
     }
 
+    /** The stage's own checks before it runs or is reused; one that fails fails the stage and the run. */
+    private void check(long runId, Step step, StageContext ctx, String inputDigest) {
+        try {
+            step.stage().check(ctx);
+        } catch (RuntimeException e) {
+            throw failed(runId, runs.beginStage(runId, step.stage().name(), step.iteration(), step.seq(),
+                    inputDigest), step, e);
+        }
+    }
+
+    /** Records a stage's failure and the run's, and says what to do about it; rethrows what cannot be recorded. */
+    private RuntimeException failed(long runId, StageRunEntity sr, Step step, Exception e) {
+        if (DatabaseSessions.isLoss(e) || dev.sift.store.InterruptedRuns.shuttingDown()) {
+            // nothing can be recorded now: the engine waits for the database, or the shutdown hook marks the run
+            return e instanceof RuntimeException re ? re : new IllegalStateException(e.getMessage(), e);
+        }
+        String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        runs.failStage(sr.id, msg);
+        runs.finishRun(runId, RunEntity.Status.FAILED, step.label() + ": " + msg);
+        int code = e instanceof SiftException se ? se.exitCode() : ExitCodes.FAILURE;
+        // resume replays the stored workflow: it mends causes in the data or the machine, not in the workflow
+        return new SiftException(code, step.label() + " failed: " + msg + " (run " + runId + "; a cause in the data "
+                + "or the machine: fix it, then 'sift resume " + runId + "'; a change to the workflow: 'sift run' "
+                + "it again)", e);
+    }
+
     private Record runStep(long runId, Step step, StageContext ctx, String inputDigest, String prefix,
             String cacheKey) {
         StageRunEntity sr = runs.beginStage(runId, step.stage().name(), step.iteration(), step.seq(), inputDigest);
@@ -376,18 +402,7 @@ public class WorkflowEngine {
         try {
             out = step.stage().run(ctx);
         } catch (Exception e) {
-            if (DatabaseSessions.isLoss(e) || dev.sift.store.InterruptedRuns.shuttingDown()) {
-                // nothing can be recorded now: the engine waits for the database, or the shutdown hook marks the run
-                throw e instanceof RuntimeException re ? re : new IllegalStateException(e.getMessage(), e);
-            }
-            String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            runs.failStage(sr.id, msg);
-            runs.finishRun(runId, RunEntity.Status.FAILED, step.label() + ": " + msg);
-            int code = e instanceof SiftException se ? se.exitCode() : ExitCodes.FAILURE;
-            // resume replays the stored workflow: it mends causes in the data or the machine, not in the workflow
-            throw new SiftException(code, step.label() + " failed: " + msg + " (run " + runId + "; a cause in the data "
-                    + "or the machine: fix it, then 'sift resume " + runId + "'; a change to the workflow: 'sift run' "
-                    + "it again)", e);
+            throw failed(runId, sr, step, e);
         }
         runs.finishStage(sr.id, StageJson.write(out), cacheKey, null);
         ctx.console().info(String.format("  %s finished in %.1f s", step.label(), (System.nanoTime() - t0) / 1e9));
