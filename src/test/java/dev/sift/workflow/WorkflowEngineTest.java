@@ -55,6 +55,7 @@ class WorkflowEngineTest {
                   path: s3://sift/incoming/shop.csv
                   columns: {query: query, title: product_title, label: relevance, user_id: user_id,
                             noise_flag: is_noisy}
+                split: {test: 0.3}          # 6 of the 20 queries: enough for a per-query interval
                 model: {buckets: 256, dim: 8, hidden: 8}
                 fine_tune: {epochs: 2}
                 filter: {by: loss, keep: 0.5, order: lowest}
