@@ -45,6 +45,12 @@ public final class Protocol {
                 : List.of("ndcg@" + t.k(), "rmse");
     }
 
+    /** A count (train size, seeds, queries scored) as a whole number, not as 3.0000; any other value as it is. */
+    public static Object asCount(String name, Double v) {
+        boolean count = name.equals("train_size") || name.equals("seeds") || name.endsWith("_queries");
+        return count && v != null && v == Math.rint(v) ? (Object) (long) (double) v : v;
+    }
+
     /** Metrics where lower is better. */
     public static boolean lowerIsBetter(String metric) {
         return metric.equals("rmse") || metric.equals("log_loss");

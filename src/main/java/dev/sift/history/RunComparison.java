@@ -1,6 +1,7 @@
 package dev.sift.history;
 
 import dev.sift.SiftException;
+import dev.sift.evaluation.Protocol;
 import dev.sift.store.HistoryStore;
 import dev.sift.store.HistoryStore.MetricRow;
 import dev.sift.store.MetricStore;
@@ -167,11 +168,11 @@ public class RunComparison {
                         ? metrics.get(ids.get(i)).getOrDefault(Integer.valueOf(p[0]), Map.of()).get(p[2])
                         : at(metrics.get(ids.get(i)), chosen.get(ids.get(i))).get(p[2]);
                 Double v = names == null ? null : names.get(p[3]);
-                row.add(RunHistory.asCount(p[3], v));
+                row.add(Protocol.asCount(p[3], v));
                 if (i == 0) {
                     first = v;
                 } else {
-                    row.add(v == null || first == null ? null : RunHistory.asCount(p[3], v - first));
+                    row.add(v == null || first == null ? null : Protocol.asCount(p[3], v - first));
                 }
             }
             t.add(row.toArray());

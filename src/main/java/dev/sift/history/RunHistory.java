@@ -6,6 +6,7 @@ import dev.sift.Sha256;
 import dev.sift.SiftException;
 import dev.sift.data.PreparedDataset;
 import dev.sift.data.Text;
+import dev.sift.evaluation.Protocol;
 import dev.sift.data.Sample;
 import dev.sift.stage.StageOutputs.IngestOutput;
 import dev.sift.store.IterationEntity;
@@ -99,11 +100,6 @@ public class RunHistory {
         return t;
     }
 
-    /** A count (train size, seeds, queries scored) as a whole number, not as 3.0000; any other value as it is. */
-    public static Object asCount(String name, Double v) {
-        boolean count = name.equals("train_size") || name.equals("seeds") || name.endsWith("_queries");
-        return count && v != null && v == Math.rint(v) ? (Object) (long) (double) v : v;
-    }
 
     /** One row per iteration and subset with every metric as a column (noise detection rows apart). */
     public Table metrics(long runId) {
@@ -128,7 +124,7 @@ public class RunHistory {
             row.add(key[2]);
             for (String n : metricNames) {
                 Double v = e.getValue().get(n);
-                row.add(asCount(n, v));
+                row.add(Protocol.asCount(n, v));
             }
             t.add(row.toArray());
         }

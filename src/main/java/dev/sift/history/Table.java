@@ -84,27 +84,9 @@ public final class Table {
         return printable(v.toString());
     }
 
-    /**
-     * Text safe to print on a terminal: escape sequences (colours, cursor moves, window titles), other control
-     * characters and bidirectional overrides removed, so a run or data name cannot rewrite the screen.
-     */
+    /** {@link dev.sift.data.Text#printable}. */
     public static String printable(String s) {
-        if (s == null || isPlain(s)) {
-            return s;
-        }
-        return s.replaceAll("\u001B(\\[[0-?]*[ -/]*[@-~]|\\][^\u0007\u001B]*(\u0007|\u001B\\\\)?|.)?", "")
-                .replaceAll("[\\p{Cc}\u202A-\u202E\u2066-\u2069]", "");
-    }
-
-    /** No control character and no bidirectional override: nothing to remove (the common case, checked fast). */
-    private static boolean isPlain(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            char ch = s.charAt(i);
-            if (Character.isISOControl(ch) || ch >= '\u202A' && ch <= '\u202E' || ch >= '\u2066' && ch <= '\u2069') {
-                return false;
-            }
-        }
-        return true;
+        return dev.sift.data.Text.printable(s);
     }
 
     public String text() {

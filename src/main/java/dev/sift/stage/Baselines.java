@@ -191,7 +191,7 @@ public class Baselines {
         m.forEach((name, v) -> {
             if (!name.endsWith("_sd") && !name.equals("seeds")) {
                 Double sd = m.get(name + "_sd");
-                Object shown = dev.sift.history.RunHistory.asCount(name, v);
+                Object shown = Protocol.asCount(name, v);
                 sb.append(shown instanceof Long n ? " " + name + "=" + n : String.format(" %s=%.4f", name, v))
                         .append(sd != null && sd > 0 ? String.format("±%.4f", sd) : "");
             }

@@ -117,7 +117,8 @@ final class IngestSummary {
         ctx.console().info(String.format("  warning: the split by query gave %s: the largest query holds %d of the "
                 + "%d rows (%.0f%%, '%s'); metrics pooled over pairs then mostly measure the largest queries; try "
                 + "another split.seed, or give the splits (dataset.validation, dataset.test)", String.join(", ", off),
-                largest.getValue(), all, 100.0 * largest.getValue() / all, dev.sift.history.Table.printable(truncate(largest.getKey()))));
+                largest.getValue(), all, 100.0 * largest.getValue() / all,
+                Text.printable(truncate(largest.getKey()))));
     }
 
     private static String truncate(String s) {
