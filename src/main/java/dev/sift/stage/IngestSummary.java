@@ -81,10 +81,13 @@ final class IngestSummary {
             List<Double> labels = r.samples().stream().filter(x -> x.split() == split).map(Sample::label)
                     .distinct().toList();
             if (labels.size() == 1) {
-                ctx.console().info(String.format("  warning: every one of the %d %s pairs has label %s: metrics "
-                        + "that compare labels (AUC, kappa, NDCG, F1) are undefined there and print as NaN; use "
+                // nothing is measured on the utility split: what reads it are the value methods
+                String consequence = split == Split.UTILITY ? "the methods that value samples against it (knn_shapley, "
+                        + "tracin) measure every sample against that one label"
+                        : "metrics that compare labels (AUC, kappa, NDCG, F1) are undefined there and print as NaN";
+                ctx.console().info(String.format("  warning: every one of the %d %s pairs has label %s: %s; use "
                         + "data with more queries of each label, or another split.seed", r.count(split),
-                        split.name().toLowerCase(java.util.Locale.ROOT), Text.number(labels.get(0))));
+                        split.name().toLowerCase(java.util.Locale.ROOT), Text.number(labels.get(0)), consequence));
             }
         }
     }
