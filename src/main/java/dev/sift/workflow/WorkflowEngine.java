@@ -34,6 +34,8 @@ public class WorkflowEngine {
     @Inject
     RunStore runs;
     @Inject
+    StageRuns stageRuns;
+    @Inject
     ScheduleLocks locks;
     @Inject
     StoreLock storeLock;
@@ -193,7 +195,8 @@ public class WorkflowEngine {
         String prefix = target.label() + (shard == null ? "" : " shard " + shard);
         if (shard == null || !finishesShards(target, ctx, shard, prefix)) {
             if (shard == null) {
-                runStep(runId, target, ctx, previousDigest, prefix, cacheKey);
+                stageRuns.check(runId, target, ctx, previousDigest);
+                stageRuns.run(runId, target, ctx, previousDigest, prefix, cacheKey);
             }
             return;
         }
@@ -204,8 +207,9 @@ public class WorkflowEngine {
                 console.info(prefix + ": all shards are stored; another process finishes the stage");
                 return;
             }
-            runStep(runId, target, ctx, previousDigest, target.label() + " (from " + shard.count() + " shards)",
-                    cacheKey);
+            stageRuns.check(runId, target, ctx, previousDigest);
+            stageRuns.run(runId, target, ctx, previousDigest, target.label() + " (from " + shard.count()
+                    + " shards)", cacheKey);
         }
     }
 
@@ -276,10 +280,10 @@ public class WorkflowEngine {
                 outputs.put(key, stored);
                 console.info(prefix + ": done before (attempt " + done.attempt + "), skipped");
             } else {
-                check(runId, step, ctx, previousDigest);
+                stageRuns.check(runId, step, ctx, previousDigest);
                 Record out = reused(step, ctx, previousDigest, cacheKey, prefix);
                 if (out == null) {
-                    out = runStep(runId, step, ctx, previousDigest, prefix, cacheKey);
+                    out = stageRuns.run(runId, step, ctx, previousDigest, prefix, cacheKey);
                 }
                 json = StageJson.write(out);
                 outputs.put(key, out);
@@ -365,47 +369,5 @@ public class WorkflowEngine {
         ctx.console().info(step.label() + ": finished before, but what it stored is gone or changed: running it "
                 + "again");
         return null;
-    }
-
-    /** The stage's own checks before it runs or is reused; one that fails fails the stage and the run. */
-    private void check(long runId, Step step, StageContext ctx, String inputDigest) {
-        try {
-            step.stage().check(ctx);
-        } catch (RuntimeException e) {
-            throw failed(runId, runs.beginStage(runId, step.stage().name(), step.iteration(), step.seq(),
-                    inputDigest), step, e);
-        }
-    }
-
-    /** Records a stage's failure and the run's, and says what to do about it; rethrows what cannot be recorded. */
-    private RuntimeException failed(long runId, StageRunEntity sr, Step step, Exception e) {
-        if (DatabaseSessions.isLoss(e) || dev.sift.store.InterruptedRuns.shuttingDown()) {
-            // nothing can be recorded now: the engine waits for the database, or the shutdown hook marks the run
-            return e instanceof RuntimeException re ? re : new IllegalStateException(e.getMessage(), e);
-        }
-        String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        runs.failStage(sr.id, msg);
-        runs.finishRun(runId, RunEntity.Status.FAILED, step.label() + ": " + msg);
-        int code = e instanceof SiftException se ? se.exitCode() : ExitCodes.FAILURE;
-        // resume replays the stored workflow: it mends causes in the data or the machine, not in the workflow
-        return new SiftException(code, step.label() + " failed: " + msg + " (run " + runId + "; a cause in the data "
-                + "or the machine: fix it, then 'sift resume " + runId + "'; a change to the workflow: 'sift run' "
-                + "it again)", e);
-    }
-
-    private Record runStep(long runId, Step step, StageContext ctx, String inputDigest, String prefix,
-            String cacheKey) {
-        StageRunEntity sr = runs.beginStage(runId, step.stage().name(), step.iteration(), step.seq(), inputDigest);
-        ctx.console().info(prefix + (sr.attempt > 1 ? " (attempt " + sr.attempt + ")" : ""));
-        long t0 = System.nanoTime();
-        Record out;
-        try {
-            out = step.stage().run(ctx);
-        } catch (Exception e) {
-            throw failed(runId, sr, step, e);
-        }
-        runs.finishStage(sr.id, StageJson.write(out), cacheKey, null);
-        ctx.console().info(String.format("  %s finished in %.1f s", step.label(), (System.nanoTime() - t0) / 1e9));
-        return out;
     }
 }

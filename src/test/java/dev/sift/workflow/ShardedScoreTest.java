@@ -150,6 +150,19 @@ class ShardedScoreTest {
     }
 
     @Test
+    void aStageRunAloneMakesItsChecksToo() {
+        WorkflowParser.Parsed tiny = WorkflowParser.parse("sharded.yaml", YAML, Path.of("."),
+                Map.of("cache", "false", "evaluate.curve", "[0.001]"), true);
+        long id = engine.startOnly(tiny, Path.of("sharded.yaml"), "tiny-curve", "ingest", quiet());
+        SiftException refused = assertThrows(SiftException.class, () -> engine.executeOnly(id, "fine-tune", null,
+                null, quiet()));
+        assertEquals(dev.sift.ExitCodes.USAGE, refused.exitCode());
+        assertTrue(refused.getMessage().contains("evaluate.curve: 0.001 keeps"), refused.getMessage());
+        assertEquals(RunEntity.Status.FAILED, runs.findStage(id, "fine-tune", 0).orElseThrow().status,
+                "the check failed the stage before it trained");
+    }
+
+    @Test
     void aShardIsAValidSliceOfWholeBatches() {
         int covered = 0;
         for (int i = 0; i < 4; i++) {
