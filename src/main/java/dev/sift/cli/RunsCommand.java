@@ -109,8 +109,7 @@ public class RunsCommand {
                 case csv -> System.out.print(OutputOptions.csv(history.tables(runId), table));
                 default -> {
                     System.out.println("run " + r.id + "  " + Table.printable(r.name) + "  ("
-                            + Table.printable(r.workflow) + ")  " + r.status + (RunStore.stale(r)
-                                    ? " (stale: owner process " + r.ownerPid + " is gone)" : "")
+                            + Table.printable(r.workflow) + ")  " + RunStore.statusText(r)
                             + (r.error == null ? "" : "  error: " + Table.printable(r.error)));
                     System.out.println("workflow file: " + Table.printable(r.workflowPath));
                     System.out.println("created " + r.createdAt + (r.finishedAt == null ? ""

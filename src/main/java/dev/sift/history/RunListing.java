@@ -84,8 +84,8 @@ public class RunListing {
             RunEntity r = row.run();
             Double seconds = r.finishedAt == null || r.startedAt == null ? null
                     : Duration.between(r.startedAt, r.finishedAt).toMillis() / 1000.0;
-            Object state = RunStore.stale(r) ? new Table.Noted(r.status.name(), "stale: owner process " + r.ownerPid
-                    + " is gone") : r.status.name();
+            String stale = RunStore.staleNote(r);
+            Object state = stale != null ? new Table.Noted(r.status.name(), stale) : r.status.name();
             List<Object> cells = new ArrayList<>(List.of(r.id, r.name, r.workflow, state,
                     r.createdAt.toString().substring(0, 19) + "Z"));
             cells.add(seconds);

@@ -90,9 +90,8 @@ public class RunReport {
         sections.addAll(sampleSections(main, iterations));
         List<RunHeader> headers = new ArrayList<>();
         // a run whose process is gone says so, as runs list does
-        found.values().forEach(r -> headers.add(new RunHeader(r.id, r.name, r.workflow, dev.sift.store.RunStore
-                .stale(r) ? r.status.name() + " (stale: owner process " + r.ownerPid + " is gone)" : r.status.name(),
-                String.valueOf(r.createdAt), r.finishedAt == null ? "" : r.finishedAt.toString(),
+        found.values().forEach(r -> headers.add(new RunHeader(r.id, r.name, r.workflow,
+                dev.sift.store.RunStore.statusText(r), String.valueOf(r.createdAt), r.finishedAt == null ? "" : r.finishedAt.toString(),
                 r.error == null ? "" : r.error, link == null ? null : link.apply(r.id))));
         String title = "Sift report: run " + runId + (compare.isEmpty() ? "" : " compared with run"
                 + (compare.size() > 1 ? "s " : " ") + String.join(", ", compare.stream().map(String::valueOf)

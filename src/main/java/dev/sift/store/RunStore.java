@@ -70,6 +70,17 @@ public class RunStore {
                 && r.ownerPid != ProcessHandle.current().pid() && !Processes.isOtherLiveJava(r.ownerPid);
     }
 
+    /** What a stale run's status adds ("stale: owner process N is gone"); null for a run that is not stale. */
+    public static String staleNote(RunEntity r) {
+        return stale(r) ? "stale: owner process " + r.ownerPid + " is gone" : null;
+    }
+
+    /** The run's status as people read it: {@code RUNNING (stale: owner process N is gone)} where it is stale. */
+    public static String statusText(RunEntity r) {
+        String note = staleNote(r);
+        return r.status.name() + (note == null ? "" : " (" + note + ")");
+    }
+
     /**
      * Whether a run's owner process still lives: it ran on this machine and its process is another live JVM. Runs of
      * other machines cannot be checked: false (their stage rows say what finished).
