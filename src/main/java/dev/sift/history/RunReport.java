@@ -91,7 +91,8 @@ public class RunReport {
         List<RunHeader> headers = new ArrayList<>();
         // a run whose process is gone says so, as runs list does
         found.values().forEach(r -> headers.add(new RunHeader(r.id, r.name, r.workflow,
-                dev.sift.store.RunStore.statusText(r), String.valueOf(r.createdAt), r.finishedAt == null ? "" : r.finishedAt.toString(),
+                dev.sift.store.RunStore.statusText(r), String.valueOf(r.createdAt),
+                r.finishedAt == null ? "" : r.finishedAt.toString(),
                 r.error == null ? "" : r.error, link == null ? null : link.apply(r.id))));
         String title = "Sift report: run " + runId + (compare.isEmpty() ? "" : " compared with run"
                 + (compare.size() > 1 ? "s " : " ") + String.join(", ", compare.stream().map(String::valueOf)
