@@ -6,4 +6,8 @@ package dev.sift.data;
  * {@code test} is only measured. The rest trains.
  */
 public record SplitSpec(double validation, double utility, double test, long seed) {
+    /** The same split with another utility share. */
+    public SplitSpec withUtility(double share) {
+        return new SplitSpec(validation, share, test, seed);
+    }
 }

@@ -38,6 +38,8 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
 public final class WorkflowParser {
     /** Longest workflow or run name. */
     public static final int MAX_NAME_LENGTH = 200;
+    /** The utility split's share of the queries when a method reads it and the workflow does not set it. */
+    public static final double DEFAULT_UTILITY = 0.1;
 
     private WorkflowParser() {
     }
@@ -120,11 +122,17 @@ public final class WorkflowParser {
         DatasetSpec dataset = DatasetParser.dataset(b, cache(r.obj("dataset"), RunLayout.INGEST, uncached), base,
                 root, checkFiles, task.recommendation());
         boolean rec = task.recommendation();
-        SplitSpec split = rec ? RecommendParser.split(r.obj("split")) : split(r.obj("split"), b, dataset.given() != null);
+        SpecBinder.Obj splitObj = r.obj("split");
+        SplitSpec split = rec ? RecommendParser.split(splitObj) : split(splitObj, b, dataset.given() != null);
         ModelSpec model = model(r.obj("model"), base, root, checkFiles);
         TrainSpec train = train(cache(r.obj("fine_tune"), RunLayout.FINE_TUNE, uncached));
         SpecBinder.Obj scoreObj = cache(r.obj("score"), RunLayout.SCORE, uncached);
-        ScoreSpec score = rec ? RecommendParser.score(scoreObj) : score(scoreObj, b, task, split, model, train);
+        boolean autoUtility = Double.isNaN(split.utility());
+        ScoreSpec score = rec ? RecommendParser.score(scoreObj) : score(scoreObj, b, task,
+                autoUtility ? split.withUtility(DEFAULT_UTILITY) : split, model, train);
+        if (autoUtility) {
+            split = utility(splitObj, b, split, score);
+        }
         SpecBinder.Obj filterObj = cache(r.obj("filter"), RunLayout.FILTER, uncached);
         FilterSpec filter = rec ? RecommendParser.filter(filterObj, score) : filter(filterObj, score);
         SpecBinder.Obj evaluateObj = cache(r.obj("evaluate"), RunLayout.EVALUATE, uncached);
@@ -188,15 +196,36 @@ public final class WorkflowParser {
             }
         }
         double val = s.share("validation", given ? 0 : 0.1);
-        double utility = s.share("utility", 0.1);
+        double utility = s.has("utility") ? s.share("utility", DEFAULT_UTILITY) : Double.NaN; // NaN: by the methods
         double test = s.share("test", given ? 0 : 0.2);
-        if (val + utility + test >= 0.9) {
+        if (val + (Double.isNaN(utility) ? 0 : utility) + test >= 0.9) {
             b.error(s.keyLine("test"), s.path("test"), "validation + utility + test must leave at least 10% for "
                     + "training");
         }
         long seed = s.integer("seed", 13, Long.MIN_VALUE, Long.MAX_VALUE);
         s.done();
         return new SplitSpec(val, utility, test, seed);
+    }
+
+    /**
+     * {@code split.utility} when the workflow does not set it: {@value #DEFAULT_UTILITY} of the training queries when a
+     * method to run values samples against a utility split (TracIn, KNN-Shapley, or an ensemble with one of them),
+     * else none, so no query is held out that nothing reads.
+     */
+    private static SplitSpec utility(SpecBinder.Obj s, SpecBinder b, SplitSpec split, ScoreSpec score) {
+        boolean needed = false;
+        for (String name : score.methods()) {
+            try { // an ensemble needs what its members need
+                needed |= ImportanceMethods.configured(name, score.ensemble()).needs().contains(Need.UTILITY_SPLIT);
+            } catch (IllegalArgumentException e) {
+                // an unknown method or member: score(...) has reported it
+            }
+        }
+        if (needed && split.validation() + DEFAULT_UTILITY + split.test() >= 0.9) {
+            b.error(s.keyLine("test"), s.path("test"), "validation + utility (" + DEFAULT_UTILITY + ", the default "
+                    + "when a method values samples against it) + test must leave at least 10% for training");
+        }
+        return split.withUtility(needed ? DEFAULT_UTILITY : 0);
     }
 
     private static ModelSpec model(SpecBinder.Obj m, Path base, YNode root, boolean checkFiles) {

@@ -285,7 +285,8 @@ class CliTest {
         LaunchResult validate = launcher.launch("validate", "workflows/quickstart.yaml");
         assertEquals(0, validate.exitCode(), validate.getErrorOutput());
         assertTrue(validate.getOutput().contains("name: quickstart"), validate.getOutput());
-        assertTrue(validate.getOutput().contains("#   split.utility = 0.1"), "the defaults, resolved");
+        assertTrue(validate.getOutput().contains("#   split.utility = 0.0\n"), validate.getOutput());
+        assertTrue(validate.getOutput().contains("#   split.validation = 0.1"), "the defaults, resolved");
         LaunchResult list = launcher.launch("runs", "list");
         assertEquals(0, list.exitCode(), list.getErrorOutput());
         assertTrue(list.getOutput().startsWith("id"), list.getOutput());

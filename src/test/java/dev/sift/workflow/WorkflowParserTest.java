@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import dev.sift.data.SplitSpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,6 +47,31 @@ class WorkflowParserTest {
         assertEquals(0, s.score().crossFit());
         assertEquals(Order.LOWEST, s.filter().order(), "el2n: higher = remove, so the low end is kept");
         assertEquals(4, s.task().classes());
+    }
+
+    @Test
+    void aUtilitySplitIsHeldOutOnlyWhenAMethodValuesSamplesAgainstIt() {
+        Map<String, String> none = Map.of("score.methods", "[loss, el2n]", "filter.by", "el2n");
+        assertEquals(0.1, WorkflowParser.parse("w.yaml", GOOD, Path.of("."), Map.of(), true).spec().split().utility(),
+                "every method by default, TracIn and KNN-Shapley among them");
+        SplitSpec lossOnly = WorkflowParser.parse("w.yaml", GOOD, Path.of("."), none, true).spec().split();
+        assertEquals(0, lossOnly.utility(), "nothing reads a utility split: its queries train");
+        assertEquals(0.1, lossOnly.validation());
+        assertEquals(0.2, lossOnly.test());
+        assertEquals(0.1, WorkflowParser.parse("w.yaml", GOOD, Path.of("."), Map.of("score.methods",
+                "[loss, tracin]", "filter.by", "loss"), true).spec().split().utility());
+        assertEquals(0.1, WorkflowParser.parse("w.yaml", GOOD, Path.of("."), Map.of("score.methods",
+                "[loss, ensemble]", "score.ensemble", "[el2n, knn_shapley]", "filter.by", "loss"), true).spec().split().utility(),
+                "an ensemble needs what its members need");
+        assertEquals(0, WorkflowParser.parse("w.yaml", GOOD, Path.of("."), Map.of("score.methods",
+                "[loss, ensemble]", "score.ensemble", "[el2n, loss]", "filter.by", "loss"), true).spec().split().utility());
+        Map<String, String> set = new java.util.HashMap<>(none);
+        set.put("split.utility", "0.15");
+        assertEquals(0.15, WorkflowParser.parse("w.yaml", GOOD, Path.of("."), set, true).spec().split().utility(),
+                "a share the workflow sets is kept");
+        assertTrue(errors(GOOD, Map.of("score.methods", "[tracin]", "filter.by", "tracin", "split.test", "0.75"))
+                .get(0).contains("validation + utility (0.1, the default when a method values samples against it) "
+                        + "+ test must leave at least 10% for training"));
     }
 
     @Test
