@@ -57,6 +57,12 @@ public final class SiftMain {
         if (System.getProperty("ai.djl.offline") == null) {
             System.setProperty("ai.djl.offline", "true");
         }
+        if (needsDatabase(args) && !fullStart) {
+            Integer refused = parseRefusal(args);
+            if (refused != null) {
+                System.exit(refused);
+            }
+        }
         if (needsDatabase(args)) {
             try {
                 configureDatabase();
@@ -111,6 +117,31 @@ public final class SiftMain {
         System.err.print(err);
         System.err.flush();
         return true;
+    }
+
+    /**
+     * Arguments picocli refuses (an unknown option, a run id that is not a number, a missing argument), answered before
+     * the embedded PostgreSQL starts, which takes seconds: prints the same one line (or the list of subcommands) a full
+     * start would and returns its exit code; null when the arguments parse, and the normal start runs the command.
+     */
+    static Integer parseRefusal(String[] args) {
+        CommandLine cl = SiftApplication.commandLine(CommandLine.defaultFactory());
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(err));
+        cl.setErr(new PrintWriter(err));
+        try {
+            cl.parseArgs(args);
+            return null;
+        } catch (CommandLine.ParameterException e) {
+            try {
+                int code = cl.getParameterExceptionHandler().handleParseException(e, args);
+                System.err.print(err);
+                System.err.flush();
+                return code;
+            } catch (Exception handlerFailed) {
+                return null; // the normal start answers
+            }
+        }
     }
 
     /**

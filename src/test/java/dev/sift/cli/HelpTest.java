@@ -55,6 +55,15 @@ class HelpTest {
         }
     }
 
+    /** Arguments picocli refuses are answered before the database starts; arguments that parse go on to start it. */
+    @Test
+    void aRefusedDatabaseCommandIsAnsweredBeforeTheDatabaseStarts() {
+        assertEquals(2, SiftMain.parseRefusal(new String[] {"runs", "show", "abc"}));
+        assertEquals(2, SiftMain.parseRefusal(new String[] {"runs", "list", "--bogus"}));
+        assertEquals(null, SiftMain.parseRefusal(new String[] {"runs", "show", "12"}));
+        assertEquals(null, SiftMain.parseRefusal(new String[] {"runs", "list", "--where", "status = 'FAILED'"}));
+    }
+
     @Test
     void benchStartRefusesACommandSiftWouldRefuseBeforeTimingIt() {
         for (String line : new String[] {"bench start --runs 1 --command bogus",
