@@ -133,12 +133,21 @@ public final class Protocol {
         return out;
     }
 
+    /** {@link #compare(TestSet, List, List, int, long, boolean)} over the queries and the training seeds. */
+    public static Map<String, Interval> compare(TestSet t, List<TestOutcome> a, List<TestOutcome> b, int asked,
+            long seed) {
+        return compare(t, a, b, asked, seed, true);
+    }
+
     /**
      * For every metric, the difference of seed means a - b on the whole test split and its paired per-query
      * bootstrap 95% interval (percentiles of {@code resamples} resamples of the queries with replacement).
+     * {@code overSeeds}: each resample also draws the training seeds of a and of b with replacement (the same draw
+     * for both when they have as many seeds: seed i of one was trained beside seed i of the other), so the interval
+     * holds the spread of training runs too, not only that of the queries; with one seed a side it is as without.
      */
     public static Map<String, Interval> compare(TestSet t, List<TestOutcome> a, List<TestOutcome> b, int asked,
-            long seed) {
+            long seed, boolean overSeeds) {
         Map<String, List<Integer>> byQuery = new LinkedHashMap<>();
         for (int i = 0; i < t.size(); i++) {
             byQuery.computeIfAbsent(t.group()[i], g -> new ArrayList<>()).add(i);
@@ -161,8 +170,12 @@ public final class Protocol {
             }
             int[] rowArr = rows.stream().mapToInt(Integer::intValue).toArray();
             String[] groupArr = groups.toArray(new String[0]);
-            Map<String, Double> ma = seedMean(t, a, rowArr, groupArr);
-            Map<String, Double> mb = seedMean(t, b, rowArr, groupArr);
+            int[] ia = overSeeds ? draw(a.size(), r) : null;
+            int[] ib = !overSeeds ? null : b.size() == a.size() ? ia : draw(b.size(), r);
+            List<TestOutcome> da = ia == null ? a : Arrays.stream(ia).mapToObj(a::get).toList();
+            List<TestOutcome> db = ib == null ? b : Arrays.stream(ib).mapToObj(b::get).toList();
+            Map<String, Double> ma = seedMean(t, da, rowArr, groupArr);
+            Map<String, Double> mb = seedMean(t, db, rowArr, groupArr);
             for (String n : names) {
                 diffs.get(n)[s] = ma.get(n) - mb.get(n);
             }
@@ -179,6 +192,16 @@ public final class Protocol {
             double hi = d.length == 0 ? Double.NaN : d[(int) Math.ceil(0.975 * (d.length - 1))];
             out.put(n, new Interval(fa.get(n) - fb.get(n), lo, hi, resamples, queries.size()));
         }
+        return out;
+    }
+
+    /** {@code n} seed indices drawn with replacement; one seed: none drawn (the same single seed every time). */
+    private static int[] draw(int n, Random r) {
+        if (n < 2) {
+            return null;
+        }
+        int[] out = new int[n];
+        Arrays.setAll(out, i -> r.nextInt(n));
         return out;
     }
 

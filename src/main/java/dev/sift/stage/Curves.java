@@ -79,7 +79,8 @@ public class Curves {
                         List<TestOutcome> o = point(s, train, subset, f,
                                 new Subsets.Training(FilterStage.map(pools.get(e.getKey()), sel.positions()),
                                         sel.weights(), sel.labels()));
-                        Protocol.compare(s.testSet(), o, random, resamples, EvaluateStage.bootstrapSeed(ctx))
+                        Protocol.compare(s.testSet(), o, random, resamples, EvaluateStage.bootstrapSeed(ctx),
+                                ctx.spec().evaluate().bootstrapSeeds())
                                 .forEach((metric, i) -> rows.add(new MetricStore.Comparison(ctx.iteration(), metric,
                                         subset + at, "random" + at, i.delta(), i.lo(), i.hi(), s.seeds(),
                                         i.queries(), i.resamples())));

@@ -372,7 +372,7 @@ public class EvaluateStage implements Stage<EvaluateOutput> {
     private static void compare(Setup s, Map<String, List<TestOutcome>> outcomes, String subset, String baseline,
             int resamples, List<MetricStore.Comparison> rows) {
         Map<String, Protocol.Interval> c = Protocol.compare(s.testSet(), outcomes.get(subset), outcomes.get(baseline),
-                resamples, bootstrapSeed(s.ctx()));
+                resamples, bootstrapSeed(s.ctx()), s.ctx().spec().evaluate().bootstrapSeeds());
         c.forEach((metric, i) -> rows.add(new MetricStore.Comparison(s.ctx().iteration(), metric, subset,
                 baseline, i.delta(), i.lo(), i.hi(), s.seeds(), i.queries(), i.resamples())));
         s.ctx().console().info(Baselines.describe(subset, baseline, c));

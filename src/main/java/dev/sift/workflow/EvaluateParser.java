@@ -73,7 +73,8 @@ final class EvaluateParser {
             }
         }
         EvaluateSpec spec = new EvaluateSpec(k, zs.equals("true"), (int) e.integer("seeds", 3, 1, 50),
-                (int) e.integer("bootstrap", 1000, 40, 100_000), stop,
+                (int) e.integer("bootstrap", 1000, 40, 100_000),
+                e.choice("bootstrap_seeds", "true", "true", "false").equals("true"), stop,
                 WorkflowSpec.Grades.valueOf(grades.toUpperCase(Locale.ROOT)), List.copyOf(curve),
                 List.copyOf(curvePolicies));
         e.done();

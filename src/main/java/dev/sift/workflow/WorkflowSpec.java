@@ -109,13 +109,15 @@ public record WorkflowSpec(String name, DatasetSpec dataset, TaskSpec task, Spli
     /**
      * {@code zeroShot}: also rank the test split by the pretrained encoder's query-title cosine; {@code seeds}:
      * training seeds per compared model; {@code bootstrap}: resamples of the paired per-query interval;
+     * {@code bootstrapSeeds}: each resample also draws the training seeds (the interval holds their spread too);
      * {@code stop}: rules that end the iterations early (null: only the iteration count).
      */
     /**
      * @param curve kept fractions of the kept-fraction and removal curves (empty: none)
      * @param curvePolicies the fraction-taking policies each method is drawn with on the curves
      */
-    public record EvaluateSpec(int k, boolean zeroShot, int seeds, int bootstrap, StopRule stop, Grades grades,
+    public record EvaluateSpec(int k, boolean zeroShot, int seeds, int bootstrap, boolean bootstrapSeeds,
+            StopRule stop, Grades grades,
             List<Double> curve, List<String> curvePolicies) {
     }
 

@@ -72,6 +72,32 @@ class ProtocolTest {
         }
     }
 
+    /**
+     * Two training seeds of one model far apart (one perfect, one noisy) against a steady other: drawing the seeds
+     * too widens the interval by their spread; drawing only queries holds the two seeds fixed and is narrower. A model
+     * against itself stays exactly 0 either way, because the seeds are drawn paired.
+     */
+    @Test
+    void drawingTheSeedsTooWidensTheIntervalBySeedSpread() {
+        TestSet t = testSet();
+        List<TestOutcome> spread = List.of(perfect(t), noisy(t, 2));
+        List<TestOutcome> steady = List.of(noisy(t, 3), noisy(t, 4));
+        Protocol.Interval queries = Protocol.compare(t, spread, steady, 1000, 7, false).get("kappa");
+        Protocol.Interval both = Protocol.compare(t, spread, steady, 1000, 7, true).get("kappa");
+        assertEquals(queries.delta(), both.delta(), 1e-12, "the same difference of seed means");
+        assertTrue(both.hi() - both.lo() > 2 * (queries.hi() - queries.lo()), queries + " against " + both);
+        for (Protocol.Interval i : Protocol.compare(t, spread, spread, 300, 5, true).values()) {
+            assertEquals(0.0, i.lo(), 1e-12);
+            assertEquals(0.0, i.hi(), 1e-12);
+        }
+        Protocol.Interval oneSeed = Protocol.compare(t, List.of(perfect(t)), List.of(noisy(t, 2)), 500, 7, true)
+                .get("kappa");
+        Protocol.Interval oneSeedQueries = Protocol.compare(t, List.of(perfect(t)), List.of(noisy(t, 2)), 500, 7,
+                false).get("kappa");
+        assertEquals(oneSeedQueries.lo(), oneSeed.lo(), 1e-12, "one seed a side: nothing to draw");
+        assertEquals(oneSeedQueries.hi(), oneSeed.hi(), 1e-12);
+    }
+
     @Test
     void tooFewQueriesGetTheDifferenceButNoInterval() {
         TestSet all = testSet();
