@@ -139,14 +139,23 @@ public class NoiseBenchCommand implements Callable<Integer> {
                     epochs == null ? 5 : epochs, model == null ? NoiseBenchmark.ModelKind.HASHED_BOW : model));
         } else {
             WorkflowSpec spec;
+            dev.sift.data.SplitSpec split;
             try {
-                spec = WorkflowParser.parseFile(workflow, overrides).spec();
+                WorkflowParser.Parsed parsed = WorkflowParser.parseFile(workflow, overrides);
+                spec = parsed.spec();
                 which = checkpoint != null ? which : spec.score().checkpoint();
+                // the bench ranks every method, tracin and knn_shapley too: their utility split unless one is set
+                split = parsed.utilityDefaulted() ? spec.split().withUtility(WorkflowParser.DEFAULT_UTILITY)
+                        : spec.split();
             } catch (WorkflowException e) {
                 e.errors().forEach(System.err::println);
                 return ExitCodes.USAGE;
             }
-            setup = fromWorkflow(spec, model);
+            if (split.utility() == 0) {
+                System.err.println("note: split.utility is 0: tracin and knn_shapley value samples against the "
+                        + "validation split here (a run refuses them without a utility split)");
+            }
+            setup = fromWorkflow(spec, split, model);
         }
         if (which.kind() == ScoringCheckpoint.Kind.EPOCH && which.epoch() > setup.train().epochs()) {
             throw SiftException.usage("--checkpoint epoch:" + which.epoch() + " is after the last epoch ("
@@ -170,8 +179,9 @@ public class NoiseBenchCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    /** The workflow's data, task, split, model, training and noise, with the options that were given on top. */
-    private NoiseBenchmark.Setup fromWorkflow(WorkflowSpec spec, NoiseBenchmark.ModelKind model) throws Exception {
+    /** The workflow's data, task, model, training and noise, with the options that were given on top; the split. */
+    private NoiseBenchmark.Setup fromWorkflow(WorkflowSpec spec, dev.sift.data.SplitSpec split,
+            NoiseBenchmark.ModelKind model) throws Exception {
         if (spec.task().recommendation()) {
             // interactions have no query-product labels to flip; dataset.noise is refused for them too
             throw SiftException.usage(workflow + ": bench noise flips query-product labels; a recommendation task "
@@ -208,7 +218,7 @@ public class NoiseBenchCommand implements Callable<Integer> {
                 t.seed(), t.weightDecay(), t.warmup(), t.clipNorm(), t.patience(), t.device());
         String name = spec.dataset().isGenerated() ? "generated" : spec.dataset().path();
         return new NoiseBenchmark.Setup(NoiseBenchmark.source(spec.dataset()), name, spec.dataset().withNoise(null),
-                spec.task(), spec.split(), kind, m, train, n);
+                spec.task(), split, kind, m, train, n);
     }
 
     private static Table table(NoiseBenchmark.Result result) {

@@ -101,7 +101,10 @@ public class RunsCommand {
         public Integer call() {
             RunEntity r = runs.require(runId);
             if (table != null && output.format != OutputOptions.Format.csv) {
-                System.out.print(output.render(OutputOptions.one(history.tables(runId), table)));
+                Table one = OutputOptions.one(history.tables(runId), table);
+                // JSON: the table as the whole run's JSON has it (stages with their outputs)
+                var whole = output.format == OutputOptions.Format.json ? history.showJson(r).get(table) : null;
+                System.out.print(whole != null ? whole.toPrettyString() + "\n" : output.render(one));
                 return ExitCodes.OK;
             }
             switch (output.format) {

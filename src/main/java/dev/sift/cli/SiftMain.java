@@ -130,7 +130,17 @@ public final class SiftMain {
         cl.setOut(new PrintWriter(err));
         cl.setErr(new PrintWriter(err));
         try {
-            cl.parseArgs(args);
+            CommandLine.ParseResult last = cl.parseArgs(args);
+            while (last.hasSubcommand()) {
+                last = last.subcommand();
+            }
+            Object command = last.commandSpec().userObject();
+            if (!last.commandSpec().subcommands().isEmpty() && !(command instanceof Runnable)
+                    && !(command instanceof java.util.concurrent.Callable)) {
+                // 'sift runs' alone: the list of its commands, exit 2, as picocli answers a missing subcommand
+                last.commandSpec().commandLine().usage(System.err);
+                return ExitCodes.USAGE;
+            }
             return null;
         } catch (CommandLine.ParameterException e) {
             try {

@@ -76,7 +76,7 @@ public final class Table {
             return printable(a.full().substring(0, Math.min(a.shown(), a.full().length())));
         }
         if (v instanceof Double d) {
-            return Double.isNaN(d) ? "nan" : String.format("%.4f", d);
+            return Double.isNaN(d) ? "NaN" : String.format("%.4f", d);
         }
         if (v instanceof BigDecimal b) {
             return b.toPlainString(); // exact values (parameters), not rounded as measurements are

@@ -66,7 +66,7 @@ final class DatasetParser {
         if (!format.equals("ditto")) {
             c.done();
         }
-        LabelNoise.Spec noise = d.has("noise") ? noise(d.obj("noise")) : null;
+        LabelNoise.Spec noise = d.optional("noise") ? noise(d.obj("noise")) : null;
         if (recommendation && (gen != null || given != null || noise != null || format.equals("ditto"))) {
             b.error(d.line(), "dataset", "task.type recommendation reads a file of interactions (columns user, "
                     + "item, optional rating and time): generate, format ditto, validation/test and noise do not "

@@ -25,7 +25,7 @@ final class EvaluateParser {
         String zs = e.choice("zero_shot", "true", "true", "false");
         int k = (int) e.integer("k", 10, 1, 1000);
         WorkflowSpec.StopRule stop = null;
-        if (e.has("stop")) {
+        if (e.optional("stop")) {
             SpecBinder.Obj st = e.obj("stop");
             String metric = task.type() == TaskType.BINARY
                     ? st.choice("metric", "kappa", "kappa", "accuracy", "ndcg@" + k, "f1", "auc")

@@ -64,6 +64,12 @@ final class SpecBinder {
             return map.entries().containsKey(key);
         }
 
+        /** Whether an optional key is present; the key counts as known either way (for the unknown-key hint). */
+        boolean optional(String key) {
+            used.add(key);
+            return has(key);
+        }
+
         /** Whether the key is present and holds a mapping (rather than a single value or a list). */
         boolean isMapping(String key) {
             Entry e = map.entries().get(key);
@@ -274,6 +280,7 @@ final class SpecBinder {
         }
 
         void invalid(String key, String message) {
+            used.add(key); // said once: not also "unknown key"
             error(keyLine(key), path(key), message);
         }
 

@@ -44,8 +44,11 @@ public final class WorkflowParser {
     private WorkflowParser() {
     }
 
-    /** A parsed workflow with the YAML snapshot (overrides applied) that a run stores. */
-    public record Parsed(WorkflowSpec spec, String snapshot) {
+    /**
+     * A parsed workflow with the YAML snapshot (overrides applied) that a run stores; {@code utilityDefaulted}: the
+     * workflow does not set {@code split.utility}, so its share follows the methods (0 when none reads it).
+     */
+    public record Parsed(WorkflowSpec spec, String snapshot, boolean utilityDefaulted) {
     }
 
     public static Parsed parseFile(Path file, Map<String, String> overrides) {
@@ -131,7 +134,7 @@ public final class WorkflowParser {
         ScoreSpec score = rec ? RecommendParser.score(scoreObj) : score(scoreObj, b, task,
                 autoUtility ? split.withUtility(DEFAULT_UTILITY) : split, model, train);
         if (autoUtility) {
-            split = utility(splitObj, b, split, score);
+            split = utility(splitObj, split, score);
         }
         SpecBinder.Obj filterObj = cache(r.obj("filter"), RunLayout.FILTER, uncached);
         FilterSpec filter = rec ? RecommendParser.filter(filterObj, score) : filter(filterObj, score);
@@ -151,7 +154,7 @@ public final class WorkflowParser {
         }
         WorkflowSpec spec = new WorkflowSpec(name, dataset, task, split, model, train, score, filter, evaluate,
                 iterations, new WorkflowSpec.CacheSpec(cache, Set.copyOf(uncached)), execution, recommend);
-        return new Parsed(spec, YamlTree.dump(root));
+        return new Parsed(spec, YamlTree.dump(root), autoUtility);
     }
 
     /** A stage section's {@code cache: false}: that stage always runs, never reuses another run's output. */
@@ -196,15 +199,24 @@ public final class WorkflowParser {
             }
         }
         double val = s.share("validation", given ? 0 : 0.1);
-        double utility = s.has("utility") ? s.share("utility", DEFAULT_UTILITY) : Double.NaN; // NaN: by the methods
+        double utility = s.optional("utility") ? s.share("utility", DEFAULT_UTILITY) : Double.NaN; // NaN: by methods
         double test = s.share("test", given ? 0 : 0.2);
-        if (val + (Double.isNaN(utility) ? 0 : utility) + test >= 0.9) {
-            b.error(s.keyLine("test"), s.path("test"), "validation + utility + test must leave at least 10% for "
-                    + "training");
+        if (tooLarge(val + (Double.isNaN(utility) ? 0 : utility) + test)) {
+            s.invalid(culprit(s), "validation + utility + test must leave at least 10% for training");
         }
         long seed = s.integer("seed", 13, Long.MIN_VALUE, Long.MAX_VALUE);
         s.done();
         return new SplitSpec(val, utility, test, seed);
+    }
+
+    /** Held-out shares leaving less than 10% for training (exactly 10% is enough, whatever the rounding). */
+    private static boolean tooLarge(double heldOut) {
+        return heldOut > 0.9 + 1e-9;
+    }
+
+    /** The split key a too-large sum is reported on: utility when set, else test, else validation. */
+    private static String culprit(SpecBinder.Obj s) {
+        return s.has("utility") ? "utility" : s.has("test") ? "test" : s.has("validation") ? "validation" : "test";
     }
 
     /**
@@ -212,7 +224,7 @@ public final class WorkflowParser {
      * method to run values samples against a utility split (TracIn, KNN-Shapley, or an ensemble with one of them),
      * else none, so no query is held out that nothing reads.
      */
-    private static SplitSpec utility(SpecBinder.Obj s, SpecBinder b, SplitSpec split, ScoreSpec score) {
+    private static SplitSpec utility(SpecBinder.Obj s, SplitSpec split, ScoreSpec score) {
         boolean needed = false;
         for (String name : score.methods()) {
             try { // an ensemble needs what its members need
@@ -221,9 +233,11 @@ public final class WorkflowParser {
                 // an unknown method or member: score(...) has reported it
             }
         }
-        if (needed && split.validation() + DEFAULT_UTILITY + split.test() >= 0.9) {
-            b.error(s.keyLine("test"), s.path("test"), "validation + utility (" + DEFAULT_UTILITY + ", the default "
-                    + "when a method values samples against it) + test must leave at least 10% for training");
+        // only when the shares without it were accepted: one line for one fault
+        if (needed && !tooLarge(split.validation() + split.test())
+                && tooLarge(split.validation() + DEFAULT_UTILITY + split.test())) {
+            s.invalid(culprit(s), "validation + utility (" + DEFAULT_UTILITY + ", the default when a method values "
+                    + "samples against it) + test must leave at least 10% for training");
         }
         return split.withUtility(needed ? DEFAULT_UTILITY : 0);
     }
@@ -324,7 +338,10 @@ public final class WorkflowParser {
                 unique.add(name); // a refused one too, so filter.by naming it reports nothing more
             }
         }
-        if (unique.isEmpty() && b.errors().isEmpty()) {
+        if (explicit && methods.isEmpty()) {
+            s.invalid("methods", "list at least one method; without score.methods every method that can run here "
+                    + "runs");
+        } else if (unique.isEmpty() && b.errors().isEmpty()) {
             s.invalid("methods", "no importance method can run on this task and model");
         }
         int seeds = (int) s.integer("seeds", 1, 1, 20);

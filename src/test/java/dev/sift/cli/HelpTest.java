@@ -60,6 +60,8 @@ class HelpTest {
     void aRefusedDatabaseCommandIsAnsweredBeforeTheDatabaseStarts() {
         assertEquals(2, SiftMain.parseRefusal(new String[] {"runs", "show", "abc"}));
         assertEquals(2, SiftMain.parseRefusal(new String[] {"runs", "list", "--bogus"}));
+        assertEquals(2, SiftMain.parseRefusal(new String[] {"runs"}), "the list of its commands, exit 2");
+        assertEquals(2, SiftMain.parseRefusal(new String[] {"schedule"}));
         assertEquals(null, SiftMain.parseRefusal(new String[] {"runs", "show", "12"}));
         assertEquals(null, SiftMain.parseRefusal(new String[] {"runs", "list", "--where", "status = 'FAILED'"}));
     }

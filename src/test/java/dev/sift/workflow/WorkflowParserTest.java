@@ -74,6 +74,27 @@ class WorkflowParserTest {
                         + "+ test must leave at least 10% for training"));
     }
 
+    /** Exactly 10% left is enough whatever the rounding; one fault is one line, on the key that was set. */
+    @Test
+    void heldOutSharesAreCheckedOnceOnTheKeyThatWasSet() {
+        for (String[] vt : new String[][] {{"0.5", "0.4"}, {"0.45", "0.45"}, {"0.1", "0.8"}, {"0.3", "0.6"}}) {
+            WorkflowParser.parse("w.yaml", GOOD, Path.of("."), Map.of("split.validation", vt[0], "split.test", vt[1],
+                    "score.methods", "[el2n]"), true);
+        }
+        List<String> both = errors(GOOD, Map.of("split.validation", "0.5", "split.test", "0.45", "score.methods",
+                "[el2n, tracin]"));
+        assertEquals(1, both.size(), both.toString());
+        assertTrue(both.get(0).contains("split.test: validation + utility + test"), both.get(0));
+        List<String> utility = errors(GOOD, Map.of("split.utility", "0.75"));
+        assertEquals(1, utility.size(), utility.toString());
+        assertTrue(utility.get(0).contains("--set split.utility: validation + utility + test"), utility.get(0));
+        assertTrue(errors(GOOD, Map.of("split.utlity", "0.1")).get(0).contains("did you mean 'utility'"));
+        assertTrue(errors(GOOD, Map.of("evaluate.stopp", "1")).get(0).contains("did you mean 'stop'"));
+        assertTrue(errors(GOOD, Map.of("dataset.noice", "1")).get(0).contains("did you mean 'noise'"));
+        List<String> none = errors(GOOD, Map.of("score.methods", "[]"));
+        assertTrue(none.get(0).contains("score.methods: list at least one method"), none.toString());
+    }
+
     @Test
     void executionIsLocalByDefaultAndAwsBatchAsAValueOrAMapping() {
         assertEquals(WorkflowSpec.Execution.LOCAL,
