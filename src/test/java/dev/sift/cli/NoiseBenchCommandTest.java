@@ -136,4 +136,43 @@ class NoiseBenchCommandTest {
         assertTrue(e.getMessage().startsWith("model.source: ") && e.getMessage().contains(
                 "checkpoint has no tensor encoder.layer.1.output.dense.bias"), e.getMessage());
     }
+
+    /**
+     * The bench ranks every method, TracIn and KNN-Shapley too, so it holds out their utility split whatever the
+     * workflow's own methods; a workflow that sets split.utility gets that share.
+     */
+    @Test
+    void theBenchHoldsOutTheUtilitySplitWhateverMethodsTheWorkflowRuns(@TempDir Path dir) throws Exception {
+        Path wf = Files.writeString(dir.resolve("wf.yaml"), """
+                name: hashed-noise
+                dataset:
+                  generate: {rows: 400, noise: 0.0, seed: 3}
+                fine_tune: {epochs: 1}
+                model: {buckets: 128, dim: 8, hidden: 8}
+                score: {methods: [loss]}
+                filter: {by: loss}
+                """);
+        long lossOnly = scored(wf, dir.resolve("a"));
+        long everyMethod = scored(wf, dir.resolve("b"), "--set", "score.methods=[loss,tracin]");
+        long none = scored(wf, dir.resolve("c"), "--set", "split.utility=0");
+        assertEquals(everyMethod, lossOnly, "the same training split");
+        assertTrue(none > lossOnly, none + " against " + lossOnly + ": with no utility split its queries train");
+    }
+
+    /** Training samples the bench scored (lines of one method's scores, header aside). */
+    private static long scored(Path wf, Path out, String... more) throws Exception {
+        List<String> args = new java.util.ArrayList<>(List.of(wf.toString(), "--seeds", "1", "--cross-fit", "0",
+                "--scores-out", out.toString()));
+        args.addAll(List.of(more));
+        PrintStream old = System.out;
+        int code;
+        try {
+            System.setOut(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+            code = new CommandLine(new NoiseBenchCommand()).execute(args.toArray(new String[0]));
+        } finally {
+            System.setOut(old);
+        }
+        assertEquals(0, code);
+        return Files.readAllLines(out.resolve("seed-1-loss.csv")).size() - 1L;
+    }
 }

@@ -129,6 +129,13 @@ class QuickstartCommandsTest {
                     + row);
         }
 
+        // one table in JSON is that table of the whole run's JSON: the stages with their outputs
+        JsonNode stages = JSON.readTree(sift("runs", "show", Long.toString(id), "--table", "stages", "--format",
+                "json").out());
+        assertEquals(JSON.readTree(sift("runs", "show", Long.toString(id), "--format", "json").out()).get("stages"),
+                stages);
+        assertTrue(stages.get(0).get("output").has("train"), stages.get(0).toString());
+
         InJvm.Out top = sift("runs", "scores", Long.toString(id), "--method", "el2n", "--top", "5", "--format",
                 "json");
         assertEquals(0, top.code(), top.err());
