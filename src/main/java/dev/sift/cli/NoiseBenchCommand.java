@@ -138,24 +138,15 @@ public class NoiseBenchCommand implements Callable<Integer> {
             setup = NoiseBenchmark.setup(new NoiseBenchmark.Options(data, noise == null ? 0.2 : noise, seeds,
                     epochs == null ? 5 : epochs, model == null ? NoiseBenchmark.ModelKind.HASHED_BOW : model));
         } else {
-            WorkflowSpec spec;
-            dev.sift.data.SplitSpec split;
+            WorkflowParser.Parsed parsed;
             try {
-                WorkflowParser.Parsed parsed = WorkflowParser.parseFile(workflow, overrides);
-                spec = parsed.spec();
-                which = checkpoint != null ? which : spec.score().checkpoint();
-                // the bench ranks every method, tracin and knn_shapley too: their utility split unless one is set
-                split = parsed.utilityDefaulted() ? spec.split().withUtility(WorkflowParser.DEFAULT_UTILITY)
-                        : spec.split();
+                parsed = WorkflowParser.parseFile(workflow, overrides);
+                which = checkpoint != null ? which : parsed.spec().score().checkpoint();
             } catch (WorkflowException e) {
                 e.errors().forEach(System.err::println);
                 return ExitCodes.USAGE;
             }
-            if (split.utility() == 0) {
-                System.err.println("note: split.utility is 0: tracin and knn_shapley value samples against the "
-                        + "validation split here (a run refuses them without a utility split)");
-            }
-            setup = fromWorkflow(spec, split, model);
+            setup = fromWorkflow(parsed, model);
         }
         if (which.kind() == ScoringCheckpoint.Kind.EPOCH && which.epoch() > setup.train().epochs()) {
             throw SiftException.usage("--checkpoint epoch:" + which.epoch() + " is after the last epoch ("
@@ -179,9 +170,19 @@ public class NoiseBenchCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    /** The workflow's data, task, model, training and noise, with the options that were given on top; the split. */
-    private NoiseBenchmark.Setup fromWorkflow(WorkflowSpec spec, dev.sift.data.SplitSpec split,
-            NoiseBenchmark.ModelKind model) throws Exception {
+    /**
+     * The workflow's data, task, split, model, training and noise, with the options that were given on top. The bench
+     * ranks every method, tracin and knn_shapley too: their utility split unless the workflow sets one.
+     */
+    private NoiseBenchmark.Setup fromWorkflow(WorkflowParser.Parsed parsed, NoiseBenchmark.ModelKind model)
+            throws Exception {
+        WorkflowSpec spec = parsed.spec();
+        dev.sift.data.SplitSpec split = parsed.utilityDefaulted()
+                ? spec.split().withUtility(WorkflowParser.DEFAULT_UTILITY) : spec.split();
+        if (split.utility() == 0) {
+            System.err.println("note: split.utility is 0: tracin and knn_shapley value samples against the "
+                    + "validation split here (a run refuses them without a utility split)");
+        }
         if (spec.task().recommendation()) {
             // interactions have no query-product labels to flip; dataset.noise is refused for them too
             throw SiftException.usage(workflow + ": bench noise flips query-product labels; a recommendation task "
