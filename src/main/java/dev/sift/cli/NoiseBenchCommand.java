@@ -178,7 +178,7 @@ public class NoiseBenchCommand implements Callable<Integer> {
             throws Exception {
         WorkflowSpec spec = parsed.spec();
         dev.sift.data.SplitSpec split = parsed.utilityDefaulted()
-                ? spec.split().withUtility(WorkflowParser.DEFAULT_UTILITY) : spec.split();
+                ? spec.split().withUtility(dev.sift.data.SplitSpec.DEFAULT_UTILITY) : spec.split();
         if (split.utility() == 0) {
             System.err.println("note: split.utility is 0: tracin and knn_shapley value samples against the "
                     + "validation split here (a run refuses them without a utility split)");

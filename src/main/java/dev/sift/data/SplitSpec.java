@@ -6,6 +6,9 @@ package dev.sift.data;
  * {@code test} is only measured. The rest trains.
  */
 public record SplitSpec(double validation, double utility, double test, long seed) {
+    /** The utility split's share of the queries when a method reads it and the workflow does not set it. */
+    public static final double DEFAULT_UTILITY = 0.1;
+
     /** The same split with another utility share. */
     public SplitSpec withUtility(double share) {
         return new SplitSpec(validation, share, test, seed);

@@ -38,8 +38,6 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
 public final class WorkflowParser {
     /** Longest workflow or run name. */
     public static final int MAX_NAME_LENGTH = 200;
-    /** The utility split's share of the queries when a method reads it and the workflow does not set it. */
-    public static final double DEFAULT_UTILITY = 0.1;
 
     private WorkflowParser() {
     }
@@ -126,15 +124,15 @@ public final class WorkflowParser {
                 root, checkFiles, task.recommendation());
         boolean rec = task.recommendation();
         SpecBinder.Obj splitObj = r.obj("split");
-        SplitSpec split = rec ? RecommendParser.split(splitObj) : split(splitObj, b, dataset.given() != null);
+        SplitSpec split = rec ? RecommendParser.split(splitObj) : SplitParser.read(splitObj, dataset.given() != null);
         ModelSpec model = model(r.obj("model"), base, root, checkFiles);
         TrainSpec train = train(cache(r.obj("fine_tune"), RunLayout.FINE_TUNE, uncached));
         SpecBinder.Obj scoreObj = cache(r.obj("score"), RunLayout.SCORE, uncached);
-        boolean autoUtility = Double.isNaN(split.utility());
+        boolean autoUtility = SplitParser.utilityByMethods(split);
         ScoreSpec score = rec ? RecommendParser.score(scoreObj) : score(scoreObj, b, task,
-                autoUtility ? split.withUtility(DEFAULT_UTILITY) : split, model, train);
-        if (autoUtility) {
-            split = utility(splitObj, split, score);
+                autoUtility ? split.withUtility(SplitSpec.DEFAULT_UTILITY) : split, model, train);
+        if (!rec) {
+            split = SplitParser.resolve(splitObj, split, score);
         }
         SpecBinder.Obj filterObj = cache(r.obj("filter"), RunLayout.FILTER, uncached);
         FilterSpec filter = rec ? RecommendParser.filter(filterObj, score) : filter(filterObj, score);
@@ -189,57 +187,6 @@ public final class WorkflowParser {
         }
         t.done();
         return new TaskSpec(tt, min, max);
-    }
-
-    /** {@code given}: the dataset's files say what validates and tests; only a utility split may be asked for. */
-    private static SplitSpec split(SpecBinder.Obj s, SpecBinder b, boolean given) {
-        for (String key : given ? List.of("validation", "test") : List.<String>of()) {
-            if (s.has(key)) {
-                s.invalid(key, "cannot be set: dataset.validation and dataset.test give the split");
-            }
-        }
-        double val = s.share("validation", given ? 0 : 0.1);
-        double utility = s.optional("utility") ? s.share("utility", DEFAULT_UTILITY) : Double.NaN; // NaN: by methods
-        double test = s.share("test", given ? 0 : 0.2);
-        if (tooLarge(val + (Double.isNaN(utility) ? 0 : utility) + test)) {
-            s.invalid(culprit(s), "validation + utility + test must leave at least 10% for training");
-        }
-        long seed = s.integer("seed", 13, Long.MIN_VALUE, Long.MAX_VALUE);
-        s.done();
-        return new SplitSpec(val, utility, test, seed);
-    }
-
-    /** Held-out shares leaving less than 10% for training (exactly 10% is enough, whatever the rounding). */
-    private static boolean tooLarge(double heldOut) {
-        return heldOut > 0.9 + 1e-9;
-    }
-
-    /** The split key a too-large sum is reported on: utility when set, else test, else validation. */
-    private static String culprit(SpecBinder.Obj s) {
-        return s.has("utility") ? "utility" : s.has("test") ? "test" : s.has("validation") ? "validation" : "test";
-    }
-
-    /**
-     * {@code split.utility} when the workflow does not set it: {@value #DEFAULT_UTILITY} of the training queries when a
-     * method to run values samples against a utility split (TracIn, KNN-Shapley, or an ensemble with one of them),
-     * else none, so no query is held out that nothing reads.
-     */
-    private static SplitSpec utility(SpecBinder.Obj s, SplitSpec split, ScoreSpec score) {
-        boolean needed = false;
-        for (String name : score.methods()) {
-            try { // an ensemble needs what its members need
-                needed |= ImportanceMethods.configured(name, score.ensemble()).needs().contains(Need.UTILITY_SPLIT);
-            } catch (IllegalArgumentException e) {
-                // an unknown method or member: score(...) has reported it
-            }
-        }
-        // only when the shares without it were accepted: one line for one fault
-        if (needed && !tooLarge(split.validation() + split.test())
-                && tooLarge(split.validation() + DEFAULT_UTILITY + split.test())) {
-            s.invalid(culprit(s), "validation + utility (" + DEFAULT_UTILITY + ", the default when a method values "
-                    + "samples against it) + test must leave at least 10% for training");
-        }
-        return split.withUtility(needed ? DEFAULT_UTILITY : 0);
     }
 
     private static ModelSpec model(SpecBinder.Obj m, Path base, YNode root, boolean checkFiles) {
