@@ -19,7 +19,7 @@ import picocli.CommandLine.Parameters;
         + "filter.keep), test metrics (mean over seeds) per iteration and subset with each run's difference from the "
         + "first run, and the kept subset's difference from random with its 95%% paired bootstrap interval where the "
         + "runs stored one.")
-public class CompareCommand implements Callable<Integer> {
+public class CompareCommand implements Callable<Integer>, ArgumentCheck {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Parameters(arity = "2..*", paramLabel = "RUN", description = "run ids; the first is what the others are "
@@ -58,11 +58,23 @@ public class CompareCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() {
+    public void checkArguments() {
+        iterationKey();
+        RunComparison.checkDistinct(runIds);
+    }
+
+    private String iterationKey() {
         String it = iteration == null ? RunComparison.ALL : iteration.trim().toLowerCase(java.util.Locale.ROOT);
         if (!it.equals(RunComparison.ALL) && !it.equals("last") && !it.equals("best") && !it.matches("[1-9]\\d{0,5}")) {
             throw SiftException.usage("--iteration must be a number from 1, last or best, got '" + iteration + "'");
         }
+        return it;
+    }
+
+    @Override
+    public Integer call() {
+        checkArguments();
+        String it = iterationKey();
         RunComparison.Result r = comparison.compare(runIds, onlyChanged, it);
         if (table != null && output.format != OutputOptions.Format.csv) {
             System.out.print(output.render(OutputOptions.one(tables(r), table)));

@@ -16,7 +16,7 @@ import picocli.CommandLine.Parameters;
         + "(iteration K-1's kept subset, or the training split for K = 1) and not in what it kept, by sample index, "
         + "each with its source line, query, title, description and label as stored, whether the source marked the "
         + "label as corrupted (runs with known noise), and every method's score in iteration K.")
-public class DiffSubsetsCommand implements Callable<Integer> {
+public class DiffSubsetsCommand implements Callable<Integer>, ArgumentCheck {
     @Parameters(index = "0", paramLabel = "RUN")
     long runId;
 
@@ -36,11 +36,16 @@ public class DiffSubsetsCommand implements Callable<Integer> {
     RunStore runs;
 
     @Override
-    public Integer call() {
-        runs.require(runId);
+    public void checkArguments() {
         if (iteration < 1) {
             throw SiftException.usage("--iteration must be 1 or more, got " + iteration);
         }
+    }
+
+    @Override
+    public Integer call() {
+        checkArguments();
+        runs.require(runId);
         System.out.print(output.render(lineage.dropped(runId, iteration)));
         return ExitCodes.OK;
     }

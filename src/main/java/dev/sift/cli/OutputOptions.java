@@ -29,11 +29,16 @@ public class OutputOptions {
 
     /** The table {@code --table NAME} names. */
     static Table one(java.util.Map<String, Table> tables, String name) {
-        Table t = tables.get(name.trim().toLowerCase(java.util.Locale.ROOT));
-        if (t == null) {
-            throw dev.sift.SiftException.usage("--table '" + name + "': one of " + String.join(", ", tables.keySet()));
+        return tables.get(name(name, tables.keySet()));
+    }
+
+    /** {@code --table NAME} as one of {@code names} (case and spaces ignored); another is a usage error listing them. */
+    static String name(String name, java.util.Collection<String> names) {
+        String n = name.trim().toLowerCase(java.util.Locale.ROOT);
+        if (!names.contains(n)) {
+            throw dev.sift.SiftException.usage("--table '" + name + "': one of " + String.join(", ", names));
         }
-        return t;
+        return n;
     }
 
     String render(Table t) {

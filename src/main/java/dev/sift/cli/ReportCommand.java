@@ -21,7 +21,7 @@ import picocli.CommandLine.Parameters;
         + "random vs full) overlaid across the compared runs, a histogram of each method's scores with the "
         + "known-noisy samples marked, the lineage, and the 20 most and least valuable samples with their "
         + "explanation.")
-public class ReportCommand implements Callable<Integer> {
+public class ReportCommand implements Callable<Integer>, ArgumentCheck {
     @Parameters(index = "0", paramLabel = "RUN")
     long runId;
 
@@ -39,11 +39,16 @@ public class ReportCommand implements Callable<Integer> {
     RunReport report;
 
     @Override
-    public Integer call() {
+    public void checkArguments() {
         if (out.toString().isBlank() || Files.isDirectory(out)) {
             throw SiftException.usage("--out " + (out.toString().isBlank() ? "is empty" : out + " is a folder")
                     + "; name a file (the HTML page to write)");
         }
+    }
+
+    @Override
+    public Integer call() {
+        checkArguments();
         String html = report.html(runId, compare);
         try {
             Path parent = out.toAbsolutePath().getParent();

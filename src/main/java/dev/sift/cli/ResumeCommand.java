@@ -18,7 +18,7 @@ import picocli.CommandLine.Parameters;
 /** {@code sift resume RUN}. */
 @Command(name = "resume", description = "Continue a failed or killed run from the first stage that did not "
         + "finish; finished stages are not redone. A scheduled run resumes under its schedule's lock.")
-public class ResumeCommand implements Callable<Integer> {
+public class ResumeCommand implements Callable<Integer>, ArgumentCheck {
     @Parameters(index = "0", paramLabel = "RUN", description = "run id")
     long runId;
 
@@ -54,15 +54,23 @@ public class ResumeCommand implements Callable<Integer> {
     RunHistory history;
 
     @Override
+    public void checkArguments() {
+        if (onlyStage == null && (shard != null || iteration != null)) {
+            throw SiftException.usage("--shard and --iteration go with --only-stage");
+        }
+        if (shard != null) {
+            Shard.parse(shard);
+        }
+    }
+
+    @Override
     public Integer call() {
+        checkArguments();
         Console console = Console.system();
         if (onlyStage != null) {
             Shard s = shard != null ? Shard.parse(shard) : Shard.fromEnvironment(System.getenv());
             engine.executeOnly(runId, onlyStage, iteration, s, console);
             return ExitCodes.OK;
-        }
-        if (shard != null || iteration != null) {
-            throw SiftException.usage("--shard and --iteration go with --only-stage");
         }
         RunEntity run = submit ? runs.resumeOnBatch(runId, console) : runs.resume(runId, console);
         console.info("run " + run.id + " " + run.status.name().toLowerCase());

@@ -24,7 +24,7 @@ import picocli.CommandLine.Parameters;
 /** {@code sift run WORKFLOW.yaml}. */
 @Command(name = "run", description = "Run a workflow: ingest, fine-tune, then score, filter and evaluate per "
         + "iteration. Progress goes to stderr, the metrics table to stdout.")
-public class RunCommand implements Callable<Integer> {
+public class RunCommand implements Callable<Integer>, ArgumentCheck {
     @Parameters(index = "0", paramLabel = "WORKFLOW.yaml", description = "workflow file")
     Path workflow;
 
@@ -75,33 +75,45 @@ public class RunCommand implements Callable<Integer> {
     BatchRuns batch;
 
     @Override
-    public Integer call() {
+    public void checkArguments() {
+        parse();
+    }
+
+    /** The workflow with --set, --device and --no-cache applied, once the options are checked. */
+    private WorkflowParser.Parsed parse() {
         if (name != null && name.length() > WorkflowParser.MAX_NAME_LENGTH) {
             throw SiftException.usage("--name: at most " + WorkflowParser.MAX_NAME_LENGTH + " characters, got "
                     + name.length());
         }
-        WorkflowParser.Parsed parsed;
+        Map<String, String> all = new LinkedHashMap<>(overrides);
         if (device != null) {
             if (Arrays.stream(TrainSpec.DeviceChoice.values()).noneMatch(d -> d.key().equals(device.trim()
                     .toLowerCase(java.util.Locale.ROOT)))) {
                 throw SiftException.usage("--device must be cpu, gpu or auto, got '" + device + "'");
             }
-            overrides.put("fine_tune.device", device);
+            all.put("fine_tune.device", device);
         }
         if (noCache) {
-            overrides.put("cache", "false");
+            all.put("cache", "false");
         }
+        WorkflowParser.Parsed parsed = WorkflowParser.parseFile(workflow, all);
+        if (onlyStage != null && schedule != null) {
+            throw SiftException.usage("--only-stage and --schedule do not go together");
+        }
+        return parsed;
+    }
+
+    @Override
+    public Integer call() {
+        WorkflowParser.Parsed parsed;
         try {
-            parsed = WorkflowParser.parseFile(workflow, overrides);
+            parsed = parse();
         } catch (WorkflowException e) {
             e.errors().forEach(System.err::println);
             return ExitCodes.USAGE;
         }
         Console console = Console.system();
         if (onlyStage != null) {
-            if (schedule != null) {
-                throw SiftException.usage("--only-stage and --schedule do not go together");
-            }
             long id = engine.startOnly(parsed, workflow, name, onlyStage, console);
             System.out.println(id);
             return ExitCodes.OK;

@@ -26,7 +26,7 @@ public class RunsCommand {
     /** {@code sift runs list}. */
     @Command(name = "list", description = "List runs, newest first, or filtered and ordered by parameters and "
             + "metrics (--where, --order-by; grammar in the README, CLI reference).")
-    public static class ListRuns implements Callable<Integer> {
+    public static class ListRuns implements Callable<Integer>, ArgumentCheck {
         @Option(names = "--workflow", description = "only runs of this workflow")
         String workflow;
 
@@ -59,7 +59,11 @@ public class RunsCommand {
         RunListing listing;
 
         @Override
-        public Integer call() {
+        public void checkArguments() {
+            query();
+        }
+
+        private dev.sift.store.RunQuery.Query query() {
             RunEntity.Status s = null;
             if (status != null) {
                 try {
@@ -69,15 +73,19 @@ public class RunsCommand {
                             + "'");
                 }
             }
-            var query = RunListing.query(workflow, s, where, orderBy, limit);
-            System.out.print(output.render(listing.list(query)));
+            return RunListing.query(workflow, s, where, orderBy, limit);
+        }
+
+        @Override
+        public Integer call() {
+            System.out.print(output.render(listing.list(query())));
             return ExitCodes.OK;
         }
     }
 
     /** {@code sift runs show RUN}. */
     @Command(name = "show", description = "Show a run: its stages with timings and attempts, and its metrics.")
-    public static class ShowRun implements Callable<Integer> {
+    public static class ShowRun implements Callable<Integer>, ArgumentCheck {
         @Parameters(index = "0", paramLabel = "RUN")
         long runId;
 
@@ -98,18 +106,27 @@ public class RunsCommand {
         RunStore runs;
 
         @Override
+        public void checkArguments() {
+            if (table != null) {
+                OutputOptions.name(table, RunHistory.TABLES);
+            }
+        }
+
+        @Override
         public Integer call() {
+            checkArguments();
             RunEntity r = runs.require(runId);
-            if (table != null && output.format != OutputOptions.Format.csv) {
-                Table one = OutputOptions.one(history.tables(runId), table);
-                // JSON: the table as the whole run's JSON has it (stages with their outputs)
-                var whole = output.format == OutputOptions.Format.json ? history.showJson(r).get(table) : null;
-                System.out.print(whole != null ? whole.toPrettyString() + "\n" : output.render(one));
+            if (table != null) {
+                // only the one table is read; JSON gives it as the whole run's JSON has it (stages with outputs)
+                String name = OutputOptions.name(table, RunHistory.TABLES);
+                System.out.print(output.format == OutputOptions.Format.json && name.equals("stages")
+                        ? history.stagesJson(runId).toPrettyString() + "\n"
+                        : output.render(history.tables(runId, name).get(name)));
                 return ExitCodes.OK;
             }
             switch (output.format) {
                 case json -> System.out.println(history.showJson(r).toPrettyString());
-                case csv -> System.out.print(OutputOptions.csv(history.tables(runId), table));
+                case csv -> System.out.print(OutputOptions.csv(history.tables(runId, null), null));
                 default -> {
                     System.out.println("run " + r.id + "  " + Table.printable(r.name) + "  ("
                             + Table.printable(r.workflow) + ")  " + RunStore.statusText(r)
@@ -166,7 +183,7 @@ public class RunsCommand {
 
     /** {@code sift runs scores RUN --method M}. */
     @Command(name = "scores", description = "A run's per-sample scores of one method, ranked, with text and label.")
-    public static class Scores implements Callable<Integer> {
+    public static class Scores implements Callable<Integer>, ArgumentCheck {
         @Parameters(index = "0", paramLabel = "RUN")
         long runId;
 
@@ -195,8 +212,14 @@ public class RunsCommand {
         RunStore runs;
 
         @Override
-        public Integer call() {
+        public void checkArguments() {
             SiftException.atLeast("--top", top, 1);
+            SiftException.atLeast("--iteration", iteration, 1);
+        }
+
+        @Override
+        public Integer call() {
+            checkArguments();
             runs.require(runId);
             System.out.print(output.render(history.scores(runId, iteration, method, top, !lowest)));
             return ExitCodes.OK;
@@ -206,7 +229,7 @@ public class RunsCommand {
     /** {@code sift runs explain RUN --sample ID}. */
     @Command(name = "explain", description = "Why a sample scored as it did: each method's value and rank, the "
             + "suggested label where confident learning flagged it, and its nearest neighbours with their labels.")
-    public static class Explain implements Callable<Integer> {
+    public static class Explain implements Callable<Integer>, ArgumentCheck {
         @Parameters(index = "0", paramLabel = "RUN")
         long runId;
 
@@ -236,7 +259,7 @@ public class RunsCommand {
         RunStore runs;
 
         @Override
-        public Integer call() {
+        public void checkArguments() {
             if (neighbours < 0) {
                 throw SiftException.usage("--neighbours must be 0 or more, got " + neighbours);
             }
@@ -244,6 +267,11 @@ public class RunsCommand {
                 throw SiftException.usage("runs explain --format: table or json (an explanation is several tables; "
                         + "json holds them all)");
             }
+        }
+
+        @Override
+        public Integer call() {
+            checkArguments();
             var run = runs.require(runId);
             var e = explainer.explain(run, iteration, sample, neighbours);
             if (format == OutputOptions.Format.json) {

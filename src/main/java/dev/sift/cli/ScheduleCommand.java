@@ -29,7 +29,7 @@ public class ScheduleCommand {
     /** {@code sift schedule add NAME --cron EXPR [--zone Z] WORKFLOW.yaml [--set k=v]...}. */
     @Command(name = "add", description = "Add a schedule: the workflow file's text and the overrides are stored with "
             + "it (later edits of the file do not change it); the cron expression, zone and workflow are checked now.")
-    public static class Add implements Callable<Integer> {
+    public static class Add implements Callable<Integer>, ArgumentCheck {
         @Parameters(index = "0", paramLabel = "NAME", description = "letters, digits, '.', '_', '-'")
         String name;
 
@@ -52,6 +52,11 @@ public class ScheduleCommand {
 
         @Inject
         Schedules schedules;
+
+        @Override
+        public void checkArguments() {
+            ScheduleSpec.of(name, cron, zone, workflow, overrides);
+        }
 
         @Override
         public Integer call() {

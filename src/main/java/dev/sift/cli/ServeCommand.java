@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
         + "is resumed by another node (or this one when it starts again). With --port it also serves the reports on "
         + "127.0.0.1: /runs (the newest runs; ?where=EXPR&workflow=W&limit=N as runs list), /runs/ID (a run's "
         + "report, as sift report writes it) and /compare?runs=ID,ID... (the first run's report beside the others).")
-public class ServeCommand implements Callable<Integer> {
+public class ServeCommand implements Callable<Integer>, ArgumentCheck {
     @Option(names = "--port", paramLabel = "N", description = "also serve the report pages on 127.0.0.1:N (0: any "
             + "free port); without it, no HTTP server")
     Integer port;
@@ -36,10 +36,15 @@ public class ServeCommand implements Callable<Integer> {
     ReportServer server;
 
     @Override
-    public Integer call() {
+    public void checkArguments() {
         if (port != null && (port < 0 || port > 65535)) {
             throw SiftException.usage("--port must be 0..65535, got " + port);
         }
+    }
+
+    @Override
+    public Integer call() {
+        checkArguments();
         String node = schedules.runningNode().orElseThrow(() -> new IllegalStateException("the scheduler did not "
                 + "start"));
         ReportServer.Handle pages = null;

@@ -60,10 +60,13 @@ public final class SiftMain {
         if (needsDatabase(args) && !fullStart) {
             Integer refused = parseRefusal(args);
             if (refused != null) {
-                System.exit(refused);
+                // Quarkus' exit: System.exit in a real start; tests that launch main in their JVM get the code
+                io.quarkus.runtime.ApplicationLifecycleManager.getDefaultExitCodeHandler().accept(refused, null);
+                return;
             }
         }
-        if (needsDatabase(args)) {
+        boolean database = needsDatabase(args);
+        if (database) {
             try {
                 configureDatabase();
             } catch (SiftException e) {
@@ -79,8 +82,8 @@ public final class SiftMain {
             System.setProperty("quarkus.flyway.migrate-at-start", "false");
         }
         // set every time: tests start the application several times in one JVM with different commands
-        System.setProperty(START_MODE, needsDatabase(args) ? schedulerMode(args) : "normal");
-        boolean inactive = !needsDatabase(args) && !fullStart;
+        System.setProperty(START_MODE, database ? schedulerMode(args) : "normal");
+        boolean inactive = !database && !fullStart;
         INACTIVE_WITHOUT_DATABASE.forEach(p -> setOrClear(p, inactive ? "false" : null));
         Quarkus.run(SiftApplication.class, args);
         // only reached in tests: the next application start decides again
@@ -120,11 +123,13 @@ public final class SiftMain {
     }
 
     /**
-     * Arguments picocli refuses (an unknown option, a run id that is not a number, a missing argument), answered before
-     * the embedded PostgreSQL starts, which takes seconds: prints the same one line (or the list of subcommands) a full
-     * start would and returns its exit code; null when the arguments parse, and the normal start runs the command.
+     * Arguments picocli refuses (an unknown option, a run id that is not a number, a missing argument) or the command's
+     * own {@link ArgumentCheck} does (a malformed workflow, --limit 0), answered before the embedded PostgreSQL starts,
+     * which takes seconds: prints on stderr the same lines (or the list of subcommands) a full start would and returns
+     * its exit code; null when the arguments hold, and the normal start runs the command.
      */
     static Integer parseRefusal(String[] args) {
+        java.io.PrintStream out = System.err;
         CommandLine cl = SiftApplication.commandLine(CommandLine.defaultFactory());
         StringWriter err = new StringWriter();
         cl.setOut(new PrintWriter(err));
@@ -138,15 +143,15 @@ public final class SiftMain {
             if (!last.commandSpec().subcommands().isEmpty() && !(command instanceof Runnable)
                     && !(command instanceof java.util.concurrent.Callable)) {
                 // 'sift runs' alone: the list of its commands, exit 2, as picocli answers a missing subcommand
-                last.commandSpec().commandLine().usage(System.err);
+                last.commandSpec().commandLine().usage(out);
                 return ExitCodes.USAGE;
             }
-            return null;
+            return ArgumentCheck.refusal(command, out);
         } catch (CommandLine.ParameterException e) {
             try {
                 int code = cl.getParameterExceptionHandler().handleParseException(e, args);
-                System.err.print(err);
-                System.err.flush();
+                out.print(err);
+                out.flush();
                 return code;
             } catch (Exception handlerFailed) {
                 return null; // the normal start answers

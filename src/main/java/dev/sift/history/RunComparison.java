@@ -47,14 +47,19 @@ public class RunComparison {
     private static final class RunMetrics extends TreeMap<Integer, Map<String, Map<String, Double>>> {
     }
 
+    /** A usage error when a run is named twice. */
+    public static void checkDistinct(List<Long> ids) {
+        if (new HashSet<>(ids).size() != ids.size()) {
+            throw SiftException.usage("runs compare: a run is named twice");
+        }
+    }
+
     /**
      * @param iteration {@link #ALL}, {@code last} (each run's last iteration with test metrics), {@code best} (each
      *     run's iteration whose kept subset has the highest kappa, NDCG@k for regression) or a number
      */
     public Result compare(List<Long> ids, boolean onlyChanged, String iteration) {
-        if (new HashSet<>(ids).size() != ids.size()) {
-            throw SiftException.usage("runs compare: a run is named twice");
-        }
+        checkDistinct(ids);
         Map<Long, RunEntity> found = new HashMap<>();
         runs.findRuns(ids).forEach(r -> found.put(r.id, r));
         for (Long id : ids) {

@@ -307,16 +307,41 @@ public class RunHistory {
         return PreparedDataset.read(bytes);
     }
 
-    /** Every table of {@code runs show}, by the name {@code --table} takes, in the order it prints them. */
-    public java.util.Map<String, Table> tables(long runId) {
-        java.util.Map<String, Table> out = new java.util.LinkedHashMap<>();
-        out.put("stages", stages(runId));
-        out.put("lineage", lineage(runId));
-        out.put("metrics", metrics(runId));
-        out.put("comparisons", comparisons(runId));
-        out.put("noise_detection", noiseDetection(runId));
-        out.put("curve", curve(runId));
+    /** The tables of {@code runs show}, by the name {@code --table} takes, in the order it prints them. */
+    public static final List<String> TABLES = List.of("stages", "lineage", "metrics", "comparisons", "noise_detection",
+            "curve");
+
+    /** The tables of {@code runs show} by name: every one, or (when {@code only} is one of {@link #TABLES}) that one. */
+    public Map<String, Table> tables(long runId, String only) {
+        Map<String, Table> out = new java.util.LinkedHashMap<>();
+        for (String name : TABLES) {
+            if (only == null || name.equals(only)) {
+                out.put(name, switch (name) {
+                    case "stages" -> stages(runId);
+                    case "lineage" -> lineage(runId);
+                    case "metrics" -> metrics(runId);
+                    case "comparisons" -> comparisons(runId);
+                    case "noise_detection" -> noiseDetection(runId);
+                    default -> curve(runId);
+                });
+            }
+        }
         return out;
+    }
+
+    /** The stages table as JSON, each stage with its recorded output (as the whole run's JSON has it). */
+    public com.fasterxml.jackson.databind.JsonNode stagesJson(long runId) {
+        var stageJson = stages(runId).json();
+        List<StageRunEntity> stageRows = runs.stages(runId);
+        for (int i = 0; i < stageRows.size(); i++) {
+            String out = stageRows.get(i).outputJson;
+            try {
+                ((ObjectNode) stageJson.get(i)).set("output", out == null ? null : JSON.readTree(out));
+            } catch (IOException e) {
+                ((ObjectNode) stageJson.get(i)).put("output", out);
+            }
+        }
+        return stageJson;
     }
 
     public ObjectNode showJson(RunEntity r) {
@@ -332,17 +357,7 @@ public class RunHistory {
         run.put("finished_at", r.finishedAt == null ? null : r.finishedAt.toString());
         run.put("schedule", r.scheduleName);
         run.put("fire_time", r.fireTime == null ? null : r.fireTime.toString());
-        var stageJson = stages(r.id).json();
-        List<StageRunEntity> stageRows = runs.stages(r.id);
-        for (int i = 0; i < stageRows.size(); i++) {
-            String out = stageRows.get(i).outputJson;
-            try {
-                ((ObjectNode) stageJson.get(i)).set("output", out == null ? null : JSON.readTree(out));
-            } catch (IOException e) {
-                ((ObjectNode) stageJson.get(i)).put("output", out);
-            }
-        }
-        o.set("stages", stageJson);
+        o.set("stages", stagesJson(r.id));
         o.set("metrics", metrics(r.id).json());
         o.set("comparisons", comparisons(r.id).json());
         o.set("noise_detection", noiseDetection(r.id).json());

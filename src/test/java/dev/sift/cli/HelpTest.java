@@ -66,6 +66,23 @@ class HelpTest {
         assertEquals(null, SiftMain.parseRefusal(new String[] {"runs", "list", "--where", "status = 'FAILED'"}));
     }
 
+    /** The checks a command makes of its own arguments are made before the database starts too. */
+    @Test
+    void aCommandsOwnArgumentChecksAreMadeBeforeTheDatabaseStarts() {
+        for (String line : new String[] {"runs list --limit 0", "runs list --where bad", "runs compare 1 1",
+            "runs show 1 --table bogus", "runs scores 1 --method el2n --top 0", "runs diff-subsets 1 --iteration 0",
+            "runs explain 1 --sample 3 --neighbours -1", "resume 1 --shard 0/2", "serve --port 70000",
+            "run /nonexistent/workflow.yaml", "run workflows/quickstart.yaml --device tpu",
+            "run workflows/quickstart.yaml --set fine_tune.epochs=0",
+            "schedule add n --cron bad workflows/quickstart.yaml"}) {
+            assertEquals(2, SiftMain.parseRefusal(line.split(" ")), line);
+        }
+        assertEquals(2, SiftMain.parseRefusal(new String[] {"report", "1", "--out", ""}));
+        assertEquals(null, SiftMain.parseRefusal("run workflows/quickstart.yaml --set fine_tune.epochs=2".split(" ")));
+        assertEquals(null, SiftMain.parseRefusal("runs show 1 --table Metrics".split(" ")));
+        assertEquals(null, SiftMain.parseRefusal("runs compare 1 2 --iteration last".split(" ")));
+    }
+
     @Test
     void benchStartRefusesACommandSiftWouldRefuseBeforeTimingIt() {
         for (String line : new String[] {"bench start --runs 1 --command bogus",
