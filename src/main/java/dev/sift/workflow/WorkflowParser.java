@@ -135,7 +135,10 @@ public final class WorkflowParser {
             split = SplitParser.resolve(splitObj, split, score);
         }
         SpecBinder.Obj filterObj = cache(r.obj("filter"), RunLayout.FILTER, uncached);
-        FilterSpec filter = rec ? RecommendParser.filter(filterObj, score) : filter(filterObj, score);
+        // a refused score.methods that left no method is said once: filter.by and the policies are not checked
+        boolean methodsRefused = score.methods().isEmpty() && b.errors().stream()
+                .anyMatch(e -> e.contains(" score.methods: "));
+        FilterSpec filter = rec ? RecommendParser.filter(filterObj, score) : filter(filterObj, score, methodsRefused);
         SpecBinder.Obj evaluateObj = cache(r.obj("evaluate"), RunLayout.EVALUATE, uncached);
         EvaluateSpec evaluate = rec ? RecommendParser.evaluate(evaluateObj) : EvaluateParser.parse(evaluateObj, task, checkFiles);
         WorkflowSpec.Recommend recommend = rec ? RecommendParser.recommend(r, model, task, dataset)
@@ -322,9 +325,9 @@ public final class WorkflowParser {
     }
 
     /** Keeps by a scored method; the kept end defaults to the method's "keep" end (its orientation). */
-    private static FilterSpec filter(SpecBinder.Obj f, ScoreSpec score) {
+    private static FilterSpec filter(SpecBinder.Obj f, ScoreSpec score, boolean methodsRefused) {
         String by = f.string("by", score.methods().isEmpty() ? null : score.methods().get(0));
-        if (by != null && !score.methods().contains(by)) {
+        if (by != null && !methodsRefused && !score.methods().contains(by)) {
             f.invalid("by", "must be one of the score methods " + score.methods() + ", got '" + by + "'");
         }
         double keep = f.fraction("keep", 0.5);
@@ -333,7 +336,7 @@ public final class WorkflowParser {
         Order order = Order.valueOf(f.choice("order", keepEnd, "highest", "lowest").toUpperCase(Locale.ROOT));
         long seed = f.integer("seed", 99, Long.MIN_VALUE, Long.MAX_VALUE);
         String policy = f.string("policy", "top_fraction").trim().toLowerCase(Locale.ROOT);
-        checkPolicy(f, "policy", policy, score);
+        checkPolicy(f, "policy", policy, methodsRefused ? null : score);
         List<String> candidates = f.names("candidates", List.of());
         if (f.has("candidates") && f.has("policy")) {
             f.invalid("candidates", "give filter.policy or filter.candidates (validation picks one of them), "
@@ -341,18 +344,19 @@ public final class WorkflowParser {
         } else if (f.has("candidates") && candidates.size() < 2) {
             f.invalid("candidates", "list at least two policies for validation to choose from");
         }
-        candidates.forEach(c -> checkPolicy(f, "candidates", c, score));
+        candidates.forEach(c -> checkPolicy(f, "candidates", c, methodsRefused ? null : score));
         f.done();
         return new FilterSpec(by, keep, order, seed, candidates.isEmpty() ? policy : candidates.get(0),
                 candidates.isEmpty() ? null : List.copyOf(candidates));
     }
 
+    /** An unknown policy, or one whose needs {@code score} (null: not checked) does not meet. */
     private static void checkPolicy(SpecBinder.Obj f, String key, String policy, ScoreSpec score) {
         Optional<SelectionPolicy> p = SelectionPolicies.find(policy);
         if (p.isEmpty()) {
             f.invalid(key, "unknown policy '" + policy + "'; known: " + String.join(", ",
                     SelectionPolicies.names()));
-        } else if (p.get().needsFlags() && !score.methods().contains("label_quality")) {
+        } else if (score != null && p.get().needsFlags() && !score.methods().contains("label_quality")) {
             f.invalid(key, policy + " needs the flags of method label_quality: add it to score.methods");
         }
     }

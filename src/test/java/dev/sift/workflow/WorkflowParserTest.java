@@ -93,6 +93,15 @@ class WorkflowParserTest {
         assertTrue(errors(GOOD, Map.of("dataset.noice", "1")).get(0).contains("did you mean 'noise'"));
         List<String> none = errors(GOOD, Map.of("score.methods", "[]"));
         assertTrue(none.get(0).contains("score.methods: list at least one method"), none.toString());
+        // a refused method list is said once: filter.by and a policy that needs flags are not checked against it
+        for (String methods : new String[] {"[]", "null", "[bogus]"}) {
+            List<String> once = errors(GOOD, Map.of("score.methods", methods, "filter.by", "label_quality",
+                    "filter.policy", "drop_flagged"));
+            assertEquals(1, once.size(), once.toString());
+            assertTrue(once.get(0).contains("score.methods: "), once.toString());
+        }
+        List<String> byWrong = errors(GOOD, Map.of("score.methods", "[loss]", "filter.by", "el2n"));
+        assertTrue(byWrong.get(0).contains("filter.by: must be one of the score methods [loss]"), byWrong.toString());
     }
 
     @Test
