@@ -70,22 +70,18 @@ public class RecEvaluateStage implements Stage<RecEvaluateOutput> {
     /** One model family's per-seed means and per-user values summed over seeds. */
     private static final class Results {
         final List<Map<String, Double>> perSeed = new ArrayList<>();
-        final Map<String, double[]> userSum = new LinkedHashMap<>();
+        /** Metric -> per seed, per test user. */
+        final Map<String, List<double[]>> perUser = new LinkedHashMap<>();
 
         /** {@code seconds} null for a model that does not train (popularity counts). */
-        void add(Map<String, double[]> perUser, int trainSize, Double seconds) {
-            Map<String, Double> m = RecModels.means(perUser);
+        void add(Map<String, double[]> users, int trainSize, Double seconds) {
+            Map<String, Double> m = RecModels.means(users);
             m.put("train_size", (double) trainSize);
             if (seconds != null) {
                 m.put("train_seconds", seconds);
             }
             perSeed.add(m);
-            perUser.forEach((k, v) -> {
-                double[] s = userSum.computeIfAbsent(k, x -> new double[v.length]);
-                for (int i = 0; i < v.length; i++) {
-                    s[i] += v[i];
-                }
-            });
+            users.forEach((k, v) -> perUser.computeIfAbsent(k, x -> new ArrayList<>()).add(v));
         }
     }
 
@@ -177,22 +173,14 @@ public class RecEvaluateStage implements Stage<RecEvaluateOutput> {
         Results b = results.get(baseline);
         int resamples = ctx.spec().evaluate().bootstrap();
         Map<String, Protocol.Interval> c = new LinkedHashMap<>();
-        for (String metric : a.userSum.keySet()) {
-            double[] x = scale(a.userSum.get(metric), a.perSeed.size());
-            double[] y = scale(b.userSum.get(metric), b.perSeed.size());
-            Protocol.Interval i = UserBootstrap.compare(x, y, resamples, ctx.spec().filter().seed() + ctx.iteration());
+        for (String metric : a.perUser.keySet()) {
+            Protocol.Interval i = UserBootstrap.compare(a.perUser.get(metric).toArray(new double[0][]),
+                    b.perUser.get(metric).toArray(new double[0][]), resamples,
+                    ctx.spec().filter().seed() + ctx.iteration(), ctx.spec().evaluate().bootstrapSeeds());
             c.put(metric, i);
             rows.add(new MetricStore.Comparison(ctx.iteration(), metric, subset, baseline, i.delta(), i.lo(), i.hi(),
                     Math.min(a.perSeed.size(), b.perSeed.size()), i.queries(), i.resamples()));
         }
         ctx.console().info(Baselines.describe(subset, baseline, c));
-    }
-
-    private static double[] scale(double[] sum, int n) {
-        double[] out = new double[sum.length];
-        for (int i = 0; i < sum.length; i++) {
-            out[i] = sum[i] / n;
-        }
-        return out;
     }
 }
