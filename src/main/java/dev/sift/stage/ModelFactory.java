@@ -10,6 +10,7 @@ import dev.sift.model.DenseFeatures;
 import dev.sift.model.HeadModel;
 import dev.sift.model.RelevanceTrainer;
 import dev.sift.model.SentenceEmbedder;
+import dev.sift.model.TrainSpec;
 import dev.sift.store.ObjectStore;
 import dev.sift.stage.StageOutputs.FineTuneOutput;
 import dev.sift.store.RunLayout;
@@ -55,10 +56,15 @@ public class ModelFactory {
         ModelSpec m = spec.model();
         int k = spec.task().classes();
         boolean regression = !spec.task().classification();
+        // gpu without one fails here for every model, as it did for the pretrained ones only
+        var device = RelevanceTrainer.device(spec.fineTune().device());
         if (!m.pretrained()) {
+            if (!device.equals(ai.djl.Device.cpu()) && spec.fineTune().device() == TrainSpec.DeviceChoice.GPU) {
+                ctx.console().info("  hashed-bow trains on the CPU (its sparse features are built and looked up in "
+                        + "Java); fine_tune.device: gpu applies to pretrained encoders");
+            }
             return new RelevanceTrainer(m, inputs.encoded(ctx), k, regression);
         }
-        var device = RelevanceTrainer.device(spec.fineTune().device());
         Checkpoint cp = checkpoint(ctx);
         if (m.mode() == ModelSpec.Mode.HEAD) {
             float[][][] e = embeddings(ctx);

@@ -28,6 +28,10 @@ final class SplitParser {
         double val = s.share("validation", given ? 0 : 0.1);
         double utility = s.optional("utility") ? s.share("utility", SplitSpec.DEFAULT_UTILITY) : Double.NaN;
         double test = s.share("test", given ? 0 : 0.2);
+        if (!given && test == 0 && s.has("test")) {
+            s.invalid("test", "must be above 0: every model is measured on the test split (with 0 the run would train "
+                    + "everything and report NaN)");
+        }
         long seed = s.integer("seed", 13, Long.MIN_VALUE, Long.MAX_VALUE);
         s.done();
         return new SplitSpec(val, utility, test, seed);

@@ -179,6 +179,28 @@ class WorkflowEngineTest {
         assertTrue(history.curve(id).text().contains("ndcg@10 - random"));
     }
 
+    /** fine_tune.device: gpu on a machine without one stops the hashed model too (it once trained on the CPU silently). */
+    @Test
+    void gpuWithoutOneStopsTheHashedModelsFineTuneToo() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(ai.djl.engine.Engine.getEngine("PyTorch").getGpuCount() == 0);
+        String yaml = """
+                name: gpu
+                dataset:
+                  generate: {rows: 200, noise: 0.1, seed: 5}
+                model: {buckets: 256, dim: 8, hidden: 8}
+                fine_tune: {epochs: 1, device: gpu}
+                """;
+        WorkflowParser.Parsed parsed = WorkflowParser.parse("gpu.yaml", yaml, Path.of("."), Map.of(), true);
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
+                () -> engine.start(parsed, Path.of("gpu.yaml"), null, new Console(new PrintStream(err), false)));
+        String said = e + " " + err;
+        for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+            said += " " + t.getMessage();
+        }
+        assertTrue(said.contains("PyTorch sees no GPU"), said);
+    }
+
     /**
      * A prepared dataset deleted after a run failed: resume sees ingest's output is gone and ingests again
      * instead of failing on the missing object; explain names damaged or missing objects instead of printing

@@ -100,6 +100,8 @@ class WorkflowParserTest {
             assertEquals(1, once.size(), once.toString());
             assertTrue(once.get(0).contains("score.methods: "), once.toString());
         }
+        List<String> noTest = errors(GOOD, Map.of("split.test", "0"));
+        assertTrue(noTest.size() == 1 && noTest.get(0).contains("split.test: must be above 0"), noTest.toString());
         List<String> byWrong = errors(GOOD, Map.of("score.methods", "[loss]", "filter.by", "el2n"));
         assertTrue(byWrong.get(0).contains("filter.by: must be one of the score methods [loss]"), byWrong.toString());
     }
