@@ -35,7 +35,7 @@ public class StageRuns {
             // nothing can be recorded now: the engine waits for the database, or the shutdown hook marks the run
             return e instanceof RuntimeException re ? re : new IllegalStateException(e.getMessage(), e);
         }
-        String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        String msg = message(e);
         runs.failStage(sr.id, msg);
         runs.finishRun(runId, RunEntity.Status.FAILED, step.label() + ": " + msg);
         int code = e instanceof SiftException se ? se.exitCode() : ExitCodes.FAILURE;
@@ -43,6 +43,20 @@ public class StageRuns {
         return new SiftException(code, step.label() + " failed: " + msg + " (run " + runId + "; a cause in the data "
                 + "or the machine: fix it, then 'sift resume " + runId + "'; a change to the workflow: 'sift run' "
                 + "it again)", e);
+    }
+
+    /**
+     * What went wrong, in words: a file system error (a source file deleted before a resume) as its reason and file
+     * ("no such file or directory: /data/x.csv"), not the bare path the JDK gives as its message.
+     */
+    static String message(Exception e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.nio.file.FileSystemException f && (e.getMessage() == null || e.getMessage().equals(f.getMessage())
+                    || e.getMessage().equals(f.toString()))) {
+                return dev.sift.IoReason.of(f);
+            }
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
     /** Runs the step's stage and records its output, or its failure and the run's. */
