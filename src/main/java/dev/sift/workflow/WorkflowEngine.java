@@ -192,12 +192,12 @@ public class WorkflowEngine {
         }
         StageContext.Outputs finished = view(outputs);
         StageContext ctx = new StageContext(runId, spec, target.iteration(), console, finished, new HashMap<>());
-        String prefix = target.label() + (shard == null ? "" : " shard " + shard);
-        if (shard == null || !finishesShards(target, ctx, shard, prefix)) {
-            if (shard == null) {
-                stageRuns.check(runId, target, ctx, previousDigest);
-                stageRuns.run(runId, target, ctx, previousDigest, prefix, cacheKey);
-            }
+        if (shard == null) {
+            runWholeStep(runId, target, ctx, previousDigest, cacheKey);
+            return;
+        }
+        String prefix = target.label() + " shard " + shard;
+        if (!finishesShards(target, ctx, shard, prefix)) {
             return;
         }
         try (DatabaseSessions.Lock lock = locks.tryLock("\u0000shards/" + runId + "/" + stage + "/"
@@ -211,6 +211,27 @@ public class WorkflowEngine {
             stageRuns.run(runId, target, ctx, previousDigest, target.label() + " (from " + shard.count()
                     + " shards)", cacheKey);
         }
+    }
+
+    /** A whole step, by one process at a time: two resumes of it started together would both compute it. */
+    private void runWholeStep(long runId, Step target, StageContext ctx, String previousDigest, String cacheKey) {
+        String stage = target.stage().name();
+        try (DatabaseSessions.Lock lock = locks.tryLock(stepLock(runId, stage, target.iteration())).orElseThrow(
+                () -> new SiftException(dev.sift.ExitCodes.BUSY, "run " + runId + ": " + target.label() + " is being "
+                        + "run by another process (its attempts: 'sift runs show " + runId + "')"))) {
+            if (runs.findStage(runId, stage, target.iteration()).filter(s -> s.status == RunEntity.Status.SUCCEEDED)
+                    .isPresent()) {
+                ctx.console().info(target.label() + " of run " + runId + " has finished already; nothing to do");
+                return;
+            }
+            stageRuns.check(runId, target, ctx, previousDigest);
+            stageRuns.run(runId, target, ctx, previousDigest, target.label(), cacheKey);
+        }
+    }
+
+    /** The advisory lock one process holds while it runs a whole step alone ({@code resume --only-stage}). */
+    static String stepLock(long runId, String stage, int iteration) {
+        return "\u0000step/" + runId + "/" + stage + "/" + iteration;
     }
 
     /** Runs one shard; true when every shard of its count is now stored. */

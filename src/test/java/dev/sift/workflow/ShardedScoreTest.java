@@ -55,6 +55,8 @@ class ShardedScoreTest {
     @Inject
     ScoreStore scores;
     @Inject
+    dev.sift.store.ScheduleLocks locks;
+    @Inject
     Instance<AgroalDataSource> dataSource;
 
     private static Console quiet() {
@@ -128,6 +130,13 @@ class ShardedScoreTest {
 
         // filter alone writes the lineage row (a run stopped in evaluate still shows what was kept); evaluate adds
         // the kept model's weights to the same row
+        // a whole step is run by one process at a time: a second one started beside it is refused (exit code 4)
+        try (var held = locks.tryLock(WorkflowEngine.stepLock(sharded, "filter", 1)).orElseThrow()) {
+            SiftException busy = assertThrows(SiftException.class, () -> engine.executeOnly(sharded, "filter", 1,
+                    null, quiet()));
+            assertEquals(dev.sift.ExitCodes.BUSY, busy.exitCode(), busy.getMessage());
+            assertTrue(busy.getMessage().contains("is being run by another process"), busy.getMessage());
+        }
         engine.executeOnly(sharded, "filter", 1, null, quiet());
         var filtered = runs.iterations(sharded);
         assertEquals(1, filtered.size());
