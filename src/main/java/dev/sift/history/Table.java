@@ -76,7 +76,9 @@ public final class Table {
             return printable(a.full().substring(0, Math.min(a.shown(), a.full().length())));
         }
         if (v instanceof Double d) {
-            return Double.isNaN(d) ? "NaN" : String.format("%.4f", d);
+            // a tiny negative rounds to 0.0000, not -0.0000
+            String s = Double.isNaN(d) ? "NaN" : String.format("%.4f", d);
+            return s.equals("-0.0000") ? "0.0000" : s;
         }
         if (v instanceof BigDecimal b) {
             return b.toPlainString(); // exact values (parameters), not rounded as measurements are
@@ -135,12 +137,18 @@ public final class Table {
             List<String> cells = new ArrayList<>();
             for (Object cellValue : r) {
                 Object v = cellValue instanceof Noted n ? n.value() : cellValue;
-                cells.add(Text.csv(v instanceof Double d ? (Double.isNaN(d) ? "" : Double.toString(d))
+                cells.add(Text.csv(v instanceof Double d ? (Double.isNaN(d) ? "" : plain(d))
                         : v instanceof BigDecimal b ? b.toPlainString() : v == null ? "" : v.toString()));
             }
             sb.append(String.join(",", cells)).append('\n');
         }
         return sb.toString();
+    }
+
+    /** Every digit of the double without exponent notation (8.4E-4 as 0.00084), as every spreadsheet reads it. */
+    static String plain(double d) {
+        String s = Double.toString(d);
+        return s.indexOf('E') < 0 || !Double.isFinite(d) ? s : new BigDecimal(s).stripTrailingZeros().toPlainString();
     }
 
     public ArrayNode json() {

@@ -8,6 +8,16 @@ import org.junit.jupiter.api.Test;
 
 class TableTest {
     @Test
+    void numbersPrintWithoutNegativeZeroOrExponents() {
+        Table t = new Table(java.util.List.of("delta"));
+        t.add(-0.00001);
+        t.add(8.458831781193192E-4);
+        t.add(-2.5e-7);
+        assertEquals(java.util.List.of("0.0000", "0.0008", "0.0000"), t.text().lines().skip(2).map(String::trim).toList());
+        assertEquals("delta\n-0.00001\n0.0008458831781193192\n-0.00000025\n", t.csv());
+    }
+
+    @Test
     void terminalEscapeCodesAndControlCharactersAreStrippedFromCells() {
         Table t = new Table(List.of("id", "name"));
         t.add(1, "evil\u001B[2J\u001B[31mred\u001B[0m\u001B]0;title\u0007\u0000\r\u202Eeman");
