@@ -205,9 +205,13 @@ final class IngestSummary {
     static void report(StageContext ctx, String source, Ingestor.Result r, String quarantineUri) {
         Map<String, Long> reasons = r.quarantined().stream().collect(Collectors.groupingBy(
                 Quarantined::kind, TreeMap::new, Collectors.counting()));
+        // recommendation reads every rating and keeps the positives: the rest is said, so the counts add up
+        long notPositive = r.rowsRead() - r.samples().size() - r.quarantined().size() - r.duplicates();
         ctx.console().info(String.format("  read %d rows: kept %d, quarantined %d (%d source lines), duplicates "
-                + "removed %d; split train %d / validation %d / utility %d / test %d", r.rowsRead(),
+                + "removed %d%s; split train %d / validation %d / utility %d / test %d", r.rowsRead(),
                 r.samples().size(), r.quarantined().size(), r.quarantinedLines(), r.duplicates(),
+                ctx.spec().task().recommendation() && notPositive > 0 ? ", rated below task.positive_at "
+                        + notPositive : "",
                 r.count(Split.TRAIN), r.count(Split.VALIDATION), r.count(Split.UTILITY), r.count(Split.TEST)));
         if (!r.quarantined().isEmpty()) {
             ctx.console().info("  quarantine by reason: " + reasons.entrySet().stream()

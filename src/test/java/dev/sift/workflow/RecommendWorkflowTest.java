@@ -102,6 +102,7 @@ class RecommendWorkflowTest {
                 runs.stages(id).stream().map(s -> s.stage).toList());
         assertTrue(log.contains("40 users, 30 items ranked, 280 training / 40 validation / 40 test"), log);
         assertTrue(log.contains("item '999' is not in"), log);
+        assertTrue(log.contains(", rated below task.positive_at 40;"), log); // one low rating per user, counted
         // every training interaction scored by every method
         for (String m : List.of("loss", "el2n", "mean_loss")) {
             assertEquals(280, scores.read(id, 1, m).size(), m);
