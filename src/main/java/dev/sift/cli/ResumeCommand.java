@@ -74,13 +74,7 @@ public class ResumeCommand implements Callable<Integer>, ArgumentCheck {
         }
         RunEntity run = submit ? runs.resumeOnBatch(runId, console) : runs.resume(runId, console);
         console.info("run " + run.id + " " + run.status.name().toLowerCase());
-        System.out.print(output.render(history.metrics(runId)));
-        if (output.format == OutputOptions.Format.table) {
-            System.out.println();
-            System.out.println(history.comparisonsTitle(runId));
-            System.out.print(history.comparisons(runId).text());
-            RunsCommand.printNoiseDetection(history, runId);
-        }
+        RunsCommand.printResults(history, runId, output);
         return ExitCodes.OK;
     }
 }

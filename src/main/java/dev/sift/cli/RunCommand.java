@@ -127,13 +127,7 @@ public class RunCommand implements Callable<Integer>, ArgumentCheck {
                     : engine.start(parsed, workflow, name, console);
         }
         console.info(String.format("run %d succeeded in %.1f s", runId, (System.nanoTime() - t0) / 1e9));
-        System.out.print(output.render(history.metrics(runId)));
-        if (output.format == OutputOptions.Format.table) {
-            System.out.println();
-            System.out.println(history.comparisonsTitle(runId));
-            System.out.print(history.comparisons(runId).text());
-            RunsCommand.printNoiseDetection(history, runId);
-        }
+        RunsCommand.printResults(history, runId, output);
         return ExitCodes.OK;
     }
 }

@@ -157,6 +157,25 @@ public class RunsCommand {
         }
     }
 
+    /**
+     * What {@code sift run} and {@code resume} print on stdout when the run ends: as a table, the metrics, the kept-vs-
+     * others intervals and the noise detection; as JSON, the whole run as {@code runs show --format json} gives it;
+     * as CSV, every table under its {@code # NAME} line, as {@code runs show --format csv}.
+     */
+    static void printResults(RunHistory history, long runId, OutputOptions output) {
+        switch (output.format) {
+            case json -> System.out.println(history.showJson(runId).toPrettyString());
+            case csv -> System.out.print(OutputOptions.csv(history.tables(runId, null), null));
+            default -> {
+                System.out.print(history.metrics(runId).text());
+                System.out.println();
+                System.out.println(history.comparisonsTitle(runId));
+                System.out.print(history.comparisons(runId).text());
+                printNoiseDetection(history, runId);
+            }
+        }
+    }
+
     /** The noise detection table, when the run's pools held known-noisy labels. */
     static void printNoiseDetection(RunHistory history, long runId) {
         Table noise = history.noiseDetection(runId);

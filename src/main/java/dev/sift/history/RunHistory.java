@@ -344,6 +344,11 @@ public class RunHistory {
         return stageJson;
     }
 
+    /** {@link #showJson(RunEntity)} of the run {@code runId} (a usage error when there is none). */
+    public ObjectNode showJson(long runId) {
+        return showJson(runs.require(runId));
+    }
+
     public ObjectNode showJson(RunEntity r) {
         ObjectNode o = JSON.createObjectNode();
         ObjectNode run = o.putObject("run");

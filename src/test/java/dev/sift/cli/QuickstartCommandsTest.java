@@ -160,8 +160,12 @@ class QuickstartCommandsTest {
         assertTrue(negative.err().contains("--neighbours must be 0 or more, got -2"), negative.err());
 
         // resuming a finished run does nothing and succeeds
-        InJvm.Out again = sift("resume", Long.toString(id));
+        InJvm.Out again = sift("resume", Long.toString(id), "--format", "json");
         assertEquals(0, again.code(), again.err());
         assertTrue(again.err().contains("already finished"), again.err());
+        // --format json: the whole run as runs show gives it (once the metrics alone, without the intervals)
+        JsonNode whole = JSON.readTree(again.out());
+        assertEquals(JSON.readTree(sift("runs", "show", Long.toString(id), "--format", "json").out()), whole);
+        assertTrue(whole.get("comparisons").size() > 0, whole.toString());
     }
 }
