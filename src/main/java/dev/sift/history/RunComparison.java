@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -105,7 +106,7 @@ public class RunComparison {
             }
         }
         return new Result(runTable, paramTable, metricTable(ids, metrics, chosen),
-                intervals(ids, chosen), differing, keys.size());
+                intervals(ids, chosen, units(ids, ps)), differing, keys.size());
     }
 
     private static String iterationsHeld(Map<Long, RunMetrics> metrics) {
@@ -210,9 +211,16 @@ public class RunComparison {
         return i < 0 ? 9 : i;
     }
 
-    private Table intervals(List<Long> ids, Map<Long, Integer> chosen) {
+    /** What the intervals resample, as RunHistory#units says per run: queries, users, or both when the runs mix them. */
+    private static String units(List<Long> ids, Map<Long, SortedMap<String, Object>> ps) {
+        Set<String> units = new TreeSet<>();
+        ids.forEach(id -> units.add(RunHistory.units(ps.getOrDefault(id, new TreeMap<>()))));
+        return String.join("_or_", units);
+    }
+
+    private Table intervals(List<Long> ids, Map<Long, Integer> chosen, String units) {
         Table t = new Table(List.of("run", "iteration", "metric", "delta", "ci_low", "ci_high", "excludes_0", "seeds",
-                "queries"));
+                units));
         Map<Long, List<MetricStore.Comparison>> byRun = store.comparisons(ids, "selected", "random");
         for (Long id : ids) {
             for (MetricStore.Comparison c : byRun.getOrDefault(id, List.of())) {

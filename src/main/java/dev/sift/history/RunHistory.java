@@ -51,8 +51,12 @@ public class RunHistory {
 
     /** What a run's bootstrap resamples and its test metrics average over: users for recommendation, else queries. */
     public String units(long runId) {
-        Object type = params.of(List.of(runId)).getOrDefault(runId, new TreeMap<>()).get("task.type");
-        return "recommendation".equals(type) ? "users" : "queries";
+        return units(params.of(List.of(runId)).getOrDefault(runId, new TreeMap<>()));
+    }
+
+    /** {@link #units(long)} from a run's resolved parameters. */
+    static String units(Map<String, Object> runParams) {
+        return "recommendation".equals(runParams.get("task.type")) ? "users" : "queries";
     }
 
     /**

@@ -121,6 +121,8 @@ public class RecEvaluateStage implements Stage<RecEvaluateOutput> {
         List<MetricStore.Comparison> rows = new ArrayList<>();
         compare(ctx, results, "selected", "random", rows);
         compare(ctx, results, "selected", "full", rows);
+        compare(ctx, results, "selected", "bpr", rows);
+        compare(ctx, results, "selected", "popularity", rows);
         compare(ctx, results, "full", "bpr", rows);
         compare(ctx, results, "full", "popularity", rows);
         metrics.replaceComparisons(ctx.runId(), k, rows);
