@@ -136,8 +136,13 @@ public final class SiftMain {
         cl.setErr(new PrintWriter(err));
         try {
             CommandLine.ParseResult last = cl.parseArgs(args);
+            boolean help = last.isUsageHelpRequested() || last.isVersionHelpRequested();
             while (last.hasSubcommand()) {
                 last = last.subcommand();
+                help |= last.isUsageHelpRequested() || last.isVersionHelpRequested();
+            }
+            if (help) {
+                return null; // 'sift run bad.yaml --help': the help, as a full start prints it
             }
             Object command = last.commandSpec().userObject();
             if (!last.commandSpec().subcommands().isEmpty() && !(command instanceof Runnable)

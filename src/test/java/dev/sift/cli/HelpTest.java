@@ -81,6 +81,7 @@ class HelpTest {
         assertEquals(null, SiftMain.parseRefusal("run workflows/quickstart.yaml --set fine_tune.epochs=2".split(" ")));
         assertEquals(null, SiftMain.parseRefusal("runs show 1 --table Metrics".split(" ")));
         assertEquals(null, SiftMain.parseRefusal("runs compare 1 2 --iteration last".split(" ")));
+        assertEquals(null, SiftMain.parseRefusal("run /nonexistent/workflow.yaml --help".split(" ")), "help wins");
     }
 
     @Test
