@@ -195,8 +195,11 @@ public final class Protocol {
         return out;
     }
 
-    /** {@code n} seed indices drawn with replacement; one seed: none drawn (the same single seed every time). */
-    private static int[] draw(int n, Random r) {
+    /**
+     * {@code n} seed indices drawn with replacement; one seed: none drawn (the same single seed every time). Shared by
+     * the per-user bootstrap of recommendation.
+     */
+    public static int[] draw(int n, Random r) {
         if (n < 2) {
             return null;
         }

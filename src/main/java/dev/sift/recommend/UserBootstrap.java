@@ -37,8 +37,8 @@ public final class UserBootstrap {
         Random r = new Random(seed);
         double[] means = new double[resamples];
         for (int s = 0; s < resamples; s++) {
-            int[] ia = overSeeds ? draw(a.length, r) : null;
-            int[] ib = !overSeeds ? null : b.length == a.length ? ia : draw(b.length, r);
+            int[] ia = overSeeds ? Protocol.draw(a.length, r) : null;
+            int[] ib = !overSeeds ? null : b.length == a.length ? ia : Protocol.draw(b.length, r);
             double[] ds = ia == null && ib == null ? d : difference(a, ia, b, ib);
             double sum = 0;
             for (int i = 0; i < n; i++) {
@@ -74,15 +74,5 @@ public final class UserBootstrap {
             sum[u] /= which.length;
         }
         return sum;
-    }
-
-    /** {@code n} seed indices drawn with replacement; one seed: none drawn. */
-    private static int[] draw(int n, Random r) {
-        if (n < 2) {
-            return null;
-        }
-        int[] out = new int[n];
-        Arrays.setAll(out, i -> r.nextInt(n));
-        return out;
     }
 }
