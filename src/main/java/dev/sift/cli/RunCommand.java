@@ -23,7 +23,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code sift run WORKFLOW.yaml}. */
 @Command(name = "run", description = "Run a workflow: ingest, fine-tune, then score, filter and evaluate per "
-        + "iteration. Progress goes to stderr, the metrics table to stdout.")
+        + "iteration. Progress goes to stderr, the results to stdout (--format json or csv: the whole run, as runs "
+        + "show gives it).")
 public class RunCommand implements Callable<Integer>, ArgumentCheck {
     @Parameters(index = "0", paramLabel = "WORKFLOW.yaml", description = "workflow file")
     Path workflow;

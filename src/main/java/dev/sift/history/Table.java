@@ -77,7 +77,7 @@ public final class Table {
         }
         if (v instanceof Double d) {
             // a tiny negative rounds to 0.0000, not -0.0000
-            String s = Double.isNaN(d) ? "NaN" : String.format("%.4f", d);
+            String s = Double.isNaN(d) ? "NaN" : String.format(java.util.Locale.ROOT, "%.4f", d);
             return s.equals("-0.0000") ? "0.0000" : s;
         }
         if (v instanceof BigDecimal b) {

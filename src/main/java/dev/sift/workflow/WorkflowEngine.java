@@ -200,8 +200,8 @@ public class WorkflowEngine {
         if (!finishesShards(target, ctx, shard, prefix)) {
             return;
         }
-        try (DatabaseSessions.Lock lock = locks.tryLock("\u0000shards/" + runId + "/" + stage + "/"
-                + target.iteration()).orElse(null)) {
+        // the step lock: the shard that finishes the step and a whole-step resume of it exclude each other
+        try (DatabaseSessions.Lock lock = locks.tryLock(stepLock(runId, stage, target.iteration())).orElse(null)) {
             if (lock == null || runs.findStage(runId, stage, target.iteration())
                     .filter(s -> s.status == RunEntity.Status.SUCCEEDED).isPresent()) {
                 console.info(prefix + ": all shards are stored; another process finishes the stage");
@@ -229,7 +229,10 @@ public class WorkflowEngine {
         }
     }
 
-    /** The advisory lock one process holds while it runs a whole step alone ({@code resume --only-stage}). */
+    /**
+     * The advisory lock a process holds while it runs a whole step ({@code resume --only-stage}) or finishes it from
+     * its shards: one process at a time does either.
+     */
     static String stepLock(long runId, String stage, int iteration) {
         return "\u0000step/" + runId + "/" + stage + "/" + iteration;
     }
