@@ -73,9 +73,7 @@ public class CompareCommand implements Callable<Integer>, ArgumentCheck {
 
     @Override
     public Integer call() {
-        checkArguments();
-        String it = iterationKey();
-        RunComparison.Result r = comparison.compare(runIds, onlyChanged, it);
+        RunComparison.Result r = comparison.compare(runIds, onlyChanged, iterationKey()); // it checks the ids too
         if (table != null && output.format != OutputOptions.Format.csv) {
             System.out.print(output.render(OutputOptions.one(tables(r), table)));
             return ExitCodes.OK;

@@ -107,26 +107,28 @@ public class RunsCommand {
 
         @Override
         public void checkArguments() {
-            if (table != null) {
-                OutputOptions.name(table, RunHistory.TABLES);
-            }
+            tableName();
+        }
+
+        /** {@code --table} as one of {@link RunHistory#TABLES}, or null without it. */
+        private String tableName() {
+            return table == null ? null : OutputOptions.name(table, RunHistory.TABLES);
         }
 
         @Override
         public Integer call() {
-            checkArguments();
+            String name = tableName();
             RunEntity r = runs.require(runId);
-            if (table != null) {
+            if (name != null) {
                 // only the one table is read; JSON gives it as the whole run's JSON has it (stages with outputs)
-                String name = OutputOptions.name(table, RunHistory.TABLES);
                 System.out.print(output.format == OutputOptions.Format.json && name.equals("stages")
                         ? history.stagesJson(runId).toPrettyString() + "\n"
-                        : output.render(history.tables(runId, name).get(name)));
+                        : output.render(history.table(runId, name)));
                 return ExitCodes.OK;
             }
             switch (output.format) {
                 case json -> System.out.println(history.showJson(r).toPrettyString());
-                case csv -> System.out.print(OutputOptions.csv(history.tables(runId, null), null));
+                case csv -> System.out.print(OutputOptions.csv(history.tables(runId), null));
                 default -> {
                     System.out.println("run " + r.id + "  " + Table.printable(r.name) + "  ("
                             + Table.printable(r.workflow) + ")  " + RunStore.statusText(r)
@@ -165,7 +167,7 @@ public class RunsCommand {
     static void printResults(RunHistory history, long runId, OutputOptions output) {
         switch (output.format) {
             case json -> System.out.println(history.showJson(runId).toPrettyString());
-            case csv -> System.out.print(OutputOptions.csv(history.tables(runId, null), null));
+            case csv -> System.out.print(OutputOptions.csv(history.tables(runId), null));
             default -> {
                 System.out.print(history.metrics(runId).text());
                 System.out.println();

@@ -129,7 +129,6 @@ public final class SiftMain {
      * its exit code; null when the arguments hold, and the normal start runs the command.
      */
     static Integer parseRefusal(String[] args) {
-        java.io.PrintStream out = System.err;
         CommandLine cl = SiftApplication.commandLine(CommandLine.defaultFactory());
         StringWriter err = new StringWriter();
         cl.setOut(new PrintWriter(err));
@@ -148,15 +147,15 @@ public final class SiftMain {
             if (!last.commandSpec().subcommands().isEmpty() && !(command instanceof Runnable)
                     && !(command instanceof java.util.concurrent.Callable)) {
                 // 'sift runs' alone: the list of its commands, exit 2, as picocli answers a missing subcommand
-                last.commandSpec().commandLine().usage(out);
+                last.commandSpec().commandLine().usage(System.err);
                 return ExitCodes.USAGE;
             }
-            return ArgumentCheck.refusal(command, out);
+            return ArgumentCheck.refusal(command, System.err);
         } catch (CommandLine.ParameterException e) {
             try {
                 int code = cl.getParameterExceptionHandler().handleParseException(e, args);
-                out.print(err);
-                out.flush();
+                System.err.print(err);
+                System.err.flush();
                 return code;
             } catch (Exception handlerFailed) {
                 return null; // the normal start answers

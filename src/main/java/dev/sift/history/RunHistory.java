@@ -315,22 +315,24 @@ public class RunHistory {
     public static final List<String> TABLES = List.of("stages", "lineage", "metrics", "comparisons", "noise_detection",
             "curve");
 
-    /** The tables of {@code runs show} by name: every one, or (when {@code only} is one of {@link #TABLES}) that one. */
-    public Map<String, Table> tables(long runId, String only) {
+    /** Every table of {@code runs show}, by name, in the order it prints them. */
+    public Map<String, Table> tables(long runId) {
         Map<String, Table> out = new java.util.LinkedHashMap<>();
-        for (String name : TABLES) {
-            if (only == null || name.equals(only)) {
-                out.put(name, switch (name) {
-                    case "stages" -> stages(runId);
-                    case "lineage" -> lineage(runId);
-                    case "metrics" -> metrics(runId);
-                    case "comparisons" -> comparisons(runId);
-                    case "noise_detection" -> noiseDetection(runId);
-                    default -> curve(runId);
-                });
-            }
-        }
+        TABLES.forEach(name -> out.put(name, table(runId, name)));
         return out;
+    }
+
+    /** The table of {@code runs show} that {@code name} (one of {@link #TABLES}) names. */
+    public Table table(long runId, String name) {
+        return switch (name) {
+            case "stages" -> stages(runId);
+            case "lineage" -> lineage(runId);
+            case "metrics" -> metrics(runId);
+            case "comparisons" -> comparisons(runId);
+            case "noise_detection" -> noiseDetection(runId);
+            case "curve" -> curve(runId);
+            default -> throw new IllegalArgumentException("no table " + name + "; one of " + TABLES);
+        };
     }
 
     /** The stages table as JSON, each stage with its recorded output (as the whole run's JSON has it). */

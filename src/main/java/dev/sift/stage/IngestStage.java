@@ -151,8 +151,8 @@ public class IngestStage implements Stage<IngestOutput> {
         Source source = new Source(name, Sha256.hex(digest));
         String quarantineUri = result.quarantined().isEmpty() ? null : quarantine(ctx, result);
         if (result.rowsRead() == 0) { // a header and nothing else, or blank lines: said as what it is
-            throw SiftException.usage(source.name() + ": no data rows (the file has " + (ds.header() && "csv".equals(ds.format())
-                    ? "its header and nothing else" : "no row") + ")");
+            throw SiftException.usage(source.name() + ": no data rows (the file has "
+                    + (ds.header() && "csv".equals(ds.format()) ? "its header and nothing else" : "no row") + ")");
         }
         if (result.samples().isEmpty()) {
             IngestSummary.report(ctx, source.name(), result, quarantineUri); // the reasons and the first rows, as a good run shows

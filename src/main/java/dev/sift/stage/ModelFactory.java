@@ -59,7 +59,7 @@ public class ModelFactory {
         // gpu without one fails here for every model, as it did for the pretrained ones only
         var device = RelevanceTrainer.device(spec.fineTune().device());
         if (!m.pretrained()) {
-            if (!device.equals(ai.djl.Device.cpu()) && spec.fineTune().device() == TrainSpec.DeviceChoice.GPU) {
+            if (spec.fineTune().device() == TrainSpec.DeviceChoice.GPU) { // device() found one
                 ctx.console().info("  hashed-bow trains on the CPU (its sparse features are built and looked up in "
                         + "Java); fine_tune.device: gpu applies to pretrained encoders");
             }

@@ -67,7 +67,7 @@ public class RecEvaluateStage implements Stage<RecEvaluateOutput> {
         return RecEvaluateOutput.class;
     }
 
-    /** One model family's per-seed means and per-user values summed over seeds. */
+    /** One model family's per-seed means and per-seed per-user values. */
     private static final class Results {
         final List<Map<String, Double>> perSeed = new ArrayList<>();
         /** Metric -> per seed, per test user. */

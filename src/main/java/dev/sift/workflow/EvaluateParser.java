@@ -21,6 +21,11 @@ final class EvaluateParser {
      * that do nothing: a stop rule that can never fire, grades on a regression task, an empty curve_policies. A
      * run stored before these rules keeps working.
      */
+    /** {@code evaluate.bootstrap_seeds} (default true): each bootstrap resample also draws the training seeds. */
+    static boolean bootstrapSeeds(SpecBinder.Obj e) {
+        return e.choice("bootstrap_seeds", "true", "true", "false").equals("true");
+    }
+
     static EvaluateSpec parse(SpecBinder.Obj e, TaskSpec task, boolean strict) {
         String zs = e.choice("zero_shot", "true", "true", "false");
         int k = (int) e.integer("k", 10, 1, 1000);
@@ -74,7 +79,7 @@ final class EvaluateParser {
         }
         EvaluateSpec spec = new EvaluateSpec(k, zs.equals("true"), (int) e.integer("seeds", 3, 1, 50),
                 (int) e.integer("bootstrap", 1000, 40, 100_000),
-                e.choice("bootstrap_seeds", "true", "true", "false").equals("true"), stop,
+                bootstrapSeeds(e), stop,
                 WorkflowSpec.Grades.valueOf(grades.toUpperCase(Locale.ROOT)), List.copyOf(curve),
                 List.copyOf(curvePolicies));
         e.done();

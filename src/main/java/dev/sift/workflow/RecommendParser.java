@@ -132,10 +132,8 @@ final class RecommendParser {
     /** Seeds and bootstrap resamples; the metrics (HR@10, NDCG@10, Recall@20, MRR) are fixed. */
     static EvaluateSpec evaluate(SpecBinder.Obj e) {
         EvaluateSpec spec = new EvaluateSpec(10, false, (int) e.integer("seeds", 3, 1, 50),
-                (int) e.integer("bootstrap", 1000, 40, 100_000),
-                e.choice("bootstrap_seeds", "true", "true", "false").equals("true"), null, WorkflowSpec.Grades.ARGMAX,
-                List.of(),
-                List.of());
+                (int) e.integer("bootstrap", 1000, 40, 100_000), EvaluateParser.bootstrapSeeds(e), null,
+                WorkflowSpec.Grades.ARGMAX, List.of(), List.of());
         e.done();
         return spec;
     }

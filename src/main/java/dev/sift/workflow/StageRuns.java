@@ -51,8 +51,8 @@ public class StageRuns {
      */
     static String message(Exception e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof java.nio.file.FileSystemException f && (e.getMessage() == null || e.getMessage().equals(f.getMessage())
-                    || e.getMessage().equals(f.toString()))) {
+            if (t instanceof java.nio.file.FileSystemException f && (e.getMessage() == null
+                    || e.getMessage().equals(f.getMessage()) || e.getMessage().equals(f.toString()))) {
                 return dev.sift.IoReason.of(f);
             }
         }

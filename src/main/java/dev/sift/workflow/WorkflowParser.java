@@ -128,6 +128,7 @@ public final class WorkflowParser {
         ModelSpec model = model(r.obj("model"), base, root, checkFiles);
         TrainSpec train = train(cache(r.obj("fine_tune"), RunLayout.FINE_TUNE, uncached));
         SpecBinder.Obj scoreObj = cache(r.obj("score"), RunLayout.SCORE, uncached);
+        int errorsBeforeScore = b.errors().size();
         boolean autoUtility = SplitParser.utilityByMethods(split);
         ScoreSpec score = rec ? RecommendParser.score(scoreObj) : score(scoreObj, b, task,
                 autoUtility ? split.withUtility(SplitSpec.DEFAULT_UTILITY) : split, model, train);
@@ -135,9 +136,8 @@ public final class WorkflowParser {
             split = SplitParser.resolve(splitObj, split, score);
         }
         SpecBinder.Obj filterObj = cache(r.obj("filter"), RunLayout.FILTER, uncached);
-        // a refused score.methods that left no method is said once: filter.by and the policies are not checked
-        boolean methodsRefused = score.methods().isEmpty() && b.errors().stream()
-                .anyMatch(e -> e.contains(" score.methods: "));
+        // a score section refused down to no method is said once: filter.by and the policies are not checked
+        boolean methodsRefused = score.methods().isEmpty() && b.errors().size() > errorsBeforeScore;
         FilterSpec filter = rec ? RecommendParser.filter(filterObj, score) : filter(filterObj, score, methodsRefused);
         SpecBinder.Obj evaluateObj = cache(r.obj("evaluate"), RunLayout.EVALUATE, uncached);
         EvaluateSpec evaluate = rec ? RecommendParser.evaluate(evaluateObj) : EvaluateParser.parse(evaluateObj, task, checkFiles);
