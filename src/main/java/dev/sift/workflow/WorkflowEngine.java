@@ -44,6 +44,8 @@ public class WorkflowEngine {
     @Inject
     DatabaseSessions sessions;
     @Inject
+    StoredWorkflow storedWorkflow;
+    @Inject
     @All
     List<Stage<?>> stages;
 
@@ -116,8 +118,7 @@ public class WorkflowEngine {
             throw new SiftException(ExitCodes.BUSY, "run " + runId + " is still running in process "
                     + run.ownerPid + " on " + run.ownerHost);
         }
-        WorkflowSpec spec = WorkflowParser.parse("run " + runId + " (stored workflow)", run.specYaml, null,
-                Map.of(), false).spec();
+        WorkflowSpec spec = storedWorkflow.spec(run, console);
         try (DatabaseSessions.Lock shared = storeLock.shared()) { // sift gc waits for it
             runs.claimOrBusy(run);
             console.info("resuming run " + runId + " (" + run.name + ")");
@@ -160,8 +161,7 @@ public class WorkflowEngine {
 
     private void executeOnlyHeld(long runId, String stage, Integer iteration, Shard shard, Console console) {
         RunEntity run = runs.require(runId);
-        WorkflowSpec spec = WorkflowParser.parse("run " + runId + " (stored workflow)", run.specYaml, null,
-                Map.of(), false).spec();
+        WorkflowSpec spec = storedWorkflow.spec(run, console);
         List<Step> plan = plan(spec);
         Step target = plan.stream().filter(s -> s.stage().name().equals(stage)
                 && (iteration == null || s.iteration() == iteration)).findFirst().orElseThrow(() -> SiftException

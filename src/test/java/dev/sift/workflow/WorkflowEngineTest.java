@@ -30,6 +30,8 @@ class WorkflowEngineTest {
     @Inject
     WorkflowEngine engine;
     @Inject
+    javax.sql.DataSource dataSource;
+    @Inject
     ObjectStore objects;
     @Inject
     RunStore runs;
@@ -234,7 +236,18 @@ class WorkflowEngineTest {
         runs.failStage(evaluate.id, "killed");
         runs.finishRun(id, RunEntity.Status.FAILED, "killed");
         objects.put(key, java.util.Arrays.copyOf(good, good.length / 2), "application/x-ndjson");
-        engine.resume(id, quiet);
+        // and it was started by an older Sift whose evaluate defaults differed: the resume keeps those values
+        try (var c = dataSource.getConnection(); var st = c.prepareStatement("UPDATE run SET params = params || "
+                + "CAST(? AS jsonb) WHERE id = ?")) {
+            st.setString(1, "{\"evaluate.bootstrap_seeds\": \"false\", \"evaluate.bootstrap\": 60}");
+            st.setLong(2, id);
+            assertEquals(1, st.executeUpdate());
+        }
+        ByteArrayOutputStream said = new ByteArrayOutputStream();
+        engine.resume(id, new Console(new PrintStream(said, true, StandardCharsets.UTF_8), false));
+        assertTrue(said.toString(StandardCharsets.UTF_8).contains("run " + id + ": kept the values it started with "
+                + "where this Sift's defaults differ: evaluate.bootstrap = 60 (this Sift: 50), "
+                + "evaluate.bootstrap_seeds = false (this Sift: true)"), said.toString(StandardCharsets.UTF_8));
         assertEquals(RunEntity.Status.SUCCEEDED, runs.findRun(id).orElseThrow().status);
         assertEquals(2, runs.findStage(id, "ingest", 0).orElseThrow().attempt, "ingest ran again");
         assertEquals(1, runs.findStage(id, "fine-tune", 0).orElseThrow().attempt, "fine-tune's weights are intact");

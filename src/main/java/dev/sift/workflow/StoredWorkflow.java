@@ -1,0 +1,97 @@
+package dev.sift.workflow;
+
+import dev.sift.ExitCodes;
+import dev.sift.SiftException;
+import dev.sift.store.HistoryStore;
+import dev.sift.store.RunEntity;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.SortedMap;
+import java.util.TreeSet;
+
+/**
+ * The workflow a recorded run continues with ({@code sift resume}, {@code --only-stage}, a shard). A run stores its
+ * workflow's YAML and the parameters it resolved to when it started. Parsing that YAML again with a later Sift can
+ * resolve differently where a default changed since ({@code evaluate.bootstrap_seeds}, an automatic utility split):
+ * the steps left would then run with values the run never had, while its parameters say otherwise. So each parameter
+ * stored with the run that this Sift resolves differently is set back to its stored value; a value this Sift no
+ * longer accepts stops the resume with one line naming the key, both values and why, and nothing stored is touched.
+ */
+@ApplicationScoped
+public class StoredWorkflow {
+    @Inject
+    HistoryStore history;
+
+    /** The run's workflow, with the values it started with where this Sift's defaults differ. */
+    public WorkflowSpec spec(RunEntity run, Console console) {
+        SortedMap<String, Object> stored = history.params(List.of(run.id)).get(run.id);
+        return resolve(run.id, run.specYaml, stored, console);
+    }
+
+    /** As {@link #spec}, on the stored YAML and parameters (null: none stored, the YAML as it parses today). */
+    static WorkflowSpec resolve(long runId, String yaml, Map<String, Object> stored, Console console) {
+        String label = "run " + runId + " (stored workflow)";
+        WorkflowSpec spec = WorkflowParser.parse(label, yaml, null, Map.of(), false).spec();
+        if (stored == null || stored.isEmpty()) {
+            return spec;
+        }
+        Map<String, Object> today = WorkflowParams.of(spec);
+        List<String> differ = differing(stored, today);
+        if (differ.isEmpty()) {
+            return spec;
+        }
+        Map<String, String> pins = new LinkedHashMap<>();
+        List<String> refused = new ArrayList<>();
+        for (String key : differ) {
+            Map<String, String> tried = new LinkedHashMap<>(pins);
+            tried.put(key, setValue(stored.get(key)));
+            try {
+                WorkflowSpec pinned = WorkflowParser.parse(label, yaml, null, tried, false).spec();
+                if (same(stored.get(key), WorkflowParams.of(pinned).get(key))) {
+                    pins = tried;
+                    spec = pinned;
+                    continue;
+                }
+                refused.add(key + " was " + stored.get(key) + " when the run started, this Sift resolves it to "
+                        + today.get(key) + " and cannot set it back");
+            } catch (WorkflowException e) {
+                refused.add(key + " was " + stored.get(key) + " when the run started, which this Sift refuses ("
+                        + e.errors().get(0) + ")");
+            }
+        }
+        if (!refused.isEmpty()) {
+            throw new SiftException(ExitCodes.USAGE, "run " + runId + " cannot go on as it started: "
+                    + String.join("; ", refused) + "; start it again with 'sift run'");
+        }
+        console.info("run " + runId + ": kept the values it started with where this Sift's defaults differ: "
+                + String.join(", ", pins.keySet().stream().map(k -> k + " = " + stored.get(k) + " (this Sift: "
+                        + today.get(k) + ")").toList()));
+        return spec;
+    }
+
+    /** Keys stored with the run and resolved today whose values differ (keys only one side has are left alone). */
+    static List<String> differing(Map<String, Object> stored, Map<String, Object> today) {
+        TreeSet<String> keys = new TreeSet<>(stored.keySet());
+        keys.retainAll(today.keySet());
+        return keys.stream().filter(k -> !same(stored.get(k), today.get(k))).toList();
+    }
+
+    /** Equal values, numbers by value (a stored 3 reads back as a long, a resolved one may be a double). */
+    static boolean same(Object a, Object b) {
+        if (a instanceof Number x && b instanceof Number y) {
+            return Double.compare(x.doubleValue(), y.doubleValue()) == 0;
+        }
+        return Objects.equals(a == null ? null : String.valueOf(a), b == null ? null : String.valueOf(b));
+    }
+
+    /** A stored value as {@code --set} takes it: lists (stored joined with commas) in brackets. */
+    static String setValue(Object value) {
+        String s = String.valueOf(value);
+        return value instanceof String && s.contains(",") ? "[" + s + "]" : s;
+    }
+}

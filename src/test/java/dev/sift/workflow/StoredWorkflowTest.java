@@ -1,0 +1,89 @@
+package dev.sift.workflow;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sift.ExitCodes;
+import dev.sift.SiftException;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+/** A resumed run continues with the values it started with, not with defaults a later Sift changed. */
+class StoredWorkflowTest {
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private final Console console = new Console(new PrintStream(err, true, StandardCharsets.UTF_8), false);
+
+    private static String quickstart() throws Exception {
+        return WorkflowParser.parseFile(Path.of("workflows/quickstart.yaml"), Map.of()).snapshot();
+    }
+
+    /** The parameters as a run stores them today, with {@code changes} as an older Sift would have resolved them. */
+    private static SortedMap<String, Object> storedWith(String yaml, Map<String, Object> changes) {
+        SortedMap<String, Object> p = new TreeMap<>(WorkflowParams.of(
+                WorkflowParser.parse("w", yaml, null, Map.of(), false).spec()));
+        p.putAll(changes);
+        return p;
+    }
+
+    @Test
+    void aRunWhoseParametersResolveTheSameIsParsedAsItIs() throws Exception {
+        String yaml = quickstart();
+        WorkflowSpec spec = StoredWorkflow.resolve(7, yaml, storedWith(yaml, Map.of()), console);
+        assertEquals(WorkflowParams.of(WorkflowParser.parse("w", yaml, null, Map.of(), false).spec()),
+                WorkflowParams.of(spec));
+        assertEquals("", err.toString(StandardCharsets.UTF_8), "nothing to say");
+        assertTrue(StoredWorkflow.resolve(7, yaml, null, console) != null, "a run stored without parameters");
+    }
+
+    @Test
+    void defaultsChangedSinceTheRunStartedAreSetBackToTheStoredValues() throws Exception {
+        String yaml = quickstart();
+        // an older Sift resolved these differently: a default seed draw, a method list, a number
+        SortedMap<String, Object> stored = storedWith(yaml, Map.of("evaluate.bootstrap_seeds", "false",
+                "score.methods", "loss,label_quality", "evaluate.bootstrap", 500L, "filter.picked", "drop_flagged"));
+        WorkflowSpec spec = StoredWorkflow.resolve(7, yaml, stored, console);
+        SortedMap<String, Object> now = WorkflowParams.of(spec);
+        assertEquals("false", now.get("evaluate.bootstrap_seeds"));
+        assertEquals("loss,label_quality", now.get("score.methods"));
+        assertEquals(500L, now.get("evaluate.bootstrap"));
+        assertTrue(StoredWorkflow.differing(stored, now).isEmpty(), StoredWorkflow.differing(stored, now)::toString);
+        String said = err.toString(StandardCharsets.UTF_8);
+        assertTrue(said.contains("run 7: kept the values it started with where this Sift's defaults differ: "
+                + "evaluate.bootstrap = 500 (this Sift: 1000), evaluate.bootstrap_seeds = false (this Sift: true), "
+                + "score.methods = loss,label_quality (this Sift: loss,el2n,label_quality)"), said);
+        assertFalse(said.contains("filter.picked"), "a key only the stored side has is not a difference");
+    }
+
+    @Test
+    void aStoredValueThisSiftRefusesStopsTheResumeInOneLine() throws Exception {
+        String yaml = quickstart();
+        SiftException e = assertThrows(SiftException.class, () -> StoredWorkflow.resolve(7, yaml,
+                storedWith(yaml, Map.of("filter.keep", 1.5)), console));
+        assertEquals(ExitCodes.USAGE, e.exitCode());
+        assertTrue(e.getMessage().startsWith("run 7 cannot go on as it started: filter.keep was 1.5 when the run "
+                + "started, which this Sift refuses (run 7 (stored workflow):"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("start it again with 'sift run'"), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"), "one line");
+    }
+
+    @Test
+    void valuesCompareByValueAndListsAreSetInBrackets() {
+        assertTrue(StoredWorkflow.same(3L, 3.0));
+        assertFalse(StoredWorkflow.same(3L, 3.5));
+        assertTrue(StoredWorkflow.same("true", "true"));
+        assertEquals("[loss,el2n]", StoredWorkflow.setValue("loss,el2n"));
+        assertEquals("0.25", StoredWorkflow.setValue(0.25));
+        assertEquals(List.of("b"), StoredWorkflow.differing(Map.of("a", 1L, "b", "x", "c", 2L),
+                Map.of("a", 1.0, "b", "y", "d", 3L)));
+    }
+}
