@@ -86,6 +86,9 @@ public class CompareCommand implements Callable<Integer>, ArgumentCheck {
                 o.put("parameters_differing", r.parametersDiffering());
                 o.put("parameters_total", r.parametersTotal());
                 o.set("metrics", r.metrics().json());
+                if (!r.note().isEmpty()) {
+                    o.put("metrics_note", r.note());
+                }
                 o.set("kept_vs_random", r.intervals().json());
                 System.out.println(o.toPrettyString());
             }
@@ -104,6 +107,9 @@ public class CompareCommand implements Callable<Integer>, ArgumentCheck {
         System.out.println();
         System.out.println("test metrics (mean over seeds; delta N: run N minus run " + runIds.get(0) + ")");
         System.out.print(r.metrics().text());
+        if (!r.note().isEmpty()) {
+            System.out.println(r.note());
+        }
         if (r.intervals().size() > 0) {
             System.out.println();
             System.out.println("kept vs random (paired per-query bootstrap, 95% interval)");

@@ -41,7 +41,16 @@ public class RunComparison {
 
     /** The compared runs, their parameters, metrics and kept-vs-random intervals. */
     public record Result(Table runs, Table parameters, Table metrics, Table intervals, int parametersDiffering,
-            int parametersTotal) {
+            int parametersTotal, String note) {
+    }
+
+    /** Why some deltas are left out: runs of another task type than the first, or "" when all are of one. */
+    static String taskNote(List<Long> ids, Map<Long, String> types) {
+        List<String> other = ids.stream().filter(id -> !Objects.equals(types.get(id), types.get(ids.get(0))))
+                .map(id -> "run " + id + " (" + types.get(id) + ")").toList();
+        return other.isEmpty() ? "" : "no delta for " + String.join(", ", other) + ": its task type is not run "
+                + ids.get(0) + "'s (" + types.get(ids.get(0)) + "), so its metrics are measured on another kind of "
+                + "test set";
     }
 
     /** Metrics of one run: iteration -> subset -> name -> value. */
@@ -105,8 +114,10 @@ public class RunComparison {
                 paramTable.add(row.toArray());
             }
         }
-        return new Result(runTable, paramTable, metricTable(ids, metrics, chosen),
-                intervals(ids, chosen, units(ids, ps)), differing, keys.size());
+        Map<Long, String> types = new HashMap<>();
+        ids.forEach(id -> types.put(id, String.valueOf(ps.getOrDefault(id, new TreeMap<>()).get("task.type"))));
+        return new Result(runTable, paramTable, metricTable(ids, metrics, chosen, types),
+                intervals(ids, chosen, units(ids, ps)), differing, keys.size(), taskNote(ids, types));
     }
 
     private static String iterationsHeld(Map<Long, RunMetrics> metrics) {
@@ -139,7 +150,8 @@ public class RunComparison {
         return m.containsKey(k) ? k : null;
     }
 
-    private static Table metricTable(List<Long> ids, Map<Long, RunMetrics> metrics, Map<Long, Integer> chosen) {
+    private static Table metricTable(List<Long> ids, Map<Long, RunMetrics> metrics, Map<Long, Integer> chosen,
+            Map<Long, String> types) {
         boolean all = chosen.isEmpty();
         List<String> cols = new ArrayList<>(all ? List.of("iteration", "subset", "metric")
                 : List.of("subset", "metric"));
@@ -177,6 +189,8 @@ public class RunComparison {
                 row.add(Protocol.asCount(p[3], v));
                 if (i == 0) {
                     first = v;
+                } else if (!Objects.equals(types.get(ids.get(i)), types.get(ids.get(0)))) {
+                    row.add(new Table.Noted(null, "other task"));
                 } else {
                     row.add(v == null || first == null ? null : Protocol.asCount(p[3], v - first));
                 }

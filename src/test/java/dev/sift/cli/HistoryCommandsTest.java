@@ -388,6 +388,37 @@ class HistoryCommandsTest {
         assertTrue(metrics.out().startsWith("iteration,") && !metrics.out().contains("#"), metrics.out());
     }
 
+    @Test
+    void compareGivesNoDeltaBetweenRunsOfDifferentTaskTypes() throws Exception {
+        long search = twoQuickstartRuns()[0];
+        var parsed = WorkflowParser.parse("rec.yaml", """
+                name: rec
+                dataset:
+                  path: /nowhere/u.data
+                  separator: tab
+                  header: false
+                  columns: {user: "0", item: "1", rating: "2", time: "3"}
+                task: {type: recommendation, positive_at: 4}
+                model: {encoder: minilm}
+                """, Path.of("."), Map.of(), false);
+        long rec = runs.createRun("cmp-rec", "rec", "/rec.yaml", parsed.snapshot(), WorkflowParams.of(parsed.spec())).id;
+        runs.replaceMetrics(rec, 1, "test", "selected", Map.of("ndcg@10", 0.3));
+        InJvm.Out text = sift("runs", "compare", Long.toString(search), Long.toString(rec), "--iteration", "1");
+        assertEquals(0, text.code(), text.err());
+        assertTrue(text.out().contains("no delta for run " + rec + " (recommendation): its task type is not run "
+                + search + "'s (graded), so its metrics are measured on another kind of test set"), text.out());
+        JsonNode j = JSON.readTree(sift("runs", "compare", Long.toString(search), Long.toString(rec), "--iteration",
+                "1", "--format", "json").out());
+        JsonNode ndcg = row(j.get("metrics"), 0, "selected", "ndcg@10");
+        assertEquals(0.3, ndcg.get("run " + rec).asDouble(), 1e-12, "each run's own value is shown");
+        assertTrue(ndcg.get("delta " + rec).isNull(), "0.3 - 0.8 would mean nothing: " + ndcg);
+        assertEquals("other task", ndcg.get("delta " + rec + "_note").asText());
+        assertTrue(j.get("metrics_note").asText().startsWith("no delta for run " + rec), j.toString());
+        JsonNode same = JSON.readTree(sift("runs", "compare", Long.toString(search), Long.toString(search + 1),
+                "--iteration", "1", "--format", "json").out());
+        assertTrue(same.get("metrics_note") == null, "runs of one task type get deltas and no note");
+    }
+
     private static JsonNode row(JsonNode metrics, int iteration, String subset, String metric) {
         for (JsonNode m : metrics) {
             if ((iteration == 0 || m.get("iteration").asInt() == iteration) && m.get("subset").asText().equals(subset)
