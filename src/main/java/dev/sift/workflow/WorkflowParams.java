@@ -7,6 +7,7 @@ import dev.sift.workflow.YamlTree.YScalar;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.RecordComponent;
 import java.util.Collection;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SortedMap;
@@ -34,7 +35,35 @@ public final class WorkflowParams {
             // filter stage (RunStore.saveIteration)
             out.remove("filter.policy");
         }
+        applicable(spec, out);
         return out;
+    }
+
+    /**
+     * Leaves out what the workflow's model and task do not read, which the parser refuses or ignores there: the
+     * hashed model's {@code buckets} and {@code dim} for a pretrained encoder, a pretrained encoder's settings for the
+     * hashed model, {@code last_layers} unless that is the mode; for recommendation the split and the label range
+     * (its task has {@code positive_at}, shown as such, and a split per user by time) and the search-only evaluate
+     * keys.
+     */
+    private static void applicable(WorkflowSpec spec, Map<String, Object> out) {
+        dev.sift.model.ModelSpec m = spec.model();
+        if (m.pretrained()) {
+            List.of("model.buckets", "model.dim").forEach(out::remove);
+            if (m.mode() != dev.sift.model.ModelSpec.Mode.LAST_LAYERS) {
+                out.remove("model.last_layers");
+            }
+        } else {
+            List.of("model.mode", "model.last_layers", "model.max_length", "model.pooling").forEach(out::remove);
+        }
+        if (spec.task().recommendation()) {
+            out.keySet().removeIf(k -> k.startsWith("split."));
+            List.of("task.min_label", "task.max_label", "evaluate.zero_shot", "evaluate.grades", "evaluate.curve",
+                    "evaluate.curve_policies").forEach(out::remove);
+            if (spec.task().minLabel() > -Double.MAX_VALUE) {
+                out.put("task.positive_at", spec.task().minLabel());
+            }
+        }
     }
 
     /**

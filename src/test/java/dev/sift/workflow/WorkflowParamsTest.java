@@ -108,4 +108,46 @@ class WorkflowParamsTest {
         assertEquals("curve_policies", WorkflowParams.snake("curvePolicies"));
         assertEquals("k", WorkflowParams.snake("k"));
     }
+    @Test
+    void keysTheModelOrTaskDoesNotReadAreLeftOut() {
+        SortedMap<String, Object> hashed = WorkflowParams.of(WorkflowParser.parse("w", """
+                name: h
+                dataset: {generate: {rows: 100}}
+                """, null, Map.of(), false).spec());
+        assertEquals(4096L, hashed.get("model.buckets"));
+        for (String k : new String[] {"model.mode", "model.last_layers", "model.max_length", "model.pooling"}) {
+            assertTrue(!hashed.containsKey(k), k + " is a pretrained encoder's");
+        }
+        SortedMap<String, Object> head = WorkflowParams.of(WorkflowParser.parse("w", """
+                name: m
+                dataset: {generate: {rows: 100}}
+                model: {encoder: minilm}
+                """, null, Map.of(), false).spec());
+        assertEquals("head", head.get("model.mode"));
+        assertEquals(32L, head.get("model.hidden"));
+        assertTrue(!head.containsKey("model.buckets") && !head.containsKey("model.dim")
+                && !head.containsKey("model.last_layers"), head.toString());
+        SortedMap<String, Object> last = WorkflowParams.of(WorkflowParser.parse("w", """
+                name: m
+                dataset: {generate: {rows: 100}}
+                model: {encoder: minilm, mode: last_layers, last_layers: 3}
+                """, null, Map.of(), false).spec());
+        assertEquals(3L, last.get("model.last_layers"));
+        SortedMap<String, Object> rec = WorkflowParams.of(WorkflowParser.parse("w", """
+                name: rec
+                dataset:
+                  path: u.data
+                  separator: tab
+                  header: false
+                  columns: {user: "0", item: "1", rating: "2", time: "3"}
+                task: {type: recommendation, positive_at: 4}
+                model: {encoder: minilm}
+                """, null, Map.of(), false).spec());
+        assertEquals(4.0, rec.get("task.positive_at"));
+        assertEquals(3L, rec.get("evaluate.seeds"));
+        for (String k : rec.keySet()) {
+            assertTrue(!k.startsWith("split.") && !k.equals("task.min_label") && !k.equals("task.max_label")
+                    && !k.equals("evaluate.zero_shot") && !k.equals("evaluate.grades"), k + " does not apply");
+        }
+    }
 }
