@@ -166,6 +166,21 @@ public class RunStore {
         }
     }
 
+    /**
+     * Marks a run INTERRUPTED when it is {@link #stale}: its owner died on this machine while steps go on by {@code
+     * resume --only-stage}, so RUNNING would claim a process that is gone. A run owned elsewhere (an AWS Batch job's,
+     * followed by another machine) cannot be checked and is left as it is.
+     */
+    @Transactional
+    public void interruptIfStale(long runId) {
+        RunEntity r = em.get().find(RunEntity.class, runId);
+        if (r != null && stale(r)) {
+            r.status = Status.INTERRUPTED;
+            r.error = "its process " + r.ownerPid + " is gone; go on with 'sift resume " + runId + "'";
+            r.finishedAt = Instant.now();
+        }
+    }
+
     /** Records the end of a run; a failure caused by the shutdown does not overwrite INTERRUPTED. */
     @Transactional
     public void finishRun(long runId, Status status, String error) {

@@ -151,12 +151,14 @@ public class WorkflowEngine {
      * Runs one step of a run whose earlier steps have all finished ({@code sift resume RUN --only-stage STAGE}): the
      * whole step, or with {@code shard} one shard of it. A shard stores its slice; the shard that finds every slice
      * stored finishes the step (one of them, under an advisory lock). The run's status is left as it is unless the
-     * step fails; the cache is not consulted (the point is to compute).
+     * step fails or the run's owner died on this machine (RUNNING becomes INTERRUPTED); the cache is not consulted
+     * (the point is to compute).
      */
     public void executeOnly(long runId, String stage, Integer iteration, Shard shard, Console console) {
         try (DatabaseSessions.Lock shared = storeLock.shared()) { // sift gc waits for it
             executeOnlyHeld(runId, stage, iteration, shard, console);
         }
+        runs.interruptIfStale(runId);
     }
 
     private void executeOnlyHeld(long runId, String stage, Integer iteration, Shard shard, Console console) {

@@ -163,6 +163,29 @@ class StoresTest {
     }
 
     @Test
+    void aRunWhoseOwnerDiedOnThisMachineIsMarkedInterruptedOthersAreLeftAlone() throws Exception {
+        RunEntity mine = runs.createRun("t", "t", "/t.yaml", "name: t\n");
+        runs.interruptIfStale(mine.id);
+        assertEquals(RunEntity.Status.RUNNING, runs.require(mine.id).status, "its owner (this process) lives");
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        RunEntity dead = runs.createRun("t", "t", "/t.yaml", "name: t\n");
+        RunEntity elsewhere = runs.createRun("t", "t", "/t.yaml", "name: t\n");
+        try (Connection c = dataSource.get().getConnection(); Statement s = c.createStatement()) {
+            s.executeUpdate("UPDATE run SET owner_pid = " + gone.pid() + " WHERE id IN (" + dead.id + ", "
+                    + elsewhere.id + ")");
+            s.executeUpdate("UPDATE run SET owner_host = 'batch-node' WHERE id = " + elsewhere.id);
+        }
+        runs.interruptIfStale(dead.id);
+        runs.interruptIfStale(elsewhere.id);
+        RunEntity now = runs.require(dead.id);
+        assertEquals(RunEntity.Status.INTERRUPTED, now.status);
+        assertEquals("its process " + gone.pid() + " is gone; go on with 'sift resume " + dead.id + "'", now.error);
+        assertEquals(RunEntity.Status.RUNNING, runs.require(elsewhere.id).status, "another machine's run is not "
+                + "checked");
+    }
+
+    @Test
     void validationsPicksBecomeTheQueryableParameterFilterPicked() throws Exception {
         RunEntity run = runs.createRun("t", "t", "/t.yaml", "name: t\n", Map.of("filter.candidates",
                 "top_fraction,ccs", "filter.keep", 0.5));
