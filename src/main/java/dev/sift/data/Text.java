@@ -30,6 +30,15 @@ public final class Text {
         return d == Math.rint(d) && Math.abs(d) < 0x1p63 ? Long.toString((long) d) : Double.toString(d);
     }
 
+    /**
+     * A difference with its sign and four decimals, in the root locale ({@code +0.0123}, {@code -0.0400}); one that
+     * rounds to zero is {@code +0.0000}, never {@code -0.0000}.
+     */
+    public static String signed(double d) {
+        String s = String.format(java.util.Locale.ROOT, "%+.4f", d);
+        return s.equals("-0.0000") ? "+0.0000" : s;
+    }
+
     /** A decimal as written, without exponent or trailing zeros (0.5, 0.000000001): how curve fractions are named. */
     public static String plain(double d) {
         return java.math.BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();

@@ -3,6 +3,7 @@ package dev.sift.stage;
 import dev.sift.data.Sample;
 import dev.sift.data.Split;
 import dev.sift.data.TaskType;
+import dev.sift.data.Text;
 import dev.sift.evaluation.Protocol;
 import dev.sift.evaluation.TestOutcome;
 import dev.sift.evaluation.TestSet;
@@ -16,6 +17,7 @@ import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -192,8 +194,8 @@ public class Baselines {
             if (!name.endsWith("_sd") && !name.equals("seeds")) {
                 Double sd = m.get(name + "_sd");
                 Object shown = Protocol.asCount(name, v);
-                sb.append(shown instanceof Long n ? " " + name + "=" + n : String.format(" %s=%.4f", name, v))
-                        .append(sd != null && sd > 0 ? String.format("±%.4f", sd) : "");
+                sb.append(shown instanceof Long n ? " " + name + "=" + n : String.format(Locale.ROOT, " %s=%.4f", name, v))
+                        .append(sd != null && sd > 0 ? String.format(Locale.ROOT, "±%.4f", sd) : "");
             }
         });
         ctx.console().info(sb.toString());
@@ -201,9 +203,9 @@ public class Baselines {
 
     static String describe(String subset, String baseline, Map<String, Protocol.Interval> c) {
         StringBuilder sb = new StringBuilder("  " + subset + " - " + baseline + ":");
-        c.forEach((metric, i) -> sb.append(Double.isNaN(i.lo()) ? String.format(" %s %+.4f (no interval)", metric,
-                i.delta()) : String.format(" %s %+.4f [%+.4f, %+.4f]%s", metric, i.delta(), i.lo(),
-                i.hi(), i.excludesZero() ? "*" : "")));
+        c.forEach((metric, i) -> sb.append(" " + metric + " " + Text.signed(i.delta()) + (Double.isNaN(i.lo())
+                ? " (no interval)" : " [" + Text.signed(i.lo()) + ", " + Text.signed(i.hi()) + "]"
+                        + (i.excludesZero() ? "*" : ""))));
         return sb.toString();
     }
 }

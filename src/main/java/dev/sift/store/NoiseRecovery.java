@@ -1,5 +1,6 @@
 package dev.sift.store;
 
+import dev.sift.data.Text;
 import dev.sift.evaluation.Protocol;
 import dev.sift.store.MetricStore.Comparison;
 import java.util.ArrayList;
@@ -45,10 +46,13 @@ public final class NoiseRecovery {
             String verdict = worse ? String.format(Locale.ROOT, "recovers %.0f%% of it", 100 * g.delta() / -c.delta())
                     : c.excludesZero() ? "the noise made the full model better, nothing to recover"
                     : "no measurable cost to recover (its interval includes 0)";
-            lines.add(String.format(Locale.ROOT, "  noise cost the full model %s %+.4f [%+.4f, %+.4f]; kept - full "
-                    + "%+.4f [%+.4f, %+.4f]: %s", c.metric(), c.delta(), c.lo(), c.hi(), g.delta(), g.lo(), g.hi(),
-                    verdict));
+            lines.add("  noise cost the full model " + c.metric() + " " + interval(c.delta(), c.lo(), c.hi())
+                    + "; kept - full " + interval(g.delta(), g.lo(), g.hi()) + ": " + verdict);
         });
         return lines;
+    }
+
+    private static String interval(double delta, double lo, double hi) {
+        return Text.signed(delta) + " [" + Text.signed(lo) + ", " + Text.signed(hi) + "]";
     }
 }

@@ -42,4 +42,16 @@ class BaselinesVerdictTest {
         assertEquals(List.of(), Baselines.notBetter(reg, Map.of("ndcg@10", 0.8, "rmse", 0.90), mean));
         assertEquals(List.of("rmse"), Baselines.notBetter(reg, Map.of("ndcg@10", 0.8, "rmse", 1.07), mean));
     }
+
+    @Test
+    void intervalLinesNeverPrintANegativeZero() {
+        var c = new java.util.LinkedHashMap<String, dev.sift.evaluation.Protocol.Interval>();
+        c.put("kappa", new dev.sift.evaluation.Protocol.Interval(-0.00004, -0.03, 0.00002, 1000, 30));
+        c.put("ndcg@10", new dev.sift.evaluation.Protocol.Interval(0.012, 0.001, 0.02, 1000, 30));
+        c.put("rmse", new dev.sift.evaluation.Protocol.Interval(-0.2, Double.NaN, Double.NaN, 0, 3));
+        assertEquals("  selected - random: kappa +0.0000 [-0.0300, +0.0000] ndcg@10 +0.0120 [+0.0010, +0.0200]* "
+                + "rmse -0.2000 (no interval)", Baselines.describe("selected", "random", c));
+        assertEquals("-0.0001", dev.sift.data.Text.signed(-0.00005));
+        assertEquals("+0.0000", dev.sift.data.Text.signed(-0.0));
+    }
 }
