@@ -15,13 +15,17 @@ public final class IoReason {
     private IoReason() {
     }
 
-    /** For example {@code no such file or directory: /proc/nope} or {@code permission denied: /root/x}. */
+    /**
+     * For example {@code no such file or directory: /proc/nope} or {@code permission denied: /root/x}; an error of a
+     * move or copy names both files as the JDK does ({@code no such file or directory: /a -> /b}).
+     */
     public static String of(IOException e) {
         String what = what(e);
         if (!(e instanceof FileSystemException f) || known(e) == null) {
             return what;
         }
-        return what + (f.getFile() == null ? "" : ": " + f.getFile());
+        return what + (f.getFile() == null ? "" : ": " + f.getFile())
+                + (f.getOtherFile() == null ? "" : " -> " + f.getOtherFile());
     }
 
     /** {@link #of} without the file's name, for a message that names it already. */

@@ -19,6 +19,9 @@ class IoReasonTest {
         IOException under = assertThrows(IOException.class, () -> Files.createDirectories(file.resolve("sub")));
         assertEquals("not a directory: " + file.resolve("sub"), IoReason.of(under));
         assertEquals("disk full", IoReason.of(new IOException("disk full")));
+        Path to = dir.resolve("gone").resolve("moved"); // a move into a folder that is not there
+        IOException move = assertThrows(IOException.class, () -> Files.move(file, to));
+        assertEquals("no such file or directory: " + file + " -> " + to, IoReason.of(move), "both files");
         assertEquals("no such file or directory", IoReason.what(e), "for a message that names the file itself");
         assertEquals("disk full", IoReason.what(new IOException("disk full")));
     }
