@@ -16,7 +16,8 @@ interface ArgumentCheck {
 
     /**
      * The refusal of {@code command}'s arguments printed on {@code err} as a full start prints it (workflow errors one
-     * per line, anything else as one {@code sift: } line), and its exit code; null when they hold or it makes no checks.
+     * per line, anything else as one {@code sift: } line), and its exit code; null when they hold, it makes no checks, or
+     * a check failed in a way that is not a refusal (left to the full start).
      */
     static Integer refusal(Object command, java.io.PrintStream err) {
         if (!(command instanceof ArgumentCheck check)) {
@@ -31,6 +32,10 @@ interface ArgumentCheck {
         } catch (SiftException e) {
             err.println("sift: " + e.getMessage());
             return e.exitCode();
+        } catch (RuntimeException unexpected) {
+            // not a refusal this check knows how to print: the command starts as it would without the early check,
+            // makes the check again in call() and fails there as every command does
+            return null;
         }
     }
 }
