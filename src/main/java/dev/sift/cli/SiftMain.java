@@ -151,7 +151,15 @@ public final class SiftMain {
                 return ExitCodes.USAGE;
             }
             return ArgumentCheck.refusal(command, System.err);
-        } catch (CommandLine.ParameterException e) {
+        } catch (CommandLine.ParameterException thrown) {
+            CommandLine.ParameterException e = thrown;
+            if (e instanceof CommandLine.MissingParameterException
+                    && !e.getCommandLine().getUnmatchedArguments().isEmpty()) {
+                // 'report 1 --bogus': picocli checks required options before it refuses what it did not match;
+                // the unknown option is the mistake to name ('--out' may be missing only because of it)
+                e = new CommandLine.UnmatchedArgumentException(e.getCommandLine(),
+                        e.getCommandLine().getUnmatchedArguments());
+            }
             try {
                 int code = cl.getParameterExceptionHandler().handleParseException(e, args);
                 System.err.print(err);

@@ -64,6 +64,18 @@ class HelpTest {
         assertEquals(2, SiftMain.parseRefusal(new String[] {"schedule"}));
         assertEquals(null, SiftMain.parseRefusal(new String[] {"runs", "show", "12"}));
         assertEquals(null, SiftMain.parseRefusal(new String[] {"runs", "list", "--where", "status = 'FAILED'"}));
+        java.io.PrintStream before = System.err;
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            assertEquals(2, SiftMain.parseRefusal(new String[] {"report", "1", "--bogus"}));
+            assertEquals(2, SiftMain.parseRefusal(new String[] {"report", "1"}));
+        } finally {
+            System.setErr(before);
+        }
+        String said = err.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(said.contains("Unknown option: '--bogus'") && said.indexOf("Missing required option") > said
+                .indexOf("--bogus"), "the unknown option is named first, the missing --out alone after: " + said);
     }
 
     /** The checks a command makes of its own arguments are made before the database starts too. */
