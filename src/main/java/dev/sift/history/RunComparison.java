@@ -117,7 +117,7 @@ public class RunComparison {
         Map<Long, String> types = new HashMap<>();
         ids.forEach(id -> types.put(id, String.valueOf(ps.getOrDefault(id, new TreeMap<>()).get("task.type"))));
         return new Result(runTable, paramTable, metricTable(ids, metrics, chosen, types),
-                intervals(ids, chosen, units(ids, ps)), differing, keys.size(), taskNote(ids, types));
+                intervals(ids, chosen, ps), differing, keys.size(), taskNote(ids, types));
     }
 
     private static String iterationsHeld(Map<Long, RunMetrics> metrics) {
@@ -232,15 +232,20 @@ public class RunComparison {
         return String.join("_or_", units);
     }
 
-    private Table intervals(List<Long> ids, Map<Long, Integer> chosen, String units) {
+    /**
+     * @param ps the runs' parameters: {@code seeds_drawn} says whether a run's resamples drew its training seeds too
+     *     ({@code evaluate.bootstrap_seeds}; runs from before stop 38 have no such key and drew test units only)
+     */
+    private Table intervals(List<Long> ids, Map<Long, Integer> chosen, Map<Long, SortedMap<String, Object>> ps) {
         Table t = new Table(List.of("run", "iteration", "metric", "delta", "ci_low", "ci_high", "excludes_0", "seeds",
-                units));
+                "seeds_drawn", units(ids, ps)));
         Map<Long, List<MetricStore.Comparison>> byRun = store.comparisons(ids, "selected", "random");
         for (Long id : ids) {
             for (MetricStore.Comparison c : byRun.getOrDefault(id, List.of())) {
                 if (chosen.isEmpty() || Objects.equals(chosen.get(id), c.iteration())) {
+                    boolean drawn = "true".equals(ps.getOrDefault(id, new TreeMap<>()).get("evaluate.bootstrap_seeds"));
                     t.add(id, c.iteration(), c.metric(), c.delta(), nan(c.lo()), nan(c.hi()),
-                            c.excludesZeroText(), c.seeds(), c.queries());
+                            c.excludesZeroText(), c.seeds(), drawn && c.seeds() > 1 ? "yes" : "no", c.queries());
                 }
             }
         }

@@ -366,6 +366,7 @@ class HistoryCommandsTest {
         assertEquals(r[1], interval.get("run").asLong());
         assertEquals(0.05, interval.get("ci_low").asDouble(), 1e-12);
         assertEquals("yes", interval.get("excludes_0").asText());
+        assertEquals("yes", interval.get("seeds_drawn").asText(), "3 seeds, evaluate.bootstrap_seeds true");
 
         InJvm.Out all = sift("runs", "compare", a, b, "--format", "json");
         assertTrue(JSON.readTree(all.out()).get("parameters").size() > 50, "every resolved parameter without the flag");
