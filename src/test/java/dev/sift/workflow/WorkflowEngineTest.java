@@ -30,7 +30,7 @@ class WorkflowEngineTest {
     @Inject
     WorkflowEngine engine;
     @Inject
-    javax.sql.DataSource dataSource;
+    jakarta.enterprise.inject.Instance<io.agroal.api.AgroalDataSource> dataSource; // a start without the database
     @Inject
     ObjectStore objects;
     @Inject
@@ -237,7 +237,7 @@ class WorkflowEngineTest {
         runs.finishRun(id, RunEntity.Status.FAILED, "killed");
         objects.put(key, java.util.Arrays.copyOf(good, good.length / 2), "application/x-ndjson");
         // and it was started by an older Sift whose evaluate defaults differed: the resume keeps those values
-        try (var c = dataSource.getConnection(); var st = c.prepareStatement("UPDATE run SET params = params || "
+        try (var c = dataSource.get().getConnection(); var st = c.prepareStatement("UPDATE run SET params = params || "
                 + "CAST(? AS jsonb) WHERE id = ?")) {
             st.setString(1, "{\"evaluate.bootstrap_seeds\": \"false\", \"evaluate.bootstrap\": 60}");
             st.setLong(2, id);
