@@ -94,16 +94,29 @@ public class IngestStage implements Stage<IngestOutput> {
         copy.objects(from, ctx.runId(), List.of(RunLayout.quarantine(from)));
     }
 
-    /** The SHA-256 of the data file and of the items file (local or in S3); a generated data set is all in the workflow. */
+    /**
+     * The SHA-256 of the data file and of the items file (local or in S3); a generated data set is all in the workflow.
+     * Where the data has a user id column, also which key hashed the ids (its HMAC of a fixed text, which says nothing
+     * of the key): a rotated {@code SIFT_PRIVACY_HASH_KEY} must not reuse data hashed with the old one.
+     */
     @Override
     public String externalInputs(WorkflowSpec spec) {
         DatasetSpec ds = spec.dataset();
+        String users = ds.columns() == null || ds.columns().userId() == null ? "" : " users " + keyFingerprint();
         if (ds.isGenerated() || ds.path() == null) {
-            return "";
+            return users.strip();
         }
         return digestOf(ds.path()) + (ds.items() == null ? "" : " items " + digestOf(ds.items().path()))
                 + (ds.given() == null ? "" : " validation " + digestOf(ds.given().validation()) + " test "
-                        + digestOf(ds.given().test()));
+                        + digestOf(ds.given().test())) + users;
+    }
+
+    private String keyFingerprint() {
+        try {
+            return new KeyedHasher(HashKeys.load(config)).hash("sift ingest cache: the key that hashed the user ids");
+        } catch (IOException | RuntimeException e) {
+            return "no-key"; // ingest itself reports a key it cannot read
+        }
     }
 
     private String digestOf(String path) {

@@ -161,6 +161,44 @@ class StageCacheTest {
         reusedFrom(off).values().forEach(v -> assertNull(v, "cache: false reuses nothing"));
     }
 
+    /**
+     * Ingest's cache key names the key that hashed the user ids, so a rotated key ingests again instead of reusing rows
+     * hashed with the old one; it does not contain the key. Data without a user column keeps its key.
+     */
+    @Test
+    void ingestsCacheKeyChangesWithTheUserHashKey(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Stage<?> ingest = stages.stream().filter(st -> st.name().equals(RunLayout.INGEST)).findFirst().orElseThrow();
+        Path data = java.nio.file.Files.writeString(dir.resolve("clicks.csv"), "query,title,label,user\n"
+                + "shoes,red shoe,1,u1\nshoes,blue shoe,0,u2\n");
+        String yaml = """
+                name: users
+                dataset:
+                  path: clicks.csv
+                  columns: {query: query, title: title, label: label, user_id: user}
+                task: {type: binary}
+                """;
+        WorkflowSpec withUsers = WorkflowParser.parse("u.yaml", yaml, dir, Map.of(), true).spec();
+        WorkflowSpec without = WorkflowParser.parse("u.yaml", yaml.replace(", user_id: user", ""), dir, Map.of(),
+                true).spec();
+        Path keyFile = dev.sift.config.SiftHome.resolve().resolve("hash.key");
+        String before = ingest.externalInputs(withUsers);
+        String plain = ingest.externalInputs(without);
+        byte[] saved = java.nio.file.Files.readAllBytes(keyFile);
+        try {
+            java.nio.file.Files.writeString(keyFile, "ab".repeat(32));
+            String after = ingest.externalInputs(withUsers);
+            assertNotEquals(before, after, "a rotated key must not reuse the old key's hashes");
+            assertEquals(plain, ingest.externalInputs(without), "no user column, no key in the cache key");
+            assertFalse(after.contains("ab".repeat(16)) || before.contains(new String(saved, StandardCharsets.UTF_8)
+                    .trim()), "the key itself is not in the cache key");
+            assertTrue(before.startsWith(plain) && !plain.contains("users"), before + " / " + plain);
+        } finally {
+            java.nio.file.Files.write(keyFile, saved);
+        }
+        assertEquals(before, ingest.externalInputs(withUsers), "the same key, the same cache key");
+        assertTrue(data.toFile().isFile());
+    }
+
     @Test
     void everyStageNamesSectionsTheWorkflowHas() {
         WorkflowSpec spec = WorkflowParser.parse("cache.yaml", YAML, Path.of("."), Map.of(), true).spec();
