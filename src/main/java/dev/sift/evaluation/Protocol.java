@@ -186,13 +186,37 @@ public final class Protocol {
         Map<String, Double> fb = seedMean(t, b, all, t.group());
         Map<String, Interval> out = new LinkedHashMap<>();
         for (String n : names) {
-            double[] d = Arrays.stream(diffs.get(n)).filter(Double::isFinite).sorted().toArray();
+            int informing = informing(t, queries, n);
+            double[] d = informing < MIN_UNITS ? new double[0]
+                    : Arrays.stream(diffs.get(n)).filter(Double::isFinite).sorted().toArray();
             // a metric undefined on a resample (NDCG of a query without a relevant pair) leaves it out
             double lo = d.length == 0 ? Double.NaN : d[(int) Math.floor(0.025 * (d.length - 1))];
             double hi = d.length == 0 ? Double.NaN : d[(int) Math.ceil(0.975 * (d.length - 1))];
-            out.put(n, new Interval(fa.get(n) - fb.get(n), lo, hi, resamples, queries.size()));
+            out.put(n, new Interval(fa.get(n) - fb.get(n), lo, hi, d.length == 0 ? 0 : resamples, informing));
         }
         return out;
+    }
+
+    /**
+     * The queries that inform metric {@code n}: for NDCG those with two relevance levels (the others have no NDCG);
+     * for a binary task's other metrics the fewer of the queries with a positive and those with a negative (with 12
+     * positives in 2 of 60 queries, every resample holds those 2 or none, and an "interval" of AUC is two points);
+     * else every query. Fewer than {@link #MIN_UNITS}: no interval.
+     */
+    static int informing(TestSet t, List<List<Integer>> queries, String n) {
+        if (n.startsWith("ndcg@")) {
+            return Metrics.ndcgGroups(t.relevance(), t.group());
+        }
+        if (t.task().type() != TaskType.BINARY) {
+            return queries.size();
+        }
+        int withPositive = 0;
+        int withNegative = 0;
+        for (List<Integer> q : queries) {
+            withPositive += q.stream().anyMatch(i -> t.truth()[i] == 1) ? 1 : 0;
+            withNegative += q.stream().anyMatch(i -> t.truth()[i] != 1) ? 1 : 0;
+        }
+        return Math.min(withPositive, withNegative);
     }
 
     /**

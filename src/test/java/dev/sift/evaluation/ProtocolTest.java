@@ -116,6 +116,40 @@ class ProtocolTest {
         assertFalse(Double.isNaN(five.lo()), "five queries get their interval");
     }
 
+    /** 60 click queries of 10 pairs, positives in only two of them: AUC and NDCG rest on 2 queries, not 60. */
+    @Test
+    void anIntervalCountsOnlyTheQueriesThatInformItsMetric() {
+        int n = 600;
+        double[] rel = new double[n];
+        int[] truth = new int[n];
+        String[] group = new String[n];
+        for (int i = 0; i < n; i++) {
+            truth[i] = i < 20 && i % 2 == 0 ? 1 : 0;
+            rel[i] = truth[i];
+            group[i] = "q" + (i / 10);
+        }
+        TestSet t = new TestSet(new TaskSpec(TaskType.BINARY, 0, 1), 10, rel, truth, group);
+        double[] good = new double[n];
+        double[] bad = new double[n];
+        for (int i = 0; i < n; i++) {
+            good[i] = truth[i] + 0.001 * (i % 7);
+            bad[i] = 0.5 - 0.4 * truth[i] + 0.001 * (i % 5);
+        }
+        Map<String, Protocol.Interval> c = Protocol.compare(t, List.of(TestOutcome.binary(good, good, 0.5)),
+                List.of(TestOutcome.binary(bad, bad, 0.5)), 300, 7);
+        for (String metric : List.of("auc", "ndcg@10", "f1", "log_loss")) {
+            Protocol.Interval i = c.get(metric);
+            assertEquals(2, i.queries(), metric);
+            assertTrue(Double.isNaN(i.lo()) && !i.excludesZero() && i.resamples() == 0, metric + ": " + i);
+            assertTrue(i.delta() != 0, metric + " keeps its difference");
+        }
+        TestSet graded = testSet();
+        Protocol.Interval kappa = Protocol.compare(graded, List.of(perfect(graded)), List.of(noisy(graded, 2)), 300,
+                7).get("kappa");
+        assertEquals(40, kappa.queries(), "every query informs a graded task's kappa");
+        assertTrue(kappa.excludesZero());
+    }
+
     private static TestSet testSetOf(TestSet all, int n) {
         return new TestSet(GRADED, 10, java.util.Arrays.copyOf(all.relevance(), n),
                 java.util.Arrays.copyOf(all.truth(), n), java.util.Arrays.copyOf(all.group(), n));
