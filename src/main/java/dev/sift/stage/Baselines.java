@@ -94,15 +94,24 @@ public class Baselines {
         if (ctx.spec().evaluate().zeroShot()) {
             Map<String, Double> free = Protocol.measure(set, zeroShot(ctx, samples, train, trainLabels, validation));
             List<String> belowZeroShot = notBetter(set, model, free);
-            ctx.console().info(belowZeroShot.isEmpty()
-                    ? "  validation split: the fine-tuned model beats zero-shot (" + detail(set, model, free) + ")"
-                    : "  warning: the fine-tuned model does not beat zero-shot on the validation split in "
-                            + String.join(" and ", belowZeroShot) + " (" + detail(set, model, free) + "); importance "
-                            + "measured on it may not pay: try a stronger model (model.mode, more epochs) before "
-                            + "pruning");
+            ctx.console().info(zeroShotLine(set, model, free, belowZeroShot));
             belowZeroShot.forEach(m -> notBetter.add("zero-shot " + m));
         }
         return notBetter;
+    }
+
+    /** What the validation check says of the fine-tuned model against zero-shot. */
+    static String zeroShotLine(TestSet set, Map<String, Double> model, Map<String, Double> free,
+            List<String> belowZeroShot) {
+        if (verdictMetrics(set).stream().allMatch(n -> Double.isNaN(free.get(n)))) {
+            return "  validation split: no verdict against zero-shot: its metrics are undefined there ("
+                    + detail(set, model, free) + "; too few samples, or one label only)";
+        }
+        return belowZeroShot.isEmpty()
+                ? "  validation split: the fine-tuned model beats zero-shot (" + detail(set, model, free) + ")"
+                : "  warning: the fine-tuned model does not beat zero-shot on the validation split in "
+                        + String.join(" and ", belowZeroShot) + " (" + detail(set, model, free) + "); importance "
+                        + "measured on it may not pay: try a stronger model (model.mode, more epochs) before pruning";
     }
 
     /** The metrics with a verdict (not accuracy, precision, recall) where {@code model} is not better. */
@@ -125,7 +134,8 @@ public class Baselines {
         StringBuilder d = new StringBuilder();
         for (String name : verdictMetrics(set)) {
             // + 0.0: a majority's kappa of -0.0 prints as 0.0000
-            d.append(String.format("%s%s %.4f vs %.4f", d.length() == 0 ? "" : ", ", name, model.get(name) + 0.0,
+            d.append(String.format(Locale.ROOT, "%s%s %.4f vs %.4f", d.length() == 0 ? "" : ", ", name,
+                    model.get(name) + 0.0,
                     free.get(name) + 0.0));
         }
         return d.toString();

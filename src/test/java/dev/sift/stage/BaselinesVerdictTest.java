@@ -54,4 +54,19 @@ class BaselinesVerdictTest {
         assertEquals("-0.0001", dev.sift.data.Text.signed(-0.00005));
         assertEquals("+0.0000", dev.sift.data.Text.signed(-0.0));
     }
+
+    @Test
+    void noVerdictAgainstZeroShotWhereItsMetricsAreUndefined() {
+        TestSet graded = set(new TaskSpec(TaskType.GRADED, 0, 3));
+        Map<String, Double> undefined = Map.of("ndcg@10", Double.NaN, "accuracy", 1.0, "kappa", Double.NaN);
+        String line = Baselines.zeroShotLine(graded, undefined, undefined,
+                Baselines.notBetter(graded, undefined, undefined));
+        assertEquals("  validation split: no verdict against zero-shot: its metrics are undefined there (ndcg@10 NaN "
+                + "vs NaN, kappa NaN vs NaN; too few samples, or one label only)", line);
+        Map<String, Double> model = Map.of("ndcg@10", 0.9, "accuracy", 0.6, "kappa", 0.5);
+        Map<String, Double> free = Map.of("ndcg@10", 0.8, "accuracy", 0.7, "kappa", Double.NaN);
+        assertEquals("  validation split: the fine-tuned model beats zero-shot (ndcg@10 0.9000 vs 0.8000, kappa "
+                + "0.5000 vs NaN)", Baselines.zeroShotLine(graded, model, free, Baselines.notBetter(graded, model,
+                        free)));
+    }
 }
