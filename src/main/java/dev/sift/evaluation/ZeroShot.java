@@ -33,7 +33,10 @@ public final class ZeroShot {
             cum += counts[c];
             // the share of labels below grade c + 1, applied to the scores (they may be fewer than the labels)
             int at = (int) Math.round((double) cum * sorted.length / Math.max(1, trainLabels.length));
-            cuts[c] = at >= sorted.length ? Double.POSITIVE_INFINITY : sorted[Math.max(0, at)];
+            // no training label below grade c + 1: every score is at least that grade (a test score below the
+            // training scores' range must not get a grade the training split never had)
+            cuts[c] = cum == 0 ? Double.NEGATIVE_INFINITY
+                    : at >= sorted.length ? Double.POSITIVE_INFINITY : sorted[Math.max(0, at)];
         }
         return cuts;
     }

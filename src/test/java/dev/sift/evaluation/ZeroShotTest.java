@@ -37,6 +37,20 @@ class ZeroShotTest {
     }
 
     @Test
+    void aGradeTheTrainingSplitNeverHadIsNeverPredicted() {
+        // every training label is 2 of 0..3: a test score below (or above) every training score is still grade 2
+        double[] scores = {0.4, 0.1, 0.9, 0.2};
+        double[] cuts = ZeroShot.cutPoints(scores, new double[] {2, 2, 2, 2}, 4);
+        for (double s : new double[] {-5, 0.1, 0.5, 0.9, 7}) {
+            assertEquals(2, ZeroShot.grade(s, cuts), "score " + s);
+        }
+        // grades 1 and 2 only: below the training range is grade 1, never 0
+        double[] two = ZeroShot.cutPoints(scores, new double[] {1, 1, 2, 2}, 3);
+        assertEquals(1, ZeroShot.grade(-5, two));
+        assertEquals(2, ZeroShot.grade(0.9, two));
+    }
+
+    @Test
     void calibratedGradesReadTheExpectedGradeAtTheCuts() {
         // two pairs, grades 0..2; expected grades 0.9 and 1.1: argmax says 1 and 1, cuts at 1.0 and 1.5 say 0 and 1
         dev.sift.model.Predictions p = new dev.sift.model.Predictions(
