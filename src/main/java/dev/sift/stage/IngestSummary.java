@@ -10,6 +10,7 @@ import dev.sift.data.Text;
 import dev.sift.workflow.StageContext;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
@@ -49,9 +50,20 @@ final class IngestSummary {
                     + "split by query into train, validation (" + split.validation() + "), utility (" + split.utility()
                     + ") and test (" + split.test() + "); " + (empty.size() == 1 ? empty.get(0)
                     : String.join(", ", empty.subList(0, empty.size() - 1)) + " and " + empty.get(empty.size() - 1))
-                    + " would be empty. Use "
-                    + "data with more queries, or set split.validation / split.utility to 0");
+                    + " would be empty. " + splitAdvice(empty));
         }
+    }
+
+    /** What can give every split a group: a test split cannot be set to 0, a validation or utility one can. */
+    static String splitAdvice(List<String> empty) {
+        String finer = "map dataset.columns.group to a finer column (a session or a user) that the splits can divide";
+        if (empty.contains("test")) {
+            return "Use data with more queries, " + finer + ", or give the held-out rows as files (dataset.validation "
+                    + "and dataset.test)";
+        }
+        List<String> settable = empty.stream().filter(e -> !e.equals("train")).map(e -> "split." + e).toList();
+        return "Use data with more queries" + (settable.isEmpty() ? " or " : ", ") + finer
+                + (settable.isEmpty() ? "" : ", or set " + String.join(" and ", settable) + " to 0");
     }
 
     /**
@@ -225,9 +237,10 @@ final class IngestSummary {
             }
             ctx.console().info("  quarantine file: " + quarantineUri);
             outOfRange(r).ifPresent(w -> ctx.console().info("  warning: " + w));
-            long all = r.samples().size() + r.quarantined().size();
+            long all = r.rowsRead(); // the count of the read line above, duplicates included
             if (!r.samples().isEmpty() && 2 * r.quarantined().size() > all) {
-                ctx.console().info(String.format("  warning: %d of %d rows (%.0f%%) quarantined, most for %s: check "
+                ctx.console().info(String.format(Locale.ROOT, "  warning: %d of the %d rows read (%.0f%%) quarantined, "
+                        + "most for %s: check "
                         + "the columns, task.min_label / task.max_label and dataset.encoding before reading the "
                         + "results", r.quarantined().size(), all, 100.0 * r.quarantined().size() / all,
                         reasons(r).split(",")[0]));
