@@ -33,13 +33,21 @@ public class StoredWorkflow {
         return resolve(run.id, run.specYaml, stored, console);
     }
 
+    /**
+     * Parameters added after runs were stored, with the value a run stored without them behaved as: before stop 38 no
+     * bootstrap drew the training seeds.
+     */
+    static final Map<String, Object> ADDED_LATER = Map.of("evaluate.bootstrap_seeds", "false");
+
     /** As {@link #spec}, on the stored YAML and parameters (null: none stored, the YAML as it parses today). */
-    static WorkflowSpec resolve(long runId, String yaml, Map<String, Object> stored, Console console) {
+    static WorkflowSpec resolve(long runId, String yaml, Map<String, Object> storedParams, Console console) {
         String label = "run " + runId + " (stored workflow)";
         WorkflowSpec spec = WorkflowParser.parse(label, yaml, null, Map.of(), false).spec();
-        if (stored == null || stored.isEmpty()) {
+        if (storedParams == null || storedParams.isEmpty()) {
             return spec;
         }
+        Map<String, Object> stored = new java.util.TreeMap<>(storedParams);
+        ADDED_LATER.forEach(stored::putIfAbsent);
         Map<String, Object> today = WorkflowParams.of(spec);
         List<String> differ = differing(stored, today);
         if (differ.isEmpty()) {
@@ -60,9 +68,15 @@ public class StoredWorkflow {
                 refused.add(key + " was " + stored.get(key) + " when the run started, this Sift resolves it to "
                         + today.get(key) + " and cannot set it back");
             } catch (WorkflowException e) {
-                refused.add(key + " was " + stored.get(key) + " when the run started, which this Sift refuses ("
-                        + e.errors().get(0) + ")");
+                refused.add(key + " was " + stored.get(key) + " when the run started (this Sift: " + today.get(key)
+                        + "), and setting it back failed: " + e.errors().get(0));
             }
+        }
+        if (refused.isEmpty()) { // a key set back may have moved one that agreed before
+            WorkflowSpec pinned = spec;
+            differing(stored, WorkflowParams.of(spec)).forEach(k -> refused.add(k + " was " + stored.get(k)
+                    + " when the run started and is " + WorkflowParams.of(pinned).get(k) + " once the others are set "
+                    + "back"));
         }
         if (!refused.isEmpty()) {
             throw new SiftException(ExitCodes.USAGE, "run " + runId + " cannot go on as it started: "
@@ -89,9 +103,9 @@ public class StoredWorkflow {
         return Objects.equals(a == null ? null : String.valueOf(a), b == null ? null : String.valueOf(b));
     }
 
-    /** A stored value as {@code --set} takes it: lists (stored joined with commas) in brackets. */
+    /** A stored value as {@code --set} takes it: lists (stored joined with commas) in brackets, an empty one as []. */
     static String setValue(Object value) {
         String s = String.valueOf(value);
-        return value instanceof String && s.contains(",") ? "[" + s + "]" : s;
+        return value instanceof String && (s.contains(",") || s.isEmpty()) ? "[" + s + "]" : s;
     }
 }

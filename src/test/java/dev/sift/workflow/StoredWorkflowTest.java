@@ -65,13 +65,27 @@ class StoredWorkflowTest {
     }
 
     @Test
+    void aRunStoredBeforeAKeyExistedGoesOnAsItBehavedWithoutIt() throws Exception {
+        String yaml = quickstart();
+        SortedMap<String, Object> stored = storedWith(yaml, Map.of());
+        stored.remove("evaluate.bootstrap_seeds"); // stored before stop 38: no bootstrap drew the seeds
+        WorkflowSpec spec = StoredWorkflow.resolve(9, yaml, stored, console);
+        assertFalse(spec.evaluate().bootstrapSeeds(), "drawn over the queries only, as when it started");
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("run 9: kept the values it started with where this "
+                + "Sift's defaults differ: evaluate.bootstrap_seeds = false (this Sift: true)"));
+        stored.remove("score.methods"); // a key the run stored without, but not one added later: left alone
+        assertEquals("loss,el2n,label_quality", WorkflowParams.of(StoredWorkflow.resolve(9, yaml, stored, console))
+                .get("score.methods"));
+    }
+
+    @Test
     void aStoredValueThisSiftRefusesStopsTheResumeInOneLine() throws Exception {
         String yaml = quickstart();
         SiftException e = assertThrows(SiftException.class, () -> StoredWorkflow.resolve(7, yaml,
                 storedWith(yaml, Map.of("filter.keep", 1.5)), console));
         assertEquals(ExitCodes.USAGE, e.exitCode());
         assertTrue(e.getMessage().startsWith("run 7 cannot go on as it started: filter.keep was 1.5 when the run "
-                + "started, which this Sift refuses (run 7 (stored workflow):"), e.getMessage());
+                + "started (this Sift: 0.5), and setting it back failed: run 7 (stored workflow):"), e.getMessage());
         assertTrue(e.getMessage().endsWith("start it again with 'sift run'"), e.getMessage());
         assertFalse(e.getMessage().contains("\n"), "one line");
     }
@@ -82,6 +96,7 @@ class StoredWorkflowTest {
         assertFalse(StoredWorkflow.same(3L, 3.5));
         assertTrue(StoredWorkflow.same("true", "true"));
         assertEquals("[loss,el2n]", StoredWorkflow.setValue("loss,el2n"));
+        assertEquals("[]", StoredWorkflow.setValue(""), "an empty list, which --set refuses as an empty value");
         assertEquals("0.25", StoredWorkflow.setValue(0.25));
         assertEquals(List.of("b"), StoredWorkflow.differing(Map.of("a", 1L, "b", "x", "c", 2L),
                 Map.of("a", 1.0, "b", "y", "d", 3L)));
