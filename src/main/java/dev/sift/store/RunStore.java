@@ -168,17 +168,27 @@ public class RunStore {
 
     /**
      * Marks a run INTERRUPTED when it is {@link #stale}: its owner died on this machine while steps go on by {@code
-     * resume --only-stage}, so RUNNING would claim a process that is gone. A run owned elsewhere (an AWS Batch job's,
-     * followed by another machine) cannot be checked and is left as it is.
+     * resume --only-stage}, so RUNNING would claim a process that is gone; the dead owner's RUNNING steps too. A run
+     * owned elsewhere (an AWS Batch job's, followed by another machine) cannot be checked and is left as it is. The
+     * updates are conditional on the owner read, so a resume that claims the run meanwhile keeps it.
      */
     @Transactional
     public void interruptIfStale(long runId) {
         RunEntity r = em.get().find(RunEntity.class, runId);
-        if (r != null && stale(r)) {
-            r.status = Status.INTERRUPTED;
-            r.error = "its process " + r.ownerPid + " is gone; go on with 'sift resume " + runId + "'";
-            r.finishedAt = Instant.now();
+        if (r == null || !stale(r)) {
+            return;
         }
+        String reason = "its process " + r.ownerPid + " is gone; go on with 'sift resume " + runId + "'";
+        String owned = "id = ?2 AND status = 'RUNNING' AND owner_host = ?3 AND owner_pid = ?4";
+        em.get().createNativeQuery("UPDATE stage_run SET status = 'INTERRUPTED', error = ?1, finished_at = now(), "
+                + "duration_ms = CAST(extract(epoch FROM now() - started_at) * 1000 AS bigint) WHERE status = "
+                + "'RUNNING' AND run_id IN (SELECT id FROM run WHERE " + owned + ")")
+                .setParameter(1, reason).setParameter(2, runId).setParameter(3, r.ownerHost)
+                .setParameter(4, r.ownerPid).executeUpdate();
+        em.get().createNativeQuery("UPDATE run SET status = 'INTERRUPTED', error = ?1, finished_at = now() WHERE "
+                + owned).setParameter(1, reason).setParameter(2, runId).setParameter(3, r.ownerHost)
+                .setParameter(4, r.ownerPid).executeUpdate();
+        em.get().detach(r); // the rows changed underneath: the next read sees them
     }
 
     /** Records the end of a run; a failure caused by the shutdown does not overwrite INTERRUPTED. */

@@ -176,8 +176,11 @@ class StoresTest {
                     + elsewhere.id + ")");
             s.executeUpdate("UPDATE run SET owner_host = 'batch-node' WHERE id = " + elsewhere.id);
         }
+        var step = runs.beginStage(dead.id, "fine-tune", 0, 1, "");
         runs.interruptIfStale(dead.id);
         runs.interruptIfStale(elsewhere.id);
+        assertEquals(RunEntity.Status.INTERRUPTED, runs.findStage(dead.id, "fine-tune", 0).orElseThrow().status,
+                "the dead owner's step " + step.id + " too");
         RunEntity now = runs.require(dead.id);
         assertEquals(RunEntity.Status.INTERRUPTED, now.status);
         assertEquals("its process " + gone.pid() + " is gone; go on with 'sift resume " + dead.id + "'", now.error);
