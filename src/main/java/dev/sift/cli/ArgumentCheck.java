@@ -16,8 +16,8 @@ interface ArgumentCheck {
 
     /**
      * The refusal of {@code command}'s arguments printed on {@code err} as a full start prints it (workflow errors one
-     * per line, anything else as one {@code sift: } line), and its exit code; null when they hold, it makes no checks, or
-     * a check failed in a way that is not a refusal (left to the full start).
+     * per line, anything else as one {@code sift: } line), and its exit code; null when they hold, it makes no
+     * checks, or a check failed in a way that is not a refusal (left to the full start).
      */
     static Integer refusal(Object command, java.io.PrintStream err) {
         if (!(command instanceof ArgumentCheck check)) {

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 
 /**
  * The evaluation protocol: metrics of a model on the test split, means over training seeds, and the paired
@@ -199,16 +200,18 @@ public final class Protocol {
 
     /**
      * The queries that inform metric {@code n}: for NDCG those with two relevance levels (the others have no NDCG);
-     * for a binary task's other metrics the fewer of the queries with a positive and those with a negative (with 12
-     * positives in 2 of 60 queries, every resample holds those 2 or none, and an "interval" of AUC is two points);
-     * else every query. Fewer than {@link #MIN_UNITS}: no interval.
+     * for a binary task's AUC, kappa, F1, precision and recall the fewer of the queries with a positive and those
+     * with a negative (with 12 positives in 2 of 60 queries, every resample holds those 2 or none, and an "interval"
+     * of AUC is two points); else every query. Fewer than {@link #MIN_UNITS}: no interval.
      */
+    private static final Set<String> RARE_CLASS_METRICS = Set.of("auc", "kappa", "f1", "precision", "recall");
+
     static int informing(TestSet t, List<List<Integer>> queries, String n) {
         if (n.startsWith("ndcg@")) {
             return Metrics.ndcgGroups(t.relevance(), t.group());
         }
-        if (t.task().type() != TaskType.BINARY) {
-            return queries.size();
+        if (t.task().type() != TaskType.BINARY || !RARE_CLASS_METRICS.contains(n)) {
+            return queries.size(); // accuracy and log loss: every query's pairs inform them
         }
         int withPositive = 0;
         int withNegative = 0;

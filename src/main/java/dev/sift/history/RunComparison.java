@@ -48,9 +48,9 @@ public class RunComparison {
     static String taskNote(List<Long> ids, Map<Long, String> types) {
         List<String> other = ids.stream().filter(id -> !Objects.equals(types.get(id), types.get(ids.get(0))))
                 .map(id -> "run " + id + " (" + types.get(id) + ")").toList();
-        return other.isEmpty() ? "" : "no delta for " + String.join(", ", other) + ": its task type is not run "
-                + ids.get(0) + "'s (" + types.get(ids.get(0)) + "), so its metrics are measured on another kind of "
-                + "test set";
+        return other.isEmpty() ? "" : "no delta for " + String.join(", ", other) + ": " + (other.size() == 1 ? "its"
+                : "their") + " task type is not run " + ids.get(0) + "'s (" + types.get(ids.get(0)) + "), so "
+                + (other.size() == 1 ? "its" : "their") + " metrics are measured on another kind of test set";
     }
 
     /** Metrics of one run: iteration -> subset -> name -> value. */
@@ -115,7 +115,9 @@ public class RunComparison {
             }
         }
         Map<Long, String> types = new HashMap<>();
-        ids.forEach(id -> types.put(id, String.valueOf(ps.getOrDefault(id, new TreeMap<>()).get("task.type"))));
+        // a run whose stored parameters lack the type (filled from a YAML that left it out) is graded, the default
+        ids.forEach(id -> types.put(id, String.valueOf(ps.getOrDefault(id, new TreeMap<>()).getOrDefault("task.type",
+                "graded"))));
         return new Result(runTable, paramTable, metricTable(ids, metrics, chosen, types),
                 intervals(ids, chosen, ps), differing, keys.size(), taskNote(ids, types));
     }

@@ -204,7 +204,8 @@ public class Baselines {
             if (!name.endsWith("_sd") && !name.equals("seeds")) {
                 Double sd = m.get(name + "_sd");
                 Object shown = Protocol.asCount(name, v);
-                sb.append(shown instanceof Long n ? " " + name + "=" + n : String.format(Locale.ROOT, " %s=%.4f", name, v))
+                sb.append(shown instanceof Long n ? " " + name + "=" + n
+                        : String.format(Locale.ROOT, " %s=%.4f", name, v))
                         .append(sd != null && sd > 0 ? String.format(Locale.ROOT, "±%.4f", sd) : "");
             }
         });

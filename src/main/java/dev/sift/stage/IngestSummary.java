@@ -120,8 +120,8 @@ final class IngestSummary {
         for (int i = 0; i < splits.length; i++) {
             double got = (double) r.count(splits[i]) / all;
             if (Math.abs(got - want[i]) > 0.15) {
-                off.add(String.format("%s %.0f%% of the rows (asked %.0f%%)", splits[i].name().toLowerCase(
-                        java.util.Locale.ROOT), 100 * got, 100 * want[i]));
+                off.add(String.format(Locale.ROOT, "%s %.0f%% of the rows (asked %.0f%%)", splits[i].name()
+                        .toLowerCase(Locale.ROOT), 100 * got, 100 * want[i]));
             }
         }
         if (off.isEmpty()) {
@@ -129,7 +129,7 @@ final class IngestSummary {
         }
         Map.Entry<String, Long> largest = r.samples().stream().collect(Collectors.groupingBy(Sample::group,
                 Collectors.counting())).entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow();
-        ctx.console().info(String.format("  warning: the split by query gave %s: the largest query holds %d of the "
+        ctx.console().info(String.format(Locale.ROOT, "  warning: the split by query gave %s: the largest query holds %d of the "
                 + "%d rows (%.0f%%, '%s'); metrics pooled over pairs then mostly measure the largest queries; try "
                 + "another split.seed, or give the splits (dataset.validation, dataset.test)", String.join(", ", off),
                 largest.getValue(), all, 100.0 * largest.getValue() / all,

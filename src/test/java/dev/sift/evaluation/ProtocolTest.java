@@ -137,7 +137,9 @@ class ProtocolTest {
         }
         Map<String, Protocol.Interval> c = Protocol.compare(t, List.of(TestOutcome.binary(good, good, 0.5)),
                 List.of(TestOutcome.binary(bad, bad, 0.5)), 300, 7);
-        for (String metric : List.of("auc", "ndcg@10", "f1", "log_loss")) {
+        assertEquals(60, c.get("log_loss").queries(), "every query's pairs inform log loss and accuracy");
+        assertEquals(60, c.get("accuracy").queries());
+        for (String metric : List.of("auc", "ndcg@10", "f1", "kappa")) {
             Protocol.Interval i = c.get(metric);
             assertEquals(2, i.queries(), metric);
             assertTrue(Double.isNaN(i.lo()) && !i.excludesZero() && i.resamples() == 0, metric + ": " + i);
