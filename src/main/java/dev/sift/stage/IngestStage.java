@@ -186,6 +186,10 @@ public class IngestStage implements Stage<IngestOutput> {
         if (ctx.spec().task().classification()) {
             IngestSummary.oneLabelSplits(ctx, result);
         }
+        if (!ctx.spec().task().recommendation()) {
+            java.util.Optional.ofNullable(IngestSummary.conflictingLabels(result.samples()))
+                    .ifPresent(w -> ctx.console().info("  " + w));
+        }
         if (ds.given() != null) {
             IngestSummary.givenOverlap(ctx, result);
         }

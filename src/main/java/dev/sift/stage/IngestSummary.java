@@ -105,6 +105,31 @@ final class IngestSummary {
     }
 
     /**
+     * Warns when one (query, title) pair comes with different labels (several annotators, or clicks and skips of one
+     * result): no model can fit both, and kappa and accuracy on such pairs measure the disagreement, not the model.
+     * Returns the line, or null when under 1% of the pairs have more than one label.
+     */
+    static String conflictingLabels(List<Sample> samples) {
+        Map<List<String>, java.util.TreeSet<Double>> labels = new java.util.LinkedHashMap<>();
+        for (Sample s : samples) {
+            labels.computeIfAbsent(List.of(s.query(), s.title(), s.description()), k -> new java.util.TreeSet<>())
+                    .add(s.label());
+        }
+        List<Map.Entry<List<String>, java.util.TreeSet<Double>>> mixed = labels.entrySet().stream()
+                .filter(e -> e.getValue().size() > 1).toList();
+        if (100L * mixed.size() < labels.size()) {
+            return null; // under 1% of the pairs: a few disagreements, as in most graded data, are no warning
+        }
+        var first = mixed.get(0);
+        return "warning: " + mixed.size() + " of " + labels.size() + " (query, product) pairs come with different "
+                + "labels, e.g. '" + Text.printable(truncate(first.getKey().get(0))) + "' / '"
+                + Text.printable(truncate(first.getKey().get(1))) + "': " + String.join(", ", first.getValue().stream()
+                        .map(Text::number).toList()) + "; no model fits both, and kappa and accuracy on them measure "
+                + "the disagreement: aggregate them (a median grade, a click rate) before ingest, or keep them if the "
+                + "spread is what the model should learn";
+    }
+
+    /**
      * Splits are drawn by query, so their shares of the rows follow the queries' sizes: warns when the validation or
      * test split's share is more than 15 points from what was asked, naming the largest query (one query with most
      * of the rows puts most of them in one split, and metrics pooled over pairs then mostly measure that query).

@@ -16,4 +16,23 @@ class IngestSummaryTest {
                 IngestSummary.splitAdvice(List.of("validation", "utility")));
         assertEquals("Use data with more queries or " + finer, IngestSummary.splitAdvice(List.of("train")));
     }
+
+    @Test
+    void aPairWithTwoLabelsIsNamedOnce() {
+        java.util.function.BiFunction<String, Double, dev.sift.data.Sample> row = (title, label) ->
+                new dev.sift.data.Sample(0, "red shoes", title, "", label, "red shoes", null, false,
+                        dev.sift.data.Split.TRAIN, 2, null);
+        assertEquals(null, IngestSummary.conflictingLabels(List.of(row.apply("a", 1.0), row.apply("b", 0.0),
+                row.apply("a", 1.0))), "the same label twice is no conflict");
+        List<dev.sift.data.Sample> many = new java.util.ArrayList<>(List.of(row.apply("a", 1.0), row.apply("a", 2.0)));
+        for (int i = 0; i < 100; i++) {
+            many.add(row.apply("t" + i, 1.0));
+        }
+        assertEquals(null, IngestSummary.conflictingLabels(many), "1 pair in 101: under 1%, no warning");
+        assertEquals("warning: 1 of 2 (query, product) pairs come with different labels, e.g. 'red shoes' / 'a': "
+                + "0, 1, 3; no model fits both, and kappa and accuracy on them measure the disagreement: aggregate "
+                + "them (a median grade, a click rate) before ingest, or keep them if the spread is what the model "
+                + "should learn", IngestSummary.conflictingLabels(List.of(row.apply("a", 1.0), row.apply("b", 0.0),
+                        row.apply("a", 3.0), row.apply("a", 0.0))));
+    }
 }
