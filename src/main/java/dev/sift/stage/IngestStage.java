@@ -107,8 +107,8 @@ public class IngestStage implements Stage<IngestOutput> {
             return users.strip();
         }
         return digestOf(ds.path()) + (ds.items() == null ? "" : " items " + digestOf(ds.items().path()))
-                + (ds.given() == null ? "" : " validation " + digestOf(ds.given().validation()) + " test "
-                        + digestOf(ds.given().test())) + users;
+                + (ds.given() == null ? "" : (ds.given().validation() == null ? "" : " validation "
+                        + digestOf(ds.given().validation())) + " test " + digestOf(ds.given().test())) + users;
     }
 
     private String keyFingerprint() {
@@ -180,6 +180,9 @@ public class IngestStage implements Stage<IngestOutput> {
             IngestSummary.skewedSplits(ctx, result, ctx.spec().split());
         } else if (ds.given() != null) {
             IngestSummary.emptyGiven(source.name(), result, ds.given());
+            if (ds.given().validation() == null) { // validation drawn from the training file's queries
+                IngestSummary.emptySplit(source.name(), result, ctx.spec().split());
+            }
         }
         DatasetEntity d = store(ctx, source, result);
         IngestSummary.report(ctx, source.name(), result, quarantineUri);
@@ -218,12 +221,15 @@ public class IngestStage implements Stage<IngestOutput> {
 
     /** The train, validation and test files of a given split; the digest covers the three in that order. */
     private Ingestor.Result readGiven(DatasetSpec ds, Ingestor ingestor, MessageDigest digest) throws IOException {
-        List<String> paths = List.of(ds.path(), ds.given().validation(), ds.given().test());
+        List<String> paths = java.util.Arrays.asList(ds.path(), ds.given().validation(), ds.given().test());
         List<Split> splits = List.of(Split.TRAIN, Split.VALIDATION, Split.TEST);
         List<InputStream> opened = new java.util.ArrayList<>();
         try {
             List<Ingestor.Part> parts = new java.util.ArrayList<>();
             for (int i = 0; i < 3; i++) {
+                if (paths.get(i) == null) {
+                    continue; // no validation file: the validation split is drawn from the training file
+                }
                 InputStream in = new DigestInputStream(openPath(paths.get(i)), digest);
                 opened.add(in);
                 parts.add(new Ingestor.Part(in, paths.get(i), splits.get(i)));

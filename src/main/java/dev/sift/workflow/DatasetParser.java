@@ -101,8 +101,9 @@ final class DatasetParser {
     }
 
     /**
-     * {@code dataset.validation} and {@code dataset.test}: the files of a split the data comes with (both or
-     * neither; {@code dataset.path} is then the training file), resolved like the path.
+     * {@code dataset.validation} and {@code dataset.test}: the files of a split the data comes with (both, the test
+     * file alone, whose validation split is then drawn from the training file's queries, or neither; {@code
+     * dataset.path} is then the training file), resolved like the path.
      */
     private static DatasetSpec.Given given(SpecBinder b, SpecBinder.Obj d, Path base, YNode root, boolean checkFiles,
             boolean generated) {
@@ -111,15 +112,15 @@ final class DatasetParser {
         if (validation == null && test == null) {
             return null;
         }
-        if (generated || validation == null || test == null) {
-            String key = validation == null ? "validation" : test == null ? "test" : "generate";
-            b.error(d.line(), d.path(key), generated ? "a generated dataset has no files to give a split"
-                    : "is required with dataset." + (validation == null ? "test" : "validation")
-                    + ": a given split names both files");
+        if (generated || test == null) {
+            b.error(d.line(), d.path(generated ? (test == null ? "validation" : "test") : "test"), generated
+                    ? "a generated dataset has no files to give a split"
+                    : "is required with dataset.validation: a given validation file goes with a given test file (a "
+                            + "test file alone is fine: validation is then drawn from the training file's queries)");
             return null;
         }
-        return new DatasetSpec.Given(resolve(b, d, "validation", validation, base, root, "dataset.validation",
-                checkFiles), resolve(b, d, "test", test, base, root, "dataset.test", checkFiles));
+        return new DatasetSpec.Given(validation == null ? null : resolve(b, d, "validation", validation, base, root,
+                "dataset.validation", checkFiles), resolve(b, d, "test", test, base, root, "dataset.test", checkFiles));
     }
 
     /** {@code dataset.noise}: labels flipped in the training split after the split. */

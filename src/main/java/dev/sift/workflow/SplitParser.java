@@ -20,12 +20,23 @@ final class SplitParser {
      * and tests; only a utility split may be asked for.
      */
     static SplitSpec read(SpecBinder.Obj s, boolean given) {
-        for (String key : given ? List.of("validation", "test") : List.<String>of()) {
+        return read(s, given, given);
+    }
+
+    /**
+     * @param given a test file is given ({@code dataset.test}): {@code split.test} cannot be set
+     * @param validationGiven a validation file is given too: {@code split.validation} cannot be set either; without
+     *     one, validation is drawn from the training file's queries ({@code split.validation}, default 0.1)
+     */
+    static SplitSpec read(SpecBinder.Obj s, boolean given, boolean validationGiven) {
+        for (String key : given ? (validationGiven ? List.of("validation", "test") : List.of("test"))
+                : List.<String>of()) {
             if (s.has(key)) {
-                s.invalid(key, "cannot be set: dataset.validation and dataset.test give the split");
+                s.invalid(key, "cannot be set: " + (validationGiven ? "dataset.validation and dataset.test give the "
+                        + "split" : "dataset.test gives the test split"));
             }
         }
-        double val = s.share("validation", given ? 0 : 0.1);
+        double val = s.share("validation", validationGiven ? 0 : 0.1);
         double utility = s.optional("utility") ? s.share("utility", SplitSpec.DEFAULT_UTILITY) : Double.NaN;
         double test = s.share("test", given ? 0 : 0.2);
         if (!given && test == 0 && s.has("test")) {

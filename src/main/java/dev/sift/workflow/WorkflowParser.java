@@ -124,7 +124,8 @@ public final class WorkflowParser {
                 root, checkFiles, task.recommendation());
         boolean rec = task.recommendation();
         SpecBinder.Obj splitObj = r.obj("split");
-        SplitSpec split = rec ? RecommendParser.split(splitObj) : SplitParser.read(splitObj, dataset.given() != null);
+        SplitSpec split = rec ? RecommendParser.split(splitObj) : SplitParser.read(splitObj, dataset.given() != null,
+                dataset.given() != null && dataset.given().validation() != null);
         ModelSpec model = model(r.obj("model"), base, root, checkFiles);
         TrainSpec train = train(cache(r.obj("fine_tune"), RunLayout.FINE_TUNE, uncached));
         SpecBinder.Obj scoreObj = cache(r.obj("score"), RunLayout.SCORE, uncached);

@@ -1,6 +1,7 @@
 package dev.sift.data;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.io.ByteArrayInputStream;
@@ -73,6 +74,29 @@ class DittoRowsTest {
         assertEquals("title: a2 price: 1", first.title());
         assertEquals(1.0, first.label());
         assertEquals(List.of(0, 1, 2, 3, 4), r.samples().stream().map(Sample::index).toList());
+    }
+
+    /** A test file alone: validation is drawn from the training file's queries, by query, at split.validation. */
+    @Test
+    void aTestFileAloneGetsItsValidationSplitFromTheTrainingQueries() throws IOException {
+        StringBuilder train = new StringBuilder();
+        for (int q = 0; q < 20; q++) {
+            for (int i = 0; i < 3; i++) {
+                train.append("COL title VAL q").append(q).append("\tCOL title VAL p").append(i).append('\t')
+                        .append(i % 2).append('\n');
+            }
+        }
+        String test = "COL title VAL j\tCOL title VAL k\t0\n";
+        Ingestor ingestor = new Ingestor(spec(), TASK, new SplitSpec(0.25, 0, 0, 1), HASHER);
+        Ingestor.Result r = ingestor.readGiven(List.of(part(train.toString(), "train.txt", Split.TRAIN),
+                part(test, "test.txt", Split.TEST)));
+        assertEquals(15, r.count(Split.VALIDATION), "5 of the 20 training queries, 3 pairs each");
+        assertEquals(45, r.count(Split.TRAIN));
+        assertEquals(1, r.count(Split.TEST));
+        java.util.Set<String> validationQueries = new java.util.HashSet<>();
+        r.samples().stream().filter(s -> s.split() == Split.VALIDATION).forEach(s -> validationQueries.add(s.group()));
+        assertTrue(r.samples().stream().noneMatch(s -> s.split() == Split.TRAIN
+                && validationQueries.contains(s.group())), "no query in both");
     }
 
     private static Ingestor.Part part(String text, String name, Split split) {

@@ -70,6 +70,22 @@ class GivenSplitWorkflowTest {
                 one.toString());
     }
 
+    @Test
+    void aTestFileAloneDrawsValidationFromTheTrainingQueries() throws IOException {
+        String testOnly = yaml("").replace("  validation: valid.txt\n", "");
+        WorkflowSpec s = WorkflowParser.parse("w.yaml", testOnly, dir, Map.of(), true).spec();
+        assertNull(s.dataset().given().validation());
+        assertEquals(dir.resolve("test.txt").toString(), s.dataset().given().test());
+        assertEquals(0.1, s.split().validation(), "the default share, drawn by query from the training file");
+        assertEquals(0.0, s.split().test());
+        assertEquals(0.3, WorkflowParser.parse("w.yaml", testOnly + "split: {validation: 0.3}\n", dir, Map.of(),
+                true).spec().split().validation());
+        List<String> e = assertThrows(WorkflowException.class, () -> WorkflowParser.parse("w.yaml", testOnly
+                + "split: {test: 0.2}\n", dir, Map.of(), true)).errors();
+        assertEquals(1, e.size(), e.toString());
+        assertTrue(e.get(0).contains("split.test: cannot be set: dataset.test gives the test split"), e.toString());
+    }
+
     /** The validation and test files of a CSV split are checked like the training file, and must differ from it. */
     @Test
     void givenCsvFilesAreCheckedBeforeARunAndMayNotRepeatTheTrainingFile() throws IOException {
