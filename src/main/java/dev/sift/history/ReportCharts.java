@@ -123,6 +123,9 @@ final class ReportCharts {
 
     /** One difference with its interval, e.g. the kept subset minus random in one iteration. */
     record Interval(String label, double delta, double lo, double hi) {
+        boolean bounded() {
+            return Double.isFinite(lo) && Double.isFinite(hi);
+        }
     }
 
     /**
@@ -135,21 +138,33 @@ final class ReportCharts {
         ObjectNode x = o.putObject("xAxis").put("type", "category");
         x.putObject("axisLabel").put("interval", 0).put("rotate", rows.size() > 6 ? 30 : 0);
         ArrayNode cats = x.putArray("data");
-        rows.forEach(r -> cats.add(r.label()));
+        rows.forEach(r -> cats.add(r.label() + (r.bounded() ? "" : " (no interval)")));
         o.putObject("yAxis").put("type", "value").put("name", yName).put("scale", true);
         ArrayNode series = o.putArray("series");
         ObjectNode box = series.addObject().put("type", "boxplot").put("name", "95% interval");
         ArrayNode data = box.putArray("data");
+        // a difference without an interval (too few queries inform it) gets no box: a box of width 0 away from 0
+        // would read as an interval that excludes 0; its difference is a point of its own
+        ArrayNode bare = JSON.createArrayNode();
         for (Interval r : rows) {
-            double lo = Double.isFinite(r.lo()) ? r.lo() : r.delta();
-            double hi = Double.isFinite(r.hi()) ? r.hi() : r.delta();
-            data.addArray().add(lo).add(lo).add(r.delta()).add(hi).add(hi);
+            if (r.bounded()) {
+                data.addArray().add(r.lo()).add(r.lo()).add(r.delta()).add(r.hi()).add(r.hi());
+                bare.add("-");
+            } else {
+                data.add("-");
+                bare.add(r.delta());
+            }
+        }
+        boolean anyBare = rows.stream().anyMatch(r -> !r.bounded());
+        if (anyBare) {
+            ObjectNode point = series.addObject().put("type", "scatter").put("name", "difference, no interval");
+            point.set("data", bare);
         }
         ObjectNode zero = series.addObject().put("type", "line").put("name", "0").put("symbol", "none");
         zero.putObject("lineStyle").put("type", "dashed").put("color", "#999999");
         ArrayNode z = zero.putArray("data");
         rows.forEach(r -> z.add(0));
-        legend(o, List.of("95% interval"));
+        legend(o, anyBare ? List.of("95% interval", "difference, no interval") : List.of("95% interval"));
         return new ChartView(id, "intervals", title, o.toString());
     }
 

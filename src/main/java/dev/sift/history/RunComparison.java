@@ -192,7 +192,7 @@ public class RunComparison {
                 if (i == 0) {
                     first = v;
                 } else if (!Objects.equals(types.get(ids.get(i)), types.get(ids.get(0)))) {
-                    row.add(new Table.Noted(null, "other task"));
+                    row.add(v == null || first == null ? null : new Table.Noted(null, "other task"));
                 } else {
                     row.add(v == null || first == null ? null : Protocol.asCount(p[3], v - first));
                 }

@@ -175,15 +175,7 @@ public class IngestStage implements Stage<IngestOutput> {
                     + (quarantineUri == null ? "" : "; see " + quarantineUri) + ")"
                     + (result.encodingAdvice() == null ? "" : "; " + result.encodingAdvice()));
         }
-        if (!ctx.spec().task().recommendation() && ds.given() == null) {
-            IngestSummary.emptySplit(source.name(), result, ctx.spec().split());
-            IngestSummary.skewedSplits(ctx, result, ctx.spec().split());
-        } else if (ds.given() != null) {
-            IngestSummary.emptyGiven(source.name(), result, ds.given());
-            if (ds.given().validation() == null) { // validation drawn from the training file's queries
-                IngestSummary.emptySplit(source.name(), result, ctx.spec().split());
-            }
-        }
+        IngestSummary.checkSplits(ctx, source.name(), result);
         DatasetEntity d = store(ctx, source, result);
         IngestSummary.report(ctx, source.name(), result, quarantineUri);
         if (ctx.spec().task().classification()) {

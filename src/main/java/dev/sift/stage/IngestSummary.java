@@ -26,6 +26,27 @@ final class IngestSummary {
     }
 
     /**
+     * The split checks of an ingest: a split drawn by query that got no query stops it, a lopsided one warns; given
+     * files must each hold a row. With a test file alone, validation is drawn from the training file, and the checks
+     * of that draw look at the training file's rows only (the test file's queries and rows are not the draw's).
+     */
+    static void checkSplits(StageContext ctx, String source, Ingestor.Result r) {
+        dev.sift.data.DatasetSpec ds = ctx.spec().dataset();
+        SplitSpec split = ctx.spec().split();
+        if (ds.given() != null) {
+            emptyGiven(source, r, ds.given());
+        }
+        if (ctx.spec().task().recommendation() || ds.given() != null && ds.given().validation() != null) {
+            return;
+        }
+        Ingestor.Result drawn = ds.given() == null ? r : new Ingestor.Result(r.samples().stream()
+                .filter(x -> x.split() != Split.TEST).toList(), r.quarantined(), r.rowsRead(), r.duplicates(), null,
+                null);
+        emptySplit(source, drawn, split);
+        skewedSplits(ctx, drawn, split);
+    }
+
+    /**
      * Stops when a split the workflow asks for got no query (one or two queries among the valid rows): its metrics
      * would all be NaN, and a run of NaNs would still say it succeeded.
      */
@@ -112,7 +133,9 @@ final class IngestSummary {
     static String conflictingLabels(List<Sample> samples) {
         Map<List<String>, java.util.TreeSet<Double>> labels = new java.util.LinkedHashMap<>();
         for (Sample s : samples) {
-            labels.computeIfAbsent(List.of(s.query(), s.title(), s.description()), k -> new java.util.TreeSet<>())
+            // queries as the split matches them: case and runs of white space aside
+            String query = s.query().strip().replaceAll("\\s+", " ").toLowerCase(Locale.ROOT);
+            labels.computeIfAbsent(List.of(query, s.title(), s.description()), k -> new java.util.TreeSet<>())
                     .add(s.label());
         }
         List<Map.Entry<List<String>, java.util.TreeSet<Double>>> mixed = labels.entrySet().stream()

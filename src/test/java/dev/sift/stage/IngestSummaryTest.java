@@ -1,6 +1,7 @@
 package dev.sift.stage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -34,5 +35,9 @@ class IngestSummaryTest {
                 + "them (a median grade, a click rate) before ingest, or keep them if the spread is what the model "
                 + "should learn", IngestSummary.conflictingLabels(List.of(row.apply("a", 1.0), row.apply("b", 0.0),
                         row.apply("a", 3.0), row.apply("a", 0.0))));
+        dev.sift.data.Sample shouted = new dev.sift.data.Sample(0, "  RED   Shoes ", "b", "", 2.0, "red shoes", null,
+                false, dev.sift.data.Split.TRAIN, 2, null);
+        assertTrue(IngestSummary.conflictingLabels(List.of(row.apply("b", 0.0), shouted)).startsWith("warning: 1 of 1 "),
+                "the query matched as the split matches it");
     }
 }
