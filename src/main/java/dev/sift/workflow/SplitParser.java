@@ -16,14 +16,8 @@ final class SplitParser {
     }
 
     /**
-     * The shares as written; the utility share NaN when not set. {@code given}: the dataset's files say what validates
-     * and tests; only a utility split may be asked for.
-     */
-    static SplitSpec read(SpecBinder.Obj s, boolean given) {
-        return read(s, given, given);
-    }
-
-    /**
+     * The shares as written; the utility share NaN when not set.
+     *
      * @param given a test file is given ({@code dataset.test}): {@code split.test} cannot be set
      * @param validationGiven a validation file is given too: {@code split.validation} cannot be set either; without
      *     one, validation is drawn from the training file's queries ({@code split.validation}, default 0.1)
