@@ -49,7 +49,8 @@ public final class ConfidentLearning implements ImportanceMethod {
 
     @Override
     public String meaning() {
-        return "higher = out-of-fold predictions agree with the given grade (clean)";
+        return "higher = predictions agree with the given grade (clean); out of sample only with score.cross_fit,"
+                + " else fold learners on the activations of a model trained on every label";
     }
 
     @Override
