@@ -258,9 +258,9 @@ public class HistoryStore {
     }
 
     private static Object value(JsonNode n) {
-        if (n.isIntegralNumber()) {
+        if (n.isIntegralNumber() && n.canConvertToLong()) {
             return n.longValue();
-        }
+        } // a larger one is a double that PostgreSQL wrote without its exponent (1e20 as 100000000000000000000)
         return n.isNumber() ? (Object) n.doubleValue() : n.isNull() ? null : n.asText();
     }
 }

@@ -166,14 +166,22 @@ public class RunStore {
         }
     }
 
+    /** The run's RUNNING step rows (a stale run's may be a dead owner's or a live {@code --only-stage} process's). */
+    @Transactional
+    public List<StageRunEntity> runningSteps(long runId) {
+        return em.get().createQuery("from StageRunEntity s where s.runId = :r and s.status = :st",
+                StageRunEntity.class).setParameter("r", runId).setParameter("st", Status.RUNNING).getResultList();
+    }
+
     /**
      * Marks a run INTERRUPTED when it is {@link #stale}: its owner died on this machine while steps go on by {@code
-     * resume --only-stage}, so RUNNING would claim a process that is gone; the dead owner's RUNNING steps too. A run
-     * owned elsewhere (an AWS Batch job's, followed by another machine) cannot be checked and is left as it is. The
-     * updates are conditional on the owner read, so a resume that claims the run meanwhile keeps it.
+     * resume --only-stage}, so RUNNING would claim a process that is gone; of its RUNNING steps, those in {@code
+     * deadSteps} too (the caller holds their step locks: no live {@code --only-stage} process runs them). A run owned
+     * elsewhere (an AWS Batch job's, followed by another machine) cannot be checked and is left as it is. The updates
+     * are conditional on the owner read, so a resume that claims the run meanwhile keeps it.
      */
     @Transactional
-    public void interruptIfStale(long runId) {
+    public void interruptIfStale(long runId, java.util.Collection<Long> deadSteps) {
         RunEntity r = em.get().find(RunEntity.class, runId);
         if (r == null || !stale(r)) {
             return;
@@ -182,9 +190,9 @@ public class RunStore {
         String owned = "id = ?2 AND status = 'RUNNING' AND owner_host = ?3 AND owner_pid = ?4";
         em.get().createNativeQuery("UPDATE stage_run SET status = 'INTERRUPTED', error = ?1, finished_at = now(), "
                 + "duration_ms = CAST(extract(epoch FROM now() - started_at) * 1000 AS bigint) WHERE status = "
-                + "'RUNNING' AND run_id IN (SELECT id FROM run WHERE " + owned + ")")
+                + "'RUNNING' AND id = ANY(?5) AND run_id IN (SELECT id FROM run WHERE " + owned + ")")
                 .setParameter(1, reason).setParameter(2, runId).setParameter(3, r.ownerHost)
-                .setParameter(4, r.ownerPid).executeUpdate();
+                .setParameter(4, r.ownerPid).setParameter(5, deadSteps.toArray(Long[]::new)).executeUpdate();
         em.get().createNativeQuery("UPDATE run SET status = 'INTERRUPTED', error = ?1, finished_at = now() WHERE "
                 + owned).setParameter(1, reason).setParameter(2, runId).setParameter(3, r.ownerHost)
                 .setParameter(4, r.ownerPid).executeUpdate();

@@ -37,54 +37,59 @@ public class StoredWorkflow {
      * Parameters added after runs were stored, with the value a run stored without them behaved as: before stop 38 no
      * bootstrap drew the training seeds.
      */
-    static final Map<String, Object> ADDED_LATER = Map.of("evaluate.bootstrap_seeds", "false");
+    public static final Map<String, Object> ADDED_LATER = Map.of("evaluate.bootstrap_seeds", "false");
 
-    /** As {@link #spec}, on the stored YAML and parameters (null: none stored, the YAML as it parses today). */
+    /**
+     * As {@link #spec}, on the stored YAML and parameters (null: none stored, the YAML as it parses today, with the
+     * {@link #ADDED_LATER} values). Keys are set back in rounds until nothing differs: setting one back can move
+     * another's default (the methods decide whether a utility split is held out), which the next round sets back.
+     */
     static WorkflowSpec resolve(long runId, String yaml, Map<String, Object> storedParams, Console console) {
         String label = "run " + runId + " (stored workflow)";
         WorkflowSpec spec = WorkflowParser.parse(label, yaml, null, Map.of(), false).spec();
-        if (storedParams == null || storedParams.isEmpty()) {
-            return spec;
-        }
-        Map<String, Object> stored = new java.util.TreeMap<>(storedParams);
+        Map<String, Object> stored = new java.util.TreeMap<>(storedParams == null ? Map.of() : storedParams);
         ADDED_LATER.forEach(stored::putIfAbsent);
         Map<String, Object> today = WorkflowParams.of(spec);
-        List<String> differ = differing(stored, today);
-        if (differ.isEmpty()) {
-            return spec;
-        }
+        java.util.Set<String> lists = WorkflowParams.listKeys(spec);
         Map<String, String> pins = new LinkedHashMap<>();
         List<String> refused = new ArrayList<>();
-        for (String key : differ) {
-            Map<String, String> tried = new LinkedHashMap<>(pins);
-            tried.put(key, setValue(stored.get(key)));
-            try {
-                WorkflowSpec pinned = WorkflowParser.parse(label, yaml, null, tried, false).spec();
-                if (same(stored.get(key), WorkflowParams.of(pinned).get(key))) {
-                    pins = tried;
-                    spec = pinned;
-                    continue;
-                }
-                refused.add(key + " was " + stored.get(key) + " when the run started, this Sift resolves it to "
-                        + today.get(key) + " and cannot set it back");
-            } catch (WorkflowException e) {
-                refused.add(key + " was " + stored.get(key) + " when the run started (this Sift: " + today.get(key)
-                        + "), and setting it back failed: " + e.errors().get(0));
+        for (List<String> differ = differing(stored, today); refused.isEmpty(); differ = differing(stored,
+                WorkflowParams.of(spec))) {
+            List<String> next = differ.stream().filter(k -> !pins.containsKey(k)).toList();
+            if (next.isEmpty()) {
+                WorkflowSpec pinned = spec; // a key set back and moved again: nothing more to try
+                differ.forEach(k -> refused.add(k + " was " + stored.get(k) + " when the run started and is "
+                        + WorkflowParams.of(pinned).get(k) + " once the others are set back"));
+                break;
             }
-        }
-        if (refused.isEmpty()) { // a key set back may have moved one that agreed before
-            WorkflowSpec pinned = spec;
-            differing(stored, WorkflowParams.of(spec)).forEach(k -> refused.add(k + " was " + stored.get(k)
-                    + " when the run started and is " + WorkflowParams.of(pinned).get(k) + " once the others are set "
-                    + "back"));
+            for (String key : next) {
+                Map<String, String> tried = new LinkedHashMap<>(pins);
+                tried.put(key, setValue(stored.get(key), lists.contains(key)));
+                try {
+                    WorkflowSpec pinned = WorkflowParser.parse(label, yaml, null, tried, false).spec();
+                    if (same(stored.get(key), WorkflowParams.of(pinned).get(key))) {
+                        pins.clear();
+                        pins.putAll(tried);
+                        spec = pinned;
+                        continue;
+                    }
+                    refused.add(key + " was " + stored.get(key) + " when the run started, this Sift resolves it to "
+                            + today.get(key) + " and cannot set it back");
+                } catch (WorkflowException e) {
+                    refused.add(key + " was " + stored.get(key) + " when the run started (this Sift: " + today.get(key)
+                            + "), and setting it back failed: " + e.errors().get(0));
+                }
+            }
         }
         if (!refused.isEmpty()) {
             throw new SiftException(ExitCodes.USAGE, "run " + runId + " cannot go on as it started: "
                     + String.join("; ", refused) + "; start it again with 'sift run'");
         }
-        console.info("run " + runId + ": kept the values it started with where this Sift's defaults differ: "
-                + String.join(", ", pins.keySet().stream().map(k -> k + " = " + stored.get(k) + " (this Sift: "
-                        + today.get(k) + ")").toList()));
+        if (!pins.isEmpty()) {
+            console.info("run " + runId + ": kept the values it started with where this Sift's defaults differ: "
+                    + String.join(", ", pins.keySet().stream().map(k -> k + " = " + stored.get(k) + " (this Sift: "
+                            + today.get(k) + ")").toList()));
+        }
         return spec;
     }
 
@@ -103,9 +108,12 @@ public class StoredWorkflow {
         return Objects.equals(a == null ? null : String.valueOf(a), b == null ? null : String.valueOf(b));
     }
 
-    /** A stored value as {@code --set} takes it: lists (stored joined with commas) in brackets, an empty one as []. */
-    static String setValue(Object value) {
+    /**
+     * A stored value as {@code --set} takes it: a list (stored joined with commas) in brackets, an empty one as [];
+     * any other value as it is, a text with a comma in it too (a separator).
+     */
+    static String setValue(Object value, boolean list) {
         String s = String.valueOf(value);
-        return value instanceof String && (s.contains(",") || s.isEmpty()) ? "[" + s + "]" : s;
+        return list ? "[" + s + "]" : s;
     }
 }

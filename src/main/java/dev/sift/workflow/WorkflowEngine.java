@@ -46,6 +46,8 @@ public class WorkflowEngine {
     @Inject
     StoredWorkflow storedWorkflow;
     @Inject
+    StaleRuns staleRuns;
+    @Inject
     @All
     List<Stage<?>> stages;
 
@@ -158,7 +160,7 @@ public class WorkflowEngine {
         try (DatabaseSessions.Lock shared = storeLock.shared()) { // sift gc waits for it
             executeOnlyHeld(runId, stage, iteration, shard, console);
         }
-        runs.interruptIfStale(runId);
+        staleRuns.interruptIfStale(runId);
     }
 
     private void executeOnlyHeld(long runId, String stage, Integer iteration, Shard shard, Console console) {

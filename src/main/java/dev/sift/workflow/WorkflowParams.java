@@ -29,7 +29,7 @@ public final class WorkflowParams {
     /** The resolved parameters of a parsed workflow. */
     public static SortedMap<String, Object> of(WorkflowSpec spec) {
         SortedMap<String, Object> out = new TreeMap<>();
-        flattenRecord("", spec, out);
+        flattenRecord("", spec, out, new java.util.HashSet<>());
         if (spec.filter() != null && spec.filter().chooses()) {
             // the file gave candidates, not a policy; validation's pick per iteration is filter.picked, set by the
             // filter stage (RunStore.saveIteration)
@@ -37,6 +37,13 @@ public final class WorkflowParams {
         }
         applicable(spec, out);
         return out;
+    }
+
+    /** The keys of {@link #of} whose values are lists (joined with commas there; a text may hold a comma too). */
+    public static java.util.Set<String> listKeys(WorkflowSpec spec) {
+        java.util.Set<String> lists = new java.util.TreeSet<>();
+        flattenRecord("", spec, new TreeMap<>(), lists);
+        return lists;
     }
 
     /**
@@ -89,7 +96,7 @@ public final class WorkflowParams {
             dev.sift.store.RunLayout.FINE_TUNE, "fine_tune", dev.sift.store.RunLayout.SCORE, "score",
             dev.sift.store.RunLayout.FILTER, "filter", dev.sift.store.RunLayout.EVALUATE, "evaluate");
 
-    private static void flattenRecord(String prefix, Record r, Map<String, Object> out) {
+    private static void flattenRecord(String prefix, Record r, Map<String, Object> out, java.util.Set<String> lists) {
         for (RecordComponent c : r.getClass().getRecordComponents()) {
             Object v;
             try {
@@ -105,9 +112,12 @@ public final class WorkflowParams {
                 out.put(key, String.valueOf(cache.enabled()));
                 cache.off().forEach(stage -> out.put(SECTIONS.getOrDefault(stage, stage) + ".cache", "false"));
             } else if (v instanceof Record inner) {
-                flattenRecord(key + ".", inner, out);
+                flattenRecord(key + ".", inner, out, lists);
             } else if (v != null) {
                 out.put(key, value(v));
+                if (v instanceof Collection<?>) {
+                    lists.add(key);
+                }
             }
         }
     }

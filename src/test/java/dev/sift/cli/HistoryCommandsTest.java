@@ -498,6 +498,8 @@ class HistoryCommandsTest {
         assertEquals(id, JSON.readTree(r.out()).get(0).get("id").asLong(), r.out());
         assertNotNull(store.params(List.of(id)).get(id));
         assertEquals("drop_flagged", store.params(List.of(id)).get(id).get("filter.policy"));
+        assertEquals("false", store.params(List.of(id)).get(id).get("evaluate.bootstrap_seeds"), "a key added since "
+                + "has the value such a run behaved as, not today's default");
     }
 
     @Test

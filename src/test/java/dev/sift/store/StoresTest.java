@@ -35,6 +35,8 @@ class StoresTest {
     ObjectStore objects;
     @Inject
     Instance<AgroalDataSource> dataSource;
+    @Inject
+    HistoryStore history;
 
     private long count(String sql) throws Exception {
         try (Connection c = dataSource.get().getConnection(); Statement s = c.createStatement();
@@ -165,7 +167,7 @@ class StoresTest {
     @Test
     void aRunWhoseOwnerDiedOnThisMachineIsMarkedInterruptedOthersAreLeftAlone() throws Exception {
         RunEntity mine = runs.createRun("t", "t", "/t.yaml", "name: t\n");
-        runs.interruptIfStale(mine.id);
+        runs.interruptIfStale(mine.id, java.util.List.of());
         assertEquals(RunEntity.Status.RUNNING, runs.require(mine.id).status, "its owner (this process) lives");
         Process gone = new ProcessBuilder("true").start();
         gone.waitFor();
@@ -177,10 +179,15 @@ class StoresTest {
             s.executeUpdate("UPDATE run SET owner_host = 'batch-node' WHERE id = " + elsewhere.id);
         }
         var step = runs.beginStage(dead.id, "fine-tune", 0, 1, "");
-        runs.interruptIfStale(dead.id);
-        runs.interruptIfStale(elsewhere.id);
+        var live = runs.beginStage(dead.id, "score", 1, 2, "");
+        assertEquals(java.util.Set.of(step.id, live.id), runs.runningSteps(dead.id).stream().map(s -> s.id)
+                .collect(java.util.stream.Collectors.toSet()));
+        runs.interruptIfStale(dead.id, java.util.List.of(step.id));
+        runs.interruptIfStale(elsewhere.id, java.util.List.of());
         assertEquals(RunEntity.Status.INTERRUPTED, runs.findStage(dead.id, "fine-tune", 0).orElseThrow().status,
                 "the dead owner's step " + step.id + " too");
+        assertEquals(RunEntity.Status.RUNNING, runs.findStage(dead.id, "score", 1).orElseThrow().status,
+                "a step not named dead (a live process runs it) keeps running");
         RunEntity now = runs.require(dead.id);
         assertEquals(RunEntity.Status.INTERRUPTED, now.status);
         assertEquals("its process " + gone.pid() + " is gone; go on with 'sift resume " + dead.id + "'", now.error);
@@ -214,6 +221,17 @@ class StoresTest {
         it.policy = policy;
         it.order = "lowest";
         return it;
+    }
+
+    @Test
+    void parametersReadBackAsTheyWereStoredHugeDoublesIncluded() {
+        RunEntity run = runs.createRun("t", "t", "/t.yaml", "name: t\n", Map.of("task.max_label", 1e20,
+                "task.min_label", -1e308, "model.dim", 64L, "task.type", "graded"));
+        Map<String, Object> back = history.params(java.util.List.of(run.id)).get(run.id);
+        assertEquals(1e20, back.get("task.max_label"), "PostgreSQL writes 1e20 without its exponent; it is no long");
+        assertEquals(-1e308, back.get("task.min_label"));
+        assertEquals(64L, back.get("model.dim"));
+        assertEquals("graded", back.get("task.type"));
     }
 
     private String param(long runId, String key) throws Exception {

@@ -79,6 +79,28 @@ class StoredWorkflowTest {
     }
 
     @Test
+    void aKeyMovedBySettingAnotherBackIsSetBackInTheNextRound() throws Exception {
+        String file = Files.readString(Path.of("workflows/quickstart.yaml"));
+        String yaml = WorkflowParser.parse("w", file.substring(0, file.indexOf("score:")) + "score:\n  methods: [loss, "
+                + "el2n]\nevaluate:\n  k: 10\n", null, Map.of(), false).snapshot();
+        // filter.by follows the first method: setting the methods back moves it off the value the run had
+        SortedMap<String, Object> stored = storedWith(yaml, Map.of("score.methods", "el2n,loss"));
+        assertEquals("loss", stored.get("filter.by"));
+        assertEquals(List.of("score.methods"), StoredWorkflow.differing(stored, WorkflowParams.of(WorkflowParser
+                .parse("w", yaml, null, Map.of(), false).spec())), "filter.by agrees before");
+        SortedMap<String, Object> now = WorkflowParams.of(StoredWorkflow.resolve(7, yaml, stored, console));
+        assertEquals("el2n,loss", now.get("score.methods"));
+        assertEquals("loss", now.get("filter.by"), "set back in the second round");
+        assertTrue(StoredWorkflow.differing(stored, now).isEmpty(), StoredWorkflow.differing(stored, now)::toString);
+    }
+
+    @Test
+    void aRunStoredWithoutParametersGoesOnWithTheValuesOfKeysAddedSince() throws Exception {
+        WorkflowSpec spec = StoredWorkflow.resolve(8, quickstart(), null, console);
+        assertFalse(spec.evaluate().bootstrapSeeds(), "stored before parameters were: before bootstrap_seeds too");
+    }
+
+    @Test
     void aStoredValueThisSiftRefusesStopsTheResumeInOneLine() throws Exception {
         String yaml = quickstart();
         SiftException e = assertThrows(SiftException.class, () -> StoredWorkflow.resolve(7, yaml,
@@ -95,9 +117,11 @@ class StoredWorkflowTest {
         assertTrue(StoredWorkflow.same(3L, 3.0));
         assertFalse(StoredWorkflow.same(3L, 3.5));
         assertTrue(StoredWorkflow.same("true", "true"));
-        assertEquals("[loss,el2n]", StoredWorkflow.setValue("loss,el2n"));
-        assertEquals("[]", StoredWorkflow.setValue(""), "an empty list, which --set refuses as an empty value");
-        assertEquals("0.25", StoredWorkflow.setValue(0.25));
+        assertEquals("[loss,el2n]", StoredWorkflow.setValue("loss,el2n", true));
+        assertEquals("[]", StoredWorkflow.setValue("", true), "an empty list, which --set refuses as an empty value");
+        assertEquals("[loss]", StoredWorkflow.setValue("loss", true), "a list of one");
+        assertEquals("0.25", StoredWorkflow.setValue(0.25, false));
+        assertEquals(",", StoredWorkflow.setValue(",", false), "a separator is a text, not a list");
         assertEquals(List.of("b"), StoredWorkflow.differing(Map.of("a", 1L, "b", "x", "c", 2L),
                 Map.of("a", 1.0, "b", "y", "d", 3L)));
     }
