@@ -69,7 +69,7 @@ public final class CsvReader implements Closeable {
     public Record next() throws IOException {
         if (first) {
             first = false;
-            skipBom();
+            SourceStreams.skipBom(in);
         }
         int b = read();
         if (b == -1) {
@@ -143,13 +143,6 @@ public final class CsvReader implements Closeable {
         if (line - quoteLine >= MAX_QUOTED_LINES || bytes > MAX_QUOTED_BYTES) {
             throw new UnterminatedQuote(quoteLine, "the quote opened on this line is not closed within "
                     + MAX_QUOTED_LINES + " lines or " + (MAX_QUOTED_BYTES >> 20) + " MiB (an unterminated quote?)");
-        }
-    }
-
-    private void skipBom() throws IOException {
-        in.mark(3);
-        if (!(in.read() == 0xEF && in.read() == 0xBB && in.read() == 0xBF)) {
-            in.reset();
         }
     }
 

@@ -39,6 +39,7 @@ public final class DittoRows {
 
     static void read(InputStream in, RowLayout layout, RowSink sink) throws IOException {
         BufferedInputStream bin = new BufferedInputStream(in, 1 << 16);
+        SourceStreams.skipBom(bin);
         ByteArrayOutputStream line = new ByteArrayOutputStream();
         long lineNo = 0;
         int b = 0;

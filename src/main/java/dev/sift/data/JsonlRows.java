@@ -45,10 +45,7 @@ final class JsonlRows {
     private static void read(InputStream in, RowLayout layout, RowSink sink, java.util.Set<String> keys)
             throws IOException {
         BufferedInputStream bin = new BufferedInputStream(in, 1 << 16);
-        bin.mark(3);
-        if (!(bin.read() == 0xEF && bin.read() == 0xBB && bin.read() == 0xBF)) {
-            bin.reset(); // no UTF-8 byte order mark
-        }
+        SourceStreams.skipBom(bin);
         ByteArrayOutputStream line = new ByteArrayOutputStream();
         long lineNo = 0;
         int b;

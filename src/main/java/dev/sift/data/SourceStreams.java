@@ -22,6 +22,14 @@ final class SourceStreams {
     private SourceStreams() {
     }
 
+    /** Skips a UTF-8 byte order mark at the start of {@code in} (a spreadsheet's export writes one); else nothing. */
+    static void skipBom(InputStream in) throws IOException {
+        in.mark(3);
+        if (!(in.read() == 0xEF && in.read() == 0xBB && in.read() == 0xBF)) {
+            in.reset();
+        }
+    }
+
     /** The stream, unpacked when gzipped, and whether it is Parquet. */
     record Opened(InputStream in, boolean parquet) {
     }

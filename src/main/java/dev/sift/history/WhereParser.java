@@ -41,11 +41,17 @@ import java.util.Locale;
 public final class WhereParser {
     /** Deepest nesting of parentheses and {@code not}. */
     static final int MAX_DEPTH = 64;
+    /**
+     * Most comparisons in one expression: each one nests the SQL once more (a left-deep tree of {@code and}s and
+     * {@code or}s), and thousands overflow the stack of the process and of PostgreSQL's parser.
+     */
+    public static final int MAX_COMPARISONS = 256;
     static final String KEYS = "params.<name>, metrics.<subset>.<metric>, status, workflow or created";
 
     private final WhereLexer lexer;
     private Token current;
     private int depth;
+    private int comparisons;
 
     private WhereParser(String text) {
         this.lexer = new WhereLexer(text);
@@ -146,6 +152,10 @@ public final class WhereParser {
     }
 
     private Filter comparison(Key key) {
+        if (++comparisons > MAX_COMPARISONS) {
+            throw WhereLexer.error("--where", peek().column(), "more than " + MAX_COMPARISONS + " comparisons; ask for "
+                    + "a range (params.x >= 1 and params.x <= 9) or split the query");
+        }
         Token op = next();
         if (op.kind() != Kind.OP) {
             throw WhereLexer.error("--where", op.column(), "expected an operator (=, !=, <, <=, >, >=) after "

@@ -298,6 +298,10 @@ class HistoryCommandsTest {
         assertTrue(key.err().startsWith("sift: --where: column 14: expected an operator"), key.err());
         assertEquals(1, key.err().strip().lines().count(), key.err());
         assertEquals(2, sift("runs", "list", "--where", "status = 'failed'; DROP TABLE run").code());
+        // as many comparisons as the grammar takes nest the SQL that deep: PostgreSQL reads it
+        String many = String.join(" or ", java.util.Collections.nCopies(dev.sift.history.WhereParser.MAX_COMPARISONS,
+                "params.fine_tune.seed = 7"));
+        assertEquals(0, sift("runs", "list", "--where", many).code());
         assertEquals(2, sift("runs", "list", "--order-by", "metrics.selected.kappa; DROP TABLE run").code());
         assertEquals(2, sift("runs", "list", "--order-by", "params.filter'by").code());
         // key names are bind parameters too, whatever they hold (the store takes them as data)

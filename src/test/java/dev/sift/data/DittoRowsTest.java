@@ -76,6 +76,18 @@ class DittoRowsTest {
         assertEquals(List.of(0, 1, 2, 3, 4), r.samples().stream().map(Sample::index).toList());
     }
 
+    @Test
+    void aByteOrderMarkBeforeTheFirstLineIsNotPartOfIt() throws IOException {
+        String train = "\uFEFFCOL title VAL a\tCOL title VAL b\t1\nCOL title VAL c\tCOL title VAL d\t0\n";
+        Ingestor ingestor = new Ingestor(spec(), TASK, new SplitSpec(0, 0, 0, 1), HASHER);
+        Ingestor.Result r = ingestor.readGiven(List.of(part(train, "train.txt", Split.TRAIN),
+                part("COL title VAL h\tCOL title VAL i\t1\n", "valid.txt", Split.VALIDATION),
+                part("\uFEFFCOL title VAL j\tCOL title VAL k\t0\n", "test.txt", Split.TEST)));
+        assertEquals(List.of(), r.quarantined().stream().map(q -> q.describe("dataset")).toList());
+        assertEquals("title: a", r.samples().get(0).query());
+        assertEquals(1, r.count(Split.TEST));
+    }
+
     /** A test file alone: validation is drawn from the training file's queries, by query, at split.validation. */
     @Test
     void aTestFileAloneGetsItsValidationSplitFromTheTrainingQueries() throws IOException {

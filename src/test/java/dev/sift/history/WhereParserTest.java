@@ -116,6 +116,18 @@ class WhereParserTest {
     }
 
     @Test
+    void comparisonsAreBounded() {
+        java.util.function.IntFunction<String> terms = n -> String.join(" or ", java.util.Collections.nCopies(n,
+                "params.seed = 7"));
+        SiftException e = assertThrows(SiftException.class, () -> WhereParser.parse(terms.apply(4000)));
+        assertEquals(ExitCodes.USAGE, e.exitCode());
+        assertTrue(e.getMessage().startsWith("--where: column "), e.getMessage());
+        assertTrue(e.getMessage().contains("more than " + WhereParser.MAX_COMPARISONS + " comparisons"),
+                e.getMessage());
+        assertTrue(WhereParser.parse(terms.apply(WhereParser.MAX_COMPARISONS)) instanceof dev.sift.store.RunQuery.Or);
+    }
+
+    @Test
     void orderBy() {
         assertEquals(new Order(Key.metric("selected", "kappa"), true),
                 WhereParser.order(List.of("metrics.selected.kappa", "desc")));
