@@ -182,7 +182,12 @@ public class IngestStage implements Stage<IngestOutput> {
             IngestSummary.oneLabelSplits(ctx, result);
         }
         if (!ctx.spec().task().recommendation()) {
-            java.util.Optional.ofNullable(IngestSummary.conflictingLabels(result.samples()))
+            java.util.Optional.ofNullable(IngestSummary.conflictingLabels(result.samples(),
+                    ctx.spec().task().type() == dev.sift.data.TaskType.REGRESSION))
+                    .ifPresent(w -> ctx.console().info("  " + w));
+        }
+        if (ctx.spec().task().type() == dev.sift.data.TaskType.REGRESSION) {
+            java.util.Optional.ofNullable(IngestSummary.looseRange(result.samples(), ctx.spec().task()))
                     .ifPresent(w -> ctx.console().info("  " + w));
         }
         if (ds.given() != null) {

@@ -127,16 +127,17 @@ final class IngestSummary {
 
     /**
      * Warns when one (query, title) pair comes with different labels (several annotators, or clicks and skips of one
-     * result): no model can fit both, and kappa and accuracy on such pairs measure the disagreement, not the model.
-     * Returns the line, or null when under 1% of the pairs have more than one label.
+     * result): no model can fit both, and the metrics on such pairs measure the disagreement, not the model. The query
+     * is matched by its group, as the split matches it (the normalised query, or the group column where one is
+     * mapped). Returns the line, or null when under 1% of the pairs have more than one label.
      */
-    static String conflictingLabels(List<Sample> samples) {
+    static String conflictingLabels(List<Sample> samples, boolean regression) {
         Map<List<String>, java.util.TreeSet<Double>> labels = new java.util.LinkedHashMap<>();
+        Map<List<String>, String> shownQuery = new java.util.HashMap<>();
         for (Sample s : samples) {
-            // queries as the split matches them: case and runs of white space aside
-            String query = s.query().strip().replaceAll("\\s+", " ").toLowerCase(Locale.ROOT);
-            labels.computeIfAbsent(List.of(query, s.title(), s.description()), k -> new java.util.TreeSet<>())
-                    .add(s.label());
+            List<String> pair = List.of(s.group(), s.title(), s.description());
+            labels.computeIfAbsent(pair, k -> new java.util.TreeSet<>()).add(s.label());
+            shownQuery.putIfAbsent(pair, s.query());
         }
         List<Map.Entry<List<String>, java.util.TreeSet<Double>>> mixed = labels.entrySet().stream()
                 .filter(e -> e.getValue().size() > 1).toList();
@@ -145,11 +146,46 @@ final class IngestSummary {
         }
         var first = mixed.get(0);
         return "warning: " + mixed.size() + " of " + labels.size() + " (query, product) pairs come with different "
-                + "labels, e.g. '" + Text.printable(truncate(first.getKey().get(0))) + "' / '"
+                + "labels, e.g. '" + Text.printable(truncate(shownQuery.get(first.getKey()))) + "' / '"
                 + Text.printable(truncate(first.getKey().get(1))) + "': " + String.join(", ", first.getValue().stream()
-                        .map(Text::number).toList()) + "; no model fits both, and kappa and accuracy on them measure "
-                + "the disagreement: aggregate them (a median grade, a click rate) before ingest, or keep them if the "
-                + "spread is what the model should learn";
+                        .map(Text::number).toList()) + "; no model fits both, and "
+                + (regression ? "RMSE on them measures the disagreement: aggregate them (a mean)"
+                        : "kappa and accuracy on them measure the disagreement: aggregate them (a median grade, a "
+                                + "click rate)")
+                + " before ingest, or keep them if the spread is what the model should learn";
+    }
+
+    /**
+     * Warns when a regression's training labels fill under half of {@code task.min_label .. task.max_label}: the
+     * model predicts on the declared range (its output scaled to it), so a loose bound squeezes every prediction
+     * into a small part of it and costs RMSE (max_label 10 for labels in 0..1.5). Names the loose bound; null when
+     * the labels fill the range or there are none.
+     */
+    static String looseRange(List<Sample> samples, dev.sift.data.TaskSpec task) {
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
+        for (Sample s : samples) {
+            if (s.split() == Split.TRAIN) {
+                lo = Math.min(lo, s.label());
+                hi = Math.max(hi, s.label());
+            }
+        }
+        double range = task.maxLabel() - task.minLabel();
+        if (lo > hi || !(range > 0) || hi - lo >= range / 2) { // an infinite range (-1e308 to 1e308) warns
+            return null;
+        }
+        List<String> loose = new ArrayList<>();
+        if (lo - task.minLabel() > range / 4) {
+            loose.add("task.min_label " + Text.number(task.minLabel()));
+        }
+        if (task.maxLabel() - hi > range / 4) {
+            loose.add("task.max_label " + Text.number(task.maxLabel()));
+        }
+        return String.format(Locale.ROOT, "warning: the training labels lie in %s to %s, %.1f%% of the declared range"
+                + " %s to %s; the model predicts on the declared range, so a loose bound squeezes its predictions "
+                + "and costs RMSE: set %s to what the labels can take", Text.number(lo), Text.number(hi),
+                100 * (hi - lo) / range, Text.number(task.minLabel()), Text.number(task.maxLabel()),
+                loose.isEmpty() ? "task.min_label / task.max_label" : String.join(" and ", loose));
     }
 
     /**

@@ -24,20 +24,43 @@ class IngestSummaryTest {
                 new dev.sift.data.Sample(0, "red shoes", title, "", label, "red shoes", null, false,
                         dev.sift.data.Split.TRAIN, 2, null);
         assertEquals(null, IngestSummary.conflictingLabels(List.of(row.apply("a", 1.0), row.apply("b", 0.0),
-                row.apply("a", 1.0))), "the same label twice is no conflict");
+                row.apply("a", 1.0)), false), "the same label twice is no conflict");
         List<dev.sift.data.Sample> many = new java.util.ArrayList<>(List.of(row.apply("a", 1.0), row.apply("a", 2.0)));
         for (int i = 0; i < 100; i++) {
             many.add(row.apply("t" + i, 1.0));
         }
-        assertEquals(null, IngestSummary.conflictingLabels(many), "1 pair in 101: under 1%, no warning");
+        assertEquals(null, IngestSummary.conflictingLabels(many, false), "1 pair in 101: under 1%, no warning");
         assertEquals("warning: 1 of 2 (query, product) pairs come with different labels, e.g. 'red shoes' / 'a': "
                 + "0, 1, 3; no model fits both, and kappa and accuracy on them measure the disagreement: aggregate "
                 + "them (a median grade, a click rate) before ingest, or keep them if the spread is what the model "
                 + "should learn", IngestSummary.conflictingLabels(List.of(row.apply("a", 1.0), row.apply("b", 0.0),
-                        row.apply("a", 3.0), row.apply("a", 0.0))));
+                        row.apply("a", 3.0), row.apply("a", 0.0)), false));
         dev.sift.data.Sample shouted = new dev.sift.data.Sample(0, "  RED   Shoes ", "b", "", 2.0, "red shoes", null,
                 false, dev.sift.data.Split.TRAIN, 2, null);
-        assertTrue(IngestSummary.conflictingLabels(List.of(row.apply("b", 0.0), shouted)).startsWith("warning: 1 of 1 "),
-                "the query matched as the split matches it");
+        assertTrue(IngestSummary.conflictingLabels(List.of(row.apply("b", 0.0), shouted), false)
+                .startsWith("warning: 1 of 1 "), "the query matched as the split matches it");
+        dev.sift.data.Sample otherGroup = new dev.sift.data.Sample(0, "red shoes", "b", "", 2.0, "session 9", null,
+                false, dev.sift.data.Split.TRAIN, 2, null);
+        assertEquals(null, IngestSummary.conflictingLabels(List.of(row.apply("b", 0.0), otherGroup), false),
+                "a group column mapped: the same query in two groups is two pairs");
+        assertTrue(IngestSummary.conflictingLabels(List.of(row.apply("a", 1.0), row.apply("a", 0.5)), true)
+                .contains("RMSE on them measures the disagreement: aggregate them (a mean) before ingest"));
+    }
+
+    @Test
+    void aRegressionWhoseLabelsFillLittleOfTheDeclaredRangeIsWarnedNamingTheLooseBound() {
+        java.util.function.DoubleFunction<dev.sift.data.Sample> row = label -> new dev.sift.data.Sample(0, "q", "t",
+                "", label, "q", null, false, dev.sift.data.Split.TRAIN, 2, null);
+        List<dev.sift.data.Sample> labels = List.of(row.apply(0), row.apply(0.4), row.apply(1.5));
+        var regression = (java.util.function.BiFunction<Double, Double, dev.sift.data.TaskSpec>) (lo, hi) ->
+                new dev.sift.data.TaskSpec(dev.sift.data.TaskType.REGRESSION, lo, hi);
+        assertEquals("warning: the training labels lie in 0 to 1.5, 15.0% of the declared range 0 to 10; the model "
+                + "predicts on the declared range, so a loose bound squeezes its predictions and costs RMSE: set "
+                + "task.max_label 10 to what the labels can take", IngestSummary.looseRange(labels,
+                        regression.apply(0.0, 10.0)));
+        assertEquals(null, IngestSummary.looseRange(labels, regression.apply(0.0, 2.0)), "75% of the range: fine");
+        assertTrue(IngestSummary.looseRange(labels, regression.apply(-1e308, 1e308)).contains("set task.min_label / "
+                + "task.max_label to"), "an infinite span warns too");
+        assertEquals(null, IngestSummary.looseRange(List.of(), regression.apply(0.0, 10.0)));
     }
 }
