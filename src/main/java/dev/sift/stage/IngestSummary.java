@@ -28,7 +28,8 @@ final class IngestSummary {
     /**
      * The split checks of an ingest: a split drawn by query that got no query stops it, a lopsided one warns; given
      * files must each hold a row. With a test file alone, validation is drawn from the training file, and the checks
-     * of that draw look at the training file's rows only (the test file's queries and rows are not the draw's).
+     * of that draw look at the training file's rows only (the test file's queries and rows are not the draw's); with
+     * validation and test files, the utility split (drawn from the training file) is checked on those rows.
      */
     static void checkSplits(StageContext ctx, String source, Ingestor.Result r) {
         dev.sift.data.DatasetSpec ds = ctx.spec().dataset();
@@ -36,7 +37,11 @@ final class IngestSummary {
         if (ds.given() != null) {
             emptyGiven(source, r, ds.given());
         }
-        if (ctx.spec().task().recommendation() || ds.given() != null && ds.given().validation() != null) {
+        if (ctx.spec().task().recommendation()) {
+            return;
+        }
+        if (ds.given() != null && ds.given().validation() != null) {
+            emptyUtility(source, r, split);
             return;
         }
         Ingestor.Result drawn = ds.given() == null ? r : new Ingestor.Result(r.samples().stream()
@@ -44,6 +49,13 @@ final class IngestSummary {
                 null);
         emptySplit(source, drawn, split);
         skewedSplits(ctx, drawn, split);
+    }
+
+    /** With validation and test files given only a utility split is drawn, from the training file: stops when empty. */
+    static void emptyUtility(String source, Ingestor.Result r, SplitSpec split) {
+        emptySplit(source, new Ingestor.Result(r.samples().stream().filter(x -> x.split() == Split.TRAIN
+                || x.split() == Split.UTILITY).toList(), r.quarantined(), r.rowsRead(), r.duplicates(), null, null),
+                new SplitSpec(0, split.utility(), 0, split.seed()));
     }
 
     /**

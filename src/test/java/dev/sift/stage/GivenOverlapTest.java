@@ -52,4 +52,16 @@ class GivenOverlapTest {
         IngestSummary.emptyGiven("train.csv", new Ingestor.Result(noValidation, List.of(), 2, 0, null, null),
                 new DatasetSpec.Given(null, "test.csv"));
     }
+
+    @Test
+    void withBothFilesGivenAnEmptyUtilitySplitStopsIngest() {
+        List<Sample> oneQuery = List.of(s(0, "lamp", "Red lamp", Split.TRAIN), s(1, "lamp", "Lamp", Split.TRAIN),
+                s(2, "mug", "Mug", Split.VALIDATION), s(3, "cup", "Cup", Split.TEST), s(4, "pen", "Pen", Split.TEST));
+        Ingestor.Result r = new Ingestor.Result(oneQuery, List.of(), 5, 0, null, null);
+        SiftException e = assertThrows(SiftException.class, () -> IngestSummary.emptyUtility("train.csv", r,
+                new dev.sift.data.SplitSpec(0, 0.1, 0, 13)));
+        assertTrue(e.getMessage().startsWith("train.csv: only 1 distinct query among 2 valid rows"), e.getMessage());
+        assertTrue(e.getMessage().contains("utility would be empty"), e.getMessage());
+        IngestSummary.emptyUtility("train.csv", r, new dev.sift.data.SplitSpec(0, 0, 0, 13)); // none asked
+    }
 }
