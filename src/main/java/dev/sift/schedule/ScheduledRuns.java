@@ -124,9 +124,7 @@ public class ScheduledRuns {
             try {
                 parsed = spec.parse();
             } catch (WorkflowException e) {
-                console.info("firing of " + fireTime + " not run: the stored workflow no longer checks: "
-                        + String.join("; ", e.errors()));
-                return Optional.empty();
+                return Optional.of(notRun(spec, fireTime, e, console));
             }
             console.info("firing of " + fireTime + (recovering ? " (recovered)" : ""));
             Firing firing = new Firing(spec.name(), fireTime);
@@ -134,6 +132,21 @@ public class ScheduledRuns {
                     ? batch.submit(parsed, spec.workflowPath(), spec.name(), firing, console)
                     : engine.start(parsed, spec.workflowPath(), spec.name(), firing, console));
         }
+    }
+
+    /**
+     * A firing whose workflow no longer checks (its data file gone, say) is recorded as a FAILED run with the reason,
+     * so {@code schedule history} and {@code runs list} show it, not the node's log alone.
+     */
+    private long notRun(ScheduleSpec spec, Instant fireTime, WorkflowException e, Console console) {
+        String why = "the schedule's workflow no longer checks: " + String.join("; ", e.errors());
+        console.info("firing of " + fireTime + " not run: " + why);
+        java.util.SortedMap<String, Object> params = dev.sift.workflow.WorkflowParams.ofStored(spec.workflowPath()
+                .toString(), spec.workflowText());
+        RunEntity run = runs.createRun(spec.name(), String.valueOf(params.getOrDefault("name", spec.name())),
+                spec.workflowPath().toString(), spec.workflowText(), params, new Firing(spec.name(), fireTime));
+        runs.finishRun(run.id, RunEntity.Status.FAILED, "firing of " + fireTime + " not run: " + why);
+        return run.id;
     }
 
     private static SiftException held(String schedule) {

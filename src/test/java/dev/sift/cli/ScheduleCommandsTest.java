@@ -268,4 +268,28 @@ class ScheduleCommandsTest {
         assertEquals(RunEntity.Status.SUCCEEDED, runs.findRun(cut.id).orElseThrow().status);
         assertEquals(2, count("SELECT count(*) FROM run WHERE schedule_name = ?", "firings"), "one run per firing");
     }
+
+    /** A firing whose workflow no longer checks leaves a FAILED run with the reason, in the schedule's history. */
+    @Test
+    void aFiringWhoseWorkflowNoLongerChecksIsRecordedAsAFailedRun() throws Exception {
+        Path data = dir.resolve("gone.csv");
+        Files.writeString(data, "query,title,label\nlamp,red lamp,1\n");
+        Path wf = dir.resolve("gone.yaml");
+        Files.writeString(wf, "name: gone-data\ndataset:\n  path: gone.csv\n  columns: {query: query, title: title, "
+                + "label: label}\n");
+        ScheduleSpec spec = ScheduleSpec.of("gone", "0 0 3 * * ?", null, wf, Map.of());
+        Files.delete(data);
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        Console console = new Console(new PrintStream(log, true, StandardCharsets.UTF_8), false);
+        Instant at = Instant.parse("2026-01-02T03:00:00Z");
+        long id = scheduled.fire(spec, at, false, console).orElseThrow();
+        RunEntity run = runs.findRun(id).orElseThrow();
+        assertEquals(RunEntity.Status.FAILED, run.status);
+        assertEquals(at, run.fireTime);
+        assertEquals("gone-data", run.workflow);
+        assertTrue(run.error.startsWith("firing of " + at + " not run: the schedule's workflow no longer checks: "),
+                run.error);
+        assertTrue(run.error.contains("gone.csv"), run.error);
+        assertTrue(log.toString(StandardCharsets.UTF_8).contains("not run"), log.toString());
+    }
 }
