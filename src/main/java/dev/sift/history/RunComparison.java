@@ -7,6 +7,7 @@ import dev.sift.store.HistoryStore.MetricRow;
 import dev.sift.store.MetricStore;
 import dev.sift.store.RunEntity;
 import dev.sift.store.RunStore;
+import dev.sift.workflow.WorkflowParams;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
@@ -106,7 +107,10 @@ public class RunComparison {
         Table paramTable = new Table(cols);
         int differing = 0;
         for (String k : keys) {
-            boolean differs = ids.stream().map(id -> ps.getOrDefault(id, new TreeMap<>()).get(k)).distinct().count() > 1;
+            // a key a run does not read (a pretrained encoder's buckets, kept by runs stored before such keys were
+            // left out) is no difference
+            boolean differs = ids.stream().map(id -> ps.getOrDefault(id, new TreeMap<>())).map(m -> WorkflowParams
+                    .reads(m, k) ? m.get(k) : null).distinct().count() > 1;
             differing += differs ? 1 : 0;
             if (differs || !onlyChanged) {
                 List<Object> row = new ArrayList<>(List.of(k));

@@ -1,5 +1,6 @@
 package dev.sift.workflow;
 
+import dev.sift.model.ModelSpec;
 import dev.sift.workflow.YamlTree.YList;
 import dev.sift.workflow.YamlTree.YMap;
 import dev.sift.workflow.YamlTree.YNode;
@@ -47,30 +48,37 @@ public final class WorkflowParams {
     }
 
     /**
-     * Leaves out what the workflow's model and task do not read, which the parser refuses or ignores there: the
-     * hashed model's {@code buckets} and {@code dim} for a pretrained encoder, a pretrained encoder's settings for the
-     * hashed model, {@code last_layers} unless that is the mode; for recommendation the split and the label range
-     * (its task has {@code positive_at}, shown as such, and a split per user by time) and the search-only evaluate
-     * keys.
+     * Leaves out what the workflow's model and task do not read ({@link #reads}); for recommendation adds
+     * {@code task.positive_at} (its task has that, not a label range).
      */
     private static void applicable(WorkflowSpec spec, Map<String, Object> out) {
-        dev.sift.model.ModelSpec m = spec.model();
-        if (m.pretrained()) {
-            List.of("model.buckets", "model.dim").forEach(out::remove);
-            if (m.mode() != dev.sift.model.ModelSpec.Mode.LAST_LAYERS) {
-                out.remove("model.last_layers");
-            }
-        } else {
-            List.of("model.mode", "model.last_layers", "model.max_length", "model.pooling").forEach(out::remove);
+        Map<String, Object> all = Map.copyOf(out);
+        out.keySet().removeIf(k -> !reads(all, k));
+        if (spec.task().recommendation() && spec.task().minLabel() > -Double.MAX_VALUE) {
+            out.put("task.positive_at", spec.task().minLabel());
         }
-        if (spec.task().recommendation()) {
-            out.keySet().removeIf(k -> k.startsWith("split."));
-            List.of("task.min_label", "task.max_label", "evaluate.zero_shot", "evaluate.grades", "evaluate.curve",
-                    "evaluate.curve_policies").forEach(out::remove);
-            if (spec.task().minLabel() > -Double.MAX_VALUE) {
-                out.put("task.positive_at", spec.task().minLabel());
-            }
+    }
+
+    /**
+     * Whether a run with these (flat) parameters reads {@code key}, which the parser refuses or ignores otherwise: not
+     * the hashed model's {@code buckets} and {@code dim} for a pretrained encoder, nor a pretrained encoder's settings
+     * for the hashed model, nor {@code last_layers} unless that is the mode; for recommendation not the split, the
+     * label range or the search-only evaluate keys. Runs stored before such keys were left out still hold them, so
+     * comparisons ask this too.
+     */
+    public static boolean reads(Map<String, Object> params, String key) {
+        boolean pretrained = !ModelSpec.Encoder.HASHED_BOW.key().equals(String.valueOf(params.get("model.encoder")));
+        if (pretrained && (key.equals("model.buckets") || key.equals("model.dim") || key.equals("model.last_layers")
+                && !ModelSpec.Mode.LAST_LAYERS.key().equals(String.valueOf(params.get("model.mode"))))) {
+            return false;
         }
+        if (!pretrained && List.of("model.mode", "model.last_layers", "model.max_length", "model.pooling")
+                .contains(key)) {
+            return false;
+        }
+        return !(dev.sift.data.TaskType.RECOMMENDATION.key().equals(String.valueOf(params.get("task.type")))
+                && (key.startsWith("split.") || List.of("task.min_label", "task.max_label", "evaluate.zero_shot",
+                        "evaluate.grades", "evaluate.curve", "evaluate.curve_policies").contains(key)));
     }
 
     /**

@@ -149,5 +149,12 @@ class WorkflowParamsTest {
             assertTrue(!k.startsWith("split.") && !k.equals("task.min_label") && !k.equals("task.max_label")
                     && !k.equals("evaluate.zero_shot") && !k.equals("evaluate.grades"), k + " does not apply");
         }
+        // a run stored before such keys were left out still holds them: comparisons ask whether it reads them
+        Map<String, Object> oldPretrained = new java.util.TreeMap<>(head);
+        oldPretrained.put("model.buckets", 4096L);
+        assertTrue(!WorkflowParams.reads(oldPretrained, "model.buckets"));
+        assertTrue(WorkflowParams.reads(hashed, "model.buckets") && WorkflowParams.reads(head, "model.hidden"));
+        assertTrue(WorkflowParams.reads(last, "model.last_layers") && !WorkflowParams.reads(head, "model.last_layers"));
+        assertTrue(!WorkflowParams.reads(rec, "split.test") && WorkflowParams.reads(head, "split.test"));
     }
 }
