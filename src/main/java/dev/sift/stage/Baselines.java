@@ -212,11 +212,18 @@ public class Baselines {
         ctx.console().info(sb.toString());
     }
 
+    /**
+     * One comparison line: each metric's difference with its 95% interval ({@code *} where it excludes 0); a metric
+     * where lower is better says so, and one without an interval says why when too few queries inform it.
+     */
     static String describe(String subset, String baseline, Map<String, Protocol.Interval> c) {
         StringBuilder sb = new StringBuilder("  " + subset + " - " + baseline + ":");
-        c.forEach((metric, i) -> sb.append(" " + metric + " " + Text.signed(i.delta()) + (Double.isNaN(i.lo())
-                ? " (no interval)" : " [" + Text.signed(i.lo()) + ", " + Text.signed(i.hi()) + "]"
-                        + (i.excludesZero() ? "*" : ""))));
+        c.forEach((metric, i) -> sb.append(" " + metric + (Protocol.lowerIsBetter(metric) ? " (lower is better) "
+                : " ") + Text.signed(i.delta()) + (Double.isNaN(i.lo()) ? " (no interval" + (i.queries()
+                        < Protocol.MIN_UNITS ? ": " + i.queries() + " test quer" + (i.queries() == 1 ? "y informs"
+                                : "ies inform") + " it, under " + Protocol.MIN_UNITS : "") + ")"
+                        : " [" + Text.signed(i.lo()) + ", " + Text.signed(i.hi()) + "]"
+                                + (i.excludesZero() ? "*" : ""))));
         return sb.toString();
     }
 }

@@ -49,8 +49,10 @@ class BaselinesVerdictTest {
         c.put("kappa", new dev.sift.evaluation.Protocol.Interval(-0.00004, -0.03, 0.00002, 1000, 30));
         c.put("ndcg@10", new dev.sift.evaluation.Protocol.Interval(0.012, 0.001, 0.02, 1000, 30));
         c.put("rmse", new dev.sift.evaluation.Protocol.Interval(-0.2, Double.NaN, Double.NaN, 0, 3));
+        c.put("auc", new dev.sift.evaluation.Protocol.Interval(0.1, Double.NaN, Double.NaN, 0, 30));
         assertEquals("  selected - random: kappa +0.0000 [-0.0300, +0.0000] ndcg@10 +0.0120 [+0.0010, +0.0200]* "
-                + "rmse -0.2000 (no interval)", Baselines.describe("selected", "random", c));
+                + "rmse (lower is better) -0.2000 (no interval: 3 test queries inform it, under 5) auc +0.1000 "
+                + "(no interval)", Baselines.describe("selected", "random", c));
         assertEquals("-0.0001", dev.sift.data.Text.signed(-0.00005));
         assertEquals("+0.0000", dev.sift.data.Text.signed(-0.0));
     }
