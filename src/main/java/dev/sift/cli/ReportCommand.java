@@ -44,6 +44,20 @@ public class ReportCommand implements Callable<Integer>, ArgumentCheck {
             throw SiftException.usage("--out " + (out.toString().isBlank() ? "is empty" : out + " is a folder")
                     + "; name a file (the HTML page to write)");
         }
+        if (Files.isRegularFile(out) && !writtenBySift(out)) { // a report or an empty file is rewritten, else kept
+            throw SiftException.usage("--out " + out + " exists and is not a report Sift wrote; name a new file or "
+                    + "remove it first");
+        }
+    }
+
+    /** Whether the file is empty or its head has the generator tag every report carries. */
+    static boolean writtenBySift(Path file) {
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            return Files.size(file) == 0 || new String(in.readNBytes(4096), StandardCharsets.UTF_8).contains("<meta name=\"generator\" "
+                    + "content=\"sift\">");
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     @Override

@@ -80,7 +80,7 @@ class HelpTest {
 
     /** The checks a command makes of its own arguments are made before the database starts too. */
     @Test
-    void aCommandsOwnArgumentChecksAreMadeBeforeTheDatabaseStarts() {
+    void aCommandsOwnArgumentChecksAreMadeBeforeTheDatabaseStarts() throws java.io.IOException {
         for (String line : new String[] {"runs list --limit 0", "runs list --where bad", "runs compare 1 1",
             "runs show 1 --table bogus", "runs scores 1 --method el2n --top 0", "runs diff-subsets 1 --iteration 0",
             "runs explain 1 --sample 3 --neighbours -1", "resume 1 --shard 0/2", "serve --port 70000",
@@ -90,6 +90,14 @@ class HelpTest {
             assertEquals(2, SiftMain.parseRefusal(line.split(" ")), line);
         }
         assertEquals(2, SiftMain.parseRefusal(new String[] {"report", "1", "--out", ""}));
+        java.nio.file.Path data = java.nio.file.Files.createTempFile("data", ".csv");
+        java.nio.file.Files.writeString(data, "query,title,label\nlamp,red lamp,1\n");
+        assertEquals(2, SiftMain.parseRefusal(new String[] {"report", "1", "--out", data.toString()}),
+                "a file that is not a report is not overwritten");
+        java.nio.file.Files.writeString(data, "<!DOCTYPE html>\n<html>\n<meta name=\"generator\" content=\"sift\">");
+        assertEquals(null, SiftMain.parseRefusal(new String[] {"report", "1", "--out", data.toString()}),
+                "an earlier report is rewritten");
+        java.nio.file.Files.delete(data);
         assertEquals(null, SiftMain.parseRefusal("run workflows/quickstart.yaml --set fine_tune.epochs=2".split(" ")));
         assertEquals(null, SiftMain.parseRefusal("runs show 1 --table Metrics".split(" ")));
         assertEquals(null, SiftMain.parseRefusal("runs compare 1 2 --iteration last".split(" ")));
