@@ -276,8 +276,10 @@ public class RunHistory {
     public Table scores(long runId, int iteration, String method, int top, boolean highest) {
         List<ScoreStore.Row> rows = new ArrayList<>(scores.read(runId, iteration, method));
         if (rows.isEmpty()) {
-            throw SiftException.usage("run " + runId + " has no " + method + " scores in iteration "
-                    + iteration);
+            List<String> held = scores.methods(runId, iteration);
+            throw SiftException.usage("run " + runId + " has no " + method + " scores in iteration " + iteration
+                    + (held.isEmpty() ? " (it has no scores there)" : "; its methods there: " + String.join(", ",
+                            held)));
         }
         rows.sort((a, b) -> highest ? Double.compare(b.score(), a.score()) : Double.compare(a.score(), b.score()));
         List<Sample> samples = dataset(runId);

@@ -145,6 +145,10 @@ class QuickstartCommandsTest {
             assertTrue(ranked.get(i - 1).get("score").asDouble() >= ranked.get(i).get("score").asDouble());
         }
         assertTrue(ranked.get(0).has("query") && ranked.get(0).has("label"));
+        InJvm.Out bogus = sift("runs", "scores", Long.toString(id), "--method", "bogus");
+        assertEquals(2, bogus.code());
+        assertTrue(bogus.err().contains("has no bogus scores in iteration 1; its methods there: ")
+                && bogus.err().contains("el2n"), bogus.err());
 
         InJvm.Out explain = sift("runs", "explain", Long.toString(id), "--sample", ranked.get(0).get("sample").asText(),
                 "--format", "json");
