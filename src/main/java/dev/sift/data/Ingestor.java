@@ -231,7 +231,8 @@ public final class Ingestor {
             }
         } catch (NumberFormatException e) {
             return refuse(bad, line, lines, c.label(), Quarantined.NOT_A_NUMBER, "label is not a number: '"
-                    + truncate(String.valueOf(labelText)) + "'", raw);
+                    + truncate(String.valueOf(labelText)) + "'" + (labelText.trim().matches("[-+]?\\d*,\\d+")
+                            ? " (a decimal comma: write labels with a point, 2.5 not 2,5)" : ""), raw);
         }
         String kind = labelKind(label);
         if (kind != null) {

@@ -86,6 +86,16 @@ class IngestorTest {
     }
 
     @Test
+    void aDecimalCommaLabelSaysSo() throws Exception {
+        String text = "query;title;description;label;user\nlamp;red lamp;;2,5;u1\nlamp;blue lamp;;x,y;u1\n";
+        Ingestor.Result r = ingestor(new DatasetSpec("/x", null, "csv", ';', COLS), null).read(
+                new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), "eu.csv");
+        assertEquals("eu.csv:2: field 'label': label is not a number: '2,5' (a decimal comma: write labels with a "
+                + "point, 2.5 not 2,5)", r.quarantined().get(0).describe("eu.csv"));
+        assertEquals("eu.csv:3: field 'label': label is not a number: 'x,y'", r.quarantined().get(1).describe("eu.csv"));
+    }
+
+    @Test
     void splitsByQuerySoNoQueryIsInTwoSplits() throws Exception {
         StringBuilder sb = new StringBuilder("query,title,description,label,user\n");
         for (int q = 0; q < 40; q++) {
