@@ -76,14 +76,33 @@ public final class Table {
             return printable(a.full().substring(0, Math.min(a.shown(), a.full().length())));
         }
         if (v instanceof Double d) {
-            // a tiny negative rounds to 0.0000, not -0.0000
-            String s = Double.isNaN(d) ? "NaN" : String.format(java.util.Locale.ROOT, "%.4f", d);
-            return s.equals("-0.0000") ? "0.0000" : s;
+            return decimal(d);
         }
         if (v instanceof BigDecimal b) {
             return b.toPlainString(); // exact values (parameters), not rounded as measurements are
         }
         return printable(v.toString());
+    }
+
+    /**
+     * A measurement as the text table shows it, never with an exponent: four decimals; below 0.001 three significant
+     * digits (an RMSE of 0.0005 is 0.000500, not 0.0005 or 0.0000; -0.0 is 0.0000); from a million on the
+     * integer rounded to seven significant digits (1e20 is 100000000000000000000, not the double's binary
+     * expansion). CSV and JSON keep every digit.
+     */
+    static String decimal(double d) {
+        if (!Double.isFinite(d)) {
+            return Double.toString(d);
+        }
+        double a = Math.abs(d);
+        if (a == 0) {
+            return "0.0000";
+        }
+        if (a < 0.001 || a >= 1e6) {
+            BigDecimal b = new BigDecimal(d).round(new java.math.MathContext(a < 1 ? 3 : 7));
+            return (a < 1 ? b : b.setScale(0, java.math.RoundingMode.HALF_EVEN)).toPlainString();
+        }
+        return String.format(java.util.Locale.ROOT, "%.4f", d);
     }
 
     /** {@link dev.sift.data.Text#printable}. */

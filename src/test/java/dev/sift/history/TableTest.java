@@ -13,8 +13,15 @@ class TableTest {
         t.add(-0.00001);
         t.add(8.458831781193192E-4);
         t.add(-2.5e-7);
-        assertEquals(java.util.List.of("0.0000", "0.0008", "0.0000"), t.text().lines().skip(2).map(String::trim).toList());
-        assertEquals("delta\n-0.00001\n0.0008458831781193192\n-0.00000025\n", t.csv());
+        t.add(-0.0);
+        t.add(1e20);
+        t.add(1234567.891);
+        t.add(0.1234567);
+        t.add(Double.NaN);
+        assertEquals(java.util.List.of("-0.0000100", "0.000846", "-0.000000250", "0.0000", "100000000000000000000",
+                "1234568", "0.1235", "NaN"), t.text().lines().skip(2).map(String::trim).toList(), "small values keep "
+                        + "three significant digits, large ones no binary noise");
+        assertTrue(t.csv().startsWith("delta\n-0.00001\n0.0008458831781193192\n-0.00000025\n"), t.csv());
     }
 
     @Test
