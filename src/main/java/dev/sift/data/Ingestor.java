@@ -318,7 +318,7 @@ public final class Ingestor {
      * trimmed, and zero-width characters and soft hyphens removed, so that "wool sheets" and "wool sheets" followed
      * by a no-break space are one query and land in one split.
      */
-    static String normalise(String query) {
+    public static String normalise(String query) {
         String q = query;
         for (int i = 0; i < q.length(); i++) {
             if (q.charAt(i) > 0x7F) {

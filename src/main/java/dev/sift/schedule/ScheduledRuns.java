@@ -27,6 +27,8 @@ import java.util.Optional;
  */
 @ApplicationScoped
 public class ScheduledRuns {
+    /** What a firing whose workflow no longer checks records (its run's error starts with the firing and this). */
+    static final String NOT_RUN = "not run";
     /**
      * How long a recovered firing waits for the lock: a dead node's session ends when PostgreSQL sees its connection
      * close, at once for a killed process, later for a machine that vanished.
@@ -109,6 +111,9 @@ public class ScheduledRuns {
                 RunEntity run = earlier.get();
                 if (run.status == RunEntity.Status.SUCCEEDED) {
                     console.info("firing of " + fireTime + " already ran as run " + run.id);
+                } else if (run.status == RunEntity.Status.FAILED && run.error != null && run.error.startsWith(
+                        "firing of " + fireTime + " " + NOT_RUN + ":")) {
+                    console.info("firing of " + fireTime + " was recorded as not run (run " + run.id + ")");
                 } else {
                     console.info("firing of " + fireTime + " recovered: resuming run " + run.id + " (" + run.status
                             + " on " + run.ownerHost + " pid " + run.ownerPid + ")");
@@ -136,17 +141,25 @@ public class ScheduledRuns {
 
     /**
      * A firing whose workflow no longer checks (its data file gone, say) is recorded as a FAILED run with the reason,
-     * so {@code schedule history} and {@code runs list} show it, not the node's log alone.
+     * so {@code schedule history} and {@code runs list} show it, not the node's log alone. Its YAML and parameters
+     * are the workflow's with the schedule's {@code --set}s, as a run of it stores them (files not checked).
      */
     private long notRun(ScheduleSpec spec, Instant fireTime, WorkflowException e, Console console) {
         String why = "the schedule's workflow no longer checks: " + String.join("; ", e.errors());
-        console.info("firing of " + fireTime + " not run: " + why);
-        java.util.SortedMap<String, Object> params = dev.sift.workflow.WorkflowParams.ofStored(spec.workflowPath()
-                .toString(), spec.workflowText());
-        RunEntity run = runs.createRun(spec.name(), String.valueOf(params.getOrDefault("name", spec.name())),
-                spec.workflowPath().toString(), spec.workflowText(), params, new Firing(spec.name(), fireTime));
-        runs.finishRun(run.id, RunEntity.Status.FAILED, "firing of " + fireTime + " not run: " + why);
-        return run.id;
+        console.info("firing of " + fireTime + " " + NOT_RUN + ": " + why);
+        String path = spec.workflowPath().toString();
+        String yaml = spec.workflowText();
+        java.util.SortedMap<String, Object> params;
+        try {
+            WorkflowParser.Parsed unchecked = WorkflowParser.parse(path, yaml, spec.workflowPath().getParent(),
+                    spec.overrides(), false);
+            yaml = unchecked.snapshot();
+            params = dev.sift.workflow.WorkflowParams.of(unchecked.spec());
+        } catch (WorkflowException notEvenUnchecked) {
+            params = dev.sift.workflow.WorkflowParams.ofStored(path, yaml);
+        }
+        return runs.createFailed(spec.name(), String.valueOf(params.getOrDefault("name", spec.name())), path, yaml,
+                params, new Firing(spec.name(), fireTime), "firing of " + fireTime + " " + NOT_RUN + ": " + why).id;
     }
 
     private static SiftException held(String schedule) {

@@ -140,14 +140,16 @@ final class IngestSummary {
     /**
      * Warns when one (query, title) pair comes with different labels (several annotators, or clicks and skips of one
      * result): no model can fit both, and the metrics on such pairs measure the disagreement, not the model. The query
-     * is matched by its group, as the split matches it (the normalised query, or the group column where one is
-     * mapped). Returns the line, or null when under 1% of the pairs have more than one label.
+     * is matched as the split matches queries ({@link dev.sift.data.Ingestor#normalise}: case, white space and
+     * invisible characters aside), whatever the group column: the model reads the texts, not the group, so a click in
+     * one session and a skip in another conflict too. Returns the line, or null when under 1% of the pairs have more
+     * than one label.
      */
     static String conflictingLabels(List<Sample> samples, boolean regression) {
         Map<List<String>, java.util.TreeSet<Double>> labels = new java.util.LinkedHashMap<>();
         Map<List<String>, String> shownQuery = new java.util.HashMap<>();
         for (Sample s : samples) {
-            List<String> pair = List.of(s.group(), s.title(), s.description());
+            List<String> pair = List.of(dev.sift.data.Ingestor.normalise(s.query()), s.title(), s.description());
             labels.computeIfAbsent(pair, k -> new java.util.TreeSet<>()).add(s.label());
             shownQuery.putIfAbsent(pair, s.query());
         }
@@ -182,21 +184,22 @@ final class IngestSummary {
                 hi = Math.max(hi, s.label());
             }
         }
-        double range = task.maxLabel() - task.minLabel();
-        if (lo > hi || !(range > 0) || hi - lo >= range / 2) { // an infinite range (-1e308 to 1e308) warns
+        // in halves, so that -1e308 to 1e308 does not overflow to an infinite range
+        double half = task.maxLabel() / 2 - task.minLabel() / 2;
+        if (lo > hi || !(half > 0) || hi / 2 - lo / 2 >= half / 2) {
             return null;
         }
         List<String> loose = new ArrayList<>();
-        if (lo - task.minLabel() > range / 4) {
+        if (lo / 2 - task.minLabel() / 2 > half / 4) {
             loose.add("task.min_label " + Text.number(task.minLabel()));
         }
-        if (task.maxLabel() - hi > range / 4) {
+        if (task.maxLabel() / 2 - hi / 2 > half / 4) {
             loose.add("task.max_label " + Text.number(task.maxLabel()));
         }
         return String.format(Locale.ROOT, "warning: the training labels lie in %s to %s, %.1f%% of the declared range"
                 + " %s to %s; the model predicts on the declared range, so a loose bound squeezes its predictions "
                 + "and costs RMSE: set %s to what the labels can take", Text.number(lo), Text.number(hi),
-                100 * (hi - lo) / range, Text.number(task.minLabel()), Text.number(task.maxLabel()),
+                100 * (hi / 2 - lo / 2) / half, Text.number(task.minLabel()), Text.number(task.maxLabel()),
                 loose.isEmpty() ? "task.min_label / task.max_label" : String.join(" and ", loose));
     }
 

@@ -8,6 +8,7 @@ import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** Runs, stage runs, iterations, metrics and datasets through Hibernate ORM; each method one transaction. */
@@ -58,6 +59,17 @@ public class RunStore {
             em.get().createNativeQuery("UPDATE run SET params = CAST(?1 AS jsonb) WHERE id = ?2")
                     .setParameter(1, HistoryStore.json(params)).setParameter(2, r.id).executeUpdate();
         }
+        return r;
+    }
+
+    /** A run recorded FAILED at once, in one transaction: a scheduled firing that could not start (its reason). */
+    @Transactional
+    public RunEntity createFailed(String name, String workflow, String path, String specYaml,
+            java.util.Map<String, Object> params, Firing firing, String error) {
+        RunEntity r = createRun(name, workflow, path, specYaml, params, firing);
+        r.status = Status.FAILED;
+        r.error = error;
+        r.finishedAt = Instant.now();
         return r;
     }
 
@@ -176,23 +188,26 @@ public class RunStore {
     /**
      * Marks a run INTERRUPTED when it is {@link #stale}: its owner died on this machine while steps go on by {@code
      * resume --only-stage}, so RUNNING would claim a process that is gone; of its RUNNING steps, those in {@code
-     * deadSteps} too (the caller holds their step locks: no live {@code --only-stage} process runs them). A run owned
-     * elsewhere (an AWS Batch job's, followed by another machine) cannot be checked and is left as it is. The updates
-     * are conditional on the owner read, so a resume that claims the run meanwhile keeps it.
+     * deadSteps} (id to the attempt found dead) too, each only while still in that attempt. A run owned elsewhere (an
+     * AWS Batch job's, followed by another machine) cannot be checked and is left as it is. The updates are
+     * conditional on the owner read, so a resume that claims the run meanwhile keeps it.
      */
     @Transactional
-    public void interruptIfStale(long runId, java.util.Collection<Long> deadSteps) {
+    public void interruptIfStale(long runId, Map<Long, Integer> deadSteps) {
         RunEntity r = em.get().find(RunEntity.class, runId);
         if (r == null || !stale(r)) {
             return;
         }
         String reason = "its process " + r.ownerPid + " is gone; go on with 'sift resume " + runId + "'";
         String owned = "id = ?2 AND status = 'RUNNING' AND owner_host = ?3 AND owner_pid = ?4";
-        em.get().createNativeQuery("UPDATE stage_run SET status = 'INTERRUPTED', error = ?1, finished_at = now(), "
-                + "duration_ms = CAST(extract(epoch FROM now() - started_at) * 1000 AS bigint) WHERE status = "
-                + "'RUNNING' AND id = ANY(?5) AND run_id IN (SELECT id FROM run WHERE " + owned + ")")
-                .setParameter(1, reason).setParameter(2, runId).setParameter(3, r.ownerHost)
-                .setParameter(4, r.ownerPid).setParameter(5, deadSteps.toArray(Long[]::new)).executeUpdate();
+        for (Map.Entry<Long, Integer> step : deadSteps.entrySet()) {
+            em.get().createNativeQuery("UPDATE stage_run SET status = 'INTERRUPTED', error = ?1, finished_at = now(), "
+                    + "duration_ms = CAST(extract(epoch FROM now() - started_at) * 1000 AS bigint) WHERE status = "
+                    + "'RUNNING' AND id = ?5 AND attempt = ?6 AND run_id IN (SELECT id FROM run WHERE " + owned + ")")
+                    .setParameter(1, reason).setParameter(2, runId).setParameter(3, r.ownerHost)
+                    .setParameter(4, r.ownerPid).setParameter(5, step.getKey()).setParameter(6, step.getValue())
+                    .executeUpdate();
+        }
         em.get().createNativeQuery("UPDATE run SET status = 'INTERRUPTED', error = ?1, finished_at = now() WHERE "
                 + owned).setParameter(1, reason).setParameter(2, runId).setParameter(3, r.ownerHost)
                 .setParameter(4, r.ownerPid).executeUpdate();

@@ -49,13 +49,15 @@ public class StoredWorkflow {
         WorkflowSpec spec = WorkflowParser.parse(label, yaml, null, Map.of(), false).spec();
         Map<String, Object> stored = new java.util.TreeMap<>(storedParams == null ? Map.of() : storedParams);
         ADDED_LATER.forEach(stored::putIfAbsent);
-        Map<String, Object> today = WorkflowParams.of(spec);
-        java.util.Set<String> lists = WorkflowParams.listKeys(spec);
+        Map<String, Object> today = new LinkedHashMap<>(); // each key's value before it was set back
         Map<String, String> pins = new LinkedHashMap<>();
         List<String> refused = new ArrayList<>();
-        for (List<String> differ = differing(stored, today); refused.isEmpty(); differ = differing(stored,
-                WorkflowParams.of(spec))) {
+        while (refused.isEmpty()) {
+            Map<String, Object> now = WorkflowParams.of(spec);
+            java.util.Set<String> lists = WorkflowParams.listKeys(spec);
+            List<String> differ = differing(stored, now);
             List<String> next = differ.stream().filter(k -> !pins.containsKey(k)).toList();
+            next.forEach(k -> today.put(k, now.get(k)));
             if (next.isEmpty()) {
                 WorkflowSpec pinned = spec; // a key set back and moved again: nothing more to try
                 differ.forEach(k -> refused.add(k + " was " + stored.get(k) + " when the run started and is "

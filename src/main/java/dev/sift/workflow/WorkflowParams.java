@@ -67,7 +67,9 @@ public final class WorkflowParams {
      * comparisons ask this too.
      */
     public static boolean reads(Map<String, Object> params, String key) {
-        boolean pretrained = !ModelSpec.Encoder.HASHED_BOW.key().equals(String.valueOf(params.get("model.encoder")));
+        // parameters read from the YAML alone (a workflow today's parser refuses) leave out an encoder left at its default
+        boolean pretrained = !ModelSpec.Encoder.HASHED_BOW.key().equals(String.valueOf(params.getOrDefault(
+                "model.encoder", ModelSpec.Encoder.HASHED_BOW.key())));
         if (pretrained && (key.equals("model.buckets") || key.equals("model.dim") || key.equals("model.last_layers")
                 && !ModelSpec.Mode.LAST_LAYERS.key().equals(String.valueOf(params.get("model.mode"))))) {
             return false;

@@ -291,5 +291,11 @@ class ScheduleCommandsTest {
                 run.error);
         assertTrue(run.error.contains("gone.csv"), run.error);
         assertTrue(log.toString(StandardCharsets.UTF_8).contains("not run"), log.toString());
+        assertTrue(run.specYaml.contains(data.toAbsolutePath().toString()), "stored as a run stores its workflow: "
+                + run.specYaml);
+        assertEquals(Optional.of(id), scheduled.fire(spec, at, true, console), "recovered: the record, not a resume");
+        assertEquals(RunEntity.Status.FAILED, runs.findRun(id).orElseThrow().status);
+        assertTrue(log.toString(StandardCharsets.UTF_8).contains("was recorded as not run (run " + id + ")"),
+                log.toString());
     }
 }

@@ -167,7 +167,7 @@ class StoresTest {
     @Test
     void aRunWhoseOwnerDiedOnThisMachineIsMarkedInterruptedOthersAreLeftAlone() throws Exception {
         RunEntity mine = runs.createRun("t", "t", "/t.yaml", "name: t\n");
-        runs.interruptIfStale(mine.id, java.util.List.of());
+        runs.interruptIfStale(mine.id, Map.of());
         assertEquals(RunEntity.Status.RUNNING, runs.require(mine.id).status, "its owner (this process) lives");
         Process gone = new ProcessBuilder("true").start();
         gone.waitFor();
@@ -182,12 +182,15 @@ class StoresTest {
         var live = runs.beginStage(dead.id, "score", 1, 2, "");
         assertEquals(java.util.Set.of(step.id, live.id), runs.runningSteps(dead.id).stream().map(s -> s.id)
                 .collect(java.util.stream.Collectors.toSet()));
-        runs.interruptIfStale(dead.id, java.util.List.of(step.id));
-        runs.interruptIfStale(elsewhere.id, java.util.List.of());
+        var begunAgain = runs.beginStage(dead.id, "filter", 1, 3, "");
+        runs.interruptIfStale(dead.id, Map.of(step.id, step.attempt, begunAgain.id, begunAgain.attempt - 1));
+        runs.interruptIfStale(elsewhere.id, Map.of());
         assertEquals(RunEntity.Status.INTERRUPTED, runs.findStage(dead.id, "fine-tune", 0).orElseThrow().status,
                 "the dead owner's step " + step.id + " too");
         assertEquals(RunEntity.Status.RUNNING, runs.findStage(dead.id, "score", 1).orElseThrow().status,
                 "a step not named dead (a live process runs it) keeps running");
+        assertEquals(RunEntity.Status.RUNNING, runs.findStage(dead.id, "filter", 1).orElseThrow().status,
+                "a step begun again since it was found dead is in another attempt and keeps running");
         RunEntity now = runs.require(dead.id);
         assertEquals(RunEntity.Status.INTERRUPTED, now.status);
         assertEquals("its process " + gone.pid() + " is gone; go on with 'sift resume " + dead.id + "'", now.error);

@@ -2,8 +2,12 @@ package dev.sift.workflow;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sift.ExitCodes;
 import dev.sift.PostgresResource;
+import dev.sift.SiftException;
 import dev.sift.store.RunEntity;
 import dev.sift.store.RunStore;
 import dev.sift.store.ScheduleLocks;
@@ -40,14 +44,21 @@ class StaleRunsTest {
         runs.beginStage(run.id, "fine-tune", 0, 1, ""); // the dead owner's
         runs.beginStage(run.id, "score", 1, 2, ""); // a sibling shard's finisher, alive
         try (var held = locks.tryLock(WorkflowEngine.stepLock(run.id, "score", 1)).orElseThrow()) {
+            SiftException busy = assertThrows(SiftException.class, () -> staleRuns.refuseWhileStepsRun(run.id));
+            assertEquals(ExitCodes.BUSY, busy.exitCode());
+            assertEquals("run " + run.id + ": score of iteration 1 is being run by another process ('sift resume "
+                    + run.id + " --only-stage score'); resume the run when it has finished", busy.getMessage());
             staleRuns.interruptIfStale(run.id);
+            assertTrue(locks.tryLock(WorkflowEngine.stepLock(run.id, "fine-tune", 0)).map(l -> {
+                l.close();
+                return true;
+            }).orElse(false), "the dead step's lock was only probed, not kept");
         }
         assertEquals(RunEntity.Status.INTERRUPTED, runs.require(run.id).status);
         assertEquals(RunEntity.Status.INTERRUPTED, runs.findStage(run.id, "fine-tune", 0).orElseThrow().status);
         var live = runs.findStage(run.id, "score", 1).orElseThrow();
         assertEquals(RunEntity.Status.RUNNING, live.status, "its process goes on and records how the step ends");
         assertNull(live.error);
-        staleRuns.interruptIfStale(run.id); // no longer stale (INTERRUPTED): the live step is left as it is
-        assertEquals(RunEntity.Status.RUNNING, runs.findStage(run.id, "score", 1).orElseThrow().status);
+        staleRuns.refuseWhileStepsRun(run.id); // its lock let go: a whole-run resume may go on
     }
 }
