@@ -20,7 +20,7 @@ import picocli.CommandLine.Parameters;
 /** {@code sift runs list|show|compare|lineage|diff-subsets|scores|explain}. */
 @Command(name = "runs", description = "Experiment history.", subcommands = {RunsCommand.ListRuns.class,
     RunsCommand.ShowRun.class, CompareCommand.class, LineageCommand.class, DiffSubsetsCommand.class,
-    RunsCommand.Scores.class, RunsCommand.Explain.class})
+    RunsCommand.Scores.class, RunsCommand.Explain.class, DeleteRunsCommand.class})
 public class RunsCommand {
 
     /** {@code sift runs list}. */

@@ -46,15 +46,16 @@ public class StaleRuns {
     }
 
     /**
-     * Before a whole-run {@code resume}: stops with exit code 4 when a step of the run is being run by a live {@code
-     * resume --only-stage} process, which the resume would otherwise run a second time beside it.
+     * Before a whole-run {@code resume} or a deletion: stops with exit code 4 when a step of the run is being run by a
+     * live {@code resume --only-stage} process (which a resume would run a second time beside it); {@code then} says
+     * what to do when that step has finished.
      */
-    public void refuseWhileStepsRun(long runId) {
+    public void refuseWhileStepsRun(long runId, String then) {
         for (StageRunEntity s : runs.runningSteps(runId)) {
             if (live(runId, s)) {
                 throw new SiftException(ExitCodes.BUSY, "run " + runId + ": " + s.stage + (s.iteration > 0
                         ? " of iteration " + s.iteration : "") + " is being run by another process ('sift resume "
-                        + runId + " --only-stage " + s.stage + "'); resume the run when it has finished");
+                        + runId + " --only-stage " + s.stage + "'); " + then + " when it has finished");
             }
         }
     }

@@ -120,7 +120,7 @@ public class WorkflowEngine {
             throw new SiftException(ExitCodes.BUSY, "run " + runId + " is still running in process "
                     + run.ownerPid + " on " + run.ownerHost);
         }
-        staleRuns.refuseWhileStepsRun(runId);
+        staleRuns.refuseWhileStepsRun(runId, "resume the run");
         WorkflowSpec spec = storedWorkflow.spec(run, console);
         try (DatabaseSessions.Lock shared = storeLock.shared()) { // sift gc waits for it
             runs.claimOrBusy(run);

@@ -486,6 +486,34 @@ class HistoryCommandsTest {
     }
 
     @Test
+    void deleteRemovesRunsWithTheirRowsAllOrNoneAndRefusesOneUnderWay() throws Exception {
+        RunEntity done = runs.createRun("to-delete", "del", "/d.yaml", "name: del\n");
+        runs.beginStage(done.id, "ingest", 0, 1, "");
+        runs.finishRun(done.id, RunEntity.Status.SUCCEEDED, null);
+        RunEntity live = runs.createRun("live", "del", "/d.yaml", "name: del\n"); // this process owns it: RUNNING
+        InJvm.Out busy = sift("runs", "delete", Long.toString(done.id), Long.toString(live.id));
+        assertEquals(4, busy.code(), busy.err());
+        assertTrue(busy.err().contains("run " + live.id + " is RUNNING in process ") && busy.err().contains("nothing "
+                + "was deleted"), busy.err());
+        assertEquals(2, sift("runs", "delete", Long.toString(done.id), "999999999").code(), "an unknown run");
+        assertTrue(runs.findRun(done.id).isPresent(), "nothing deleted by a refused command");
+        InJvm.Out ok = sift("runs", "delete", Long.toString(done.id));
+        assertEquals(0, ok.code(), ok.err());
+        assertTrue(ok.err().contains("deleted run " + done.id + " (to-delete, SUCCEEDED)"), ok.err());
+        assertTrue(runs.findRun(done.id).isEmpty());
+        try (Connection c = dataSource.get().getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT count(*) FROM stage_run WHERE run_id = ?")) {
+            ps.setLong(1, done.id);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                assertEquals(0, rs.getLong(1), "its stage rows went with it");
+            }
+        }
+        runs.finishRun(live.id, RunEntity.Status.FAILED, "ended");
+        assertEquals(0, sift("runs", "delete", Long.toString(live.id)).code(), "once it has ended");
+    }
+
+    @Test
     void runsFromBeforeStoredParametersGetThemFromTheirWorkflow() throws Exception {
         String wf = "old-" + System.nanoTime();
         long id;

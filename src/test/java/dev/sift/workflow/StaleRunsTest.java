@@ -44,7 +44,8 @@ class StaleRunsTest {
         runs.beginStage(run.id, "fine-tune", 0, 1, ""); // the dead owner's
         runs.beginStage(run.id, "score", 1, 2, ""); // a sibling shard's finisher, alive
         try (var held = locks.tryLock(WorkflowEngine.stepLock(run.id, "score", 1)).orElseThrow()) {
-            SiftException busy = assertThrows(SiftException.class, () -> staleRuns.refuseWhileStepsRun(run.id));
+            SiftException busy = assertThrows(SiftException.class, () -> staleRuns.refuseWhileStepsRun(run.id,
+                    "resume the run"));
             assertEquals(ExitCodes.BUSY, busy.exitCode());
             assertEquals("run " + run.id + ": score of iteration 1 is being run by another process ('sift resume "
                     + run.id + " --only-stage score'); resume the run when it has finished", busy.getMessage());
@@ -59,6 +60,6 @@ class StaleRunsTest {
         var live = runs.findStage(run.id, "score", 1).orElseThrow();
         assertEquals(RunEntity.Status.RUNNING, live.status, "its process goes on and records how the step ends");
         assertNull(live.error);
-        staleRuns.refuseWhileStepsRun(run.id); // its lock let go: a whole-run resume may go on
+        staleRuns.refuseWhileStepsRun(run.id, "resume the run"); // its lock let go: a whole-run resume may go on
     }
 }

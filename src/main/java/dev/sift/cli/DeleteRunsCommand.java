@@ -1,0 +1,58 @@
+package dev.sift.cli;
+
+import dev.sift.ExitCodes;
+import dev.sift.SiftException;
+import dev.sift.store.RunEntity;
+import dev.sift.store.RunRemoval;
+import dev.sift.store.RunStore;
+import dev.sift.workflow.StaleRuns;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+/** {@code sift runs delete RUN...}: {@link RunRemoval}. */
+@Command(name = "delete", description = "Delete runs from the history: their rows (stages, metrics, scores, ...) "
+        + "in one transaction, all or none. A run under way is refused (exit 4). What they stored in S3 and weights "
+        + "no other run names are left for 'sift gc --delete'.")
+public class DeleteRunsCommand implements Callable<Integer> {
+    @Parameters(arity = "1..*", paramLabel = "RUN")
+    List<Long> runIds;
+
+    @Mixin
+    VerboseOption verbose;
+
+    @Inject
+    RunStore runs;
+
+    @Inject
+    RunRemoval removal;
+
+    @Inject
+    StaleRuns staleRuns;
+
+    @Override
+    public Integer call() {
+        List<RunEntity> seen = new ArrayList<>();
+        for (long id : new LinkedHashSet<>(runIds)) { // every run checked before any is deleted
+            RunEntity r = runs.require(id);
+            String refused = RunRemoval.refusal(r);
+            if (refused != null) {
+                throw new SiftException(ExitCodes.BUSY, refused + "; nothing was deleted");
+            }
+            staleRuns.refuseWhileStepsRun(id, "delete the run");
+            seen.add(r);
+        }
+        removal.delete(seen);
+        for (RunEntity r : seen) {
+            System.err.println("deleted run " + r.id + " (" + r.name + ", " + r.status + ")");
+        }
+        System.err.println("what they stored in S3 and weights no other run names: 'sift gc' lists them, 'sift gc "
+                + "--delete' removes them");
+        return ExitCodes.OK;
+    }
+}
