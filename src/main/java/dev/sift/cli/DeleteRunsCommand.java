@@ -17,8 +17,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code sift runs delete RUN...}: {@link RunRemoval}. */
 @Command(name = "delete", description = "Delete runs from the history: their rows (stages, metrics, scores, ...) "
-        + "in one transaction, all or none. A run under way is refused (exit 4). What they stored in S3 and weights "
-        + "no other run names are left for 'sift gc --delete'.")
+        + "in one transaction, all or none. A run under way is refused (exit 4). Their objects under runs/ and weights "
+        + "no other run names are left for 'sift gc --delete'; prepared datasets stay.")
 public class DeleteRunsCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "RUN")
     List<Long> runIds;
@@ -37,6 +37,7 @@ public class DeleteRunsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        java.time.Instant checkedAt = java.time.Instant.now();
         List<RunEntity> seen = new ArrayList<>();
         for (long id : new LinkedHashSet<>(runIds)) { // every run checked before any is deleted
             RunEntity r = runs.require(id);
@@ -47,12 +48,12 @@ public class DeleteRunsCommand implements Callable<Integer> {
             staleRuns.refuseWhileStepsRun(id, "delete the run");
             seen.add(r);
         }
-        removal.delete(seen);
+        removal.delete(seen, checkedAt);
         for (RunEntity r : seen) {
             System.err.println("deleted run " + r.id + " (" + r.name + ", " + r.status + ")");
         }
-        System.err.println("what they stored in S3 and weights no other run names: 'sift gc' lists them, 'sift gc "
-                + "--delete' removes them");
+        System.err.println("their objects under runs/ and weights no other run names: 'sift gc' lists them, 'sift "
+                + "gc --delete' removes them (prepared datasets stay: other runs may share them)");
         return ExitCodes.OK;
     }
 }

@@ -31,6 +31,15 @@ public class RunCopy {
     /** The rows of the tables in {@code rows}, from run {@code from} to run {@code to}, in one transaction. */
     public void rows(long from, long to, List<Rows> rows) {
         Transactions.run(dataSource.get(), "copy cached rows from run " + from, c -> {
+            // the source run stays while its rows are copied ('runs delete' waits); one deleted already stops the copy
+            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM run WHERE id = ? FOR KEY SHARE")) {
+                ps.setLong(1, from);
+                try (java.sql.ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        throw new IllegalStateException("run " + from + " was deleted");
+                    }
+                }
+            }
             for (Rows r : rows) {
                 copy(c, from, to, r);
             }

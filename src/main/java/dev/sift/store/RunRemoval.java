@@ -12,7 +12,8 @@ import java.util.List;
 /**
  * Deletes runs' rows: their stages, iterations, metrics, scores, dynamics and the rest go with them (every run-keyed
  * table references the run ON DELETE CASCADE). What they stored outside their rows (objects under {@code runs/ID/},
- * datasets and weights no other run names) is left for {@code sift gc}, which finds it unreferenced.
+ * weights no stage output names any more) is left for {@code sift gc}, which finds it unreferenced; a prepared
+ * dataset has a row of its own, which other runs may share, and stays.
  */
 @ApplicationScoped
 public class RunRemoval {
@@ -28,26 +29,33 @@ public class RunRemoval {
             return null;
         }
         return "run " + r.id + " is RUNNING in process " + r.ownerPid + " on " + r.ownerHost + (RunStore.host()
-                .equals(r.ownerHost) ? "" : " (another machine, which this one cannot check)") + "; delete it when "
-                + "it has ended";
+                .equals(r.ownerHost) ? "; delete it when it has ended" : " (another machine, which this one cannot "
+                        + "check); delete it when it has ended, or from that machine if its process is gone");
     }
 
     /**
-     * Deletes the runs as they were read, all or none, in one transaction: a run whose status or owner changed
-     * since (a resume claimed it) stops the deletion with exit code 4 and nothing is deleted.
+     * Deletes the runs as they were read (at {@code checkedAt} or later), all or none, in one transaction: a run whose
+     * status or owner changed since (a resume claimed it), with a step begun since, or with an AWS Batch job not yet
+     * ended (it would resume the run) stops the deletion with exit code 4 and nothing is deleted.
      */
-    public void delete(List<RunEntity> seen) {
+    public void delete(List<RunEntity> seen, java.time.Instant checkedAt) {
         Transactions.run(dataSource.get(), "delete runs", c -> {
+            // an AWS Batch job still queued or running would resume the run; a step begun since the check runs
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM run WHERE id = ? AND status = ? AND "
-                    + "owner_host IS NOT DISTINCT FROM ? AND owner_pid IS NOT DISTINCT FROM ?")) {
+                    + "owner_host IS NOT DISTINCT FROM ? AND owner_pid IS NOT DISTINCT FROM ? AND NOT EXISTS (SELECT 1 "
+                    + "FROM batch_job b WHERE b.run_id = run.id AND b.status NOT IN ('SUCCEEDED', 'FAILED', 'LOST')) "
+                    + "AND NOT EXISTS (SELECT 1 FROM stage_run s WHERE s.run_id = run.id AND s.status = 'RUNNING' "
+                    + "AND s.started_at >= ?)")) {
                 for (RunEntity r : seen) {
                     ps.setLong(1, r.id);
                     ps.setString(2, r.status.name());
                     ps.setString(3, r.ownerHost);
                     ps.setObject(4, r.ownerPid);
+                    ps.setTimestamp(5, java.sql.Timestamp.from(checkedAt));
                     if (ps.executeUpdate() != 1) {
-                        throw new SiftException(ExitCodes.BUSY, "run " + r.id + " changed while it was being "
-                                + "deleted (a resume claimed it?); nothing was deleted");
+                        throw new SiftException(ExitCodes.BUSY, "run " + r.id + " cannot be deleted: it changed since "
+                                + "it was read (a resume claimed it, a step started) or an AWS Batch job of it is "
+                                + "queued or running; nothing was deleted");
                     }
                 }
             }

@@ -497,6 +497,23 @@ class HistoryCommandsTest {
                 + "was deleted"), busy.err());
         assertEquals(2, sift("runs", "delete", Long.toString(done.id), "999999999").code(), "an unknown run");
         assertTrue(runs.findRun(done.id).isPresent(), "nothing deleted by a refused command");
+        String job = "job-" + System.nanoTime(); // an AWS Batch job still queued would resume the run
+        try (Connection c = dataSource.get().getConnection(); PreparedStatement ps = c.prepareStatement("INSERT INTO "
+                + "batch_job (run_id, job_id, job_name, job_queue, job_definition, status) VALUES (?, ?, 'n', 'q', "
+                + "'d', 'RUNNABLE')")) {
+            ps.setLong(1, done.id);
+            ps.setString(2, job);
+            ps.executeUpdate();
+        }
+        InJvm.Out queued = sift("runs", "delete", Long.toString(done.id));
+        assertEquals(4, queued.code(), queued.err());
+        assertTrue(queued.err().contains("an AWS Batch job of it is queued or running"), queued.err());
+        assertTrue(runs.findRun(done.id).isPresent(), "nothing deleted while its job is queued");
+        try (Connection c = dataSource.get().getConnection(); PreparedStatement ps = c.prepareStatement("UPDATE "
+                + "batch_job SET status = 'SUCCEEDED' WHERE job_id = ?")) {
+            ps.setString(1, job);
+            ps.executeUpdate();
+        }
         InJvm.Out ok = sift("runs", "delete", Long.toString(done.id));
         assertEquals(0, ok.code(), ok.err());
         assertTrue(ok.err().contains("deleted run " + done.id + " (to-delete, SUCCEEDED)"), ok.err());
