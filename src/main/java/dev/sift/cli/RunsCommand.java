@@ -36,7 +36,7 @@ public class RunsCommand {
         @Option(names = "--where", paramLabel = "EXPR", description = "only runs for which EXPR holds, e.g. "
                 + "\"metrics.selected.ndcg@10 > 0.9 or params.filter.by = 'el2n'\". Keys: params.<name> (resolved "
                 + "workflow parameters, e.g. params.filter.keep), metrics.<subset>.<metric> (test split, mean over "
-                + "seeds, the latest iteration that has it), status, workflow, created; operators = != < <= > >=, "
+                + "seeds, the latest iteration that has it), status, workflow, name (the run's), created; operators = != < <= > >=, "
                 + "and, or, not, parentheses; 'quoted strings' and numbers. A run that lacks a key fails every "
                 + "comparison on it")
         String where;

@@ -38,6 +38,36 @@ public final class SourceHeader {
     }
 
     /**
+     * Whether a CSV source (gzipped or not; false for Parquet) holds its first row and nothing after it but blank
+     * lines: a header with no data, which ingest could only fail on. Reads at most {@code 10,000} rows past the
+     * first, so a file that starts with that many blank lines counts as having data (ingest then says what it has).
+     */
+    public static boolean firstRowOnly(InputStream raw, char separator) throws IOException {
+        SourceStreams.Opened opened = SourceStreams.open(raw);
+        if (opened.parquet()) {
+            return false;
+        }
+        CsvReader reader = new CsvReader(opened.in(), separator);
+        try {
+            if (reader.next() == null) {
+                return false; // no first row either: said as an empty file
+            }
+            for (int i = 0; i < 10_000; i++) {
+                CsvReader.Record r = reader.next();
+                if (r == null) {
+                    return true;
+                }
+                if (r.fields().size() != 1 || r.fields().get(0).length != 0) {
+                    return false;
+                }
+            }
+        } catch (CsvReader.UnterminatedQuote e) {
+            return false; // ingest names the line
+        }
+        return false;
+    }
+
+    /**
      * {@link #names(InputStream, DatasetSpec)} for a file read with this separator and encoding; without a header
      * the first row is data, its fields may repeat, and only their count matters.
      */

@@ -30,7 +30,7 @@ import java.util.Locale;
  * and        := unary ( "and" unary )*
  * unary      := "not" unary | "(" expr ")" | comparison
  * comparison := key op literal
- * key        := "status" | "workflow" | "created" | "params." name ( "." name )* | "metrics." subset "." metric
+ * key        := "status" | "workflow" | "name" | "created" | "params." name ( "." name )* | "metrics." subset "." metric
  * op         := "=" | "!=" | "&lt;&gt;" | "&lt;" | "&lt;=" | "&gt;" | "&gt;="
  * literal    := number | "'" chars "'"          ('' inside a string is one quote)
  * </pre>
@@ -46,7 +46,7 @@ public final class WhereParser {
      * {@code or}s), and thousands overflow the stack of the process and of PostgreSQL's parser.
      */
     public static final int MAX_COMPARISONS = 256;
-    static final String KEYS = "params.<name>, metrics.<subset>.<metric>, status, workflow or created";
+    static final String KEYS = "params.<name>, metrics.<subset>.<metric>, status, workflow, name or created";
 
     private final WhereLexer lexer;
     private Token current;
@@ -142,7 +142,7 @@ public final class WhereParser {
                     }
                     yield inner;
                 }
-                case KEY -> comparison(key(t.text(), "--where", t.column()));
+                case KEY -> comparison(key(t.text(), "--where", t.column()), t.column());
                 default -> throw WhereLexer.error("--where", t.column(), "expected a key (" + KEYS + "), '(' or "
                         + "'not', found " + t.describe());
             };
@@ -151,9 +151,10 @@ public final class WhereParser {
         }
     }
 
-    private Filter comparison(Key key) {
+    /** A comparison whose key, starting at {@code column}, has been read. */
+    private Filter comparison(Key key, int column) {
         if (++comparisons > MAX_COMPARISONS) {
-            throw WhereLexer.error("--where", peek().column(), "more than " + MAX_COMPARISONS + " comparisons; ask for "
+            throw WhereLexer.error("--where", column, "more than " + MAX_COMPARISONS + " comparisons; ask for "
                     + "a range (params.x >= 1 and params.x <= 9) or split the query");
         }
         Token op = next();
@@ -197,9 +198,10 @@ public final class WhereParser {
                 }
                 return s;
             }
-            case WORKFLOW -> {
+            case WORKFLOW, NAME -> {
                 if (number) {
-                    throw WhereLexer.error("--where", v.column(), "workflow is a name; quote it: '" + v.text() + "'");
+                    throw WhereLexer.error("--where", v.column(), key.label() + " is a name; quote it: '" + v.text()
+                            + "'");
                 }
             }
             case CREATED -> {
@@ -243,6 +245,9 @@ public final class WhereParser {
             }
             case "workflow" -> {
                 return Key.of(Field.WORKFLOW);
+            }
+            case "name" -> {
+                return Key.of(Field.NAME);
             }
             case "created" -> {
                 return Key.of(Field.CREATED);

@@ -80,11 +80,28 @@ final class IngestSummary {
             long groups = r.samples().stream().map(Sample::group).distinct().count();
             throw SiftException.usage(source + ": only " + groups + " distinct "
                     + (groups == 1 ? "query" : "queries") + " among " + r.samples().size() + " valid rows: too few to "
-                    + "split by query into train, validation (" + split.validation() + "), utility (" + split.utility()
-                    + ") and test (" + split.test() + "); " + (empty.size() == 1 ? empty.get(0)
-                    : String.join(", ", empty.subList(0, empty.size() - 1)) + " and " + empty.get(empty.size() - 1))
-                    + " would be empty. " + splitAdvice(empty));
+                    + "split by query into " + and(drawn(split)) + "; " + and(empty) + " would be empty. "
+                    + splitAdvice(empty));
         }
+    }
+
+    /** The splits drawn by query, with their shares: only those asked for (a given file's split is not drawn). */
+    private static List<String> drawn(SplitSpec split) {
+        List<String> out = new ArrayList<>(List.of("train"));
+        double[] shares = {split.validation(), split.utility(), split.test()};
+        String[] names = {"validation", "utility", "test"};
+        for (int i = 0; i < names.length; i++) {
+            if (shares[i] > 0) {
+                out.add(names[i] + " (" + shares[i] + ")");
+            }
+        }
+        return out;
+    }
+
+    /** "a", "a and b", "a, b and c". */
+    private static String and(List<String> items) {
+        return items.size() == 1 ? items.get(0) : String.join(", ", items.subList(0, items.size() - 1)) + " and "
+                + items.get(items.size() - 1);
     }
 
     /** What can give every split a group: a test split cannot be set to 0, a validation or utility one can. */

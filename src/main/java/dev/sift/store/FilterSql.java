@@ -77,6 +77,7 @@ final class FilterSql {
         switch (k.field()) {
             case STATUS -> sql.append("r.status COLLATE \"C\"");
             case WORKFLOW -> sql.append("r.workflow COLLATE \"C\"");
+            case NAME -> sql.append("r.name COLLATE \"C\"");
             case CREATED -> sql.append("r.created_at");
             case METRIC -> metric(k);
             case PARAM -> {
@@ -92,7 +93,7 @@ final class FilterSql {
 
     private static void check(Key k, Object value) {
         boolean ok = switch (k.field()) {
-            case STATUS, WORKFLOW -> value instanceof String;
+            case STATUS, WORKFLOW, NAME -> value instanceof String;
             case CREATED -> value instanceof Instant;
             case METRIC -> value instanceof Double;
             case PARAM -> value instanceof Double || value instanceof String;
@@ -113,6 +114,7 @@ final class FilterSql {
         switch (k.field()) {
             case STATUS -> sql.append("r.status COLLATE \"C\"");
             case WORKFLOW -> sql.append("r.workflow COLLATE \"C\"");
+            case NAME -> sql.append("r.name COLLATE \"C\"");
             case CREATED -> sql.append("r.created_at");
             case METRIC -> metric(k);
             case PARAM -> {

@@ -20,6 +20,8 @@ public final class RunQuery {
         STATUS,
         /** The workflow's name. */
         WORKFLOW,
+        /** The run's own name ({@code sift run --name}, else the workflow's). */
+        NAME,
         /** When the run was created. */
         CREATED,
         /** One resolved workflow parameter, by its dotted name. */

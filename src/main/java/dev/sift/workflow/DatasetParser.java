@@ -261,6 +261,7 @@ final class DatasetParser {
         String where = key.equals("dataset.items") ? "dataset.items.path" : key.equals("dataset.columns")
                 ? "dataset.path" : key;
         String setting = key.equals("dataset.items") ? "dataset.items.separator" : "dataset.separator";
+        int before = b.errors().size();
         try (InputStream in = Files.newInputStream(Path.of(path))) {
             List<String> names = SourceHeader.names(in, separator, encoding, header);
             if (names == null) {
@@ -302,10 +303,20 @@ final class DatasetParser {
                             + SourceHeader.separatorHint(names, separator, setting));
                 }
             }
+            // a header and no data: said before a run is made that ingest could only fail
+            if (header && b.errors().size() == before && firstRowOnly(path, separator)) {
+                b.error(r.keyLine("dataset"), where, path + " has its header and nothing else: no data rows");
+            }
         } catch (IOException e) {
             b.error(r.keyLine("dataset"), where, "cannot read " + path + ": " + dev.sift.IoReason.of(e));
         } catch (IllegalArgumentException e) {
             b.error(r.keyLine("dataset"), where, path + ":" + e.getMessage());
+        }
+    }
+
+    private static boolean firstRowOnly(String path, char separator) throws IOException {
+        try (InputStream in = Files.newInputStream(Path.of(path))) {
+            return SourceHeader.firstRowOnly(in, separator);
         }
     }
 }

@@ -135,11 +135,11 @@ class CliTest {
         // validation sees the file; it disappears before ingest reads it, so ingest fails
         LaunchResult first;
         Files.move(data, moved);
-        Files.writeString(data, "query,product_title,relevance\n"); // header only: ingest finds no data rows
+        // a row whose label is no number: ingest finds no valid row (a header alone is refused before the run)
+        Files.writeString(data, "query,product_title,relevance\nred lamp,lamp,high\n");
         first = launcher.launch("run", wf.toString());
         assertEquals(2, first.exitCode(), first.getErrorOutput());
-        assertTrue(first.getErrorOutput().contains("no data rows (the file has its header and nothing else)"),
-                first.getErrorOutput());
+        assertTrue(first.getErrorOutput().contains("no valid rows (1 quarantined"), first.getErrorOutput());
         long id = runId(first);
         Files.move(moved, data, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         LaunchResult resumed = launcher.launch("resume", Long.toString(id));

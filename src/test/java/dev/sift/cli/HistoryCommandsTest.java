@@ -131,6 +131,7 @@ class HistoryCommandsTest {
         return switch (k.field()) {
             case STATUS -> r.status().name();
             case WORKFLOW -> r.workflow();
+            case NAME -> r.name();
             case CREATED -> r.created();
             case PARAM -> r.params().get(k.name());
             case METRIC -> latest(r, k.subset(), k.name());
@@ -570,6 +571,18 @@ class HistoryCommandsTest {
         assertEquals(List.of(id), matching(wf, "metrics.selected.kappa = 0.3"), "iteration 1 finished: it counts");
         runs.finishStage(cut, "{}");
         assertEquals(List.of(id), matching(wf, "metrics.selected.kappa > 0.5"), "once resumed and finished");
+    }
+
+    @Test
+    void whereReadsTheRunsOwnName() throws Exception {
+        String wf = "named-" + System.nanoTime();
+        long nightly = runs.createRun("nightly", wf, "/n.yaml", "name: n").id;
+        long other = runs.createRun(wf, wf, "/n.yaml", "name: n").id;
+        assertEquals(List.of(nightly), matching(wf, "name = 'nightly'"));
+        assertEquals(List.of(other), matching(wf, "name != 'nightly'"));
+        InJvm.Out r = sift("runs", "list", "--workflow", wf, "--order-by", "name", "--format", "json");
+        assertEquals(0, r.code(), r.err());
+        assertEquals(other, JSON.readTree(r.out()).get(0).get("id").asLong(), "'named-...' sorts before 'nightly'");
     }
 
     private List<Long> matching(String workflow, String where) throws Exception {

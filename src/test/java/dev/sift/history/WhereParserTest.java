@@ -63,6 +63,7 @@ class WhereParserTest {
         assertEquals(cmp(Key.of(Field.CREATED), Op.LT, Instant.parse("2026-11-30T14:30:00Z")),
                 WhereParser.parse("created < '2026-11-30T14:30'"));
         assertEquals(cmp(Key.of(Field.STATUS), Op.EQ, "INTERRUPTED"), WhereParser.parse("status = 'Interrupted'"));
+        assertEquals(cmp(Key.of(Field.NAME), Op.NE, "nightly"), WhereParser.parse("name != 'nightly'"));
     }
 
     /** Each bad expression and the column its error names (1-based, where the offending token starts). */
@@ -85,6 +86,7 @@ class WhereParserTest {
         "status = 3|10|status is one of",
         "workflow = quickstart|12|expected a number or a 'quoted string'",
         "workflow = 42|12|workflow is a name",
+        "name = 7|8|name is a name; quote it: '7'",
         "created > 'yesterday'|11|created takes a quoted date",
         "created > 20261130|11|created takes a quoted date",
         "status == 'failed'|9|expected a number or a 'quoted string'",
@@ -121,7 +123,9 @@ class WhereParserTest {
                 "params.seed = 7"));
         SiftException e = assertThrows(SiftException.class, () -> WhereParser.parse(terms.apply(4000)));
         assertEquals(ExitCodes.USAGE, e.exitCode());
-        assertTrue(e.getMessage().startsWith("--where: column "), e.getMessage());
+        // the key of the first comparison past the bound: 19 characters a term with its " or "
+        assertTrue(e.getMessage().startsWith("--where: column " + (WhereParser.MAX_COMPARISONS * 19 + 1) + ": "),
+                e.getMessage());
         assertTrue(e.getMessage().contains("more than " + WhereParser.MAX_COMPARISONS + " comparisons"),
                 e.getMessage());
         assertTrue(WhereParser.parse(terms.apply(WhereParser.MAX_COMPARISONS)) instanceof dev.sift.store.RunQuery.Or);

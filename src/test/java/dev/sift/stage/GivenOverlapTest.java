@@ -61,7 +61,8 @@ class GivenOverlapTest {
         SiftException e = assertThrows(SiftException.class, () -> IngestSummary.emptyUtility("train.csv", r,
                 new dev.sift.data.SplitSpec(0, 0.1, 0, 13)));
         assertTrue(e.getMessage().startsWith("train.csv: only 1 distinct query among 2 valid rows"), e.getMessage());
-        assertTrue(e.getMessage().contains("utility would be empty"), e.getMessage());
+        assertTrue(e.getMessage().contains("too few to split by query into train and utility (0.1); utility would be "
+                + "empty"), "the given files' splits are not drawn: " + e.getMessage());
         IngestSummary.emptyUtility("train.csv", r, new dev.sift.data.SplitSpec(0, 0, 0, 13)); // none asked
     }
 }

@@ -75,6 +75,23 @@ class DatasetShapesParserTest {
     }
 
     @Test
+    void aHeaderWithoutDataRowsIsRefusedBeforeTheRun() throws Exception {
+        Files.writeString(dir.resolve("h.csv"), "query,title,label\n\n\r\n");
+        List<String> e = errors("  path: h.csv\n  columns: {query: query, title: title, label: label}\n");
+        assertEquals(1, e.size(), e.toString());
+        assertTrue(e.get(0).contains("dataset.path: " + dir.resolve("h.csv") + " has its header and nothing else: no "
+                + "data rows"), e.get(0));
+        List<String> both = errors("  path: h.csv\n  columns: {query: query, title: name, label: label}\n");
+        assertEquals(1, both.size(), "a missing column is said first, alone: " + both);
+        assertTrue(both.get(0).contains("column 'name' is not in the header"), both.get(0));
+        Files.writeString(dir.resolve("h.csv"), "query,title,label\n\nq,t,2\n");
+        assertEquals("csv", parse("  path: h.csv\n  columns: {query: query, title: title, label: label}\n").format(),
+                "a data row after a blank line");
+        assertEquals("csv", parse("  path: h.csv\n  header: false\n  columns: {query: 0, title: 1, label: 2}\n")
+                .format(), "without a header the first row is data");
+    }
+
+    @Test
     void badShapesAreOneLineErrors() throws Exception {
         Files.writeString(dir.resolve("x.csv"), "a,b,c\n");
         List<String> e = errors("""
