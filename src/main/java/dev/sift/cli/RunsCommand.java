@@ -17,10 +17,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code sift runs list|show|compare|lineage|diff-subsets|scores|explain|delete}. */
+/** {@code sift runs list|show|compare|lineage|diff-subsets|scores|explain|export|delete}. */
 @Command(name = "runs", description = "Experiment history.", subcommands = {RunsCommand.ListRuns.class,
     RunsCommand.ShowRun.class, CompareCommand.class, LineageCommand.class, DiffSubsetsCommand.class,
-    RunsCommand.Scores.class, RunsCommand.Explain.class, DeleteRunsCommand.class})
+    RunsCommand.Scores.class, RunsCommand.Explain.class, ExportCommand.class, DeleteRunsCommand.class})
 public class RunsCommand {
 
     /** {@code sift runs list}. */

@@ -31,7 +31,7 @@ public final class Subsets {
      * A training set a policy built: sample indices and, aligned with them, loss weights and replacement classes
      * (-1 = own label); either may be null.
      */
-    record Training(int[] indices, double[] weights, int[] labels) {
+    public record Training(int[] indices, double[] weights, int[] labels) {
         /** The run's targets as this set trains on them. */
         Targets targets(Targets base) {
             return weights == null && labels == null ? base : base.adjusted(indices, weights, labels);
@@ -74,7 +74,7 @@ public final class Subsets {
     }
 
     /** The indices with their weights and replacement classes (null where the file has none). */
-    static Training training(ObjectStore objects, String key) {
+    public static Training training(ObjectStore objects, String key) {
         try {
             JsonNode n = JSON.readTree(objects.get(key));
             int[] idx = new int[n.get("indices").size()];

@@ -171,5 +171,53 @@ class QuickstartCommandsTest {
         JsonNode whole = JSON.readTree(again.out());
         assertEquals(JSON.readTree(sift("runs", "show", Long.toString(id), "--format", "json").out()), whole);
         assertTrue(whole.get("comparisons").size() > 0, whole.toString());
+        exportWritesTheKeptSamplesAsTheyTrain(id, detail);
+    }
+
+    /** {@code runs export}: each subset's samples, once each, with the run's texts and labels; never over a file. */
+    private void exportWritesTheKeptSamplesAsTheyTrain(long id, JsonNode detail) throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("export");
+        java.nio.file.Path csv = dir.resolve("sub/kept.csv");
+        InJvm.Out kept = sift("runs", "export", Long.toString(id), "--out", csv.toString());
+        assertEquals(0, kept.code(), kept.err());
+        JsonNode last = detail.get("iterations").get(1);
+        int keptSize = last.get("kept_size").asInt();
+        assertTrue(kept.err().contains("wrote " + keptSize + " samples of run " + id + ", iteration 2, subset kept"),
+                kept.err() + " " + last);
+        List<String> lines = java.nio.file.Files.readAllLines(csv);
+        assertEquals("sample,source_line,query,title,description,label", lines.get(0));
+        assertEquals(keptSize + 1, lines.size());
+        // the scores of iteration 2 are of its pool (iteration 1's kept set): every kept sample has one
+        java.util.Set<String> pool = new java.util.HashSet<>();
+        JSON.readTree(sift("runs", "scores", Long.toString(id), "--method", "loss", "--iteration", "2", "--top",
+                "100000", "--format", "json").out()).forEach(r -> pool.add(r.get("sample").asText()));
+        java.nio.file.Path jsonl = dir.resolve("random.jsonl");
+        assertEquals(0, sift("runs", "export", Long.toString(id), "--out", jsonl.toString(), "--subset", "random",
+                "--iteration", "1").code());
+        List<String> rows = java.nio.file.Files.readAllLines(jsonl);
+        assertEquals(detail.get("iterations").get(0).get("kept_size").asInt(), rows.size(), "random is kept's size");
+        java.util.Set<Integer> seen = new java.util.HashSet<>();
+        int previous = -1;
+        for (String r : rows) {
+            JsonNode n = JSON.readTree(r);
+            int sample = n.get("sample").asInt();
+            assertTrue(seen.add(sample) && sample > previous, "once each, in sample order: " + r);
+            previous = sample;
+            assertTrue(n.get("label").isIntegralNumber() && n.get("query").isTextual(), r);
+        }
+        for (String line : lines.subList(1, lines.size())) {
+            assertTrue(pool.contains(line.substring(0, line.indexOf(','))), "a kept sample outside its pool: " + line);
+        }
+        long before = java.nio.file.Files.size(csv);
+        InJvm.Out again = sift("runs", "export", Long.toString(id), "--out", csv.toString());
+        assertEquals(2, again.code(), "an existing file is never replaced");
+        assertTrue(again.err().contains("exists"), again.err());
+        assertEquals(before, java.nio.file.Files.size(csv));
+        InJvm.Out none = sift("runs", "export", Long.toString(id), "--out", dir.resolve("rt.csv").toString(),
+                "--subset", "random-train", "--iteration", "1");
+        assertEquals(2, none.code());
+        assertTrue(none.err().contains("random-train is drawn from iteration 2 on"), none.err());
+        assertEquals(2, sift("runs", "export", Long.toString(id), "--out", dir.resolve("x.csv").toString(),
+                "--iteration", "9").code());
     }
 }
