@@ -40,6 +40,8 @@ public class ScheduledRuns {
     @Inject
     RunStore runs;
     @Inject
+    dev.sift.store.RunRemoval removal;
+    @Inject
     ScheduleLocks locks;
     @Inject
     Schedules schedules;
@@ -124,6 +126,11 @@ public class ScheduledRuns {
                     }
                 }
                 return Optional.of(run.id);
+            }
+            Optional<Long> deleted = removal.deletedRun(spec.name(), fireTime);
+            if (deleted.isPresent()) { // recovered after 'sift runs delete' removed its run: not run again
+                console.info("firing of " + fireTime + " not run again: its run " + deleted.get() + " was deleted");
+                return Optional.empty();
             }
             WorkflowParser.Parsed parsed;
             try {

@@ -39,26 +39,55 @@ public class RunRemoval {
      * ended (it would resume the run) stops the deletion with exit code 4 and nothing is deleted.
      */
     public void delete(List<RunEntity> seen, java.time.Instant checkedAt) {
+        // a deleted run of a schedule's firing leaves a deleted_firing row (deletedRun)
         Transactions.run(dataSource.get(), "delete runs", c -> {
             // an AWS Batch job still queued or running would resume the run; a step begun since the check runs
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM run WHERE id = ? AND status = ? AND "
                     + "owner_host IS NOT DISTINCT FROM ? AND owner_pid IS NOT DISTINCT FROM ? AND NOT EXISTS (SELECT 1 "
                     + "FROM batch_job b WHERE b.run_id = run.id AND b.status NOT IN ('SUCCEEDED', 'FAILED', 'LOST')) "
                     + "AND NOT EXISTS (SELECT 1 FROM stage_run s WHERE s.run_id = run.id AND s.status = 'RUNNING' "
-                    + "AND s.started_at >= ?)")) {
+                    + "AND s.started_at >= ?) RETURNING schedule_name, fire_time");
+                    PreparedStatement tomb = c.prepareStatement("INSERT INTO deleted_firing (schedule_name, fire_time, "
+                    + "run_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")) {
                 for (RunEntity r : seen) {
                     ps.setLong(1, r.id);
                     ps.setString(2, r.status.name());
                     ps.setString(3, r.ownerHost);
                     ps.setObject(4, r.ownerPid);
                     ps.setTimestamp(5, java.sql.Timestamp.from(checkedAt));
-                    if (ps.executeUpdate() != 1) {
-                        throw new SiftException(ExitCodes.BUSY, "run " + r.id + " cannot be deleted: it changed since "
-                                + "it was read (a resume claimed it, a step started) or an AWS Batch job of it is "
-                                + "queued or running; nothing was deleted");
+                    try (java.sql.ResultSet rs = ps.executeQuery()) {
+                        if (!rs.next()) {
+                            throw new SiftException(ExitCodes.BUSY, "run " + r.id + " cannot be deleted: it changed "
+                                    + "since it was read (a resume claimed it, a step started) or an AWS Batch job of it "
+                                    + "is queued or running; nothing was deleted");
+                        }
+                        if (rs.getTimestamp(2) != null) { // a schedule's firing: a recovered firing must not redo it
+                            tomb.setString(1, rs.getString(1));
+                            tomb.setTimestamp(2, rs.getTimestamp(2));
+                            tomb.setLong(3, r.id);
+                            tomb.executeUpdate();
+                        }
                     }
                 }
             }
         });
+    }
+
+    /** The run {@code sift runs delete} deleted for a schedule's firing, if it deleted one. */
+    public java.util.Optional<Long> deletedRun(String schedule, java.time.Instant fireTime) {
+        long[] found = {-1};
+        Transactions.run(dataSource.get(), "read deleted firings", c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT run_id FROM deleted_firing WHERE schedule_name = ? "
+                    + "AND fire_time = ?")) {
+                ps.setString(1, schedule);
+                ps.setTimestamp(2, java.sql.Timestamp.from(fireTime));
+                try (java.sql.ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        found[0] = rs.getLong(1);
+                    }
+                }
+            }
+        });
+        return found[0] < 0 ? java.util.Optional.empty() : java.util.Optional.of(found[0]);
     }
 }

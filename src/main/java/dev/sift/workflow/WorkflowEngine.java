@@ -357,7 +357,9 @@ public class WorkflowEngine {
             return null;
         }
         StageRunEntity sr = runs.beginStage(ctx.runId(), stage.name(), step.iteration(), step.seq(), inputDigest);
-        long origin = from.reusedFrom != null ? from.reusedFrom : from.runId;
+        // the run that computed it while it exists ('runs delete'), else the run that holds it now
+        long origin = from.reusedFrom != null && runs.findRun(from.reusedFrom).isPresent() ? from.reusedFrom
+                : from.runId;
         try {
             String json = RunCopy.remap(from.outputJson, from.runId, ctx.runId());
             Record out = adopt(stage, ctx, from.runId, json);

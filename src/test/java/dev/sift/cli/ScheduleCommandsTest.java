@@ -267,6 +267,23 @@ class ScheduleCommandsTest {
         assertTrue(log.toString(StandardCharsets.UTF_8).contains("recovered: resuming run " + cut.id), log.toString());
         assertEquals(RunEntity.Status.SUCCEEDED, runs.findRun(cut.id).orElseThrow().status);
         assertEquals(2, count("SELECT count(*) FROM run WHERE schedule_name = ?", "firings"), "one run per firing");
+
+        // a firing whose run was deleted is not run again when it is recovered (its node stopped mid-run)
+        Instant third = second.plusSeconds(5);
+        RunEntity gone = runs.createRun("firings", "tiny-scheduled", spec.workflowPath().toString(),
+                spec.parse().snapshot(), null, new dev.sift.store.Firing("firings", third));
+        try (Connection c = DriverManager.getConnection(System.getProperty("test.sift.db.url"));
+                PreparedStatement ps = c.prepareStatement("UPDATE run SET status = 'INTERRUPTED', owner_pid = NULL "
+                        + "WHERE id = ?")) {
+            ps.setLong(1, gone.id);
+            ps.executeUpdate();
+        }
+        InJvm.Out deleted = sift("runs", "delete", Long.toString(gone.id));
+        assertEquals(0, deleted.code(), deleted.err());
+        assertEquals(Optional.empty(), scheduled.fire(spec, third, true, console));
+        assertTrue(log.toString(StandardCharsets.UTF_8).contains("firing of " + third + " not run again: its run "
+                + gone.id + " was deleted"), log.toString());
+        assertEquals(2, count("SELECT count(*) FROM run WHERE schedule_name = ?", "firings"), "no run for it");
     }
 
     /** A firing whose workflow no longer checks leaves a FAILED run with the reason, in the schedule's history. */

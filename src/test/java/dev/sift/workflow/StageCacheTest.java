@@ -136,6 +136,15 @@ class StageCacheTest {
         long third = run("cached-c", Map.of(), new ByteArrayOutputStream());
         reusedFrom(third).values().forEach(v -> assertEquals(first, v));
         assertEquals(rows("metric", first), rows("metric", third));
+
+        // once the run that computed them is deleted, a copy names the run it copied from, which still exists
+        try (Connection c = dataSource.get().getConnection();
+                PreparedStatement ps = c.prepareStatement("DELETE FROM run WHERE id = ?")) {
+            ps.setLong(1, first);
+            ps.executeUpdate();
+        }
+        long fourth = run("cached-h", Map.of(), new ByteArrayOutputStream());
+        reusedFrom(fourth).values().forEach(v -> assertEquals(third, v, "the newest run with the outputs"));
     }
 
     @Test
