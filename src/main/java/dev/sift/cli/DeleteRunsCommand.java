@@ -19,9 +19,10 @@ import picocli.CommandLine.Parameters;
 @Command(name = "delete", description = "Delete runs from the history: their rows (stages, metrics, scores, ...) "
         + "in one transaction, all or none. A run under way is refused (exit 4). Their objects under runs/ and weights "
         + "no other run names are left for 'sift gc --delete'; prepared datasets stay.")
-public class DeleteRunsCommand implements Callable<Integer> {
+public class DeleteRunsCommand implements Callable<Integer>, ArgumentCheck {
+    // as text: picocli read a list of numbers up to the first word that is none and called that one "unmatched"
     @Parameters(arity = "1..*", paramLabel = "RUN")
-    List<Long> runIds;
+    List<String> runIds;
 
     @Mixin
     VerboseOption verbose;
@@ -36,10 +37,29 @@ public class DeleteRunsCommand implements Callable<Integer> {
     StaleRuns staleRuns;
 
     @Override
+    public void checkArguments() {
+        ids();
+    }
+
+    /** The run ids, each once, in the order given. */
+    private LinkedHashSet<Long> ids() {
+        LinkedHashSet<Long> ids = new LinkedHashSet<>();
+        for (String s : runIds) {
+            try {
+                ids.add(Long.parseLong(s.trim()));
+            } catch (NumberFormatException e) {
+                throw SiftException.usage("RUN must be a run id (a whole number), got '" + s + "'; nothing was "
+                        + "deleted");
+            }
+        }
+        return ids;
+    }
+
+    @Override
     public Integer call() {
         java.time.Instant checkedAt = java.time.Instant.now();
         List<RunEntity> seen = new ArrayList<>();
-        for (long id : new LinkedHashSet<>(runIds)) { // every run checked before any is deleted
+        for (long id : ids()) { // every run checked before any is deleted
             RunEntity r = runs.require(id);
             String refused = RunRemoval.refusal(r);
             if (refused != null) {

@@ -22,7 +22,8 @@ public class GcCommand implements Callable<Integer> {
     public Integer call() {
         GarbageCollector.Result r = gc.collect(delete);
         r.orphans().forEach(o -> System.out.println(o.name() + " " + o.bytes()));
-        System.err.printf("gc: %d unreferenced of %d objects and %d weights, %d bytes; %s%n", r.orphans().size(),
+        System.err.printf("gc: %d unreferenced (of %d objects and %d weights listed), %d bytes; %s%n",
+                r.orphans().size(),
                 r.objectsListed(), r.weightsListed(), r.bytes(), r.deleted() ? "removed"
                         : r.orphans().isEmpty() ? "nothing to remove" : "not removed (add --delete to remove them)");
         return ExitCodes.OK;

@@ -41,8 +41,8 @@ final class CsvRows {
 
     private static void rows(CsvReader.Record r, Map<String, Integer> col, int width, String widthOf,
             int userIndex, RowLayout layout, RowSink sink) {
-        if (r.fields().size() == 1 && r.fields().get(0).length == 0) {
-            return; // blank line
+        if (blank(r)) {
+            return;
         }
         List<byte[]> fields = r.fields();
         Supplier<String> raw = () -> layout.raw().csv(fields, userIndex, width);
@@ -115,5 +115,18 @@ final class CsvRows {
         }
         throw new IllegalArgumentException("column '" + column + "' must be a 0-based column number when the "
                 + "file has no header (dataset.header: false)");
+    }
+
+    /** A line with nothing on it but spaces and tabs (one field: any two columns need a separator). */
+    static boolean blank(CsvReader.Record r) {
+        if (r.fields().size() != 1) {
+            return false;
+        }
+        for (byte b : r.fields().get(0)) {
+            if (b != ' ' && b != '\t') {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -57,7 +57,7 @@ public final class SourceHeader {
                 if (r == null) {
                     return true;
                 }
-                if (r.fields().size() != 1 || r.fields().get(0).length != 0) {
+                if (!CsvRows.blank(r)) {
                     return false;
                 }
             }

@@ -206,18 +206,24 @@ final class IngestSummary {
         if (lo > hi || !(half > 0) || hi / 2 - lo / 2 >= half / 2) {
             return null;
         }
+        if (lo == hi) { // nothing to learn, whatever the bounds
+            return "warning: every training label is " + Text.number(lo) + ", so the model has nothing to learn; check "
+                    + "the label column, task.min_label / task.max_label (" + Text.number(task.minLabel()) + " to "
+                    + Text.number(task.maxLabel()) + ") and the quarantined rows";
+        }
         List<String> loose = new ArrayList<>();
         if (lo / 2 - task.minLabel() / 2 > half / 4) {
-            loose.add("task.min_label " + Text.number(task.minLabel()));
+            loose.add("task.min_label (now " + Text.number(task.minLabel()) + ") to the lowest");
         }
         if (task.maxLabel() / 2 - hi / 2 > half / 4) {
-            loose.add("task.max_label " + Text.number(task.maxLabel()));
+            loose.add("task.max_label (now " + Text.number(task.maxLabel()) + ") to the highest");
         }
         return String.format(Locale.ROOT, "warning: the training labels lie in %s to %s, %.1f%% of the declared range"
                 + " %s to %s; the model predicts on the declared range, so a loose bound squeezes its predictions "
-                + "and costs RMSE: set %s to what the labels can take", Text.number(lo), Text.number(hi),
+                + "and costs RMSE: set %s label the data can take", Text.number(lo), Text.number(hi),
                 100 * (hi / 2 - lo / 2) / half, Text.number(task.minLabel()), Text.number(task.maxLabel()),
-                loose.isEmpty() ? "task.min_label / task.max_label" : String.join(" and ", loose));
+                loose.isEmpty() ? "task.min_label and task.max_label to the lowest and highest" : String.join(" and ",
+                        loose));
     }
 
     /**

@@ -497,6 +497,9 @@ class HistoryCommandsTest {
         assertTrue(busy.err().contains("run " + live.id + " is RUNNING in process ") && busy.err().contains("nothing "
                 + "was deleted"), busy.err());
         assertEquals(2, sift("runs", "delete", Long.toString(done.id), "999999999").code(), "an unknown run");
+        InJvm.Out word = sift("runs", "delete", Long.toString(done.id), "abc");
+        assertEquals(2, word.code());
+        assertTrue(word.err().contains("RUN must be a run id (a whole number), got 'abc'"), word.err());
         assertTrue(runs.findRun(done.id).isPresent(), "nothing deleted by a refused command");
         String job = "job-" + System.nanoTime(); // an AWS Batch job still queued would resume the run
         try (Connection c = dataSource.get().getConnection(); PreparedStatement ps = c.prepareStatement("INSERT INTO "

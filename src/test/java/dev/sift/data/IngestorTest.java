@@ -96,6 +96,16 @@ class IngestorTest {
     }
 
     @Test
+    void aLineOfSpacesIsBlankNotARowWithTooFewColumns() throws Exception {
+        String text = "query;title;description;label;user\n   \nlamp;red lamp;;2;u1\n\t \n";
+        Ingestor.Result r = ingestor(new DatasetSpec("/x", null, "csv", ';', COLS), null).read(
+                new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), "spaces.csv");
+        assertEquals(1, r.samples().size());
+        assertEquals(List.of(), r.quarantined());
+        assertEquals(1, r.rowsRead());
+    }
+
+    @Test
     void splitsByQuerySoNoQueryIsInTwoSplits() throws Exception {
         StringBuilder sb = new StringBuilder("query,title,description,label,user\n");
         for (int q = 0; q < 40; q++) {

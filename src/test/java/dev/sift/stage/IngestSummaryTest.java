@@ -57,11 +57,14 @@ class IngestSummaryTest {
                 new dev.sift.data.TaskSpec(dev.sift.data.TaskType.REGRESSION, lo, hi);
         assertEquals("warning: the training labels lie in 0 to 1.5, 15.0% of the declared range 0 to 10; the model "
                 + "predicts on the declared range, so a loose bound squeezes its predictions and costs RMSE: set "
-                + "task.max_label 10 to what the labels can take", IngestSummary.looseRange(labels,
+                + "task.max_label (now 10) to the highest label the data can take", IngestSummary.looseRange(labels,
                         regression.apply(0.0, 10.0)));
         assertEquals(null, IngestSummary.looseRange(labels, regression.apply(0.0, 2.0)), "75% of the range: fine");
         assertTrue(IngestSummary.looseRange(labels, regression.apply(-1e308, 1e308)).contains("set task.min_label "
-                + "-1.0E308 and task.max_label 1.0E308 to"), "a span past the largest double warns, naming both");
+                + "(now -1.0E308) to the lowest and task.max_label (now 1.0E308) to the highest label"),
+                "a span past the largest double warns, naming both");
+        assertTrue(IngestSummary.looseRange(List.of(row.apply(0), row.apply(0)), regression.apply(0.0, 1e-9))
+                .startsWith("warning: every training label is 0, so the model has nothing to learn"));
         assertEquals(null, IngestSummary.looseRange(List.of(), regression.apply(0.0, 10.0)));
     }
 }

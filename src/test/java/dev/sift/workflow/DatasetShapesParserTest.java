@@ -76,7 +76,7 @@ class DatasetShapesParserTest {
 
     @Test
     void aHeaderWithoutDataRowsIsRefusedBeforeTheRun() throws Exception {
-        Files.writeString(dir.resolve("h.csv"), "query,title,label\n\n\r\n");
+        Files.writeString(dir.resolve("h.csv"), "query,title,label\n\n  \r\n");
         List<String> e = errors("  path: h.csv\n  columns: {query: query, title: title, label: label}\n");
         assertEquals(1, e.size(), e.toString());
         assertTrue(e.get(0).contains("dataset.path: " + dir.resolve("h.csv") + " has its header and nothing else: no "
