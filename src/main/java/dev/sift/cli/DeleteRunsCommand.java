@@ -36,6 +36,9 @@ public class DeleteRunsCommand implements Callable<Integer>, ArgumentCheck {
     @Inject
     StaleRuns staleRuns;
 
+    @Inject
+    dev.sift.batch.BatchJobStore jobs;
+
     @Override
     public void checkArguments() {
         ids();
@@ -57,18 +60,25 @@ public class DeleteRunsCommand implements Callable<Integer>, ArgumentCheck {
 
     @Override
     public Integer call() {
-        java.time.Instant checkedAt = java.time.Instant.now();
         List<RunEntity> seen = new ArrayList<>();
+        java.util.Map<Long, List<String>> steps = new java.util.HashMap<>();
         for (long id : ids()) { // every run checked before any is deleted
             RunEntity r = runs.require(id);
             String refused = RunRemoval.refusal(r);
             if (refused != null) {
                 throw new SiftException(ExitCodes.BUSY, refused + "; nothing was deleted");
             }
+            // the steps running now (of processes found gone below): any other one stops the deletion
+            steps.put(id, runs.runningSteps(id).stream().map(s -> s.id + ":" + s.attempt).toList());
             staleRuns.refuseWhileStepsRun(id, "delete the run");
+            jobs.ofRun(id).stream().filter(j -> !j.terminal()).findFirst().ifPresent(j -> {
+                throw new SiftException(ExitCodes.BUSY, "run " + id + " has AWS Batch job " + j.jobId + ", "
+                        + j.status + " at the last look, which would resume it; delete the run when the job has "
+                        + "ended ('sift resume " + id + " --submit' follows it to its end); nothing was deleted");
+            });
             seen.add(r);
         }
-        removal.delete(seen, checkedAt);
+        removal.delete(seen, steps);
         for (RunEntity r : seen) {
             System.err.println("deleted run " + r.id + " (" + r.name + ", " + r.status + ")");
         }

@@ -80,6 +80,20 @@ public class ExportCommand implements Callable<Integer>, ArgumentCheck {
         return name.endsWith(".jsonl") || name.endsWith(".ndjson") || name.endsWith(".json");
     }
 
+    /**
+     * {@code tmp} under the name {@code out}, which must not exist: a hard link fails when it does, where a rename
+     * would replace a file written meanwhile; a file system without hard links gets a move.
+     */
+    private static void publish(Path tmp, Path out) throws IOException {
+        try {
+            Files.createLink(out, tmp);
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            throw e;
+        } catch (UnsupportedOperationException | IOException e) {
+            Files.move(tmp, out);
+        }
+    }
+
     @Override
     public Integer call() {
         checkArguments();
@@ -89,7 +103,8 @@ public class ExportCommand implements Callable<Integer>, ArgumentCheck {
         Path tmp = null;
         try {
             Files.createDirectories(parent);
-            tmp = Files.createTempFile(parent, ".sift-export-", ".tmp");
+            // createFile, not createTempFile: the file gets the umask's permissions, as a report does, not 0600
+            tmp = Files.createFile(parent.resolve(".sift-export-" + java.util.UUID.randomUUID() + ".tmp"));
             try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
                 if (jsonl()) {
                     SubsetExport.jsonl(rows, w);
@@ -97,7 +112,9 @@ public class ExportCommand implements Callable<Integer>, ArgumentCheck {
                     SubsetExport.csv(rows, w);
                 }
             }
-            Files.move(tmp, out); // fails rather than replace a file written meanwhile
+            publish(tmp, out);
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            throw SiftException.usage("--out " + out + " exists (written while the export ran); nothing was replaced");
         } catch (IOException e) {
             throw SiftException.usage("cannot write " + out + ": " + dev.sift.IoReason.of(e));
         } finally {

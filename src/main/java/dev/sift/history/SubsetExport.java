@@ -66,19 +66,29 @@ public class SubsetExport {
         }
         Subsets.Training t = Subsets.training(objects, key);
         List<Sample> samples = history.dataset(run.id);
-        double minLabel = WorkflowParser.parse("run " + run.id, run.specYaml, null, Map.of(), false).spec().task()
-                .minLabel();
-        return rows(k, history.textNames(run.id), samples, t, minLabel);
+        // only a replaced grade needs the task's range (a class counts from min_label): older stored workflows that no
+        // longer parse still export without one
+        double minLabel = t.labels() == null ? 0 : WorkflowParser.parse("run " + run.id, run.specYaml, null, Map.of(),
+                false).spec().task().minLabel();
+        List<String> text = history.textNames(run.id);
+        if (text.get(1).equals("item")) { // recommendation: the item's text, its key beside it (item_key)
+            text = List.of(text.get(0), "item_text");
+        }
+        return rows(k, text, samples, t, minLabel);
     }
 
     /** The rows of training set {@code t} of iteration {@code k}; replacement classes count from {@code minLabel}. */
     static Rows rows(int k, List<String> text, List<Sample> samples, Subsets.Training t, double minLabel) {
-        return new Rows(k, columns(text, t), cells(samples, t, minLabel));
+        boolean items = java.util.Arrays.stream(t.indices()).anyMatch(i -> samples.get(i).item() != null);
+        return new Rows(k, columns(text, t, items), cells(samples, t, minLabel, items));
     }
 
-    private static List<String> columns(List<String> text, Subsets.Training t) {
+    private static List<String> columns(List<String> text, Subsets.Training t, boolean items) {
         List<String> cols = new ArrayList<>(List.of("sample", "source_line", text.get(0), text.get(1), "description",
                 "label"));
+        if (items) {
+            cols.add(3, "item_key");
+        }
         if (t.labels() != null) {
             cols.add("given_label"); // label: the grade the policy put in its place, where it replaced one
         }
@@ -88,7 +98,8 @@ public class SubsetExport {
         return cols;
     }
 
-    private static List<List<Object>> cells(List<Sample> samples, Subsets.Training t, double minLabel) {
+    private static List<List<Object>> cells(List<Sample> samples, Subsets.Training t, double minLabel,
+            boolean items) {
         Integer[] order = new Integer[t.indices().length];
         Arrays.setAll(order, i -> i);
         Arrays.sort(order, java.util.Comparator.comparingInt(i -> t.indices()[i]));
@@ -98,6 +109,9 @@ public class SubsetExport {
             boolean replaced = t.labels() != null && t.labels()[i] >= 0;
             List<Object> row = new ArrayList<>(List.of(s.index(), s.sourceLine(), s.query(), s.title(),
                     s.description(), number(replaced ? minLabel + t.labels()[i] : s.label())));
+            if (items) {
+                row.add(3, s.item());
+            }
             if (t.labels() != null) {
                 row.add(number(s.label()));
             }

@@ -20,7 +20,7 @@ public final class RunQuery {
         STATUS,
         /** The workflow's name. */
         WORKFLOW,
-        /** The run's own name ({@code sift run --name}, else the workflow's). */
+        /** The run's own name ({@code sift run --name}, else the workflow's; a schedule's for its firings). */
         NAME,
         /** When the run was created. */
         CREATED,

@@ -34,11 +34,12 @@ public class RunRemoval {
     }
 
     /**
-     * Deletes the runs as they were read (at {@code checkedAt} or later), all or none, in one transaction: a run whose
-     * status or owner changed since (a resume claimed it), with a step begun since, or with an AWS Batch job not yet
-     * ended (it would resume the run) stops the deletion with exit code 4 and nothing is deleted.
+     * Deletes the runs as they were read, all or none, in one transaction: a run whose status or owner changed since
+     * (a resume claimed it), with a RUNNING step not among the {@code steps} read ("id:attempt" per run: a step begun
+     * since, told without comparing clocks of machines), or with an AWS Batch job not yet ended at the last look (it
+     * would resume the run) stops the deletion with exit code 4 and nothing is deleted.
      */
-    public void delete(List<RunEntity> seen, java.time.Instant checkedAt) {
+    public void delete(List<RunEntity> seen, java.util.Map<Long, List<String>> steps) {
         // a deleted run of a schedule's firing leaves a deleted_firing row (deletedRun)
         Transactions.run(dataSource.get(), "delete runs", c -> {
             // an AWS Batch job still queued or running would resume the run; a step begun since the check runs
@@ -46,7 +47,7 @@ public class RunRemoval {
                     + "owner_host IS NOT DISTINCT FROM ? AND owner_pid IS NOT DISTINCT FROM ? AND NOT EXISTS (SELECT 1 "
                     + "FROM batch_job b WHERE b.run_id = run.id AND b.status NOT IN ('SUCCEEDED', 'FAILED', 'LOST')) "
                     + "AND NOT EXISTS (SELECT 1 FROM stage_run s WHERE s.run_id = run.id AND s.status = 'RUNNING' "
-                    + "AND s.started_at >= ?) RETURNING schedule_name, fire_time");
+                    + "AND NOT ((s.id || ':' || s.attempt) = ANY (?))) RETURNING schedule_name, fire_time");
                     PreparedStatement tomb = c.prepareStatement("INSERT INTO deleted_firing (schedule_name, fire_time, "
                     + "run_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")) {
                 for (RunEntity r : seen) {
@@ -54,7 +55,7 @@ public class RunRemoval {
                     ps.setString(2, r.status.name());
                     ps.setString(3, r.ownerHost);
                     ps.setObject(4, r.ownerPid);
-                    ps.setTimestamp(5, java.sql.Timestamp.from(checkedAt));
+                    ps.setArray(5, c.createArrayOf("text", steps.getOrDefault(r.id, List.of()).toArray()));
                     try (java.sql.ResultSet rs = ps.executeQuery()) {
                         if (!rs.next()) {
                             throw new SiftException(ExitCodes.BUSY, "run " + r.id + " cannot be deleted: it changed "

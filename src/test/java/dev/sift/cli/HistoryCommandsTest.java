@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -65,6 +66,8 @@ class HistoryCommandsTest {
     BulkRuns bulk;
     @Inject
     RunStore runs;
+    @Inject
+    dev.sift.store.RunRemoval removal;
     @Inject
     MetricStore metricStore;
     @Inject
@@ -511,7 +514,8 @@ class HistoryCommandsTest {
         }
         InJvm.Out queued = sift("runs", "delete", Long.toString(done.id));
         assertEquals(4, queued.code(), queued.err());
-        assertTrue(queued.err().contains("an AWS Batch job of it is queued or running"), queued.err());
+        assertTrue(queued.err().contains("run " + done.id + " has AWS Batch job " + job + ", RUNNABLE at the last look"),
+                queued.err());
         assertTrue(runs.findRun(done.id).isPresent(), "nothing deleted while its job is queued");
         try (Connection c = dataSource.get().getConnection(); PreparedStatement ps = c.prepareStatement("UPDATE "
                 + "batch_job SET status = 'SUCCEEDED' WHERE job_id = ?")) {
@@ -574,6 +578,21 @@ class HistoryCommandsTest {
         assertEquals(List.of(id), matching(wf, "metrics.selected.kappa = 0.3"), "iteration 1 finished: it counts");
         runs.finishStage(cut, "{}");
         assertEquals(List.of(id), matching(wf, "metrics.selected.kappa > 0.5"), "once resumed and finished");
+    }
+
+    @Test
+    void aStepBegunAfterTheChecksStopsTheDeletion() {
+        RunEntity r = runs.createRun("stepping", "del", "/d.yaml", "name: del\n");
+        runs.finishRun(r.id, RunEntity.Status.INTERRUPTED, "stopped");
+        RunEntity seen = runs.findRun(r.id).orElseThrow();
+        runs.beginStage(r.id, "ingest", 0, 1, ""); // a resume --only-stage began a step after the checks read none
+        dev.sift.SiftException e = assertThrows(dev.sift.SiftException.class, () -> removal.delete(List.of(seen),
+                Map.of(r.id, List.of())));
+        assertEquals(dev.sift.ExitCodes.BUSY, e.exitCode());
+        assertTrue(runs.findRun(r.id).isPresent(), "nothing deleted");
+        long step = runs.runningSteps(r.id).get(0).id;
+        removal.delete(List.of(seen), Map.of(r.id, List.of(step + ":1"))); // the step the checks saw (found dead)
+        assertTrue(runs.findRun(r.id).isEmpty());
     }
 
     @Test

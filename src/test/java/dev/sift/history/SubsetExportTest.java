@@ -47,4 +47,15 @@ class SubsetExportTest {
         SubsetExport.csv(SubsetExport.rows(1, List.of("user_hash", "item"), SAMPLES, t, 0), csv);
         assertEquals("sample,source_line,user_hash,item,description,label\n3,5,pen,Pen,,1\n", csv.toString());
     }
+
+    @Test
+    void interactionsCarryTheItemKeyBesideItsText() throws Exception {
+        List<Sample> rated = List.of(new Sample(0, "u7", "Toy Story (1995)", "", 4, "u7", "u7", false, Split.TRAIN, 2,
+                "1"));
+        StringWriter csv = new StringWriter();
+        SubsetExport.csv(SubsetExport.rows(1, List.of("user_hash", "item_text"), rated, new Subsets.Training(
+                new int[] {0}, null, null), 0), csv);
+        assertEquals("sample,source_line,user_hash,item_key,item_text,description,label\n0,2,u7,1,Toy Story (1995),,4\n",
+                csv.toString());
+    }
 }
