@@ -230,6 +230,11 @@ public final class Ingestor {
                 throw new NumberFormatException();
             }
         } catch (NumberFormatException e) {
+            // written as a number (1e400) but past the largest double
+            if (labelText.trim().matches("[-+]?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d+)?")) {
+                return refuse(bad, line, lines, c.label(), Quarantined.NOT_A_NUMBER, "label "
+                        + truncate(labelText.trim()) + " is beyond the range of a number (about 1.8e308)", raw);
+            }
             return refuse(bad, line, lines, c.label(), Quarantined.NOT_A_NUMBER, "label is not a number: '"
                     + truncate(String.valueOf(labelText)) + "'" + (labelText.trim().matches("[-+]?\\d*,\\d+")
                             ? " (a decimal comma: write labels with a point, 2.5 not 2,5)" : ""), raw);

@@ -15,10 +15,16 @@ import java.util.Map;
 
 /** JSON Lines to rows: one object per line, values by key; a key twice or anything after the object is an error. */
 final class JsonlRows {
-    /** Strict JSON: a key twice in one object, or anything after the object, is an error. */
+    /**
+     * Strict JSON: a key twice in one object, or anything after the object, is an error. A number with a fraction or
+     * an exponent is read as a decimal, kept as written but for its exponent's form: through a double, 1e400 read as
+     * Infinity and an item key 1e0 as "1.0", which matches no item "1".
+     */
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .configure(com.fasterxml.jackson.databind.cfg.JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false)
             .build();
 
     private JsonlRows() {

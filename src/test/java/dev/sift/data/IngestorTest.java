@@ -304,6 +304,17 @@ class IngestorTest {
         assertEquals("control character", byLine.get(5L).kind());
     }
 
+    /** JSON numbers reach the fields as written: 1e400 is not read as Infinity, 3.50 not as 3.5. */
+    @Test
+    void jsonNumbersKeepTheirWrittenForm() throws Exception {
+        Ingestor.Result r = jsonl("{\"query\":3.50,\"title\":\"Red lamp\",\"label\":2.0}\n"
+                + "{\"query\":\"lamp\",\"title\":\"Red\",\"label\":1e400}\n"
+                + "{\"query\":\"desk\",\"title\":\"Oak\",\"label\":1e0}\n");
+        assertEquals(List.of("3.50", "desk"), r.samples().stream().map(Sample::query).toList());
+        assertEquals(List.of(2.0, 1.0), r.samples().stream().map(Sample::label).toList());
+        assertEquals("label 1E+400 is beyond the range of a number (about 1.8e308)", r.quarantined().get(0).reason());
+    }
+
     /** What the JSON parser objects to, in plain words with a column; no parser feature names. */
     @Test
     void jsonLinesSayWhatIsWrongInPlainWords() throws Exception {
