@@ -230,14 +230,7 @@ public final class Ingestor {
                 throw new NumberFormatException();
             }
         } catch (NumberFormatException e) {
-            // written as a number (1e400) but past the largest double
-            if (labelText.trim().matches("[-+]?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d+)?")) {
-                return refuse(bad, line, lines, c.label(), Quarantined.NOT_A_NUMBER, "label "
-                        + truncate(labelText.trim()) + " is beyond the range of a number (about 1.8e308)", raw);
-            }
-            return refuse(bad, line, lines, c.label(), Quarantined.NOT_A_NUMBER, "label is not a number: '"
-                    + truncate(String.valueOf(labelText)) + "'" + (labelText.trim().matches("[-+]?\\d*,\\d+")
-                            ? " (a decimal comma: write labels with a point, 2.5 not 2,5)" : ""), raw);
+            return refuse(bad, line, lines, c.label(), Quarantined.NOT_A_NUMBER, notANumber(labelText), raw);
         }
         String kind = labelKind(label);
         if (kind != null) {
@@ -250,6 +243,16 @@ public final class Ingestor {
                     c.group() == null ? "empty query once zero-width characters are removed" : "empty group", raw);
         }
         return new Sample(index, query, title, description, label, group, user(v), noisy(v), Split.TRAIN, line);
+    }
+
+    /** Why a label is no number: past a double's range (1e400), written with a decimal comma, or not one at all. */
+    private static String notANumber(String labelText) {
+        String t = labelText.trim();
+        if (t.matches("[-+]?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d+)?")) {
+            return "label " + truncate(t) + " is beyond the range of a number (about 1.8e308)";
+        }
+        return "label is not a number: '" + truncate(labelText) + "'" + (t.matches("[-+]?\\d*,\\d+")
+                ? " (a decimal comma: write labels with a point, 2.5 not 2,5)" : "");
     }
 
     /** A binary label written as a word (clicks exported as true/false, yes/no), or null for anything else. */
