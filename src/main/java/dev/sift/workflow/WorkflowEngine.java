@@ -5,7 +5,6 @@ import dev.sift.Sha256;
 import dev.sift.SiftException;
 import dev.sift.store.DatabaseSessions;
 import dev.sift.store.Firing;
-import dev.sift.store.RunCopy;
 import dev.sift.store.RunEntity;
 import dev.sift.store.RunStore;
 import dev.sift.store.ScheduleLocks;
@@ -47,6 +46,8 @@ public class WorkflowEngine {
     StoredWorkflow storedWorkflow;
     @Inject
     StaleRuns staleRuns;
+    @Inject
+    StageReuse reuse;
     @Inject
     @All
     List<Stage<?>> stages;
@@ -310,7 +311,7 @@ public class WorkflowEngine {
                 console.info(prefix + ": done before (attempt " + done.attempt + "), skipped");
             } else {
                 stageRuns.check(runId, step, ctx, previousDigest);
-                Record out = reused(step, ctx, previousDigest, cacheKey, prefix);
+                Record out = reuse.copy(step, ctx, previousDigest, cacheKey, prefix);
                 if (out == null) {
                     out = stageRuns.run(runId, step, ctx, previousDigest, prefix, cacheKey);
                 }
@@ -340,48 +341,6 @@ public class WorkflowEngine {
 
     private static String outputKey(Class<?> type, int iteration) {
         return type.getName() + "@" + iteration;
-    }
-
-    /**
-     * The output of the newest finished step of another run with the same cache key, copied into this run (rows,
-     * objects, output), or null when the stage does not cache, the workflow turns caching off for it, there is no
-     * such step, or what it stored is gone.
-     */
-    private Record reused(Step step, StageContext ctx, String inputDigest, String cacheKey, String prefix) {
-        Stage<?> stage = step.stage();
-        if (!stage.cacheable() || !ctx.spec().cache().reuses(stage.name())) {
-            return null;
-        }
-        StageRunEntity from = runs.findCached(cacheKey, ctx.runId()).orElse(null);
-        if (from == null) {
-            return null;
-        }
-        StageRunEntity sr = runs.beginStage(ctx.runId(), stage.name(), step.iteration(), step.seq(), inputDigest);
-        // the run that computed it while it exists ('runs delete'), else the run that holds it now
-        long origin = from.reusedFrom != null && runs.findRun(from.reusedFrom).isPresent() ? from.reusedFrom
-                : from.runId;
-        try {
-            String json = RunCopy.remap(from.outputJson, from.runId, ctx.runId());
-            Record out = adopt(stage, ctx, from.runId, json);
-            if (out == null) {
-                ctx.console().info(prefix + ": run " + origin + " computed it, but what it stored is gone: running it");
-                return null;
-            }
-            runs.finishStage(sr.id, json, cacheKey, origin);
-            ctx.console().info(prefix + ": reused the output of run " + origin + " (same cache key "
-                    + cacheKey.substring(0, 12) + ")");
-            return out;
-        } catch (RuntimeException e) {
-            ctx.console().info(prefix + ": could not reuse run " + origin + "'s output (" + e.getMessage()
-                    + "): running it");
-            return null;
-        }
-    }
-
-    private static <O extends Record> O adopt(Stage<O> stage, StageContext ctx, long from, String json) {
-        O out = StageJson.read(json, stage.outputType());
-        stage.adopt(ctx, from);
-        return stage.intact(ctx, out) ? out : null;
     }
 
     @SuppressWarnings("unchecked")
