@@ -138,10 +138,8 @@ public class SubsetExport {
 
     private static void line(List<Object> cells, Writer w) throws IOException {
         for (int i = 0; i < cells.size(); i++) {
-            String v = cells.get(i) == null ? "" : cells.get(i).toString();
-            boolean quote = v.indexOf(',') >= 0 || v.indexOf('"') >= 0 || v.indexOf('\n') >= 0 || v.indexOf('\r') >= 0;
             w.write(i == 0 ? "" : ",");
-            w.write(quote ? '"' + v.replace("\"", "\"\"") + '"' : v);
+            w.write(dev.sift.data.Text.csv(cells.get(i) == null ? null : cells.get(i).toString()));
         }
         w.write('\n');
     }
