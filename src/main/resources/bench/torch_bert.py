@@ -48,7 +48,7 @@ class Bert(nn.Module):
 
     def forward(self, ids, types, mask):
         b, t = ids.shape
-        pos = torch.arange(t).unsqueeze(0).expand(b, t)
+        pos = torch.arange(t, device=ids.device).unsqueeze(0).expand(b, t)
         x = self.ln(self.word(ids) + self.pos(pos) + self.token_type(types))
         bias = ((mask.float() - 1.0) * 1e9).view(b, 1, 1, t)
         for layer in self.layers:
@@ -72,29 +72,43 @@ def main():
     'train N' and 'infer N' run N steps or forward passes and answer the seconds they took (set-up and this
     protocol not included) and each step's seconds; 'train N profile' and 'infer N profile' also write the
     profiler's top operators of those steps to torch-ops.txt or torch-infer-ops.txt in the folder named at start;
-    'done' answers the peak memory and exits."""
+    'done' answers the peak memory and exits.
+    On a GPU ("device": "cuda") every timed step ends by waiting for the GPU, as DJL's steps end by reading their
+    losses or outputs back; "autocast": "bf16" runs the forward passes under bfloat16 autocast (fp32 weights and
+    optimiser)."""
     a = json.loads(sys.argv[1])
     if a.get("threads"):
         torch.set_num_threads(a["threads"])  # the intra-op threads DJL has, so both sides get the same
+    device = torch.device(a.get("device") or "cpu")
+    sync = torch.cuda.synchronize if device.type == "cuda" else (lambda: None)
+    autocast = a.get("autocast") == "bf16"
     torch.manual_seed(1)
     model = Bert(a["vocab"], a["hidden"], a["layers"], a["heads"], a["intermediate"], a["maxpos"], 2, 1e-12, 4)
-    opt = torch.optim.AdamW(model.parameters(), lr=2e-5, weight_decay=0.01)
+    model.to(device)
+    # fused, the fastest AdamW torch has, where it has one (CUDA); foreach on the CPU, torch's default there
+    opt = torch.optim.AdamW(model.parameters(), lr=2e-5, weight_decay=0.01,
+                            **({"fused": True} if device.type == "cuda" else {}))
     b, t = a["batch"], a["seq"]
     g = torch.Generator().manual_seed(1)
-    ids = torch.randint(1000, 21000, (b, t), generator=g)
-    types = torch.zeros(b, t, dtype=torch.long)
-    mask = torch.ones(b, t, dtype=torch.long)
-    y = torch.randint(0, 4, (b,), generator=g)
+    ids = torch.randint(1000, 21000, (b, t), generator=g).to(device)
+    types = torch.zeros(b, t, dtype=torch.long, device=device)
+    mask = torch.ones(b, t, dtype=torch.long, device=device)
+    y = torch.randint(0, 4, (b,), generator=g).to(device)
+
+    def forward():
+        with torch.autocast(device.type, dtype=torch.bfloat16, enabled=autocast):
+            return model(ids, types, mask)
 
     def train(n):
         model.train()
         for _ in range(n):
             start = time.perf_counter()
             opt.zero_grad()
-            loss = F.cross_entropy(model(ids, types, mask), y)
+            loss = F.cross_entropy(forward().float(), y)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             opt.step()
+            sync()
             steps.append(time.perf_counter() - start)
 
     def infer(n):
@@ -103,7 +117,8 @@ def main():
         with torch.no_grad():
             for _ in range(n):
                 start = time.perf_counter()
-                model(ids, types, mask)
+                forward()
+                sync()
                 steps.append(time.perf_counter() - start)
 
     def answer(**kv):
@@ -111,7 +126,8 @@ def main():
 
     steps = []  # the seconds of each step or forward pass of the current command
 
-    answer(ready=True, threads=torch.get_num_threads(), torch=torch.__version__)
+    answer(ready=True, threads=torch.get_num_threads(), torch=torch.__version__,
+           gpu=torch.cuda.get_device_name(device) if device.type == "cuda" else "")
     for line in sys.stdin:
         cmd = line.split()
         if not cmd:

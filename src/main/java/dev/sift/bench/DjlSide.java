@@ -1,6 +1,5 @@
 package dev.sift.bench;
 
-import ai.djl.Device;
 import ai.djl.pytorch.jni.JniUtils;
 import dev.sift.data.TaskSpec;
 import dev.sift.data.TaskType;
@@ -49,6 +48,7 @@ final class DjlSide implements AutoCloseable {
     private final int warmup;
     private final int blocks;
     private final Path profile;
+    private final TrainSpec.DeviceChoice device;
     private final RelevanceTrainer trainer;
     private final Targets targets;
     private final byte[] initial;
@@ -69,14 +69,16 @@ final class DjlSide implements AutoCloseable {
      * @param warmup at least 1
      * @param profile folder for profiler traces of the first timed training block (djl-trace.json) and inference
      *     block (djl-infer-trace.json), or null
+     * @param device where both training and inference run: the CPU or the GPU (which fails at once without one)
      */
-    DjlSide(BertConfig config, int batch, int seq, int steps, int warmup, int blocks, Path profile)
-            throws InterruptedException {
+    DjlSide(BertConfig config, int batch, int seq, int steps, int warmup, int blocks, Path profile,
+            TrainSpec.DeviceChoice device) throws InterruptedException {
         this.batch = batch;
         this.steps = steps;
         this.warmup = warmup;
         this.blocks = blocks;
         this.profile = profile;
+        this.device = device;
         int n = batch * (warmup + (blocks + 1) * steps);
         Random r = new Random(1);
         long[][] ids = new long[n][seq];
@@ -90,7 +92,7 @@ final class DjlSide implements AutoCloseable {
         }
         targets = Targets.of(new TaskSpec(TaskType.GRADED, 0, 3), labels);
         trainer = new RelevanceTrainer(() -> new CrossEncoder(config, 4, false, 0f), new TokenizedPairs(ids, types),
-                4, false, name -> true, b -> { }, Device.cpu());
+                4, false, name -> true, b -> { }, RelevanceTrainer.device(device));
         initial = trainer.initialWeights(1);
         worker = new Thread(this::work, "sift-bench-djl");
         worker.setDaemon(true);
@@ -182,7 +184,7 @@ final class DjlSide implements AutoCloseable {
         try {
             // no validation split, no early stopping: nothing but the training steps runs between the pauses
             trainer.train(initial, targets, IntStream.range(0, batch * (warmup + (blocks + 1) * steps)).toArray(),
-                    new int[0], new TrainSpec(1, batch, 2e-5, 1, 0.01, 0.0, 1.0, 0, TrainSpec.DeviceChoice.CPU),
+                    new int[0], new TrainSpec(1, batch, 2e-5, 1, 0.01, 0.0, 1.0, 0, device),
                     new Pauses());
             throw new IllegalStateException("the training epoch ended before the benchmark stopped it");
         } catch (Stopped e) {

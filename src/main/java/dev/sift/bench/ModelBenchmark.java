@@ -1,6 +1,7 @@
 package dev.sift.bench;
 
 import dev.sift.model.BertConfig;
+import dev.sift.model.TrainSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,13 +34,27 @@ public final class ModelBenchmark {
      * @param profile folder for profiler traces of the first round's training and inference blocks, or null
      * @param adamw which AdamW trains: {@code flat} (Sift's, the default), {@code kernel} (Sift's with the native
      *     kernel) or {@code djl} (DJL's, per parameter)
+     * @param gpu whether both sides run on the GPU (DJL through the CUDA libtorch it loaded, the peer on {@code
+     *     cuda}) rather than the CPU
+     * @param peerAutocast {@code bf16}: the peer's forward passes run under {@code torch.autocast} with bfloat16
+     *     (its weights and optimiser stay fp32); DJL has no autocast, so its side stays fp32 whatever this says.
+     *     Or null: fp32 on both sides
      */
     public record Options(int batch, int seq, int steps, int warmup, int rounds, String python, Path profile,
-            String adamw) {
+            String adamw, boolean gpu, String peerAutocast) {
         public Options {
             if (batch < 1 || seq < 1 || steps < 1 || warmup < 1 || rounds < 1) {
                 throw new IllegalArgumentException("batch, sequence length, steps, warm-up and rounds must be >= 1");
             }
+            if (peerAutocast != null && !peerAutocast.equals("bf16")) {
+                throw new IllegalArgumentException("the peer's autocast is bf16 or none, not " + peerAutocast);
+            }
+        }
+
+        /** Before the device and autocast options: the CPU, fp32. */
+        public Options(int batch, int seq, int steps, int warmup, int rounds, String python, Path profile,
+                String adamw) {
+            this(batch, seq, steps, warmup, rounds, python, profile, adamw, false, null);
         }
     }
 
@@ -121,7 +136,9 @@ public final class ModelBenchmark {
     public static Result run(BertConfig config, Options o, Consumer<String> log)
             throws IOException, InterruptedException {
         log.accept(String.format("MiniLM-L6 cross-encoder, batch %d, sequence %d, %d warm-up + %d rounds of %d steps "
-                + "per side, %s AdamW...", o.batch(), o.seq(), o.warmup(), o.rounds(), o.steps(), o.adamw()));
+                + "per side, %s AdamW, on the %s%s...", o.batch(), o.seq(), o.warmup(), o.rounds(), o.steps(),
+                o.adamw(), o.gpu() ? "GPU" : "CPU", o.peerAutocast() == null ? "" : ", the peer under "
+                + o.peerAutocast() + " autocast"));
         Path profile = o.profile() == null ? null : o.profile().toAbsolutePath();
         if (profile != null) {
             Files.createDirectories(profile);
@@ -130,7 +147,7 @@ public final class ModelBenchmark {
         String before = System.getProperty(ADAMW_PROPERTY);
         System.setProperty(ADAMW_PROPERTY, o.adamw());
         try (DjlSide djl = new DjlSide(config, o.batch(), o.seq(), o.steps(), o.warmup(), o.rounds(),
-                profile)) {
+                profile, o.gpu() ? TrainSpec.DeviceChoice.GPU : TrainSpec.DeviceChoice.CPU)) {
             int threads = DjlSide.threads();
             Turns turns = new Turns(o, djl, peer(config, o, threads, profile, log), log);
             try {
@@ -161,8 +178,8 @@ public final class ModelBenchmark {
         }
         log.accept("PyTorch: " + o.python() + " (" + threads + " threads, as DJL)");
         try {
-            return TorchPeer.start(o.python(), c, o.batch(), o.seq(), threads,
-                    profile == null ? "" : profile.toString());
+            return TorchPeer.start(o.python(), c, new TorchPeer.Shape(o.batch(), o.seq(), threads, o.gpu(),
+                    o.peerAutocast()), profile == null ? "" : profile.toString());
         } catch (IOException e) {
             log.accept("PyTorch peer unavailable (" + e.getMessage() + "); --python names one");
             return null;

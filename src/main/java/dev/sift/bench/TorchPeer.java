@@ -45,23 +45,33 @@ final class TorchPeer implements AutoCloseable {
     }
 
     /**
-     * Starts the peer and waits until its model is built.
+     * What the peer runs besides the model's shape.
      *
      * @param threads intra-op threads the peer sets (DJL's, so that both sides run on as many), or 0: torch's default
+     * @param gpu whether it runs on {@code cuda} (and waits for the GPU at the end of every timed step)
+     * @param autocast {@code bf16} for forward passes under bfloat16 autocast, or null
+     */
+    record Shape(int batch, int seq, int threads, boolean gpu, String autocast) {
+    }
+
+    /**
+     * Starts the peer and waits until its model is built.
+     *
      * @param profileDir folder where the peer writes its top operators for {@code train N profile} and {@code infer N
      *     profile} (torch-ops.txt, torch-infer-ops.txt), or "" for none
      * @throws IOException when the Python cannot be started or the peer ends before it is ready
      */
-    static TorchPeer start(String python, BertConfig c, int batch, int seq, int threads, String profileDir)
-            throws IOException {
+    static TorchPeer start(String python, BertConfig c, Shape shape, String profileDir) throws IOException {
         Path script = Files.createTempFile("sift-torch-bench", ".py");
         try (InputStream res = TorchPeer.class.getClassLoader().getResourceAsStream(SCRIPT)) {
             Files.write(script, res.readAllBytes());
         }
         String args = JSON.createObjectNode().put("vocab", c.vocabSize()).put("hidden", c.hidden())
                 .put("layers", c.layers()).put("heads", c.heads()).put("intermediate", c.intermediate())
-                .put("maxpos", c.maxPositions()).put("batch", batch).put("seq", seq).put("threads", threads)
-                .put("profile", profileDir).toString();
+                .put("maxpos", c.maxPositions()).put("batch", shape.batch()).put("seq", shape.seq())
+                .put("threads", shape.threads()).put("device", shape.gpu() ? "cuda" : "cpu")
+                .put("autocast", shape.autocast() == null ? "" : shape.autocast()).put("profile", profileDir)
+                .toString();
         Process p;
         try {
             p = new ProcessBuilder(python, script.toString(), args).redirectErrorStream(true).start();

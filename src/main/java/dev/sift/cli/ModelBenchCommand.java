@@ -57,6 +57,16 @@ public class ModelBenchCommand implements Callable<Integer> {
             + "native update per parameter); the same maths bit for bit (default: ${DEFAULT-VALUE})")
     String adamw;
 
+    @Option(names = "--device", defaultValue = "cpu", description = "cpu or gpu: where both sides run; gpu needs a "
+            + "CUDA libtorch that DJL loads (README, GPU) and a torch with CUDA on the peer's side (default: "
+            + "${DEFAULT-VALUE})")
+    String device;
+
+    @Option(names = "--peer-autocast", defaultValue = "none", description = "none or bf16: the PyTorch side's "
+            + "forward passes under bfloat16 autocast (fp32 weights and optimiser); DJL has no autocast and stays "
+            + "fp32, so the ratios then compare fp32 against mixed precision (default: ${DEFAULT-VALUE})")
+    String peerAutocast;
+
     @Mixin
     OutputOptions output;
 
@@ -68,6 +78,12 @@ public class ModelBenchCommand implements Callable<Integer> {
         if (!adamw.equals("flat") && !adamw.equals("kernel") && !adamw.equals("djl")) {
             throw SiftException.usage("--adamw is flat, kernel or djl, not " + adamw);
         }
+        if (!device.equals("cpu") && !device.equals("gpu")) {
+            throw SiftException.usage("--device is cpu or gpu, not " + device);
+        }
+        if (!peerAutocast.equals("none") && !peerAutocast.equals("bf16")) {
+            throw SiftException.usage("--peer-autocast is none or bf16, not " + peerAutocast);
+        }
         if (batch < 1 || seq < 1 || steps < 1 || warmup < 1 || rounds < 1) {
             throw SiftException.usage("--batch, --seq, --steps, --warmup and --rounds must be at least 1");
         }
@@ -75,8 +91,13 @@ public class ModelBenchCommand implements Callable<Integer> {
             throw SiftException.usage("--python " + python + ": no such executable (give none to skip the PyTorch "
                     + "peer)");
         }
+        if (device.equals("gpu") && ai.djl.engine.Engine.getEngine("PyTorch").getGpuCount() == 0) {
+            throw SiftException.usage("--device gpu: DJL's PyTorch sees no GPU (this build's libtorch is the CPU "
+                    + "one; README, GPU)");
+        }
         ModelBenchmark.Result r = ModelBenchmark.run(BertConfig.miniLmL6(), new ModelBenchmark.Options(batch, seq,
-                steps, warmup, rounds, python.equals("none") ? null : python, profile, adamw), System.err::println);
+                steps, warmup, rounds, python.equals("none") ? null : python, profile, adamw, device.equals("gpu"),
+                peerAutocast.equals("none") ? null : peerAutocast), System.err::println);
         PrintStream info = output.format == OutputOptions.Format.table ? System.out : System.err;
         info.println(header(r));
         System.out.print(output.render(table(r)));
@@ -89,10 +110,12 @@ public class ModelBenchCommand implements Callable<Integer> {
     }
 
     private String header(ModelBenchmark.Result r) {
-        return String.format("DJL %s (PyTorch engine, %d threads) against %s; batch %d, sequence %d, %d rounds "
-                + "of %d steps per side", r.djlVersion(), r.djlThreads(), r.hasTorch() ? "PyTorch "
-                + r.torchVersion() + " (" + r.torchThreads() + " threads)" : "no PyTorch peer", batch, seq, rounds,
-                steps);
+        boolean gpu = device.equals("gpu");
+        String djl = gpu ? "on the GPU" : r.djlThreads() + " threads";
+        String torch = !r.hasTorch() ? "no PyTorch peer" : "PyTorch " + r.torchVersion() + " (" + (gpu ? "on the GPU"
+                : r.torchThreads() + " threads") + (peerAutocast.equals("none") ? "" : ", bf16 autocast") + ")";
+        return String.format("DJL %s (PyTorch engine, %s) against %s; batch %d, sequence %d, %d rounds of %d steps per "
+                + "side", r.djlVersion(), djl, torch, batch, seq, rounds, steps);
     }
 
     /** Samples/s per round and side with the ratios DJL / PyTorch, then their median, min and max. */

@@ -48,7 +48,8 @@ class BenchmarksTest {
     @Test
     void modelBenchmarkAlternatesTurnsWithALivePeer(@TempDir Path dir) throws Exception {
         Path fake = dir.resolve("fake-python");
-        Files.writeString(fake, String.join("\n", "#!/bin/sh", "echo 'a warning first'",
+        Files.writeString(fake, String.join("\n", "#!/bin/sh", "printf '%s' \"$2\" > \"$0.args\"",
+                "echo 'a warning first'",
                 "echo '{\"ready\": true, \"threads\": 1, \"torch\": \"0.fake\"}'",
                 "while read cmd n rest; do", "  echo \"$cmd $n $rest\" >> \"$0.log\"", "  case \"$cmd\" in",
                 "    done) echo '{\"peak_rss_bytes\": 1048576}'; exit 0;;",
@@ -62,6 +63,9 @@ class BenchmarksTest {
         ModelBenchmark.Result r = ModelBenchmark.run(tiny, new ModelBenchmark.Options(4, 6, 2, 1, 3,
                 fake.toString(), profile, "flat"), log::add);
         assertEquals("0.fake", r.torchVersion());
+        // the peer runs on the CPU in fp32, as DJL does
+        String args = Files.readString(Path.of(fake + ".args"));
+        assertTrue(args.contains("\"device\":\"cpu\"") && args.contains("\"autocast\":\"\""), args);
         assertEquals(1, r.torchThreads());
         assertEquals(1048576, r.torchPeakRss());
         assertTrue(r.djlPeakRss() > 0 && r.djlThreads() >= 1);

@@ -51,6 +51,17 @@ class BenchArgumentsTest {
                 "--epochs", "0"));
         assertTrue(refused(new ModelBenchCommand(), "--python", "/nonexistent/python").startsWith(
                 "--python /nonexistent/python: no such executable"));
+        assertEquals("--device is cpu or gpu, not cuda", refused(new ModelBenchCommand(), "--device", "cuda"));
+        assertEquals("--peer-autocast is none or bf16, not fp16", refused(new ModelBenchCommand(),
+                "--peer-autocast", "fp16"));
+    }
+
+    /** Before any work: on a machine without a GPU (the CI's, this one), --device gpu is refused in one line. */
+    @Test
+    void aGpuBenchmarkWithoutAGpuIsRefused() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(ai.djl.engine.Engine.getEngine("PyTorch").getGpuCount() == 0);
+        assertTrue(refused(new ModelBenchCommand(), "--device", "gpu", "--python", "none").startsWith(
+                "--device gpu: DJL's PyTorch sees no GPU"));
     }
 
     @Test
