@@ -5,9 +5,10 @@
 # $OUT/gpu-bench.log (OUT defaults to a temporary folder).
 #
 # 1. The machine: GPU, driver, torch, CUDA, java.
-# 2. DJL on the GPU: DJL 0.36's JNI is built for libtorch 2.7.1 and Maven serves no CUDA libtorch 2.7.1 here,
-#    so DJL is pointed at the libraries of the machine's own torch (PYTORCH_LIBRARY_PATH). That works only
-#    where that libtorch keeps 2.7.1's ABI; the step says what happened either way, and each run is bounded.
+# 2. DJL on the GPU, on the libtorch in LIBTORCH (a lib folder), by default the machine's own torch's
+#    libraries. DJL 0.36's JNI is built for libtorch 2.7.1 only; Sift refuses another release in one line
+#    (dev.sift.model.LibTorchCheck; on 2026-12-04, before that check, DJL on torch 2.11's libraries failed at
+#    its first copy from the GPU). Each run is bounded.
 # 3. The PyTorch peer alone (src/main/resources/bench/torch_bert.py, the script `bench model` drives) on the
 #    GPU: MiniLM-L6 shape, fp32 and bf16 autocast, at the CPU benchmark's batch 32 x 32 tokens and at
 #    256 x 128: what DJL would have to match there.
@@ -27,9 +28,9 @@ nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader
 echo "cores: $(nproc); load: $(cut -d' ' -f1-3 /proc/loadavg)"
 "$PY" -c 'import torch; print("torch", torch.__version__, "CUDA", torch.version.cuda, "available",
           torch.cuda.is_available())'
-TORCH_LIB=$("$PY" -c 'import os, torch; print(os.path.join(os.path.dirname(torch.__file__), "lib"))')
+TORCH_LIB=${LIBTORCH:-$("$PY" -c 'import os, torch; print(os.path.join(os.path.dirname(torch.__file__), "lib"))')}
 # the CUDA runtime DJL's device count loads (JNA, "cudart"): the torch wheel's or the toolkit's
-CUDART=$(find "$(dirname "$(dirname "$TORCH_LIB")")/nvidia" /usr/local/cuda*/lib64 -name 'libcudart.so*' \
+CUDART=$(find "$(dirname "$(dirname "$TORCH_LIB")")/nvidia" "$TORCH_LIB" /usr/local/cuda*/lib64 -name 'libcudart.so*' \
     2>/dev/null | head -1)
 export LD_LIBRARY_PATH="$TORCH_LIB${CUDART:+:$(dirname "$CUDART")}${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 echo "libtorch: $TORCH_LIB; CUDA runtime: ${CUDART:-none found}"
@@ -37,7 +38,7 @@ JAVA=$(command -v java || echo .gpu/jre/bin/java)
 echo "java: $JAVA"
 "$JAVA" -version 2>&1 | head -1
 
-echo "== DJL 0.36 (JNI for libtorch 2.7.1, cu128) on this torch's libraries"
+echo "== DJL 0.36 (JNI for libtorch 2.7.1, cu128) on $TORCH_LIB"
 bench() {
   PYTORCH_LIBRARY_PATH=$TORCH_LIB PYTORCH_VERSION=2.7.1 PYTORCH_FLAVOR=cu128 timeout "$1" "$JAVA" \
       -XX:ErrorFile="$OUT/hs_err.log" -Dai.djl.offline=true ${CUDART:+-Djna.library.path=$(dirname "$CUDART")} -cp ".gpu/lib/*" \

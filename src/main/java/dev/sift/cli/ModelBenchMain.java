@@ -13,6 +13,12 @@ public final class ModelBenchMain {
     }
 
     public static void main(String[] args) {
+        try {
+            dev.sift.model.LibTorchCheck.check();
+        } catch (IllegalArgumentException e) {
+            System.err.println("sift: " + e.getMessage());
+            System.exit(dev.sift.ExitCodes.ENVIRONMENT);
+        }
         System.exit(new CommandLine(new ModelBenchCommand()).execute(args));
     }
 }

@@ -64,14 +64,28 @@ public class ReportCommand implements Callable<Integer>, ArgumentCheck {
     public Integer call() {
         checkArguments();
         String html = report.html(runId, compare);
+        Path tmp = null;
         try {
             Path parent = out.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            Files.writeString(out, html, StandardCharsets.UTF_8);
+            Files.createDirectories(parent);
+            // written beside, then renamed over --out: a reader never sees half a page, a failed write leaves the
+            // earlier report, and a symbolic link at --out is replaced rather than written through (the report it
+            // pointed to stays as it was); createFile, not createTempFile: the umask's permissions, not 0600
+            tmp = Files.createFile(parent.resolve(".sift-report-" + java.util.UUID.randomUUID() + ".tmp"));
+            Files.writeString(tmp, html, StandardCharsets.UTF_8);
+            Files.move(tmp, out, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            tmp = null;
         } catch (IOException e) {
             throw SiftException.usage("cannot write " + out + ": " + dev.sift.IoReason.of(e));
+        } finally {
+            if (tmp != null) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException ignored) {
+                    // left behind; the error above says what failed
+                }
+            }
         }
         System.err.printf("wrote %s (%,d bytes)%n", out, html.getBytes(StandardCharsets.UTF_8).length);
         return ExitCodes.OK;

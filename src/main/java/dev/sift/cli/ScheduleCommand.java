@@ -103,7 +103,7 @@ public class ScheduleCommand {
         }
 
         private static String instant(java.time.Instant i) {
-            return i == null ? null : i.toString();
+            return Table.time(i);
         }
     }
 
@@ -137,7 +137,8 @@ public class ScheduleCommand {
         @Override
         public Integer call() {
             java.time.Instant at = schedules.trigger(name);
-            System.err.println("schedule " + name + " triggered for " + at + "; a sift serve node runs it");
+            System.err.println("schedule " + name + " triggered at " + Table.time(at) + "; a sift serve node runs it and "
+                    + "records the time it fired, which can be later (schedule history NAME)");
             return ExitCodes.OK;
         }
     }

@@ -54,6 +54,12 @@ public final class SiftMain {
             System.err.println("sift: " + e.getMessage());
             System.exit(ExitCodes.USAGE);
         }
+        try {
+            dev.sift.model.LibTorchCheck.check(); // another libtorch release would crash the first training
+        } catch (IllegalArgumentException e) {
+            System.err.println("sift: " + e.getMessage());
+            System.exit(ExitCodes.ENVIRONMENT);
+        }
         if (System.getProperty("ai.djl.offline") == null) {
             System.setProperty("ai.djl.offline", "true");
         }

@@ -31,6 +31,6 @@ public class ScheduleHistory {
     }
 
     private static String text(Instant i) {
-        return i == null ? null : i.toString();
+        return Table.time(i);
     }
 }

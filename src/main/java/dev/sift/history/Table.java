@@ -105,6 +105,17 @@ public final class Table {
         return String.format(java.util.Locale.ROOT, "%.4f", d);
     }
 
+    private static final java.time.format.DateTimeFormatter MILLIS = java.time.format.DateTimeFormatter
+            .ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'", java.util.Locale.ROOT).withZone(java.time.ZoneOffset.UTC);
+
+    /**
+     * A time in UTC to the millisecond, always with three decimals (Instant's own text drops trailing zeros and shows
+     * microseconds where the database kept them, so one column mixed 14:36:03.860Z and 14:36:05.123456Z), or null.
+     */
+    public static String time(java.time.Instant i) {
+        return i == null ? null : MILLIS.format(i);
+    }
+
     /** {@link dev.sift.data.Text#printable}. */
     public static String printable(String s) {
         return dev.sift.data.Text.printable(s);

@@ -175,6 +175,17 @@ class ReportTest {
             assertTrue(refused.err().contains((folder.isEmpty() ? "--out is empty" : " is a folder")
                     + "; name a file (the HTML page to write)"), refused.err());
         }
+        // a link to an earlier report is replaced by the new report, not written through; no temporary file is left
+        Path earlier = dir.resolve("earlier.html");
+        Files.writeString(earlier, "<meta name=\"generator\" content=\"sift\"> earlier");
+        Path link = Files.createSymbolicLink(dir.resolve("latest.html"), earlier);
+        assertEquals(0, InJvm.sift(factory, "report", Long.toString(id), "--out", link.toString()).code());
+        assertFalse(Files.isSymbolicLink(link));
+        assertTrue(Files.readString(earlier).endsWith(" earlier"), "the earlier report is as it was");
+        assertTrue(Files.readString(link).contains("Run " + id + ": no test metrics stored"), "the new report");
+        try (var left = Files.list(dir)) {
+            assertEquals(List.of(), left.filter(f -> f.getFileName().toString().endsWith(".tmp")).toList());
+        }
         String page = markup(Files.readString(file, StandardCharsets.UTF_8));
         assertFalse(page.contains("<script>alert") || page.contains("<img") || page.contains("<b>m"), "nothing raw");
         assertTrue(page.contains("Run " + id + ": no test metrics stored"), "a run without metrics says so");

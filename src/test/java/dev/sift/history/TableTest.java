@@ -56,4 +56,13 @@ class TableTest {
                 t.text());
         assertEquals("\u978B\u5B50     2", lines.get(3));
     }
+
+    /** One precision in a column: Instant's own text had dropped trailing zeros and shown the database's microseconds. */
+    @Test
+    void timesPrintToTheMillisecondInUtc() {
+        assertEquals("2026-12-04T14:36:03.860Z", Table.time(java.time.Instant.parse("2026-12-04T14:36:03.86Z")));
+        assertEquals("2026-12-04T14:36:05.123Z", Table.time(java.time.Instant.parse("2026-12-04T14:36:05.123456Z")));
+        assertEquals("2026-12-04T14:36:00.000Z", Table.time(java.time.Instant.parse("2026-12-04T14:36:00Z")));
+        assertEquals(null, Table.time(null));
+    }
 }
