@@ -49,6 +49,10 @@ public class DataCommand {
             if (Files.isDirectory(out)) {
                 throw SiftException.usage("--out " + out + " is a folder; name a file, e.g. " + out.resolve("shop.csv"));
             }
+            if (Files.isRegularFile(out) && !generatedBefore(out)) { // it may be the shop's own data
+                throw SiftException.usage("--out " + out + " exists and is not a data set data generate wrote; name a "
+                        + "new file or remove it first");
+            }
             List<SyntheticShop.Row> data = SyntheticShop.generate(rows, noise, seed);
             try {
                 if (out.toAbsolutePath().getParent() != null) {
@@ -63,6 +67,16 @@ public class DataCommand {
             long flipped = data.stream().filter(SyntheticShop.Row::noisy).count();
             System.err.println("wrote " + rows + " rows (" + flipped + " labels flipped) to " + out);
             return ExitCodes.OK;
+        }
+
+        /** Whether the file is empty or starts with the header this command writes. */
+        static boolean generatedBefore(Path file) {
+            try (java.io.BufferedReader r = Files.newBufferedReader(file, StandardCharsets.ISO_8859_1)) {
+                String first = r.readLine();
+                return first == null || first.equals(SyntheticShop.HEADER);
+            } catch (IOException e) {
+                return false;
+            }
         }
     }
 }

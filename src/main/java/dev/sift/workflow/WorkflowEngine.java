@@ -277,7 +277,11 @@ public class WorkflowEngine {
                     sessions.recover("run " + runId, "sift resume " + runId, outage <= MAX_OUTAGES, e, console::info);
                     continue;
                 }
-                if (!(e instanceof SiftException)) { // a failed stage has recorded itself and the run already
+                // a failed stage has recorded itself and the run already; what failed between stages (a source
+                // the cache key reads, such as a missing S3 object) has not: left RUNNING, the exit's shutdown hook
+                // would have called it interrupted by SIGTERM
+                if (!(e instanceof SiftException) || runs.findRun(runId).map(r -> r.status == RunEntity.Status.RUNNING)
+                        .orElse(false)) {
                     runs.finishRun(runId, RunEntity.Status.FAILED, String.valueOf(e.getMessage()));
                 }
                 throw e;

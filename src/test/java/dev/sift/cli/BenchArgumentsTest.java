@@ -68,6 +68,19 @@ class BenchArgumentsTest {
     void dataGenerateNamesAFolderAndAnUnwritablePath() throws Exception {
         assertTrue(refused(new DataCommand.Generate(), "--out", dir.toString(), "--rows", "10")
                 .startsWith("--out " + dir + " is a folder; name a file"));
+        // an existing file is rewritten only when data generate wrote it (or it is empty): it may be the shop's data
+        Path precious = dir.resolve("precious.csv");
+        Files.writeString(precious, "query,title,label\nshoes,red shoes,3\n");
+        assertEquals("--out " + precious + " exists and is not a data set data generate wrote; name a new file or "
+                + "remove it first", refused(new DataCommand.Generate(), "--out", precious.toString(), "--rows", "3"));
+        assertEquals("query,title,label\nshoes,red shoes,3\n", Files.readString(precious));
+        Path shop = dir.resolve("shop.csv");
+        for (int i = 0; i < 2; i++) {
+            DataCommand.Generate g = new DataCommand.Generate();
+            new CommandLine(g).parseArgs("--out", shop.toString(), "--rows", String.valueOf(3 + i));
+            assertEquals(ExitCodes.OK, g.call());
+        }
+        assertEquals(5, Files.readAllLines(shop).size(), "the second generate rewrote the first's file");
         Files.writeString(dir.resolve("file"), "x");
         assertTrue(refused(new DataCommand.Generate(), "--out", dir.resolve("file").resolve("shop.csv").toString(),
                 "--rows", "10").contains(": cannot write ("));

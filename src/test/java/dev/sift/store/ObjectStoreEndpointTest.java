@@ -26,4 +26,20 @@ class ObjectStoreEndpointTest {
                     + "http://127.0.0.1:9000"), e.getMessage());
         }
     }
+
+    /** A probe's endpoint with user:password@ was printed whole in the retry warning and the error; now refused, starred. */
+    @Test
+    void credentialsOrAQueryInTheEndpointAreRefusedWithoutBeingPrinted() {
+        for (String secret : new String[] {"http://AKIAX:S3cretKey99@127.0.0.1:1", "http://127.0.0.1:1/?token=S3cretKey99",
+                "https://AKIAX:S3cretKey99@s3 bad.example.com"}) {
+            SiftException e = assertThrows(SiftException.class, () -> ObjectStore.endpoint(secret), secret);
+            assertEquals(ExitCodes.ENVIRONMENT, e.exitCode());
+            assertTrue(!e.getMessage().contains("S3cretKey99") && !e.getMessage().contains("\n"), e.getMessage());
+        }
+        assertEquals("SIFT_S3_ENDPOINT 'http://***@127.0.0.1:1' holds credentials (user:password@): give the endpoint "
+                + "alone, and the credentials as AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY or AWS_PROFILE",
+                assertThrows(SiftException.class, () -> ObjectStore.endpoint("http://AKIAX:S3cretKey99@127.0.0.1:1"))
+                        .getMessage());
+        assertEquals("http://***@h:9000/b?***", ObjectStore.redact("http://u:p@h:9000/b?x=1&y=2"));
+    }
 }

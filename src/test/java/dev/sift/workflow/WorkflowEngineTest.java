@@ -46,6 +46,32 @@ class WorkflowEngineTest {
     @Inject
     dev.sift.history.RunHistory history;
 
+    /**
+     * A missing S3 source fails between stages (the cache key reads it first): the run is FAILED with the reason. A
+     * probe's was left RUNNING, and the exit's shutdown hook then recorded it as interrupted by SIGTERM.
+     */
+    @Test
+    void aMissingS3SourceFailsTheRunWithItsReason() {
+        String yaml = """
+                name: missing-s3
+                dataset:
+                  path: s3://sift/incoming/nope.csv
+                  columns: {query: query, title: product_title, label: relevance}
+                model: {buckets: 256, dim: 8, hidden: 8}
+                """;
+        WorkflowParser.Parsed parsed = WorkflowParser.parse("mem.yaml", yaml, Path.of("."), Map.of(), true);
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        dev.sift.SiftException e = org.junit.jupiter.api.Assertions.assertThrows(dev.sift.SiftException.class,
+                () -> engine.start(parsed, Path.of("mem.yaml"), null, new Console(new PrintStream(err), false)));
+        assertTrue(e.getMessage().contains("s3://sift/incoming/nope.csv: no such object"), e.getMessage());
+        java.util.regex.Matcher started = java.util.regex.Pattern.compile("run (\\d+) \\(missing-s3\\) started")
+                .matcher(err.toString());
+        assertTrue(started.find(), err.toString());
+        RunEntity run = runs.findRun(Long.parseLong(started.group(1))).orElseThrow();
+        assertEquals(RunEntity.Status.FAILED, run.status);
+        assertTrue(run.error.contains("no such object"), run.error);
+    }
+
     @Test
     void runsAWorkflowWhoseDataLivesInS3() throws Exception {
         StringWriter csv = new StringWriter();
