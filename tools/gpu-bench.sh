@@ -12,16 +12,18 @@
 # 3. The PyTorch peer alone (src/main/resources/bench/torch_bert.py, the script `bench model` drives) on the
 #    GPU: MiniLM-L6 shape, fp32 and bf16 autocast, at the CPU benchmark's batch 32 x 32 tokens and at
 #    256 x 128: what DJL would have to match there.
-set -u
+set -u -o pipefail
 cd "$(dirname "$0")/.." || exit 3
 OUT=${OUT:-$(mktemp -d)}
 mkdir -p "$OUT"
 exec > >(tee "$OUT/gpu-bench.log") 2>&1
 PY=${PYTHON:-python3}
-# a rehearsal on a machine without a GPU: PEER_DEVICE=cpu PEER_WARMUP=1 PEER_STEPS=2 (the DJL step then fails at once)
+# a rehearsal on a machine without a GPU: PEER_DEVICE=cpu PEER_WARMUP=1 PEER_STEPS=2 PEER_SHAPES=32x32 (the DJL
+# step then stops at once)
 PEER_DEVICE=${PEER_DEVICE:-cuda}
 PEER_STEPS=${PEER_STEPS:-200}
 PEER_WARMUP=${PEER_WARMUP:-20}
+PEER_SHAPES=${PEER_SHAPES:-32x32 256x128}
 
 echo "== the machine"
 nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader
@@ -30,19 +32,26 @@ echo "cores: $(nproc); load: $(cut -d' ' -f1-3 /proc/loadavg)"
           torch.cuda.is_available())'
 TORCH_LIB=${LIBTORCH:-$("$PY" -c 'import os, torch; print(os.path.join(os.path.dirname(torch.__file__), "lib"))')}
 # the CUDA runtime DJL's device count loads (JNA, "cudart"): the torch wheel's or the toolkit's
-CUDART=$(find "$(dirname "$(dirname "$TORCH_LIB")")/nvidia" "$TORCH_LIB" /usr/local/cuda*/lib64 -name 'libcudart.so*' \
-    2>/dev/null | head -1)
-export LD_LIBRARY_PATH="$TORCH_LIB${CUDART:+:$(dirname "$CUDART")}${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+[ -n "$TORCH_LIB" ] || { echo "no torch in $PY, and no LIBTORCH given"; exit 3; }
+SITE=$("$PY" -c 'import os, torch; print(os.path.dirname(os.path.dirname(torch.__file__)))' 2>/dev/null)
+CUDART=$(find "$TORCH_LIB" ${SITE:+"$SITE/nvidia"} /usr/local/cuda*/lib64 -name 'libcudart*.so*' 2>/dev/null | head -1)
+# LD_LIBRARY_PATH for the JVM alone: the peer's torch must load its own libraries, not $LIBTORCH's
+JVM_LIBS="$TORCH_LIB${CUDART:+:$(dirname "$CUDART")}${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 echo "libtorch: $TORCH_LIB; CUDA runtime: ${CUDART:-none found}"
-JAVA=$(command -v java || echo .gpu/jre/bin/java)
+if [ -x .gpu/jre/bin/java ]; then JAVA=.gpu/jre/bin/java; else JAVA=$(command -v java); fi
 echo "java: $JAVA"
 "$JAVA" -version 2>&1 | head -1
 
+# the peer the JVM starts inherits the JVM's environment: it gets the one this script started with
+printf '#!/bin/sh\nexport LD_LIBRARY_PATH="%s"\nexec "%s" "$@"\n' "${LD_LIBRARY_PATH:-}" "$(command -v "$PY")" > "$OUT/peer-python"
+chmod +x "$OUT/peer-python"
+
 echo "== DJL 0.36 (JNI for libtorch 2.7.1, cu128) on $TORCH_LIB"
 bench() {
-  PYTORCH_LIBRARY_PATH=$TORCH_LIB PYTORCH_VERSION=2.7.1 PYTORCH_FLAVOR=cu128 timeout "$1" "$JAVA" \
-      -XX:ErrorFile="$OUT/hs_err.log" -Dai.djl.offline=true ${CUDART:+-Djna.library.path=$(dirname "$CUDART")} -cp ".gpu/lib/*" \
-      dev.sift.cli.ModelBenchMain --device gpu --python "$PY" "${@:2}" 2>&1 | grep -v '^SLF4J'
+  LD_LIBRARY_PATH=$JVM_LIBS PYTORCH_LIBRARY_PATH=$TORCH_LIB PYTORCH_VERSION=2.7.1 PYTORCH_FLAVOR=cu128 \
+      timeout "$1" "$JAVA" -XX:ErrorFile="$OUT/hs_err.log" -Dai.djl.offline=true \
+      ${CUDART:+"-Djna.library.path=$(dirname "$CUDART")"} -cp ".gpu/lib/*" \
+      dev.sift.cli.ModelBenchMain --device gpu --python "$OUT/peer-python" "${@:2}" 2>&1 | grep -v '^SLF4J'
   return "${PIPESTATUS[0]}"
 }
 bench 120 --steps 50 --rounds 5 --warmup 5
@@ -54,9 +63,9 @@ if [ "$rc" = 0 ]; then
 fi
 
 echo "== the PyTorch peer alone on $PEER_DEVICE (median step over $PEER_STEPS steps after $PEER_WARMUP unmeasured)"
-for shape in "32 32" "256 128"; do
+for shape in $PEER_SHAPES; do
   for cast in "" bf16; do
-    set -- $shape
+    set -- ${shape/x/ }
     args=$(printf '{"vocab":30522,"hidden":384,"layers":6,"heads":12,"intermediate":1536,"maxpos":512,'`
         `'"batch":%s,"seq":%s,"threads":0,"device":"%s","autocast":"%s","profile":""}' "$1" "$2" "$PEER_DEVICE" "$cast")
     printf 'train %s\ninfer %s\ntrain %s\ninfer %s\ndone\n' "$PEER_WARMUP" "$PEER_WARMUP" "$PEER_STEPS" "$PEER_STEPS" \

@@ -92,8 +92,8 @@ public class ModelBenchCommand implements Callable<Integer> {
                     + "peer)");
         }
         if (device.equals("gpu") && ai.djl.engine.Engine.getEngine("PyTorch").getGpuCount() == 0) {
-            throw SiftException.usage("--device gpu: DJL's PyTorch sees no GPU (this build's libtorch is the CPU "
-                    + "one; README, GPU)");
+            throw new SiftException(ExitCodes.ENVIRONMENT, "--device gpu: DJL's PyTorch sees no GPU (a CPU "
+                    + "libtorch, or no CUDA runtime found; README, GPU)");
         }
         ModelBenchmark.Result r = ModelBenchmark.run(BertConfig.miniLmL6(), new ModelBenchmark.Options(batch, seq,
                 steps, warmup, rounds, python.equals("none") ? null : python, profile, adamw, device.equals("gpu"),

@@ -1,24 +1,43 @@
 package dev.sift.cli;
 
+import dev.sift.ExitCodes;
+import dev.sift.SiftException;
 import picocli.CommandLine;
 
 /**
  * {@code sift bench model} without Quarkus: the same command on a thin class path (Sift's classes, DJL's API,
  * PyTorch engine and JNI jars, picocli, Jackson), for a machine that has a GPU and a CUDA libtorch but no room
  * or reason for the whole application: {@code tools/gpu-bench.sh} runs it there (README, GPU). The benchmark
- * touches neither the database nor S3.
+ * touches neither the database nor S3. Errors are one line, as under {@code sift}: a refusal with its exit code,
+ * anything else with exit code 1; the stack trace only with {@code --verbose}.
  */
 public final class ModelBenchMain {
     private ModelBenchMain() {
     }
 
     public static void main(String[] args) {
+        if (System.getProperty("ai.djl.offline") == null) {
+            System.setProperty("ai.djl.offline", "true");
+        }
         try {
             dev.sift.model.LibTorchCheck.check();
         } catch (IllegalArgumentException e) {
             System.err.println("sift: " + e.getMessage());
-            System.exit(dev.sift.ExitCodes.ENVIRONMENT);
+            System.exit(ExitCodes.ENVIRONMENT);
         }
-        System.exit(new CommandLine(new ModelBenchCommand()).execute(args));
+        boolean verbose = java.util.Arrays.asList(args).contains("--verbose");
+        CommandLine cl = new CommandLine(new ModelBenchCommand());
+        cl.setExecutionExceptionHandler((e, line, parsed) -> {
+            if (verbose) {
+                e.printStackTrace();
+            }
+            if (e instanceof SiftException se) {
+                System.err.println("sift: " + se.getMessage());
+                return se.exitCode();
+            }
+            System.err.println("sift: error: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+            return ExitCodes.FAILURE;
+        });
+        System.exit(cl.execute(args));
     }
 }

@@ -68,14 +68,26 @@ public class ReportCommand implements Callable<Integer>, ArgumentCheck {
         try {
             Path parent = out.toAbsolutePath().getParent();
             Files.createDirectories(parent);
-            // written beside, then renamed over --out: a reader never sees half a page, a failed write leaves the
-            // earlier report, and a symbolic link at --out is replaced rather than written through (the report it
-            // pointed to stays as it was); createFile, not createTempFile: the umask's permissions, not 0600
-            tmp = Files.createFile(parent.resolve(".sift-report-" + java.util.UUID.randomUUID() + ".tmp"));
-            Files.writeString(tmp, html, StandardCharsets.UTF_8);
-            Files.move(tmp, out, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-            tmp = null;
+            if (Files.exists(out) && !Files.isRegularFile(out)) { // /dev/stdout, a pipe: written as it is
+                Files.writeString(out, html, StandardCharsets.UTF_8);
+            } else {
+                // written beside, then renamed over --out: a reader never sees half a page, a failed write leaves the
+                // earlier report, and a symbolic link at --out is replaced rather than written through (the report
+                // it pointed to stays as it was); createFile, not createTempFile: the umask's permissions, not 0600
+                try {
+                    tmp = Files.createFile(parent.resolve(".sift-report-" + java.util.UUID.randomUUID() + ".tmp"));
+                } catch (java.nio.file.AccessDeniedException e) {
+                    if (!Files.isWritable(out)) {
+                        throw e;
+                    }
+                }
+                if (tmp == null) { // a writable report in a folder this user cannot write in
+                    Files.writeString(out, html, StandardCharsets.UTF_8);
+                } else {
+                    Files.writeString(tmp, html, StandardCharsets.UTF_8);
+                    replace(tmp, out, html);
+                }
+            }
         } catch (IOException e) {
             throw SiftException.usage("cannot write " + out + ": " + dev.sift.IoReason.of(e));
         } finally {
@@ -89,5 +101,25 @@ public class ReportCommand implements Callable<Integer>, ArgumentCheck {
         }
         System.err.printf("wrote %s (%,d bytes)%n", out, html.getBytes(StandardCharsets.UTF_8).length);
         return ExitCodes.OK;
+    }
+
+    /**
+     * Renames {@code tmp} over {@code out}, keeping an earlier report's permissions; where the rename is refused (a
+     * bind-mounted file, a folder this user cannot write in), writes {@code out} in place instead.
+     */
+    private static void replace(Path tmp, Path out, String html) throws IOException {
+        try {
+            if (Files.isRegularFile(out)) {
+                Files.setPosixFilePermissions(tmp, Files.getPosixFilePermissions(out));
+            }
+        } catch (UnsupportedOperationException | IOException e) {
+            // the umask's permissions, then
+        }
+        try {
+            Files.move(tmp, out, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            Files.writeString(out, html, StandardCharsets.UTF_8);
+        }
     }
 }

@@ -29,11 +29,11 @@ public final class Metrics {
         for (List<Integer> items : groups.values()) {
             List<Integer> ranked = new ArrayList<>(items);
             ranked.sort(Comparator.comparingDouble((Integer i) -> -score[i]).thenComparingInt(i -> i));
-            double dcg = dcg(ranked.stream().mapToDouble(i -> relevance[i]).toArray(), k);
             double[] ideal = items.stream().mapToDouble(i -> relevance[i]).toArray();
             Arrays.sort(ideal);
             reverse(ideal);
-            double idcg = dcg(ideal, k);
+            double dcg = dcg(ranked.stream().mapToDouble(i -> relevance[i]).toArray(), k, ideal[0]);
+            double idcg = dcg(ideal, k, ideal[0]);
             if (ideal[0] != ideal[ideal.length - 1] && idcg > 0) {
                 sum += dcg / idcg;
                 counted++;
@@ -53,10 +53,16 @@ public final class Metrics {
         return (int) range.values().stream().filter(mm -> mm[0] != mm[1]).count();
     }
 
-    static double dcg(double[] relInRankOrder, int k) {
+    /**
+     * DCG with gains 2^g - 1, each divided by 2^top (the query's highest grade), which leaves DCG / ideal DCG as it
+     * was and keeps both finite: regression labels in label units (prices up to 3,000, say) made 2^g infinite and
+     * every NDCG NaN.
+     */
+    static double dcg(double[] relInRankOrder, int k, double top) {
         double d = 0;
+        double offset = Math.pow(2, -top);
         for (int i = 0; i < Math.min(k, relInRankOrder.length); i++) {
-            d += (Math.pow(2, relInRankOrder[i]) - 1) / (Math.log(i + 2) / Math.log(2));
+            d += (Math.pow(2, relInRankOrder[i] - top) - offset) / (Math.log(i + 2) / Math.log(2));
         }
         return d;
     }

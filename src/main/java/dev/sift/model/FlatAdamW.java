@@ -77,7 +77,18 @@ final class FlatAdamW implements AutoCloseable {
     }
 
     private FlatAdamW(List<Parameter> params, ParameterTracker learningRate, float weightDecay, boolean loop) {
-        this(params, learningRate, weightDecay, EPSILON, loop ? AdamWLoop.DEFAULT_CHUNK : DEFAULT_CHUNK, loop);
+        this(params, learningRate, weightDecay, EPSILON, loop ? AdamWLoop.DEFAULT_CHUNK : onCpu(params) ? DEFAULT_CHUNK
+                : WHOLE, loop);
+    }
+
+    /**
+     * Off the CPU, a chunk is a whole parameter: the chunks exist for the CPU's caches, and on a GPU each chunk is a
+     * handful of kernel launches (MiniLM's word embeddings alone were 90 chunks). The same maths either way.
+     */
+    static final long WHOLE = 1L << 40;
+
+    private static boolean onCpu(List<Parameter> params) {
+        return params.isEmpty() || params.get(0).getArray().getDevice().equals(ai.djl.Device.cpu());
     }
 
     /**

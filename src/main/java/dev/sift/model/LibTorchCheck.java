@@ -37,15 +37,26 @@ public final class LibTorchCheck {
         check(dir, jniRelease());
     }
 
-    static void check(String dir, String jni) {
-        if (dir == null || dir.isBlank() || jni == null) {
+    /**
+     * @param setting as DJL reads it: folders (or {@code libtorch.so} itself) joined by the path separator; each is
+     *     checked
+     */
+    static void check(String setting, String jni) {
+        if (setting == null || setting.isBlank() || jni == null) {
             return;
         }
-        Optional<String> found = release(Path.of(dir.trim()));
-        if (found.isPresent() && !found.get().split("\\+", 2)[0].equals(jni)) {
-            throw new IllegalArgumentException(SETTING + "=" + dir.trim() + " holds libtorch " + found.get()
-                    + ", but this DJL's JNI library is built for libtorch " + jni + " only (another release loads and "
-                    + "then fails or crashes): point it at a libtorch " + jni + " or unset it (README, GPU)");
+        for (String entry : setting.split(java.util.regex.Pattern.quote(java.io.File.pathSeparator))) {
+            if (entry.isBlank()) {
+                continue;
+            }
+            Path p = Path.of(entry.trim());
+            Optional<String> found = release(Files.isRegularFile(p) && p.getParent() != null ? p.getParent() : p);
+            // 2.7.1 or 2.7.1+cu128; a pre-release or source build such as 2.7.1a0 is another release
+            if (found.isPresent() && !found.get().equals(jni) && !found.get().startsWith(jni + "+")) {
+                throw new IllegalArgumentException(SETTING + "=" + setting.trim() + " holds libtorch " + found.get()
+                        + ", but this DJL's JNI library is built for libtorch " + jni + " only (another release loads "
+                        + "and then fails or crashes): point it at a libtorch " + jni + " or unset it (README, GPU)");
+            }
         }
     }
 
@@ -53,22 +64,31 @@ public final class LibTorchCheck {
      * What the folder says of its release: a libtorch archive's {@code build-version} beside {@code lib}, a Python
      * wheel's {@code torch/version.py} beside {@code torch/lib}, or DJL's cache folder name ({@code 2.7.1-...}).
      */
-    static Optional<String> release(Path lib) {
-        Path parent = lib.toAbsolutePath().normalize().getParent();
+    static Optional<String> release(Path given) {
+        Path lib;
+        try {
+            lib = given.toRealPath(); // a link to torch/lib: its parent is torch's folder, not the link's
+        } catch (IOException | RuntimeException e) {
+            lib = given.toAbsolutePath().normalize();
+        }
+        Path parent = lib.getParent();
         if (parent != null) {
             for (String line : lines(parent.resolve("build-version"))) {
                 if (!line.isBlank()) {
                     return Optional.of(line.trim());
                 }
             }
-            for (String line : lines(parent.resolve("version.py"))) {
+            // a wheel's torch/version.py; another program's version.py beside its lib says nothing of libtorch
+            boolean torch = parent.getFileName() != null && parent.getFileName().toString().equals("torch")
+                    && Files.isRegularFile(parent.resolve("__init__.py"));
+            for (String line : torch ? lines(parent.resolve("version.py")) : List.<String>of()) {
                 Matcher m = PY_VERSION.matcher(line);
                 if (m.find()) {
                     return Optional.of(m.group(1));
                 }
             }
         }
-        Path name = lib.toAbsolutePath().normalize().getFileName();
+        Path name = lib.getFileName();
         Matcher m = CACHE_DIR.matcher(name == null ? "" : name.toString());
         return m.find() ? Optional.of(m.group(1)) : Optional.empty();
     }

@@ -190,9 +190,7 @@ public class IngestStage implements Stage<IngestOutput> {
             java.util.Optional.ofNullable(IngestSummary.looseRange(result.samples(), ctx.spec().task()))
                     .ifPresent(w -> ctx.console().info("  " + w));
         }
-        if (ds.given() != null) {
-            IngestSummary.givenOverlap(ctx, result);
-        }
+        IngestSummary.splitOverlap(ctx, result, ds);
         if (ds.noise() != null) {
             ctx.console().info(String.format("  label noise %s: flipped %d of %d training labels (marked noisy)",
                     ds.noise().describe(), result.flipped(), result.count(Split.TRAIN)));

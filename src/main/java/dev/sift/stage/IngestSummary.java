@@ -266,18 +266,39 @@ final class IngestSummary {
      * A given split whose validation or test file shares queries with the training file: warns with the counts of
      * such pairs, queries and exact (query, title) copies, since a split by query is what the metrics assume.
      */
+    /**
+     * Queries in training and in a test or validation split, where the splits do not keep queries apart: given files,
+     * or splits drawn by a group column other than the query (sessions, users), which keep groups apart, so the same
+     * query, even the same pair, can be in training and test. Warns with the counts.
+     */
+    static void splitOverlap(StageContext ctx, Ingestor.Result r, dev.sift.data.DatasetSpec ds) {
+        if (ds.given() != null) {
+            givenOverlap(ctx, r);
+        } else if (ds.columns() != null && ds.columns().group() != null
+                && !ds.columns().group().equals(ds.columns().query())) {
+            overlapWarnings(r, true, "the training split (the splits keep dataset.columns.group '"
+                    + ds.columns().group() + "' apart, not queries)").forEach(w -> ctx.console().info("  warning: " + w));
+        }
+    }
+
     static void givenOverlap(StageContext ctx, Ingestor.Result r) {
         overlapWarnings(r).forEach(w -> ctx.console().info("  warning: " + w));
     }
 
     /** {@link #givenOverlap}'s lines, one per split that shares queries with the training file. */
     static List<String> overlapWarnings(Ingestor.Result r) {
+        return overlapWarnings(r, false, "the training file");
+    }
+
+    /** @param byQuery compare the query text (else the ranking group, which is the query for given files) */
+    static List<String> overlapWarnings(Ingestor.Result r, boolean byQuery, String training) {
+        java.util.function.Function<Sample, String> key = byQuery ? Sample::query : Sample::group;
         java.util.Set<String> trainGroups = new java.util.HashSet<>();
         java.util.Set<String> trainPairs = new java.util.HashSet<>();
         for (Sample x : r.samples()) {
             if (x.split() == Split.TRAIN || x.split() == Split.UTILITY) { // utility is carved from the training file
-                trainGroups.add(x.group());
-                trainPairs.add(x.group() + '\u0000' + x.title());
+                trainGroups.add(key.apply(x));
+                trainPairs.add(key.apply(x) + '\u0000' + x.title());
             }
         }
         List<String> out = new java.util.ArrayList<>();
@@ -290,18 +311,19 @@ final class IngestSummary {
                 if (x.split() != split) {
                     continue;
                 }
-                queries.add(x.group());
-                if (trainGroups.contains(x.group())) {
+                String k = key.apply(x);
+                queries.add(k);
+                if (trainGroups.contains(k)) {
                     pairs++;
-                    shared.add(x.group());
-                    copies += trainPairs.contains(x.group() + '\u0000' + x.title()) ? 1 : 0;
+                    shared.add(k);
+                    copies += trainPairs.contains(k + '\u0000' + x.title()) ? 1 : 0;
                 }
             }
             if (pairs > 0) {
-                out.add(String.format("%s: %d of %d pairs (%d of %d queries) have a query that is also in the "
-                        + "training file, %d of them the same query and title: on those the metrics measure memory, "
-                        + "not how the model does on new queries", split.name().toLowerCase(java.util.Locale.ROOT),
-                        pairs, r.count(split), shared.size(), queries.size(), copies));
+                out.add(String.format("%s: %d of %d pairs (%d of %d queries) have a query that is also in %s, %d of "
+                        + "them the same query and title: on those the metrics measure memory, not how the model does on "
+                        + "new queries", split.name().toLowerCase(java.util.Locale.ROOT), pairs, r.count(split),
+                        shared.size(), queries.size(), training, copies));
             }
         }
         return out;

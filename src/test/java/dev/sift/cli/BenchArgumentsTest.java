@@ -60,8 +60,11 @@ class BenchArgumentsTest {
     @Test
     void aGpuBenchmarkWithoutAGpuIsRefused() {
         org.junit.jupiter.api.Assumptions.assumeTrue(ai.djl.engine.Engine.getEngine("PyTorch").getGpuCount() == 0);
-        assertTrue(refused(new ModelBenchCommand(), "--device", "gpu", "--python", "none").startsWith(
-                "--device gpu: DJL's PyTorch sees no GPU"));
+        ModelBenchCommand c = new ModelBenchCommand();
+        new CommandLine(c).parseArgs("--device", "gpu", "--python", "none");
+        SiftException e = assertThrows(SiftException.class, c::call);
+        assertEquals(ExitCodes.ENVIRONMENT, e.exitCode());
+        assertTrue(e.getMessage().startsWith("--device gpu: DJL's PyTorch sees no GPU"), e.getMessage());
     }
 
     @Test

@@ -92,4 +92,19 @@ class MetricsTest {
         assertEquals(0.5, Metrics.precisionAtK(s, p, 2), 1e-12);
         assertEquals(2.0 / 3, Metrics.precisionAtK(s, p, 3), 1e-12);
     }
+
+    /** Regression labels in label units (prices): 2^3000 was infinite and every query's NDCG NaN (a probe's). */
+    @Test
+    void ndcgStaysFiniteForLabelsInTheThousands() {
+        double[] rel = {2984, 37, 1500};
+        String[] g = {"q", "q", "q"};
+        assertEquals(1.0, Metrics.ndcgAtK(new double[] {3, 1, 2}, rel, g, 10), 1e-12);
+        // the top label outweighs the others by 2^1484: ranked second, NDCG is its discount alone
+        assertEquals(1 / (Math.log(3) / Math.log(2)), Metrics.ndcgAtK(new double[] {2, 1, 3}, rel, g, 10), 1e-12);
+        // small grades give what 2^g - 1 gives written out
+        double[] small = {3, 0, 1};
+        double dcg = (Math.pow(2, 1) - 1) + (Math.pow(2, 3) - 1) / (Math.log(3) / Math.log(2));
+        double idcg = (Math.pow(2, 3) - 1) + (Math.pow(2, 1) - 1) / (Math.log(3) / Math.log(2));
+        assertEquals(dcg / idcg, Metrics.ndcgAtK(new double[] {2, 0, 3}, small, g, 10), 1e-12);
+    }
 }

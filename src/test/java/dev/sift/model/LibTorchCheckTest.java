@@ -26,6 +26,7 @@ class LibTorchCheckTest {
     @Test
     void aPythonWheelsLibrariesAreRefusedUnlessTheyAreTheJnisRelease() throws Exception {
         Path lib = Files.createDirectories(dir.resolve("site-packages/torch/lib"));
+        Files.writeString(lib.resolveSibling("__init__.py"), "");
         Files.writeString(lib.resolveSibling("version.py"), "from typing import Optional\n"
                 + "__version__ = '2.11.0+cu130'\n");
         assertEquals(Optional.of("2.11.0+cu130"), LibTorchCheck.release(lib));
@@ -34,8 +35,23 @@ class LibTorchCheckTest {
         assertEquals("PYTORCH_LIBRARY_PATH=" + lib + " holds libtorch 2.11.0+cu130, but this DJL's JNI library is built "
                 + "for libtorch 2.7.1 only (another release loads and then fails or crashes): point it at a libtorch "
                 + "2.7.1 or unset it (README, GPU)", e.getMessage());
+        // DJL's forms: a list of folders, or libtorch.so itself; a link to the folder is followed
+        Files.writeString(lib.resolve("libtorch.so"), "");
+        assertThrows(IllegalArgumentException.class, () -> LibTorchCheck.check(dir + java.io.File.pathSeparator + lib,
+                "2.7.1"));
+        assertThrows(IllegalArgumentException.class, () -> LibTorchCheck.check(lib.resolve("libtorch.so").toString(),
+                "2.7.1"));
+        Path link = Files.createSymbolicLink(dir.resolve("tl"), lib);
+        assertThrows(IllegalArgumentException.class, () -> LibTorchCheck.check(link.toString(), "2.7.1"));
+        Files.writeString(lib.resolveSibling("version.py"), "__version__ = '2.7.1a0+git1234'\n");
+        assertThrows(IllegalArgumentException.class, () -> LibTorchCheck.check(lib.toString(), "2.7.1"),
+                "a source build before the release is another release");
         Files.writeString(lib.resolveSibling("version.py"), "__version__ = \"2.7.1+cu128\"\n");
         assertDoesNotThrow(() -> LibTorchCheck.check(lib.toString(), "2.7.1"));
+        // another program's version.py beside its lib folder says nothing of libtorch
+        Path app = Files.createDirectories(dir.resolve("myapp/lib"));
+        Files.writeString(app.resolveSibling("version.py"), "__version__ = '1.2.0'\n");
+        assertEquals(Optional.empty(), LibTorchCheck.release(app));
     }
 
     @Test

@@ -35,6 +35,19 @@ class GivenOverlapTest {
         assertEquals(List.of(), IngestSummary.overlapWarnings(apart));
     }
 
+    /** Split by sessions, the same query and pair land in training and test: a probe's 183 of 297 pairs did. */
+    @Test
+    void splitsByAnotherGroupColumnCountSharedQueriesNotGroups() {
+        List<Sample> samples = List.of(new Sample(0, "lamp", "Red lamp", "", 1, "s1", null, false, Split.TRAIN, 2),
+                new Sample(1, "lamp", "Red lamp", "", 0, "s2", null, false, Split.TEST, 3),
+                new Sample(2, "mug", "Mug", "", 1, "s2", null, false, Split.TEST, 4));
+        Ingestor.Result r = new Ingestor.Result(samples, List.of(), 3, 0, null, null);
+        assertEquals(List.of(), IngestSummary.overlapWarnings(r), "no session is in two splits");
+        assertEquals(List.of("test: 1 of 2 pairs (1 of 2 queries) have a query that is also in the training split, 1 "
+                + "of them the same query and title: on those the metrics measure memory, not how the model does on "
+                + "new queries"), IngestSummary.overlapWarnings(r, true, "the training split"));
+    }
+
     @Test
     void aGivenFileWithNoValidRowStopsIngestNamingIt() {
         DatasetSpec.Given both = new DatasetSpec.Given("valid.csv", "test.csv");
