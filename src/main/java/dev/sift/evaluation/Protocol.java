@@ -201,8 +201,10 @@ public final class Protocol {
     /**
      * The queries that inform metric {@code n}: for NDCG those with two relevance levels (the others have no NDCG);
      * for a binary task's AUC, kappa, F1, precision and recall the fewer of the queries with a positive and those
-     * with a negative (with 12 positives in 2 of 60 queries, every resample holds those 2 or none, and an "interval"
-     * of AUC is two points); else every query. Fewer than {@link #MIN_UNITS}: no interval.
+     * with a negative; for a graded task's kappa the queries holding a grade other than the test split's commonest.
+     * With 12 positives in 2 of 60 queries every resample holds those 2 or none, and an "interval" of AUC is two
+     * points; with one pair of a rare grade in one query, a graded kappa's interval "excluded 0" on that pair alone
+     * (a probe's, stop 44). Else every query. Fewer than {@link #MIN_UNITS}: no interval.
      */
     private static final Set<String> RARE_CLASS_METRICS = Set.of("auc", "kappa", "f1", "precision", "recall");
 
@@ -210,16 +212,26 @@ public final class Protocol {
         if (n.startsWith("ndcg@")) {
             return Metrics.ndcgGroups(t.relevance(), t.group());
         }
-        if (t.task().type() != TaskType.BINARY || !RARE_CLASS_METRICS.contains(n)) {
-            return queries.size(); // accuracy and log loss: every query's pairs inform them
+        boolean rare = t.task().type() == TaskType.BINARY ? RARE_CLASS_METRICS.contains(n)
+                : t.task().classification() && n.equals("kappa");
+        if (!rare) {
+            return queries.size(); // accuracy, log loss, RMSE: every query's pairs inform them
         }
-        int withPositive = 0;
-        int withNegative = 0;
+        Map<Integer, Integer> counts = new java.util.HashMap<>();
+        for (int v : t.truth()) {
+            counts.merge(v, 1, Integer::sum);
+        }
+        int common = counts.entrySet().stream().max(Map.Entry.<Integer, Integer>comparingByValue()
+                .thenComparing(Map.Entry.comparingByKey())).map(Map.Entry::getKey).orElse(0);
+        int withCommon = 0;
+        int withOther = 0;
         for (List<Integer> q : queries) {
-            withPositive += q.stream().anyMatch(i -> t.truth()[i] == 1) ? 1 : 0;
-            withNegative += q.stream().anyMatch(i -> t.truth()[i] != 1) ? 1 : 0;
+            withCommon += q.stream().anyMatch(i -> t.truth()[i] == common) ? 1 : 0;
+            withOther += q.stream().anyMatch(i -> t.truth()[i] != common) ? 1 : 0;
         }
-        return Math.min(withPositive, withNegative);
+        // binary: the rarer side, either way; graded: the queries with a grade other than the commonest (the
+        // commonest is everywhere on a skewed split, and counting it would let one rare pair make an interval)
+        return t.task().type() == TaskType.BINARY ? Math.min(withCommon, withOther) : withOther;
     }
 
     /**

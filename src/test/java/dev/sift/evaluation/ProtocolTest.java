@@ -148,8 +148,24 @@ class ProtocolTest {
         TestSet graded = testSet();
         Protocol.Interval kappa = Protocol.compare(graded, List.of(perfect(graded)), List.of(noisy(graded, 2)), 300,
                 7).get("kappa");
-        assertEquals(40, kappa.queries(), "every query informs a graded task's kappa");
+        assertEquals(40, kappa.queries(), "a graded kappa: the queries with a grade other than the commonest");
         assertTrue(kappa.excludesZero());
+        // one pair of a rare grade in one query of 60: no interval (a probe's "excludes 0" rested on that pair)
+        int[] rare = new int[n];
+        double[] rareRel = new double[n];
+        rare[3] = 2;
+        rareRel[3] = 2;
+        for (int i = 0; i < n; i++) {
+            if (i != 3) {
+                rare[i] = 3;
+                rareRel[i] = 3;
+            }
+        }
+        TestSet oneRare = new TestSet(GRADED, 10, rareRel, rare, group);
+        Protocol.Interval rareKappa = Protocol.compare(oneRare, List.of(perfect(oneRare)), List.of(noisy(oneRare, 2)),
+                300, 7).get("kappa");
+        assertEquals(1, rareKappa.queries());
+        assertTrue(!rareKappa.excludesZero() && rareKappa.resamples() == 0, rareKappa.toString());
     }
 
     private static TestSet testSetOf(TestSet all, int n) {
