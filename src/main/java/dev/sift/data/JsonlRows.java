@@ -146,6 +146,9 @@ final class JsonlRows {
             why = "NaN and Infinity are not JSON numbers (write null or a string)";
         } else if (m.contains("ALLOW_COMMENTS")) {
             why = "comments are not allowed in JSON";
+        } else if (m.startsWith("Unexpected character ('}'") && m.contains("was expecting double-quote")
+                || m.startsWith("Unexpected character (']'")) {
+            why = "a comma before a closing brace or bracket (JSON has no trailing commas)";
         } else if (m.contains("ALLOW_SINGLE_QUOTES") || m.contains("was expecting double-quote")) {
             why = "keys and strings need double quotes";
         } else if (m.startsWith("Duplicate field")) {

@@ -324,7 +324,9 @@ class IngestorTest {
                 + "{\"query\":\"lamp\", /* note */ \"title\":\"Red\",\"label\":1}\n"
                 + "{'query':'lamp','title':'Red','label':1}\n"
                 + "{\"query\":\"\\ud800\",\"title\":\"Red\",\"label\":1}\n"
-                + "{\"query\":\"\\ud83d\\ude00\",\"title\":\"Red\",\"label\":1}\n";
+                + "{\"query\":\"\\ud83d\\ude00\",\"title\":\"Red\",\"label\":1}\n"
+                + "{\"query\":\"lamp\",\"title\":\"Red\",\"label\":1,}\n"
+                + "{\"query\":\"lamp\",\"title\":\"Red\",\"label\":1,\"tags\":[1,]}\n";
         Ingestor.Result r = jsonl(jsonl);
         assertEquals(2, r.samples().size(), "line 1, and line 7 whose escapes are a whole surrogate pair (an emoji)");
         Map<Long, String> reasons = r.quarantined().stream().collect(Collectors.toMap(Quarantined::line,
@@ -335,6 +337,10 @@ class IngestorTest {
         assertTrue(reasons.get(4L).startsWith("invalid JSON: comments are not allowed"), reasons.get(4L));
         assertTrue(reasons.get(5L).startsWith("invalid JSON: keys and strings need double quotes"), reasons.get(5L));
         assertTrue(reasons.get(6L).startsWith("invalid Unicode: an escape of half a surrogate pair"), reasons.get(6L));
+        for (long line : new long[] {8, 9}) { // a probe's trailing comma was called a quoting error
+            assertTrue(reasons.get(line).startsWith("invalid JSON: a comma before a closing brace or bracket (JSON has "
+                    + "no trailing commas)"), reasons.get(line));
+        }
         for (String why : reasons.values()) {
             assertTrue(!why.contains("Feature") && !why.contains("Source") && !why.contains("`"), why);
         }
