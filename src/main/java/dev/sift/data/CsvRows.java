@@ -80,6 +80,10 @@ final class CsvRows {
                         + "' appears twice in the header");
             }
         }
+        if (col.isEmpty() && !layout.wanted().isEmpty()) { // a probe's file of blank lines said "(has: )"
+            throw new Ingestor.SchemaException(source + ":" + header.line() + ": the header row names no column (a "
+                    + "blank first line); the header must be the first line");
+        }
         for (String wanted : layout.wanted()) {
             if (!col.containsKey(wanted) && col.containsKey(wanted.trim())) {
                 col.put(wanted, col.get(wanted.trim())); // header names are read trimmed: ' relevance ' is relevance

@@ -267,8 +267,10 @@ final class DatasetParser {
             if (names == null) {
                 return; // Parquet after all
             }
-            if (names.isEmpty()) {
-                b.error(r.keyLine("dataset"), where, path + " is empty: " + (header ? "no header row" : "no rows"));
+            if (names.isEmpty() || header && names.stream().allMatch(String::isBlank)) { // blank lines: "(has: )"
+                b.error(r.keyLine("dataset"), where, names.isEmpty() ? path + " is empty: " + (header ? "no header row"
+                        : "no rows") : path + ": its first line, the header, names no column (a blank line); the "
+                        + "header must be the first line");
                 return;
             }
             List<String> missing = wanted.stream().filter(w -> header && !names.contains(w)

@@ -181,6 +181,11 @@ class IngestorTest {
         var e = assertThrows(Ingestor.SchemaException.class,
                 () -> ingestor("csv").read(new ByteArrayInputStream(csv), "x.csv"));
         assertTrue(e.getMessage().startsWith("x.csv:1: column 'title'"), e.getMessage());
+        // a blank first line (an S3 file is not checked before the run): said as such, not "(has: )"
+        byte[] blank = " \nquery,title,label\nlamp,Red lamp,4\n".getBytes();
+        var b = assertThrows(Ingestor.SchemaException.class,
+                () -> ingestor("csv").read(new ByteArrayInputStream(blank), "b.csv"));
+        assertTrue(b.getMessage().startsWith("b.csv:1: the header row names no column"), b.getMessage());
     }
 
     @Test

@@ -89,6 +89,12 @@ class DatasetShapesParserTest {
                 "a data row after a blank line");
         assertEquals("csv", parse("  path: h.csv\n  header: false\n  columns: {query: 0, title: 1, label: 2}\n")
                 .format(), "without a header the first row is data");
+        // a probe's file of blank lines was told its columns are not in the header "(has: )"
+        Files.writeString(dir.resolve("blank.csv"), "\n\n\n");
+        List<String> blank = errors("  path: blank.csv\n  columns: {query: query, title: title, label: label}\n");
+        assertEquals(1, blank.size(), blank.toString());
+        assertTrue(blank.get(0).contains(dir.resolve("blank.csv") + ": its first line, the header, names no column (a "
+                + "blank line)"), blank.get(0));
     }
 
     @Test
