@@ -16,14 +16,9 @@ public final class ModelBenchMain {
     }
 
     public static void main(String[] args) {
-        if (System.getProperty("ai.djl.offline") == null) {
-            System.setProperty("ai.djl.offline", "true");
-        }
-        try {
-            dev.sift.model.LibTorchCheck.check();
-        } catch (IllegalArgumentException e) {
-            System.err.println("sift: " + e.getMessage());
-            System.exit(ExitCodes.ENVIRONMENT);
+        Integer refused = SiftMain.engineRefusal();
+        if (refused != null) {
+            System.exit(refused);
         }
         boolean verbose = java.util.Arrays.asList(args).contains("--verbose");
         CommandLine cl = new CommandLine(new ModelBenchCommand());

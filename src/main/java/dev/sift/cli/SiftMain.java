@@ -43,25 +43,39 @@ public final class SiftMain {
     private SiftMain() {
     }
 
+    /**
+     * What every entry point that may load DJL does first ({@code sift} and {@link ModelBenchMain}): DJL offline
+     * unless set otherwise, a misspelt SIFT_ADAMW refused before a run reaches its first training, and a
+     * PYTORCH_LIBRARY_PATH of another libtorch release refused before DJL loads it (it would fail or crash the JVM).
+     * Returns the exit code of a refusal after printing its one line, or null.
+     */
+    static Integer engineRefusal() {
+        try {
+            AdamWChoice.current();
+        } catch (IllegalArgumentException e) {
+            System.err.println("sift: " + e.getMessage());
+            return ExitCodes.USAGE;
+        }
+        try {
+            dev.sift.model.LibTorchCheck.check();
+        } catch (IllegalArgumentException e) {
+            System.err.println("sift: " + e.getMessage());
+            return ExitCodes.ENVIRONMENT;
+        }
+        if (System.getProperty("ai.djl.offline") == null) {
+            System.setProperty("ai.djl.offline", "true");
+        }
+        return null;
+    }
+
     public static void main(String... args) {
         boolean fullStart = "true".equals(setting("sift.full-start", "SIFT_FULL_START"));
         if (isHelpOnly(args) && !fullStart && printedHelp(args)) {
             return; // exit code 0, as picocli's for usage help
         }
-        try {
-            AdamWChoice.current(); // a misspelt SIFT_ADAMW fails here, not when a run reaches its first training
-        } catch (IllegalArgumentException e) {
-            System.err.println("sift: " + e.getMessage());
-            System.exit(ExitCodes.USAGE);
-        }
-        try {
-            dev.sift.model.LibTorchCheck.check(); // another libtorch release would crash the first training
-        } catch (IllegalArgumentException e) {
-            System.err.println("sift: " + e.getMessage());
-            System.exit(ExitCodes.ENVIRONMENT);
-        }
-        if (System.getProperty("ai.djl.offline") == null) {
-            System.setProperty("ai.djl.offline", "true");
+        Integer engine = engineRefusal();
+        if (engine != null) {
+            System.exit(engine);
         }
         if (needsDatabase(args) && !fullStart) {
             Integer refused = parseRefusal(args);

@@ -24,7 +24,16 @@ public final class CsvReader implements Closeable {
     public static final int MAX_QUOTED_BYTES = 1 << 20;
 
     /** One record: the physical line it started on, how many physical lines it spans, and its raw fields. */
-    public record Record(long line, long lines, List<byte[]> fields) {
+    /**
+     * One record: its first line, the lines it spans (more than one where a quoted field holds a line break) and its
+     * fields. {@code strayQuote}: a quote was read as text, after a quoted field closed or inside an unquoted one
+     * ({@code "27" monitor"}, {@code 27" monitor}); read leniently, as Python's csv module does, and named in the
+     * message when the record then has the wrong number of columns.
+     */
+    public record Record(long line, long lines, List<byte[]> fields, boolean strayQuote) {
+        public Record(long line, long lines, List<byte[]> fields) {
+            this(line, lines, fields, false);
+        }
     }
 
     /**
@@ -81,6 +90,7 @@ public final class CsvReader implements Closeable {
         ByteArrayOutputStream field = new ByteArrayOutputStream();
         boolean quoted = false;
         boolean fieldWasQuoted = false;
+        boolean stray = false;
         long quoteLine = 0;
         while (true) {
             b = read();
@@ -90,7 +100,7 @@ public final class CsvReader implements Closeable {
                             + "reaches the end of the file)");
                 }
                 fields.add(field.toByteArray());
-                return new Record(start, line - start + 1, fields);
+                return new Record(start, line - start + 1, fields, stray);
             }
             if (quoted) {
                 quoted = inQuotes(b, field, quoteLine);
@@ -113,8 +123,9 @@ public final class CsvReader implements Closeable {
                 }
                 line++;
                 fields.add(field.toByteArray());
-                return new Record(start, line - start, fields);
+                return new Record(start, line - start, fields, stray);
             } else {
+                stray |= b == '"' || fieldWasQuoted; // text after a closed quote, or a quote in the text
                 field.write(b);
             }
         }

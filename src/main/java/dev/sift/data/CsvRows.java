@@ -48,7 +48,7 @@ final class CsvRows {
         Supplier<String> raw = () -> layout.raw().csv(fields, userIndex, width);
         if (fields.size() != width) {
             sink.bad(new Quarantined(r.line(), r.lines(), null, Quarantined.COLUMNS, "has " + fields.size()
-                    + " columns, " + widthOf + width, raw.get()));
+                    + " columns, " + widthOf + width + quoteHint(r), raw.get()));
             return;
         }
         Map<String, String> values = new HashMap<>();
@@ -119,6 +119,20 @@ final class CsvRows {
         }
         throw new IllegalArgumentException("column '" + column + "' must be a 0-based column number when the "
                 + "file has no header (dataset.header: false)");
+    }
+
+    /**
+     * Why a record may have the wrong width when quotes are involved: a quote read as text, or a quoted field that
+     * ran over lines (a quote that opens a field and closes lines later takes the separators and line breaks between
+     * with it). Empty when neither.
+     */
+    static String quoteHint(CsvReader.Record r) {
+        if (r.lines() > 1) {
+            return " (a quoted field runs over lines " + r.line() + "-" + (r.line() + r.lines() - 1)
+                    + ": an unclosed or stray quote? a quote inside a quoted field is written as two, \"\")";
+        }
+        return r.strayQuote() ? " (a quote stands inside a field: a stray quote? a quoted field must start with"
+                + " the quote and write a quote inside it as two, \"\")" : "";
     }
 
     /** A line with nothing on it but spaces and tabs (one field: any two columns need a separator). */

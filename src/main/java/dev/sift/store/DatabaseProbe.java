@@ -45,9 +45,9 @@ public final class DatabaseProbe {
         }
     }
 
-    /** The URL without the value of a password parameter or of a password in user:password@host. */
+    /** The URL as it may be printed ({@link UrlRedaction}): no password, no query value but the user's. */
     static String redact(String url) {
-        return url.replaceAll("(?i)(password=)[^&;]*", "$1***").replaceAll("(//[^/@:]*:)[^/@]*@", "$1***@");
+        return UrlRedaction.redact(url);
     }
 
     static String firstLine(String message) {

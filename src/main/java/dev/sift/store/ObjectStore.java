@@ -115,9 +115,9 @@ public class ObjectStore {
         throw new SiftException(ExitCodes.ENVIRONMENT, "SIFT_S3_ENDPOINT '" + redact(setting) + "' " + why + hint);
     }
 
-    /** An endpoint as it may be printed: what stands between // and @, and after ?, starred out. */
+    /** An endpoint as it may be printed ({@link UrlRedaction}). */
     static String redact(String endpoint) {
-        return endpoint.replaceAll("(//)[^/?#]*@", "$1***@").replaceAll("\\?.*$", "?***");
+        return UrlRedaction.redact(endpoint);
     }
 
     /**

@@ -225,19 +225,30 @@ final class DatasetParser {
     }
 
 
+    /** The same file by path, or through a symbolic or hard link (a probe's test file linked to the training one). */
+    static boolean sameFile(String a, String b) {
+        Path pa = Path.of(a).toAbsolutePath().normalize();
+        Path pb = Path.of(b).toAbsolutePath().normalize();
+        try {
+            return pa.equals(pb) || (java.nio.file.Files.exists(pa) && java.nio.file.Files.exists(pb)
+                    && java.nio.file.Files.isSameFile(pa, pb));
+        } catch (java.io.IOException e) {
+            return false; // unreadable: the file checks that follow say so
+        }
+    }
+
     static void checkColumns(SpecBinder b, SpecBinder.Obj r, DatasetSpec d) {
         if (d.format().equals("csv")) {
             check(b, r, "dataset.columns", d.path(), d.separator(), d.encoding(), d.header(), d.columns().mapped());
         }
         DatasetSpec.Given given = d.given();
         if (given != null) {
-            Path training = Path.of(d.path()).toAbsolutePath().normalize();
             String[][] files = {{"dataset.validation", given.validation()}, {"dataset.test", given.test()}};
             for (String[] f : files) {
                 if (f[1] == null || f[1].startsWith("s3://")) {
                     continue;
                 }
-                if (Path.of(f[1]).toAbsolutePath().normalize().equals(training)) {
+                if (sameFile(f[1], d.path())) {
                     b.error(r.keyLine("dataset"), f[0], "is the same file as dataset.path (" + f[1] + "): its "
                             + "pairs would be trained on and measured on");
                 } else if (d.format().equals("csv")) {

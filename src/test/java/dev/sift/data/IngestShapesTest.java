@@ -160,6 +160,26 @@ class IngestShapesTest {
                 + "windows-1252 (or auto)", read(spec("csv", ',', COLS), out.toByteArray(), "w.csv").encodingAdvice());
     }
 
+    /** A probe's: a stray quote was accepted without a word, and an unclosed one reported as a bare column count. */
+    @Test
+    void aRowWithTheWrongWidthSaysWhenAQuoteIsTheLikelyCause() throws Exception {
+        Columns byIndex = new Columns("0", "2", null, "1", null, null, null);
+        String csv = "lamp,4,\"Red \"lamp\" big\"\nmug,2,27\" white, mug\nsofa,3,\"Green\nsofa\"\n"
+                + "desk,1,\"Oak desk\nchair,\"2\",Oak chair\nbed,2,\"Red \"\"big\"\" bed\"\n";
+        Ingestor.Result r = read(spec("csv", ',', byIndex).withShape(Encoding.UTF_8, false, null),
+                csv.getBytes(StandardCharsets.UTF_8), "q.csv");
+        // read leniently as Python's csv does: a stray quote in a row of the right width is text
+        assertEquals(List.of("Red lamp\" big\"", "Green\nsofa", "Red \"big\" bed"),
+                r.samples().stream().map(s -> s.title()).toList());
+        assertEquals("has 4 columns, the first row has 3 (a quote stands inside a field: a stray quote? a quoted "
+                + "field must start with the quote and write a quote inside it as two, \"\")",
+                r.quarantined().get(0).reason());
+        assertEquals(2, r.quarantined().get(0).line());
+        assertEquals("has 4 columns, the first row has 3 (a quoted field runs over lines 5-6: an unclosed or stray "
+                + "quote? a quote inside a quoted field is written as two, \"\")", r.quarantined().get(1).reason());
+        assertEquals(2, r.quarantined().size());
+    }
+
     @Test
     void withoutAHeaderColumnsAreZeroBasedNumbersAndAnySeparatorWorks() throws Exception {
         Columns byIndex = new Columns("0", "2", null, "1", null, null, null);
