@@ -61,6 +61,8 @@ final class DjlSide implements AutoCloseable {
     /** Each timed training step's nanoseconds, written on the worker and read after it hands over a block. */
     private final List<Long> stepNanos = new ArrayList<>();
     private int blocksRun;
+    /** Whether training runs on a GPU, where a step's last kernels may still be queued when the trainer calls back. */
+    private volatile boolean gpu;
     private int inferenceOffset;
 
     /**
@@ -182,6 +184,7 @@ final class DjlSide implements AutoCloseable {
     /** The worker: one epoch, serving commands in the listener's pauses, until {@link #STOP}. */
     private void work() {
         try {
+            gpu = RelevanceTrainer.device(device).isGpu();
             // no validation split, no early stopping: nothing but the training steps runs between the pauses
             trainer.train(initial, targets, IntStream.range(0, batch * (warmup + (blocks + 1) * steps)).toArray(),
                     new int[0], new TrainSpec(1, batch, 2e-5, 1, 0.01, 0.0, 1.0, 0, device),
@@ -223,6 +226,7 @@ final class DjlSide implements AutoCloseable {
 
         @Override
         public void batch(int epoch, long batches, long total) {
+            waitForDevice();
             long end = System.nanoTime();
             if (batches > warmup) {
                 stepNanos.add(end - stepStart);
@@ -251,6 +255,19 @@ final class DjlSide implements AutoCloseable {
             }
             start = System.nanoTime();
             stepStart = start;
+        }
+
+        /**
+         * On a GPU: a step ends when its kernels have run, as the peer's steps end with torch.cuda.synchronize(). The
+         * step's AdamW update is only queued when the trainer calls back; reading one value created on the GPU
+         * back to the host waits for the stream. Nothing on the CPU, where every operation has run on return.
+         */
+        private void waitForDevice() {
+            if (gpu) {
+                try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager(ai.djl.Device.gpu())) {
+                    m.create(0f).toFloatArray();
+                }
+            }
         }
 
         @Override

@@ -102,6 +102,10 @@ public class RecEvaluateStage implements Stage<RecEvaluateOutput> {
         int[] known = java.util.stream.IntStream.concat(java.util.Arrays.stream(full), java.util.Arrays.stream(
                 data.usersWith(Split.VALIDATION)).map(u -> data.target(u, Split.VALIDATION))).sorted().toArray();
         results.get("popularity").add(popularity(data, known), known.length, null);
+        String cold = coldTargets(data, known);
+        if (cold != null) {
+            ctx.console().info(cold);
+        }
         for (int seed = 0; seed < seeds; seed++) {
             twoTower(ctx, results.get("full"), "full", full, null, seed, TwoTower.Truncation.NONE);
             twoTower(ctx, results.get("selected"), "selected (" + f.chosen() + ")", selected.indices(),
@@ -128,6 +132,28 @@ public class RecEvaluateStage implements Stage<RecEvaluateOutput> {
         metrics.replaceComparisons(ctx.runId(), k, rows);
         int users = data.usersWith(Split.TEST).length;
         return new RecEvaluateOutput(seeds, users, (System.nanoTime() - start) / 1e9);
+    }
+
+    /**
+     * A warning when a tenth or more of the test targets are items no model learnt from (no training or validation
+     * interaction; a probe's two-user slice: all of them). Such items stay candidates, and BPR ranks them by factors
+     * that only ever served as negatives, which on small data can put them above items it learnt; so a hit on them
+     * says more about the data than about the model. Null when fewer.
+     */
+    static String coldTargets(Interactions data, int[] known) {
+        java.util.BitSet seen = new java.util.BitSet(data.items());
+        for (int s : known) {
+            seen.set(data.item(s));
+        }
+        int[] users = data.usersWith(Split.TEST);
+        long cold = java.util.Arrays.stream(users).filter(u -> !seen.get(data.item(data.target(u, Split.TEST))))
+                .count();
+        if (users.length == 0 || cold * 10 < users.length) {
+            return null;
+        }
+        return "  warning: " + cold + " of " + users.length + " test targets are items with no training or validation"
+                + " interaction: every model ranks them without having learnt them (BPR by factors only ever used as"
+                + " negatives), so hits on them say little about the models";
     }
 
     private void twoTower(StageContext ctx, Results into, String what, int[] rows, double[] weights, int seed,
