@@ -4,7 +4,6 @@ import dev.sift.config.SiftConfig;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.net.URI;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -29,7 +28,8 @@ public class BatchClients {
             BatchClientBuilder b = BatchClient.builder().httpClient(UrlConnectionHttpClient.builder().build())
                     .credentialsProvider(DefaultCredentialsProvider.builder().build());
             batch.region().ifPresent(r -> b.region(Region.of(r)));
-            batch.endpoint().ifPresent(e -> b.endpointOverride(URI.create(e)));
+            batch.endpoint().ifPresent(e -> b.endpointOverride(dev.sift.store.UrlRedaction.endpointUri(
+                    "SIFT_BATCH_ENDPOINT", e)));
             client = b.build();
         }
         return client;

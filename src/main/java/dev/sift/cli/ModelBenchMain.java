@@ -16,12 +16,13 @@ public final class ModelBenchMain {
     }
 
     public static void main(String[] args) {
-        Integer refused = SiftMain.engineRefusal();
+        Integer refused = EngineStart.refusal();
         if (refused != null) {
             System.exit(refused);
         }
         boolean verbose = java.util.Arrays.asList(args).contains("--verbose");
         CommandLine cl = new CommandLine(new ModelBenchCommand());
+        cl.getCommandSpec().mixinStandardHelpOptions(true); // -h and --help, which sift's root command gives it there
         cl.setExecutionExceptionHandler((e, line, parsed) -> {
             if (verbose) {
                 e.printStackTrace();

@@ -3,7 +3,6 @@ package dev.sift.cli;
 import dev.sift.ExitCodes;
 import dev.sift.SiftException;
 import dev.sift.config.SiftHome;
-import dev.sift.model.AdamWChoice;
 import dev.sift.store.DatabaseProbe;
 import dev.sift.store.EmbeddedPostgresServer;
 import dev.sift.store.InterruptedRuns;
@@ -43,37 +42,12 @@ public final class SiftMain {
     private SiftMain() {
     }
 
-    /**
-     * What every entry point that may load DJL does first ({@code sift} and {@link ModelBenchMain}): DJL offline
-     * unless set otherwise, a misspelt SIFT_ADAMW refused before a run reaches its first training, and a
-     * PYTORCH_LIBRARY_PATH of another libtorch release refused before DJL loads it (it would fail or crash the JVM).
-     * Returns the exit code of a refusal after printing its one line, or null.
-     */
-    static Integer engineRefusal() {
-        try {
-            AdamWChoice.current();
-        } catch (IllegalArgumentException e) {
-            System.err.println("sift: " + e.getMessage());
-            return ExitCodes.USAGE;
-        }
-        try {
-            dev.sift.model.LibTorchCheck.check();
-        } catch (IllegalArgumentException e) {
-            System.err.println("sift: " + e.getMessage());
-            return ExitCodes.ENVIRONMENT;
-        }
-        if (System.getProperty("ai.djl.offline") == null) {
-            System.setProperty("ai.djl.offline", "true");
-        }
-        return null;
-    }
-
     public static void main(String... args) {
         boolean fullStart = "true".equals(setting("sift.full-start", "SIFT_FULL_START"));
         if (isHelpOnly(args) && !fullStart && printedHelp(args)) {
             return; // exit code 0, as picocli's for usage help
         }
-        Integer engine = engineRefusal();
+        Integer engine = EngineStart.refusal();
         if (engine != null) {
             System.exit(engine);
         }

@@ -23,7 +23,6 @@ public final class CsvReader implements Closeable {
     /** Most bytes one quoted field may hold before the quote is taken to be unterminated. */
     public static final int MAX_QUOTED_BYTES = 1 << 20;
 
-    /** One record: the physical line it started on, how many physical lines it spans, and its raw fields. */
     /**
      * One record: its first line, the lines it spans (more than one where a quoted field holds a line break) and its
      * fields. {@code strayQuote}: a quote was read as text, after a quoted field closed or inside an unquoted one

@@ -40,14 +40,15 @@ public final class DatabaseProbe {
         try (Connection c = connect(url, user, password); Statement s = c.createStatement()) {
             s.execute("SELECT 1");
         } catch (SQLException e) {
+            // the driver's message may repeat what it could not parse, a password in the URL included
             throw new SiftException(ExitCodes.ENVIRONMENT, "database " + redact(url) + " is not usable: "
-                    + firstLine(e.getMessage()), e);
+                    + firstLine(UrlRedaction.scrub(e.getMessage(), url, password)), e);
         }
     }
 
-    /** The URL as it may be printed ({@link UrlRedaction}): no password, no query value but the user's. */
+    /** The URL as it may be printed ({@link UrlRedaction#database}): the user name, no password, no query value. */
     static String redact(String url) {
-        return UrlRedaction.redact(url);
+        return UrlRedaction.database(url);
     }
 
     static String firstLine(String message) {

@@ -156,7 +156,7 @@ public class DatabaseSessions {
                 return null;
             } catch (SiftException e) {
                 if (System.nanoTime() + wait * 1_000_000L > deadline) {
-                    return DatabaseProbe.firstLine(rootMessage(e));
+                    return DatabaseProbe.firstLine(UrlRedaction.scrub(rootMessage(e), url, password.orElse(null)));
                 }
             }
             try {
@@ -178,7 +178,7 @@ public class DatabaseSessions {
      */
     public void recover(String what, String resume, boolean retry, RuntimeException lost,
             java.util.function.Consumer<String> say) {
-        String cause = DatabaseProbe.firstLine(rootMessage(lost));
+        String cause = DatabaseProbe.firstLine(UrlRedaction.scrub(rootMessage(lost), url, password.orElse(null)));
         say.accept(what + ": lost the database connection (" + cause + "); waiting up to " + retrySeconds
                 + " s for it");
         if (!retry) {

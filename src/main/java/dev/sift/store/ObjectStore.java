@@ -94,30 +94,12 @@ public class ObjectStore {
 
     /** SIFT_S3_ENDPOINT as a URI: an http or https URL with a host, or the command ends with exit code 3. */
     static URI endpoint(String setting) {
-        String why;
-        String hint = ": it needs http:// or https:// and a host, e.g. http://127.0.0.1:9000";
-        try {
-            URI u = new URI(setting.trim());
-            String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(java.util.Locale.ROOT);
-            if (u.getRawUserInfo() != null || u.getRawQuery() != null) {
-                // S3 signs with the AWS credentials; a user:password@ or a ?token= would only be printed
-                why = "holds " + (u.getRawUserInfo() != null ? "credentials (user:password@)" : "a query (?...)");
-                hint = ": give the endpoint alone, and the credentials as AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"
-                        + " or AWS_PROFILE";
-            } else if ((scheme.equals("http") || scheme.equals("https")) && u.getHost() != null) {
-                return u;
-            } else {
-                why = "is not an S3 endpoint";
-            }
-        } catch (java.net.URISyntaxException e) {
-            why = "is not a URL (" + e.getReason() + " at index " + e.getIndex() + ")";
-        }
-        throw new SiftException(ExitCodes.ENVIRONMENT, "SIFT_S3_ENDPOINT '" + redact(setting) + "' " + why + hint);
+        return UrlRedaction.endpointUri("SIFT_S3_ENDPOINT", setting);
     }
 
     /** An endpoint as it may be printed ({@link UrlRedaction}). */
     static String redact(String endpoint) {
-        return UrlRedaction.redact(endpoint);
+        return UrlRedaction.endpoint(endpoint);
     }
 
     /**

@@ -280,8 +280,12 @@ public class WorkflowEngine {
                 // a failed stage has recorded itself and the run already; what failed between stages (a source
                 // the cache key reads, such as a missing S3 object) has not: left RUNNING, the exit's shutdown hook
                 // would have called it interrupted by SIGTERM. One rule: a run still RUNNING is finished FAILED.
-                if (runs.findRun(runId).map(r -> r.status == RunEntity.Status.RUNNING).orElse(false)) {
-                    runs.finishRun(runId, RunEntity.Status.FAILED, StageRuns.message(e));
+                try {
+                    if (runs.findRun(runId).map(r -> r.status == RunEntity.Status.RUNNING).orElse(false)) {
+                        runs.finishRun(runId, RunEntity.Status.FAILED, StageRuns.message(e));
+                    }
+                } catch (RuntimeException recording) {
+                    e.addSuppressed(recording); // the failure itself is what the command reports
                 }
                 throw e;
             }

@@ -31,15 +31,22 @@ class ObjectStoreEndpointTest {
     @Test
     void credentialsOrAQueryInTheEndpointAreRefusedWithoutBeingPrinted() {
         for (String secret : new String[] {"http://AKIAX:S3cretKey99@127.0.0.1:1", "http://127.0.0.1:1/?token=S3cretKey99",
-                "https://AKIAX:S3cretKey99@s3 bad.example.com"}) {
+                "https://AKIAX:S3cretKey99@s3 bad.example.com", "http://S3cretKey99@127.0.0.1:1",
+                "http://127.0.0.1:1/?S3cretKey99", "http://AKIAX:wJal;r=S3cretKey99@h:9000",
+                "http://AKIAX:S3cretKey99&k=v@h:9000"}) {
             SiftException e = assertThrows(SiftException.class, () -> ObjectStore.endpoint(secret), secret);
             assertEquals(ExitCodes.ENVIRONMENT, e.exitCode());
             assertTrue(!e.getMessage().contains("S3cretKey99") && !e.getMessage().contains("\n"), e.getMessage());
         }
-        assertEquals("SIFT_S3_ENDPOINT 'http://AKIAX:***@127.0.0.1:1' holds credentials (user:password@): give the endpoint "
+        assertEquals("SIFT_S3_ENDPOINT 'http://***@127.0.0.1:1' holds credentials (user:password@): give the endpoint "
                 + "alone, and the credentials as AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY or AWS_PROFILE",
                 assertThrows(SiftException.class, () -> ObjectStore.endpoint("http://AKIAX:S3cretKey99@127.0.0.1:1"))
                         .getMessage());
-        assertEquals("http://u:***@h:9000/b?x=***&y=***", ObjectStore.redact("http://u:p@h:9000/b?x=1&y=2"));
+        assertEquals("http://***@h:9000/b?x=***&***", ObjectStore.redact("http://u:p@h:9000/b?x=1&y"));
+        // the same check for AWS Batch's endpoint, which went to the SDK unchecked
+        SiftException batch = assertThrows(SiftException.class, () -> dev.sift.store.UrlRedaction.endpointUri(
+                "SIFT_BATCH_ENDPOINT", "http://u:p ss@h"));
+        assertEquals("SIFT_BATCH_ENDPOINT 'http://***@h' is not a URL (Illegal character in authority at index 7): it "
+                + "needs http:// or https:// and a host, e.g. http://127.0.0.1:9000", batch.getMessage());
     }
 }

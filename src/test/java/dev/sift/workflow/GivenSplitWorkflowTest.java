@@ -112,12 +112,15 @@ class GivenSplitWorkflowTest {
                 csv.replace("test.tsv", "./train.csv"), dir, Map.of(), true)).errors();
         assertEquals(1, same.size(), same.toString());
         assertTrue(same.get(0).contains("dataset.test: is the same file as dataset.path"), same.toString());
-        // through a symbolic link too (a probe's passed)
+        // through a symbolic or a hard link too (a probe's symbolic link passed)
         Files.createSymbolicLink(dir.resolve("linked.csv"), dir.resolve("train.csv"));
-        List<String> linked = assertThrows(WorkflowException.class, () -> WorkflowParser.parse("w.yaml",
-                csv.replace("test.tsv", "linked.csv"), dir, Map.of(), true)).errors();
-        assertTrue(linked.get(0).contains("dataset.test: is the same file as dataset.path (") && linked.get(0).contains("linked.csv)"),
-                linked.toString());
+        Files.createLink(dir.resolve("hard.csv"), dir.resolve("train.csv"));
+        for (String link : List.of("linked.csv", "hard.csv")) {
+            List<String> linked = assertThrows(WorkflowException.class, () -> WorkflowParser.parse("w.yaml",
+                    csv.replace("test.tsv", link), dir, Map.of(), true)).errors();
+            assertTrue(linked.get(0).contains("dataset.test: is the same file as dataset.path (")
+                    && linked.get(0).contains(link + ")"), linked.toString());
+        }
         Files.writeString(dir.resolve("test.csv"), "query,title,label\nmug,Mug,0\n");
         WorkflowParser.parse("w.yaml", csv.replace("test.tsv", "valid.csv"), dir, Map.of(), true);
         WorkflowParser.parse("w.yaml", csv.replace("test.tsv", "test.csv"), dir, Map.of(), true);
