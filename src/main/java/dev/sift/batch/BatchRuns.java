@@ -81,6 +81,47 @@ public class BatchRuns {
     }
 
     /** Whether a recorded run's workflow says {@code execution: aws-batch}. */
+    /**
+     * The run's AWS Batch job that has not ended, read from Batch once more: a follower that died (Ctrl-C, a lost
+     * machine) leaves the last status it saw, and a job that ended since would otherwise block {@code runs delete}
+     * until {@code sift resume RUN --submit} followed it. What Batch says now is stored. Empty when no job is live;
+     * when Batch cannot be read (no credentials, no network), the job as stored, with {@code why}.
+     */
+    public Optional<LiveJob> liveJob(long runId) {
+        for (BatchJobEntity j : jobs.ofRun(runId)) {
+            if (j.terminal()) {
+                continue;
+            }
+            try {
+                JobSnapshot now = new JobFollower(clients.client(), jobs, config.batch().pollInterval(),
+                        new Console(System.err, false)).refresh(j);
+                if (!now.terminal()) {
+                    return Optional.of(new LiveJob(j.jobId, now.status(), null));
+                }
+            } catch (RuntimeException e) {
+                return Optional.of(new LiveJob(j.jobId, j.status, unread(e)));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Why Batch could not be read, in a few words: the SDK's chains explain themselves over a screen. */
+    static String unread(RuntimeException e) {
+        String m = String.valueOf(e.getMessage());
+        if (m.startsWith("Unable to load region")) {
+            return "no AWS region: set SIFT_BATCH_REGION or AWS_REGION";
+        }
+        if (m.startsWith("Unable to load credentials")) {
+            return "no AWS credentials found";
+        }
+        String line = dev.sift.store.DatabaseProbe.firstLine(m);
+        return line.length() <= 160 ? line : line.substring(0, 157) + "...";
+    }
+
+    /** A job that has not ended: its status now, or as last stored when Batch could not be read ({@code unread}). */
+    public record LiveJob(String jobId, String status, String unread) {
+    }
+
     public boolean executesOnBatch(RunEntity run) {
         return onBatch(WorkflowParser.parse("run " + run.id + " (stored workflow)", run.specYaml, null, Map.of(),
                 false).spec());

@@ -47,6 +47,16 @@ final class JobFollower {
         }
     }
 
+    /** Reads the job once more and stores what changed; for a follower that died with the job's status not final. */
+    JobSnapshot refresh(BatchJobEntity job) {
+        JobSnapshot now = describe(job);
+        if (!now.status().equals(job.status) || now.attempts() != job.batchAttempts
+                || !Objects.equals(now.statusReason(), job.statusReason)) {
+            jobs.update(job.id, now);
+        }
+        return now;
+    }
+
     private JobSnapshot describe(BatchJobEntity job) {
         String jobId = job.jobId;
         DescribeJobsResponse r;

@@ -37,7 +37,7 @@ public class DeleteRunsCommand implements Callable<Integer>, ArgumentCheck {
     StaleRuns staleRuns;
 
     @Inject
-    dev.sift.batch.BatchJobStore jobs;
+    dev.sift.batch.BatchRuns batchRuns;
 
     @Override
     public void checkArguments() {
@@ -71,10 +71,11 @@ public class DeleteRunsCommand implements Callable<Integer>, ArgumentCheck {
             // the steps running now (of processes found gone below): any other one stops the deletion
             steps.put(id, runs.runningSteps(id).stream().map(s -> s.id + ":" + s.attempt).toList());
             staleRuns.refuseWhileStepsRun(id, "delete the run");
-            jobs.ofRun(id).stream().filter(j -> !j.terminal()).findFirst().ifPresent(j -> {
-                throw new SiftException(ExitCodes.BUSY, "run " + id + " has AWS Batch job " + j.jobId + ", "
-                        + j.status + " at the last look, which would resume it; delete the run when the job has "
-                        + "ended ('sift resume " + id + " --submit' follows it to its end); nothing was deleted");
+            batchRuns.liveJob(id).ifPresent(j -> {
+                throw new SiftException(ExitCodes.BUSY, "run " + id + " has AWS Batch job " + j.jobId() + ", "
+                        + j.status() + (j.unread() == null ? " now" : " at the last look (Batch cannot be read now: "
+                        + j.unread() + ")") + ", which would resume it; delete the run when the job has ended ('sift "
+                        + "resume " + id + " --submit' follows it to its end); nothing was deleted");
             });
             seen.add(r);
         }

@@ -51,7 +51,7 @@ public final class DatabaseProbe {
         return UrlRedaction.database(url);
     }
 
-    static String firstLine(String message) {
+    public static String firstLine(String message) {
         if (message == null) {
             return "unknown error";
         }

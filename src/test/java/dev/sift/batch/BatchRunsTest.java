@@ -269,6 +269,22 @@ class BatchRunsTest {
         assertTrue(log().contains("re-attaching to AWS Batch job " + job.jobId + " (RUNNING at last look)"), log());
     }
 
+    /** Stop 43's: a dead follower's last status blocked 'runs delete' until a resume followed the job to its end. */
+    @Test
+    void aJobLeftLiveByADeadFollowerIsReadAgainBeforeItBlocksAnything() {
+        fake.nextJob(Step.of("SUBMITTED"), Step.of("RUNNING"), Step.crash(), Step.of("RUNNING"), Step.of("FAILED"));
+        assertThrows(RuntimeException.class,
+                () -> batch.submit(parsed(Map.of()), Path.of("batch.yaml"), null, null, console));
+        long runId = Long.parseLong(fake.requests("/v1/submitjob").get(0).body().path("jobName").asText()
+                .replaceAll("sift-run-(\\d+)-.*", "$1"));
+        BatchJobEntity job = jobs.latest(runId).orElseThrow();
+        assertEquals("RUNNING", job.status);
+        assertEquals(new BatchRuns.LiveJob(job.jobId, "RUNNING", null), batch.liveJob(runId).orElseThrow(),
+                "Batch says it still runs");
+        assertTrue(batch.liveJob(runId).isEmpty(), "Batch says it failed: nothing live, and that is stored");
+        assertEquals("FAILED", jobs.latest(runId).orElseThrow().status);
+    }
+
     @Test
     void aMissingQueueSettingIsOneLineBeforeAnyRunIsRecorded() {
         SiftException e = assertThrows(SiftException.class, () -> batch.submit(
