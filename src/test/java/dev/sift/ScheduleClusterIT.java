@@ -140,9 +140,14 @@ class ScheduleClusterIT {
             assertTrue(!done.get(i).started().isBefore(done.get(i - 1).finished()), "overlap:\n" + table);
         }
         // no catch-up: every run but the recovered one started within the misfire threshold of its firing (+ start-up)
+        // The first run gets 6 s more: its node's JVM is cold (the job's first run loads the engine's classes), and
+        // on a loaded machine (CI beside a probe, 2026-12-04) run 1 began 5.3 s after its firing; a catch-up is a
+        // firing run late after others, which later runs would show.
+        long first = runs.stream().mapToLong(Run::id).min().orElse(-1);
         for (Run r : runs) {
             if (r.id() != killed.id()) {
-                assertTrue(Duration.between(r.fire(), r.started()).compareTo(MISFIRE.plusSeconds(2)) < 0,
+                Duration allowed = MISFIRE.plusSeconds(r.id() == first ? 8 : 2);
+                assertTrue(Duration.between(r.fire(), r.started()).compareTo(allowed) < 0,
                         "run " + r.id() + " started late (a catch-up?):\n" + table);
             }
         }

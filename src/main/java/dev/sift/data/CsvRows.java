@@ -89,8 +89,8 @@ final class CsvRows {
                 col.put(wanted, col.get(wanted.trim())); // header names are read trimmed: ' relevance ' is relevance
             }
             if (!col.containsKey(wanted)) {
-                throw new Ingestor.SchemaException(source + ":1: column '" + wanted + "' is not in the header (has: "
-                        + String.join(", ", col.keySet()) + ")" + SourceHeader.separatorHint(col.keySet(),
+                throw new Ingestor.SchemaException(source + ":1: column '" + wanted + "' is not in the header"
+                        + SourceHeader.has(col.keySet(), layout.separator()) + SourceHeader.separatorHint(col.keySet(),
                         layout.separator(), "its separator (dataset.separator, or dataset.items.separator for the "
                         + "items file)"));
             }

@@ -30,6 +30,33 @@ public final class SourceHeader {
     }
 
     /**
+     * The header as an error quotes it, with a leading space: " (has: a, b)", each name cut to 40 characters and at
+     * most 20 of them. A first line read as one column is quoted only when it looks like a column name or holds another
+     * separator (the hint names it): a file that is not a CSV at all (a key, a password file) is one column, and its
+     * first line is not repeated into a message a scheduled run stores.
+     */
+    public static String has(java.util.Collection<String> names, char separator) {
+        if (names.size() == 1) {
+            String only = names.iterator().next();
+            if (separatorHint(names, separator, "").isEmpty()
+                    && !(only.length() <= 40 && only.matches("[\\p{L}\\p{N} _.()/-]*"))) {
+                return " (its first line reads as one column of " + only.length() + " characters, not shown: is this a "
+                        + "CSV file, with the separator '" + (separator == '\t' ? "\\t" : String.valueOf(separator))
+                        + "'?)";
+            }
+        }
+        List<String> shown = new ArrayList<>();
+        for (String n : names) {
+            if (shown.size() == 20) {
+                shown.add("... " + (names.size() - 20) + " more");
+                break;
+            }
+            shown.add(n.length() <= 40 ? n : n.substring(0, 37) + "...");
+        }
+        return " (has: " + String.join(", ", shown) + ")";
+    }
+
+    /**
      * The trimmed column names of the first row, or null when the stream is Parquet. A name twice, or a quote
      * that never closes, is an {@link IllegalArgumentException} whose message starts with {@code line: }.
      */

@@ -121,12 +121,12 @@ public class IngestStage implements Stage<IngestOutput> {
 
     private String digestOf(String path) {
         MessageDigest d = Sha256.digest();
-        try (InputStream in = path.startsWith("s3://") ? objects.open(path) : Files.newInputStream(Path.of(path))) {
+        try (InputStream in = openPath(path)) {
             byte[] buf = new byte[1 << 16];
             for (int n; (n = in.read(buf)) > 0;) {
                 d.update(buf, 0, n);
             }
-        } catch (IOException e) {
+        } catch (IOException | dev.sift.SiftException e) {
             return "unreadable:" + path; // ingest itself reports it
         }
         return Sha256.hex(d);
@@ -261,7 +261,13 @@ public class IngestStage implements Stage<IngestOutput> {
     }
 
     private InputStream openPath(String path) throws IOException {
-        return path.startsWith("s3://") ? objects.open(path) : Files.newInputStream(Path.of(path));
+        if (path.startsWith("s3://")) {
+            return objects.open(path);
+        }
+        if (dev.sift.config.SiftHome.holds(Path.of(path))) { // checked at validate too; a link may change after it
+            throw dev.sift.SiftException.usage(dev.sift.config.SiftHome.refusal(path));
+        }
+        return Files.newInputStream(Path.of(path));
     }
 
     private ItemCatalog items(DatasetSpec.Items spec) throws IOException {

@@ -237,6 +237,15 @@ final class DatasetParser {
         }
     }
 
+    /** A data file inside SIFT_HOME is refused before it is read (its first line would be quoted in errors). */
+    private static boolean insideSiftHome(SpecBinder b, SpecBinder.Obj r, String where, String path) {
+        if (!dev.sift.config.SiftHome.holds(Path.of(path))) {
+            return false;
+        }
+        b.error(r.keyLine("dataset"), where, dev.sift.config.SiftHome.refusal(path));
+        return true;
+    }
+
     static void checkColumns(SpecBinder b, SpecBinder.Obj r, DatasetSpec d) {
         if (d.format().equals("csv")) {
             check(b, r, "dataset.columns", d.path(), d.separator(), d.encoding(), d.header(), d.columns().mapped());
@@ -273,6 +282,9 @@ final class DatasetParser {
                 ? "dataset.path" : key;
         String setting = key.equals("dataset.items") ? "dataset.items.separator" : "dataset.separator";
         int before = b.errors().size();
+        if (insideSiftHome(b, r, where, path)) {
+            return;
+        }
         try (InputStream in = Files.newInputStream(Path.of(path))) {
             List<String> names = SourceHeader.names(in, separator, encoding, header);
             if (names == null) {
@@ -292,22 +304,19 @@ final class DatasetParser {
             String[] section = key.equals("dataset.items") ? new String[] {"dataset", "items"}
                     : key.equals("dataset.columns") ? new String[] {"dataset", "columns"} : null;
             List<String> together = new ArrayList<>();
+            String has = SourceHeader.has(names, separator) + SourceHeader.separatorHint(names, separator, setting);
             for (String w : missing) {
                 Object[] at = section == null || missing.size() > 1 && missing.size() == wanted.size() ? null
                         : r.keyWithValue(w, section);
                 if (at == null) {
                     together.add("'" + w + "'");
                 } else {
-                    b.error((int) at[0], (String) at[1], "column '" + w + "' is not in the header of " + path
-                            + " (has: " + String.join(", ", names) + ")"
-                            + SourceHeader.separatorHint(names, separator, setting));
+                    b.error((int) at[0], (String) at[1], "column '" + w + "' is not in the header of " + path + has);
                 }
             }
             if (!together.isEmpty()) {
                 b.error(r.keyLine("dataset"), key, (together.size() == 1 ? "column " + together.get(0) + " is"
-                        : "columns " + String.join(", ", together) + " are") + " not in the header of " + path
-                        + " (has: " + String.join(", ", names) + ")"
-                        + SourceHeader.separatorHint(names, separator, setting));
+                        : "columns " + String.join(", ", together) + " are") + " not in the header of " + path + has);
             }
             for (String w : wanted) {
                 if (!header && w.trim().matches("\\d{1,9}") && Integer.parseInt(w.trim()) >= names.size()) {
