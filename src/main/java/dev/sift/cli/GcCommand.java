@@ -24,8 +24,8 @@ public class GcCommand implements Callable<Integer> {
         r.orphans().forEach(o -> System.out.println(o.name() + " " + o.bytes()));
         System.err.printf("gc: %d unreferenced (of %d objects and %d weights listed), %d bytes; %s%n",
                 r.orphans().size(),
-                r.objectsListed(), r.weightsListed(), r.bytes(), r.deleted() ? "removed"
-                        : r.orphans().isEmpty() ? "nothing to remove" : "not removed (add --delete to remove them)");
+                r.objectsListed(), r.weightsListed(), r.bytes(), r.orphans().isEmpty() ? "nothing to remove"
+                        : r.deleted() ? "removed" : "not removed (add --delete to remove them)");
         return ExitCodes.OK;
     }
 }

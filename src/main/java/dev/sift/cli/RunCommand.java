@@ -82,9 +82,8 @@ public class RunCommand implements Callable<Integer>, ArgumentCheck {
 
     /** The workflow with --set, --device and --no-cache applied, once the options are checked. */
     private WorkflowParser.Parsed parse() {
-        if (name != null && name.length() > WorkflowParser.MAX_NAME_LENGTH) {
-            throw SiftException.usage("--name: at most " + WorkflowParser.MAX_NAME_LENGTH + " characters, got "
-                    + name.length());
+        if (name != null && WorkflowParser.nameProblem(name) != null) {
+            throw SiftException.usage("--name: " + WorkflowParser.nameProblem(name));
         }
         Map<String, String> all = new LinkedHashMap<>(overrides);
         if (device != null) {

@@ -36,7 +36,7 @@ final class EvaluateParser {
                     ? st.choice("metric", "kappa", "kappa", "accuracy", "ndcg@" + k, "f1", "auc")
                     : task.classification() ? st.choice("metric", "kappa", "kappa", "accuracy", "ndcg@" + k)
                     : st.choice("metric", "ndcg@" + k, "ndcg@" + k, "rmse");
-            double floor = st.has("floor") ? st.fraction("floor", 1.0) : 0;
+            double floor = st.optional("floor") ? st.fraction("floor", 1.0) : 0;
             double plateau = st.number("plateau", 0);
             if (plateau < 0) {
                 st.invalid("plateau", "must be >= 0, got " + plateau);

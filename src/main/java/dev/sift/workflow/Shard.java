@@ -9,9 +9,12 @@ import java.util.Map;
  */
 public record Shard(int index, int count) {
     public Shard {
-        if (count < 1 || index < 0 || index >= count) {
+        if (count < 1) { // "must be 0..-1" said nothing (a probe's 0/0)
+            throw SiftException.usage("--shard " + index + "/" + count + ": the count is at least 1");
+        }
+        if (index < 0 || index >= count) {
             throw SiftException.usage("--shard " + index + "/" + count + ": the index counts from 0, so it must be "
-                    + "0.." + (count - 1) + " (and the count at least 1)");
+                    + (count == 1 ? "0" : "0.." + (count - 1)));
         }
     }
 

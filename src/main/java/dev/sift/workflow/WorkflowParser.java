@@ -86,9 +86,11 @@ public final class WorkflowParser {
             throw new WorkflowException(List.of(fileName + ":1: the workflow is empty: it needs at least name and "
                     + "dataset (workflows/quickstart.yaml is a complete example)"));
         }
+        // YAML reads null and ~ as no value, the default: as silent as an empty one (a probe's filter.keep=null)
         List<String> emptySets = overrides.entrySet().stream().filter(o -> o.getValue() == null
-                || o.getValue().isBlank()).map(o -> fileName + ": --set " + o.getKey() + ": needs a value (an empty "
-                        + "one would be read as the default)").toList();
+                || o.getValue().isBlank() || o.getValue().trim().matches("null|Null|NULL|~")).map(o -> fileName
+                        + ": --set " + o.getKey() + ": needs a value (an empty one, null or ~ would be read as the "
+                        + "default)").toList();
         if (!emptySets.isEmpty()) {
             throw new WorkflowException(emptySets);
         }
@@ -109,14 +111,38 @@ public final class WorkflowParser {
      * columns (off for a resumed run, whose data may already be ingested). Relative dataset paths are resolved against {@code base} (the workflow's folder)
      * and stored absolute in the snapshot, so a resumed run reads the same file from anywhere.
      */
+    /**
+     * What is wrong with a run's name (the workflow's {@code name} or {@code --name}), or null: blank, longer than
+     * {@link #MAX_NAME_LENGTH}, or holding a control or format character. Names are printed in terminals, tables, CSV
+     * and pages; a probe's {@code --name $'evil\e[2J'} cleared the screen of whoever resumed the run.
+     */
+    public static String nameProblem(String name) {
+        if (name.isBlank()) {
+            return "a name, not blank";
+        }
+        if (name.length() > MAX_NAME_LENGTH) {
+            return "at most " + MAX_NAME_LENGTH + " characters, got " + name.length();
+        }
+        for (int i = 0; i < name.length(); i++) {
+            int type = Character.getType(name.charAt(i));
+            if (type == Character.CONTROL || type == Character.FORMAT || type == Character.LINE_SEPARATOR
+                    || type == Character.PARAGRAPH_SEPARATOR) {
+                return String.format(java.util.Locale.ROOT, "holds a control character (U+%04X at %d): a name is "
+                        + "printed in terminals and tables", (int) name.charAt(i), i + 1);
+            }
+        }
+        return null;
+    }
+
     public static Parsed parse(String fileName, String text, Path base, Map<String, String> overrides,
             boolean checkFiles) {
         YNode root = tree(fileName, text, overrides);
         SpecBinder b = new SpecBinder(fileName);
         SpecBinder.Obj r = b.root(root);
         String name = r.required("name");
-        if (name != null && name.length() > MAX_NAME_LENGTH) {
-            b.error(r.keyLine("name"), "name", "at most " + MAX_NAME_LENGTH + " characters, got " + name.length());
+        String badName = name == null ? null : nameProblem(name);
+        if (badName != null) {
+            b.error(r.keyLine("name"), "name", badName);
         }
         Set<String> uncached = new LinkedHashSet<>();
         TaskSpec task = task(r.obj("task"), b);

@@ -181,7 +181,12 @@ class ShardedScoreTest {
             covered = r[1];
         }
         assertEquals(1000, covered);
-        assertThrows(SiftException.class, () -> Shard.parse("4/4"));
+        assertEquals("--shard 4/4: the index counts from 0, so it must be 0..3",
+                assertThrows(SiftException.class, () -> Shard.parse("4/4")).getMessage());
+        assertEquals("--shard 0/0: the count is at least 1", // a probe's: "must be 0..-1"
+                assertThrows(SiftException.class, () -> Shard.parse("0/0")).getMessage());
+        assertEquals("--shard 1/1: the index counts from 0, so it must be 0",
+                assertThrows(SiftException.class, () -> Shard.parse("1/1")).getMessage());
         assertThrows(SiftException.class, () -> Shard.parse("a/b"));
         assertEquals(new Shard(1, 3), Shard.fromEnvironment(Map.of("AWS_BATCH_JOB_ARRAY_INDEX", "1",
                 "AWS_BATCH_JOB_ARRAY_SIZE", "3")));

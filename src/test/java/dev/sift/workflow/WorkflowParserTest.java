@@ -357,10 +357,31 @@ class WorkflowParserTest {
             List<String> e = errors(yaml, Map.of());
             assertEquals(List.of("w.yaml:1: name: is required: got an empty value"), e);
         }
-        assertEquals(List.of("w.yaml: --set name: needs a value (an empty one would be read as the default)"),
-                errors(GOOD, Map.of("name", "")));
-        assertEquals(List.of("w.yaml: --set fine_tune.epochs: needs a value (an empty one would be read as the "
-                + "default)"), errors(GOOD, Map.of("fine_tune.epochs", " ")));
+        assertEquals(List.of("w.yaml: --set name: needs a value (an empty one, null or ~ would be read as the "
+                + "default)"), errors(GOOD, Map.of("name", "")));
+        for (String none : List.of(" ", "null", "~", "NULL")) { // a probe's filter.keep=null silently meant 0.5
+            assertEquals(List.of("w.yaml: --set fine_tune.epochs: needs a value (an empty one, null or ~ would be read "
+                    + "as the default)"), errors(GOOD, Map.of("fine_tune.epochs", none)));
+        }
+    }
+
+    /** A probe's --name $'evil\e[2J' cleared the screen of whoever resumed the run; a blank one listed as nothing. */
+    @Test
+    void aNameWithAControlCharacterOrNothingButSpacesIsRefused() {
+        assertEquals(List.of("w.yaml:1: name: holds a control character (U+001B at 5): a name is printed in terminals "
+                + "and tables"), errors(GOOD.replace("name: t", "name: \"evil\\e[2J\""), Map.of()));
+        assertEquals("holds a control character (U+202E at 2): a name is printed in terminals and tables",
+                WorkflowParser.nameProblem("a\u202Eb"));
+        assertEquals("a name, not blank", WorkflowParser.nameProblem("  "));
+        assertEquals(null, WorkflowParser.nameProblem("shop 7: ranking (v2) – Größe"));
+    }
+
+    /** A probe's: evaluate.stop.flor was answered "known here: metric, plateau", steering away from floor. */
+    @Test
+    void aMisspeltStopFloorIsPointedToFloor() {
+        List<String> e = errors(GOOD + "evaluate: {stop: {flor: 0.9, plateau: 0.01}}\n", Map.of());
+        assertTrue(e.stream().anyMatch(x -> x.contains("evaluate.stop.flor: unknown key (did you mean 'floor'?)")),
+                e.toString());
     }
 
     @Test
