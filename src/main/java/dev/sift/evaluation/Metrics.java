@@ -13,8 +13,10 @@ public final class Metrics {
     }
 
     /**
-     * Mean NDCG@k over groups (queries). Within a group, items are ranked by {@code score} descending, ties by
-     * position; the gain of an item with relevance r is 2^r - 1 and the discount of rank i (1-based) is
+     * Mean NDCG@k over groups (queries). Within a group, items are ranked by {@code score} descending; items with
+     * equal scores count at their expected DCG over every order of the tie (McSherry and Najork, ECIR 2008), so a
+     * tie is neither won nor lost by the file's order, and a constant score (the majority baseline) gets the exact
+     * expectation of a random order, the same for every seed. The gain of an item with relevance r is 2^r - 1 and the discount of rank i (1-based) is
      * log2(i + 1) (Burges et al.; LightGBM's convention, with grades shifted to start at 0). Groups with fewer
      * than two distinct grades are skipped: every ranking of them is equally good, and counting them as 1.0
      * would flatter any model. NaN when no group counts; {@link #ndcgGroups} says how many did.
@@ -32,7 +34,8 @@ public final class Metrics {
             double[] ideal = items.stream().mapToDouble(i -> relevance[i]).toArray();
             Arrays.sort(ideal);
             reverse(ideal);
-            double dcg = dcg(ranked.stream().mapToDouble(i -> relevance[i]).toArray(), k, ideal[0]);
+            double dcg = dcgOverTies(ranked.stream().mapToDouble(i -> score[i]).toArray(),
+                    ranked.stream().mapToDouble(i -> relevance[i]).toArray(), k, ideal[0]);
             double idcg = dcg(ideal, k, ideal[0]);
             if (ideal[0] != ideal[ideal.length - 1] && idcg > 0) {
                 sum += dcg / idcg;
@@ -63,6 +66,32 @@ public final class Metrics {
         double offset = Math.pow(2, -top);
         for (int i = 0; i < Math.min(k, relInRankOrder.length); i++) {
             d += (Math.pow(2, relInRankOrder[i] - top) - offset) / (Math.log(i + 2) / Math.log(2));
+        }
+        return d;
+    }
+
+    /**
+     * {@link #dcg} of a ranking whose equal scores are ties: each run of equal scores, at ranks [a, b), puts its mean
+     * gain at every rank from a to b, which is the DCG expected over the run's orders.
+     */
+    static double dcgOverTies(double[] scoreInRankOrder, double[] relInRankOrder, int k, double top) {
+        double d = 0;
+        double offset = Math.pow(2, -top);
+        int n = relInRankOrder.length;
+        for (int a = 0; a < Math.min(k, n);) {
+            int b = a + 1;
+            while (b < n && Double.compare(scoreInRankOrder[b], scoreInRankOrder[a]) == 0) {
+                b++;
+            }
+            double gain = 0;
+            for (int i = a; i < b; i++) {
+                gain += Math.pow(2, relInRankOrder[i] - top) - offset;
+            }
+            gain /= b - a;
+            for (int i = a; i < Math.min(b, k); i++) {
+                d += gain / (Math.log(i + 2) / Math.log(2));
+            }
+            a = b;
         }
         return d;
     }

@@ -86,7 +86,8 @@ public final class Protocol {
             value[i] = o.value()[r];
         }
         Map<String, Double> m = new LinkedHashMap<>();
-        m.put("ndcg@" + t.k(), Metrics.ndcgAtK(score, rel, groups, t.k()));
+        // the majority baseline ranks nothing: a constant score, whose NDCG is a random order's expectation
+        m.put("ndcg@" + t.k(), Metrics.ndcgAtK(o.ranks() ? score : new double[n], rel, groups, t.k()));
         if (t.task().classification()) {
             m.put("accuracy", Metrics.accuracy(predicted, truth));
             m.put("kappa", Metrics.quadraticWeightedKappa(predicted, truth, t.task().classes()));

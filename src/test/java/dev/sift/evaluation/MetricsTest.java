@@ -107,4 +107,33 @@ class MetricsTest {
         double idcg = (Math.pow(2, 3) - 1) + (Math.pow(2, 1) - 1) / (Math.log(3) / Math.log(2));
         assertEquals(dcg / idcg, Metrics.ndcgAtK(new double[] {2, 0, 3}, small, g, 10), 1e-12);
     }
+
+    /**
+     * Ties count at their expected DCG (a probe saw the majority baseline's NDCG vary over seeds: its constant score
+     * was a random order per seed). Grades 2, 0, 1 all tied at k = 2: each of the two ranks gets the mean gain
+     * ((4 - 1) + 0 + (2 - 1)) / 3 = 4/3; the same expectation as the mean over all six orders.
+     */
+    @Test
+    void tiedScoresCountAtTheirExpectedDcgWhateverTheFileOrder() {
+        double[] rel = {2, 0, 1};
+        String[] g = {"a", "a", "a"};
+        double discount2 = 1 / (Math.log(3) / Math.log(2));
+        double idcg = 3 + 1 * discount2;
+        double expected = (4.0 / 3) * (1 + discount2) / idcg;
+        assertEquals(expected, Metrics.ndcgAtK(new double[] {0, 0, 0}, rel, g, 2), 1e-12);
+        assertEquals(expected, Metrics.ndcgAtK(new double[] {0, 0, 0}, new double[] {1, 2, 0}, g, 2), 1e-12);
+        int[][] orders = {{0, 1, 2}, {0, 2, 1}, {1, 0, 2}, {1, 2, 0}, {2, 0, 1}, {2, 1, 0}};
+        double mean = 0;
+        for (int[] o : orders) {
+            double[] score = new double[3];
+            for (int rank = 0; rank < 3; rank++) {
+                score[o[rank]] = 3 - rank;
+            }
+            mean += Metrics.ndcgAtK(score, rel, g, 2) / orders.length;
+        }
+        assertEquals(mean, expected, 1e-12);
+        // a tie below the top: the untied first item is where it is; ranks 2-3 share grades 1 and 0
+        double partial = (3 + 0.5 * discount2 + 0.5 / 2) / (3 + discount2);
+        assertEquals(partial, Metrics.ndcgAtK(new double[] {5, 1, 1}, rel, g, 3), 1e-12);
+    }
 }
