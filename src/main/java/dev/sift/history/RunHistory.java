@@ -117,6 +117,10 @@ public class RunHistory {
                     k -> new TreeMap<>()).put(m.name, m.value);
         }
         List<String> metricNames = columns(names);
+        // an evaluate cut short (killed, failed) has stored the subsets it finished: said, until a resume ends it
+        java.util.Set<Integer> partial = runs.stages(runId).stream().filter(st -> st.stage.equals(
+                RunLayout.EVALUATE) && st.status != RunEntity.Status.SUCCEEDED).map(st -> st.iteration)
+                .collect(java.util.stream.Collectors.toSet());
         List<String> cols = new ArrayList<>(List.of("iteration", "subset", "split"));
         cols.addAll(metricNames);
         Table t = new Table(cols);
@@ -124,7 +128,8 @@ public class RunHistory {
             String[] key = e.getKey().split("\\|");
             List<Object> row = new ArrayList<>();
             row.add(Integer.parseInt(key[0]));
-            row.add(key[1].substring(2));
+            row.add(partial.contains(Integer.parseInt(key[0])) ? new Table.Noted(key[1].substring(2), "evaluate "
+                    + "unfinished: partial") : key[1].substring(2));
             row.add(key[2]);
             for (String n : metricNames) {
                 Double v = e.getValue().get(n);

@@ -401,6 +401,26 @@ class HistoryCommandsTest {
         assertTrue(metrics.out().startsWith("iteration,") && !metrics.out().contains("#"), metrics.out());
     }
 
+    /** A probe's: a run killed in evaluate showed the subsets it had finished as if they were the whole table. */
+    @Test
+    void metricsOfAnEvaluateCutShortAreMarkedPartial() throws Exception {
+        long id = runs.createRun("cut", "cut", "/cut.yaml", "name: cut\n").id;
+        runs.replaceMetrics(id, 1, "test", "selected", Map.of("kappa", 0.5));
+        runs.replaceMetrics(id, 2, "test", "selected", Map.of("kappa", 0.6));
+        runs.finishStage(runs.beginStage(id, "evaluate", 1, 1, "").id, "{}");
+        runs.failStage(runs.beginStage(id, "evaluate", 2, 2, "").id, "killed");
+        runs.finishRun(id, RunEntity.Status.FAILED, "evaluate: killed");
+        InJvm.Out text = sift("runs", "show", Long.toString(id), "--table", "metrics");
+        assertEquals(0, text.code(), text.err());
+        List<String> lines = text.out().lines().filter(l -> l.contains("selected")).toList();
+        assertEquals(2, lines.size(), text.out());
+        assertTrue(!lines.get(0).contains("partial") && lines.get(1).contains("selected (evaluate unfinished: "
+                + "partial)"), text.out());
+        JsonNode json = JSON.readTree(sift("runs", "show", Long.toString(id), "--table", "metrics", "--format",
+                "json").out());
+        assertEquals("selected", json.get(1).get("subset").asText(), "the value stays as it is: " + json);
+    }
+
     @Test
     void compareGivesNoDeltaBetweenRunsOfDifferentTaskTypes() throws Exception {
         long search = twoQuickstartRuns()[0];
