@@ -46,4 +46,13 @@ public final class IoReason {
                         java.util.Locale.ROOT)
                 : null;
     }
+
+    /**
+     * {@link #of} for a write that goes through a temporary file beside the target ({@code .sift-export-UUID.tmp}),
+     * which the user never named: the temporary file is said as "a new file in FOLDER" (a probe's {@code --out
+     * /proc/e8.csv} was told about {@code /proc/.sift-export-...tmp}).
+     */
+    public static String ofWrite(IOException e) {
+        return of(e).replaceAll("(\\S*)/\\.sift-[a-z]+-[0-9a-f-]+\\.tmp", "a new file in $1/");
+    }
 }

@@ -24,5 +24,9 @@ class IoReasonTest {
         assertEquals("no such file or directory: " + file + " -> " + to, IoReason.of(move), "both files");
         assertEquals("no such file or directory", IoReason.what(e), "for a message that names the file itself");
         assertEquals("disk full", IoReason.what(new IOException("disk full")));
+        // a write through a temporary file beside --out names the folder, not the file the user never named
+        Path tmp = dir.resolve("nope").resolve(".sift-export-0f1e2d3c-aaaa-4bbb-8ccc-123456789abc.tmp");
+        IOException beside = assertThrows(IOException.class, () -> Files.createFile(tmp));
+        assertEquals("no such file or directory: a new file in " + dir.resolve("nope") + "/", IoReason.ofWrite(beside));
     }
 }

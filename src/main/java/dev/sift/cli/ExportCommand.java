@@ -116,7 +116,7 @@ public class ExportCommand implements Callable<Integer>, ArgumentCheck {
         } catch (java.nio.file.FileAlreadyExistsException e) {
             throw SiftException.usage("--out " + out + " exists (written while the export ran); nothing was replaced");
         } catch (IOException e) {
-            throw SiftException.usage("cannot write " + out + ": " + dev.sift.IoReason.of(e));
+            throw SiftException.usage("cannot write " + out + ": " + dev.sift.IoReason.ofWrite(e));
         } finally {
             if (tmp != null) {
                 try {

@@ -89,7 +89,7 @@ public class ReportCommand implements Callable<Integer>, ArgumentCheck {
                 }
             }
         } catch (IOException e) {
-            throw SiftException.usage("cannot write " + out + ": " + dev.sift.IoReason.of(e));
+            throw SiftException.usage("cannot write " + out + ": " + dev.sift.IoReason.ofWrite(e));
         } finally {
             if (tmp != null) {
                 try {
