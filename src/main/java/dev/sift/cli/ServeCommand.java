@@ -60,6 +60,9 @@ public class ServeCommand implements Callable<Integer>, ArgumentCheck {
         try {
             Quarkus.waitForExit();
         } finally {
+            // a probe's: SIGTERM ended serve without a word (exit code 143)
+            System.err.println("sift serve: node " + node + " stopping; a firing under way is marked INTERRUPTED and "
+                    + "its run resumes on the next serve");
             if (pages != null) {
                 pages.close();
             }
