@@ -53,6 +53,12 @@ public final class IoReason {
      * /proc/e8.csv} was told about {@code /proc/.sift-export-...tmp}).
      */
     public static String ofWrite(IOException e) {
-        return of(e).replaceAll("(\\S*)/\\.sift-[a-z]+-[0-9a-f-]+\\.tmp", "a new file in $1/");
+        if (e instanceof FileSystemException f && f.getFile() != null && f.getOtherFile() == null && known(e) != null) {
+            java.nio.file.Path file = java.nio.file.Path.of(f.getFile());
+            if (file.getFileName() != null && file.getFileName().toString().matches("\\.sift-[a-z]+-[0-9a-f-]+\\.tmp")) {
+                return what(e) + ": a new file in " + file.getParent();
+            }
+        }
+        return of(e);
     }
 }

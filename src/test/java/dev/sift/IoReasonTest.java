@@ -25,8 +25,9 @@ class IoReasonTest {
         assertEquals("no such file or directory", IoReason.what(e), "for a message that names the file itself");
         assertEquals("disk full", IoReason.what(new IOException("disk full")));
         // a write through a temporary file beside --out names the folder, not the file the user never named
-        Path tmp = dir.resolve("nope").resolve(".sift-export-0f1e2d3c-aaaa-4bbb-8ccc-123456789abc.tmp");
+        Path tmp = dir.resolve("my data").resolve(".sift-export-0f1e2d3c-aaaa-4bbb-8ccc-123456789abc.tmp");
         IOException beside = assertThrows(IOException.class, () -> Files.createFile(tmp));
-        assertEquals("no such file or directory: a new file in " + dir.resolve("nope") + "/", IoReason.ofWrite(beside));
+        assertEquals("no such file or directory: a new file in " + dir.resolve("my data"), IoReason.ofWrite(beside));
+        assertEquals(IoReason.of(e), IoReason.ofWrite(e), "any other file as of() says it");
     }
 }

@@ -80,12 +80,12 @@ public class BatchRuns {
         return followChain(run, job, target, console);
     }
 
-    /** Whether a recorded run's workflow says {@code execution: aws-batch}. */
     /**
      * The run's AWS Batch job that has not ended, read from Batch once more: a follower that died (Ctrl-C, a lost
      * machine) leaves the last status it saw, and a job that ended since would otherwise block {@code runs delete}
      * until {@code sift resume RUN --submit} followed it. What Batch says now is stored. Empty when no job is live;
-     * when Batch cannot be read (no credentials, no network), the job as stored, with {@code why}.
+     * when Batch cannot be read (no credentials, no network) or does not know the job (another region or account
+     * than the one that submitted it: not stored as LOST from here), the job as stored, with the reason.
      */
     public Optional<LiveJob> liveJob(long runId) {
         for (BatchJobEntity j : jobs.ofRun(runId)) {
@@ -95,6 +95,10 @@ public class BatchRuns {
             try {
                 JobSnapshot now = new JobFollower(clients.client(), jobs, config.batch().pollInterval(),
                         new Console(System.err, false)).refresh(j);
+                if (now == null) {
+                    return Optional.of(new LiveJob(j.jobId, j.status, "Batch here does not know the job (another "
+                            + "region or account than the one that submitted it?)"));
+                }
                 if (!now.terminal()) {
                     return Optional.of(new LiveJob(j.jobId, now.status(), null));
                 }
@@ -107,14 +111,16 @@ public class BatchRuns {
 
     /** Why Batch could not be read, in a few words: the SDK's chains explain themselves over a screen. */
     static String unread(RuntimeException e) {
-        String m = String.valueOf(e.getMessage());
-        if (m.startsWith("Unable to load region")) {
-            return "no AWS region: set SIFT_BATCH_REGION or AWS_REGION";
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) { // describe() wraps the SDK's
+            String m = String.valueOf(t.getMessage());
+            if (m.startsWith("Unable to load region")) {
+                return "no AWS region: set SIFT_BATCH_REGION or AWS_REGION";
+            }
+            if (m.startsWith("Unable to load credentials")) {
+                return "no AWS credentials found";
+            }
         }
-        if (m.startsWith("Unable to load credentials")) {
-            return "no AWS credentials found";
-        }
-        String line = dev.sift.store.DatabaseProbe.firstLine(m);
+        String line = dev.sift.store.DatabaseProbe.firstLine(String.valueOf(e.getMessage()));
         return line.length() <= 160 ? line : line.substring(0, 157) + "...";
     }
 
@@ -122,6 +128,7 @@ public class BatchRuns {
     public record LiveJob(String jobId, String status, String unread) {
     }
 
+    /** Whether a recorded run's workflow says {@code execution: aws-batch}. */
     public boolean executesOnBatch(RunEntity run) {
         return onBatch(WorkflowParser.parse("run " + run.id + " (stored workflow)", run.specYaml, null, Map.of(),
                 false).spec());

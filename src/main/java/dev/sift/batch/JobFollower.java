@@ -47,9 +47,16 @@ final class JobFollower {
         }
     }
 
-    /** Reads the job once more and stores what changed; for a follower that died with the job's status not final. */
+    /**
+     * Reads the job once more and stores what changed, for a follower that died with the job's status not final; null
+     * when Batch does not return the job, which from another region or account than the submitter's is no proof that
+     * it is lost (not stored).
+     */
     JobSnapshot refresh(BatchJobEntity job) {
         JobSnapshot now = describe(job);
+        if (now.status().equals(JobSnapshot.LOST)) {
+            return null;
+        }
         if (!now.status().equals(job.status) || now.attempts() != job.batchAttempts
                 || !Objects.equals(now.statusReason(), job.statusReason)) {
             jobs.update(job.id, now);

@@ -19,19 +19,31 @@ public final class SiftHome {
         return Path.of(p).toAbsolutePath();
     }
 
+    /** What Sift keeps under SIFT_HOME: the database, its password, the S3 store, the hash key, the leases. */
+    private static final java.util.List<String> OWN = java.util.List.of("pg", "pg.password", "s3", "hash.key",
+            "pg-users", "pg.lock");
+
     /**
-     * Whether {@code file}, links followed, lies inside SIFT_HOME: Sift's own state (the embedded database's files and
-     * password, the key that hashes user ids, the local S3 store), never data to read. A probe's data file linked to
+     * Whether {@code file} is one of Sift's own entries under SIFT_HOME ({@link #OWN}), or inside one, with symbolic
+     * links followed and hard links to its files caught: never data to read. A probe's data file linked to
      * {@code pg.password} printed the password in the "not in the header (has: ...)" line, and a scheduled firing
-     * stored it in the run's error. False when either cannot be resolved (the read itself then says why).
+     * stored it in the run's error. Data elsewhere under SIFT_HOME (SIFT_HOME=/data) is read as any. False when the
+     * file cannot be resolved (the read itself then says why).
      */
     public static boolean holds(Path file) {
         try {
-            Path home = resolve();
-            if (!java.nio.file.Files.exists(home) || !java.nio.file.Files.exists(file)) {
+            if (!java.nio.file.Files.exists(file)) {
                 return false;
             }
-            return file.toRealPath().startsWith(home.toRealPath());
+            Path real = file.toRealPath();
+            for (String name : OWN) {
+                Path own = resolve().resolve(name);
+                if (java.nio.file.Files.exists(own) && (real.startsWith(own.toRealPath())
+                        || java.nio.file.Files.isSameFile(real, own))) {
+                    return true;
+                }
+            }
+            return false;
         } catch (java.io.IOException | SecurityException e) {
             return false;
         }
@@ -39,7 +51,7 @@ public final class SiftHome {
 
     /** The one-line refusal of a data file inside SIFT_HOME ({@link #holds}). */
     public static String refusal(String path) {
-        return path + " is inside SIFT_HOME (" + resolve() + "), which holds Sift's own database, keys and store: it "
-                + "is not read as data; keep data files outside it";
+        return path + " is Sift's own state under SIFT_HOME (" + resolve() + ": its database, keys and store): it is not "
+                + "read as data";
     }
 }

@@ -80,7 +80,8 @@ public final class Metrics {
         int n = relInRankOrder.length;
         for (int a = 0; a < Math.min(k, n);) {
             int b = a + 1;
-            while (b < n && Double.compare(scoreInRankOrder[b], scoreInRankOrder[a]) == 0) {
+            while (b < n && (scoreInRankOrder[b] == scoreInRankOrder[a] // 0.0 and -0.0 tie
+                    || Double.isNaN(scoreInRankOrder[b]) && Double.isNaN(scoreInRankOrder[a]))) {
                 b++;
             }
             double gain = 0;

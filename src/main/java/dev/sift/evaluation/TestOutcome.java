@@ -9,8 +9,8 @@ import java.util.Random;
  * One model's answers on the test split: a ranking score per pair, the predicted class (classification), the
  * predicted label in label units (regression) or the probability of the positive class (binary), and for binary
  * tasks the threshold on that probability (chosen on the validation split) at or above which a pair is predicted
- * positive (NaN otherwise). {@code ranks} is false for the majority baseline, whose score is a random order drawn
- * for NDCG: its AUC is then the expectation over every order, 0.5, not that one draw's.
+ * positive (NaN otherwise). {@code ranks} is false for the majority baseline, which ranks nothing: its NDCG and AUC
+ * are read off a constant score, the exact expectations over every order (0.5 for AUC), not one random draw's.
  */
 public record TestOutcome(double[] score, int[] predicted, double[] value, double threshold, boolean ranks) {
     /** An outcome whose score ranks the pairs, with a binary threshold. */

@@ -22,7 +22,7 @@ import java.util.Map;
 
 /**
  * The models that need no training, measured beside the trained ones: the majority grade (the training mean for
- * regression; its ranking is a random order, one per evaluation seed) and the pretrained encoder's zero-shot
+ * regression; it ranks nothing: its NDCG is the expectation over every order) and the pretrained encoder's zero-shot
  * query-title cosine.
  */
 @ApplicationScoped

@@ -249,6 +249,8 @@ final class DatasetParser {
     static void checkColumns(SpecBinder b, SpecBinder.Obj r, DatasetSpec d) {
         if (d.format().equals("csv")) {
             check(b, r, "dataset.columns", d.path(), d.separator(), d.encoding(), d.header(), d.columns().mapped());
+        } else if (!d.path().startsWith("s3://")) {
+            insideSiftHome(b, r, "dataset.path", d.path()); // JSON Lines, Parquet, Ditto: read at ingest
         }
         DatasetSpec.Given given = d.given();
         if (given != null) {
@@ -262,6 +264,8 @@ final class DatasetParser {
                             + "pairs would be trained on and measured on");
                 } else if (d.format().equals("csv")) {
                     check(b, r, f[0], f[1], d.separator(), d.encoding(), d.header(), d.columns().mapped());
+                } else {
+                    insideSiftHome(b, r, f[0], f[1]);
                 }
             }
         }

@@ -107,14 +107,10 @@ public final class WorkflowParser {
     }
 
     /**
-     * Parses workflow text; {@code checkFiles} also checks that a local data file exists and has the mapped
-     * columns (off for a resumed run, whose data may already be ingested). Relative dataset paths are resolved against {@code base} (the workflow's folder)
-     * and stored absolute in the snapshot, so a resumed run reads the same file from anywhere.
-     */
-    /**
      * What is wrong with a run's name (the workflow's {@code name} or {@code --name}), or null: blank, longer than
-     * {@link #MAX_NAME_LENGTH}, or holding a control or format character. Names are printed in terminals, tables, CSV
-     * and pages; a probe's {@code --name $'evil\e[2J'} cleared the screen of whoever resumed the run.
+     * {@link #MAX_NAME_LENGTH}, or holding a control character or a bidirectional override. Names are printed in
+     * terminals, tables, CSV and pages; a probe's {@code --name $'evil\e[2J'} cleared the screen of whoever resumed
+     * the run.
      */
     public static String nameProblem(String name) {
         if (name.isBlank()) {
@@ -123,24 +119,35 @@ public final class WorkflowParser {
         if (name.length() > MAX_NAME_LENGTH) {
             return "at most " + MAX_NAME_LENGTH + " characters, got " + name.length();
         }
-        for (int i = 0; i < name.length(); i++) {
-            int type = Character.getType(name.charAt(i));
-            if (type == Character.CONTROL || type == Character.FORMAT || type == Character.LINE_SEPARATOR
-                    || type == Character.PARAGRAPH_SEPARATOR) {
+        int[] points = name.codePoints().toArray();
+        for (int i = 0; i < points.length; i++) {
+            int c = points[i];
+            int type = Character.getType(c);
+            // controls (ESC, newline, tab), line and paragraph separators, and the bidirectional embeddings,
+            // overrides and isolates that reorder what a terminal shows; zero-width joiners (Persian, emoji) stay
+            if (type == Character.CONTROL || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR
+                    || (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069)) {
                 return String.format(java.util.Locale.ROOT, "holds a control character (U+%04X at %d): a name is "
-                        + "printed in terminals and tables", (int) name.charAt(i), i + 1);
+                        + "printed in terminals and tables", c, i + 1);
             }
         }
         return null;
     }
 
+    /**
+     * Parses workflow text; {@code checkFiles} also checks that a local data file exists and has the mapped
+     * columns (off for a resumed run, whose data may already be ingested). Relative dataset paths are resolved against {@code base} (the workflow's folder)
+     * and stored absolute in the snapshot, so a resumed run reads the same file from anywhere. The run's name is
+     * checked ({@link #nameProblem}) with the files: a stored workflow is read as it was accepted.
+     */
     public static Parsed parse(String fileName, String text, Path base, Map<String, String> overrides,
             boolean checkFiles) {
         YNode root = tree(fileName, text, overrides);
         SpecBinder b = new SpecBinder(fileName);
         SpecBinder.Obj r = b.root(root);
         String name = r.required("name");
-        String badName = name == null ? null : nameProblem(name);
+        // a stored workflow (resume, reports) is read as accepted: a name stored before this check stays usable
+        String badName = name == null || !checkFiles ? null : nameProblem(name);
         if (badName != null) {
             b.error(r.keyLine("name"), "name", badName);
         }

@@ -184,6 +184,13 @@ class ProtocolTest {
         assertEquals(0.0, v.get("kappa"), 1e-12);
         long twos = java.util.Arrays.stream(t.truth()).filter(x -> x == 2).count();
         assertEquals((double) twos / t.size(), v.get("accuracy"), 1e-12);
+        // it ranks nothing: its NDCG is the expectation over every order, the same whatever the evaluation seed
+        assertTrue(v.get("ndcg@10") > 0 && v.get("ndcg@10") < 1, v.toString());
+        for (long seed = 4; seed <= 8; seed++) {
+            assertEquals(v.get("ndcg@10"), Protocol.measure(t, TestOutcome.majority(t, new double[] {2, 2, 2, 1, 0},
+                    seed)).get("ndcg@10"), 1e-12, "seed " + seed);
+        }
+        assertEquals(Metrics.ndcgAtK(new double[t.size()], t.relevance(), t.group(), 10), v.get("ndcg@10"), 1e-12);
     }
 
     @Test

@@ -23,20 +23,27 @@ class SiftHomeFilesTest {
     private static final String SECRET = "9c512155fb3aca677208e0dc9a7a1b2c426f7522a7942f7b";
 
     @Test
-    void aDataFileInsideSiftHomeIsRefusedWithoutBeingRead() throws Exception {
+    void aDataFileThatIsSiftsOwnStateIsRefusedWithoutBeingRead() throws Exception {
         Path home = Files.createDirectories(dir.resolve("home"));
         Files.writeString(home.resolve("pg.password"), SECRET + "\n");
         Files.createSymbolicLink(dir.resolve("data.csv"), home.resolve("pg.password"));
+        Files.createLink(dir.resolve("hard.csv"), home.resolve("pg.password"));
+        Files.writeString(home.resolve("shop.csv"), "q,t,l\nmug,Mug,1\n"); // SIFT_HOME=/data: data beside is data
         String yaml = "name: leak\ndataset:\n  path: data.csv\n  columns: {query: q, title: t, label: l}\n";
         String before = System.getProperty("sift.home");
         System.setProperty("sift.home", home.toString());
         try {
-            List<String> e = assertThrows(WorkflowException.class, () -> WorkflowParser.parse("w.yaml", yaml, dir,
-                    Map.of(), true)).errors();
-            assertEquals(1, e.size(), e.toString());
-            assertTrue(e.get(0).contains("data.csv is inside SIFT_HOME (" + home + "), which holds Sift's own "
-                    + "database, keys and store"), e.toString());
-            assertTrue(!e.get(0).contains(SECRET), e.get(0));
+            for (String path : List.of("data.csv", "hard.csv")) {
+                List<String> e = assertThrows(WorkflowException.class, () -> WorkflowParser.parse("w.yaml",
+                        yaml.replace("data.csv", path), dir, Map.of(), true)).errors();
+                assertEquals(1, e.size(), e.toString());
+                assertTrue(e.get(0).contains(path + " is Sift's own state under SIFT_HOME (" + home + ": its database, "
+                        + "keys and store): it is not read as data") && !e.get(0).contains(SECRET), e.toString());
+            }
+            List<String> jsonl = assertThrows(WorkflowException.class, () -> WorkflowParser.parse("w.yaml",
+                    yaml + "  format: jsonl\n", dir, Map.of(), true)).errors();
+            assertTrue(jsonl.get(0).contains("is Sift's own state"), "any format: " + jsonl);
+            WorkflowParser.parse("w.yaml", yaml.replace("data.csv", "home/shop.csv"), dir, Map.of(), true);
         } finally {
             if (before == null) {
                 System.clearProperty("sift.home");
@@ -44,7 +51,7 @@ class SiftHomeFilesTest {
                 System.setProperty("sift.home", before);
             }
         }
-        // outside SIFT_HOME the same file is read, and its one long column is not quoted
+        // with another SIFT_HOME the same file is read, and its one long column is not quoted
         List<String> e = assertThrows(WorkflowException.class, () -> WorkflowParser.parse("w.yaml", yaml, dir,
                 Map.of(), true)).errors();
         assertTrue(e.get(0).contains("(its first line reads as one column of 48 characters, not shown: is this a CSV "

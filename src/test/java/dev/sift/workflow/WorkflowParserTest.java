@@ -374,6 +374,9 @@ class WorkflowParserTest {
                 WorkflowParser.nameProblem("a\u202Eb"));
         assertEquals("a name, not blank", WorkflowParser.nameProblem("  "));
         assertEquals(null, WorkflowParser.nameProblem("shop 7: ranking (v2) – Größe"));
+        assertEquals(null, WorkflowParser.nameProblem("\u0645\u06CC\u200C\u062E\u0648\u0627\u0647\u0645"), "ZWNJ");
+        assertEquals("holds a control character (U+0009 at 3): a name is printed in terminals and tables",
+                WorkflowParser.nameProblem("\uD83D\uDE00a\tb"), "counted in characters, not UTF-16 units");
     }
 
     /** A probe's: evaluate.stop.flor was answered "known here: metric, plateau", steering away from floor. */
