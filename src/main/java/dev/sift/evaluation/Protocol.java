@@ -129,7 +129,10 @@ public final class Protocol {
                 ss += (x - mean) * (x - mean);
             }
             out.put(name, mean);
-            double sd = v.length < 2 ? 0.0 : Math.sqrt(ss / (v.length - 1));
+            // seeds that agree have no spread: the mean of three equal values can differ from them in the last bit,
+            // which printed as an sd of 0.0000000000000000680 (the majority's accuracy)
+            boolean same = Arrays.stream(v).allMatch(x -> x == v[0]);
+            double sd = v.length < 2 || same ? 0.0 : Math.sqrt(ss / (v.length - 1));
             out.put(name + "_sd", Double.isNaN(mean) ? Double.NaN : sd); // no spread of an undefined metric
         }
         return out;

@@ -235,5 +235,10 @@ class ProtocolTest {
         Map<String, Double> m = Protocol.meanAndSd(List.of(Map.of("kappa", 0.4), Map.of("kappa", 0.6)));
         assertEquals(0.5, m.get("kappa"), 1e-12);
         assertEquals(Math.sqrt(0.02), m.get("kappa_sd"), 1e-12);
+        // three equal values: an sd of exactly 0, not the 6.8e-17 the mean's last bit left (the quickstart's majority)
+        double a = 0.39833333333333332;
+        Map<String, Double> same = Protocol.meanAndSd(List.of(Map.of("accuracy", a), Map.of("accuracy", a),
+                Map.of("accuracy", a)));
+        assertEquals(0.0, same.get("accuracy_sd"));
     }
 }
