@@ -29,7 +29,7 @@ final class JobFollower {
 
     /** Polls until the job ends; returns its last snapshot. */
     JobSnapshot follow(BatchJobEntity job) {
-        JobSnapshot last = new JobSnapshot(job.status, job.statusReason, job.batchAttempts, job.exitCode, null);
+        JobSnapshot last = stored(job);
         while (true) {
             JobSnapshot now = describe(job);
             if (!now.status().equals(last.status()) || now.attempts() != last.attempts()) {
@@ -57,11 +57,17 @@ final class JobFollower {
         if (now.status().equals(JobSnapshot.LOST)) {
             return null;
         }
-        if (!now.status().equals(job.status) || now.attempts() != job.batchAttempts
-                || !Objects.equals(now.statusReason(), job.statusReason)) {
+        JobSnapshot last = stored(job);
+        if (!now.status().equals(last.status()) || now.attempts() != last.attempts()
+                || !Objects.equals(now.statusReason(), last.statusReason())) {
             jobs.update(job.id, now);
         }
         return now;
+    }
+
+    /** The job as its row says it was at the last look. */
+    private static JobSnapshot stored(BatchJobEntity job) {
+        return new JobSnapshot(job.status, job.statusReason, job.batchAttempts, job.exitCode, null);
     }
 
     private JobSnapshot describe(BatchJobEntity job) {

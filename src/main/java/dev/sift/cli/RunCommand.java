@@ -82,8 +82,9 @@ public class RunCommand implements Callable<Integer>, ArgumentCheck {
 
     /** The workflow with --set, --device and --no-cache applied, once the options are checked. */
     private WorkflowParser.Parsed parse() {
-        if (name != null && WorkflowParser.nameProblem(name) != null) {
-            throw SiftException.usage("--name: " + WorkflowParser.nameProblem(name));
+        String badName = name == null ? null : WorkflowParser.nameProblem(name);
+        if (badName != null) {
+            throw SiftException.usage("--name: " + badName);
         }
         Map<String, String> all = new LinkedHashMap<>(overrides);
         if (device != null) {

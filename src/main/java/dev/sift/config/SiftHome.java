@@ -36,8 +36,9 @@ public final class SiftHome {
                 return false;
             }
             Path real = file.toRealPath();
+            Path home = resolve();
             for (String name : OWN) {
-                Path own = resolve().resolve(name);
+                Path own = home.resolve(name);
                 if (java.nio.file.Files.exists(own) && (real.startsWith(own.toRealPath())
                         || java.nio.file.Files.isSameFile(real, own))) {
                     return true;
