@@ -76,8 +76,8 @@ final class CsvRows {
                 continue; // an unnamed column (a spreadsheet's trailing empty ones) cannot be asked for, nor clash
             }
             if (col.putIfAbsent(name.trim(), i) != null) {
-                throw new Ingestor.SchemaException(source + ":" + header.line() + ": column '" + name.trim()
-                        + "' appears twice in the header");
+                throw new Ingestor.SchemaException(source + ":" + header.line() + ": column '"
+                        + SourceHeader.cut(name.trim()) + "' appears twice in the header");
             }
         }
         if (col.isEmpty() && !layout.wanted().isEmpty()) { // a probe's file of blank lines said "(has: )"

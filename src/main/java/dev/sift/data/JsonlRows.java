@@ -151,6 +151,10 @@ final class JsonlRows {
             why = "a comma before a closing brace or bracket (JSON has no trailing commas)";
         } else if (m.contains("ALLOW_SINGLE_QUOTES") || m.contains("was expecting double-quote")) {
             why = "keys and strings need double quotes";
+        } else if (m.startsWith("Unrecognized token")) {
+            // the token is not quoted: the line may not be data at all, and its first word could be anything
+            why = "a bare word where a JSON value should be (strings need double quotes; true, false and null are "
+                    + "lower case)";
         } else if (m.startsWith("Duplicate field")) {
             why = "key " + m.substring("Duplicate field ".length()).replaceAll("\\s.*", "") + " twice";
         } else {

@@ -51,9 +51,17 @@ public final class SourceHeader {
                 shown.add("... " + (names.size() - 20) + " more");
                 break;
             }
-            shown.add(n.length() <= 40 ? n : n.substring(0, 37) + "...");
+            shown.add(cut(n));
         }
         return " (has: " + String.join(", ", shown) + ")";
+    }
+
+    /** A column name as a message quotes it: cut to 40 characters (code points), the cut marked by "...". */
+    public static String cut(String name) {
+        if (name.codePointCount(0, name.length()) <= 40) {
+            return name;
+        }
+        return name.substring(0, name.offsetByCodePoints(0, 37)) + "...";
     }
 
     /**
@@ -114,7 +122,7 @@ public final class SourceHeader {
             for (byte[] f : first.fields()) {
                 String name = encoding.name(f).trim();
                 if (!name.isEmpty() && names.contains(name) && header) { // unnamed columns cannot clash
-                    throw new IllegalArgumentException(first.line() + ": column '" + name
+                    throw new IllegalArgumentException(first.line() + ": column '" + cut(name)
                             + "' appears twice in the header");
                 }
                 names.add(name);

@@ -3,7 +3,6 @@ package dev.sift.evaluation;
 import dev.sift.data.TaskType;
 import dev.sift.model.Predictions;
 import java.util.Arrays;
-import java.util.Random;
 
 /**
  * One model's answers on the test split: a ranking score per pair, the predicted class (classification), the
@@ -61,15 +60,12 @@ public record TestOutcome(double[] score, int[] predicted, double[] value, doubl
     /**
      * The majority baseline: every pair gets the most frequent training class (the training mean for
      * regression; for binary tasks also the training share of positives as its probability, which log loss
-     * reads); its ranking is a random order drawn from {@code seed}, since a constant score ranks nothing.
+     * reads); its score is constant, it ranks nothing ({@code ranks} false: NDCG and AUC are read as the expectation
+     * over every order of the tied pairs).
      */
-    public static TestOutcome majority(TestSet t, double[] trainRelevance, long seed) {
+    public static TestOutcome majority(TestSet t, double[] trainRelevance) {
         int n = t.size();
         double[] score = new double[n];
-        Random r = new Random(seed);
-        for (int i = 0; i < n; i++) {
-            score[i] = r.nextDouble();
-        }
         int[] predicted = new int[n];
         double[] value = new double[n];
         if (t.task().classification()) {

@@ -43,7 +43,7 @@ public class Baselines {
         Map<String, List<TestOutcome>> out = new LinkedHashMap<>();
         List<TestOutcome> majority = new ArrayList<>();
         for (int seed = 0; seed < ctx.spec().evaluate().seeds(); seed++) {
-            majority.add(TestOutcome.majority(testSet, trainLabels, ctx.spec().split().seed() + seed));
+            majority.add(TestOutcome.majority(testSet, trainLabels)); // the same every seed: it trains nothing
         }
         out.put("majority", majority);
         if (ctx.spec().evaluate().zeroShot()) {
@@ -80,8 +80,7 @@ public class Baselines {
                 .toList(), ctx.spec().evaluate().k());
         Map<String, Double> model = Protocol.measure(set, answers.of(ctx, fineTuned, validation, set));
         List<String> notBetter = new ArrayList<>();
-        Map<String, Double> majority = Protocol.measure(set, TestOutcome.majority(set, trainLabels,
-                ctx.spec().split().seed()));
+        Map<String, Double> majority = Protocol.measure(set, TestOutcome.majority(set, trainLabels));
         List<String> belowMajority = notBetter(set, model, majority);
         if (!belowMajority.isEmpty()) {
             ctx.console().info("  warning: the fine-tuned model does not beat the majority "

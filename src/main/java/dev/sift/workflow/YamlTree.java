@@ -178,7 +178,12 @@ public final class YamlTree {
         } else if (node instanceof YList l) {
             set(root, path, "[" + String.join(",", l.items().stream().map(i -> i instanceof YScalar s ? s.value()
                     : String.valueOf(i)).toList()) + "]");
-        } else if (node instanceof YScalar s && s.value() != null) {
+        } else if (node instanceof YScalar s) {
+            // as for KEY=null: a key given no value inside the mapping would silently be the default
+            if (s.value() == null || s.value().isBlank() || s.value().trim().matches("null|Null|NULL|~")) {
+                throw new IllegalArgumentException(path + " needs a value (an empty one, null or ~ would be read as "
+                        + "the default)");
+            }
             set(root, path, s.value());
         }
     }

@@ -2,6 +2,7 @@ package dev.sift.data;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -285,6 +286,12 @@ class IngestorTest {
         var e = assertThrows(Ingestor.SchemaException.class,
                 () -> ingestor("csv").read(new ByteArrayInputStream(csv), "x.csv"));
         assertEquals("x.csv:1: column 'title' appears twice in the header", e.getMessage());
+        String longName = "t".repeat(45);
+        byte[] twiceLong = ("query,title,label," + longName + "," + longName + "\nlamp,Red lamp,4,x,y\n")
+                .getBytes(StandardCharsets.UTF_8);
+        var cut = assertThrows(Ingestor.SchemaException.class,
+                () -> ingestor("csv").read(new ByteArrayInputStream(twiceLong), "x.csv"));
+        assertEquals("x.csv:1: column '" + "t".repeat(37) + "...' appears twice in the header", cut.getMessage());
         // a spreadsheet's trailing unnamed columns are no clash, and a header name is read without its spaces
         byte[] excel = "query, title ,description,label,user,,\nlamp,Red lamp,d,4,u1,,\n".getBytes(StandardCharsets.UTF_8);
         assertDoesNotThrow(() -> ingestor("csv").read(new ByteArrayInputStream(excel), "x.csv"));
@@ -331,7 +338,9 @@ class IngestorTest {
                 + "{\"query\":\"\\ud800\",\"title\":\"Red\",\"label\":1}\n"
                 + "{\"query\":\"\\ud83d\\ude00\",\"title\":\"Red\",\"label\":1}\n"
                 + "{\"query\":\"lamp\",\"title\":\"Red\",\"label\":1,}\n"
-                + "{\"query\":\"lamp\",\"title\":\"Red\",\"label\":1,\"tags\":[1,]}\n";
+                + "{\"query\":\"lamp\",\"title\":\"Red\",\"label\":1,\"tags\":[1,]}\n"
+                + "{\"query\":\"lamp\",\"title\":\"Red\",\"label\":1,\"new\":True}\n"
+                + "hunter2Zq9xKey\n";
         Ingestor.Result r = jsonl(jsonl);
         assertEquals(2, r.samples().size(), "line 1, and line 7 whose escapes are a whole surrogate pair (an emoji)");
         Map<Long, String> reasons = r.quarantined().stream().collect(Collectors.toMap(Quarantined::line,
@@ -345,6 +354,11 @@ class IngestorTest {
         for (long line : new long[] {8, 9}) { // a probe's trailing comma was called a quoting error
             assertTrue(reasons.get(line).startsWith("invalid JSON: a comma before a closing brace or bracket (JSON has "
                     + "no trailing commas)"), reasons.get(line));
+        }
+        for (long line : new long[] {10, 11}) { // the bare word itself is not repeated: the line may not be data
+            assertTrue(reasons.get(line).startsWith("invalid JSON: a bare word where a JSON value should be"),
+                    reasons.get(line));
+            assertFalse(reasons.get(line).contains("True") || reasons.get(line).contains("hunter2"), reasons.get(line));
         }
         for (String why : reasons.values()) {
             assertTrue(!why.contains("Feature") && !why.contains("Source") && !why.contains("`"), why);

@@ -104,7 +104,7 @@ class BinaryMetricsTest {
     @Test
     void majorityPredictsNoMatchWithTheTrainingPriorAsItsProbability() {
         TestSet t = new TestSet(BINARY, 10, new double[] {1, 0}, new int[] {1, 0}, new String[] {"a", "a"});
-        TestOutcome o = TestOutcome.majority(t, new double[] {0, 0, 0, 1}, 1);
+        TestOutcome o = TestOutcome.majority(t, new double[] {0, 0, 0, 1});
         Map<String, Double> m = Protocol.measure(t, o);
         assertEquals(0.0, m.get("f1"));
         assertEquals(-(Math.log(0.25) + Math.log(0.75)) / 2, m.get("log_loss"), 1e-12);

@@ -363,6 +363,12 @@ class WorkflowParserTest {
             assertEquals(List.of("w.yaml: --set fine_tune.epochs: needs a value (an empty one, null or ~ would be read "
                     + "as the default)"), errors(GOOD, Map.of("fine_tune.epochs", none)));
         }
+        for (String none : List.of("{epochs: null}", "{epochs: ~}", "{epochs: }", "{epochs: 3, patience: null}")) {
+            List<String> e = errors(GOOD, Map.of("fine_tune", none));
+            assertEquals(1, e.size(), none + ": " + e);
+            assertTrue(e.get(0).startsWith("w.yaml: --set fine_tune: fine_tune.") && e.get(0).endsWith(" needs a value "
+                    + "(an empty one, null or ~ would be read as the default)"), e.get(0));
+        }
     }
 
     /** A probe's --name $'evil\e[2J' cleared the screen of whoever resumed the run; a blank one listed as nothing. */
