@@ -3,6 +3,7 @@ package dev.sift.batch;
 import dev.sift.ExitCodes;
 import dev.sift.SiftException;
 import dev.sift.config.SiftConfig;
+import dev.sift.data.Text;
 import dev.sift.store.Firing;
 import dev.sift.store.RunEntity;
 import dev.sift.store.RunStore;
@@ -45,7 +46,7 @@ public class BatchRuns {
     public long submit(WorkflowParser.Parsed parsed, Path workflow, String name, Firing firing, Console console) {
         BatchTarget target = BatchTarget.resolve(parsed.spec().execution(), config.batch());
         RunEntity run = engine.create(parsed, workflow, name, firing);
-        console.info("run " + run.id + " (" + run.name + ") recorded; executing on AWS Batch");
+        console.info("run " + run.id + " (" + Text.printable(run.name) + ") recorded; executing on AWS Batch");
         BatchJobEntity job;
         try {
             job = submitJob(run, target, null, console);

@@ -2,6 +2,7 @@ package dev.sift.cli;
 
 import dev.sift.ExitCodes;
 import dev.sift.SiftException;
+import dev.sift.data.Text;
 import dev.sift.store.RunEntity;
 import dev.sift.store.RunRemoval;
 import dev.sift.store.RunStore;
@@ -81,7 +82,7 @@ public class DeleteRunsCommand implements Callable<Integer>, ArgumentCheck {
         }
         removal.delete(seen, steps);
         for (RunEntity r : seen) {
-            System.err.println("deleted run " + r.id + " (" + r.name + ", " + r.status + ")");
+            System.err.println("deleted run " + r.id + " (" + Text.printable(r.name) + ", " + r.status + ")");
         }
         System.err.println("their objects under runs/ and weights no other run names: 'sift gc' lists them, 'sift "
                 + "gc --delete' removes them (prepared datasets stay: other runs may share them)");

@@ -3,6 +3,7 @@ package dev.sift.workflow;
 import dev.sift.ExitCodes;
 import dev.sift.Sha256;
 import dev.sift.SiftException;
+import dev.sift.data.Text;
 import dev.sift.store.DatabaseSessions;
 import dev.sift.store.Firing;
 import dev.sift.store.RunEntity;
@@ -95,7 +96,7 @@ public class WorkflowEngine {
         try (DatabaseSessions.Lock shared = storeLock.shared()) { // sift gc waits for it
             objects.check(); // an S3 it cannot use ends the command (exit 3) before a run is recorded
             RunEntity run = create(parsed, workflowPath, name, firing);
-            console.info("run " + run.id + " (" + run.name + ") started");
+            console.info("run " + run.id + " (" + Text.printable(run.name) + ") started");
             execute(run.id, parsed.spec(), console);
             return run.id;
         }
@@ -125,7 +126,7 @@ public class WorkflowEngine {
         WorkflowSpec spec = storedWorkflow.spec(run, console);
         try (DatabaseSessions.Lock shared = storeLock.shared()) { // sift gc waits for it
             runs.claimOrBusy(run);
-            console.info("resuming run " + runId + " (" + run.name + ")");
+            console.info("resuming run " + runId + " (" + Text.printable(run.name) + ")");
             execute(runId, spec, console);
         }
         return runs.findRun(runId).orElseThrow();
@@ -144,7 +145,7 @@ public class WorkflowEngine {
         }
         objects.check();
         RunEntity run = create(parsed, workflowPath, name, null);
-        console.info("run " + run.id + " (" + run.name + ") started");
+        console.info("run " + run.id + " (" + Text.printable(run.name) + ") started");
         executeOnly(run.id, stage, null, null, console);
         runs.finishRun(run.id, RunEntity.Status.INTERRUPTED, "stopped after " + stage + " (--only-stage); go on with "
                 + "'sift resume " + run.id + "'");
