@@ -2,6 +2,7 @@ package dev.sift.schedule;
 
 import dev.sift.ExitCodes;
 import dev.sift.SiftException;
+import dev.sift.store.RunRemoval;
 import io.quarkus.quartz.QuartzScheduler;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -37,6 +38,8 @@ public class Schedules {
 
     @Inject
     QuartzScheduler quartz;
+    @Inject
+    RunRemoval removal;
 
     /** A schedule and where it stands. */
     public record Info(ScheduleSpec spec, Trigger.TriggerState state, Instant next, Instant previous) {
@@ -163,6 +166,7 @@ public class Schedules {
         } catch (SchedulerException e) {
             throw failure("remove", name, e);
         }
+        removal.forgetFirings(name);
     }
 
     /** Whether this process runs firings ({@code sift serve}), and its node's id in the cluster. */

@@ -74,6 +74,19 @@ public class RunRemoval {
         });
     }
 
+    /**
+     * Forgets the deleted firings of a schedule that was removed: its firings are never recovered again (Quartz
+     * deleted its job), so their rows would only accumulate, one per deleted run.
+     */
+    public void forgetFirings(String schedule) {
+        Transactions.run(dataSource.get(), "forget deleted firings", c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM deleted_firing WHERE schedule_name = ?")) {
+                ps.setString(1, schedule);
+                ps.executeUpdate();
+            }
+        });
+    }
+
     /** The run {@code sift runs delete} deleted for a schedule's firing, if it deleted one. */
     public java.util.Optional<Long> deletedRun(String schedule, java.time.Instant fireTime) {
         long[] found = {-1};

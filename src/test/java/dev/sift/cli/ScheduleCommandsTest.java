@@ -158,8 +158,21 @@ class ScheduleCommandsTest {
         assertEquals(2, count("SELECT count(*) FROM qrtz_triggers WHERE job_name = ?", "nightly"),
                 "the cron trigger and a one-off trigger waiting for a sift serve node");
 
+        // a run of it deleted earlier left a row that keeps a recovered firing from running again; removed with it
+        try (Connection c = DriverManager.getConnection(System.getProperty("test.sift.db.url"));
+                PreparedStatement ps = c.prepareStatement("INSERT INTO deleted_firing (schedule_name, fire_time, "
+                        + "run_id) VALUES (?, now(), 999999), ('other', now(), 999998)")) {
+            ps.setString(1, "nightly");
+            ps.executeUpdate();
+        }
         assertEquals(0, sift("schedule", "remove", "nightly").code());
         assertEquals(null, schedule("nightly"));
+        assertEquals(0, count("SELECT count(*) FROM deleted_firing WHERE schedule_name = ?", "nightly"));
+        assertEquals(1, count("SELECT count(*) FROM deleted_firing WHERE schedule_name = ?", "other"));
+        try (Connection c = DriverManager.getConnection(System.getProperty("test.sift.db.url"));
+                PreparedStatement ps = c.prepareStatement("DELETE FROM deleted_firing WHERE schedule_name = 'other'")) {
+            ps.executeUpdate();
+        }
         assertEquals(0, count("SELECT count(*) FROM qrtz_triggers WHERE job_name = ?", "nightly"));
         assertOneLineError(sift("schedule", "pause", "nightly"), ExitCodes.USAGE, "no schedule named 'nightly'");
     }
