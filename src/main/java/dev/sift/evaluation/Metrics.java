@@ -203,18 +203,39 @@ public final class Metrics {
         return (rankSumPos - pos * (pos + 1) / 2.0) / ((double) pos * neg);
     }
 
-    /** Precision among the {@code m} highest scores (ties by position); with m = #positives it equals F1 there. */
+    /**
+     * Precision among the {@code m} highest scores; with m = #positives it equals F1 there. A block of tied scores that
+     * straddles position m counts at its expectation over the block's orders (its positives times the share of the
+     * block that falls within the first m), as NDCG and AUROC count ties: by position, a detector that ties within a
+     * label (the label-only baseline, counts such as forgetting events) scored by the file's row order.
+     */
     public static double precisionAtK(double[] score, boolean[] positive, int m) {
+        if (m == 0) {
+            return Double.NaN;
+        }
         Integer[] order = new Integer[score.length];
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
         }
-        Arrays.sort(order, Comparator.comparingDouble((Integer i) -> -score[i]).thenComparingInt(i -> i));
-        int hit = 0;
-        for (int i = 0; i < Math.min(m, order.length); i++) {
-            hit += positive[order[i]] ? 1 : 0;
+        Arrays.sort(order, Comparator.comparingDouble((Integer i) -> -score[i]));
+        int k = Math.min(m, order.length);
+        double hit = 0;
+        for (int i = 0; i < k;) {
+            int j = i;
+            int blockHits = 0;
+            while (j < order.length && tied(score[order[j]], score[order[i]])) {
+                blockHits += positive[order[j]] ? 1 : 0;
+                j++;
+            }
+            hit += j <= k ? blockHits : blockHits * (double) (k - i) / (j - i);
+            i = j;
         }
-        return m == 0 ? Double.NaN : (double) hit / m;
+        return hit / m;
+    }
+
+    /** Two scores that tie: equal (0.0 and -0.0 too), or both NaN. */
+    private static boolean tied(double a, double b) {
+        return a == b || Double.isNaN(a) && Double.isNaN(b);
     }
 
     /**

@@ -197,7 +197,8 @@ public final class Protocol {
             // a metric undefined on a resample (NDCG of a query without a relevant pair) leaves it out
             double lo = d.length == 0 ? Double.NaN : d[(int) Math.floor(0.025 * (d.length - 1))];
             double hi = d.length == 0 ? Double.NaN : d[(int) Math.ceil(0.975 * (d.length - 1))];
-            out.put(n, new Interval(fa.get(n) - fb.get(n), lo, hi, d.length == 0 ? 0 : resamples, informing));
+            // the resamples the interval comes from: those where the metric is defined on both sides
+            out.put(n, new Interval(fa.get(n) - fb.get(n), lo, hi, d.length, informing));
         }
         return out;
     }

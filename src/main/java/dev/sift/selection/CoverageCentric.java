@@ -34,7 +34,7 @@ public final class CoverageCentric implements SelectionPolicy {
     public int[] select(Pool pool, double keep, Order order, long seed) {
         int n = pool.size();
         int budget = TopFraction.keptCount(n, keep);
-        Integer[] ranked = pool.ranked(order);
+        Integer[] ranked = pool.ranked(order, seed);
         int candidates = Math.max(budget, n - (int) Math.floor(PRUNE * n));
         List<List<Integer>> bins = bins(pool.scores(), Arrays.asList(ranked).subList(0, candidates));
         Random r = new Random(seed);

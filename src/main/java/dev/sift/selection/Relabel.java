@@ -6,8 +6,8 @@ import java.util.Arrays;
 /**
  * Keeps every pool sample and trains each one that confident learning flagged with the grade it suggests instead
  * of its own. {@code filter.keep} and the scores are not used. The control relabels as many samples, chosen at
- * random, with the same suggested grades in shuffled order (a sample drawn with its own grade keeps it): as many
- * label changes, in places chance picks.
+ * random among those whose grade differs, with the same suggested grades in shuffled order: as many label changes,
+ * in places chance picks.
  */
 @AutoService(SelectionPolicy.class)
 public final class Relabel implements SelectionPolicy {
@@ -57,11 +57,23 @@ public final class Relabel implements SelectionPolicy {
         for (int i = 0; i < grades.length; i++) {
             grades[i] = suggested[order[i]];
         }
-        int[] where = new RandomSubset(grades.length, seed).select(pool.size());
+        // each suggested grade goes to a random sample not yet drawn whose own grade differs, so the control makes as
+        // many changes as the policy (drawing among all samples, one that had the grade already changed nothing: a
+        // review found 3 changes where the policy made 10, with 70% of the pool in the suggested grade)
+        int[] positions = Selection.permutation(pool.size(), seed + 1);
+        java.util.Map<Integer, int[]> cursor = new java.util.HashMap<>(); // grade -> next place in positions to try
+        boolean[] used = new boolean[pool.size()];
         int[] labels = new int[pool.size()];
         Arrays.fill(labels, -1);
-        for (int k = 0; k < where.length; k++) {
-            labels[where[k]] = grades[k] == pool.grades()[where[k]] ? -1 : grades[k];
+        for (int g : grades) {
+            int[] c = cursor.computeIfAbsent(g, x -> new int[1]);
+            while (c[0] < positions.length && (used[positions[c[0]]] || pool.grades()[positions[c[0]]] == g)) {
+                c[0]++;
+            }
+            if (c[0] < positions.length) {
+                used[positions[c[0]]] = true;
+                labels[positions[c[0]]] = g;
+            }
         }
         return new Selection(Selection.all(pool.size()), null, labels);
     }

@@ -27,7 +27,7 @@ public final class Stratified implements SelectionPolicy {
     @Override
     public int[] select(Pool pool, double keep, Order order, long seed) {
         Map<String, List<Integer>> strata = new LinkedHashMap<>();
-        for (int p : pool.ranked(order)) {
+        for (int p : pool.ranked(order, seed)) {
             strata.computeIfAbsent(pool.groups()[p] + "\u0000" + pool.grades()[p], s -> new ArrayList<>()).add(p);
         }
         List<Integer> kept = new ArrayList<>();

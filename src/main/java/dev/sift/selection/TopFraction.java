@@ -3,7 +3,7 @@ package dev.sift.selection;
 import com.google.auto.service.AutoService;
 import java.util.Arrays;
 
-/** Keeps ceil(fraction * n) samples from the kept end of the scores; ties by position. */
+/** Keeps ceil(fraction * n) samples from the kept end of the scores; ties in a seeded random order. */
 @AutoService(SelectionPolicy.class)
 public final class TopFraction implements SelectionPolicy {
     public static int keptCount(int n, double fraction) {
@@ -26,7 +26,7 @@ public final class TopFraction implements SelectionPolicy {
     @Override
     public int[] select(Pool pool, double keep, Order order, long seed) {
         int k = keptCount(pool.size(), keep);
-        int[] kept = Arrays.stream(pool.ranked(order)).limit(k).mapToInt(Integer::intValue).toArray();
+        int[] kept = Arrays.stream(pool.ranked(order, seed)).limit(k).mapToInt(Integer::intValue).toArray();
         Arrays.sort(kept);
         return kept;
     }

@@ -93,6 +93,31 @@ class MetricsTest {
         assertEquals(2.0 / 3, Metrics.precisionAtK(s, p, 3), 1e-12);
     }
 
+    /**
+     * A review's case: six samples all scored alike, two of them noisy, the two highest taken: by position the answer
+     * was 0 or 1/2 depending on the row order; the expectation over the orders is 1/3, whatever the order.
+     */
+    @Test
+    void precisionAtKCountsATieAcrossTheCutAtItsExpectation() {
+        double[] flat = new double[6];
+        assertEquals(1.0 / 3, Metrics.precisionAtK(flat, new boolean[] {false, false, true, false, false, true}, 2),
+                1e-12);
+        assertEquals(1.0 / 3, Metrics.precisionAtK(flat, new boolean[] {true, false, false, true, false, false}, 2),
+                1e-12);
+        // 0.9 (noisy) first, then a tie of 0.5 over four samples with one noisy: 1 + 1 x (3 - 1) / 4 = 1.5 of 3
+        double[] s = {0.5, 0.9, 0.5, 0.5, 0.1, 0.5, -0.0};
+        boolean[] noisy = {false, true, false, true, true, false, false};
+        assertEquals(1.5 / 3, Metrics.precisionAtK(s, noisy, 3), 1e-12);
+        // a tie wholly inside the first m counts whole
+        assertEquals(3.0 / 6, Metrics.precisionAtK(s, noisy, 6), 1e-12);
+        // 2, 2, 2 (two noisy) then 1, 1 (one noisy) across the cut at 4: 2.5 of 4; 0.0 and -0.0 tie across the cut
+        // at 6 (3 + 1/2 of 6; were they apart, 0.0 would sort first and count whole: 4 of 6)
+        double[] t = {1, 1, 0.0, -0.0, 2, 2, 2};
+        boolean[] q = {true, false, true, false, true, true, false};
+        assertEquals(2.5 / 4, Metrics.precisionAtK(t, q, 4), 1e-12);
+        assertEquals(3.5 / 6, Metrics.precisionAtK(t, q, 6), 1e-12);
+    }
+
     /** Regression labels in label units (prices): 2^3000 was infinite and every query's NDCG NaN (a probe's). */
     @Test
     void ndcgStaysFiniteForLabelsInTheThousands() {

@@ -166,6 +166,27 @@ class ProtocolTest {
                 300, 7).get("kappa");
         assertEquals(1, rareKappa.queries());
         assertTrue(!rareKappa.excludesZero() && rareKappa.resamples() == 0, rareKappa.toString());
+        // positives in 5 of the 60 queries: about 0.5% of resamples draw none of them, where AUC is undefined; the
+        // interval says how many resamples it came from, not how many were asked for (a review's)
+        int[] few = new int[n];
+        double[] fewRel = new double[n];
+        for (int i = 0; i < n; i++) {
+            few[i] = i % 10 == 0 && i < 50 ? 1 : 0;
+            fewRel[i] = few[i];
+        }
+        TestSet sparse = new TestSet(new TaskSpec(TaskType.BINARY, 0, 1), 10, fewRel, few, group);
+        double[] up = new double[n];
+        double[] down = new double[n];
+        for (int i = 0; i < n; i++) {
+            up[i] = few[i] + 0.001 * (i % 7);
+            down[i] = 0.5 - 0.4 * few[i] + 0.001 * (i % 5);
+        }
+        Protocol.Interval auc = Protocol.compare(sparse, List.of(TestOutcome.binary(up, up, 0.5)),
+                List.of(TestOutcome.binary(down, down, 0.5)), 2000, 7).get("auc");
+        assertEquals(5, auc.queries());
+        assertTrue(auc.resamples() < 2000 && auc.resamples() > 1900, auc.toString());
+        assertEquals(2000, Protocol.compare(sparse, List.of(TestOutcome.binary(up, up, 0.5)),
+                List.of(TestOutcome.binary(down, down, 0.5)), 2000, 7).get("log_loss").resamples(), "always defined");
     }
 
     private static TestSet testSetOf(TestSet all, int n) {

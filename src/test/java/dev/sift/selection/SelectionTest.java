@@ -202,4 +202,37 @@ class SelectionTest {
         assertArrayEquals(control.labels(), new Relabel().control(p, r, 5).labels(), "seeded");
         assertThrows(IllegalStateException.class, () -> new Relabel().build(pool(1, 2), 0.5, Order.LOWEST, 1));
     }
+
+    /**
+     * A review's case: 70 of 100 samples have grade 1, the 10 flagged are grade 0 samples suggested grade 1. Drawn
+     * among all samples, the control changed about 3 labels (a draw of a grade 1 sample changed nothing); it changes
+     * 10, every one a sample whose grade was not 1, on every seed.
+     */
+    @Test
+    void theRelabelControlMakesAsManyChangesWhenMostSamplesHaveTheSuggestedGrade() {
+        int n = 100;
+        int[] grades = new int[n];
+        boolean[] flagged = new boolean[n];
+        int[] suggested = new int[n];
+        Arrays.fill(suggested, -1);
+        for (int i = 0; i < n; i++) {
+            grades[i] = i < 30 ? 0 : 1;
+            if (i < 10) {
+                flagged[i] = true;
+                suggested[i] = 1;
+            }
+        }
+        String[] g = new String[n];
+        Arrays.fill(g, "q");
+        Pool p = new Pool(new double[n], g, grades, flagged, suggested);
+        Selection r = new Relabel().build(p, 0.5, Order.LOWEST, 1);
+        assertEquals(10, r.relabelled());
+        for (long seed = 1; seed <= 20; seed++) {
+            Selection control = new Relabel().control(p, r, seed);
+            assertEquals(10, control.relabelled(), "seed " + seed);
+            for (int i = 0; i < n; i++) {
+                assertTrue(control.labels()[i] < 0 || grades[i] == 0 && control.labels()[i] == 1, "seed " + seed);
+            }
+        }
+    }
 }
