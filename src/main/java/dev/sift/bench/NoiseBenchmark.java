@@ -275,6 +275,6 @@ public final class NoiseBenchmark {
         for (double v : x) {
             s += (v - m) * (v - m);
         }
-        return x.length < 2 ? 0 : Math.sqrt(s / (x.length - 1));
+        return x.length < 2 ? Double.NaN : Math.sqrt(s / (x.length - 1)); // one seed: no spread measured
     }
 }

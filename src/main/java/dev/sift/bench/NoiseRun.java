@@ -1,5 +1,6 @@
 package dev.sift.bench;
 
+import dev.sift.SiftException;
 import dev.sift.data.Ingestor;
 import dev.sift.data.KeyedHasher;
 import dev.sift.data.Sample;
@@ -73,6 +74,15 @@ final class NoiseRun {
                 - 1)), setup.task(), setup.split(), new KeyedHasher(HASH_KEY));
         Ingestor.Result read = ingestor.read(new ByteArrayInputStream(setup.source()), setup.sourceName());
         Data data = data(read.samples(), setup.task());
+        boolean anyNoisy = false;
+        for (boolean b : data.noisy()) {
+            anyNoisy |= b;
+        }
+        if (!anyNoisy) { // a probe's --noise 0 trained every model and printed a table of NaN
+            throw SiftException.usage("nothing to detect: no training label of seed " + seed + " is noisy (--noise "
+                    + "0 flips none, and the data marks none with a noise_flag column); give --noise a fraction in "
+                    + "(0, 1)");
+        }
         TaskSpec task = setup.task();
         ModelSpec model = setup.model();
         RelevanceTrainer trainer = trainers.apply(data.samples())

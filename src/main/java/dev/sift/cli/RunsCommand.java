@@ -147,7 +147,7 @@ public class RunsCommand {
                     System.out.println("lineage (what each iteration filtered and kept)");
                     System.out.print(history.lineage(runId).text());
                     System.out.println();
-                    System.out.println("metrics (means over seeds; _sd: standard deviation)");
+                    System.out.println("metrics (means over seeds; _sd: sample standard deviation, NaN for one seed)");
                     System.out.print(history.metrics(runId).text());
                     System.out.println();
                     System.out.println(history.comparisonsTitle(runId));

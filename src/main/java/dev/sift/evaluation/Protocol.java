@@ -132,7 +132,8 @@ public final class Protocol {
             // seeds that agree have no spread: the mean of three equal values can differ from them in the last bit,
             // which printed as an sd of 0.0000000000000000680 (the majority's accuracy)
             boolean same = Arrays.stream(v).allMatch(x -> x == v[0]);
-            double sd = v.length < 2 || same ? 0.0 : Math.sqrt(ss / (v.length - 1));
+            // one seed has no spread to measure (0.0000 read as seeds that agree, a probe's)
+            double sd = v.length < 2 ? Double.NaN : same ? 0.0 : Math.sqrt(ss / (v.length - 1));
             out.put(name + "_sd", Double.isNaN(mean) ? Double.NaN : sd); // no spread of an undefined metric
         }
         return out;

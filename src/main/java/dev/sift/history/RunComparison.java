@@ -97,7 +97,7 @@ public class RunComparison {
             RunEntity r = found.get(id);
             runTable.add(id, r.name, r.workflow, r.status.name(), r.createdAt.toString().substring(0, 19) + "Z",
                     iteration.equals(ALL) ? ALL : chosen.get(id) == null
-                            ? new Table.Noted(null, "no test metrics") : (Object) chosen.get(id));
+                            ? new Table.Noted(null, unchosen(metrics.get(id), iteration)) : (Object) chosen.get(id));
         }
         Map<Long, SortedMap<String, Object>> ps = params.of(ids);
         TreeSet<String> keys = new TreeSet<>();
@@ -124,6 +124,16 @@ public class RunComparison {
                 "graded"))));
         return new Result(runTable, paramTable, metricTable(ids, metrics, chosen, types),
                 intervals(ids, chosen, ps), differing, keys.size(), taskNote(ids, types));
+    }
+
+    /**
+     * Why a run has no iteration for {@code --iteration}: no test metrics, or (for {@code best}) metrics whose kappa or
+     * NDCG is undefined in every iteration (a probe's run whose test labels were all one grade was said to have none).
+     */
+    private static String unchosen(Map<Integer, ?> m, String iteration) {
+        return iteration.equals("best") && m != null && !m.isEmpty()
+                ? "no best: the kept subset's kappa (NDCG@k for regression) is undefined in every iteration"
+                : "no test metrics";
     }
 
     private static String iterationsHeld(Map<Long, RunMetrics> metrics) {

@@ -191,7 +191,7 @@ public class RunReport {
                 int sd = cols.indexOf(c + "_sd");
                 Object s = sd < 0 ? null : r.get(sd);
                 String text = Table.cell(c.equals("seeds") && v instanceof Double d ? (Object) Math.round(d) : v)
-                        + (s == null ? "" : " ± " + Table.cell(s));
+                        + (s == null || s instanceof Double d && d.isNaN() ? "" : " ± " + Table.cell(s));
                 cells.add(new Cell(text, v instanceof Number, null));
             }
             rows.add(new Row(cells, false));

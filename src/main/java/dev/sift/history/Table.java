@@ -121,12 +121,28 @@ public final class Table {
         return dev.sift.data.Text.printable(s);
     }
 
+    /** The widest a text table's cell is shown; CSV and JSON carry the value whole. */
+    static final int MAX_CELL = 120;
+
+    /**
+     * A cell as the text table shows it: line breaks and tabs as a space (they were deleted, joining two lines' words),
+     * and past {@link #MAX_CELL} characters cut with "..." (a probe's 100 KB titles made every line of
+     * {@code runs diff-subsets} 100,181 characters wide).
+     */
+    static String shown(Object v) {
+        String s = cell(v instanceof String t ? t.replaceAll("[\\r\\n\\t]+", " ") : v);
+        if (s.codePointCount(0, s.length()) <= MAX_CELL) {
+            return s;
+        }
+        return s.substring(0, s.offsetByCodePoints(0, MAX_CELL - 3)) + "...";
+    }
+
     public String text() {
         int[] w = new int[columns.size()];
         for (int c = 0; c < w.length; c++) {
             w[c] = Text.cells(columns.get(c));
             for (List<Object> r : rows) {
-                w[c] = Math.max(w[c], Text.cells(cell(r.get(c))));
+                w[c] = Math.max(w[c], Text.cells(shown(r.get(c))));
             }
         }
         StringBuilder sb = new StringBuilder();
@@ -145,7 +161,7 @@ public final class Table {
     private static void line(StringBuilder sb, List<Object> values, int[] w) {
         for (int c = 0; c < w.length; c++) {
             Object v = values.get(c);
-            String s = cell(v);
+            String s = shown(v);
             boolean right = v instanceof Number;
             if (c > 0) {
                 sb.append("  ");

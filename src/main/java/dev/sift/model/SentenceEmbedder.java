@@ -47,6 +47,7 @@ public final class SentenceEmbedder {
                 .mapToInt(Integer::intValue).toArray();
         long begin = System.nanoTime();
         long last = begin;
+        boolean said = false; // a progress line was printed: the pass then ends with one that says it is done
         try (Model model = Model.newInstance("embedder", device, "PyTorch")) {
             BertEncoder encoder = new BertEncoder(config);
             model.setBlock(encoder);
@@ -70,9 +71,15 @@ public final class SentenceEmbedder {
                 long now = System.nanoTime();
                 if (now - last >= PROGRESS_NANOS && start + n < texts.size()) {
                     last = now;
+                    said = true;
                     progress.accept(String.format("embedded %d of %d texts (%.0f/s)", start + n, texts.size(),
                             (start + n) / ((now - begin) / 1e9)));
                 }
+            }
+            if (said) { // the last line was "576 of 680", which read as if the rest were skipped (a probe's)
+                double seconds = (System.nanoTime() - begin) / 1e9;
+                progress.accept(String.format("embedded all %d texts in %.0f s (%.0f/s)", texts.size(), seconds,
+                        texts.size() / seconds));
             }
         } finally {
             MemoryRelief.afterInference(4L * weights.values().stream().mapToLong(t -> t.values().length).sum());

@@ -162,6 +162,46 @@ public class FilterStage implements Stage<FilterOutput> {
         ctx.console().info(String.format("  kept %d of %d by %s (%s, %s)%s", kept.length, pool.length, f.by(),
                 f.order().key(), policy.name(), known ? String.format("; known-noisy labels: pool %d, kept %d, random %d", noisyPool,
                         out.selectedNoisy(), out.randomNoisy()) : ""));
+        subsetWarnings(ctx.spec().task(), f.keep(), view, chosen, policy.name())
+                .forEach(w -> ctx.console().info("  warning: " + w));
+        return out;
+    }
+
+    /** The fewest samples a kept subset trains on before it is warned about (as a curve point refuses below it). */
+    static final int FEW = 10;
+
+    /**
+     * Warns about a kept subset whose comparison cannot say much (a probe's): the whole pool (nothing removed, so
+     * kept, random and the pool train alike), a handful of samples, or a label of the pool that no kept sample has (a
+     * binary pool kept with positives only, where the kept model can only answer yes).
+     */
+    static List<String> subsetWarnings(dev.sift.data.TaskSpec task, double keep, Pool view, Selection chosen,
+            String policy) {
+        List<String> out = new java.util.ArrayList<>();
+        int kept = chosen.positions().length;
+        if (kept == view.size() && !chosen.adjusted()) {
+            out.add(policy + " kept the whole pool: the kept and random subsets are the same samples, so comparing "
+                    + "them says nothing" + (policy.equals("stratified") ? " (keep " + keep + " of every (query, "
+                    + "grade) stratum rounds up to all of a small one: here every stratum)" : ""));
+        } else if (kept < FEW) {
+            out.add("the kept subset has " + kept + " samples: a model of a handful of samples says nothing about the "
+                    + "method, and its intervals (over test queries, not training draws) can still look decisive");
+        }
+        if (!task.classification() || kept == 0) {
+            return out;
+        }
+        java.util.TreeSet<Integer> missing = new java.util.TreeSet<>();
+        java.util.TreeSet<Integer> inKept = new java.util.TreeSet<>();
+        java.util.Arrays.stream(view.grades()).forEach(missing::add);
+        java.util.Arrays.stream(chosen.positions()).forEach(p -> inKept.add(view.grades()[p]));
+        missing.removeAll(inKept);
+        if (!missing.isEmpty()) {
+            java.util.function.Function<java.util.Set<Integer>, List<String>> labels = cs -> cs.stream()
+                    .map(c -> dev.sift.data.Text.number(task.minLabel() + c)).toList();
+            out.add("no kept sample has label " + String.join(" or ", labels.apply(missing)) + ", which the pool has: "
+                    + "the kept model cannot predict " + (missing.size() == 1 ? "it" : "them") + " (kept labels: "
+                    + String.join(", ", labels.apply(inKept)) + ")");
+        }
         return out;
     }
 

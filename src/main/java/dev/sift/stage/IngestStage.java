@@ -23,6 +23,7 @@ import dev.sift.store.HashKeys;
 import dev.sift.store.ObjectStore;
 import dev.sift.store.RunStore;
 import dev.sift.Sha256;
+import dev.sift.workflow.Console;
 import dev.sift.workflow.Stage;
 import dev.sift.workflow.StageContext;
 import dev.sift.data.DatasetSpec;
@@ -38,6 +39,7 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -175,6 +177,18 @@ public class IngestStage implements Stage<IngestOutput> {
                     + (quarantineUri == null ? "" : "; see " + quarantineUri) + ")"
                     + (result.encodingAdvice() == null ? "" : "; " + result.encodingAdvice()));
         }
+        List<String> said = new ArrayList<>();
+        try (Console.Recording r = ctx.console().record(said)) {
+            return summarised(ctx, ds, source, result, quarantineUri, said);
+        }
+    }
+
+    /**
+     * Stores the dataset and says what came of the reading (counts, quarantine, warnings); what it says is kept in the
+     * output, for a run that reuses it ({@link #reused}).
+     */
+    private IngestOutput summarised(StageContext ctx, DatasetSpec ds, Source source, Ingestor.Result result,
+            String quarantineUri, List<String> said) throws IOException {
         IngestSummary.checkSplits(ctx, source.name(), result);
         DatasetEntity d = store(ctx, source, result);
         IngestSummary.report(ctx, source.name(), result, quarantineUri);
@@ -197,7 +211,27 @@ public class IngestStage implements Stage<IngestOutput> {
         }
         return new IngestOutput(d.sha256, d.uri, result.rowsRead(), d.rows, d.trainRows, d.validationRows,
                 d.testRows, d.quarantined, d.duplicates, quarantineUri, result.count(Split.UTILITY),
-                result.quarantinedLines(), ds.noise() == null ? null : result.flipped());
+                result.quarantinedLines(), ds.noise() == null ? null : result.flipped(),
+                List.copyOf(said.subList(0, Math.min(said.size(), SAID_LINES))));
+    }
+
+    /** At most this many lines of what the ingest said are kept for a reusing run. */
+    private static final int SAID_LINES = 60;
+
+    /**
+     * A run that reuses this output repeats what the computing run's ingest said: how many rows it quarantined and
+     * why, and its warnings (a label range that quarantined 42% of the rows was otherwise said only once).
+     */
+    @Override
+    public void reused(StageContext ctx, IngestOutput out, long origin) {
+        if (out.said() == null) { // stored before stop 46: the counts alone
+            ctx.console().info("  " + out.rowsRead() + " rows read by run " + origin + ": kept " + out.rows()
+                    + ", quarantined " + out.quarantined() + (out.quarantineUri() == null ? "" : " (" + out.quarantineUri()
+                            + ")") + "; see its ingest for the reasons and warnings");
+            return;
+        }
+        ctx.console().info("  what run " + origin + "'s ingest said:");
+        out.said().forEach(ctx.console()::info);
     }
 
     /** Reads one source: relevance pairs ({@link Ingestor}) or interactions ({@link InteractionIngestor}). */

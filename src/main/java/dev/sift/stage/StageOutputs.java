@@ -16,7 +16,7 @@ public final class StageOutputs {
      */
     public record IngestOutput(String dataset, String uri, long rowsRead, int rows, int train, int validation,
             int test, int quarantined, long duplicates, String quarantineUri, Integer utility,
-            Long quarantinedLines, Integer noiseFlipped) {
+            Long quarantinedLines, Integer noiseFlipped, List<String> said) {
     }
 
     /**

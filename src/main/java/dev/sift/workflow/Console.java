@@ -13,9 +13,27 @@ public final class Console {
     private final PrintStream err;
     private final boolean terminal;
 
+    /** Where {@link #info} also keeps its lines while a stage records them ({@link #record}), or null. */
+    private java.util.List<String> recorded;
+
     public Console(PrintStream err, boolean terminal) {
         this.err = err;
         this.terminal = terminal;
+    }
+
+    /** A {@link #record} under way; closing it stops the recording. */
+    public interface Recording extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /**
+     * Keeps every line {@link #info} prints into {@code into} as well, until the handle closes: what a stage said, for
+     * a later run that reuses its output to repeat (the ingest's quarantine and warnings).
+     */
+    public Recording record(java.util.List<String> into) {
+        recorded = into;
+        return () -> recorded = null;
     }
 
     public static Console system() {
@@ -29,6 +47,9 @@ public final class Console {
         }
         err.println(message);
         err.flush();
+        if (recorded != null) {
+            recorded.add(message);
+        }
     }
 
     /** A progress sink for a loop of {@code total} steps. */

@@ -25,6 +25,13 @@ public interface Stage<O extends Record> {
     /** The output record's class, for reading stored outputs back. */
     Class<O> outputType();
 
+    /**
+     * Called when the stage's output was reused from run {@code origin} instead of computed (stage caching): repeats
+     * what the computing run said that a reader of this run needs (default: nothing).
+     */
+    default void reused(StageContext ctx, O output, long origin) {
+    }
+
     /** Whether the workflow asks for this stage at all (default: always). */
     default boolean enabled(WorkflowSpec spec) {
         return true;

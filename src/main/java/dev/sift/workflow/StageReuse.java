@@ -43,12 +43,18 @@ public class StageReuse {
             runs.finishStage(sr.id, json, cacheKey, origin);
             ctx.console().info(prefix + ": reused the output of run " + origin + " (same cache key "
                     + cacheKey.substring(0, 12) + ")");
+            said(stage, ctx, out, origin);
             return out;
         } catch (RuntimeException e) {
             ctx.console().info(prefix + ": could not reuse run " + origin + "'s output (" + e.getMessage()
                     + "): running it");
             return null;
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <O extends Record> void said(Stage<O> stage, StageContext ctx, Record out, long origin) {
+        stage.reused(ctx, (O) out, origin);
     }
 
     private static <O extends Record> O adopt(Stage<O> stage, StageContext ctx, long from, String json) {

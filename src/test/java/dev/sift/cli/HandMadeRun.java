@@ -47,7 +47,7 @@ final class HandMadeRun {
         RunEntity run = runs.createRun(name, "hand-made", "/hand-made.yaml", yaml);
         var stage = runs.beginStage(run.id, RunLayout.INGEST, 0, 0, null);
         runs.finishStage(stage.id, StageJson.write(new IngestOutput(sha, objects.uri(RunLayout.dataset(sha)), 10, 10,
-                8, 0, 2, 0, 0, null, null, null, null)));
+                8, 0, 2, 0, 0, null, null, null, null, null)));
         int[] train = {0, 1, 2, 3, 4, 5, 6, 7};
         iteration(runs, objects, scores, run.id, 1, 0, train, KEPT_1, method);
         iteration(runs, objects, scores, run.id, 2, 1, KEPT_1, KEPT_2, method);

@@ -126,6 +126,13 @@ class NoiseBenchCommandTest {
         new CommandLine(none).parseArgs(wf.toString(), "--seeds", "0");
         e = assertThrows(SiftException.class, none::call);
         assertEquals("--seeds must be at least 1, got 0", e.getMessage());
+        // --noise 0 on data that marks no label noisy: nothing to detect, said before any model trains
+        NoiseBenchCommand clean = new NoiseBenchCommand();
+        new CommandLine(clean).parseArgs(wf.toString(), "--model", "hashed-bow", "--noise", "0", "--seeds", "1",
+                "--cross-fit", "0");
+        e = assertThrows(SiftException.class, clean::call);
+        assertTrue(e.getMessage().startsWith("nothing to detect: no training label of seed 1 is noisy"),
+                e.getMessage());
 
         // a checkpoint that does not fit its config is a usage error naming the tensor, as in the fine-tune stage
         dev.sift.model.TinyBert.write(dir.resolve("broken"), 1, "encoder.layer.1.output.dense.bias");

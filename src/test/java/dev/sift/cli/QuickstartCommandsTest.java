@@ -106,7 +106,7 @@ class QuickstartCommandsTest {
         assertTrue(text.out().contains("fine-tune") && text.out().contains("ndcg@10"), text.out());
         assertTrue(text.out().contains("kept vs others"), text.out());
         List<String> shown = text.out().lines().toList();
-        String metricsHeader = shown.get(shown.indexOf("metrics (means over seeds; _sd: standard deviation)") + 1);
+        String metricsHeader = shown.get(shown.indexOf("metrics (means over seeds; _sd: sample standard deviation, NaN for one seed)") + 1);
         assertTrue(metricsHeader.contains("ndcg_queries") && metricsHeader.contains("seeds"), metricsHeader);
         int at = shown.indexOf(metricsHeader);
         List<String> columns = List.of(metricsHeader.trim().split("\\s+"));

@@ -248,5 +248,9 @@ class ProtocolTest {
         Map<String, Double> same = Protocol.meanAndSd(List.of(Map.of("accuracy", a), Map.of("accuracy", a),
                 Map.of("accuracy", a)));
         assertEquals(0.0, same.get("accuracy_sd"));
+        // one seed: no spread was measured, so none is claimed (0.0000 read as seeds that agree)
+        Map<String, Double> one = Protocol.meanAndSd(List.of(Map.of("kappa", 0.4)));
+        assertEquals(0.4, one.get("kappa"));
+        assertTrue(Double.isNaN(one.get("kappa_sd")), one.toString());
     }
 }

@@ -29,8 +29,23 @@ class TableTest {
         Table t = new Table(List.of("id", "name"));
         t.add(1, "evil\u001B[2J\u001B[31mred\u001B[0m\u001B]0;title\u0007\u0000\r\u202Eeman");
         String text = t.text();
-        assertEquals("evilredeman", text.lines().toList().get(2).substring(4).trim(), text);
+        assertEquals("evilred eman", text.lines().toList().get(2).substring(4).trim(), text + " (a line break is a space)");
         assertTrue(text.chars().noneMatch(c -> c < 0x20 && c != '\n'), text);
+    }
+
+    /** A probe's 100 KB titles made every line of a text table 100 KB wide; two lines of a title ran together. */
+    @Test
+    void aLongCellIsCutAndALineBreakIsASpaceInTheTextTableOnly() {
+        Table t = new Table(List.of("rank", "title"));
+        String longTitle = "lamp ".repeat(40_000);
+        t.add(1, longTitle);
+        t.add(2, "Free shipping.\nSecond line\r\n\tthird");
+        List<String> lines = t.text().lines().toList();
+        assertEquals(6 + Table.MAX_CELL, lines.get(1).length(), "the rule is as wide as the widest shown cell");
+        assertEquals("   1  " + longTitle.substring(0, Table.MAX_CELL - 3) + "...", lines.get(2));
+        assertEquals("   2  Free shipping. Second line third", lines.get(3));
+        assertTrue(t.csv().contains(longTitle.strip()), "CSV carries the value whole");
+        assertTrue(t.json().get(0).get("title").asText().equals(longTitle));
     }
 
     @Test

@@ -107,14 +107,20 @@ class StageCacheTest {
 
     @Test
     void aSecondIdenticalRunReusesEveryStageAndStoresTheSameRows() throws Exception {
-        long first = run("cached-a", Map.of(), new ByteArrayOutputStream());
+        ByteArrayOutputStream firstErr = new ByteArrayOutputStream();
+        long first = run("cached-a", Map.of(), firstErr);
         reusedFrom(first).values().forEach(v -> assertNull(v, "the first run computes everything"));
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         long second = run("cached-b", Map.of(), err);
         Map<String, Long> reused = reusedFrom(second);
         assertEquals(8, reused.size(), reused.toString());
         reused.forEach((step, from) -> assertEquals(first, from, step + " reused"));
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("reused the output of run " + first));
+        String said = err.toString(StandardCharsets.UTF_8);
+        assertTrue(said.contains("reused the output of run " + first));
+        // the reused ingest repeats what the first run's said (a probe's 42% quarantined was said once, then never)
+        String read = firstErr.toString(StandardCharsets.UTF_8).lines().filter(l -> l.startsWith("  read "))
+                .findFirst().orElseThrow();
+        assertTrue(said.contains("what run " + first + "'s ingest said:\n" + read), said);
         for (String table : List.of("metric", "comparison", "sample_score", "label_suggestion", "training_dynamics",
                 "iteration")) {
             List<String> a = rows(table, first);

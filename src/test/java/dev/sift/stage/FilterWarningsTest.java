@@ -1,0 +1,65 @@
+package dev.sift.stage;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.sift.data.TaskSpec;
+import dev.sift.data.TaskType;
+import dev.sift.selection.Pool;
+import dev.sift.selection.Selection;
+import dev.sift.selection.Stratified;
+import dev.sift.selection.Order;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+/** A probe's kept subsets that could say nothing, and said nothing about it. */
+class FilterWarningsTest {
+    private static final TaskSpec BINARY = new TaskSpec(TaskType.BINARY, 0, 1);
+    private static final TaskSpec STARS = new TaskSpec(TaskType.GRADED, 1, 5);
+
+    private static Pool pool(int[] grades, String... groups) {
+        String[] g = groups.length == grades.length ? groups : IntStream.range(0, grades.length).mapToObj(i -> "q" + i)
+                .toArray(String[]::new);
+        return new Pool(new double[grades.length], g, grades, null);
+    }
+
+    private static Selection keep(int... positions) {
+        return new Selection(positions, null, null);
+    }
+
+    @Test
+    void aStratifiedSelectionOfOneSampleStrataKeepsTheWholePoolAndSaysSo() {
+        Pool p = pool(new int[] {0, 1, 0, 1, 1});
+        Selection s = new Stratified().build(p, 0.8, Order.LOWEST, 1);
+        assertEquals(5, s.positions().length, "every stratum of one rounds up to itself");
+        assertEquals(List.of("stratified kept the whole pool: the kept and random subsets are the same samples, so "
+                + "comparing them says nothing (keep 0.8 of every (query, grade) stratum rounds up to all of a small "
+                + "one: here every stratum)"), FilterStage.subsetWarnings(BINARY, 0.8, p, s, "stratified"));
+    }
+
+    @Test
+    void aKeptSetWithoutALabelOfThePoolOrWithAHandfulOfSamplesIsWarnedAbout() {
+        int[] clicks = new int[40];
+        Arrays.fill(clicks, 0, 12, 0);
+        Arrays.fill(clicks, 12, 40, 1);
+        Pool p = pool(clicks);
+        int[] positives = IntStream.range(12, 40).toArray();
+        assertEquals(List.of("no kept sample has label 0, which the pool has: the kept model cannot predict it (kept "
+                + "labels: 1)"), FilterStage.subsetWarnings(BINARY, 0.7, p, keep(positives), "top_fraction"));
+        List<String> tiny = FilterStage.subsetWarnings(BINARY, 0.01, p, keep(0, 20), "top_fraction");
+        assertEquals(List.of("the kept subset has 2 samples: a model of a handful of samples says nothing about the "
+                + "method, and its intervals (over test queries, not training draws) can still look decisive"), tiny);
+        // labels shown in the task's units: stars 1-5 are classes 0-4
+        Pool stars = pool(new int[] {0, 1, 2, 3, 4, 4, 4, 4, 4, 4, 4, 4});
+        assertEquals(List.of("no kept sample has label 1 or 2, which the pool has: the kept model cannot predict them "
+                + "(kept labels: 3, 4, 5)"), FilterStage.subsetWarnings(STARS, 0.9, stars,
+                        keep(2, 3, 4, 5, 6, 7, 8, 9, 10, 11), "top_fraction"));
+        // nothing to say about a kept set that removed something and holds every label
+        assertEquals(List.of(), FilterStage.subsetWarnings(BINARY, 0.5, p, keep(IntStream.range(5, 40).toArray()),
+                "top_fraction"));
+        // a weighting policy keeps the whole pool by design
+        assertEquals(List.of(), FilterStage.subsetWarnings(BINARY, 0.5, p, new Selection(IntStream.range(0, 40)
+                .toArray(), new double[40], null), "weighted"));
+    }
+}
