@@ -18,7 +18,7 @@ class SelectionTest {
     }
 
     @Test
-    void topFractionKeepsEitherEndWithTiesByPosition() {
+    void topFractionKeepsEitherEnd() {
         Pool p = pool(0.5, 0.9, 0.1, 0.9, 0.3);
         TopFraction top = new TopFraction();
         assertArrayEquals(new int[] {1, 3}, top.select(p, 0.4, Order.HIGHEST, 0));
@@ -59,6 +59,45 @@ class SelectionTest {
         int[] kept = new Stratified().select(new Pool(s, g, grades, null), 0.5, Order.HIGHEST, 0);
         // in each (query, grade) pair of two, the higher score
         assertArrayEquals(new int[] {1, 3, 5, 7}, kept);
+    }
+
+    /** Ties at the cut go in a seeded random order: by position a count-valued score kept the file's first rows. */
+    @Test
+    void tiesAtTheCutFollowTheSeedNotThePosition() {
+        Pool flat = pool(new double[40]);
+        java.util.Set<Integer> first = new java.util.HashSet<>();
+        for (long seed = 0; seed < 20; seed++) {
+            int[] kept = new TopFraction().select(flat, 0.25, Order.LOWEST, seed);
+            assertEquals(10, kept.length);
+            assertArrayEquals(kept, new TopFraction().select(flat, 0.25, Order.LOWEST, seed), "seeded");
+            Arrays.stream(kept).forEach(first::add);
+        }
+        assertTrue(first.size() > 30, "over 20 seeds the kept tenth of a tie covers most of it: " + first.size());
+    }
+
+    /**
+     * The stratified policy's control draws as many of every (query, grade) stratum at random: kept against it
+     * measures the scores, not the balance of queries and grades (a review's).
+     */
+    @Test
+    void theStratifiedControlDrawsTheSameCountFromEveryStratum() {
+        int n = 60;
+        double[] s = IntStream.range(0, n).asDoubleStream().toArray();
+        String[] g = IntStream.range(0, n).mapToObj(i -> i < 40 ? "a" : "b").toArray(String[]::new);
+        int[] grades = IntStream.range(0, n).map(i -> i % 10 < 7 ? 0 : 1).toArray();
+        Pool p = new Pool(s, g, grades, null);
+        Stratified st = new Stratified();
+        Selection kept = st.build(p, 0.3, Order.LOWEST, 3);
+        Selection control = st.control(p, kept, 3);
+        assertEquals(kept.positions().length, control.positions().length);
+        java.util.Map<String, Long> a = Arrays.stream(kept.positions()).mapToObj(i -> g[i] + grades[i]).collect(
+                java.util.stream.Collectors.groupingBy(x -> x, java.util.stream.Collectors.counting()));
+        java.util.Map<String, Long> b = Arrays.stream(control.positions()).mapToObj(i -> g[i] + grades[i]).collect(
+                java.util.stream.Collectors.groupingBy(x -> x, java.util.stream.Collectors.counting()));
+        assertEquals(a, b, "per stratum");
+        assertTrue(!Arrays.equals(kept.positions(), control.positions()), "drawn, not the lowest scores");
+        assertArrayEquals(control.positions(), st.control(p, kept, 3).positions(), "seeded");
+        assertEquals(control.positions().length, Arrays.stream(control.positions()).distinct().count());
     }
 
     @Test
