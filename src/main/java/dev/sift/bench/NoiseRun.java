@@ -79,9 +79,10 @@ final class NoiseRun {
             anyNoisy |= b;
         }
         if (!anyNoisy) { // a probe's --noise 0 trained every model and printed a table of NaN
-            throw SiftException.usage("nothing to detect: no training label of seed " + seed + " is noisy (--noise "
-                    + "0 flips none, and the data marks none with a noise_flag column); give --noise a fraction in "
-                    + "(0, 1)");
+            throw SiftException.usage("nothing to detect: no training label of seed " + seed + " is noisy (the "
+                    + "noise fraction " + setup.noise().fraction() + " of " + data.train().length + " training rows "
+                    + "rounds to no flip, and the data marks none with a noise_flag column); give --noise a larger "
+                    + "fraction");
         }
         TaskSpec task = setup.task();
         ModelSpec model = setup.model();

@@ -91,7 +91,7 @@ public class ScheduleCommand {
         @Override
         public Integer call() {
             Table t = new Table(List.of("name", "cron", "zone", "state", "next_firing", "previous_firing", "workflow",
-                    "overrides"));
+                    "overrides")).whole("workflow", "overrides");
             for (Schedules.Info i : schedules.list()) {
                 ScheduleSpec s = i.spec();
                 t.add(s.name(), s.cron().expression(), s.cron().zone().getId(), i.stateName(), instant(i.next()),

@@ -118,7 +118,7 @@ public final class Protocol {
         m.put("recall", c.recall());
     }
 
-    /** Mean over seeds of each metric; {@code <name>_sd} its standard deviation (0 for one seed). */
+    /** Mean over seeds of each metric; {@code <name>_sd} its sample standard deviation (NaN for one seed). */
     public static Map<String, Double> meanAndSd(List<Map<String, Double>> perSeed) {
         Map<String, Double> out = new LinkedHashMap<>();
         for (String name : perSeed.get(0).keySet()) {

@@ -92,7 +92,8 @@ public class RunComparison {
                         + "iteration " + iteration + " (they have " + iterationsHeld(metrics) + ")");
             }
         }
-        Table runTable = new Table(List.of("run", "name", "workflow", "status", "created", "iteration"));
+        Table runTable = new Table(List.of("run", "name", "workflow", "status", "created", "iteration"))
+                .whole("workflow");
         for (Long id : ids) {
             RunEntity r = found.get(id);
             runTable.add(id, r.name, r.workflow, r.status.name(), r.createdAt.toString().substring(0, 19) + "Z",
@@ -130,9 +131,12 @@ public class RunComparison {
      * Why a run has no iteration for {@code --iteration}: no test metrics, or (for {@code best}) metrics whose kappa or
      * NDCG is undefined in every iteration (a probe's run whose test labels were all one grade was said to have none).
      */
-    private static String unchosen(Map<Integer, ?> m, String iteration) {
-        return iteration.equals("best") && m != null && !m.isEmpty()
-                ? "no best: the kept subset's kappa (NDCG@k for regression) is undefined in every iteration"
+    private static String unchosen(RunMetrics m, String iteration) {
+        boolean undefined = iteration.equals("best") && m != null && m.values().stream().map(i -> i.get("selected"))
+                .anyMatch(sel -> sel != null && sel.entrySet().stream().anyMatch(x -> (x.getKey().equals("kappa")
+                        || x.getKey().startsWith("ndcg@") && !x.getKey().endsWith("_sd")) && x.getValue() != null
+                        && x.getValue().isNaN()));
+        return undefined ? "no best: the kept subset's kappa (NDCG@k for regression) is undefined in every iteration"
                 : "no test metrics";
     }
 

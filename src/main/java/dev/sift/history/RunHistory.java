@@ -79,7 +79,7 @@ public class RunHistory {
 
     public Table stages(long runId) {
         Table t = new Table(List.of("seq", "stage", "iteration", "status", "attempt", "seconds", "reused_from",
-                "error"));
+                "error")).whole("error");
         for (StageRunEntity s : runs.stages(runId)) {
             // reused_from: the run that computed this output, when the stage cache copied it here
             t.add(s.seq + 1, s.stage, s.iteration, s.status.name(), s.attempt,

@@ -79,7 +79,7 @@ public class RunListing {
         List<String> cols = new ArrayList<>(List.of("id", "name", "workflow", "status", "created", "duration_s",
                 "work_s", "stages"));
         q.show().forEach(k -> cols.add(k.label()));
-        Table t = new Table(cols);
+        Table t = new Table(cols).whole("workflow");
         for (HistoryStore.Row row : rows) {
             RunEntity r = row.run();
             Double seconds = r.finishedAt == null || r.startedAt == null ? null

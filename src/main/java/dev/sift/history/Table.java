@@ -19,6 +19,15 @@ public final class Table {
         this.columns = List.copyOf(columns);
     }
 
+    /** Columns the text table shows whole, never cut at {@link #MAX_CELL}: errors, paths. */
+    private final java.util.Set<String> whole = new java.util.HashSet<>();
+
+    /** Shows {@code names} whole in the text table (an error or a path cut at 120 characters would be lost). */
+    public Table whole(String... names) {
+        whole.addAll(List.of(names));
+        return this;
+    }
+
     public Table add(Object... values) {
         if (values.length != columns.size()) {
             throw new IllegalArgumentException("expected " + columns.size() + " values, got " + values.length);
@@ -129,9 +138,9 @@ public final class Table {
      * and past {@link #MAX_CELL} characters cut with "..." (a probe's 100 KB titles made every line of
      * {@code runs diff-subsets} 100,181 characters wide).
      */
-    static String shown(Object v) {
+    static String shown(Object v, boolean cut) {
         String s = cell(v instanceof String t ? t.replaceAll("[\\r\\n\\t]+", " ") : v);
-        if (s.codePointCount(0, s.length()) <= MAX_CELL) {
+        if (!cut || s.codePointCount(0, s.length()) <= MAX_CELL) {
             return s;
         }
         return s.substring(0, s.offsetByCodePoints(0, MAX_CELL - 3)) + "...";
@@ -142,26 +151,35 @@ public final class Table {
         for (int c = 0; c < w.length; c++) {
             w[c] = Text.cells(columns.get(c));
             for (List<Object> r : rows) {
-                w[c] = Math.max(w[c], Text.cells(shown(r.get(c))));
+                w[c] = Math.max(w[c], Text.cells(shown(r.get(c), !whole.contains(columns.get(c)))));
             }
         }
         StringBuilder sb = new StringBuilder();
-        line(sb, columns.stream().map(x -> (Object) x).toList(), w);
+        line(sb, columns.stream().map(x -> (Object) x).toList(), w, whole(w.length));
         StringBuilder rule = new StringBuilder();
         for (int c = 0; c < w.length; c++) {
             rule.append(c == 0 ? "" : "  ").append("-".repeat(w[c]));
         }
         sb.append(rule).append('\n');
         for (List<Object> r : rows) {
-            line(sb, r, w);
+            line(sb, r, w, whole(w.length));
         }
         return sb.toString();
     }
 
-    private static void line(StringBuilder sb, List<Object> values, int[] w) {
+    /** Which columns, by position, are shown whole. */
+    private boolean[] whole(int n) {
+        boolean[] out = new boolean[n];
+        for (int c = 0; c < n; c++) {
+            out[c] = whole.contains(columns.get(c));
+        }
+        return out;
+    }
+
+    private static void line(StringBuilder sb, List<Object> values, int[] w, boolean[] whole) {
         for (int c = 0; c < w.length; c++) {
             Object v = values.get(c);
-            String s = shown(v);
+            String s = shown(v, !whole[c]);
             boolean right = v instanceof Number;
             if (c > 0) {
                 sb.append("  ");

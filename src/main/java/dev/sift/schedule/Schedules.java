@@ -161,12 +161,12 @@ public class Schedules {
     /** Deletes the schedule and its triggers; a run under way finishes and stays in the history. */
     public void remove(String name) {
         get(name);
+        removal.forgetFirings(name); // first: should it fail, the schedule is still there to remove again
         try {
             scheduler().deleteJob(jobKey(name));
         } catch (SchedulerException e) {
             throw failure("remove", name, e);
         }
-        removal.forgetFirings(name);
     }
 
     /** Whether this process runs firings ({@code sift serve}), and its node's id in the cluster. */

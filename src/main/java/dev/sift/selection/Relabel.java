@@ -49,6 +49,9 @@ public final class Relabel implements SelectionPolicy {
         return new Selection(Selection.all(pool.size()), null, labels);
     }
 
+    /** Mixed into the seed of the control's places, apart from the grades' shuffle drawn from the seed itself. */
+    private static final long PLACES_SALT = 0x5DEECE66DL;
+
     @Override
     public Selection control(Pool pool, Selection chosen, long seed) {
         int[] suggested = Arrays.stream(chosen.labels()).filter(l -> l >= 0).toArray();
@@ -60,7 +63,7 @@ public final class Relabel implements SelectionPolicy {
         // each suggested grade goes to a random sample not yet drawn whose own grade differs, so the control makes as
         // many changes as the policy (drawing among all samples, one that had the grade already changed nothing: a
         // review found 3 changes where the policy made 10, with 70% of the pool in the suggested grade)
-        int[] positions = Selection.permutation(pool.size(), seed + 1);
+        int[] positions = Selection.permutation(pool.size(), seed ^ PLACES_SALT); // not the next iteration's seed
         java.util.Map<Integer, int[]> cursor = new java.util.HashMap<>(); // grade -> next place in positions to try
         boolean[] used = new boolean[pool.size()];
         int[] labels = new int[pool.size()];

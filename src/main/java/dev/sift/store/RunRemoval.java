@@ -48,8 +48,11 @@ public class RunRemoval {
                     + "FROM batch_job b WHERE b.run_id = run.id AND b.status NOT IN ('SUCCEEDED', 'FAILED', 'LOST')) "
                     + "AND NOT EXISTS (SELECT 1 FROM stage_run s WHERE s.run_id = run.id AND s.status = 'RUNNING' "
                     + "AND NOT ((s.id || ':' || s.attempt) = ANY (?))) RETURNING schedule_name, fire_time");
+                    // only while the schedule exists: a removed one's firings are never recovered, and its rows
+                    // would pile up (schedule remove, then runs delete of its runs, is the usual clean-up order)
                     PreparedStatement tomb = c.prepareStatement("INSERT INTO deleted_firing (schedule_name, fire_time, "
-                    + "run_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")) {
+                    + "run_id) SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM qrtz_job_details WHERE job_name = ? AND "
+                    + "job_group = 'sift') ON CONFLICT DO NOTHING")) {
                 for (RunEntity r : seen) {
                     ps.setLong(1, r.id);
                     ps.setString(2, r.status.name());
@@ -66,6 +69,7 @@ public class RunRemoval {
                             tomb.setString(1, rs.getString(1));
                             tomb.setTimestamp(2, rs.getTimestamp(2));
                             tomb.setLong(3, r.id);
+                            tomb.setString(4, rs.getString(1));
                             tomb.executeUpdate();
                         }
                     }

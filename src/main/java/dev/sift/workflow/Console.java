@@ -14,7 +14,7 @@ public final class Console {
     private final boolean terminal;
 
     /** Where {@link #info} also keeps its lines while a stage records them ({@link #record}), or null. */
-    private java.util.List<String> recorded;
+    private volatile java.util.List<String> recorded;
 
     public Console(PrintStream err, boolean terminal) {
         this.err = err;
@@ -32,8 +32,10 @@ public final class Console {
      * a later run that reuses its output to repeat (the ingest's quarantine and warnings).
      */
     public Recording record(java.util.List<String> into) {
-        recorded = into;
-        return () -> recorded = null;
+        java.util.List<String> before = recorded;
+        java.util.List<String> list = java.util.Collections.synchronizedList(into);
+        recorded = list;
+        return () -> recorded = before; // a recording within another gives the outer one back
     }
 
     public static Console system() {
@@ -47,8 +49,9 @@ public final class Console {
         }
         err.println(message);
         err.flush();
-        if (recorded != null) {
-            recorded.add(message);
+        java.util.List<String> r = recorded; // read once: a close on another thread may clear it
+        if (r != null) {
+            r.add(message);
         }
     }
 

@@ -33,6 +33,7 @@ public class StageReuse {
         // the run that computed it while it exists ('runs delete'), else the run that holds it now
         long origin = from.reusedFrom != null && runs.findRun(from.reusedFrom).isPresent() ? from.reusedFrom
                 : from.runId;
+        Record reused;
         try {
             String json = RunCopy.remap(from.outputJson, from.runId, ctx.runId());
             Record out = adopt(stage, ctx, from.runId, json);
@@ -43,13 +44,18 @@ public class StageReuse {
             runs.finishStage(sr.id, json, cacheKey, origin);
             ctx.console().info(prefix + ": reused the output of run " + origin + " (same cache key "
                     + cacheKey.substring(0, 12) + ")");
-            said(stage, ctx, out, origin);
-            return out;
+            reused = out;
         } catch (RuntimeException e) {
             ctx.console().info(prefix + ": could not reuse run " + origin + "'s output (" + e.getMessage()
                     + "): running it");
             return null;
         }
+        try { // the step is stored as done: repeating what its run said may fail, never make it run again
+            said(stage, ctx, reused, origin);
+        } catch (RuntimeException e) {
+            ctx.console().info("  (what run " + origin + " said could not be repeated: " + e.getMessage() + ")");
+        }
+        return reused;
     }
 
     @SuppressWarnings("unchecked")

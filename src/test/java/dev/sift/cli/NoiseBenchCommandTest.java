@@ -131,8 +131,8 @@ class NoiseBenchCommandTest {
         new CommandLine(clean).parseArgs(wf.toString(), "--model", "hashed-bow", "--noise", "0", "--seeds", "1",
                 "--cross-fit", "0");
         e = assertThrows(SiftException.class, clean::call);
-        assertTrue(e.getMessage().startsWith("nothing to detect: no training label of seed 1 is noisy"),
-                e.getMessage());
+        assertTrue(e.getMessage().startsWith("nothing to detect: no training label of seed 1 is noisy (the noise "
+                + "fraction 0.0 of "), e.getMessage());
 
         // a checkpoint that does not fit its config is a usage error naming the tensor, as in the fine-tune stage
         dev.sift.model.TinyBert.write(dir.resolve("broken"), 1, "encoder.layer.1.output.dense.bias");

@@ -281,7 +281,10 @@ class ScheduleCommandsTest {
         assertEquals(RunEntity.Status.SUCCEEDED, runs.findRun(cut.id).orElseThrow().status);
         assertEquals(2, count("SELECT count(*) FROM run WHERE schedule_name = ?", "firings"), "one run per firing");
 
-        // a firing whose run was deleted is not run again when it is recovered (its node stopped mid-run)
+        // a firing whose run was deleted is not run again when it is recovered (its node stopped mid-run); its
+        // schedule exists, as it must for Quartz to recover a firing (a far cron: nothing fires during the test)
+        InJvm.Out added = sift("schedule", "add", "firings", "--cron", "0 0 3 1 1 ? 2099", tinyWorkflow().toString());
+        assertEquals(0, added.code(), added.err());
         Instant third = second.plusSeconds(5);
         RunEntity gone = runs.createRun("firings", "tiny-scheduled", spec.workflowPath().toString(),
                 spec.parse().snapshot(), null, new dev.sift.store.Firing("firings", third));
@@ -297,6 +300,12 @@ class ScheduleCommandsTest {
         assertTrue(log.toString(StandardCharsets.UTF_8).contains("firing of " + third + " not run again: its run "
                 + gone.id + " was deleted"), log.toString());
         assertEquals(2, count("SELECT count(*) FROM run WHERE schedule_name = ?", "firings"), "no run for it");
+        // once the schedule is removed its firings are never recovered: its rows go, and a later delete adds none
+        assertEquals(0, sift("schedule", "remove", "firings").code());
+        assertEquals(0, count("SELECT count(*) FROM deleted_firing WHERE schedule_name = ?", "firings"));
+        InJvm.Out later = sift("runs", "delete", Long.toString(cut.id));
+        assertEquals(0, later.code(), later.err());
+        assertEquals(0, count("SELECT count(*) FROM deleted_firing WHERE schedule_name = ?", "firings"));
     }
 
     /** A firing whose workflow no longer checks leaves a FAILED run with the reason, in the schedule's history. */

@@ -46,6 +46,11 @@ class TableTest {
         assertEquals("   2  Free shipping. Second line third", lines.get(3));
         assertTrue(t.csv().contains(longTitle.strip()), "CSV carries the value whole");
         assertTrue(t.json().get(0).get("title").asText().equals(longTitle));
+        // an error or a path is shown whole (a review's: a stage's error was printed nowhere else in text)
+        String error = "ingest failed: " + "x".repeat(300);
+        Table errors = new Table(List.of("stage", "error")).whole("error");
+        errors.add("ingest", error);
+        assertEquals("ingest  " + error, errors.text().lines().toList().get(2));
     }
 
     @Test
