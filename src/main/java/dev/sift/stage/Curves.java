@@ -10,6 +10,7 @@ import dev.sift.selection.RandomSubset;
 import dev.sift.selection.Selection;
 import dev.sift.selection.SelectionPolicies;
 import dev.sift.selection.SelectionPolicy;
+import dev.sift.selection.Stratified;
 import dev.sift.store.MetricStore;
 import dev.sift.store.ScoreStore;
 import dev.sift.workflow.StageContext;
@@ -29,7 +30,8 @@ import java.util.function.BiFunction;
  * Read the other way, the two ends are the removal curve: keeping the lowest f removes the highest-valued 1 - f
  * first. Every point is stored as metric rows of split {@code curve} with its fraction, and compared with random at
  * the same fraction by the paired per-query bootstrap (comparison rows {@code <subset>@<f>} against
- * {@code random@<f>}).
+ * {@code random@<f>}); a {@code stratified} point against {@code random stratified@<f>}, as many of every (query,
+ * grade) stratum drawn at random, the control the filter gives a stratified pick.
  */
 @ApplicationScoped
 public class Curves {
@@ -69,6 +71,16 @@ public class Curves {
             int size = size(f, pool.length);
             int[] drawn = FilterStage.map(pool, new RandomSubset(size, seed).select(pool.length));
             List<TestOutcome> random = point(s, train, "random", f, new Subsets.Training(drawn, null, null));
+            // stratified points are compared with as many of every (query, grade) stratum drawn at random, as the
+            // filter's stratified pick is: the counts per stratum depend on the fraction alone, not on the scores
+            List<TestOutcome> randomStrata = null;
+            if (ctx.spec().evaluate().curvePolicies().contains(STRATIFIED)) {
+                Pool any = views.values().iterator().next();
+                Selection strata = new Stratified().control(any, new Stratified().build(any, f, Order.LOWEST, seed),
+                        seed);
+                randomStrata = point(s, train, RANDOM_STRATA, f, new Subsets.Training(FilterStage.map(pool,
+                        strata.positions()), null, null));
+            }
             for (var e : views.entrySet()) {
                 for (String policyName : ctx.spec().evaluate().curvePolicies()) {
                     SelectionPolicy policy = SelectionPolicies.find(policyName).orElseThrow();
@@ -79,10 +91,12 @@ public class Curves {
                         List<TestOutcome> o = point(s, train, subset, f,
                                 new Subsets.Training(FilterStage.map(pools.get(e.getKey()), sel.positions()),
                                         sel.weights(), sel.labels()));
-                        Protocol.compare(s.testSet(), o, random, resamples, EvaluateStage.bootstrapSeed(ctx),
-                                ctx.spec().evaluate().bootstrapSeeds())
+                        boolean strata = policyName.equals(STRATIFIED);
+                        String base = (strata ? RANDOM_STRATA : "random") + at;
+                        Protocol.compare(s.testSet(), o, strata ? randomStrata : random, resamples,
+                                EvaluateStage.bootstrapSeed(ctx), ctx.spec().evaluate().bootstrapSeeds())
                                 .forEach((metric, i) -> rows.add(new MetricStore.Comparison(ctx.iteration(), metric,
-                                        subset + at, "random" + at, i.delta(), i.lo(), i.hi(), s.seeds(),
+                                        subset + at, base, i.delta(), i.lo(), i.hi(), s.seeds(),
                                         i.queries(), i.resamples())));
                     }
                 }
@@ -90,6 +104,10 @@ public class Curves {
         }
         return rows;
     }
+
+    private static final String STRATIFIED = "stratified";
+    /** The curve point of a random draw with the stratified policy's counts per (query, grade) stratum. */
+    static final String RANDOM_STRATA = "random stratified";
 
     /** The fewest training samples a curve point may keep: a model trained on fewer says nothing about its fraction. */
     static final int MIN_POINT = 10;

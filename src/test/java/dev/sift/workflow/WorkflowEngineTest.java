@@ -207,6 +207,40 @@ class WorkflowEngineTest {
         assertTrue(history.curve(id).text().contains("ndcg@10 - random"));
     }
 
+    /**
+     * Stratified curve points are compared with a random draw of the same count per (query, grade) stratum, the
+     * control the filter gives a stratified pick, and not with the uniform random point.
+     */
+    @Test
+    void stratifiedCurvePointsAreComparedWithAStratifiedRandomDraw() {
+        String yaml = """
+                name: strata-curve
+                dataset:
+                  generate: {rows: 300, noise: 0.1, seed: 5}
+                model: {buckets: 256, dim: 8, hidden: 8}
+                fine_tune: {epochs: 2}
+                score: {methods: [loss]}
+                filter: {by: loss, keep: 0.5}
+                evaluate: {zero_shot: false, seeds: 2, curve: [0.5], curve_policies: [top_fraction, stratified]}
+                iterations: 1
+                """;
+        WorkflowParser.Parsed parsed = WorkflowParser.parse("strata.yaml", yaml, Path.of("."), Map.of(), true);
+        long id = engine.start(parsed, Path.of("strata.yaml"), null, new Console(new PrintStream(
+                new ByteArrayOutputStream()), false));
+        assertEquals(RunEntity.Status.SUCCEEDED, runs.findRun(id).orElseThrow().status);
+        var curve = metricStore.curve(id);
+        var strata = curve.stream().filter(p -> p.subset().equals("random stratified")).toList();
+        assertEquals(1, strata.size(), curve.toString());
+        var lowest = curve.stream().filter(p -> p.subset().equals("loss lowest stratified")).findFirst().orElseThrow();
+        assertEquals(lowest.metrics().get("train_size"), strata.get(0).metrics().get("train_size"), "the same count");
+        var bases = metricStore.comparisons(id).stream().filter(c -> c.subset().endsWith("@0.5")).collect(
+                java.util.stream.Collectors.groupingBy(c -> c.subset(), java.util.stream.Collectors.mapping(
+                        c -> c.baseline(), java.util.stream.Collectors.toSet())));
+        assertEquals(java.util.Set.of("random stratified@0.5"), bases.get("loss lowest stratified@0.5"));
+        assertEquals(java.util.Set.of("random stratified@0.5"), bases.get("loss highest stratified@0.5"));
+        assertEquals(java.util.Set.of("random@0.5"), bases.get("loss lowest@0.5"));
+    }
+
     /** fine_tune.device: gpu on a machine without one stops the hashed model too (it once trained on the CPU silently). */
     @Test
     void gpuWithoutOneStopsTheHashedModelsFineTuneToo() {
