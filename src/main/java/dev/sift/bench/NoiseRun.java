@@ -74,11 +74,11 @@ final class NoiseRun {
                 - 1)), setup.task(), setup.split(), new KeyedHasher(HASH_KEY));
         Ingestor.Result read = ingestor.read(new ByteArrayInputStream(setup.source()), setup.sourceName());
         Data data = data(read.samples(), setup.task());
-        boolean anyNoisy = false;
+        int noisy = 0;
         for (boolean b : data.noisy()) {
-            anyNoisy |= b;
+            noisy += b ? 1 : 0;
         }
-        if (!anyNoisy) { // a probe's --noise 0 trained every model and printed a table of NaN
+        if (noisy == 0) { // a probe's --noise 0 trained every model and printed a table of NaN
             throw SiftException.usage("nothing to detect: no training label of seed " + seed + " is noisy (the "
                     + "noise fraction " + setup.noise().fraction() + " of " + data.train().length + " training rows "
                     + "rounds to no flip, and the data marks none with a noise_flag column); give --noise a larger "
@@ -116,10 +116,6 @@ final class NoiseRun {
             inputs.replaceAll(in -> in.withOutOfFold(oof.outOfFold()));
         } else {
             provides.remove(Need.CROSS_FIT);
-        }
-        int noisy = 0;
-        for (boolean b : data.noisy()) {
-            noisy += b ? 1 : 0;
         }
         double[] labels = Arrays.stream(data.train()).mapToDouble(i -> data.samples().get(i).label()).toArray();
         return new Outcome(score(inputs, task, provides, needMillis, data.noisy(), labels, seed, scoring),

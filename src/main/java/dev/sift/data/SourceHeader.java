@@ -58,10 +58,7 @@ public final class SourceHeader {
 
     /** A column name as a message quotes it: cut to 40 characters (code points), the cut marked by "...". */
     public static String cut(String name) {
-        if (name.codePointCount(0, name.length()) <= 40) {
-            return name;
-        }
-        return name.substring(0, name.offsetByCodePoints(0, 37)) + "...";
+        return Text.cut(name, 40);
     }
 
     /**

@@ -83,6 +83,11 @@ public final class Text {
         return '"' + s.replace("\"", "\"\"") + '"';
     }
 
+    /** {@code s} cut to {@code max} characters (code points, so no pair is split), the cut marked by "...". */
+    public static String cut(String s, int max) {
+        return s.codePointCount(0, s.length()) <= max ? s : s.substring(0, s.offsetByCodePoints(0, max - 3)) + "...";
+    }
+
     /**
      * Text safe to print on a terminal: escape sequences (colours, cursor moves, window titles), other control
      * characters and bidirectional overrides removed, so a run or data name cannot rewrite the screen.

@@ -140,10 +140,7 @@ public final class Table {
      */
     static String shown(Object v, boolean cut) {
         String s = cell(v instanceof String t ? t.replaceAll("[\\r\\n\\t]+", " ") : v);
-        if (!cut || s.codePointCount(0, s.length()) <= MAX_CELL) {
-            return s;
-        }
-        return s.substring(0, s.offsetByCodePoints(0, MAX_CELL - 3)) + "...";
+        return cut ? Text.cut(s, MAX_CELL) : s;
     }
 
     public String text() {
