@@ -92,7 +92,7 @@ final class CsvRows {
                 throw new Ingestor.SchemaException(source + ":1: column '" + wanted + "' is not in the header"
                         + SourceHeader.has(col.keySet(), layout.separator()) + SourceHeader.separatorHint(col.keySet(),
                         layout.separator(), "its separator (dataset.separator, or dataset.items.separator for the "
-                        + "items file)"));
+                        + "items file)") + SourceHeader.caseHint(List.of(wanted), col.keySet()));
             }
         }
         return col;

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /** JSON Lines to rows: one object per line, values by key; a key twice or anything after the object is an error. */
@@ -42,7 +43,8 @@ final class JsonlRows {
                 if (!keys.contains(w)) {
                     throw new Ingestor.SchemaException(source + ": key '" + w + "' is in no object of the file (has: "
                             + String.join(", ", keys.size() > 30 ? new java.util.ArrayList<>(keys).subList(0, 30)
-                                    : keys) + (keys.size() > 30 ? ", ..." : "") + ")");
+                                    : keys) + (keys.size() > 30 ? ", ..." : "") + ")"
+                            + SourceHeader.caseHint(List.of(w), keys));
                 }
             }
         }

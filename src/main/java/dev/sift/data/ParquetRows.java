@@ -56,7 +56,8 @@ final class ParquetRows {
         for (String wanted : layout.wanted()) {
             if (!col.containsKey(wanted)) {
                 throw new Ingestor.SchemaException(source + ": column '" + wanted + "' is not in the Parquet schema "
-                        + "(has: " + String.join(", ", col.keySet()) + ")");
+                        + "(has: " + String.join(", ", col.keySet()) + ")"
+                        + SourceHeader.caseHint(List.of(wanted), col.keySet()));
             }
             String type = md.getColumnTypeName(col.get(wanted));
             if (type != null && (type.endsWith("]") || type.startsWith("STRUCT") || type.startsWith("MAP")

@@ -56,6 +56,20 @@ public final class SourceHeader {
         return " (has: " + String.join(", ", shown) + ")";
     }
 
+    /**
+     * Advice for the {@code wanted} names the header has in another case only (with a leading "; "), else "":
+     * names match case exactly, and a header's {@code Query} is not the workflow's {@code query}.
+     */
+    public static String caseHint(java.util.Collection<String> wanted, java.util.Collection<String> names) {
+        List<String> pairs = new ArrayList<>();
+        for (String w : wanted) {
+            names.stream().filter(n -> !n.equals(w.trim()) && n.equalsIgnoreCase(w.trim())).findFirst()
+                    .ifPresent(n -> pairs.add("'" + cut(n) + "' for '" + cut(w.trim()) + "'"));
+        }
+        return pairs.isEmpty() ? "" : "; names match case exactly: did you mean " + String.join(", ", pairs)
+                + "?";
+    }
+
     /** A column name as a message quotes it: cut to 40 characters (code points), the cut marked by "...". */
     public static String cut(String name) {
         return Text.cut(name, 40);

@@ -60,7 +60,12 @@ final class SourceStreams {
             throw SiftException.usage(source + ":" + e.line() + ": " + e.getMessage());
         } catch (NotText e) {
             throw SiftException.usage(source + ":" + e.getMessage());
-        } catch (ZipException | EOFException e) {
+        } catch (EOFException e) {
+            // GZIPInputStream's "Unexpected end of ZLIB input stream": said in words a user can act on
+            throw SiftException.usage(source + ": the data ends early: the file is cut short (copied or downloaded "
+                    + "in part?)" + (e.getMessage() == null || e.getMessage().contains("ZLIB") ? ""
+                            : " (" + e.getMessage() + ")"));
+        } catch (ZipException e) {
             throw SiftException.usage(source + ": not a readable gzip file (" + e.getMessage() + ")");
         }
     }

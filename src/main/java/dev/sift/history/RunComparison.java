@@ -265,7 +265,8 @@ public class RunComparison {
                 if (chosen.isEmpty() || Objects.equals(chosen.get(id), c.iteration())) {
                     boolean drawn = "true".equals(ps.getOrDefault(id, new TreeMap<>()).get("evaluate.bootstrap_seeds"));
                     t.add(id, c.iteration(), c.metric(), c.delta(), nan(c.lo()), nan(c.hi()),
-                            c.excludesZeroText(), c.seeds(), drawn && c.seeds() > 1 ? "yes" : "no", c.queries());
+                            Table.YesNo.excludesZero(c.lo(), c.hi()), c.seeds(), Table.YesNo.of(drawn && c.seeds() > 1),
+                            c.queries());
                 }
             }
         }

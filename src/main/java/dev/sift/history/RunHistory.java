@@ -215,7 +215,7 @@ public class RunHistory {
         for (MetricStore.Comparison c : metricStore.comparisons(runId)) {
             if (!c.subset().contains(AT)) {
                 t.add(c.iteration(), c.subset(), c.baseline(), c.metric(), c.delta(), c.lo(), c.hi(),
-                        c.excludesZeroText(), c.seeds(), c.queries());
+                        Table.YesNo.excludesZero(c.lo(), c.hi()), c.seeds(), c.queries());
             }
         }
         return t;
@@ -255,7 +255,7 @@ public class RunHistory {
             MetricStore.Comparison c = vsRandom.get(p.iteration() + "|" + p.subset() + AT
                     + Text.plain(p.fraction()) + "|" + key);
             row.addAll(c == null ? java.util.Arrays.asList(null, null, null, null)
-                    : List.of(c.delta(), c.lo(), c.hi(), c.excludesZeroText()));
+                    : List.of(c.delta(), c.lo(), c.hi(), Table.YesNo.excludesZero(c.lo(), c.hi())));
             t.add(row.toArray());
         }
         return t;

@@ -64,7 +64,7 @@ public class RunLineage {
             List<Object> row = new ArrayList<>(List.of(i, s.sourceLine(), s.query(), s.title(), s.description(),
                     Table.exact(s.label())));
             if (noise) {
-                row.add(s.noisy() ? "yes" : "no");
+                row.add(Table.YesNo.of(s.noisy()));
             }
             methods.forEach(m -> row.add(byMethod.getOrDefault(m, Map.of()).get(i)));
             t.add(row.toArray());

@@ -65,6 +65,23 @@ public final class Table {
     public record Noted(Object value, String note) {
     }
 
+    /** A yes-or-no cell: yes, no or n/a (null: no answer) in text and CSV; true, false or null in JSON. */
+    public record YesNo(Boolean value) {
+        public static YesNo of(boolean b) {
+            return new YesNo(b);
+        }
+
+        /** Whether the interval [lo, hi] leaves out 0; no answer where there is no interval (NaN bounds). */
+        public static YesNo excludesZero(double lo, double hi) {
+            return new YesNo(Double.isNaN(lo) || Double.isNaN(hi) ? null : lo > 0 || hi < 0);
+        }
+
+        @Override
+        public String toString() {
+            return value == null ? "n/a" : value ? "yes" : "no";
+        }
+    }
+
     /** A long value (a digest) that the text table shortens to its first {@code shown} characters; CSV, JSON whole. */
     public record Abbreviated(String full, int shown) {
         @Override
@@ -224,8 +241,10 @@ public final class Table {
                     note = n.note();
                     v = n.value();
                 }
-                if (v == null) {
+                if (v == null || v instanceof YesNo y && y.value() == null) {
                     o.putNull(k);
+                } else if (v instanceof YesNo y) {
+                    o.put(k, y.value());
                 } else if (v instanceof Double d) {
                     if (Double.isFinite(d)) {
                         o.put(k, d);

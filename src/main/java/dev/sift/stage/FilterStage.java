@@ -220,11 +220,14 @@ public class FilterStage implements Stage<FilterOutput> {
         List<CandidateScore> scores = choice.score(ctx, built);
         CandidateScore best = PolicyChoice.best(scores);
         StringBuilder sb = new StringBuilder();
+        Map<String, Double> byPolicy = new LinkedHashMap<>();
         for (CandidateScore c : scores) {
             sb.append(String.format("%s %s %.4f (%d samples)", sb.length() == 0 ? "" : ",", c.policy(),
                     c.validation(), c.kept()));
+            byPolicy.put(c.policy(), c.validation());
         }
-        ctx.console().info(String.format("  validation picked %s by %s:%s", best.policy(), best.metric(), sb));
+        ctx.console().info(String.format("  validation picked %s by %s:%s%s", best.policy(), best.metric(), sb,
+                PolicyChoice.tie(byPolicy, best.policy())));
         return scores;
     }
 

@@ -77,6 +77,23 @@ public class PolicyChoice {
         return best;
     }
 
+    /**
+     * What the "validation picked" line adds when the pick was not won: " (a tie with A, B at 0.1234: the first
+     * listed is taken)" where other candidates score exactly as the pick does, " (no candidate has a validation
+     * score: the first listed is taken)" where none has one, else "". A probe's recommendation run picked the first of
+     * candidates that all scored 0 and said nothing of it.
+     */
+    static String tie(Map<String, Double> scores, String picked) {
+        double v = scores.get(picked);
+        if (scores.values().stream().allMatch(s -> Double.isNaN(s))) {
+            return " (no candidate has a validation score: the first listed is taken)";
+        }
+        List<String> same = scores.entrySet().stream().filter(e -> !e.getKey().equals(picked)
+                && e.getValue().equals(v)).map(Map.Entry::getKey).toList();
+        return same.isEmpty() ? "" : String.format(" (a tie with %s at %.4f: the first listed is taken)",
+                String.join(", ", same), v);
+    }
+
     private static double value(CandidateScore c) {
         return Double.isNaN(c.validation()) ? Double.NEGATIVE_INFINITY : c.validation();
     }

@@ -87,7 +87,7 @@ public class RecFilterStage implements Stage<RecFilterOutput> {
                     chosen = c;
                 }
             }
-            ctx.console().info("  validation picked " + chosen.label());
+            ctx.console().info("  validation picked " + chosen.label() + PolicyChoice.tie(validation, chosen.label()));
         }
         Subsets.Training kept = apply(ctx, chosen);
         int[] pool = data.trainRows();

@@ -28,11 +28,6 @@ public class MetricStore {
         public boolean excludesZero() {
             return lo > 0 || hi < 0;
         }
-
-        /** yes, no, or n/a where no interval was drawn (too few queries). */
-        public String excludesZeroText() {
-            return dev.sift.evaluation.Protocol.excludesZeroText(lo, hi);
-        }
     }
 
     /** One seed's value of a metric. */

@@ -277,6 +277,36 @@ final class DatasetParser {
     }
 
     /**
+     * The wanted columns a header lacks. None of several there (a wrong separator, most likely): one line with the
+     * hint, not one per column. The training and items files: each column at the line and key that map it
+     * (dataset.columns.title) where the file spells it out; a given validation or test file: one line naming that
+     * file's key. {@code has} quotes the header; a name there in another case is suggested.
+     */
+    private static void missingColumns(SpecBinder b, SpecBinder.Obj r, String key, String path, List<String> names,
+            List<String> wanted, String has) {
+        List<String> missing = wanted.stream().filter(w -> !names.contains(w) && !names.contains(w.trim())).toList();
+        String[] section = key.equals("dataset.items") ? new String[] {"dataset", "items"}
+                : key.equals("dataset.columns") ? new String[] {"dataset", "columns"} : null;
+        List<String> together = new ArrayList<>();
+        for (String w : missing) {
+            Object[] at = section == null || missing.size() > 1 && missing.size() == wanted.size() ? null
+                    : r.keyWithValue(w, section);
+            if (at == null) {
+                together.add(w);
+            } else {
+                b.error((int) at[0], (String) at[1], "column '" + w + "' is not in the header of " + path + has
+                        + SourceHeader.caseHint(List.of(w), names));
+            }
+        }
+        if (!together.isEmpty()) {
+            List<String> quoted = together.stream().map(w -> "'" + w + "'").toList();
+            b.error(r.keyLine("dataset"), key, (quoted.size() == 1 ? "column " + quoted.get(0) + " is"
+                    : "columns " + String.join(", ", quoted) + " are") + " not in the header of " + path + has
+                    + SourceHeader.caseHint(together, names));
+        }
+    }
+
+    /**
      * The columns a CSV file must have: names in its header, or 0-based numbers within its first row's width
      * (JSON Lines and Parquet are checked at ingest).
      */
@@ -300,27 +330,9 @@ final class DatasetParser {
                         + "header must be the first line");
                 return;
             }
-            List<String> missing = wanted.stream().filter(w -> header && !names.contains(w)
-                    && !names.contains(w.trim())).toList();
-            // none of several is there (a wrong separator, most likely): one line with the hint, not one per column
-            // the training and items files: each column at the line and key that map it (dataset.columns.title)
-            // where the file spells it out; a given validation or test file: one line naming that file's key
-            String[] section = key.equals("dataset.items") ? new String[] {"dataset", "items"}
-                    : key.equals("dataset.columns") ? new String[] {"dataset", "columns"} : null;
-            List<String> together = new ArrayList<>();
-            String has = SourceHeader.has(names, separator) + SourceHeader.separatorHint(names, separator, setting);
-            for (String w : missing) {
-                Object[] at = section == null || missing.size() > 1 && missing.size() == wanted.size() ? null
-                        : r.keyWithValue(w, section);
-                if (at == null) {
-                    together.add("'" + w + "'");
-                } else {
-                    b.error((int) at[0], (String) at[1], "column '" + w + "' is not in the header of " + path + has);
-                }
-            }
-            if (!together.isEmpty()) {
-                b.error(r.keyLine("dataset"), key, (together.size() == 1 ? "column " + together.get(0) + " is"
-                        : "columns " + String.join(", ", together) + " are") + " not in the header of " + path + has);
+            if (header) {
+                missingColumns(b, r, key, path, names, wanted, SourceHeader.has(names, separator)
+                        + SourceHeader.separatorHint(names, separator, setting));
             }
             for (String w : wanted) {
                 if (!header && w.trim().matches("\\d{1,9}") && Integer.parseInt(w.trim()) >= names.size()) {

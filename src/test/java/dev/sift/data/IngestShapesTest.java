@@ -283,8 +283,15 @@ class IngestShapesTest {
         byte[] cut = java.util.Arrays.copyOf(gz, gz.length / 2);
         SiftException e = assertThrows(SiftException.class, () -> read(spec("csv", ',', COLS), cut, "shop.csv.gz"));
         assertEquals(ExitCodes.USAGE, e.exitCode());
-        assertTrue(e.getMessage().startsWith("shop.csv.gz: not a readable gzip file ("), e.getMessage());
-        assertFalse(e.getMessage().contains("\n"));
+        // a probe's: "Unexpected end of ZLIB input stream" said nothing a user could act on
+        assertEquals("shop.csv.gz: the data ends early: the file is cut short (copied or downloaded in part?)",
+                e.getMessage());
+        byte[] bad = gz.clone();
+        bad[2] = 7; // a compression method other than deflate
+        SiftException broken = assertThrows(SiftException.class, () -> read(spec("csv", ',', COLS), bad,
+                "shop.csv.gz"));
+        assertTrue(broken.getMessage().startsWith("shop.csv.gz: not a readable gzip file ("), broken.getMessage());
+        assertFalse(broken.getMessage().contains("\n"));
     }
 
     private static ItemCatalog items(String csv, String description) throws IOException {
@@ -322,6 +329,9 @@ class IngestShapesTest {
         var missing = assertThrows(Ingestor.SchemaException.class, () -> items("id,name\np1,Lamp\n", null));
         assertTrue(missing.getMessage().startsWith("items.csv:1: column 'product_id' is not in the header"),
                 missing.getMessage());
+        var cased = assertThrows(Ingestor.SchemaException.class, () -> items("Product_ID,name\np1,Lamp\n", null));
+        assertTrue(cased.getMessage().endsWith("(has: Product_ID, name); names match case exactly: did you "
+                + "mean 'Product_ID' for 'product_id'?"), cased.getMessage());
     }
 
     @Test

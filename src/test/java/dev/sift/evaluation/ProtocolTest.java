@@ -109,7 +109,7 @@ class ProtocolTest {
         Protocol.Interval k = c.get("kappa");
         assertTrue(k.delta() > 0, k.toString());
         assertTrue(Double.isNaN(k.lo()) && Double.isNaN(k.hi()) && !k.excludesZero(), "a point is not an interval");
-        assertEquals("n/a", Protocol.excludesZeroText(k.lo(), k.hi()));
+        assertEquals("n/a", dev.sift.history.Table.YesNo.excludesZero(k.lo(), k.hi()).toString());
         assertEquals(4, k.queries());
         Protocol.Interval five = Protocol.compare(testSetOf(all, 25), List.of(perfect(testSetOf(all, 25))),
                 List.of(noisy(testSetOf(all, 25), 2)), 500, 7).get("kappa");

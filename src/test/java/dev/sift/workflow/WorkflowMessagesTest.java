@@ -112,4 +112,27 @@ class WorkflowMessagesTest {
         assertEquals(1, e.size(), "none of the three columns is there: one line with the hint, not three: " + e);
         assertTrue(e.get(0).contains("columns 'query', 'title', 'grade' are not in the header"), e.get(0));
     }
+
+    @Test
+    void aColumnInAnotherCaseIsSuggested(@TempDir Path dir) throws Exception {
+        // a probe's: a header's Query is not the workflow's query, and the error did not say which it meant
+        Files.writeString(dir.resolve("d.csv"), "Query,Title,grade\nshoes,red shoes,3\n");
+        String yaml = """
+                name: t
+                dataset:
+                  path: d.csv
+                  columns: {query: query, title: Title, label: grade}
+                """;
+        List<String> e = assertThrows(WorkflowException.class,
+                () -> WorkflowParser.parse("w.yaml", yaml, dir, Map.of(), true)).errors();
+        assertEquals(1, e.size(), e.toString());
+        assertTrue(e.get(0).endsWith("(has: Query, Title, grade); names match case exactly: did you mean "
+                + "'Query' for 'query'?"), e.get(0));
+        Files.writeString(dir.resolve("d.csv"), "QUERY,TITLE,GRADE\nshoes,red shoes,3\n");
+        List<String> all = assertThrows(WorkflowException.class, () -> WorkflowParser.parse("w.yaml",
+                yaml.replace("Title", "title"), dir, Map.of(), true)).errors();
+        assertEquals(1, all.size(), all.toString());
+        assertTrue(all.get(0).endsWith("did you mean 'QUERY' for 'query', 'TITLE' for 'title', 'GRADE' for 'grade'?"),
+                all.get(0));
+    }
 }
