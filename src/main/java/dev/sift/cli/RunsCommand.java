@@ -17,10 +17,11 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code sift runs list|show|compare|lineage|diff-subsets|scores|explain|export|delete}. */
+/** {@code sift runs list|show|compare|lineage|diff-subsets|scores|agreement|explain|export|delete}. */
 @Command(name = "runs", description = "Experiment history.", subcommands = {RunsCommand.ListRuns.class,
     RunsCommand.ShowRun.class, CompareCommand.class, LineageCommand.class, DiffSubsetsCommand.class,
-    RunsCommand.Scores.class, RunsCommand.Explain.class, ExportCommand.class, DeleteRunsCommand.class})
+    RunsCommand.Scores.class, AgreementCommand.class, RunsCommand.Explain.class, ExportCommand.class,
+    DeleteRunsCommand.class})
 public class RunsCommand {
 
     /** {@code sift runs list}. */

@@ -1,0 +1,88 @@
+package dev.sift.importance;
+
+import java.util.Arrays;
+import java.util.Comparator;
+
+/**
+ * How far two methods' scores of one pool agree: Spearman's rank correlation, and the share of one method's removal
+ * set that the other removes too. Both read scores turned so that higher = remove ({@link Orientation#toRemove}),
+ * so a positive correlation means the two would drop the same samples first.
+ */
+public final class Agreement {
+    private Agreement() {
+    }
+
+    /**
+     * Spearman's rank correlation: Pearson's correlation of the mid-ranks (tied scores get their mean rank), as
+     * scipy's {@code spearmanr}; NaN when either side is constant or there are fewer than two samples.
+     */
+    public static double spearman(double[] a, double[] b) {
+        if (a.length != b.length) {
+            throw new IllegalArgumentException("scores of " + a.length + " and " + b.length + " samples");
+        }
+        if (a.length < 2) {
+            return Double.NaN;
+        }
+        double[] ra = RankEnsemble.ranks(a, false);
+        double[] rb = RankEnsemble.ranks(b, false);
+        double ma = Arrays.stream(ra).average().orElse(0);
+        double mb = Arrays.stream(rb).average().orElse(0);
+        double sab = 0;
+        double saa = 0;
+        double sbb = 0;
+        for (int i = 0; i < ra.length; i++) {
+            sab += (ra[i] - ma) * (rb[i] - mb);
+            saa += (ra[i] - ma) * (ra[i] - ma);
+            sbb += (rb[i] - mb) * (rb[i] - mb);
+        }
+        return saa == 0 || sbb == 0 ? Double.NaN : sab / Math.sqrt(saa * sbb);
+    }
+
+    /**
+     * Each sample's chance of being among the {@code m} highest scores: 1 above the cut, 0 below it, and for a block
+     * of tied scores across the cut the share of the block that falls within the first m (its samples in a random
+     * order).
+     */
+    static double[] inTop(double[] s, int m) {
+        Integer[] order = new Integer[s.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, Comparator.comparingDouble((Integer i) -> -s[i]));
+        double[] p = new double[s.length];
+        int k = Math.min(m, s.length);
+        for (int i = 0; i < k;) {
+            int j = i;
+            while (j < order.length && Double.compare(s[order[j]], s[order[i]]) == 0) {
+                j++;
+            }
+            double share = j <= k ? 1 : (double) (k - i) / (j - i);
+            for (int t = i; t < j; t++) {
+                p[order[t]] = share;
+            }
+            i = j;
+        }
+        return p;
+    }
+
+    /**
+     * The share of the {@code m} highest of {@code a} that are among the {@code m} highest of {@code b} too, ties at
+     * either cut counted at their expectation (each method's ties in an independent random order). Two methods that
+     * know nothing of each other overlap by m / n; the same ranking by 1. NaN for m = 0.
+     */
+    public static double overlap(double[] a, double[] b, int m) {
+        if (a.length != b.length) {
+            throw new IllegalArgumentException("scores of " + a.length + " and " + b.length + " samples");
+        }
+        if (m <= 0) {
+            return Double.NaN;
+        }
+        double[] pa = inTop(a, m);
+        double[] pb = inTop(b, m);
+        double both = 0;
+        for (int i = 0; i < pa.length; i++) {
+            both += pa[i] * pb[i];
+        }
+        return both / Math.min(m, a.length);
+    }
+}

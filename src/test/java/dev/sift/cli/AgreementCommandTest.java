@@ -1,0 +1,77 @@
+package dev.sift.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sift.PostgresResource;
+import dev.sift.cli.InJvm.Out;
+import dev.sift.store.ObjectStore;
+import dev.sift.store.RunStore;
+import dev.sift.store.ScoreStore;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** {@code runs agreement} on hand-made runs whose scores agree or disagree by construction. */
+@QuarkusTest
+@QuarkusTestResource(PostgresResource.class)
+class AgreementCommandTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Inject
+    CommandLine.IFactory factory;
+    @Inject
+    RunStore runs;
+    @Inject
+    ObjectStore objects;
+    @Inject
+    ScoreStore scores;
+
+    @Test
+    void methodsThatRankAlikeOnceTurnedToTheRemovalEndAgreeAndOpposedOnesDoNot() throws Exception {
+        // loss = i / 10 (higher = remove) beside 1 - i / 100 stored as aum (higher = keep): the same removal order
+        String same = Long.toString(HandMadeRun.create(runs, objects, scores, "agree", "lamp", "aum"));
+        Out r = InJvm.sift(factory, "runs", "agreement", same, "--keep", "0.5", "--format", "json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode rows = JSON.readTree(r.out());
+        assertEquals(1, rows.size(), "one pair: " + rows);
+        JsonNode pair = rows.get(0);
+        assertEquals("aum", pair.get("method").asText());
+        assertEquals("loss", pair.get("other").asText());
+        assertEquals(1.0, pair.get("spearman").asDouble(), 1e-12);
+        assertEquals(1.0, pair.get("removal_overlap").asDouble(), 1e-12);
+        assertEquals(0.5, pair.get("by_chance").asDouble(), 1e-12);
+        assertEquals(4, pair.get("removes").asInt());
+        assertEquals(8, pair.get("of").asInt(), "iteration 1's pool: the 8 training samples");
+
+        // the same values stored as el2n (higher = remove): the opposite order
+        String opposed = Long.toString(HandMadeRun.create(runs, objects, scores, "oppose", "lamp", "el2n"));
+        Out o = InJvm.sift(factory, "runs", "agreement", opposed, "--keep", "0.5", "--format", "json");
+        JsonNode p = JSON.readTree(o.out()).get(0);
+        assertEquals(-1.0, p.get("spearman").asDouble(), 1e-12);
+        assertEquals(0.0, p.get("removal_overlap").asDouble(), 1e-12);
+
+        // text: the table and a line saying what was measured, the run's filter.keep by default
+        Out text = InJvm.sift(factory, "runs", "agreement", opposed, "--iteration", "2");
+        assertEquals(0, text.code(), text.err());
+        assertTrue(text.out().contains("scores turned so that higher = remove"), text.out());
+        assertTrue(text.out().contains("(1 - keep 0.5)"), text.out());
+    }
+
+    @Test
+    void badArgumentsAreOneLineAndExitTwo() throws Exception {
+        String id = Long.toString(HandMadeRun.create(runs, objects, scores, "agree-bad", "lamp", "el2n"));
+        Out keep = InJvm.sift(factory, "runs", "agreement", id, "--keep", "1");
+        assertEquals(2, keep.code());
+        assertTrue(keep.err().contains("--keep must be above 0 and below 1, got 1.0"), keep.err());
+        Out none = InJvm.sift(factory, "runs", "agreement", id, "--iteration", "3");
+        assertEquals(2, none.code());
+        assertTrue(none.err().contains("run " + id + " has no scores in iteration 3"), none.err());
+        Out missing = InJvm.sift(factory, "runs", "agreement", "987654");
+        assertEquals(2, missing.code(), missing.err());
+    }
+}
