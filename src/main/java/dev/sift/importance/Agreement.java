@@ -1,7 +1,11 @@
 package dev.sift.importance;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * How far two methods' scores of one pool agree: Spearman's rank correlation, and the share of one method's removal
@@ -23,8 +27,11 @@ public final class Agreement {
         if (a.length < 2) {
             return Double.NaN;
         }
-        double[] ra = RankEnsemble.ranks(a, false);
-        double[] rb = RankEnsemble.ranks(b, false);
+        return pearson(RankEnsemble.ranks(a, false), RankEnsemble.ranks(b, false));
+    }
+
+    /** Pearson's correlation; NaN when either side is constant. */
+    private static double pearson(double[] ra, double[] rb) {
         double ma = Arrays.stream(ra).average().orElse(0);
         double mb = Arrays.stream(rb).average().orElse(0);
         double sab = 0;
@@ -36,6 +43,28 @@ public final class Agreement {
             sbb += (rb[i] - mb) * (rb[i] - mb);
         }
         return saa == 0 || sbb == 0 ? Double.NaN : sab / Math.sqrt(saa * sbb);
+    }
+
+    /**
+     * The pairs of methods whose scores (each turned so that higher = remove) have a Spearman correlation of at least
+     * {@code threshold}, as "a and b (0.998)", in the order given: methods that rank a pool alike tell the user
+     * nothing the other does not, however many curve points and candidates they fill. Each method is ranked once.
+     */
+    public static List<String> alike(Map<String, double[]> removeScores, double threshold) {
+        Map<String, double[]> ranks = new LinkedHashMap<>();
+        removeScores.forEach((m, s) -> ranks.put(m, RankEnsemble.ranks(s, false)));
+        List<String> names = new ArrayList<>(ranks.keySet());
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < names.size(); i++) {
+            for (int j = i + 1; j < names.size(); j++) {
+                double rho = ranks.get(names.get(i)).length < 2 ? Double.NaN
+                        : pearson(ranks.get(names.get(i)), ranks.get(names.get(j)));
+                if (rho >= threshold) {
+                    out.add(String.format("%s and %s (%.3f)", names.get(i), names.get(j), rho));
+                }
+            }
+        }
+        return out;
     }
 
     /**

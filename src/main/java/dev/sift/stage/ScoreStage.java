@@ -2,6 +2,7 @@ package dev.sift.stage;
 
 import dev.sift.store.RunCopy;
 import dev.sift.data.Split;
+import dev.sift.importance.Agreement;
 import dev.sift.importance.ImportanceMethod;
 import dev.sift.importance.ImportanceMethods;
 import dev.sift.importance.MethodResult;
@@ -31,7 +32,9 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -198,7 +201,7 @@ public class ScoreStage implements Stage<ScoreOutput> {
             ScoringInput withFolds = input;
             others.replaceAll(in -> in.withOutOfFold(withFolds.outOfFold()));
         }
-        List<String> names = new ArrayList<>();
+        Map<String, double[]> toRemove = new LinkedHashMap<>(); // every method's scores, higher = remove
         Long flagged = null;
         NoiseReport noise = NoiseReport.of(inputs.samples(ctx), pool);
         for (ImportanceMethod m : methods) {
@@ -213,16 +216,33 @@ public class ScoreStage implements Stage<ScoreOutput> {
             }
             ctx.console().info(String.format("  %-14s %d scores (%s), %d ms", m.name(), r.scores().length,
                     m.meaning(), ms));
-            names.add(m.name());
+            toRemove.put(m.name(), m.orientation().toRemove(r.scores()));
             if (noise != null) {
                 noise.add(m, r.scores());
             }
         }
+        sayAlike(ctx, toRemove);
         if (noise != null) {
             noise.finish(ctx, runs);
         }
         storeHidden(ctx, p);
-        return new ScoreOutput(pool.length, model, names, flagged);
+        return new ScoreOutput(pool.length, model, new ArrayList<>(toRemove.keySet()), flagged);
+    }
+
+    /** The Spearman correlation from which two methods' rankings of a pool are called alike. */
+    static final double ALIKE = 0.95;
+
+    /**
+     * One line naming the methods that rank the pool alike (scores turned so that higher = remove): a curve or a
+     * candidate list over them tests one ranking several times (the proof run's loss, EL2N and AUM: 0.98-0.998).
+     */
+    private static void sayAlike(StageContext ctx, Map<String, double[]> toRemove) {
+        List<String> alike = Agreement.alike(toRemove, ALIKE);
+        if (!alike.isEmpty()) {
+            ctx.console().info("  rank the pool alike (Spearman >= " + ALIKE + ", scores turned so that higher = "
+                    + "remove): " + String.join(", ", alike) + "; sift runs agreement " + ctx.runId()
+                    + " --iteration " + ctx.iteration() + " compares every pair");
+        }
     }
 
     /**

@@ -39,4 +39,15 @@ class AgreementTest {
         assertEquals(0.0, p[0], 1e-12);
         assertEquals(2.0, java.util.Arrays.stream(p).sum(), 1e-12, "m samples in all");
     }
+
+    @Test
+    void alikeNamesThePairsAtOrAboveTheThresholdInTheOrderGiven() {
+        java.util.Map<String, double[]> m = new java.util.LinkedHashMap<>();
+        m.put("loss", new double[] {1, 2, 3, 4, 5, 6});
+        m.put("el2n", new double[] {10, 20, 30, 40, 60, 50}); // one swap at the top: rho = 1 - 6 * 2 / 210
+        m.put("label_quality", new double[] {6, 1, 5, 2, 4, 3});
+        m.put("constant", new double[] {1, 1, 1, 1, 1, 1});
+        assertEquals(java.util.List.of("loss and el2n (0.943)"), Agreement.alike(m, 0.9));
+        assertEquals(java.util.List.of(), Agreement.alike(m, 0.95), "0.943 is below 0.95; NaN is never alike");
+    }
 }
