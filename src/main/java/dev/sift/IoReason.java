@@ -37,8 +37,16 @@ public final class IoReason {
         return what;
     }
 
+    /**
+     * A stream that ended before its format did (GZIPInputStream's "Unexpected end of ZLIB input stream"), in words
+     * a user can act on.
+     */
+    public static final String CUT_SHORT = "the data ends early: the file is cut short (copied or downloaded in "
+            + "part?)";
+
     private static String known(IOException e) {
-        return e instanceof NoSuchFileException ? "no such file or directory"
+        return e instanceof java.io.EOFException ? CUT_SHORT
+                : e instanceof NoSuchFileException ? "no such file or directory"
                 : e instanceof AccessDeniedException ? "permission denied"
                 : e instanceof NotDirectoryException ? "not a directory"
                 : e instanceof FileAlreadyExistsException ? "already exists and is in the way"

@@ -38,15 +38,12 @@ final class JsonlRows {
     static void read(InputStream in, String source, RowLayout layout, RowSink sink) throws IOException {
         java.util.Set<String> keys = new java.util.TreeSet<>();
         read(in, layout, sink, keys);
-        if (!keys.isEmpty()) {
-            for (String w : layout.required()) {
-                if (!keys.contains(w)) {
-                    throw new Ingestor.SchemaException(source + ": key '" + w + "' is in no object of the file (has: "
-                            + String.join(", ", keys.size() > 30 ? new java.util.ArrayList<>(keys).subList(0, 30)
-                                    : keys) + (keys.size() > 30 ? ", ..." : "") + ")"
-                            + SourceHeader.caseHint(List.of(w), keys));
-                }
-            }
+        List<String> missing = layout.required().stream().filter(w -> !keys.isEmpty() && !keys.contains(w)).toList();
+        if (!missing.isEmpty()) { // every missing key in one line (a probe's had to fix one per run)
+            throw new Ingestor.SchemaException(source + ": " + (missing.size() == 1 ? "key '" + missing.get(0)
+                    + "' is" : "keys '" + String.join("', '", missing) + "' are") + " in no object of the file (has: "
+                    + String.join(", ", keys.size() > 30 ? new java.util.ArrayList<>(keys).subList(0, 30) : keys)
+                    + (keys.size() > 30 ? ", ..." : "") + ")" + SourceHeader.caseHint(missing, keys));
         }
     }
 

@@ -61,10 +61,7 @@ final class SourceStreams {
         } catch (NotText e) {
             throw SiftException.usage(source + ":" + e.getMessage());
         } catch (EOFException e) {
-            // GZIPInputStream's "Unexpected end of ZLIB input stream": said in words a user can act on
-            throw SiftException.usage(source + ": the data ends early: the file is cut short (copied or downloaded "
-                    + "in part?)" + (e.getMessage() == null || e.getMessage().contains("ZLIB") ? ""
-                            : " (" + e.getMessage() + ")"));
+            throw SiftException.usage(source + ": " + dev.sift.IoReason.CUT_SHORT);
         } catch (ZipException e) {
             throw SiftException.usage(source + ": not a readable gzip file (" + e.getMessage() + ")");
         }

@@ -264,8 +264,10 @@ public class RunComparison {
             for (MetricStore.Comparison c : byRun.getOrDefault(id, List.of())) {
                 if (chosen.isEmpty() || Objects.equals(chosen.get(id), c.iteration())) {
                     boolean drawn = "true".equals(ps.getOrDefault(id, new TreeMap<>()).get("evaluate.bootstrap_seeds"));
+                    // no interval (too few test units): no seeds were drawn either (a probe's "yes" there)
+                    Boolean seedsDrawn = Double.isNaN(c.lo()) ? null : drawn && c.seeds() > 1;
                     t.add(id, c.iteration(), c.metric(), c.delta(), nan(c.lo()), nan(c.hi()),
-                            Table.YesNo.excludesZero(c.lo(), c.hi()), c.seeds(), Table.YesNo.of(drawn && c.seeds() > 1),
+                            Table.YesNo.excludesZero(c.lo(), c.hi()), c.seeds(), new Table.YesNo(seedsDrawn),
                             c.queries());
                 }
             }

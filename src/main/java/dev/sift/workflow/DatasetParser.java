@@ -157,7 +157,7 @@ final class DatasetParser {
         }
         // keep the snapshot self-contained: the resolved absolute path is what a resumed run reads
         if (root instanceof YMap m) {
-            YamlTree.set(m, snapshotKey, p.toString());
+            YamlTree.rewrite(m, snapshotKey, p.toString());
         }
         return p.toString();
     }
@@ -242,7 +242,7 @@ final class DatasetParser {
         if (!dev.sift.config.SiftHome.holds(Path.of(path))) {
             return false;
         }
-        b.error(r.keyLine("dataset"), where, dev.sift.config.SiftHome.refusal(path));
+        b.error(r.nestedLine(where.split("\\.")), where, dev.sift.config.SiftHome.refusal(path));
         return true;
     }
 
@@ -300,7 +300,7 @@ final class DatasetParser {
         }
         if (!together.isEmpty()) {
             List<String> quoted = together.stream().map(w -> "'" + w + "'").toList();
-            b.error(r.keyLine("dataset"), key, (quoted.size() == 1 ? "column " + quoted.get(0) + " is"
+            b.error(r.nestedLine(key.split("\\.")), key, (quoted.size() == 1 ? "column " + quoted.get(0) + " is"
                     : "columns " + String.join(", ", quoted) + " are") + " not in the header of " + path + has
                     + SourceHeader.caseHint(together, names));
         }
@@ -315,6 +315,7 @@ final class DatasetParser {
         String where = key.equals("dataset.items") ? "dataset.items.path" : key.equals("dataset.columns")
                 ? "dataset.path" : key;
         String setting = key.equals("dataset.items") ? "dataset.items.separator" : "dataset.separator";
+        int at = r.nestedLine(where.split("\\.")); // the line of path:, not of dataset:
         int before = b.errors().size();
         if (insideSiftHome(b, r, where, path)) {
             return;
@@ -325,8 +326,8 @@ final class DatasetParser {
                 return; // Parquet after all
             }
             if (names.isEmpty() || header && names.stream().allMatch(String::isBlank)) { // blank lines: "(has: )"
-                b.error(r.keyLine("dataset"), where, names.isEmpty() ? path + " is empty: " + (header ? "no header row"
-                        : "no rows") : path + ": its first line, the header, names no column (a blank line); the "
+                b.error(at, where, names.isEmpty() ? path + " is empty: " + (header ? "no header row" : "no rows")
+                        : path + ": its first line, the header, names no column (a blank line); the "
                         + "header must be the first line");
                 return;
             }
@@ -336,19 +337,19 @@ final class DatasetParser {
             }
             for (String w : wanted) {
                 if (!header && w.trim().matches("\\d{1,9}") && Integer.parseInt(w.trim()) >= names.size()) {
-                    b.error(r.keyLine("dataset"), key, "column " + w.trim() + " is past the first row of " + path
-                            + ", which has " + names.size() + " fields (columns 0-" + (names.size() - 1) + ")"
+                    b.error(r.nestedLine(key.split("\\.")), key, "column " + w.trim() + " is past the first row of "
+                            + path + ", which has " + names.size() + " fields (columns 0-" + (names.size() - 1) + ")"
                             + SourceHeader.separatorHint(names, separator, setting));
                 }
             }
             // a header and no data: said before a run is made that ingest could only fail
             if (header && b.errors().size() == before && firstRowOnly(path, separator)) {
-                b.error(r.keyLine("dataset"), where, path + " has its header and nothing else: no data rows");
+                b.error(at, where, path + " has its header and nothing else: no data rows");
             }
         } catch (IOException e) {
-            b.error(r.keyLine("dataset"), where, "cannot read " + path + ": " + dev.sift.IoReason.of(e));
+            b.error(at, where, "cannot read " + path + ": " + dev.sift.IoReason.of(e));
         } catch (IllegalArgumentException e) {
-            b.error(r.keyLine("dataset"), where, path + ":" + e.getMessage());
+            b.error(at, where, path + ":" + e.getMessage());
         }
     }
 

@@ -122,6 +122,24 @@ final class SpecBinder {
         }
 
         /**
+         * The line of a nested key ({@code "dataset", "columns"}), or of the deepest of them the file has: an error
+         * about {@code dataset.path} points at {@code path:}, not at {@code dataset:}.
+         */
+        int nestedLine(String... keys) {
+            YMap m = map;
+            int line = map.line();
+            for (String k : keys) {
+                Entry e = m == null ? null : m.entries().get(k);
+                if (e == null) {
+                    return line;
+                }
+                line = e.keyLine();
+                m = e.value() instanceof YMap inner ? inner : null;
+            }
+            return line;
+        }
+
+        /**
          * Where {@code key}'s value came from, for a message about two keys that names one of them: "from --set",
          * "line N" or "by default".
          */

@@ -249,7 +249,7 @@ public final class WorkflowParser {
             }
             source = dir.toString();
             if (root instanceof YMap ym) {
-                YamlTree.set(ym, "model.source", source);
+                YamlTree.rewrite(ym, "model.source", source);
             }
         }
         // head is the default: on 2 CPU cores it trains in seconds on cached embeddings and, starting from the

@@ -128,6 +128,26 @@ public final class YamlTree {
     }
 
     /**
+     * A value the parser itself rewrote (a relative path resolved against the workflow's folder) in place: where the
+     * file gave it, the entry keeps its lines, so later errors about it point at the file's line, not at "--set";
+     * else as {@link #set}.
+     */
+    public static void rewrite(YMap root, String path, String value) {
+        String[] parts = path.split("\\.");
+        YMap current = root;
+        for (int i = 0; i < parts.length - 1 && current != null; i++) {
+            Entry e = current.entries().get(parts[i]);
+            current = e != null && e.value() instanceof YMap m ? m : null;
+        }
+        Entry e = current == null ? null : current.entries().get(parts[parts.length - 1]);
+        if (e != null && e.value() instanceof YScalar v) {
+            current.entries().put(parts[parts.length - 1], new Entry(e.keyLine(), new YScalar(v.line(), value)));
+        } else {
+            set(root, path, value);
+        }
+    }
+
+    /**
      * Applies {@code path=value} to the tree (dotted path, mappings created as needed). A value written as
      * {@code [a, b]} becomes a list.
      */

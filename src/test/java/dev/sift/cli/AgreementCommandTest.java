@@ -55,11 +55,18 @@ class AgreementCommandTest {
         assertEquals(-1.0, p.get("spearman").asDouble(), 1e-12);
         assertEquals(0.0, p.get("removal_overlap").asDouble(), 1e-12);
 
-        // text: the table and a line saying what was measured, the run's filter.keep by default
-        Out text = InJvm.sift(factory, "runs", "agreement", opposed, "--iteration", "2");
-        assertEquals(0, text.code(), text.err());
-        assertTrue(text.out().contains("scores turned so that higher = remove"), text.out());
-        assertTrue(text.out().contains("(1 - keep 0.5)"), text.out());
+        // text: the table and a line saying what was measured; by default as many as the iteration removed (a
+        // probe's: the run's filter.keep described a removal a recommendation candidate's own keep never made)
+        Out text = InJvm.sift(factory, "runs", "agreement", opposed, "--iteration", "2", "--format", "json");
+        assertEquals(2, JSON.readTree(text.out()).get(0).get("removes").asInt(), "iteration 2 kept 3 of 5");
+        Out said = InJvm.sift(factory, "runs", "agreement", opposed, "--iteration", "2");
+        assertTrue(said.out().contains("scores turned so that higher = remove"), said.out());
+        assertTrue(said.out().contains("(as many as iteration 2 removed: it kept 3 of 5 by top_fraction)"),
+                said.out());
+        // --keep counts as the filter does: ceil(0.7 x 8) = 6 kept, 2 removed (a probe's: 262.5 rounded the other way)
+        Out seven = InJvm.sift(factory, "runs", "agreement", opposed, "--keep", "0.7", "--format", "json");
+        assertEquals(2, JSON.readTree(seven.out()).get(0).get("removes").asInt());
+        assertEquals(0.25, JSON.readTree(seven.out()).get(0).get("by_chance").asDouble(), 1e-12);
     }
 
     @Test
@@ -68,6 +75,13 @@ class AgreementCommandTest {
         Out keep = InJvm.sift(factory, "runs", "agreement", id, "--keep", "1");
         assertEquals(2, keep.code());
         assertTrue(keep.err().contains("--keep must be above 0 and below 1, got 1.0"), keep.err());
+        // a keep that removes none of the 8 (ceil(0.95 x 8) = 8 kept) or all of them: nothing to compare
+        Out nothing = InJvm.sift(factory, "runs", "agreement", id, "--keep", "0.95");
+        assertEquals(2, nothing.code(), nothing.out());
+        assertTrue(nothing.err().contains("--keep 0.95 removes none of the 8 samples of iteration 1 (the filter keeps "
+                + "ceil(0.95 x 8) = 8): nothing to compare"), nothing.err());
+        Out all = InJvm.sift(factory, "runs", "agreement", id, "--keep", "1e-12"); // ceil(8e-12) = 0 kept
+        assertEquals(2, all.code(), all.out());
         Out none = InJvm.sift(factory, "runs", "agreement", id, "--iteration", "3");
         assertEquals(2, none.code());
         assertTrue(none.err().contains("run " + id + " has no scores in iteration 3"), none.err());

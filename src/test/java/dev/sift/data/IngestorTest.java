@@ -367,6 +367,12 @@ class IngestorTest {
                 "/x", null, "jsonl", ',', new Columns("query", "name", null, "label", null, null, null, null)), null)
                 .read(new ByteArrayInputStream(jsonl.getBytes(StandardCharsets.UTF_8)), "x.jsonl"));
         assertEquals("x.jsonl: key 'name' is in no object of the file (has: label, query, title)", typo.getMessage());
+        // every missing key in one line, each with its other-case spelling (a probe's fixed one key per run)
+        Ingestor.SchemaException cased = assertThrows(Ingestor.SchemaException.class, () -> ingestor(new DatasetSpec(
+                "/x", null, "jsonl", ',', new Columns("Query", "Title", null, "label", null, null, null, null)), null)
+                .read(new ByteArrayInputStream(jsonl.getBytes(StandardCharsets.UTF_8)), "x.jsonl"));
+        assertEquals("x.jsonl: keys 'Query', 'Title' are in no object of the file (has: label, query, title); names "
+                + "match case exactly: did you mean 'query' for 'Query', 'title' for 'Title'?", cased.getMessage());
     }
 
     /** With an items file, a JSON Lines row may carry its own title and no item key: title or item, not both. */

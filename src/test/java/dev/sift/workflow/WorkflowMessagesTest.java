@@ -134,5 +134,33 @@ class WorkflowMessagesTest {
         assertEquals(1, all.size(), all.toString());
         assertTrue(all.get(0).endsWith("did you mean 'QUERY' for 'query', 'TITLE' for 'title', 'GRADE' for 'grade'?"),
                 all.get(0));
+        // at the line of columns:, not of dataset: (a probe's)
+        assertTrue(all.get(0).startsWith("w.yaml:4: dataset.columns: columns 'query', 'title', 'grade' are not"),
+                all.get(0));
+    }
+
+    @Test
+    void aGzipFileCutShortIsSaidInWordsAtThePathLine(@TempDir Path dir) throws Exception {
+        java.io.ByteArrayOutputStream raw = new java.io.ByteArrayOutputStream();
+        try (var gz = new java.util.zip.GZIPOutputStream(raw)) {
+            gz.write("query,title,grade\nshoes,red shoes,3\nlamp,oak lamp,2\n".repeat(20).getBytes());
+        }
+        String yaml = """
+                name: t
+                dataset:
+                  path: d.csv.gz
+                  columns: {query: query, title: title, label: grade}
+                """;
+        // cut inside the header (10 bytes: the gzip header alone) and further on: a probe's "EOFException" and
+        // "Unexpected end of ZLIB input stream", at the line of dataset:
+        for (int cut : new int[] {10, 30}) {
+            Files.write(dir.resolve("d.csv.gz"), java.util.Arrays.copyOf(raw.toByteArray(), cut));
+            List<String> e = assertThrows(WorkflowException.class,
+                    () -> WorkflowParser.parse("w.yaml", yaml, dir, Map.of(), true)).errors();
+            assertEquals(1, e.size(), e.toString());
+            assertTrue(e.get(0).startsWith("w.yaml:3: dataset.path: cannot read "), e.get(0));
+            assertTrue(e.get(0).endsWith("d.csv.gz: the data ends early: the file is cut short (copied or downloaded in "
+                    + "part?)"), e.get(0));
+        }
     }
 }

@@ -453,7 +453,7 @@ class WorkflowParserTest {
         String wf = "name: t\ndataset:\n  path: d.csv\n  columns: {query: q, title: t, label: l}\n";
         List<String> e = assertThrows(WorkflowException.class, () -> WorkflowParser.parse("w.yaml", wf, dir,
                 Map.of(), true)).errors();
-        assertEquals(List.of("w.yaml:2: dataset.path: " + dir.resolve("d.csv") + ":1: column 't' appears twice in the "
+        assertEquals(List.of("w.yaml:3: dataset.path: " + dir.resolve("d.csv") + ":1: column 't' appears twice in the "
                 + "header"), e);
         Files.writeString(dir.resolve("d.csv"), "q,\"t,l\nlamp,a,1\n");
         e = assertThrows(WorkflowException.class, () -> WorkflowParser.parse("w.yaml", wf, dir, Map.of(), true))
