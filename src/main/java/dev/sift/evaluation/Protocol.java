@@ -192,7 +192,8 @@ public final class Protocol {
                     : Arrays.stream(diffs.get(n)).filter(Double::isFinite).sorted().toArray();
             // a metric undefined on a resample (NDCG of a query without a relevant pair) leaves it out; with at
             // least MIN_UNITS of Q queries informing it, a resample misses all of them with probability
-            // (1 - 5/Q)^Q < e^-5, so at most about 0.7% of the resamples are left out
+            // (1 - 5/Q)^Q < e^-5: about 0.7% of the resamples are expected to be left out (NDCG), up to about 1.3%
+            // for a binary metric that needs both classes
             double lo = d.length == 0 ? Double.NaN : d[(int) Math.floor(0.025 * (d.length - 1))];
             double hi = d.length == 0 ? Double.NaN : d[(int) Math.ceil(0.975 * (d.length - 1))];
             // the resamples the interval comes from: those where the metric is defined on both sides

@@ -53,8 +53,10 @@ public class MethodAgreement {
             List<ScoreStore.Row> rows = scores.read(run.id, iteration, m);
             int[] idx = rows.stream().mapToInt(ScoreStore.Row::sampleIndex).toArray();
             if (pool != null && !java.util.Arrays.equals(pool, idx)) {
+                int at = java.util.Arrays.mismatch(pool, idx);
                 throw SiftException.usage("run " + run.id + " iteration " + iteration + ": methods " + methods.get(0)
-                        + " and " + m + " scored different samples (" + pool.length + " and " + idx.length + ")");
+                        + " and " + m + " scored different samples (" + pool.length + " and " + idx.length
+                        + "; the first that differs is position " + at + ")");
             }
             pool = idx;
             remove.put(m, orientation(m).toRemove(rows.stream().mapToDouble(ScoreStore.Row::score).toArray()));
@@ -74,10 +76,10 @@ public class MethodAgreement {
         }
         String note = names.size() < 2 ? "one method scored in iteration " + iteration + " (" + names.get(0)
                 + "): nothing to compare"
-                : "scores turned so that higher = remove; spearman: rank correlation over the " + n + " samples; "
-                + "removal_overlap: the share of the " + m + " samples the method would remove first (" + said[0]
-                + ") that the other removes too, ties at a cut at their expectation; by_chance: what two unrelated "
-                + "rankings overlap";
+                : "scores turned so that higher = remove (each method's own orientation, whatever the run's "
+                + "filter.order); spearman: rank correlation over the " + n + " samples; removal_overlap: the share of "
+                + "the " + m + " samples the method would remove first (" + said[0] + ") that the other removes too, "
+                + "ties at a cut at their expectation; by_chance: what two unrelated rankings overlap";
         return new Result(t, note);
     }
 
@@ -98,8 +100,9 @@ public class MethodAgreement {
                     false).spec().filter().keep();
             String from = keep != null ? "--keep " + Text.plain(k) : "the run's filter.keep " + Text.plain(k);
             if (!(k > 0 && k < 1)) {
-                throw SiftException.usage("--keep must be above 0 and below 1, got " + k + (keep == null
-                        ? " (" + from + "; give --keep)" : ""));
+                throw SiftException.usage(keep == null ? from + " removes none of iteration " + iteration + "'s "
+                        + n + " samples; give --keep F (above 0 and below 1)"
+                        : "--keep must be above 0 and below 1, got " + k);
             }
             int kept = TopFraction.keptCount(n, k);
             m = n - kept;

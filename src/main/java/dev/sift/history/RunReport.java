@@ -51,6 +51,8 @@ public class RunReport {
     ReportSamples sampleParts;
     @Inject
     ReportPage page;
+    @Inject
+    MethodAgreement agreement;
 
     /** The report of {@code runId} beside {@code compare} (may be empty), as HTML. */
     public String html(long runId, List<Long> compare) {
@@ -308,6 +310,16 @@ public class RunReport {
                 + "(sift runs diff-subsets lists them).", blocks);
     }
 
+    /** Iteration 1's method agreement, or null where there is nothing to compare (one method, no removal). */
+    private MethodAgreement.Result agreement(RunEntity run) {
+        try {
+            MethodAgreement.Result r = agreement.of(run, 1, null);
+            return r.table().size() == 0 ? null : r;
+        } catch (SiftException e) {
+            return null;
+        }
+    }
+
     /** Score histograms, noise detection and the most and least valuable samples of the report's run. */
     private List<Section> sampleSections(RunEntity run, List<IterationEntity> iterations) {
         List<Sample> samples;
@@ -330,6 +342,12 @@ public class RunReport {
                     + "auroc_within_label: among the samples of the same given label; label_only: the baseline "
                     + "that reads only the given label, scored by its true noise share."));
             scores.add(Block.of(TableView.of("table-noise-detection", noise)));
+        }
+        MethodAgreement.Result agree = agreement(run);
+        if (agree != null) {
+            scores.add(Block.text("Whether the methods agree on what to drop, iteration 1 (sift runs agreement): "
+                    + agree.note() + "."));
+            scores.add(Block.of(TableView.of("table-agreement", agree.table())));
         }
         boolean marked = samples.stream().anyMatch(Sample::noisy);
         return List.of(new Section("scores", "Importance scores", "Run " + run.id + ": each method's scores per "

@@ -70,9 +70,11 @@ public final class Agreement {
     /**
      * Each sample's chance of being among the {@code m} highest scores: 1 above the cut, 0 below it, and for a block
      * of tied scores across the cut the share of the block that falls within the first m (its samples in a random
-     * order).
+     * order). NaN counts as the highest.
      */
-    static double[] inTop(double[] s, int m) {
+    static double[] inTop(double[] scores, int m) {
+        // NaN first, as the filter drops a sample without a score first (Pool) and spearman ranks it highest
+        double[] s = Arrays.stream(scores).map(v -> Double.isNaN(v) ? Double.POSITIVE_INFINITY : v).toArray();
         Integer[] order = new Integer[s.length];
         for (int i = 0; i < order.length; i++) {
             order[i] = i;

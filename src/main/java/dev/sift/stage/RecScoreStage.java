@@ -70,6 +70,7 @@ public class RecScoreStage implements Stage<RecScoreOutput> {
             ctx.console().info(String.format("  %s: mean %.4f over %d interactions", e.getKey(),
                     java.util.Arrays.stream(e.getValue()).average().orElse(Double.NaN), pool.length));
         }
+        ScoreStage.sayAlike(ctx, values); // loss, el2n and mean_loss: higher = remove, as stored
         return new RecScoreOutput(java.util.List.copyOf(values.keySet()), pool.length);
     }
 

@@ -236,7 +236,7 @@ public class ScoreStage implements Stage<ScoreOutput> {
      * One line naming the methods that rank the pool alike (scores turned so that higher = remove): a curve or a
      * candidate list over them tests one ranking several times (the proof run's loss, EL2N and AUM: 0.98-0.998).
      */
-    private static void sayAlike(StageContext ctx, Map<String, double[]> toRemove) {
+    static void sayAlike(StageContext ctx, Map<String, double[]> toRemove) {
         List<String> alike = Agreement.alike(toRemove, ALIKE);
         if (!alike.isEmpty()) {
             ctx.console().info("  rank the pool alike (Spearman >= " + ALIKE + ", scores turned so that higher = "

@@ -82,6 +82,10 @@ class AgreementCommandTest {
                 + "ceil(0.95 x 8) = 8): nothing to compare"), nothing.err());
         Out all = InJvm.sift(factory, "runs", "agreement", id, "--keep", "1e-12"); // ceil(8e-12) = 0 kept
         assertEquals(2, all.code(), all.out());
+        assertTrue(all.err().contains("--keep 0.000000000001 removes all of the 8 samples of iteration 1"), all.err());
+        for (Out o : new Out[] {keep, nothing, all}) {
+            assertEquals(1, o.err().strip().lines().count(), "one line: " + o.err());
+        }
         Out none = InJvm.sift(factory, "runs", "agreement", id, "--iteration", "3");
         assertEquals(2, none.code());
         assertTrue(none.err().contains("run " + id + " has no scores in iteration 3"), none.err());

@@ -379,7 +379,8 @@ class HistoryCommandsTest {
         assertEquals(0.05, interval.get("ci_low").asDouble(), 1e-12);
         // booleans in JSON (a probe's: "yes" as a string), yes and no in text and CSV
         assertTrue(interval.get("excludes_0").isBoolean() && interval.get("excludes_0").asBoolean());
-        assertTrue(interval.get("seeds_drawn").asBoolean(), "3 seeds, evaluate.bootstrap_seeds true");
+        assertTrue(interval.get("seeds_drawn").isBoolean() && interval.get("seeds_drawn").asBoolean(),
+                "3 seeds, evaluate.bootstrap_seeds true");
 
         InJvm.Out all = sift("runs", "compare", a, b, "--format", "json");
         assertTrue(JSON.readTree(all.out()).get("parameters").size() > 50, "every resolved parameter without the flag");

@@ -107,7 +107,7 @@ class ReportTest {
         assertTrue(ids.containsAll(expected), ids.toString());
         for (String table : List.of("table-parameters", "table-metrics-run-" + id, "table-metrics-run-" + other,
                 "table-comparisons-run-" + id, "table-metrics-compared", "table-curve-run-" + id, "table-lineage-run-"
-                + id, "table-noise-detection", "samples-most", "samples-least")) {
+                + id, "table-noise-detection", "table-agreement", "samples-most", "samples-least")) {
             assertTrue(page.contains("<table id=\"" + table + "\">"), table);
         }
         assertTrue(page.contains("<tr class=\"highlight\"><td>filter.by</td>"),
@@ -193,6 +193,8 @@ class ReportTest {
         assertTrue(page.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;"
                 + "&quot;&amp;"), "run name and sample text escaped");
         assertTrue(page.contains("id=\"chart-hist-i1-div-b-m\""), "ids made of letters, digits and dashes");
+        assertTrue(page.contains("<table id=\"table-agreement\">") && page.contains("<td>&lt;/div&gt;&lt;b&gt;m</td>"),
+                "the methods' agreement, the method's name escaped");
         List<String> ids = charts(page);
         assertTrue(ids.contains("chart-lineage-run-" + id) && ids.contains("chart-hist-i2-loss"), ids.toString());
         ObjectMapper json = new ObjectMapper();

@@ -30,6 +30,9 @@ class AgreementTest {
         double[] tied = {9, 5, 5, 1, 0};
         assertEquals((1 + 0.5) / 2, Agreement.overlap(tied, a, 2), 1e-12);
         assertTrue(Double.isNaN(Agreement.overlap(a, a, 0)));
+        // a sample without a score (data_oob's, in every bag) is removed first, as the filter drops it first (a
+        // review's: sorted last, it was never in the removal set)
+        assertEquals(1.0, Agreement.overlap(new double[] {Double.NaN, 1, 2}, new double[] {9, 1, 2}, 1), 1e-12);
     }
 
     @Test

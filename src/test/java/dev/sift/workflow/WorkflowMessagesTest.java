@@ -152,7 +152,7 @@ class WorkflowMessagesTest {
                   columns: {query: query, title: title, label: grade}
                 """;
         // cut inside the header (10 bytes: the gzip header alone) and further on: a probe's "EOFException" and
-        // "Unexpected end of ZLIB input stream", at the line of dataset:
+        // "Unexpected end of ZLIB input stream", said at the line of dataset: where the line of path: is meant
         for (int cut : new int[] {10, 30}) {
             Files.write(dir.resolve("d.csv.gz"), java.util.Arrays.copyOf(raw.toByteArray(), cut));
             List<String> e = assertThrows(WorkflowException.class,
@@ -162,5 +162,11 @@ class WorkflowMessagesTest {
             assertTrue(e.get(0).endsWith("d.csv.gz: the data ends early: the file is cut short (copied or downloaded in "
                     + "part?)"), e.get(0));
         }
+        // a path given by --set is still said as --set, resolved or not
+        Files.write(dir.resolve("cut.csv.gz"), java.util.Arrays.copyOf(raw.toByteArray(), 10));
+        List<String> set = assertThrows(WorkflowException.class, () -> WorkflowParser.parse("w.yaml", yaml, dir,
+                Map.of("dataset.path", "cut.csv.gz"), true)).errors();
+        assertEquals(1, set.size(), set.toString());
+        assertTrue(set.get(0).startsWith("w.yaml: --set dataset.path: cannot read "), set.get(0));
     }
 }
