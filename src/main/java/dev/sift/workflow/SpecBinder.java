@@ -19,6 +19,7 @@ import java.util.Set;
 final class SpecBinder {
     private final String file;
     private final List<String> errors = new ArrayList<>();
+    private final List<Integer> errorLines = new ArrayList<>();
 
     SpecBinder(String file) {
         this.file = file;
@@ -28,9 +29,23 @@ final class SpecBinder {
         return errors;
     }
 
+    /**
+     * The errors as a user reads them: those of {@code --set} first, then by line, in the order found within a line
+     * (unknown keys are found when their mapping is done, after the errors of the lines below them).
+     */
+    List<String> errorsByLine() {
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < errors.size(); i++) {
+            order.add(i);
+        }
+        order.sort(java.util.Comparator.comparingInt(errorLines::get)); // stable: FROM_OVERRIDE (-1) first
+        return order.stream().map(errors::get).toList();
+    }
+
     void error(int line, String key, String message) {
         String where = line == YamlTree.FROM_OVERRIDE ? file + ": --set " + key : file + ":" + line + ": " + key;
         errors.add(where + ": " + message);
+        errorLines.add(line);
     }
 
     Obj root(YNode node) {

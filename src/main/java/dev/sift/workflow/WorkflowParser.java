@@ -185,7 +185,7 @@ public final class WorkflowParser {
             DatasetParser.checkColumns(b, r, dataset);
         }
         if (!b.errors().isEmpty()) {
-            throw new WorkflowException(b.errors());
+            throw new WorkflowException(b.errorsByLine());
         }
         WorkflowSpec spec = new WorkflowSpec(name, dataset, task, split, model, train, score, filter, evaluate,
                 iterations, new WorkflowSpec.CacheSpec(cache, Set.copyOf(uncached)), execution, recommend);

@@ -35,6 +35,17 @@ class WorkflowParserTest {
     }
 
     @Test
+    void errorsAreListedByLineWithTheOverridesFirst() {
+        // an unknown key is found when its mapping is done, after the errors of the lines below it (a probe's)
+        String yaml = GOOD.replace("iterations: 2", "iterations: 2\nbogus: 1\nfine_tune:\n  epochs: -3");
+        List<String> e = errors(yaml, Map.of("filter.keep", "7"));
+        assertEquals(3, e.size(), e.toString());
+        assertTrue(e.get(0).startsWith("w.yaml: --set filter.keep"), e.toString());
+        assertTrue(e.get(1).startsWith("w.yaml:8: bogus"), e.toString());
+        assertTrue(e.get(2).startsWith("w.yaml:10: fine_tune.epochs"), e.toString());
+    }
+
+    @Test
     void parsesWithDefaults() {
         WorkflowSpec s = WorkflowParser.parse("w.yaml", GOOD, Path.of("."), Map.of(), true).spec();
         assertEquals("t", s.name());
