@@ -28,8 +28,13 @@ public final class Protocol {
     /** A difference a - b of seed means, and its bootstrap 95% interval (NaN bounds: none). */
     public record Interval(double delta, double lo, double hi, int resamples, int queries) {
         public boolean excludesZero() {
-            return lo > 0 || hi < 0;
+            return Protocol.excludesZero(lo, hi);
         }
+    }
+
+    /** Whether the interval [lo, hi] leaves out 0, the only case in which a difference means anything; NaN: no. */
+    public static boolean excludesZero(double lo, double hi) {
+        return lo > 0 || hi < 0;
     }
 
     /** The metric names {@link #measure} returns for the task. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sift.data.Text;
+import dev.sift.evaluation.Protocol;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
@@ -73,7 +74,7 @@ public final class Table {
 
         /** Whether the interval [lo, hi] leaves out 0; no answer where there is no interval (NaN bounds). */
         public static YesNo excludesZero(double lo, double hi) {
-            return new YesNo(Double.isNaN(lo) || Double.isNaN(hi) ? null : lo > 0 || hi < 0);
+            return new YesNo(Double.isNaN(lo) || Double.isNaN(hi) ? null : Protocol.excludesZero(lo, hi));
         }
 
         @Override

@@ -26,7 +26,7 @@ public class MetricStore {
             double hi, int seeds, int queries, int resamples) {
         /** Whether the interval leaves out 0, the only case in which the difference means anything. */
         public boolean excludesZero() {
-            return lo > 0 || hi < 0;
+            return dev.sift.evaluation.Protocol.excludesZero(lo, hi);
         }
     }
 
