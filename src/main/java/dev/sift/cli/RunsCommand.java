@@ -151,8 +151,7 @@ public class RunsCommand {
                     System.out.println("metrics (means over seeds; _sd: sample standard deviation, NaN for one seed)");
                     System.out.print(history.metrics(runId).text());
                     System.out.println();
-                    System.out.println(history.comparisonsTitle(runId));
-                    System.out.print(history.comparisons(runId).text());
+                    printComparisons(history, runId);
                     printNoiseDetection(history, runId);
                 }
             }
@@ -172,10 +171,21 @@ public class RunsCommand {
             default -> {
                 System.out.print(history.metrics(runId).text());
                 System.out.println();
-                System.out.println(history.comparisonsTitle(runId));
-                System.out.print(history.comparisons(runId).text());
+                printComparisons(history, runId);
                 printNoiseDetection(history, runId);
             }
+        }
+    }
+
+    /** The comparisons table, then per iteration the room a subset of the kept size has (random - full). */
+    static void printComparisons(RunHistory history, long runId) {
+        System.out.println(history.comparisonsTitle(runId));
+        System.out.print(history.comparisons(runId).text());
+        List<String> room = history.headroom(runId);
+        if (!room.isEmpty()) {
+            System.out.println();
+            System.out.println("room for a subset (a random one of the kept size against the full set)");
+            room.forEach(System.out::println);
         }
     }
 

@@ -74,7 +74,7 @@ public class RunHistory {
 
     /** The title over {@link #comparisons}. */
     public String comparisonsTitle(long runId) {
-        return "kept vs others (paired per-" + unit(runId) + " bootstrap, 95% interval)";
+        return "kept vs others, random vs full (paired per-" + unit(runId) + " bootstrap, 95% interval)";
     }
 
     public Table stages(long runId) {
@@ -104,7 +104,6 @@ public class RunHistory {
         return t;
     }
 
-
     /** One row per iteration and subset with every metric as a column (noise detection rows apart). */
     public Table metrics(long runId) {
         List<MetricEntity> ms = runs.metrics(runId).stream().filter(m -> !m.split.equals(NOISE_SPLIT)
@@ -131,10 +130,7 @@ public class RunHistory {
             row.add(partial.contains(Integer.parseInt(key[0])) ? new Table.Noted(key[1].substring(2), "evaluate "
                     + "unfinished: partial") : key[1].substring(2));
             row.add(key[2]);
-            for (String n : metricNames) {
-                Double v = e.getValue().get(n);
-                row.add(Protocol.asCount(n, v));
-            }
+            metricNames.forEach(n -> row.add(Protocol.asCount(n, e.getValue().get(n))));
             t.add(row.toArray());
         }
         return t;
@@ -171,11 +167,7 @@ public class RunHistory {
             }
         }
         out.addAll(counts);
-        for (String n : List.of("train_seconds", "train_seconds_sd")) {
-            if (names.contains(n)) {
-                out.add(n);
-            }
-        }
+        List.of("train_seconds", "train_seconds_sd").stream().filter(names::contains).forEach(out::add);
         return out;
     }
 
@@ -206,8 +198,8 @@ public class RunHistory {
     }
 
     /**
-     * The kept subset against each other model, per iteration and metric: the difference of seed means and its
-     * paired per-query bootstrap 95% interval; {@code excludes_0} marks intervals that do not contain 0.
+     * The kept subset against each other model, and random against full, per iteration and metric: the difference
+     * of seed means and its paired per-query bootstrap 95% interval; {@code excludes_0}: the interval leaves out 0.
      */
     public Table comparisons(long runId) {
         Table t = new Table(List.of("iteration", "subset", "baseline", "metric", "delta", "ci_low", "ci_high",
@@ -224,6 +216,15 @@ public class RunHistory {
     /** The noise's cost to the full model and the kept subset's share of it, one line per metric (empty without). */
     public List<String> noiseRecovery(long runId) {
         return dev.sift.store.NoiseRecovery.lines(metricStore.comparisons(runId));
+    }
+
+    /** Per iteration, the room a subset of the kept size has ({@link dev.sift.store.Headroom}; empty without). */
+    public List<String> headroom(long runId) {
+        List<IterationEntity> its = runs.iterations(runId);
+        long of = its.stream().filter(i -> i.k == 1).mapToLong(i -> i.poolSize).findFirst().orElse(-1);
+        Map<Integer, long[]> sizes = new HashMap<>();
+        its.forEach(i -> sizes.put(i.k, of < 0 ? null : new long[] {i.keptSize, of}));
+        return dev.sift.store.Headroom.lines(metricStore.comparisons(runId), sizes);
     }
 
     /**
@@ -302,8 +303,7 @@ public class RunHistory {
 
     /** The run's prepared dataset, as its ingest stage recorded it. */
     List<Sample> dataset(long runId) {
-        StageRunEntity ingest = runs.findStage(runId, RunLayout.INGEST, 0)
-                .filter(s -> s.outputJson != null)
+        StageRunEntity ingest = runs.findStage(runId, RunLayout.INGEST, 0).filter(s -> s.outputJson != null)
                 .orElseThrow(() -> SiftException.usage("run " + runId + " has no ingested data"));
         String sha = StageJson.read(ingest.outputJson, IngestOutput.class).dataset();
         String key = RunLayout.dataset(sha);

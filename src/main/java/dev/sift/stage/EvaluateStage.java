@@ -16,6 +16,7 @@ import dev.sift.stage.StageOutputs.EvaluateOutput;
 import dev.sift.stage.StageOutputs.FilterOutput;
 import dev.sift.stage.StageOutputs.FineTuneOutput;
 import dev.sift.store.DynamicsStore;
+import dev.sift.store.Headroom;
 import dev.sift.store.MetricEntity;
 import dev.sift.store.MetricStore;
 import dev.sift.store.ObjectStore;
@@ -155,7 +156,8 @@ public class EvaluateStage implements Stage<EvaluateOutput> {
         // the next iteration scores this subset with the first seed's model: keep how it learned each sample
         dynamics.replace(ctx.runId(), name(), ctx.iteration(), selected.first().dynamics());
         outcomes.put("selected", selected.outcomes());
-        Trained random = retrain(s, "random", Subsets.training(objects, filter.randomKey()));
+        Subsets.Training randomSet = Subsets.training(objects, filter.randomKey());
+        Trained random = retrain(s, "random", randomSet);
         outcomes.put("random", random.outcomes());
         Map<String, List<String>> seedWeights = new LinkedHashMap<>();
         seedWeights.put("selected", selected.weights());
@@ -173,7 +175,7 @@ public class EvaluateStage implements Stage<EvaluateOutput> {
         }
         List<MetricStore.Comparison> curveRows = curves.draw(s, (label, t) -> trainSeeds(s, label, t, false)
                 .outcomes());
-        compare(s, outcomes, curveRows);
+        compare(s, outcomes, curveRows, room(s, filter, randomSet), randomSet.indices().length);
         saveIteration(ctx, filter, kept, selected.weights().get(0));
         return new EvaluateOutput(selected.weights().get(0), random.weights().get(0),
                 ctx.iteration() == 1 ? fullWeights : null, stopReason(ctx), selected.scoring(), seedWeights);
@@ -341,14 +343,39 @@ public class EvaluateStage implements Stage<EvaluateOutput> {
         Baselines.print(s.ctx(), subset, m);
     }
 
-    /** The kept subset against every other model of the iteration, metric by metric. */
-    private void compare(Setup s, Map<String, List<TestOutcome>> outcomes, List<MetricStore.Comparison> curveRows) {
+    /**
+     * The random subset that says how much room a subset of the kept size has ({@link Headroom}): from iteration 2
+     * the draw from the whole training split, else the kept set's own random control where it is a plain subset of
+     * fewer samples than the training split (a {@code weighted} or {@code relabel} control changes weights or
+     * labels instead); null where there is none.
+     */
+    private static String room(Setup s, FilterOutput filter, Subsets.Training random) {
+        if (filter.randomTrainKey() != null) {
+            return "random-train";
+        }
+        boolean plain = random.weights() == null && random.labels() == null;
+        return plain && random.indices().length < s.fineTune().trainSamples() ? "random" : null;
+    }
+
+    /**
+     * The kept subset against every other model of the iteration, metric by metric, and the random subset {@code
+     * room} (null: none) of {@code roomSize} samples against the full set.
+     */
+    private void compare(Setup s, Map<String, List<TestOutcome>> outcomes, List<MetricStore.Comparison> curveRows,
+            String room, int roomSize) {
         List<MetricStore.Comparison> rows = new ArrayList<>(curveRows);
         int resamples = s.ctx().spec().evaluate().bootstrap();
         for (String other : outcomes.keySet()) {
             if (!other.equals("selected")) {
                 compare(s, outcomes, "selected", other, resamples, rows);
             }
+        }
+        if (room != null) {
+            List<MetricStore.Comparison> r = new ArrayList<>();
+            compare(s, outcomes, room, "full", resamples, r);
+            rows.addAll(r);
+            Headroom.lines(r, Map.of(s.ctx().iteration(), new long[] {roomSize, s.fineTune().trainSamples()}))
+                    .forEach(s.ctx().console()::info);
         }
         if (outcomes.containsKey("zero-shot")) {
             // is the trained model worth pruning for at all?

@@ -129,6 +129,15 @@ public class RecEvaluateStage implements Stage<RecEvaluateOutput> {
         compare(ctx, results, "selected", "popularity", rows);
         compare(ctx, results, "full", "bpr", rows);
         compare(ctx, results, "full", "popularity", rows);
+        if (random.weights() == null && random.indices().length < full.length
+                && TwoTower.Truncation.NONE.equals(RecFilterStage.truncation(f.policy(), f.keep(), true))) {
+            // a plain random subset of the kept size: how much room a chosen one has (Headroom)
+            List<MetricStore.Comparison> room = new ArrayList<>();
+            compare(ctx, results, "random", "full", room);
+            rows.addAll(room);
+            dev.sift.store.Headroom.lines(room, Map.of(k, new long[] {random.indices().length, full.length}))
+                    .forEach(ctx.console()::info);
+        }
         metrics.replaceComparisons(ctx.runId(), k, rows);
         int users = data.usersWith(Split.TEST).length;
         return new RecEvaluateOutput(seeds, users, (System.nanoTime() - start) / 1e9);

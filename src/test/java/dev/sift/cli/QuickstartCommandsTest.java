@@ -87,9 +87,9 @@ class QuickstartCommandsTest {
         assertEquals(8, detail.get("stages").size());
         // iteration 1: full, selected, random, majority, zero-shot; iteration 2: selected, random, random-train
         assertEquals(8, detail.get("metrics").size());
-        // kept against full, random, majority, zero-shot, full against zero-shot, then kept against full, random,
-        // random-train: 3 metrics each
-        assertEquals(24, detail.get("comparisons").size());
+        // kept against full, random, majority, zero-shot, full against zero-shot, random against full, then kept
+        // against full, random, random-train, and random-train against full: 3 metrics each
+        assertEquals(30, detail.get("comparisons").size());
         for (JsonNode c : detail.get("comparisons")) {
             assertEquals(2, c.get("seeds").asInt());
             assertTrue(c.get("ci_low").asDouble() <= c.get("ci_high").asDouble(), c.toString());
@@ -105,6 +105,9 @@ class QuickstartCommandsTest {
         assertEquals(0, text.code());
         assertTrue(text.out().contains("fine-tune") && text.out().contains("ndcg@10"), text.out());
         assertTrue(text.out().contains("kept vs others"), text.out());
+        // one verdict per iteration on the room a subset of the kept size has, from random against full
+        assertEquals(2, text.out().lines().filter(l -> l.matches("  iteration [12], room for a subset of [0-9,]+ of "
+                + "the [0-9,]+: a random one .*")).count(), text.out());
         List<String> shown = text.out().lines().toList();
         String metricsHeader = shown.get(shown.indexOf("metrics (means over seeds; _sd: sample standard deviation, NaN for one seed)") + 1);
         assertTrue(metricsHeader.contains("ndcg_queries") && metricsHeader.contains("seeds"), metricsHeader);
