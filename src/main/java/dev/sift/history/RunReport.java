@@ -147,10 +147,11 @@ public class RunReport {
         for (Long id : ids) {
             Table c = history.comparisons(id);
             if (c.size() > 0) {
-                blocks.add(Block.text("Run " + id + ": the kept subset (and full) against the others, the difference "
-                        + "of seed means with its paired per-" + history.unit(id)
+                blocks.add(Block.text("Run " + id + ": the kept subset (and full) against the others, and random "
+                        + "against full, the difference of seed means with its paired per-" + history.unit(id)
                         + " bootstrap 95% interval."));
                 blocks.add(Block.of(TableView.of("table-comparisons-run-" + id, c)));
+                history.headroom(id).forEach(line -> blocks.add(Block.text(line.trim())));
             }
             // each run on its own headline metric (kappa, NDCG for regression): runs of different tasks compared in
             // one report get a chart each, none left out

@@ -116,6 +116,7 @@ class ReportTest {
         assertEquals(20, rows(page, "samples-least"), "and the 20 least");
         assertTrue(page.contains("nearest neighbours&#39; labels"), "each with its explanation");
         assertTrue(page.contains("known noisy"), "the known-noisy samples are marked");
+        assertTrue(page.contains("iteration 1, room for a subset of "), "random against full says the room a subset has");
 
         HeadlessChromium chromium = HeadlessChromium.require(dir);
         String dom = chromium.dumpDom(file);
