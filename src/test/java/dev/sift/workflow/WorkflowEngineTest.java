@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.sift.PostgresResource;
 import dev.sift.data.SyntheticShop;
 import dev.sift.store.DatasetEntity;
+import dev.sift.store.Headroom;
 import dev.sift.store.ObjectStore;
 import dev.sift.store.RunEntity;
 import dev.sift.store.RunStore;
@@ -20,6 +21,7 @@ import java.io.PrintStream;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -131,8 +133,10 @@ class WorkflowEngineTest {
         assertTrue(comparisons.stream().anyMatch(c -> c.iteration() == 2 && c.baseline().equals("random-train")
                 && c.metric().equals("kappa") && c.seeds() == 2 && c.lo() <= c.delta() && c.delta() <= c.hi()),
                 comparisons.toString());
-        assertEquals(4 * 3 + 3 + 3 * 3, comparisons.size(),
-                "kept against 4 models in iteration 1, full against zero-shot, kept against 3 in 2; 3 metrics");
+        assertEquals(4 * 3 + 3 + 3 * 3 + 2 * 3, comparisons.size(), "kept against 4 models in iteration 1, full "
+                + "against zero-shot, kept against 3 in 2, and random (random-train in 2) against full; 3 metrics");
+        assertEquals(List.of("1 random", "2 random-train"), comparisons.stream().filter(Headroom::isHeadroom)
+                .map(c -> c.iteration() + " " + c.subset()).distinct().toList());
         assertTrue(comparisons.stream().anyMatch(c -> c.iteration() == 1 && c.subset().equals("full")
                 && c.baseline().equals("zero-shot")), comparisons.toString());
         assertTrue(err.toString().contains("known-noisy labels"), err.toString());
