@@ -190,7 +190,7 @@ public final class NoiseBenchmark {
         List<Row> rows = new ArrayList<>();
         for (long seed = 1; seed <= seeds; seed++) {
             long t0 = System.nanoTime();
-            NoiseRun.Outcome o = NoiseRun.run(setup, seed, trainers, scoring);
+            NoiseRun.Outcome o = NoiseRun.run(setup, seed, trainers, scoring, progress);
             rows.addAll(o.rows());
             progress.accept(String.format("seed %d: %d of %d training labels noisy (%d flipped, %s), done in %.1f s",
                     seed, o.noisy(), o.train(), o.flipped(), setup.noise().withSeed(setup.noise().seed() + seed - 1)

@@ -47,6 +47,51 @@ final class NoiseRun {
     record Outcome(List<NoiseBenchmark.Row> rows, int train, int flipped, int noisy) {
     }
 
+    /**
+     * Says on seed 1 what the read left out; refuses data with no training row or no noisy label (nothing to
+     * detect); returns the count of noisy training labels.
+     */
+    private static int check(NoiseBenchmark.Setup setup, long seed, Ingestor.Result read, Data data,
+            java.util.function.Consumer<String> said) {
+        String left = read(read, setup.sourceName());
+        if (seed == 1 && left != null && !read.samples().isEmpty()) {
+            said.accept(left + "; every seed measures the " + read.samples().size() + " kept"); // said once
+        }
+        if (data.train().length == 0) {
+            throw SiftException.usage(setup.sourceName() + ": no training rows to flip (" + (left == null
+                    ? read.rowsRead() + " rows read" : left) + ")");
+        }
+        int noisy = 0;
+        for (boolean b : data.noisy()) {
+            noisy += b ? 1 : 0;
+        }
+        if (noisy == 0) { // a probe's --noise 0 trained every model and printed a table of NaN
+            throw SiftException.usage("nothing to detect: no training label of seed " + seed + " is noisy (the "
+                    + "noise fraction " + setup.noise().fraction() + " of " + data.train().length + " training rows "
+                    + "rounds to no flip, and the data marks none with a noise_flag column); give --noise a larger "
+                    + "fraction");
+        }
+        return noisy;
+    }
+
+    /**
+     * One line on the rows the read left out, as a run's ingest says it: how many of how many, by reason, the first
+     * with its line and field, and the encoding the rows look like; null where every row was kept.
+     */
+    static String read(Ingestor.Result r, String source) {
+        if (r.quarantined().isEmpty() && r.encodingAdvice() == null) {
+            return null;
+        }
+        String reasons = r.quarantined().stream().collect(java.util.stream.Collectors.groupingBy(
+                dev.sift.data.Quarantined::kind, java.util.TreeMap::new, java.util.stream.Collectors.counting()))
+                .entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
+                .collect(java.util.stream.Collectors.joining(", "));
+        return "read " + r.rowsRead() + " rows of " + source + ": " + r.quarantined().size() + " left out ("
+                + reasons + (r.quarantined().isEmpty() ? "" : "; the first: " + r.quarantined().get(0).describe(source))
+                + ")" + (r.duplicates() == 0 ? "" : "; " + r.duplicates() + " exact duplicates removed")
+                + (r.encodingAdvice() == null ? "" : "; " + r.encodingAdvice());
+    }
+
     /** The samples with their labels flipped, the training and scoring-utility indices, targets, noisy flags. */
     private record Data(List<Sample> samples, int[] train, int[] validation, int[] utility, Targets targets,
             boolean[] noisy) {
@@ -67,23 +112,17 @@ final class NoiseRun {
         }
     }
 
-    /** @param trainers a trainer of the setup's model on one seed's samples */
+    /**
+     * @param trainers a trainer of the setup's model on one seed's samples
+     * @param said hears, on seed 1 before anything trains, what reading the data left out ({@link #read})
+     */
     static Outcome run(NoiseBenchmark.Setup setup, long seed, Function<List<Sample>, RelevanceTrainer> trainers,
-            NoiseBenchmark.Scoring scoring) throws IOException {
+            NoiseBenchmark.Scoring scoring, java.util.function.Consumer<String> said) throws IOException {
         Ingestor ingestor = new Ingestor(setup.dataset().withNoise(setup.noise().withSeed(setup.noise().seed() + seed
                 - 1)), setup.task(), setup.split(), new KeyedHasher(HASH_KEY));
         Ingestor.Result read = ingestor.read(new ByteArrayInputStream(setup.source()), setup.sourceName());
         Data data = data(read.samples(), setup.task());
-        int noisy = 0;
-        for (boolean b : data.noisy()) {
-            noisy += b ? 1 : 0;
-        }
-        if (noisy == 0) { // a probe's --noise 0 trained every model and printed a table of NaN
-            throw SiftException.usage("nothing to detect: no training label of seed " + seed + " is noisy (the "
-                    + "noise fraction " + setup.noise().fraction() + " of " + data.train().length + " training rows "
-                    + "rounds to no flip, and the data marks none with a noise_flag column); give --noise a larger "
-                    + "fraction");
-        }
+        int noisy = check(setup, seed, read, data, said);
         TaskSpec task = setup.task();
         ModelSpec model = setup.model();
         RelevanceTrainer trainer = trainers.apply(data.samples())
@@ -119,8 +158,7 @@ final class NoiseRun {
         }
         double[] labels = Arrays.stream(data.train()).mapToDouble(i -> data.samples().get(i).label()).toArray();
         return new Outcome(score(inputs, task, provides, needMillis, data.noisy(), labels, seed, scoring),
-                data.train().length,
-                read.flipped(), noisy);
+                data.train().length, read.flipped(), noisy);
     }
 
     /**

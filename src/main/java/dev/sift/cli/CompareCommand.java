@@ -112,7 +112,11 @@ public class CompareCommand implements Callable<Integer>, ArgumentCheck {
         }
         if (r.intervals().size() > 0) {
             System.out.println();
-            System.out.println("kept vs random (paired per-query bootstrap, 95% interval)");
+            // the unit column is queries, users (recommendation), or queries_or_users for runs of both
+            List<String> cols = r.intervals().columns();
+            String unit = cols.get(cols.size() - 1).replace("queries", "per-query").replace("users", "per-user")
+                    .replace("_or_", " or ");
+            System.out.println("kept vs random (paired " + unit + " bootstrap, 95% interval)");
             System.out.print(r.intervals().text());
         }
     }

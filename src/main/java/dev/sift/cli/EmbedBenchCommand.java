@@ -63,6 +63,15 @@ public class EmbedBenchCommand implements Callable<Integer> {
             e.errors().forEach(System.err::println);
             return ExitCodes.USAGE;
         }
+        if (spec.task().recommendation()) {
+            // interactions are read with their items file by the recommendation stages, not as query-product pairs
+            throw SiftException.usage(workflow + ": bench embed reads a workflow's query and product texts; a "
+                    + "recommendation task has interactions and an items file instead");
+        }
+        if (!spec.dataset().isGenerated() && spec.dataset().path().startsWith("s3://")) {
+            throw SiftException.usage(workflow + ": bench embed reads local or generated data, not "
+                    + spec.dataset().path());
+        }
         List<Sample> samples = new Ingestor(spec.dataset().withNoise(null), spec.task(), spec.split(),
                 new KeyedHasher("bench-embed-key-not-secret".getBytes(StandardCharsets.UTF_8)))
                 .read(new ByteArrayInputStream(NoiseBenchmark.source(spec.dataset())), "bench").samples();
@@ -70,6 +79,10 @@ public class EmbedBenchCommand implements Callable<Integer> {
         for (Sample s : samples) {
             distinct.add(s.query());
             distinct.add(s.title());
+        }
+        if (distinct.isEmpty()) {
+            throw SiftException.usage((workflow == null ? "bench" : workflow.toString()) + ": no valid rows, so no "
+                    + "texts to embed (sift validate and sift run say why rows are refused)");
         }
         List<String> list = new ArrayList<>(distinct).subList(0, Math.min(texts, distinct.size()));
         int maxLength = spec.model().maxLength();

@@ -104,10 +104,17 @@ public class NoiseBenchCommand implements Callable<Integer> {
             throw SiftException.usage("--cross-fit must be 0 (off) or at least 2, got " + crossFit);
         }
         if (ensemble != null) {
+            // picocli gives "--ensemble ," as no member at all, or as empty ones
+            if (ensemble.stream().allMatch(String::isBlank)) {
+                throw SiftException.usage("--ensemble needs at least one method");
+            }
             for (String m : ensemble) {
-                if (ImportanceMethods.find(m).isEmpty() || m.equals("ensemble")) {
-                    throw SiftException.usage("--ensemble: unknown member '" + m + "'; known: "
-                            + String.join(", ", ImportanceMethods.names()));
+                if (m.equals("ensemble")) {
+                    throw SiftException.usage("--ensemble: the ensemble cannot be a member of itself");
+                }
+                if (ImportanceMethods.find(m).isEmpty()) {
+                    throw SiftException.usage("--ensemble: unknown member '" + m + "'; known: " + String.join(", ",
+                            ImportanceMethods.names().stream().filter(n -> !n.equals("ensemble")).toList()));
                 }
             }
         }
@@ -128,6 +135,10 @@ public class NoiseBenchCommand implements Callable<Integer> {
         ScoringCheckpoint which = checkpoint();
         NoiseBenchmark.Setup setup;
         if (data != null) {
+            if (overrides != null && !overrides.isEmpty()) {
+                throw SiftException.usage("--set changes a workflow's values; --data reads CrowdFlower's columns with "
+                        + "fixed settings: give a WORKFLOW.yaml to set " + overrides.keySet().iterator().next());
+            }
             if (!Files.isRegularFile(data)) {
                 throw SiftException.usage(data + ": no such file");
             }
@@ -179,14 +190,14 @@ public class NoiseBenchCommand implements Callable<Integer> {
         WorkflowSpec spec = parsed.spec();
         dev.sift.data.SplitSpec split = parsed.utilityDefaulted()
                 ? spec.split().withUtility(dev.sift.data.SplitSpec.DEFAULT_UTILITY) : spec.split();
-        if (split.utility() == 0) {
-            System.err.println("note: split.utility is 0: tracin and knn_shapley value samples against the "
-                    + "validation split here (a run refuses them without a utility split)");
-        }
         if (spec.task().recommendation()) {
             // interactions have no query-product labels to flip; dataset.noise is refused for them too
             throw SiftException.usage(workflow + ": bench noise flips query-product labels; a recommendation task "
                     + "has interactions instead (graded, binary and regression tasks only)");
+        }
+        if (split.utility() == 0) {
+            System.err.println("note: split.utility is 0: tracin and knn_shapley value samples against the "
+                    + "validation split here (a run refuses them without a utility split)");
         }
         if (!spec.dataset().isGenerated() && spec.dataset().path().startsWith("s3://")) {
             throw SiftException.usage(workflow + ": bench noise reads local or generated data, not "

@@ -58,7 +58,7 @@ public class SiftApplication implements QuarkusApplication {
      */
     static String oneLine(CommandLine.ParameterException e) {
         String message = e.getMessage() == null ? "invalid arguments" : e.getMessage().strip().replaceAll("\\s*\\R\\s*",
-                " ");
+                " ").replace("option option '", "option '"); // picocli's words for a map option's value without '='
         if (e instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
             message += "; did you mean " + String.join(" or ", u.getSuggestions().stream().map(x -> "'" + x + "'")
                     .toList()) + "?";

@@ -27,10 +27,27 @@ public final class Protocol {
 
     /** A difference a - b of seed means, and its bootstrap 95% interval (NaN bounds: none). */
     public record Interval(double delta, double lo, double hi, int resamples, int queries) {
+        /**
+         * Differences within {@link #NOISE} of 0 are 0: two means of the same per-query values summed in another
+         * order differ by about 1e-19 (a probe's recall@20 delta printed as -0.000000000000000000925).
+         */
+        public Interval {
+            delta = snap(delta);
+            lo = snap(lo);
+            hi = snap(hi);
+        }
+
+        private static double snap(double v) {
+            return Math.abs(v) < NOISE ? 0.0 : v;
+        }
+
         public boolean excludesZero() {
             return Protocol.excludesZero(lo, hi);
         }
     }
+
+    /** Below this, a difference of metric means (values of order 1) is floating-point rounding, not a difference. */
+    public static final double NOISE = 1e-12;
 
     /** Whether the interval [lo, hi] leaves out 0, the only case in which a difference means anything; NaN: no. */
     public static boolean excludesZero(double lo, double hi) {

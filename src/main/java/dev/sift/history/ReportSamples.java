@@ -69,7 +69,10 @@ class ReportSamples {
      * end is valuable), each with every method's score and rank, the grade confident learning suggests, whether the
      * source marks the label as corrupted, and its nearest neighbours' labels.
      */
-    List<Block> valuable(RunEntity run, List<Sample> samples, String method) {
+    List<Block> valuable(RunEntity run, List<Sample> samples, String filteredBy) {
+        // an iteration kept by no stored score (recommendation's adt: its training loss) shows the first method's
+        List<String> held = scores.methods(run.id, 1);
+        String method = held.isEmpty() || held.contains(filteredBy) ? filteredBy : held.get(0);
         List<ScoreStore.Row> rows = new ArrayList<>(scores.read(run.id, 1, method));
         if (rows.isEmpty()) {
             return List.of(Block.text("Iteration 1 stored no " + method + " scores."));

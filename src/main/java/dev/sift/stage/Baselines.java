@@ -216,11 +216,17 @@ public class Baselines {
      * where lower is better says so, and one without an interval says why when too few queries inform it.
      */
     static String describe(String subset, String baseline, Map<String, Protocol.Interval> c) {
+        return describe(subset, baseline, c, false);
+    }
+
+    /** {@link #describe(String, String, Map)}, counting users instead of queries where {@code users}. */
+    static String describe(String subset, String baseline, Map<String, Protocol.Interval> c, boolean users) {
         StringBuilder sb = new StringBuilder("  " + subset + " - " + baseline + ":");
         c.forEach((metric, i) -> sb.append(" " + metric + (Protocol.lowerIsBetter(metric) ? " (lower is better) "
                 : " ") + Text.signed(i.delta()) + (Double.isNaN(i.lo()) ? " (no interval" + (i.queries()
-                        < Protocol.MIN_UNITS ? ": " + i.queries() + " test quer" + (i.queries() == 1 ? "y informs"
-                                : "ies inform") + " it, under " + Protocol.MIN_UNITS : "") + ")"
+                        < Protocol.MIN_UNITS ? ": " + i.queries() + " test " + (users ? (i.queries() == 1
+                                ? "user informs" : "users inform") : i.queries() == 1 ? "query informs"
+                                : "queries inform") + " it, under " + Protocol.MIN_UNITS : "") + ")"
                         : " [" + Text.signed(i.lo()) + ", " + Text.signed(i.hi()) + "]"
                                 + (i.excludesZero() ? "*" : ""))));
         return sb.toString();

@@ -218,6 +218,6 @@ public class RecEvaluateStage implements Stage<RecEvaluateOutput> {
             rows.add(new MetricStore.Comparison(ctx.iteration(), metric, subset, baseline, i.delta(), i.lo(), i.hi(),
                     Math.min(a.perSeed.size(), b.perSeed.size()), i.queries(), i.resamples()));
         }
-        ctx.console().info(Baselines.describe(subset, baseline, c));
+        ctx.console().info(Baselines.describe(subset, baseline, c, true));
     }
 }

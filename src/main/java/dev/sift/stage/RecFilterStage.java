@@ -156,9 +156,11 @@ public class RecFilterStage implements Stage<RecFilterOutput> {
         return out;
     }
 
+    /** ADT reads no stored score and no order: it drops each batch's highest training losses as it trains. */
     private void saveIteration(StageContext ctx, RecFilterOutput f, Subsets.Training kept) {
-        runs.saveIteration(FilterStage.iterationRow(ctx, f.pool(), f.kept(), f.by(), f.selectedUri(), f.randomUri(),
-                f.chosen(), f.candidates() == null ? null : f.candidates().size(), ctx.spec().filter().order().key(), kept,
-                null));
+        boolean adt = "adt".equals(f.policy());
+        runs.saveIteration(FilterStage.iterationRow(ctx, f.pool(), f.kept(), adt ? "(training loss)" : f.by(),
+                f.selectedUri(), f.randomUri(), f.chosen(), f.candidates() == null ? null : f.candidates().size(),
+                adt ? null : ctx.spec().filter().order().key(), kept, null));
     }
 }

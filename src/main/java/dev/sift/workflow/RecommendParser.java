@@ -91,15 +91,33 @@ final class RecommendParser {
         } else if (f.has("candidates") && candidates.size() < 2) {
             f.invalid("candidates", "list at least two for validation to choose from");
         }
+        java.util.Map<String, String> seen = new java.util.HashMap<>();
         for (String c : candidates) {
             String why = checkCandidate(c, score);
             if (why != null) {
                 f.invalid("candidates", why);
+            } else if (seen.containsKey(same(c, by, keep))) {
+                // validation would train both and pick between two runs of one policy
+                f.invalid("candidates", "'" + c + "' is the same candidate as '" + seen.get(same(c, by, keep))
+                        + "' (missing parts come from filter.by and filter.keep)");
+            } else {
+                seen.put(same(c, by, keep), c);
             }
         }
         f.done();
         return new FilterSpec(by, keep, order, seed, candidates.isEmpty() ? policy : candidates.get(0),
                 candidates.isEmpty() ? null : List.copyOf(candidates));
+    }
+
+    /** A checked candidate with its missing parts filled in: equal for two texts of one candidate. */
+    private static String same(String c, String by, double keep) {
+        String[] p = c.split("/");
+        if (p[0].equals("adt")) {
+            return String.format(Locale.ROOT, "adt/%.6f", p.length > 1 ? Double.parseDouble(p[1]) : 1 - keep);
+        }
+        String method = p.length > 1 ? p[1] : by;
+        return p[0].equals("reweighted") ? "reweighted/" + method : String.format(Locale.ROOT, "%s/%s/%.6f", p[0],
+                method, p.length > 2 ? Double.parseDouble(p[2]) : keep);
     }
 
     /** Why a candidate cannot run, or null. */
@@ -115,6 +133,9 @@ final class RecommendParser {
         }
         if (p.length > 1 && !score.methods().contains(p[1])) {
             return "'" + c + "': method " + p[1] + " is not among the score methods " + score.methods();
+        }
+        if (p.length > 2 && p[0].equals("reweighted")) {
+            return "'" + c + "': reweighted keeps every interaction (it weights them), so it takes no kept fraction";
         }
         if (p.length > 2) {
             try {

@@ -57,7 +57,20 @@ public final class WorkflowParams {
         if (spec.task().recommendation() && spec.task().minLabel() > -Double.MAX_VALUE) {
             out.put("task.positive_at", spec.task().minLabel());
         }
+        if (spec.task().recommendation()) {
+            // its YAML names these columns user and rating (the search task's user_id and label; V18 for older runs)
+            REC_COLUMNS.forEach((stored, written) -> {
+                Object v = out.remove(stored);
+                if (v != null) {
+                    out.put(written, v);
+                }
+            });
+        }
     }
+
+    /** Recommendation's column keys as its YAML writes them, by the search task's keys they are stored under. */
+    private static final Map<String, String> REC_COLUMNS = Map.of("dataset.columns.user_id", "dataset.columns.user",
+            "dataset.columns.label", "dataset.columns.rating");
 
     /**
      * Whether a run with these (flat) parameters reads {@code key}, which the parser refuses or ignores otherwise: not
@@ -79,9 +92,18 @@ public final class WorkflowParams {
             return false;
         }
         return !(dev.sift.data.TaskType.RECOMMENDATION.key().equals(String.valueOf(params.get("task.type")))
-                && (key.startsWith("split.") || List.of("task.min_label", "task.max_label", "evaluate.zero_shot",
-                        "evaluate.grades", "evaluate.curve", "evaluate.curve_policies").contains(key)));
+                && (key.startsWith("split.") || REC_UNREAD.contains(key)));
     }
+
+    /**
+     * What a recommendation run does not read beyond the split: the search task's label range and evaluation keys,
+     * the search methods' scoring settings, and the fine-tune's clipping and early stopping (the two-tower trains
+     * every epoch, unclipped).
+     */
+    private static final java.util.Set<String> REC_UNREAD = java.util.Set.of("task.min_label", "task.max_label",
+            "evaluate.zero_shot", "evaluate.grades", "evaluate.curve", "evaluate.curve_policies", "evaluate.k",
+            "evaluate.stop", "score.checkpoint", "score.cross_fit", "score.seeds", "score.ensemble",
+            "fine_tune.clip_norm", "fine_tune.patience");
 
     /**
      * The parameters of a stored workflow: resolved when it still parses, else what its YAML says (a workflow

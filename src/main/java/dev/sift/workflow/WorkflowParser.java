@@ -160,7 +160,7 @@ public final class WorkflowParser {
         SplitSpec split = rec ? RecommendParser.split(splitObj) : SplitParser.read(splitObj, dataset.given() != null,
                 dataset.given() != null && dataset.given().validation() != null);
         ModelSpec model = model(r.obj("model"), base, root, checkFiles);
-        TrainSpec train = train(cache(r.obj("fine_tune"), RunLayout.FINE_TUNE, uncached));
+        TrainSpec train = train(cache(r.obj("fine_tune"), RunLayout.FINE_TUNE, uncached), rec);
         SpecBinder.Obj scoreObj = cache(r.obj("score"), RunLayout.SCORE, uncached);
         int errorsBeforeScore = b.errors().size();
         boolean autoUtility = SplitParser.utilityByMethods(split);
@@ -172,12 +172,21 @@ public final class WorkflowParser {
         SpecBinder.Obj filterObj = cache(r.obj("filter"), RunLayout.FILTER, uncached);
         // a score section refused down to no method is said once: filter.by and the policies are not checked
         boolean methodsRefused = score.methods().isEmpty() && b.errors().size() > errorsBeforeScore;
-        FilterSpec filter = rec ? RecommendParser.filter(filterObj, score) : filter(filterObj, score, methodsRefused);
+        // nor is filter.by held against a list whose refused name is a misspelling of it (methods: [el2m], by: el2n)
+        List<String> refused = b.errors().subList(errorsBeforeScore, b.errors().size()).stream()
+                .map(e -> e.replaceFirst("^.*score\\.methods: unknown method '([^']*)'.*$", "$1"))
+                .filter(x -> !x.contains(":")).toList();
+        FilterSpec filter = rec ? RecommendParser.filter(filterObj, score)
+                : filter(filterObj, score, methodsRefused, refused);
         SpecBinder.Obj evaluateObj = cache(r.obj("evaluate"), RunLayout.EVALUATE, uncached);
         EvaluateSpec evaluate = rec ? RecommendParser.evaluate(evaluateObj) : EvaluateParser.parse(evaluateObj, task, checkFiles);
         WorkflowSpec.Recommend recommend = rec ? RecommendParser.recommend(r, model, task, dataset)
                 : null;
-        int iterations = (int) r.integer("iterations", 1, 1, rec ? 1 : 100);
+        int iterations = (int) r.integer("iterations", 1, 1, 100);
+        if (rec && iterations != 1) {
+            r.invalid("iterations", "a recommendation workflow runs one iteration (its filter is not repeated), got "
+                    + iterations);
+        }
         boolean cache = r.choice("cache", "true", "true", "false").equals("true");
         WorkflowSpec.Execution execution = ExecutionParser.parse(r);
         r.done();
@@ -268,7 +277,13 @@ public final class WorkflowParser {
         return spec;
     }
 
-    private static TrainSpec train(SpecBinder.Obj t) {
+    /** The fine-tune settings; for recommendation ({@code rec}) clipping and early stopping are refused: unread. */
+    private static TrainSpec train(SpecBinder.Obj t, boolean rec) {
+        for (String unread : rec ? List.of("clip_norm", "patience") : List.<String>of()) {
+            if (t.has(unread)) {
+                t.invalid(unread, "does not apply to recommendation: the two-tower trains every epoch, unclipped");
+            }
+        }
         int epochs = (int) t.integer("epochs", 4, 1, 10_000);
         int batch = (int) t.integer("batch_size", 64, 1, 65_536);
         double lr = t.number("learning_rate", 0.003);
@@ -359,9 +374,11 @@ public final class WorkflowParser {
     }
 
     /** Keeps by a scored method; the kept end defaults to the method's "keep" end (its orientation). */
-    private static FilterSpec filter(SpecBinder.Obj f, ScoreSpec score, boolean methodsRefused) {
+    private static FilterSpec filter(SpecBinder.Obj f, ScoreSpec score, boolean methodsRefused,
+            List<String> refused) {
         String by = f.string("by", score.methods().isEmpty() ? null : score.methods().get(0));
-        if (by != null && !methodsRefused && !score.methods().contains(by)) {
+        boolean misspelt = by != null && refused.stream().anyMatch(x -> SpecBinder.distance(x, by) <= 2);
+        if (by != null && !methodsRefused && !misspelt && !score.methods().contains(by)) {
             f.invalid("by", "must be one of the score methods " + score.methods() + ", got '" + by + "'");
         }
         double keep = f.fraction("keep", 0.5);

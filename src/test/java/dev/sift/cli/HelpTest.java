@@ -38,7 +38,7 @@ class HelpTest {
     /** A parse error is one line naming the help to read, with exit code 2, not the message and the usage text. */
     @ParameterizedTest
     @ValueSource(strings = {"bogus", "run", "runs list --format xml", "runs list --limit abc", "runs compare 1",
-        "runs show abc", "runs lis", "runs show 1 --bogus"})
+        "runs show abc", "runs lis", "runs show 1 --bogus", "run w.yaml --set nosuch"})
     void aParseErrorIsOneLine(String line) {
         CommandLine cl = SiftApplication.commandLine(CommandLine.defaultFactory());
         StringWriter out = new StringWriter();
@@ -53,6 +53,7 @@ class HelpTest {
         if (line.equals("runs lis")) {
             assertTrue(said.contains("did you mean 'list'"), said);
         }
+        assertTrue(!said.contains("option option"), said); // picocli's doubled word for a --set without '='
     }
 
     /** Arguments picocli refuses are answered before the database starts; arguments that parse go on to start it. */

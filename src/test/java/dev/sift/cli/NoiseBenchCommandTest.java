@@ -166,6 +166,67 @@ class NoiseBenchCommandTest {
         assertTrue(none > lossOnly, none + " against " + lossOnly + ": with no utility split its queries train");
     }
 
+    /**
+     * Rows the read leaves out are said once, with their reasons and the first of them, before anything trains (a
+     * probe's Latin-1 file lost 63 of 344 rows without a word); a file with no row to flip, and options that cannot
+     * apply, are refused in one line.
+     */
+    @Test
+    void rowsLeftOutAreSaidAndWhatCannotApplyIsRefused(@TempDir Path dir) throws Exception {
+        StringBuilder csv = new StringBuilder("query,product_title,product_description,median_relevance\n");
+        for (dev.sift.data.SyntheticShop.Row r : dev.sift.data.SyntheticShop.generate(240, 0, 3)) {
+            csv.append(r.query()).append(',').append(r.title()).append(",d,").append(r.label() + 1).append('\n');
+        }
+        csv.append("lamp,Acme lamp,d,x\nlamp,Acme desk lamp,d,y\nlamp,Luma lamp,d,z\n");
+        Path data = Files.writeString(dir.resolve("cf.csv"), csv);
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream old = System.err;
+        PrintStream oldOut = System.out;
+        int code;
+        try {
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            System.setOut(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+            code = new CommandLine(new NoiseBenchCommand()).execute("--data", data.toString(), "--seeds", "2",
+                    "--epochs", "1", "--cross-fit", "0");
+        } finally {
+            System.setErr(old);
+            System.setOut(oldOut);
+        }
+        String said = err.toString(StandardCharsets.UTF_8);
+        assertEquals(0, code, said);
+        List<String> left = said.lines().filter(l -> l.startsWith("read ")).toList();
+        assertEquals(1, left.size(), said);
+        // the generated shop repeats a few pairs word for word: removed as duplicates, and counted in the line
+        assertTrue(left.get(0).matches("read 243 rows of \\Q" + data + "\\E: 3 left out \\(label not a number 3; the "
+                + "first: \\Q" + data + "\\E:242: field 'median_relevance': .*\\)(; (\\d+) exact duplicates "
+                + "removed)?; every seed measures the \\d+ kept"), left.get(0));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+) exact.* the (\\d+) kept")
+                .matcher(left.get(0));
+        assertTrue(!m.find() || Integer.parseInt(m.group(1)) + Integer.parseInt(m.group(2)) == 240, left.get(0));
+        assertTrue(said.indexOf(left.get(0)) < said.indexOf("seed 1:"), "said before the first seed's result");
+
+        Path header = Files.writeString(dir.resolve("h.csv"), "query,product_title,product_description,"
+                + "median_relevance\nlamp,Acme lamp,d,x\n");
+        SiftException e = assertThrows(SiftException.class, () -> call("--data", header.toString()));
+        assertTrue(e.getMessage().startsWith(header + ": no training rows to flip (read 1 rows of "), e.getMessage());
+        e = assertThrows(SiftException.class, () -> call("--data", data.toString(), "--set", "dataset.separator=;"));
+        assertTrue(e.getMessage().startsWith("--set changes a workflow's values; --data reads CrowdFlower's "),
+                e.getMessage());
+        e = assertThrows(SiftException.class, () -> call("--data", data.toString(), "--ensemble", ","));
+        assertEquals("--ensemble needs at least one method", e.getMessage());
+        e = assertThrows(SiftException.class, () -> call("--data", data.toString(), "--ensemble", "loss,ensemble"));
+        assertEquals("--ensemble: the ensemble cannot be a member of itself", e.getMessage());
+        e = assertThrows(SiftException.class, () -> call("--data", data.toString(), "--ensemble", "loss,nope"));
+        assertTrue(e.getMessage().startsWith("--ensemble: unknown member 'nope'; known: ")
+                && !e.getMessage().contains(" ensemble"), e.getMessage());
+    }
+
+    private static void call(String... args) throws Exception {
+        NoiseBenchCommand c = new NoiseBenchCommand();
+        new CommandLine(c).parseArgs(args);
+        c.call();
+    }
+
     /** Training samples the bench scored (lines of one method's scores, header aside). */
     private static long scored(Path wf, Path out, String... more) throws Exception {
         List<String> args = new java.util.ArrayList<>(List.of(wf.toString(), "--seeds", "1", "--cross-fit", "0",

@@ -61,6 +61,20 @@ class ProtocolTest {
         }
     }
 
+    /** Rounding in the last bits of two means is no difference: it is stored and shown as 0, and excludes nothing. */
+    @Test
+    void differencesWithinRoundingOfZeroAreZero() {
+        Protocol.Interval i = new Protocol.Interval(-9.25e-19, -3e-18, 2e-13, 1000, 40);
+        assertEquals(0.0, i.delta());
+        assertEquals(0.0, i.lo());
+        assertEquals(0.0, i.hi());
+        assertFalse(i.excludesZero());
+        Protocol.Interval real = new Protocol.Interval(1e-9, 2e-10, 3e-9, 1000, 40);
+        assertEquals(1e-9, real.delta());
+        assertTrue(real.excludesZero(), "a tiny but real difference stays");
+        assertTrue(Double.isNaN(new Protocol.Interval(0.1, Double.NaN, Double.NaN, 0, 3).lo()), "no interval: NaN");
+    }
+
     @Test
     void aClearlyBetterModelGetsAnIntervalAboveZero() {
         TestSet t = testSet();

@@ -1,6 +1,7 @@
 package dev.sift.stage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sift.data.Sample;
 import dev.sift.data.Split;
@@ -53,6 +54,9 @@ class BaselinesVerdictTest {
         assertEquals("  selected - random: kappa +0.0000 [-0.0300, +0.0000] ndcg@10 +0.0120 [+0.0010, +0.0200]* "
                 + "rmse (lower is better) -0.2000 (no interval: 3 test queries inform it, under 5) auc +0.1000 "
                 + "(no interval)", Baselines.describe("selected", "random", c));
+        // recommendation resamples users, and says so
+        assertTrue(Baselines.describe("selected", "random", Map.of("rmse", c.get("rmse")), true).endsWith(
+                "(no interval: 3 test users inform it, under 5)"));
         assertEquals("-0.0001", dev.sift.data.Text.signed(-0.00005));
         assertEquals("+0.0000", dev.sift.data.Text.signed(-0.0));
     }

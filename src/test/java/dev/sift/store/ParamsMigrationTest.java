@@ -50,4 +50,32 @@ class ParamsMigrationTest {
             }
         }
     }
+
+    /** V18: a recommendation run's columns under the names its YAML writes (user, rating); search runs untouched. */
+    @Test
+    void recommendationColumnsTakeTheirYamlNames() throws Exception {
+        try (EmbeddedPostgres pg = EmbeddedPostgres.builder().start()) {
+            String url = pg.getJdbcUrl("postgres", "postgres");
+            Migrations.migrate(url, "17");
+            try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+                s.execute("INSERT INTO run (name, workflow, workflow_path, spec_yaml, status, params) VALUES "
+                        + "('rec', 'w', '/w.yaml', 'name: w', 'SUCCEEDED', '{\"task.type\": \"recommendation\", "
+                        + "\"dataset.columns.user_id\": \"0\", \"dataset.columns.label\": \"2\"}'), "
+                        + "('norating', 'w', '/w.yaml', 'name: w', 'SUCCEEDED', '{\"task.type\": \"recommendation\", "
+                        + "\"dataset.columns.user_id\": \"u\"}'), "
+                        + "('search', 'w', '/w.yaml', 'name: w', 'SUCCEEDED', '{\"task.type\": \"graded\", "
+                        + "\"dataset.columns.user_id\": \"uid\", \"dataset.columns.label\": \"grade\"}')");
+            }
+            Migrations.migrate(url, null);
+            try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+                assertEquals(List.of(
+                        "{\"task.type\": \"recommendation\", \"dataset.columns.user\": \"0\", "
+                                + "\"dataset.columns.rating\": \"2\"}",
+                        "{\"task.type\": \"recommendation\", \"dataset.columns.user\": \"u\"}",
+                        "{\"task.type\": \"graded\", \"dataset.columns.label\": \"grade\", "
+                                + "\"dataset.columns.user_id\": \"uid\"}"),
+                        Migrations.rows(s, "SELECT params::text FROM run ORDER BY id"));
+            }
+        }
+    }
 }

@@ -80,6 +80,38 @@ class RecommendParserTest {
         assertTrue(e.stream().allMatch(x -> x.startsWith("w.yaml:")), e.toString());
     }
 
+    /** A probe's reweighted/loss/0.5 lost its fraction without a word; two texts of one candidate trained twice. */
+    @Test
+    void aReweightedFractionAndOneCandidateWrittenTwiceAreRefused() throws IOException {
+        List<String> e = errors(yaml("filter: {keep: 0.9, candidates: [reweighted/loss/0.5, truncated/loss, "
+                + "truncated/loss/0.9, reweighted, reweighted/loss, adt, adt/0.1]}\n"));
+        assertTrue(e.stream().anyMatch(x -> x.contains("'reweighted/loss/0.5': reweighted keeps every interaction")),
+                e.toString());
+        assertTrue(e.stream().anyMatch(x -> x.contains("'truncated/loss/0.9' is the same candidate as "
+                + "'truncated/loss'")), e.toString());
+        assertTrue(e.stream().anyMatch(x -> x.contains("'reweighted/loss' is the same candidate as 'reweighted'")),
+                e.toString());
+        assertTrue(e.stream().anyMatch(x -> x.contains("'adt/0.1' is the same candidate as 'adt'")), e.toString());
+        assertEquals(4, e.size(), e.toString());
+    }
+
+    /**
+     * A probe found recommendation runs storing and showing settings they never read (evaluate.k = 10, score.checkpoint
+     * = best, fine_tune.patience) and taking fine_tune.patience and clip_norm without a word.
+     */
+    @Test
+    void settingsRecommendationDoesNotReadAreNeitherTakenNorStored() throws IOException {
+        List<String> e = errors(yaml("fine_tune: {patience: 3, clip_norm: 0.1}\n"));
+        assertEquals(2, e.size(), e.toString());
+        assertTrue(e.stream().allMatch(x -> x.contains("does not apply to recommendation")), e.toString());
+        var params = WorkflowParams.of(WorkflowParser.parse("w.yaml", yaml(""), dir, Map.of(), true).spec());
+        for (String unread : List.of("evaluate.k", "score.checkpoint", "score.cross_fit", "score.seeds",
+                "score.ensemble", "fine_tune.clip_norm", "fine_tune.patience", "split.test", "task.max_label")) {
+            assertTrue(!params.containsKey(unread), unread + " in " + params);
+        }
+        assertTrue(params.containsKey("fine_tune.epochs") && params.containsKey("evaluate.seeds"), params.toString());
+    }
+
     @Test
     void theItemTowerNeedsAFrozenPretrainedEncoderAndTheColumnsAUserAndAnItem() throws IOException {
         List<String> e = errors(yaml("").replace("model: {encoder: minilm}", "model: {encoder: hashed-bow}")

@@ -341,6 +341,10 @@ class WorkflowParserTest {
         assertTrue(e.stream().anyMatch(m -> m.contains("score.methods: unknown method 'magic'")), e.toString());
         assertTrue(e.stream().anyMatch(m -> m.contains("filter.by: must be one of the score methods")),
                 e.toString());
+        // a misspelt method is said once, not again as filter.by's (a probe's methods: [loss, el2m], by: el2n)
+        List<String> typo = errors(GOOD + "score:\n  methods: [loss, el2m]\n", Map.of());
+        assertEquals(1, typo.size(), typo.toString());
+        assertTrue(typo.get(0).contains("score.methods: unknown method 'el2m'"), typo.toString());
     }
 
     @Test
