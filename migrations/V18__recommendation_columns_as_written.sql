@@ -5,3 +5,9 @@ UPDATE run SET params = (params - 'dataset.columns.user_id' - 'dataset.columns.l
         || jsonb_strip_nulls(jsonb_build_object('dataset.columns.user', params -> 'dataset.columns.user_id',
             'dataset.columns.rating', params -> 'dataset.columns.label'))
     WHERE params ->> 'task.type' = 'recommendation';
+
+-- A tab separator is stored as the YAML writes it, tab, not as a tab character that shows as a blank.
+UPDATE run SET params = jsonb_set(params, '{dataset.separator}', '"tab"')
+    WHERE params ->> 'dataset.separator' = E'\t';
+UPDATE run SET params = jsonb_set(params, '{dataset.items.separator}', '"tab"')
+    WHERE params ->> 'dataset.items.separator' = E'\t';

@@ -5,6 +5,7 @@ import dev.sift.store.GarbageCollector;
 import jakarta.inject.Inject;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code sift gc [--delete]}. */
@@ -12,6 +13,9 @@ import picocli.CommandLine.Option;
         + "and cache/embeddings/ whose dataset or run row is gone or was never written, and model weights no stage "
         + "output names. Lists only, unless --delete. Waits for no run: while one is under way it exits 4.")
 public class GcCommand implements Callable<Integer> {
+    @Mixin
+    VerboseOption verbose;
+
     @Option(names = "--delete", description = "remove what is listed")
     boolean delete;
 

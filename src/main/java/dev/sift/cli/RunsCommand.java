@@ -313,8 +313,10 @@ public class RunsCommand {
             var s = e.get("sample");
             List<String> text = history.textNames(runId);
             System.out.printf("sample %d (line %d, %s): label %s%n  %s: %s%n  %s: %s%n", s.get("index").asInt(),
-                    s.get("source_line").asLong(), s.get("split").asText(), s.get("label").asText(), text.get(0),
-                    s.get("query").asText(), text.get(1), s.get("title").asText());
+                    s.get("source_line").asLong(), s.get("split").asText(),
+                    dev.sift.data.Text.plain(s.get("label").asDouble()), text.get(0), s.path(text.get(0))
+                    .asText(s.path("query").asText()), text.get(1), s.path(text.get(1)).asText(s.path("title")
+                    .asText()));
             if (s.has("known_noisy")) {
                 System.out.println("  the source marks this label as corrupted");
             }
@@ -331,7 +333,9 @@ public class RunsCommand {
             e.get("neighbours").forEach(x -> n.add(x.get("sample").asInt(), x.get("distance").asDouble(),
                     x.get("label").asDouble(), x.get("query").asText(), x.get("title").asText()));
             System.out.println();
-            System.out.print(n.text());
+            if (n.size() > 0) {
+                System.out.print(n.text());
+            }
             if (e.has("neighbours_unavailable")) {
                 System.out.println("no neighbours: " + e.get("neighbours_unavailable").asText());
             }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code sift bench start}: {@link StartBenchmark}. */
@@ -19,6 +20,9 @@ import picocli.CommandLine.Option;
         + "without a database skipped Hibernate ORM), interleaved; prints the median wall times, their ratio to plain "
         + "and the load average before and after. Creates the archive from a full --help run when it is missing.")
 public class StartBenchCommand implements Callable<Integer> {
+    @Mixin
+    VerboseOption verbose;
+
     @Option(names = "--runs", defaultValue = "5", description = "starts per variant (default: ${DEFAULT-VALUE})")
     int runs;
 

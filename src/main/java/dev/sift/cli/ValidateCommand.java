@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -16,6 +17,9 @@ import picocli.CommandLine.Parameters;
         + "the workflow with the overrides applied, then every resolved setting (defaults included) as comments; "
         + "needs no database.")
 public class ValidateCommand implements Callable<Integer> {
+    @Mixin
+    VerboseOption verbose;
+
     @Parameters(index = "0", paramLabel = "WORKFLOW.yaml")
     Path workflow;
 

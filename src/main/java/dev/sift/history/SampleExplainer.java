@@ -67,7 +67,7 @@ public class SampleExplainer {
         List<ObjectNode> out = new ArrayList<>();
         for (int sample : ids) {
             ObjectNode o = JSON.createObjectNode();
-            describe(o.putObject("sample"), samples.get(sample));
+            describe(o.putObject("sample"), samples.get(sample), spec.task().recommendation());
             methods(o.putArray("methods"), rows, run.id, iteration, sample, samples.get(sample).split().key());
             if (suggested.containsKey(sample)) {
                 o.put("suggested_label", spec.task().minLabel() + suggested.get(sample));
@@ -84,10 +84,11 @@ public class SampleExplainer {
         return out;
     }
 
-    private static void describe(ObjectNode so, Sample s) {
+    /** A sample's fields; a recommendation sample's two texts under their table names, user_hash and item. */
+    private static void describe(ObjectNode so, Sample s, boolean recommendation) {
         so.put("index", s.index());
-        so.put("query", s.query());
-        so.put("title", s.title());
+        so.put(recommendation ? "user_hash" : "query", s.query());
+        so.put(recommendation ? "item" : "title", s.title());
         so.put("label", s.label());
         so.put("split", s.split().key());
         so.put("source_line", s.sourceLine());

@@ -155,6 +155,9 @@ public final class WorkflowParams {
     }
 
     private static Object value(Object v) {
+        if (v instanceof Character c && c == '\t') {
+            return "tab"; // as the YAML writes it, not a blank-looking tab character
+        }
         if (v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte) {
             return ((Number) v).longValue();
         }

@@ -35,6 +35,25 @@ class HelpTest {
         }
     }
 
+    /** Every command that does something takes --verbose, as the README says (a probe's sift gc --verbose did not). */
+    @Test
+    void everyCommandTakesVerbose() {
+        java.util.List<String> without = new java.util.ArrayList<>();
+        java.util.ArrayDeque<CommandLine> todo = new java.util.ArrayDeque<>(java.util.List.of(
+                SiftApplication.commandLine(CommandLine.defaultFactory())));
+        while (!todo.isEmpty()) {
+            CommandLine c = todo.pop();
+            todo.addAll(c.getSubcommands().values());
+            Object user = c.getCommandSpec().userObject();
+            boolean runs = user instanceof Runnable || user instanceof java.util.concurrent.Callable;
+            if (runs && c.getCommandSpec().findOption("--verbose") == null
+                    && !c.getCommandSpec().qualifiedName().endsWith(" help")) {
+                without.add(c.getCommandSpec().qualifiedName());
+            }
+        }
+        assertEquals(java.util.List.of(), without);
+    }
+
     /** A parse error is one line naming the help to read, with exit code 2, not the message and the usage text. */
     @ParameterizedTest
     @ValueSource(strings = {"bogus", "run", "runs list --format xml", "runs list --limit abc", "runs compare 1",

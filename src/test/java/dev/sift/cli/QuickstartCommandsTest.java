@@ -161,6 +161,10 @@ class QuickstartCommandsTest {
         assertEquals(1, why.get("methods").findValues("method").stream().filter(x -> x.asText().equals("el2n"))
                 .count());
         assertEquals(5, why.get("neighbours").size());
+        InJvm.Out said = sift("runs", "explain", Long.toString(id), "--sample", ranked.get(0).get("sample").asText());
+        assertTrue(said.out().lines().findFirst().orElse("").matches("sample \\d+ \\(line \\d+, train\\): label \\d"),
+                "a grade as it is written, 2 not 2.0: " + said.out());
+        assertTrue(said.out().contains("  query: ") && said.out().contains("  title: "), said.out());
         assertEquals(2, sift("runs", "explain", Long.toString(id), "--sample", "999999").code());
         InJvm.Out negative = sift("runs", "explain", Long.toString(id), "--sample", "0", "--neighbours", "-2");
         assertEquals(2, negative.code(), "a negative neighbour count is refused, not read as none");

@@ -51,7 +51,10 @@ class ParamsMigrationTest {
         }
     }
 
-    /** V18: a recommendation run's columns under the names its YAML writes (user, rating); search runs untouched. */
+    /**
+     * V18: a recommendation run's columns under the names its YAML writes (user, rating), search runs untouched; a tab
+     * separator as tab.
+     */
     @Test
     void recommendationColumnsTakeTheirYamlNames() throws Exception {
         try (EmbeddedPostgres pg = EmbeddedPostgres.builder().start()) {
@@ -64,7 +67,9 @@ class ParamsMigrationTest {
                         + "('norating', 'w', '/w.yaml', 'name: w', 'SUCCEEDED', '{\"task.type\": \"recommendation\", "
                         + "\"dataset.columns.user_id\": \"u\"}'), "
                         + "('search', 'w', '/w.yaml', 'name: w', 'SUCCEEDED', '{\"task.type\": \"graded\", "
-                        + "\"dataset.columns.user_id\": \"uid\", \"dataset.columns.label\": \"grade\"}')");
+                        + "\"dataset.columns.user_id\": \"uid\", \"dataset.columns.label\": \"grade\"}'), "
+                        + "('tabs', 'w', '/w.yaml', 'name: w', 'SUCCEEDED', '{\"dataset.separator\": \"\\t\", "
+                        + "\"dataset.items.separator\": \"|\"}')");
             }
             Migrations.migrate(url, null);
             try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
@@ -73,7 +78,8 @@ class ParamsMigrationTest {
                                 + "\"dataset.columns.rating\": \"2\"}",
                         "{\"task.type\": \"recommendation\", \"dataset.columns.user\": \"u\"}",
                         "{\"task.type\": \"graded\", \"dataset.columns.label\": \"grade\", "
-                                + "\"dataset.columns.user_id\": \"uid\"}"),
+                                + "\"dataset.columns.user_id\": \"uid\"}",
+                        "{\"dataset.separator\": \"tab\", \"dataset.items.separator\": \"|\"}"),
                         Migrations.rows(s, "SELECT params::text FROM run ORDER BY id"));
             }
         }

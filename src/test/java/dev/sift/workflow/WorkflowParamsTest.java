@@ -144,6 +144,7 @@ class WorkflowParamsTest {
                 model: {encoder: minilm}
                 """, null, Map.of(), false).spec());
         assertEquals(4.0, rec.get("task.positive_at"));
+        assertEquals("tab", rec.get("dataset.separator"), "as the YAML writes it, not a blank-looking tab");
         assertEquals(3L, rec.get("evaluate.seeds"));
         for (String k : rec.keySet()) {
             assertTrue(!k.startsWith("split.") && !k.equals("task.min_label") && !k.equals("task.max_label")
