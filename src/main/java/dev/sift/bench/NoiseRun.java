@@ -79,17 +79,25 @@ final class NoiseRun {
      * with its line and field, and the encoding the rows look like; null where every row was kept.
      */
     static String read(Ingestor.Result r, String source) {
-        if (r.quarantined().isEmpty() && r.encodingAdvice() == null) {
+        if (r.quarantined().isEmpty() && r.duplicates() == 0 && r.encodingAdvice() == null) {
             return null;
         }
-        String reasons = r.quarantined().stream().collect(java.util.stream.Collectors.groupingBy(
-                dev.sift.data.Quarantined::kind, java.util.TreeMap::new, java.util.stream.Collectors.counting()))
-                .entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
-                .collect(java.util.stream.Collectors.joining(", "));
-        return "read " + r.rowsRead() + " rows of " + source + ": " + r.quarantined().size() + " left out ("
-                + reasons + (r.quarantined().isEmpty() ? "" : "; the first: " + r.quarantined().get(0).describe(source))
-                + ")" + (r.duplicates() == 0 ? "" : "; " + r.duplicates() + " exact duplicates removed")
-                + (r.encodingAdvice() == null ? "" : "; " + r.encodingAdvice());
+        List<String> parts = new ArrayList<>();
+        if (!r.quarantined().isEmpty()) {
+            String reasons = r.quarantined().stream().collect(java.util.stream.Collectors.groupingBy(
+                    dev.sift.data.Quarantined::kind, java.util.TreeMap::new, java.util.stream.Collectors.counting()))
+                    .entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
+                    .collect(java.util.stream.Collectors.joining(", "));
+            parts.add(r.quarantined().size() + " left out (" + reasons + "; the first: "
+                    + r.quarantined().get(0).describe(source) + ")");
+        }
+        if (r.duplicates() > 0) {
+            parts.add(r.duplicates() + " exact duplicates removed");
+        }
+        if (r.encodingAdvice() != null) {
+            parts.add(r.encodingAdvice());
+        }
+        return "read " + r.rowsRead() + " rows of " + source + ": " + String.join("; ", parts);
     }
 
     /** The samples with their labels flipped, the training and scoring-utility indices, targets, noisy flags. */

@@ -74,7 +74,9 @@ public class RunHistory {
 
     /** The title over {@link #comparisons}. */
     public String comparisonsTitle(long runId) {
-        return "kept vs others, random vs full (paired per-" + unit(runId) + " bootstrap, 95% interval)";
+        boolean room = metricStore.comparisons(runId).stream().anyMatch(dev.sift.store.Headroom::isHeadroom);
+        return "kept vs others" + (room ? ", random vs full" : "") + " (paired per-" + unit(runId) + " bootstrap, "
+                + "95% interval)";
     }
 
     public Table stages(long runId) {
@@ -220,11 +222,7 @@ public class RunHistory {
 
     /** Per iteration, the room a subset of the kept size has ({@link dev.sift.store.Headroom}; empty without). */
     public List<String> headroom(long runId) {
-        List<IterationEntity> its = runs.iterations(runId);
-        long of = its.stream().filter(i -> i.k == 1).mapToLong(i -> i.poolSize).findFirst().orElse(-1);
-        Map<Integer, long[]> sizes = new HashMap<>();
-        its.forEach(i -> sizes.put(i.k, of < 0 ? null : new long[] {i.keptSize, of}));
-        return dev.sift.store.Headroom.lines(metricStore.comparisons(runId), sizes);
+        return dev.sift.store.Headroom.of(runs, metricStore, runId);
     }
 
     /**
@@ -380,6 +378,7 @@ public class RunHistory {
         o.set("comparisons", comparisons(r.id).json());
         o.set("noise_detection", noiseDetection(r.id).json());
         o.set("curve", curve(r.id).json());
+        o.set("headroom", JSON.valueToTree(headroom(r.id))); // the verdicts on the random - full rows above
         var its = o.putArray("iterations");
         for (IterationEntity it : runs.iterations(r.id)) {
             ObjectNode n = its.addObject();

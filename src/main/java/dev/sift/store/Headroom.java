@@ -1,5 +1,6 @@
 package dev.sift.store;
 
+import dev.sift.data.Text;
 import dev.sift.evaluation.Protocol;
 import dev.sift.store.MetricStore.Comparison;
 import java.util.ArrayList;
@@ -22,6 +23,15 @@ public final class Headroom {
     public static final List<String> RANDOM = List.of("random-train", "random");
 
     private Headroom() {
+    }
+
+    /** {@link #lines} of a stored run: sizes from its lineage (the kept size, iteration 1's pool). */
+    public static List<String> of(RunStore runs, MetricStore metrics, long runId) {
+        List<IterationEntity> its = runs.iterations(runId);
+        long of = its.stream().filter(i -> i.k == 1).mapToLong(i -> i.poolSize).findFirst().orElse(-1);
+        Map<Integer, long[]> sizes = new java.util.HashMap<>();
+        its.forEach(i -> sizes.put(i.k, of < 0 ? null : new long[] {i.keptSize, of}));
+        return lines(metrics.comparisons(runId), sizes);
     }
 
     /** Whether a comparison row is a random subset of the kept size against the full training split. */
@@ -49,13 +59,16 @@ public final class Headroom {
     private static String line(int iteration, List<Comparison> cs, long[] size) {
         List<String> worse = new ArrayList<>();
         List<String> better = new ArrayList<>();
-        boolean undefined = false;
+        List<String> undefined = new ArrayList<>();
+        Comparison widest = null;
         for (Comparison c : cs) {
             if (Double.isNaN(c.lo()) || Double.isNaN(c.hi())) {
-                undefined = true;
+                undefined.add(c.metric());
             } else if (c.excludesZero()) {
                 boolean randomAhead = Protocol.lowerIsBetter(c.metric()) ? c.hi() < 0 : c.lo() > 0;
                 (randomAhead ? better : worse).add(c.metric());
+            } else if (widest == null || c.hi() - c.lo() > widest.hi() - widest.lo()) {
+                widest = c;
             }
         }
         String of = size == null ? "the kept size" : String.format(Locale.ROOT, "%,d of the %,d", size[0], size[1]);
@@ -72,10 +85,14 @@ public final class Headroom {
             return head + "is measurably better than the full set on " + String.join(", ", better) + ": some training "
                     + "samples hurt this model, and leaving out the right ones should pay";
         }
-        if (undefined && cs.stream().allMatch(c -> Double.isNaN(c.lo()) || Double.isNaN(c.hi()))) {
+        if (widest == null) {
             return head + "against the full set has no interval (too few test units or resamples): no verdict";
         }
-        return head + "loses nothing measurable against the full set: at this size the data is redundant for this "
-                + "model, so a subset saves training time, and it beats random only by leaving out samples that hurt";
+        // an interval that holds 0 bounds the loss, it does not show there is none: the widest one says how far
+        return head + "loses nothing measurable against the full set (the widest interval, " + widest.metric() + " "
+                + Text.signed(widest.lo()) + " to " + Text.signed(widest.hi()) + ", bounds what it could lose"
+                + (undefined.isEmpty() ? "" : "; no interval for " + String.join(", ", undefined)) + "): within that, "
+                + "the data is redundant at this size for this model, so a subset saves training time, and it beats "
+                + "random only by leaving out samples that hurt";
     }
 }

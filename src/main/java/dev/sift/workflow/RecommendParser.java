@@ -74,8 +74,9 @@ final class RecommendParser {
      * {@code adt[/MAX_DROP_RATE]} (ADT's truncated loss during training; default rate {@code 1 - keep}).
      */
     static FilterSpec filter(SpecBinder.Obj f, ScoreSpec score) {
-        String by = f.string("by", score.methods().get(0));
-        if (!score.methods().contains(by)) {
+        // no method (refused above, said once): by has no default and is not checked against the empty list
+        String by = f.string("by", score.methods().isEmpty() ? null : score.methods().get(0));
+        if (by != null && !score.methods().isEmpty() && !score.methods().contains(by)) {
             f.invalid("by", "must be one of the score methods " + score.methods() + ", got '" + by + "'");
         }
         double keep = f.fraction("keep", 0.9);

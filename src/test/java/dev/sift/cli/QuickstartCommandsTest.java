@@ -90,6 +90,7 @@ class QuickstartCommandsTest {
         // kept against full, random, majority, zero-shot, full against zero-shot, random against full, then kept
         // against full, random, random-train, and random-train against full: 3 metrics each
         assertEquals(30, detail.get("comparisons").size());
+        assertEquals(2, detail.get("headroom").size(), "the verdict on random - full, one per iteration");
         for (JsonNode c : detail.get("comparisons")) {
             assertEquals(2, c.get("seeds").asInt());
             assertTrue(c.get("ci_low").asDouble() <= c.get("ci_high").asDouble(), c.toString());

@@ -33,7 +33,8 @@ class HeadroomTest {
         assertTrue(lines.get(0).startsWith("  iteration 1, room for a subset of 900 of the 1,800: a random one is "
                 + "measurably worse than the full set on kappa: "), lines.get(0));
         assertTrue(lines.get(1).startsWith("  iteration 2, room for a subset of 450 of the 1,800: a random one loses "
-                + "nothing measurable"), lines.get(1));
+                + "nothing measurable against the full set (the widest interval, kappa -0.0200 to +0.0100, bounds "
+                + "what it could lose): within that, the data is redundant"), lines.get(1));
     }
 
     @Test
@@ -55,6 +56,10 @@ class HeadroomTest {
     void withoutIntervalsThereIsNoVerdictAndWithoutRowsNoLine() {
         List<String> none = Headroom.lines(List.of(row(1, "kappa", "random", "full", Double.NaN, Double.NaN)), null);
         assertTrue(none.get(0).endsWith("has no interval (too few test units or resamples): no verdict"), none.get(0));
+        List<String> some = Headroom.lines(List.of(row(1, "kappa", "random", "full", Double.NaN, Double.NaN),
+                row(1, "ndcg@10", "random", "full", -0.3, 0.2)), null);
+        assertTrue(some.get(0).contains("(the widest interval, ndcg@10 -0.3000 to +0.2000, bounds what it could "
+                + "lose; no interval for kappa)"), some.get(0));
         assertEquals(List.of(), Headroom.lines(List.of(row(1, "kappa", "selected", "random", -0.1, 0.1)), Map.of()));
     }
 }

@@ -63,11 +63,13 @@ class ParamsMigrationTest {
             try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
                 s.execute("INSERT INTO run (name, workflow, workflow_path, spec_yaml, status, params) VALUES "
                         + "('rec', 'w', '/w.yaml', 'name: w', 'SUCCEEDED', '{\"task.type\": \"recommendation\", "
-                        + "\"dataset.columns.user_id\": \"0\", \"dataset.columns.label\": \"2\"}'), "
+                        + "\"dataset.columns.user_id\": \"0\", \"dataset.columns.label\": \"2\", \"evaluate.k\": 10, "
+                        + "\"score.checkpoint\": \"best\", \"fine_tune.patience\": 0}'), "
                         + "('norating', 'w', '/w.yaml', 'name: w', 'SUCCEEDED', '{\"task.type\": \"recommendation\", "
                         + "\"dataset.columns.user_id\": \"u\"}'), "
                         + "('search', 'w', '/w.yaml', 'name: w', 'SUCCEEDED', '{\"task.type\": \"graded\", "
-                        + "\"dataset.columns.user_id\": \"uid\", \"dataset.columns.label\": \"grade\"}'), "
+                        + "\"dataset.columns.user_id\": \"uid\", \"dataset.columns.label\": \"grade\", "
+                        + "\"evaluate.k\": 10}'), "
                         + "('tabs', 'w', '/w.yaml', 'name: w', 'SUCCEEDED', '{\"dataset.separator\": \"\\t\", "
                         + "\"dataset.items.separator\": \"|\"}')");
             }
@@ -77,7 +79,7 @@ class ParamsMigrationTest {
                         "{\"task.type\": \"recommendation\", \"dataset.columns.user\": \"0\", "
                                 + "\"dataset.columns.rating\": \"2\"}",
                         "{\"task.type\": \"recommendation\", \"dataset.columns.user\": \"u\"}",
-                        "{\"task.type\": \"graded\", \"dataset.columns.label\": \"grade\", "
+                        "{\"task.type\": \"graded\", \"evaluate.k\": 10, \"dataset.columns.label\": \"grade\", "
                                 + "\"dataset.columns.user_id\": \"uid\"}",
                         "{\"dataset.separator\": \"tab\", \"dataset.items.separator\": \"|\"}"),
                         Migrations.rows(s, "SELECT params::text FROM run ORDER BY id"));

@@ -110,6 +110,10 @@ class RecommendParserTest {
             assertTrue(!params.containsKey(unread), unread + " in " + params);
         }
         assertTrue(params.containsKey("fine_tune.epochs") && params.containsKey("evaluate.seeds"), params.toString());
+        // no method at all: one line, not an IndexOutOfBoundsException from filter.by's default
+        List<String> none = errors(yaml("score: {methods: []}\n"));
+        assertEquals(1, none.size(), none.toString());
+        assertTrue(none.get(0).contains("score.methods"), none.toString());
     }
 
     @Test
