@@ -79,7 +79,8 @@ public final class Headroom {
         }
         if (!worse.isEmpty()) {
             return head + "is measurably worse than the full set on " + String.join(", ", worse) + ": this size "
-                    + "leaves out samples the model learns from, and a subset chosen well beats random by keeping them";
+                    + "leaves out samples the model learns from, and a subset chosen well can beat random by keeping "
+                    + "them";
         }
         if (!better.isEmpty()) {
             return head + "is measurably better than the full set on " + String.join(", ", better) + ": some training "
