@@ -175,7 +175,7 @@ public class EvaluateStage implements Stage<EvaluateOutput> {
         }
         List<MetricStore.Comparison> curveRows = curves.draw(s, (label, t) -> trainSeeds(s, label, t, false)
                 .outcomes());
-        compare(s, outcomes, curveRows, room(filter, randomSet, s.fineTune().trainSamples()), filter.kept());
+        compare(s, outcomes, curveRows, RoomControl.search(filter, randomSet, s.fineTune().trainSamples()), filter.kept());
         saveIteration(ctx, filter, kept, selected.weights().get(0));
         return new EvaluateOutput(selected.weights().get(0), random.weights().get(0),
                 ctx.iteration() == 1 ? fullWeights : null, stopReason(ctx), selected.scoring(), seedWeights);
@@ -341,24 +341,6 @@ public class EvaluateStage implements Stage<EvaluateOutput> {
         runs.replaceMetrics(s.ctx().runId(), s.ctx().iteration(), "test", subset, m);
         metrics.replaceSeeds(s.ctx().runId(), s.ctx().iteration(), "test", subset, perSeed);
         Baselines.print(s.ctx(), subset, m);
-    }
-
-    /**
-     * The random subset that says how much room a subset of the kept size has ({@link Headroom}): from iteration 2
-     * the draw from the whole training split, else the kept set's own random control where it is a plain subset;
-     * either only where the kept set is smaller than the training split of {@code train} samples (a {@code weighted}
-     * or {@code relabel} control changes weights or labels instead, and their kept set is the whole pool). Null
-     * where there is none.
-     */
-    static String room(FilterOutput filter, Subsets.Training random, int train) {
-        if (filter.kept() >= train) {
-            return null;
-        }
-        if (filter.randomTrainKey() != null) {
-            return "random-train";
-        }
-        boolean plain = random.weights() == null && random.labels() == null;
-        return plain && random.indices().length < train ? "random" : null;
     }
 
     /**

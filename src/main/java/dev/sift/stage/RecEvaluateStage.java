@@ -129,7 +129,7 @@ public class RecEvaluateStage implements Stage<RecEvaluateOutput> {
         compare(ctx, results, "selected", "popularity", rows);
         compare(ctx, results, "full", "bpr", rows);
         compare(ctx, results, "full", "popularity", rows);
-        if (plainSubset(random, full.length, f.policy(), f.keep())) {
+        if (RoomControl.recommendation(random, full.length, f.policy(), f.keep())) {
             // a plain random subset of the kept size: how much room a chosen one has (Headroom)
             List<MetricStore.Comparison> room = new ArrayList<>();
             compare(ctx, results, "random", "full", room);
@@ -140,16 +140,6 @@ public class RecEvaluateStage implements Stage<RecEvaluateOutput> {
         metrics.replaceComparisons(ctx.runId(), k, rows);
         int users = data.usersWith(Split.TEST).length;
         return new RecEvaluateOutput(seeds, users, (System.nanoTime() - start) / 1e9);
-    }
-
-    /**
-     * Whether the random control is a subset of fewer than the {@code full} training rows with no weights and no
-     * truncated loss: truncation's (a random draw at the kept size that keeps each user's last rows, as the policy
-     * does), not reweighting's (every row, the weights shuffled) or ADT's (every row, a random drop in training).
-     */
-    static boolean plainSubset(Subsets.Training random, int full, String policy, double keep) {
-        return random.weights() == null && random.indices().length < full
-                && TwoTower.Truncation.NONE.equals(RecFilterStage.truncation(policy, keep, true));
     }
 
     /**

@@ -59,22 +59,7 @@ class BenchArgumentsTest {
     /** A probe's bench embed on a recommendation workflow printed "0 distinct texts", a median of NaN, exit 0. */
     @Test
     void embeddingInteractionsIsRefused() throws Exception {
-        Files.writeString(dir.resolve("u.data"), "1\t10\t5\t100\n2\t11\t4\t101\n");
-        Files.writeString(dir.resolve("u.item"), "10|Lamp\n11|Desk\n");
-        Path rec = Files.writeString(dir.resolve("rec.yaml"), """
-                name: rec
-                dataset:
-                  path: u.data
-                  separator: tab
-                  header: false
-                  columns: {user: "0", item: "1", rating: "2", time: "3"}
-                  items: {path: u.item, separator: "|", header: false, key: "0", text: "1"}
-                task: {type: recommendation, positive_at: 4}
-                model: {encoder: minilm, mode: head}
-                score: {methods: [loss]}
-                filter: {policy: truncated, by: loss, keep: 0.9}
-                iterations: 1
-                """);
+        Path rec = RecommendationFixture.write(dir);
         assertEquals(rec + ": bench embed reads a workflow's query and product texts; a recommendation task has "
                 + "interactions and an items file instead", refused(new EmbedBenchCommand(), rec.toString()));
     }
