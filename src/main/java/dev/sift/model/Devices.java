@@ -28,6 +28,25 @@ public final class Devices {
         if (defaultThreads == 0) {
             defaultThreads = JniUtils.getNumThreads();
         }
+        int n = threads(small);
+        if (JniUtils.getNumThreads() != n) {
+            JniUtils.setNumThreads(n);
+        }
+    }
+
+    /**
+     * The intra-op threads of an inference pass in ONNX Runtime ({@link OnnxBert}): what {@link #threadsFor} gives a
+     * Transformer encoder.
+     */
+    public static synchronized int inferenceThreads() {
+        Engine.getEngine("PyTorch");
+        if (defaultThreads == 0) {
+            defaultThreads = JniUtils.getNumThreads();
+        }
+        return threads(false);
+    }
+
+    private static int threads(boolean small) {
         String env = System.getenv("SIFT_TORCH_THREADS");
         int n = small ? 1 : defaultThreads;
         if (forced != null) {
@@ -40,9 +59,7 @@ public final class Devices {
                 throw new IllegalArgumentException("SIFT_TORCH_THREADS must be a whole number, got '" + env + "'", e);
             }
         }
-        if (JniUtils.getNumThreads() != n) {
-            JniUtils.setNumThreads(n);
-        }
+        return n;
     }
 
     /** {@code auto}: a GPU when PyTorch sees one, else the CPU; {@code gpu} fails at once when there is none. */

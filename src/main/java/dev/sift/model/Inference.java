@@ -31,6 +31,22 @@ final class Inference {
     }
 
     Predictions predict(Model model, int[] which, int batchSize) {
+        try (OnnxBert onnx = onnx(model)) {
+            return predict(model, which, batchSize, onnx);
+        }
+    }
+
+    /**
+     * The encoder of {@code model} in ONNX Runtime on its current weights, where inference runs there ({@link
+     * OnnxBert#applies}: a BERT cross-encoder on the CPU); else null.
+     */
+    static OnnxBert onnx(Model model) {
+        return model.getBlock() instanceof CrossEncoder ce && OnnxBert.applies(model.getNDManager().getDevice())
+                ? OnnxBert.of(ce.encoder()) : null;
+    }
+
+    /** {@link #predict}, the encoder run by {@code onnx} when not null. */
+    Predictions predict(Model model, int[] which, int batchSize, OnnxBert onnx) {
         float[][] probs = new float[which.length][];
         float[][] hidden = new float[which.length][];
         ParameterStore ps = new ParameterStore(model.getNDManager(), false);
@@ -42,7 +58,9 @@ final class Inference {
                 sel[i] = which[order[start + i]];
             }
             try (NDManager m = model.getNDManager().newSubManager()) {
-                NDList out = model.getBlock().forward(ps, features.batch(m, sel), false);
+                NDList in = features.batch(m, sel);
+                NDList out = onnx == null ? model.getBlock().forward(ps, in, false)
+                        : ((CrossEncoder) model.getBlock()).fromHidden(ps, onnx.hidden(m, in), in.get(2), false);
                 NDArray y = regression ? out.get(0) : out.get(0).softmax(1);
                 float[] yf = y.toFloatArray();
                 float[] hf = out.get(1).toFloatArray();

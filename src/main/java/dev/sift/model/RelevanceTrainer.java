@@ -207,20 +207,31 @@ public final class RelevanceTrainer {
     /** A loaded model ({@link #loaded}): {@link #predict} on it costs the forward passes alone. */
     public final class Loaded implements AutoCloseable {
         private final Model model;
+        private final OnnxBert onnx;
 
         private Loaded(Model model) {
             this.model = model;
+            try {
+                this.onnx = Inference.onnx(model);
+            } catch (RuntimeException e) {
+                model.close();
+                throw e;
+            }
         }
 
         /** As {@link RelevanceTrainer#predict(byte[], int[], int)} on the loaded weights, grad mode off. */
         public Predictions predict(int[] which, int batchSize) {
             Autograd.offOnThisThread();
-            return new Inference(features, regression).predict(model, which, batchSize);
+            return new Inference(features, regression).predict(model, which, batchSize, onnx);
         }
 
         @Override
         public void close() {
-            model.close();
+            try (model) {
+                if (onnx != null) {
+                    onnx.close();
+                }
+            }
         }
     }
 

@@ -2,6 +2,7 @@ package dev.sift.model;
 
 import ai.djl.Device;
 import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -48,10 +49,14 @@ public final class SentenceEmbedder {
         long begin = System.nanoTime();
         long last = begin;
         boolean said = false; // a progress line was printed: the pass then ends with one that says it is done
-        try (Model model = Model.newInstance("embedder", device, "PyTorch")) {
+        boolean onnx = OnnxBert.applies(device);
+        try (Model model = Model.newInstance("embedder", device, "PyTorch");
+                OnnxBert ort = onnx ? OnnxBert.of(config, weights) : null) {
             BertEncoder encoder = new BertEncoder(config);
             model.setBlock(encoder);
-            encoder.load(model.getNDManager(), weights);
+            if (!onnx) {
+                encoder.load(model.getNDManager(), weights);
+            }
             ParameterStore ps = new ParameterStore(model.getNDManager(), false);
             for (int start = 0; start < texts.size(); start += BATCH) {
                 int n = Math.min(BATCH, texts.size() - start);
@@ -61,7 +66,8 @@ public final class SentenceEmbedder {
                 }
                 try (NDManager m = model.getNDManager().newSubManager()) {
                     NDList in = tokenizer.batch(m, part, null);
-                    float[] flat = BertEncoder.meanPool(encoder.forward(ps, in, false).singletonOrThrow(), in.get(2))
+                    NDArray hidden = ort != null ? ort.hidden(m, in) : encoder.forward(ps, in, false).singletonOrThrow();
+                    float[] flat = BertEncoder.meanPool(hidden, in.get(2))
                             .toType(DataType.FLOAT32, false).toFloatArray();
                     int h = config.hidden();
                     for (int i = 0; i < n; i++) {
