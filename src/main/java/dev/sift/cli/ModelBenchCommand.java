@@ -4,7 +4,10 @@ import dev.sift.ExitCodes;
 import dev.sift.SiftException;
 import dev.sift.bench.ModelBenchmark;
 import dev.sift.history.Table;
+import ai.djl.Device;
 import dev.sift.model.BertConfig;
+import dev.sift.model.Devices;
+import dev.sift.model.OnnxBert;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
@@ -111,10 +114,12 @@ public class ModelBenchCommand implements Callable<Integer> {
 
     private String header(ModelBenchmark.Result r) {
         boolean gpu = device.equals("gpu");
-        String djl = gpu ? "on the GPU" : r.djlThreads() + " threads";
+        String djl = gpu ? "on the GPU" : r.djlThreads() + " threads" + (Devices.onnxInference(Device.cpu())
+                ? "; inference in ONNX Runtime " + OnnxBert.version() + " (" + Devices.INFERENCE + "=djl: in DJL)"
+                : "; inference in DJL (" + Devices.INFERENCE + "=djl)");
         String torch = !r.hasTorch() ? "no PyTorch peer" : "PyTorch " + r.torchVersion() + " (" + (gpu ? "on the GPU"
                 : r.torchThreads() + " threads") + (peerAutocast.equals("none") ? "" : ", bf16 autocast") + ")";
-        return String.format("DJL %s (PyTorch engine, %s) against %s; batch %d, sequence %d, %d rounds of %d steps per "
+        return String.format("Sift on DJL %s (PyTorch engine, %s) against %s; batch %d, sequence %d, %d rounds of %d steps per "
                 + "side", r.djlVersion(), djl, torch, batch, seq, rounds, steps);
     }
 

@@ -8,6 +8,8 @@ import ai.djl.pytorch.jni.JniUtils;
 public final class Devices {
     /** PyTorch's own intra-op thread count (the machine's cores), read before Sift first changes it. */
     private static int defaultThreads;
+    /** The environment variable that chooses where BERT encoders infer on the CPU: onnxruntime (default) or djl. */
+    public static final String INFERENCE = "SIFT_INFERENCE";
     /** Set by benchmarks: the thread count every model gets, whatever its size (0: PyTorch's default); or null. */
     private static Integer forced;
 
@@ -60,6 +62,20 @@ public final class Devices {
             }
         }
         return n;
+    }
+
+    /**
+     * Whether inference of a BERT encoder on {@code device} runs in ONNX Runtime ({@link OnnxBert}): on the CPU,
+     * unless {@code SIFT_INFERENCE} is {@code djl}. A value other than {@code djl} or {@code onnxruntime} fails,
+     * naming it. Here, not in {@link OnnxBert}, so that a GPU run never loads ONNX Runtime's classes.
+     */
+    public static boolean onnxInference(Device device) {
+        String v = System.getenv(INFERENCE);
+        String choice = v == null || v.isBlank() ? "onnxruntime" : v.trim();
+        if (!choice.equals("onnxruntime") && !choice.equals("djl")) {
+            throw new IllegalArgumentException(INFERENCE + " must be onnxruntime or djl, got '" + v + "'");
+        }
+        return Device.Type.CPU.equals(device.getDeviceType()) && choice.equals("onnxruntime");
     }
 
     /** {@code auto}: a GPU when PyTorch sees one, else the CPU; {@code gpu} fails at once when there is none. */

@@ -38,10 +38,10 @@ final class Inference {
 
     /**
      * The encoder of {@code model} in ONNX Runtime on its current weights, where inference runs there ({@link
-     * OnnxBert#applies}: a BERT cross-encoder on the CPU); else null.
+     * Devices#onnxInference}: a BERT cross-encoder on the CPU); else null.
      */
     static OnnxBert onnx(Model model) {
-        return model.getBlock() instanceof CrossEncoder ce && OnnxBert.applies(model.getNDManager().getDevice())
+        return model.getBlock() instanceof CrossEncoder ce && Devices.onnxInference(model.getNDManager().getDevice())
                 ? OnnxBert.of(ce.encoder()) : null;
     }
 

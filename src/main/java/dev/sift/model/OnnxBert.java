@@ -1,6 +1,5 @@
 package dev.sift.model;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -24,12 +23,9 @@ import java.util.Map;
  * is built: the graph of {@link OnnxBertGraph}, the weights copied once into direct buffers that the session reads
  * in place. Used for inference passes on the CPU (scoring, evaluation, embeddings), where ONNX Runtime's kernels run
  * MiniLM-L6 about 1.6 times as fast as DJL's libtorch 2.7.1 (README, "Inference in ONNX Runtime"); training stays
- * in DJL. {@code SIFT_INFERENCE=djl} turns it off. Close it to free the session and its copy of the weights.
+ * in DJL. {@code SIFT_INFERENCE=djl} turns it off ({@link Devices#onnxInference}). Close it to free the session and its copy of the weights.
  */
 public final class OnnxBert implements AutoCloseable {
-    /** The environment variable that chooses the inference runtime of BERT encoders on the CPU. */
-    public static final String SWITCH = "SIFT_INFERENCE";
-
     private final OrtEnvironment env;
     private final OrtSession session;
     private final List<OnnxTensor> weights;
@@ -41,6 +37,7 @@ public final class OnnxBert implements AutoCloseable {
             options.setIntraOpNumThreads(threads);
             options.setInterOpNumThreads(1);
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            options.setCPUArenaAllocator(false); // what a pass allocates goes back when it ends: no faster kept
             Map<String, ai.onnxruntime.OnnxTensorLike> external = new LinkedHashMap<>();
             for (var e : tensors.entrySet()) {
                 OnnxTensor t = OnnxTensor.createTensor(env, e.getValue(), shapes.get(e.getKey()).getShape());
@@ -52,20 +49,13 @@ public final class OnnxBert implements AutoCloseable {
         } catch (OrtException e) {
             close();
             throw new IllegalStateException("ONNX Runtime could not build the encoder's session: " + e.getMessage()
-                    + " (" + SWITCH + "=djl runs inference in DJL instead)", e);
+                    + " (" + Devices.INFERENCE + "=djl runs inference in DJL instead)", e);
         }
     }
 
-    /**
-     * Whether inference on {@code device} runs in ONNX Runtime: on the CPU, unless {@code SIFT_INFERENCE} is
-     * {@code djl}. Any other value than {@code djl} or {@code onnxruntime} fails, naming it.
-     */
-    public static boolean applies(Device device) {
-        String v = System.getenv(SWITCH);
-        if (v != null && !v.isBlank() && !v.trim().equals("onnxruntime") && !v.trim().equals("djl")) {
-            throw new IllegalArgumentException(SWITCH + " must be onnxruntime or djl, got '" + v + "'");
-        }
-        return Device.Type.CPU.equals(device.getDeviceType()) && (v == null || !v.trim().equals("djl"));
+    /** The ONNX Runtime release that runs the passes. */
+    public static String version() {
+        return OrtEnvironment.getEnvironment().getVersion();
     }
 
     /** A session on the weights {@code encoder} holds now. */

@@ -49,7 +49,7 @@ public final class SentenceEmbedder {
         long begin = System.nanoTime();
         long last = begin;
         boolean said = false; // a progress line was printed: the pass then ends with one that says it is done
-        boolean onnx = OnnxBert.applies(device);
+        boolean onnx = Devices.onnxInference(device);
         try (Model model = Model.newInstance("embedder", device, "PyTorch");
                 OnnxBert ort = onnx ? OnnxBert.of(config, weights) : null) {
             BertEncoder encoder = new BertEncoder(config);

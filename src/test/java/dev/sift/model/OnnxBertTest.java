@@ -14,8 +14,13 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
+import dev.sift.data.Sample;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.Test;
 
 /** The ONNX Runtime pass of {@link OnnxBert} computes what {@link BertEncoder} computes in DJL. */
@@ -68,6 +73,35 @@ class OnnxBertTest {
                 worst = Math.max(worst, Math.abs(djl[i] - got[i]));
             }
             assertTrue(worst < 1e-3, "largest difference " + worst);
+        }
+    }
+
+    /**
+     * A cross-encoder's predictions (probabilities after the head, pooled states) from ONNX Runtime are DJL's, on a
+     * trained model's weights, in batches whose lengths differ (so padded batches too).
+     */
+    @Test
+    void crossEncoderPredictionsMatchDjl(@TempDir Path dir) throws Exception {
+        Path folder = TinyBert.write(dir.resolve("tiny"), 4, null);
+        Checkpoint cp = Checkpoint.huggingFace(folder.toString(), name -> Files.readAllBytes(folder.resolve(name)));
+        List<Sample> samples = RelevanceTrainerTest.samples(40);
+        TokenizedPairs pairs = TinyBert.pairs(cp, samples, 24);
+        RelevanceTrainer trainer = TinyBert.crossEncoder(cp, pairs, 0f, name -> true);
+        int[] all = IntStream.range(0, samples.size()).toArray();
+        byte[] w = trainer.train(trainer.initialWeights(5), TinyBert.grades(samples), all, new int[0],
+                new TrainSpec(2, 8, 1e-3, 5, 0.01, 0.1, 1.0, 0, TrainSpec.DeviceChoice.CPU), RelevanceTrainer.Listener.NONE).weights();
+        try (Model model = trainer.load(w)) {
+            Inference inference = new Inference(pairs, false);
+            Predictions djl = inference.predict(model, all, 8, null);
+            Predictions ort;
+            try (OnnxBert onnx = Inference.onnx(model)) {
+                assertTrue(onnx != null, "a cross-encoder on the CPU infers in ONNX Runtime");
+                ort = inference.predict(model, all, 8, onnx);
+            }
+            for (int i = 0; i < all.length; i++) {
+                assertArrayEquals(djl.probs()[i], ort.probs()[i], 1e-4f, "sample " + i);
+                assertArrayEquals(djl.hidden()[i], ort.hidden()[i], 1e-4f, "sample " + i);
+            }
         }
     }
 
