@@ -70,12 +70,20 @@ public final class Devices {
      * naming it. Here, not in {@link OnnxBert}, so that a GPU run never loads ONNX Runtime's classes.
      */
     public static boolean onnxInference(Device device) {
-        String v = System.getenv(INFERENCE);
-        String choice = v == null || v.isBlank() ? "onnxruntime" : v.trim();
+        return Device.Type.CPU.equals(device.getDeviceType())
+                && inference(System.getenv(INFERENCE)).equals("onnxruntime");
+    }
+
+    /**
+     * The inference runtime {@code value} of {@code SIFT_INFERENCE} names: {@code onnxruntime} when unset or blank,
+     * else {@code onnxruntime} or {@code djl}; anything else fails in one line (checked when {@code sift} starts).
+     */
+    public static String inference(String value) {
+        String choice = value == null || value.isBlank() ? "onnxruntime" : value.trim();
         if (!choice.equals("onnxruntime") && !choice.equals("djl")) {
-            throw new IllegalArgumentException(INFERENCE + " must be onnxruntime or djl, got '" + v + "'");
+            throw new IllegalArgumentException(INFERENCE + " is '" + value + "': use onnxruntime or djl");
         }
-        return Device.Type.CPU.equals(device.getDeviceType()) && choice.equals("onnxruntime");
+        return choice;
     }
 
     /** {@code auto}: a GPU when PyTorch sees one, else the CPU; {@code gpu} fails at once when there is none. */

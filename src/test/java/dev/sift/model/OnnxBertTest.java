@@ -106,6 +106,15 @@ class OnnxBertTest {
     }
 
     @Test
+    void theSwitchTakesTwoRuntimesAndRefusesOthers() {
+        assertEquals("onnxruntime", Devices.inference(null));
+        assertEquals("onnxruntime", Devices.inference(" "));
+        assertEquals("djl", Devices.inference(" djl"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Devices.inference("ort"));
+        assertEquals("SIFT_INFERENCE is 'ort': use onnxruntime or djl", e.getMessage());
+    }
+
+    @Test
     void aMisshapenTensorIsNamed() throws Exception {
         Map<String, NamedTensor> tensors = new java.util.HashMap<>(PretrainedMiniLm.weights());
         tensors.put("encoder.layer.0.output.dense.bias", new NamedTensor("encoder.layer.0.output.dense.bias",
