@@ -19,7 +19,8 @@ import picocli.CommandLine.Option;
 
 /** {@code sift bench model}: {@link ModelBenchmark}, DJL vs PyTorch on the same model, batch and machine. */
 @Command(name = "model", description = "Training and inference samples/s and peak memory of the MiniLM-L6 "
-        + "cross-encoder in Sift (DJL, PyTorch engine) and in PyTorch itself (a Python with torch, on as many "
+        + "cross-encoder in Sift (training in DJL with the PyTorch engine; inference in ONNX Runtime on the CPU, "
+        + "in DJL with SIFT_INFERENCE=djl or on a GPU) and in PyTorch itself (a Python with torch, on as many "
         + "threads), same batch, sequence length and machine, in alternating rounds (each round: a block of "
         + "training steps on each side, then a block of inference batches on each side; the side that goes first "
         + "alternates); prints each round's samples/s and ratios, their median, min and max, the ratios from the "

@@ -46,15 +46,21 @@ public final class CrossEncoder extends AbstractBlock {
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
             PairList<String, Object> params) {
-        return fromHidden(ps, encoder.forward(ps, inputs, training).singletonOrThrow(), inputs.get(2), training);
+        NDArray hidden = encoder.forward(ps, inputs, training).singletonOrThrow();
+        NDArray pooled = clsPooling ? hidden.get(":, 0, :") : BertEncoder.meanPool(hidden, inputs.get(2));
+        return fromPooled(ps, pooled, training);
+    }
+
+    /** Whether the head reads the [CLS] token's state (else the mean over real tokens). */
+    boolean clsPooling() {
+        return clsPooling;
     }
 
     /**
-     * The rest of the forward pass from the encoder's last hidden states [B, T, H] and the attention mask: pooling,
-     * dropout when training, the head. Inference in ONNX Runtime ({@link OnnxBert}) joins here.
+     * The rest of the forward pass from the pooled states [B, H]: dropout when training, the head. Inference in ONNX
+     * Runtime ({@link OnnxBert}, which pools) joins here.
      */
-    NDList fromHidden(ParameterStore ps, NDArray hidden, NDArray mask, boolean training) {
-        NDArray pooled = clsPooling ? hidden.get(":, 0, :") : BertEncoder.meanPool(hidden, mask);
+    NDList fromPooled(ParameterStore ps, NDArray pooled, boolean training) {
         NDArray x = training && dropout > 0
                 ? pooled.getNDArrayInternal().dropout(pooled, dropout, true).singletonOrThrow() : pooled;
         return new NDList(head.forward(ps, new NDList(x), training).singletonOrThrow(), pooled);

@@ -10,6 +10,7 @@ public final class Devices {
     private static int defaultThreads;
     /** The environment variable that chooses where BERT encoders infer on the CPU: onnxruntime (default) or djl. */
     public static final String INFERENCE = "SIFT_INFERENCE";
+    private static Boolean onnxPresent;
     /** Set by benchmarks: the thread count every model gets, whatever its size (0: PyTorch's default); or null. */
     private static Integer forced;
 
@@ -71,7 +72,24 @@ public final class Devices {
      */
     public static boolean onnxInference(Device device) {
         return Device.Type.CPU.equals(device.getDeviceType())
-                && inference(System.getenv(INFERENCE)).equals("onnxruntime");
+                && inference(System.getenv(INFERENCE)).equals("onnxruntime") && onnxRuntimePresent();
+    }
+
+    /**
+     * Whether ONNX Runtime and protobuf are on the class path: {@code sift} always has them; the thin class path of
+     * {@code ModelBenchMain} ({@code tools/gpu-bundle.sh}) does not, and infers in DJL.
+     */
+    private static synchronized boolean onnxRuntimePresent() {
+        if (onnxPresent == null) {
+            try {
+                Class.forName("ai.onnxruntime.OrtEnvironment", false, Devices.class.getClassLoader());
+                Class.forName("com.google.protobuf.CodedOutputStream", false, Devices.class.getClassLoader());
+                onnxPresent = true;
+            } catch (ClassNotFoundException e) {
+                onnxPresent = false;
+            }
+        }
+        return onnxPresent;
     }
 
     /**

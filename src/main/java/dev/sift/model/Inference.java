@@ -59,8 +59,7 @@ final class Inference {
             }
             try (NDManager m = model.getNDManager().newSubManager()) {
                 NDList in = features.batch(m, sel);
-                NDList out = onnx == null ? model.getBlock().forward(ps, in, false)
-                        : ((CrossEncoder) model.getBlock()).fromHidden(ps, onnx.hidden(m, in), in.get(2), false);
+                NDList out = onnx == null ? model.getBlock().forward(ps, in, false) : onnxForward(ps, model, onnx, m, in);
                 NDArray y = regression ? out.get(0) : out.get(0).softmax(1);
                 float[] yf = y.toFloatArray();
                 float[] hf = out.get(1).toFloatArray();
@@ -73,6 +72,14 @@ final class Inference {
             }
         }
         return new Predictions(probs, hidden, regression);
+    }
+
+    /** The cross-encoder's outputs with its encoder and pooling run by {@code onnx}, the head in DJL. */
+    private static NDList onnxForward(ParameterStore ps, Model model, OnnxBert onnx, NDManager m, NDList in) {
+        CrossEncoder ce = (CrossEncoder) model.getBlock();
+        float[] pooled = onnx.pooled(in, ce.clsPooling());
+        long n = in.get(0).getShape().get(0);
+        return ce.fromPooled(ps, m.create(pooled, new ai.djl.ndarray.types.Shape(n, pooled.length / n)), false);
     }
 
     /**

@@ -6,51 +6,62 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxTensorLike;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A BERT encoder's forward pass in ONNX Runtime (CPU), on the weights a {@link BertEncoder} holds at the time it
- * is built: the graph of {@link OnnxBertGraph}, the weights copied once into direct buffers that the session reads
- * in place. Used for inference passes on the CPU (scoring, evaluation, embeddings), where ONNX Runtime's kernels run
- * MiniLM-L6 about 1.6 times as fast as DJL's libtorch 2.7.1 (README, "Inference in ONNX Runtime"); training stays
- * in DJL. {@code SIFT_INFERENCE=djl} turns it off ({@link Devices#onnxInference}). Close it to free the session and its copy of the weights.
+ * is built: the graph of {@link OnnxBertGraph}, the weights copied once into tensors of ONNX Runtime's own memory
+ * that the session reads in place. Used for inference passes on the CPU (scoring, evaluation, embeddings), where it
+ * runs MiniLM-L6 about 1.4 times as fast as DJL's libtorch 2.7.1 (README, "Inference in ONNX Runtime"); training
+ * stays in DJL. {@code SIFT_INFERENCE=djl} turns it off ({@link Devices#onnxInference}). Close it: that frees the
+ * session and its copy of the weights at once.
  */
 public final class OnnxBert implements AutoCloseable {
     private final OrtEnvironment env;
     private final OrtSession session;
     private final List<OnnxTensor> weights;
+    private final int width;
 
+    /**
+     * {@code tensors} are heap buffers: ONNX Runtime copies each into memory of its own, which the tensor frees when
+     * closed (a direct buffer would be read in place but freed only when the collector finds it).
+     */
     private OnnxBert(BertConfig config, Map<String, FloatBuffer> tensors, Map<String, Shape> shapes, int threads) {
-        env = OrtEnvironment.getEnvironment();
         weights = new ArrayList<>();
+        width = config.hidden();
+        OrtSession built = null;
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            env = OrtEnvironment.getEnvironment();
             options.setIntraOpNumThreads(threads);
             options.setInterOpNumThreads(1);
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            options.setCPUArenaAllocator(false); // what a pass allocates goes back when it ends: no faster kept
-            Map<String, ai.onnxruntime.OnnxTensorLike> external = new LinkedHashMap<>();
+            // each pass's activations go back to the system when it ends, not into an arena kept by the session:
+            // no slower here (README, "Inference in ONNX Runtime")
+            options.setCPUArenaAllocator(false);
+            Map<String, OnnxTensorLike> external = new LinkedHashMap<>();
             for (var e : tensors.entrySet()) {
                 OnnxTensor t = OnnxTensor.createTensor(env, e.getValue(), shapes.get(e.getKey()).getShape());
                 weights.add(t);
                 external.put(e.getKey(), t);
             }
             options.addExternalInitializers(external);
-            session = env.createSession(OnnxBertGraph.encoder(config), options);
-        } catch (OrtException e) {
-            close();
-            throw new IllegalStateException("ONNX Runtime could not build the encoder's session: " + e.getMessage()
+            built = env.createSession(OnnxBertGraph.encoder(config), options);
+        } catch (OrtException | RuntimeException | LinkageError e) {
+            weights.forEach(OnnxTensor::close);
+            throw new IllegalStateException("ONNX Runtime could not build the encoder's session: " + e
                     + " (" + Devices.INFERENCE + "=djl runs inference in DJL instead)", e);
         }
+        session = built;
     }
 
     /** The ONNX Runtime release that runs the passes. */
@@ -62,7 +73,7 @@ public final class OnnxBert implements AutoCloseable {
     public static OnnxBert of(BertEncoder encoder) {
         Map<String, FloatBuffer> tensors = new LinkedHashMap<>();
         for (Map.Entry<String, Parameter> e : encoder.namedParameters().entrySet()) {
-            tensors.put(e.getKey(), direct(e.getValue().getArray().toFloatArray()));
+            tensors.put(e.getKey(), FloatBuffer.wrap(e.getValue().getArray().toFloatArray()));
         }
         return new OnnxBert(encoder.config(), tensors, encoder.expectedShapes(), Devices.inferenceThreads());
     }
@@ -80,30 +91,36 @@ public final class OnnxBert implements AutoCloseable {
                 throw new IllegalArgumentException("tensor " + e.getKey() + " has shape " + new Shape(t.shape())
                         + ", the model expects " + e.getValue());
             }
-            tensors.put(e.getKey(), direct(t.values()));
+            tensors.put(e.getKey(), FloatBuffer.wrap(t.values()));
         }
         return new OnnxBert(config, tensors, shapes, Devices.inferenceThreads());
     }
 
-    private static FloatBuffer direct(float[] values) {
-        FloatBuffer b = ByteBuffer.allocateDirect(4 * values.length).order(ByteOrder.nativeOrder()).asFloatBuffer();
-        b.put(values).flip();
-        return b;
+    /** The last hidden states [B, T, H] of a batch (token ids, token types, attention mask), as an array of {@code m}. */
+    public NDArray hidden(NDManager m, NDList inputs) {
+        long[] shape = inputs.get(0).getShape().getShape();
+        return m.create(run(inputs, OnnxBertGraph.HIDDEN), new Shape(shape[0], shape[1], width));
     }
 
     /**
-     * The last hidden states [B, T, H] of a batch (token ids, token types, attention mask: the encoder's inputs), as
-     * an array of {@code m}.
+     * The pooled states [B, H] of a batch: the mean over its real tokens ({@link BertEncoder#meanPool}), or the
+     * [CLS] token's state when {@code cls}.
      */
-    public NDArray hidden(NDManager m, NDList inputs) {
+    public float[] pooled(NDList inputs, boolean cls) {
+        return run(inputs, cls ? OnnxBertGraph.CLS : OnnxBertGraph.MEAN);
+    }
+
+    private float[] run(NDList inputs, String output) {
         long[] shape = inputs.get(0).getShape().getShape();
         try (OnnxTensor ids = longs(inputs.get(0), shape);
                 OnnxTensor types = longs(inputs.get(1), shape);
                 OnnxTensor mask = longs(inputs.get(2), shape);
                 OrtSession.Result r = session.run(Map.of(OnnxBertGraph.IDS, ids, OnnxBertGraph.TYPES, types,
-                        OnnxBertGraph.MASK, mask))) {
-            OnnxTensor out = (OnnxTensor) r.get(0);
-            return m.create(out.getFloatBuffer(), new Shape(out.getInfo().getShape()));
+                        OnnxBertGraph.MASK, mask), Set.of(output))) {
+            FloatBuffer out = ((OnnxTensor) r.get(0)).getFloatBuffer();
+            float[] values = new float[out.remaining()];
+            out.get(values);
+            return values;
         } catch (OrtException e) {
             throw new IllegalStateException("ONNX Runtime failed on a batch of shape " + new Shape(shape) + ": "
                     + e.getMessage(), e);

@@ -14,9 +14,10 @@ import java.util.List;
  * The ONNX graph (opset 17, protobuf wire format written here, no generated classes) of {@link BertEncoder}'s
  * forward pass for a {@link BertConfig}: the same operations in the same order (embeddings, LayerNorm; per layer
  * self-attention with the additive mask (mask - 1) * 1e9, residual, LayerNorm, erf GELU feed-forward, residual,
- * LayerNorm). Inputs {@code input_ids}, {@code token_type_ids}, {@code attention_mask} (int64 [B, T]); output
- * {@code hidden} [B, T, H]. The weights are graph inputs named as the encoder's parameters, in PyTorch's [out, in]
- * layout (each linear layer is a {@code Gemm} with {@code transB}), handed to the session as initializers
+ * LayerNorm). Inputs {@code input_ids}, {@code token_type_ids}, {@code attention_mask} (int64 [B, T]); outputs
+ * {@code hidden} [B, T, H] and its two poolings, {@code mean} (over real tokens, as {@link BertEncoder#meanPool}) and
+ * {@code cls} [B, H]. The weights are initializers named as the encoder's parameters, in PyTorch's [out, in] layout
+ * (each linear layer a {@code Gemm} with {@code transB}), whose data is external: the session is handed the tensors
  * ({@link OnnxBert}), so the graph itself holds a few hundred bytes of constants and no weights.
  */
 final class OnnxBertGraph {
@@ -24,6 +25,8 @@ final class OnnxBertGraph {
     static final String TYPES = "token_type_ids";
     static final String MASK = "attention_mask";
     static final String HIDDEN = "hidden";
+    static final String MEAN = "mean";
+    static final String CLS = "cls";
     private static final int FLOAT = 1;
     private static final int INT64 = 7;
 
@@ -64,6 +67,12 @@ final class OnnxBertGraph {
         }
         String out = op("Reshape", x, op("Concat", List.of(shape, longs(h)), Attr.i("axis", 0)));
         nodes.add(node("Identity", List.of(out), HIDDEN, List.of()));
+        // the poolings of BertEncoder.meanPool and CrossEncoder: sum(h * mask) / max(sum(mask), 1e-9), and [CLS]
+        String m = op("Unsqueeze", op("Cast", List.of(MASK), Attr.i("to", FLOAT)), longs(2));
+        String sum = op("ReduceSum", List.of(op("Mul", out, m), longs(1)), Attr.i("keepdims", 0));
+        String count = op("Max", op("ReduceSum", List.of(m, longs(1)), Attr.i("keepdims", 0)), floats(1e-9f));
+        nodes.add(node("Div", List.of(sum, count), MEAN, List.of()));
+        nodes.add(node("Gather", List.of(out, longs0(0)), CLS, List.of(Attr.i("axis", 1))));
         return model(c);
     }
 
@@ -182,6 +191,8 @@ final class OnnxBertGraph {
                 o.writeBytes(11, i);
             }
             o.writeBytes(12, valueInfo(HIDDEN, FLOAT, "batch", "length", Integer.toString(c.hidden())));
+            o.writeBytes(12, valueInfo(MEAN, FLOAT, "batch", Integer.toString(c.hidden())));
+            o.writeBytes(12, valueInfo(CLS, FLOAT, "batch", Integer.toString(c.hidden())));
         });
         return message(o -> {
             o.writeInt64(1, 8); // IR version 8: opset 17

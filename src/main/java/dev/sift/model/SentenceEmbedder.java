@@ -2,7 +2,6 @@ package dev.sift.model;
 
 import ai.djl.Device;
 import ai.djl.Model;
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -66,8 +65,8 @@ public final class SentenceEmbedder {
                 }
                 try (NDManager m = model.getNDManager().newSubManager()) {
                     NDList in = tokenizer.batch(m, part, null);
-                    NDArray hidden = ort != null ? ort.hidden(m, in) : encoder.forward(ps, in, false).singletonOrThrow();
-                    float[] flat = BertEncoder.meanPool(hidden, in.get(2))
+                    float[] flat = ort != null ? ort.pooled(in, false)
+                            : BertEncoder.meanPool(encoder.forward(ps, in, false).singletonOrThrow(), in.get(2))
                             .toType(DataType.FLOAT32, false).toFloatArray();
                     int h = config.hidden();
                     for (int i = 0; i < n; i++) {

@@ -105,6 +105,53 @@ class OnnxBertTest {
         }
     }
 
+    /** [CLS] pooling and a regression head (one output, no softmax) go through ONNX Runtime as through DJL. */
+    @Test
+    void clsPoolingAndRegressionMatchDjl(@TempDir Path dir) throws Exception {
+        Path folder = TinyBert.write(dir.resolve("tiny"), 6, null);
+        Checkpoint cp = Checkpoint.huggingFace(folder.toString(), name -> Files.readAllBytes(folder.resolve(name)));
+        List<Sample> samples = RelevanceTrainerTest.samples(24);
+        TokenizedPairs pairs = TinyBert.pairs(cp, samples, 24);
+        for (boolean regression : new boolean[] {false, true}) {
+            int outputs = regression ? 1 : 4;
+            RelevanceTrainer trainer = new RelevanceTrainer(() -> new CrossEncoder(cp.config(), outputs, true, 0f),
+                    pairs, outputs, regression, name -> true, b -> ((CrossEncoder) b).encoder().load(null,
+                    cp.weights()), Device.cpu());
+            int[] all = IntStream.range(0, samples.size()).toArray();
+            try (Model model = trainer.load(trainer.initialWeights(7))) {
+                Inference inference = new Inference(pairs, regression);
+                Predictions djl = inference.predict(model, all, 5, null);
+                Predictions ort = inference.predict(model, all, 5);
+                for (int i = 0; i < all.length; i++) {
+                    assertArrayEquals(djl.probs()[i], ort.probs()[i], 1e-4f, "sample " + i);
+                    assertArrayEquals(djl.hidden()[i], ort.hidden()[i], 1e-4f, "sample " + i);
+                }
+            }
+        }
+    }
+
+    /** The frozen encoder's mean-pooled sentence embeddings (ONNX Runtime on the CPU) are DJL's. */
+    @Test
+    void sentenceEmbeddingsMatchDjl() throws Exception {
+        List<String> texts = List.of("usb c charging cable 2m", "wireless mouse", "a", "running shoes for women, size 38");
+        Map<String, NamedTensor> tensors = PretrainedMiniLm.weights();
+        try (TextTokenizer tok = PretrainedMiniLm.tokenizer(32);
+                Model model = Model.newInstance("minilm", Device.cpu(), "PyTorch")) {
+            float[][] ort = SentenceEmbedder.embed(BertConfig.miniLmL6(), tensors, tok, texts, Device.cpu());
+            BertEncoder encoder = new BertEncoder(BertConfig.miniLmL6());
+            model.setBlock(encoder);
+            NDManager m = model.getNDManager();
+            encoder.load(m, tensors);
+            NDList in = tok.batch(m, texts, null);
+            float[] djl = BertEncoder.meanPool(encoder.forward(new ParameterStore(m, false), in, false)
+                    .singletonOrThrow(), in.get(2)).toFloatArray();
+            int h = BertConfig.miniLmL6().hidden();
+            for (int i = 0; i < texts.size(); i++) {
+                assertArrayEquals(java.util.Arrays.copyOfRange(djl, i * h, (i + 1) * h), ort[i], 1e-4f, texts.get(i));
+            }
+        }
+    }
+
     @Test
     void theSwitchTakesTwoRuntimesAndRefusesOthers() {
         assertEquals("onnxruntime", Devices.inference(null));
