@@ -152,6 +152,23 @@ class OnnxBertTest {
         }
     }
 
+    /** Closing a session frees its copy of the weights at once, not at the next collection. */
+    @Test
+    void closingFreesTheWeightsCopyAtOnce() throws Exception {
+        Map<String, NamedTensor> tensors = PretrainedMiniLm.weights();
+        long weights = 4L * tensors.values().stream().mapToLong(t -> t.values().length).sum();
+        java.lang.management.BufferPoolMXBean direct = java.lang.management.ManagementFactory
+                .getPlatformMXBeans(java.lang.management.BufferPoolMXBean.class).stream()
+                .filter(b -> b.getName().equals("direct")).findFirst().orElseThrow();
+        long before = direct.getMemoryUsed();
+        OnnxBert ort = OnnxBert.of(BertConfig.miniLmL6(), tensors);
+        long open = direct.getMemoryUsed();
+        ort.close();
+        long closed = direct.getMemoryUsed();
+        assertTrue(open - before >= weights, "the session's weights in direct memory: " + (open - before));
+        assertTrue(open - closed >= weights, "freed on close: " + (open - closed) + " of " + weights);
+    }
+
     @Test
     void theSwitchTakesTwoRuntimesAndRefusesOthers() {
         assertEquals("onnxruntime", Devices.inference(null));
