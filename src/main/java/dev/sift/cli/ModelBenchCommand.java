@@ -120,8 +120,8 @@ public class ModelBenchCommand implements Callable<Integer> {
                 : "; inference in DJL (" + Devices.INFERENCE + "=djl)");
         String torch = !r.hasTorch() ? "no PyTorch peer" : "PyTorch " + r.torchVersion() + " (" + (gpu ? "on the GPU"
                 : r.torchThreads() + " threads") + (peerAutocast.equals("none") ? "" : ", bf16 autocast") + ")";
-        return String.format("Sift on DJL %s (PyTorch engine, %s) against %s; batch %d, sequence %d, %d rounds of %d steps per "
-                + "side", r.djlVersion(), djl, torch, batch, seq, rounds, steps);
+        return String.format("Sift on DJL %s (PyTorch engine, %s) against %s; batch %d, sequence %d, %d rounds of %d "
+                + "steps per side", r.djlVersion(), djl, torch, batch, seq, rounds, steps);
     }
 
     /** Samples/s per round and side with the ratios DJL / PyTorch, then their median, min and max. */

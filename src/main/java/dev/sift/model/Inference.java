@@ -59,7 +59,8 @@ final class Inference {
             }
             try (NDManager m = model.getNDManager().newSubManager()) {
                 NDList in = features.batch(m, sel);
-                NDList out = onnx == null ? model.getBlock().forward(ps, in, false) : onnxForward(ps, model, onnx, m, in);
+                NDList out = onnx == null ? model.getBlock().forward(ps, in, false)
+                        : onnxForward(ps, model, onnx, m, in);
                 NDArray y = regression ? out.get(0) : out.get(0).softmax(1);
                 float[] yf = y.toFloatArray();
                 float[] hf = out.get(1).toFloatArray();

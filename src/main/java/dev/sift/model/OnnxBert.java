@@ -103,7 +103,7 @@ public final class OnnxBert implements AutoCloseable {
         return new OnnxBert(config, tensors, shapes, Devices.inferenceThreads());
     }
 
-    /** The last hidden states [B, T, H] of a batch (token ids, token types, attention mask), as an array of {@code m}. */
+    /** The last hidden states [B, T, H] of a batch (token ids, token types, attention mask), as an array of m. */
     public NDArray hidden(NDManager m, NDList inputs) {
         long[] shape = inputs.get(0).getShape().getShape();
         return m.create(run(inputs, OnnxBertGraph.HIDDEN), new Shape(shape[0], shape[1], width));

@@ -158,11 +158,13 @@ final class OnnxBertGraph {
     }
 
     private String longs0(long value) {
-        return constant(INT64, new long[0], ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(value).array());
+        byte[] raw = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(value).array();
+        return constant(INT64, new long[0], raw);
     }
 
     private String floats(float value) {
-        return constant(FLOAT, new long[0], ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putFloat(value).array());
+        byte[] raw = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putFloat(value).array();
+        return constant(FLOAT, new long[0], raw);
     }
 
     private String constant(int type, long[] dims, byte[] raw) {

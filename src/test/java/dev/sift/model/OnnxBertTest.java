@@ -89,7 +89,8 @@ class OnnxBertTest {
         RelevanceTrainer trainer = TinyBert.crossEncoder(cp, pairs, 0f, name -> true);
         int[] all = IntStream.range(0, samples.size()).toArray();
         byte[] w = trainer.train(trainer.initialWeights(5), TinyBert.grades(samples), all, new int[0],
-                new TrainSpec(2, 8, 1e-3, 5, 0.01, 0.1, 1.0, 0, TrainSpec.DeviceChoice.CPU), RelevanceTrainer.Listener.NONE).weights();
+                new TrainSpec(2, 8, 1e-3, 5, 0.01, 0.1, 1.0, 0, TrainSpec.DeviceChoice.CPU),
+                RelevanceTrainer.Listener.NONE).weights();
         try (Model model = trainer.load(w)) {
             Inference inference = new Inference(pairs, false);
             Predictions djl = inference.predict(model, all, 8, null);
@@ -98,10 +99,16 @@ class OnnxBertTest {
                 assertTrue(onnx != null, "a cross-encoder on the CPU infers in ONNX Runtime");
                 ort = inference.predict(model, all, 8, onnx);
             }
-            for (int i = 0; i < all.length; i++) {
-                assertArrayEquals(djl.probs()[i], ort.probs()[i], 1e-4f, "sample " + i);
-                assertArrayEquals(djl.hidden()[i], ort.hidden()[i], 1e-4f, "sample " + i);
-            }
+            assertSamePredictions(djl, ort);
+        }
+    }
+
+    /** Every sample's outputs and pooled states, within float rounding of the two runtimes. */
+    private static void assertSamePredictions(Predictions djl, Predictions ort) {
+        assertEquals(djl.probs().length, ort.probs().length);
+        for (int i = 0; i < djl.probs().length; i++) {
+            assertArrayEquals(djl.probs()[i], ort.probs()[i], 1e-4f, "sample " + i);
+            assertArrayEquals(djl.hidden()[i], ort.hidden()[i], 1e-4f, "sample " + i);
         }
     }
 
@@ -122,10 +129,7 @@ class OnnxBertTest {
                 Inference inference = new Inference(pairs, regression);
                 Predictions djl = inference.predict(model, all, 5, null);
                 Predictions ort = inference.predict(model, all, 5);
-                for (int i = 0; i < all.length; i++) {
-                    assertArrayEquals(djl.probs()[i], ort.probs()[i], 1e-4f, "sample " + i);
-                    assertArrayEquals(djl.hidden()[i], ort.hidden()[i], 1e-4f, "sample " + i);
-                }
+                assertSamePredictions(djl, ort);
             }
         }
     }
@@ -133,7 +137,8 @@ class OnnxBertTest {
     /** The frozen encoder's mean-pooled sentence embeddings (ONNX Runtime on the CPU) are DJL's. */
     @Test
     void sentenceEmbeddingsMatchDjl() throws Exception {
-        List<String> texts = List.of("usb c charging cable 2m", "wireless mouse", "a", "running shoes for women, size 38");
+        List<String> texts = List.of("usb c charging cable 2m", "wireless mouse", "a",
+                "running shoes for women, size 38");
         Map<String, NamedTensor> tensors = PretrainedMiniLm.weights();
         try (TextTokenizer tok = PretrainedMiniLm.tokenizer(32);
                 Model model = Model.newInstance("minilm", Device.cpu(), "PyTorch")) {
