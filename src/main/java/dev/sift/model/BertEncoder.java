@@ -247,23 +247,27 @@ public final class BertEncoder extends AbstractBlock {
     /** Copies named tensors into the parameters; fails naming the first missing or mismatched tensor. */
     public void load(NDManager manager, Map<String, NamedTensor> tensors) {
         for (var e : params.entrySet()) {
-            NamedTensor t = tensors.get(e.getKey());
-            if (t == null) {
-                throw new IllegalArgumentException("checkpoint has no tensor " + e.getKey());
-            }
-            Shape want = shapes.get(e.getKey());
-            Shape got = new Shape(t.shape());
-            if (!want.equals(got)) {
-                throw new IllegalArgumentException("tensor " + e.getKey() + " has shape " + got + ", the model expects "
-                        + want);
-            }
+            NamedTensor t = tensor(tensors, e.getKey(), shapes.get(e.getKey()));
             if (e.getValue().isInitialized()) {
                 e.getValue().getArray().set(java.nio.FloatBuffer.wrap(t.values()));
             } else {
-                NDArray a = manager.create(t.values(), got);
+                NDArray a = manager.create(t.values(), new Shape(t.shape()));
                 a.setName(e.getKey());
                 e.getValue().setArray(a);
             }
         }
+    }
+
+    /** The tensor {@code name} of {@code tensors}, of shape {@code want}; fails naming it if missing or mis-shaped. */
+    static NamedTensor tensor(Map<String, NamedTensor> tensors, String name, Shape want) {
+        NamedTensor t = tensors.get(name);
+        if (t == null) {
+            throw new IllegalArgumentException("checkpoint has no tensor " + name);
+        }
+        Shape got = new Shape(t.shape());
+        if (!want.equals(got)) {
+            throw new IllegalArgumentException("tensor " + name + " has shape " + got + ", the model expects " + want);
+        }
+        return t;
     }
 }

@@ -27,10 +27,6 @@ public final class Devices {
      * same on every machine.
      */
     public static synchronized void threadsFor(boolean small) {
-        Engine.getEngine("PyTorch");
-        if (defaultThreads == 0) {
-            defaultThreads = JniUtils.getNumThreads();
-        }
         int n = threads(small);
         if (JniUtils.getNumThreads() != n) {
             JniUtils.setNumThreads(n);
@@ -42,14 +38,15 @@ public final class Devices {
      * Transformer encoder.
      */
     public static synchronized int inferenceThreads() {
+        return threads(false);
+    }
+
+    /** The thread count {@link #threadsFor} sets; reads PyTorch's own default the first time. */
+    private static int threads(boolean small) {
         Engine.getEngine("PyTorch");
         if (defaultThreads == 0) {
             defaultThreads = JniUtils.getNumThreads();
         }
-        return threads(false);
-    }
-
-    private static int threads(boolean small) {
         String env = System.getenv("SIFT_TORCH_THREADS");
         int n = small ? 1 : defaultThreads;
         if (forced != null) {

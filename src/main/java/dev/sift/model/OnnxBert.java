@@ -90,15 +90,7 @@ public final class OnnxBert implements AutoCloseable {
         Map<String, Shape> shapes = new BertEncoder(config).expectedShapes();
         Map<String, float[]> tensors = new LinkedHashMap<>();
         for (var e : shapes.entrySet()) {
-            NamedTensor t = weights.get(e.getKey());
-            if (t == null) {
-                throw new IllegalArgumentException("checkpoint has no tensor " + e.getKey());
-            }
-            if (!new Shape(t.shape()).equals(e.getValue())) {
-                throw new IllegalArgumentException("tensor " + e.getKey() + " has shape " + new Shape(t.shape())
-                        + ", the model expects " + e.getValue());
-            }
-            tensors.put(e.getKey(), t.values());
+            tensors.put(e.getKey(), BertEncoder.tensor(weights, e.getKey(), e.getValue()).values());
         }
         return new OnnxBert(config, tensors, shapes, Devices.inferenceThreads());
     }

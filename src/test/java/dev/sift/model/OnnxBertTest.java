@@ -82,8 +82,7 @@ class OnnxBertTest {
      */
     @Test
     void crossEncoderPredictionsMatchDjl(@TempDir Path dir) throws Exception {
-        Path folder = TinyBert.write(dir.resolve("tiny"), 4, null);
-        Checkpoint cp = Checkpoint.huggingFace(folder.toString(), name -> Files.readAllBytes(folder.resolve(name)));
+        Checkpoint cp = tiny(dir, 4);
         List<Sample> samples = RelevanceTrainerTest.samples(40);
         TokenizedPairs pairs = TinyBert.pairs(cp, samples, 24);
         RelevanceTrainer trainer = TinyBert.crossEncoder(cp, pairs, 0f, name -> true);
@@ -103,6 +102,12 @@ class OnnxBertTest {
         }
     }
 
+    /** A TinyBert checkpoint of random weights from {@code seed}, written to and read from {@code dir}. */
+    private static Checkpoint tiny(Path dir, long seed) throws Exception {
+        Path folder = TinyBert.write(dir.resolve("tiny"), seed, null);
+        return Checkpoint.huggingFace(folder.toString(), name -> Files.readAllBytes(folder.resolve(name)));
+    }
+
     /** Every sample's outputs and pooled states, within float rounding of the two runtimes. */
     private static void assertSamePredictions(Predictions djl, Predictions ort) {
         assertEquals(djl.probs().length, ort.probs().length);
@@ -115,8 +120,7 @@ class OnnxBertTest {
     /** [CLS] pooling and a regression head (one output, no softmax) go through ONNX Runtime as through DJL. */
     @Test
     void clsPoolingAndRegressionMatchDjl(@TempDir Path dir) throws Exception {
-        Path folder = TinyBert.write(dir.resolve("tiny"), 6, null);
-        Checkpoint cp = Checkpoint.huggingFace(folder.toString(), name -> Files.readAllBytes(folder.resolve(name)));
+        Checkpoint cp = tiny(dir, 6);
         List<Sample> samples = RelevanceTrainerTest.samples(24);
         TokenizedPairs pairs = TinyBert.pairs(cp, samples, 24);
         for (boolean regression : new boolean[] {false, true}) {
