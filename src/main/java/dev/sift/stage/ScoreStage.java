@@ -28,8 +28,6 @@ import dev.sift.workflow.StageContext;
 import dev.sift.workflow.WorkflowSpec;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -347,13 +345,7 @@ public class ScoreStage implements Stage<ScoreOutput> {
 
     /** The pool's last hidden activations, for nearest neighbours in explanations. */
     private void storeHidden(StageContext ctx, Predictions p) {
-        ByteBuffer b = ByteBuffer.allocate(p.size() * p.hidden()[0].length * 4).order(ByteOrder.LITTLE_ENDIAN);
-        for (float[] h : p.hidden()) {
-            for (float f : h) {
-                b.putFloat(f);
-            }
-        }
-        objects.put(RunLayout.hidden(ctx.runId(), ctx.iteration()), b.array(), "application/octet-stream");
+        objects.putFloats(RunLayout.hidden(ctx.runId(), ctx.iteration()), p.hidden());
     }
 
     private void storeSuggestions(StageContext ctx, int[] pool, MethodResult r) {

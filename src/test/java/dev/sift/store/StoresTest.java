@@ -13,7 +13,11 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -253,5 +257,31 @@ class StoresTest {
         assertTrue(objects.exists(key));
         assertEquals("hello", new String(objects.get(key), StandardCharsets.UTF_8));
         assertTrue(objects.uri(key).startsWith("s3://sift/"));
+    }
+
+    /** Rows of floats go up as little-endian bytes, row after row, through a temporary file that is deleted. */
+    @Test
+    void floatRowsGoUpAsLittleEndianBytesAndLeaveNoTemporaryFile() throws Exception {
+        String key = "test/" + System.nanoTime() + ".bin";
+        float[][] rows = {{1.5f, -2f, Float.MIN_VALUE}, {0f, 3.25f, Float.NaN}};
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        long before = countFloatFiles(tmp);
+        objects.putFloats(key, rows);
+        ByteBuffer b = ByteBuffer.wrap(objects.get(key)).order(ByteOrder.LITTLE_ENDIAN);
+        assertEquals(24, b.remaining());
+        for (float[] row : rows) {
+            for (float f : row) {
+                assertEquals(Float.floatToRawIntBits(f), Float.floatToRawIntBits(b.getFloat()));
+            }
+        }
+        assertEquals(before, countFloatFiles(tmp));
+        objects.putFloats(key, new float[0][]);
+        assertEquals(0, objects.get(key).length);
+    }
+
+    private static long countFloatFiles(Path dir) throws Exception {
+        try (var files = Files.list(dir)) {
+            return files.filter(f -> f.getFileName().toString().startsWith("sift-floats-")).count();
+        }
     }
 }
