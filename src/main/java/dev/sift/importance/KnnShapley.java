@@ -1,6 +1,7 @@
 package dev.sift.importance;
 
 import com.google.auto.service.AutoService;
+import dev.sift.model.DirectMemory;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Set;
@@ -80,11 +81,12 @@ public final class KnnShapley implements ImportanceMethod {
         for (int t = 0; t < threads; t++) {
             sorters[t] = new RadixOrder(n);
         }
-        java.nio.ByteBuffer flat = nativeRows(train, d);
         // a block's distances: at most 2^24 floats (64 MB) on the Java heap and each native intermediate
         int block = Math.max(1, Math.min(valid.length, (int) Math.max(1, (1L << 24) / Math.max(1, n))));
-        try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager("PyTorch")) {
-            ai.djl.ndarray.NDArray x = m.create(flat, new ai.djl.ndarray.types.Shape(n, d),
+        // the rows' native copy is freed as soon as the tensors that read it are (after the manager: declared first)
+        try (DirectMemory.Owned flat = DirectMemory.own(nativeRows(train, d));
+                ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager("PyTorch")) {
+            ai.djl.ndarray.NDArray x = m.create(flat.buffer(), new ai.djl.ndarray.types.Shape(n, d),
                     ai.djl.ndarray.types.DataType.FLOAT32);
             ai.djl.ndarray.NDArray xt = x.transpose();
             ai.djl.ndarray.NDArray xn = x.square().sum(new int[] {1}).reshape(1, n);

@@ -8,7 +8,7 @@ import java.nio.ByteBuffer;
  * unreachable: {@code sun.misc.Unsafe.invokeCleaner} (module jdk.unsupported, Java 9 and later). For buffers that
  * Sift allocated itself and that nothing reads any more; a slice or duplicate cannot be freed and is refused.
  */
-final class DirectMemory {
+public final class DirectMemory {
     private static final sun.misc.Unsafe UNSAFE = unsafe();
 
     private DirectMemory() {
@@ -28,6 +28,32 @@ final class DirectMemory {
     static void free(ByteBuffer buffer) {
         if (UNSAFE != null && buffer.isDirect()) {
             UNSAFE.invokeCleaner(buffer);
+        }
+    }
+
+    /**
+     * Owns {@code buffer} until closed, then frees it: in a try-with-resources, declare it before the resources that
+     * read it (a tensor's manager), so that it is closed after them.
+     */
+    public static Owned own(ByteBuffer buffer) {
+        return new Owned(buffer);
+    }
+
+    /** A direct buffer freed by {@link #close()}. */
+    public static final class Owned implements AutoCloseable {
+        private final ByteBuffer buffer;
+
+        private Owned(ByteBuffer buffer) {
+            this.buffer = buffer;
+        }
+
+        public ByteBuffer buffer() {
+            return buffer;
+        }
+
+        @Override
+        public void close() {
+            free(buffer);
         }
     }
 }

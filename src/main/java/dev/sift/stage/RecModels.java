@@ -64,7 +64,7 @@ public class RecModels {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            objects.put(key, encode(out, h), "application/octet-stream");
+            objects.putFloats(key, out);
             return out;
         });
     }
@@ -141,16 +141,6 @@ public class RecModels {
     float[][] scores(StageContext ctx, Map<String, NamedTensor> w, int[] rows, Split split) {
         Interactions data = data(ctx);
         return TwoTower.scores(w, text(ctx), data.histories(rows, split == Split.TEST), spec(ctx.spec(), 0));
-    }
-
-    private static byte[] encode(float[][] e, int h) {
-        ByteBuffer b = ByteBuffer.allocate(e.length * h * 4).order(ByteOrder.LITTLE_ENDIAN);
-        for (float[] v : e) {
-            for (float f : v) {
-                b.putFloat(f);
-            }
-        }
-        return b.array();
     }
 
     private static float[][] decode(byte[] bytes, int n, int h) {

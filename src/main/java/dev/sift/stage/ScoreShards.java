@@ -11,9 +11,18 @@ import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -50,33 +59,56 @@ public class ScoreShards {
         return Sha256.hex(b.array());
     }
 
-    /** Stores one shard's part: samples [from, from + p.size()) of the pool. */
+    /**
+     * Stores one shard's part: samples [from, from + p.size()) of the pool, written row by row through a temporary
+     * file (a part of a million MiniLM rows is 1.5 GB: never one array on the heap).
+     */
     void store(StageContext ctx, Shard shard, String model, int[] pool, int from, Predictions p, double[] norms) {
         int n = p.size();
         int k = n == 0 ? 0 : p.probs()[0].length;
         int h = n == 0 ? 0 : p.hidden()[0].length;
-        ByteBuffer b = ByteBuffer.allocate(8 + 128 + 6 * 4 + 2 + n * (k + h) * 4 + (norms == null ? 0 : n * 8))
-                .order(ByteOrder.LITTLE_ENDIAN);
-        b.put(MAGIC).put(model.getBytes(StandardCharsets.US_ASCII))
-                .put(poolDigest(pool).getBytes(StandardCharsets.US_ASCII));
-        b.putInt(pool.length).putInt(from).putInt(n).putInt(k).putInt(h).putInt(0);
-        b.put((byte) (norms == null ? 0 : 1)).put((byte) (p.regression() ? 1 : 0));
-        for (int i = 0; i < n; i++) {
-            for (float f : p.probs()[i]) {
-                b.putFloat(f);
-            }
-            for (float f : p.hidden()[i]) {
-                b.putFloat(f);
-            }
-        }
-        if (norms != null) {
-            for (double d : norms) {
-                b.putDouble(d);
-            }
-        }
         String key = key(ctx, shard);
-        objects.put(key, b.array(), "application/octet-stream");
-        record(ctx, shard, from, n, key, Sha256.hex(b.array()));
+        MessageDigest sha = Sha256.digest();
+        Path tmp = null;
+        try {
+            tmp = Files.createTempFile("sift-shard-", ".bin");
+            try (OutputStream out = new DigestOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp),
+                    1 << 16), sha)) {
+                ByteBuffer b = ByteBuffer.allocate(Math.max(8 + 128 + 6 * 4 + 2, 4 * (k + h)))
+                        .order(ByteOrder.LITTLE_ENDIAN);
+                b.put(MAGIC).put(model.getBytes(StandardCharsets.US_ASCII))
+                        .put(poolDigest(pool).getBytes(StandardCharsets.US_ASCII));
+                b.putInt(pool.length).putInt(from).putInt(n).putInt(k).putInt(h).putInt(0);
+                b.put((byte) (norms == null ? 0 : 1)).put((byte) (p.regression() ? 1 : 0));
+                out.write(b.array(), 0, b.position());
+                for (int i = 0; i < n; i++) {
+                    b.clear();
+                    b.asFloatBuffer().put(p.probs()[i]).put(p.hidden()[i]);
+                    out.write(b.array(), 0, 4 * (k + h));
+                }
+                for (int i = 0; norms != null && i < n; i++) {
+                    b.clear();
+                    out.write(b.putDouble(norms[i]).array(), 0, 8);
+                }
+            }
+            objects.put(key, tmp, "application/octet-stream");
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write score shard " + shard + " through a temporary file: "
+                    + e.getMessage(), e);
+        } finally {
+            deleteQuietly(tmp);
+        }
+        record(ctx, shard, from, n, key, Sha256.hex(sha));
+    }
+
+    private static void deleteQuietly(Path tmp) {
+        try {
+            if (tmp != null) {
+                Files.deleteIfExists(tmp);
+            }
+        } catch (IOException e) {
+            // a temporary file the system cleans up
+        }
     }
 
     private static String key(StageContext ctx, Shard shard) {
@@ -144,43 +176,20 @@ public class ScoreShards {
     private Passes read(StageContext ctx, int count, String model, int[] pool) {
         float[][] probs = new float[pool.length][];
         float[][] hidden = new float[pool.length][];
-        double[] norms = null;
-        boolean regression = false;
+        double[][] norms = {null};
+        boolean[] regression = {false};
         String poolSha = poolDigest(pool);
         for (int i = 0; i < count; i++) {
             String key = key(ctx, new Shard(i, count));
             if (!objects.exists(key)) {
                 return null;
             }
-            ByteBuffer b = ByteBuffer.wrap(objects.get(key)).order(ByteOrder.LITTLE_ENDIAN);
-            byte[] head = new byte[8 + 128];
-            b.get(head);
-            String text = new String(head, StandardCharsets.US_ASCII);
-            if (!text.equals("SIFTSHD1" + model + poolSha) || b.getInt() != pool.length) {
-                return null; // computed with other weights or for another pool
-            }
-            int from = b.getInt();
-            int n = b.getInt();
-            int k = b.getInt();
-            int h = b.getInt();
-            b.getInt();
-            boolean hasNorms = b.get() == 1;
-            regression = b.get() == 1;
-            if (i == 0 && hasNorms) {
-                norms = new double[pool.length];
-            } else if (hasNorms != (norms != null)) {
-                return null; // parts computed for different methods
-            }
-            for (int j = from; j < from + n; j++) {
-                probs[j] = new float[k];
-                hidden[j] = new float[h];
-                b.asFloatBuffer().get(probs[j]);
-                b.position(b.position() + 4 * k);
-                b.asFloatBuffer().get(hidden[j]);
-                b.position(b.position() + 4 * h);
-            }
-            for (int j = from; hasNorms && j < from + n; j++) {
-                norms[j] = b.getDouble();
+            try (InputStream in = new BufferedInputStream(objects.open(objects.uri(key)), 1 << 16)) {
+                if (!readPart(in, i == 0, model + poolSha, pool.length, probs, hidden, norms, regression)) {
+                    return null;
+                }
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot read score shard " + key + ": " + e.getMessage(), e);
             }
         }
         for (float[] row : probs) {
@@ -188,6 +197,50 @@ public class ScoreShards {
                 return null; // the parts do not cover the pool
             }
         }
-        return new Passes(new Predictions(probs, hidden, regression), norms);
+        return new Passes(new Predictions(probs, hidden, regression[0]), norms[0]);
+    }
+
+    /** Reads one part into the pool's arrays; false when it was computed for other weights, pool or methods. */
+    private static boolean readPart(InputStream in, boolean first, String names, int poolSize, float[][] probs,
+            float[][] hidden, double[][] norms, boolean[] regression) throws IOException {
+        ByteBuffer head = ByteBuffer.wrap(in.readNBytes(8 + 128 + 6 * 4 + 2)).order(ByteOrder.LITTLE_ENDIAN);
+        if (head.limit() < 8 + 128 + 6 * 4 + 2) {
+            return false;
+        }
+        byte[] text = new byte[8 + 128];
+        head.get(text);
+        if (!new String(text, StandardCharsets.US_ASCII).equals("SIFTSHD1" + names) || head.getInt() != poolSize) {
+            return false; // computed with other weights or for another pool
+        }
+        int from = head.getInt();
+        int n = head.getInt();
+        int k = head.getInt();
+        int h = head.getInt();
+        head.getInt();
+        boolean hasNorms = head.get() == 1;
+        regression[0] = head.get() == 1;
+        if (first && hasNorms) {
+            norms[0] = new double[poolSize];
+        } else if (hasNorms != (norms[0] != null)) {
+            return false; // parts computed for different methods
+        }
+        ByteBuffer row = ByteBuffer.allocate(4 * (k + h)).order(ByteOrder.LITTLE_ENDIAN);
+        for (int j = from; j < from + n; j++) {
+            row.clear();
+            if (in.readNBytes(row.array(), 0, row.capacity()) < row.capacity()) {
+                return false; // a part cut short
+            }
+            probs[j] = new float[k];
+            hidden[j] = new float[h];
+            row.asFloatBuffer().get(probs[j]).get(hidden[j]);
+        }
+        ByteBuffer d = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+        for (int j = from; hasNorms && j < from + n; j++) {
+            if (in.readNBytes(d.array(), 0, 8) < 8) {
+                return false;
+            }
+            norms[0][j] = d.getDouble(0);
+        }
+        return true;
     }
 }
