@@ -73,6 +73,15 @@ public final class KnnShapley implements ImportanceMethod {
      * points in parallel.
      */
     public static double[] fast(float[][] train, int[] trainLabels, float[][] valid, int[] validLabels, int k) {
+        // a block's distances: at most 2^22 floats (16 MB) on the Java heap and each native intermediate. With 2^24
+        // a million-point pool ran out of a 1.5 GB heap here, and 2^22 was faster in each of six paired `bench knn`
+        // rounds (README, "One million pairs")
+        return fast(train, trainLabels, valid, validLabels, k, 1L << 22);
+    }
+
+    /** {@link #fast} with at most {@code blockFloats} distances per block of validation points (at least one point). */
+    static double[] fast(float[][] train, int[] trainLabels, float[][] valid, int[] validLabels, int k,
+            long blockFloats) {
         int n = train.length;
         int d = train[0].length;
         int threads = Runtime.getRuntime().availableProcessors();
@@ -81,8 +90,7 @@ public final class KnnShapley implements ImportanceMethod {
         for (int t = 0; t < threads; t++) {
             sorters[t] = new RadixOrder(n);
         }
-        // a block's distances: at most 2^24 floats (64 MB) on the Java heap and each native intermediate
-        int block = Math.max(1, Math.min(valid.length, (int) Math.max(1, (1L << 24) / Math.max(1, n))));
+        int block = Math.max(1, Math.min(valid.length, (int) Math.max(1, blockFloats / Math.max(1, n))));
         // the rows' native copy is freed as soon as the tensors that read it are (after the manager: declared first)
         try (DirectMemory.Owned flat = DirectMemory.own(nativeRows(train, d));
                 ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager("PyTorch")) {

@@ -104,8 +104,11 @@ class DataValuationTest {
             }
             validLabels[i] = r.nextInt(4);
         }
-        assertArrayEquals(KnnShapley.values(train, labels, valid, validLabels, 5),
-                KnnShapley.fast(train, labels, valid, validLabels, 5), 1e-9);
+        double[] exact = KnnShapley.values(train, labels, valid, validLabels, 5);
+        assertArrayEquals(exact, KnnShapley.fast(train, labels, valid, validLabels, 5), 1e-9);
+        // blocks of 3, 3, ..., 1 validation points (70 = 23 x 3 + 1), and of one point each: the same values
+        assertArrayEquals(exact, KnnShapley.fast(train, labels, valid, validLabels, 5, 3 * 300 + 299), 1e-9);
+        assertArrayEquals(exact, KnnShapley.fast(train, labels, valid, validLabels, 5, 1), 1e-9);
     }
 
     @Test
