@@ -184,12 +184,10 @@ public class ScoreShards {
             if (!objects.exists(key)) {
                 return null;
             }
-            try (InputStream in = new BufferedInputStream(objects.open(objects.uri(key)), 1 << 16)) {
-                if (!readPart(in, i == 0, model + poolSha, pool.length, probs, hidden, norms, regression)) {
-                    return null;
-                }
-            } catch (IOException e) {
-                throw new IllegalStateException("cannot read score shard " + key + ": " + e.getMessage(), e);
+            boolean first = i == 0;
+            if (!objects.read(key, in -> readPart(new BufferedInputStream(in, 1 << 16), first, model + poolSha,
+                    pool.length, probs, hidden, norms, regression))) {
+                return null;
             }
         }
         for (float[] row : probs) {

@@ -312,6 +312,26 @@ public class ObjectStore {
         return bytes.asByteArray();
     }
 
+    /** Reads a stream; for {@link #read}. */
+    @FunctionalInterface
+    public interface StreamReader<T> {
+        T read(InputStream in) throws IOException;
+    }
+
+    /**
+     * {@code reader} applied to object {@code key} of Sift's bucket as a stream, never the whole object in memory. A
+     * failure while the body is read (a connection reset) is tried again from the object's start, as any call is.
+     */
+    public <T> T read(String key, StreamReader<T> reader) {
+        return call(bucket(), () -> {
+            try (InputStream in = client().getObject(r -> r.bucket(bucket).key(key))) {
+                return reader.read(in);
+            } catch (IOException e) {
+                throw SdkClientException.create("reading " + uri(key) + ": " + e.getMessage(), e);
+            }
+        });
+    }
+
     /** One stored object of Sift's bucket. */
     public record Listed(String key, long size, Instant lastModified) {
     }

@@ -277,6 +277,10 @@ class StoresTest {
         assertEquals(before, countFloatFiles(tmp));
         objects.putFloats(key, new float[0][]);
         assertEquals(0, objects.get(key).length);
+        // read: the object as a stream, to the reader's end; what the reader leaves unread is not an error
+        objects.putFloats(key, rows);
+        assertArrayEquals(objects.get(key), objects.read(key, java.io.InputStream::readAllBytes));
+        assertEquals(4, objects.read(key, in -> in.readNBytes(4)).length);
     }
 
     private static long countFloatFiles(Path dir) throws Exception {
