@@ -24,4 +24,14 @@ public final class Sha256 {
     public static String hex(MessageDigest d) {
         return HexFormat.of().formatHex(d.digest());
     }
+
+    /** The hex sha256 of everything left in {@code in}, read in blocks. */
+    public static String hexOf(java.io.InputStream in) throws java.io.IOException {
+        MessageDigest d = digest();
+        byte[] block = new byte[1 << 16];
+        for (int n; (n = in.read(block)) > 0;) {
+            d.update(block, 0, n);
+        }
+        return hex(d);
+    }
 }

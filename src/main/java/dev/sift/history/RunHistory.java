@@ -2,7 +2,6 @@ package dev.sift.history;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.sift.Sha256;
 import dev.sift.SiftException;
 import dev.sift.data.PreparedDataset;
 import dev.sift.data.Text;
@@ -308,12 +307,12 @@ public class RunHistory {
         if (!objects.exists(key)) {
             throw SiftException.usage("run " + runId + ": its prepared dataset " + objects.uri(key) + " is missing");
         }
-        byte[] bytes = objects.get(key);
-        if (!sha.equals(Sha256.hex(bytes))) {
+        PreparedDataset.Hashed read = objects.read(key, PreparedDataset::readHashed);
+        if (!sha.equals(read.sha256()) || read.samples() == null) {
             throw SiftException.usage("run " + runId + ": its prepared dataset " + objects.uri(key) + " is corrupt "
-                    + "(its sha256 is " + Sha256.hex(bytes) + ")");
+                    + "(its sha256 is " + read.sha256() + ")");
         }
-        return PreparedDataset.read(bytes);
+        return read.samples();
     }
 
     /** The tables of {@code runs show}, by the name {@code --table} takes, in the order it prints them. */

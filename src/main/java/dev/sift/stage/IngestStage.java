@@ -1,6 +1,5 @@
 package dev.sift.stage;
 
-import java.security.MessageDigest;
 import dev.sift.workflow.WorkflowSpec;
 import dev.sift.store.RunCopy;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -138,7 +137,7 @@ public class IngestStage implements Stage<IngestOutput> {
     @Override
     public boolean intact(StageContext ctx, IngestOutput output) {
         String key = RunLayout.dataset(output.dataset());
-        return objects.exists(key) && output.dataset().equals(Sha256.hex(objects.get(key)));
+        return objects.exists(key) && output.dataset().equals(objects.read(key, Sha256::hexOf));
     }
 
     /** The name errors and the manifest use for the source, and the sha256 of its bytes as read. */
@@ -333,13 +332,15 @@ public class IngestStage implements Stage<IngestOutput> {
 
     /** Stores the prepared dataset under its sha256 with a manifest, and its row in PostgreSQL. */
     private DatasetEntity store(StageContext ctx, Source source, Ingestor.Result result) throws IOException {
-        byte[] prepared = PreparedDataset.write(result.samples());
-        String sha = Sha256.hex(prepared);
-        String key = RunLayout.dataset(sha);
-        // content-addressed: an object already there is reused only if it still hashes to its name
-        if (!objects.exists(key) || !sha.equals(Sha256.hex(objects.get(key)))) {
-            objects.put(key, prepared, "application/x-ndjson");
+        Path prepared = Files.createTempFile("sift-dataset-", ".jsonl");
+        String sha;
+        try {
+            sha = PreparedDataset.write(result.samples(), prepared);
+            objects.putUnlessIntact(RunLayout.dataset(sha), prepared, sha, "application/x-ndjson");
+        } finally {
+            Files.deleteIfExists(prepared);
         }
+        String key = RunLayout.dataset(sha);
         String sourceSha = source.sha256();
         ObjectNode manifest = JSON.createObjectNode();
         manifest.put("sha256", sha);
@@ -357,6 +358,27 @@ public class IngestStage implements Stage<IngestOutput> {
         for (Split s : Split.values()) {
             manifest.put(s.key(), result.count(s));
         }
+        noise(ctx, result, sha, manifest);
+        objects.put(RunLayout.manifest(sha), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest),
+                "application/json");
+        DatasetEntity d = new DatasetEntity();
+        d.sha256 = sha;
+        d.uri = objects.uri(key);
+        d.source = source.name();
+        d.sourceSha256 = sourceSha;
+        d.rows = result.samples().size();
+        d.trainRows = result.count(Split.TRAIN);
+        d.validationRows = result.count(Split.VALIDATION);
+        d.testRows = result.count(Split.TEST);
+        d.quarantined = result.quarantined().size();
+        d.duplicates = result.duplicates();
+        d.schemaJson = JSON.writeValueAsString(ctx.spec().dataset().columns());
+        runs.saveDataset(d);
+        return d;
+    }
+
+    /** With {@code dataset.noise}: its settings in the manifest, and the labels before the flip beside the dataset. */
+    private void noise(StageContext ctx, Ingestor.Result result, String sha, ObjectNode manifest) throws IOException {
         LabelNoise.Spec noise = ctx.spec().dataset().noise();
         if (noise != null) {
             ObjectNode n = manifest.putObject("noise");
@@ -374,21 +396,5 @@ public class IngestStage implements Stage<IngestOutput> {
             }
             objects.put(RunLayout.noise(sha), JSON.writeValueAsBytes(flips), "application/json");
         }
-        objects.put(RunLayout.manifest(sha), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest),
-                "application/json");
-        DatasetEntity d = new DatasetEntity();
-        d.sha256 = sha;
-        d.uri = objects.uri(key);
-        d.source = source.name();
-        d.sourceSha256 = sourceSha;
-        d.rows = result.samples().size();
-        d.trainRows = result.count(Split.TRAIN);
-        d.validationRows = result.count(Split.VALIDATION);
-        d.testRows = result.count(Split.TEST);
-        d.quarantined = result.quarantined().size();
-        d.duplicates = result.duplicates();
-        d.schemaJson = JSON.writeValueAsString(ctx.spec().dataset().columns());
-        runs.saveDataset(d);
-        return d;
     }
 }

@@ -1,7 +1,6 @@
 package dev.sift.stage;
 
 import dev.sift.ExitCodes;
-import dev.sift.Sha256;
 import dev.sift.SiftException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -43,13 +42,12 @@ public class RunInputs {
                 throw new SiftException(ExitCodes.FAILURE, "prepared dataset " + objects.uri(key) + " is missing; "
                         + "'sift resume " + ctx.runId() + "' ingests it again");
             }
-            byte[] bytes = objects.get(key);
-            String got = Sha256.hex(bytes);
-            if (!got.equals(sha)) {
+            PreparedDataset.Hashed read = objects.read(key, PreparedDataset::readHashed);
+            if (!read.sha256().equals(sha) || read.samples() == null) {
                 throw new SiftException(ExitCodes.FAILURE, "prepared dataset " + objects.uri(key) + " is corrupt "
-                        + "(sha256 " + got + "); 'sift resume " + ctx.runId() + "' ingests it again");
+                        + "(sha256 " + read.sha256() + "); 'sift resume " + ctx.runId() + "' ingests it again");
             }
-            return PreparedDataset.read(bytes);
+            return read.samples();
         });
     }
 

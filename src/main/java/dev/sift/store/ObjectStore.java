@@ -312,6 +312,16 @@ public class ObjectStore {
         return bytes.asByteArray();
     }
 
+    /**
+     * Puts {@code file} under {@code key} unless an object there already hashes to {@code sha256} (content-addressed
+     * keys: an object is reused only while it still hashes to its name).
+     */
+    public void putUnlessIntact(String key, Path file, String sha256, String contentType) {
+        if (!exists(key) || !sha256.equals(read(key, dev.sift.Sha256::hexOf))) {
+            put(key, file, contentType);
+        }
+    }
+
     /** Reads a stream; for {@link #read}. */
     @FunctionalInterface
     public interface StreamReader<T> {
