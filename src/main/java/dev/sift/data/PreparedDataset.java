@@ -3,7 +3,6 @@ package dev.sift.data;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sift.Sha256;
-import java.io.BufferedOutputStream;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -13,11 +12,7 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.DigestInputStream;
-import java.security.DigestOutputStream;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -41,20 +36,8 @@ public final class PreparedDataset {
         return out.toByteArray();
     }
 
-    /**
-     * Writes the prepared dataset to {@code file} line by line (a million samples are hundreds of MB: never one
-     * array on the heap) and returns its sha256.
-     */
-    public static String write(List<Sample> samples, Path file) throws IOException {
-        MessageDigest sha = Sha256.digest();
-        try (OutputStream out = new DigestOutputStream(new BufferedOutputStream(Files.newOutputStream(file), 1 << 16),
-                sha)) {
-            write(samples, out);
-        }
-        return Sha256.hex(sha);
-    }
-
-    private static void write(List<Sample> samples, OutputStream out) throws IOException {
+    /** Writes the prepared dataset to {@code out}, line by line (a million samples are hundreds of MB). */
+    public static void write(List<Sample> samples, OutputStream out) throws IOException {
         for (Sample s : samples) {
             ObjectNode n = JSON.createObjectNode();
             n.put("i", s.index());

@@ -121,16 +121,11 @@ public class IngestStage implements Stage<IngestOutput> {
     }
 
     private String digestOf(String path) {
-        MessageDigest d = Sha256.digest();
         try (InputStream in = openPath(path)) {
-            byte[] buf = new byte[1 << 16];
-            for (int n; (n = in.read(buf)) > 0;) {
-                d.update(buf, 0, n);
-            }
+            return Sha256.hexOf(in);
         } catch (IOException | dev.sift.SiftException e) {
             return "unreadable:" + path; // ingest itself reports it
         }
-        return Sha256.hex(d);
     }
 
     /** The prepared dataset is still in S3 and hashes to its name. */
@@ -332,14 +327,8 @@ public class IngestStage implements Stage<IngestOutput> {
 
     /** Stores the prepared dataset under its sha256 with a manifest, and its row in PostgreSQL. */
     private DatasetEntity store(StageContext ctx, Source source, Ingestor.Result result) throws IOException {
-        Path prepared = Files.createTempFile("sift-dataset-", ".jsonl");
-        String sha;
-        try {
-            sha = PreparedDataset.write(result.samples(), prepared);
-            objects.putUnlessIntact(RunLayout.dataset(sha), prepared, sha, "application/x-ndjson");
-        } finally {
-            Files.deleteIfExists(prepared);
-        }
+        String sha = objects.putContentAddressed(RunLayout::dataset, "sift-dataset-", "application/x-ndjson",
+                out -> PreparedDataset.write(result.samples(), out));
         String key = RunLayout.dataset(sha);
         String sourceSha = source.sha256();
         ObjectNode manifest = JSON.createObjectNode();

@@ -12,17 +12,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.DigestOutputStream;
-import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -68,47 +62,24 @@ public class ScoreShards {
         int k = n == 0 ? 0 : p.probs()[0].length;
         int h = n == 0 ? 0 : p.hidden()[0].length;
         String key = key(ctx, shard);
-        MessageDigest sha = Sha256.digest();
-        Path tmp = null;
-        try {
-            tmp = Files.createTempFile("sift-shard-", ".bin");
-            try (OutputStream out = new DigestOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp),
-                    1 << 16), sha)) {
-                ByteBuffer b = ByteBuffer.allocate(Math.max(8 + 128 + 6 * 4 + 2, 4 * (k + h)))
-                        .order(ByteOrder.LITTLE_ENDIAN);
-                b.put(MAGIC).put(model.getBytes(StandardCharsets.US_ASCII))
-                        .put(poolDigest(pool).getBytes(StandardCharsets.US_ASCII));
-                b.putInt(pool.length).putInt(from).putInt(n).putInt(k).putInt(h).putInt(0);
-                b.put((byte) (norms == null ? 0 : 1)).put((byte) (p.regression() ? 1 : 0));
-                out.write(b.array(), 0, b.position());
-                for (int i = 0; i < n; i++) {
-                    b.clear();
-                    b.asFloatBuffer().put(p.probs()[i]).put(p.hidden()[i]);
-                    out.write(b.array(), 0, 4 * (k + h));
-                }
-                for (int i = 0; norms != null && i < n; i++) {
-                    b.clear();
-                    out.write(b.putDouble(norms[i]).array(), 0, 8);
-                }
+        String sha = objects.putWritten(key, "sift-shard-", "application/octet-stream", out -> {
+            ByteBuffer b = ByteBuffer.allocate(Math.max(8 + 128 + 6 * 4 + 2, 4 * (k + h))).order(ByteOrder.LITTLE_ENDIAN);
+            b.put(MAGIC).put(model.getBytes(StandardCharsets.US_ASCII))
+                    .put(poolDigest(pool).getBytes(StandardCharsets.US_ASCII));
+            b.putInt(pool.length).putInt(from).putInt(n).putInt(k).putInt(h).putInt(0);
+            b.put((byte) (norms == null ? 0 : 1)).put((byte) (p.regression() ? 1 : 0));
+            out.write(b.array(), 0, b.position());
+            for (int i = 0; i < n; i++) {
+                b.clear();
+                b.asFloatBuffer().put(p.probs()[i]).put(p.hidden()[i]);
+                out.write(b.array(), 0, 4 * (k + h));
             }
-            objects.put(key, tmp, "application/octet-stream");
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot write score shard " + shard + " through a temporary file: "
-                    + e.getMessage(), e);
-        } finally {
-            deleteQuietly(tmp);
-        }
-        record(ctx, shard, from, n, key, Sha256.hex(sha));
-    }
-
-    private static void deleteQuietly(Path tmp) {
-        try {
-            if (tmp != null) {
-                Files.deleteIfExists(tmp);
+            for (int i = 0; norms != null && i < n; i++) {
+                b.clear();
+                out.write(b.putDouble(norms[i]).array(), 0, 8);
             }
-        } catch (IOException e) {
-            // a temporary file the system cleans up
-        }
+        });
+        record(ctx, shard, from, n, key, sha);
     }
 
     private static String key(StageContext ctx, Shard shard) {

@@ -7,7 +7,6 @@ import dev.sift.config.SiftHome;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -19,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -249,35 +249,42 @@ public class ObjectStore {
      * and once as the copy ran a 2 GB heap out of memory; the file is read in chunks as it is sent.
      */
     public void putFloats(String key, float[][] rows) {
-        Path tmp = null;
-        try {
-            tmp = Files.createTempFile("sift-floats-", ".bin");
-            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
-                ByteBuffer b = ByteBuffer.allocate(rows.length == 0 ? 0 : rows[0].length * 4)
-                        .order(ByteOrder.LITTLE_ENDIAN);
-                for (float[] row : rows) {
-                    b.clear();
-                    b.asFloatBuffer().put(row);
-                    out.write(b.array(), 0, row.length * 4);
-                }
+        putWritten(key, "sift-floats-", "application/octet-stream", out -> {
+            ByteBuffer b = ByteBuffer.allocate(rows.length == 0 ? 0 : rows[0].length * 4).order(ByteOrder.LITTLE_ENDIAN);
+            for (float[] row : rows) {
+                b.clear();
+                b.asFloatBuffer().put(row);
+                out.write(b.array(), 0, row.length * 4);
             }
-            put(key, tmp, "application/octet-stream");
-        } catch (IOException e) {
-            throw new SiftException(ExitCodes.ENVIRONMENT, "cannot write a temporary file for " + uri(key) + ": "
-                    + e.getMessage(), e);
-        } finally {
-            deleteQuietly(tmp);
-        }
+        });
     }
 
-    private static void deleteQuietly(Path tmp) {
-        if (tmp != null) {
-            try {
-                Files.deleteIfExists(tmp);
-            } catch (IOException e) {
-                LOG.warnf("could not delete %s: %s", tmp, e.getMessage());
+    /** Writes an object's bytes; for {@link #putWritten} and {@link #putContentAddressed}. */
+    @FunctionalInterface
+    public interface StreamWriter {
+        void write(OutputStream out) throws IOException;
+    }
+
+    /**
+     * Puts what {@code writer} writes under {@code key}, through a temporary file (named {@code prefix}...) that is
+     * sent in chunks and removed after: never the whole object in one heap array. Returns the bytes' sha256.
+     */
+    public String putWritten(String key, String prefix, String contentType, StreamWriter writer) {
+        return TempFiles.through(uri(key), prefix, writer, (sha, file) -> put(key, file, contentType));
+    }
+
+    /**
+     * As {@link #putWritten} under the key {@code keyOf} gives the bytes' sha256, unless an object there already
+     * hashes to it (content-addressed keys: an object is reused only while it still hashes to its name).
+     */
+    public String putContentAddressed(Function<String, String> keyOf, String prefix, String contentType,
+            StreamWriter writer) {
+        return TempFiles.through("a content-addressed object", prefix, writer, (sha, file) -> {
+            String key = keyOf.apply(sha);
+            if (!exists(key) || !sha.equals(read(key, dev.sift.Sha256::hexOf))) {
+                put(key, file, contentType);
             }
-        }
+        });
     }
 
     public boolean exists(String key) {
@@ -310,16 +317,6 @@ public class ObjectStore {
         ResponseBytes<GetObjectResponse> bytes = call(bucket(), () -> client().getObjectAsBytes(
                 r -> r.bucket(bucket).key(key)));
         return bytes.asByteArray();
-    }
-
-    /**
-     * Puts {@code file} under {@code key} unless an object there already hashes to {@code sha256} (content-addressed
-     * keys: an object is reused only while it still hashes to its name).
-     */
-    public void putUnlessIntact(String key, Path file, String sha256, String contentType) {
-        if (!exists(key) || !sha256.equals(read(key, dev.sift.Sha256::hexOf))) {
-            put(key, file, contentType);
-        }
     }
 
     /** Reads a stream; for {@link #read}. */

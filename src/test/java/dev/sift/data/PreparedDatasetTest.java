@@ -7,11 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import dev.sift.Sha256;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 class PreparedDatasetTest {
     private static final List<Sample> SAMPLES = List.of(
@@ -19,11 +16,10 @@ class PreparedDatasetTest {
             new Sample(1, "red lamp", "Chair \"oak\"", "", 0, "red lamp", "u1", true, Split.TEST, 3, "sku-9"));
 
     @Test
-    void theFileAndItsHashAreTheBytesOfTheInMemoryForm(@TempDir Path dir) throws Exception {
-        byte[] bytes = PreparedDataset.write(SAMPLES);
-        Path file = dir.resolve("data.jsonl");
-        assertEquals(Sha256.hex(bytes), PreparedDataset.write(SAMPLES, file));
-        assertArrayEquals(bytes, Files.readAllBytes(file));
+    void theStreamedFormIsTheBytesOfTheInMemoryForm() throws Exception {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        PreparedDataset.write(SAMPLES, out);
+        assertArrayEquals(PreparedDataset.write(SAMPLES), out.toByteArray());
     }
 
     @Test

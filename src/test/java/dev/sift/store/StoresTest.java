@@ -281,11 +281,25 @@ class StoresTest {
         objects.putFloats(key, rows);
         assertArrayEquals(objects.get(key), objects.read(key, java.io.InputStream::readAllBytes));
         assertEquals(4, objects.read(key, in -> in.readNBytes(4)).length);
+        // content-addressed: stored under the name its bytes' sha256 gives, which it returns; no temporary file left
+        byte[] body = "one line\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        long datasets = countFiles(tmp, "sift-dataset-");
+        String sha = objects.putContentAddressed(s -> "test/ca/" + s, "sift-dataset-", "text/plain",
+                out -> out.write(body));
+        assertEquals(dev.sift.Sha256.hex(body), sha);
+        assertArrayEquals(body, objects.get("test/ca/" + sha));
+        assertEquals(sha, objects.putContentAddressed(s -> "test/ca/" + s, "sift-dataset-", "text/plain",
+                out -> out.write(body)), "an intact object is kept");
+        assertEquals(datasets, countFiles(tmp, "sift-dataset-"));
     }
 
     private static long countFloatFiles(Path dir) throws Exception {
+        return countFiles(dir, "sift-floats-");
+    }
+
+    private static long countFiles(Path dir, String prefix) throws Exception {
         try (var files = Files.list(dir)) {
-            return files.filter(f -> f.getFileName().toString().startsWith("sift-floats-")).count();
+            return files.filter(f -> f.getFileName().toString().startsWith(prefix)).count();
         }
     }
 }
