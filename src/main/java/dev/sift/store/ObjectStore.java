@@ -314,9 +314,22 @@ public class ObjectStore {
     }
 
     public byte[] get(String key) {
-        ResponseBytes<GetObjectResponse> bytes = call(bucket(), () -> client().getObjectAsBytes(
-                r -> r.bucket(bucket).key(key)));
-        return bytes.asByteArray();
+        try {
+            ResponseBytes<GetObjectResponse> bytes = call(bucket(), () -> client().getObjectAsBytes(
+                    r -> r.bucket(bucket).key(key)));
+            return bytes.asByteArray();
+        } catch (NoSuchKeyException e) {
+            throw missing(key, e);
+        }
+    }
+
+    /**
+     * An object a stored row names is not there (removed outside Sift, or a bucket that is not the run's): one line
+     * naming it, exit code 3, instead of S3's own "The specified key does not exist" without the key.
+     */
+    private SiftException missing(String key, NoSuchKeyException e) {
+        return new SiftException(ExitCodes.ENVIRONMENT, uri(key) + ": no such object in " + where()
+                + " (removed outside Sift, or another bucket than the one that stored it)", e);
     }
 
     /** Reads a stream; for {@link #read}. */
@@ -330,13 +343,17 @@ public class ObjectStore {
      * failure while the body is read (a connection reset) is tried again from the object's start, as any call is.
      */
     public <T> T read(String key, StreamReader<T> reader) {
-        return call(bucket(), () -> {
-            try (InputStream in = client().getObject(r -> r.bucket(bucket).key(key))) {
-                return reader.read(in);
-            } catch (IOException e) {
-                throw SdkClientException.create("reading " + uri(key) + ": " + e.getMessage(), e);
-            }
-        });
+        try {
+            return call(bucket(), () -> {
+                try (InputStream in = client().getObject(r -> r.bucket(bucket).key(key))) {
+                    return reader.read(in);
+                } catch (IOException e) {
+                    throw SdkClientException.create("reading " + uri(key) + ": " + e.getMessage(), e);
+                }
+            });
+        } catch (NoSuchKeyException e) {
+            throw missing(key, e);
+        }
     }
 
     /** One stored object of Sift's bucket. */

@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -257,6 +258,14 @@ class StoresTest {
         assertTrue(objects.exists(key));
         assertEquals("hello", new String(objects.get(key), StandardCharsets.UTF_8));
         assertTrue(objects.uri(key).startsWith("s3://sift/"));
+        // an object a row names but the store lost: one line naming it, exit code 3, whichever way it is read
+        objects.delete(key);
+        for (org.junit.jupiter.api.function.Executable read : List.<org.junit.jupiter.api.function.Executable>of(
+                () -> objects.get(key), () -> objects.read(key, java.io.InputStream::readAllBytes))) {
+            dev.sift.SiftException lost = assertThrows(dev.sift.SiftException.class, read);
+            assertEquals(dev.sift.ExitCodes.ENVIRONMENT, lost.exitCode());
+            assertTrue(lost.getMessage().startsWith(objects.uri(key) + ": no such object"), lost.getMessage());
+        }
     }
 
     /** Rows of floats go up as little-endian bytes, row after row, through a temporary file that is deleted. */
