@@ -155,6 +155,7 @@ public final class Ingestor {
                         dataset.items() == null ? dataset.columns().title() : null) // with items: title or item
                         .filter(java.util.Objects::nonNull).toList());
         Fingerprints seen = new Fingerprints();
+        TextPool texts = new TextPool();
         long[] counts = new long[4]; // rows, duplicates, quarantined, kept
         Consumer<Quarantined> refused = q -> {
             counts[2]++;
@@ -165,6 +166,7 @@ public final class Ingestor {
             public void row(Map<String, String> values, long line, long lines, Supplier<String> raw) {
                 counts[0]++;
                 Sample s = accept(values, line, lines, raw, (int) (dedup ? seen.size() : counts[3]), refused);
+                s = s == null ? null : texts.of(s);
                 if (s != null && !dedup) {
                     counts[3]++;
                     good.accept(s);

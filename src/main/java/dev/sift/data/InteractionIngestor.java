@@ -116,14 +116,15 @@ public final class InteractionIngestor {
     /** Leave-last-out per user: the last positive tests, the one before validates, when a user has three or more. */
     private static List<Sample> split(Map<String, List<Row>> byUser) {
         List<Sample> out = new ArrayList<>();
+        TextPool texts = new TextPool();
         for (List<Row> rows : byUser.values()) {
             rows.sort(Comparator.comparingDouble(Row::time).thenComparingLong(Row::line));
             int n = rows.size();
             for (int i = 0; i < n; i++) {
                 Row r = rows.get(i);
                 Split s = n >= 3 && i == n - 1 ? Split.TEST : n >= 3 && i == n - 2 ? Split.VALIDATION : Split.TRAIN;
-                out.add(new Sample(out.size(), r.user(), r.text(), r.description(), r.rating(), r.user(), r.user(),
-                        false, s, r.line(), r.item()));
+                out.add(texts.of(new Sample(out.size(), r.user(), r.text(), r.description(), r.rating(), r.user(),
+                        r.user(), false, s, r.line(), r.item())));
             }
         }
         return out;

@@ -89,10 +89,11 @@ public final class PreparedDataset {
         DigestInputStream d = new DigestInputStream(in, Sha256.digest());
         BufferedReader r = new BufferedReader(new InputStreamReader(d, StandardCharsets.UTF_8), 1 << 16);
         List<Sample> out = new ArrayList<>();
+        TextPool texts = new TextPool();
         for (String line; (line = r.readLine()) != null;) {
             try {
                 if (out != null) {
-                    out.add(sample(line));
+                    out.add(texts.of(sample(line)));
                 }
             } catch (IOException | RuntimeException e) {
                 out = null;

@@ -2,6 +2,7 @@ package dev.sift.data;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -94,6 +95,19 @@ class IngestorTest {
         assertEquals("eu.csv:2: field 'label': label is not a number: '2,5' (a decimal comma: write labels with a "
                 + "point, 2.5 not 2,5)", r.quarantined().get(0).describe("eu.csv"));
         assertEquals("eu.csv:3: field 'label': label is not a number: 'x,y'", r.quarantined().get(1).describe("eu.csv"));
+    }
+
+    /** Equal texts of different rows are one string after ingest: the rows share their query, title and group. */
+    @Test
+    void equalTextsOfDifferentRowsAreOneString() throws Exception {
+        String text = "query;title;description;label;user\nlamp;red lamp;;2;u1\nlamp;red lamp;;3;u2\n";
+        List<Sample> s = ingestor(new DatasetSpec("/x", null, "csv", ';', COLS), null).read(
+                new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), "same.csv").samples();
+        assertEquals(2, s.size());
+        assertSame(s.get(0).query(), s.get(1).query());
+        assertSame(s.get(0).title(), s.get(1).title());
+        assertSame(s.get(0).group(), s.get(1).group());
+        assertEquals("lamp", s.get(1).group());
     }
 
     @Test

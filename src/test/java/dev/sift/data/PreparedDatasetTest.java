@@ -3,6 +3,7 @@ package dev.sift.data;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
 import dev.sift.Sha256;
 import java.io.ByteArrayInputStream;
@@ -28,6 +29,9 @@ class PreparedDatasetTest {
         PreparedDataset.Hashed read = PreparedDataset.readHashed(new ByteArrayInputStream(bytes));
         assertEquals(SAMPLES, read.samples());
         assertEquals(Sha256.hex(bytes), read.sha256());
+        // equal texts are one string: the query of both rows, and each row's group
+        assertSame(read.samples().get(0).query(), read.samples().get(1).query());
+        assertSame(read.samples().get(0).query(), read.samples().get(1).group());
         // a line cut short: no samples, and the hash of what was there, so the caller reports a corrupt object
         byte[] cut = new String(bytes, StandardCharsets.UTF_8).replaceFirst("\"title\"", "\"ti").getBytes(
                 StandardCharsets.UTF_8);
