@@ -144,6 +144,11 @@ public final class CsvReader implements Closeable {
         }
         if (b == '\n') {
             line++;
+        } else if (b == '\r') { // a line end of its own unless a \n follows (then that one counts)
+            pushedBack = read();
+            if (pushedBack != '\n') {
+                line++;
+            }
         }
         field.write(b);
         return true;

@@ -97,6 +97,19 @@ class IngestorTest {
         assertEquals("eu.csv:3: field 'label': label is not a number: 'x,y'", r.quarantined().get(1).describe("eu.csv"));
     }
 
+    /** Windows (CRLF) and old Mac (CR) line ends count one line each, in quarantine lines and stored source lines. */
+    @Test
+    void crlfAndCrLineEndsCountOneLineEach() throws Exception {
+        for (String eol : List.of("\r\n", "\r")) {
+            String text = String.join(eol, "query;title;description;label;user", "lamp;red lamp;;2;u1",
+                    "lamp;blue lamp;;x;u1", "mug;\"big" + eol + "mug\";;3;u2", "mug;cup;;9;u2", "");
+            Ingestor.Result r = ingestor(new DatasetSpec("/x", null, "csv", ';', COLS), null).read(
+                    new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), "eol.csv");
+            assertEquals(List.of(2L, 4L), r.samples().stream().map(Sample::sourceLine).toList(), eol);
+            assertEquals(List.of(3L, 6L), r.quarantined().stream().map(Quarantined::line).toList(), eol);
+        }
+    }
+
     /** Equal texts of different rows are one string after ingest: the rows share their query, title and group. */
     @Test
     void equalTextsOfDifferentRowsAreOneString() throws Exception {
