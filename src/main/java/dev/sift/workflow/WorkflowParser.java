@@ -68,7 +68,7 @@ public final class WorkflowParser {
         YNode root;
         try {
             root = YamlTree.parse(new StringReader(text));
-        } catch (YamlTree.DuplicateKey e) {
+        } catch (YamlTree.Invalid e) {
             throw new WorkflowException(List.of(fileName + ":" + e.line() + ": invalid YAML: " + e.getMessage()));
         } catch (MarkedYAMLException e) {
             int line = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1;

@@ -40,17 +40,24 @@ public final class YamlTree {
     public record YScalar(int line, String value) implements YNode {
     }
 
-    /** A key written twice in one mapping: YAML forbids it, and silently keeping one of them hides a mistake. */
-    public static final class DuplicateKey extends RuntimeException {
+    /** YAML that parses but cannot be a workflow's tree, with the line to name. */
+    public static class Invalid extends RuntimeException {
         private final int line;
 
-        DuplicateKey(String key, int line, int firstLine) {
-            super("key '" + key + "' appears twice in the same mapping (first on line " + firstLine + ")");
+        Invalid(int line, String message) {
+            super(message);
             this.line = line;
         }
 
         public int line() {
             return line;
+        }
+    }
+
+    /** A key written twice in one mapping: YAML forbids it, and silently keeping one of them hides a mistake. */
+    public static final class DuplicateKey extends Invalid {
+        DuplicateKey(String key, int line, int firstLine) {
+            super(line, "key '" + key + "' appears twice in the same mapping (first on line " + firstLine + ")");
         }
     }
 
@@ -62,7 +69,7 @@ public final class YamlTree {
         if (root == null) {
             return new YMap(1, new LinkedHashMap<>());
         }
-        return convert(root);
+        return convert(root, java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>()));
     }
 
     /**
@@ -88,8 +95,21 @@ public final class YamlTree {
         return 0;
     }
 
-    private static YNode convert(Node node) {
+    /** {@code node} as a tree; {@code open} holds the mappings and lists it lies in (an alias to one is a cycle). */
+    private static YNode convert(Node node, java.util.Set<Node> open) {
         int line = node.getStartMark().getLine() + 1;
+        if (!(node instanceof ScalarNode) && !open.add(node)) {
+            throw new Invalid(line, "an alias refers to the mapping or list that holds it (a cycle, which no setting "
+                    + "can be)");
+        }
+        try {
+            return convertOpen(node, line, open);
+        } finally {
+            open.remove(node);
+        }
+    }
+
+    private static YNode convertOpen(Node node, int line, java.util.Set<Node> open) {
         if (node instanceof MappingNode m) {
             Map<String, Entry> entries = new LinkedHashMap<>();
             List<Node> merged = new ArrayList<>();
@@ -100,18 +120,21 @@ public final class YamlTree {
                     merged.addAll(v instanceof SequenceNode s ? s.getValue() : List.of(v));
                     continue;
                 }
-                String key = k instanceof ScalarNode s ? s.getValue() : String.valueOf(k);
                 int keyLine = k.getStartMark().getLine() + 1;
+                if (!(k instanceof ScalarNode)) {
+                    throw new Invalid(keyLine, "a key must be a name, not a " + (k instanceof SequenceNode ? "list"
+                            : "mapping") + " ('? [a, b]' or '? {a: b}')");
+                }
+                String key = ((ScalarNode) k).getValue();
                 if (entries.containsKey(key)) {
                     throw new DuplicateKey(key, keyLine, entries.get(key).keyLine());
                 }
-                entries.put(key, new Entry(keyLine, convert(t.getValueNode())));
+                entries.put(key, new Entry(keyLine, convert(t.getValueNode(), open)));
             }
             // YAML's merge keys: the mapping's own keys win, then the merged mappings in the order given
             for (Node from : merged) {
-                if (!(convert(from) instanceof YMap fm)) {
-                    throw new IllegalArgumentException("line " + (from.getStartMark().getLine() + 1)
-                            + ": '<<' merges mappings only");
+                if (!(convert(from, open) instanceof YMap fm)) {
+                    throw new Invalid(from.getStartMark().getLine() + 1, "'<<' merges mappings only");
                 }
                 fm.entries().forEach(entries::putIfAbsent);
             }
@@ -120,7 +143,7 @@ public final class YamlTree {
         if (node instanceof SequenceNode s) {
             List<YNode> items = new ArrayList<>();
             for (Node n : s.getValue()) {
-                items.add(convert(n));
+                items.add(convert(n, open));
             }
             return new YList(line, items);
         }

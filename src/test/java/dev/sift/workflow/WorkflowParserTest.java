@@ -295,6 +295,20 @@ class WorkflowParserTest {
         assertTrue(errors(yaml.replace("<<: *common", "<<: 5"), Map.of()).get(0).contains("'<<' merges mappings only"));
     }
 
+    /** YAML that parses but is no tree of settings: one line with the line number, not a stack trace. */
+    @Test
+    void aCyclicAliasOrAKeyThatIsAListIsOneLine() {
+        assertEquals(List.of("w.yaml:2: invalid YAML: an alias refers to the mapping or list that holds it (a cycle, "
+                + "which no setting can be)"), errors("name: t\nx: &a [1, *a]\n", Map.of()));
+        assertEquals(1, errors("name: t\nx: &a {b: *a}\n", Map.of()).size());
+        assertEquals(List.of("w.yaml:3: invalid YAML: a key must be a name, not a list ('? [a, b]' or '? {a: b}')"),
+                errors("name: t\nx:\n  ? [a, b]\n  : 1\n", Map.of()));
+        // an alias used twice, not inside itself, is no cycle
+        List<String> shared = errors("name: t\na: &x {k: 1}\nb: *x\nc: *x\n", Map.of());
+        assertTrue(shared.stream().noneMatch(e -> e.contains("cycle")) && shared.stream().anyMatch(e -> e.contains("b: unknown key")),
+                shared.toString());
+    }
+
     @Test
     void aKeyGivenWithoutAValueIsSnapshotAsSuch() {
         String yaml = "name: t\ndataset:\n  generate: {rows: 100, noise: 0.1, seed: 1}\niterations:\n";
