@@ -278,21 +278,26 @@ public final class WorkflowParser {
         int epochs = (int) t.integer("epochs", 4, 1, 10_000);
         int batch = (int) t.integer("batch_size", 64, 1, 65_536);
         double lr = t.number("learning_rate", 0.003);
-        if (!(lr > 0 && lr < 10)) {
-            t.invalid("learning_rate", "must be in (0, 10), got " + lr);
-        }
+        inRange(t, "learning_rate", lr, lr > 0 && lr < 10, "in (0, 10)");
         long seed = t.integer("seed", 42, Long.MIN_VALUE, Long.MAX_VALUE);
         double wd = t.number("weight_decay", 0.01);
+        inRange(t, "weight_decay", wd, wd >= 0 && wd <= 1, "in [0, 1] (AdamW's decoupled decay per unit of rate)");
         double warmup = t.number("warmup", 0.1);
-        if (!(warmup >= 0 && warmup < 1)) {
-            t.invalid("warmup", "must be a fraction in [0, 1), got " + warmup);
-        }
+        inRange(t, "warmup", warmup, warmup >= 0 && warmup < 1, "a fraction in [0, 1)");
         double clip = t.number("clip_norm", 1.0);
+        inRange(t, "clip_norm", clip, clip >= 0, ">= 0 (0: no clipping)");
         int patience = (int) t.integer("patience", 0, 0, 1000);
         TrainSpec.DeviceChoice device = TrainSpec.DeviceChoice.valueOf(t.choice("device", "auto", "auto", "cpu",
                 "gpu").toUpperCase(Locale.ROOT));
         t.done();
         return new TrainSpec(epochs, batch, lr, seed, wd, warmup, clip, patience, device);
+    }
+
+    /** Refuses a setting outside its range, quoting the value as written (1e-400 reads as 0). */
+    private static void inRange(SpecBinder.Obj o, String key, double v, boolean ok, String range) {
+        if (!ok) {
+            o.invalid(key, "must be " + range + ", got " + o.string(key, String.valueOf(v)).trim());
+        }
     }
 
     /**

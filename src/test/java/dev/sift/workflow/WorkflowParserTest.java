@@ -519,6 +519,20 @@ class WorkflowParserTest {
         assertNull(WorkflowParser.parse("w.yaml", GOOD, Path.of("."), Map.of(), true).spec().dataset().noise());
     }
 
+    /** The optimiser's settings have ranges too; the value is quoted as written (1e-400 would read as 0). */
+    @Test
+    void optimiserSettingsOutOfRangeAreRefusedAsWritten() {
+        assertEquals(List.of("w.yaml: --set fine_tune.weight_decay: must be in [0, 1] (AdamW's decoupled decay per "
+                + "unit of rate), got -1"), errors(GOOD, Map.of("fine_tune.weight_decay", "-1")));
+        assertEquals(1, errors(GOOD, Map.of("fine_tune.weight_decay", "1e9")).size());
+        assertEquals(List.of("w.yaml: --set fine_tune.clip_norm: must be >= 0 (0: no clipping), got -0.5"),
+                errors(GOOD, Map.of("fine_tune.clip_norm", "-0.5")));
+        assertEquals(List.of("w.yaml: --set fine_tune.learning_rate: must be in (0, 10), got 1e-400"),
+                errors(GOOD, Map.of("fine_tune.learning_rate", "1e-400")));
+        WorkflowParser.parse("w.yaml", GOOD, Path.of("."), Map.of("fine_tune.weight_decay", "0",
+                "fine_tune.clip_norm", "0"), true);
+    }
+
     @Test
     void datasetNoiseErrorsNameFileLineAndKey() {
         String base = GOOD.replace("  generate: {rows: 100, noise: 0.1, seed: 1}",
