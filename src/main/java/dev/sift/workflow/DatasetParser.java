@@ -194,13 +194,26 @@ final class DatasetParser {
         if (!format.equals("csv")) {
             b.error(c.line(), "dataset.header", "false is for CSV files only (this dataset is " + format + ")");
         }
-        for (String col : columns.mapped()) {
-            if (!col.trim().matches("[0-9]{1,6}")) {
-                b.error(c.line(), c.path(""), "'" + col + "' must be a 0-based column number: dataset.header "
+        List<String> named = new ArrayList<>();
+        for (String key : COLUMN_KEYS) {
+            String col = c.has(key) ? c.string(key, null) : null;
+            if (col != null && !col.trim().matches("[0-9]{1,6}")) {
+                b.error(c.keyLine(key), c.path(key), "'" + col + "' must be a 0-based column number: "
+                        + "dataset.header is false");
+                named.add(col);
+            }
+        }
+        for (String col : columns.mapped()) { // a column no key of the file gave (a default)
+            if (!col.trim().matches("[0-9]{1,6}") && !named.contains(col)) {
+                b.error(c.line(), "dataset.columns", "'" + col + "' must be a 0-based column number: dataset.header "
                         + "is false");
             }
         }
     }
+
+    /** The keys of {@code dataset.columns}, pairs' and interactions'. */
+    private static final List<String> COLUMN_KEYS = List.of("query", "title", "description", "label", "group",
+            "user_id", "noise_flag", "item", "user", "rating", "time");
 
     /** {@code dataset.items}: the second file, joined by key, that supplies the product text. */
     private static DatasetSpec.Items items(SpecBinder b, SpecBinder.Obj i, Path base, YNode root,
@@ -213,9 +226,10 @@ final class DatasetParser {
         DatasetSpec.Items items = new DatasetSpec.Items(path, format, separator, header, encoding,
                 i.required("key"), i.required("text"), i.string("description", null));
         if (!header) {
-            for (String col : items.wanted()) {
+            for (String key : List.of("key", "text", "description")) {
+                String col = i.has(key) ? i.string(key, null) : null;
                 if (col != null && !col.trim().matches("[0-9]{1,6}")) {
-                    b.error(i.line(), i.path(""), "'" + col + "' must be a 0-based column number: "
+                    b.error(i.keyLine(key), i.path(key), "'" + col + "' must be a 0-based column number: "
                             + "dataset.items.header is false");
                 }
             }
@@ -260,7 +274,7 @@ final class DatasetParser {
                     continue;
                 }
                 if (sameFile(f[1], d.path())) {
-                    b.error(r.keyLine("dataset"), f[0], "is the same file as dataset.path (" + f[1] + "): its "
+                    b.error(r.nestedLine(f[0].split("\\.")), f[0], "is the same file as dataset.path (" + f[1] + "): its "
                             + "pairs would be trained on and measured on");
                 } else if (d.format().equals("csv")) {
                     check(b, r, f[0], f[1], d.separator(), d.encoding(), d.header(), d.columns().mapped());

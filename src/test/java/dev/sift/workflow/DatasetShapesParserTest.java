@@ -111,7 +111,8 @@ class DatasetShapesParserTest {
                 e.toString());
         assertTrue(e.stream().anyMatch(x -> x.contains("dataset.separator") && x.contains("one character")),
                 e.toString());
-        assertTrue(e.stream().anyMatch(x -> x.contains("'a' must be a 0-based column number")), e.toString());
+        assertTrue(e.stream().anyMatch(x -> x.contains("dataset.columns.query: 'a' must be a 0-based column number")),
+                e.toString());
         List<String> item = errors("  path: x.csv\n  columns: {query: a, title: b, label: c, item: b}\n");
         assertTrue(item.stream().anyMatch(x -> x.contains("dataset.columns.item") && x.contains("needs dataset.items")),
                 item.toString());
