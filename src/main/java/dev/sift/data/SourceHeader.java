@@ -143,4 +143,26 @@ public final class SourceHeader {
         }
         return names;
     }
+
+    /**
+     * What can be told of a JSON Lines or Parquet source before ingest without reading it all, or null: a Parquet
+     * file that is none (no "PAR1" at its start, after any gzip), or a JSON Lines file with no character but blanks
+     * (a byte order mark aside). A file that starts with "PAR1" is read as Parquet whatever the format says.
+     * Said by {@code validate} and before a run is recorded.
+     */
+    public static String shapeProblem(InputStream raw, String format) throws IOException {
+        SourceStreams.Opened opened = SourceStreams.open(raw);
+        if (opened.parquet()) {
+            return null;
+        }
+        if (format.equals("parquet")) {
+            return "is not a Parquet file (it does not start with PAR1): set dataset.format to csv or jsonl";
+        }
+        for (int b; (b = opened.in().read()) != -1;) {
+            if (!(b == ' ' || b == '\t' || b == '\n' || b == '\r' || b == 0xEF || b == 0xBB || b == 0xBF)) {
+                return null;
+            }
+        }
+        return "is empty: no rows";
+    }
 }

@@ -263,8 +263,8 @@ final class DatasetParser {
     static void checkColumns(SpecBinder b, SpecBinder.Obj r, DatasetSpec d) {
         if (d.format().equals("csv")) {
             check(b, r, "dataset.columns", d.path(), d.separator(), d.encoding(), d.header(), d.columns().mapped());
-        } else if (!d.path().startsWith("s3://")) {
-            insideSiftHome(b, r, "dataset.path", d.path()); // JSON Lines, Parquet, Ditto: read at ingest
+        } else if (!d.path().startsWith("s3://") && !insideSiftHome(b, r, "dataset.path", d.path())) {
+            shape(b, r, "dataset.path", d.path(), d.format()); // JSON Lines, Parquet, Ditto: read at ingest
         }
         DatasetSpec.Given given = d.given();
         if (given != null) {
@@ -278,8 +278,8 @@ final class DatasetParser {
                             + "pairs would be trained on and measured on");
                 } else if (d.format().equals("csv")) {
                     check(b, r, f[0], f[1], d.separator(), d.encoding(), d.header(), d.columns().mapped());
-                } else {
-                    insideSiftHome(b, r, f[0], f[1]);
+                } else if (!insideSiftHome(b, r, f[0], f[1])) {
+                    shape(b, r, f[0], f[1], d.format());
                 }
             }
         }
@@ -359,6 +359,21 @@ final class DatasetParser {
             // a header and no data: said before a run is made that ingest could only fail
             if (header && b.errors().size() == before && firstRowOnly(path, separator)) {
                 b.error(at, where, path + " has its header and nothing else: no data rows");
+            }
+        } catch (IOException e) {
+            b.error(at, where, "cannot read " + path + ": " + dev.sift.IoReason.of(e));
+        } catch (IllegalArgumentException e) {
+            b.error(at, where, path + ":" + e.getMessage());
+        }
+    }
+
+    /** A JSON Lines or Parquet file that is empty or not in its format: said now, not after a run is recorded. */
+    private static void shape(SpecBinder b, SpecBinder.Obj r, String where, String path, String format) {
+        int at = r.nestedLine(where.split("\\."));
+        try (InputStream in = Files.newInputStream(Path.of(path))) {
+            String problem = format.equals("ditto") ? null : SourceHeader.shapeProblem(in, format);
+            if (problem != null) {
+                b.error(at, where, path + " " + problem);
             }
         } catch (IOException e) {
             b.error(at, where, "cannot read " + path + ": " + dev.sift.IoReason.of(e));

@@ -97,6 +97,21 @@ class DatasetShapesParserTest {
                 + "blank line)"), blank.get(0));
     }
 
+    /** JSON Lines without a row and a Parquet file that is none are refused before a run, as an empty CSV is. */
+    @Test
+    void anEmptyJsonLinesFileOrAFalseParquetFileIsRefusedBeforeTheRun() throws Exception {
+        Files.writeString(dir.resolve("e.jsonl"), "\uFEFF\n \r\n\t\n");
+        assertEquals(List.of("w.yaml:3: dataset.path: " + dir.resolve("e.jsonl") + " is empty: no rows"),
+                errors("  path: e.jsonl\n  columns: {query: q, title: t, label: l}\n"));
+        Files.writeString(dir.resolve("one.jsonl"), "\n{\"q\": \"lamp\"}\n");
+        assertEquals("jsonl", parse("  path: one.jsonl\n  columns: {query: q, title: t, label: l}\n").format());
+        Files.writeString(dir.resolve("fake.parquet"), "query,title,label\nq,t,2\n");
+        List<String> fake = errors("  path: fake.parquet\n  columns: {query: q, title: t, label: l}\n");
+        assertEquals(1, fake.size(), fake.toString());
+        assertTrue(fake.get(0).startsWith("w.yaml:3: dataset.path: " + dir.resolve("fake.parquet") + " is not a Parquet "
+                + "file (it does not start with PAR1)"), fake.get(0));
+    }
+
     @Test
     void badShapesAreOneLineErrors() throws Exception {
         Files.writeString(dir.resolve("x.csv"), "a,b,c\n");
