@@ -232,7 +232,9 @@ public final class Ingestor {
                 throw new NumberFormatException();
             }
         } catch (NumberFormatException e) {
-            return refuse(bad, line, lines, c.label(), Quarantined.NOT_A_NUMBER, notANumber(labelText), raw);
+            return refuse(bad, line, lines, c.label(), Quarantined.NOT_A_NUMBER, notANumber(labelText)
+                    + (task.type() == TaskType.BINARY ? ": the task expects " + expected() + ", true/false or yes/no"
+                            : ""), raw);
         }
         String kind = labelKind(label);
         if (kind != null) {

@@ -301,6 +301,8 @@ class IngestorTest {
         assertEquals(List.of(1.0, 0.0, 1.0, 0.0, 1.0), r.samples().stream().map(Sample::label).toList());
         assertEquals(List.of(Quarantined.NOT_A_NUMBER, Quarantined.EMPTY), r.quarantined().stream()
                 .map(Quarantined::kind).toList());
+        assertEquals("c.csv:7: field 'label': label is not a number: 'maybe': the task expects an integer from 0 to 1, "
+                + "true/false or yes/no", r.quarantined().get(0).describe("c.csv"));
         // a graded task reads numbers only
         byte[] graded = "query,title,description,label,user\na,t1,d,true,u\n".getBytes(StandardCharsets.UTF_8);
         assertEquals(Quarantined.NOT_A_NUMBER, ingestor("csv").read(new ByteArrayInputStream(graded), "g.csv")
