@@ -73,8 +73,15 @@ public final class UrlRedaction {
                 }
             }
         }
-        int q = s.indexOf('?', rest);
+        // parameters after a ';' (other drivers' form, written out of habit: //host/db;password=...) count as query
+        int q = firstOf(s, rest, '?', ';');
         return q < 0 ? s : s.substring(0, q + 1) + query(s.substring(q + 1));
+    }
+
+    private static int firstOf(String s, int from, char a, char b) {
+        int i = s.indexOf(a, from);
+        int j = s.indexOf(b, from);
+        return i < 0 ? j : j < 0 ? i : Math.min(i, j);
     }
 
     /** Query parts separated by & or ;, each as {@code name=***}, or {@code ***} without a name. */

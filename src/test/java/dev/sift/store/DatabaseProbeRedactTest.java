@@ -16,6 +16,11 @@ class DatabaseProbeRedactTest {
         // no password: unchanged, ports included
         assertEquals("jdbc:postgresql://127.0.0.1:5432/sift", DatabaseProbe.redact("jdbc:postgresql://127.0.0.1:5432/sift"));
         assertEquals("jdbc:postgresql://bob@h/sift", DatabaseProbe.redact("jdbc:postgresql://bob@h/sift"));
+        // other drivers' ;name=value parameters, written out of habit (a probe's ;password= printed in the clear)
+        assertEquals("jdbc:postgresql://127.0.0.1:5999/sift;password=***",
+                DatabaseProbe.redact("jdbc:postgresql://127.0.0.1:5999/sift;password=HUNTER2"));
+        assertEquals("jdbc:postgresql://h/sift;user=***;password=***", // the ? inside a value is starred with it
+                DatabaseProbe.redact("jdbc:postgresql://h/sift;user=u;password=p?ssl=true"));
     }
 
     /** The rules before: a password with / or @ leaked in part, and one after an e-mail user in the query in full. */
