@@ -46,6 +46,7 @@ public final class IoReason {
 
     private static String known(IOException e) {
         return e instanceof java.io.EOFException ? CUT_SHORT
+                : e instanceof java.util.zip.ZipException ? "not a readable gzip file (" + e.getMessage() + ")"
                 : e instanceof NoSuchFileException ? "no such file or directory"
                 : e instanceof AccessDeniedException ? "permission denied"
                 : e instanceof NotDirectoryException ? "not a directory"

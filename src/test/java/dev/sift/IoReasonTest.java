@@ -24,6 +24,8 @@ class IoReasonTest {
         assertEquals("no such file or directory: " + file + " -> " + to, IoReason.of(move), "both files");
         assertEquals("no such file or directory", IoReason.what(e), "for a message that names the file itself");
         assertEquals("disk full", IoReason.what(new IOException("disk full")));
+        assertEquals("not a readable gzip file (invalid code lengths set)", IoReason.of(
+                new java.util.zip.ZipException("invalid code lengths set")), "zlib's words alone say little");
         // a write through a temporary file beside --out names the folder, not the file the user never named
         Path tmp = dir.resolve("my data").resolve(".sift-export-0f1e2d3c-aaaa-4bbb-8ccc-123456789abc.tmp");
         IOException beside = assertThrows(IOException.class, () -> Files.createFile(tmp));

@@ -92,12 +92,17 @@ final class SourceStreams {
     private static final int GZIP_LAYERS = 3;
 
     private static void refuseUtf16(BufferedInputStream in, boolean gzipped) throws IOException {
-        in.mark(2);
-        int a = in.read();
-        int b = in.read();
+        in.mark(PEEK);
+        byte[] head = in.readNBytes(PEEK);
         in.reset();
+        int a = head.length > 0 ? head[0] & 0xFF : -1;
+        int b = head.length > 1 ? head[1] & 0xFF : -1;
         String order = a == 0xFF && b == 0xFE || a > 0 && b == 0 ? "UTF-16LE"
                 : a == 0xFE && b == 0xFF || a == 0 && b > 0 ? "UTF-16BE" : null;
+        if (order != null && a < 0xFE && !nulEveryOtherPlace(head, order.endsWith("LE") ? 1 : 0)) {
+            throw new NotText("1: the file is not text: it has NUL bytes, but not in every other place as UTF-16 text "
+                    + "would (a binary file, or compressed in a form other than gzip?)");
+        }
         if (order != null) {
             boolean bom = a >= 0xFE;
             // without a byte order mark iconv must be told the byte order (glibc's UTF-16 then reads big-endian...
@@ -107,6 +112,21 @@ final class SourceStreams {
                     : "a NUL byte in every other place") + "); Sift reads UTF-8, latin-1 and windows-1252: convert it, "
                     + "e.g. " + (gzipped ? "zcat FILE | " + iconv + " | gzip" : iconv));
         }
+    }
+
+    private static final int PEEK = 64;
+
+    /**
+     * Whether most byte pairs (3 in 4) have a NUL at {@code zeroAt} and none beside it, as Latin text in UTF-16 has;
+     * not all, so that a header with other scripts still reads as UTF-16.
+     */
+    private static boolean nulEveryOtherPlace(byte[] head, int zeroAt) {
+        int pairs = 0;
+        int fit = 0;
+        for (int i = 0; i + 1 < head.length; i += 2, pairs++) {
+            fit += head[i + zeroAt] == 0 && head[i + 1 - zeroAt] != 0 ? 1 : 0;
+        }
+        return fit * 4 >= pairs * 3;
     }
 
     /** A source that is not text Sift can read; the message starts with the line number and a colon. */

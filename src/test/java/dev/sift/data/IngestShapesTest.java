@@ -235,6 +235,16 @@ class IngestShapesTest {
         assertTrue(bare.getMessage().endsWith("e.g. zcat FILE | iconv -f UTF-16LE -t UTF-8 | gzip"), bare.getMessage());
         assertTrue(bom.getMessage().endsWith("e.g. iconv -f UTF-16 -t UTF-8"), bom.getMessage());
         assertEquals(2, bare.exitCode());
+        // UTF-16 of other scripts in the header still reads as UTF-16; bytes 0-255 in a row are no text at all
+        var mixed = assertThrows(dev.sift.SiftException.class, () -> read(d, ("query,title,label,\u4ef7\u683c\nlamp,"
+                + "Red lamp,2,\u4ef7\n").getBytes(StandardCharsets.UTF_16BE), "c.csv"));
+        assertTrue(mixed.getMessage().contains("UTF-16BE text (a NUL byte in every other place)"), mixed.getMessage());
+        byte[] binary = new byte[256];
+        for (int i = 0; i < binary.length; i++) {
+            binary[i] = (byte) i;
+        }
+        var notText = assertThrows(dev.sift.SiftException.class, () -> read(d, binary, "b.csv"));
+        assertTrue(notText.getMessage().startsWith("b.csv:1: the file is not text: it has NUL bytes"), notText.getMessage());
         byte[] header = "qualit\u00e9,title,label\nlamp,Red lamp,2\n".getBytes(StandardCharsets.ISO_8859_1);
         var named = assertThrows(Ingestor.SchemaException.class, () -> read(d, header, "h.csv"));
         assertTrue(named.getMessage().contains("(has: qualit\u00e9, title, label)"), named.getMessage());
