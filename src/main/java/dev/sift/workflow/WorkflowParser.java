@@ -16,6 +16,7 @@ import dev.sift.data.SplitSpec;
 import dev.sift.data.TaskSpec;
 import dev.sift.data.TaskType;
 import dev.sift.model.TrainSpec;
+import dev.sift.workflow.YamlTree.YList;
 import dev.sift.workflow.YamlTree.YMap;
 import dev.sift.workflow.YamlTree.YNode;
 import java.io.IOException;
@@ -77,6 +78,10 @@ public final class WorkflowParser {
             int line = YamlTree.aliasPastLimit(text);
             throw new WorkflowException(List.of(fileName + (line > 0 ? ":" + line : "") + ": invalid YAML: "
                     + e.getMessage()));
+        }
+        if (!(root instanceof YMap)) { // alone: the keys it lacks would only repeat it
+            throw new WorkflowException(List.of(fileName + ":" + root.line() + ": the workflow must be a mapping of "
+                    + "keys to values (name: ..., dataset: ...), not a " + (root instanceof YList ? "list" : "value")));
         }
         if (root instanceof YMap m && m.entries().isEmpty() && overrides.isEmpty()) {
             throw new WorkflowException(List.of(fileName + ":1: the workflow is empty: it needs at least name and "

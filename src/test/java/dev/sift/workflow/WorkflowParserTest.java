@@ -303,6 +303,11 @@ class WorkflowParserTest {
         assertEquals(1, errors("name: t\nx: &a {b: *a}\n", Map.of()).size());
         assertEquals(List.of("w.yaml:3: invalid YAML: a key must be a name, not a list ('? [a, b]' or '? {a: b}')"),
                 errors("name: t\nx:\n  ? [a, b]\n  : 1\n", Map.of()));
+        // a document that is a list or a value is one line, not one per key it lacks
+        assertEquals(List.of("w.yaml:1: the workflow must be a mapping of keys to values (name: ..., dataset: ...), "
+                + "not a list"), errors("- name: t\n- dataset: x\n", Map.of()));
+        assertEquals(List.of("w.yaml:1: the workflow must be a mapping of keys to values (name: ..., dataset: ...), "
+                + "not a value"), errors("just text\n", Map.of()));
         // an alias used twice, not inside itself, is no cycle
         List<String> shared = errors("name: t\na: &x {k: 1}\nb: *x\nc: *x\n", Map.of());
         assertTrue(shared.stream().noneMatch(e -> e.contains("cycle")) && shared.stream().anyMatch(e -> e.contains("b: unknown key")),
