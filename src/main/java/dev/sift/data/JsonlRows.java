@@ -40,10 +40,35 @@ final class JsonlRows {
         read(in, layout, sink, keys);
         List<String> missing = layout.required().stream().filter(w -> !keys.isEmpty() && !keys.contains(w)).toList();
         if (!missing.isEmpty()) { // every missing key in one line (a probe's had to fix one per run)
-            throw new Ingestor.SchemaException(source + ": " + (missing.size() == 1 ? "key '" + missing.get(0)
-                    + "' is" : "keys '" + String.join("', '", missing) + "' are") + " in no object of the file (has: "
-                    + String.join(", ", keys.size() > 30 ? new java.util.ArrayList<>(keys).subList(0, 30) : keys)
-                    + (keys.size() > 30 ? ", ..." : "") + ")" + SourceHeader.caseHint(missing, keys));
+            throw new Ingestor.SchemaException(source + ": " + inNoObject(missing, keys));
+        }
+    }
+
+    /** "key 'x' is in no object of the file (has: ...)", for ingest and for {@code validate}. */
+    static String inNoObject(List<String> missing, java.util.Set<String> keys) {
+        return (missing.size() == 1 ? "key '" + missing.get(0) + "' is" : "keys '" + String.join("', '", missing)
+                + "' are") + " in no object of the file (has: " + String.join(", ", keys.size() > 30
+                        ? new java.util.ArrayList<>(keys).subList(0, 30) : keys) + (keys.size() > 30 ? ", ..." : "")
+                + ")" + SourceHeader.caseHint(missing, keys);
+    }
+
+    /**
+     * The top-level keys of one line's JSON object, decoded as the dataset is, into {@code keys} (at most 1,000
+     * names, as ingest keeps); a line that is not an object adds none.
+     */
+    static void keysOf(byte[] line, Encoding encoding, java.util.Set<String> keys) {
+        String text = encoding.decode(line);
+        try {
+            JsonNode node = text == null || text.isBlank() ? null : JSON.readTree(text);
+            if (node != null && node.isObject()) {
+                node.fieldNames().forEachRemaining(k -> {
+                    if (keys.size() < 1000) {
+                        keys.add(k);
+                    }
+                });
+            }
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            // ingest quarantines it
         }
     }
 

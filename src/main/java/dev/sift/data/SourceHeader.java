@@ -145,24 +145,39 @@ public final class SourceHeader {
     }
 
     /**
-     * What can be told of a JSON Lines or Parquet source before ingest without reading it all, or null: a Parquet
-     * file that is none (no "PAR1" at its start, after any gzip), or a JSON Lines file with no character but blanks
-     * (a byte order mark aside). A file that starts with "PAR1" is read as Parquet whatever the format says.
-     * Said by {@code validate} and before a run is recorded.
+     * What can be told of a JSON Lines or Parquet source {@code name} before ingest, or null: a Parquet file that is
+     * none (no "PAR1" at its start, after any gzip), a JSON Lines file with no character but blanks (a byte order
+     * mark aside), or one where no object has one of the {@code required} keys. A file that starts with "PAR1" is
+     * read as Parquet whatever the format says. JSON Lines is read until every required key has been seen (the first
+     * line, in a good file), so only a file that ingest would refuse is read whole. Said by {@code validate} and
+     * before a run is recorded.
      */
-    public static String shapeProblem(InputStream raw, String format) throws IOException {
+    public static String shapeProblem(InputStream raw, String name, String format, Encoding encoding,
+            List<String> required) throws IOException {
         SourceStreams.Opened opened = SourceStreams.open(raw);
         if (opened.parquet()) {
             return null;
         }
         if (format.equals("parquet")) {
-            return "is not a Parquet file (it does not start with PAR1): set dataset.format to csv or jsonl";
+            return name + " is not a Parquet file (it does not start with PAR1): set dataset.format to csv or jsonl";
         }
-        for (int b; (b = opened.in().read()) != -1;) {
-            if (!(b == ' ' || b == '\t' || b == '\n' || b == '\r' || b == 0xEF || b == 0xBB || b == 0xBF)) {
+        SourceStreams.skipBom(opened.in());
+        java.util.Set<String> keys = new java.util.TreeSet<>();
+        java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+        boolean blank = true;
+        for (int b = 0; b != -1;) {
+            line.reset();
+            while ((b = opened.in().read()) != -1 && b != '\n') {
+                line.write(b);
+                blank &= b == ' ' || b == '\t' || b == '\r';
+            }
+            JsonlRows.keysOf(line.toByteArray(), encoding, keys);
+            if (keys.containsAll(required)) {
                 return null;
             }
         }
-        return "is empty: no rows";
+        List<String> missing = required.stream().filter(k -> !keys.contains(k)).toList();
+        return blank ? name + " is empty: no rows" : keys.isEmpty() ? null : name + ": " + JsonlRows.inNoObject(
+                missing, keys);
     }
 }

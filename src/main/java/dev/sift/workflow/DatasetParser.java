@@ -264,7 +264,7 @@ final class DatasetParser {
         if (d.format().equals("csv")) {
             check(b, r, "dataset.columns", d.path(), d.separator(), d.encoding(), d.header(), d.columns().mapped());
         } else if (!d.path().startsWith("s3://") && !insideSiftHome(b, r, "dataset.path", d.path())) {
-            shape(b, r, "dataset.path", d.path(), d.format()); // JSON Lines, Parquet, Ditto: read at ingest
+            shape(b, r, "dataset.path", d.path(), d); // JSON Lines, Parquet, Ditto: read at ingest
         }
         DatasetSpec.Given given = d.given();
         if (given != null) {
@@ -279,7 +279,7 @@ final class DatasetParser {
                 } else if (d.format().equals("csv")) {
                     check(b, r, f[0], f[1], d.separator(), d.encoding(), d.header(), d.columns().mapped());
                 } else if (!insideSiftHome(b, r, f[0], f[1])) {
-                    shape(b, r, f[0], f[1], d.format());
+                    shape(b, r, f[0], f[1], d);
                 }
             }
         }
@@ -368,12 +368,17 @@ final class DatasetParser {
     }
 
     /** A JSON Lines or Parquet file that is empty or not in its format: said now, not after a run is recorded. */
-    private static void shape(SpecBinder b, SpecBinder.Obj r, String where, String path, String format) {
+    private static void shape(SpecBinder b, SpecBinder.Obj r, String where, String path, DatasetSpec d) {
         int at = r.nestedLine(where.split("\\."));
+        DatasetSpec.Columns c = d.columns(); // as ingest requires them: interactions (no query) user and item
+        List<String> required = (c.query() == null ? java.util.stream.Stream.of(c.userId(), c.item())
+                : java.util.stream.Stream.of(c.query(), c.label(), d.items() == null ? c.title() : null))
+                .filter(java.util.Objects::nonNull).toList();
         try (InputStream in = Files.newInputStream(Path.of(path))) {
-            String problem = format.equals("ditto") ? null : SourceHeader.shapeProblem(in, format);
+            String problem = d.format().equals("ditto") ? null : SourceHeader.shapeProblem(in, path, d.format(),
+                    d.encoding(), required);
             if (problem != null) {
-                b.error(at, where, path + " " + problem);
+                b.error(at, where, problem);
             }
         } catch (IOException e) {
             b.error(at, where, "cannot read " + path + ": " + dev.sift.IoReason.of(e));

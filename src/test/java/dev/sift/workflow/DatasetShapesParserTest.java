@@ -103,8 +103,13 @@ class DatasetShapesParserTest {
         Files.writeString(dir.resolve("e.jsonl"), "\uFEFF\n \r\n\t\n");
         assertEquals(List.of("w.yaml:3: dataset.path: " + dir.resolve("e.jsonl") + " is empty: no rows"),
                 errors("  path: e.jsonl\n  columns: {query: q, title: t, label: l}\n"));
-        Files.writeString(dir.resolve("one.jsonl"), "\n{\"q\": \"lamp\"}\n");
-        assertEquals("jsonl", parse("  path: one.jsonl\n  columns: {query: q, title: t, label: l}\n").format());
+        // a required key in no object: said now, as ingest would say it; a key first seen on a later line is found
+        Files.writeString(dir.resolve("one.jsonl"), "\n{\"q\": \"lamp\", \"T\": \"x\"}\n{\"q\": \"mug\"}\n");
+        assertEquals(List.of("w.yaml:3: dataset.path: " + dir.resolve("one.jsonl") + ": keys 'l', 't' are in no object "
+                + "of the file (has: T, q); names match case exactly: did you mean 'T' for 't'?"),
+                errors("  path: one.jsonl\n  columns: {query: q, title: t, label: l}\n"));
+        Files.writeString(dir.resolve("later.jsonl"), "{\"q\": \"lamp\"}\nnot json\n{\"t\": \"Mug\", \"l\": 2}\n");
+        assertEquals("jsonl", parse("  path: later.jsonl\n  columns: {query: q, title: t, label: l}\n").format());
         Files.writeString(dir.resolve("fake.parquet"), "query,title,label\nq,t,2\n");
         List<String> fake = errors("  path: fake.parquet\n  columns: {query: q, title: t, label: l}\n");
         assertEquals(1, fake.size(), fake.toString());
