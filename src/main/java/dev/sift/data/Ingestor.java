@@ -74,7 +74,8 @@ public final class Ingestor {
     public Result read(InputStream in, String sourceName) throws IOException {
         List<Sample> unique = new ArrayList<>();
         List<Quarantined> bad = new ArrayList<>();
-        Scan scan = scan(in, sourceName, unique::add, bad::add);
+        TextPool texts = new TextPool(); // the rows are kept: one copy of each text (scan alone keeps none)
+        Scan scan = scan(in, sourceName, s -> unique.add(texts.of(s)), bad::add);
         List<Sample> out = new ArrayList<>(unique.size());
         if (!unique.isEmpty()) {
             Map<String, Split> assignment = Splitter.assign(unique.stream().map(Sample::group).toList(),
@@ -105,9 +106,10 @@ public final class Ingestor {
         long rows = 0;
         long duplicates = 0;
         String advice = null;
+        TextPool texts = new TextPool();
         for (Part p : parts) {
             List<Sample> unique = new ArrayList<>();
-            Scan scan = scan(p.in(), p.name(), unique::add, q -> bad.add(q.inFile(p.name())),
+            Scan scan = scan(p.in(), p.name(), s -> unique.add(texts.of(s)), q -> bad.add(q.inFile(p.name())),
                     p.split() == Split.TRAIN);
             unique.forEach(s -> out.add(s.withIndexAndSplit(out.size(), p.split())));
             rows += scan.rowsRead();
@@ -155,7 +157,6 @@ public final class Ingestor {
                         dataset.items() == null ? dataset.columns().title() : null) // with items: title or item
                         .filter(java.util.Objects::nonNull).toList());
         Fingerprints seen = new Fingerprints();
-        TextPool texts = new TextPool();
         long[] counts = new long[4]; // rows, duplicates, quarantined, kept
         Consumer<Quarantined> refused = q -> {
             counts[2]++;
@@ -166,7 +167,6 @@ public final class Ingestor {
             public void row(Map<String, String> values, long line, long lines, Supplier<String> raw) {
                 counts[0]++;
                 Sample s = accept(values, line, lines, raw, (int) (dedup ? seen.size() : counts[3]), refused);
-                s = s == null ? null : texts.of(s);
                 if (s != null && !dedup) {
                     counts[3]++;
                     good.accept(s);

@@ -54,15 +54,15 @@ final class JsonlRows {
 
     /**
      * The top-level keys of one line's JSON object, decoded as the dataset is, into {@code keys} (at most 1,000
-     * names, as ingest keeps); a line that is not an object adds none.
+     * names besides the {@code required} ones, as ingest keeps); a line that is not an object adds none.
      */
-    static void keysOf(byte[] line, Encoding encoding, java.util.Set<String> keys) {
+    static void keysOf(byte[] line, Encoding encoding, List<String> required, java.util.Set<String> keys) {
         String text = encoding.decode(line);
         try {
             JsonNode node = text == null || text.isBlank() ? null : JSON.readTree(text);
             if (node != null && node.isObject()) {
                 node.fieldNames().forEachRemaining(k -> {
-                    if (keys.size() < 1000) {
+                    if (keys.size() < 1000 || required.contains(k)) {
                         keys.add(k);
                     }
                 });

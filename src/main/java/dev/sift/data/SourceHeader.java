@@ -171,7 +171,7 @@ public final class SourceHeader {
                 line.write(b);
                 blank &= b == ' ' || b == '\t' || b == '\r';
             }
-            JsonlRows.keysOf(line.toByteArray(), encoding, keys);
+            JsonlRows.keysOf(line.toByteArray(), encoding, required, keys);
             if (keys.containsAll(required)) {
                 return null;
             }

@@ -120,7 +120,7 @@ public final class UrlRedaction {
             String info = url.substring(slashes + 2, at);
             out.add(info.indexOf(':') < 0 ? info : info.substring(info.indexOf(':') + 1));
         }
-        int q = url.indexOf('?', at < 0 ? 0 : at);
+        int q = firstOf(url, at < 0 ? 0 : at, '?', ';'); // ;password= too: the server repeats it as the database name
         if (q >= 0) {
             for (String part : url.substring(q + 1).split("[&;]")) {
                 int eq = part.indexOf('=');

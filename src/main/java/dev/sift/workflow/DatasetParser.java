@@ -196,8 +196,8 @@ final class DatasetParser {
         }
         List<String> named = new ArrayList<>();
         for (String key : COLUMN_KEYS) {
-            String col = c.has(key) ? c.string(key, null) : null;
-            if (col != null && !col.trim().matches("[0-9]{1,6}")) {
+            String col = c.peek(key); // not marked as read: a key the dataset's kind has not is still unknown
+            if (col != null && columns.mapped().contains(col) && !col.trim().matches("[0-9]{1,6}")) {
                 b.error(c.keyLine(key), c.path(key), "'" + col + "' must be a 0-based column number: "
                         + "dataset.header is false");
                 named.add(col);
@@ -227,7 +227,7 @@ final class DatasetParser {
                 i.required("key"), i.required("text"), i.string("description", null));
         if (!header) {
             for (String key : List.of("key", "text", "description")) {
-                String col = i.has(key) ? i.string(key, null) : null;
+                String col = i.peek(key);
                 if (col != null && !col.trim().matches("[0-9]{1,6}")) {
                     b.error(i.keyLine(key), i.path(key), "'" + col + "' must be a 0-based column number: "
                             + "dataset.items.header is false");

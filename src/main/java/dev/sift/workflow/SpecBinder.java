@@ -91,6 +91,12 @@ final class SpecBinder {
             return e != null && e.value() instanceof YMap;
         }
 
+        /** The value written for {@code key} when it is a single value, else null; the key is not marked as read. */
+        String peek(String key) {
+            Entry e = map.entries().get(key);
+            return e != null && e.value() instanceof YScalar s ? s.value() : null;
+        }
+
         private YScalar scalar(String key) {
             used.add(key);
             Entry e = map.entries().get(key);

@@ -79,6 +79,10 @@ public final class WorkflowParser {
             throw new WorkflowException(List.of(fileName + (line > 0 ? ":" + line : "") + ": invalid YAML: "
                     + e.getMessage()));
         }
+        if (root instanceof YamlTree.YScalar v && (v.value() == null || v.value().isBlank()
+                || v.value().trim().matches("null|Null|NULL|~"))) {
+            root = new YMap(v.line(), new java.util.LinkedHashMap<>()); // '---' or '~' alone: an empty file
+        }
         if (!(root instanceof YMap)) { // alone: the keys it lacks would only repeat it
             throw new WorkflowException(List.of(fileName + ":" + root.line() + ": the workflow must be a mapping of "
                     + "keys to values (name: ..., dataset: ...), not a " + (root instanceof YList ? "list" : "value")));

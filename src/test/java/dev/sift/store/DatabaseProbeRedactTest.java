@@ -47,6 +47,9 @@ class DatabaseProbeRedactTest {
         assertEquals("invalid port number: ***@127.0.0.1:1 (host bob)", UrlRedaction.scrub(
                 "invalid port number: SECRET9@127.0.0.1:1 (host bob)", "jdbc:postgresql://bob:SECRET9@127.0.0.1:1/x",
                 (String) null));
+        // the driver reads sift;password=... as the database's name, and the server's error repeats it
+        assertEquals("database \"sift;password=***\" does not exist", UrlRedaction.scrub(
+                "database \"sift;password=HUNTER2\" does not exist", "jdbc:postgresql://h/sift;password=HUNTER2"));
         assertEquals("auth failed for *** and ***", UrlRedaction.scrub("auth failed for tok123 and pw-from-env",
                 "jdbc:postgresql://h/x?ssl=true&apiToken=tok123", "pw-from-env"));
         assertEquals("ssl=true is on", UrlRedaction.scrub("ssl=true is on", "jdbc:postgresql://h/x?ssl=true", "ab"));

@@ -108,6 +108,13 @@ class DatasetShapesParserTest {
         assertEquals(List.of("w.yaml:3: dataset.path: " + dir.resolve("one.jsonl") + ": keys 'l', 't' are in no object "
                 + "of the file (has: T, q); names match case exactly: did you mean 'T' for 't'?"),
                 errors("  path: one.jsonl\n  columns: {query: q, title: t, label: l}\n"));
+        // past the 1,000 keys ingest lists, the mapped ones are still kept
+        StringBuilder wide = new StringBuilder("{");
+        for (int k = 0; k < 1000; k++) {
+            wide.append("\"f").append(k).append("\": 0, ");
+        }
+        Files.writeString(dir.resolve("wide.jsonl"), wide + "\"q\": \"a\", \"t\": \"b\", \"l\": 1}\n");
+        assertEquals("jsonl", parse("  path: wide.jsonl\n  columns: {query: q, title: t, label: l}\n").format());
         Files.writeString(dir.resolve("later.jsonl"), "{\"q\": \"lamp\"}\nnot json\n{\"t\": \"Mug\", \"l\": 2}\n");
         assertEquals("jsonl", parse("  path: later.jsonl\n  columns: {query: q, title: t, label: l}\n").format());
         Files.writeString(dir.resolve("fake.parquet"), "query,title,label\nq,t,2\n");
@@ -133,6 +140,10 @@ class DatasetShapesParserTest {
                 e.toString());
         assertTrue(e.stream().anyMatch(x -> x.contains("dataset.columns.query: 'a' must be a 0-based column number")),
                 e.toString());
+        // the number check reads the keys without taking them: a key pairs do not have is still unknown
+        List<String> unknown = errors("  path: x.csv\n  header: false\n  columns: {query: 0, title: 1, label: 2, user: 3}\n");
+        assertEquals(1, unknown.size(), unknown.toString());
+        assertTrue(unknown.get(0).contains("dataset.columns.user: unknown key"), unknown.toString());
         List<String> item = errors("  path: x.csv\n  columns: {query: a, title: b, label: c, item: b}\n");
         assertTrue(item.stream().anyMatch(x -> x.contains("dataset.columns.item") && x.contains("needs dataset.items")),
                 item.toString());

@@ -308,6 +308,9 @@ class WorkflowParserTest {
                 + "not a list"), errors("- name: t\n- dataset: x\n", Map.of()));
         assertEquals(List.of("w.yaml:1: the workflow must be a mapping of keys to values (name: ..., dataset: ...), "
                 + "not a value"), errors("just text\n", Map.of()));
+        for (String nothing : List.of("---\n", "# note\n---\n", "~\n")) {
+            assertTrue(errors(nothing, Map.of()).get(0).contains("the workflow is empty"), nothing);
+        }
         // an alias used twice, not inside itself, is no cycle
         List<String> shared = errors("name: t\na: &x {k: 1}\nb: *x\nc: *x\n", Map.of());
         assertTrue(shared.stream().noneMatch(e -> e.contains("cycle")) && shared.stream().anyMatch(e -> e.contains("b: unknown key")),
