@@ -26,9 +26,4 @@ final class TextPool {
         return new Sample(s.index(), of(s.query()), of(s.title()), of(s.description()), s.label(), of(s.group()),
                 of(s.user()), s.noisy(), s.split(), s.sourceLine(), of(s.item()));
     }
-
-    /** Distinct texts seen. */
-    int size() {
-        return seen.size();
-    }
 }
