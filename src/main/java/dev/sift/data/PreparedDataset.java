@@ -62,22 +62,25 @@ public final class PreparedDataset {
         }
     }
 
+    /** The samples of a prepared dataset's bytes, as {@link #readHashed} parses them; a line that does not parse throws. */
     public static List<Sample> read(byte[] bytes) {
-        List<Sample> out = new ArrayList<>();
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(new ByteArrayInputStream(bytes),
-                StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = r.readLine()) != null) {
-                out.add(sample(line));
+        try {
+            Hashed h = readHashed(new ByteArrayInputStream(bytes));
+            if (h.samples() == null) {
+                throw new IllegalArgumentException("not a prepared dataset: a line does not parse");
             }
+            return h.samples();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return out;
     }
 
     /** Samples read from a stream, and the sha256 of all its bytes; samples null when a line does not parse. */
     public record Hashed(List<Sample> samples, String sha256) {
+        /** Whether every line parsed and the bytes hash to {@code sha256}, the name they were stored under. */
+        public boolean intact(String expected) {
+            return samples != null && sha256.equals(expected);
+        }
     }
 
     /**

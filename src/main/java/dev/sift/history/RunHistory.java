@@ -308,7 +308,7 @@ public class RunHistory {
             throw SiftException.usage("run " + runId + ": its prepared dataset " + objects.uri(key) + " is missing");
         }
         PreparedDataset.Hashed read = objects.read(key, PreparedDataset::readHashed);
-        if (!sha.equals(read.sha256()) || read.samples() == null) {
+        if (!read.intact(sha)) {
             throw SiftException.usage("run " + runId + ": its prepared dataset " + objects.uri(key) + " is corrupt "
                     + "(its sha256 is " + read.sha256() + ")");
         }

@@ -43,7 +43,7 @@ public class RunInputs {
                         + "'sift resume " + ctx.runId() + "' ingests it again");
             }
             PreparedDataset.Hashed read = objects.read(key, PreparedDataset::readHashed);
-            if (!read.sha256().equals(sha) || read.samples() == null) {
+            if (!read.intact(sha)) {
                 throw new SiftException(ExitCodes.FAILURE, "prepared dataset " + objects.uri(key) + " is corrupt "
                         + "(sha256 " + read.sha256() + "); 'sift resume " + ctx.runId() + "' ingests it again");
             }
