@@ -74,23 +74,10 @@ final class JsonlRows {
 
     private static void read(InputStream in, RowLayout layout, RowSink sink, java.util.Set<String> keys)
             throws IOException {
-        BufferedInputStream bin = new BufferedInputStream(in, 1 << 16);
-        SourceStreams.skipBom(bin);
-        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        Lines lines = new Lines(in);
         long lineNo = 0;
-        int b;
-        boolean eof = false;
-        while (!eof) {
-            line.reset();
-            while ((b = bin.read()) != -1 && b != '\n') {
-                line.write(b);
-            }
-            eof = b == -1;
-            if (eof && line.size() == 0) {
-                break;
-            }
+        for (byte[] bytes = lines.next(); bytes != null; bytes = lines.next()) {
             lineNo++;
-            byte[] bytes = line.toByteArray();
             String text = layout.encoding().decode(bytes);
             layout.advice().read(layout.encoding(), bytes);
             if (text == null) {
@@ -100,6 +87,36 @@ final class JsonlRows {
             } else if (!text.isBlank()) {
                 line(text, lineNo, layout, sink, keys);
             }
+        }
+    }
+
+    /**
+     * The lines of a JSON Lines stream, for ingest and for {@code validate}'s look before a run: a leading byte order
+     * mark skipped, each line's bytes without its '\n' (a '\r' before it stays; decoding trims it as blank), and
+     * nothing after a last '\n' counted as a line.
+     */
+    static final class Lines {
+        private final InputStream in;
+        private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+        private boolean eof;
+
+        Lines(InputStream raw) throws IOException {
+            in = new BufferedInputStream(raw, 1 << 16);
+            SourceStreams.skipBom(in);
+        }
+
+        /** The next line's bytes, or null after the last. */
+        byte[] next() throws IOException {
+            if (eof) {
+                return null;
+            }
+            line.reset();
+            int b;
+            while ((b = in.read()) != -1 && b != '\n') {
+                line.write(b);
+            }
+            eof = b == -1;
+            return eof && line.size() == 0 ? null : line.toByteArray();
         }
     }
 

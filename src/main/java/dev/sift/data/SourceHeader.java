@@ -161,17 +161,14 @@ public final class SourceHeader {
         if (format.equals("parquet")) {
             return name + " is not a Parquet file (it does not start with PAR1): set dataset.format to csv or jsonl";
         }
-        SourceStreams.skipBom(opened.in());
         java.util.Set<String> keys = new java.util.TreeSet<>();
-        java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+        JsonlRows.Lines lines = new JsonlRows.Lines(opened.in());
         boolean blank = true;
-        for (int b = 0; b != -1;) {
-            line.reset();
-            while ((b = opened.in().read()) != -1 && b != '\n') {
-                line.write(b);
+        for (byte[] line = lines.next(); line != null; line = lines.next()) {
+            for (byte b : line) {
                 blank &= b == ' ' || b == '\t' || b == '\r';
             }
-            JsonlRows.keysOf(line.toByteArray(), encoding, required, keys);
+            JsonlRows.keysOf(line, encoding, required, keys);
             if (keys.containsAll(required)) {
                 return null;
             }

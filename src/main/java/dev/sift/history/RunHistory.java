@@ -1,6 +1,5 @@
 package dev.sift.history;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sift.SiftException;
 import dev.sift.data.PreparedDataset;
@@ -20,7 +19,6 @@ import dev.sift.store.RunStore;
 import dev.sift.store.StageRunEntity;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -31,7 +29,6 @@ import java.util.TreeSet;
 /** Queries over past runs, shaped as tables for the terminal, CSV or JSON. */
 @ApplicationScoped
 public class RunHistory {
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** Split of the metric rows that say how well each method found known-noisy labels (the score stage's). */
     private static final String NOISE_SPLIT = "pool";
     /** Comparisons of curve points name their fraction after this, e.g. {@code el2n lowest@0.5}. */
@@ -341,17 +338,7 @@ public class RunHistory {
 
     /** The stages table as JSON, each stage with its recorded output (as the whole run's JSON has it). */
     public com.fasterxml.jackson.databind.JsonNode stagesJson(long runId) {
-        var stageJson = stages(runId).json();
-        List<StageRunEntity> stageRows = runs.stages(runId);
-        for (int i = 0; i < stageRows.size(); i++) {
-            String out = stageRows.get(i).outputJson;
-            try {
-                ((ObjectNode) stageJson.get(i)).set("output", out == null ? null : JSON.readTree(out));
-            } catch (IOException e) {
-                ((ObjectNode) stageJson.get(i)).put("output", out);
-            }
-        }
-        return stageJson;
+        return RunJson.stages(this, runId);
     }
 
     /** {@link #showJson(RunEntity)} of the run {@code runId} (a usage error when there is none). */
@@ -359,40 +346,8 @@ public class RunHistory {
         return showJson(runs.require(runId));
     }
 
+    /** The whole run as {@code runs show --format json} gives it ({@link RunJson}). */
     public ObjectNode showJson(RunEntity r) {
-        ObjectNode o = JSON.createObjectNode();
-        ObjectNode run = o.putObject("run");
-        run.put("id", r.id);
-        run.put("name", r.name);
-        run.put("workflow", r.workflow);
-        run.put("workflow_path", r.workflowPath);
-        run.put("status", r.status.name());
-        run.put("error", r.error);
-        run.put("created_at", String.valueOf(r.createdAt));
-        run.put("finished_at", r.finishedAt == null ? null : r.finishedAt.toString());
-        run.put("schedule", r.scheduleName);
-        run.put("fire_time", r.fireTime == null ? null : r.fireTime.toString());
-        o.set("stages", stagesJson(r.id));
-        o.set("metrics", metrics(r.id).json());
-        o.set("comparisons", comparisons(r.id).json());
-        o.set("noise_detection", noiseDetection(r.id).json());
-        o.set("curve", curve(r.id).json());
-        o.set("headroom", JSON.valueToTree(headroom(r.id))); // the verdicts on the random - full rows above
-        var its = o.putArray("iterations");
-        for (IterationEntity it : runs.iterations(r.id)) {
-            ObjectNode n = its.addObject();
-            n.put("k", it.k);
-            n.put("pool_size", it.poolSize);
-            n.put("kept_size", it.keptSize);
-            n.put("method", it.method);
-            n.put("selected_uri", it.selectedUri);
-            n.put("random_uri", it.randomUri);
-            n.put("selected_weights", it.selectedWeights);
-            n.put("parent", it.parent);
-            n.put("subset_digest", it.subsetDigest);
-            n.put("policy", it.policy);
-            n.put("order", it.order);
-        }
-        return o;
+        return RunJson.show(this, r);
     }
 }
