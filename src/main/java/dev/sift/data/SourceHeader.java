@@ -115,7 +115,8 @@ public final class SourceHeader {
 
     /**
      * {@link #names(InputStream, DatasetSpec)} for a file read with this separator and encoding; without a header
-     * the first row is data, its fields may repeat, and only their count matters.
+     * the first row that is not blank is data, its fields may repeat, and only their count matters (none: the file
+     * holds blank lines only).
      */
     public static List<String> names(InputStream raw, char separator, Encoding encoding, boolean header)
             throws IOException {
@@ -127,6 +128,10 @@ public final class SourceHeader {
         List<String> names = new ArrayList<>();
         try {
             CsvReader.Record first = reader.next();
+            // without a header, ingest skips blank lines: the first row that is not blank gives the width
+            for (int i = 0; !header && first != null && CsvRows.blank(first) && i < 10_000; i++) {
+                first = reader.next();
+            }
             if (first == null) {
                 return names;
             }

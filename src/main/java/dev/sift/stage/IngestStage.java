@@ -199,6 +199,9 @@ public class IngestStage implements Stage<IngestOutput> {
                     .ifPresent(w -> ctx.console().info("  " + w));
         }
         IngestSummary.splitOverlap(ctx, result, ds);
+        if (!ctx.spec().task().recommendation()) {
+            FewQueries.warnings(result.samples()).forEach(w -> ctx.console().info("  " + w));
+        }
         if (ds.noise() != null) {
             ctx.console().info(String.format("  label noise %s: flipped %d of %d training labels (marked noisy)",
                     ds.noise().describe(), result.flipped(), result.count(Split.TRAIN)));

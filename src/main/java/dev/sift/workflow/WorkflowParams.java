@@ -97,13 +97,13 @@ public final class WorkflowParams {
 
     /**
      * What a recommendation run does not read beyond the split: the search task's label range and evaluation keys,
-     * the search methods' scoring settings, and the fine-tune's clipping and early stopping (the two-tower trains
-     * every epoch, unclipped).
+     * the search methods' scoring settings, the fine-tune's clipping and early stopping (the two-tower trains
+     * every epoch, unclipped), and the relevance head's width (recommend.dim sizes the towers).
      */
     private static final java.util.Set<String> REC_UNREAD = java.util.Set.of("task.min_label", "task.max_label",
             "evaluate.zero_shot", "evaluate.grades", "evaluate.curve", "evaluate.curve_policies", "evaluate.k",
             "evaluate.stop", "score.checkpoint", "score.cross_fit", "score.seeds", "score.ensemble",
-            "fine_tune.clip_norm", "fine_tune.patience");
+            "fine_tune.clip_norm", "fine_tune.patience", "model.hidden");
 
     /**
      * The parameters of a stored workflow: resolved when it still parses, else what its YAML says (a workflow

@@ -164,7 +164,7 @@ public final class WorkflowParser {
         SpecBinder.Obj splitObj = r.obj("split");
         SplitSpec split = rec ? RecommendParser.split(splitObj) : SplitParser.read(splitObj, dataset.given() != null,
                 dataset.given() != null && dataset.given().validation() != null);
-        ModelSpec model = model(r.obj("model"), base, root, checkFiles);
+        ModelSpec model = model(r.obj("model"), base, root, checkFiles, rec);
         TrainSpec train = train(cache(r.obj("fine_tune"), RunLayout.FINE_TUNE, uncached), rec);
         SpecBinder.Obj scoreObj = cache(r.obj("score"), RunLayout.SCORE, uncached);
         int errorsBeforeScore = b.errors().size();
@@ -235,7 +235,14 @@ public final class WorkflowParser {
         return new TaskSpec(tt, min, max);
     }
 
-    private static ModelSpec model(SpecBinder.Obj m, Path base, YNode root, boolean checkFiles) {
+    /** The model section; for recommendation ({@code rec}) the sizes of the relevance models are refused: unread. */
+    private static ModelSpec model(SpecBinder.Obj m, Path base, YNode root, boolean checkFiles, boolean rec) {
+        for (String unread : rec ? List.of("hidden", "buckets", "dim", "last_layers") : List.<String>of()) {
+            if (m.has(unread)) {
+                m.invalid(unread, "does not apply to recommendation: the item tower embeds item text with the frozen "
+                        + "encoder, and recommend.dim sizes the towers");
+            }
+        }
         ModelSpec.Encoder encoder = ModelSpec.Encoder.valueOf(m.choice("encoder", "hashed-bow", "hashed-bow", "minilm",
                 "bert").toUpperCase(Locale.ROOT).replace('-', '_'));
         String source = m.string("source", null);

@@ -171,6 +171,25 @@ class DatasetShapesParserTest {
                 + "first row of " + dir.resolve("u.data") + ", which has 3 fields (columns 0-2)")), wide.toString());
         assertTrue(wide.stream().anyMatch(x -> x.contains("dataset.items") && x.contains("column 2 is past the "
                 + "first row of " + dir.resolve("u.item") + ", which has 2 fields")), wide.toString());
+        // without a header, blank lines before the first row are skipped, as ingest skips them; blank lines alone are
+        // an empty file (a probe got "column 1 is past the first row ..., which has 1 fields (columns 0-0)")
+        String rec = """
+                  path: u.data
+                  separator: tab
+                  header: false
+                  columns: {query: 0, item: 1, label: 2}
+                  items: {path: u.item, separator: "|", header: false, key: 0, text: 2}
+                """;
+        Files.writeString(dir.resolve("u.item"), "\n \r\n10|Toy Story\n");
+        List<String> later = errors(rec);
+        assertEquals(1, later.size(), later.toString());
+        assertTrue(later.get(0).contains("column 2 is past the first row of " + dir.resolve("u.item") + ", which has "
+                + "2 fields (columns 0-1)"), later.toString());
+        Files.writeString(dir.resolve("u.item"), "\n\n \r\n");
+        List<String> blank = errors(rec);
+        assertEquals(1, blank.size(), blank.toString());
+        assertTrue(blank.get(0).contains("dataset.items.path: " + dir.resolve("u.item") + " is empty: no rows"),
+                blank.toString());
         Files.writeString(dir.resolve("r.csv"), "query,product_id,label\nq,p1,2\n");
         Files.writeString(dir.resolve("items.csv"), "product_id,title\np1,Lamp\n");
         List<String> named = errors("  path: r.csv\n  columns: {query: query, label: label}\n  items: {path: "

@@ -110,6 +110,13 @@ class RecommendParserTest {
             assertTrue(!params.containsKey(unread), unread + " in " + params);
         }
         assertTrue(params.containsKey("fine_tune.epochs") && params.containsKey("evaluate.seeds"), params.toString());
+        assertTrue(!params.containsKey("model.hidden"), "the head's width is unread: " + params);
+        // a probe found model.hidden taken and stored without a word; the relevance models' sizes are refused
+        List<String> sizes = errors(yaml("").replace("model: {encoder: minilm}",
+                "model: {encoder: minilm, hidden: 128, dim: 16, buckets: 64, last_layers: 1}"));
+        assertEquals(4, sizes.size(), sizes.toString());
+        assertTrue(sizes.stream().allMatch(x -> x.contains("does not apply to recommendation: the item tower embeds "
+                + "item text with the frozen encoder, and recommend.dim sizes the towers")), sizes.toString());
         // no method at all: one line, not an IndexOutOfBoundsException from filter.by's default
         List<String> none = errors(yaml("score: {methods: []}\n"));
         assertEquals(1, none.size(), none.toString());
