@@ -46,7 +46,16 @@ public class DiffSubsetsCommand implements Callable<Integer>, ArgumentCheck {
     public Integer call() {
         checkArguments();
         runs.require(runId);
-        System.out.print(output.render(lineage.dropped(runId, iteration)));
+        dev.sift.history.Table left = lineage.dropped(runId, iteration);
+        System.out.print(output.render(left));
+        if (left.size() == 0) { // said beside the table, so that CSV and JSON stay the table alone
+            String policy = runs.iterations(runId).stream().filter(i -> i.k == iteration).findFirst()
+                    .map(i -> i.policy).orElse(null);
+            System.err.println("no sample left in iteration " + iteration + ": it kept every sample of the set it "
+                    + "filtered" + (policy == null ? "" : " (policy " + policy + (policy.startsWith("adt")
+                            ? ": it drops interactions during training, by their loss, and keeps none out"
+                            : "") + ")"));
+        }
         return ExitCodes.OK;
     }
 }

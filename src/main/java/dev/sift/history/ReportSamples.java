@@ -87,10 +87,12 @@ class ReportSamples {
         List<ScoreStore.Row> least = new ArrayList<>(rows.subList(rows.size() - n, rows.size()));
         java.util.Collections.reverse(least);
         List<Block> out = new ArrayList<>();
+        // a recommendation run keeps no hidden activations (no neighbours) and runs no confident learning
+        boolean rec = history.units(run.id).equals("users");
         out.add(Block.text("Valuable by " + method + " (" + o.describe() + "), iteration 1 of " + rows.size()
-                + " samples. Explanation: every method's score and rank (1 = highest), confident learning's suggested "
-                + "grade, the source's noise mark, and the labels of the nearest neighbours in the scoring model's "
-                + "hidden space."));
+                + " samples. Explanation: every method's score and rank (1 = highest)" + (rec ? "." : ", confident "
+                + "learning's suggested grade, the source's noise mark, and the labels of the nearest neighbours in "
+                + "the scoring model's hidden space.")));
         out.add(Block.of(table("samples-most", run, samples, most)));
         out.add(Block.of(table("samples-least", run, samples, least)));
         return out;

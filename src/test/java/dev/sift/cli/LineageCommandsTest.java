@@ -76,6 +76,22 @@ class LineageCommandsTest {
     }
 
     @Test
+    void anIterationThatKeptEverythingSaysSoBesideItsEmptyTable() throws Exception {
+        long run = handMade();
+        // iteration 2 keeping all of iteration 1's kept set (as a policy that keeps every sample does)
+        objects.put(dev.sift.store.RunLayout.selected(run, 2), "{\"count\":5,\"indices\":[7,0,3,2,5]}"
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8), "application/json");
+        Out json = InJvm.sift(factory, "runs", "diff-subsets", Long.toString(run), "--iteration", "2", "--format",
+                "json");
+        assertEquals(0, json.code(), json.err());
+        assertEquals(0, JSON.readTree(json.out()).size(), json.out());
+        assertEquals("no sample left in iteration 2: it kept every sample of the set it filtered (policy "
+                + "top_fraction)", json.err().strip());
+        Out one = InJvm.sift(factory, "runs", "diff-subsets", Long.toString(run), "--iteration", "1");
+        assertTrue(!one.err().contains("no sample left"), one.err());
+    }
+
+    @Test
     void onARealRunEachIterationDropsWhatItsLineageCounts() throws Exception {
         String id = Long.toString(InJvm.tinyRun(factory));
         JsonNode its = JSON.readTree(InJvm.sift(factory, "runs", "lineage", id, "--format", "json").out());

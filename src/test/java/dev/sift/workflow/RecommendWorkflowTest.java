@@ -33,6 +33,8 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(PostgresResource.class)
 class RecommendWorkflowTest {
     @Inject
+    dev.sift.history.RunReport report;
+    @Inject
     dev.sift.history.RunParams params;
     @Inject
     WorkflowEngine engine;
@@ -128,6 +130,11 @@ class RecommendWorkflowTest {
         assertEquals(it.policy.substring(0, it.policy.indexOf(" (")), params.of(List.of(id)).get(id)
                 .get("filter.picked"), "validation's pick is the queryable parameter filter.picked");
         assertEquals(m.get("selected").get("train_size"), m.get("random").get("train_size"), "random at equal size");
+        // the report's samples section says what a recommendation run's explanation holds, and no more (a probe
+        // found it promising confident learning's grade and neighbours, which such a run has not)
+        String html = report.html(id, List.of());
+        assertTrue(html.contains("score and rank (1 = highest).</")
+                && !html.contains("nearest neighbours in the scoring model"), "samples text of a recommendation run");
         // 30 items, 21 to 22 known per user: the two tastes are in the titles, so the model ranks its own taste first
         assertTrue(m.get("full").get("hr@10") > m.get("popularity").get("hr@10"), m.toString());
         List<MetricStore.Comparison> c = metricStore.comparisons(id);
