@@ -112,6 +112,11 @@ public class RunsCommand {
         }
 
         /** {@code --table} as one of {@link RunHistory#TABLES}, or null without it. */
+        /** Why a table that only some runs fill is empty. */
+        private static final java.util.Map<String, String> EMPTY = java.util.Map.of(
+                "noise_detection", "it knew no noisy labels (dataset.noise, or the data's own noise marks)",
+                "curve", "it drew no kept-fraction curve (evaluate.curve)");
+
         private String tableName() {
             return table == null ? null : OutputOptions.name(table, RunHistory.TABLES);
         }
@@ -122,9 +127,12 @@ public class RunsCommand {
             RunEntity r = runs.require(runId);
             if (name != null) {
                 // only the one table is read; JSON gives it as the whole run's JSON has it (stages with outputs)
+                Table t = history.table(runId, name);
                 System.out.print(output.format == OutputOptions.Format.json && name.equals("stages")
-                        ? history.stagesJson(runId).toPrettyString() + "\n"
-                        : output.render(history.table(runId, name)));
+                        ? history.stagesJson(runId).toPrettyString() + "\n" : output.render(t));
+                if (t.size() == 0 && EMPTY.containsKey(name)) { // beside the table: CSV and JSON stay the table
+                    System.err.println("run " + runId + " has no " + name + " rows: " + EMPTY.get(name));
+                }
                 return ExitCodes.OK;
             }
             switch (output.format) {

@@ -266,16 +266,12 @@ public class RunComparison {
                     boolean drawn = "true".equals(ps.getOrDefault(id, new TreeMap<>()).get("evaluate.bootstrap_seeds"));
                     // no interval (too few test units): no seeds were drawn either (a probe's "yes" there)
                     Boolean seedsDrawn = Double.isNaN(c.lo()) ? null : drawn && c.seeds() > 1;
-                    t.add(id, c.iteration(), c.metric(), c.delta(), nan(c.lo()), nan(c.hi()),
+                    t.add(id, c.iteration(), c.metric(), c.delta(), Table.end(c.lo()), Table.end(c.hi()),
                             Table.YesNo.excludesZero(c.lo(), c.hi()), c.seeds(), new Table.YesNo(seedsDrawn),
                             c.queries());
                 }
             }
         }
         return t;
-    }
-
-    private static Double nan(double v) {
-        return Double.isNaN(v) ? null : v;
     }
 }

@@ -204,8 +204,8 @@ public class RunHistory {
                 "excludes_0", "seeds", units(runId)));
         for (MetricStore.Comparison c : metricStore.comparisons(runId)) {
             if (!c.subset().contains(AT)) {
-                t.add(c.iteration(), c.subset(), c.baseline(), c.metric(), c.delta(), c.lo(), c.hi(),
-                        Table.YesNo.excludesZero(c.lo(), c.hi()), c.seeds(), c.queries());
+                t.add(c.iteration(), c.subset(), c.baseline(), c.metric(), c.delta(), Table.end(c.lo()),
+                        Table.end(c.hi()), Table.YesNo.excludesZero(c.lo(), c.hi()), c.seeds(), c.queries());
             }
         }
         return t;
@@ -250,7 +250,8 @@ public class RunHistory {
             MetricStore.Comparison c = vsRandom.get(p.iteration() + "|" + p.subset() + AT
                     + Text.plain(p.fraction()) + "|" + key);
             row.addAll(c == null ? java.util.Arrays.asList(null, null, null, null)
-                    : List.of(c.delta(), c.lo(), c.hi(), Table.YesNo.excludesZero(c.lo(), c.hi())));
+                    : java.util.Arrays.asList(c.delta(), Table.end(c.lo()), Table.end(c.hi()),
+                            Table.YesNo.excludesZero(c.lo(), c.hi())));
             t.add(row.toArray());
         }
         return t;

@@ -59,6 +59,14 @@ public final class Table {
     }
 
     /**
+     * An interval end as every table shows it: blank (null in JSON) where no interval was drawn (too few test units),
+     * not NaN, so {@code runs show} and {@code runs compare} say the same.
+     */
+    public static Double end(double v) {
+        return Double.isNaN(v) ? null : v;
+    }
+
+    /**
      * A value with a remark for people: the text table shows {@code value (note)}; CSV shows the value alone, and
      * JSON the value under the column's name and the note under {@code <column>_note}, so a program that reads the
      * column gets the value it expects.

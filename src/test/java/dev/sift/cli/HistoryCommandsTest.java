@@ -341,6 +341,31 @@ class HistoryCommandsTest {
         return out;
     }
 
+    /** A probe found runs show printing NaN where runs compare leaves an interval end blank (too few test units). */
+    @Test
+    void anUndrawnIntervalIsBlankInRunsShowAsInRunsCompare() throws Exception {
+        long[] r = twoQuickstartRuns();
+        metricStore.replaceComparisons(r[0], 1, List.of(new MetricStore.Comparison(1, "kappa", "selected", "random",
+                0.25, Double.NaN, Double.NaN, 2, 4, 1000)));
+        InJvm.Out csv = sift("runs", "show", Long.toString(r[0]), "--table", "comparisons", "--format", "csv");
+        assertEquals(0, csv.code(), csv.err());
+        assertEquals("1,selected,random,kappa,0.25,,,n/a,2,4", csv.out().lines().skip(1).findFirst().orElseThrow());
+        InJvm.Out text = sift("runs", "show", Long.toString(r[0]), "--table", "comparisons");
+        assertTrue(!text.out().contains("NaN"), text.out());
+        JsonNode row = JSON.readTree(sift("runs", "show", Long.toString(r[0]), "--table", "comparisons", "--format",
+                "json").out()).get(0);
+        assertTrue(row.get("ci_low").isNull() && row.get("ci_high").isNull(), row.toString());
+        // a table the run did not fill says why beside its header (a probe found bare headers)
+        InJvm.Out noise = sift("runs", "show", Long.toString(r[0]), "--table", "noise_detection");
+        assertEquals("run " + r[0] + " has no noise_detection rows: it knew no noisy labels (dataset.noise, or the "
+                + "data's own noise marks)", noise.err().strip());
+        InJvm.Out curve = sift("runs", "show", Long.toString(r[0]), "--table", "curve", "--format", "json");
+        assertEquals("[ ]", curve.out().strip());
+        assertTrue(curve.err().contains("has no curve rows: it drew no kept-fraction curve (evaluate.curve)"),
+                curve.err());
+        assertEquals("", csv.err(), "a filled table says nothing more");
+    }
+
     @Test
     void compareOnlyChangedShowsExactlyTheTwoChangedParametersAndTheDeltas() throws Exception {
         long[] r = twoQuickstartRuns();
