@@ -48,8 +48,20 @@ public class SiftApplication implements QuarkusApplication {
             e.getCommandLine().getErr().flush();
             return ExitCodes.USAGE;
         });
+        // decimal numbers only: Java's parser also takes 0x1p-1, 1d and 0.5f, which no other Sift input accepts
+        CommandLine.ITypeConverter<Double> decimal = SiftApplication::decimal;
+        cl.registerConverter(Double.class, decimal);
+        cl.registerConverter(Double.TYPE, decimal);
         addHelp(cl);
         return cl;
+    }
+
+    /** A command-line number as written in decimal (an exponent allowed), or a conversion error naming it. */
+    static Double decimal(String text) {
+        if (!text.strip().matches("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?")) {
+            throw new CommandLine.TypeConversionException("'" + text + "' is not a decimal number");
+        }
+        return Double.valueOf(text.strip());
     }
 
     /**

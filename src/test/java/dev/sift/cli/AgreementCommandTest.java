@@ -75,6 +75,12 @@ class AgreementCommandTest {
         Out keep = InJvm.sift(factory, "runs", "agreement", id, "--keep", "1");
         assertEquals(2, keep.code());
         assertTrue(keep.err().contains("--keep must be above 0 and below 1, got 1.0"), keep.err());
+        // Java's other number forms are not decimal numbers (a probe's 0x1p-1 was taken as 0.5)
+        for (String odd : new String[] {"0x1p-1", "0.5d", "0.5f", "NaN"}) {
+            Out o = InJvm.sift(factory, "runs", "agreement", id, "--keep", odd);
+            assertEquals(2, o.code(), odd + ": " + o.out());
+            assertTrue(o.err().contains("'" + odd + "' is not a decimal number"), o.err());
+        }
         // a keep that removes none of the 8 (ceil(0.95 x 8) = 8 kept) or all of them: nothing to compare
         Out nothing = InJvm.sift(factory, "runs", "agreement", id, "--keep", "0.95");
         assertEquals(2, nothing.code(), nothing.out());
