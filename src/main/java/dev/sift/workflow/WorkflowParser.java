@@ -191,7 +191,7 @@ public final class WorkflowParser {
         WorkflowSpec.Execution execution = ExecutionParser.parse(r);
         r.done();
         if (b.errors().isEmpty() && checkFiles && dataset.path() != null && !dataset.path().startsWith("s3://")) {
-            DatasetParser.checkColumns(b, r, dataset);
+            DatasetFileChecks.checkColumns(b, r, dataset);
         }
         if (!b.errors().isEmpty()) {
             throw new WorkflowException(b.errorsByLine());

@@ -190,6 +190,12 @@ class DatasetShapesParserTest {
         assertEquals(1, blank.size(), blank.toString());
         assertTrue(blank.get(0).contains("dataset.items.path: " + dir.resolve("u.item") + " is empty: no rows"),
                 blank.toString());
+        // the items file is read whole, as ingest reads it: a key twice is said before a run is recorded (a probe's
+        // passed validate and failed at ingest)
+        Files.writeString(dir.resolve("u.item"), "10|Toy Story|x\n11|Heat|y\n10|Toy Story again|z\n");
+        List<String> twice = errors(rec);
+        assertEquals(List.of("w.yaml:7: dataset.items.path: " + dir.resolve("u.item") + ":3: field '0': item key '10' "
+                + "appears twice (first on line 1)"), twice);
         Files.writeString(dir.resolve("r.csv"), "query,product_id,label\nq,p1,2\n");
         Files.writeString(dir.resolve("items.csv"), "product_id,title\np1,Lamp\n");
         List<String> named = errors("  path: r.csv\n  columns: {query: query, label: label}\n  items: {path: "
