@@ -77,7 +77,10 @@ final class DatasetFileChecks {
         }
     }
 
-    /** Above this size an items file is left to ingest: reading it here too would double a large catalogue's read. */
+    /**
+     * Above this size an items file is left to ingest, and a gzipped file unchecked past its start: reading it here
+     * too would double a large source's read.
+     */
     static final long WHOLE_ITEMS_BYTES = 256L << 20;
 
     /**
@@ -170,6 +173,9 @@ final class DatasetFileChecks {
             if (header && b.errors().size() == before && firstRowOnly(path, separator)) {
                 b.error(at, where, path + " has its header and nothing else: no data rows");
             }
+            if (b.errors().size() == before) {
+                gzipToItsEnd(path);
+            }
         } catch (IOException e) {
             b.error(at, where, "cannot read " + path + ": " + dev.sift.IoReason.of(e));
         } catch (IllegalArgumentException e) {
@@ -189,11 +195,35 @@ final class DatasetFileChecks {
                     d.encoding(), required);
             if (problem != null) {
                 b.error(at, where, problem);
+            } else {
+                gzipToItsEnd(path);
             }
         } catch (IOException e) {
             b.error(at, where, "cannot read " + path + ": " + dev.sift.IoReason.of(e));
         } catch (IllegalArgumentException e) {
             b.error(at, where, path + ":" + e.getMessage());
+        }
+    }
+
+    /**
+     * A gzipped file of up to {@link #WHOLE_ITEMS_BYTES} unpacked to its end, so that one cut short in a copy or a
+     * download is said before a run is recorded (the other checks read only its start): an {@link IOException}
+     * ({@code EOFException} for a cut, {@code ZipException} for a damaged stream) that the callers say in one line.
+     */
+    private static void gzipToItsEnd(String path) throws IOException {
+        Path p = Path.of(path);
+        if (Files.size(p) > WHOLE_ITEMS_BYTES) {
+            return;
+        }
+        try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(p))) {
+            in.mark(2);
+            if (in.read() != 0x1f || in.read() != 0x8b) {
+                return;
+            }
+            in.reset();
+            try (InputStream z = new java.util.zip.GZIPInputStream(in, 1 << 16)) {
+                z.transferTo(java.io.OutputStream.nullOutputStream());
+            }
         }
     }
 

@@ -124,6 +124,33 @@ class DatasetShapesParserTest {
                 + "file (it does not start with PAR1)"), fake.get(0));
     }
 
+    /** A gzip cut short past its first rows: the header reads, so only reading to its end tells (a probe's passed). */
+    @Test
+    void aGzipCutShortIsSaidBeforeARun() throws Exception {
+        java.util.Random random = new java.util.Random(5);
+        StringBuilder csv = new StringBuilder("query,title,label\n");
+        StringBuilder jsonl = new StringBuilder();
+        for (int i = 0; i < 5000; i++) {
+            String title = "title " + Long.toHexString(random.nextLong());
+            csv.append("q").append(i % 50).append(',').append(title).append(',').append(i % 4).append('\n');
+            jsonl.append("{\"query\": \"q").append(i % 50).append("\", \"title\": \"").append(title)
+                    .append("\", \"label\": ").append(i % 4).append("}\n");
+        }
+        for (String[] f : new String[][] {{"cut.csv.gz", csv.toString()}, {"cut.jsonl.gz", jsonl.toString()}}) {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            try (GZIPOutputStream z = new GZIPOutputStream(bytes)) {
+                z.write(f[1].getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+            byte[] whole = bytes.toByteArray();
+            Files.write(dir.resolve(f[0]), whole);
+            String dataset = "  path: " + f[0] + "\n  columns: {query: query, title: title, label: label}\n";
+            assertFalse(parse(dataset).columns().mapped().isEmpty(), "the whole file passes");
+            Files.write(dir.resolve(f[0]), java.util.Arrays.copyOf(whole, whole.length * 3 / 5));
+            assertEquals(List.of("w.yaml:3: dataset.path: cannot read " + dir.resolve(f[0]) + ": the data ends early: "
+                    + "the file is cut short (copied or downloaded in part?)"), errors(dataset), f[0]);
+        }
+    }
+
     @Test
     void badShapesAreOneLineErrors() throws Exception {
         Files.writeString(dir.resolve("x.csv"), "a,b,c\n");
