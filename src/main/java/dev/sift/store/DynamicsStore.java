@@ -67,7 +67,11 @@ public class DynamicsStore {
         return out;
     }
 
-    /** The dynamics a stage stored, or null when it stored none. */
+    /**
+     * The dynamics a stage stored, or null when it stored none. Each array comes in PostgreSQL's binary array form
+     * ({@code array_send}) and is decoded straight into primitives: through {@code getArray} a million-sample epoch
+     * went through text, one string per element and a boxed array.
+     */
     public TrainingDynamics read(long runId, String stage, int iteration) {
         List<float[]> loss = new ArrayList<>();
         List<float[]> pTrue = new ArrayList<>();
@@ -77,33 +81,23 @@ public class DynamicsStore {
         List<float[]> tracin = new ArrayList<>();
         int[] samples = null;
         try (Connection c = dataSource.get().getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT sample_index, loss, p_true, correct, margin, el2n, tracin FROM training_dynamics "
-                        + "WHERE run_id = ? "
-                        + "AND stage = ? "
-                        + "AND iteration = ? ORDER BY epoch")) {
+                "SELECT array_send(sample_index), array_send(loss), array_send(p_true), array_send(correct), "
+                        + "array_send(margin), array_send(el2n), array_send(tracin) FROM training_dynamics "
+                        + "WHERE run_id = ? AND stage = ? AND iteration = ? ORDER BY epoch")) {
             ps.setLong(1, runId);
             ps.setString(2, stage);
             ps.setInt(3, iteration);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     if (samples == null) {
-                        Integer[] idx = (Integer[]) rs.getArray(1).getArray();
-                        samples = new int[idx.length];
-                        for (int i = 0; i < idx.length; i++) {
-                            samples[i] = idx[i];
-                        }
+                        samples = PgBinaryArray.ints(rs.getBytes(1));
                     }
-                    add(loss, rs.getArray(2));
-                    add(pTrue, rs.getArray(3));
-                    Boolean[] ok = (Boolean[]) rs.getArray(4).getArray();
-                    boolean[] okb = new boolean[ok.length];
-                    for (int i = 0; i < okb.length; i++) {
-                        okb[i] = ok[i];
-                    }
-                    correct.add(okb);
-                    margin = add(margin, rs.getArray(5));
-                    el2n = add(el2n, rs.getArray(6));
-                    tracin = add(tracin, rs.getArray(7));
+                    loss.add(PgBinaryArray.floats(rs.getBytes(2)));
+                    pTrue.add(PgBinaryArray.floats(rs.getBytes(3)));
+                    correct.add(PgBinaryArray.booleans(rs.getBytes(4)));
+                    margin = add(margin, rs.getBytes(5));
+                    el2n = add(el2n, rs.getBytes(6));
+                    tracin = add(tracin, rs.getBytes(7));
                 }
             }
         } catch (SQLException e) {
@@ -119,16 +113,11 @@ public class DynamicsStore {
     }
 
     /** Appends one epoch's optional array; the whole list becomes null once an epoch lacks it. */
-    private static List<float[]> add(List<float[]> list, Array a) throws SQLException {
-        if (list == null || a == null) {
+    private static List<float[]> add(List<float[]> list, byte[] sent) {
+        if (list == null || sent == null) {
             return null;
         }
-        Float[] v = (Float[]) a.getArray();
-        float[] f = new float[v.length];
-        for (int i = 0; i < f.length; i++) {
-            f[i] = v[i];
-        }
-        list.add(f);
+        list.add(PgBinaryArray.floats(sent));
         return list;
     }
 
