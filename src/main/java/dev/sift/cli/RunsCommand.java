@@ -111,12 +111,12 @@ public class RunsCommand {
             tableName();
         }
 
-        /** {@code --table} as one of {@link RunHistory#TABLES}, or null without it. */
-        /** Why a table that only some runs fill is empty. */
+        /** Why a table that only some runs fill is empty, when the run succeeded. */
         private static final java.util.Map<String, String> EMPTY = java.util.Map.of(
                 "noise_detection", "it knew no noisy labels (dataset.noise, or the data's own noise marks)",
                 "curve", "it drew no kept-fraction curve (evaluate.curve)");
 
+        /** {@code --table} as one of {@link RunHistory#TABLES}, or null without it. */
         private String tableName() {
             return table == null ? null : OutputOptions.name(table, RunHistory.TABLES);
         }
@@ -127,11 +127,16 @@ public class RunsCommand {
             RunEntity r = runs.require(runId);
             if (name != null) {
                 // only the one table is read; JSON gives it as the whole run's JSON has it (stages with outputs)
+                if (output.format == OutputOptions.Format.json && name.equals("stages")) {
+                    System.out.print(history.stagesJson(runId).toPrettyString() + "\n");
+                    return ExitCodes.OK;
+                }
                 Table t = history.table(runId, name);
-                System.out.print(output.format == OutputOptions.Format.json && name.equals("stages")
-                        ? history.stagesJson(runId).toPrettyString() + "\n" : output.render(t));
+                System.out.print(output.render(t));
                 if (t.size() == 0 && EMPTY.containsKey(name)) { // beside the table: CSV and JSON stay the table
-                    System.err.println("run " + runId + " has no " + name + " rows: " + EMPTY.get(name));
+                    System.err.println("run " + runId + " has no " + name + " rows: " + (r.status
+                            == RunEntity.Status.SUCCEEDED ? EMPTY.get(name) : "it is " + RunStore.statusText(r)
+                            + ", and its later stages may not have stored them"));
                 }
                 return ExitCodes.OK;
             }

@@ -14,8 +14,20 @@ final class CsvRows {
     private CsvRows() {
     }
 
-    static void read(CsvReader reader, String source, RowLayout layout, RowSink sink) throws IOException {
+    /**
+     * The first row, the header or (without one) the first data row, which sets the width: without a header, blank
+     * lines before it are skipped as blank lines after it are; null for a file with no such row.
+     */
+    static CsvReader.Record first(CsvReader reader, boolean header) throws IOException {
         CsvReader.Record first = reader.next();
+        while (!header && first != null && blank(first)) {
+            first = reader.next();
+        }
+        return first;
+    }
+
+    static void read(CsvReader reader, String source, RowLayout layout, RowSink sink) throws IOException {
+        CsvReader.Record first = first(reader, layout.header());
         if (first == null) {
             throw new Ingestor.SchemaException(source + ": empty file, " + (layout.header() ? "no header row"
                     : "no rows"));

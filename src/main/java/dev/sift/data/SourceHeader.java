@@ -127,11 +127,7 @@ public final class SourceHeader {
         CsvReader reader = new CsvReader(opened.in(), separator);
         List<String> names = new ArrayList<>();
         try {
-            CsvReader.Record first = reader.next();
-            // without a header, ingest skips blank lines: the first row that is not blank gives the width
-            for (int i = 0; !header && first != null && CsvRows.blank(first) && i < 10_000; i++) {
-                first = reader.next();
-            }
+            CsvReader.Record first = CsvRows.first(reader, header); // as ingest reads it
             if (first == null) {
                 return names;
             }

@@ -339,7 +339,7 @@ public class RunHistory {
 
     /** The stages table as JSON, each stage with its recorded output (as the whole run's JSON has it). */
     public com.fasterxml.jackson.databind.JsonNode stagesJson(long runId) {
-        return RunJson.stages(this, runId);
+        return RunJson.stages(this, runs, runId);
     }
 
     /** {@link #showJson(RunEntity)} of the run {@code runId} (a usage error when there is none). */
@@ -349,6 +349,6 @@ public class RunHistory {
 
     /** The whole run as {@code runs show --format json} gives it ({@link RunJson}). */
     public ObjectNode showJson(RunEntity r) {
-        return RunJson.show(this, r);
+        return RunJson.show(this, runs, r);
     }
 }

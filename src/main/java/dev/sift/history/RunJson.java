@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sift.store.IterationEntity;
 import dev.sift.store.RunEntity;
+import dev.sift.store.RunStore;
 import dev.sift.store.StageRunEntity;
 import java.io.IOException;
 import java.util.List;
@@ -17,9 +18,9 @@ final class RunJson {
     }
 
     /** The stages table as JSON, each stage with its recorded output parsed (kept as text when it is not JSON). */
-    static JsonNode stages(RunHistory history, long runId) {
+    static JsonNode stages(RunHistory history, RunStore runs, long runId) {
         JsonNode stageJson = history.stages(runId).json();
-        List<StageRunEntity> stageRows = history.runs.stages(runId);
+        List<StageRunEntity> stageRows = runs.stages(runId);
         for (int i = 0; i < stageRows.size(); i++) {
             String out = stageRows.get(i).outputJson;
             try {
@@ -31,7 +32,7 @@ final class RunJson {
         return stageJson;
     }
 
-    static ObjectNode show(RunHistory history, RunEntity r) {
+    static ObjectNode show(RunHistory history, RunStore runs, RunEntity r) {
         ObjectNode o = JSON.createObjectNode();
         ObjectNode run = o.putObject("run");
         run.put("id", r.id);
@@ -44,14 +45,14 @@ final class RunJson {
         run.put("finished_at", r.finishedAt == null ? null : r.finishedAt.toString());
         run.put("schedule", r.scheduleName);
         run.put("fire_time", r.fireTime == null ? null : r.fireTime.toString());
-        o.set("stages", stages(history, r.id));
+        o.set("stages", stages(history, runs, r.id));
         o.set("metrics", history.metrics(r.id).json());
         o.set("comparisons", history.comparisons(r.id).json());
         o.set("noise_detection", history.noiseDetection(r.id).json());
         o.set("curve", history.curve(r.id).json());
         o.set("headroom", JSON.valueToTree(history.headroom(r.id))); // the verdicts on the random - full rows
         var its = o.putArray("iterations");
-        for (IterationEntity it : history.runs.iterations(r.id)) {
+        for (IterationEntity it : runs.iterations(r.id)) {
             ObjectNode n = its.addObject();
             n.put("k", it.k);
             n.put("pool_size", it.poolSize);

@@ -24,33 +24,43 @@ final class FewQueries {
     private FewQueries() {
     }
 
-    static List<String> warnings(List<Sample> samples) {
-        Map<Split, Set<String>> groups = new EnumMap<>(Split.class);
+    /**
+     * The warning lines. {@code given}: the validation and test files the workflow names, or null (their splits are
+     * widened by a file with more, not by a fraction the parser would refuse); {@code groups}: the split's unit is a
+     * group column (sessions, say), not the query.
+     */
+    static List<String> warnings(List<Sample> samples, dev.sift.data.DatasetSpec.Given given, boolean groups) {
+        Map<Split, Set<String>> bySplit = new EnumMap<>(Split.class);
         Map<Split, Integer> rows = new EnumMap<>(Split.class);
         for (Sample s : samples) {
             if (s.split() != Split.TRAIN) {
-                groups.computeIfAbsent(s.split(), k -> new HashSet<>()).add(s.group());
+                bySplit.computeIfAbsent(s.split(), k -> new HashSet<>()).add(s.group());
                 rows.merge(s.split(), 1, Integer::sum);
             }
         }
         List<String> out = new ArrayList<>();
         for (Split split : List.of(Split.VALIDATION, Split.UTILITY, Split.TEST)) {
-            int n = groups.getOrDefault(split, Set.of()).size();
+            int n = bySplit.getOrDefault(split, Set.of()).size();
             if (n == 0 || n >= MIN) {
                 continue;
             }
             String name = split.name().toLowerCase(java.util.Locale.ROOT);
             String them = n == 1 ? "it" : "them";
+            String unit = groups ? (n == 1 ? " group" : " groups") : (n == 1 ? " query" : " queries");
+            String givenFile = given == null || split == Split.UTILITY ? null
+                    : split == Split.VALIDATION ? given.validation() : given.test();
+            boolean file = givenFile != null;
+            String wider = file ? "give a dataset." + name + " file with more" + (groups ? " groups" : " queries")
+                    : "raise split." + name;
             String what = switch (split) {
                 case VALIDATION -> "what is chosen on it (early stopping, grade cuts, thresholds) rests on " + them
-                        + " alone; raise split.validation, or give a dataset.validation with more queries";
-                case UTILITY -> "knn_shapley and tracin value every training sample against " + them
-                        + " alone; raise split.utility";
-                default -> "every test metric and its bootstrap interval rest on " + them + " alone; raise "
-                        + "split.test, or give a dataset.test with more queries";
+                        + " alone; " + wider;
+                case UTILITY -> "knn_shapley and tracin value every training sample against " + them + " alone; "
+                        + wider;
+                default -> "every test metric and its bootstrap interval rest on " + them + " alone; " + wider;
             };
-            out.add("warning: the " + name + " split holds " + n + (n == 1 ? " query" : " queries") + " ("
-                    + rows.get(split) + " pairs): " + what);
+            out.add("warning: the " + name + " split holds " + n + unit + " (" + rows.get(split) + " pairs): "
+                    + what);
         }
         return out;
     }

@@ -200,7 +200,8 @@ public class IngestStage implements Stage<IngestOutput> {
         }
         IngestSummary.splitOverlap(ctx, result, ds);
         if (!ctx.spec().task().recommendation()) {
-            FewQueries.warnings(result.samples()).forEach(w -> ctx.console().info("  " + w));
+            FewQueries.warnings(result.samples(), ds.given(), ds.columns().group() != null)
+                    .forEach(w -> ctx.console().info("  " + w));
         }
         if (ds.noise() != null) {
             ctx.console().info(String.format("  label noise %s: flipped %d of %d training labels (marked noisy)",

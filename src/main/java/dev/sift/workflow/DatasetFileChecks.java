@@ -134,8 +134,8 @@ final class DatasetFileChecks {
     }
 
     /**
-     * The columns a CSV file must have: names in its header, or 0-based numbers within its first row's width
-     * (JSON Lines and Parquet are checked at ingest).
+     * The columns a CSV file must have: names in its header, or 0-based numbers within its first row's width; a header
+     * with no data; a gzipped file cut short (JSON Lines and Parquet: {@link #shape}).
      */
     private static void check(SpecBinder b, SpecBinder.Obj r, String key, String path, char separator,
             Encoding encoding, boolean header, List<String> wanted) {
@@ -173,7 +173,7 @@ final class DatasetFileChecks {
             if (header && b.errors().size() == before && firstRowOnly(path, separator)) {
                 b.error(at, where, path + " has its header and nothing else: no data rows");
             }
-            if (b.errors().size() == before) {
+            if (b.errors().size() == before && !key.equals("dataset.items")) { // the items file is read whole next
                 gzipToItsEnd(path);
             }
         } catch (IOException e) {
@@ -206,7 +206,7 @@ final class DatasetFileChecks {
     }
 
     /**
-     * A gzipped file of up to {@link #WHOLE_ITEMS_BYTES} unpacked to its end, so that one cut short in a copy or a
+     * A gzipped file of up to {@link #WHOLE_ITEMS_BYTES} as stored unpacked to its end, so that one cut short in a copy or a
      * download is said before a run is recorded (the other checks read only its start): an {@link IOException}
      * ({@code EOFException} for a cut, {@code ZipException} for a damaged stream) that the callers say in one line.
      */

@@ -235,9 +235,13 @@ public final class WorkflowParser {
         return new TaskSpec(tt, min, max);
     }
 
-    /** The model section; for recommendation ({@code rec}) the sizes of the relevance models are refused: unread. */
+    /**
+     * The model section; for recommendation ({@code rec}) the sizes of the relevance models are refused, unread, in a
+     * workflow to run ({@code checkFiles}): a stored one that has them (before stop 54) still parses.
+     */
     private static ModelSpec model(SpecBinder.Obj m, Path base, YNode root, boolean checkFiles, boolean rec) {
-        for (String unread : rec ? List.of("hidden", "buckets", "dim", "last_layers") : List.<String>of()) {
+        List<String> unreadKeys = rec && checkFiles ? List.of("hidden", "buckets", "dim", "last_layers") : List.of();
+        for (String unread : unreadKeys) {
             if (m.has(unread)) {
                 m.invalid(unread, "does not apply to recommendation: the item tower embeds item text with the frozen "
                         + "encoder, and recommend.dim sizes the towers");

@@ -195,6 +195,12 @@ class IngestShapesTest {
         String pipes = "lamp|4|Red lamp\nmug|2|White mug\n";
         assertEquals(r.samples(), read(spec("csv", '|', byIndex).withShape(Encoding.UTF_8, false, null),
                 pipes.getBytes(StandardCharsets.UTF_8), "u.data").samples());
+        // blank lines before the first row are skipped as those after it are (validate counts the width the same way)
+        Ingestor.Result late = read(spec("csv", '|', byIndex).withShape(Encoding.UTF_8, false, null),
+                ("\n \r\n" + pipes).getBytes(StandardCharsets.UTF_8), "u.data");
+        assertEquals(r.samples().stream().map(Sample::title).toList(), late.samples().stream().map(Sample::title)
+                .toList());
+        assertEquals(3, late.samples().get(0).sourceLine(), "the first row is line 3");
         Columns tooFar = new Columns("0", "5", null, "1", null, null, null);
         var e = assertThrows(Ingestor.SchemaException.class, () -> read(spec("csv", '|', tooFar)
                 .withShape(Encoding.UTF_8, false, null), pipes.getBytes(StandardCharsets.UTF_8), "u.data"));

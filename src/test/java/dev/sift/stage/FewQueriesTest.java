@@ -30,8 +30,8 @@ class FewQueriesTest {
         assertEquals(List.of("warning: the utility split holds 1 query (7 pairs): knn_shapley and tracin value every "
                 + "training sample against it alone; raise split.utility",
                 "warning: the test split holds 9 queries (27 pairs): every test metric and its bootstrap interval rest "
-                        + "on them alone; raise split.test, or give a dataset.test with more queries"),
-                FewQueries.warnings(samples));
+                        + "on them alone; raise split.test"),
+                FewQueries.warnings(samples, null, false));
     }
 
     @Test
@@ -41,9 +41,15 @@ class FewQueriesTest {
         add(samples, Split.VALIDATION, 2, 1);
         add(samples, Split.TEST, 10, 1);
         assertEquals(List.of("warning: the validation split holds 2 queries (2 pairs): what is chosen on it (early "
-                + "stopping, grade cuts, thresholds) rests on them alone; raise split.validation, or give a "
-                + "dataset.validation with more queries"), FewQueries.warnings(samples), "no utility split: no line");
+                + "stopping, grade cuts, thresholds) rests on them alone; raise split.validation"),
+                FewQueries.warnings(samples, null, false), "no utility split: no line");
+        // a split from a given file is widened by a file with more, not by split.validation (which is then refused);
+        // with a group column mapped, the unit is named a group
+        assertEquals(List.of("warning: the validation split holds 2 groups (2 pairs): what is chosen on it (early "
+                + "stopping, grade cuts, thresholds) rests on them alone; give a dataset.validation file with more "
+                + "groups"), FewQueries.warnings(samples, new dev.sift.data.DatasetSpec.Given("valid.csv", "test.csv"),
+                        true));
         samples.removeIf(s -> s.split() == Split.VALIDATION);
-        assertEquals(List.of(), FewQueries.warnings(samples));
+        assertEquals(List.of(), FewQueries.warnings(samples, null, false));
     }
 }

@@ -117,6 +117,9 @@ class RecommendParserTest {
         assertEquals(4, sizes.size(), sizes.toString());
         assertTrue(sizes.stream().allMatch(x -> x.contains("does not apply to recommendation: the item tower embeds "
                 + "item text with the frozen encoder, and recommend.dim sizes the towers")), sizes.toString());
+        // a stored workflow that has one (a run from before the refusal) still parses, for resume and the history
+        WorkflowParser.parse("w.yaml", yaml("").replace("model: {encoder: minilm}", "model: {encoder: minilm, hidden: "
+                + "128}"), dir, Map.of(), false);
         // no method at all: one line, not an IndexOutOfBoundsException from filter.by's default
         List<String> none = errors(yaml("score: {methods: []}\n"));
         assertEquals(1, none.size(), none.toString());
