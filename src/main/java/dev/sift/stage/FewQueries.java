@@ -13,9 +13,9 @@ import java.util.Set;
  * The held-out splits are drawn by query (group), so a split of a few queries is all that a later number stands on:
  * the test metrics and their bootstrap intervals, early stopping and the grade cuts, or the value that
  * {@code knn_shapley} and {@code tracin} give every training sample. At a million generated pairs over 280 queries, a
- * utility split of 0.5% held one query, and TracIn against it ranked the flipped labels as more helpful than the
- * rest (AUROC 0.33). Warns, one line per split, when a held-out split that has rows holds fewer than {@link #MIN}
- * queries.
+ * utility split of 0.5% held one query, with flipped labels of its own, and TracIn against it ranked the flipped
+ * training labels as more helpful than the rest (AUROC 0.33; README, "TracIn against a small or noisy utility
+ * split"). Warns, one line per split, when a held-out split that has rows holds fewer than {@link #MIN} queries.
  */
 final class FewQueries {
     /** A held-out split of fewer queries than this is warned of. */
