@@ -53,7 +53,8 @@ final class NoiseRun {
      */
     private static int check(NoiseBenchmark.Setup setup, long seed, Ingestor.Result read, Data data,
             java.util.function.Consumer<String> said) {
-        String left = read(read, setup.sourceName());
+        String left = read(read, setup.sourceName() + (setup.dataset().given() == null ? ""
+                : " and the files of its given split"));
         if (seed == 1 && left != null && !read.samples().isEmpty()) {
             said.accept(left + "; every seed measures the " + read.samples().size() + " kept"); // said once
         }
@@ -128,7 +129,9 @@ final class NoiseRun {
             NoiseBenchmark.Scoring scoring, java.util.function.Consumer<String> said) throws IOException {
         Ingestor ingestor = new Ingestor(setup.dataset().withNoise(setup.noise().withSeed(setup.noise().seed() + seed
                 - 1)), setup.task(), setup.split(), new KeyedHasher(HASH_KEY));
-        Ingestor.Result read = ingestor.read(new ByteArrayInputStream(setup.source()), setup.sourceName());
+        Ingestor.Result read = setup.dataset().given() == null
+                ? ingestor.read(new ByteArrayInputStream(setup.source()), setup.sourceName())
+                : readGiven(setup, ingestor);
         Data data = data(read.samples(), setup.task());
         int noisy = check(setup, seed, read, data, said);
         TaskSpec task = setup.task();
@@ -204,6 +207,25 @@ final class NoiseRun {
         needMillis.merge(Need.OUTPUT_ALIGNMENT, (System.nanoTime() - a0) / 1_000_000, Long::sum);
         return new ScoringInput(p, cls, data.values(data.train()), v.hidden(), v.probs(),
                 data.classes(data.utility()), dynamics, grand, alignments);
+    }
+
+    /**
+     * A workflow's given split: the training bytes and the validation, utility and test files it names (local; the
+     * command refuses S3), each row in its file's split, the noise on the training rows only, as a run reads them.
+     */
+    private static Ingestor.Result readGiven(NoiseBenchmark.Setup setup, Ingestor ingestor) throws IOException {
+        dev.sift.data.DatasetSpec.Given g = setup.dataset().given();
+        List<Ingestor.Part> parts = new java.util.ArrayList<>();
+        parts.add(new Ingestor.Part(new ByteArrayInputStream(setup.source()), setup.sourceName(), Split.TRAIN));
+        String[] paths = {g.validation(), g.utility(), g.test()};
+        Split[] splits = {Split.VALIDATION, Split.UTILITY, Split.TEST};
+        for (int i = 0; i < paths.length; i++) {
+            if (paths[i] != null) {
+                byte[] bytes = java.nio.file.Files.readAllBytes(java.nio.file.Path.of(paths[i]));
+                parts.add(new Ingestor.Part(new ByteArrayInputStream(bytes), paths[i], splits[i]));
+            }
+        }
+        return ingestor.readGiven(parts);
     }
 
     /** Training and validation by split; the utility split values samples when there is one, else validation. */

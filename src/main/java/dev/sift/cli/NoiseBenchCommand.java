@@ -195,13 +195,20 @@ public class NoiseBenchCommand implements Callable<Integer> {
             throw SiftException.usage(workflow + ": bench noise flips query-product labels; a recommendation task "
                     + "has interactions instead (graded, binary and regression tasks only)");
         }
-        if (split.utility() == 0) {
+        dev.sift.data.DatasetSpec.Given given = spec.dataset().given();
+        if (split.utility() == 0 && (given == null || given.utility() == null)) {
             System.err.println("note: split.utility is 0: tracin and knn_shapley value samples against the "
                     + "validation split here (a run refuses them without a utility split)");
         }
         if (!spec.dataset().isGenerated() && spec.dataset().path().startsWith("s3://")) {
             throw SiftException.usage(workflow + ": bench noise reads local or generated data, not "
                     + spec.dataset().path());
+        }
+        for (String file : given == null ? new String[0] : new String[] {given.validation(), given.utility(),
+            given.test()}) {
+            if (file != null && file.startsWith("s3://")) {
+                throw SiftException.usage(workflow + ": bench noise reads local or generated data, not " + file);
+            }
         }
         ModelSpec m = spec.model();
         NoiseBenchmark.ModelKind own = !m.pretrained() ? NoiseBenchmark.ModelKind.HASHED_BOW

@@ -94,10 +94,10 @@ public final class Ingestor {
 
     /**
      * Reads the files of a given split in order: every row of a part belongs to the part's split, except that
-     * {@code split.utility} still takes that share of the training rows' queries for the utility split, and without a
-     * validation file {@code split.validation} that share for the validation split.
-     * Exact duplicates are removed from the training file only: the validation and test files are measured as the
-     * data set defines them (a benchmark's published scores count every line), and a pair in two files is the
+     * without a utility file {@code split.utility} still takes that share of the training rows' queries for the
+     * utility split, and without a validation file {@code split.validation} that share for the validation split.
+     * Exact duplicates are removed from the training file only: the validation, utility and test files are used as
+     * the data set defines them (a benchmark's published scores count every line), and a pair in two files is the
      * split's own business.
      */
     public Result readGiven(List<Part> parts) throws IOException {

@@ -25,9 +25,9 @@ final class FewQueries {
     }
 
     /**
-     * The warning lines. {@code given}: the validation and test files the workflow names, or null (their splits are
-     * widened by a file with more, not by a fraction the parser would refuse); {@code groups}: the split's unit is a
-     * group column (sessions, say), not the query.
+     * The warning lines. {@code given}: the validation, utility and test files the workflow names, or null (their
+     * splits are widened by a file with more, not by a fraction the parser would refuse); {@code groups}: the split's
+     * unit is a group column (sessions, say), not the query.
      */
     static List<String> warnings(List<Sample> samples, dev.sift.data.DatasetSpec.Given given, boolean groups) {
         Map<Split, Set<String>> bySplit = new EnumMap<>(Split.class);
@@ -47,8 +47,8 @@ final class FewQueries {
             String name = split.name().toLowerCase(java.util.Locale.ROOT);
             String them = n == 1 ? "it" : "them";
             String unit = groups ? (n == 1 ? " group" : " groups") : (n == 1 ? " query" : " queries");
-            String givenFile = given == null || split == Split.UTILITY ? null
-                    : split == Split.VALIDATION ? given.validation() : given.test();
+            String givenFile = given == null ? null : split == Split.VALIDATION ? given.validation()
+                    : split == Split.UTILITY ? given.utility() : given.test();
             boolean file = givenFile != null;
             String wider = file ? "give a dataset." + name + " file with more" + (groups ? " groups" : " queries")
                     : "raise split." + name;

@@ -109,7 +109,8 @@ public class IngestStage implements Stage<IngestOutput> {
         }
         return digestOf(ds.path()) + (ds.items() == null ? "" : " items " + digestOf(ds.items().path()))
                 + (ds.given() == null ? "" : (ds.given().validation() == null ? "" : " validation "
-                        + digestOf(ds.given().validation())) + " test " + digestOf(ds.given().test())) + users;
+                        + digestOf(ds.given().validation())) + (ds.given().utility() == null ? "" : " utility "
+                        + digestOf(ds.given().utility())) + " test " + digestOf(ds.given().test())) + users;
     }
 
     private String keyFingerprint() {
@@ -198,7 +199,7 @@ public class IngestStage implements Stage<IngestOutput> {
             java.util.Optional.ofNullable(IngestSummary.looseRange(result.samples(), ctx.spec().task()))
                     .ifPresent(w -> ctx.console().info("  " + w));
         }
-        IngestSummary.splitOverlap(ctx, result, ds);
+        SplitOverlap.warn(ctx, result, ds);
         if (!ctx.spec().task().recommendation()) {
             FewQueries.warnings(result.samples(), ds.given(), ds.columns().group() != null)
                     .forEach(w -> ctx.console().info("  " + w));
@@ -246,16 +247,20 @@ public class IngestStage implements Stage<IngestOutput> {
         }
     }
 
-    /** The train, validation and test files of a given split; the digest covers the three in that order. */
+    /**
+     * The train, validation, utility and test files of a given split; the digest covers those given in that order
+     * (train, validation and test alone as before the utility file, so their stored digests still match).
+     */
     private Ingestor.Result readGiven(DatasetSpec ds, Ingestor ingestor, MessageDigest digest) throws IOException {
-        List<String> paths = java.util.Arrays.asList(ds.path(), ds.given().validation(), ds.given().test());
-        List<Split> splits = List.of(Split.TRAIN, Split.VALIDATION, Split.TEST);
+        List<String> paths = java.util.Arrays.asList(ds.path(), ds.given().validation(), ds.given().utility(),
+                ds.given().test());
+        List<Split> splits = List.of(Split.TRAIN, Split.VALIDATION, Split.UTILITY, Split.TEST);
         List<InputStream> opened = new java.util.ArrayList<>();
         try {
             List<Ingestor.Part> parts = new java.util.ArrayList<>();
-            for (int i = 0; i < 3; i++) {
+            for (int i = 0; i < paths.size(); i++) {
                 if (paths.get(i) == null) {
-                    continue; // no validation file: the validation split is drawn from the training file
+                    continue; // no validation (utility) file: that split is drawn from the training file
                 }
                 InputStream in = new DigestInputStream(openPath(paths.get(i)), digest);
                 opened.add(in);
@@ -343,6 +348,9 @@ public class IngestStage implements Stage<IngestOutput> {
         manifest.put("source_sha256", sourceSha);
         if (ctx.spec().dataset().given() != null) {
             manifest.put("validation_source", ctx.spec().dataset().given().validation());
+            if (ctx.spec().dataset().given().utility() != null) {
+                manifest.put("utility_source", ctx.spec().dataset().given().utility());
+            }
             manifest.put("test_source", ctx.spec().dataset().given().test());
         }
         manifest.put("task", ctx.spec().task().type().key());

@@ -44,9 +44,10 @@ final class IngestSummary {
             emptyUtility(source, r, split);
             return;
         }
+        boolean utilityFile = ds.given() != null && ds.given().utility() != null;
         Ingestor.Result drawn = ds.given() == null ? r : new Ingestor.Result(r.samples().stream()
-                .filter(x -> x.split() != Split.TEST).toList(), r.quarantined(), r.rowsRead(), r.duplicates(), null,
-                null);
+                .filter(x -> x.split() != Split.TEST && !(utilityFile && x.split() == Split.UTILITY)).toList(),
+                r.quarantined(), r.rowsRead(), r.duplicates(), null, null);
         emptySplit(source, drawn, split);
         skewedSplits(ctx, drawn, split);
     }
@@ -117,19 +118,20 @@ final class IngestSummary {
     }
 
     /**
-     * Stops when a given validation or test file (or the training file) held no valid row: a test split of none
-     * measures nothing (every metric NaN, F1 0 with an interval of width 0, in a run that says it succeeded), and a
-     * validation split of none leaves early stopping, thresholds and grade cuts to the training split unannounced.
+     * Stops when a given validation, utility or test file (or the training file) held no valid row: a test split of
+     * none measures nothing (every metric NaN, F1 0 with an interval of width 0, in a run that says it succeeded),
+     * and a validation split of none leaves early stopping, thresholds and grade cuts to the training split
+     * unannounced.
      */
     static void emptyGiven(String source, Ingestor.Result r, dev.sift.data.DatasetSpec.Given given) {
         String[][] files = {{"dataset.path", source, "train"}, {"dataset.validation", given.validation(),
-            "validation"}, {"dataset.test", given.test(), "test"}};
-        Split[] splits = {Split.TRAIN, Split.VALIDATION, Split.TEST};
+            "validation"}, {"dataset.utility", given.utility(), "utility"}, {"dataset.test", given.test(), "test"}};
+        Split[] splits = {Split.TRAIN, Split.VALIDATION, Split.UTILITY, Split.TEST};
         for (int i = 0; i < files.length; i++) {
             if (files[i][1] != null && r.count(splits[i]) == 0) {
                 throw SiftException.usage(files[i][1] + " (" + files[i][0] + "): no valid rows, so the " + files[i][2]
-                        + " split would be empty; give a file with rows" + (i == 1 ? ", or leave dataset.validation "
-                        + "out" : ""));
+                        + " split would be empty; give a file with rows" + (i == 1 || i == 2 ? ", or leave "
+                        + files[i][0] + " out" : ""));
             }
         }
     }
@@ -260,73 +262,6 @@ final class IngestSummary {
 
     private static String truncate(String s) {
         return s.length() <= 60 ? s : s.substring(0, 57) + "...";
-    }
-
-    /**
-     * A given split whose validation or test file shares queries with the training file: warns with the counts of
-     * such pairs, queries and exact (query, title) copies, since a split by query is what the metrics assume.
-     */
-    /**
-     * Queries in training and in a test or validation split, where the splits do not keep queries apart: given files,
-     * or splits drawn by a group column other than the query (sessions, users), which keep groups apart, so the same
-     * query, even the same pair, can be in training and test. Warns with the counts.
-     */
-    static void splitOverlap(StageContext ctx, Ingestor.Result r, dev.sift.data.DatasetSpec ds) {
-        if (ds.given() != null) {
-            givenOverlap(ctx, r);
-        } else if (ds.columns() != null && ds.columns().group() != null
-                && !ds.columns().group().equals(ds.columns().query())) {
-            overlapWarnings(r, true, "the training split (the splits keep dataset.columns.group '"
-                    + ds.columns().group() + "' apart, not queries)").forEach(w -> ctx.console().info("  warning: " + w));
-        }
-    }
-
-    static void givenOverlap(StageContext ctx, Ingestor.Result r) {
-        overlapWarnings(r).forEach(w -> ctx.console().info("  warning: " + w));
-    }
-
-    /** {@link #givenOverlap}'s lines, one per split that shares queries with the training file. */
-    static List<String> overlapWarnings(Ingestor.Result r) {
-        return overlapWarnings(r, false, "the training file");
-    }
-
-    /** @param byQuery compare the query text (else the ranking group, which is the query for given files) */
-    static List<String> overlapWarnings(Ingestor.Result r, boolean byQuery, String training) {
-        java.util.function.Function<Sample, String> key = byQuery ? Sample::query : Sample::group;
-        java.util.Set<String> trainGroups = new java.util.HashSet<>();
-        java.util.Set<String> trainPairs = new java.util.HashSet<>();
-        for (Sample x : r.samples()) {
-            if (x.split() == Split.TRAIN || x.split() == Split.UTILITY) { // utility is carved from the training file
-                trainGroups.add(key.apply(x));
-                trainPairs.add(key.apply(x) + '\u0000' + x.title());
-            }
-        }
-        List<String> out = new java.util.ArrayList<>();
-        for (Split split : List.of(Split.VALIDATION, Split.TEST)) {
-            long pairs = 0;
-            long copies = 0;
-            java.util.Set<String> queries = new java.util.HashSet<>();
-            java.util.Set<String> shared = new java.util.HashSet<>();
-            for (Sample x : r.samples()) {
-                if (x.split() != split) {
-                    continue;
-                }
-                String k = key.apply(x);
-                queries.add(k);
-                if (trainGroups.contains(k)) {
-                    pairs++;
-                    shared.add(k);
-                    copies += trainPairs.contains(k + '\u0000' + x.title()) ? 1 : 0;
-                }
-            }
-            if (pairs > 0) {
-                out.add(String.format("%s: %d of %d pairs (%d of %d queries) have a query that is also in %s, %d of "
-                        + "them the same query and title: on those the metrics measure memory, not how the model does on "
-                        + "new queries", split.name().toLowerCase(java.util.Locale.ROOT), pairs, r.count(split),
-                        shared.size(), queries.size(), training, copies));
-            }
-        }
-        return out;
     }
 
     /** Quarantined rows by reason, most frequent first: "label out of range 229, not a number 3". */

@@ -66,8 +66,8 @@ final class DatasetParser {
         LabelNoise.Spec noise = d.optional("noise") ? noise(d.obj("noise")) : null;
         if (recommendation && (gen != null || given != null || noise != null || format.equals("ditto"))) {
             b.error(d.line(), "dataset", "task.type recommendation reads a file of interactions (columns user, "
-                    + "item, optional rating and time): generate, format ditto, validation/test and noise do not "
-                    + "apply");
+                    + "item, optional rating and time): generate, format ditto, validation/utility/test and noise "
+                    + "do not apply");
         }
         d.done();
         return new DatasetSpec(path, gen, format, separator, columns, noise, encoding, header, items, given);
@@ -98,26 +98,32 @@ final class DatasetParser {
     }
 
     /**
-     * {@code dataset.validation} and {@code dataset.test}: the files of a split the data comes with (both, the test
-     * file alone, whose validation split is then drawn from the training file's queries, or neither; {@code
-     * dataset.path} is then the training file), resolved like the path.
+     * {@code dataset.validation}, {@code dataset.utility} and {@code dataset.test}: the files of a split the data comes
+     * with, resolved like the path. The test file is required with either of the others (a test file alone is fine:
+     * validation, and utility where a method reads one, are then drawn from the training file's queries); {@code
+     * dataset.path} is then the training file.
      */
     private static DatasetSpec.Given given(SpecBinder b, SpecBinder.Obj d, Path base, YNode root, boolean checkFiles,
             boolean generated) {
         String validation = d.string("validation", null);
+        String utility = d.string("utility", null);
         String test = d.string("test", null);
-        if (validation == null && test == null) {
+        if (validation == null && utility == null && test == null) {
             return null;
         }
         if (generated || test == null) {
-            b.error(d.line(), d.path(generated ? (test == null ? "validation" : "test") : "test"), generated
-                    ? "a generated dataset has no files to give a split"
-                    : "is required with dataset.validation: a given validation file goes with a given test file (a "
-                            + "test file alone is fine: validation is then drawn from the training file's queries)");
+            String with = validation != null ? "dataset.validation" : "dataset.utility";
+            b.error(d.line(), d.path(generated ? (test != null ? "test" : validation != null ? "validation"
+                    : "utility") : "test"), generated ? "a generated dataset has no files to give a split"
+                    : "is required with " + with + ": a given " + with.substring(8) + " file goes with a given test "
+                            + "file (a test file alone is fine: validation is then drawn from the training file's "
+                            + "queries)");
             return null;
         }
         return new DatasetSpec.Given(validation == null ? null : resolve(b, d, "validation", validation, base, root,
-                "dataset.validation", checkFiles), resolve(b, d, "test", test, base, root, "dataset.test", checkFiles));
+                "dataset.validation", checkFiles), utility == null ? null : resolve(b, d, "utility", utility, base,
+                root, "dataset.utility", checkFiles), resolve(b, d, "test", test, base, root, "dataset.test",
+                checkFiles));
     }
 
     /** {@code dataset.noise}: labels flipped in the training split after the split. */

@@ -16,24 +16,39 @@ final class SplitParser {
     }
 
     /**
-     * The shares as written; the utility share NaN when not set.
+     * The shares as written; the utility share NaN when not set (and no file gives it).
      *
-     * @param given a test file is given ({@code dataset.test}): {@code split.test} cannot be set
-     * @param validationGiven a validation file is given too: {@code split.validation} cannot be set either; without
-     *     one, validation is drawn from the training file's queries ({@code split.validation}, default 0.1)
+     * @param given the files a workflow names for its splits ({@code dataset.validation}, {@code dataset.utility},
+     *     {@code dataset.test}), or null: the share of a split a file gives cannot be set; without a validation file,
+     *     validation is drawn from the training file's queries ({@code split.validation}, default 0.1), and likewise
+     *     utility
      */
-    static SplitSpec read(SpecBinder.Obj s, boolean given, boolean validationGiven) {
-        for (String key : given ? (validationGiven ? List.of("validation", "test") : List.of("test"))
-                : List.<String>of()) {
+    static SplitSpec read(SpecBinder.Obj s, dev.sift.data.DatasetSpec.Given given) {
+        boolean testGiven = given != null;
+        boolean validationGiven = testGiven && given.validation() != null;
+        boolean utilityGiven = testGiven && given.utility() != null;
+        List<String> fixed = new java.util.ArrayList<>();
+        if (validationGiven) {
+            fixed.add("validation");
+        }
+        if (utilityGiven) {
+            fixed.add("utility");
+        }
+        if (testGiven) {
+            fixed.add("test");
+        }
+        for (String key : fixed) {
             if (s.has(key)) {
-                s.invalid(key, "cannot be set: " + (validationGiven ? "dataset.validation and dataset.test give the "
-                        + "split" : "dataset.test gives the test split"));
+                s.invalid(key, "cannot be set: " + (fixed.size() == 1 ? "dataset.test gives the test split"
+                        : fixed.stream().map(k -> "dataset." + k).collect(java.util.stream.Collectors.joining(", "))
+                                .replaceFirst(", (dataset\\.test)$", " and $1") + " give the split"));
             }
         }
         double val = s.share("validation", validationGiven ? 0 : 0.1);
-        double utility = s.optional("utility") ? s.share("utility", SplitSpec.DEFAULT_UTILITY) : Double.NaN;
-        double test = s.share("test", given ? 0 : 0.2);
-        if (!given && test == 0 && s.has("test")) {
+        double utility = utilityGiven ? 0 : s.optional("utility") ? s.share("utility", SplitSpec.DEFAULT_UTILITY)
+                : Double.NaN;
+        double test = s.share("test", given != null ? 0 : 0.2);
+        if (given == null && test == 0 && s.has("test")) {
             s.invalid("test", "must be above 0: every model is measured on the test split (with 0 the run would train "
                     + "everything and report NaN)");
         }
@@ -70,7 +85,8 @@ final class SplitParser {
         return heldOut > 0.9 + 1e-9;
     }
 
-    private static boolean needsUtility(ScoreSpec score) {
+    /** Whether a method to run values samples against a utility split. */
+    static boolean needsUtility(ScoreSpec score) {
         for (String name : score.methods()) {
             try { // an ensemble needs what its members need
                 if (ImportanceMethods.configured(name, score.ensemble()).needs().contains(Need.UTILITY_SPLIT)) {

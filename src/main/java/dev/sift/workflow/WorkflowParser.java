@@ -162,17 +162,22 @@ public final class WorkflowParser {
                 root, checkFiles, task.recommendation());
         boolean rec = task.recommendation();
         SpecBinder.Obj splitObj = r.obj("split");
-        SplitSpec split = rec ? RecommendParser.split(splitObj) : SplitParser.read(splitObj, dataset.given() != null,
-                dataset.given() != null && dataset.given().validation() != null);
+        SplitSpec split = rec ? RecommendParser.split(splitObj) : SplitParser.read(splitObj, dataset.given());
+        boolean utilityFile = dataset.given() != null && dataset.given().utility() != null;
         ModelSpec model = model(r.obj("model"), base, root, checkFiles, rec);
         TrainSpec train = train(cache(r.obj("fine_tune"), RunLayout.FINE_TUNE, uncached), rec);
         SpecBinder.Obj scoreObj = cache(r.obj("score"), RunLayout.SCORE, uncached);
         int errorsBeforeScore = b.errors().size();
         boolean autoUtility = SplitParser.utilityByMethods(split);
         ScoreSpec score = rec ? RecommendParser.score(scoreObj) : score(scoreObj, b, task,
-                autoUtility ? split.withUtility(SplitSpec.DEFAULT_UTILITY) : split, model, train);
+                autoUtility || utilityFile || split.utility() > 0, model, train);
         if (!rec) {
             split = SplitParser.resolve(splitObj, split, score);
+            if (utilityFile && b.errors().size() == errorsBeforeScore && !SplitParser.needsUtility(score)) {
+                b.error(r.nestedLine("dataset", "utility"), "dataset.utility", "no method in score.methods values "
+                        + "samples against a utility split (knn_shapley, tracin, or an ensemble with one): add one, "
+                        + "or leave dataset.utility out");
+            }
         }
         SpecBinder.Obj filterObj = cache(r.obj("filter"), RunLayout.FILTER, uncached);
         List<String> scoreErrors = List.copyOf(b.errors().subList(errorsBeforeScore, b.errors().size()));
@@ -324,13 +329,13 @@ public final class WorkflowParser {
      * The methods to run: each must exist, be defined for the task and get what it needs from this model and
      * split; without {@code score.methods}, every method that can run here.
      */
-    private static ScoreSpec score(SpecBinder.Obj s, SpecBinder b, TaskSpec taskSpec, SplitSpec split,
+    private static ScoreSpec score(SpecBinder.Obj s, SpecBinder b, TaskSpec taskSpec, boolean utility,
             ModelSpec model, TrainSpec train) {
         int crossFit = (int) s.integer("cross_fit", 0, 0, 50);
         if (crossFit == 1) {
             s.invalid("cross_fit", "must be 0 (off) or a number of folds >= 2, got 1");
         }
-        Set<Need> provides = WorkflowSpec.scoringProvides(taskSpec, split, model, crossFit);
+        Set<Need> provides = WorkflowSpec.scoringProvides(taskSpec, utility, model, crossFit);
         TaskType task = taskSpec.type();
         List<String> ensemble = s.strings("ensemble", RankEnsemble.DEFAULT_MEMBERS);
         boolean explicit = s.has("methods");

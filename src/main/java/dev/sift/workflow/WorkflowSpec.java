@@ -64,13 +64,15 @@ public record WorkflowSpec(String name, DatasetSpec dataset, TaskSpec task, Spli
 
     /** What the scoring stage can hand importance methods for this task, data split and model. */
     public Set<Need> scoringProvides() {
-        return scoringProvides(task, split, model, score.crossFit());
+        return scoringProvides(task, split.utility() > 0 || dataset.given() != null && dataset.given().utility() != null,
+                model, score.crossFit());
     }
 
-    static Set<Need> scoringProvides(TaskSpec task, SplitSpec split, ModelSpec model, int crossFit) {
+    /** @param utility a utility split is drawn ({@code split.utility} above 0) or given ({@code dataset.utility}) */
+    static Set<Need> scoringProvides(TaskSpec task, boolean utility, ModelSpec model, int crossFit) {
         // every model can run a backward pass over the pool and two forward passes: output alignments always
         Set<Need> out = EnumSet.of(Need.TRAINING_DYNAMICS, Need.OTHER_METHODS, Need.OUTPUT_ALIGNMENT);
-        if (split.utility() > 0) {
+        if (utility) {
             out.add(Need.UTILITY_SPLIT);
         }
         if (model.ghostNorms() && task.classification()) {

@@ -152,6 +152,62 @@ class NoiseBenchCommandTest {
     }
 
     /**
+     * A workflow whose data comes as files (training, validation, utility, test) is benched on those files: the
+     * training file alone is flipped and scored (before stop 55 the bench read only dataset.path and drew its splits
+     * from it, so a given validation file was never read).
+     */
+    @Test
+    void aGivenSplitsFilesAreReadAsARunReadsThem(@TempDir Path dir) throws Exception {
+        List<dev.sift.data.SyntheticShop.Row> rows = dev.sift.data.SyntheticShop.generate(400, 0, 3);
+        java.util.Map<String, StringBuilder> files = new java.util.LinkedHashMap<>();
+        for (String f : List.of("train", "valid", "utility", "test")) {
+            files.put(f, new StringBuilder("query,title,label\n"));
+        }
+        int trainRows = 0;
+        List<String> queries = rows.stream().map(dev.sift.data.SyntheticShop.Row::query).distinct().toList();
+        assertTrue(queries.size() >= 10, queries.toString());
+        for (dev.sift.data.SyntheticShop.Row r : rows) {
+            int h = queries.indexOf(r.query()) % 10; // by query: 6 of 10 train, then one each, test two
+            String f = h < 6 ? "train" : h == 6 ? "valid" : h == 7 ? "utility" : "test";
+            files.get(f).append('"').append(r.query()).append("\",\"").append(r.title()).append("\",")
+                    .append(r.label()).append('\n');
+            trainRows += f.equals("train") ? 1 : 0;
+        }
+        for (var e : files.entrySet()) {
+            Files.writeString(dir.resolve(e.getKey() + ".csv"), e.getValue());
+        }
+        Path wf = Files.writeString(dir.resolve("wf.yaml"), """
+                name: given-noise
+                dataset:
+                  path: train.csv
+                  validation: valid.csv
+                  utility: utility.csv
+                  test: test.csv
+                  columns: {query: query, title: title, label: label}
+                fine_tune: {epochs: 1}
+                model: {buckets: 128, dim: 8, hidden: 8}
+                score: {methods: [loss, tracin]}
+                filter: {by: loss}
+                """);
+        long scored = scored(wf, dir.resolve("a"));
+        assertTrue(scored > 0 && scored <= trainRows, scored + " of " + trainRows);
+        assertTrue(scored >= trainRows - 20, "the training file's rows, less exact duplicates: " + scored + " of "
+                + trainRows);
+        // the utility file is what TracIn values against: its labels turned over change the scores, not the count
+        StringBuilder turned = new StringBuilder();
+        for (String line : files.get("utility").toString().split("\n")) {
+            int comma = line.lastIndexOf(',');
+            String label = line.substring(comma + 1);
+            turned.append(line, 0, comma + 1).append(label.equals("label") ? label : String.valueOf(3
+                    - Integer.parseInt(label))).append('\n');
+        }
+        Files.writeString(dir.resolve("utility.csv"), turned);
+        assertEquals(scored, scored(wf, dir.resolve("b")));
+        assertFalse(Files.readString(dir.resolve("a/seed-1-tracin.csv")).equals(Files.readString(dir.resolve(
+                "b/seed-1-tracin.csv"))), "TracIn read the utility file");
+    }
+
+    /**
      * Rows the read leaves out are said once, with their reasons and the first of them, before anything trains (a
      * probe's Latin-1 file lost 63 of 344 rows without a word); a file with no row to flip, and options that cannot
      * apply, are refused in one line.
@@ -218,14 +274,18 @@ class NoiseBenchCommandTest {
                 "--scores-out", out.toString()));
         args.addAll(List.of(more));
         PrintStream old = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code;
         try {
             System.setOut(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
             code = new CommandLine(new NoiseBenchCommand()).execute(args.toArray(new String[0]));
         } finally {
             System.setOut(old);
+            System.setErr(oldErr);
         }
-        assertEquals(0, code);
+        assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
         return Files.readAllLines(out.resolve("seed-1-loss.csv")).size() - 1L;
     }
 }

@@ -30,9 +30,9 @@ class GivenOverlapTest {
                 + "file, 0 of them the same query and title: on those the metrics measure memory, not how the model "
                 + "does on new queries", "test: 2 of 3 pairs (1 of 2 queries) have a query that is also in the training file, 1 "
                 + "of them the same query and title: on those the metrics measure memory, not how the model does on "
-                + "new queries"), IngestSummary.overlapWarnings(r));
+                + "new queries"), SplitOverlap.givenWarnings(r, false));
         Ingestor.Result apart = new Ingestor.Result(samples.subList(0, 2), List.of(), 2, 0, null, null);
-        assertEquals(List.of(), IngestSummary.overlapWarnings(apart));
+        assertEquals(List.of(), SplitOverlap.givenWarnings(apart, false));
     }
 
     /** Split by sessions, the same query and pair land in training and test: a probe's 183 of 297 pairs did. */
@@ -42,10 +42,10 @@ class GivenOverlapTest {
                 new Sample(1, "lamp", "Red lamp", "", 0, "s2", null, false, Split.TEST, 3),
                 new Sample(2, "mug", "Mug", "", 1, "s2", null, false, Split.TEST, 4));
         Ingestor.Result r = new Ingestor.Result(samples, List.of(), 3, 0, null, null);
-        assertEquals(List.of(), IngestSummary.overlapWarnings(r), "no session is in two splits");
+        assertEquals(List.of(), SplitOverlap.givenWarnings(r, false), "no session is in two splits");
         assertEquals(List.of("test: 1 of 2 pairs (1 of 2 queries) have a query that is also in the training split, 1 "
                 + "of them the same query and title: on those the metrics measure memory, not how the model does on "
-                + "new queries"), IngestSummary.overlapWarnings(r, true, "the training split"));
+                + "new queries"), SplitOverlap.warnings(r, true, "the training split", false));
     }
 
     @Test

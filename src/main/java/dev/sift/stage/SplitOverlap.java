@@ -1,0 +1,93 @@
+package dev.sift.stage;
+
+import dev.sift.data.DatasetSpec;
+import dev.sift.data.Ingestor;
+import dev.sift.data.Sample;
+import dev.sift.data.Split;
+import dev.sift.workflow.StageContext;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Queries in training and in a held-out split, where the splits do not keep queries apart: given files, or splits
+ * drawn by a group column other than the query (sessions, users), which keep groups apart, so the same query, even
+ * the same pair, can be in training and test. Warns with the counts of such pairs, queries and exact (query, title)
+ * copies, since a split by query is what the metrics assume.
+ */
+final class SplitOverlap {
+    private SplitOverlap() {
+    }
+
+    static void warn(StageContext ctx, Ingestor.Result r, DatasetSpec ds) {
+        List<String> lines = List.of();
+        if (ds.given() != null) {
+            lines = givenWarnings(r, ds.given().utility() != null);
+        } else if (ds.columns() != null && ds.columns().group() != null
+                && !ds.columns().group().equals(ds.columns().query())) {
+            lines = warnings(r, true, "the training split (the splits keep dataset.columns.group '"
+                    + ds.columns().group() + "' apart, not queries)", false);
+        }
+        lines.forEach(w -> ctx.console().info("  warning: " + w));
+    }
+
+    /**
+     * A given split's lines, one per split that shares queries with the training file. A utility file is warned of
+     * only for exact copies of training pairs (a curated set of the training queries is what it is for; a copy is
+     * valued against itself).
+     */
+    static List<String> givenWarnings(Ingestor.Result r, boolean utilityFile) {
+        return warnings(r, false, "the training file", utilityFile);
+    }
+
+    /**
+     * @param byQuery compare the query text (else the ranking group, which is the query for given files)
+     * @param utilityFile the utility split came from a file of its own (else it was drawn from the training rows,
+     *     and counts as training here)
+     */
+    static List<String> warnings(Ingestor.Result r, boolean byQuery, String training, boolean utilityFile) {
+        Function<Sample, String> key = byQuery ? Sample::query : Sample::group;
+        Set<String> trainGroups = new HashSet<>();
+        Set<String> trainPairs = new HashSet<>();
+        for (Sample x : r.samples()) {
+            if (x.split() == Split.TRAIN || x.split() == Split.UTILITY && !utilityFile) {
+                trainGroups.add(key.apply(x));
+                trainPairs.add(key.apply(x) + '\u0000' + x.title());
+            }
+        }
+        List<String> out = new ArrayList<>();
+        for (Split split : utilityFile ? List.of(Split.VALIDATION, Split.UTILITY, Split.TEST)
+                : List.of(Split.VALIDATION, Split.TEST)) {
+            long pairs = 0;
+            long copies = 0;
+            Set<String> queries = new HashSet<>();
+            Set<String> shared = new HashSet<>();
+            for (Sample x : r.samples()) {
+                if (x.split() != split) {
+                    continue;
+                }
+                String k = key.apply(x);
+                queries.add(k);
+                if (trainGroups.contains(k)) {
+                    pairs++;
+                    shared.add(k);
+                    copies += trainPairs.contains(k + '\u0000' + x.title()) ? 1 : 0;
+                }
+            }
+            String name = split.name().toLowerCase(Locale.ROOT);
+            if (split == Split.UTILITY && copies > 0) {
+                out.add(String.format("%s: %d of %d pairs are the same query and title as a pair in %s: "
+                        + "knn_shapley and tracin value those training pairs against their own copies", name, copies,
+                        r.count(split), training));
+            } else if (split != Split.UTILITY && pairs > 0) {
+                out.add(String.format("%s: %d of %d pairs (%d of %d queries) have a query that is also in %s, %d of "
+                        + "them the same query and title: on those the metrics measure memory, not how the model does on "
+                        + "new queries", name, pairs, r.count(split), shared.size(), queries.size(), training, copies));
+            }
+        }
+        return out;
+    }
+}

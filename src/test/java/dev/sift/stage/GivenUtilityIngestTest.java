@@ -1,0 +1,99 @@
+package dev.sift.stage;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sift.SiftException;
+import dev.sift.data.DatasetSpec;
+import dev.sift.data.Ingestor;
+import dev.sift.data.KeyedHasher;
+import dev.sift.data.LabelNoise;
+import dev.sift.data.Sample;
+import dev.sift.data.Split;
+import dev.sift.data.SplitSpec;
+import dev.sift.data.TaskSpec;
+import dev.sift.data.TaskType;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** A utility file is read as the utility split, with its labels as given, and its checks name the file. */
+class GivenUtilityIngestTest {
+    private static final KeyedHasher HASHER = new KeyedHasher("0123456789abcdef0123".getBytes(StandardCharsets.UTF_8));
+    private static final DatasetSpec.Columns COLS = new DatasetSpec.Columns("query", "title", null, "label", null,
+            null, null);
+
+    private static Ingestor.Part part(String text, String name, Split split) {
+        return new Ingestor.Part(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), name, split);
+    }
+
+    private static String rows(String prefix, int queries, int label) {
+        StringBuilder b = new StringBuilder("query,title,label\n");
+        for (int q = 0; q < queries; q++) {
+            for (int i = 0; i < 3; i++) {
+                b.append(prefix).append(q).append(",item ").append(i).append(',').append((q + i + label) % 2)
+                        .append('\n');
+            }
+        }
+        return b.toString();
+    }
+
+    @Test
+    void utilityRowsComeFromTheirFileUntouchedByNoiseAndValidationIsStillDrawn() throws IOException {
+        DatasetSpec spec = new DatasetSpec("train.csv", null, "csv", ',', COLS,
+                new LabelNoise.Spec(0.5, LabelNoise.Kind.UNIFORM, 3));
+        // validation drawn at 0.25 of the training file's queries, no utility share: the file gives it
+        Ingestor ingestor = new Ingestor(spec, new TaskSpec(TaskType.BINARY, 0, 1), new SplitSpec(0.25, 0, 0, 1),
+                HASHER);
+        String utility = rows("u", 4, 0);
+        Ingestor.Result r = ingestor.readGiven(List.of(part(rows("t", 20, 0), "train.csv", Split.TRAIN),
+                part(utility, "utility.csv", Split.UTILITY), part(rows("x", 5, 0), "test.csv", Split.TEST)));
+        assertEquals(12, r.count(Split.UTILITY), "every row of the utility file, none drawn from training");
+        assertEquals(15, r.count(Split.VALIDATION), "5 of the 20 training queries, 3 pairs each");
+        assertEquals(45, r.count(Split.TRAIN));
+        Set<String> utilityQueries = new HashSet<>();
+        for (Sample s : r.samples()) {
+            if (s.split() == Split.UTILITY) {
+                utilityQueries.add(s.group());
+                assertEquals((Integer.parseInt(s.query().substring(1)) + Integer.parseInt(s.title().substring(5))) % 2,
+                        (int) s.label(), "a utility label is as the file gives it: noise flips training labels only");
+            }
+        }
+        assertEquals(Set.of("u0", "u1", "u2", "u3"), utilityQueries);
+        assertTrue(r.samples().stream().filter(s -> s.split() == Split.TRAIN).filter(Sample::noisy).count() > 15,
+                "half of the training labels are flipped (a flip is flagged noisy)");
+        assertTrue(r.samples().stream().filter(s -> s.split() != Split.TRAIN).noneMatch(Sample::noisy));
+    }
+
+    @Test
+    void aUtilityFileIsWarnedOfForCopiesOfTrainingPairsAndForFewQueriesByItsKey() {
+        List<Sample> samples = List.of(s(0, "lamp", "Red lamp", Split.TRAIN), s(1, "mug", "Mug", Split.TRAIN),
+                s(2, "lamp", "Red lamp", Split.UTILITY), s(3, "lamp", "Blue lamp", Split.UTILITY),
+                s(4, "cup", "Cup", Split.TEST));
+        Ingestor.Result r = new Ingestor.Result(samples, List.of(), 5, 0, null, null);
+        assertEquals(List.of("utility: 1 of 2 pairs are the same query and title as a pair in the training file: "
+                + "knn_shapley and tracin value those training pairs against their own copies"),
+                SplitOverlap.givenWarnings(r, true), "a shared query alone is no warning for a utility file");
+        // the same rows drawn from the training file: the utility split counts as training, the test file is apart
+        assertEquals(List.of(), SplitOverlap.givenWarnings(r, false));
+        assertEquals(List.of("warning: the utility split holds 1 query (2 pairs): knn_shapley and tracin value every "
+                + "training sample against it alone; give a dataset.utility file with more queries",
+                "warning: the test split holds 1 query (1 pairs): every test metric and its bootstrap interval rest "
+                        + "on it alone; give a dataset.test file with more queries"),
+                FewQueries.warnings(samples, new DatasetSpec.Given(null, "utility.csv", "test.csv"), false));
+        SiftException e = assertThrows(SiftException.class, () -> IngestSummary.emptyGiven("train.csv",
+                new Ingestor.Result(List.of(samples.get(0), samples.get(4)), List.of(), 2, 0, null, null),
+                new DatasetSpec.Given(null, "utility.csv", "test.csv")));
+        assertEquals("utility.csv (dataset.utility): no valid rows, so the utility split would be empty; give a file "
+                + "with rows, or leave dataset.utility out", e.getMessage());
+    }
+
+    private static Sample s(int i, String group, String title, Split split) {
+        return new Sample(i, group, title, "", 1, group, null, false, split, i + 2L);
+    }
+}

@@ -1,0 +1,100 @@
+package dev.sift.workflow;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sift.importance.Need;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code dataset.utility}: a utility split from a file of its own (a curated set the value methods measure against),
+ * beside a given test file, with or without a validation file.
+ */
+class GivenUtilityFileTest {
+    @TempDir
+    Path dir;
+
+    private String yaml(String dataset, String rest) throws IOException {
+        for (String f : List.of("train.csv", "valid.csv", "utility.csv", "test.csv")) {
+            Files.writeString(dir.resolve(f), "query,title,label\nlamp,Red lamp,1\nmug,Mug,0\n");
+        }
+        return """
+                name: curated
+                dataset:
+                  path: train.csv
+                """ + dataset + """
+                  columns: {query: query, title: title, label: label}
+                task: {type: binary}
+                """ + rest;
+    }
+
+    private WorkflowSpec parse(String text) {
+        return WorkflowParser.parse("w.yaml", text, dir, Map.of(), true).spec();
+    }
+
+    private List<String> errors(String text) {
+        return assertThrows(WorkflowException.class, () -> WorkflowParser.parse("w.yaml", text, dir, Map.of(), true))
+                .errors();
+    }
+
+    @Test
+    void aUtilityFileGivesTheUtilitySplitAndNothingIsDrawnForIt() throws IOException {
+        WorkflowSpec s = parse(yaml("  utility: utility.csv\n  test: test.csv\n", "score: {methods: [tracin, loss]}\n"));
+        assertEquals(dir.resolve("utility.csv").toString(), s.dataset().given().utility());
+        assertNull(s.dataset().given().validation());
+        assertEquals(0.0, s.split().utility(), "no utility share is drawn from the training file");
+        assertEquals(0.1, s.split().validation(), "validation is still drawn from the training file's queries");
+        assertTrue(s.scoringProvides().contains(Need.UTILITY_SPLIT));
+        // without score.methods the methods that value against a utility split are among the defaults
+        WorkflowSpec defaults = parse(yaml("  validation: valid.csv\n  utility: utility.csv\n  test: test.csv\n",
+                ""));
+        assertTrue(defaults.score().methods().containsAll(List.of("tracin", "knn_shapley")),
+                defaults.score().methods().toString());
+        assertEquals(0.0, defaults.split().validation());
+    }
+
+    @Test
+    void theUtilityShareCannotBeSetBesideAFileAndTheFileNeedsATestFile() throws IOException {
+        List<String> set = errors(yaml("  validation: valid.csv\n  utility: utility.csv\n  test: test.csv\n",
+                "split: {utility: 0.1}\nscore: {methods: [tracin]}\n"));
+        assertEquals(1, set.size(), set.toString());
+        assertTrue(set.get(0).contains("split.utility: cannot be set: dataset.validation, dataset.utility and "
+                + "dataset.test give the split"), set.toString());
+        List<String> alone = errors(yaml("  utility: utility.csv\n", "score: {methods: [tracin]}\n"));
+        assertEquals(1, alone.size(), alone.toString());
+        assertTrue(alone.get(0).contains("dataset.test: is required with dataset.utility: a given utility file goes "
+                + "with a given test file"), alone.toString());
+    }
+
+    @Test
+    void aUtilityFileNoMethodReadsIsRefusedAtItsLine() throws IOException {
+        List<String> e = errors(yaml("  utility: utility.csv\n  test: test.csv\n", "score: {methods: [loss]}\n"));
+        assertEquals(1, e.size(), e.toString());
+        assertEquals("w.yaml:4: dataset.utility: no method in score.methods values samples against a utility split "
+                + "(knn_shapley, tracin, or an ensemble with one): add one, or leave dataset.utility out", e.get(0));
+        parse(yaml("  utility: utility.csv\n  test: test.csv\n", "score: {methods: [ensemble], ensemble: [loss, "
+                + "knn_shapley]}\n"));
+    }
+
+    @Test
+    void theUtilityFileIsCheckedBeforeARunLikeTheOthers() throws IOException {
+        String text = yaml("  utility: utility.csv\n  test: test.csv\n", "score: {methods: [knn_shapley]}\n");
+        Files.writeString(dir.resolve("utility.csv"), "query,title\nlamp,Red lamp\n");
+        List<String> e = errors(text);
+        assertEquals(1, e.size(), e.toString());
+        assertTrue(e.get(0).startsWith("w.yaml:4: dataset.utility: column 'label' is not in the header of "
+                + dir.resolve("utility.csv")) || e.get(0).contains("dataset.utility: columns"), e.toString());
+        List<String> same = errors(text.replace("utility.csv", "./train.csv"));
+        assertEquals(1, same.size(), same.toString());
+        assertTrue(same.get(0).startsWith("w.yaml:4: dataset.utility: is the same file as dataset.path"),
+                same.toString());
+    }
+}
