@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Split a CSV of query-product pairs into files by query, for a workflow's dataset.validation, dataset.utility and
-dataset.test (dataset.path takes train.csv). Every query's rows go to one file; queries are shuffled with a seed and
-cut by the shares given (as shares of the queries, the rest train). Optionally a split keeps only the rows where a
+dataset.test (dataset.path takes train.csv). Every query's rows go to one file (the query as Sift groups it: case,
+white space and zero-width characters aside); queries are shuffled with a seed and cut by the shares given (as shares of the queries, the rest train). Optionally a split keeps only the rows where a
 column has a value (a curated subset: pairs whose raters agreed, say), and the rows it drops are also written in full
 beside it, so the two can be compared on the same queries.
 
@@ -15,7 +15,16 @@ import argparse
 import csv
 import os
 import random
+import re
 import sys
+
+INVISIBLE = re.compile('[\u200b-\u200d\u2060\ufeff\u00ad]')
+SPACES = re.compile(r'\s+')
+
+
+def normalise(query):
+    """The query as Sift groups it: lower case, white space runs one space, trimmed, zero-width characters out."""
+    return SPACES.sub(' ', INVISIBLE.sub('', query).lower()).strip()
 
 
 def main():
@@ -43,7 +52,7 @@ def main():
         reader = csv.DictReader(f)
         header = reader.fieldnames
         rows = list(reader)
-    queries = sorted({r[a.query] for r in rows})
+    queries = sorted({normalise(r[a.query]) for r in rows})
     random.Random(a.seed).shuffle(queries)
     where = {}
     start = 0
@@ -60,7 +69,7 @@ def main():
         w.writeheader()
         out[name] = (f, w, [0])
     for r in rows:
-        name = where.get(r[a.query], 'train')
+        name = where.get(normalise(r[a.query]), 'train')
         if name in keep:
             out[name + '_all'][1].writerow(r)
             out[name + '_all'][2][0] += 1

@@ -149,11 +149,20 @@ final class IngestSummary {
                 String consequence = split == Split.UTILITY ? "the methods that value samples against it (knn_shapley, "
                         + "tracin) measure every sample against that one label"
                         : "metrics that compare labels (AUC, kappa, NDCG, F1) are undefined there and print as NaN";
-                ctx.console().info(String.format("  warning: every one of the %d %s pairs has label %s: %s; use "
-                        + "data with more queries of each label, or another split.seed", r.count(split),
-                        split.name().toLowerCase(java.util.Locale.ROOT), Text.number(labels.get(0)), consequence));
+                String name = split.name().toLowerCase(java.util.Locale.ROOT);
+                ctx.console().info(String.format("  warning: every one of the %d %s pairs has label %s: %s; %s",
+                        r.count(split), name, Text.number(labels.get(0)), consequence, fromFile(ctx, split)
+                                ? "give a dataset." + name + " file with pairs of more than one label"
+                                : "use data with more queries of each label, or another split.seed"));
             }
         }
+    }
+
+    /** Whether a split's rows come from a file of their own (dataset.validation, dataset.utility, dataset.test). */
+    private static boolean fromFile(StageContext ctx, Split split) {
+        dev.sift.data.DatasetSpec.Given g = ctx.spec().dataset().given();
+        return g != null && (split == Split.VALIDATION ? g.validation() : split == Split.UTILITY ? g.utility()
+                : split == Split.TEST ? g.test() : null) != null;
     }
 
     /**

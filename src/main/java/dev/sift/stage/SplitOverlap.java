@@ -78,6 +78,9 @@ final class SplitOverlap {
                 }
             }
             String name = split.name().toLowerCase(Locale.ROOT);
+            if (split == Split.UTILITY) {
+                testQueries(r, key).ifPresent(out::add);
+            }
             if (split == Split.UTILITY && copies > 0) {
                 out.add(String.format("%s: %d of %d pairs are the same query and title as a pair in %s: "
                         + "knn_shapley and tracin value those training pairs against their own copies", name, copies,
@@ -89,5 +92,30 @@ final class SplitOverlap {
             }
         }
         return out;
+    }
+
+    /**
+     * A utility file's pairs whose query the test split holds: the value methods then choose the kept subset by
+     * queries the test split measures, and the kept set's test metrics are flattered by it.
+     */
+    private static java.util.Optional<String> testQueries(Ingestor.Result r, Function<Sample, String> key) {
+        Set<String> test = new HashSet<>();
+        r.samples().stream().filter(x -> x.split() == Split.TEST).forEach(x -> test.add(key.apply(x)));
+        Set<String> queries = new HashSet<>();
+        Set<String> shared = new HashSet<>();
+        long pairs = 0;
+        for (Sample x : r.samples()) {
+            if (x.split() == Split.UTILITY) {
+                queries.add(key.apply(x));
+                if (test.contains(key.apply(x))) {
+                    pairs++;
+                    shared.add(key.apply(x));
+                }
+            }
+        }
+        return pairs == 0 ? java.util.Optional.empty() : java.util.Optional.of(String.format("utility: %d of %d pairs "
+                + "(%d of %d queries) have a query that is also in the test split: knn_shapley and tracin would choose "
+                + "the kept samples by queries the test metrics are then measured on", pairs, r.count(Split.UTILITY),
+                shared.size(), queries.size()));
     }
 }

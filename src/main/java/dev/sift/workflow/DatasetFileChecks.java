@@ -40,6 +40,16 @@ final class DatasetFileChecks {
         return true;
     }
 
+    /** The given split the utility file is the same file as ("test", "validation"), through a link; else null. */
+    private static String sameAsAnother(DatasetSpec.Given given) {
+        for (String[] other : new String[][] {{"test", given.test()}, {"validation", given.validation()}}) {
+            if (other[1] != null && !other[1].startsWith("s3://") && sameFile(given.utility(), other[1])) {
+                return other[0];
+            }
+        }
+        return null;
+    }
+
     static void checkColumns(SpecBinder b, SpecBinder.Obj r, DatasetSpec d) {
         if (d.format().equals("csv")) {
             check(b, r, "dataset.columns", d.path(), d.separator(), d.encoding(), d.header(), d.columns().mapped());
@@ -54,9 +64,12 @@ final class DatasetFileChecks {
                 if (f[1] == null || f[1].startsWith("s3://")) {
                     continue;
                 }
+                String twin = f[0].equals("dataset.utility") ? sameAsAnother(given) : null;
                 if (sameFile(f[1], d.path())) {
                     b.error(r.nestedLine(f[0].split("\\.")), f[0], "is the same file as dataset.path (" + f[1] + "): its "
                             + "pairs would be trained on and measured on");
+                } else if (twin != null) { // a link to it: the parser caught the same path written twice
+                    b.error(r.nestedLine("dataset", "utility"), f[0], DatasetParser.sameAsUtility(twin, f[1]));
                 } else if (d.format().equals("csv")) {
                     check(b, r, f[0], f[1], d.separator(), d.encoding(), d.header(), d.columns().mapped());
                 } else if (!insideSiftHome(b, r, f[0], f[1])) {

@@ -37,7 +37,7 @@ final class DatasetParser {
         }
         path = resolve(b, d, "path", path, base, root, "dataset.path", checkFiles);
         String format = d.choice("format", gen != null ? "csv" : guessFormat(path), "csv", "jsonl", "parquet", "ditto");
-        DatasetSpec.Given given = given(b, d, base, root, checkFiles, gen != null);
+        DatasetSpec.Given given = given(b, d, base, root, checkFiles, gen != null, recommendation);
         char separator = separator(b, d, path);
         Encoding encoding = encoding(b, d);
         boolean header = d.choice("header", "true", "true", "false").equals("true");
@@ -104,26 +104,43 @@ final class DatasetParser {
      * dataset.path} is then the training file.
      */
     private static DatasetSpec.Given given(SpecBinder b, SpecBinder.Obj d, Path base, YNode root, boolean checkFiles,
-            boolean generated) {
+            boolean generated, boolean recommendation) {
         String validation = d.string("validation", null);
         String utility = d.string("utility", null);
         String test = d.string("test", null);
         if (validation == null && utility == null && test == null) {
             return null;
         }
-        if (generated || test == null) {
-            String with = validation != null ? "dataset.validation" : "dataset.utility";
-            b.error(d.line(), d.path(generated ? (test != null ? "test" : validation != null ? "validation"
-                    : "utility") : "test"), generated ? "a generated dataset has no files to give a split"
-                    : "is required with " + with + ": a given " + with.substring(8) + " file goes with a given test "
-                            + "file (a test file alone is fine: validation is then drawn from the training file's "
-                            + "queries)");
+        String with = validation != null ? "validation" : "utility";
+        if (generated) {
+            b.error(d.keyLine(test != null ? "test" : with), d.path(test != null ? "test" : with), "a generated "
+                    + "dataset has no files to give a split");
             return null;
         }
-        return new DatasetSpec.Given(validation == null ? null : resolve(b, d, "validation", validation, base, root,
-                "dataset.validation", checkFiles), utility == null ? null : resolve(b, d, "utility", utility, base,
-                root, "dataset.utility", checkFiles), resolve(b, d, "test", test, base, root, "dataset.test",
-                checkFiles));
+        if (test == null && !recommendation) { // recommendation refuses every given file, below
+            b.error(d.keyLine(with), d.path("test"), "is required with dataset." + with + ": a given " + with
+                    + " file goes with a given test file (a test file alone is fine: validation"
+                    + (with.equals("utility") ? ", and utility where a method reads one, are" : " is")
+                    + " then drawn from the training file's queries)");
+            return null;
+        }
+        DatasetSpec.Given given = new DatasetSpec.Given(validation == null ? null : resolve(b, d, "validation",
+                validation, base, root, "dataset.validation", checkFiles), utility == null ? null : resolve(b, d,
+                "utility", utility, base, root, "dataset.utility", checkFiles), test == null ? null : resolve(b, d,
+                "test", test, base, root, "dataset.test", checkFiles));
+        if (given.utility() != null && (given.utility().equals(given.test())
+                || given.utility().equals(given.validation()))) {
+            b.error(d.keyLine("utility"), d.path("utility"), sameAsUtility(given.utility().equals(given.test())
+                    ? "test" : "validation", given.utility()));
+        }
+        return given;
+    }
+
+    /** The line for a utility file that is also the test or validation file: no split does two jobs. */
+    static String sameAsUtility(String other, String path) {
+        return "is the same file as dataset." + other + " (" + path + "): " + (other.equals("test")
+                ? "samples would be chosen by their value on the pairs the test split then measures"
+                : "one split would both choose samples and pick epochs") + "; give a file of its own";
     }
 
     /** {@code dataset.noise}: labels flipped in the training split after the split. */

@@ -85,6 +85,17 @@ final class SplitParser {
         return heldOut > 0.9 + 1e-9;
     }
 
+    /** A {@code dataset.utility} file that no method to run reads is refused at its line. */
+    static void utilityFileRead(SpecBinder b, int line, dev.sift.data.TaskSpec task, ScoreSpec score) {
+        if (!needsUtility(score)) {
+            b.error(line, "dataset.utility", task.type() == dev.sift.data.TaskType.REGRESSION
+                    ? "no method that values samples against a utility split (knn_shapley, tracin) runs on a "
+                            + "regression task: leave dataset.utility out"
+                    : "no method in score.methods values samples against a utility split (knn_shapley, tracin, or "
+                            + "an ensemble with one): add one, or leave dataset.utility out");
+        }
+    }
+
     /** Whether a method to run values samples against a utility split. */
     static boolean needsUtility(ScoreSpec score) {
         for (String name : score.methods()) {

@@ -173,10 +173,8 @@ public final class WorkflowParser {
                 autoUtility || utilityFile || split.utility() > 0, model, train);
         if (!rec) {
             split = SplitParser.resolve(splitObj, split, score);
-            if (utilityFile && b.errors().size() == errorsBeforeScore && !SplitParser.needsUtility(score)) {
-                b.error(r.nestedLine("dataset", "utility"), "dataset.utility", "no method in score.methods values "
-                        + "samples against a utility split (knn_shapley, tracin, or an ensemble with one): add one, "
-                        + "or leave dataset.utility out");
+            if (utilityFile && b.errors().size() == errorsBeforeScore) {
+                SplitParser.utilityFileRead(b, r.nestedLine("dataset", "utility"), task, score);
             }
         }
         SpecBinder.Obj filterObj = cache(r.obj("filter"), RunLayout.FILTER, uncached);

@@ -81,6 +81,14 @@ class GivenUtilityIngestTest {
                 SplitOverlap.givenWarnings(r, true), "a shared query alone is no warning for a utility file");
         // the same rows drawn from the training file: the utility split counts as training, the test file is apart
         assertEquals(List.of(), SplitOverlap.givenWarnings(r, false));
+        // a utility file over the test split's queries would choose samples by what the test measures
+        List<Sample> onTest = new java.util.ArrayList<>(samples);
+        onTest.add(s(5, "cup", "Tea cup", Split.UTILITY));
+        assertEquals(List.of("utility: 1 of 3 pairs (1 of 2 queries) have a query that is also in the test split: "
+                + "knn_shapley and tracin would choose the kept samples by queries the test metrics are then measured "
+                + "on", "utility: 1 of 3 pairs are the same query and title as a pair in the training file: "
+                + "knn_shapley and tracin value those training pairs against their own copies"),
+                SplitOverlap.givenWarnings(new Ingestor.Result(onTest, List.of(), 6, 0, null, null), true));
         assertEquals(List.of("warning: the utility split holds 1 query (2 pairs): knn_shapley and tracin value every "
                 + "training sample against it alone; give a dataset.utility file with more queries",
                 "warning: the test split holds 1 query (1 pairs): every test metric and its bootstrap interval rest "
@@ -91,6 +99,36 @@ class GivenUtilityIngestTest {
                 new DatasetSpec.Given(null, "utility.csv", "test.csv")));
         assertEquals("utility.csv (dataset.utility): no valid rows, so the utility split would be empty; give a file "
                 + "with rows, or leave dataset.utility out", e.getMessage());
+    }
+
+    /** A split of one label from a file is widened by another file, not by a split seed that does not draw it. */
+    @Test
+    void aOneLabelUtilityFileIsToldToGiveAnotherFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws IOException {
+        for (String f : List.of("train.csv", "utility.csv", "test.csv")) {
+            java.nio.file.Files.writeString(dir.resolve(f), "query,title,label\nlamp,Red lamp,1\nmug,Mug,0\n");
+        }
+        dev.sift.workflow.WorkflowSpec spec = dev.sift.workflow.WorkflowParser.parse("w.yaml", """
+                name: curated
+                dataset:
+                  path: train.csv
+                  utility: utility.csv
+                  test: test.csv
+                  columns: {query: query, title: title, label: label}
+                task: {type: binary}
+                score: {methods: [tracin]}
+                """, dir, java.util.Map.of(), true).spec();
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        dev.sift.workflow.StageContext ctx = dev.sift.workflow.StageContext.standalone(1, spec, 0,
+                new dev.sift.workflow.Console(new java.io.PrintStream(out, true, StandardCharsets.UTF_8), false));
+        List<Sample> samples = List.of(s(0, "lamp", "Red lamp", Split.TRAIN), new Sample(1, "mug", "Mug", "", 0,
+                "mug", null, false, Split.TRAIN, 3), s(2, "cup", "Cup", Split.UTILITY), s(3, "pen", "Pen",
+                Split.UTILITY), s(4, "sofa", "Sofa", Split.TEST), new Sample(5, "sofa", "Oak sofa", "", 0, "sofa",
+                null, false, Split.TEST, 7));
+        IngestSummary.oneLabelSplits(ctx, new Ingestor.Result(samples, List.of(), 6, 0, null, null));
+        assertEquals("warning: every one of the 2 utility pairs has label 1: the methods that value samples against "
+                + "it (knn_shapley, tracin) measure every sample against that one label; give a dataset.utility file "
+                + "with pairs of more than one label", out.toString(StandardCharsets.UTF_8).strip().replace("\r", ""));
     }
 
     private static Sample s(int i, String group, String title, Split split) {

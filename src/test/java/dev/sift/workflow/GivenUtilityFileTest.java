@@ -84,6 +84,51 @@ class GivenUtilityFileTest {
                 + "knn_shapley]}\n"));
     }
 
+    /** A utility file that is the test (or validation) file would choose samples by the split that judges them. */
+    @Test
+    void theUtilityFileMayNotBeTheTestOrValidationFileNorLinkToThem() throws IOException {
+        String text = yaml("  validation: valid.csv\n  utility: utility.csv\n  test: test.csv\n",
+                "score: {methods: [tracin]}\n");
+        List<String> e = errors(text.replace("utility: utility.csv", "utility: test.csv"));
+        assertEquals(List.of("w.yaml:5: dataset.utility: is the same file as dataset.test (" + dir.resolve("test.csv")
+                + "): samples would be chosen by their value on the pairs the test split then measures; give a file "
+                + "of its own"), e);
+        e = errors(text.replace("utility: utility.csv", "utility: ./valid.csv"));
+        assertEquals(1, e.size(), e.toString());
+        assertTrue(e.get(0).contains("dataset.utility: is the same file as dataset.validation (") && e.get(0)
+                .contains("one split would both choose samples and pick epochs"), e.toString());
+        Files.createSymbolicLink(dir.resolve("linked.csv"), dir.resolve("test.csv"));
+        e = errors(text.replace("utility: utility.csv", "utility: linked.csv"));
+        assertEquals(List.of("w.yaml:5: dataset.utility: is the same file as dataset.test (" + dir.resolve("linked.csv")
+                + "): samples would be chosen by their value on the pairs the test split then measures; give a file "
+                + "of its own"), e);
+    }
+
+    /**
+     * What the refusal says fits the workflow: a regression task runs no method that reads a utility split (the
+     * classification defaults include tracin and knn_shapley); recommendation refuses every given file.
+     */
+    @Test
+    void theRefusalsSayWhatTheWorkflowCanDo() throws IOException {
+        String files = "  utility: utility.csv\n  test: test.csv\n";
+        List<String> regression = errors(yaml(files, "").replace("task: {type: binary}",
+                "task: {type: regression, min_label: 0, max_label: 1}"));
+        assertEquals(List.of("w.yaml:4: dataset.utility: no method that values samples against a utility split "
+                + "(knn_shapley, tracin) runs on a regression task: leave dataset.utility out"), regression);
+        String rec = """
+                name: rec
+                dataset:
+                  path: train.csv
+                  utility: utility.csv
+                  columns: {user: query, item: title}
+                task: {type: recommendation}
+                """;
+        List<String> r = errors(rec);
+        assertTrue(r.stream().anyMatch(e -> e.contains("task.type recommendation reads a file of interactions")
+                && e.contains("validation/utility/test")), r.toString());
+        assertTrue(r.stream().noneMatch(e -> e.contains("is required with")), "no advice it could not follow: " + r);
+    }
+
     @Test
     void theUtilityFileIsCheckedBeforeARunLikeTheOthers() throws IOException {
         String text = yaml("  utility: utility.csv\n  test: test.csv\n", "score: {methods: [knn_shapley]}\n");

@@ -182,6 +182,33 @@ class StageCacheTest {
      * Ingest's cache key names the key that hashed the user ids, so a rotated key ingests again instead of reusing rows
      * hashed with the old one; it does not contain the key. Data without a user column keeps its key.
      */
+    /** A given utility file is read by ingest: its bytes are in ingest's cache key, beside the other files'. */
+    @Test
+    void ingestsCacheKeyCoversAGivenUtilityFile(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Stage<?> ingest = stages.stream().filter(st -> st.name().equals(RunLayout.INGEST)).findFirst().orElseThrow();
+        for (String f : List.of("train.csv", "utility.csv", "test.csv")) {
+            java.nio.file.Files.writeString(dir.resolve(f), "query,title,label\nshoes,red shoe,1\nshoes,blue shoe,0\n");
+        }
+        String yaml = """
+                name: curated
+                dataset:
+                  path: train.csv
+                  utility: utility.csv
+                  test: test.csv
+                  columns: {query: query, title: title, label: label}
+                task: {type: binary}
+                score: {methods: [tracin]}
+                """;
+        String before = ingest.externalInputs(WorkflowParser.parse("u.yaml", yaml, dir, Map.of(), true).spec());
+        String without = ingest.externalInputs(WorkflowParser.parse("u.yaml", yaml.replace("  utility: utility.csv\n",
+                ""), dir, Map.of(), true).spec());
+        assertTrue(before.contains(" utility ") && !without.contains(" utility "), before + " / " + without);
+        java.nio.file.Files.writeString(dir.resolve("utility.csv"), "query,title,label\nshoes,red shoe,0\n");
+        String after = ingest.externalInputs(WorkflowParser.parse("u.yaml", yaml, dir, Map.of(), true).spec());
+        assertNotEquals(before, after, "a changed utility file is ingested again");
+        assertEquals(before.replaceAll(" utility \\S+", ""), after.replaceAll(" utility \\S+", ""));
+    }
+
     @Test
     void ingestsCacheKeyChangesWithTheUserHashKey(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
         Stage<?> ingest = stages.stream().filter(st -> st.name().equals(RunLayout.INGEST)).findFirst().orElseThrow();

@@ -163,6 +163,56 @@ class WorkflowEngineTest {
         assertEquals(java.util.List.of(1, 2), dynamics.epochs(id, "fine-tune", 0));
     }
 
+    /**
+     * A utility split from a file of its own, here in S3 beside local training and test files: ingest puts its rows in
+     * the utility split and draws nothing for it, TracIn values every training sample against it, and the manifest
+     * names it.
+     */
+    @Test
+    void aGivenUtilityFileIsTheUtilitySplit(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        List<SyntheticShop.Row> rows = SyntheticShop.generate(600, 0.1, 5);
+        List<String> queries = rows.stream().map(SyntheticShop.Row::query).distinct().toList();
+        StringBuilder[] files = {new StringBuilder(), new StringBuilder(), new StringBuilder()}; // train, utility, test
+        int utilityRows = 0;
+        for (SyntheticShop.Row r : rows) {
+            int q = queries.indexOf(r.query()) % 5; // by query: 3 of 5 train, one utility, one test
+            int f = q < 3 ? 0 : q == 3 ? 1 : 2;
+            files[f].append(r.query()).append(',').append(r.title().replace(",", " ")).append(',').append(r.label())
+                    .append('\n');
+            utilityRows += f == 1 ? 1 : 0;
+        }
+        String header = "query,title,label\n";
+        java.nio.file.Files.writeString(dir.resolve("train.csv"), header + files[0]);
+        java.nio.file.Files.writeString(dir.resolve("test.csv"), header + files[2]);
+        objects.put("incoming/curated.csv", (header + files[1]).getBytes(StandardCharsets.UTF_8), "text/csv");
+        String yaml = """
+                name: curated-utility
+                dataset:
+                  path: train.csv
+                  utility: s3://sift/incoming/curated.csv
+                  test: test.csv
+                  columns: {query: query, title: title, label: label}
+                model: {buckets: 256, dim: 8, hidden: 8}
+                fine_tune: {epochs: 2}
+                score: {methods: [loss, tracin]}
+                filter: {by: tracin, keep: 0.5}
+                evaluate: {seeds: 1, bootstrap: 100}
+                """;
+        WorkflowParser.Parsed parsed = WorkflowParser.parse("mem.yaml", yaml, dir, Map.of(), true);
+        assertEquals(0.0, parsed.spec().split().utility());
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        long id = engine.start(parsed, dir.resolve("mem.yaml"), null, new Console(new PrintStream(err), false));
+        assertEquals(RunEntity.Status.SUCCEEDED, runs.findRun(id).orElseThrow().status, err.toString());
+        var manifest = new com.fasterxml.jackson.databind.ObjectMapper().readTree(objects.get(
+                dev.sift.store.RunLayout.manifest(sha(id))));
+        assertEquals(utilityRows, manifest.get("utility").asInt(), manifest.toString());
+        assertEquals("s3://sift/incoming/curated.csv", manifest.get("utility_source").asText());
+        DatasetEntity d = runs.dataset(sha(id)).orElseThrow();
+        assertTrue(d.validationRows > 0, "validation is still drawn from the training file's queries");
+        assertEquals(d.trainRows, scores.read(id, 1, "tracin").size());
+        assertTrue(err.toString().contains("/ utility " + utilityRows + " /"), err.toString());
+    }
+
     /** A regression task with no score.methods: only methods defined for regression run, all finite. */
     @Test
     void regressionRunsOnlyItsMethodsAndStoresFiniteScores() throws Exception {
