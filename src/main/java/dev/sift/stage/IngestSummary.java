@@ -129,9 +129,14 @@ final class IngestSummary {
         Split[] splits = {Split.TRAIN, Split.VALIDATION, Split.UTILITY, Split.TEST};
         for (int i = 0; i < files.length; i++) {
             if (files[i][1] != null && r.count(splits[i]) == 0) {
-                throw SiftException.usage(files[i][1] + " (" + files[i][0] + "): no valid rows, so the " + files[i][2]
-                        + " split would be empty; give a file with rows" + (i == 1 || i == 2 ? ", or leave "
-                        + files[i][0] + " out" : ""));
+                String file = files[i][1];
+                List<dev.sift.data.Quarantined> refused = r.quarantined().stream().filter(q -> file.equals(q.file()))
+                        .toList();
+                throw SiftException.usage(file + " (" + files[i][0] + "): " + (refused.isEmpty() ? "no valid rows"
+                        : "none of its " + refused.size() + " rows is valid (the first: " + refused.get(0)
+                                .describe(file) + (r.encodingAdvice() == null ? "" : "; " + r.encodingAdvice()) + ")")
+                        + ", so the " + files[i][2] + " split would be empty; give a file with rows"
+                        + (i == 1 || i == 2 ? ", or leave " + files[i][0] + " out" : ""));
             }
         }
     }

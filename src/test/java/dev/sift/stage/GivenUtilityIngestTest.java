@@ -99,6 +99,16 @@ class GivenUtilityIngestTest {
                 new DatasetSpec.Given(null, "utility.csv", "test.csv")));
         assertEquals("utility.csv (dataset.utility): no valid rows, so the utility split would be empty; give a file "
                 + "with rows, or leave dataset.utility out", e.getMessage());
+        // rows it had, all refused: the first refusal and the encoding they look like are said, not "no rows"
+        List<dev.sift.data.Quarantined> refused = List.of(new dev.sift.data.Quarantined(2, "query", "encoding",
+                "not valid UTF-8", "se\u00f1al").inFile("utility.csv"), new dev.sift.data.Quarantined(3, "query",
+                "encoding", "not valid UTF-8", "na\u00efve").inFile("utility.csv"));
+        e = assertThrows(SiftException.class, () -> IngestSummary.emptyGiven("train.csv", new Ingestor.Result(
+                List.of(samples.get(0), samples.get(4)), refused, 4, 0, null, "the rows look latin-1: set "
+                        + "dataset.encoding"), new DatasetSpec.Given(null, "utility.csv", "test.csv")));
+        assertEquals("utility.csv (dataset.utility): none of its 2 rows is valid (the first: utility.csv:2: field "
+                + "'query': not valid UTF-8; the rows look latin-1: set dataset.encoding), so the utility split would "
+                + "be empty; give a file with rows, or leave dataset.utility out", e.getMessage());
     }
 
     /** A split of one label from a file is widened by another file, not by a split seed that does not draw it. */
