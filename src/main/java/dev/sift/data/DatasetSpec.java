@@ -49,7 +49,7 @@ public record DatasetSpec(String path, Generate generate, String format, char se
 
     /**
      * A split that comes with the data ({@code dataset.validation}, {@code dataset.utility} and {@code dataset.test};
-     * the test file is always there, the other two may be null): every row of the validation file picks epochs, every
+     * any may be null, but a validation file comes with a test file): every row of the validation file picks epochs, every
      * row of the utility file is what {@code knn_shapley} and {@code tracin} value samples against (a curated set, say,
      * whose labels are cleaner than the training file's), every row of the test file is only measured, and {@code
      * dataset.path} trains (minus what {@code split.validation} and {@code split.utility} draw from it by query where

@@ -110,7 +110,8 @@ public class IngestStage implements Stage<IngestOutput> {
         return digestOf(ds.path()) + (ds.items() == null ? "" : " items " + digestOf(ds.items().path()))
                 + (ds.given() == null ? "" : (ds.given().validation() == null ? "" : " validation "
                         + digestOf(ds.given().validation())) + (ds.given().utility() == null ? "" : " utility "
-                        + digestOf(ds.given().utility())) + " test " + digestOf(ds.given().test())) + users;
+                        + digestOf(ds.given().utility())) + (ds.given().test() == null ? "" : " test "
+                        + digestOf(ds.given().test()))) + users;
     }
 
     private String keyFingerprint() {
@@ -260,7 +261,7 @@ public class IngestStage implements Stage<IngestOutput> {
             List<Ingestor.Part> parts = new java.util.ArrayList<>();
             for (int i = 0; i < paths.size(); i++) {
                 if (paths.get(i) == null) {
-                    continue; // no validation (utility) file: that split is drawn from the training file
+                    continue; // no validation (utility, test) file: that split is drawn from the training file
                 }
                 InputStream in = new DigestInputStream(openPath(paths.get(i)), digest);
                 opened.add(in);
@@ -351,7 +352,9 @@ public class IngestStage implements Stage<IngestOutput> {
             if (ctx.spec().dataset().given().utility() != null) {
                 manifest.put("utility_source", ctx.spec().dataset().given().utility());
             }
-            manifest.put("test_source", ctx.spec().dataset().given().test());
+            if (ctx.spec().dataset().given().test() != null) {
+                manifest.put("test_source", ctx.spec().dataset().given().test());
+            }
         }
         manifest.put("task", ctx.spec().task().type().key());
         manifest.put("min_label", ctx.spec().task().minLabel());

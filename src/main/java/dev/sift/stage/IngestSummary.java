@@ -27,9 +27,10 @@ final class IngestSummary {
 
     /**
      * The split checks of an ingest: a split drawn by query that got no query stops it, a lopsided one warns; given
-     * files must each hold a row. With a test file alone, validation is drawn from the training file, and the checks
-     * of that draw look at the training file's rows only (the test file's queries and rows are not the draw's); with
-     * validation and test files, the utility split (drawn from the training file) is checked on those rows.
+     * files must each hold a row. With a test file alone (or a utility file, or both), the splits no file gives are
+     * drawn from the training file, and the checks of that draw look at the training file's rows only (a given file's
+     * queries and rows are not the draw's); with validation and test files, the utility split (drawn from the
+     * training file) is checked on those rows.
      */
     static void checkSplits(StageContext ctx, String source, Ingestor.Result r) {
         dev.sift.data.DatasetSpec ds = ctx.spec().dataset();
@@ -45,9 +46,10 @@ final class IngestSummary {
             return;
         }
         boolean utilityFile = ds.given() != null && ds.given().utility() != null;
+        boolean testFile = ds.given() != null && ds.given().test() != null;
         Ingestor.Result drawn = ds.given() == null ? r : new Ingestor.Result(r.samples().stream()
-                .filter(x -> x.split() != Split.TEST && !(utilityFile && x.split() == Split.UTILITY)).toList(),
-                r.quarantined(), r.rowsRead(), r.duplicates(), null, null);
+                .filter(x -> !(testFile && x.split() == Split.TEST) && !(utilityFile && x.split() == Split.UTILITY))
+                .toList(), r.quarantined(), r.rowsRead(), r.duplicates(), null, null);
         emptySplit(source, drawn, split);
         skewedSplits(ctx, drawn, split);
     }

@@ -99,9 +99,9 @@ final class DatasetParser {
 
     /**
      * {@code dataset.validation}, {@code dataset.utility} and {@code dataset.test}: the files of a split the data comes
-     * with, resolved like the path. The test file is required with either of the others (a test file alone is fine:
-     * validation, and utility where a method reads one, are then drawn from the training file's queries); {@code
-     * dataset.path} is then the training file.
+     * with, resolved like the path; {@code dataset.path} is then the training file. A validation file goes with a test
+     * file; a test file alone is fine (validation, and utility where a method reads one, are then drawn from the
+     * training file's queries), and so is a utility file alone (validation and test are then drawn).
      */
     private static DatasetSpec.Given given(SpecBinder b, SpecBinder.Obj d, Path base, YNode root, boolean checkFiles,
             boolean generated, boolean recommendation) {
@@ -111,17 +111,15 @@ final class DatasetParser {
         if (validation == null && utility == null && test == null) {
             return null;
         }
-        String with = validation != null ? "validation" : "utility";
+        String with = test != null ? "test" : validation != null ? "validation" : "utility";
         if (generated) {
-            b.error(d.keyLine(test != null ? "test" : with), d.path(test != null ? "test" : with), "a generated "
-                    + "dataset has no files to give a split");
+            b.error(d.keyLine(with), d.path(with), "a generated dataset has no files to give a split");
             return null;
         }
-        if (test == null && !recommendation) { // recommendation refuses every given file, below
-            b.error(d.keyLine(with), d.path("test"), "is required with dataset." + with + ": a given " + with
-                    + " file goes with a given test file (a test file alone is fine: validation"
-                    + (with.equals("utility") ? ", and utility where a method reads one, are" : " is")
-                    + " then drawn from the training file's queries)");
+        if (test == null && validation != null && !recommendation) { // recommendation refuses every given file
+            b.error(d.keyLine("validation"), d.path("test"), "is required with dataset.validation: a given validation "
+                    + "file goes with a given test file (a test file alone is fine: validation is then drawn from the "
+                    + "training file's queries)");
             return null;
         }
         DatasetSpec.Given given = new DatasetSpec.Given(validation == null ? null : resolve(b, d, "validation",

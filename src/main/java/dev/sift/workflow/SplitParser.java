@@ -24,9 +24,9 @@ final class SplitParser {
      *     utility
      */
     static SplitSpec read(SpecBinder.Obj s, dev.sift.data.DatasetSpec.Given given) {
-        boolean testGiven = given != null;
-        boolean validationGiven = testGiven && given.validation() != null;
-        boolean utilityGiven = testGiven && given.utility() != null;
+        boolean testGiven = given != null && given.test() != null;
+        boolean validationGiven = given != null && given.validation() != null;
+        boolean utilityGiven = given != null && given.utility() != null;
         List<String> fixed = new java.util.ArrayList<>();
         if (validationGiven) {
             fixed.add("validation");
@@ -39,16 +39,16 @@ final class SplitParser {
         }
         for (String key : fixed) {
             if (s.has(key)) {
-                s.invalid(key, "cannot be set: " + (fixed.size() == 1 ? "dataset.test gives the test split"
-                        : fixed.stream().map(k -> "dataset." + k).collect(java.util.stream.Collectors.joining(", "))
+                s.invalid(key, "cannot be set: " + (fixed.size() == 1 ? "dataset." + key + " gives the " + key
+                        + " split" : fixed.stream().map(k -> "dataset." + k).collect(java.util.stream.Collectors.joining(", "))
                                 .replaceFirst(", (dataset\\.test)$", " and $1") + " give the split"));
             }
         }
         double val = s.share("validation", validationGiven ? 0 : 0.1);
         double utility = utilityGiven ? 0 : s.optional("utility") ? s.share("utility", SplitSpec.DEFAULT_UTILITY)
                 : Double.NaN;
-        double test = s.share("test", given != null ? 0 : 0.2);
-        if (given == null && test == 0 && s.has("test")) {
+        double test = s.share("test", testGiven ? 0 : 0.2);
+        if (!testGiven && test == 0 && s.has("test")) {
             s.invalid("test", "must be above 0: every model is measured on the test split (with 0 the run would train "
                     + "everything and report NaN)");
         }

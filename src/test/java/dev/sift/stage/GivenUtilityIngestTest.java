@@ -70,6 +70,22 @@ class GivenUtilityIngestTest {
         assertTrue(r.samples().stream().filter(s -> s.split() != Split.TRAIN).noneMatch(Sample::noisy));
     }
 
+    /** A utility file alone: validation and test are drawn from the training file by query, nothing for utility. */
+    @Test
+    void aUtilityFileAloneDrawsValidationAndTestFromTheTrainingFile() throws IOException {
+        DatasetSpec spec = new DatasetSpec("train.csv", null, "csv", ',', COLS);
+        Ingestor ingestor = new Ingestor(spec, new TaskSpec(TaskType.BINARY, 0, 1), new SplitSpec(0.25, 0, 0.25, 1),
+                HASHER);
+        Ingestor.Result r = ingestor.readGiven(List.of(part(rows("t", 20, 0), "train.csv", Split.TRAIN),
+                part(rows("u", 4, 0), "utility.csv", Split.UTILITY)));
+        assertEquals(12, r.count(Split.UTILITY));
+        assertEquals(15, r.count(Split.VALIDATION), "5 of the 20 training queries, 3 pairs each");
+        assertEquals(15, r.count(Split.TEST));
+        assertEquals(30, r.count(Split.TRAIN));
+        assertTrue(r.samples().stream().filter(s -> s.split() == Split.TEST).allMatch(s -> s.group().startsWith("t")),
+                "the test split is drawn from the training file's queries");
+    }
+
     @Test
     void aUtilityFileIsWarnedOfForCopiesOfTrainingPairsAndForFewQueriesByItsKey() {
         List<Sample> samples = List.of(s(0, "lamp", "Red lamp", Split.TRAIN), s(1, "mug", "Mug", Split.TRAIN),

@@ -62,16 +62,27 @@ class GivenUtilityFileTest {
     }
 
     @Test
-    void theUtilityShareCannotBeSetBesideAFileAndTheFileNeedsATestFile() throws IOException {
+    void theUtilityShareCannotBeSetBesideAFileAndAFileAloneDrawsTheOtherSplits() throws IOException {
         List<String> set = errors(yaml("  validation: valid.csv\n  utility: utility.csv\n  test: test.csv\n",
                 "split: {utility: 0.1}\nscore: {methods: [tracin]}\n"));
         assertEquals(1, set.size(), set.toString());
         assertTrue(set.get(0).contains("split.utility: cannot be set: dataset.validation, dataset.utility and "
                 + "dataset.test give the split"), set.toString());
-        List<String> alone = errors(yaml("  utility: utility.csv\n", "score: {methods: [tracin]}\n"));
-        assertEquals(1, alone.size(), alone.toString());
-        assertTrue(alone.get(0).contains("dataset.test: is required with dataset.utility: a given utility file goes "
-                + "with a given test file"), alone.toString());
+        // a shop's one log and a curated set: validation and test are drawn from the log by query
+        WorkflowSpec alone = parse(yaml("  utility: utility.csv\n", "split: {test: 0.3}\nscore: {methods: "
+                + "[tracin]}\n"));
+        assertNull(alone.dataset().given().test());
+        assertEquals(0.3, alone.split().test());
+        assertEquals(0.1, alone.split().validation());
+        assertEquals(0.0, alone.split().utility());
+        List<String> both = errors(yaml("  utility: utility.csv\n", "split: {utility: 0.1}\nscore: {methods: "
+                + "[tracin]}\n"));
+        assertEquals(List.of("w.yaml:7: split.utility: cannot be set: dataset.utility gives the utility split"), both);
+        List<String> validation = errors(yaml("  validation: valid.csv\n  utility: utility.csv\n",
+                "score: {methods: [tracin]}\n"));
+        assertEquals(1, validation.size(), validation.toString());
+        assertTrue(validation.get(0).contains("dataset.test: is required with dataset.validation"), validation
+                .toString());
     }
 
     @Test

@@ -211,6 +211,15 @@ class WorkflowEngineTest {
         assertTrue(d.validationRows > 0, "validation is still drawn from the training file's queries");
         assertEquals(d.trainRows, scores.read(id, 1, "tracin").size());
         assertTrue(err.toString().contains("/ utility " + utilityRows + " /"), err.toString());
+        // the utility file alone: validation and test are drawn from the training file's queries
+        WorkflowParser.Parsed alone = WorkflowParser.parse("mem.yaml", yaml.replace("  test: test.csv\n", ""), dir,
+                Map.of(), true);
+        long second = engine.start(alone, dir.resolve("mem.yaml"), null, new Console(new PrintStream(err), false));
+        assertEquals(RunEntity.Status.SUCCEEDED, runs.findRun(second).orElseThrow().status, err.toString());
+        DatasetEntity drawn = runs.dataset(sha(second)).orElseThrow();
+        assertTrue(drawn.testRows > 0 && drawn.validationRows > 0, drawn.testRows + " " + drawn.validationRows);
+        assertEquals(d.trainRows + d.validationRows, drawn.trainRows + drawn.validationRows + drawn.testRows,
+                "the training file's rows, split three ways");
     }
 
     /** A regression task with no score.methods: only methods defined for regression run, all finite. */
