@@ -50,7 +50,7 @@ final class DatasetFileChecks {
         return null;
     }
 
-    static void checkColumns(SpecBinder b, SpecBinder.Obj r, DatasetSpec d) {
+    static void checkColumns(SpecBinder b, SpecBinder.Obj r, DatasetSpec d, dev.sift.data.TaskSpec task) {
         if (d.format().equals("csv")) {
             check(b, r, "dataset.columns", d.path(), d.separator(), d.encoding(), d.header(), d.columns().mapped());
         } else if (!d.path().startsWith("s3://") && !insideSiftHome(b, r, "dataset.path", d.path())) {
@@ -88,6 +88,37 @@ final class DatasetFileChecks {
             if (b.errors().size() == before) {
                 wholeItems(b, r, items);
             }
+        }
+        if (b.errors().isEmpty()) {
+            positives(b, r, d, task);
+        }
+    }
+
+    /**
+     * A recommendation task whose {@code task.positive_at} is above every rating of a local interactions file of up
+     * to {@link #WHOLE_ITEMS_BYTES} as stored: ingest would find no positive interaction and fail after the run is
+     * recorded; said now, in ingest's words. Read with a throwaway key (nothing is kept) and without the items file
+     * (only the ratings matter here).
+     */
+    private static void positives(SpecBinder b, SpecBinder.Obj r, DatasetSpec d, dev.sift.data.TaskSpec task) {
+        if (!task.recommendation() || d.columns().label() == null || task.minLabel() == -Double.MAX_VALUE
+                || d.path().startsWith("s3://") || insideSiftHome(b, r, "dataset.path", d.path())) {
+            return;
+        }
+        Path p = Path.of(d.path());
+        byte[] key = new byte[32];
+        new java.security.SecureRandom().nextBytes(key);
+        try (InputStream in = Files.newInputStream(p)) {
+            if (Files.size(p) <= WHOLE_ITEMS_BYTES) {
+                new dev.sift.data.InteractionIngestor(d, task.minLabel(), new dev.sift.data.KeyedHasher(key), null)
+                        .read(in, d.path());
+            }
+        } catch (IllegalArgumentException e) {
+            if (String.valueOf(e.getMessage()).startsWith("no positive interaction")) {
+                b.error(r.nestedLine("task", "positive_at"), "task.positive_at", d.path() + ": " + e.getMessage());
+            }
+        } catch (IOException | RuntimeException e) {
+            // unreadable or malformed: the checks above or ingest say so in their own words
         }
     }
 

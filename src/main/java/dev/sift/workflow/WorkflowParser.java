@@ -194,7 +194,7 @@ public final class WorkflowParser {
         WorkflowSpec.Execution execution = ExecutionParser.parse(r);
         r.done();
         if (b.errors().isEmpty() && checkFiles && dataset.path() != null && !dataset.path().startsWith("s3://")) {
-            DatasetFileChecks.checkColumns(b, r, dataset);
+            DatasetFileChecks.checkColumns(b, r, dataset, task);
         }
         if (!b.errors().isEmpty()) {
             throw new WorkflowException(b.errorsByLine());
