@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Split a CSV of query-product pairs into files by query, for a workflow's dataset.validation, dataset.utility and
 dataset.test (dataset.path takes train.csv). Every query's rows go to one file (the query as Sift groups it: case,
-white space and zero-width characters aside); queries are shuffled with a seed and cut by the shares given (as shares of the queries, the rest train). Optionally a split keeps only the rows where a
-column has a value (a curated subset: pairs whose raters agreed, say), and the rows it drops are also written in full
-beside it, so the two can be compared on the same queries.
+white space and zero-width characters aside); queries are shuffled with a seed and cut by the shares given (as
+shares of the queries, the rest train). Optionally a split keeps only the rows where a column has a value (a
+curated subset: pairs whose raters agreed, say), and the whole split is also written beside it, so the two can be
+compared on the same queries.
 
     python3 tools/split_by_query.py SOURCE.csv OUTDIR --query query \\
         --shares validation=0.1,utility=0.1,test=0.2 --seed 13 [--keep utility:relevance_variance=0]

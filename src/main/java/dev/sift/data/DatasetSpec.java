@@ -49,11 +49,11 @@ public record DatasetSpec(String path, Generate generate, String format, char se
 
     /**
      * A split that comes with the data ({@code dataset.validation}, {@code dataset.utility} and {@code dataset.test};
-     * any may be null, but a validation file comes with a test file): every row of the validation file picks epochs, every
-     * row of the utility file is what {@code knn_shapley} and {@code tracin} value samples against (a curated set, say,
-     * whose labels are cleaner than the training file's), every row of the test file is only measured, and {@code
-     * dataset.path} trains (minus what {@code split.validation} and {@code split.utility} draw from it by query where
-     * no file gives those splits).
+     * any may be null, but a validation file comes with a test file): every row of the validation file picks epochs,
+     * every row of the utility file is what {@code knn_shapley} and {@code tracin} value samples against (a curated
+     * set, say, whose labels are cleaner than the training file's), every row of the test file is only measured, and
+     * {@code dataset.path} trains (minus what {@code split.validation}, {@code split.utility} and {@code split.test}
+     * draw from it by query where no file gives those splits).
      */
     public record Given(String validation, String utility, String test) {
         /** Validation and test files, no utility file. */

@@ -87,8 +87,9 @@ final class SplitOverlap {
                         r.count(split), training));
             } else if (split != Split.UTILITY && pairs > 0) {
                 out.add(String.format("%s: %d of %d pairs (%d of %d queries) have a query that is also in %s, %d of "
-                        + "them the same query and title: on those the metrics measure memory, not how the model does on "
-                        + "new queries", name, pairs, r.count(split), shared.size(), queries.size(), training, copies));
+                        + "them the same query and title: on those the metrics measure memory, not how the model does "
+                        + "on new queries", name, pairs, r.count(split), shared.size(), queries.size(), training,
+                        copies));
             }
         }
         return out;

@@ -151,8 +151,8 @@ final class DatasetFileChecks {
     /**
      * The wanted columns a header lacks. None of several there (a wrong separator, most likely): one line with the
      * hint, not one per column. The training and items files: each column at the line and key that map it
-     * (dataset.columns.title) where the file spells it out; a given validation, utility or test file: one line naming that
-     * file's key. {@code has} quotes the header; a name there in another case is suggested.
+     * (dataset.columns.title) where the file spells it out; a given validation, utility or test file: one line naming
+     * that file's key. {@code has} quotes the header; a name there in another case is suggested.
      */
     private static void missingColumns(SpecBinder b, SpecBinder.Obj r, String key, String path, List<String> names,
             List<String> wanted, String has) {

@@ -19,9 +19,9 @@ final class SplitParser {
      * The shares as written; the utility share NaN when not set (and no file gives it).
      *
      * @param given the files a workflow names for its splits ({@code dataset.validation}, {@code dataset.utility},
-     *     {@code dataset.test}), or null: the share of a split a file gives cannot be set; without a validation file,
-     *     validation is drawn from the training file's queries ({@code split.validation}, default 0.1), and likewise
-     *     utility
+     *     {@code dataset.test}), or null: the share of a split a file gives cannot be set; a split no file gives is
+     *     drawn from the training file's queries at its share ({@code split.validation} 0.1 and {@code split.test} 0.2
+     *     by default; utility as {@link #resolve} says)
      */
     static SplitSpec read(SpecBinder.Obj s, dev.sift.data.DatasetSpec.Given given) {
         boolean testGiven = given != null && given.test() != null;
@@ -39,9 +39,10 @@ final class SplitParser {
         }
         for (String key : fixed) {
             if (s.has(key)) {
+                String files = fixed.stream().map(k -> "dataset." + k)
+                        .collect(java.util.stream.Collectors.joining(", ")).replaceFirst(", ([a-z.]+)$", " and $1");
                 s.invalid(key, "cannot be set: " + (fixed.size() == 1 ? "dataset." + key + " gives the " + key
-                        + " split" : fixed.stream().map(k -> "dataset." + k).collect(java.util.stream.Collectors.joining(", "))
-                                .replaceFirst(", (dataset\\.test)$", " and $1") + " give the split"));
+                        + " split" : files + " give the split"));
             }
         }
         double val = s.share("validation", validationGiven ? 0 : 0.1);

@@ -64,8 +64,8 @@ public record WorkflowSpec(String name, DatasetSpec dataset, TaskSpec task, Spli
 
     /** What the scoring stage can hand importance methods for this task, data split and model. */
     public Set<Need> scoringProvides() {
-        return scoringProvides(task, split.utility() > 0 || dataset.given() != null && dataset.given().utility() != null,
-                model, score.crossFit());
+        boolean utilityFile = dataset.given() != null && dataset.given().utility() != null;
+        return scoringProvides(task, split.utility() > 0 || utilityFile, model, score.crossFit());
     }
 
     /** @param utility a utility split is drawn ({@code split.utility} above 0) or given ({@code dataset.utility}) */

@@ -47,7 +47,8 @@ class GivenUtilityFileTest {
 
     @Test
     void aUtilityFileGivesTheUtilitySplitAndNothingIsDrawnForIt() throws IOException {
-        WorkflowSpec s = parse(yaml("  utility: utility.csv\n  test: test.csv\n", "score: {methods: [tracin, loss]}\n"));
+        WorkflowSpec s = parse(yaml("  utility: utility.csv\n  test: test.csv\n",
+                "score: {methods: [tracin, loss]}\n"));
         assertEquals(dir.resolve("utility.csv").toString(), s.dataset().given().utility());
         assertNull(s.dataset().given().validation());
         assertEquals(0.0, s.split().utility(), "no utility share is drawn from the training file");
