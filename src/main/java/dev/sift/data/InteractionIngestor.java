@@ -53,13 +53,65 @@ public final class InteractionIngestor {
     /** The highest rating read so far (for the message when no row reaches {@code positiveAt}). */
     private final double[] maxRating = {Double.NEGATIVE_INFINITY};
 
+    private RowLayout layout(EncodingAdvice advice) {
+        Columns c = dataset.columns();
+        return new RowLayout(dataset.encoding(), dataset.header(), dataset.separator(), c.mapped(), c.userId(),
+                new QuarantineRaw(hasher, c.userId()), advice, java.util.stream.Stream.of(c.userId(), c.item())
+                        .filter(java.util.Objects::nonNull).toList());
+    }
+
+    /** Thrown by {@link #requirePositive}'s sink at the first positive row: the rest need not be read. */
+    private static final class FoundPositive extends RuntimeException {
+        FoundPositive() {
+            super(null, null, false, false);
+        }
+    }
+
+    /**
+     * Reads until the first positive interaction and stops there, keeping nothing (a check before a run, which must
+     * not cost what ingest costs); with none in the file, the {@link IllegalArgumentException} that {@link #read}
+     * would throw, in its words.
+     */
+    public void requirePositive(InputStream in, String sourceName) throws IOException {
+        List<Quarantined> bad = new ArrayList<>();
+        long[] counts = new long[3];
+        try {
+            SourceStreams.rows(in, sourceName, dataset.format(), layout(new EncodingAdvice()), new RowSink() {
+                @Override
+                public void row(Map<String, String> values, long line, long lines, Supplier<String> raw) {
+                    Row r = accept(values, line, lines, raw, bad);
+                    if (r == NOT_POSITIVE) {
+                        counts[2]++;
+                    } else if (r != null) {
+                        throw new FoundPositive();
+                    }
+                }
+
+                @Override
+                public void bad(Quarantined q) {
+                    bad.add(q);
+                }
+            });
+        } catch (FoundPositive found) {
+            return;
+        }
+        noPositive(counts[2], bad, sourceName);
+    }
+
+    /** With rows below {@code positiveAt} and none at or above it: the one-line reason ingest stops with. */
+    private void noPositive(long below, List<Quarantined> bad, String sourceName) {
+        if (below > 0 && maxRating[0] < positiveAt) {
+            throw new IllegalArgumentException("no positive interaction: " + below + " rows have a rating below "
+                    + "task.positive_at " + Text.number(positiveAt) + " (the highest read is " + Text.number(maxRating[0]) + ")"
+                    + (bad.isEmpty() ? "" : " and " + bad.size() + " more are quarantined (the first: "
+                    + bad.get(0).describe(sourceName) + ")"));
+        }
+    }
+
     /** Reads, validates, keeps the positives and splits them per user by time. */
     public Ingestor.Result read(InputStream in, String sourceName) throws IOException {
-        Columns c = dataset.columns();
         EncodingAdvice advice = new EncodingAdvice();
-        RowLayout layout = new RowLayout(dataset.encoding(), dataset.header(), dataset.separator(), c.mapped(),
-                c.userId(), new QuarantineRaw(hasher, c.userId()), advice, java.util.stream.Stream.of(c.userId(),
-                        c.item()).filter(java.util.Objects::nonNull).toList());
+        RowLayout layout = layout(advice);
         Map<String, List<Row>> byUser = new LinkedHashMap<>();
         Set<String> seen = new HashSet<>();
         List<Quarantined> bad = new ArrayList<>();
@@ -94,11 +146,8 @@ public final class InteractionIngestor {
                 bad.add(q);
             }
         });
-        if (byUser.isEmpty() && counts[2] > 0 && maxRating[0] < positiveAt) {
-            throw new IllegalArgumentException("no positive interaction: " + counts[2] + " rows have a rating below "
-                    + "task.positive_at " + Text.number(positiveAt) + " (the highest read is " + Text.number(maxRating[0]) + ")"
-                    + (bad.isEmpty() ? "" : " and " + bad.size() + " more are quarantined (the first: "
-                    + bad.get(0).describe(sourceName) + ")"));
+        if (byUser.isEmpty()) {
+            noPositive(counts[2], bad, sourceName);
         }
         return new Ingestor.Result(split(byUser), bad, (int) counts[0], (int) counts[1], null,
                 advice.message());

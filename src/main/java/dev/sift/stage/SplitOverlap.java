@@ -23,15 +23,22 @@ final class SplitOverlap {
     }
 
     static void warn(StageContext ctx, Ingestor.Result r, DatasetSpec ds) {
+        lines(r, ds).forEach(w -> ctx.console().info("  warning: " + w));
+    }
+
+    /** {@link #warn}'s lines. */
+    static List<String> lines(Ingestor.Result r, DatasetSpec ds) {
         List<String> lines = List.of();
-        if (ds.given() != null) {
+        boolean grouped = ds.columns() != null && ds.columns().group() != null
+                && !ds.columns().group().equals(ds.columns().query());
+        String drawn = "the training split (the splits keep dataset.columns.group '" + (grouped ? ds.columns().group()
+                : "") + "' apart, not queries)";
+        if (ds.given() != null && (ds.given().test() != null || !grouped)) {
             lines = givenWarnings(r, ds.given().utility() != null);
-        } else if (ds.columns() != null && ds.columns().group() != null
-                && !ds.columns().group().equals(ds.columns().query())) {
-            lines = warnings(r, true, "the training split (the splits keep dataset.columns.group '"
-                    + ds.columns().group() + "' apart, not queries)", false);
+        } else if (grouped) { // validation and test drawn by the group column (a utility file alone, or no file)
+            lines = warnings(r, true, drawn, ds.given() != null);
         }
-        lines.forEach(w -> ctx.console().info("  warning: " + w));
+        return lines;
     }
 
     /**

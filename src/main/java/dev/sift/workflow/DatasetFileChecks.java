@@ -97,8 +97,8 @@ final class DatasetFileChecks {
     /**
      * A recommendation task whose {@code task.positive_at} is above every rating of a local interactions file of up
      * to {@link #WHOLE_ITEMS_BYTES} as stored: ingest would find no positive interaction and fail after the run is
-     * recorded; said now, in ingest's words. Read with a throwaway key (nothing is kept) and without the items file
-     * (only the ratings matter here).
+     * recorded; said now, in ingest's words. Read up to the first positive row, with a throwaway key (nothing is
+     * kept) and without the items file (only the ratings matter here).
      */
     private static void positives(SpecBinder b, SpecBinder.Obj r, DatasetSpec d, dev.sift.data.TaskSpec task) {
         if (!task.recommendation() || d.columns().label() == null || task.minLabel() == -Double.MAX_VALUE
@@ -111,7 +111,7 @@ final class DatasetFileChecks {
         try (InputStream in = Files.newInputStream(p)) {
             if (Files.size(p) <= WHOLE_ITEMS_BYTES) {
                 new dev.sift.data.InteractionIngestor(d, task.minLabel(), new dev.sift.data.KeyedHasher(key), null)
-                        .read(in, d.path());
+                        .requirePositive(in, d.path());
             }
         } catch (IllegalArgumentException e) {
             if (String.valueOf(e.getMessage()).startsWith("no positive interaction")) {

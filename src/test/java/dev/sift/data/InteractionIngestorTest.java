@@ -113,6 +113,31 @@ class InteractionIngestorTest {
         assertEquals(1, quarantined.quarantined().size());
     }
 
+    /**
+     * The check before a run reads up to the first positive row and no further (validate read a whole large file and
+     * kept its rows); with none, it says what ingest would, in the same words.
+     */
+    @Test
+    void requirePositiveStopsAtTheFirstPositiveAndOtherwiseSaysWhatIngestWould() throws Exception {
+        DatasetSpec d = new DatasetSpec("i.csv", null, "csv", ',', new DatasetSpec.Columns(null, null, null, "rating",
+                null, "user", null, "item", null));
+        byte[] head = ("user,item,rating\nu,a,5\n" + "v,b,1\n".repeat(200_000)).getBytes(StandardCharsets.UTF_8);
+        java.io.InputStream endsBadly = new java.io.SequenceInputStream(new ByteArrayInputStream(head),
+                new java.io.InputStream() {
+                    @Override
+                    public int read() throws java.io.IOException {
+                        throw new java.io.IOException("read past the first positive row");
+                    }
+                });
+        new InteractionIngestor(d, 4, HASH, null).requirePositive(endsBadly, "i.csv");
+        String none = "user,item,rating\nu,a,3\nu,b,2.5\nv,a,x\n";
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new InteractionIngestor(d, 4, HASH, null).requirePositive(new ByteArrayInputStream(
+                        none.getBytes(StandardCharsets.UTF_8)), "i.csv"));
+        assertEquals(org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> read(none, false)).getMessage(), e.getMessage());
+    }
+
     @Test
     void anItemMissingFromTheItemsFileIsQuarantined() throws Exception {
         DatasetSpec.Items spec = new DatasetSpec.Items("items.csv", "csv", ',', true, Encoding.UTF_8, "id", "name",

@@ -127,6 +127,30 @@ class GivenUtilityIngestTest {
                 + "be empty; give a file with rows, or leave dataset.utility out", e.getMessage());
     }
 
+    /**
+     * A utility file alone with a group column other than the query (sessions): validation and test are drawn by
+     * session, so they can share queries with training, and that is still said (it was not when the file came in).
+     */
+    @Test
+    void aUtilityFileAloneKeepsTheOverlapWarningOfSplitsDrawnByGroup() {
+        DatasetSpec.Columns bySession = new DatasetSpec.Columns("query", "title", null, "label", "session", null, null);
+        DatasetSpec ds = new DatasetSpec("train.csv", null, "csv", ',', bySession, null, dev.sift.data.Encoding.UTF_8,
+                true, null, new DatasetSpec.Given(null, "utility.csv", null));
+        List<Sample> samples = List.of(new Sample(0, "lamp", "Red lamp", "", 1, "s1", null, false, Split.TRAIN, 2),
+                new Sample(1, "lamp", "Red lamp", "", 0, "s2", null, false, Split.TEST, 3),
+                new Sample(2, "mug", "Mug", "", 1, "s3", null, false, Split.TEST, 4),
+                new Sample(3, "cup", "Cup", "", 1, "cup", null, false, Split.UTILITY, 2));
+        assertEquals(List.of("test: 1 of 2 pairs (1 of 2 queries) have a query that is also in the training split (the "
+                + "splits keep dataset.columns.group 'session' apart, not queries), 1 of them the same query and title: "
+                + "on those the metrics measure memory, not how the model does on new queries"),
+                SplitOverlap.lines(new Ingestor.Result(samples, List.of(), 4, 0, null, null), ds));
+        // no group column: validation and test drawn by query share none; the utility file's own lines only
+        DatasetSpec byQuery = new DatasetSpec("train.csv", null, "csv", ',', COLS, null, dev.sift.data.Encoding.UTF_8,
+                true, null, new DatasetSpec.Given(null, "utility.csv", null));
+        assertEquals(List.of(), SplitOverlap.lines(new Ingestor.Result(samples.subList(0, 1), List.of(), 1, 0, null,
+                null), byQuery));
+    }
+
     /** A split of one label from a file is widened by another file, not by a split seed that does not draw it. */
     @Test
     void aOneLabelUtilityFileIsToldToGiveAnotherFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
