@@ -217,13 +217,9 @@ final class NoiseRun {
         dev.sift.data.DatasetSpec.Given g = setup.dataset().given();
         List<Ingestor.Part> parts = new java.util.ArrayList<>();
         parts.add(new Ingestor.Part(new ByteArrayInputStream(setup.source()), setup.sourceName(), Split.TRAIN));
-        String[] paths = {g.validation(), g.utility(), g.test()};
-        Split[] splits = {Split.VALIDATION, Split.UTILITY, Split.TEST};
-        for (int i = 0; i < paths.length; i++) {
-            if (paths[i] != null) {
-                byte[] bytes = java.nio.file.Files.readAllBytes(java.nio.file.Path.of(paths[i]));
-                parts.add(new Ingestor.Part(new ByteArrayInputStream(bytes), paths[i], splits[i]));
-            }
+        for (Split s : g.splits()) {
+            byte[] bytes = java.nio.file.Files.readAllBytes(java.nio.file.Path.of(g.of(s)));
+            parts.add(new Ingestor.Part(new ByteArrayInputStream(bytes), g.of(s), s));
         }
         return ingestor.readGiven(parts);
     }

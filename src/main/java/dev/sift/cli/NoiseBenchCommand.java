@@ -204,10 +204,10 @@ public class NoiseBenchCommand implements Callable<Integer> {
             throw SiftException.usage(workflow + ": bench noise reads local or generated data, not "
                     + spec.dataset().path());
         }
-        for (String file : given == null ? new String[0] : new String[] {given.validation(), given.utility(),
-            given.test()}) {
-            if (file != null && file.startsWith("s3://")) {
-                throw SiftException.usage(workflow + ": bench noise reads local or generated data, not " + file);
+        for (dev.sift.data.Split s : given == null ? List.<dev.sift.data.Split>of() : given.splits()) {
+            if (given.of(s).startsWith("s3://")) {
+                throw SiftException.usage(workflow + ": bench noise reads local or generated data, not "
+                        + given.of(s));
             }
         }
         ModelSpec m = spec.model();

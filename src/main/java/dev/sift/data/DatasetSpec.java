@@ -60,6 +60,22 @@ public record DatasetSpec(String path, Generate generate, String format, char se
         public Given(String validation, String test) {
             this(validation, null, test);
         }
+
+        /** The file that gives {@code split}, or null (the training file is {@code dataset.path}, not here). */
+        public String of(Split split) {
+            return switch (split) {
+                case VALIDATION -> validation;
+                case UTILITY -> utility;
+                case TEST -> test;
+                case TRAIN -> null;
+            };
+        }
+
+        /** The splits a file gives, in reading order: validation, utility, test. */
+        public java.util.List<Split> splits() {
+            return java.util.stream.Stream.of(Split.VALIDATION, Split.UTILITY, Split.TEST).filter(s -> of(s) != null)
+                    .toList();
+        }
     }
 
     /** Synthetic data parameters ({@code sift data generate}). */

@@ -47,8 +47,7 @@ final class FewQueries {
             String name = split.name().toLowerCase(java.util.Locale.ROOT);
             String them = n == 1 ? "it" : "them";
             String unit = groups ? (n == 1 ? " group" : " groups") : (n == 1 ? " query" : " queries");
-            String givenFile = given == null ? null : split == Split.VALIDATION ? given.validation()
-                    : split == Split.UTILITY ? given.utility() : given.test();
+            String givenFile = given == null ? null : given.of(split);
             boolean file = givenFile != null;
             String wider = file ? "give a dataset." + name + " file with more" + (groups ? " groups" : " queries")
                     : "raise split." + name;

@@ -107,11 +107,12 @@ public class IngestStage implements Stage<IngestOutput> {
         if (ds.isGenerated() || ds.path() == null) {
             return users.strip();
         }
-        return digestOf(ds.path()) + (ds.items() == null ? "" : " items " + digestOf(ds.items().path()))
-                + (ds.given() == null ? "" : (ds.given().validation() == null ? "" : " validation "
-                        + digestOf(ds.given().validation())) + (ds.given().utility() == null ? "" : " utility "
-                        + digestOf(ds.given().utility())) + (ds.given().test() == null ? "" : " test "
-                        + digestOf(ds.given().test()))) + users;
+        StringBuilder given = new StringBuilder();
+        for (Split s : ds.given() == null ? List.<Split>of() : ds.given().splits()) {
+            given.append(' ').append(s.key()).append(' ').append(digestOf(ds.given().of(s)));
+        }
+        return digestOf(ds.path()) + (ds.items() == null ? "" : " items " + digestOf(ds.items().path())) + given
+                + users;
     }
 
     private String keyFingerprint() {
@@ -253,19 +254,16 @@ public class IngestStage implements Stage<IngestOutput> {
      * (train, validation and test alone as before the utility file, so their stored digests still match).
      */
     private Ingestor.Result readGiven(DatasetSpec ds, Ingestor ingestor, MessageDigest digest) throws IOException {
-        List<String> paths = java.util.Arrays.asList(ds.path(), ds.given().validation(), ds.given().utility(),
-                ds.given().test());
-        List<Split> splits = List.of(Split.TRAIN, Split.VALIDATION, Split.UTILITY, Split.TEST);
         List<InputStream> opened = new java.util.ArrayList<>();
         try {
             List<Ingestor.Part> parts = new java.util.ArrayList<>();
-            for (int i = 0; i < paths.size(); i++) {
-                if (paths.get(i) == null) {
-                    continue; // no validation (utility, test) file: that split is drawn from the training file
-                }
-                InputStream in = new DigestInputStream(openPath(paths.get(i)), digest);
+            List<Split> splits = new java.util.ArrayList<>(List.of(Split.TRAIN)); // a split no file gives is drawn
+            splits.addAll(ds.given().splits());
+            for (Split s : splits) {
+                String path = s == Split.TRAIN ? ds.path() : ds.given().of(s);
+                InputStream in = new DigestInputStream(openPath(path), digest);
                 opened.add(in);
-                parts.add(new Ingestor.Part(in, paths.get(i), splits.get(i)));
+                parts.add(new Ingestor.Part(in, path, s));
             }
             Ingestor.Result result = ingestor.readGiven(parts);
             for (InputStream in : opened) {
@@ -347,14 +345,11 @@ public class IngestStage implements Stage<IngestOutput> {
         manifest.put("rows", result.samples().size());
         manifest.put("source", source.name());
         manifest.put("source_sha256", sourceSha);
-        if (ctx.spec().dataset().given() != null) {
-            manifest.put("validation_source", ctx.spec().dataset().given().validation());
-            if (ctx.spec().dataset().given().utility() != null) {
-                manifest.put("utility_source", ctx.spec().dataset().given().utility());
-            }
-            if (ctx.spec().dataset().given().test() != null) {
-                manifest.put("test_source", ctx.spec().dataset().given().test());
-            }
+        DatasetSpec.Given given = ctx.spec().dataset().given();
+        if (given != null) {
+            manifest.put("validation_source", given.validation()); // null without a validation file, as before
+            given.splits().stream().filter(s -> s != Split.VALIDATION).forEach(s -> manifest.put(s.key() + "_source",
+                    given.of(s)));
         }
         manifest.put("task", ctx.spec().task().type().key());
         manifest.put("min_label", ctx.spec().task().minLabel());

@@ -168,8 +168,7 @@ final class IngestSummary {
     /** Whether a split's rows come from a file of their own (dataset.validation, dataset.utility, dataset.test). */
     private static boolean fromFile(StageContext ctx, Split split) {
         dev.sift.data.DatasetSpec.Given g = ctx.spec().dataset().given();
-        return g != null && (split == Split.VALIDATION ? g.validation() : split == Split.UTILITY ? g.utility()
-                : split == Split.TEST ? g.test() : null) != null;
+        return g != null && g.of(split) != null;
     }
 
     /**
