@@ -42,9 +42,9 @@ final class DatasetFileChecks {
 
     /** The given split the utility file is the same file as ("test", "validation"), through a link; else null. */
     private static String sameAsAnother(DatasetSpec.Given given) {
-        for (String[] other : new String[][] {{"test", given.test()}, {"validation", given.validation()}}) {
-            if (other[1] != null && !other[1].startsWith("s3://") && sameFile(given.utility(), other[1])) {
-                return other[0];
+        for (dev.sift.data.Split s : List.of(dev.sift.data.Split.TEST, dev.sift.data.Split.VALIDATION)) {
+            if (given.of(s) != null && !given.of(s).startsWith("s3://") && sameFile(given.utility(), given.of(s))) {
+                return s.key();
             }
         }
         return null;
@@ -58,10 +58,9 @@ final class DatasetFileChecks {
         }
         DatasetSpec.Given given = d.given();
         if (given != null) {
-            String[][] files = {{"dataset.validation", given.validation()}, {"dataset.utility", given.utility()},
-                {"dataset.test", given.test()}};
-            for (String[] f : files) {
-                if (f[1] == null || f[1].startsWith("s3://")) {
+            for (dev.sift.data.Split s : given.splits()) {
+                String[] f = {"dataset." + s.key(), given.of(s)};
+                if (f[1].startsWith("s3://")) {
                     continue;
                 }
                 String twin = f[0].equals("dataset.utility") ? sameAsAnother(given) : null;
