@@ -96,7 +96,8 @@ public final class Ingestor {
      * Reads the files of a given split in order: every row of a part belongs to the part's split, except that
      * without a utility file {@code split.utility} still takes that share of the training rows' queries for the
      * utility split, without a validation file {@code split.validation} that share for the validation split, and
-     * without a test file (a utility file alone) {@code split.test} that share for the test split.
+     * without a test file (a utility file alone) {@code split.test} that share for the test split. A split drawn
+     * so comes from the training file's queries that the utility file does not hold; those stay in training.
      * Exact duplicates are removed from the training file only: the validation, utility and test files are used as
      * the data set defines them (a benchmark's published scores count every line), and a pair in two files is the
      * split's own business.
@@ -120,8 +121,12 @@ public final class Ingestor {
         List<String> trainGroups = out.stream().filter(s -> s.split() == Split.TRAIN).map(Sample::group).toList();
         // split.validation is above 0 only without a validation file: then validation comes from the training file
         if ((split.validation() > 0 || split.utility() > 0 || split.test() > 0) && !trainGroups.isEmpty()) {
+            // a utility file's queries stay in training: the queries that value samples neither pick epochs nor are
+            // measured (split.utility is 0 then, so nothing else is drawn for utility)
+            java.util.Set<String> utilityGroups = out.stream().filter(s -> s.split() == Split.UTILITY)
+                    .map(Sample::group).collect(java.util.stream.Collectors.toSet());
             Map<String, Split> drawn = Splitter.assign(trainGroups, new SplitSpec(split.validation(), split.utility(),
-                    split.test(), split.seed()));
+                    split.test(), split.seed()), utilityGroups);
             out.replaceAll(s -> s.split() == Split.TRAIN ? s.withIndexAndSplit(s.index(), drawn.get(s.group())) : s);
         }
         return withNoise(out, bad, rows, duplicates, advice);

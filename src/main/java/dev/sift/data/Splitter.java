@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -22,6 +23,16 @@ public final class Splitter {
      * there are at least three groups.
      */
     public static Map<String, Split> assign(List<String> groups, SplitSpec spec) {
+        return assign(groups, spec, Set.of());
+    }
+
+    /**
+     * {@link #assign}, with the groups of {@code inTrain} kept in training: the held-out splits are drawn from the
+     * other groups, as many as the fractions ask of all of them (a utility file's queries, so that the queries that
+     * value the samples neither pick the epochs nor are measured). With {@code inTrain} empty the same as
+     * {@link #assign(List, SplitSpec)}.
+     */
+    public static Map<String, Split> assign(List<String> groups, SplitSpec spec, Set<String> inTrain) {
         List<String> distinct = new ArrayList<>(new TreeSet<>(groups));
         Collections.shuffle(distinct, new Random(spec.seed()));
         int g = distinct.size();
@@ -30,17 +41,43 @@ public final class Splitter {
         int nVal = count(spec.validation(), g);
         int nUtil = count(spec.utility(), g);
         if (nTest + nVal + nUtil >= g) {
-            throw new IllegalArgumentException("only " + g + " distinct queries: too few to split into train, "
-                    + "validation (" + spec.validation() + "), utility (" + spec.utility() + ") and test ("
-                    + spec.test() + ")");
+            List<String> all = new ArrayList<>(List.of("train"));
+            all.addAll(drawn(spec));
+            throw new IllegalArgumentException("only " + g + " distinct queries: too few to split into " + and(all));
+        }
+        List<String> drawable = distinct.stream().filter(x -> !inTrain.contains(x)).toList();
+        if (nTest + nVal + nUtil > drawable.size()) {
+            throw new IllegalArgumentException(String.format("only %d of the %d distinct queries are not in "
+                    + "dataset.utility, too few to draw %s from them (%d queries; a utility file's queries stay in "
+                    + "training, apart from the queries that pick epochs and are measured): give dataset.test (and "
+                    + "dataset.validation) files, or a utility file of fewer of the training file's queries",
+                    drawable.size(), g, and(drawn(spec)), nTest + nVal + nUtil));
         }
         Map<String, Split> out = new HashMap<>();
-        for (int i = 0; i < g; i++) {
-            Split s = i < nTest ? Split.TEST : i < nTest + nVal ? Split.VALIDATION
-                    : i < nTest + nVal + nUtil ? Split.UTILITY : Split.TRAIN;
-            out.put(distinct.get(i), s);
+        distinct.forEach(x -> out.put(x, Split.TRAIN));
+        for (int i = 0; i < nTest + nVal + nUtil; i++) {
+            out.put(drawable.get(i), i < nTest ? Split.TEST : i < nTest + nVal ? Split.VALIDATION : Split.UTILITY);
         }
         return out;
+    }
+
+    /** The held-out splits a spec draws, with their fractions: "validation (0.1)", "test (0.2)". */
+    public static List<String> drawn(SplitSpec spec) {
+        List<String> parts = new ArrayList<>();
+        double[] shares = {spec.validation(), spec.utility(), spec.test()};
+        String[] names = {"validation", "utility", "test"};
+        for (int i = 0; i < names.length; i++) {
+            if (shares[i] > 0) {
+                parts.add(names[i] + " (" + shares[i] + ")");
+            }
+        }
+        return parts;
+    }
+
+    /** "a", "a and b", "a, b and c". */
+    public static String and(List<String> items) {
+        return items.size() == 1 ? items.get(0) : String.join(", ", items.subList(0, items.size() - 1)) + " and "
+                + items.get(items.size() - 1);
     }
 
     /** Groups for a fraction; a non-zero fraction gets at least one group when there are at least three. */

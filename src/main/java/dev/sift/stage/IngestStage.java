@@ -109,7 +109,8 @@ public class IngestStage implements Stage<IngestOutput> {
         }
         StringBuilder given = new StringBuilder();
         for (Split s : ds.given() == null ? List.<Split>of() : ds.given().splits()) {
-            given.append(' ').append(s.key()).append(' ').append(digestOf(ds.given().of(s)));
+            given.append(' ').append(s.key()).append(' ').append(digestOf(ds.given().of(s)))
+                    .append(s == Split.UTILITY ? "+in-train" : ""); // since stop 56 its queries are never drawn out
         }
         return digestOf(ds.path()) + (ds.items() == null ? "" : " items " + digestOf(ds.items().path())) + given
                 + users;

@@ -91,28 +91,20 @@ final class IngestSummary {
     /** The splits drawn by query, with their shares: only those asked for (a given file's split is not drawn). */
     private static List<String> drawn(SplitSpec split) {
         List<String> out = new ArrayList<>(List.of("train"));
-        double[] shares = {split.validation(), split.utility(), split.test()};
-        String[] names = {"validation", "utility", "test"};
-        for (int i = 0; i < names.length; i++) {
-            if (shares[i] > 0) {
-                out.add(names[i] + " (" + shares[i] + ")");
-            }
-        }
+        out.addAll(dev.sift.data.Splitter.drawn(split));
         return out;
     }
 
-    /** "a", "a and b", "a, b and c". */
     private static String and(List<String> items) {
-        return items.size() == 1 ? items.get(0) : String.join(", ", items.subList(0, items.size() - 1)) + " and "
-                + items.get(items.size() - 1);
+        return dev.sift.data.Splitter.and(items);
     }
 
     /** What can give every split a group: a test split cannot be set to 0, a validation or utility one can. */
     static String splitAdvice(List<String> empty) {
         String finer = "map dataset.columns.group to a finer column (a session or a user) that the splits can divide";
         if (empty.contains("test")) {
-            return "Use data with more queries, " + finer + ", or give the held-out rows as files (dataset.validation "
-                    + "and dataset.test)";
+            return "Use data with more queries, " + finer + ", or give the held-out rows as files (dataset.test, "
+                    + "and dataset.validation if you have one)";
         }
         List<String> settable = empty.stream().filter(e -> !e.equals("train")).map(e -> "split." + e).toList();
         return "Use data with more queries" + (settable.isEmpty() ? " or " : ", ") + finer
@@ -126,19 +118,19 @@ final class IngestSummary {
      * unannounced.
      */
     static void emptyGiven(String source, Ingestor.Result r, dev.sift.data.DatasetSpec.Given given) {
-        String[][] files = {{"dataset.path", source, "train"}, {"dataset.validation", given.validation(),
-            "validation"}, {"dataset.utility", given.utility(), "utility"}, {"dataset.test", given.test(), "test"}};
-        Split[] splits = {Split.TRAIN, Split.VALIDATION, Split.UTILITY, Split.TEST};
-        for (int i = 0; i < files.length; i++) {
-            if (files[i][1] != null && r.count(splits[i]) == 0) {
-                String file = files[i][1];
+        List<Split> splits = new ArrayList<>(List.of(Split.TRAIN));
+        splits.addAll(given.splits());
+        for (Split s : splits) {
+            String file = s == Split.TRAIN ? source : given.of(s);
+            String key = s == Split.TRAIN ? "dataset.path" : "dataset." + s.key();
+            if (r.count(s) == 0) {
                 List<dev.sift.data.Quarantined> refused = r.quarantined().stream().filter(q -> file.equals(q.file()))
                         .toList();
-                throw SiftException.usage(file + " (" + files[i][0] + "): " + (refused.isEmpty() ? "no valid rows"
+                throw SiftException.usage(file + " (" + key + "): " + (refused.isEmpty() ? "no valid rows"
                         : "none of its " + refused.size() + " rows is valid (the first: " + refused.get(0)
                                 .describe(file) + (r.encodingAdvice() == null ? "" : "; " + r.encodingAdvice()) + ")")
-                        + ", so the " + files[i][2] + " split would be empty; give a file with rows"
-                        + (i == 1 || i == 2 ? ", or leave " + files[i][0] + " out" : ""));
+                        + ", so the " + s.key() + " split would be empty; give a file with rows"
+                        + (s == Split.VALIDATION || s == Split.UTILITY ? ", or leave " + key + " out" : ""));
             }
         }
     }

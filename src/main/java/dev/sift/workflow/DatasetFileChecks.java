@@ -51,9 +51,10 @@ final class DatasetFileChecks {
     }
 
     static void checkColumns(SpecBinder b, SpecBinder.Obj r, DatasetSpec d, dev.sift.data.TaskSpec task) {
-        if (d.format().equals("csv")) {
+        boolean s3 = d.path().startsWith("s3://"); // read at ingest; the local files beside it are checked here
+        if (d.format().equals("csv") && !s3) {
             check(b, r, "dataset.columns", d.path(), d.separator(), d.encoding(), d.header(), d.columns().mapped());
-        } else if (!d.path().startsWith("s3://") && !insideSiftHome(b, r, "dataset.path", d.path())) {
+        } else if (!s3 && !insideSiftHome(b, r, "dataset.path", d.path())) {
             shape(b, r, "dataset.path", d.path(), d); // JSON Lines, Parquet, Ditto: read at ingest
         }
         DatasetSpec.Given given = d.given();
@@ -64,7 +65,7 @@ final class DatasetFileChecks {
                     continue;
                 }
                 String twin = f[0].equals("dataset.utility") ? sameAsAnother(given) : null;
-                if (sameFile(f[1], d.path())) {
+                if (!s3 && sameFile(f[1], d.path())) {
                     b.error(r.nestedLine(f[0].split("\\.")), f[0], "is the same file as dataset.path (" + f[1] + "): its "
                             + "pairs would be trained on and measured on");
                 } else if (twin != null) { // a link to it: the parser caught the same path written twice

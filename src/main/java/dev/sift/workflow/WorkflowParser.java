@@ -193,7 +193,7 @@ public final class WorkflowParser {
         boolean cache = r.choice("cache", "true", "true", "false").equals("true");
         WorkflowSpec.Execution execution = ExecutionParser.parse(r);
         r.done();
-        if (b.errors().isEmpty() && checkFiles && dataset.path() != null && !dataset.path().startsWith("s3://")) {
+        if (b.errors().isEmpty() && checkFiles && dataset.path() != null) { // local files beside an S3 one too
             DatasetFileChecks.checkColumns(b, r, dataset, task);
         }
         if (!b.errors().isEmpty()) {

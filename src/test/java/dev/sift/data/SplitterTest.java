@@ -36,6 +36,26 @@ class SplitterTest {
         assertEquals(0, count(without, Split.UTILITY));
     }
 
+    /** Groups kept in training are never drawn out; with none kept the draw is the one without the argument. */
+    @Test
+    void groupsKeptInTrainingAreNeverDrawnAndTheSharesAreOfAllGroups() {
+        java.util.Set<String> kept = java.util.Set.copyOf(GROUPS.subList(0, 40));
+        for (long seed = 0; seed < 20; seed++) {
+            SplitSpec spec = new SplitSpec(0.1, 0.15, 0.2, seed);
+            Map<String, Split> a = Splitter.assign(GROUPS, spec, kept);
+            kept.forEach(g -> assertEquals(Split.TRAIN, a.get(g), g));
+            assertEquals(20, count(a, Split.TEST));
+            assertEquals(10, count(a, Split.VALIDATION));
+            assertEquals(15, count(a, Split.UTILITY));
+            assertEquals(Splitter.assign(GROUPS, spec), Splitter.assign(GROUPS, spec, java.util.Set.of()));
+        }
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Splitter.assign(GROUPS, new SplitSpec(0.1, 0, 0.2, 1), java.util.Set.copyOf(GROUPS.subList(0,
+                        80))));
+        assertTrue(e.getMessage().startsWith("only 20 of the 100 distinct queries are not in dataset.utility, too few "
+                + "to draw validation (0.1) and test (0.2) from them (30 queries;"), e.getMessage());
+    }
+
     private static long count(Map<String, Split> a, Split s) {
         return a.values().stream().filter(x -> x == s).count();
     }

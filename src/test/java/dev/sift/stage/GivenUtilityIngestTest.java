@@ -86,6 +86,38 @@ class GivenUtilityIngestTest {
                 "the test split is drawn from the training file's queries");
     }
 
+    /**
+     * A utility file over the training file's queries: validation and test are drawn from the other queries, so the
+     * queries that value samples neither pick the epochs nor are measured; the shares are of all the queries.
+     */
+    @Test
+    void aUtilityFileAlonesQueriesStayInTrainingAndTooFewOthersAreRefused() throws IOException {
+        DatasetSpec spec = new DatasetSpec("train.csv", null, "csv", ',', COLS);
+        Ingestor ingestor = new Ingestor(spec, new TaskSpec(TaskType.BINARY, 0, 1), new SplitSpec(0.25, 0, 0.25, 1),
+                HASHER);
+        for (int seed = 1; seed <= 5; seed++) {
+            Ingestor.Result r = new Ingestor(spec, new TaskSpec(TaskType.BINARY, 0, 1), new SplitSpec(0.25, 0, 0.25,
+                    seed), HASHER).readGiven(List.of(part(rows("t", 20, 0), "train.csv", Split.TRAIN),
+                            part(rows("t", 8, 1), "utility.csv", Split.UTILITY))); // queries t0-t7 of the 20
+            assertEquals(15, r.count(Split.VALIDATION), "5 of all 20 training queries");
+            assertEquals(15, r.count(Split.TEST));
+            for (Sample s : r.samples()) {
+                if (s.split() == Split.VALIDATION || s.split() == Split.TEST) {
+                    assertTrue(Integer.parseInt(s.query().substring(1)) >= 8, seed + ": " + s);
+                }
+            }
+            assertEquals(8 * 3, r.samples().stream().filter(s -> s.split() == Split.TRAIN
+                    && Integer.parseInt(s.query().substring(1)) < 8).count(), "the utility queries train");
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ingestor.readGiven(List.of(
+                part(rows("t", 20, 0), "train.csv", Split.TRAIN), part(rows("t", 12, 1), "utility.csv",
+                        Split.UTILITY))));
+        assertEquals("only 8 of the 20 distinct queries are not in dataset.utility, too few to draw validation (0.25) "
+                + "and test (0.25) from them (10 queries; a utility file's queries stay in training, apart from the "
+                + "queries that pick epochs and are measured): give dataset.test (and dataset.validation) files, or a "
+                + "utility file of fewer of the training file's queries", e.getMessage());
+    }
+
     @Test
     void aUtilityFileIsWarnedOfForCopiesOfTrainingPairsAndForFewQueriesByItsKey() {
         List<Sample> samples = List.of(s(0, "lamp", "Red lamp", Split.TRAIN), s(1, "mug", "Mug", Split.TRAIN),

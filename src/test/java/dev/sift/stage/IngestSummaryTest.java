@@ -12,7 +12,7 @@ class IngestSummaryTest {
     void anEmptyTestSplitIsNotToldToSetValidationToZero() {
         String finer = "map dataset.columns.group to a finer column (a session or a user) that the splits can divide";
         assertEquals("Use data with more queries, " + finer + ", or give the held-out rows as files "
-                + "(dataset.validation and dataset.test)", IngestSummary.splitAdvice(List.of("validation", "test")));
+                + "(dataset.test, and dataset.validation if you have one)", IngestSummary.splitAdvice(List.of("validation", "test")));
         assertEquals("Use data with more queries, " + finer + ", or set split.validation and split.utility to 0",
                 IngestSummary.splitAdvice(List.of("validation", "utility")));
         assertEquals("Use data with more queries or " + finer, IngestSummary.splitAdvice(List.of("train")));

@@ -154,4 +154,17 @@ class GivenUtilityFileTest {
         assertTrue(same.get(0).startsWith("w.yaml:4: dataset.utility: is the same file as dataset.path"),
                 same.toString());
     }
+
+    /** Local given files beside a training file in S3 are checked too (before stop 56 nothing was, till ingest). */
+    @Test
+    void localGivenFilesBesideAnS3TrainingFileAreChecked() throws IOException {
+        String text = yaml("  utility: utility.csv\n  test: test.csv\n", "score: {methods: [knn_shapley]}\n")
+                .replace("path: train.csv", "path: s3://shop/train.csv");
+        assertEquals("s3://shop/train.csv", parse(text).dataset().path(), "good local files pass");
+        Files.writeString(dir.resolve("test.csv"), "query,title\nlamp,Red lamp\n");
+        List<String> e = errors(text);
+        assertEquals(1, e.size(), e.toString());
+        assertTrue(e.get(0).startsWith("w.yaml:5: dataset.test: column 'label' is not in the header of "
+                + dir.resolve("test.csv")) || e.get(0).startsWith("w.yaml:5: dataset.test: columns"), e.toString());
+    }
 }
