@@ -62,6 +62,13 @@ final class NoiseRun {
             throw SiftException.usage(setup.sourceName() + ": no training rows to flip (" + (left == null
                     ? read.rowsRead() + " rows read" : left) + ")");
         }
+        if (data.validation().length == 0 || data.utility().length == 0) { // a split of no query: as ingest stops
+            long queries = read.samples().stream().map(Sample::group).distinct().count();
+            throw SiftException.usage(setup.sourceName() + ": only " + queries + " distinct "
+                    + (queries == 1 ? "query" : "queries") + " among " + read.samples().size() + " valid rows: too few "
+                    + "to split by query; " + (data.validation().length == 0 ? "validation" : "utility") + " would be "
+                    + "empty. Use data with more queries");
+        }
         int noisy = 0;
         for (boolean b : data.noisy()) {
             noisy += b ? 1 : 0;
@@ -129,9 +136,14 @@ final class NoiseRun {
             NoiseBenchmark.Scoring scoring, java.util.function.Consumer<String> said) throws IOException {
         Ingestor ingestor = new Ingestor(setup.dataset().withNoise(setup.noise().withSeed(setup.noise().seed() + seed
                 - 1)), setup.task(), setup.split(), new KeyedHasher(HASH_KEY));
-        Ingestor.Result read = setup.dataset().given() == null
-                ? ingestor.read(new ByteArrayInputStream(setup.source()), setup.sourceName())
-                : readGiven(setup, ingestor);
+        Ingestor.Result read;
+        try {
+            read = setup.dataset().given() == null
+                    ? ingestor.read(new ByteArrayInputStream(setup.source()), setup.sourceName())
+                    : readGiven(setup, ingestor);
+        } catch (IllegalArgumentException e) { // too few queries for the split: said as ingest says it, exit 2
+            throw SiftException.usage(setup.sourceName() + ": " + e.getMessage());
+        }
         Data data = data(read.samples(), setup.task());
         int noisy = check(setup, seed, read, data, said);
         TaskSpec task = setup.task();
@@ -159,9 +171,14 @@ final class NoiseRun {
         if (scoring.crossFit() >= 2) {
             String[] groups = Arrays.stream(data.train()).mapToObj(i -> data.samples().get(i).group())
                     .toArray(String[]::new);
-            CrossFit.Result oof = CrossFit.run(trainer.withoutEpochScorer(), trainer.initialWeights(seeded.seed()),
-                    data.targets(), data.train(), groups, data.validation(), seeded, scoring.crossFit(),
-                    CrossFit.Listener.NONE);
+            CrossFit.Result oof;
+            try {
+                oof = CrossFit.run(trainer.withoutEpochScorer(), trainer.initialWeights(seeded.seed()), data.targets(),
+                        data.train(), groups, data.validation(), seeded, scoring.crossFit(), CrossFit.Listener.NONE);
+            } catch (IllegalArgumentException e) { // fewer training queries than folds
+                throw SiftException.usage("--cross-fit " + scoring.crossFit() + ": " + e.getMessage()
+                        + " (--cross-fit 0 turns it off)");
+            }
             needMillis.put(Need.CROSS_FIT, oof.millis());
             inputs.replaceAll(in -> in.withOutOfFold(oof.outOfFold()));
         } else {

@@ -121,15 +121,47 @@ public final class Ingestor {
         List<String> trainGroups = out.stream().filter(s -> s.split() == Split.TRAIN).map(Sample::group).toList();
         // split.validation is above 0 only without a validation file: then validation comes from the training file
         if ((split.validation() > 0 || split.utility() > 0 || split.test() > 0) && !trainGroups.isEmpty()) {
-            // a utility file's queries stay in training: the queries that value samples neither pick epochs nor are
-            // measured (split.utility is 0 then, so nothing else is drawn for utility)
-            java.util.Set<String> utilityGroups = out.stream().filter(s -> s.split() == Split.UTILITY)
-                    .map(Sample::group).collect(java.util.stream.Collectors.toSet());
-            Map<String, Split> drawn = Splitter.assign(trainGroups, new SplitSpec(split.validation(), split.utility(),
-                    split.test(), split.seed()), utilityGroups);
+            java.util.Set<String> inTrain = utilityHeld(out);
+            SplitSpec drawing = new SplitSpec(split.validation(), split.utility(), split.test(), split.seed());
+            requireOthers(trainGroups, inTrain, drawing, parts.stream().anyMatch(p -> p.split() == Split.TEST));
+            Map<String, Split> drawn = Splitter.assign(trainGroups, drawing, inTrain);
             out.replaceAll(s -> s.split() == Split.TRAIN ? s.withIndexAndSplit(s.index(), drawn.get(s.group())) : s);
         }
         return withNoise(out, bad, rows, duplicates, advice);
+    }
+
+    /**
+     * The training file's groups that hold a query of the utility file (none without one): they stay in training, so
+     * the queries that value samples neither pick epochs nor are measured. Split by query these are the utility
+     * file's queries themselves; by another group column (sessions), every group that holds one of them.
+     */
+    private static java.util.Set<String> utilityHeld(List<Sample> samples) {
+        java.util.Set<String> queries = new java.util.HashSet<>();
+        samples.stream().filter(s -> s.split() == Split.UTILITY).forEach(s -> queries.add(normalise(s.query())));
+        java.util.Set<String> held = new java.util.HashSet<>();
+        samples.stream().filter(s -> s.split() == Split.TRAIN && queries.contains(normalise(s.query())))
+                .forEach(s -> held.add(s.group()));
+        return held;
+    }
+
+    /** Stops, in one line, when too few groups are left beside those {@link #utilityHeld} to draw the splits from. */
+    private void requireOthers(List<String> trainGroups, java.util.Set<String> inTrain, SplitSpec drawing,
+            boolean testFile) {
+        int groups = new java.util.HashSet<>(trainGroups).size();
+        int needed = Splitter.heldOut(drawing, groups);
+        if (inTrain.isEmpty() || groups - inTrain.size() >= needed) {
+            return;
+        }
+        String column = dataset.columns().group();
+        String unit = column == null || column.equals(dataset.columns().query()) ? "queries"
+                : "groups (dataset.columns.group '" + column + "')";
+        throw new IllegalArgumentException(String.format("only %d of the training file's %d %s hold no query of "
+                + "dataset.utility; drawing %s needs %d of them (the utility file's queries stay in training, kept "
+                + "apart from the queries that pick epochs and are measured): %s, or give a utility file of fewer of "
+                + "the training file's queries", groups - inTrain.size(), groups, unit,
+                Splitter.and(Splitter.drawn(drawing)), needed, testFile
+                        ? "give a dataset.validation file, lower split.validation"
+                        : "give dataset.test (and dataset.validation) files, lower split.validation and split.test"));
     }
 
     /** The result, with {@code dataset.noise} applied to the training rows. */

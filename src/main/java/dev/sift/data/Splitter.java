@@ -46,12 +46,9 @@ public final class Splitter {
             throw new IllegalArgumentException("only " + g + " distinct queries: too few to split into " + and(all));
         }
         List<String> drawable = distinct.stream().filter(x -> !inTrain.contains(x)).toList();
-        if (nTest + nVal + nUtil > drawable.size()) {
-            throw new IllegalArgumentException(String.format("only %d of the %d distinct queries are not in "
-                    + "dataset.utility, too few to draw %s from them (%d queries; a utility file's queries stay in "
-                    + "training, apart from the queries that pick epochs and are measured): give dataset.test (and "
-                    + "dataset.validation) files, or a utility file of fewer of the training file's queries",
-                    drawable.size(), g, and(drawn(spec)), nTest + nVal + nUtil));
+        if (nTest + nVal + nUtil > drawable.size()) { // the ingestor says it in its words first
+            throw new IllegalArgumentException("only " + drawable.size() + " of " + g + " distinct queries may be "
+                    + "drawn, " + (nTest + nVal + nUtil) + " needed for " + and(drawn(spec)));
         }
         Map<String, Split> out = new HashMap<>();
         distinct.forEach(x -> out.put(x, Split.TRAIN));
@@ -78,6 +75,11 @@ public final class Splitter {
     public static String and(List<String> items) {
         return items.size() == 1 ? items.get(0) : String.join(", ", items.subList(0, items.size() - 1)) + " and "
                 + items.get(items.size() - 1);
+    }
+
+    /** How many of {@code groups} groups the held-out splits of {@code spec} take. */
+    public static int heldOut(SplitSpec spec, int groups) {
+        return count(spec.test(), groups) + count(spec.validation(), groups) + count(spec.utility(), groups);
     }
 
     /** Groups for a fraction; a non-zero fraction gets at least one group when there are at least three. */

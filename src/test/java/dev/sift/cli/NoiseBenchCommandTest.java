@@ -250,6 +250,24 @@ class NoiseBenchCommandTest {
                 + "median_relevance\nlamp,Acme lamp,d,x\n");
         SiftException e = assertThrows(SiftException.class, () -> call("--data", header.toString()));
         assertTrue(e.getMessage().startsWith(header + ": no training rows to flip (read 1 rows of "), e.getMessage());
+        StringBuilder two = new StringBuilder("query,product_title,product_description,median_relevance\n");
+        for (int i = 0; i < 30; i++) {
+            two.append(List.of("lamp", "mug").get(i % 2)).append(",item ").append(i).append(",d,")
+                    .append(1 + i % 4).append('\n');
+        }
+        Path few = Files.writeString(dir.resolve("few.csv"), two);
+        e = assertThrows(SiftException.class, () -> call("--data", few.toString(), "--cross-fit", "0"), "a usage "
+                + "error (exit 2), as ingest says it, not an IllegalStateException of TracIn's (exit 1)");
+        assertEquals(few + ": only 2 distinct queries among 30 valid rows: too few to split by query; validation "
+                + "would be empty. Use data with more queries", e.getMessage());
+        StringBuilder six = new StringBuilder("query,product_title,product_description,median_relevance\n");
+        for (int i = 0; i < 60; i++) {
+            six.append("query ").append(i % 6).append(",item ").append(i).append(",d,").append(1 + i % 4).append('\n');
+        }
+        Path sixQueries = Files.writeString(dir.resolve("six.csv"), six);
+        e = assertThrows(SiftException.class, () -> call("--data", sixQueries.toString()));
+        assertTrue(e.getMessage().matches("--cross-fit 5: cross-fitting with 5 folds needs at least 5 queries in the "
+                + "pool, it has [1-4] \\(--cross-fit 0 turns it off\\)"), e.getMessage());
         e = assertThrows(SiftException.class, () -> call("--data", data.toString(), "--set", "dataset.separator=;"));
         assertTrue(e.getMessage().startsWith("--set changes a workflow's values; --data reads CrowdFlower's "),
                 e.getMessage());

@@ -52,8 +52,9 @@ class SplitterTest {
         IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> Splitter.assign(GROUPS, new SplitSpec(0.1, 0, 0.2, 1), java.util.Set.copyOf(GROUPS.subList(0,
                         80))));
-        assertTrue(e.getMessage().startsWith("only 20 of the 100 distinct queries are not in dataset.utility, too few "
-                + "to draw validation (0.1) and test (0.2) from them (30 queries;"), e.getMessage());
+        assertEquals("only 20 of 100 distinct queries may be drawn, 30 needed for validation (0.1) and test (0.2)",
+                e.getMessage());
+        assertEquals(30, Splitter.heldOut(new SplitSpec(0.1, 0, 0.2, 1), 100));
     }
 
     private static long count(Map<String, Split> a, Split s) {

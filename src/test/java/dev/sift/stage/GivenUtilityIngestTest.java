@@ -112,10 +112,47 @@ class GivenUtilityIngestTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ingestor.readGiven(List.of(
                 part(rows("t", 20, 0), "train.csv", Split.TRAIN), part(rows("t", 12, 1), "utility.csv",
                         Split.UTILITY))));
-        assertEquals("only 8 of the 20 distinct queries are not in dataset.utility, too few to draw validation (0.25) "
-                + "and test (0.25) from them (10 queries; a utility file's queries stay in training, apart from the "
-                + "queries that pick epochs and are measured): give dataset.test (and dataset.validation) files, or a "
-                + "utility file of fewer of the training file's queries", e.getMessage());
+        assertEquals("only 8 of the training file's 20 queries hold no query of dataset.utility; drawing validation "
+                + "(0.25) and test (0.25) needs 10 of them (the utility file's queries stay in training, kept apart from "
+                + "the queries that pick epochs and are measured): give dataset.test (and dataset.validation) files, "
+                + "lower split.validation and split.test, or give a utility file of fewer of the training file's "
+                + "queries", e.getMessage());
+        // beside a test file only validation is drawn, and the advice is to give or shrink that
+        Ingestor validationOnly = new Ingestor(spec, new TaskSpec(TaskType.BINARY, 0, 1), new SplitSpec(0.5, 0, 0, 1),
+                HASHER);
+        e = assertThrows(IllegalArgumentException.class, () -> validationOnly.readGiven(List.of(part(rows("t", 20, 0),
+                "train.csv", Split.TRAIN), part(rows("t", 12, 1), "utility.csv", Split.UTILITY), part(rows("x", 3, 0),
+                        "test.csv", Split.TEST))));
+        assertTrue(e.getMessage().startsWith("only 8 of the training file's 20 queries hold no query of "
+                + "dataset.utility; drawing validation (0.5) needs 10 of them") && e.getMessage().contains(": give a "
+                + "dataset.validation file, lower split.validation, or give a utility file"), e.getMessage());
+    }
+
+    /**
+     * Split by sessions, a utility file's queries stay in training too: every session that holds one of them, so no
+     * drawn validation or test session has a utility query (the session ids of the two files mean nothing together).
+     */
+    @Test
+    void bySessionEverySessionWithAUtilityQueryStaysInTraining() throws IOException {
+        DatasetSpec.Columns bySession = new DatasetSpec.Columns("query", "title", null, "label", "session", null, null);
+        DatasetSpec spec = new DatasetSpec("train.csv", null, "csv", ',', bySession);
+        StringBuilder train = new StringBuilder("query,title,label,session\n");
+        for (int i = 0; i < 60; i++) { // session s<i> searches query q<i % 20>, then q<(i + 7) % 20>
+            train.append("Q").append(i % 20).append(",item a,1,s").append(i).append('\n');
+            train.append("q").append((i + 7) % 20).append(",item b,0,s").append(i).append('\n');
+        }
+        String utility = "query,title,label,session\nq0,item c,1,s0\nq1,item d,0,s1\nq1,item e,1,s1\n";
+        for (int seed = 1; seed <= 5; seed++) {
+            Ingestor.Result r = new Ingestor(spec, new TaskSpec(TaskType.BINARY, 0, 1), new SplitSpec(0.2, 0, 0.2,
+                    seed), HASHER).readGiven(List.of(part(train.toString(), "train.csv", Split.TRAIN),
+                            part(utility, "utility.csv", Split.UTILITY)));
+            assertEquals(24, r.count(Split.TEST), "12 of the 60 sessions, 2 pairs each");
+            for (Sample s : r.samples()) {
+                if (s.split() == Split.VALIDATION || s.split() == Split.TEST) {
+                    assertTrue(!s.query().equalsIgnoreCase("q0") && !s.query().equalsIgnoreCase("q1"), seed + ": " + s);
+                }
+            }
+        }
     }
 
     @Test
