@@ -169,6 +169,56 @@ public final class Metrics {
     }
 
     /**
+     * Mean reciprocal rank: per group (query), 1 / the rank of its first positive item when ranked by {@code score}
+     * descending, averaged over the groups that hold both a positive and a negative item (as {@link #ndcgAtK} skips a
+     * group of one grade: every order of it scores 1, or none is defined). Equal scores are ties, counted at their
+     * expectation over the tie's orders: a run of s tied items holding p positives after {@code above} higher ones
+     * puts the first positive at above + r with probability C(s - r, p - 1) / C(s, p). So a constant score (the
+     * majority baseline) gets a random order's exact expectation. NaN when no group counts.
+     */
+    public static double mrr(double[] score, boolean[] positive, String[] group) {
+        Map<String, List<Integer>> groups = new LinkedHashMap<>();
+        for (int i = 0; i < group.length; i++) {
+            groups.computeIfAbsent(group[i], g -> new ArrayList<>()).add(i);
+        }
+        double sum = 0;
+        int counted = 0;
+        for (List<Integer> items : groups.values()) {
+            long positives = items.stream().filter(i -> positive[i]).count();
+            if (positives == 0 || positives == items.size()) {
+                continue;
+            }
+            List<Integer> ranked = new ArrayList<>(items);
+            ranked.sort(Comparator.comparingDouble((Integer i) -> -score[i]));
+            for (int a = 0; a < ranked.size();) {
+                int b = a + 1;
+                while (b < ranked.size() && sameScore(score[ranked.get(b)], score[ranked.get(a)])) {
+                    b++;
+                }
+                int p = (int) ranked.subList(a, b).stream().filter(i -> positive[i]).count();
+                if (p > 0) {
+                    int s = b - a;
+                    double chance = (double) p / s; // P(the first positive is the tie's r-th), from r = 1
+                    double expected = 0;
+                    for (int r = 1; r <= s - p + 1; r++) {
+                        expected += chance / (a + r);
+                        chance *= (double) (s - r - p + 1) / (s - r);
+                    }
+                    sum += expected;
+                    counted++;
+                    break;
+                }
+                a = b;
+            }
+        }
+        return counted == 0 ? Double.NaN : sum / counted;
+    }
+
+    private static boolean sameScore(double x, double y) {
+        return x == y || Double.isNaN(x) && Double.isNaN(y); // 0.0 and -0.0 tie
+    }
+
+    /**
      * Area under the ROC curve of {@code score} separating positives from negatives (Mann-Whitney U with ties
      * counted half). NaN without both classes.
      */

@@ -57,7 +57,8 @@ public final class Protocol {
     /** The metric names {@link #measure} returns for the task. */
     public static List<String> names(TestSet t) {
         if (t.task().type() == TaskType.BINARY) {
-            return List.of("ndcg@" + t.k(), "accuracy", "kappa", "auc", "log_loss", "f1", "precision", "recall");
+            return List.of("ndcg@" + t.k(), "mrr", "accuracy", "kappa", "auc", "log_loss", "f1", "precision",
+                    "recall");
         }
         return t.task().classification() ? List.of("ndcg@" + t.k(), "accuracy", "kappa")
                 : List.of("ndcg@" + t.k(), "rmse");
@@ -105,6 +106,13 @@ public final class Protocol {
         Map<String, Double> m = new LinkedHashMap<>();
         // the majority baseline ranks nothing: a constant score, whose NDCG is a random order's expectation
         m.put("ndcg@" + t.k(), Metrics.ndcgAtK(o.ranks() ? score : new double[n], rel, groups, t.k()));
+        if (t.task().type() == TaskType.BINARY) { // the rank of a query's first click (or match)
+            boolean[] positive = new boolean[n];
+            for (int i = 0; i < n; i++) {
+                positive[i] = truth[i] == 1;
+            }
+            m.put("mrr", Metrics.mrr(o.ranks() ? score : new double[n], positive, groups));
+        }
         if (t.task().classification()) {
             m.put("accuracy", Metrics.accuracy(predicted, truth));
             m.put("kappa", Metrics.quadraticWeightedKappa(predicted, truth, t.task().classes()));
@@ -235,7 +243,7 @@ public final class Protocol {
     private static final Set<String> RARE_CLASS_METRICS = Set.of("auc", "kappa", "f1", "precision", "recall");
 
     static int informing(TestSet t, List<List<Integer>> queries, String n) {
-        if (n.startsWith("ndcg@")) {
+        if (n.startsWith("ndcg@") || n.equals("mrr")) { // MRR: the queries with a positive and a negative
             return Metrics.ndcgGroups(t.relevance(), t.group());
         }
         boolean rare = t.task().type() == TaskType.BINARY ? RARE_CLASS_METRICS.contains(n)

@@ -33,7 +33,7 @@ final class EvaluateParser {
         if (e.optional("stop")) {
             SpecBinder.Obj st = e.obj("stop");
             String metric = task.type() == TaskType.BINARY
-                    ? st.choice("metric", "kappa", "kappa", "accuracy", "ndcg@" + k, "f1", "auc")
+                    ? st.choice("metric", "kappa", "kappa", "accuracy", "ndcg@" + k, "f1", "auc", "mrr")
                     : task.classification() ? st.choice("metric", "kappa", "kappa", "accuracy", "ndcg@" + k)
                     : st.choice("metric", "ndcg@" + k, "ndcg@" + k, "rmse");
             double floor = st.optional("floor") ? st.fraction("floor", 1.0) : 0;

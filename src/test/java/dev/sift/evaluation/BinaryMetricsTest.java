@@ -96,9 +96,78 @@ class BinaryMetricsTest {
                 / 6;
         assertEquals(ll, m.get("log_loss"), 1e-12);
         assertEquals(0.6, m.get("threshold"));
-        assertTrue(Protocol.names(t).containsAll(java.util.List.of("auc", "log_loss", "f1", "precision", "recall")));
+        // query a: its positive ranks first; b (all positive) and c (all negative) say nothing of a ranking
+        assertEquals(1.0, m.get("mrr"), 1e-12);
+        assertTrue(Protocol.names(t).containsAll(java.util.List.of("mrr", "auc", "log_loss", "f1", "precision",
+                "recall")));
         assertTrue(Protocol.lowerIsBetter("log_loss"));
         assertFalse(Protocol.lowerIsBetter("f1"));
+    }
+
+    /** Mean reciprocal rank by hand, and its ties against every order of them. */
+    @Test
+    void mrrIsTheFirstPositivesReciprocalRankWithTiesAtTheirExpectation() {
+        // a: positive second (1/2); b: one positive in a three-way tie, (1 + 1/2 + 1/3) / 3 = 11/18;
+        // c: two positives and a negative tied after a higher negative: 2/3 at rank 2, 1/3 at rank 3;
+        // d (no positive) and e (all positive) are skipped
+        double[] score = {0.9, 0.5, 0.1, 0.3, 0.3, 0.3, 0.8, 0.2, 0.2, 0.2, 0.4, 0.6, 0.7, 0.1};
+        boolean[] pos = {false, true, false, true, false, false, false, true, true, false, false, false, true, true};
+        String[] g = {"a", "a", "a", "b", "b", "b", "c", "c", "c", "c", "d", "d", "e", "e"};
+        double c = 2.0 / 3 / 2 + 1.0 / 3 / 3;
+        assertEquals((0.5 + 11.0 / 18 + c) / 3, Metrics.mrr(score, pos, g), 1e-12);
+        assertTrue(Double.isNaN(Metrics.mrr(new double[] {1, 2}, new boolean[] {true, true}, new String[] {"a", "a"})));
+        java.util.Random r = new java.util.Random(5);
+        for (int trial = 0; trial < 200; trial++) {
+            int n = 2 + r.nextInt(6);
+            double[] sc = new double[n];
+            boolean[] p = new boolean[n];
+            for (int i = 0; i < n; i++) {
+                sc[i] = r.nextInt(3); // many ties
+                p[i] = r.nextBoolean();
+            }
+            p[0] = true;
+            p[1] = false;
+            assertEquals(bruteForce(sc, p), Metrics.mrr(sc, p, java.util.Collections.nCopies(n, "q").toArray(new String[0])), 1e-12, trial + "");
+        }
+    }
+
+    /** The mean over every order of the items (ties broken every way) of 1 / the first positive's rank. */
+    private static double bruteForce(double[] score, boolean[] positive) {
+        int n = score.length;
+        java.util.List<int[]> orders = new java.util.ArrayList<>();
+        permute(new int[n], new boolean[n], 0, orders);
+        double sum = 0;
+        int count = 0;
+        for (int[] o : orders) {
+            boolean sorted = true;
+            for (int i = 1; i < n; i++) {
+                sorted &= score[o[i - 1]] >= score[o[i]];
+            }
+            if (sorted) {
+                int first = 0;
+                while (!positive[o[first]]) {
+                    first++;
+                }
+                sum += 1.0 / (first + 1);
+                count++;
+            }
+        }
+        return sum / count;
+    }
+
+    private static void permute(int[] at, boolean[] used, int k, java.util.List<int[]> out) {
+        if (k == at.length) {
+            out.add(at.clone());
+            return;
+        }
+        for (int i = 0; i < at.length; i++) {
+            if (!used[i]) {
+                used[i] = true;
+                at[k] = i;
+                permute(at, used, k + 1, out);
+                used[i] = false;
+            }
+        }
     }
 
     @Test
@@ -108,6 +177,7 @@ class BinaryMetricsTest {
         Map<String, Double> m = Protocol.measure(t, o);
         assertEquals(0.0, m.get("f1"));
         assertEquals(-(Math.log(0.25) + Math.log(0.75)) / 2, m.get("log_loss"), 1e-12);
+        assertEquals(0.75, m.get("mrr"), 1e-12, "a random order of one match and one not: (1 + 1/2) / 2");
     }
 
     @Test
