@@ -192,7 +192,7 @@ public final class Metrics {
             ranked.sort(Comparator.comparingDouble((Integer i) -> -score[i]));
             for (int a = 0; a < ranked.size();) {
                 int b = a + 1;
-                while (b < ranked.size() && sameScore(score[ranked.get(b)], score[ranked.get(a)])) {
+                while (b < ranked.size() && tied(score[ranked.get(b)], score[ranked.get(a)])) {
                     b++;
                 }
                 int p = (int) ranked.subList(a, b).stream().filter(i -> positive[i]).count();
@@ -212,10 +212,6 @@ public final class Metrics {
             }
         }
         return counted == 0 ? Double.NaN : sum / counted;
-    }
-
-    private static boolean sameScore(double x, double y) {
-        return x == y || Double.isNaN(x) && Double.isNaN(y); // 0.0 and -0.0 tie
     }
 
     /**

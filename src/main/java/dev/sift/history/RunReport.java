@@ -37,7 +37,7 @@ import java.util.function.LongFunction;
 @ApplicationScoped
 public class RunReport {
     /** Metrics drawn as curves, in this order, when a run has them. */
-    private static final List<String> HEADLINE = List.of("kappa", "ndcg@", "accuracy", "rmse", "f1", "auc");
+    private static final List<String> HEADLINE = List.of("kappa", "ndcg@", "mrr", "accuracy", "rmse", "f1", "auc");
 
     @Inject
     RunStore runs;

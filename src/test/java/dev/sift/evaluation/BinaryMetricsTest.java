@@ -117,23 +117,47 @@ class BinaryMetricsTest {
         assertEquals((0.5 + 11.0 / 18 + c) / 3, Metrics.mrr(score, pos, g), 1e-12);
         assertTrue(Double.isNaN(Metrics.mrr(new double[] {1, 2}, new boolean[] {true, true}, new String[] {"a", "a"})));
         java.util.Random r = new java.util.Random(5);
-        for (int trial = 0; trial < 200; trial++) {
+        double[] values = {0.0, -0.0, 1.0, Double.NaN}; // -0.0 ties 0.0; NaN ranks last, tied with NaN
+        for (int trial = 0; trial < 300; trial++) {
             int n = 2 + r.nextInt(6);
             double[] sc = new double[n];
             boolean[] p = new boolean[n];
+            String[] groups = new String[n];
             for (int i = 0; i < n; i++) {
-                sc[i] = r.nextInt(3); // many ties
+                sc[i] = values[r.nextInt(values.length)];
                 p[i] = r.nextBoolean();
+                groups[i] = i < 2 ? "a" : r.nextBoolean() ? "a" : "b";
             }
             p[0] = true;
             p[1] = false;
-            assertEquals(bruteForce(sc, p), Metrics.mrr(sc, p, java.util.Collections.nCopies(n, "q").toArray(new String[0])), 1e-12, trial + "");
+            double a = bruteForce(sc, p, groups, "a");
+            double b = bruteForce(sc, p, groups, "b");
+            double expected = Double.isNaN(b) ? a : (a + b) / 2;
+            assertEquals(expected, Metrics.mrr(sc, p, groups), 1e-12, trial + "");
         }
     }
 
-    /** The mean over every order of the items (ties broken every way) of 1 / the first positive's rank. */
-    private static double bruteForce(double[] score, boolean[] positive) {
-        int n = score.length;
+    /**
+     * Group {@code g}'s mean over every order of its items that ranks them by score (ties broken every way, NaN last)
+     * of 1 / the first positive's rank; NaN when the group has no positive or no negative.
+     */
+    private static double bruteForce(double[] allScores, boolean[] allPositive, String[] group, String g) {
+        int[] mine = java.util.stream.IntStream.range(0, group.length).filter(i -> group[i].equals(g)).toArray();
+        int n = mine.length;
+        double[] key = new double[n];
+        boolean[] positive = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            double x = allScores[mine[i]];
+            key[i] = Double.isNaN(x) ? Double.NEGATIVE_INFINITY : x + 0.0; // -0.0 + 0.0 is 0.0
+            positive[i] = allPositive[mine[i]];
+        }
+        boolean both = false;
+        for (boolean x : positive) {
+            both |= x != positive[0];
+        }
+        if (!both) {
+            return Double.NaN;
+        }
         java.util.List<int[]> orders = new java.util.ArrayList<>();
         permute(new int[n], new boolean[n], 0, orders);
         double sum = 0;
@@ -141,7 +165,7 @@ class BinaryMetricsTest {
         for (int[] o : orders) {
             boolean sorted = true;
             for (int i = 1; i < n; i++) {
-                sorted &= score[o[i - 1]] >= score[o[i]];
+                sorted &= key[o[i - 1]] >= key[o[i]];
             }
             if (sorted) {
                 int first = 0;

@@ -199,6 +199,11 @@ class ProtocolTest {
                 List.of(TestOutcome.binary(down, down, 0.5)), 2000, 7).get("auc");
         assertEquals(5, auc.queries());
         assertTrue(auc.resamples() < 2000 && auc.resamples() > 1900, auc.toString());
+        // MRR, as NDCG, is informed by the queries with a positive and a negative: the same 5 here
+        Protocol.Interval mrr = Protocol.compare(sparse, List.of(TestOutcome.binary(up, up, 0.5)),
+                List.of(TestOutcome.binary(down, down, 0.5)), 2000, 7).get("mrr");
+        assertEquals(5, mrr.queries());
+        assertTrue(mrr.delta() > 0 && mrr.resamples() > 1900, mrr.toString());
         assertEquals(2000, Protocol.compare(sparse, List.of(TestOutcome.binary(up, up, 0.5)),
                 List.of(TestOutcome.binary(down, down, 0.5)), 2000, 7).get("log_loss").resamples(), "always defined");
     }
