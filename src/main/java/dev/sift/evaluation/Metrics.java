@@ -22,13 +22,9 @@ public final class Metrics {
      * would flatter any model. NaN when no group counts; {@link #ndcgGroups} says how many did.
      */
     public static double ndcgAtK(double[] score, double[] relevance, String[] group, int k) {
-        Map<String, List<Integer>> groups = new LinkedHashMap<>();
-        for (int i = 0; i < group.length; i++) {
-            groups.computeIfAbsent(group[i], g -> new ArrayList<>()).add(i);
-        }
         double sum = 0;
         int counted = 0;
-        for (List<Integer> items : groups.values()) {
+        for (List<Integer> items : byGroup(group)) {
             List<Integer> ranked = new ArrayList<>(items);
             ranked.sort(Comparator.comparingDouble((Integer i) -> -score[i]).thenComparingInt(i -> i));
             double[] ideal = items.stream().mapToDouble(i -> relevance[i]).toArray();
@@ -43,6 +39,15 @@ public final class Metrics {
             }
         }
         return counted == 0 ? Double.NaN : sum / counted;
+    }
+
+    /** The indices of each group, groups in order of first appearance. */
+    private static java.util.Collection<List<Integer>> byGroup(String[] group) {
+        Map<String, List<Integer>> groups = new LinkedHashMap<>();
+        for (int i = 0; i < group.length; i++) {
+            groups.computeIfAbsent(group[i], g -> new ArrayList<>()).add(i);
+        }
+        return groups.values();
     }
 
     /** How many groups {@link #ndcgAtK} scores: those with at least two distinct grades. */
@@ -177,13 +182,9 @@ public final class Metrics {
      * majority baseline) gets a random order's exact expectation. NaN when no group counts.
      */
     public static double mrr(double[] score, boolean[] positive, String[] group) {
-        Map<String, List<Integer>> groups = new LinkedHashMap<>();
-        for (int i = 0; i < group.length; i++) {
-            groups.computeIfAbsent(group[i], g -> new ArrayList<>()).add(i);
-        }
         double sum = 0;
         int counted = 0;
-        for (List<Integer> items : groups.values()) {
+        for (List<Integer> items : byGroup(group)) {
             long positives = items.stream().filter(i -> positive[i]).count();
             if (positives == 0 || positives == items.size()) {
                 continue;
