@@ -62,12 +62,12 @@ final class NoiseRun {
             throw SiftException.usage(setup.sourceName() + ": no training rows to flip (" + (left == null
                     ? read.rowsRead() + " rows read" : left) + ")");
         }
-        if (data.validation().length == 0 || data.utility().length == 0) { // a split of no query: as ingest stops
+        if (data.utility().length == 0) { // what the value methods read (utility, else validation) has no query
             long queries = read.samples().stream().map(Sample::group).distinct().count();
             throw SiftException.usage(setup.sourceName() + ": only " + queries + " distinct "
                     + (queries == 1 ? "query" : "queries") + " among " + read.samples().size() + " valid rows: too few "
-                    + "to split by query; " + (data.validation().length == 0 ? "validation" : "utility") + " would be "
-                    + "empty. Use data with more queries");
+                    + "to split by query; " + (setup.split().utility() > 0 ? "validation and utility" : "validation")
+                    + " would be empty. Use data with more queries");
         }
         int noisy = 0;
         for (boolean b : data.noisy()) {

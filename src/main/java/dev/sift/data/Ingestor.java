@@ -138,6 +138,9 @@ public final class Ingestor {
     private static java.util.Set<String> utilityHeld(List<Sample> samples) {
         java.util.Set<String> queries = new java.util.HashSet<>();
         samples.stream().filter(s -> s.split() == Split.UTILITY).forEach(s -> queries.add(normalise(s.query())));
+        if (queries.isEmpty()) {
+            return java.util.Set.of(); // no utility file: nothing normalised again
+        }
         java.util.Set<String> held = new java.util.HashSet<>();
         samples.stream().filter(s -> s.split() == Split.TRAIN && queries.contains(normalise(s.query())))
                 .forEach(s -> held.add(s.group()));

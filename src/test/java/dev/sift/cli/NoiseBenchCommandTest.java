@@ -149,6 +149,10 @@ class NoiseBenchCommandTest {
         long none = scored(wf, dir.resolve("c"), "--set", "split.utility=0");
         assertEquals(everyMethod, lossOnly, "the same training split");
         assertTrue(none > lossOnly, none + " against " + lossOnly + ": with no utility split its queries train");
+        // no validation split: the value methods read the utility split, and nothing refuses it (a build of this
+        // stop refused it, as if a split of no query)
+        long noValidation = scored(wf, dir.resolve("d"), "--set", "split.validation=0");
+        assertTrue(noValidation > lossOnly, noValidation + " against " + lossOnly);
     }
 
     /**
