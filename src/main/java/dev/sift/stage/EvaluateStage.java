@@ -201,9 +201,12 @@ public class EvaluateStage implements Stage<EvaluateOutput> {
         Double kept = mean.get(ctx.iteration() + "|selected");
         Double full = mean.get("1|full");
         Double before = mean.get((ctx.iteration() - 1) + "|selected");
-        boolean lowerIsBetter = rule.metric().equals("rmse");
+        if (kept != null && kept.isNaN()) { // MRR or NDCG where no validation query informs it
+            ctx.console().info("  stop rule: the kept subset's " + rule.metric() + " is undefined on the validation "
+                    + "split (no query there informs it): the rule cannot stop the run");
+        }
         if (rule.floor() > 0 && kept != null && full != null
-                && (lowerIsBetter ? kept > full / rule.floor() : kept < rule.floor() * full)) {
+                && (Protocol.lowerIsBetter(rule.metric()) ? kept > full / rule.floor() : kept < rule.floor() * full)) {
             return String.format("the kept subset's %s %.4f is past the floor of %.2f of the full model's %.4f",
                     rule.metric(), kept, rule.floor(), full);
         }

@@ -330,8 +330,9 @@ public class WorkflowEngine {
             Optional<String> stop = endsIterations(step.stage(), outputs.get(key));
             if (stop.isPresent() && step.iteration() < spec.iterations()) {
                 lastIteration = step.iteration();
-                console.info("  stop rule: " + stop.get() + "; iterations " + (lastIteration + 1) + "-"
-                        + spec.iterations() + " are not run");
+                console.info("  stop rule: " + stop.get() + "; " + (lastIteration + 1 == spec.iterations()
+                        ? "iteration " + spec.iterations() + " is" : "iterations " + (lastIteration + 1) + "-"
+                                + spec.iterations() + " are") + " not run");
             }
         }
         runs.finishRun(runId, RunEntity.Status.SUCCEEDED, null);

@@ -605,6 +605,44 @@ class WorkflowEngineTest {
                 && m.subset.equals("full") && m.name.equals("kappa")));
     }
 
+    /**
+     * A stop rule on a metric no validation query informs (MRR where every query's pairs share one label) cannot fire:
+     * the run says so in every iteration instead of going on without a word (a probe's, stop 56).
+     */
+    @Test
+    void aStopRuleOnAMetricUndefinedOnValidationSaysItCannotFire(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        StringBuilder csv = new StringBuilder("query,title,clicked\n");
+        for (int q = 0; q < 40; q++) { // every query all clicked or none: no query has both labels
+            for (int i = 0; i < 5; i++) {
+                csv.append("query ").append(q).append(",item ").append(q).append(' ').append(i).append(',')
+                        .append(q % 2).append('\n');
+            }
+        }
+        Path data = java.nio.file.Files.writeString(dir.resolve("clicks.csv"), csv);
+        String yaml = """
+                name: undefined-stop
+                dataset:
+                  path: %s
+                  columns: {query: query, title: title, label: clicked}
+                task: {type: binary}
+                model: {buckets: 128, dim: 8, hidden: 8}
+                fine_tune: {epochs: 1}
+                score: {methods: [loss]}
+                filter: {by: loss, keep: 0.8}
+                evaluate: {zero_shot: false, seeds: 1, bootstrap: 50, stop: {metric: mrr, plateau: 10}}
+                iterations: 3
+                """.formatted(data);
+        WorkflowParser.Parsed parsed = WorkflowParser.parse("u.yaml", yaml, dir, Map.of(), true);
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        long id = engine.start(parsed, dir.resolve("u.yaml"), null, new Console(new PrintStream(err), false));
+        assertEquals(RunEntity.Status.SUCCEEDED, runs.findRun(id).orElseThrow().status, err.toString());
+        assertEquals(2 + 3 * 3, runs.stages(id).size(), "every iteration ran: a plateau of 10 on a defined metric "
+                + "would have stopped after the second");
+        assertEquals(3, err.toString().split("stop rule: the kept subset's mrr is undefined on the validation split",
+                -1).length - 1, err.toString());
+    }
+
     /** With filter.candidates the validation split picks the policy; the test split measures only the pick. */
     @Test
     void validationPicksThePolicyAmongTheCandidates() throws Exception {
