@@ -76,6 +76,14 @@ public record DatasetSpec(String path, Generate generate, String format, char se
             return java.util.stream.Stream.of(Split.VALIDATION, Split.UTILITY, Split.TEST).filter(s -> of(s) != null)
                     .toList();
         }
+
+        /** Every file of the data in reading order: {@code training} (dataset.path) first, then {@link #splits}'. */
+        public java.util.Map<Split, String> files(String training) {
+            java.util.Map<Split, String> out = new java.util.LinkedHashMap<>();
+            out.put(Split.TRAIN, training);
+            splits().forEach(s -> out.put(s, of(s)));
+            return out;
+        }
     }
 
     /** Synthetic data parameters ({@code sift data generate}). */

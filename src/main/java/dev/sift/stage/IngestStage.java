@@ -258,13 +258,10 @@ public class IngestStage implements Stage<IngestOutput> {
         List<InputStream> opened = new java.util.ArrayList<>();
         try {
             List<Ingestor.Part> parts = new java.util.ArrayList<>();
-            List<Split> splits = new java.util.ArrayList<>(List.of(Split.TRAIN)); // a split no file gives is drawn
-            splits.addAll(ds.given().splits());
-            for (Split s : splits) {
-                String path = s == Split.TRAIN ? ds.path() : ds.given().of(s);
-                InputStream in = new DigestInputStream(openPath(path), digest);
+            for (var f : ds.given().files(ds.path()).entrySet()) { // a split no file gives is drawn
+                InputStream in = new DigestInputStream(openPath(f.getValue()), digest);
                 opened.add(in);
-                parts.add(new Ingestor.Part(in, path, s));
+                parts.add(new Ingestor.Part(in, f.getValue(), f.getKey()));
             }
             Ingestor.Result result = ingestor.readGiven(parts);
             for (InputStream in : opened) {

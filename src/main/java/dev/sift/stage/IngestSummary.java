@@ -118,10 +118,9 @@ final class IngestSummary {
      * unannounced.
      */
     static void emptyGiven(String source, Ingestor.Result r, dev.sift.data.DatasetSpec.Given given) {
-        List<Split> splits = new ArrayList<>(List.of(Split.TRAIN));
-        splits.addAll(given.splits());
-        for (Split s : splits) {
-            String file = s == Split.TRAIN ? source : given.of(s);
+        for (var f : given.files(source).entrySet()) {
+            Split s = f.getKey();
+            String file = f.getValue();
             String key = s == Split.TRAIN ? "dataset.path" : "dataset." + s.key();
             if (r.count(s) == 0) {
                 List<dev.sift.data.Quarantined> refused = r.quarantined().stream().filter(q -> file.equals(q.file()))
