@@ -53,12 +53,27 @@ public record DatasetSpec(String path, Generate generate, String format, char se
      * every row of the utility file is what {@code knn_shapley} and {@code tracin} value samples against (a curated
      * set, say, whose labels are cleaner than the training file's), every row of the test file is only measured, and
      * {@code dataset.path} trains (minus what {@code split.validation}, {@code split.utility} and {@code split.test}
-     * draw from it by query where no file gives those splits).
+     * draw from it by query where no file gives those splits). {@code readings}: the files read in another format or
+     * with another separator than the training file ({@link Reading}); the others are read as it is.
      */
-    public record Given(String validation, String utility, String test) {
-        /** Validation and test files, no utility file. */
+    public record Given(String validation, String utility, String test, java.util.Map<Split, Reading> readings) {
+        public Given {
+            readings = readings == null ? java.util.Map.of() : java.util.Map.copyOf(readings);
+        }
+
+        /** Files read as the training file is. */
+        public Given(String validation, String utility, String test) {
+            this(validation, utility, test, java.util.Map.of());
+        }
+
+        /** Validation and test files, no utility file, read as the training file is. */
         public Given(String validation, String test) {
             this(validation, null, test);
+        }
+
+        /** The same files, those in {@code newReadings} read their own way. */
+        public Given withReadings(java.util.Map<Split, Reading> newReadings) {
+            return new Given(validation, utility, test, newReadings);
         }
 
         /** The file that gives {@code split}, or null (the training file is {@code dataset.path}, not here). */
@@ -84,6 +99,45 @@ public record DatasetSpec(String path, Generate generate, String format, char se
             splits().forEach(s -> out.put(s, of(s)));
             return out;
         }
+    }
+
+    /**
+     * How a given file is read where it differs from the training file: its own name said another format or separator
+     * ({@code test.jsonl} beside {@code train.csv}, {@code test.tsv} beside {@code train.csv}) and the workflow set
+     * neither {@code dataset.format} nor {@code dataset.separator} (a setting applies to every file of the data).
+     */
+    public record Reading(String format, char separator) {
+    }
+
+    /** The format {@code split}'s file is read in: the training file's, or a given file's own ({@link Reading}). */
+    public String formatOf(Split split) {
+        Reading r = given == null ? null : given.readings().get(split);
+        return r == null ? format : r.format();
+    }
+
+    /** The separator of {@code split}'s CSV file: the training file's, or a given file's own. */
+    public char separatorOf(Split split) {
+        Reading r = given == null ? null : given.readings().get(split);
+        return r == null ? separator : r.separator();
+    }
+
+    /**
+     * The format a file's name says ({@code .csv}, {@code .tsv}, {@code .jsonl}, {@code .json}, {@code .ndjson},
+     * {@code .parquet}, {@code .pq}, each also with {@code .gz}), or null when it says none.
+     */
+    public static String formatNamed(String path) {
+        String p = path == null ? "" : path.toLowerCase(java.util.Locale.ROOT);
+        p = p.endsWith(".gz") ? p.substring(0, p.length() - 3) : p;
+        return p.endsWith(".jsonl") || p.endsWith(".json") || p.endsWith(".ndjson") ? "jsonl"
+                : p.endsWith(".parquet") || p.endsWith(".pq") ? "parquet"
+                : p.endsWith(".csv") || p.endsWith(".tsv") ? "csv" : null;
+    }
+
+    /** The separator a file's name says: a tab for {@code .tsv}, a comma for {@code .csv} (or gzipped); else null. */
+    public static Character separatorNamed(String path) {
+        String p = path == null ? "" : path.toLowerCase(java.util.Locale.ROOT);
+        p = p.endsWith(".gz") ? p.substring(0, p.length() - 3) : p;
+        return p.endsWith(".tsv") ? Character.valueOf('\t') : p.endsWith(".csv") ? Character.valueOf(',') : null;
     }
 
     /** Synthetic data parameters ({@code sift data generate}). */

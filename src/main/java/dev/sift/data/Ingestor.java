@@ -112,7 +112,7 @@ public final class Ingestor {
         for (Part p : parts) {
             List<Sample> unique = new ArrayList<>();
             Scan scan = scan(p.in(), p.name(), s -> unique.add(texts.of(s)), q -> bad.add(q.inFile(p.name())),
-                    p.split() == Split.TRAIN);
+                    p.split());
             unique.forEach(s -> out.add(s.withIndexAndSplit(out.size(), p.split())));
             rows += scan.rowsRead();
             duplicates += scan.duplicates();
@@ -185,14 +185,18 @@ public final class Ingestor {
      */
     public Scan scan(InputStream in, String sourceName, Consumer<Sample> good, Consumer<Quarantined> bad)
             throws IOException {
-        return scan(in, sourceName, good, bad, true);
+        return scan(in, sourceName, good, bad, Split.TRAIN);
     }
 
-    /** {@link #scan}, keeping exact duplicates when {@code dedup} is false. */
+    /**
+     * {@link #scan} of {@code split}'s file, in its format and with its separator ({@link DatasetSpec#formatOf}); exact
+     * duplicates are dropped from the training file only.
+     */
     private Scan scan(InputStream in, String sourceName, Consumer<Sample> good, Consumer<Quarantined> bad,
-            boolean dedup) throws IOException {
+            Split split) throws IOException {
+        boolean dedup = split == Split.TRAIN;
         EncodingAdvice advice = new EncodingAdvice();
-        RowLayout layout = new RowLayout(dataset.encoding(), dataset.header(), dataset.separator(),
+        RowLayout layout = new RowLayout(dataset.encoding(), dataset.header(), dataset.separatorOf(split),
                 dataset.columns().mapped(), dataset.columns().userId(), quarantineRaw, advice,
                 java.util.stream.Stream.of(dataset.columns().query(), dataset.columns().label(),
                         dataset.items() == null ? dataset.columns().title() : null) // with items: title or item
@@ -203,7 +207,7 @@ public final class Ingestor {
             counts[2]++;
             bad.accept(q);
         };
-        SourceStreams.rows(in, sourceName, dataset.format(), layout, new RowSink() {
+        SourceStreams.rows(in, sourceName, dataset.formatOf(split), layout, new RowSink() {
             @Override
             public void row(Map<String, String> values, long line, long lines, Supplier<String> raw) {
                 counts[0]++;

@@ -54,9 +54,10 @@ final class JsonlRows {
 
     /**
      * The top-level keys of one line's JSON object, decoded as the dataset is, into {@code keys} (at most 1,000
-     * names besides the {@code required} ones, as ingest keeps); a line that is not an object adds none.
+     * names besides the {@code required} ones, as ingest keeps); a line that is not an object adds none. Whether the
+     * line is a JSON object.
      */
-    static void keysOf(byte[] line, Encoding encoding, List<String> required, java.util.Set<String> keys) {
+    static boolean keysOf(byte[] line, Encoding encoding, List<String> required, java.util.Set<String> keys) {
         String text = encoding.decode(line);
         try {
             JsonNode node = text == null || text.isBlank() ? null : JSON.readTree(text);
@@ -66,10 +67,12 @@ final class JsonlRows {
                         keys.add(k);
                     }
                 });
+                return true;
             }
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             // ingest quarantines it
         }
+        return false;
     }
 
     private static void read(InputStream in, RowLayout layout, RowSink sink, java.util.Set<String> keys)

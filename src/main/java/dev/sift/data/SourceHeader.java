@@ -16,17 +16,71 @@ public final class SourceHeader {
      * named "query\tproduct_title".
      */
     public static String separatorHint(java.util.Collection<String> names, char separator, String setting) {
+        String excel = excelLine(names, separator, setting);
+        Character c = looksSeparatedBy(names, separator);
+        return excel != null ? excel : c == null ? "" : "; the header looks " + (c == '\t' ? "tab" : "'" + c + "'")
+                + "-separated: set " + setting + ": " + quoted(c);
+    }
+
+    /**
+     * {@link #separatorHint} for a file of a data set that comes in several files ({@code dataset.path} beside
+     * {@code dataset.test}, ...), where {@code dataset.separator} applies to every file and a {@code .tsv} or
+     * {@code .csv} name sets one file's own separator when it is unset; {@code path} is the file's.
+     */
+    public static String filesSeparatorHint(java.util.Collection<String> names, char separator, String path) {
+        String excel = excelLine(names, separator, "dataset.separator");
+        Character c = looksSeparatedBy(names, separator);
+        if (excel != null || c == null) {
+            return excel == null ? "" : excel;
+        }
+        String looks = "; the header looks " + (c == '\t' ? "tab" : "'" + c + "'") + "-separated";
+        if (c.equals(DatasetSpec.separatorNamed(path))) { // as its name says: dataset.separator overrides every name
+            return looks + ", as its name says: dataset.separator (" + quoted(separator) + ") applies to every file of "
+                    + "the data set; unset, each file's separator follows its name (.tsv tab, .csv comma)";
+        }
+        String name = c == '\t' ? ".tsv" : c == ',' ? ".csv" : null;
+        return looks + ": " + (name == null ? "" : "name the file " + name + " (a file's separator follows its "
+                + "name), or ") + "set dataset.separator: " + quoted(c) + " (it applies to every file of the data set)";
+    }
+
+    /** The separator a header read as one column holds, or null. */
+    private static Character looksSeparatedBy(java.util.Collection<String> names, char separator) {
         if (names.size() != 1) {
-            return "";
+            return null;
         }
         String only = names.iterator().next();
         for (char c : new char[] {'\t', ';', '|', ','}) {
             if (c != separator && only.indexOf(c) >= 0) {
-                return "; the header looks " + (c == '\t' ? "tab" : "'" + c + "'") + "-separated: set "
-                        + setting + ": " + (c == '\t' ? "tab" : "\"" + c + "\"");
+                return c;
             }
         }
-        return "";
+        return null;
+    }
+
+    /**
+     * Advice for a first line that is Excel's {@code sep=;} line, read as one column ({@code sep=;}; {@code sep=} when
+     * the tab was trimmed) or cut at its own separator ({@code sep=} and an empty name); else null.
+     */
+    private static String excelLine(java.util.Collection<String> names, char separator, String setting) {
+        List<String> n = new ArrayList<>(names);
+        if (n.isEmpty() || n.size() > 2 || !n.get(0).toLowerCase(java.util.Locale.ROOT).startsWith("sep=")) {
+            return null;
+        }
+        String first = n.get(0);
+        char c;
+        if (n.size() == 1 && first.length() <= 5) {
+            c = first.length() == 5 ? first.charAt(4) : '\t';
+        } else if (n.size() == 2 && first.length() == 4 && n.get(1).isBlank()) {
+            c = separator;
+        } else {
+            return null;
+        }
+        return "; its first line is Excel's 'sep=" + (c == '\t' ? "\\t" : String.valueOf(c)) + "' line, not a "
+                + "header: delete that line and set " + setting + ": " + quoted(c);
+    }
+
+    private static String quoted(char c) {
+        return c == '\t' ? "tab" : "\"" + c + "\"";
     }
 
     /**
@@ -165,17 +219,26 @@ public final class SourceHeader {
         java.util.Set<String> keys = new java.util.TreeSet<>();
         JsonlRows.Lines lines = new JsonlRows.Lines(opened.in());
         boolean blank = true;
+        boolean objects = false;
+        boolean decoded = false;
         for (byte[] line = lines.next(); line != null; line = lines.next()) {
             for (byte b : line) {
                 blank &= b == ' ' || b == '\t' || b == '\r';
             }
-            JsonlRows.keysOf(line, encoding, required, keys);
+            objects |= JsonlRows.keysOf(line, encoding, required, keys);
+            decoded |= encoding.decode(line) != null;
             if (keys.containsAll(required)) {
                 return null;
             }
         }
         List<String> missing = required.stream().filter(k -> !keys.contains(k)).toList();
-        return blank ? name + " is empty: no rows" : keys.isEmpty() ? null : name + ": " + JsonlRows.inNoObject(
-                missing, keys);
+        if (blank) {
+            return name + " is empty: no rows";
+        }
+        if (!objects) { // a CSV file read as JSON Lines (format set, or a .jsonl name): said now, not after a run is made
+            return decoded ? name + ": no line of it is a JSON object, so it is not JSON Lines: set dataset.format to "
+                    + "its format (csv, jsonl, parquet; unset, each file's format follows its name)" : null;
+        }
+        return keys.isEmpty() ? null : name + ": " + JsonlRows.inNoObject(missing, keys);
     }
 }

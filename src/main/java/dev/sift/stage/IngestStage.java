@@ -109,8 +109,10 @@ public class IngestStage implements Stage<IngestOutput> {
         }
         StringBuilder given = new StringBuilder();
         for (Split s : ds.given() == null ? List.<Split>of() : ds.given().splits()) {
+            DatasetSpec.Reading own = ds.given().readings().get(s); // read by its own name since stop 57
             given.append(' ').append(s.key()).append(' ').append(digestOf(ds.given().of(s)))
-                    .append(s == Split.UTILITY ? "+in-train" : ""); // since stop 56 its queries are never drawn out
+                    .append(s == Split.UTILITY ? "+in-train" : "") // since stop 56 its queries are never drawn out
+                    .append(own == null ? "" : " as " + own.format() + (int) own.separator());
         }
         return digestOf(ds.path()) + (ds.items() == null ? "" : " items " + digestOf(ds.items().path())) + given
                 + users;

@@ -53,9 +53,10 @@ final class DatasetFileChecks {
     static void checkColumns(SpecBinder b, SpecBinder.Obj r, DatasetSpec d, dev.sift.data.TaskSpec task) {
         boolean s3 = d.path().startsWith("s3://"); // read at ingest; the local files beside it are checked here
         if (d.format().equals("csv") && !s3) {
-            check(b, r, "dataset.columns", d.path(), d.separator(), d.encoding(), d.header(), d.columns().mapped());
+            check(b, r, "dataset.columns", d.path(), d.separator(), d.encoding(), d.header(), d.columns().mapped(),
+                    d.given() != null);
         } else if (!s3 && !insideSiftHome(b, r, "dataset.path", d.path())) {
-            shape(b, r, "dataset.path", d.path(), d); // JSON Lines, Parquet, Ditto: read at ingest
+            shape(b, r, "dataset.path", d.path(), d, d.format()); // JSON Lines, Parquet, Ditto: read at ingest
         }
         DatasetSpec.Given given = d.given();
         if (given != null) {
@@ -70,10 +71,10 @@ final class DatasetFileChecks {
                             + "pairs would be trained on and measured on");
                 } else if (twin != null) { // a link to it: the parser caught the same path written twice
                     b.error(r.nestedLine("dataset", "utility"), f[0], DatasetParser.sameAsUtility(twin, f[1]));
-                } else if (d.format().equals("csv")) {
-                    check(b, r, f[0], f[1], d.separator(), d.encoding(), d.header(), d.columns().mapped());
+                } else if (d.formatOf(s).equals("csv")) { // each file's format and separator: DatasetSpec.Reading
+                    check(b, r, f[0], f[1], d.separatorOf(s), d.encoding(), d.header(), d.columns().mapped(), true);
                 } else if (!insideSiftHome(b, r, f[0], f[1])) {
-                    shape(b, r, f[0], f[1], d);
+                    shape(b, r, f[0], f[1], d, d.formatOf(s));
                 }
             }
         }
@@ -83,7 +84,7 @@ final class DatasetFileChecks {
             int before = b.errors().size();
             if (items.format().equals("csv")) {
                 check(b, r, "dataset.items", items.path(), items.separator(), items.encoding(), items.header(),
-                        items.wanted());
+                        items.wanted(), false);
             }
             if (b.errors().size() == before) {
                 wholeItems(b, r, items);
@@ -183,10 +184,13 @@ final class DatasetFileChecks {
      * with no data; a gzipped file cut short (JSON Lines and Parquet: {@link #shape}).
      */
     private static void check(SpecBinder b, SpecBinder.Obj r, String key, String path, char separator,
-            Encoding encoding, boolean header, List<String> wanted) {
+            Encoding encoding, boolean header, List<String> wanted, boolean oneOfSeveral) {
         String where = key.equals("dataset.items") ? "dataset.items.path" : key.equals("dataset.columns")
                 ? "dataset.path" : key;
         String setting = key.equals("dataset.items") ? "dataset.items.separator" : "dataset.separator";
+        java.util.function.Function<List<String>, String> hint = names -> oneOfSeveral
+                ? SourceHeader.filesSeparatorHint(names, separator, path) : SourceHeader.separatorHint(names, separator,
+                        setting);
         int at = r.nestedLine(where.split("\\.")); // the line of path:, not of dataset:
         int before = b.errors().size();
         if (insideSiftHome(b, r, where, path)) {
@@ -205,13 +209,13 @@ final class DatasetFileChecks {
             }
             if (header) {
                 missingColumns(b, r, key, path, names, wanted, SourceHeader.has(names, separator)
-                        + SourceHeader.separatorHint(names, separator, setting));
+                        + hint.apply(names));
             }
             for (String w : wanted) {
                 if (!header && w.trim().matches("\\d{1,9}") && Integer.parseInt(w.trim()) >= names.size()) {
                     b.error(r.nestedLine(key.split("\\.")), key, "column " + w.trim() + " is past the first row of "
                             + path + ", which has " + names.size() + " fields (columns 0-" + (names.size() - 1) + ")"
-                            + SourceHeader.separatorHint(names, separator, setting));
+                            + hint.apply(names));
                 }
             }
             // a header and no data: said before a run is made that ingest could only fail
@@ -229,14 +233,15 @@ final class DatasetFileChecks {
     }
 
     /** A JSON Lines or Parquet file that is empty or not in its format: said now, not after a run is recorded. */
-    private static void shape(SpecBinder b, SpecBinder.Obj r, String where, String path, DatasetSpec d) {
+    private static void shape(SpecBinder b, SpecBinder.Obj r, String where, String path, DatasetSpec d,
+            String format) {
         int at = r.nestedLine(where.split("\\."));
         DatasetSpec.Columns c = d.columns(); // as ingest requires them: interactions (no query) user and item
         List<String> required = (c.query() == null ? java.util.stream.Stream.of(c.userId(), c.item())
                 : java.util.stream.Stream.of(c.query(), c.label(), d.items() == null ? c.title() : null))
                 .filter(java.util.Objects::nonNull).toList();
         try (InputStream in = Files.newInputStream(Path.of(path))) {
-            String problem = d.format().equals("ditto") ? null : SourceHeader.shapeProblem(in, path, d.format(),
+            String problem = format.equals("ditto") ? null : SourceHeader.shapeProblem(in, path, format,
                     d.encoding(), required);
             if (problem != null) {
                 b.error(at, where, problem);

@@ -39,6 +39,8 @@ final class DatasetParser {
         String format = d.choice("format", gen != null ? "csv" : guessFormat(path), "csv", "jsonl", "parquet", "ditto");
         DatasetSpec.Given given = given(b, d, base, root, checkFiles, gen != null, recommendation);
         char separator = separator(b, d, path);
+        given = given == null ? null : given.withReadings(readings(given, format, separator, d.has("format"),
+                d.has("separator")));
         Encoding encoding = encoding(b, d);
         boolean header = d.choice("header", "true", "true", "false").equals("true");
         DatasetSpec.Items items = d.has("items") ? items(b, d.obj("items"), base, root, checkFiles) : null;
@@ -152,10 +154,29 @@ final class DatasetParser {
 
     /** The format a file name says, a {@code .gz} suffix aside; gzip and Parquet are also told by content. */
     private static String guessFormat(String path) {
-        String p = path == null ? "" : path.toLowerCase(java.util.Locale.ROOT);
-        p = p.endsWith(".gz") ? p.substring(0, p.length() - 3) : p;
-        return p.endsWith(".jsonl") || p.endsWith(".json") || p.endsWith(".ndjson") ? "jsonl"
-                : p.endsWith(".parquet") || p.endsWith(".pq") ? "parquet" : "csv";
+        String named = DatasetSpec.formatNamed(path);
+        return named == null ? "csv" : named;
+    }
+
+    /**
+     * The given files read other than the training file: each one's format and separator follow its own name where the
+     * name says one and the workflow does not set it ({@code dataset.format} and {@code dataset.separator} apply to
+     * every file), else the training file's.
+     */
+    private static java.util.Map<dev.sift.data.Split, DatasetSpec.Reading> readings(DatasetSpec.Given given,
+            String format, char separator, boolean formatSet, boolean separatorSet) {
+        java.util.Map<dev.sift.data.Split, DatasetSpec.Reading> out = new java.util.EnumMap<>(
+                dev.sift.data.Split.class);
+        for (dev.sift.data.Split s : given.splits()) {
+            String named = formatSet ? null : DatasetSpec.formatNamed(given.of(s));
+            Character sep = separatorSet ? null : DatasetSpec.separatorNamed(given.of(s));
+            DatasetSpec.Reading r = new DatasetSpec.Reading(named == null ? format : named, sep == null ? separator
+                    : sep);
+            if (!r.format().equals(format) || r.separator() != separator) {
+                out.put(s, r);
+            }
+        }
+        return out;
     }
 
     /** A local path resolved against the workflow's folder and written back, so the snapshot is self-contained. */
@@ -185,8 +206,8 @@ final class DatasetParser {
      * {@code .tsv.gz}), else a comma.
      */
     private static char separator(SpecBinder b, SpecBinder.Obj d, String path) {
-        String lower = path == null ? "" : path.toLowerCase(java.util.Locale.ROOT);
-        String sep = d.string("separator", lower.endsWith(".tsv") || lower.endsWith(".tsv.gz") ? "\\t" : ",");
+        String sep = d.string("separator", Character.valueOf('\t').equals(DatasetSpec.separatorNamed(path)) ? "\\t"
+                : ",");
         if (sep.equals("\\t") || sep.equalsIgnoreCase("tab")) {
             return '\t';
         }

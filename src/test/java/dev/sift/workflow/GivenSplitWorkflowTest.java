@@ -101,13 +101,17 @@ class GivenSplitWorkflowTest {
                   columns: {query: query, title: title, label: label}
                 task: {type: binary}
                 """;
+        // a file's separator follows its own name: test.tsv has tabs beside train.csv's commas (GivenFileFormatsTest)
+        assertEquals('\t', WorkflowParser.parse("w.yaml", csv, dir, Map.of(), true).spec().dataset()
+                .separatorOf(dev.sift.data.Split.TEST));
+        Files.writeString(dir.resolve("test.tsv"), "query,title,label\nmug,Mug,0\n"); // named .tsv, commas inside
         List<String> e = assertThrows(WorkflowException.class, () -> WorkflowParser.parse("w.yaml", csv, dir,
                 Map.of(), true)).errors();
         assertEquals(1, e.size(), e.toString());
         assertTrue(e.get(0).contains("dataset.test: columns 'query', 'title', 'label' are not in the header of "
-                + dir.resolve("test.tsv")
-                + " (has: query\ttitle\tlabel); the header looks tab-separated: set dataset.separator: tab"),
-                e.toString());
+                + dir.resolve("test.tsv") + " (has: query,title,label); the header looks ','-separated: name the "
+                + "file .csv (a file's separator follows its name), or set dataset.separator: \",\" (it applies to "
+                + "every file of the data set)"), e.toString());
         List<String> same = assertThrows(WorkflowException.class, () -> WorkflowParser.parse("w.yaml",
                 csv.replace("test.tsv", "./train.csv"), dir, Map.of(), true)).errors();
         assertEquals(1, same.size(), same.toString());
