@@ -238,7 +238,7 @@ public class RunHistory {
         points.forEach(p -> p.metrics().keySet().stream().filter(n -> !n.endsWith("_sd") && !n.equals("seeds")
                 && !n.equals("train_size") && !n.equals("ndcg_queries")).forEach(names::add));
         String key = names.contains("kappa") ? "kappa" : names.stream().filter(n -> n.startsWith("ndcg@"))
-                .findFirst().orElse("ndcg@10");
+                .findFirst().orElse("metric"); // no curve: no metric to name (a binary run's said ndcg@10)
         List<String> cols = new ArrayList<>(List.of("iteration", "kept", "subset", "train_size"));
         cols.addAll(names);
         cols.addAll(List.of(key + " - random", "ci_low", "ci_high", "excludes_0"));

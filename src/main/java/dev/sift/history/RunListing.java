@@ -93,7 +93,9 @@ public class RunListing {
             cells.add(row.stagesDone() + " done");
             for (int i = 0; i < row.shown().size(); i++) {
                 Object v = row.shown().get(i);
-                cells.add(q.show().get(i).field() == Field.PARAM ? Table.exact(v) : v);
+                Key k = q.show().get(i);
+                cells.add(k.field() == Field.PARAM ? Table.exact(v) : k.field() == Field.METRIC && v instanceof Double d
+                        ? dev.sift.evaluation.Protocol.asCount(k.name(), d) : v); // seeds 2, not 2.0000
             }
             t.add(cells.toArray());
         }

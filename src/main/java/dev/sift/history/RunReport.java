@@ -182,7 +182,7 @@ public class RunReport {
         List<String> cols = t.columns();
         List<String> shown = new ArrayList<>();
         for (String c : cols) {
-            if (!c.endsWith("_sd") && !c.equals("ndcg_queries")) {
+            if (!c.endsWith("_sd")) { // ndcg_queries too: how many test queries NDCG and MRR rest on (0: undefined)
                 shown.add(c);
             }
         }
@@ -193,7 +193,9 @@ public class RunReport {
                 Object v = r.get(cols.indexOf(c));
                 int sd = cols.indexOf(c + "_sd");
                 Object s = sd < 0 ? null : r.get(sd);
-                String text = Table.cell(c.equals("seeds") && v instanceof Double d ? (Object) Math.round(d) : v)
+                String text = v instanceof Double d && d.isNaN() ? "undefined" // no test query informs it
+                        : Table.cell((c.equals("seeds") || c.equals("ndcg_queries")) && v instanceof Double d
+                                ? (Object) Math.round(d) : v)
                         + (s == null || s instanceof Double d && d.isNaN() ? "" : " ± " + Table.cell(s));
                 cells.add(new Cell(text, v instanceof Number, null));
             }
@@ -210,9 +212,10 @@ public class RunReport {
             for (Long id : ids) {
                 lines.addAll(iterationLines(String.format(prefix, id), tests.get(id), m));
             }
-            blocks.add(Block.of(ReportCharts.lines(ReportCharts.id("iterations", m), "iterations",
-                    m + " by training-set size over the iterations: kept vs random vs full",
-                    "training set (fraction of the full training split)", m, lines)));
+            List<Line> shown = finite(lines);
+            blocks.add(shown.isEmpty() ? noChart(m) : Block.of(ReportCharts.lines(ReportCharts.id("iterations", m),
+                    "iterations", m + " by training-set size over the iterations: kept vs random vs full",
+                    "training set (fraction of the full training split)", m, shown)));
         }
         Map<Long, List<MetricStore.CurvePoint>> curves = new LinkedHashMap<>();
         ids.forEach(id -> curves.put(id, metricStore.curve(id)));
@@ -222,9 +225,10 @@ public class RunReport {
                 for (Long id : ids) {
                     lines.addAll(curveLines(String.format(prefix, id), curves.get(id), tests.get(id), m));
                 }
-                blocks.add(Block.of(ReportCharts.lines(ReportCharts.id("curve", m), "curve", m + " by kept fraction "
-                        + "(evaluate.curve): each method kept from either end vs random vs full", "kept fraction", m,
-                        lines)));
+                List<Line> shown = finite(lines);
+                blocks.add(shown.isEmpty() ? noChart(m) : Block.of(ReportCharts.lines(ReportCharts.id("curve", m),
+                        "curve", m + " by kept fraction (evaluate.curve): each method kept from either end vs random "
+                        + "vs full", "kept fraction", m, shown)));
             }
             for (Long id : ids) {
                 if (!curves.get(id).isEmpty()) {
@@ -238,6 +242,18 @@ public class RunReport {
         }
         return new Section("curves", "Pruning curves", "Selected (kept) vs random at the same size vs the full "
                 + "training split, on the test split (means over seeds).", blocks);
+    }
+
+    /** The lines' points with a defined value (NDCG or MRR where no test query informs it is NaN), and no empty line. */
+    private static List<Line> finite(List<Line> lines) {
+        return lines.stream().map(l -> new Line(l.name(), l.points().stream().filter(p -> Double.isFinite(p[1]))
+                .toList(), l.dash())).filter(l -> !l.points().isEmpty()).toList();
+    }
+
+    /** Said in place of a chart with no defined point (a probe's report drew axes and a legend and nothing else). */
+    private static Block noChart(String metric) {
+        return Block.text("No chart of " + metric + ": it is undefined on the test split of every run shown (no test "
+                + "query informs it; see ndcg_queries).");
     }
 
     /** Kept, random and full over the iterations, x = training-set size over the full training split's size. */

@@ -187,12 +187,18 @@ public class Baselines {
      * set size, the mean training time when given, and the number of seeds.
      */
     static Map<String, Double> summary(List<Map<String, Double>> perSeed, int trainSize, Double seconds) {
-        Map<String, Double> m = new LinkedHashMap<>(Protocol.meanAndSd(perSeed));
-        m.remove("ndcg_queries_sd");
+        Map<String, Double> m = ofSeeds(perSeed);
         m.put("train_size", (double) trainSize);
         if (seconds != null) {
             m.put("train_seconds", seconds);
         }
+        return m;
+    }
+
+    /** Mean and sd of each metric over the seeds (no sd of the query count), and the number of seeds. */
+    static Map<String, Double> ofSeeds(List<Map<String, Double>> perSeed) {
+        Map<String, Double> m = new LinkedHashMap<>(Protocol.meanAndSd(perSeed));
+        m.remove("ndcg_queries_sd");
         m.put("seeds", (double) perSeed.size());
         return m;
     }

@@ -112,9 +112,13 @@ public class Curves {
     /** The fewest training samples a curve point may keep: a model trained on fewer says nothing about its fraction. */
     static final int MIN_POINT = 10;
 
-    /** The samples a curve point at {@code fraction} keeps of a pool of {@code pool}. */
+    /**
+     * The samples a curve point at {@code fraction} keeps of a pool of {@code pool}: as many as the policies keep
+     * ({@link dev.sift.selection.TopFraction#keptCount}, rounded up), so that the random subset beside a point is
+     * its size (it was rounded to the nearest, one fewer at 0.4 of 1,343 in a probe's run), and at least one.
+     */
     static int size(double fraction, int pool) {
-        return Math.max(1, (int) Math.round(fraction * pool));
+        return Math.max(1, dev.sift.selection.TopFraction.keptCount(pool, Math.min(1, Math.max(fraction, 1e-12))));
     }
 
     /**
@@ -131,7 +135,7 @@ public class Curves {
                                 + "point needs at least %d); remove evaluate.curve", pool, MIN_POINT)
                         : String.format("evaluate.curve: %s keeps %d of the %d training samples; a point needs at "
                                 + "least %d (a fraction of at least %s here)", Text.plain(f), size, pool, MIN_POINT,
-                                Text.plain(Math.ceil((MIN_POINT - 0.5) / pool * 1e4) / 1e4)));
+                                Text.plain((Math.floor((MIN_POINT - 1.0) / pool * 1e4) + 1) / 1e4)));
             }
         }
     }

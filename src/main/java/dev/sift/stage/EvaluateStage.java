@@ -336,7 +336,7 @@ public class EvaluateStage implements Stage<EvaluateOutput> {
         List<Map<String, Double>> perSeed = shas.stream().map(sha -> Protocol.measure(s.stopSet(),
                 answers.of(s.ctx(), weights.get(sha), s.validation(), s.stopSet()))).toList();
         runs.replaceMetrics(s.ctx().runId(), s.ctx().iteration(), Split.VALIDATION.key(), subset,
-                Protocol.meanAndSd(perSeed));
+                Baselines.ofSeeds(perSeed));
     }
 
     private void store(Setup s, String subset, List<Map<String, Double>> perSeed, int trainSize, double seconds) {

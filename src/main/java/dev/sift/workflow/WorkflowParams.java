@@ -137,7 +137,12 @@ public final class WorkflowParams {
                 throw new IllegalStateException("cannot read " + c.getName() + " of " + r.getClass(), e);
             }
             String key = prefix + snake(c.getName());
-            if (v instanceof dev.sift.model.ScoringCheckpoint checkpoint) {
+            if (r instanceof dev.sift.data.DatasetSpec.Given && c.getName().equals("readings")) {
+                continue; // told by the files' names and dataset.format and dataset.separator, which are here
+            }
+            if (v instanceof dev.sift.data.DatasetSpec.Given given) {
+                flattenRecord(prefix, given, out, lists); // dataset.test, as the YAML writes it (V19 for older runs)
+            } else if (v instanceof dev.sift.model.ScoringCheckpoint checkpoint) {
                 out.put(key, checkpoint.toString()); // as the YAML writes it: best, final, mean, epoch:2
             } else if (v instanceof WorkflowSpec.CacheSpec cache) {
                 // as the YAML writes it: cache: false at the top, or a stage's section with cache: false

@@ -307,6 +307,27 @@ class ReportTest {
                 "the regression run's NDCG chart beside the graded run's kappa chart");
     }
 
+    /**
+     * A metric no test query informs (NDCG of a click log whose test queries hold one label each): the table says
+     * undefined beside how many queries inform it, and no chart of axes and a legend alone is drawn (a probe's).
+     */
+    @Test
+    void aMetricNoTestQueryInformsIsSaidUndefinedAndNotDrawn(@TempDir Path dir) throws Exception {
+        long id = HandMadeRun.create(runs, objects, scores, "clicks", "mug", "el2n");
+        runs.replaceMetrics(id, 1, "test", "selected", java.util.Map.of("kappa", 0.5, "ndcg@10", Double.NaN,
+                "ndcg_queries", 0.0, "train_size", 10.0));
+        runs.replaceMetrics(id, 1, "test", "random", java.util.Map.of("kappa", 0.4, "ndcg@10", Double.NaN,
+                "ndcg_queries", 0.0, "train_size", 10.0));
+        Path out = dir.resolve("undefined.html");
+        Out r = InJvm.sift(factory, "report", Long.toString(id), "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        String html = Files.readString(out);
+        assertTrue(charts(html).contains("chart-iterations-kappa"), charts(html).toString());
+        assertTrue(!charts(html).contains("chart-iterations-ndcg-10"), charts(html).toString());
+        assertTrue(html.contains("No chart of ndcg@10: it is undefined on the test split of every run shown"), html);
+        assertTrue(markup(html).contains(">undefined<") && markup(html).contains(">ndcg_queries<"), markup(html));
+    }
+
     @Test
     void reportRefusesWhatItCannotShow(@TempDir Path dir) throws Exception {
         long id = HandMadeRun.create(runs, objects, scores, "plain", "mug", "el2n");

@@ -62,4 +62,26 @@ class FilterWarningsTest {
         assertEquals(List.of(), FilterStage.subsetWarnings(BINARY, 0.5, p, new Selection(IntStream.range(0, 40)
                 .toArray(), new double[40], null), "weighted"));
     }
+
+    /** A probe's click log: weights by lowest EL2N gave the few clicks almost none of the weight, and nothing said so. */
+    @Test
+    void weightsThatStarveALabelAreWarnedAbout() {
+        int[] clicks = new int[100];
+        Arrays.fill(clicks, 97, 100, 1); // 3% positives
+        Pool p = pool(clicks);
+        int[] all = IntStream.range(0, 100).toArray();
+        double[] w = new double[100];
+        Arrays.fill(w, 0, 97, 100.0 / 97.04);
+        Arrays.fill(w, 97, 100, 0.01); // 0.03 of 100: 0.03% of the weight
+        assertEquals(List.of("the weights starve label 1 0.03% of the weight (3.00% of the samples): the weighted "
+                + "model learns little of it; the method's scores may follow the label (order them the other way, or "
+                + "choose another policy)"), FilterStage.subsetWarnings(BINARY, 0.5, p, new Selection(all, w, null),
+                        "weighted"));
+        // at a third of its share (above a quarter) nothing is said; nor for regression, which has no labels to starve
+        Arrays.fill(w, 97, 100, 0.34);
+        assertEquals(List.of(), FilterStage.subsetWarnings(BINARY, 0.5, p, new Selection(all, w, null), "weighted"));
+        Arrays.fill(w, 97, 100, 0.01);
+        assertEquals(List.of(), FilterStage.subsetWarnings(new TaskSpec(TaskType.REGRESSION, 0, 1), 0.5, p,
+                new Selection(all, w, null), "weighted"));
+    }
 }

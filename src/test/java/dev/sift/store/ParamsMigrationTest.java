@@ -86,4 +86,30 @@ class ParamsMigrationTest {
             }
         }
     }
+
+    /** V19: the given files under the keys the YAML writes (dataset.test, ...), the readings of a moment left out. */
+    @Test
+    void givenFilesTakeTheirYamlNames() throws Exception {
+        try (EmbeddedPostgres pg = EmbeddedPostgres.builder().start()) {
+            String url = pg.getJdbcUrl("postgres", "postgres");
+            Migrations.migrate(url, "18");
+            try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+                s.execute("INSERT INTO run (name, workflow, workflow_path, spec_yaml, status, params) VALUES "
+                        + "('given', 'w', '/w.yaml', 'name: w', 'SUCCEEDED', '{\"dataset.path\": \"/t.csv\", "
+                        + "\"dataset.given.test\": \"/te.csv\", \"dataset.given.validation\": \"/va.csv\"}'), "
+                        + "('utility', 'w', '/w.yaml', 'name: w', 'SUCCEEDED', '{\"dataset.given.utility\": \"/u.csv\", "
+                        + "\"dataset.given.readings\": \"{}\"}'), "
+                        + "('plain', 'w', '/w.yaml', 'name: w', 'SUCCEEDED', '{\"dataset.path\": \"/t.csv\"}')");
+            }
+            Migrations.migrate(url, null);
+            try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+                assertEquals(List.of(
+                        "{\"dataset.path\": \"/t.csv\", \"dataset.test\": \"/te.csv\", \"dataset.validation\": "
+                                + "\"/va.csv\"}",
+                        "{\"dataset.utility\": \"/u.csv\"}",
+                        "{\"dataset.path\": \"/t.csv\"}"),
+                        Migrations.rows(s, "SELECT params::text FROM run ORDER BY id"));
+            }
+        }
+    }
 }

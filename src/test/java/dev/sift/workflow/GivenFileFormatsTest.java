@@ -73,6 +73,11 @@ class GivenFileFormatsTest {
         assertEquals(List.of("chair,red|Red chair, wooden", "chair,red|Table"), test, "tabs, not commas, cut the row");
         r.samples().stream().filter(x -> x.split() == Split.VALIDATION).map(Sample::query)
                 .forEach(q -> assertEquals("desk", q));
+        // the stored parameters name the files as the YAML does; how each is read follows from them, not stored
+        java.util.SortedMap<String, Object> params = WorkflowParams.of(s);
+        assertEquals(dir.resolve("test.tsv").toString(), params.get("dataset.test"));
+        assertEquals(dir.resolve("valid.jsonl").toString(), params.get("dataset.validation"));
+        assertTrue(params.keySet().stream().noneMatch(k -> k.startsWith("dataset.given")), params.toString());
     }
 
     @Test
