@@ -137,6 +137,14 @@ public class Baselines {
                     model.get(name) + 0.0,
                     free.get(name) + 0.0));
         }
+        // how many queries the ranking metrics rest on, where some hold one grade (a click log's, mostly)
+        Double informing = model.get("ndcg_queries");
+        long queries = java.util.Arrays.stream(set.group()).distinct().count();
+        if (informing != null && informing < queries) {
+            d.append(String.format(Locale.ROOT, "; %s on %d of the %d queries (the others hold one %s)",
+                    set.task().type() == TaskType.BINARY ? "NDCG and MRR" : "NDCG", Math.round(informing), queries,
+                    set.task().type() == TaskType.BINARY ? "label" : "grade"));
+        }
         return d.toString();
     }
 

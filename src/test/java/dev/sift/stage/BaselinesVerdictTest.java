@@ -75,4 +75,24 @@ class BaselinesVerdictTest {
                 + "0.5000 vs NaN)", Baselines.zeroShotLine(graded, model, free, Baselines.notBetter(graded, model,
                         free)));
     }
+
+    /** A click log's validation split: the line says how many queries NDCG and MRR rest on where some hold one label. */
+    @Test
+    void theLineNamesHowManyQueriesTheRankingMetricsRestOn() {
+        TestSet clicks = TestSet.of(new TaskSpec(TaskType.BINARY, 0, 1), List.of(
+                new Sample(0, "q", "a", "", 1, "q", "", false, Split.VALIDATION, 2),
+                new Sample(1, "q", "b", "", 0, "q", "", false, Split.VALIDATION, 3),
+                new Sample(2, "r", "c", "", 0, "r", "", false, Split.VALIDATION, 4),
+                new Sample(3, "s", "d", "", 0, "s", "", false, Split.VALIDATION, 5)), 10);
+        Map<String, Double> model = new java.util.HashMap<>(Map.of("ndcg@10", 1.0, "mrr", 1.0, "kappa", 0.5, "auc",
+                0.9, "log_loss", 0.3, "f1", 0.5, "ndcg_queries", 1.0));
+        Map<String, Double> free = Map.of("ndcg@10", 0.6, "mrr", 0.5, "kappa", 0.1, "auc", 0.6, "log_loss", 0.6, "f1",
+                0.2);
+        assertTrue(Baselines.zeroShotLine(clicks, model, free, List.of()).endsWith("f1 0.5000 vs 0.2000; NDCG and MRR "
+                + "on 1 of the 3 queries (the others hold one label))"), Baselines.zeroShotLine(clicks, model, free,
+                        List.of()));
+        model.put("ndcg_queries", 3.0);
+        assertTrue(Baselines.zeroShotLine(clicks, model, free, List.of()).endsWith("f1 0.5000 vs 0.2000)"),
+                "nothing said where every query informs them");
+    }
 }
