@@ -240,7 +240,10 @@ public final class InteractionIngestor {
         }
     }
 
-    /** Seconds: a number as it stands, an ISO-8601 instant, or a date (its midnight UTC). */
+    /**
+     * Seconds: a number as it stands, an ISO-8601 instant (with a zone or offset; seconds optional: a probe's
+     * {@code 2024-01-05T10:00Z} was refused), or a date (its midnight UTC).
+     */
     static double time(String text) {
         double d = number(text);
         if (!Double.isNaN(d) || text == null) {
@@ -251,9 +254,13 @@ public final class InteractionIngestor {
             return Instant.parse(t).getEpochSecond();
         } catch (DateTimeParseException e) {
             try {
-                return LocalDate.parse(t).atStartOfDay(ZoneOffset.UTC).toEpochSecond();
-            } catch (DateTimeParseException e2) {
-                return Double.NaN;
+                return java.time.OffsetDateTime.parse(t).toEpochSecond();
+            } catch (DateTimeParseException e1) {
+                try {
+                    return LocalDate.parse(t).atStartOfDay(ZoneOffset.UTC).toEpochSecond();
+                } catch (DateTimeParseException e2) {
+                    return Double.NaN;
+                }
             }
         }
     }

@@ -235,7 +235,7 @@ public final class SourceHeader {
         if (blank) {
             return name + " is empty: no rows";
         }
-        if (!objects) { // a CSV file read as JSON Lines (format set, or a .jsonl name): said now, not after a run is made
+        if (!objects) { // a CSV file read as JSON Lines (format set, or a .jsonl name): said now, not after a run
             return decoded ? name + ": no line of it is a JSON object, so it is not JSON Lines: set dataset.format to "
                     + "its format (csv, jsonl, parquet; unset, each file's format follows its name)" : null;
         }

@@ -244,7 +244,7 @@ public class RunReport {
                 + "training split, on the test split (means over seeds).", blocks);
     }
 
-    /** The lines' points with a defined value (NDCG or MRR where no test query informs it is NaN), and no empty line. */
+    /** The lines' points with a defined value (NDCG, MRR: NaN where no test query informs them); no empty line. */
     private static List<Line> finite(List<Line> lines) {
         return lines.stream().map(l -> new Line(l.name(), l.points().stream().filter(p -> Double.isFinite(p[1]))
                 .toList(), l.dash())).filter(l -> !l.points().isEmpty()).toList();

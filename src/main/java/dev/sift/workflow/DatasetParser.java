@@ -18,7 +18,8 @@ final class DatasetParser {
     }
 
     static DatasetSpec dataset(SpecBinder b, SpecBinder.Obj d, Path base, YNode root,
-            boolean checkFiles, boolean recommendation) {
+            boolean checkFiles, dev.sift.data.TaskSpec task) {
+        boolean recommendation = task.recommendation();
         String path = d.string("path", null);
         DatasetSpec.Generate gen = null;
         if (d.has("generate")) {
@@ -65,7 +66,7 @@ final class DatasetParser {
         if (!format.equals("ditto")) {
             c.done();
         }
-        LabelNoise.Spec noise = d.optional("noise") ? noise(d.obj("noise")) : null;
+        LabelNoise.Spec noise = d.optional("noise") ? noise(d.obj("noise"), task) : null;
         if (recommendation && (gen != null || given != null || noise != null || format.equals("ditto"))) {
             b.error(d.line(), "dataset", "task.type recommendation reads a file of interactions (columns user, "
                     + "item, optional rating and time): generate, format ditto, validation/utility/test and noise "
@@ -144,12 +145,18 @@ final class DatasetParser {
     }
 
     /** {@code dataset.noise}: labels flipped in the training split after the split. */
-    private static LabelNoise.Spec noise(SpecBinder.Obj n) {
+    /** {@code dataset.noise}; a kind of no meaningful noise for the task is refused ({@link LabelNoise#problem}). */
+    private static LabelNoise.Spec noise(SpecBinder.Obj n, dev.sift.data.TaskSpec task) {
         double fraction = n.share("fraction", 0.2);
         String kind = n.choice("kind", "adjacent", "adjacent", "far", "query", "uniform");
         long seed = n.integer("seed", 1, Long.MIN_VALUE, Long.MAX_VALUE);
+        LabelNoise.Spec spec = new LabelNoise.Spec(fraction, LabelNoise.Kind.byKey(kind)
+                .orElse(LabelNoise.Kind.ADJACENT), seed);
+        if (LabelNoise.problem(task, spec) != null) {
+            n.invalid("kind", LabelNoise.problem(task, spec));
+        }
         n.done();
-        return new LabelNoise.Spec(fraction, LabelNoise.Kind.byKey(kind).orElse(LabelNoise.Kind.ADJACENT), seed);
+        return spec;
     }
 
     /** The format a file name says, a {@code .gz} suffix aside; gzip and Parquet are also told by content. */

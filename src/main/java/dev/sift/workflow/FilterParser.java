@@ -22,7 +22,7 @@ final class FilterParser {
      * filter.by and the policies are not checked against it, nor is filter.by held against a list whose refused name
      * is a misspelling of it (methods: [el2m], by: el2n).
      */
-    static FilterSpec parse(SpecBinder.Obj f, ScoreSpec score, List<String> scoreErrors) {
+    static FilterSpec parse(SpecBinder.Obj f, ScoreSpec score, List<String> scoreErrors, boolean regression) {
         boolean methodsRefused = score.methods().isEmpty() && !scoreErrors.isEmpty();
         List<String> refused = scoreErrors.stream()
                 .map(e -> e.replaceFirst("^.*score\\.methods: unknown method '([^']*)'.*$", "$1"))
@@ -38,7 +38,7 @@ final class FilterParser {
         Order order = Order.valueOf(f.choice("order", keepEnd, "highest", "lowest").toUpperCase(Locale.ROOT));
         long seed = f.integer("seed", 99, Long.MIN_VALUE, Long.MAX_VALUE);
         String policy = f.string("policy", "top_fraction").trim().toLowerCase(Locale.ROOT);
-        checkPolicy(f, "policy", policy, methodsRefused ? null : score);
+        checkPolicy(f, "policy", policy, methodsRefused ? null : score, regression);
         List<String> candidates = f.names("candidates", List.of());
         if (f.has("candidates") && f.has("policy")) {
             f.invalid("candidates", "give filter.policy or filter.candidates (validation picks one of them), "
@@ -46,18 +46,26 @@ final class FilterParser {
         } else if (f.has("candidates") && candidates.size() < 2) {
             f.invalid("candidates", "list at least two policies for validation to choose from");
         }
-        candidates.forEach(c -> checkPolicy(f, "candidates", c, methodsRefused ? null : score));
+        candidates.forEach(c -> checkPolicy(f, "candidates", c, methodsRefused ? null : score, regression));
         f.done();
         return new FilterSpec(by, keep, order, seed, candidates.isEmpty() ? policy : candidates.get(0),
                 candidates.isEmpty() ? null : List.copyOf(candidates));
     }
 
-    /** An unknown policy, or one whose needs {@code score} (null: not checked) does not meet. */
-    private static void checkPolicy(SpecBinder.Obj f, String key, String policy, ScoreSpec score) {
+    /**
+     * An unknown policy, one that needs confident learning's flags on a regression task (which has none: the advice to
+     * add label_quality led a probe to its refusal), or one whose needs {@code score} (null: not checked) does not meet.
+     */
+    private static void checkPolicy(SpecBinder.Obj f, String key, String policy, ScoreSpec score,
+            boolean regression) {
         Optional<SelectionPolicy> p = SelectionPolicies.find(policy);
         if (p.isEmpty()) {
             f.invalid(key, "unknown policy '" + policy + "'; known: " + String.join(", ",
                     SelectionPolicies.names()));
+        } else if (regression && p.get().needsFlags()) {
+            f.invalid(key, policy + " acts on confident learning's flags (label_quality), which a regression task has "
+                    + "none of (no classes to disagree with); use top_fraction, ccs, stratified, drop_mixture or "
+                    + "weighted");
         } else if (score != null && p.get().needsFlags() && !score.methods().contains("label_quality")) {
             f.invalid(key, policy + " needs the flags of method label_quality: add it to score.methods");
         }

@@ -159,7 +159,7 @@ public final class WorkflowParser {
         Set<String> uncached = new LinkedHashSet<>();
         TaskSpec task = task(r.obj("task"), b);
         DatasetSpec dataset = DatasetParser.dataset(b, cache(r.obj("dataset"), RunLayout.INGEST, uncached), base,
-                root, checkFiles, task.recommendation());
+                root, checkFiles, task);
         boolean rec = task.recommendation();
         SpecBinder.Obj splitObj = r.obj("split");
         SplitSpec split = rec ? RecommendParser.split(splitObj) : SplitParser.read(splitObj, dataset.given());
@@ -180,7 +180,7 @@ public final class WorkflowParser {
         SpecBinder.Obj filterObj = cache(r.obj("filter"), RunLayout.FILTER, uncached);
         List<String> scoreErrors = List.copyOf(b.errors().subList(errorsBeforeScore, b.errors().size()));
         FilterSpec filter = rec ? RecommendParser.filter(filterObj, score)
-                : FilterParser.parse(filterObj, score, scoreErrors);
+                : FilterParser.parse(filterObj, score, scoreErrors, task.type() == TaskType.REGRESSION);
         SpecBinder.Obj evaluateObj = cache(r.obj("evaluate"), RunLayout.EVALUATE, uncached);
         EvaluateSpec evaluate = rec ? RecommendParser.evaluate(evaluateObj) : EvaluateParser.parse(evaluateObj, task, checkFiles);
         WorkflowSpec.Recommend recommend = rec ? RecommendParser.recommend(r, model, task, dataset)

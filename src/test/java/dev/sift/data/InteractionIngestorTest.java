@@ -169,4 +169,18 @@ class InteractionIngestorTest {
                 + "error");
         assertEquals("r", r.quarantined().get(0).field());
     }
+
+    /** Times as a shop's log writes them: epoch seconds, instants with or without seconds, offsets, dates. */
+    @Test
+    void timesAreReadInTheISOFormsAShopWrites() {
+        double t = 1704448800; // 2024-01-05T10:00:00Z
+        assertEquals(t, InteractionIngestor.time("1704448800"));
+        assertEquals(t, InteractionIngestor.time("2024-01-05T10:00:00Z"));
+        assertEquals(t, InteractionIngestor.time("2024-01-05T10:00Z"), "minutes alone (a probe's, refused)");
+        assertEquals(t, InteractionIngestor.time("2024-01-05T12:00+02:00"));
+        assertEquals(t, InteractionIngestor.time(" 2024-01-05T11:00:00.250+01:00 "));
+        assertEquals(t - 36_000, InteractionIngestor.time("2024-01-05"));
+        assertTrue(Double.isNaN(InteractionIngestor.time("2024-01-05T10:00")), "no zone: which instant is unknown");
+        assertTrue(Double.isNaN(InteractionIngestor.time("yesterday")));
+    }
 }

@@ -63,7 +63,7 @@ class FilterWarningsTest {
                 .toArray(), new double[40], null), "weighted"));
     }
 
-    /** A probe's click log: weights by lowest EL2N gave the few clicks almost none of the weight, and nothing said so. */
+    /** A probe's click log: weights by lowest EL2N gave the few clicks almost no weight, and nothing said so. */
     @Test
     void weightsThatStarveALabelAreWarnedAbout() {
         int[] clicks = new int[100];
@@ -83,5 +83,20 @@ class FilterWarningsTest {
         Arrays.fill(w, 97, 100, 0.01);
         assertEquals(List.of(), FilterStage.subsetWarnings(new TaskSpec(TaskType.REGRESSION, 0, 1), 0.5, p,
                 new Selection(all, w, null), "weighted"));
+    }
+
+    /** A probe's drop_mixture on a regression task kept 13% of the pool and said nothing. */
+    @Test
+    void aPolicyThatSizesItselfAndRemovesMoreThanHalfThePoolIsWarnedAbout() {
+        Pool p = pool(new int[100]);
+        assertEquals(List.of("drop_mixture kept 13 of 100 (13%): it removed more than half the pool, more than any "
+                + "plausible share of wrong labels, so what it removed is mostly not noise (hard, rare or ambiguous "
+                + "samples); see the scores' histogram in sift report"), FilterStage.subsetWarnings(
+                        new TaskSpec(TaskType.REGRESSION, 0, 1), 0.5, p, keep(IntStream.range(0, 13).toArray()),
+                        "drop_mixture"));
+        assertEquals(List.of(), FilterStage.subsetWarnings(BINARY, 0.5, p, keep(IntStream.range(0, 50).toArray()),
+                "drop_flagged"), "half kept: nothing to say");
+        assertEquals(List.of(), FilterStage.subsetWarnings(BINARY, 0.3, p, keep(IntStream.range(0, 30).toArray()),
+                "top_fraction"), "a fraction policy keeps what it was asked to");
     }
 }
