@@ -58,7 +58,9 @@ public record DatasetSpec(String path, Generate generate, String format, char se
      */
     public record Given(String validation, String utility, String test, java.util.Map<Split, Reading> readings) {
         public Given {
-            readings = readings == null ? java.util.Map.of() : java.util.Map.copyOf(readings);
+            // in the splits' order, so the spec's digest (stage cache keys) is the same in every process
+            readings = readings == null || readings.isEmpty() ? java.util.Map.of()
+                    : java.util.Collections.unmodifiableMap(new java.util.EnumMap<>(readings));
         }
 
         /** Files read as the training file is. */

@@ -40,7 +40,8 @@ public final class SourceHeader {
         }
         String name = c == '\t' ? ".tsv" : c == ',' ? ".csv" : null;
         return looks + ": " + (name == null ? "" : "name the file " + name + " (a file's separator follows its "
-                + "name), or ") + "set dataset.separator: " + quoted(c) + " (it applies to every file of the data set)";
+                + "name while dataset.separator is unset), or ") + "set dataset.separator: " + quoted(c) + " (it "
+                + "applies to every file of the data set)";
     }
 
     /** The separator a header read as one column holds, or null. */
@@ -214,7 +215,9 @@ public final class SourceHeader {
             return null;
         }
         if (format.equals("parquet")) {
-            return name + " is not a Parquet file (it does not start with PAR1): set dataset.format to csv or jsonl";
+            return name + " is not a Parquet file (it does not start with PAR1): name the file for its format (.csv, "
+                    + ".tsv, .jsonl: a file's format follows its name while dataset.format is unset), or set "
+                    + "dataset.format to csv or jsonl (it applies to every file of the data set)";
         }
         java.util.Set<String> keys = new java.util.TreeSet<>();
         JsonlRows.Lines lines = new JsonlRows.Lines(opened.in());
@@ -236,8 +239,9 @@ public final class SourceHeader {
             return name + " is empty: no rows";
         }
         if (!objects) { // a CSV file read as JSON Lines (format set, or a .jsonl name): said now, not after a run
-            return decoded ? name + ": no line of it is a JSON object, so it is not JSON Lines: set dataset.format to "
-                    + "its format (csv, jsonl, parquet; unset, each file's format follows its name)" : null;
+            return decoded ? name + ": no line of it is a JSON object, so it is not JSON Lines: name the file for its "
+                    + "format (.csv, .tsv, .parquet: a file's format follows its name while dataset.format is unset), "
+                    + "or set dataset.format (it applies to every file of the data set)" : null;
         }
         return keys.isEmpty() ? null : name + ": " + JsonlRows.inNoObject(missing, keys);
     }

@@ -135,9 +135,18 @@ public class Curves {
                                 + "point needs at least %d); remove evaluate.curve", pool, MIN_POINT)
                         : String.format("evaluate.curve: %s keeps %d of the %d training samples; a point needs at "
                                 + "least %d (a fraction of at least %s here)", Text.plain(f), size, pool, MIN_POINT,
-                                Text.plain((Math.floor((MIN_POINT - 1.0) / pool * 1e4) + 1) / 1e4)));
+                                Text.plain(leastFraction(pool))));
             }
         }
+    }
+
+    /** The least fraction to four decimals whose point keeps {@link #MIN_POINT} of {@code pool} (checked, not rounded). */
+    static double leastFraction(int pool) {
+        double f = Math.floor((MIN_POINT - 1.0) / pool * 1e4) / 1e4; // at most the least; 9/1875 is 47.99999... x 1e-4
+        while (size(f, pool) < MIN_POINT) {
+            f = (Math.round(f * 1e4) + 1) / 1e4;
+        }
+        return f;
     }
 
     private List<TestOutcome> point(EvaluateStage.Setup s, BiFunction<String, Subsets.Training,

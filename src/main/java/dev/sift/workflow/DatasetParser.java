@@ -62,11 +62,13 @@ final class DatasetParser {
         }
         if (!header) {
             indexes(b, c, columns, format);
+            headerlessGiven(b, d, given, format);
         }
         if (!format.equals("ditto")) {
             c.done();
         }
-        LabelNoise.Spec noise = d.optional("noise") ? noise(d.obj("noise"), task) : null;
+        LabelNoise.Spec noise = d.optional("noise") ? noise(b, d.obj("noise"), checkFiles && b.errors().isEmpty()
+                ? task : null) : null;
         if (recommendation && (gen != null || given != null || noise != null || format.equals("ditto"))) {
             b.error(d.line(), "dataset", "task.type recommendation reads a file of interactions (columns user, "
                     + "item, optional rating and time): generate, format ditto, validation/utility/test and noise "
@@ -145,14 +147,19 @@ final class DatasetParser {
     }
 
     /** {@code dataset.noise}: labels flipped in the training split after the split. */
-    /** {@code dataset.noise}; a kind of no meaningful noise for the task is refused ({@link LabelNoise#problem}). */
-    private static LabelNoise.Spec noise(SpecBinder.Obj n, dev.sift.data.TaskSpec task) {
+    /**
+     * {@code dataset.noise}; a kind of no meaningful noise for {@code task} is refused ({@link LabelNoise#problem}); null
+     * {@code task}: not checked (a stored workflow is read as it was accepted, and after another error the task may be
+     * the parser's fallback, whose range the user never wrote).
+     */
+    private static LabelNoise.Spec noise(SpecBinder b, SpecBinder.Obj n, dev.sift.data.TaskSpec task) {
+        int before = b.errors().size();
         double fraction = n.share("fraction", 0.2);
         String kind = n.choice("kind", "adjacent", "adjacent", "far", "query", "uniform");
         long seed = n.integer("seed", 1, Long.MIN_VALUE, Long.MAX_VALUE);
         LabelNoise.Spec spec = new LabelNoise.Spec(fraction, LabelNoise.Kind.byKey(kind)
                 .orElse(LabelNoise.Kind.ADJACENT), seed);
-        if (LabelNoise.problem(task, spec) != null) {
+        if (task != null && b.errors().size() == before && LabelNoise.problem(task, spec) != null) {
             n.invalid("kind", LabelNoise.problem(task, spec));
         }
         n.done();
@@ -253,6 +260,18 @@ final class DatasetParser {
             if (!col.trim().matches("[0-9]{1,6}") && !named.contains(col)) {
                 b.error(c.line(), "dataset.columns", "'" + col + "' must be a 0-based column number: dataset.header "
                         + "is false");
+            }
+        }
+    }
+
+    /** Without a header every file must be CSV: a given file its name reads otherwise (test.jsonl) is refused too. */
+    private static void headerlessGiven(SpecBinder b, SpecBinder.Obj d, DatasetSpec.Given given, String format) {
+        for (dev.sift.data.Split s : given == null || !format.equals("csv") ? List.<dev.sift.data.Split>of()
+                : given.splits()) {
+            DatasetSpec.Reading r = given.readings().get(s);
+            if (r != null && !r.format().equals("csv")) {
+                b.error(d.keyLine("header"), "dataset.header", "false is for CSV files only (dataset." + s.key()
+                        + " is " + r.format() + " by its name: " + given.of(s) + ")");
             }
         }
     }

@@ -3,6 +3,7 @@ package dev.sift.stage;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sift.SiftException;
 import java.util.List;
@@ -28,6 +29,12 @@ class CurvesTest {
         assertEquals("evaluate.curve: 0.01 keeps 9 of the 900 training samples; a point needs at least 10 (a "
                 + "fraction of at least 0.0101 here)", e.getMessage());
         assertDoesNotThrow(() -> Curves.check(List.of(0.0101), 900));
+        // 9 / 1875 is 0.0048 and a hair less in floating point: the least is 0.0049 (a review's), for every pool
+        assertEquals(0.0049, Curves.leastFraction(1875));
+        for (int pool = 10; pool < 40_000; pool++) {
+            double least = Curves.leastFraction(pool);
+            assertTrue(Curves.size(least, pool) >= 10 && Curves.size(least - 1e-4, pool) < 10, "pool " + pool);
+        }
         e = assertThrows(SiftException.class, () -> Curves.check(List.of(0.9), 8));
         assertEquals("evaluate.curve: the training split has 8 samples, too few for a curve (a point needs at least "
                 + "10); remove evaluate.curve", e.getMessage());

@@ -101,6 +101,12 @@ class GivenFileFormatsTest {
         DatasetSpec unset = parse(workflow("train.tsv", "valid.txt", "test.csv", "")).dataset();
         assertEquals('\t', unset.separatorOf(Split.VALIDATION));
         assertEquals(',', unset.separatorOf(Split.TEST));
+        // without a header every file must be CSV, a given one its name reads as JSON Lines too (a review's)
+        write("test.jsonl", "{\"query\": \"mug\", \"title\": \"Mug\", \"label\": 0}\n");
+        List<String> headerless = errors("name: h\ndataset:\n  path: train.tsv\n  test: test.jsonl\n  header: false\n"
+                + "  columns: {query: 0, title: 1, label: 2}\ntask: {type: binary}\n");
+        assertTrue(headerless.stream().anyMatch(x -> x.contains("dataset.header: false is for CSV files only "
+                + "(dataset.test is jsonl by its name: " + dir.resolve("test.jsonl") + ")")), headerless.toString());
         // a separator set against a file's name: the hint says that the setting is what overrides the name
         List<String> tab = errors(workflow("train.tsv", "valid.txt", "test.csv", "  separator: tab\n"));
         assertEquals(1, tab.size(), tab.toString());
@@ -113,7 +119,24 @@ class GivenFileFormatsTest {
                 + "  columns: {query: query, title: title, label: label}\ntask: {type: binary}\n");
         assertEquals(1, json.size(), json.toString());
         assertTrue(json.get(0).contains("dataset.path: " + dir.resolve("train.tsv") + ": no line of it is a JSON "
-                + "object, so it is not JSON Lines: set dataset.format to its format"), json.toString());
+                + "object, so it is not JSON Lines: name the file for its format (.csv, .tsv, .parquet: a file's format "
+                + "follows its name while dataset.format is unset), or set dataset.format (it applies to every file of "
+                + "the data set)"), json.toString());
+    }
+
+    /** The readings' order is the splits' whatever the insertion order: the spec's digest keys the stage cache. */
+    @Test
+    void readingsKeepTheSplitsOrderSoTheSpecsDigestIsTheSameInEveryProcess() {
+        var a = new java.util.LinkedHashMap<Split, DatasetSpec.Reading>();
+        a.put(Split.TEST, new DatasetSpec.Reading("csv", '\t'));
+        a.put(Split.VALIDATION, new DatasetSpec.Reading("jsonl", ','));
+        var b = new java.util.LinkedHashMap<Split, DatasetSpec.Reading>();
+        b.put(Split.VALIDATION, a.get(Split.VALIDATION));
+        b.put(Split.TEST, a.get(Split.TEST));
+        DatasetSpec.Given ga = new DatasetSpec.Given("v.jsonl", null, "t.tsv", a);
+        DatasetSpec.Given gb = new DatasetSpec.Given("v.jsonl", null, "t.tsv", b);
+        assertEquals(List.of(Split.VALIDATION, Split.TEST), List.copyOf(ga.readings().keySet()));
+        assertEquals(StageJson.tree(ga).toString(), StageJson.tree(gb).toString());
     }
 
     @Test

@@ -110,7 +110,8 @@ class GivenSplitWorkflowTest {
         assertEquals(1, e.size(), e.toString());
         assertTrue(e.get(0).contains("dataset.test: columns 'query', 'title', 'label' are not in the header of "
                 + dir.resolve("test.tsv") + " (has: query,title,label); the header looks ','-separated: name the "
-                + "file .csv (a file's separator follows its name), or set dataset.separator: \",\" (it applies to "
+                + "file .csv (a file's separator follows its name while dataset.separator is unset), or set "
+                + "dataset.separator: \",\" (it applies to "
                 + "every file of the data set)"), e.toString());
         List<String> same = assertThrows(WorkflowException.class, () -> WorkflowParser.parse("w.yaml",
                 csv.replace("test.tsv", "./train.csv"), dir, Map.of(), true)).errors();

@@ -28,7 +28,7 @@ class RegressionRefusalsTest {
 
     private static List<String> errors(String yaml) {
         return assertThrows(WorkflowException.class, () -> WorkflowParser.parse("w.yaml", yaml, null, Map.of(),
-                false)).errors();
+                true)).errors();
     }
 
     @Test
@@ -54,11 +54,18 @@ class RegressionRefusalsTest {
         assertTrue(e.get(0).contains("dataset.noise.kind: adjacent moves a regression label by 1 (a grade), more than "
                 + "half of the task's range [0, 1]: every flip would land on a bound, where the label alone gives it "
                 + "away; use kind uniform, far or query"), e.toString());
-        // a range of grades (1-4 averaged) keeps its adjacent noise; so does a narrow one with another kind
+        // a range of grades (1-4 averaged) keeps its adjacent noise; so does a narrow one with another kind; a stored
+        // workflow is read as it was accepted (resume of a run stored before the refusal)
         assertDoesNotThrow(() -> WorkflowParser.parse("w.yaml", workflow(1, 4, "").replace("  generate", noise
-                + "  generate"), null, Map.of(), false));
+                + "  generate"), null, Map.of(), true));
         assertDoesNotThrow(() -> WorkflowParser.parse("w.yaml", workflow(0, 1, "").replace("  generate", noise
-                .replace("adjacent", "uniform") + "  generate"), null, Map.of(), false));
+                .replace("adjacent", "uniform") + "  generate"), null, Map.of(), true));
+        assertDoesNotThrow(() -> WorkflowParser.parse("w.yaml", workflow(0, 1, "").replace("  generate", noise
+                + "  generate"), null, Map.of(), false));
+        // a missing range is said once, not again as a noise range of the parser's fallback
+        List<String> once = errors("name: s\ndataset:\n  generate: {rows: 200}\n" + noise + "task: {type: "
+                + "regression}\nscore: {methods: [loss]}\n");
+        assertEquals(1, once.size(), once.toString());
         // bench noise flips adjacent labels by default: refused there too, before anything trains
         Path wf = Files.writeString(dir.resolve("w.yaml"), workflow(0, 1, ""));
         NoiseBenchCommand c = new NoiseBenchCommand();
