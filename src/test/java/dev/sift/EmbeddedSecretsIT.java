@@ -53,6 +53,12 @@ class EmbeddedSecretsIT {
                 cache: false
                 """);
         Map<String, String> env = Map.of();
+        // a configured hash key too short for ingest is refused before a run is recorded (a probe's failed at ingest)
+        SiftProcess shortKey = SiftProcess.start(home, Map.of("SIFT_PRIVACY_HASH_KEY", "HASHKEYp57zq9xx"), "run",
+                wf.toString());
+        assertEquals(2, shortKey.waitFor(180), shortKey.output());
+        assertTrue(shortKey.output().contains("SIFT_PRIVACY_HASH_KEY (sift.privacy.hash-key) has 15 bytes; the user-id "
+                + "hash key needs at least 16") && !shortKey.output().contains("run 1"), shortKey.output());
         List<String> texts = new ArrayList<>();
         texts.add(ok(SiftProcess.start(home, env, "run", wf.toString(), "--verbose")));
         texts.add(ok(SiftProcess.start(home, env, "runs", "list")));

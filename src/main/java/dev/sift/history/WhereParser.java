@@ -127,7 +127,8 @@ public final class WhereParser {
 
     private Filter unary() {
         Token t = next();
-        if (++depth > MAX_DEPTH) {
+        boolean nests = t.kind() == Kind.NOT || t.kind() == Kind.LPAREN; // a comparison is no level (README: 64)
+        if (nests && ++depth > MAX_DEPTH) {
             throw WhereLexer.error("--where", t.column(), "nested deeper than " + MAX_DEPTH + " levels");
         }
         try {
@@ -147,7 +148,9 @@ public final class WhereParser {
                         + "'not', found " + t.describe());
             };
         } finally {
-            depth--;
+            if (nests) {
+                depth--;
+            }
         }
     }
 

@@ -50,6 +50,8 @@ public class WorkflowEngine {
     @Inject
     StageReuse reuse;
     @Inject
+    dev.sift.config.SiftConfig config;
+    @Inject
     @All
     List<Stage<?>> stages;
 
@@ -95,10 +97,19 @@ public class WorkflowEngine {
     public long start(WorkflowParser.Parsed parsed, Path workflowPath, String name, Firing firing, Console console) {
         try (DatabaseSessions.Lock shared = storeLock.shared()) { // sift gc waits for it
             objects.check(); // an S3 it cannot use ends the command (exit 3) before a run is recorded
+            hashKey(); // a configured user-id hash key too short for ingest: said before a run is recorded
             RunEntity run = create(parsed, workflowPath, name, firing);
             console.info("run " + run.id + " (" + Text.printable(run.name) + ") started");
             execute(run.id, parsed.spec(), console);
             return run.id;
+        }
+    }
+
+    private void hashKey() {
+        try {
+            dev.sift.store.HashKeys.load(config);
+        } catch (java.io.IOException e) {
+            // SIFT_HOME/hash.key unreadable: ingest says so in its words, as before
         }
     }
 

@@ -71,4 +71,16 @@ class SiftConfigTest {
         assertEquals(Optional.of("p"), c.db().password());
         assertEquals(Optional.of("/data/sift"), c.home());
     }
+
+    /** A configured user-id hash key shorter than 16 bytes is a usage error naming its variable. */
+    @Test
+    void aShortHashKeyIsRefusedNamingItsVariable() throws Exception {
+        dev.sift.SiftException e = org.junit.jupiter.api.Assertions.assertThrows(dev.sift.SiftException.class,
+                () -> dev.sift.store.HashKeys.load(build(Map.of("sift.privacy.hash-key", "HASHKEYp57zq9xx"))));
+        assertEquals(2, e.exitCode());
+        assertEquals("SIFT_PRIVACY_HASH_KEY (sift.privacy.hash-key) has 15 bytes; the user-id hash key needs at least "
+                + "16 (unset, a random 32-byte key is made once in SIFT_HOME/hash.key)", e.getMessage());
+        assertEquals(16, dev.sift.store.HashKeys.load(build(Map.of("sift.privacy.hash-key", "HASHKEYp57zq9xx!")))
+                .length);
+    }
 }

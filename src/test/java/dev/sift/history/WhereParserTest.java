@@ -113,8 +113,12 @@ class WhereParserTest {
         String deep = "(".repeat(WhereParser.MAX_DEPTH + 1) + "status = 'failed'" + ")".repeat(WhereParser.MAX_DEPTH + 1);
         SiftException e = assertThrows(SiftException.class, () -> WhereParser.parse(deep));
         assertTrue(e.getMessage().contains("nested deeper than"), e.getMessage());
-        String fine = "(".repeat(WhereParser.MAX_DEPTH - 1) + "status = 'failed'" + ")".repeat(WhereParser.MAX_DEPTH - 1);
+        // exactly 64 levels, as the README says (a probe's 64 were refused: the comparison counted as one)
+        String fine = "(".repeat(WhereParser.MAX_DEPTH) + "status = 'failed'" + ")".repeat(WhereParser.MAX_DEPTH);
         assertEquals(cmp(Key.of(Field.STATUS), Op.EQ, "FAILED"), WhereParser.parse(fine));
+        WhereParser.parse("not ".repeat(WhereParser.MAX_DEPTH) + "status = 'failed'");
+        assertThrows(SiftException.class, () -> WhereParser.parse("not ".repeat(WhereParser.MAX_DEPTH + 1)
+                + "status = 'failed'"));
     }
 
     @Test
