@@ -62,6 +62,20 @@ class NoDatabaseIT {
         assertFalse(Files.exists(home.resolve("pg")), "an embedded PostgreSQL was started");
     }
 
+    /**
+     * A command asked for more than the heap holds ends in one line and the environment's exit code (a probe's bench
+     * grand --batch 2000000000 ended in Quarkus's 27-line trace of an OutOfMemoryError, exit 1).
+     */
+    @Test
+    void runningOutOfHeapIsOneLine() throws Exception {
+        String[] out = run(List.of("-Xmx64m"), "bench", "knn", "--train", "50000000", "--dim", "64");
+        assertEquals("3", out[0], out[1]);
+        assertTrue(out[1].strip().matches("(?s).*sift: out of memory: the Java heap \\(\\d+ MiB\\) cannot hold what "
+                + "the command was asked for; ask for less \\(smaller --batch, --train, --samples or data\\) or give the "
+                + "JVM more heap \\(SIFT_JAVA_OPTS=-Xmx8g\\); a run it stopped is resumable \\(sift resume\\)"), out[1]);
+        assertFalse(out[1].contains("\tat "), "no stack trace: " + out[1]);
+    }
+
     /** A misspelt AdamW choice stops the start with one line and the usage exit code, before any command runs. */
     @Test
     void aMisspeltAdamWStopsTheStart() throws Exception {

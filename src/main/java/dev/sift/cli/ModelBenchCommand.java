@@ -91,6 +91,10 @@ public class ModelBenchCommand implements Callable<Integer> {
         if (batch < 1 || seq < 1 || steps < 1 || warmup < 1 || rounds < 1) {
             throw SiftException.usage("--batch, --seq, --steps, --warmup and --rounds must be at least 1");
         }
+        if (seq > BertConfig.miniLmL6().maxPositions()) { // DJL's side failed with 'index out of range in self'
+            throw SiftException.usage("--seq must be at most " + BertConfig.miniLmL6().maxPositions() + " (MiniLM-L6's "
+                    + "position embeddings), got " + seq);
+        }
         if (python.contains("/") && !java.nio.file.Files.isExecutable(java.nio.file.Path.of(python))) {
             throw SiftException.usage("--python " + python + ": no such executable (give none to skip the PyTorch "
                     + "peer)");

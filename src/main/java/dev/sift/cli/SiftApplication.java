@@ -30,7 +30,19 @@ public class SiftApplication implements QuarkusApplication {
 
     @Override
     public int run(String... args) {
-        return commandLine(factory).execute(args);
+        try {
+            return commandLine(factory).execute(args);
+        } catch (OutOfMemoryError e) { // an Error, which picocli's handler never sees: Quarkus printed its whole trace
+            System.err.println(outOfMemory(Runtime.getRuntime().maxMemory()));
+            return ExitCodes.ENVIRONMENT;
+        }
+    }
+
+    /** One line for a command that ran out of heap (a probe's {@code bench grand --batch 2000000000}). */
+    static String outOfMemory(long maxHeapBytes) {
+        return "sift: out of memory: the Java heap (" + (maxHeapBytes >> 20) + " MiB) cannot hold what the command was "
+                + "asked for; ask for less (smaller --batch, --train, --samples or data) or give the JVM more heap "
+                + "(SIFT_JAVA_OPTS=-Xmx8g); a run it stopped is resumable (sift resume)";
     }
 
     /** The command tree with Sift's error handling; every command answers {@code --help} and {@code -h}. */

@@ -52,6 +52,8 @@ class BenchArgumentsTest {
         assertTrue(refused(new ModelBenchCommand(), "--python", "/nonexistent/python").startsWith(
                 "--python /nonexistent/python: no such executable"));
         assertEquals("--device is cpu or gpu, not cuda", refused(new ModelBenchCommand(), "--device", "cuda"));
+        assertEquals("--seq must be at most 512 (MiniLM-L6's position embeddings), got 600", refused(
+                new ModelBenchCommand(), "--seq", "600"));
         assertEquals("--peer-autocast is none or bf16, not fp16", refused(new ModelBenchCommand(),
                 "--peer-autocast", "fp16"));
     }
