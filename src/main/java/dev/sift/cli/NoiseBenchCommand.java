@@ -15,7 +15,6 @@ import dev.sift.workflow.WorkflowParser;
 import dev.sift.workflow.WorkflowSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -35,8 +34,13 @@ public class NoiseBenchCommand implements Callable<Integer> {
             + "model to use")
     Path workflow;
 
-    @Option(names = "--set", paramLabel = "PATH=VALUE", description = "override a workflow value (repeatable)")
-    Map<String, String> overrides = new LinkedHashMap<>();
+    @Option(names = "--set", paramLabel = "PATH=VALUE", converter = SetOverrides.Converter.class,
+            description = "override a workflow value (repeatable)")
+    void set(java.util.List<SetOverrides.Pair> sets) {
+        overrides = SetOverrides.of(sets);
+    }
+
+    Map<String, String> overrides = Map.of();
 
     @Option(names = "--data", description = "CSV with query, product_title, product_description, median_relevance "
             + "columns (CrowdFlower's), grades 1-4; instead of a workflow")

@@ -29,9 +29,14 @@ public class RunCommand implements Callable<Integer>, ArgumentCheck {
     @Parameters(index = "0", paramLabel = "WORKFLOW.yaml", description = "workflow file")
     Path workflow;
 
-    @Option(names = "--set", paramLabel = "PATH=VALUE", description = "override a workflow value, e.g. "
+    @Option(names = "--set", paramLabel = "PATH=VALUE", converter = SetOverrides.Converter.class,
+            description = "override a workflow value, e.g. "
             + "--set fine_tune.epochs=2 (repeatable)")
-    Map<String, String> overrides = new LinkedHashMap<>();
+    void set(java.util.List<SetOverrides.Pair> sets) {
+        overrides = SetOverrides.of(sets);
+    }
+
+    Map<String, String> overrides = Map.of();
 
     @Option(names = "--name", description = "name of the run (default: the workflow's name)")
     String name;

@@ -9,7 +9,6 @@ import dev.sift.schedule.Schedules;
 import dev.sift.workflow.WorkflowException;
 import jakarta.inject.Inject;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -44,8 +43,13 @@ public class ScheduleCommand {
                 + "Europe/Berlin (default: UTC)")
         String zone;
 
-        @Option(names = "--set", paramLabel = "PATH=VALUE", description = "override a workflow value (repeatable)")
-        Map<String, String> overrides = new LinkedHashMap<>();
+        @Option(names = "--set", paramLabel = "PATH=VALUE", converter = SetOverrides.Converter.class,
+                description = "override a workflow value (repeatable)")
+        void set(java.util.List<SetOverrides.Pair> sets) {
+            overrides = SetOverrides.of(sets);
+        }
+
+        Map<String, String> overrides = Map.of();
 
         @Mixin
         VerboseOption verbose;

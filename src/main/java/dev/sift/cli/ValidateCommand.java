@@ -4,7 +4,6 @@ import dev.sift.ExitCodes;
 import dev.sift.workflow.WorkflowException;
 import dev.sift.workflow.WorkflowParser;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -23,8 +22,13 @@ public class ValidateCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "WORKFLOW.yaml")
     Path workflow;
 
-    @Option(names = "--set", paramLabel = "PATH=VALUE", description = "override a workflow value (repeatable)")
-    Map<String, String> overrides = new LinkedHashMap<>();
+    @Option(names = "--set", paramLabel = "PATH=VALUE", converter = SetOverrides.Converter.class,
+            description = "override a workflow value (repeatable)")
+    void set(java.util.List<SetOverrides.Pair> sets) {
+        overrides = SetOverrides.of(sets);
+    }
+
+    Map<String, String> overrides = Map.of();
 
     @Override
     public Integer call() {

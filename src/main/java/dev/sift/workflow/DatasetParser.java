@@ -199,14 +199,24 @@ final class DatasetParser {
         if (path == null || path.startsWith("s3://")) {
             return path;
         }
-        Path p = Path.of(path);
+        Path p;
+        try {
+            p = Path.of(path);
+        } catch (java.nio.file.InvalidPathException e) { // a name the locale cannot encode (LANG=C, non-ASCII)
+            b.error(d.keyLine(key), d.path(key), "is not a path this machine's locale can name (" + e.getReason()
+                    + "): run under a UTF-8 locale (LANG=C.UTF-8)");
+            return path;
+        }
         if (!p.isAbsolute() && base != null) {
             p = base.resolve(p).normalize();
         }
         if (checkFiles && Files.isDirectory(p)) {
             b.error(d.keyLine(key), d.path(key), "is a directory, not a data file: " + p);
         } else if (checkFiles && !Files.isRegularFile(p)) {
-            b.error(d.keyLine(key), d.path(key), "no such file: " + p);
+            // a device, pipe or socket is read more than once (checks, digest, ingest): a probe's /dev/null and
+            // <(cat data.csv) were called missing
+            b.error(d.keyLine(key), d.path(key), Files.exists(p) ? "is not a regular file (a device, pipe or socket; "
+                    + "Sift reads a data file more than once): " + p : "no such file: " + p);
         }
         // keep the snapshot self-contained: the resolved absolute path is what a resumed run reads
         if (root instanceof YMap m) {

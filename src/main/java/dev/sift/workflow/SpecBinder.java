@@ -266,7 +266,9 @@ final class SpecBinder {
                 return dflt;
             }
             if (e.value() instanceof YScalar s) {
-                return List.of(s.value());
+                // no value (methods:, methods: ~) is the default, as for a single value (a probe's "unknown method ''")
+                return s.value() == null || s.value().isEmpty() || s.value().equals("null") || s.value().equals("~")
+                        ? dflt : List.of(s.value());
             }
             if (e.value() instanceof YList l) {
                 List<String> out = new ArrayList<>();
@@ -327,10 +329,23 @@ final class SpecBinder {
         void done() {
             for (var e : map.entries().entrySet()) {
                 if (!used.contains(e.getKey()) && !(prefix.isEmpty() && e.getKey().startsWith("x-"))) {
-                    error(e.getValue().keyLine(), path(e.getKey()), "unknown key" + suggestion(e.getKey(), used));
+                    error(e.getValue().keyLine(), path(e.getKey()), "unknown key" + invisible(e.getKey())
+                            + suggestion(e.getKey(), used));
                 }
             }
         }
+    }
+
+    /**
+     * " (it holds U+00A0, which shows as nothing or a space)" for a key with a character a reader cannot see: a no-break
+     * or other space, a zero-width or format character, a byte order mark (a probe's "epochs\u00a0" read as
+     * "unknown key (did you mean 'epochs'?)", naming the key it seemed to be); else "".
+     */
+    static String invisible(String key) {
+        java.util.OptionalInt c = key.codePoints().filter(x -> x != ' ' && (Character.isSpaceChar(x)
+                || Character.isWhitespace(x) || Character.getType(x) == Character.FORMAT)).findFirst();
+        return c.isEmpty() ? "" : String.format(Locale.ROOT, " (it holds U+%04X, which shows as nothing or a space)",
+                c.getAsInt());
     }
 
     /** " (did you mean 'x'?)" for the nearest known key within a small edit distance, else the known keys. */

@@ -118,7 +118,10 @@ public final class WorkflowParser {
      * the run.
      */
     public static String nameProblem(String name) {
-        if (name.isBlank()) {
+        // blank also when it shows nothing: no-break and other spaces, zero-width and format characters (a probe's
+        // name of one U+00A0 was accepted)
+        if (name.codePoints().allMatch(c -> Character.isWhitespace(c) || Character.isSpaceChar(c)
+                || Character.getType(c) == Character.FORMAT)) {
             return "a name, not blank";
         }
         if (name.length() > MAX_NAME_LENGTH) {

@@ -275,7 +275,10 @@ public final class YamlTree {
         if (s == null) {
             return "null";
         }
-        if (s.matches("[A-Za-z0-9_./@+-][A-Za-z0-9_./@+ -]*") && !s.endsWith(" ") && !s.equals("null")) {
+        // plain only where YAML reads it back as the same text: not '@' first (reserved: a probe's "@alice"
+        // name made a stored workflow no resume could read), nor '-' first unless a number or word follows ("- a")
+        if (s.matches("(?:[A-Za-z0-9_./+]|-(?=[A-Za-z0-9_./@+]))[A-Za-z0-9_./@+ -]*") && !s.endsWith(" ")
+                && !s.equals("null")) {
             return s;
         }
         return '"' + s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + '"';

@@ -169,4 +169,16 @@ class WorkflowMessagesTest {
         assertEquals(1, set.size(), set.toString());
         assertTrue(set.get(0).startsWith("w.yaml: --set dataset.path: cannot read "), set.get(0));
     }
+
+    /** A key with a character no one sees is named by it (a probe's "epochs\u00a0" seemed to be "epochs"). */
+    @Test
+    void anInvisibleCharacterInAKeyIsNamed() {
+        List<String> e = assertThrows(WorkflowException.class, () -> WorkflowParser.parse("w.yaml", "name: w\n"
+                + "dataset:\n  generate: {rows: 100}\nfine_tune:\n  epochs\u00a0: 2\n  epo\u200bchs: 3\n", null,
+                Map.of(), false)).errors();
+        assertEquals(List.of("w.yaml:5: fine_tune.epochs\u00a0: unknown key (it holds U+00A0, which shows as nothing or "
+                + "a space) (did you mean 'epochs'?)", "w.yaml:6: fine_tune.epo\u200bchs: unknown key (it holds U+200B, "
+                + "which shows as nothing or a space) (did you mean 'epochs'?)"), e);
+        assertEquals("", SpecBinder.invisible("learning_rate"));
+    }
 }

@@ -416,6 +416,9 @@ class WorkflowParserTest {
         assertEquals("holds a control character (U+202E at 2): a name is printed in terminals and tables",
                 WorkflowParser.nameProblem("a\u202Eb"));
         assertEquals("a name, not blank", WorkflowParser.nameProblem("  "));
+        assertEquals("a name, not blank", WorkflowParser.nameProblem("\u00a0"), "a no-break space shows nothing");
+        assertEquals("a name, not blank", WorkflowParser.nameProblem("\u200b\u3000"));
+        assertEquals(null, WorkflowParser.nameProblem("\u200d\ud83d\udc4d a"), "a joiner beside text stays");
         assertEquals(null, WorkflowParser.nameProblem("shop 7: ranking (v2) – Größe"));
         assertEquals(null, WorkflowParser.nameProblem("\u0645\u06CC\u200C\u062E\u0648\u0627\u0647\u0645"), "ZWNJ");
         assertEquals("holds a control character (U+0009 at 3): a name is printed in terminals and tables",

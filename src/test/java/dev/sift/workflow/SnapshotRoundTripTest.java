@@ -1,0 +1,27 @@
+package dev.sift.workflow;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The workflow stored with a run is read again by resume and --only-stage: every value must come back as it was
+ * written (a probe's name "@alice quickstart" was stored unquoted, and the run could never be resumed).
+ */
+class SnapshotRoundTripTest {
+    @Test
+    void valuesYamlReservesAreQuotedSoTheStoredWorkflowReadsBackTheSame() {
+        for (String value : List.of("@alice quickstart", "- a", "-", "--x", "---", "-0.5", "-.5", "a - b", "`tick`",
+                "%pct", "!bang", "*star", "&amp", "|pipe", ">gt", "?q", "x: y", "a #b", "true", " lead",
+                "trail ", "\"q\"", "'s'", "tab\there", "plain_name-1.2/x")) {
+            String yaml = "name: w\ndataset:\n  generate: {rows: 100}\n  columns: {query: q, title: t, label: l}\n";
+            WorkflowParser.Parsed first = WorkflowParser.parse("w.yaml", yaml, null, Map.of("dataset.columns.query",
+                    value), false);
+            WorkflowParser.Parsed again = WorkflowParser.parse("stored", first.snapshot(), null, Map.of(), false);
+            assertEquals(value, again.spec().dataset().columns().query(), "stored as:\n" + first.snapshot());
+            assertEquals(first.snapshot(), again.snapshot(), value);
+        }
+    }
+}
