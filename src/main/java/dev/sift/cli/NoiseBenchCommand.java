@@ -187,12 +187,13 @@ public class NoiseBenchCommand implements Callable<Integer> {
 
     /**
      * The workflow's data, task, split, model, training and noise, with the options that were given on top. The bench
-     * ranks every method, tracin and knn_shapley too: their utility split unless the workflow sets one.
+     * ranks every method, tracin and knn_shapley too: their utility split unless the workflow sets one (not for
+     * regression, where neither is defined: a probe's bench held 10% of the queries out for no method).
      */
     private NoiseBenchmark.Setup fromWorkflow(WorkflowParser.Parsed parsed, NoiseBenchmark.ModelKind model)
             throws Exception {
         WorkflowSpec spec = parsed.spec();
-        dev.sift.data.SplitSpec split = parsed.utilityDefaulted()
+        dev.sift.data.SplitSpec split = parsed.utilityDefaulted() && spec.task().classification()
                 ? spec.split().withUtility(dev.sift.data.SplitSpec.DEFAULT_UTILITY) : spec.split();
         if (spec.task().recommendation()) {
             // interactions have no query-product labels to flip; dataset.noise is refused for them too
@@ -200,7 +201,7 @@ public class NoiseBenchCommand implements Callable<Integer> {
                     + "has interactions instead (graded, binary and regression tasks only)");
         }
         dev.sift.data.DatasetSpec.Given given = spec.dataset().given();
-        if (split.utility() == 0 && (given == null || given.utility() == null)) {
+        if (split.utility() == 0 && (given == null || given.utility() == null) && spec.task().classification()) {
             System.err.println("note: split.utility is 0: tracin and knn_shapley value samples against the "
                     + "validation split here (a run refuses them without a utility split)");
         }

@@ -153,6 +153,9 @@ class NoiseBenchCommandTest {
         // stop refused it, as if a split of no query)
         long noValidation = scored(wf, dir.resolve("d"), "--set", "split.validation=0");
         assertTrue(noValidation > lossOnly, noValidation + " against " + lossOnly);
+        // regression defines neither method that reads a utility split: its queries train (a probe's held 10% out)
+        long regression = scored(wf, dir.resolve("e"), "--set", "task={type: regression, min_label: 0, max_label: 3}");
+        assertEquals(none, regression, "the training split without a utility split");
     }
 
     /**
