@@ -209,17 +209,6 @@ public final class YamlTree {
                 }
             }
             v = new YList(FROM_OVERRIDE, items);
-        } else if (t.length() >= 2 && (t.startsWith("\"") && t.endsWith("\"") || t.startsWith("'") && t.endsWith("'"))) {
-            // quoted as in a file: read as YAML reads it ('epochs: "3"' is 3; a probe's --set name="a" named "a" with
-            // its quotes, and --set fine_tune.epochs="3" was refused where the file's same value is not)
-            YNode parsed;
-            try {
-                parsed = parse(new java.io.StringReader("v: " + t));
-            } catch (RuntimeException e) {
-                throw new IllegalArgumentException("'" + value + "' is not a quoted YAML value");
-            }
-            v = ((YMap) parsed).entries().get("v").value() instanceof YScalar s
-                    ? new YScalar(FROM_OVERRIDE, s.value()) : new YScalar(FROM_OVERRIDE, value);
         } else {
             v = new YScalar(FROM_OVERRIDE, value);
         }

@@ -32,17 +32,4 @@ class SetOverridesTest {
         org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("'epochs' is not PATH=VALUE (for example "
                 + "fine_tune.epochs=2)"), e.getMessage());
     }
-
-    /** A quoted --set value is read as the same value in a file is (a probe's name="a" kept its quotes). */
-    @Test
-    void aQuotedValueIsReadAsYamlReadsIt(@TempDir Path dir) throws Exception {
-        Path wf = Files.copy(Path.of("workflows/quickstart.yaml"), dir.resolve("q.yaml"));
-        java.util.function.Function<String, dev.sift.workflow.WorkflowSpec> with = v -> dev.sift.workflow
-                .WorkflowParser.parseFile(wf, java.util.Map.of("fine_tune.epochs", "2", "name", v)).spec();
-        assertEquals("a", with.apply("\"a\"").name());
-        assertEquals("b c", with.apply("'b c'").name());
-        assertEquals("a\"b", with.apply("a\"b").name(), "an unquoted value is as written");
-        assertEquals(3, dev.sift.workflow.WorkflowParser.parseFile(wf, java.util.Map.of("fine_tune.epochs", "\"3\""))
-                .spec().fineTune().epochs());
-    }
 }

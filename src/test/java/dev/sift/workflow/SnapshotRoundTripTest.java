@@ -15,7 +15,7 @@ class SnapshotRoundTripTest {
     void valuesYamlReservesAreQuotedSoTheStoredWorkflowReadsBackTheSame() {
         for (String value : List.of("@alice quickstart", "- a", "-", "--x", "---", "-0.5", "-.5", "a - b", "`tick`",
                 "%pct", "!bang", "*star", "&amp", "|pipe", ">gt", "?q", "x: y", "a #b", "true", " lead",
-                "trail ", "a\"q", "it's", "tab\there", "plain_name-1.2/x")) {
+                "trail ", "\"q\"", "'s'", "tab\there", "plain_name-1.2/x")) {
             String yaml = "name: w\ndataset:\n  generate: {rows: 100}\n  columns: {query: q, title: t, label: l}\n";
             WorkflowParser.Parsed first = WorkflowParser.parse("w.yaml", yaml, null, Map.of("dataset.columns.query",
                     value), false);
