@@ -33,16 +33,32 @@ public class SiftApplication implements QuarkusApplication {
         try {
             return commandLine(factory).execute(args);
         } catch (OutOfMemoryError e) { // an Error, which picocli's handler never sees: Quarkus printed its whole trace
-            System.err.println(outOfMemory(Runtime.getRuntime().maxMemory()));
+            try {
+                String line = outOfMemory(MAX_HEAP, e.getMessage());
+                dev.sift.store.InterruptedRuns.because(line.substring("sift: ".length()));
+                System.err.println(line);
+                if (java.util.Arrays.asList(args).contains("--verbose")) {
+                    e.printStackTrace();
+                }
+            } catch (OutOfMemoryError again) { // still full: the constant line
+                System.err.println("sift: out of memory");
+            }
             return ExitCodes.ENVIRONMENT;
         }
     }
 
-    /** One line for a command that ran out of heap (a probe's {@code bench grand --batch 2000000000}). */
-    static String outOfMemory(long maxHeapBytes) {
-        return "sift: out of memory: the Java heap (" + (maxHeapBytes >> 20) + " MiB) cannot hold what the command was "
-                + "asked for; ask for less (smaller --batch, --train, --samples or data) or give the JVM more heap "
-                + "(SIFT_JAVA_OPTS=-Xmx8g); a run it stopped is resumable (sift resume)";
+    private static final long MAX_HEAP = Runtime.getRuntime().maxMemory();
+
+    /**
+     * One line for a command that ran out of memory (a probe's {@code bench grand --batch 2000000000}); the heap's
+     * advice only where the heap is what ran out ({@code what}: the error's message, "Java heap space", "Metaspace").
+     */
+    static String outOfMemory(long maxHeapBytes, String what) {
+        String w = what == null ? "Java heap space" : what;
+        boolean heap = w.contains("heap") || w.contains("array size") || w.contains("GC overhead");
+        return "sift: out of memory (" + w + (heap ? "; the heap holds " + (maxHeapBytes >> 20) + " MiB" : "")
+                + "): ask for less (smaller --batch, --train, --samples or data)" + (heap ? " or give the JVM more "
+                + "heap (SIFT_JAVA_OPTS=-Xmx8g)" : "") + "; a run it stopped is resumable (sift resume)";
     }
 
     /** The command tree with Sift's error handling; every command answers {@code --help} and {@code -h}. */

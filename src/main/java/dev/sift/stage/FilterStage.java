@@ -190,9 +190,9 @@ public class FilterStage implements Stage<FilterOutput> {
         if (kept >= FEW && 2 * kept < view.size() && SelectionPolicies.find(policy).map(p -> !p.takesFraction())
                 .orElse(false)) { // a probe's drop_mixture on a regression task kept 241 of 1,806, silently
             out.add(String.format(java.util.Locale.ROOT, "%s kept %d of %d (%.0f%%): it removed more than half the "
-                    + "pool, more than any plausible share of wrong labels, so what it removed is mostly not noise "
-                    + "(hard, rare or ambiguous samples); see the scores' histogram in sift report", policy, kept,
-                    view.size(), 100.0 * kept / view.size()));
+                    + "pool; unless most labels are wrong, most of what it removed is hard, rare or ambiguous "
+                    + "samples, not noise; see the scores' histogram in sift report", policy, kept, view.size(),
+                    100.0 * kept / view.size()));
         }
         if (!task.classification() || kept == 0) {
             return out;

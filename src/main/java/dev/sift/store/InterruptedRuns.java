@@ -11,6 +11,12 @@ import java.sql.SQLException;
  */
 public final class InterruptedRuns {
     static final String REASON = "interrupted (SIGTERM or Ctrl-C)";
+    private static volatile String reason = REASON;
+
+    /** What the runs are marked with when the process ends for another cause than a signal (out of memory). */
+    public static void because(String why) {
+        reason = why;
+    }
 
     private InterruptedRuns() {
     }
@@ -28,7 +34,7 @@ public final class InterruptedRuns {
                             + "finished_at = now() WHERE status = 'RUNNING' AND owner_host = ? AND owner_pid = ? "
                             + "RETURNING id")) {
                 for (PreparedStatement ps : new PreparedStatement[] {stages, runs}) {
-                    ps.setString(1, REASON);
+                    ps.setString(1, reason);
                     ps.setString(2, host);
                     ps.setLong(3, pid);
                 }

@@ -202,9 +202,10 @@ final class DatasetParser {
         Path p;
         try {
             p = Path.of(path);
-        } catch (java.nio.file.InvalidPathException e) { // a name the locale cannot encode (LANG=C, non-ASCII)
-            b.error(d.keyLine(key), d.path(key), "is not a path this machine's locale can name (" + e.getReason()
-                    + "): run under a UTF-8 locale (LANG=C.UTF-8)");
+        } catch (java.nio.file.InvalidPathException e) { // a NUL, or a name the locale cannot encode (LANG=C)
+            b.error(d.keyLine(key), d.path(key), path.indexOf('\0') >= 0 ? "holds a NUL character, which no path can"
+                    : "is not a path this machine's locale can name (" + e.getReason() + "): run under a UTF-8 "
+                    + "locale (LANG=C.UTF-8)");
             return path;
         }
         if (!p.isAbsolute() && base != null) {

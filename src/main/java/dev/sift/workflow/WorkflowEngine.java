@@ -97,7 +97,9 @@ public class WorkflowEngine {
     public long start(WorkflowParser.Parsed parsed, Path workflowPath, String name, Firing firing, Console console) {
         try (DatabaseSessions.Lock shared = storeLock.shared()) { // sift gc waits for it
             objects.check(); // an S3 it cannot use ends the command (exit 3) before a run is recorded
-            hashKey(); // a configured user-id hash key too short for ingest: said before a run is recorded
+            if (firing == null) { // a firing's failure stays a FAILED run at ingest, which schedule history shows
+                hashKey(); // a configured user-id hash key too short for ingest: said before a run is recorded
+            }
             RunEntity run = create(parsed, workflowPath, name, firing);
             console.info("run " + run.id + " (" + Text.printable(run.name) + ") started");
             execute(run.id, parsed.spec(), console);
@@ -108,8 +110,8 @@ public class WorkflowEngine {
     private void hashKey() {
         try {
             dev.sift.store.HashKeys.load(config);
-        } catch (java.io.IOException e) {
-            // SIFT_HOME/hash.key unreadable: ingest says so in its words, as before
+        } catch (java.io.IOException | IllegalArgumentException e) {
+            // SIFT_HOME/hash.key unreadable or not hex: ingest says so in its words, as before
         }
     }
 

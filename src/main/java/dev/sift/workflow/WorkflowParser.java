@@ -339,9 +339,9 @@ public final class WorkflowParser {
         Set<Need> provides = WorkflowSpec.scoringProvides(taskSpec, utility, model, crossFit);
         TaskType task = taskSpec.type();
         List<String> ensemble = s.strings("ensemble", RankEnsemble.DEFAULT_MEMBERS);
-        boolean explicit = s.has("methods");
-        List<String> methods = s.strings("methods", ImportanceMethods.applicable(task, provides).stream()
-                .map(ImportanceMethod::name).toList());
+        List<String> all = ImportanceMethods.applicable(task, provides).stream().map(ImportanceMethod::name).toList();
+        List<String> methods = s.strings("methods", all);
+        boolean explicit = s.has("methods") && methods != all; // methods: with no value is the default, all of them
         Set<String> unique = new LinkedHashSet<>();
         for (String name : methods) {
             Optional<ImportanceMethod> m = ImportanceMethods.find(name);

@@ -54,6 +54,12 @@ class BenchArgumentsTest {
         assertEquals("--device is cpu or gpu, not cuda", refused(new ModelBenchCommand(), "--device", "cuda"));
         assertEquals("--seq must be at most 512 (MiniLM-L6's position embeddings), got 600", refused(
                 new ModelBenchCommand(), "--seq", "600"));
+        // out of memory: the heap's advice only where the heap ran out
+        assertEquals("sift: out of memory (Java heap space; the heap holds 4096 MiB): ask for less (smaller --batch, "
+                + "--train, --samples or data) or give the JVM more heap (SIFT_JAVA_OPTS=-Xmx8g); a run it stopped is "
+                + "resumable (sift resume)", SiftApplication.outOfMemory(4L << 30, "Java heap space"));
+        assertEquals("sift: out of memory (Metaspace): ask for less (smaller --batch, --train, --samples or data); a run "
+                + "it stopped is resumable (sift resume)", SiftApplication.outOfMemory(4L << 30, "Metaspace"));
         assertEquals("--peer-autocast is none or bf16, not fp16", refused(new ModelBenchCommand(),
                 "--peer-autocast", "fp16"));
     }

@@ -89,9 +89,9 @@ class FilterWarningsTest {
     @Test
     void aPolicyThatSizesItselfAndRemovesMoreThanHalfThePoolIsWarnedAbout() {
         Pool p = pool(new int[100]);
-        assertEquals(List.of("drop_mixture kept 13 of 100 (13%): it removed more than half the pool, more than any "
-                + "plausible share of wrong labels, so what it removed is mostly not noise (hard, rare or ambiguous "
-                + "samples); see the scores' histogram in sift report"), FilterStage.subsetWarnings(
+        assertEquals(List.of("drop_mixture kept 13 of 100 (13%): it removed more than half the pool; unless most labels "
+                + "are wrong, most of what it removed is hard, rare or ambiguous samples, not noise; see the scores' "
+                + "histogram in sift report"), FilterStage.subsetWarnings(
                         new TaskSpec(TaskType.REGRESSION, 0, 1), 0.5, p, keep(IntStream.range(0, 13).toArray()),
                         "drop_mixture"));
         assertEquals(List.of(), FilterStage.subsetWarnings(BINARY, 0.5, p, keep(IntStream.range(0, 50).toArray()),
