@@ -80,6 +80,7 @@ public class SiftApplication implements QuarkusApplication {
         CommandLine.ITypeConverter<Double> decimal = SiftApplication::decimal;
         cl.registerConverter(Double.class, decimal);
         cl.registerConverter(Double.TYPE, decimal);
+        cl.registerConverter(java.nio.file.Path.class, SiftApplication::path);
         addHelp(cl);
         return cl;
     }
@@ -90,6 +91,20 @@ public class SiftApplication implements QuarkusApplication {
             throw new CommandLine.TypeConversionException("'" + text + "' is not a decimal number");
         }
         return Double.valueOf(text.strip());
+    }
+
+    /**
+     * A path argument; one the locale cannot name (non-ASCII under LANG=C: a probe's workflow path read "cannot
+     * convert '...??n?? ???...' to interface java.nio.file.Path") says what to do.
+     */
+    static java.nio.file.Path path(String text) {
+        try {
+            return java.nio.file.Path.of(text);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new CommandLine.TypeConversionException(text.indexOf('\0') >= 0 ? "a path cannot hold a NUL "
+                    + "character" : "not a path this machine's locale can name (" + e.getReason() + "): run under a "
+                    + "UTF-8 locale (LANG=C.UTF-8)");
+        }
     }
 
     /**

@@ -54,6 +54,11 @@ class BenchArgumentsTest {
         assertEquals("--device is cpu or gpu, not cuda", refused(new ModelBenchCommand(), "--device", "cuda"));
         assertEquals("--seq must be at most 512 (MiniLM-L6's position embeddings), got 600", refused(
                 new ModelBenchCommand(), "--seq", "600"));
+        // a path argument no path can be: one line (a locale that cannot name it says to use a UTF-8 one)
+        CommandLine.TypeConversionException nul = assertThrows(CommandLine.TypeConversionException.class,
+                () -> SiftApplication.path("a\0b.yaml"));
+        assertEquals("a path cannot hold a NUL character", nul.getMessage());
+        assertEquals(Path.of("a/b.yaml"), SiftApplication.path("a/b.yaml"));
         // out of memory: the heap's advice only where the heap ran out
         assertEquals("sift: out of memory (Java heap space; the heap holds 4096 MiB): ask for less (smaller --batch, "
                 + "--train, --samples or data) or give the JVM more heap (SIFT_JAVA_OPTS=-Xmx8g); a run it stopped is "
