@@ -28,6 +28,15 @@ public final class IoReason {
                 + (f.getOtherFile() == null ? "" : " -> " + f.getOtherFile());
     }
 
+    /**
+     * Why {@code text} cannot be a path ({@link java.nio.file.InvalidPathException}): a NUL, or a name the locale cannot
+     * encode (non-ASCII under LANG=C); for a command's path argument and a workflow's data path alike.
+     */
+    public static String invalidPath(String text, java.nio.file.InvalidPathException e) {
+        return text.indexOf('\0') >= 0 ? "a path cannot hold a NUL character" : "not a path this machine's locale "
+                + "can name (" + e.getReason() + "): run under a UTF-8 locale (LANG=C.UTF-8)";
+    }
+
     /** {@link #of} without the file's name, for a message that names it already. */
     public static String what(IOException e) {
         String what = known(e);

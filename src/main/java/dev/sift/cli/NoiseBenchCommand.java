@@ -237,9 +237,9 @@ public class NoiseBenchCommand implements Callable<Integer> {
         if (noise != null) {
             n = new LabelNoise.Spec(noise, n.kind(), n.seed());
         }
-        if (LabelNoise.problem(spec.task(), n) != null) { // adjacent, the default, on a narrow regression range
-            throw SiftException.usage(workflow + ": dataset.noise.kind " + LabelNoise.problem(spec.task(), n)
-                    + " (set it in the workflow)");
+        String problem = LabelNoise.problem(spec.task(), n); // adjacent, the default, on a narrow regression range
+        if (problem != null) {
+            throw SiftException.usage(workflow + ": dataset.noise.kind " + problem + " (set it in the workflow)");
         }
         var t = spec.fineTune();
         var train = epochs == null ? t : new dev.sift.model.TrainSpec(epochs, t.batchSize(), t.learningRate(),

@@ -101,9 +101,7 @@ public class SiftApplication implements QuarkusApplication {
         try {
             return java.nio.file.Path.of(text);
         } catch (java.nio.file.InvalidPathException e) {
-            throw new CommandLine.TypeConversionException(text.indexOf('\0') >= 0 ? "a path cannot hold a NUL "
-                    + "character" : "not a path this machine's locale can name (" + e.getReason() + "): run under a "
-                    + "UTF-8 locale (LANG=C.UTF-8)");
+            throw new CommandLine.TypeConversionException(dev.sift.IoReason.invalidPath(text, e));
         }
     }
 

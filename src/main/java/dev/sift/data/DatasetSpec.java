@@ -128,8 +128,7 @@ public record DatasetSpec(String path, Generate generate, String format, char se
      * {@code .parquet}, {@code .pq}, each also with {@code .gz}), or null when it says none.
      */
     public static String formatNamed(String path) {
-        String p = path == null ? "" : path.toLowerCase(java.util.Locale.ROOT);
-        p = p.endsWith(".gz") ? p.substring(0, p.length() - 3) : p;
+        String p = unzippedName(path);
         return p.endsWith(".jsonl") || p.endsWith(".json") || p.endsWith(".ndjson") ? "jsonl"
                 : p.endsWith(".parquet") || p.endsWith(".pq") ? "parquet"
                 : p.endsWith(".csv") || p.endsWith(".tsv") ? "csv" : null;
@@ -137,9 +136,14 @@ public record DatasetSpec(String path, Generate generate, String format, char se
 
     /** The separator a file's name says: a tab for {@code .tsv}, a comma for {@code .csv} (or gzipped); else null. */
     public static Character separatorNamed(String path) {
-        String p = path == null ? "" : path.toLowerCase(java.util.Locale.ROOT);
-        p = p.endsWith(".gz") ? p.substring(0, p.length() - 3) : p;
+        String p = unzippedName(path);
         return p.endsWith(".tsv") ? Character.valueOf('\t') : p.endsWith(".csv") ? Character.valueOf(',') : null;
+    }
+
+    /** The name in lower case without a {@code .gz} suffix ("" for none). */
+    private static String unzippedName(String path) {
+        String p = path == null ? "" : path.toLowerCase(java.util.Locale.ROOT);
+        return p.endsWith(".gz") ? p.substring(0, p.length() - 3) : p;
     }
 
     /** Synthetic data parameters ({@code sift data generate}). */

@@ -159,8 +159,9 @@ final class DatasetParser {
         long seed = n.integer("seed", 1, Long.MIN_VALUE, Long.MAX_VALUE);
         LabelNoise.Spec spec = new LabelNoise.Spec(fraction, LabelNoise.Kind.byKey(kind)
                 .orElse(LabelNoise.Kind.ADJACENT), seed);
-        if (task != null && b.errors().size() == before && LabelNoise.problem(task, spec) != null) {
-            n.invalid("kind", LabelNoise.problem(task, spec));
+        String problem = task == null || b.errors().size() != before ? null : LabelNoise.problem(task, spec);
+        if (problem != null) {
+            n.invalid("kind", problem);
         }
         n.done();
         return spec;
@@ -203,9 +204,7 @@ final class DatasetParser {
         try {
             p = Path.of(path);
         } catch (java.nio.file.InvalidPathException e) { // a NUL, or a name the locale cannot encode (LANG=C)
-            b.error(d.keyLine(key), d.path(key), path.indexOf('\0') >= 0 ? "holds a NUL character, which no path can"
-                    : "is not a path this machine's locale can name (" + e.getReason() + "): run under a UTF-8 "
-                    + "locale (LANG=C.UTF-8)");
+            b.error(d.keyLine(key), d.path(key), dev.sift.IoReason.invalidPath(path, e));
             return path;
         }
         if (!p.isAbsolute() && base != null) {

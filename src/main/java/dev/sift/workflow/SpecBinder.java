@@ -104,10 +104,7 @@ final class SpecBinder {
                 return null;
             }
             if (e.value() instanceof YScalar s) {
-                if (s.value() == null || s.value().isEmpty() || s.value().equals("null") || s.value().equals("~")) {
-                    return null;
-                }
-                return s;
+                return noValue(s) ? null : s;
             }
             error(e.keyLine(), path(key), "must be a single value, not a " + kind(e.value()));
             return null;
@@ -267,8 +264,7 @@ final class SpecBinder {
             }
             if (e.value() instanceof YScalar s) {
                 // no value (methods:, methods: ~) is the default, as for a single value (a probe's "unknown method ''")
-                return s.value() == null || s.value().isEmpty() || s.value().equals("null") || s.value().equals("~")
-                        ? dflt : List.of(s.value());
+                return noValue(s) ? dflt : List.of(s.value());
             }
             if (e.value() instanceof YList l) {
                 List<String> out = new ArrayList<>();
@@ -342,10 +338,19 @@ final class SpecBinder {
      * "unknown key (did you mean 'epochs'?)", naming the key it seemed to be); else "".
      */
     static String invisible(String key) {
-        java.util.OptionalInt c = key.codePoints().filter(x -> x != ' ' && (Character.isSpaceChar(x)
-                || Character.isWhitespace(x) || Character.getType(x) == Character.FORMAT)).findFirst();
+        java.util.OptionalInt c = key.codePoints().filter(x -> x != ' ' && showsNothing(x)).findFirst();
         return c.isEmpty() ? "" : String.format(Locale.ROOT, " (it holds U+%04X, which shows as nothing or a space)",
                 c.getAsInt());
+    }
+
+    /** A scalar with no value: empty, {@code null} or {@code ~} (the default, for single values and lists alike). */
+    private static boolean noValue(YScalar s) {
+        return s.value() == null || s.value().isEmpty() || s.value().equals("null") || s.value().equals("~");
+    }
+
+    /** A character a reader cannot see: a space of any kind, a zero-width or other format character. */
+    static boolean showsNothing(int c) {
+        return Character.isWhitespace(c) || Character.isSpaceChar(c) || Character.getType(c) == Character.FORMAT;
     }
 
     /** " (did you mean 'x'?)" for the nearest known key within a small edit distance, else the known keys. */

@@ -120,8 +120,7 @@ public final class WorkflowParser {
     public static String nameProblem(String name) {
         // blank also when it shows nothing: no-break and other spaces, zero-width and format characters (a probe's
         // name of one U+00A0 was accepted)
-        if (name.codePoints().allMatch(c -> Character.isWhitespace(c) || Character.isSpaceChar(c)
-                || Character.getType(c) == Character.FORMAT)) {
+        if (name.codePoints().allMatch(SpecBinder::showsNothing)) {
             return "a name, not blank";
         }
         if (name.length() > MAX_NAME_LENGTH) {
