@@ -114,7 +114,29 @@ public class ModelBenchCommand implements Callable<Integer> {
         info.println(perStep(r));
         info.println("load average before: " + r.loadBefore());
         info.println("load average after:  " + r.loadAfter());
+        String missing = missingPeer(r, python);
+        if (missing != null) { // the comparison asked for did not happen: the DJL side above is not a result of it
+            throw new SiftException(ExitCodes.ENVIRONMENT, missing);
+        }
         return ExitCodes.OK;
+    }
+
+    /**
+     * Why the PyTorch peer that {@code python} asked for gave no ratio in some round (it did not start, or failed
+     * later; the log above says how), or null when it gave them all or none was asked for ({@code none}).
+     */
+    static String missingPeer(ModelBenchmark.Result r, String python) {
+        if (python.equals("none")) {
+            return null;
+        }
+        long without = r.rounds().stream().filter(x -> !Double.isFinite(x.trainRatio())
+                || !Double.isFinite(x.inferRatio())).count();
+        if (r.hasTorch() && without == 0) {
+            return null;
+        }
+        return "--python " + python + ": no PyTorch peer " + (r.hasTorch() ? "ratio in " + without + " of "
+                + r.rounds().size() + " rounds" : "ran") + " (the log above says why); the DJL side alone is shown, "
+                + "--python none runs it alone";
     }
 
     private String header(ModelBenchmark.Result r) {

@@ -217,10 +217,16 @@ public final class Metrics {
 
     /**
      * Area under the ROC curve of {@code score} separating positives from negatives (Mann-Whitney U with ties
-     * counted half). NaN without both classes.
+     * counted half). NaN without both classes, and NaN when a score is NaN (a ranking with undefined places has no
+     * area; callers that mean "no value" put such samples at an end themselves, as {@link NoiseDetection} does).
      */
     public static double auroc(double[] score, boolean[] positive) {
         int n = score.length;
+        for (double v : score) {
+            if (Double.isNaN(v)) {
+                return Double.NaN;
+            }
+        }
         Integer[] order = new Integer[n];
         for (int i = 0; i < n; i++) {
             order[i] = i;

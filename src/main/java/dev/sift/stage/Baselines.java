@@ -50,7 +50,10 @@ public class Baselines {
             out.put("zero-shot", List.of(zeroShot(ctx, samples, train, trainLabels, test)));
         }
         for (var e : out.entrySet()) {
-            List<Map<String, Double>> perSeed = e.getValue().stream().map(o -> Protocol.measure(testSet, o)).toList();
+            // measured once: the majority's copies (one per seed, to pair with each seed's model) are one model, so
+            // its stored row has one seed and no spread, where it showed an sd of 0 over seeds it never trained
+            List<Map<String, Double>> perSeed = e.getValue().stream().limit(1).map(o -> Protocol.measure(testSet, o))
+                    .toList();
             Map<String, Double> m = summary(perSeed, 0, null); // nothing trains: no training time
             runs.replaceMetrics(ctx.runId(), ctx.iteration(), "test", e.getKey(), m);
             metrics.replaceSeeds(ctx.runId(), ctx.iteration(), "test", e.getKey(), perSeed);

@@ -58,4 +58,22 @@ class ModelBenchCommandTest {
         assertNull(t.rows().get(1).get(4));
         assertEquals(30.0, (Double) t.rows().get(1).get(2), 1e-12);
     }
+
+    /** A Python without torch gave "no ratios" and exit 0: the comparison asked for had not happened. */
+    @Test
+    void aPeerAskedForThatGaveNoRatioIsAFailure() {
+        ModelBenchmark.Round without = new ModelBenchmark.Round(1, true, 30, Double.NaN, 200, Double.NaN, "1");
+        ModelBenchmark.Round with = new ModelBenchmark.Round(2, false, 30, 20, 200, 100, "1");
+        ModelBenchmark.Result none = new ModelBenchmark.Result("0.36.0", 2, null, 0, List.of(without), NO_STEPS, 1, 0,
+                "", "");
+        assertEquals("--python python3: no PyTorch peer ran (the log above says why); the DJL side alone is shown, "
+                + "--python none runs it alone", ModelBenchCommand.missingPeer(none, "python3"));
+        assertNull(ModelBenchCommand.missingPeer(none, "none"), "none asked for");
+        ModelBenchmark.Result failedLater = new ModelBenchmark.Result("0.36.0", 2, "2.13.0", 2, List.of(with, without),
+                NO_STEPS, 1, 1, "", "");
+        assertTrue(ModelBenchCommand.missingPeer(failedLater, "python3").contains("no PyTorch peer ratio in 1 of 2 "
+                + "rounds"));
+        assertNull(ModelBenchCommand.missingPeer(new ModelBenchmark.Result("0.36.0", 2, "2.13.0", 2, List.of(with),
+                NO_STEPS, 1, 1, "", ""), "python3"));
+    }
 }

@@ -131,6 +131,10 @@ class QuickstartCommandsTest {
             boolean trains = !List.of("majority", "zero-shot").contains(row.get("subset").asText());
             assertEquals(trains, row.get("train_seconds").isNumber(), "a training time only where a model trains: "
                     + row);
+            if (row.get("subset").asText().equals("majority")) { // one model whatever the seeds: no sd of 0 over them
+                assertEquals(1, row.get("seeds").asInt(), row.toString());
+                assertTrue(!row.path("kappa_sd").isNumber(), row.toString());
+            }
         }
 
         // one table in JSON is that table of the whole run's JSON: the stages with their outputs

@@ -93,6 +93,14 @@ class MetricsTest {
         assertEquals(2.0 / 3, Metrics.precisionAtK(s, p, 3), 1e-12);
     }
 
+    /** A NaN score had no place: it sorted above every number and tied with no other NaN, so the area was a number. */
+    @Test
+    void aurocOfAnUndefinedScoreIsUndefined() {
+        assertTrue(Double.isNaN(Metrics.auroc(new double[] {Double.NaN, 0.2, 0.1}, new boolean[] {true, false, false})));
+        assertEquals(1.0, Metrics.auroc(new double[] {Double.POSITIVE_INFINITY, 0.2, Double.NEGATIVE_INFINITY},
+                new boolean[] {true, false, false}), 1e-12);
+    }
+
     /**
      * A review's case: six samples all scored alike, two of them noisy, the two highest taken: by position the answer
      * was 0 or 1/2 depending on the row order; the expectation over the orders is 1/3, whatever the order.
