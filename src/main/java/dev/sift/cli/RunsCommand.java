@@ -327,9 +327,9 @@ public class RunsCommand {
             List<String> text = history.textNames(runId);
             System.out.printf("sample %d (line %d, %s): label %s%n  %s: %s%n  %s: %s%n", s.get("index").asInt(),
                     s.get("source_line").asLong(), s.get("split").asText(),
-                    dev.sift.data.Text.plain(s.get("label").asDouble()), text.get(0), s.path(text.get(0))
-                    .asText(s.path("query").asText()), text.get(1), s.path(text.get(1)).asText(s.path("title")
-                    .asText()));
+                    dev.sift.data.Text.plain(s.get("label").asDouble()), shown(text.get(0)), shown(s.path(text.get(0))
+                    .asText(s.path("query").asText())), shown(text.get(1)), shown(s.path(text.get(1))
+                    .asText(s.path("title").asText())));
             if (s.has("known_noisy")) {
                 System.out.println("  the source marks this label as corrupted");
             }
@@ -354,5 +354,17 @@ public class RunsCommand {
             }
             return ExitCodes.OK;
         }
+
+        /**
+         * A text of the sample on one line, control characters shown ({@link dev.sift.data.Text#visible}: a probe's
+         * title held CR and U+202E), at most {@link #SHOWN} characters (a 100 KB title was one line of it).
+         */
+        static String shown(String text) {
+            String v = dev.sift.data.Text.visible(text);
+            return v.length() <= SHOWN ? v : v.substring(0, SHOWN) + "... (" + v.length() + " characters; --format "
+                    + "json gives it whole)";
+        }
+
+        static final int SHOWN = 2000;
     }
 }

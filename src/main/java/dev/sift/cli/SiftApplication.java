@@ -2,6 +2,7 @@ package dev.sift.cli;
 
 import dev.sift.ExitCodes;
 import dev.sift.SiftException;
+import dev.sift.data.Text;
 import dev.sift.store.DatabaseSessions;
 import io.quarkus.runtime.QuarkusApplication;
 import jakarta.inject.Inject;
@@ -110,8 +111,8 @@ public class SiftApplication implements QuarkusApplication {
      * suggestions for a misspelling and the help command to read, instead of the message and the whole usage text.
      */
     static String oneLine(CommandLine.ParameterException e) {
-        String message = e.getMessage() == null ? "invalid arguments" : e.getMessage().strip().replaceAll("\\s*\\R\\s*",
-                " ").replace("option option '", "option '"); // picocli's words for a map option's value without '='
+        String message = e.getMessage() == null ? "invalid arguments" : Text.visible(e.getMessage().strip()
+                .replaceAll("\\s*\\R\\s*", " ").replace("option option '", "option '")); // a map option's value without '='
         if (e instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
             message += "; did you mean " + String.join(" or ", u.getSuggestions().stream().map(x -> "'" + x + "'")
                     .toList()) + "?";
@@ -151,13 +152,17 @@ public class SiftApplication implements QuarkusApplication {
             }
             return ExitCodes.FAILURE;
         }
+        // one line whatever the message quotes (a value holding a newline ran over two; an escape sequence reached
+        // the terminal): dev.sift.data.Text.visible
         if (se != null) {
-            System.err.println("sift: " + se.getMessage());
+            System.err.println("sift: " + Text.visible(se.getMessage()));
         } else if (lost) {
-            System.err.println("sift: lost the database connection: " + e.getMessage() + " (nothing stored is lost; "
-                    + "run the command again once the database is back)");
+            System.err.println("sift: lost the database connection: " + Text.visible(e.getMessage()) + " (nothing "
+                    + "stored is lost; run the command again once the database is back)");
+        } else if (e instanceof dev.sift.workflow.WorkflowException w) { // a stored workflow's, each line its own
+            System.err.println("sift: " + String.join("; ", w.errors()));
         } else {
-            System.err.println("sift: error: " + e.getClass().getSimpleName() + ": " + e.getMessage()
+            System.err.println("sift: error: " + e.getClass().getSimpleName() + ": " + Text.visible(e.getMessage())
                     + (verbose ? "" : " (--verbose shows the stack trace)"));
         }
         if (verbose) {

@@ -33,8 +33,12 @@ public record Quarantined(long line, long lines, String field, String kind, Stri
         return new Quarantined(line, lines, field, kind, reason, raw, newFile);
     }
 
-    /** One line: {@code file:line: field 'x': reason} ({@code source} unless the row names its file). */
+    /**
+     * One line: {@code file:line: field 'x': reason} ({@code source} unless the row names its file), what it quotes of
+     * the data {@link Text#visible} (a label holding a newline or an escape sequence reached the terminal as it was).
+     */
     public String describe(String source) {
-        return (file == null ? source : file) + ":" + line + ": " + (field == null ? "" : "field '" + field + "': ") + reason;
+        return Text.visible((file == null ? source : file) + ":" + line + ": " + (field == null ? ""
+                : "field '" + field + "': ") + reason);
     }
 }

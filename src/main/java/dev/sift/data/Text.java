@@ -100,6 +100,31 @@ public final class Text {
                 .replaceAll("[\\p{Cc}\u202A-\u202E\u2066-\u2069]", "");
     }
 
+    /**
+     * A message as one line that shows what it quotes: line breaks, tabs, escape and other control characters,
+     * bidirectional controls and line separators written as {@code \\n}, {@code \\r}, {@code \\t} or {@code \\uXXXX}.
+     * An error that quotes a value holding a newline ran over two lines; one holding an escape sequence could set the
+     * terminal's title or erase a line (a probe's label {@code 1 ESC]0;PWNED BEL}).
+     */
+    public static String visible(String s) {
+        if (s == null || isPlain(s) && s.indexOf('\u2028') < 0 && s.indexOf('\u2029') < 0) {
+            return s;
+        }
+        StringBuilder out = new StringBuilder(s.length() + 8);
+        for (int i = 0; i < s.length(); i++) {
+            char ch = s.charAt(i);
+            if (ch == '\n' || ch == '\r' || ch == '\t') {
+                out.append(ch == '\n' ? "\\n" : ch == '\r' ? "\\r" : "\\t");
+            } else if (Character.isISOControl(ch) || ch >= '\u202A' && ch <= '\u202E' || ch >= '\u2066' && ch <= '\u2069'
+                    || ch == '\u2028' || ch == '\u2029') {
+                out.append(String.format("\\u%04X", (int) ch));
+            } else {
+                out.append(ch);
+            }
+        }
+        return out.toString();
+    }
+
     /** No control character and no bidirectional override: nothing to remove (the common case, checked fast). */
     private static boolean isPlain(String s) {
         for (int i = 0; i < s.length(); i++) {

@@ -104,14 +104,19 @@ class ReportSamples {
         List<Row> rows = new ArrayList<>();
         for (int i = 0; i < ids.length; i++) {
             Sample s = samples.get(ids[i]);
-            List<Object> values = List.of(i + 1, ids[i], ranked.get(i).score(), Table.exact(s.label()), s.query(),
-                    s.title(), explanation(why.get(i)));
+            // cut as runs explain cuts: a probe's 100 KB title made the table 890,505 px wide
+            List<Object> values = List.of(i + 1, ids[i], ranked.get(i).score(), Table.exact(s.label()),
+                    dev.sift.data.Text.cut(s.query(), TEXT), dev.sift.data.Text.cut(s.title(), TEXT),
+                    explanation(why.get(i)));
             rows.add(Row.of(values, s.noisy()));
         }
         List<String> text = history.textNames(run.id);
         return new TableView(id, List.of("rank", "sample", "score", "label", text.get(0), text.get(1), "explanation"),
                 rows);
     }
+
+    /** The characters of a query or title shown in the sample tables (the rest is in {@code runs explain --format json}). */
+    static final int TEXT = 500;
 
     /** One line from what {@code runs explain} says about a sample. */
     static String explanation(JsonNode e) {

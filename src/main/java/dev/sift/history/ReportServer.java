@@ -104,7 +104,7 @@ public class ReportServer {
         Page p;
         try {
             String method = x.getRequestMethod();
-            if (!loopbackHost(x.getRequestHeaders().getFirst("Host"))) {
+            if (!loopback(x)) {
                 // a page asked for under another host name is a browser led here by DNS rebinding: refused
                 p = Page.text(403, "this server answers only to a loopback host name (127.0.0.1, localhost, [::1])");
             } else {
@@ -132,6 +132,18 @@ public class ReportServer {
             }
         }
         x.close();
+    }
+
+    /**
+     * Whether a request names this loopback server: one Host header at most, loopback ({@link #loopbackHost}), and a
+     * request target in absolute form ({@code GET http://host/runs}, whose host wins over the header's) loopback too.
+     * A probe's second Host header of another name, and its absolute target of another host, were answered.
+     */
+    private static boolean loopback(HttpExchange x) {
+        java.util.List<String> hosts = x.getRequestHeaders().getOrDefault("Host", java.util.List.of());
+        String target = x.getRequestURI().getRawAuthority();
+        return hosts.size() <= 1 && (hosts.isEmpty() || loopbackHost(hosts.get(0)))
+                && (target == null || loopbackHost(target));
     }
 
     /**

@@ -159,7 +159,12 @@ public class WorkflowEngine {
         objects.check();
         RunEntity run = create(parsed, workflowPath, name, null);
         console.info("run " + run.id + " (" + Text.printable(run.name) + ") started");
-        executeOnly(run.id, stage, null, null, console);
+        try {
+            executeOnly(run.id, stage, null, null, console);
+        } catch (RuntimeException e) { // a probe's stored workflow that did not read back was left "interrupted"
+            failIfRunning(run.id, e);
+            throw e;
+        }
         runs.finishRun(run.id, RunEntity.Status.INTERRUPTED, "stopped after " + stage + " (--only-stage); go on with "
                 + "'sift resume " + run.id + "'");
         return run.id;
@@ -291,18 +296,28 @@ public class WorkflowEngine {
                     sessions.recover("run " + runId, "sift resume " + runId, outage <= MAX_OUTAGES, e, console::info);
                     continue;
                 }
-                // a failed stage has recorded itself and the run already; what failed between stages (a source
-                // the cache key reads, such as a missing S3 object) has not: left RUNNING, the exit's shutdown hook
-                // would have called it interrupted by SIGTERM. One rule: a run still RUNNING is finished FAILED.
-                try {
-                    if (runs.findRun(runId).map(r -> r.status == RunEntity.Status.RUNNING).orElse(false)) {
-                        runs.finishRun(runId, RunEntity.Status.FAILED, StageRuns.message(e));
-                    }
-                } catch (RuntimeException recording) {
-                    e.addSuppressed(recording); // the failure itself is what the command reports
-                }
+                failIfRunning(runId, e);
                 throw e;
             }
+        }
+    }
+
+    /**
+     * A failed stage has recorded itself and the run already; what failed between stages (a source the cache key
+     * reads, such as a missing S3 object) or before the first (a stored workflow that does not read back) has not:
+     * left RUNNING, the exit's shutdown hook would call it interrupted by SIGTERM. One rule: a run still RUNNING is
+     * finished FAILED (not under a shutdown, which marks it INTERRUPTED itself).
+     */
+    private void failIfRunning(long runId, RuntimeException e) {
+        if (dev.sift.store.InterruptedRuns.shuttingDown()) {
+            return;
+        }
+        try {
+            if (runs.findRun(runId).map(r -> r.status == RunEntity.Status.RUNNING).orElse(false)) {
+                runs.finishRun(runId, RunEntity.Status.FAILED, StageRuns.message(e));
+            }
+        } catch (RuntimeException recording) {
+            e.addSuppressed(recording); // the failure itself is what the command reports
         }
     }
 

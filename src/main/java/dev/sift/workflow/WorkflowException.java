@@ -6,9 +6,14 @@ import java.util.List;
 public class WorkflowException extends RuntimeException {
     private final List<String> errors;
 
+    /** Each error one line, what it quotes {@link dev.sift.data.Text#visible} (a header name or --set value). */
     public WorkflowException(List<String> errors) {
-        super(String.join("\n", errors));
-        this.errors = List.copyOf(errors);
+        super(String.join("\n", lines(errors)));
+        this.errors = lines(errors);
+    }
+
+    private static List<String> lines(List<String> errors) {
+        return errors.stream().map(dev.sift.data.Text::visible).toList();
     }
 
     public List<String> errors() {

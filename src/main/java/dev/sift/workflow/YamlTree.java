@@ -281,6 +281,27 @@ public final class YamlTree {
                 && !s.equals("null")) {
             return s;
         }
-        return '"' + s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + '"';
+        StringBuilder out = new StringBuilder("\"");
+        s.codePoints().forEach(c -> out.append(escaped(c)));
+        return out.append('"').toString();
+    }
+
+    /**
+     * One code point inside double quotes: a backslash, a quote and every character YAML may not hold as it is (the C0
+     * and C1 controls, DEL, U+FFFE/FFFF, a lone surrogate) or would fold (line and paragraph separators) as an escape,
+     * so that a stored workflow reads back: a separator of U+001F, a column named with a BEL or a path holding a
+     * control character made a finished run's workflow unreadable (report, explain, resume: "special characters are
+     * not allowed").
+     */
+    private static String escaped(int c) {
+        return switch (c) {
+            case '\\' -> "\\\\";
+            case '"' -> "\\\"";
+            case '\n' -> "\\n";
+            case '\t' -> "\\t";
+            case '\r' -> "\\r";
+            default -> c < 0x20 || c >= 0x7F && c <= 0x9F || c == 0x2028 || c == 0x2029 || c == 0xFFFE || c == 0xFFFF
+                    || c >= 0xD800 && c <= 0xDFFF ? String.format("\\u%04X", c) : new String(Character.toChars(c));
+        };
     }
 }

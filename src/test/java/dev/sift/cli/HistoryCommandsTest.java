@@ -680,6 +680,22 @@ class HistoryCommandsTest {
         assertFalse(SiftMain.needsDatabase(new String[] {"serve", "--help"}));
     }
 
+    /** A probe's: an error quoting a value with a newline ran over two lines, an escape sequence reached the screen. */
+    @Test
+    void anErrorThatQuotesControlCharactersIsOneVisibleLine() {
+        InJvm.Out status = sift("runs", "list", "--status", "a\nb\u001b]0;PWN\u0007");
+        assertEquals(2, status.code());
+        assertEquals(1, status.err().strip().lines().count(), status.err());
+        assertTrue(status.err().contains("a\\nb\\u001B]0;PWN\\u0007"), status.err());
+        InJvm.Out set = sift("validate", "workflows/quickstart.yaml", "--set", "filter.by=lo\nss");
+        assertEquals(2, set.code());
+        assertEquals(1, set.err().strip().lines().count(), set.err());
+        assertTrue(set.err().contains("lo\\nss"), set.err());
+        // runs explain's texts: one line, at most 2,000 characters (a 100 KB title was one line of it)
+        assertEquals("x\\ty" + "z".repeat(1996) + "... (2004 characters; --format json gives it whole)",
+                RunsCommand.Explain.shown("x\ty" + "z".repeat(2000)));
+    }
+
     @Test
     void compareHelpSaysWhatBestMeans() {
         InJvm.Out help = sift("runs", "compare", "--help");

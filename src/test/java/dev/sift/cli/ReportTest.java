@@ -260,6 +260,11 @@ class ReportTest {
             assertTrue(rebound.startsWith("HTTP/1.1 403"), "a rebound host name is refused: " + rebound);
             assertTrue(rawGet(port, "localhost.evil.example").startsWith("HTTP/1.1 403"));
             assertTrue(rawGet(port, "127.0.0.1:" + port + "@evil").startsWith("HTTP/1.1 403"));
+            // a probe's: a second Host header of another name, and an absolute target of another host, were served
+            assertTrue(raw(port, "GET /runs", "Host: 127.0.0.1\r\nHost: evil.example").startsWith("HTTP/1.1 403"));
+            assertTrue(raw(port, "GET http://evil.example/runs", "Host: 127.0.0.1").startsWith("HTTP/1.1 403"));
+            assertTrue(raw(port, "GET http://127.0.0.1:" + port + "/runs", "Host: 127.0.0.1").startsWith(
+                    "HTTP/1.1 200"));
         }
     }
 
@@ -277,8 +282,13 @@ class ReportTest {
 
     /** A GET of /runs with the Host header as given (HttpClient will not send a Host header of one's own). */
     private static String rawGet(int port, String host) throws Exception {
+        return raw(port, "GET /runs", "Host: " + host);
+    }
+
+    /** A request of {@code line} (method and target) with the {@code headers} as given, over a socket. */
+    private static String raw(int port, String line, String headers) throws Exception {
         try (java.net.Socket socket = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port)) {
-            socket.getOutputStream().write(("GET /runs HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+            socket.getOutputStream().write((line + " HTTP/1.1\r\n" + headers + "\r\nConnection: close\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         }

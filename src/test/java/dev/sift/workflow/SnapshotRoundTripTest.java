@@ -15,7 +15,11 @@ class SnapshotRoundTripTest {
     void valuesYamlReservesAreQuotedSoTheStoredWorkflowReadsBackTheSame() {
         for (String value : List.of("@alice quickstart", "- a", "-", "--x", "---", "-0.5", "-.5", "a - b", "`tick`",
                 "%pct", "!bang", "*star", "&amp", "|pipe", ">gt", "?q", "x: y", "a #b", "true", " lead",
-                "trail ", "\"q\"", "'s'", "tab\there", "plain_name-1.2/x")) {
+                "trail ", "\"q\"", "'s'", "tab\there", "plain_name-1.2/x",
+                // a probe's: a control character made the stored workflow unreadable ("special characters are not
+                // allowed"): a unit-separator column, a BEL in a name, a path's C1 control, CR, DEL, U+2028, emoji
+                "us\u001fsep", "rel\u0007evance", "c\u0001d", "x\u0085y", "a\r\nb", "del\u007f", "l\u2028s",
+                "\uD83D\uDE00 smile", "back\\slash")) {
             String yaml = "name: w\ndataset:\n  generate: {rows: 100}\n  columns: {query: q, title: t, label: l}\n";
             WorkflowParser.Parsed first = WorkflowParser.parse("w.yaml", yaml, null, Map.of("dataset.columns.query",
                     value), false);
@@ -23,5 +27,10 @@ class SnapshotRoundTripTest {
             assertEquals(value, again.spec().dataset().columns().query(), "stored as:\n" + first.snapshot());
             assertEquals(first.snapshot(), again.snapshot(), value);
         }
+        String yaml = "name: w\ndataset:\n  path: d.txt\n  format: csv\n  separator: \"\\u001f\"\n"
+                + "  columns: {query: q, title: t, label: l}\n";
+        WorkflowParser.Parsed first = WorkflowParser.parse("w.yaml", yaml, null, Map.of(), false);
+        WorkflowParser.Parsed again = WorkflowParser.parse("stored", first.snapshot(), null, Map.of(), false);
+        assertEquals('\u001f', again.spec().dataset().separator(), "stored as:\n" + first.snapshot());
     }
 }
