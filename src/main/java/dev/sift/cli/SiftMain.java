@@ -51,6 +51,11 @@ public final class SiftMain {
         if (engine != null) {
             System.exit(engine);
         }
+        String store = needsDatabase(args) ? dev.sift.config.StoreSettings.problem(System.getenv()) : null;
+        if (store != null) { // before Quarkus reads them (its words name no variable)
+            System.err.println("sift: " + dev.sift.data.Text.visible(store));
+            System.exit(ExitCodes.USAGE);
+        }
         if (needsDatabase(args) && !fullStart) {
             Integer refused = parseRefusal(args);
             if (refused != null) {
@@ -67,8 +72,10 @@ public final class SiftMain {
                 System.err.println("sift: " + e.getMessage());
                 System.exit(e.exitCode());
             } catch (Exception e) {
+                // a file's failure in words (a SIFT_HOME that is a file read only its own path)
                 System.err.println("sift: cannot start the embedded PostgreSQL under " + SiftHome.resolve().resolve("pg")
-                        + ": " + e.getMessage());
+                        + ": " + dev.sift.data.Text.visible(e instanceof java.io.IOException io
+                                ? dev.sift.IoReason.of(io) : e.getMessage()));
                 System.exit(ExitCodes.ENVIRONMENT);
             }
         } else {

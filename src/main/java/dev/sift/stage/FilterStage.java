@@ -75,6 +75,16 @@ public class FilterStage implements Stage<FilterOutput> {
         return true;
     }
 
+    /**
+     * The subsets it wrote are still in S3: a probe moved every run's objects away and a later run reused this step
+     * with nothing to copy, so the run succeeded with no kept or random subset behind it.
+     */
+    @Override
+    public boolean intact(StageContext ctx, FilterOutput output) {
+        return java.util.stream.Stream.of(output.selectedKey(), output.randomKey(), output.randomTrainKey())
+                .filter(java.util.Objects::nonNull).allMatch(objects::exists);
+    }
+
     /** The kept, random and random-from-train subsets. */
     @Override
     public void adopt(StageContext ctx, long from) {

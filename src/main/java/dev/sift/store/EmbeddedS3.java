@@ -17,11 +17,13 @@ public final class EmbeddedS3 implements AutoCloseable {
     private final S3Proxy proxy;
     private final String accessKey;
     private final String secretKey;
+    private final Path dir;
 
-    private EmbeddedS3(S3Proxy proxy, String accessKey, String secretKey) {
+    private EmbeddedS3(S3Proxy proxy, String accessKey, String secretKey, Path dir) {
         this.proxy = proxy;
         this.accessKey = accessKey;
         this.secretKey = secretKey;
+        this.dir = dir;
     }
 
     public static EmbeddedS3 start(Path dir) throws Exception {
@@ -40,7 +42,7 @@ public final class EmbeddedS3 implements AutoCloseable {
         while (!"STARTED".equals(proxy.getState()) && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
-        return new EmbeddedS3(proxy, access, key);
+        return new EmbeddedS3(proxy, access, key, dir);
     }
 
     public URI endpoint() {
@@ -53,6 +55,20 @@ public final class EmbeddedS3 implements AutoCloseable {
 
     public String secretKey() {
         return secretKey;
+    }
+
+    /**
+     * Where it stores and the free space there, for an error it answered: a probe's full disk read only "S3 answered
+     * HTTP 500: An internal error occurred" (the cause was in S3Proxy's log, which is now quiet).
+     */
+    public String spaceNote() {
+        try {
+            long free = Files.getFileStore(dir).getUsableSpace();
+            return String.format(java.util.Locale.ROOT, "; the embedded S3 stores under %s, where %d MB are free%s",
+                    dir, free >> 20, free < (64L << 20) ? ": the disk is full or nearly" : "");
+        } catch (java.io.IOException | RuntimeException e) {
+            return "; the embedded S3 stores under " + dir;
+        }
     }
 
     @Override

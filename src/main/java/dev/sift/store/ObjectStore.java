@@ -217,7 +217,8 @@ public class ObjectStore {
         } catch (S3Exception e) {
             if (e.statusCode() >= 500) {
                 throw new SiftException(ExitCodes.ENVIRONMENT, where() + " answered HTTP " + e.statusCode() + ": "
-                        + s3Message(e) + (retrySeconds > 0 ? " (tried for " + retrySeconds + " s)" : ""), e);
+                        + s3Message(e) + (retrySeconds > 0 ? " (tried for " + retrySeconds + " s)" : "")
+                        + (embedded == null ? "" : embedded.spaceNote()), e);
             }
             throw e;
         }
@@ -370,15 +371,16 @@ public class ObjectStore {
         });
     }
 
-    /** Opens any s3:// URI (not only Sift's bucket) as a stream. */
+    /** Opens any s3:// address (not only Sift's bucket) as a stream, its key as written ({@link S3Address}). */
     public InputStream open(String s3Uri) {
-        URI u = URI.create(s3Uri);
-        String b = u.getHost();
-        String key = u.getPath().startsWith("/") ? u.getPath().substring(1) : u.getPath();
+        S3Address a = S3Address.of(s3Uri);
         try {
-            return call(b, () -> client().getObject(r -> r.bucket(b).key(key)));
+            return call(a.bucket(), () -> client().getObject(r -> r.bucket(a.bucket()).key(a.key())));
         } catch (NoSuchKeyException e) {
             throw SiftException.usage(s3Uri + ": no such object");
+        } catch (SiftException e) { // a bucket the workflow names is its address, like the key (was exit 3)
+            throw e.getCause() instanceof NoSuchBucketException ? SiftException.usage(s3Uri + ": no such bucket '"
+                    + a.bucket() + "'") : e;
         }
     }
 

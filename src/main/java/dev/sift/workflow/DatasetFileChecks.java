@@ -31,6 +31,15 @@ final class DatasetFileChecks {
         }
     }
 
+    /**
+     * The same source: two addresses of one S3 object (a probe's test file in S3 that was the training file was
+     * trained on and measured on, where local files were refused), or {@link #sameFile} for local paths.
+     */
+    static boolean sameSource(String a, String b) {
+        boolean s3 = a.startsWith("s3://") || b.startsWith("s3://");
+        return s3 ? dev.sift.store.S3Address.same(a, b) : sameFile(a, b);
+    }
+
     /** A data file inside SIFT_HOME is refused before it is read (its first line would be quoted in errors). */
     private static boolean insideSiftHome(SpecBinder b, SpecBinder.Obj r, String where, String path) {
         if (!dev.sift.config.SiftHome.holds(Path.of(path))) {
@@ -43,7 +52,7 @@ final class DatasetFileChecks {
     /** The given split the utility file is the same file as ("test", "validation"), through a link; else null. */
     private static String sameAsAnother(DatasetSpec.Given given) {
         for (dev.sift.data.Split s : List.of(dev.sift.data.Split.TEST, dev.sift.data.Split.VALIDATION)) {
-            if (given.of(s) != null && !given.of(s).startsWith("s3://") && sameFile(given.utility(), given.of(s))) {
+            if (given.of(s) != null && sameSource(given.utility(), given.of(s))) {
                 return s.key();
             }
         }
@@ -62,15 +71,14 @@ final class DatasetFileChecks {
         if (given != null) {
             for (dev.sift.data.Split s : given.splits()) {
                 String[] f = {"dataset." + s.key(), given.of(s)};
-                if (f[1].startsWith("s3://")) {
-                    continue;
-                }
                 String twin = f[0].equals("dataset.utility") ? sameAsAnother(given) : null;
-                if (!s3 && sameFile(f[1], d.path())) {
+                if (sameSource(f[1], d.path())) {
                     b.error(r.nestedLine(f[0].split("\\.")), f[0], "is the same file as dataset.path (" + f[1] + "): its "
                             + "pairs would be trained on and measured on");
                 } else if (twin != null) { // a link to it: the parser caught the same path written twice
                     b.error(r.nestedLine("dataset", "utility"), f[0], DatasetParser.sameAsUtility(twin, f[1]));
+                } else if (f[1].startsWith("s3://")) {
+                    continue; // read at ingest
                 } else if (d.formatOf(s).equals("csv")) { // each file's format and separator: DatasetSpec.Reading
                     check(b, r, f[0], f[1], d.separatorOf(s), d.encoding(), d.header(), d.columns().mapped(), true);
                 } else if (!insideSiftHome(b, r, f[0], f[1])) {

@@ -197,7 +197,14 @@ final class DatasetParser {
     /** A local path resolved against the workflow's folder and written back, so the snapshot is self-contained. */
     private static String resolve(SpecBinder b, SpecBinder.Obj d, String key, String path, Path base, YNode root,
             String snapshotKey, boolean checkFiles) {
-        if (path == null || path.startsWith("s3://")) {
+        if (path == null) {
+            return path;
+        }
+        if (path.startsWith("s3://")) { // read at ingest; its address checked now (a probe's s3://sift retried a minute)
+            String problem = dev.sift.store.S3Address.problem(path);
+            if (problem != null) {
+                b.error(d.keyLine(key), d.path(key), path + ": " + problem);
+            }
             return path;
         }
         Path p;

@@ -261,6 +261,9 @@ public final class WorkflowParser {
         if (encoder != ModelSpec.Encoder.BERT && source != null) {
             m.invalid("source", "only applies to encoder bert");
         }
+        if (source != null && source.startsWith("s3://") && dev.sift.store.S3Address.problem(source) != null) {
+            m.invalid("source", source + ": " + dev.sift.store.S3Address.problem(source));
+        }
         if (source != null && !source.startsWith("s3://") && checkFiles) {
             Path dir = Path.of(source);
             if (!dir.isAbsolute() && base != null) {

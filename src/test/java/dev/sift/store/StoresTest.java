@@ -251,7 +251,7 @@ class StoresTest {
     }
 
     @Test
-    void objectsGoThroughARealS3Api() {
+    void objectsGoThroughARealS3Api() throws Exception {
         String key = "test/" + System.nanoTime() + ".txt";
         assertFalse(objects.exists(key));
         objects.put(key, "hello".getBytes(StandardCharsets.UTF_8), "text/plain");
@@ -266,6 +266,18 @@ class StoresTest {
             assertEquals(dev.sift.ExitCodes.ENVIRONMENT, lost.exitCode());
             assertTrue(lost.getMessage().startsWith(objects.uri(key) + ": no such object"), lost.getMessage());
         }
+        // a workflow's address is read with its key as written: a space, '%', '#' and '?' are the key's (a probe's
+        // space or '%' stopped ingest with a Java exception; '#' read another object)
+        String odd = "test/" + System.nanoTime() + " my data 100% #1?v=2.csv";
+        objects.put(odd, "odd".getBytes(StandardCharsets.UTF_8), "text/csv");
+        try (java.io.InputStream in = objects.open("s3://" + objects.bucket() + "/" + odd)) {
+            assertEquals("odd", new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        }
+        objects.delete(odd);
+        dev.sift.SiftException bucket = assertThrows(dev.sift.SiftException.class, () -> objects.open(
+                "s3://no-such-bucket-here/k.csv"));
+        assertEquals(dev.sift.ExitCodes.USAGE, bucket.exitCode(), bucket.getMessage());
+        assertEquals("s3://no-such-bucket-here/k.csv: no such bucket 'no-such-bucket-here'", bucket.getMessage());
     }
 
     /** Rows of floats go up as little-endian bytes, row after row, through a temporary file that is deleted. */

@@ -151,6 +151,15 @@ class StageCacheTest {
         }
         long fourth = run("cached-h", Map.of(), new ByteArrayOutputStream());
         reusedFrom(fourth).values().forEach(v -> assertEquals(third, v, "the newest run with the outputs"));
+
+        // a filter whose kept subset is gone from S3 runs again: a probe's run reused it with nothing to copy and
+        // succeeded with no subset behind it
+        objects.delete(RunLayout.selected(fourth, 1));
+        ByteArrayOutputStream fifthErr = new ByteArrayOutputStream();
+        long fifth = run("cached-i", Map.of(), fifthErr);
+        assertNull(reusedFrom(fifth).get("filter@1"), reusedFrom(fifth).toString());
+        assertTrue(fifthErr.toString(StandardCharsets.UTF_8).contains("what it stored is gone: running it"));
+        assertTrue(objects.exists(RunLayout.selected(fifth, 1)) && objects.exists(RunLayout.random(fifth, 1)));
     }
 
     @Test
