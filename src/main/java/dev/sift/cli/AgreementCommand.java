@@ -14,7 +14,7 @@ import picocli.CommandLine.Parameters;
 /** {@code sift runs agreement RUN}: {@link MethodAgreement}. */
 @Command(name = "agreement", description = "Whether a run's importance methods agree on what to drop: for every pair "
         + "of methods scored in an iteration, the rank correlation of their scores and the share of one's removal set "
-        + "(1 - keep of the pool) that the other removes too, beside what chance gives.")
+        + "(as many samples as the iteration's filter removed) that the other removes too, beside what chance gives.")
 public class AgreementCommand implements Callable<Integer>, ArgumentCheck {
     @Parameters(index = "0", paramLabel = "RUN")
     long runId;
@@ -23,7 +23,7 @@ public class AgreementCommand implements Callable<Integer>, ArgumentCheck {
     int iteration;
 
     @Option(names = "--keep", description = "the kept fraction whose removal sets are compared, above 0 and below 1 "
-            + "(default: the run's filter.keep)")
+            + "(default: as many as the iteration's filter removed; the run's filter.keep where it removed none)")
     Double keep;
 
     @Mixin

@@ -334,7 +334,8 @@ public class RunsCommand {
                 System.out.println("  the source marks this label as corrupted");
             }
             if (e.has("suggested_label")) {
-                System.out.println("  confident learning suggests label " + e.get("suggested_label").asText());
+                System.out.println("  confident learning suggests label " + dev.sift.data.Text.plain(e.get(
+                        "suggested_label").asDouble())); // as the label above: 3, not 3.0
             }
             Table t = new Table(List.of("method", "score", "rank", "of",
                     "meaning"));
@@ -344,7 +345,7 @@ public class RunsCommand {
             System.out.print(t.text());
             Table n = new Table(List.of("neighbour", "distance", "label", text.get(0), text.get(1)));
             e.get("neighbours").forEach(x -> n.add(x.get("sample").asInt(), x.get("distance").asDouble(),
-                    x.get("label").asDouble(), x.get("query").asText(), x.get("title").asText()));
+                    Table.exact(x.get("label").asDouble()), x.get("query").asText(), x.get("title").asText()));
             System.out.println();
             if (n.size() > 0) {
                 System.out.print(n.text());

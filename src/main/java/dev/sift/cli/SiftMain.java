@@ -51,7 +51,7 @@ public final class SiftMain {
         if (engine != null) {
             System.exit(engine);
         }
-        String store = needsDatabase(args) ? dev.sift.config.StoreSettings.problem(System.getenv()) : null;
+        String store = needsDatabase(args) ? dev.sift.config.EnvironmentSettings.problem(System.getenv()) : null;
         if (store != null) { // before Quarkus reads them (its words name no variable)
             System.err.println("sift: " + dev.sift.data.Text.visible(store));
             System.exit(ExitCodes.USAGE);

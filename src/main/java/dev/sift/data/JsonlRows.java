@@ -199,6 +199,13 @@ final class JsonlRows {
             // the token is not quoted: the line may not be data at all, and its first word could be anything
             why = "a bare word where a JSON value should be (strings need double quotes; true, false and null are "
                     + "lower case)";
+        } else if (m.startsWith("Unexpected character") && m.contains("expected a valid value")) {
+            // a probe's {"title": } read "Unexpected character ('}' (code 125)): expected a valid value (JSON String..."
+            why = "a key without a value, or a character where a JSON value should be";
+        } else if (m.startsWith("Unexpected character") && m.contains("was expecting comma")) {
+            why = "a comma is missing between two entries";
+        } else if (m.startsWith("Unexpected character") && m.contains("was expecting a colon")) {
+            why = "a key needs a colon before its value";
         } else if (m.startsWith("Duplicate field")) {
             why = "key " + m.substring("Duplicate field ".length()).replaceAll("\\s.*", "") + " twice";
         } else {

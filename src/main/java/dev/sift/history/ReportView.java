@@ -87,7 +87,9 @@ public record ReportView(String title, String generated, List<RunHeader> runs, L
     public record Row(List<Cell> cells, boolean highlight) {
         public static Row of(List<Object> values, boolean highlight) {
             List<Cell> cells = new ArrayList<>();
-            values.forEach(v -> cells.add(new Cell(Table.cell(v), v instanceof Number, null)));
+            // NaN is a metric no test query informs (a kept - random NDCG of a click log): said as the metrics say it
+            values.forEach(v -> cells.add(new Cell(v instanceof Double d && d.isNaN() ? "undefined" : Table.cell(v),
+                    v instanceof Number, null)));
             return new Row(cells, highlight);
         }
     }

@@ -376,11 +376,8 @@ public class ObjectStore {
         S3Address a = S3Address.of(s3Uri);
         try {
             return call(a.bucket(), () -> client().getObject(r -> r.bucket(a.bucket()).key(a.key())));
-        } catch (NoSuchKeyException e) {
+        } catch (NoSuchKeyException e) { // a missing bucket is the environment's (exit 3: README, exit codes)
             throw SiftException.usage(s3Uri + ": no such object");
-        } catch (SiftException e) { // a bucket the workflow names is its address, like the key (was exit 3)
-            throw e.getCause() instanceof NoSuchBucketException ? SiftException.usage(s3Uri + ": no such bucket '"
-                    + a.bucket() + "'") : e;
         }
     }
 

@@ -166,8 +166,7 @@ final class DatasetFileChecks {
     private static void missingColumns(SpecBinder b, SpecBinder.Obj r, String key, String path, List<String> names,
             List<String> wanted, String has) {
         List<String> missing = wanted.stream().filter(w -> !names.contains(w) && !names.contains(w.trim())).toList();
-        String[] section = key.equals("dataset.items") ? new String[] {"dataset", "items"}
-                : key.equals("dataset.columns") ? new String[] {"dataset", "columns"} : null;
+        String[] section = sectionOf(key);
         List<String> together = new ArrayList<>();
         for (String w : missing) {
             Object[] at = section == null || missing.size() > 1 && missing.size() == wanted.size() ? null
@@ -185,6 +184,12 @@ final class DatasetFileChecks {
                     : "columns " + String.join(", ", quoted) + " are") + " not in the header of " + path + has
                     + SourceHeader.caseHint(together, names));
         }
+    }
+
+    /** The workflow section whose keys map {@code key}'s columns, or null for a given split's file. */
+    private static String[] sectionOf(String key) {
+        return key.equals("dataset.items") ? new String[] {"dataset", "items"}
+                : key.equals("dataset.columns") ? new String[] {"dataset", "columns"} : null;
     }
 
     /**
@@ -221,8 +226,11 @@ final class DatasetFileChecks {
             }
             for (String w : wanted) {
                 if (!header && w.trim().matches("\\d{1,9}") && Integer.parseInt(w.trim()) >= names.size()) {
-                    b.error(r.nestedLine(key.split("\\.")), key, "column " + w.trim() + " is past the first row of "
-                            + path + ", which has " + names.size() + " fields (columns 0-" + (names.size() - 1) + ")"
+                    // at the line that maps it, as a name missing from a header is (it was the section's line)
+                    Object[] maps = sectionOf(key) == null ? null : r.keyWithValue(w, sectionOf(key));
+                    b.error(maps == null ? r.nestedLine(key.split("\\.")) : (int) maps[0], maps == null ? key
+                            : (String) maps[1], "column " + w.trim() + " is past the first row of " + path
+                            + ", which has " + names.size() + " fields (columns 0-" + (names.size() - 1) + ")"
                             + hint.apply(names));
                 }
             }

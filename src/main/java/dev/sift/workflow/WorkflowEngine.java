@@ -192,6 +192,9 @@ public class WorkflowEngine {
                 && (iteration == null || s.iteration() == iteration)).findFirst().orElseThrow(() -> SiftException
                 .usage("run " + runId + " has no step " + stage + (iteration == null ? "" : " in iteration "
                         + iteration) + "; its steps: " + plan.stream().map(Step::label).toList()));
+        if (shard != null && !target.stage().shardable()) { // finished or not (a finished one said 'nothing to do')
+            throw SiftException.usage(target.stage().name() + " cannot be sharded (--shard applies to score)");
+        }
         Map<String, Record> outputs = new HashMap<>();
         StageCache.Chain keys = new StageCache.Chain(spec);
         String previousDigest = "";
@@ -264,9 +267,6 @@ public class WorkflowEngine {
 
     /** Runs one shard; true when every shard of its count is now stored. */
     private static boolean finishesShards(Step target, StageContext ctx, Shard shard, String prefix) {
-        if (!target.stage().shardable()) {
-            throw SiftException.usage(target.stage().name() + " cannot be sharded (--shard applies to score)");
-        }
         ctx.console().info(prefix);
         try {
             return target.stage().runShard(ctx, shard);

@@ -328,6 +328,8 @@ class ReportTest {
                 "ndcg_queries", 0.0, "train_size", 10.0));
         runs.replaceMetrics(id, 1, "test", "random", java.util.Map.of("kappa", 0.4, "ndcg@10", Double.NaN,
                 "ndcg_queries", 0.0, "train_size", 10.0));
+        metricStore.replaceComparisons(id, 1, List.of(new dev.sift.store.MetricStore.Comparison(1, "ndcg@10",
+                "selected", "random", Double.NaN, Double.NaN, Double.NaN, 2, 0, 1000)));
         Path out = dir.resolve("undefined.html");
         Out r = InJvm.sift(factory, "report", Long.toString(id), "--out", out.toString());
         assertEquals(0, r.code(), r.err());
@@ -336,6 +338,9 @@ class ReportTest {
         assertTrue(!charts(html).contains("chart-iterations-ndcg-10"), charts(html).toString());
         assertTrue(html.contains("No chart of ndcg@10: it is undefined on the test split of every run shown"), html);
         assertTrue(markup(html).contains(">undefined<") && markup(html).contains(">ndcg_queries<"), markup(html));
+        // the comparisons table too (a probe's read NaN there, 20 times)
+        assertTrue(markup(html).contains("table-comparisons-run-" + id) && !markup(html).contains(">NaN<"),
+                markup(html));
     }
 
     @Test

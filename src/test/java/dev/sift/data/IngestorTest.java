@@ -369,7 +369,10 @@ class IngestorTest {
                 + "{\"query\":\"lamp\",\"title\":\"Red\",\"label\":1,}\n"
                 + "{\"query\":\"lamp\",\"title\":\"Red\",\"label\":1,\"tags\":[1,]}\n"
                 + "{\"query\":\"lamp\",\"title\":\"Red\",\"label\":1,\"new\":True}\n"
-                + "hunter2Zq9xKey\n";
+                + "hunter2Zq9xKey\n"
+                + "{\"query\":\"lamp\",\"title\": }\n"
+                + "{\"query\":\"lamp\" \"title\":\"Red\",\"label\":1}\n"
+                + "{\"query\" \"lamp\",\"title\":\"Red\",\"label\":1}\n";
         Ingestor.Result r = jsonl(jsonl);
         assertEquals(2, r.samples().size(), "line 1, and line 7 whose escapes are a whole surrogate pair (an emoji)");
         Map<Long, String> reasons = r.quarantined().stream().collect(Collectors.toMap(Quarantined::line,
@@ -389,6 +392,12 @@ class IngestorTest {
                     reasons.get(line));
             assertFalse(reasons.get(line).contains("True") || reasons.get(line).contains("hunter2"), reasons.get(line));
         }
+        // a probe's missing value read in the parser's words (JSON String, Number, Array, Object or token 'null'...)
+        assertTrue(reasons.get(12L).startsWith("invalid JSON: a key without a value, or a character where a JSON "
+                + "value should be (column"), reasons.get(12L));
+        assertTrue(reasons.get(13L).startsWith("invalid JSON: a comma is missing between two entries"),
+                reasons.get(13L));
+        assertTrue(reasons.get(14L).startsWith("invalid JSON: a key needs a colon before its value"), reasons.get(14L));
         for (String why : reasons.values()) {
             assertTrue(!why.contains("Feature") && !why.contains("Source") && !why.contains("`"), why);
         }

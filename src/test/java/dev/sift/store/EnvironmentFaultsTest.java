@@ -49,11 +49,32 @@ class EnvironmentFaultsTest {
         }
     }
 
+    /**
+     * Credentials of its own (the SDK reads these properties first): alone, on a machine with none, it failed on
+     * "no AWS credentials found" before reaching the endpoint; in the whole suite an earlier test had set some.
+     */
     @Test
     void unreachableS3Endpoint() {
-        ObjectStore store = store(Optional.of("http://127.0.0.1:1"));
-        String m = environmentError(() -> store.exists("datasets/x"));
-        assertTrue(m.startsWith("S3 endpoint http://127.0.0.1:1 is not reachable: "), m);
+        String id = System.getProperty("aws.accessKeyId");
+        String secret = System.getProperty("aws.secretAccessKey");
+        System.setProperty("aws.accessKeyId", "x");
+        System.setProperty("aws.secretAccessKey", "y");
+        try {
+            ObjectStore store = store(Optional.of("http://127.0.0.1:1"));
+            String m = environmentError(() -> store.exists("datasets/x"));
+            assertTrue(m.startsWith("S3 endpoint http://127.0.0.1:1 is not reachable: "), m);
+        } finally {
+            restore("aws.accessKeyId", id);
+            restore("aws.secretAccessKey", secret);
+        }
+    }
+
+    private static void restore(String property, String value) {
+        if (value == null) {
+            System.clearProperty(property);
+        } else {
+            System.setProperty(property, value);
+        }
     }
 
     @Test

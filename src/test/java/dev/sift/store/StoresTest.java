@@ -274,10 +274,6 @@ class StoresTest {
             assertEquals("odd", new String(in.readAllBytes(), StandardCharsets.UTF_8));
         }
         objects.delete(odd);
-        dev.sift.SiftException bucket = assertThrows(dev.sift.SiftException.class, () -> objects.open(
-                "s3://no-such-bucket-here/k.csv"));
-        assertEquals(dev.sift.ExitCodes.USAGE, bucket.exitCode(), bucket.getMessage());
-        assertEquals("s3://no-such-bucket-here/k.csv: no such bucket 'no-such-bucket-here'", bucket.getMessage());
     }
 
     /** Rows of floats go up as little-endian bytes, row after row, through a temporary file that is deleted. */

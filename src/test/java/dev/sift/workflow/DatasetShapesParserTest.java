@@ -198,6 +198,22 @@ class DatasetShapesParserTest {
                 + "first row of " + dir.resolve("u.data") + ", which has 3 fields (columns 0-2)")), wide.toString());
         assertTrue(wide.stream().anyMatch(x -> x.contains("dataset.items") && x.contains("column 2 is past the "
                 + "first row of " + dir.resolve("u.item") + ", which has 2 fields")), wide.toString());
+        // at the line that maps it, as a name missing from a header is (a probe's was told at 'columns:')
+        Files.writeString(dir.resolve("u.item"), "10|Toy Story|x\n");
+        List<String> block = errors("""
+                  path: u.data
+                  separator: tab
+                  header: false
+                  columns:
+                    query: 0
+                    item: 1
+                    label: 9
+                  items: {path: u.item, separator: "|", header: false, key: 0, text: 1}
+                """);
+        assertEquals(1, block.size(), block.toString());
+        assertTrue(block.get(0).startsWith("w.yaml:9: dataset.columns.label: column 9 is past the first row"),
+                block.toString());
+        Files.writeString(dir.resolve("u.item"), "10|Toy Story\n");
         // without a header, blank lines before the first row are skipped, as ingest skips them; blank lines alone are
         // an empty file (a probe got "column 1 is past the first row ..., which has 1 fields (columns 0-0)")
         String rec = """

@@ -99,6 +99,14 @@ class ShardedScoreTest {
                 new Shard(0, 4), quiet()));
         assertTrue(early.getMessage().contains("fine-tune has not finished"), early.getMessage());
         engine.executeOnly(sharded, "fine-tune", null, null, quiet());
+        // a step that cannot be sharded is refused whether it has finished or not (a finished one said "nothing to
+        // do" with exit code 0, a probe's)
+        for (String stage : List.of("ingest", "fine-tune", "filter")) {
+            SiftException unsharded = assertThrows(SiftException.class, () -> engine.executeOnly(sharded, stage,
+                    stage.equals("filter") ? 1 : null, new Shard(0, 2), quiet()));
+            assertTrue(unsharded.getMessage().equals(stage + " cannot be sharded (--shard applies to score)"),
+                    unsharded.getMessage());
+        }
 
         ExecutorService pool = Executors.newFixedThreadPool(4);
         List<Future<?>> done = new ArrayList<>();

@@ -7,28 +7,33 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** A probe's store settings that Quarkus read without naming them, or took without a word. */
-class StoreSettingsTest {
+class EnvironmentSettingsTest {
     @Test
     void eachBadSettingIsNamedInOneLine() {
         assertEquals("SIFT_S3_RETRY_SECONDS is 'abc': a whole number of seconds, 0 or more (0: no retries)",
-                StoreSettings.problem(Map.of("SIFT_S3_RETRY_SECONDS", "abc")));
+                EnvironmentSettings.problem(Map.of("SIFT_S3_RETRY_SECONDS", "abc")));
         assertEquals("SIFT_DB_RETRY_SECONDS is '-1': a whole number of seconds, 0 or more (0: no retries)",
-                StoreSettings.problem(Map.of("SIFT_DB_RETRY_SECONDS", "-1")));
-        assertEquals("SIFT_S3_PATH_STYLE is 'maybe': true or false", StoreSettings.problem(Map.of(
+                EnvironmentSettings.problem(Map.of("SIFT_DB_RETRY_SECONDS", "-1")));
+        assertEquals("SIFT_S3_PATH_STYLE is 'maybe': true or false", EnvironmentSettings.problem(Map.of(
                 "SIFT_S3_PATH_STYLE", "maybe")));
-        assertEquals("SIFT_S3_EMBEDDED is 'nah': true or false", StoreSettings.problem(Map.of("SIFT_S3_EMBEDDED",
+        assertEquals("SIFT_S3_EMBEDDED is 'nah': true or false", EnvironmentSettings.problem(Map.of("SIFT_S3_EMBEDDED",
                 "nah")));
+        assertEquals("SIFT_BATCH_POLL_INTERVAL is 'xyz': a duration such as 15s, 500ms, 2m or PT15S",
+                EnvironmentSettings.problem(Map.of("SIFT_BATCH_POLL_INTERVAL", "xyz")));
         for (String bucket : new String[] {"", "Bad_Bucket!", "ab", "-sift", "sift-"}) {
             assertEquals("SIFT_S3_BUCKET is '" + bucket + "': an S3 bucket name (3 to 63 lowercase letters, digits, "
-                    + "'.' and '-', starting and ending with a letter or digit)", StoreSettings.problem(Map.of(
+                    + "'.' and '-', starting and ending with a letter or digit)", EnvironmentSettings.problem(Map.of(
                             "SIFT_S3_BUCKET", bucket)), bucket);
         }
     }
 
     @Test
     void goodSettingsAndNoneAreTaken() {
-        assertNull(StoreSettings.problem(Map.of()));
-        assertNull(StoreSettings.problem(Map.of("SIFT_S3_RETRY_SECONDS", "0", "SIFT_DB_RETRY_SECONDS", "120",
+        assertNull(EnvironmentSettings.problem(Map.of()));
+        assertNull(EnvironmentSettings.problem(Map.of("SIFT_S3_RETRY_SECONDS", "0", "SIFT_DB_RETRY_SECONDS", "120",
                 "SIFT_S3_PATH_STYLE", "FALSE", "SIFT_S3_EMBEDDED", "true", "SIFT_S3_BUCKET", "sift-prod-7.eu")));
+        for (String poll : new String[] {"15s", "500ms", "2m", "30", "PT15S"}) {
+            assertNull(EnvironmentSettings.problem(Map.of("SIFT_BATCH_POLL_INTERVAL", poll)), poll);
+        }
     }
 }
