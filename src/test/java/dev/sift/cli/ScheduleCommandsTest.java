@@ -336,5 +336,9 @@ class ScheduleCommandsTest {
         assertEquals(RunEntity.Status.FAILED, runs.findRun(id).orElseThrow().status);
         assertTrue(log.toString(StandardCharsets.UTF_8).contains("was recorded as not run (run " + id + ")"),
                 log.toString());
+        // resumed while the file is still gone: bad input, exit code 2 (a probe's was exit 1)
+        InJvm.Out resumed = sift("resume", Long.toString(id));
+        assertEquals(2, resumed.code(), resumed.err());
+        assertTrue(resumed.err().contains("no such file or directory: " + data.toAbsolutePath()), resumed.err());
     }
 }
