@@ -47,7 +47,8 @@ public class ModelBenchCommand implements Callable<Integer> {
     int rounds;
 
     @Option(names = "--python", defaultValue = "python3", description = "a Python with torch for the "
-            + "PyTorch peer, or 'none' (default: ${DEFAULT-VALUE})")
+            + "PyTorch peer, or 'none' (default: ${DEFAULT-VALUE}); a peer that gives no ratio ends the benchmark with "
+            + "exit code 3 after the DJL side")
     String python;
 
     @Option(names = "--profile", description = "folder for profiler traces of the first round's training and "

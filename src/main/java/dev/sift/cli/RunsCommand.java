@@ -361,9 +361,9 @@ public class RunsCommand {
          * title held CR and U+202E), at most {@link #SHOWN} characters (a 100 KB title was one line of it).
          */
         static String shown(String text) {
-            String v = dev.sift.data.Text.visible(text);
-            return v.length() <= SHOWN ? v : v.substring(0, SHOWN) + "... (" + v.length() + " characters; --format "
-                    + "json gives it whole)";
+            int n = text.codePointCount(0, text.length()); // cut by characters, before escaping (Text.cut's count)
+            return n <= SHOWN ? dev.sift.data.Text.visible(text) : dev.sift.data.Text.visible(text.substring(0,
+                    text.offsetByCodePoints(0, SHOWN))) + "... (" + n + " characters; --format json gives it whole)";
         }
 
         static final int SHOWN = 2000;

@@ -51,10 +51,11 @@ public final class SiftMain {
         if (engine != null) {
             System.exit(engine);
         }
-        String store = needsDatabase(args) ? dev.sift.config.EnvironmentSettings.problem(System.getenv()) : null;
-        if (store != null) { // before Quarkus reads them (its words name no variable)
+        String store = needsDatabase(args) ? dev.sift.store.EnvironmentSettings.problem(System.getenv()) : null;
+        if (store != null) { // before Quarkus reads them (its words name no variable); exit as a refusal below
             System.err.println("sift: " + dev.sift.data.Text.visible(store));
-            System.exit(ExitCodes.USAGE);
+            io.quarkus.runtime.ApplicationLifecycleManager.getDefaultExitCodeHandler().accept(ExitCodes.USAGE, null);
+            return;
         }
         if (needsDatabase(args) && !fullStart) {
             Integer refused = parseRefusal(args);

@@ -141,7 +141,8 @@ public class ReportServer {
      */
     private static boolean loopback(HttpExchange x) {
         java.util.List<String> hosts = x.getRequestHeaders().getOrDefault("Host", java.util.List.of());
-        String target = x.getRequestURI().getRawAuthority();
+        // absolute form only (a scheme): a path of '//runs/5' has an authority too, and is a path (a review's)
+        String target = x.getRequestURI().getScheme() == null ? null : x.getRequestURI().getRawAuthority();
         return hosts.size() <= 1 && (hosts.isEmpty() || loopbackHost(hosts.get(0)))
                 && (target == null || loopbackHost(target));
     }

@@ -36,7 +36,6 @@ import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -303,7 +302,7 @@ public class IngestStage implements Stage<IngestOutput> {
         if (dev.sift.config.SiftHome.holds(Path.of(path))) { // checked at validate too; a link may change after it
             throw dev.sift.SiftException.usage(dev.sift.config.SiftHome.refusal(path));
         }
-        return Files.newInputStream(Path.of(path));
+        return dev.sift.data.LocalSource.open(path); // one that is gone: exit code 2
     }
 
     private ItemCatalog items(DatasetSpec.Items spec) throws IOException {

@@ -61,6 +61,13 @@ public class RecFilterStage implements Stage<RecFilterOutput> {
         return RecFilterOutput.class;
     }
 
+    /** Its subsets are still in S3 (as {@link FilterStage#intact}): a resume whose subsets are gone runs it again. */
+    @Override
+    public boolean intact(StageContext ctx, RecFilterOutput output) {
+        return java.util.stream.Stream.of(output.selectedKey(), output.randomKey()).filter(java.util.Objects::nonNull)
+                .allMatch(objects::exists);
+    }
+
     @Override
     public RecFilterOutput run(StageContext ctx) {
         WorkflowSpec.FilterSpec f = ctx.spec().filter();

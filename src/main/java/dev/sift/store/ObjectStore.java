@@ -377,7 +377,9 @@ public class ObjectStore {
         try {
             return call(a.bucket(), () -> client().getObject(r -> r.bucket(a.bucket()).key(a.key())));
         } catch (NoSuchKeyException e) { // a missing bucket is the environment's (exit 3: README, exit codes)
-            throw SiftException.usage(s3Uri + ": no such object");
+            String decoded = a.decodedKey();
+            throw SiftException.usage(s3Uri + ": no such object" + (decoded == null ? "" : " (keys are read as "
+                    + "written, %XX too: the key '" + decoded + "' is s3://" + a.bucket() + "/" + decoded + ")"));
         }
     }
 

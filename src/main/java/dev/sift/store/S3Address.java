@@ -29,29 +29,68 @@ public record S3Address(String bucket, String key) {
     }
 
     /**
-     * What is wrong with {@code text} as an object's address, or null: it must start {@code s3://}, name a bucket of 3
-     * to 255 letters, digits, dots, hyphens and underscores (S3's rules and the older ones some stores keep), then a
-     * slash and a key that is not empty.
+     * What is wrong with {@code text} as an object's address, or null: it must start {@code s3://}, name a bucket
+     * ({@link #bucketProblem}), then a slash and a key that is not empty.
      */
     public static String problem(String text) {
+        String folder = folderProblem(text);
+        if (folder != null) {
+            return folder;
+        }
+        String rest = text.substring("s3://".length());
+        int slash = rest.indexOf('/');
+        if (slash < 0 || slash == rest.length() - 1) {
+            return "names a bucket but no object (s3://" + (slash < 0 ? rest : rest.substring(0, slash)) + "/key)";
+        }
+        return null;
+    }
+
+    /**
+     * What is wrong with {@code text} as a folder's address ({@code model.source}: the bucket itself, or a prefix in
+     * it), or null.
+     */
+    public static String folderProblem(String text) {
         if (!text.startsWith("s3://")) {
             return "not an s3://bucket/key address";
         }
         String rest = text.substring("s3://".length());
         int slash = rest.indexOf('/');
-        String bucket = slash < 0 ? rest : rest.substring(0, slash);
-        if (!bucket.matches("[A-Za-z0-9._-]{3,255}")) {
-            return bucket.isEmpty() ? "names no bucket (s3://bucket/key)" : "bucket '" + bucket + "' is not a bucket "
-                    + "name (3 to 255 letters, digits, '.', '-' or '_')";
+        return bucketProblem(slash < 0 ? rest : rest.substring(0, slash));
+    }
+
+    /**
+     * What is wrong with {@code bucket} as an S3 bucket name, or null: 3 to 63 lowercase letters, digits, dots and
+     * hyphens, starting and ending with a letter or digit (S3's rules, which the SDK also checks itself; the one rule
+     * for data addresses and {@code SIFT_S3_BUCKET}).
+     */
+    public static String bucketProblem(String bucket) {
+        if (bucket.isEmpty()) {
+            return "names no bucket (s3://bucket/key)";
         }
-        if (slash < 0 || slash == rest.length() - 1) {
-            return "names a bucket but no object (s3://" + bucket + "/key)";
-        }
-        return null;
+        return bucket.matches("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]") ? null : "bucket '" + bucket + "' is not an S3 "
+                + "bucket name (3 to 63 lowercase letters, digits, '.' and '-', starting and ending with a letter or "
+                + "digit)";
     }
 
     /** Whether two texts are addresses of the same object (false when either is none). */
     public static boolean same(String a, String b) {
         return a != null && b != null && problem(a) == null && problem(b) == null && parse(a).equals(parse(b));
+    }
+
+    /**
+     * The key with its {@code %XX} escapes decoded, when it holds any that decode to something else: an address
+     * written percent-encoded (which a key with a space needed before stop 58) means those characters now; a
+     * missing object's message names the decoded key as the one perhaps meant. Null otherwise.
+     */
+    public String decodedKey() {
+        if (!key.matches(".*%[0-9A-Fa-f]{2}.*")) {
+            return null;
+        }
+        try {
+            String d = java.net.URLDecoder.decode(key.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
+            return d.equals(key) ? null : d;
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 }

@@ -38,21 +38,11 @@ public class StageRuns {
         String msg = message(e);
         runs.failStage(sr.id, msg);
         runs.finishRun(runId, RunEntity.Status.FAILED, step.label() + ": " + msg);
-        // a file it reads that is gone (a data file deleted before a resume) is bad input, as validate says it
-        int code = e instanceof SiftException se ? se.exitCode() : gone(e) ? ExitCodes.USAGE : ExitCodes.FAILURE;
+        int code = e instanceof SiftException se ? se.exitCode() : ExitCodes.FAILURE;
         // resume replays the stored workflow: it mends causes in the data or the machine, not in the workflow
         return new SiftException(code, step.label() + " failed: " + msg + " (run " + runId + "; a cause in the data "
                 + "or the machine: fix it, then 'sift resume " + runId + "'; a change to the workflow: 'sift run' "
                 + "it again)", e);
-    }
-
-    private static boolean gone(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof java.nio.file.NoSuchFileException) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /**

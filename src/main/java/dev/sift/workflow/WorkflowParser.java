@@ -261,10 +261,10 @@ public final class WorkflowParser {
         if (encoder != ModelSpec.Encoder.BERT && source != null) {
             m.invalid("source", "only applies to encoder bert");
         }
-        if (source != null && source.startsWith("s3://") && dev.sift.store.S3Address.problem(source) != null) {
-            m.invalid("source", source + ": " + dev.sift.store.S3Address.problem(source));
-        }
-        if (source != null && !source.startsWith("s3://") && checkFiles) {
+        if (source != null && source.startsWith("s3://") && checkFiles) { // a folder: the bucket alone may do
+            java.util.Optional.ofNullable(dev.sift.store.S3Address.folderProblem(source)).ifPresent(p -> m.invalid(
+                    "source", p));
+        } else if (source != null && checkFiles) {
             Path dir = Path.of(source);
             if (!dir.isAbsolute() && base != null) {
                 dir = base.resolve(dir).normalize();

@@ -692,8 +692,12 @@ class HistoryCommandsTest {
         assertEquals(1, set.err().strip().lines().count(), set.err());
         assertTrue(set.err().contains("lo\\nss"), set.err());
         // runs explain's texts: one line, at most 2,000 characters (a 100 KB title was one line of it)
-        assertEquals("x\\ty" + "z".repeat(1996) + "... (2004 characters; --format json gives it whole)",
+        assertEquals("x\\ty" + "z".repeat(1997) + "... (2003 characters; --format json gives it whole)",
                 RunsCommand.Explain.shown("x\ty" + "z".repeat(2000)));
+        // counted and cut by characters, never inside a pair of surrogates or an escape (a review's)
+        String emoji = "\uD83D\uDE00".repeat(2001);
+        assertEquals("\uD83D\uDE00".repeat(2000) + "... (2001 characters; --format json gives it whole)",
+                RunsCommand.Explain.shown(emoji));
     }
 
     @Test

@@ -265,6 +265,8 @@ class ReportTest {
             assertTrue(raw(port, "GET http://evil.example/runs", "Host: 127.0.0.1").startsWith("HTTP/1.1 403"));
             assertTrue(raw(port, "GET http://127.0.0.1:" + port + "/runs", "Host: 127.0.0.1").startsWith(
                     "HTTP/1.1 200"));
+            assertTrue(raw(port, "GET //runs/999999999", "Host: 127.0.0.1").startsWith("HTTP/1.1 404"),
+                    "a path that starts with two slashes names no host");
         }
     }
 

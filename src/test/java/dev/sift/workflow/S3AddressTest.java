@@ -23,7 +23,9 @@ class S3AddressTest {
         assertEquals("in/100%.csv", S3Address.parse("s3://data/in/100%.csv").key());
         assertEquals("in/a#b.csv?versionId=1", S3Address.parse("s3://data/in/a#b.csv?versionId=1").key());
         assertEquals("in/my%20data.csv", S3Address.parse("s3://data/in/my%20data.csv").key(), "nothing decoded");
-        assertEquals("legacy_Bucket", S3Address.parse("s3://legacy_Bucket/k").bucket());
+        assertEquals("a b.csv", S3Address.parse("s3://data/a%20b.csv").decodedKey(), "what a missing one may mean");
+        assertEquals(null, S3Address.parse("s3://data/a b.csv").decodedKey());
+        assertEquals(null, S3Address.parse("s3://data/100%.csv").decodedKey());
     }
 
     @Test
@@ -31,8 +33,14 @@ class S3AddressTest {
         assertEquals("names no bucket (s3://bucket/key)", S3Address.problem("s3://"));
         assertEquals("names a bucket but no object (s3://sift/key)", S3Address.problem("s3://sift"));
         assertEquals("names a bucket but no object (s3://sift/key)", S3Address.problem("s3://sift/"));
-        assertEquals("bucket 'Bad_Bucket!' is not a bucket name (3 to 255 letters, digits, '.', '-' or '_')",
-                S3Address.problem("s3://Bad_Bucket!/k.csv"));
+        for (String bucket : new String[] {"Bad_Bucket!", "legacy_Bucket", "ab", "-ab"}) {
+            assertEquals("bucket '" + bucket + "' is not an S3 bucket name (3 to 63 lowercase letters, digits, '.' and "
+                    + "'-', starting and ending with a letter or digit)", S3Address.problem("s3://" + bucket + "/k"));
+        }
+        // a model's folder may be a bucket's root (a review's: s3://minilm was refused as "no object")
+        assertNull(S3Address.folderProblem("s3://minilm"));
+        assertNull(S3Address.folderProblem("s3://minilm/"));
+        assertNull(S3Address.folderProblem("s3://models/minilm-l6"));
         assertNull(S3Address.problem("s3://sift/k"));
         assertTrue(S3Address.same("s3://sift/in/a.csv", "s3://sift/in/a.csv"));
         assertFalse(S3Address.same("s3://sift/in/a.csv", "s3://sift/in/b.csv"));
@@ -64,5 +72,10 @@ class S3AddressTest {
                 same.toString());
         WorkflowParser.parse("w.yaml", yaml.replace("PATH", "s3://sift/in/my data.csv").replace("TEST",
                 "s3://sift/in/test#1.csv"), null, Map.of(), true);
+        // a model's folder at a bucket's root is taken, and a stored workflow reads back whatever its addresses
+        WorkflowParser.parse("w.yaml", yaml.replace("PATH", "s3://sift/in/train.csv").replace("TEST",
+                "s3://sift/in/test.csv") + "model: {encoder: bert, source: s3://minilm}\n", null, Map.of(), true);
+        WorkflowParser.parse("stored", yaml.replace("PATH", "s3://sift").replace("TEST", "s3://sift/t.csv"), null,
+                Map.of(), false);
     }
 }

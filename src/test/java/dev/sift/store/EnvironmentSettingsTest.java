@@ -1,4 +1,4 @@
-package dev.sift.config;
+package dev.sift.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -20,20 +20,26 @@ class EnvironmentSettingsTest {
                 "nah")));
         assertEquals("SIFT_BATCH_POLL_INTERVAL is 'xyz': a duration such as 15s, 500ms, 2m or PT15S",
                 EnvironmentSettings.problem(Map.of("SIFT_BATCH_POLL_INTERVAL", "xyz")));
-        for (String bucket : new String[] {"", "Bad_Bucket!", "ab", "-sift", "sift-"}) {
-            assertEquals("SIFT_S3_BUCKET is '" + bucket + "': an S3 bucket name (3 to 63 lowercase letters, digits, "
-                    + "'.' and '-', starting and ending with a letter or digit)", EnvironmentSettings.problem(Map.of(
-                            "SIFT_S3_BUCKET", bucket)), bucket);
+        for (String bucket : new String[] {"Bad_Bucket!", "ab", "-sift", "sift-"}) {
+            assertEquals("SIFT_S3_BUCKET: bucket '" + bucket + "' is not an S3 bucket name (3 to 63 lowercase letters, "
+                    + "digits, '.' and '-', starting and ending with a letter or digit)", EnvironmentSettings.problem(
+                            Map.of("SIFT_S3_BUCKET", bucket)), bucket);
         }
+        assertEquals("SIFT_S3_BUCKET: names no bucket (s3://bucket/key)", EnvironmentSettings.problem(Map.of(
+                "SIFT_S3_BUCKET", "")));
     }
 
+    /** What the configuration itself takes is taken (a review's: 15S, 1.5s, yes and +60 were refused). */
     @Test
     void goodSettingsAndNoneAreTaken() {
         assertNull(EnvironmentSettings.problem(Map.of()));
-        assertNull(EnvironmentSettings.problem(Map.of("SIFT_S3_RETRY_SECONDS", "0", "SIFT_DB_RETRY_SECONDS", "120",
-                "SIFT_S3_PATH_STYLE", "FALSE", "SIFT_S3_EMBEDDED", "true", "SIFT_S3_BUCKET", "sift-prod-7.eu")));
-        for (String poll : new String[] {"15s", "500ms", "2m", "30", "PT15S"}) {
+        assertNull(EnvironmentSettings.problem(Map.of("SIFT_S3_RETRY_SECONDS", "0", "SIFT_DB_RETRY_SECONDS", "+60",
+                "SIFT_S3_PATH_STYLE", "FALSE", "SIFT_S3_EMBEDDED", "yes", "SIFT_S3_BUCKET", "sift-prod-7.eu")));
+        for (String poll : new String[] {"15s", "15S", "500ms", "2m", "1D", "1.5s", "30", "PT15S"}) {
             assertNull(EnvironmentSettings.problem(Map.of("SIFT_BATCH_POLL_INTERVAL", poll)), poll);
+        }
+        for (String b : new String[] {"0", "off", "On", " true "}) {
+            assertNull(EnvironmentSettings.problem(Map.of("SIFT_S3_PATH_STYLE", b)), b);
         }
     }
 }
