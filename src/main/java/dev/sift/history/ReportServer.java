@@ -177,7 +177,9 @@ public class ReportServer {
 
     /** The page at a path. */
     Page page(URI uri) {
-        String path = uri.getPath();
+        // '//runs/5' parses as authority 'runs' and path '/5': without a scheme it is all path (a review's)
+        String path = uri.getScheme() == null && uri.getRawAuthority() != null ? "//" + uri.getAuthority()
+                + uri.getPath() : uri.getPath();
         Map<String, List<String>> q = query(uri.getRawQuery());
         if (path.equals("/") || path.equals("/runs") || path.equals("/runs/")) {
             return Page.html(runs(q));

@@ -23,26 +23,36 @@ public final class EnvironmentSettings {
     public static String problem(Map<String, String> env) {
         for (String name : new String[] {"SIFT_S3_RETRY_SECONDS", "SIFT_DB_RETRY_SECONDS"}) {
             String v = env.get(name);
-            if (v != null && !v.strip().matches("\\+?\\d{1,9}")) {
+            if (v != null && !v.trim().matches("\\+?\\d{1,9}")) {
                 return name + " is '" + v + "': a whole number of seconds, 0 or more (0: no retries)";
             }
         }
         for (String name : new String[] {"SIFT_S3_PATH_STYLE", "SIFT_S3_EMBEDDED"}) {
             String v = env.get(name);
-            if (v != null && !BOOLEANS.contains(v.strip().toLowerCase(java.util.Locale.ROOT))) {
+            if (v != null && !BOOLEANS.contains(v.trim().toLowerCase(java.util.Locale.ROOT))) {
                 return name + " is '" + v + "': true or false";
             }
         }
         String poll = env.get("SIFT_BATCH_POLL_INTERVAL");
-        if (poll != null) {
-            try {
-                io.quarkus.runtime.configuration.DurationConverter.parseDuration(poll.strip());
-            } catch (RuntimeException e) {
-                return "SIFT_BATCH_POLL_INTERVAL is '" + poll + "': a duration such as 15s, 500ms, 2m or PT15S";
-            }
+        if (poll != null && !pollable(poll)) {
+            return "SIFT_BATCH_POLL_INTERVAL is '" + poll + "': a duration above 0 and at most a day, such as 15s, "
+                    + "500ms, 2m or PT15S";
         }
         String bucket = env.get("SIFT_S3_BUCKET");
-        String problem = bucket == null ? null : S3Address.bucketProblem(bucket);
-        return problem == null ? null : "SIFT_S3_BUCKET: " + problem;
+        String problem = bucket == null ? null : S3Address.newBucketProblem(bucket); // Sift creates it when missing
+        return problem == null ? null : "SIFT_S3_BUCKET is '" + bucket + "': " + problem;
+    }
+
+    /**
+     * A duration as the configuration reads it (Quarkus' converter: a blank value is null to it, and then fails the
+     * start), above 0 (Batch's status is polled in a loop) and at most a day.
+     */
+    private static boolean pollable(String v) {
+        try {
+            java.time.Duration d = io.quarkus.runtime.configuration.DurationConverter.parseDuration(v.trim());
+            return d != null && !d.isNegative() && !d.isZero() && d.compareTo(java.time.Duration.ofDays(1)) <= 0;
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 }

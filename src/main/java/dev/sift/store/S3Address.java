@@ -59,17 +59,29 @@ public record S3Address(String bucket, String key) {
     }
 
     /**
-     * What is wrong with {@code bucket} as an S3 bucket name, or null: 3 to 63 lowercase letters, digits, dots and
-     * hyphens, starting and ending with a letter or digit (S3's rules, which the SDK also checks itself; the one rule
-     * for data addresses and {@code SIFT_S3_BUCKET}).
+     * What is wrong with {@code bucket} as the name of a bucket to read, or null: 3 to 255 letters, digits, dots,
+     * hyphens and underscores. S3's rules for new buckets ({@link #newBucketProblem}) are stricter, but older buckets
+     * (us-east-1 before 2018) and some stores (Ceph) keep names outside them, and the SDK reads them by path.
      */
     public static String bucketProblem(String bucket) {
         if (bucket.isEmpty()) {
             return "names no bucket (s3://bucket/key)";
         }
-        return bucket.matches("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]") ? null : "bucket '" + bucket + "' is not an S3 "
-                + "bucket name (3 to 63 lowercase letters, digits, '.' and '-', starting and ending with a letter or "
-                + "digit)";
+        return bucket.matches("[A-Za-z0-9._-]{3,255}") ? null : "bucket '" + bucket + "' is not a bucket name (3 to "
+                + "255 letters, digits, '.', '-' or '_')";
+    }
+
+    /**
+     * What is wrong with {@code bucket} as the name of the bucket Sift creates when it is missing
+     * ({@code SIFT_S3_BUCKET}), or null: S3's rules, which the SDK checks before it creates one (3 to 63 lowercase
+     * letters, digits, dots and hyphens, a letter or digit at each end, no two dots or a dot beside a hyphen, not an
+     * IP address), else a Java exception after the database has started.
+     */
+    public static String newBucketProblem(String bucket) {
+        boolean ok = bucket.matches("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]") && !bucket.contains("..")
+                && !bucket.contains(".-") && !bucket.contains("-.") && !bucket.matches("\\d+\\.\\d+\\.\\d+\\.\\d+");
+        return ok ? null : "not an S3 bucket name (3 to 63 lowercase letters, digits, '.' and '-', a letter or digit "
+                + "at each end, no '..', '.-' or '-.', not an IP address)";
     }
 
     /** Whether two texts are addresses of the same object (false when either is none). */
@@ -78,19 +90,28 @@ public record S3Address(String bucket, String key) {
     }
 
     /**
-     * The key with its {@code %XX} escapes decoded, when it holds any that decode to something else: an address
-     * written percent-encoded (which a key with a space needed before stop 58) means those characters now; a
-     * missing object's message names the decoded key as the one perhaps meant. Null otherwise.
+     * The key with its {@code %XX} escapes decoded, when it holds any and they decode to UTF-8 text (a stray {@code %}
+     * stays as written): an address written percent-encoded (which a key with a space needed before stop 58) means
+     * those characters now, and a missing object's message names the decoded key as the one perhaps meant. Null
+     * otherwise.
      */
     public String decodedKey() {
-        if (!key.matches(".*%[0-9A-Fa-f]{2}.*")) {
+        if (!java.util.regex.Pattern.compile("%[0-9A-Fa-f]{2}").matcher(key).find()) {
             return null;
         }
-        try {
-            String d = java.net.URLDecoder.decode(key.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
-            return d.equals(key) ? null : d;
-        } catch (IllegalArgumentException e) {
-            return null;
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        int i = 0;
+        while (i < key.length()) {
+            if (key.charAt(i) == '%' && i + 2 < key.length() && key.substring(i + 1, i + 3).matches("[0-9A-Fa-f]{2}")) {
+                bytes.write(Integer.parseInt(key.substring(i + 1, i + 3), 16));
+                i += 3;
+            } else {
+                int cp = key.codePointAt(i);
+                bytes.writeBytes(new String(Character.toChars(cp)).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                i += Character.charCount(cp);
+            }
         }
+        String d = dev.sift.data.Text.strictUtf8(bytes.toByteArray());
+        return d == null || d.equals(key) ? null : d;
     }
 }

@@ -18,15 +18,19 @@ class EnvironmentSettingsTest {
                 "SIFT_S3_PATH_STYLE", "maybe")));
         assertEquals("SIFT_S3_EMBEDDED is 'nah': true or false", EnvironmentSettings.problem(Map.of("SIFT_S3_EMBEDDED",
                 "nah")));
-        assertEquals("SIFT_BATCH_POLL_INTERVAL is 'xyz': a duration such as 15s, 500ms, 2m or PT15S",
-                EnvironmentSettings.problem(Map.of("SIFT_BATCH_POLL_INTERVAL", "xyz")));
-        for (String bucket : new String[] {"Bad_Bucket!", "ab", "-sift", "sift-"}) {
-            assertEquals("SIFT_S3_BUCKET: bucket '" + bucket + "' is not an S3 bucket name (3 to 63 lowercase letters, "
-                    + "digits, '.' and '-', starting and ending with a letter or digit)", EnvironmentSettings.problem(
-                            Map.of("SIFT_S3_BUCKET", bucket)), bucket);
+        // a blank one is null to Quarkus' converter (and then fails the start), a negative one slept negative
+        for (String poll : new String[] {"xyz", "", "  ", "-5s", "P-1D", "0", "2d"}) {
+            assertEquals("SIFT_BATCH_POLL_INTERVAL is '" + poll + "': a duration above 0 and at most a day, such as "
+                    + "15s, 500ms, 2m or PT15S", EnvironmentSettings.problem(Map.of("SIFT_BATCH_POLL_INTERVAL", poll)),
+                    poll);
         }
-        assertEquals("SIFT_S3_BUCKET: names no bucket (s3://bucket/key)", EnvironmentSettings.problem(Map.of(
-                "SIFT_S3_BUCKET", "")));
+        // what the SDK refuses before it creates the bucket (a review's: '..' and an IP address passed)
+        for (String bucket : new String[] {"", "Bad_Bucket!", "ab", "-sift", "sift-", "my..bucket", "a.-b", "a-.b",
+            "10.0.0.1"}) {
+            assertEquals("SIFT_S3_BUCKET is '" + bucket + "': not an S3 bucket name (3 to 63 lowercase letters, "
+                    + "digits, '.' and '-', a letter or digit at each end, no '..', '.-' or '-.', not an IP address)",
+                    EnvironmentSettings.problem(Map.of("SIFT_S3_BUCKET", bucket)), bucket);
+        }
     }
 
     /** What the configuration itself takes is taken (a review's: 15S, 1.5s, yes and +60 were refused). */

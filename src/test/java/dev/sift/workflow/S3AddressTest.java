@@ -26,6 +26,10 @@ class S3AddressTest {
         assertEquals("a b.csv", S3Address.parse("s3://data/a%20b.csv").decodedKey(), "what a missing one may mean");
         assertEquals(null, S3Address.parse("s3://data/a b.csv").decodedKey());
         assertEquals(null, S3Address.parse("s3://data/100%.csv").decodedKey());
+        assertEquals("50%off x.csv", S3Address.parse("s3://data/50%off%20x.csv").decodedKey(), "a stray % stays");
+        assertEquals("x\ny z", S3Address.parse("s3://data/x\ny%20z").decodedKey());
+        assertEquals(null, S3Address.parse("s3://data/a%FF.csv").decodedKey(), "not UTF-8: no guess");
+        assertEquals("ü.csv", S3Address.parse("s3://data/%C3%BC.csv").decodedKey());
     }
 
     @Test
@@ -33,10 +37,12 @@ class S3AddressTest {
         assertEquals("names no bucket (s3://bucket/key)", S3Address.problem("s3://"));
         assertEquals("names a bucket but no object (s3://sift/key)", S3Address.problem("s3://sift"));
         assertEquals("names a bucket but no object (s3://sift/key)", S3Address.problem("s3://sift/"));
-        for (String bucket : new String[] {"Bad_Bucket!", "legacy_Bucket", "ab", "-ab"}) {
-            assertEquals("bucket '" + bucket + "' is not an S3 bucket name (3 to 63 lowercase letters, digits, '.' and "
-                    + "'-', starting and ending with a letter or digit)", S3Address.problem("s3://" + bucket + "/k"));
+        for (String bucket : new String[] {"Bad_Bucket!", "ab", "a b"}) {
+            assertEquals("bucket '" + bucket + "' is not a bucket name (3 to 255 letters, digits, '.', '-' or '_')",
+                    S3Address.problem("s3://" + bucket + "/k"));
         }
+        // an older bucket's name is read (the SDK reads it by path; only new buckets follow S3's rules)
+        assertEquals("Legacy_Bucket", S3Address.parse("s3://Legacy_Bucket/k").bucket());
         // a model's folder may be a bucket's root (a review's: s3://minilm was refused as "no object")
         assertNull(S3Address.folderProblem("s3://minilm"));
         assertNull(S3Address.folderProblem("s3://minilm/"));
