@@ -111,8 +111,9 @@ public class SiftApplication implements QuarkusApplication {
      * suggestions for a misspelling and the help command to read, instead of the message and the whole usage text.
      */
     static String oneLine(CommandLine.ParameterException e) {
+        // "option option '": picocli's words for a map option's value without '='
         String message = e.getMessage() == null ? "invalid arguments" : Text.visible(e.getMessage().strip()
-                .replaceAll("\\s*\\R\\s*", " ").replace("option option '", "option '")); // a map option's value without '='
+                .replaceAll("\\s*\\R\\s*", " ").replace("option option '", "option '"));
         if (e instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
             message += "; did you mean " + String.join(" or ", u.getSuggestions().stream().map(x -> "'" + x + "'")
                     .toList()) + "?";

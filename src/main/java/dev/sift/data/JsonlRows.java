@@ -200,7 +200,7 @@ final class JsonlRows {
             why = "a bare word where a JSON value should be (strings need double quotes; true, false and null are "
                     + "lower case)";
         } else if (m.startsWith("Unexpected character") && m.contains("expected a valid value")) {
-            // a probe's {"title": } read "Unexpected character ('}' (code 125)): expected a valid value (JSON String..."
+            // a probe's {"title": } read "Unexpected character ('}' (code 125)): expected a valid value (JSON ..."
             why = "a key without a value, or a character where a JSON value should be";
         } else if (m.startsWith("Unexpected character") && m.contains("was expecting comma")) {
             why = "a comma is missing between two entries";

@@ -115,8 +115,8 @@ public final class Text {
             char ch = s.charAt(i);
             if (ch == '\n' || ch == '\r' || ch == '\t') {
                 out.append(ch == '\n' ? "\\n" : ch == '\r' ? "\\r" : "\\t");
-            } else if (Character.isISOControl(ch) || ch >= '\u202A' && ch <= '\u202E' || ch >= '\u2066' && ch <= '\u2069'
-                    || ch == '\u2028' || ch == '\u2029') {
+            } else if (Character.isISOControl(ch) || ch >= '\u202A' && ch <= '\u202E'
+                    || ch >= '\u2066' && ch <= '\u2069' || ch == '\u2028' || ch == '\u2029') {
                 out.append(String.format("\\u%04X", (int) ch));
             } else {
                 out.append(ch);

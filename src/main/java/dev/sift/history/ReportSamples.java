@@ -115,7 +115,7 @@ class ReportSamples {
                 rows);
     }
 
-    /** The characters of a query or title shown in the sample tables (the rest is in {@code runs explain --format json}). */
+    /** The characters of a query or title the sample tables show ({@code runs explain --format json}: the rest). */
     static final int TEXT = 500;
 
     /** One line from what {@code runs explain} says about a sample. */
