@@ -148,7 +148,9 @@ public final class NoiseBenchmark {
                 ModelSpec.Pooling.MEAN, 4096, 64, head ? 128 : 64);
         TrainSpec train = new TrainSpec(o.epochs(), 64, head ? 0.001 : 0.003, 1, 0.01, 0.1, 1.0, 0,
                 TrainSpec.DeviceChoice.CPU);
-        DatasetSpec dataset = new DatasetSpec(o.data().toString(), null, "csv", ',', CROWDFLOWER);
+        // encoding auto: --data takes no workflow, so the advice to set dataset.encoding could not be followed
+        DatasetSpec dataset = new DatasetSpec(o.data().toString(), null, "csv", ',', CROWDFLOWER, null,
+                dev.sift.data.Encoding.AUTO, true, null);
         return new Setup(Files.readAllBytes(o.data()), o.data().toString(), dataset, GRADES_1_TO_4,
                 new SplitSpec(0.1, 0.0, 0.2, 13), o.model(), model, train,
                 new LabelNoise.Spec(o.noise(), LabelNoise.Kind.ADJACENT, 1));

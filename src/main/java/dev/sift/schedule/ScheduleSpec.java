@@ -99,7 +99,8 @@ public record ScheduleSpec(String name, CronSchedule cron, Path workflowPath, St
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("schedule " + job.getKey().getName() + ": stored overrides do not parse", e);
         }
-        ZoneId zone = trigger.getTimeZone().toZoneId();
+        ZoneId stored = trigger.getTimeZone().toZoneId(); // a fixed offset comes back as GMT+02:00: as given, +02:00
+        ZoneId zone = stored.getId().matches("GMT[+-].*") ? stored.normalized() : stored;
         return new ScheduleSpec(job.getKey().getName(), new CronSchedule(trigger.getCronExpression(), zone),
                 Path.of(data.getString(PATH)), data.getString(TEXT), overrides);
     }

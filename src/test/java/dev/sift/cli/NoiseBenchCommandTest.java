@@ -92,6 +92,11 @@ class NoiseBenchCommandTest {
         SiftException e = assertThrows(SiftException.class, data::call);
         assertTrue(e.getMessage().contains("--model cross-encoder fine-tunes a workflow's pretrained encoder"),
                 e.getMessage());
+        // --data reads any of the encodings ingest knows (a probe's windows-1252 file was told to set
+        // dataset.encoding, which --data, taking no workflow, cannot)
+        assertEquals(dev.sift.data.Encoding.AUTO, dev.sift.bench.NoiseBenchmark.setup(new dev.sift.bench
+                .NoiseBenchmark.Options(csv, 0.2, 1, 1, dev.sift.bench.NoiseBenchmark.ModelKind.HASHED_BOW)).dataset()
+                .encoding());
 
         dev.sift.model.TinyBert.write(dir.resolve("tiny"), 1, null);
         Path wf = Files.writeString(dir.resolve("head.yaml"), WORKFLOW.formatted(dir.resolve("tiny"), "head"));

@@ -145,6 +145,11 @@ class ScheduleCommandsTest {
         assertEquals(1, count("SELECT count(*) FROM qrtz_job_details WHERE job_name = ? AND requests_recovery "
                 + "AND is_nonconcurrent", "nightly"), "recoverable, never concurrent");
 
+        // a fixed offset is listed as it was given (a probe's +02:00 was listed as GMT+02:00)
+        assertEquals(0, sift("schedule", "add", "offset", "--cron", "0 0 3 * * ?", "--zone", "+02:00",
+                wf.toString()).code());
+        assertEquals("+02:00", schedule("offset").get("zone").asText());
+        assertEquals(0, sift("schedule", "remove", "offset").code());
         assertOneLineError(sift("schedule", "add", "nightly", "--cron", "0 0 4 * * ?", wf.toString()),
                 ExitCodes.USAGE, "exists");
         assertOneLineError(sift("schedule", "add", "Nightly", "--cron", "0 0 4 * * ?", wf.toString()),
