@@ -117,9 +117,11 @@ public class ObjectStore {
         try {
             chain.resolveCredentials();
         } catch (SdkClientException e) {
-            throw new SiftException(ExitCodes.ENVIRONMENT, where() + ": no AWS credentials found; set "
-                    + "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE, or run with an instance or task "
-                    + "role", e);
+            String profile = System.getenv("AWS_PROFILE"); // a probe's AWS_PROFILE=nosuch was not named
+            throw new SiftException(ExitCodes.ENVIRONMENT, where() + ": no AWS credentials found" + (profile == null
+                    || profile.isBlank() ? "" : " (AWS_PROFILE is '" + profile + "': is it a profile of ~/.aws/config "
+                    + "or ~/.aws/credentials?)") + "; set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE, "
+                    + "or run with an instance or task role", e);
         }
         return chain;
     }
@@ -154,8 +156,11 @@ public class ObjectStore {
             if (e.statusCode() >= 500) {
                 throw e; // tried again
             }
+            // a probe's wrong secret key read "Forbidden" alone: 403 is most often the credentials or their rights
             throw new SiftException(ExitCodes.ENVIRONMENT, "S3 bucket " + bucket + " is missing and cannot be "
-                    + "created, or is not usable: " + s3Message(e), e);
+                    + "created, or is not usable: " + s3Message(e) + (e.statusCode() == 403 ? " (HTTP 403: check the "
+                    + "credentials, AWS_ACCESS_KEY_ID and its secret or AWS_PROFILE, and their rights on the bucket)"
+                    : ""), e);
         }
     }
 

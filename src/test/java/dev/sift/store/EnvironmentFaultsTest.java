@@ -69,6 +69,28 @@ class EnvironmentFaultsTest {
         }
     }
 
+    /**
+     * Wrong credentials for a real S3 API (an S3Proxy of its own, which knows other keys): one line that says to check
+     * them; a probe's wrong secret key read "... is not usable: Forbidden" alone.
+     */
+    @Test
+    void wrongS3CredentialsAreNamedAsTheLikelyCause() throws Exception {
+        String id = System.getProperty("aws.accessKeyId");
+        String secret = System.getProperty("aws.secretAccessKey");
+        try (EmbeddedS3 s3 = EmbeddedS3.start(home.resolve("s3"))) {
+            System.setProperty("aws.accessKeyId", s3.accessKey());
+            System.setProperty("aws.secretAccessKey", "not-" + s3.secretKey());
+            ObjectStore store = store(Optional.of(s3.endpoint().toString()));
+            String m = environmentError(() -> store.exists("datasets/x"));
+            assertTrue(m.startsWith("S3 bucket sift is missing and cannot be created, or is not usable: ")
+                    && m.endsWith("(HTTP 403: check the credentials, AWS_ACCESS_KEY_ID and its secret or AWS_PROFILE, "
+                    + "and their rights on the bucket)"), m);
+        } finally {
+            restore("aws.accessKeyId", id);
+            restore("aws.secretAccessKey", secret);
+        }
+    }
+
     private static void restore(String property, String value) {
         if (value == null) {
             System.clearProperty(property);
