@@ -51,13 +51,14 @@ public final class SiftMain {
         if (engine != null) {
             System.exit(engine);
         }
-        String store = needsDatabase(args) ? dev.sift.store.EnvironmentSettings.problem(System.getenv()) : null;
+        boolean database = needsDatabase(args);
+        String store = database ? dev.sift.store.EnvironmentSettings.problem(System.getenv()) : null;
         if (store != null) { // before Quarkus reads them (its words name no variable); exit as a refusal below
             System.err.println("sift: " + dev.sift.data.Text.visible(store));
             io.quarkus.runtime.ApplicationLifecycleManager.getDefaultExitCodeHandler().accept(ExitCodes.USAGE, null);
             return;
         }
-        if (needsDatabase(args) && !fullStart) {
+        if (database && !fullStart) {
             Integer refused = parseRefusal(args);
             if (refused != null) {
                 // Quarkus' exit: System.exit in a real start; tests that launch main in their JVM get the code
@@ -65,7 +66,6 @@ public final class SiftMain {
                 return;
             }
         }
-        boolean database = needsDatabase(args);
         if (database) {
             try {
                 configureDatabase();

@@ -81,8 +81,12 @@ public class FilterStage implements Stage<FilterOutput> {
      */
     @Override
     public boolean intact(StageContext ctx, FilterOutput output) {
-        return java.util.stream.Stream.of(output.selectedKey(), output.randomKey(), output.randomTrainKey())
-                .filter(java.util.Objects::nonNull).allMatch(objects::exists);
+        return stored(objects, output.selectedKey(), output.randomKey(), output.randomTrainKey());
+    }
+
+    /** Whether each of a filter's subset {@code keys} (null: none written) is in S3; the recommendation filter's too. */
+    static boolean stored(ObjectStore objects, String... keys) {
+        return java.util.Arrays.stream(keys).filter(java.util.Objects::nonNull).allMatch(objects::exists);
     }
 
     /** The kept, random and random-from-train subsets. */

@@ -64,8 +64,7 @@ public class RecFilterStage implements Stage<RecFilterOutput> {
     /** Its subsets are still in S3 (as {@link FilterStage#intact}): a resume whose subsets are gone runs it again. */
     @Override
     public boolean intact(StageContext ctx, RecFilterOutput output) {
-        return java.util.stream.Stream.of(output.selectedKey(), output.randomKey()).filter(java.util.Objects::nonNull)
-                .allMatch(objects::exists);
+        return FilterStage.stored(objects, output.selectedKey(), output.randomKey());
     }
 
     @Override

@@ -224,10 +224,11 @@ final class DatasetFileChecks {
                 missingColumns(b, r, key, path, names, wanted, SourceHeader.has(names, separator)
                         + hint.apply(names));
             }
+            String[] section = sectionOf(key);
             for (String w : wanted) {
                 if (!header && w.trim().matches("\\d{1,9}") && Integer.parseInt(w.trim()) >= names.size()) {
                     // at the line that maps it, as a name missing from a header is (it was the section's line)
-                    Object[] maps = sectionOf(key) == null ? null : r.keyWithValue(w, sectionOf(key));
+                    Object[] maps = section == null ? null : r.keyWithValue(w, section);
                     b.error(maps == null ? r.nestedLine(key.split("\\.")) : (int) maps[0], maps == null ? key
                             : (String) maps[1], "column " + w.trim() + " is past the first row of " + path
                             + ", which has " + names.size() + " fields (columns 0-" + (names.size() - 1) + ")"

@@ -54,19 +54,12 @@ class EnvironmentFaultsTest {
      * "no AWS credentials found" before reaching the endpoint; in the whole suite an earlier test had set some.
      */
     @Test
-    void unreachableS3Endpoint() {
-        String id = System.getProperty("aws.accessKeyId");
-        String secret = System.getProperty("aws.secretAccessKey");
-        System.setProperty("aws.accessKeyId", "x");
-        System.setProperty("aws.secretAccessKey", "y");
-        try {
+    void unreachableS3Endpoint() throws Throwable {
+        withCredentials("x", "y", () -> {
             ObjectStore store = store(Optional.of("http://127.0.0.1:1"));
             String m = environmentError(() -> store.exists("datasets/x"));
             assertTrue(m.startsWith("S3 endpoint http://127.0.0.1:1 is not reachable: "), m);
-        } finally {
-            restore("aws.accessKeyId", id);
-            restore("aws.secretAccessKey", secret);
-        }
+        });
     }
 
     /**
@@ -74,28 +67,34 @@ class EnvironmentFaultsTest {
      * them; a probe's wrong secret key read "... is not usable: Forbidden" alone.
      */
     @Test
-    void wrongS3CredentialsAreNamedAsTheLikelyCause() throws Exception {
-        String id = System.getProperty("aws.accessKeyId");
-        String secret = System.getProperty("aws.secretAccessKey");
+    void wrongS3CredentialsAreNamedAsTheLikelyCause() throws Throwable {
         try (EmbeddedS3 s3 = EmbeddedS3.start(home.resolve("s3"))) {
-            System.setProperty("aws.accessKeyId", s3.accessKey());
-            System.setProperty("aws.secretAccessKey", "not-" + s3.secretKey());
-            ObjectStore store = store(Optional.of(s3.endpoint().toString()));
-            String m = environmentError(() -> store.exists("datasets/x"));
-            assertTrue(m.startsWith("S3 bucket sift is missing and cannot be created, or is not usable: ")
-                    && m.endsWith("(HTTP 403: check the credentials, AWS_ACCESS_KEY_ID and its secret or AWS_PROFILE, "
-                    + "and their rights on the bucket)"), m);
-        } finally {
-            restore("aws.accessKeyId", id);
-            restore("aws.secretAccessKey", secret);
+            withCredentials(s3.accessKey(), "not-" + s3.secretKey(), () -> {
+                ObjectStore store = store(Optional.of(s3.endpoint().toString()));
+                String m = environmentError(() -> store.exists("datasets/x"));
+                assertTrue(m.startsWith("S3 bucket sift is missing and cannot be created, or is not usable: ")
+                        && m.endsWith("(HTTP 403: check the credentials, AWS_ACCESS_KEY_ID and its secret or "
+                        + "AWS_PROFILE, and their rights on the bucket)"), m);
+            });
         }
     }
 
-    private static void restore(String property, String value) {
-        if (value == null) {
-            System.clearProperty(property);
-        } else {
-            System.setProperty(property, value);
+    /** Runs {@code body} with the SDK's credential properties set to these, then puts back what was there. */
+    private static void withCredentials(String id, String secret, Executable body) throws Throwable {
+        String[] names = {"aws.accessKeyId", "aws.secretAccessKey"};
+        String[] before = {System.getProperty(names[0]), System.getProperty(names[1])};
+        System.setProperty(names[0], id);
+        System.setProperty(names[1], secret);
+        try {
+            body.execute();
+        } finally {
+            for (int i = 0; i < names.length; i++) {
+                if (before[i] == null) {
+                    System.clearProperty(names[i]);
+                } else {
+                    System.setProperty(names[i], before[i]);
+                }
+            }
         }
     }
 
