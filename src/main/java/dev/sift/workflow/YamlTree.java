@@ -171,22 +171,62 @@ public final class YamlTree {
     }
 
     /**
-     * Applies {@code path=value} to the tree (dotted path, mappings created as needed). A value written as
-     * {@code [a, b]} becomes a list.
+     * Applies {@code path=value} to the tree (dotted path, mappings created as needed), the value read as YAML reads
+     * one: {@code [a, b]} is a list, {@code {k: v}} sets each key it holds, and a quoted {@code "..."} or {@code '...'}
+     * is the text inside the quotes (before stop 59 a probe's {@code --set 'name="my run"'} named the run with its
+     * quotes, and {@code --set "filter.policy='ccs'"} was refused as an unknown policy {@code 'ccs'}).
      */
     public static void set(YMap root, String path, String value) {
         String flow = value.trim();
         if (flow.startsWith("{") && flow.endsWith("}")) {
             // a flow mapping sets each key it holds, as KEY.SUB=VALUE would; the section's other keys stay
-            YNode parsed;
-            try {
-                parsed = parse(new java.io.StringReader(flow));
-            } catch (RuntimeException e) {
-                throw new IllegalArgumentException("'" + value + "' is not a YAML flow mapping ({key: value, ...})");
-            }
-            setEach(root, path, parsed);
+            setEach(root, path, flowNode(value, "a YAML flow mapping ({key: value, ...})"));
             return;
         }
+        YNode v;
+        if (flow.length() >= 2 && (flow.startsWith("\"") && flow.endsWith("\"")
+                || flow.startsWith("'") && flow.endsWith("'"))) {
+            YNode quoted = flowNode(value, "a quoted YAML string (\"...\" or '...')");
+            if (!(quoted instanceof YScalar q)) {
+                throw new IllegalArgumentException("'" + value + "' is not a quoted YAML string (\"...\" or '...')");
+            }
+            if (q.value().isBlank() || q.value().trim().matches("null|Null|NULL|~")) {
+                throw new IllegalArgumentException("needs a value (an empty one, null or ~ would be read as the "
+                        + "default)");
+            }
+            v = quoted;
+        } else if (flow.startsWith("[") && flow.endsWith("]")) {
+            v = flowNode(value, "a YAML flow list ([a, b, ...])");
+        } else {
+            v = new YScalar(FROM_OVERRIDE, value);
+        }
+        put(root, path, fromOverride(v));
+    }
+
+    /** {@code value} parsed as one YAML node, or a one-line error saying it is not {@code what}. */
+    private static YNode flowNode(String value, String what) {
+        try {
+            return parse(new java.io.StringReader(value.trim()));
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("'" + value + "' is not " + what);
+        }
+    }
+
+    /** The node as an override's: every line {@link #FROM_OVERRIDE}, so errors name the {@code --set}. */
+    private static YNode fromOverride(YNode node) {
+        if (node instanceof YList l) {
+            return new YList(FROM_OVERRIDE, l.items().stream().map(YamlTree::fromOverride).toList());
+        }
+        if (node instanceof YMap m) {
+            Map<String, Entry> entries = new LinkedHashMap<>();
+            m.entries().forEach((k, e) -> entries.put(k, new Entry(FROM_OVERRIDE, fromOverride(e.value()))));
+            return new YMap(FROM_OVERRIDE, entries);
+        }
+        return new YScalar(FROM_OVERRIDE, ((YScalar) node).value());
+    }
+
+    /** Puts {@code node} at the dotted {@code path}, creating the mappings on the way. */
+    private static void put(YMap root, String path, YNode node) {
         String[] parts = path.split("\\.");
         YMap current = root;
         for (int i = 0; i < parts.length - 1; i++) {
@@ -199,35 +239,21 @@ public final class YamlTree {
                 current = (YMap) e.value();
             }
         }
-        YNode v;
-        String t = value.trim();
-        if (t.startsWith("[") && t.endsWith("]")) {
-            List<YNode> items = new ArrayList<>();
-            for (String item : t.substring(1, t.length() - 1).split(",")) {
-                if (!item.isBlank()) {
-                    items.add(new YScalar(FROM_OVERRIDE, item.trim()));
-                }
-            }
-            v = new YList(FROM_OVERRIDE, items);
-        } else {
-            v = new YScalar(FROM_OVERRIDE, value);
-        }
-        current.entries().put(parts[parts.length - 1], new Entry(FROM_OVERRIDE, v));
+        current.entries().put(parts[parts.length - 1], new Entry(FROM_OVERRIDE, node));
     }
 
     private static void setEach(YMap root, String path, YNode node) {
         if (node instanceof YMap m) {
             m.entries().forEach((k, e) -> setEach(root, path + "." + k, e.value()));
         } else if (node instanceof YList l) {
-            set(root, path, "[" + String.join(",", l.items().stream().map(i -> i instanceof YScalar s ? s.value()
-                    : String.valueOf(i)).toList()) + "]");
+            put(root, path, fromOverride(l));
         } else if (node instanceof YScalar s) {
             // as for KEY=null: a key given no value inside the mapping would silently be the default
             if (s.value() == null || s.value().isBlank() || s.value().trim().matches("null|Null|NULL|~")) {
                 throw new IllegalArgumentException(path + " needs a value (an empty one, null or ~ would be read as "
                         + "the default)");
             }
-            set(root, path, s.value());
+            put(root, path, fromOverride(s));
         }
     }
 

@@ -15,7 +15,7 @@ class SnapshotRoundTripTest {
     void valuesYamlReservesAreQuotedSoTheStoredWorkflowReadsBackTheSame() {
         for (String value : List.of("@alice quickstart", "- a", "-", "--x", "---", "-0.5", "-.5", "a - b", "`tick`",
                 "%pct", "!bang", "*star", "&amp", "|pipe", ">gt", "?q", "x: y", "a #b", "true", " lead",
-                "trail ", "\"q\"", "'s'", "tab\there", "plain_name-1.2/x",
+                "trail ", "\"q\" x", "'s' x", "tab\there", "plain_name-1.2/x",
                 // a probe's: a control character made the stored workflow unreadable ("special characters are not
                 // allowed"): a unit-separator column, a BEL in a name, a path's C1 control, CR, DEL, U+2028, emoji
                 "us\u001fsep", "rel\u0007evance", "c\u0001d", "x\u0085y", "a\r\nb", "del\u007f", "l\u2028s",

@@ -77,6 +77,25 @@ class WorkflowMessagesTest {
     }
 
     @Test
+    void aQuotedSetValueIsTheTextInsideItsQuotesAsInTheFile() {
+        WorkflowParser.Parsed p = WorkflowParser.parse("w.yaml", GOOD, Path.of("."), Map.of("name", "\"my run\"",
+                "fine_tune.epochs", "'3'", "score.methods", "[loss, 'el2n']", "filter.by", "'el2n'"), true);
+        assertEquals("my run", p.spec().name());
+        assertEquals(3, p.spec().fineTune().epochs());
+        assertEquals(List.of("loss", "el2n"), p.spec().score().methods());
+        assertEquals("el2n", p.spec().filter().by());
+        assertEquals("[1, 2]", WorkflowParser.parse("w.yaml", GOOD, Path.of("."), Map.of("name", "'[1, 2]'"), true)
+                .spec().name(), "a quoted list is text");
+        assertEquals("\"q\"", WorkflowParser.parse("w.yaml", GOOD, Path.of("."), Map.of("name", "'\"q\"'"), true)
+                .spec().name(), "quotes inside the quotes stay");
+        assertEquals(List.of("w.yaml: --set name: needs a value (an empty one, null or ~ would be read as the "
+                + "default)"), errors(GOOD, Map.of("name", "''")));
+        List<String> bad = errors(GOOD, Map.of("score.methods", "[loss, [el2n]"));
+        assertTrue(bad.get(0).startsWith("w.yaml: --set score.methods: '[loss, [el2n]' is not a YAML flow list"),
+                bad.toString());
+    }
+
+    @Test
     void aColumnMissingFromTheHeaderIsNamedAtTheLineThatMapsIt(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("d.csv"), "query,title,grade\nshoes,red shoes,3\n");
         String yaml = """
