@@ -19,8 +19,8 @@ import java.util.List;
 /**
  * A trained model's answers on a set of samples, with grades read as {@code evaluate.grades} says: calibrated cut
  * points on the expected grade, placed where the model's validation predictions reproduce the training split's
- * grade shares (the calibration the zero-shot baseline gets; the training split stands in when there is no
- * validation split), or the most probable grade. Binary tasks read the probability of the positive class against
+ * grade shares (the training split stands in when there is no validation split; the zero-shot baseline's cut
+ * points reproduce the same shares on the training split's cosines), or the most probable grade. Binary tasks read the probability of the positive class against
  * the threshold with the best F1 on the validation split (the training split without one).
  */
 @ApplicationScoped
