@@ -2,6 +2,7 @@ package dev.sift.cli;
 
 import dev.sift.ExitCodes;
 import dev.sift.SiftException;
+import dev.sift.history.PredictionsExport;
 import dev.sift.history.SubsetExport;
 import dev.sift.store.RunEntity;
 import dev.sift.store.RunStore;
@@ -22,7 +23,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "export", description = "Write the training samples an iteration kept (or its random subset) to a "
         + "new CSV or JSON Lines file, to train on elsewhere: sample, source_line, the texts, description and the label "
         + "they train on (given_label beside it where the policy replaced labels, weight where it weighted them), in "
-        + "sample order.")
+        + "sample order; with --predictions, every evaluated model's answers on the test split instead.")
 public class ExportCommand implements Callable<Integer>, ArgumentCheck {
     @Parameters(index = "0", paramLabel = "RUN")
     long runId;
@@ -34,9 +35,14 @@ public class ExportCommand implements Callable<Integer>, ArgumentCheck {
     @Option(names = "--iteration", paramLabel = "K", description = "the iteration (from 1; default: the run's last)")
     Integer iteration;
 
-    @Option(names = "--subset", paramLabel = "S", defaultValue = "kept", description = "kept, random or random-train "
-            + "(default: ${DEFAULT-VALUE})")
+    @Option(names = "--subset", paramLabel = "S", description = "kept, random or random-train (default: kept)")
     String subset;
+
+    @Option(names = "--predictions", description = "write the test split's predictions instead: every pair, as each "
+            + "model the iteration evaluated answered it (subset, seed, texts, label, score, prediction; probability "
+            + "and threshold for binary tasks), to recompute the run's test metrics elsewhere (default iteration: the "
+            + "last with stored predictions)")
+    boolean predictions;
 
     @Option(names = "--format", paramLabel = "F", description = "csv or jsonl (default: jsonl for a name ending in "
             + ".jsonl, .ndjson or .json, else csv)")
@@ -49,6 +55,9 @@ public class ExportCommand implements Callable<Integer>, ArgumentCheck {
     SubsetExport export;
 
     @Inject
+    PredictionsExport predictionRows;
+
+    @Inject
     RunStore runs;
 
     @Override
@@ -56,7 +65,11 @@ public class ExportCommand implements Callable<Integer>, ArgumentCheck {
         if (iteration != null && iteration < 1) {
             throw SiftException.usage("--iteration must be 1 or more, got " + iteration);
         }
-        if (!SubsetExport.SUBSETS.contains(subset)) {
+        if (predictions && subset != null) {
+            throw SiftException.usage("--predictions writes every model's test answers; --subset chooses training "
+                    + "samples: give one of them");
+        }
+        if (subset != null && !SubsetExport.SUBSETS.contains(subset)) {
             throw SiftException.usage("--subset must be one of " + String.join(", ", SubsetExport.SUBSETS) + ", got '"
                     + subset + "'");
         }
@@ -98,7 +111,8 @@ public class ExportCommand implements Callable<Integer>, ArgumentCheck {
     public Integer call() {
         checkArguments();
         RunEntity run = runs.require(runId);
-        SubsetExport.Rows rows = export.rows(run, iteration, subset);
+        SubsetExport.Rows rows = predictions ? predictionRows.rows(run, iteration)
+                : export.rows(run, iteration, subset == null ? "kept" : subset);
         Path parent = out.toAbsolutePath().getParent();
         Path tmp = null;
         try {
@@ -126,8 +140,10 @@ public class ExportCommand implements Callable<Integer>, ArgumentCheck {
                 }
             }
         }
-        System.err.printf("wrote %,d samples of run %d, iteration %d, subset %s, to %s (%s)%n", rows.cells().size(),
-                runId, rows.iteration(), subset, out, jsonl() ? "JSON Lines" : "CSV");
+        System.err.printf("wrote %,d %s of run %d, iteration %d, %s, to %s (%s)%n", rows.cells().size(),
+                predictions ? "test predictions" : "samples", runId, rows.iteration(), predictions
+                        ? "every evaluated model" : "subset " + (subset == null ? "kept" : subset), out, jsonl()
+                                ? "JSON Lines" : "CSV");
         return ExitCodes.OK;
     }
 }

@@ -124,7 +124,7 @@ public class SubsetExport {
     }
 
     /** A label as a whole number where it is one (3, not 3.0), else as it is. */
-    private static Number number(double v) {
+    static Number number(double v) {
         return v == Math.rint(v) && Math.abs(v) < 1e15 ? (Number) (long) v : (Number) v;
     }
 

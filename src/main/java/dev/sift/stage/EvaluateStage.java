@@ -17,7 +17,6 @@ import dev.sift.stage.StageOutputs.FilterOutput;
 import dev.sift.stage.StageOutputs.FineTuneOutput;
 import dev.sift.store.DynamicsStore;
 import dev.sift.store.Headroom;
-import dev.sift.store.MetricEntity;
 import dev.sift.store.MetricStore;
 import dev.sift.store.ObjectStore;
 import dev.sift.store.RunLayout;
@@ -30,7 +29,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -68,6 +66,8 @@ public class EvaluateStage implements Stage<EvaluateOutput> {
     Outcomes answers;
     @Inject
     Curves curves;
+    @Inject
+    TestPredictions predictions;
 
     /** Relevance tasks; recommendation has its own stages ({@code Rec*Stage}). */
     @Override
@@ -121,6 +121,7 @@ public class EvaluateStage implements Stage<EvaluateOutput> {
                 NoiseReport.SPLIT), new RunCopy.Rows("comparison", "iteration = ?", k),
                 new RunCopy.Rows("training_dynamics", "stage = ? AND iteration = ?", name(), k),
                 new RunCopy.Rows("iteration", "k = ?", k)));
+        copy.objects(from, ctx.runId(), List.of(RunLayout.predictions(from, k)));
     }
 
     @Override
@@ -173,48 +174,18 @@ public class EvaluateStage implements Stage<EvaluateOutput> {
             outcomes.putAll(baselines.measure(ctx, samples, test, testSet));
             baselines.checkValidation(ctx, samples, weights.get(ft.weights()));
         }
+        predictions.store(ctx, test, outcomes);
         List<MetricStore.Comparison> curveRows = curves.draw(s, (label, t) -> trainSeeds(s, label, t, false)
                 .outcomes());
         compare(s, outcomes, curveRows, RoomControl.search(filter, randomSet, s.fineTune().trainSamples()), filter.kept());
         saveIteration(ctx, filter, kept, selected.weights().get(0));
         return new EvaluateOutput(selected.weights().get(0), random.weights().get(0),
-                ctx.iteration() == 1 ? fullWeights : null, stopReason(ctx), selected.scoring(), seedWeights);
+                ctx.iteration() == 1 ? fullWeights : null, StopRules.reason(ctx, runs), selected.scoring(), seedWeights);
     }
 
     @Override
     public Optional<String> endsIterations(EvaluateOutput output) {
         return Optional.ofNullable(output.stop());
-    }
-
-    /** The stop rule's verdict after this iteration, from the stored validation metrics; null to go on. */
-    private String stopReason(StageContext ctx) {
-        WorkflowSpec.StopRule rule = ctx.spec().evaluate().stop();
-        if (rule == null) {
-            return null;
-        }
-        Map<String, Double> mean = new HashMap<>();
-        for (MetricEntity m : runs.metrics(ctx.runId())) {
-            if (Split.VALIDATION.key().equals(m.split) && rule.metric().equals(m.name)) {
-                mean.put(m.iteration + "|" + m.subset, m.value);
-            }
-        }
-        Double kept = mean.get(ctx.iteration() + "|selected");
-        Double full = mean.get("1|full");
-        Double before = mean.get((ctx.iteration() - 1) + "|selected");
-        if (kept != null && kept.isNaN()) { // MRR or NDCG where no validation query informs it
-            ctx.console().info("  stop rule: the kept subset's " + rule.metric() + " is undefined on the validation "
-                    + "split (no query there informs it): the rule cannot stop the run");
-        }
-        if (rule.floor() > 0 && kept != null && full != null
-                && (Protocol.lowerIsBetter(rule.metric()) ? kept > full / rule.floor() : kept < rule.floor() * full)) {
-            return String.format("the kept subset's %s %.4f is past the floor of %.2f of the full model's %.4f",
-                    rule.metric(), kept, rule.floor(), full);
-        }
-        if (rule.plateau() > 0 && kept != null && before != null && Math.abs(kept - before) < rule.plateau()) {
-            return String.format("the kept subset's %s moved by %.4f since iteration %d, less than the plateau %.4f",
-                    rule.metric(), Math.abs(kept - before), ctx.iteration() - 1, rule.plateau());
-        }
-        return null;
     }
 
     /** Trains one subset per seed, with its policy's loss weights and replacement labels when it has any. */

@@ -49,6 +49,14 @@ public final class RunLayout {
         return iteration(runId, iteration, "random.json");
     }
 
+    /**
+     * Every evaluated model's answers on the test split of one iteration (gzipped CSV: subset, seed, sample, score,
+     * prediction, probability, threshold), which {@code sift runs export --predictions} joins with the texts.
+     */
+    public static String predictions(long runId, int iteration) {
+        return iteration(runId, iteration, "test-predictions.csv.gz");
+    }
+
     /** The pool's last hidden activations (float32, little-endian) of the iteration's scoring model. */
     public static String hidden(long runId, int iteration) {
         return iteration(runId, iteration, "hidden.f32");

@@ -184,6 +184,7 @@ class QuickstartCommandsTest {
         assertEquals(JSON.readTree(sift("runs", "show", Long.toString(id), "--format", "json").out()), whole);
         assertTrue(whole.get("comparisons").size() > 0, whole.toString());
         exportWritesTheKeptSamplesAsTheyTrain(id, detail);
+        predictionsRecomputeThePrintedMetrics(id, detail);
     }
 
     /** {@code runs export}: each subset's samples, once each, with the run's texts and labels; never over a file. */
@@ -231,5 +232,64 @@ class QuickstartCommandsTest {
         assertTrue(none.err().contains("random-train is drawn from iteration 2 on"), none.err());
         assertEquals(2, sift("runs", "export", Long.toString(id), "--out", dir.resolve("x.csv").toString(),
                 "--iteration", "9").code());
+    }
+
+    /**
+     * {@code runs export --predictions}: every evaluated model's test answers, from which the printed accuracy and
+     * quadratic weighted kappa are recomputed here by hand (grades 0-3), subset by subset, as means over the seeds.
+     */
+    private void predictionsRecomputeThePrintedMetrics(long id, JsonNode detail) throws Exception {
+        java.nio.file.Path file = java.nio.file.Files.createTempDirectory("predictions").resolve("p.jsonl");
+        InJvm.Out out = sift("runs", "export", Long.toString(id), "--predictions", "--iteration", "1", "--out",
+                file.toString());
+        assertEquals(0, out.code(), out.err());
+        java.util.Map<String, java.util.Map<Integer, List<int[]>>> answers = new java.util.TreeMap<>();
+        for (String line : java.nio.file.Files.readAllLines(file)) {
+            JsonNode n = JSON.readTree(line);
+            answers.computeIfAbsent(n.get("subset").asText(), k -> new java.util.TreeMap<>())
+                    .computeIfAbsent(n.get("seed").asInt(), k -> new java.util.ArrayList<>())
+                    .add(new int[] {n.get("label").asInt(), n.get("prediction").asInt()});
+        }
+        assertEquals(java.util.Set.of("full", "selected", "random", "majority", "zero-shot"), answers.keySet());
+        assertEquals(1, answers.get("majority").size(), "the majority is one model");
+        int checked = 0;
+        for (JsonNode m : detail.get("metrics")) {
+            if (m.get("iteration").asInt() != 1 || !answers.containsKey(m.get("subset").asText())) {
+                continue;
+            }
+            double accuracy = 0;
+            double kappa = 0;
+            java.util.Collection<List<int[]>> seeds = answers.get(m.get("subset").asText()).values();
+            for (List<int[]> pairs : seeds) {
+                double[][] observed = new double[4][4];
+                pairs.forEach(p -> observed[p[0]][p[1]]++);
+                double agree = 0;
+                double disagreement = 0;
+                double expected = 0;
+                for (int a = 0; a < 4; a++) {
+                    agree += observed[a][a];
+                    for (int b = 0; b < 4; b++) {
+                        double row = java.util.Arrays.stream(observed[a]).sum();
+                        double column = observed[0][b] + observed[1][b] + observed[2][b] + observed[3][b];
+                        disagreement += (a - b) * (a - b) * observed[a][b];
+                        expected += (a - b) * (a - b) * row * column / pairs.size();
+                    }
+                }
+                accuracy += agree / pairs.size() / seeds.size();
+                kappa += (expected == 0 ? 0 : 1 - disagreement / expected) / seeds.size();
+            }
+            assertEquals(m.get("accuracy").asDouble(), accuracy, 1e-9, m.toString());
+            assertEquals(m.get("kappa").asDouble(), kappa, 1e-9, m.toString());
+            checked++;
+        }
+        assertEquals(5, checked);
+        InJvm.Out last = sift("runs", "export", Long.toString(id), "--predictions", "--out",
+                file.resolveSibling("last.csv").toString());
+        assertTrue(last.err().contains("test predictions of run " + id + ", iteration 2"), last.err());
+        assertTrue(java.nio.file.Files.readString(file.resolveSibling("last.csv")).contains("\nrandom-train,1,"));
+        InJvm.Out both = sift("runs", "export", Long.toString(id), "--predictions", "--subset", "random", "--out",
+                file.resolveSibling("x.csv").toString());
+        assertEquals(2, both.code());
+        assertTrue(both.err().contains("give one of them"), both.err());
     }
 }
