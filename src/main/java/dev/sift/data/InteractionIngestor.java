@@ -190,8 +190,10 @@ public final class InteractionIngestor {
         if (c.label() != null) {
             rating = number(v.get(c.label()));
             if (Double.isNaN(rating)) {
+                String text = String.valueOf(v.get(c.label())).trim();
                 return refuse(bad, line, lines, c.label(), Quarantined.NOT_A_NUMBER, "rating is not a number: '"
-                        + QuarantineRaw.truncate(String.valueOf(v.get(c.label()))) + "'", raw);
+                        + QuarantineRaw.truncate(text) + "'" + (text.matches("[-+]?\\d*,\\d+") ? " (a decimal "
+                                + "comma: write ratings with a point, 4.5 not 4,5)" : ""), raw);
             }
         }
         maxRating[0] = Math.max(maxRating[0], rating);

@@ -6,6 +6,7 @@ import dev.sift.data.Quarantined;
 import dev.sift.data.Sample;
 import dev.sift.data.Split;
 import dev.sift.data.SplitSpec;
+import dev.sift.data.TaskType;
 import dev.sift.data.Text;
 import dev.sift.workflow.StageContext;
 import java.util.ArrayList;
@@ -282,7 +283,7 @@ final class IngestSummary {
      * A label value outside the task's range on many rows is a misconfigured range (1-5 stars read as grades 0-3),
      * not bad rows: names the values and the setting.
      */
-    static java.util.Optional<String> outOfRange(Ingestor.Result r) {
+    static java.util.Optional<String> outOfRange(Ingestor.Result r, TaskType type) {
         Map<String, Long> byValue = r.quarantined().stream().filter(q -> q.kind().equals(Quarantined.OUT_OF_RANGE))
                 .map(q -> q.reason().replaceFirst("^label (.*) is out of range.*$", "$1"))
                 .collect(Collectors.groupingBy(v -> v, TreeMap::new, Collectors.counting()));
@@ -296,7 +297,10 @@ final class IngestSummary {
                 .map(q -> q.reason().replaceFirst("^.*: the task expects ", "")).orElse("");
         return java.util.Optional.of("label value" + (many.size() > 1 ? "s " : " ") + String.join(", ", many)
                 + (many.size() > 1 ? " are" : " is") + " outside the task's range (" + expects + ") and quarantined: "
-                + "if these are grades, set task.min_label / task.max_label to cover them");
+                + (type == TaskType.BINARY ? "a binary task's labels are 0 and 1 (its range cannot be widened): "
+                        + "recode them (a click log's -1 as 0), or read grades with task.type: graded and "
+                        + "task.min_label / task.max_label" : "if these are grades, set task.min_label / "
+                        + "task.max_label to cover them"));
     }
 
     static void report(StageContext ctx, String source, Ingestor.Result r, String quarantineUri) {
@@ -321,7 +325,7 @@ final class IngestSummary {
                 ctx.console().info("    ... " + (r.quarantined().size() - SHOWN_ERRORS) + " more");
             }
             ctx.console().info("  quarantine file: " + quarantineUri);
-            outOfRange(r).ifPresent(w -> ctx.console().info("  warning: " + w));
+            outOfRange(r, ctx.spec().task().type()).ifPresent(w -> ctx.console().info("  warning: " + w));
             long all = r.rowsRead(); // the count of the read line above, duplicates included
             if (!r.samples().isEmpty() && 2 * r.quarantined().size() > all) {
                 ctx.console().info(String.format(Locale.ROOT, "  warning: %d of the %d rows read (%.0f%%) quarantined, "

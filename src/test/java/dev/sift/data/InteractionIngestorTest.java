@@ -86,15 +86,17 @@ class InteractionIngestorTest {
                 u,a,five,1
                 u,a,5,yesterday
                 u,a,5,1
+                u,b,"4,5",2
                 """;
         Ingestor.Result r = read(csv, true);
-        assertEquals(5, r.rowsRead());
+        assertEquals(6, r.rowsRead());
         assertEquals(1, r.samples().size());
         List<String> described = r.quarantined().stream().map(q -> q.describe("i.csv")).toList();
         assertEquals(List.of("i.csv:2: field 'user': empty user id", "i.csv:3: field 'item': empty item key",
                 "i.csv:4: field 'rating': rating is not a number: 'five'",
-                "i.csv:5: field 'time': time is neither a number nor an ISO-8601 date or instant: 'yesterday'"),
-                described);
+                "i.csv:5: field 'time': time is neither a number nor an ISO-8601 date or instant: 'yesterday'",
+                "i.csv:7: field 'rating': rating is not a number: '4,5' (a decimal comma: write ratings with a point, "
+                        + "4.5 not 4,5)"), described);
         assertEquals(Quarantined.NOT_A_TIME, r.quarantined().get(3).kind(), "a bad time is not a bad label");
         assertEquals(Quarantined.NOT_A_NUMBER, r.quarantined().get(2).kind());
     }
