@@ -261,11 +261,42 @@ public final class InteractionIngestor {
                 try {
                     return LocalDate.parse(t).atStartOfDay(ZoneOffset.UTC).toEpochSecond();
                 } catch (DateTimeParseException e2) {
-                    return Double.NaN;
+                    return looseTime(t);
                 }
             }
         }
     }
+
+    /**
+     * Written in the forms databases and data frames export (a probe's shop log from pandas was refused whole): a
+     * space for the {@code T} (as RFC 3339 allows; PostgreSQL and pandas write it), ISO 8601's basic form
+     * ({@code 20240221T180000Z}), an offset without its colon or minutes ({@code +0100}, {@code +01}), {@code UTC}
+     * or {@code GMT} for {@code Z}, a region in brackets ({@code [Europe/Berlin]}) alone or after the offset. A time
+     * without any zone stays unread (NaN): which instant it is is unknown.
+     */
+    static double looseTime(String t) {
+        java.util.regex.Matcher m = LOOSE_TIME.matcher(t);
+        if (!m.matches() || m.group(8) == null && m.group(9) == null) {
+            return Double.NaN;
+        }
+        try {
+            java.time.LocalDateTime local = java.time.LocalDateTime.of(Integer.parseInt(m.group(1)),
+                    Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)), Integer.parseInt(m.group(4)),
+                    Integer.parseInt(m.group(5)), m.group(6) == null ? 0 : Integer.parseInt(m.group(6)));
+            String offset = m.group(8) == null ? null : m.group(8).toUpperCase(java.util.Locale.ROOT);
+            java.time.ZoneId zone = offset == null ? java.time.ZoneId.of(m.group(9))
+                    : offset.equals("Z") || offset.equals("UTC") || offset.equals("GMT") ? ZoneOffset.UTC
+                            : ZoneOffset.of(offset.length() == 5 ? offset.substring(0, 3) + ":" + offset.substring(3)
+                                    : offset);
+            return local.atZone(zone).toEpochSecond();
+        } catch (java.time.DateTimeException | NumberFormatException e) {
+            return Double.NaN;
+        }
+    }
+
+    private static final java.util.regex.Pattern LOOSE_TIME = java.util.regex.Pattern.compile("(\\d{4})-?(\\d{2})-?"
+            + "(\\d{2})[T ](\\d{2}):?(\\d{2})(?::?(\\d{2})(\\.\\d{1,9})?)? ?(Z|UTC|GMT|[+-]\\d{2}(?::?\\d{2})?)?"
+            + "(?: ?\\[([^\\]]+)\\])?", java.util.regex.Pattern.CASE_INSENSITIVE);
 
     private static Row refuse(List<Quarantined> bad, long line, long lines, String field, String kind, String reason,
             Supplier<String> raw) {

@@ -183,6 +183,17 @@ class InteractionIngestorTest {
         assertEquals(t, InteractionIngestor.time(" 2024-01-05T11:00:00.250+01:00 "));
         assertEquals(t - 36_000, InteractionIngestor.time("2024-01-05"));
         assertTrue(Double.isNaN(InteractionIngestor.time("2024-01-05T10:00")), "no zone: which instant is unknown");
+        // the forms databases and data frames export (a probe's pandas log was refused whole)
+        assertEquals(t, InteractionIngestor.time("2024-01-05 10:00:00+00:00"));
+        assertEquals(t, InteractionIngestor.time("2024-01-05 11:00:00.5+0100"));
+        assertEquals(t, InteractionIngestor.time("2024-01-05 11:00:00+01"));
+        assertEquals(t, InteractionIngestor.time("20240105T100000Z"));
+        assertEquals(t, InteractionIngestor.time("2024-01-05 10:00:00 UTC"));
+        assertEquals(t, InteractionIngestor.time("2024-01-05T11:00:00[Europe/Berlin]"));
+        assertEquals(t, InteractionIngestor.time("2024-01-05T11:00:00+01:00[Europe/Berlin]"));
+        assertTrue(Double.isNaN(InteractionIngestor.time("2024-01-05 10:00:00")), "no zone, with a space either");
+        assertTrue(Double.isNaN(InteractionIngestor.time("2024-01-05 10:00:00[Mars/Base]")));
+        assertTrue(Double.isNaN(InteractionIngestor.time("2024-02-30 10:00:00Z")));
         assertTrue(Double.isNaN(InteractionIngestor.time("yesterday")));
     }
 }
