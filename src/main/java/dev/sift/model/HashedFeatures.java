@@ -28,8 +28,21 @@ public final class HashedFeatures {
     public record Sparse(int[] index, float[] value) {
     }
 
+    /**
+     * The words of {@code text}: lower case, split at every run of characters that are neither letters, digits nor
+     * combining marks, in Unicode's composed form (NFC). Before stop 59 a decomposed "to" + U+0308 + "pfe" (as macOS
+     * writes "töpfe") split at its combining diaeresis into "to" and "pfe", and so did every Devanagari or Thai word at its
+     * vowel signs; text already composed and without marks, as most shop text is, reads as before.
+     */
     public static String[] tokens(String text) {
-        String[] raw = text.toLowerCase(Locale.ROOT).split("[^\\p{L}\\p{N}]+");
+        String t = text;
+        for (int i = 0; i < t.length(); i++) {
+            if (t.charAt(i) > 0x7F) {
+                t = java.text.Normalizer.normalize(t, java.text.Normalizer.Form.NFC);
+                break;
+            }
+        }
+        String[] raw = t.toLowerCase(Locale.ROOT).split("[^\\p{L}\\p{N}\\p{M}]+");
         return Arrays.stream(raw).filter(s -> !s.isEmpty()).toArray(String[]::new);
     }
 

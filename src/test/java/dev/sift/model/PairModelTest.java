@@ -31,6 +31,19 @@ class PairModelTest {
     private static final int BUCKETS = 256;
     private static final int DIM = 8;
 
+    /** A decomposed accent, a composed one and a Devanagari vowel sign stay inside their words. */
+    @Test
+    void combiningMarksStayInsideTheirWords() {
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new String[] {"t\u00f6pfe", "blau"},
+                HashedFeatures.tokens("To\u0308pfe, BLAU"));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(HashedFeatures.tokens("T\u00f6pfe blau"),
+                HashedFeatures.tokens("To\u0308pfe blau"));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new String[] {"\u0915\u093f\u0924\u093e\u092c"},
+                HashedFeatures.tokens("\u0915\u093f\u0924\u093e\u092c!"), "a Hindi word (kitaab) is one word");
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new String[] {"usb", "c", "kabel", "2m"},
+                HashedFeatures.tokens("USB-C Kabel (2m)"));
+    }
+
     @Test
     void sparseTowerEqualsTheDenseProductAndItsGradient() {
         List<Sample> s = RelevanceTrainerTest.samples(24);
