@@ -33,8 +33,8 @@ locals {
     AWS_REGION         = local.region
   }
 
-  # Where the Batch queues and job definitions are, for the scheduler and `sift run --submit`. Proposed names:
-  # Sift does not read these yet (issue 12, item 2, execution: aws-batch); they follow SiftConfig's pattern.
+  # Where the Batch queues and job definitions are, for the scheduler and `sift run --submit` (BatchTarget reads
+  # the queues and the run job definitions; the score definition is for a submitter of shards, see below).
   # Job definitions are given without revision, so a submit takes the latest active one.
   batch_settings = {
     SIFT_BATCH_GPU_QUEUE              = aws_batch_job_queue.this["gpu"].arn
@@ -413,6 +413,21 @@ locals {
   }
 }
 
+# Instance metadata only with IMDSv2 tokens, one hop: the ECS agent on the host reads it, a job's container (bridge
+# network, one hop further) cannot, so a job holds its job role and not the instance role's ECS and ECR rights.
+# Sift's containers need no metadata: credentials come from the job role, the region from AWS_REGION.
+resource "aws_launch_template" "batch" {
+  name_prefix = "${var.name}-batch-"
+
+  metadata_options {
+    http_endpoint               = "enabled"
+    http_tokens                 = "required"
+    http_put_response_hop_limit = 1
+  }
+
+  tags = var.tags
+}
+
 resource "aws_batch_compute_environment" "this" {
   for_each = local.compute_environments
 
@@ -433,6 +448,11 @@ resource "aws_batch_compute_environment" "this" {
 
     ec2_configuration {
       image_type = each.value.ami_type
+    }
+
+    launch_template {
+      launch_template_id = aws_launch_template.batch.id
+      version            = aws_launch_template.batch.latest_version
     }
 
     tags = merge(var.tags, { Name = "${var.name}-${each.key}" })
@@ -461,31 +481,34 @@ resource "aws_batch_job_queue" "this" {
 }
 
 ################################################################################
-# AWS Batch job definitions. The submitter (the scheduler, or `sift run --submit`) passes the command, such as
-# `sift run ... --only-stage fine-tune`, in containerOverrides; the command here is the template it starts from,
-# with Batch parameters (Ref::workflow, Ref::stage). NAME-score is submitted as an array job (arrayProperties.size
-# = N at submit); each child reads AWS_BATCH_JOB_ARRAY_INDEX and AWS_BATCH_JOB_ARRAY_SIZE.
+# AWS Batch job definitions. The images' entry point is the `sift` launcher (src/main/docker), so a command is
+# its arguments: `resume RUN`, never `sift resume RUN` (that ran `sift sift resume`, an unknown command, exit 2,
+# before stop 59). The submitter (the scheduler, or `sift run --submit`) sends `resume RUN` in containerOverrides;
+# the command here is the template, with the Batch parameter Ref::run. NAME-score, for a submitter of one shard
+# per array child: `resume RUN --only-stage score`, submitted with arrayProperties.size = N and
+# AWS_BATCH_JOB_ARRAY_SIZE = N in containerOverrides.environment (Batch sets only AWS_BATCH_JOB_ARRAY_INDEX; a
+# child without the size scores the whole pool). Sift itself submits whole runs to NAME-run and NAME-run-cpu.
 ################################################################################
 
 locals {
   job_definitions = {
     run = {
       image   = local.gpu_image
-      command = ["sift", "run", "Ref::workflow", "--only-stage", "Ref::stage"]
+      command = ["resume", "Ref::run"]
       vcpus   = var.run_job_vcpus
       memory  = var.run_job_memory_mib
       gpus    = 1
     }
     run_cpu = {
       image   = local.cpu_image
-      command = ["sift", "run", "Ref::workflow", "--only-stage", "Ref::stage"]
+      command = ["resume", "Ref::run"]
       vcpus   = var.cpu_job_vcpus
       memory  = var.cpu_job_memory_mib
       gpus    = 0
     }
     score = {
       image   = var.score_job_gpus > 0 ? local.gpu_image : local.cpu_image
-      command = ["sift", "run", "Ref::workflow", "--only-stage", "score"]
+      command = ["resume", "Ref::run", "--only-stage", "score"]
       vcpus   = var.score_job_vcpus
       memory  = var.score_job_memory_mib
       gpus    = var.score_job_gpus
@@ -835,10 +858,24 @@ data "aws_iam_policy_document" "scheduler_task" {
     )
   }
 
+  # SubmitJob tags the job (sift-run, sift-retry-of; JobRequests), and tagging on create is authorised as
+  # batch:TagResource on the job
+  statement {
+    sid       = "TagOwnJobs"
+    actions   = ["batch:TagResource"]
+    resources = ["arn:${local.partition}:batch:${local.region}:${local.account_id}:job/*"]
+
+    condition {
+      test     = "ForAllValues:StringEquals"
+      variable = "aws:TagKeys"
+      values   = ["sift-run", "sift-retry-of"]
+    }
+  }
+
   statement {
     sid       = "FollowJobs"
-    actions   = ["batch:DescribeJobs", "batch:ListJobs", "batch:DescribeJobQueues", "batch:DescribeJobDefinitions"]
-    resources = ["*"] # these actions have no resource-level permissions
+    actions   = ["batch:DescribeJobs"] # the one call JobFollower makes; it has no resource-level permissions
+    resources = ["*"]
   }
 
   statement {
@@ -858,6 +895,60 @@ resource "aws_iam_role_policy" "scheduler_task" {
   name   = "batch-and-secret"
   role   = aws_iam_role.scheduler_task.id
   policy = data.aws_iam_policy_document.scheduler_task.json
+}
+
+# The shop's own data, read where it is (dataset.path, dataset.items, validation, test and utility files,
+# model.source as s3:// addresses in other buckets or prefixes): by the jobs that ingest it, and by the scheduler,
+# which checks a scheduled workflow's files before a firing is submitted. None by default.
+locals {
+  input_buckets  = distinct([for a in var.input_s3_arns : split("/", a)[0]])
+  input_prefixes = [for a in var.input_s3_arns : join("/", slice(split("/", a), 1, length(split("/", a))))]
+}
+
+data "aws_iam_policy_document" "inputs" {
+  count = length(var.input_s3_arns) == 0 ? 0 : 1
+
+  statement {
+    sid       = "InputBuckets"
+    actions   = ["s3:ListBucket"]
+    resources = local.input_buckets
+
+    condition {
+      test     = "StringLikeIfExists"
+      variable = "s3:prefix"
+      values   = local.input_prefixes
+    }
+  }
+
+  statement {
+    sid       = "InputObjects"
+    actions   = ["s3:GetObject"]
+    resources = var.input_s3_arns
+  }
+
+  dynamic "statement" {
+    for_each = length(var.input_kms_key_arns) == 0 ? [] : [var.input_kms_key_arns]
+
+    content {
+      sid       = "InputKeys"
+      actions   = ["kms:Decrypt"]
+      resources = statement.value
+
+      condition {
+        test     = "StringLike"
+        variable = "kms:ViaService"
+        values   = ["s3.*.amazonaws.com"]
+      }
+    }
+  }
+}
+
+resource "aws_iam_role_policy" "inputs" {
+  for_each = length(var.input_s3_arns) == 0 ? {} : { batch_job = aws_iam_role.batch_job.id, scheduler = aws_iam_role.scheduler_task.id }
+
+  name   = "inputs"
+  role   = each.value
+  policy = data.aws_iam_policy_document.inputs[0].json
 }
 
 resource "aws_iam_role_policy" "scheduler_task_s3" {

@@ -383,15 +383,32 @@ variable "scheduler_memory_mib" {
 }
 
 variable "scheduler_command" {
-  description = "Command of the scheduler container"
+  description = "Command of the scheduler container: the sift launcher's arguments (the image's entry point is the launcher)"
   type        = list(string)
-  default     = ["sift", "serve"]
+  default     = ["serve"]
 }
 
 variable "scheduler_java_opts" {
   description = "SIFT_JAVA_OPTS of the scheduler (the launcher's default heap, 4 GiB, would not fit the task)"
   type        = string
   default     = "-Xmx1g"
+}
+
+variable "input_s3_arns" {
+  description = "S3 object ARNs of the shop's own data that workflows read in place (dataset.path, dataset.items, the split files, model.source as s3:// addresses outside Sift's bucket), for example [\"arn:aws:s3:::shop-exports/search/*\"]: GetObject for the Batch jobs and the scheduler, ListBucket on their buckets under those prefixes. Empty: only Sift's own bucket."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for a in var.input_s3_arns : can(regex("^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/.+", a))])
+    error_message = "input_s3_arns: object ARNs, arn:aws:s3:::BUCKET/PREFIX* (a bucket ARN alone grants no object)."
+  }
+}
+
+variable "input_kms_key_arns" {
+  description = "KMS keys that encrypt the objects of input_s3_arns (SSE-KMS): kms:Decrypt through S3 for the same roles."
+  type        = list(string)
+  default     = []
 }
 
 variable "scheduler_s3_access" {

@@ -239,6 +239,36 @@ run "defaults" {
     error_message = "The scheduler may read its database secret and no other."
   }
 
+  # Commands: the images' entry point is the sift launcher, so a command is its arguments
+  assert {
+    condition = (jsondecode(aws_ecs_task_definition.scheduler.container_definitions)[0].command == ["serve"]
+      && { for k, d in aws_batch_job_definition.this : k => jsondecode(d.container_properties).command } == {
+        run = ["resume", "Ref::run"], run_cpu = ["resume", "Ref::run"], score = ["resume", "Ref::run", "--only-stage", "score"]
+    })
+    error_message = "Container commands are the sift launcher's arguments (serve, resume RUN), never 'sift ...'."
+  }
+
+  # Submitting tags the job (sift-run, sift-retry-of): TagResource on jobs, for those keys only
+  assert {
+    condition = anytrue([for s in data.aws_iam_policy_document.scheduler_task.statement :
+      contains(s.actions, "batch:TagResource") && toset(s.resources) == toset(["arn:aws:batch:us-east-1:123456789012:job/*"]) &&
+    anytrue([for c in s.condition : c.variable == "aws:TagKeys" && toset(c.values) == toset(["sift-run", "sift-retry-of"])])])
+    error_message = "The scheduler must be allowed to tag the jobs it submits with sift-run and sift-retry-of."
+  }
+
+  # Jobs cannot reach the instance role: IMDSv2 with one hop
+  assert {
+    condition = (one(aws_launch_template.batch.metadata_options).http_tokens == "required"
+      && one(aws_launch_template.batch.metadata_options).http_put_response_hop_limit == 1
+    && alltrue([for e in aws_batch_compute_environment.this : one(one(e.compute_resources).launch_template).launch_template_id == aws_launch_template.batch.id]))
+    error_message = "Every compute environment must use the IMDSv2, one-hop launch template."
+  }
+
+  assert {
+    condition     = length(aws_iam_role_policy.inputs) == 0
+    error_message = "No input_s3_arns: no access outside Sift's bucket."
+  }
+
   # Outputs named after Sift's settings
   assert {
     condition     = output.sift_db_url == "jdbc:postgresql://sift.abc123.us-east-1.rds.amazonaws.com:5432/sift?sslmode=require"
@@ -297,4 +327,36 @@ run "rejects_non_g5_g6_gpus" {
   }
 
   expect_failures = [var.gpu_instance_types]
+}
+
+run "input_data_in_the_shops_bucket" {
+  command = apply
+
+  variables {
+    input_s3_arns      = ["arn:aws:s3:::shop-exports/search/*", "arn:aws:s3:::shop-models/bert/*"]
+    input_kms_key_arns = ["arn:aws:kms:us-east-1:123456789012:key/22222222-2222-2222-2222-222222222222"]
+  }
+
+  assert {
+    condition     = toset(keys(aws_iam_role_policy.inputs)) == toset(["batch_job", "scheduler"])
+    error_message = "The jobs and the scheduler both read the shop's data."
+  }
+
+  assert {
+    condition = (toset(flatten([for s in one(data.aws_iam_policy_document.inputs).statement : s.resources if s.sid == "InputObjects"])) == toset(["arn:aws:s3:::shop-exports/search/*", "arn:aws:s3:::shop-models/bert/*"])
+      && toset(flatten([for s in one(data.aws_iam_policy_document.inputs).statement : s.resources if s.sid == "InputBuckets"])) == toset(["arn:aws:s3:::shop-exports", "arn:aws:s3:::shop-models"])
+      && toset(flatten([for s in one(data.aws_iam_policy_document.inputs).statement : [for c in s.condition : c.values] if s.sid == "InputBuckets"])) == toset(["search/*", "bert/*"])
+    && alltrue([for s in one(data.aws_iam_policy_document.inputs).statement : !contains(s.actions, "s3:PutObject")]))
+    error_message = "GetObject on the given objects, ListBucket on their buckets under their prefixes, nothing written."
+  }
+}
+
+run "rejects_a_bucket_arn_as_input" {
+  command = plan
+
+  variables {
+    input_s3_arns = ["arn:aws:s3:::shop-exports"]
+  }
+
+  expect_failures = [var.input_s3_arns]
 }

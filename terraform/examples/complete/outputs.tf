@@ -33,6 +33,11 @@ output "sift_environment" {
   value       = module.sift.sift_environment
 }
 
+output "sift_secrets" {
+  description = "Secret settings (name -> Secrets Manager reference); references only, no values"
+  value       = module.sift.sift_secrets
+}
+
 output "sift_batch_gpu_queue" {
   description = "GPU job queue ARN"
   value       = module.sift.sift_batch_gpu_queue
@@ -46,6 +51,11 @@ output "sift_batch_cpu_queue" {
 output "sift_batch_run_job_definition" {
   description = "GPU run job definition ARN (no revision)"
   value       = module.sift.sift_batch_run_job_definition
+}
+
+output "sift_batch_run_cpu_job_definition" {
+  description = "SIFT_BATCH_RUN_CPU_JOB_DEFINITION"
+  value       = module.sift.sift_batch_run_cpu_job_definition
 }
 
 output "sift_batch_score_job_definition" {

@@ -50,4 +50,32 @@ class TerraformOutputsTest {
             }
         }
     }
+
+    /**
+     * The images' entry point is the {@code sift} launcher, so every container command Sift or the module sends is
+     * the launcher's arguments: a command that began with "sift" ran {@code sift sift resume N} (an unknown command,
+     * exit 2) in every Batch job and in the scheduler before stop 59.
+     */
+    @Test
+    void containerCommandsAreTheLaunchersArguments() throws Exception {
+        for (String docker : new String[] {"src/main/docker/Dockerfile.jvm", "src/main/docker/Dockerfile.gpu"}) {
+            assertTrue(Files.readString(Path.of(docker)).contains("ENTRYPOINT [\"/opt/sift/sift\"]"), docker);
+        }
+        java.util.List<String> commands = new java.util.ArrayList<>();
+        Matcher c = Pattern.compile("(?m)^\\s*command\\s*=\\s*\\[\"([^\"]*)\"").matcher(Files.readString(
+                Path.of("terraform/main.tf")));
+        while (c.find()) {
+            commands.add(c.group(1));
+        }
+        Matcher serve = Pattern.compile("(?s)variable \"scheduler_command\" \\{.*?default\\s*=\\s*\\[\"([^\"]*)\"")
+                .matcher(Files.readString(Path.of("terraform/variables.tf")));
+        assertTrue(serve.find(), "scheduler_command's default");
+        commands.add(serve.group(1));
+        commands.add(dev.sift.batch.JobRequests.command(7).get(0));
+        assertTrue(commands.size() >= 5, commands.toString());
+        for (String first : commands) {
+            assertTrue(java.util.Set.of("resume", "serve", "run").contains(first), "a command's first word is a sift "
+                    + "subcommand, not '" + first + "': " + commands);
+        }
+    }
 }

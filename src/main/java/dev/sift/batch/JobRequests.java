@@ -27,9 +27,13 @@ public final class JobRequests {
         return name.length() <= 128 ? name : name.substring(0, 128);
     }
 
-    /** The container command of a run's job. */
+    /**
+     * The container command of a run's job: the {@code sift} launcher's arguments, since the images' entry point is
+     * the launcher (before stop 59 it began with "sift", and the container ran {@code sift sift resume N}, an unknown
+     * command, exit 2, for every run).
+     */
     public static List<String> command(long runId) {
-        return List.of("sift", "resume", Long.toString(runId));
+        return List.of("resume", Long.toString(runId));
     }
 
     /** SubmitJob for run {@code runId}; {@code retryOf}: the failed job it is resubmitted after, or null. */

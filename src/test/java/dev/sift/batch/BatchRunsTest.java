@@ -109,8 +109,8 @@ class BatchRunsTest {
         return submit -> new Thread(() -> {
             try {
                 List<String> command = strings(submit.path("containerOverrides").path("command"));
-                assertEquals(List.of("sift", "resume"), command.subList(0, 2));
-                long runId = Long.parseLong(command.get(2));
+                assertEquals(List.of("resume"), command.subList(0, 1), "the launcher's arguments");
+                long runId = Long.parseLong(command.get(1));
                 assertTrue(batch.checkLocalResume(runId, submit.path("jobId").asText()), "the job may resume its run");
                 engine.resume(runId, new Console(new PrintStream(new ByteArrayOutputStream()), false));
                 ranRun.set(runId);
@@ -153,7 +153,7 @@ class BatchRunsTest {
         JsonNode body = submits.get(0).body();
         assertEquals(QUEUE, body.path("jobQueue").asText());
         assertEquals(DEFINITION, body.path("jobDefinition").asText());
-        assertEquals(List.of("sift", "resume", Long.toString(id)),
+        assertEquals(List.of("resume", Long.toString(id)),
                 strings(body.path("containerOverrides").path("command")));
         assertTrue(body.path("jobName").asText().startsWith("sift-run-" + id + "-on-batch"), body.toString());
         JsonNode env = body.path("containerOverrides").path("environment");
@@ -182,7 +182,7 @@ class BatchRunsTest {
                 Step.of("FAILED").reason("Essential container in task exited")
                         .attempts(new Attempt(1, null, "Essential container in task exited")));
         fake.nextJob(Step.of("RUNNABLE"), Step.of("RUNNING").hook(submit -> {
-            long runId = Long.parseLong(submit.path("containerOverrides").path("command").get(2).asText());
+            long runId = Long.parseLong(submit.path("containerOverrides").path("command").get(1).asText());
             runs.finishRun(runId, RunEntity.Status.SUCCEEDED, null); // what the resumed run's last stage does
         }), Step.of("SUCCEEDED").attempts(new Attempt(0, null, "Essential container in task exited")));
 
@@ -198,7 +198,7 @@ class BatchRunsTest {
         List<FakeBatch.Request> submits = fake.requests("/v1/submitjob");
         assertEquals(2, submits.size());
         assertEquals(all.get(0).jobId, submits.get(1).body().path("tags").path("sift-retry-of").asText());
-        assertEquals(List.of("sift", "resume", Long.toString(id)),
+        assertEquals(List.of("resume", Long.toString(id)),
                 strings(submits.get(1).body().path("containerOverrides").path("command")));
         assertTrue(log().contains("submitting it again (job 2 of 2)"), log());
         assertNoSecrets();
@@ -244,7 +244,7 @@ class BatchRunsTest {
         fake.nextJob(Step.of("SUBMITTED"), Step.of("RUNNABLE"), Step.of("RUNNING"), Step.crash(),
                 Step.of("RUNNING").until(release),
                 Step.of("SUCCEEDED").attempts(new Attempt(0, null, null)).hook(submit -> runs.finishRun(
-                        Long.parseLong(submit.path("containerOverrides").path("command").get(2).asText()),
+                        Long.parseLong(submit.path("containerOverrides").path("command").get(1).asText()),
                         RunEntity.Status.SUCCEEDED, null))); // the job's container finishes the run
         // the follower dies (here: its DescribeJobs call fails); the job goes on
         assertThrows(RuntimeException.class,
@@ -310,7 +310,7 @@ class BatchRunsTest {
         CompletableFuture<Void> work = new CompletableFuture<>();
         fake.nextJob(Step.of("RUNNABLE"), Step.crash(), Step.of("RUNNING").until(work).hook(submit -> new Thread(() -> {
             try {
-                long runId = Long.parseLong(submit.path("containerOverrides").path("command").get(2).asText());
+                long runId = Long.parseLong(submit.path("containerOverrides").path("command").get(1).asText());
                 scheduled.resume(runId, submit.path("jobId").asText(),
                         new Console(new PrintStream(new ByteArrayOutputStream()), false));
                 work.complete(null);

@@ -84,8 +84,8 @@ class SubmitCommandsTest {
         assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
         assertEquals("", r.out());
         String runId = last.replaceAll("sift: run (\\d+) .*", "$1");
-        assertEquals(List.of("sift", "resume", runId), commandOf(0));
-        assertEquals(List.of("sift", "resume", runId), commandOf(1));
+        assertEquals(List.of("resume", runId), commandOf(0));
+        assertEquals(List.of("resume", runId), commandOf(1));
         RunEntity run = runs.findRun(Long.parseLong(runId)).orElseThrow();
         assertEquals(RunEntity.Status.FAILED, run.status);
         assertEquals(last.substring("sift: ".length()), run.error);
