@@ -192,8 +192,9 @@ public final class InteractionIngestor {
             if (Double.isNaN(rating)) {
                 String text = String.valueOf(v.get(c.label())).trim();
                 return refuse(bad, line, lines, c.label(), Quarantined.NOT_A_NUMBER, "rating is not a number: '"
-                        + QuarantineRaw.truncate(text) + "'" + (text.matches("[-+]?\\d*,\\d+") ? " (a decimal "
-                                + "comma: write ratings with a point, 4.5 not 4,5)" : ""), raw);
+                        + QuarantineRaw.truncate(text) + "'" + (text.matches("[-+]?\\d*,\\d+") ? " (a comma in a "
+                                + "number: write ratings with a decimal point and no thousands separator, 4.5 not "
+                                + "4,5)" : ""), raw);
             }
         }
         maxRating[0] = Math.max(maxRating[0], rating);
@@ -284,11 +285,18 @@ public final class InteractionIngestor {
                     Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)), Integer.parseInt(m.group(4)),
                     Integer.parseInt(m.group(5)), m.group(6) == null ? 0 : Integer.parseInt(m.group(6)));
             String offset = m.group(8) == null ? null : m.group(8).toUpperCase(java.util.Locale.ROOT);
-            java.time.ZoneId zone = offset == null ? java.time.ZoneId.of(m.group(9))
-                    : offset.equals("Z") || offset.equals("UTC") || offset.equals("GMT") ? ZoneOffset.UTC
-                            : ZoneOffset.of(offset.length() == 5 ? offset.substring(0, 3) + ":" + offset.substring(3)
-                                    : offset);
-            return local.atZone(zone).toEpochSecond();
+            ZoneOffset fixed = offset == null ? null : offset.equals("Z") || offset.equals("UTC")
+                    || offset.equals("GMT") ? ZoneOffset.UTC : ZoneOffset.of(offset.length() == 5
+                            ? offset.substring(0, 3) + ":" + offset.substring(3) : offset);
+            java.time.zone.ZoneRules region = m.group(9) == null ? null : java.time.ZoneId.of(m.group(9)).getRules();
+            if (fixed == null) {
+                // a region alone names one instant only outside its clock changes: 02:30 on a night the clocks go
+                // back is two instants, on one they go forward none
+                List<ZoneOffset> valid = region.getValidOffsets(local);
+                return valid.size() == 1 ? local.toEpochSecond(valid.get(0)) : Double.NaN;
+            }
+            // an offset and a region that contradict each other: which one is meant is unknown
+            return region != null && !region.isValidOffset(local, fixed) ? Double.NaN : local.toEpochSecond(fixed);
         } catch (java.time.DateTimeException | NumberFormatException e) {
             return Double.NaN;
         }

@@ -47,7 +47,7 @@ public class PredictionsExport {
         }
         String key = k == null ? null : RunLayout.predictions(run.id, k);
         if (key == null || !objects.exists(key)) {
-            throw SiftException.usage("run " + run.id + (k == null ? " has no iteration" : ": iteration " + k + " has no")
+            throw SiftException.usage("run " + run.id + (k == null ? " has no" : ": iteration " + k + " has no")
                     + " stored test predictions (they are stored by each iteration's evaluate stage since stop 59: "
                     + "an iteration not evaluated yet, or evaluated before, has none" + (key == null ? ""
                             : "; " + objects.uri(key) + " is missing") + ")");

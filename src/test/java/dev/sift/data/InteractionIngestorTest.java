@@ -95,8 +95,8 @@ class InteractionIngestorTest {
         assertEquals(List.of("i.csv:2: field 'user': empty user id", "i.csv:3: field 'item': empty item key",
                 "i.csv:4: field 'rating': rating is not a number: 'five'",
                 "i.csv:5: field 'time': time is neither a number nor an ISO-8601 date or instant: 'yesterday'",
-                "i.csv:7: field 'rating': rating is not a number: '4,5' (a decimal comma: write ratings with a point, "
-                        + "4.5 not 4,5)"), described);
+                "i.csv:7: field 'rating': rating is not a number: '4,5' (a comma in a number: write ratings with a "
+                        + "decimal point and no thousands separator, 4.5 not 4,5)"), described);
         assertEquals(Quarantined.NOT_A_TIME, r.quarantined().get(3).kind(), "a bad time is not a bad label");
         assertEquals(Quarantined.NOT_A_NUMBER, r.quarantined().get(2).kind());
     }
@@ -194,6 +194,11 @@ class InteractionIngestorTest {
         assertTrue(Double.isNaN(InteractionIngestor.time("2024-01-05 10:00:00")), "no zone, with a space either");
         assertTrue(Double.isNaN(InteractionIngestor.time("2024-01-05 10:00:00[Mars/Base]")));
         assertTrue(Double.isNaN(InteractionIngestor.time("2024-02-30 10:00:00Z")));
+        // a region alone where its clocks change names two instants or none; an offset the region never had, neither
+        assertTrue(Double.isNaN(InteractionIngestor.time("2024-10-27 02:30:00[Europe/Berlin]")), "clocks go back");
+        assertTrue(Double.isNaN(InteractionIngestor.time("2024-03-31 02:30:00[Europe/Berlin]")), "clocks go forward");
+        assertTrue(Double.isNaN(InteractionIngestor.time("2024-01-05 10:00:00+05:00[Europe/Berlin]")));
+        assertEquals(t, InteractionIngestor.time("2024-01-05 11:00:00+0100 [Europe/Berlin]"));
         assertTrue(Double.isNaN(InteractionIngestor.time("yesterday")));
     }
 }

@@ -27,6 +27,12 @@ class SnapshotRoundTripTest {
             assertEquals(value, again.spec().dataset().columns().query(), "stored as:\n" + first.snapshot());
             assertEquals(first.snapshot(), again.snapshot(), value);
         }
+        // a value that is itself in quotes, given to --set in YAML's quotes, reads back with its quotes
+        String quoted = "name: w\ndataset:\n  generate: {rows: 100}\n  columns: {query: q, title: t, label: l}\n";
+        WorkflowParser.Parsed q = WorkflowParser.parse("w.yaml", quoted, null, Map.of("dataset.columns.query",
+                "'\"q\"'"), false);
+        assertEquals("\"q\"", WorkflowParser.parse("stored", q.snapshot(), null, Map.of(), false).spec().dataset()
+                .columns().query(), q.snapshot());
         String yaml = "name: w\ndataset:\n  path: d.txt\n  format: csv\n  separator: \"\\u001f\"\n"
                 + "  columns: {query: q, title: t, label: l}\n";
         WorkflowParser.Parsed first = WorkflowParser.parse("w.yaml", yaml, null, Map.of(), false);
