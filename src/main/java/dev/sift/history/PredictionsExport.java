@@ -20,8 +20,10 @@ import java.util.zip.GZIPInputStream;
  * {@code sift runs export --predictions}: what every model one iteration evaluated answered on each test pair, with
  * the pair's texts and label, so that every test metric the run prints can be recomputed outside Sift. The subsets
  * are named as in the metric rows ({@code selected} is the kept subset); {@code seed} counts from 0 as the
- * evaluation seeds do; {@code score} ranks (NDCG, MRR, AUC; empty for {@code majority}, which ranks nothing),
- * {@code prediction} is the label the grade metrics read, and binary tasks add the probability and its threshold.
+ * evaluation seeds do; {@code group} is what NDCG, MRR and the bootstrap group by (the query as the split matches it,
+ * or the {@code dataset.columns.group} value); {@code score} ranks (NDCG, MRR, AUC; empty for {@code majority},
+ * which ranks nothing), {@code prediction} is the label the grade metrics read, and binary tasks add the probability
+ * and its threshold.
  */
 @ApplicationScoped
 public class PredictionsExport {
@@ -66,8 +68,8 @@ public class PredictionsExport {
             return rows;
         });
         boolean binary = stored.stream().anyMatch(c -> !c[5].isEmpty());
-        List<String> columns = new ArrayList<>(List.of("subset", "seed", "sample", "source_line", text.get(0),
-                text.get(1), "label", "score", "prediction"));
+        List<String> columns = new ArrayList<>(List.of("subset", "seed", "sample", "source_line", "group",
+                text.get(0), text.get(1), "label", "score", "prediction"));
         if (binary) {
             columns.addAll(List.of("probability", "threshold"));
         }
@@ -75,7 +77,7 @@ public class PredictionsExport {
         for (String[] c : stored) {
             Sample s = samples.get(Integer.parseInt(c[2]));
             List<Object> row = new ArrayList<>(List.of(c[0], Long.parseLong(c[1]), (long) s.index(),
-                    (long) s.sourceLine(), s.query(), s.title(), SubsetExport.number(s.label())));
+                    (long) s.sourceLine(), s.group(), s.query(), s.title(), SubsetExport.number(s.label())));
             row.add(c[3].isEmpty() ? null : Double.parseDouble(c[3]));
             row.add(SubsetExport.number(Double.parseDouble(c[4])));
             if (binary) {
