@@ -153,6 +153,31 @@ class SelectionTest {
     }
 
     /**
+     * A small tight component beside a broad one (a grade's log-losses: 470 around -0.71, 19 around 1.34) can take
+     * EM more than 500 steps to settle: the fit runs until it has, and drops what the settled fit drops.
+     */
+    @Test
+    void dropMixtureFitsUntilEmSettles() {
+        int slow = 0;
+        for (int seed = 0; seed < 30; seed++) {
+            java.util.Random r = new java.util.Random(seed);
+            double[] x = new double[489];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = i < 470 ? -0.71 + 0.68 * r.nextGaussian() : 1.336 + 0.117 * r.nextGaussian();
+            }
+            DropMixture.Fit settled = DropMixture.fit(x, 1_000_000);
+            DropMixture.Fit fit = DropMixture.fit(x);
+            assertEquals(settled.meanRemoved(), fit.meanRemoved(), 1e-6, "seed " + seed);
+            assertEquals(settled.wRemoved(), fit.wRemoved(), 1e-6, "seed " + seed);
+            DropMixture.Fit capped = DropMixture.fit(x, 500);
+            slow += Math.abs(capped.wRemoved() - settled.wRemoved()) > 1e-3 ? 1 : 0;
+        }
+        assertTrue(slow > 0, "no case needed more than 500 steps: the test shows nothing");
+        assertEquals(10_000, DropMixture.maxIterations(489));
+        assertEquals(500, DropMixture.maxIterations(1_000_000));
+    }
+
+    /**
      * A common grade whose correct labels score around 0 and a rare one whose correct labels score around 5 (a
      * loss is higher for a rarer grade), each with its own outliers 8 above: one mixture per grade drops exactly the
      * outliers, where one mixture over both would drop the rare grade wholesale.
