@@ -68,6 +68,8 @@ public class EvaluateStage implements Stage<EvaluateOutput> {
     Curves curves;
     @Inject
     TestPredictions predictions;
+    @Inject
+    RankCheck rankCheck;
 
     /** Relevance tasks; recommendation has its own stages ({@code Rec*Stage}). */
     @Override
@@ -230,6 +232,9 @@ public class EvaluateStage implements Stage<EvaluateOutput> {
                 scoring = r.checkpoints().stream().map(w -> weights.put(w, "djl-params")).toList();
             }
             outcomes.add(answers.of(s.ctx(), r.weights(), s.test(), s.testSet(), labels));
+            if (label.equals("selected")) { // what the policy kept; random draws of the pool are the control
+                rankCheck.check(s.ctx(), trainer, label, seed, r.weights(), s.validation());
+            }
             seconds += r.millis() / 1000.0;
         }
         return new Trained(outcomes, first, shas, seconds, scoring);
