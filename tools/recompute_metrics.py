@@ -3,7 +3,7 @@
 
     sift runs export RUN --predictions --iteration K --out predictions.csv
     sift runs show RUN --format json > show.json
-    python3 tools/recompute_metrics.py predictions.csv --show show.json --iteration K --min-label 0
+    python3 tools/recompute_metrics.py predictions.csv --task graded --min-label 0 --show show.json --iteration K
 
 For every (subset, seed) in the export it computes the metrics from the definitions in the README ("The evaluation
 protocol"): NDCG@k per group with tied scores at their expected DCG over the tie's orders (gain 2^(label - min) - 1,
@@ -39,8 +39,14 @@ def number(v):
     return float("nan") if v is None or v == "" else float(v)
 
 
+def ranked(score):
+    """Scores to rank by: a NaN (a sample a model could not score) at the bottom, tied with the other NaNs."""
+    return np.where(np.isnan(score), -np.inf, score)
+
+
 def expected_dcg(score, gain, k):
     """DCG@k with tied scores at their expectation over the tie's orders (McSherry and Najork 2008)."""
+    score = ranked(score)
     order = np.argsort(-score, kind="stable")
     s, g = score[order], gain[order]
     discount = np.zeros(len(s))
@@ -62,7 +68,9 @@ def ndcg(score, relevance, groups, k):
         rel = relevance[ix]
         if np.all(rel == rel[0]):
             continue  # any order of one label is perfect: skipped
-        gain = 2.0 ** rel - 1
+        # 2^rel - 1 divided by 2^top, as the Java does, so that a wide label range cannot overflow (the ratio is the same)
+        top = rel.max()
+        gain = 2.0 ** (rel - top) - 2.0 ** -top
         best = np.sort(gain)[::-1][:k]
         ideal = float((best / np.log2(np.arange(2, len(best) + 2))).sum())
         values.append(expected_dcg(score[ix], gain, k) / ideal)
@@ -74,7 +82,7 @@ def mrr(score, positive, groups):
     rank r, the first positive is at r + t with probability C(m - t, a - 1) / C(m, a)."""
     values = []
     for ix in groups.values():
-        s, y = score[ix], positive[ix]
+        s, y = ranked(score[ix]), positive[ix]
         if y.all() or not y.any():
             continue
         order = np.argsort(-s, kind="stable")
@@ -94,7 +102,7 @@ def mrr(score, positive, groups):
 
 def auc(score, positive):
     n1, n0 = positive.sum(), (~positive).sum()
-    if n1 == 0 or n0 == 0:
+    if n1 == 0 or n0 == 0 or np.isnan(score).any():
         return float("nan")
     order = np.argsort(score, kind="stable")
     ranks = np.empty(len(score))
@@ -110,6 +118,8 @@ def auc(score, positive):
 
 
 def kappa(truth, predicted):
+    if len(set(truth)) < 2:
+        return float("nan")  # every pair one grade: 1 - O/E is 0 for any prediction, so undefined (README)
     classes = sorted(set(truth) | set(predicted))
     index = {c: n for n, c in enumerate(classes)}
     observed = np.zeros((len(classes), len(classes)))
@@ -149,7 +159,7 @@ def measure(rows, task, min_label, k):
         out["precision"] = tp / predicted.sum() if predicted.sum() else 0.0
         out["recall"] = tp / positive.sum() if positive.sum() else float("nan")
         p, r = out["precision"], out["recall"]
-        out["f1"] = 2 * p * r / (p + r) if p + r > 0 else 0.0
+        out["f1"] = float("nan") if math.isnan(r) else 2 * p * r / (p + r) if p + r > 0 else 0.0
     return out
 
 
@@ -158,19 +168,17 @@ def main():
     ap.add_argument("predictions", help="the file `sift runs export RUN --predictions` wrote (CSV or JSON Lines)")
     ap.add_argument("--show", help="`sift runs show RUN --format json` of the same run, to compare with")
     ap.add_argument("--iteration", type=int, help="the exported iteration (needed with --show)")
-    ap.add_argument("--min-label", type=float, help="task.min_label (default: the lowest label or prediction seen)")
-    ap.add_argument("--task", choices=["graded", "binary", "regression"],
-                    help="default: binary when the export has probabilities, regression when a label is fractional")
+    ap.add_argument("--min-label", type=float, required=True,
+                    help="the run's task.min_label (NDCG's gains count from it; a test split may not hold it)")
+    ap.add_argument("--task", choices=["graded", "binary", "regression"], required=True,
+                    help="the run's task.type (a regression's labels may all be whole numbers)")
     ap.add_argument("--k", type=int, default=10, help="evaluate.k (default 10)")
     ap.add_argument("--tolerance", type=float, default=1e-6)
     a = ap.parse_args()
     rows = read_rows(a.predictions)
     if not rows:
         sys.exit("%s: no rows" % a.predictions)
-    task = a.task or ("binary" if "probability" in rows[0] else
-                      "regression" if any(number(r["label"]) % 1 for r in rows) else "graded")
-    min_label = a.min_label if a.min_label is not None else min(
-        min(number(r["label"]) for r in rows), min(number(r["prediction"]) for r in rows))
+    task, min_label = a.task, a.min_label
     models = defaultdict(list)
     for r in rows:
         models[(r["subset"], int(r["seed"]))].append(r)
