@@ -100,7 +100,11 @@ public final class DropMixture implements SelectionPolicy {
             Arrays.setAll(v, i -> Math.log(v[i]));
         }
         Fit f = fit(IntStream.range(0, n).filter(i -> !drop[i]).mapToDouble(i -> v[i]).toArray());
-        if (f == null) {
+        // label noise is taken to be the minority of a grade (above one half it cannot be told from the labels): a
+        // fit that puts most of a grade at the removed end has split something else, and the grade is kept whole.
+        // Stop 59, pre-registered on structured noise's unseen seeds 22-33: kept - full won back 10.8% of the noise's
+        // kappa cost with this rule and lost 73.2% more without it (it had emptied a grade almost wholly)
+        if (f == null || f.wRemoved() > 0.5) {
             return drop;
         }
         for (int i = 0; i < n; i++) {
