@@ -39,15 +39,19 @@ def number(v):
     return float("nan") if v is None or v == "" else float(v)
 
 
-def ranked(score):
-    """Scores to rank by: a NaN (a sample a model could not score) at the bottom, tied with the other NaNs."""
-    return np.where(np.isnan(score), -np.inf, score)
+def ranking(score):
+    """The order to rank by, highest first, a NaN (a sample a model could not score) below every number, -inf
+    included, as the Java's Double.compare puts it; and whether two neighbours in that order are tied."""
+    nan = np.isnan(score)
+    order = np.lexsort((-np.where(nan, 0.0, score), nan))
+    s = score[order]
+    tied = lambda a, b: (math.isnan(s[a]) and math.isnan(s[b])) or s[a] == s[b]
+    return order, tied
 
 
 def expected_dcg(score, gain, k):
     """DCG@k with tied scores at their expectation over the tie's orders (McSherry and Najork 2008)."""
-    score = ranked(score)
-    order = np.argsort(-score, kind="stable")
+    order, tied = ranking(score)
     s, g = score[order], gain[order]
     discount = np.zeros(len(s))
     top = min(k, len(s))
@@ -55,7 +59,7 @@ def expected_dcg(score, gain, k):
     dcg, i = 0.0, 0
     while i < len(s):
         j = i
-        while j + 1 < len(s) and s[j + 1] == s[i]:
+        while j + 1 < len(s) and tied(j + 1, i):
             j += 1
         dcg += g[i:j + 1].mean() * discount[i:j + 1].sum()
         i = j + 1
@@ -82,15 +86,15 @@ def mrr(score, positive, groups):
     rank r, the first positive is at r + t with probability C(m - t, a - 1) / C(m, a)."""
     values = []
     for ix in groups.values():
-        s, y = ranked(score[ix]), positive[ix]
+        s, y = score[ix], positive[ix]
         if y.all() or not y.any():
             continue
-        order = np.argsort(-s, kind="stable")
+        order, tied = ranking(s)
         s, y = s[order], y[order]
         i = 0
         while i < len(s):
             j = i
-            while j + 1 < len(s) and s[j + 1] == s[i]:
+            while j + 1 < len(s) and tied(j + 1, i):
                 j += 1
             m, a = j - i + 1, int(y[i:j + 1].sum())
             if a:
@@ -179,6 +183,10 @@ def main():
     if not rows:
         sys.exit("%s: no rows" % a.predictions)
     task, min_label = a.task, a.min_label
+    lowest = min(number(r["label"]) for r in rows)
+    if lowest < min_label:
+        sys.exit("%s: a label %g is below --min-label %g: give the run's task.min_label" % (a.predictions, lowest,
+                                                                                            min_label))
     models = defaultdict(list)
     for r in rows:
         models[(r["subset"], int(r["seed"]))].append(r)
