@@ -36,13 +36,13 @@ public class RankCheck {
         List<Sample> samples = inputs.samples(ctx);
         TestSet set = TestSet.of(ctx.spec().task(), Arrays.stream(validation).mapToObj(samples::get).toList(),
                 ctx.spec().evaluate().k());
-        Predictions p = trainer.predict(weights, validation);
-        double[] score = new double[p.size()];
-        Arrays.setAll(score, p::rankScore);
         int queries = Metrics.ndcgGroups(set.relevance(), set.group());
         if (queries < dev.sift.evaluation.Protocol.MIN_UNITS) {
             return; // on a handful of queries a weak model falls below chance by luck: no verdict, as no interval
         }
+        Predictions p = trainer.predict(weights, validation);
+        double[] score = new double[p.size()];
+        Arrays.setAll(score, p::rankScore);
         double model = Metrics.ndcgAtK(score, set.relevance(), set.group(), set.k());
         double chance = Metrics.ndcgAtK(new double[score.length], set.relevance(), set.group(), set.k());
         String w = warning(subset, seed, set.k(), model, chance, queries);
