@@ -300,7 +300,7 @@ public final class Ingestor {
         if (t.matches("[-+]?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d+)?")) {
             return "label " + truncate(t) + " is beyond the range of a number (about 1.8e308)";
         }
-        return "label is not a number: '" + truncate(labelText) + "'" + (t.matches("[-+]?\\d*,\\d+")
+        return "label is not a number: '" + truncate(labelText) + "'" + (Text.commaNumber(t)
                 ? " (a decimal comma: write labels with a point, 2.5 not 2,5)" : "");
     }
 
@@ -384,7 +384,7 @@ public final class Ingestor {
         String q = query;
         for (int i = 0; i < q.length(); i++) {
             if (q.charAt(i) > 0x7F) {
-                q = java.text.Normalizer.normalize(INVISIBLE.matcher(q).replaceAll(""), java.text.Normalizer.Form.NFC);
+                q = Text.composed(INVISIBLE.matcher(q).replaceAll(""));
                 break;
             }
         }

@@ -192,7 +192,7 @@ public final class InteractionIngestor {
             if (Double.isNaN(rating)) {
                 String text = String.valueOf(v.get(c.label())).trim();
                 return refuse(bad, line, lines, c.label(), Quarantined.NOT_A_NUMBER, "rating is not a number: '"
-                        + QuarantineRaw.truncate(text) + "'" + (text.matches("[-+]?\\d*,\\d+") ? " (a comma in a "
+                        + QuarantineRaw.truncate(text) + "'" + (Text.commaNumber(text) ? " (a comma in a "
                                 + "number: write ratings with a decimal point and no thousands separator, 4.5 not "
                                 + "4,5)" : ""), raw);
             }

@@ -39,6 +39,24 @@ public final class Text {
         return s.equals("-0.0000") ? "+0.0000" : s;
     }
 
+    /**
+     * {@code s} in Unicode's composed form (NFC): "o" + U+0308 as "ö", as macOS and some web forms do not write it;
+     * text without a character past ASCII is returned as it is, unexamined.
+     */
+    public static String composed(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) > 0x7F) {
+                return java.text.Normalizer.normalize(s, java.text.Normalizer.Form.NFC);
+            }
+        }
+        return s;
+    }
+
+    /** A number written with a decimal comma or a thousands separator ({@code 2,5}, {@code 1,000}). */
+    public static boolean commaNumber(String s) {
+        return s.matches("[-+]?\\d*,\\d+");
+    }
+
     /** A decimal as written, without exponent or trailing zeros (0.5, 0.000000001): how curve fractions are named. */
     public static String plain(double d) {
         return java.math.BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();

@@ -35,14 +35,7 @@ public final class HashedFeatures {
      * vowel signs; text already composed and without marks, as most shop text is, reads as before.
      */
     public static String[] tokens(String text) {
-        String t = text;
-        for (int i = 0; i < t.length(); i++) {
-            if (t.charAt(i) > 0x7F) {
-                t = java.text.Normalizer.normalize(t, java.text.Normalizer.Form.NFC);
-                break;
-            }
-        }
-        String[] raw = t.toLowerCase(Locale.ROOT).split("[^\\p{L}\\p{N}\\p{M}]+");
+        String[] raw = dev.sift.data.Text.composed(text).toLowerCase(Locale.ROOT).split("[^\\p{L}\\p{N}\\p{M}]+");
         return Arrays.stream(raw).filter(s -> !s.isEmpty()).toArray(String[]::new);
     }
 

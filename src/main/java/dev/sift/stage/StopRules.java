@@ -1,6 +1,7 @@
 package dev.sift.stage;
 
 import dev.sift.data.Split;
+import dev.sift.data.Text;
 import dev.sift.evaluation.Protocol;
 import dev.sift.store.MetricEntity;
 import dev.sift.store.RunStore;
@@ -37,17 +38,12 @@ final class StopRules {
                 && (Protocol.lowerIsBetter(rule.metric()) ? kept > full / rule.floor() : kept < rule.floor() * full)) {
             // the floor as written: 0.999 printed with two decimals read "1.00" (an audit's)
             return String.format("the kept subset's %s %.4f is past the floor of %s of the full model's %.4f",
-                    rule.metric(), kept, plain(rule.floor()), full);
+                    rule.metric(), kept, Text.plain(rule.floor()), full);
         }
         if (rule.plateau() > 0 && kept != null && before != null && Math.abs(kept - before) < rule.plateau()) {
             return String.format("the kept subset's %s moved by %.4f since iteration %d, less than the plateau %s",
-                    rule.metric(), Math.abs(kept - before), ctx.iteration() - 1, plain(rule.plateau()));
+                    rule.metric(), Math.abs(kept - before), ctx.iteration() - 1, Text.plain(rule.plateau()));
         }
         return null;
-    }
-
-    /** A setting as written: 0.999, 0.0001, never 1.00 or 1.0E-4. */
-    static String plain(double v) {
-        return new java.math.BigDecimal(Double.toString(v)).stripTrailingZeros().toPlainString();
     }
 }
