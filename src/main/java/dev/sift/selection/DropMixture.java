@@ -88,19 +88,13 @@ public final class DropMixture implements SelectionPolicy {
     private static boolean[] dropped(double[] scores, Order order, boolean fit) {
         int n = scores.length;
         boolean[] drop = new boolean[n];
-        double[] v = new double[n]; // oriented: higher = the removed end
         for (int i = 0; i < n; i++) {
             drop[i] = Double.isNaN(scores[i]);
-            v[i] = order == Order.LOWEST ? scores[i] : -scores[i];
         }
         if (!fit) {
             return drop;
         }
-        boolean log = IntStream.range(0, n).filter(i -> !drop[i]).allMatch(i -> v[i] > 0)
-                && IntStream.range(0, n).anyMatch(i -> !drop[i]);
-        if (log) {
-            Arrays.setAll(v, i -> Math.log(v[i]));
-        }
+        double[] v = oriented(scores, order);
         Fit f = fit(IntStream.range(0, n).filter(i -> !drop[i]).mapToDouble(i -> v[i]).toArray());
         // label noise is taken to be the minority of a grade (above one half it cannot be told from the labels): a
         // fit whose removed-end component weighs more than one half has split something else; the grade is kept whole
@@ -113,6 +107,22 @@ public final class DropMixture implements SelectionPolicy {
             drop[i] = drop[i] || (v[i] > f.meanKept() && f.posteriorRemoved(v[i]) > 0.5);
         }
         return drop;
+    }
+
+    /**
+     * The scores oriented so that higher is the removed end ({@code order} is the kept end), on their logarithm when
+     * every scored one is then positive; NaN stays NaN.
+     */
+    static double[] oriented(double[] scores, Order order) {
+        int n = scores.length;
+        double[] v = new double[n];
+        Arrays.setAll(v, i -> order == Order.LOWEST ? scores[i] : -scores[i]);
+        boolean log = IntStream.range(0, n).filter(i -> !Double.isNaN(v[i])).allMatch(i -> v[i] > 0)
+                && IntStream.range(0, n).anyMatch(i -> !Double.isNaN(v[i]));
+        if (log) {
+            Arrays.setAll(v, i -> Math.log(v[i]));
+        }
+        return v;
     }
 
     /** Two Gaussians: weight, mean and variance of the kept-end (lower mean) and removed-end components. */

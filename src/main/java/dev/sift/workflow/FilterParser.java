@@ -64,8 +64,8 @@ final class FilterParser {
                     SelectionPolicies.names()));
         } else if (regression && p.get().needsFlags()) {
             f.invalid(key, policy + " acts on confident learning's flags (label_quality), which a regression task has "
-                    + "none of (no classes to disagree with); use top_fraction, ccs, stratified, drop_mixture or "
-                    + "weighted");
+                    + "none of (no classes to disagree with); use top_fraction, ccs, stratified, drop_mixture, "
+                    + "drop_groups or weighted");
         } else if (score != null && p.get().needsFlags() && !score.methods().contains("label_quality")) {
             f.invalid(key, policy + " needs the flags of method label_quality: add it to score.methods");
         }

@@ -235,7 +235,8 @@ class SelectionTest {
 
     @Test
     void theRegistryHoldsEveryPolicy() {
-        assertEquals(List.of("ccs", "drop_flagged", "drop_mixture", "relabel", "stratified", "top_fraction", "weighted"), SelectionPolicies.names());
+        assertEquals(List.of("ccs", "drop_flagged", "drop_groups", "drop_mixture", "relabel", "stratified",
+                "top_fraction", "weighted"), SelectionPolicies.names());
     }
 
     @Test

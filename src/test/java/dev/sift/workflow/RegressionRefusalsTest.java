@@ -38,7 +38,7 @@ class RegressionRefusalsTest {
             assertEquals(1, e.size(), e.toString());
             assertTrue(e.get(0).contains("filter.policy: " + policy + " acts on confident learning's flags "
                     + "(label_quality), which a regression task has none of (no classes to disagree with); use "
-                    + "top_fraction, ccs, stratified, drop_mixture or weighted"), e.toString());
+                    + "top_fraction, ccs, stratified, drop_mixture, drop_groups or weighted"), e.toString());
         }
         List<String> e = errors(workflow(0, 3, "filter: {candidates: [top_fraction, relabel]}\n"));
         assertTrue(e.get(0).contains("filter.candidates: relabel acts on confident learning's flags"), e.toString());

@@ -1,0 +1,109 @@
+package dev.sift.selection;
+
+import com.google.auto.service.AutoService;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.IntStream;
+
+/**
+ * Drops whole groups (queries, or {@code dataset.columns.group}): each group is scored by the mean of its samples'
+ * {@code filter.by} scores, oriented and transformed as {@link DropMixture} does, and every sample of a group that a
+ * two-component Gaussian mixture of those means puts at the removed end (posterior above one half, mean beyond the
+ * kept component's) is dropped. For label errors that come a query at a time (one annotator who misread a query
+ * grades all of its pairs wrong), which a per-sample rule finds only in part: a flipped query's pairs look
+ * consistent with each other, and those it leaves keep teaching the inverted order. As in {@link DropMixture}, noise is
+ * taken to be the minority: nothing is dropped when the removed-end component weighs more than one half, nor with
+ * fewer than {@value #MIN_GROUPS} groups; samples without a score (NaN) are dropped, a group without any, whole. The
+ * random control draws whole groups to the same size (the last one drawn cut to it), so that kept against random
+ * measures the scores and not the dropping of whole queries.
+ */
+@AutoService(SelectionPolicy.class)
+public final class DropGroups implements SelectionPolicy {
+    /** Fewer groups than this are too few to fit two components to: nothing is dropped. */
+    static final int MIN_GROUPS = 20;
+
+    @Override
+    public String name() {
+        return "drop_groups";
+    }
+
+    @Override
+    public String describe() {
+        return "every sample of the queries that a two-component mixture of their mean scores does not put at the "
+                + "removed end";
+    }
+
+    @Override
+    public boolean takesFraction() {
+        return false;
+    }
+
+    @Override
+    public int[] select(Pool pool, double keep, Order order, long seed) {
+        double[] v = DropMixture.oriented(pool.scores(), order);
+        List<List<Integer>> groups = groups(pool);
+        boolean[] drop = new boolean[pool.size()];
+        List<List<Integer>> scored = new ArrayList<>();
+        List<Double> means = new ArrayList<>();
+        for (List<Integer> g : groups) {
+            double sum = 0;
+            int n = 0;
+            for (int p : g) {
+                drop[p] = Double.isNaN(v[p]);
+                sum += drop[p] ? 0 : v[p];
+                n += drop[p] ? 0 : 1;
+            }
+            if (n > 0) {
+                scored.add(g);
+                means.add(sum / n);
+            }
+        }
+        DropMixture.Fit f = scored.size() < MIN_GROUPS ? null
+                : DropMixture.fit(means.stream().mapToDouble(Double::doubleValue).toArray());
+        if (f != null && f.wRemoved() <= 0.5) { // rule R, as in DropMixture
+            for (int k = 0; k < scored.size(); k++) {
+                double m = means.get(k);
+                if (m > f.meanKept() && f.posteriorRemoved(m) > 0.5) {
+                    scored.get(k).forEach(p -> drop[p] = true);
+                }
+            }
+        }
+        return IntStream.range(0, pool.size()).filter(i -> !drop[i]).toArray();
+    }
+
+    /** Whole groups in a random order until the kept size is reached; the last one drawn is cut to it. */
+    @Override
+    public Selection control(Pool pool, Selection chosen, long seed) {
+        List<List<Integer>> groups = groups(pool);
+        Random r = new Random(seed);
+        Collections.shuffle(groups, r);
+        int left = chosen.positions().length;
+        List<Integer> drawn = new ArrayList<>();
+        for (List<Integer> g : groups) {
+            if (left == 0) {
+                break;
+            }
+            List<Integer> members = new ArrayList<>(g);
+            if (members.size() > left) {
+                Collections.shuffle(members, r);
+            }
+            List<Integer> take = members.subList(0, Math.min(left, members.size()));
+            drawn.addAll(take);
+            left -= take.size();
+        }
+        return Selection.subset(drawn.stream().mapToInt(Integer::intValue).sorted().toArray());
+    }
+
+    /** The pool's positions by group, groups in order of first appearance. */
+    private static List<List<Integer>> groups(Pool pool) {
+        Map<String, List<Integer>> by = new LinkedHashMap<>();
+        for (int p = 0; p < pool.size(); p++) {
+            by.computeIfAbsent(pool.groups()[p], g -> new ArrayList<>()).add(p);
+        }
+        return new ArrayList<>(by.values());
+    }
+}

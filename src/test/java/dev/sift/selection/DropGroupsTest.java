@@ -1,0 +1,88 @@
+package dev.sift.selection;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+/** Small pools where the groups to drop are known. */
+class DropGroupsTest {
+    /** {@code groups} groups of {@code size}; the first {@code bad} groups' scores sit near -3, the rest near 0. */
+    private static Pool pool(int groups, int size, int bad, long seed) {
+        Random r = new Random(seed);
+        double[] s = new double[groups * size];
+        String[] g = new String[s.length];
+        for (int i = 0; i < s.length; i++) {
+            int q = i % groups; // interleaved, as a file need not be sorted by query
+            g[i] = "q" + q;
+            s[i] = (q < bad ? -3 : 0) + r.nextGaussian();
+        }
+        return new Pool(s, g, new int[s.length], null);
+    }
+
+    private static boolean inBadGroup(Pool p, int position, int bad) {
+        return Integer.parseInt(p.groups()[position].substring(1)) < bad;
+    }
+
+    @Test
+    void dropsTheGroupsWhoseMeanScoreSitsAtTheRemovedEnd() {
+        Pool p = pool(40, 10, 6, 1);
+        int[] kept = new DropGroups().select(p, 0.5, Order.HIGHEST, 0);
+        assertEquals(340, kept.length);
+        assertTrue(Arrays.stream(kept).noneMatch(i -> inBadGroup(p, i, 6)));
+        // single samples as low as the bad groups' do not take a good group with them: the group's mean decides
+        int lowGood = IntStream.range(0, p.size()).filter(i -> !inBadGroup(p, i, 6) && p.scores()[i] < -2)
+                .findFirst().orElseThrow();
+        assertTrue(Arrays.stream(kept).anyMatch(i -> i == lowGood));
+        // the other orientation: keeping the lowest, the good groups (the majority) would be the removed end
+        assertEquals(p.size(), new DropGroups().select(p, 0.5, Order.LOWEST, 0).length);
+    }
+
+    @Test
+    void keepsEverythingWithTooFewGroupsOrWhenMostGroupsAreAtTheRemovedEnd() {
+        Pool few = pool(DropGroups.MIN_GROUPS - 1, 10, 4, 2);
+        assertEquals(few.size(), new DropGroups().select(few, 0.5, Order.HIGHEST, 0).length);
+        Pool enough = pool(DropGroups.MIN_GROUPS, 10, 4, 2);
+        assertEquals(enough.size() - 40, new DropGroups().select(enough, 0.5, Order.HIGHEST, 0).length);
+        // 30 of 40 groups low: noise is taken to be the minority, nothing is dropped
+        Pool most = pool(40, 10, 30, 3);
+        assertEquals(most.size(), new DropGroups().select(most, 0.5, Order.HIGHEST, 0).length);
+    }
+
+    @Test
+    void unscoredSamplesAreDroppedAndAGroupWithoutScoresWhole() {
+        Pool p = pool(40, 10, 6, 4);
+        double[] s = p.scores().clone();
+        s[6] = Double.NaN; // one sample of good group q6
+        for (int i = 7; i < s.length; i += 40) {
+            s[i] = Double.NaN; // every sample of good group q7
+        }
+        Pool withNan = new Pool(s, p.groups(), p.grades(), null);
+        int[] kept = new DropGroups().select(withNan, 0.5, Order.HIGHEST, 0);
+        assertEquals(340 - 1 - 10, kept.length);
+        assertFalse(Arrays.stream(kept).anyMatch(i -> Double.isNaN(s[i])));
+        assertTrue(Arrays.stream(kept).anyMatch(i -> i == 46), "the rest of q6 stays");
+    }
+
+    @Test
+    void theRandomControlDrawsWholeGroupsToTheSameSize() {
+        Pool p = pool(40, 10, 6, 5);
+        DropGroups policy = new DropGroups();
+        Selection chosen = Selection.subset(IntStream.range(0, 335).toArray()); // a size no whole groups make
+        Selection control = policy.control(p, chosen, 9);
+        assertEquals(335, control.positions().length);
+        Map<String, Integer> perGroup = new HashMap<>();
+        Arrays.stream(control.positions()).forEach(i -> perGroup.merge(p.groups()[i], 1, Integer::sum));
+        assertEquals(34, perGroup.size(), "33 whole groups and one cut to size");
+        assertEquals(1, perGroup.values().stream().filter(c -> c != 10).count());
+        assertArrayEquals(control.positions(), policy.control(p, chosen, 9).positions(), "drawn from the seed");
+        assertFalse(Arrays.equals(control.positions(), policy.control(p, chosen, 10).positions()));
+    }
+}
