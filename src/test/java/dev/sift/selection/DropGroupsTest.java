@@ -85,4 +85,44 @@ class DropGroupsTest {
         assertArrayEquals(control.positions(), policy.control(p, chosen, 9).positions(), "drawn from the seed");
         assertFalse(Arrays.equals(control.positions(), policy.control(p, chosen, 10).positions()));
     }
+
+    /**
+     * Positive scores kept at their lowest (losses) are read on their logarithm, as drop_mixture reads them, and a
+     * group's mean is taken over its scored samples only.
+     */
+    @Test
+    void positiveScoresAreReadOnTheirLogarithmAndMeansSkipUnscoredSamples() {
+        Pool p = pool(40, 10, 6, 6);
+        double[] losses = Arrays.stream(p.scores()).map(v -> Math.exp(-v)).toArray(); // bad groups: high losses
+        int[] kept = new DropGroups().select(new Pool(losses, p.groups(), p.grades(), null), 0.5, Order.LOWEST, 0);
+        assertEquals(340, kept.length);
+        assertTrue(Arrays.stream(kept).noneMatch(i -> inBadGroup(p, i, 6)));
+        // one good group with 9 of its 10 samples unscored and one high score: its mean is that score, so it goes;
+        // counting the unscored as 0 would have kept it
+        double[] s = p.scores().clone();
+        for (int i = 8; i < s.length; i += 40) {
+            s[i] = i == 8 ? -3 : Double.NaN;
+        }
+        int[] keptNan = new DropGroups().select(new Pool(s, p.groups(), p.grades(), null), 0.5, Order.HIGHEST, 0);
+        assertFalse(Arrays.stream(keptNan).anyMatch(i -> p.groups()[i].equals("q8")));
+    }
+
+    @Test
+    void theFloorCountsScoredGroupsAndEmptyPoolsKeepNothing() {
+        Pool p = pool(DropGroups.MIN_GROUPS, 10, 4, 7);
+        double[] s = p.scores().clone();
+        for (int i = 19; i < s.length; i += DropGroups.MIN_GROUPS) {
+            s[i] = Double.NaN; // group q19 unscored: 19 scored groups, too few to fit
+        }
+        int[] kept = new DropGroups().select(new Pool(s, p.groups(), p.grades(), null), 0.5, Order.HIGHEST, 0);
+        assertEquals(p.size() - 10, kept.length);
+        DropGroups policy = new DropGroups();
+        Pool empty = new Pool(new double[0], new String[0], new int[0], null);
+        assertEquals(0, policy.select(empty, 0.5, Order.HIGHEST, 0).length);
+        Pool unscored = new Pool(new double[] {Double.NaN, Double.NaN}, new String[] {"a", "b"}, new int[2], null);
+        assertEquals(0, policy.select(unscored, 0.5, Order.HIGHEST, 0).length);
+        assertEquals(0, policy.control(p, Selection.subset(new int[0]), 1).positions().length);
+        int[] all = IntStream.range(0, p.size()).toArray();
+        assertArrayEquals(all, policy.control(p, Selection.subset(all), 1).positions());
+    }
 }

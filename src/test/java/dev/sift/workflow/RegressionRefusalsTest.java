@@ -44,6 +44,8 @@ class RegressionRefusalsTest {
         assertTrue(e.get(0).contains("filter.candidates: relabel acts on confident learning's flags"), e.toString());
         assertDoesNotThrow(() -> WorkflowParser.parse("w.yaml", workflow(0, 3, "filter: {policy: drop_mixture}\n"),
                 null, Map.of(), false));
+        assertDoesNotThrow(() -> WorkflowParser.parse("w.yaml", workflow(0, 3, "filter: {policy: drop_groups}\n"),
+                null, Map.of(), true));
     }
 
     @Test
