@@ -16,10 +16,10 @@ import java.util.stream.IntStream;
  * kept component's) is dropped. For label errors that come a query at a time (one annotator who misread a query
  * grades all of its pairs wrong), which a per-sample rule finds only in part: a flipped query's pairs look
  * consistent with each other, and those it leaves keep teaching the inverted order. As in {@link DropMixture}, noise is
- * taken to be the minority: nothing is dropped when the removed-end component weighs more than one half, nor with
- * fewer than {@value #MIN_GROUPS} groups; samples without a score (NaN) are dropped, a group without any, whole. The
- * random control draws whole groups to the same size (the last one drawn cut to it), so that kept against random
- * measures the scores and not the dropping of whole queries.
+ * taken to be the minority: no group is dropped when the removed-end component weighs more than one half, nor with
+ * fewer than {@value #MIN_GROUPS} scored groups; samples without a score (NaN) are always dropped, a group without any,
+ * whole. The random control draws whole groups to the same size (the last one drawn cut to it), so that kept against
+ * random measures the scores and not the dropping of whole queries.
  */
 @AutoService(SelectionPolicy.class)
 public final class DropGroups implements SelectionPolicy {
