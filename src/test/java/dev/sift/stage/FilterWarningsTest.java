@@ -99,4 +99,23 @@ class FilterWarningsTest {
         assertEquals(List.of(), FilterStage.subsetWarnings(BINARY, 0.3, p, keep(IntStream.range(0, 30).toArray()),
                 "top_fraction"), "a fraction policy keeps what it was asked to");
     }
+
+    /** A kept end that is the method's removal end is said; flag policies, which read no order, are not warned. */
+    @Test
+    void aKeptEndThatIsTheMethodsRemovalEndIsSaid() {
+        var dropGroups = dev.sift.selection.SelectionPolicies.find("drop_groups").orElseThrow();
+        var w = FilterStage.orderWarning("label_quality", Order.LOWEST, dropGroups);
+        assertEquals(true, w.isPresent());
+        assertEquals(true, w.get().startsWith("filter.order lowest keeps the end of label_quality that it ranks for "
+                + "removal (higher = predictions agree with the given grade (clean)"), w.get());
+        assertEquals(true, w.get().endsWith("its keep end is highest"), w.get());
+        assertEquals(java.util.Optional.empty(), FilterStage.orderWarning("label_quality", Order.HIGHEST, dropGroups));
+        var top = dev.sift.selection.SelectionPolicies.find("top_fraction").orElseThrow();
+        assertEquals(true, FilterStage.orderWarning("el2n", Order.HIGHEST, top).orElseThrow()
+                .endsWith("its keep end is lowest"));
+        assertEquals(java.util.Optional.empty(), FilterStage.orderWarning("el2n", Order.LOWEST, top));
+        var flags = dev.sift.selection.SelectionPolicies.find("drop_flagged").orElseThrow();
+        assertEquals(java.util.Optional.empty(), FilterStage.orderWarning("label_quality", Order.LOWEST, flags));
+        assertEquals(java.util.Optional.empty(), FilterStage.orderWarning(null, Order.LOWEST, top));
+    }
 }
