@@ -178,27 +178,32 @@ public class FilterStage implements Stage<FilterOutput> {
                         out.selectedNoisy(), out.randomNoisy()) : ""));
         subsetWarnings(ctx.spec().task(), f.keep(), view, chosen, policy.name())
                 .forEach(w -> ctx.console().info("  warning: " + w));
-        orderWarning(f.by(), f.order(), policy).ifPresent(w -> ctx.console().info("  warning: " + w));
+        if (ctx.iteration() == 1) {
+            orderWarning(f.by(), f.order(), names.stream().map(FilterStage::policy).toList())
+                    .ifPresent(w -> ctx.console().info("  warning: " + w));
+        }
         return out;
     }
 
     /**
-     * A kept end that is the method's removal end: right for keeping hard samples or as a check, wrong for cleaning
-     * labels, and easy to get by accident (a workflow's explicit {@code filter.order} for EL2N stays when {@code
-     * --set filter.by=label_quality} changes the method: this stop's CrowdFlower run kept the noisy end so).
-     * Policies that act on confident learning's flags read no order.
+     * A kept end opposite to the method's own: right when meant (keeping what the method ranks last, hard samples, a
+     * check), wrong for cleaning labels, and easy to get by accident (a workflow's explicit {@code filter.order} for
+     * EL2N stays when {@code --set filter.by=label_quality} changes the method: stop 60's CrowdFlower run kept the
+     * noisy end so). Said in the first iteration only; policies that act on confident learning's flags read no order,
+     * so it is said when any policy of the run (the candidates too) reads one.
      */
-    static java.util.Optional<String> orderWarning(String by, dev.sift.selection.Order order, SelectionPolicy policy) {
-        if (by == null || policy.needsFlags()) {
+    static java.util.Optional<String> orderWarning(String by, dev.sift.selection.Order order,
+            List<SelectionPolicy> policies) {
+        if (by == null || policies.stream().allMatch(SelectionPolicy::needsFlags)) {
             return java.util.Optional.empty();
         }
         return dev.sift.importance.ImportanceMethods.find(by)
                 .filter(m -> (m.orientation() == dev.sift.importance.Orientation.HIGHER_IS_KEEP)
                         != (order == dev.sift.selection.Order.HIGHEST))
-                .map(m -> "filter.order " + order.key() + " keeps the end of " + by + " that it ranks for removal ("
-                        + m.meaning() + "): the kept subset is what the method would drop, which suits keeping hard "
-                        + "samples or a check, not cleaning labels; its keep end is "
-                        + (order == dev.sift.selection.Order.HIGHEST ? "lowest" : "highest"));
+                .map(m -> "filter.order " + order.key() + " is the opposite of " + by + "'s own keep end ("
+                        + (order == dev.sift.selection.Order.HIGHEST ? "lowest" : "highest") + "; " + m.meaning()
+                        + "): it favours what the method ranks last, as meant for keeping hard samples or a check, not "
+                        + "for cleaning labels; a filter.order written for another method stays when filter.by changes");
     }
 
     /** The fewest samples a kept subset trains on before it is warned about (as a curve point refuses below it). */

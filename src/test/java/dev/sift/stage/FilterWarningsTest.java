@@ -100,22 +100,30 @@ class FilterWarningsTest {
                 "top_fraction"), "a fraction policy keeps what it was asked to");
     }
 
-    /** A kept end that is the method's removal end is said; flag policies, which read no order, are not warned. */
+    /**
+     * A kept end opposite to the method's own is said; flag policies, which read no order, are not warned, unless a
+     * candidate beside them reads one.
+     */
     @Test
-    void aKeptEndThatIsTheMethodsRemovalEndIsSaid() {
-        var dropGroups = dev.sift.selection.SelectionPolicies.find("drop_groups").orElseThrow();
+    void aKeptEndOppositeToTheMethodsOwnIsSaid() {
+        var dropGroups = List.of(dev.sift.selection.SelectionPolicies.find("drop_groups").orElseThrow());
         var w = FilterStage.orderWarning("label_quality", Order.LOWEST, dropGroups);
         assertEquals(true, w.isPresent());
-        assertEquals(true, w.get().startsWith("filter.order lowest keeps the end of label_quality that it ranks for "
-                + "removal (higher = predictions agree with the given grade (clean)"), w.get());
-        assertEquals(true, w.get().endsWith("its keep end is highest"), w.get());
+        assertEquals(true, w.get().startsWith("filter.order lowest is the opposite of label_quality's own keep end "
+                + "(highest; higher = predictions agree with the given grade (clean)"), w.get());
+        assertEquals(true, w.get().endsWith("it favours what the method ranks last, as meant for keeping hard samples "
+                + "or a check, not for cleaning labels; a filter.order written for another method stays when "
+                + "filter.by changes"), w.get());
         assertEquals(java.util.Optional.empty(), FilterStage.orderWarning("label_quality", Order.HIGHEST, dropGroups));
-        var top = dev.sift.selection.SelectionPolicies.find("top_fraction").orElseThrow();
+        var top = List.of(dev.sift.selection.SelectionPolicies.find("top_fraction").orElseThrow());
         assertEquals(true, FilterStage.orderWarning("el2n", Order.HIGHEST, top).orElseThrow()
-                .endsWith("its keep end is lowest"));
+                .startsWith("filter.order highest is the opposite of el2n's own keep end (lowest; "));
         assertEquals(java.util.Optional.empty(), FilterStage.orderWarning("el2n", Order.LOWEST, top));
         var flags = dev.sift.selection.SelectionPolicies.find("drop_flagged").orElseThrow();
-        assertEquals(java.util.Optional.empty(), FilterStage.orderWarning("label_quality", Order.LOWEST, flags));
+        assertEquals(java.util.Optional.empty(), FilterStage.orderWarning("label_quality", Order.LOWEST,
+                List.of(flags)));
+        assertEquals(true, FilterStage.orderWarning("label_quality", Order.LOWEST, List.of(flags, top.get(0)))
+                .isPresent(), "a candidate that reads the order");
         assertEquals(java.util.Optional.empty(), FilterStage.orderWarning(null, Order.LOWEST, top));
     }
 }
