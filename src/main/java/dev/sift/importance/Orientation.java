@@ -24,6 +24,11 @@ public enum Orientation {
         return (this == HIGHER_IS_KEEP ? HIGHER_IS_REMOVE : HIGHER_IS_KEEP).toKeep(scores);
     }
 
+    /** The kept end in {@code filter.order}'s words: {@code highest} or {@code lowest}. */
+    public String keepEnd() {
+        return this == HIGHER_IS_KEEP ? "highest" : "lowest";
+    }
+
     /** In words, for listings. */
     public String describe() {
         return this == HIGHER_IS_KEEP ? "higher = keep" : "higher = remove";

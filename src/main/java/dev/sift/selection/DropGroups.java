@@ -64,10 +64,9 @@ public final class DropGroups implements SelectionPolicy {
         }
         DropMixture.Fit f = scored.size() < MIN_GROUPS ? null
                 : DropMixture.fit(means.stream().mapToDouble(Double::doubleValue).toArray());
-        if (f != null && f.wRemoved() <= 0.5) { // rule R, as in DropMixture
+        if (f != null && f.minority()) {
             for (int k = 0; k < scored.size(); k++) {
-                double m = means.get(k);
-                if (m > f.meanKept() && f.posteriorRemoved(m) > 0.5) {
+                if (f.removes(means.get(k))) {
                     scored.get(k).forEach(p -> drop[p] = true);
                 }
             }

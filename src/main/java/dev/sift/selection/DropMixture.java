@@ -100,11 +100,11 @@ public final class DropMixture implements SelectionPolicy {
         // fit whose removed-end component weighs more than one half has split something else; the grade is kept whole
         // Stop 59, pre-registered on structured noise's unseen seeds 22-33: kept - full won back 10.8% of the noise's
         // kappa cost with this rule and lost 73.2% more without it (it had emptied a grade almost wholly)
-        if (f == null || f.wRemoved() > 0.5) {
+        if (f == null || !f.minority()) {
             return drop;
         }
         for (int i = 0; i < n; i++) {
-            drop[i] = drop[i] || (v[i] > f.meanKept() && f.posteriorRemoved(v[i]) > 0.5);
+            drop[i] = drop[i] || f.removes(v[i]);
         }
         return drop;
     }
@@ -127,6 +127,19 @@ public final class DropMixture implements SelectionPolicy {
 
     /** Two Gaussians: weight, mean and variance of the kept-end (lower mean) and removed-end components. */
     record Fit(double wKept, double meanKept, double varKept, double wRemoved, double meanRemoved, double varRemoved) {
+        /** Rule R: the removed-end component weighs at most one half (noise is taken to be the minority). */
+        boolean minority() {
+            return wRemoved <= 0.5;
+        }
+
+        /**
+         * Whether {@code v} goes: the removed-end posterior is above one half and {@code v} lies beyond the kept
+         * component's mean (a wide component also wins the far tail of the kept end, which is not noise).
+         */
+        boolean removes(double v) {
+            return v > meanKept && posteriorRemoved(v) > 0.5;
+        }
+
         double posteriorRemoved(double v) {
             return Math.exp(logRemoved(v) - logTotal(v));
         }

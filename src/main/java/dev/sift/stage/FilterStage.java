@@ -198,10 +198,9 @@ public class FilterStage implements Stage<FilterOutput> {
             return java.util.Optional.empty();
         }
         return dev.sift.importance.ImportanceMethods.find(by)
-                .filter(m -> (m.orientation() == dev.sift.importance.Orientation.HIGHER_IS_KEEP)
-                        != (order == dev.sift.selection.Order.HIGHEST))
+                .filter(m -> !m.orientation().keepEnd().equals(order.key()))
                 .map(m -> "filter.order " + order.key() + " is the opposite of " + by + "'s own keep end ("
-                        + (order == dev.sift.selection.Order.HIGHEST ? "lowest" : "highest") + "; " + m.meaning()
+                        + m.orientation().keepEnd() + "; " + m.meaning()
                         + "): it favours what the method ranks last, as meant for keeping hard samples or a check, not "
                         + "for cleaning labels; a filter.order written for another method stays when filter.by changes");
     }

@@ -1,7 +1,6 @@
 package dev.sift.workflow;
 
 import dev.sift.importance.ImportanceMethods;
-import dev.sift.importance.Orientation;
 import dev.sift.selection.Order;
 import dev.sift.selection.SelectionPolicies;
 import dev.sift.selection.SelectionPolicy;
@@ -34,7 +33,7 @@ final class FilterParser {
         }
         double keep = f.fraction("keep", 0.5);
         String keepEnd = by == null ? "highest" : ImportanceMethods.find(by)
-                .map(m -> m.orientation() == Orientation.HIGHER_IS_KEEP ? "highest" : "lowest").orElse("highest");
+                .map(m -> m.orientation().keepEnd()).orElse("highest");
         Order order = Order.valueOf(f.choice("order", keepEnd, "highest", "lowest").toUpperCase(Locale.ROOT));
         long seed = f.integer("seed", 99, Long.MIN_VALUE, Long.MAX_VALUE);
         String policy = f.string("policy", "top_fraction").trim().toLowerCase(Locale.ROOT);
