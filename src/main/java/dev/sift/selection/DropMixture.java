@@ -140,6 +140,20 @@ public final class DropMixture implements SelectionPolicy {
             return v > meanKept && posteriorRemoved(v) > 0.5;
         }
 
+        /**
+         * How much better this fit explains {@code x} than one Gaussian, by the Bayesian information criterion:
+         * 2 (log-likelihood of the mixture - that of one Gaussian at the mean and variance of {@code x}) - 3 ln n,
+         * the mixture's three further parameters' price. Above 0, the data favour two components.
+         */
+        double bicGain(double[] x) {
+            int n = x.length;
+            double mean = Arrays.stream(x).average().orElse(0);
+            double var = Arrays.stream(x).map(v -> (v - mean) * (v - mean)).sum() / n;
+            double two = Arrays.stream(x).map(this::logTotal).sum();
+            double one = -0.5 * n * (Math.log(2 * Math.PI * var) + 1);
+            return 2 * (two - one) - 3 * Math.log(n);
+        }
+
         double posteriorRemoved(double v) {
             return Math.exp(logRemoved(v) - logTotal(v));
         }

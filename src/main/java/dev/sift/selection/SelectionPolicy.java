@@ -38,6 +38,14 @@ public interface SelectionPolicy {
     }
 
     /**
+     * One line on why it kept what it kept, for a policy whose rules decide the size (null: nothing to add), printed
+     * under the filter's "kept N of M".
+     */
+    default String verdict(Pool pool, Order order) {
+        return null;
+    }
+
+    /**
      * The chance control trained beside {@code chosen}: by default a random subset of the pool of the same size.
      * A policy that weights or relabels defines the control that changes as much at random.
      */

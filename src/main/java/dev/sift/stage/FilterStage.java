@@ -176,6 +176,7 @@ public class FilterStage implements Stage<FilterOutput> {
         ctx.console().info(String.format("  kept %d of %d by %s (%s, %s)%s", kept.length, pool.length, f.by(),
                 f.order().key(), policy.name(), known ? String.format("; known-noisy labels: pool %d, kept %d, random %d", noisyPool,
                         out.selectedNoisy(), out.randomNoisy()) : ""));
+        java.util.Optional.ofNullable(policy.verdict(view, f.order())).ifPresent(v -> ctx.console().info("  " + v));
         subsetWarnings(ctx.spec().task(), f.keep(), view, chosen, policy.name())
                 .forEach(w -> ctx.console().info("  warning: " + w));
         if (ctx.iteration() == 1) {

@@ -56,6 +56,62 @@ class DropGroupsTest {
         assertEquals(most.size(), new DropGroups().select(most, 0.5, Order.HIGHEST, 0).length);
     }
 
+    /**
+     * Group means at the quantiles of one Gaussian (no group wrong, only some harder), its last few cut off: the
+     * mixture still splits off a removed-end tail (about a quarter) and would drop it; one Gaussian fits as well by
+     * BIC, so nothing is dropped. Two separated clusters of groups pass the test and lose the minority one.
+     */
+    @Test
+    void aPoolWhoseGroupMeansOneGaussianFitsLosesNoGroup() {
+        int groups = 80;
+        double[] s = new double[groups * 5];
+        String[] g = new String[s.length];
+        for (int i = 0; i < s.length; i++) {
+            g[i] = "q" + i % groups;
+            s[i] = -normalQuantile((i % groups + 0.5) / 84); // kept at the highest: the removed end is -s
+        }
+        Pool p = new Pool(s, g, new int[s.length], null);
+        double[] means = IntStream.range(0, groups).mapToDouble(q -> normalQuantile((q + 0.5) / 84)).toArray();
+        DropMixture.Fit f = DropMixture.fit(means);
+        assertTrue(f.minority() && Arrays.stream(means).filter(f::removes).count() > 10,
+                "the mixture alone would drop a tail: " + f);
+        assertTrue(f.bicGain(means) < 0, "one Gaussian fits: " + f.bicGain(means));
+        assertEquals(p.size(), new DropGroups().select(p, 0.5, Order.HIGHEST, 0).length);
+        assertTrue(new DropGroups().verdict(p, Order.HIGHEST).matches("drop_groups: 80 group means: the removed-end "
+                + "component weighs 0\\.\\d\\d, two components fit them no better than one by BIC "
+                + "\\(gain -\\d+\\.\\d\\); no group dropped"), new DropGroups().verdict(p, Order.HIGHEST));
+        Pool twoClusters = pool(80, 20, 10, 9);
+        assertEquals(70 * 20, new DropGroups().select(twoClusters, 0.5, Order.HIGHEST, 0).length);
+        assertTrue(new DropGroups().verdict(twoClusters, Order.HIGHEST).matches(".*better than one by BIC \\(gain "
+                + "\\+\\d+\\.\\d\\); 10 groups dropped"), new DropGroups().verdict(twoClusters, Order.HIGHEST));
+        Pool most = pool(40, 10, 30, 3);
+        assertTrue(new DropGroups().verdict(most, Order.HIGHEST).endsWith("more than half at the removed end is not "
+                + "taken for errors: no group dropped"), new DropGroups().verdict(most, Order.HIGHEST));
+        Pool few = pool(DropGroups.MIN_GROUPS - 1, 10, 4, 2);
+        assertEquals("drop_groups: 19 scored groups, too few to fit two components to (at least 20); no group "
+                + "dropped", new DropGroups().verdict(few, Order.HIGHEST));
+    }
+
+    /** The standard normal's quantile, by bisection on its distribution function (erf to 1.5e-7, A&S 7.1.26). */
+    private static double normalQuantile(double q) {
+        double lo = -10;
+        double hi = 10;
+        for (int i = 0; i < 100; i++) {
+            double mid = (lo + hi) / 2;
+            double z = Math.abs(mid) / Math.sqrt(2);
+            double t = 1 / (1 + 0.3275911 * z);
+            double erf = 1 - t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027
+                    + t * 1.061405429)))) * Math.exp(-z * z);
+            double cdf = 0.5 * (1 + Math.signum(mid) * erf);
+            if (cdf < q) {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        return (lo + hi) / 2;
+    }
+
     @Test
     void unscoredSamplesAreDroppedAndAGroupWithoutScoresWhole() {
         Pool p = pool(40, 10, 6, 4);
