@@ -323,7 +323,7 @@ class HistoryCommandsTest {
     /** Two runs of the quickstart that differ only in filter.keep and filter.by, with metrics and an interval. */
     private long[] twoQuickstartRuns() {
         long[] out = new long[2];
-        String[][] sets = {{"loss", "0.5"}, {"el2n", "0.7"}};
+        String[][] sets = {{"loss", "0.5"}, {"oof_loss", "0.7"}};
         for (int i = 0; i < 2; i++) {
             var parsed = WorkflowParser.parseFile(Path.of("workflows/quickstart.yaml"), Map.of("filter.by",
                     sets[i][0], "filter.keep", sets[i][1]));
@@ -386,7 +386,7 @@ class HistoryCommandsTest {
         int at = lines.indexOf(lines.stream().filter(l -> l.startsWith("parameters that differ (2 of ")).findFirst()
                 .orElseThrow(() -> new AssertionError(text.out())));
         assertTrue(lines.get(at + 1).matches("key\\s+run " + a + "\\s+run " + b), lines.get(at + 1));
-        assertTrue(lines.get(at + 3).matches("filter\\.by\\s+loss\\s+el2n"), lines.get(at + 3));
+        assertTrue(lines.get(at + 3).matches("filter\\.by\\s+loss\\s+oof_loss"), lines.get(at + 3));
         assertTrue(lines.get(at + 4).matches("filter\\.keep\\s+0\\.5\\s+0\\.7"), lines.get(at + 4));
         assertEquals("", lines.get(at + 5), text.out());
         assertTrue(text.out().contains("kept vs random"), text.out());
@@ -396,7 +396,7 @@ class HistoryCommandsTest {
         JsonNode j = JSON.readTree(json.out());
         assertEquals(2, j.get("parameters").size(), json.out());
         assertEquals("filter.by", j.get("parameters").get(0).get("key").asText());
-        assertEquals("el2n", j.get("parameters").get(0).get("run " + b).asText());
+        assertEquals("oof_loss", j.get("parameters").get(0).get("run " + b).asText());
         assertEquals(0.7, j.get("parameters").get(1).get("run " + b).asDouble());
         assertEquals(2, j.get("parameters_differing").asInt());
         JsonNode kappa1 = row(j.get("metrics"), 1, "selected", "kappa");
@@ -612,7 +612,7 @@ class HistoryCommandsTest {
         assertEquals(0, r.code(), r.err());
         assertEquals(id, JSON.readTree(r.out()).get(0).get("id").asLong(), r.out());
         assertNotNull(store.params(List.of(id)).get(id));
-        assertEquals("drop_flagged", store.params(List.of(id)).get(id).get("filter.policy"));
+        assertEquals("drop_groups", store.params(List.of(id)).get(id).get("filter.policy"));
         assertEquals("false", store.params(List.of(id)).get(id).get("evaluate.bootstrap_seeds"), "a key added since "
                 + "has the value such a run behaved as, not today's default");
     }

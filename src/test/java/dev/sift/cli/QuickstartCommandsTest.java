@@ -51,7 +51,7 @@ class QuickstartCommandsTest {
     void quickstartRunsEndToEndAndIsListedAndShown() throws Exception {
         java.util.Set<String> weightsBefore = strings("SELECT sha256 FROM model_weights");
         InJvm.Out run = sift("run", "workflows/quickstart.yaml", "--name", "cli-quickstart",
-                "--set", "dataset.generate.rows=300", "--set", "fine_tune.epochs=2",
+                "--set", "dataset.generate.rows=800", "--set", "fine_tune.epochs=2",
                 "--set", "model.buckets=256", "--set", "evaluate.seeds=2");
         assertEquals(0, run.code(), run.err());
         String table = run.out();
@@ -66,7 +66,9 @@ class QuickstartCommandsTest {
         stored.removeAll(weightsBefore);
         String named = String.join(" ", strings("SELECT output_json FROM stage_run WHERE run_id = " + id))
                 + String.join(" ", strings("SELECT selected_weights FROM iteration WHERE run_id = " + id));
-        assertTrue(stored.size() >= 9, "fine-tune, 2 full, 2 x (kept, random) twice, 2 random-train: " + stored);
+        // weights are stored by content: full's first seed trains the fine-tune model again, and iteration 2 keeps
+        // its whole pool here (no flipped query left), so its kept and random models are iteration 1's kept ones
+        assertTrue(stored.size() >= 8, "fine-tune, full's second seed, 2 kept, 2 random, 2 random-train: " + stored);
         for (String sha : stored) {
             assertTrue(named.contains(sha), "weights " + sha + " stored by the run but named by none of its rows");
         }
@@ -85,11 +87,12 @@ class QuickstartCommandsTest {
         assertEquals(0, show.code(), show.err());
         JsonNode detail = JSON.readTree(show.out());
         assertEquals(8, detail.get("stages").size());
-        // iteration 1: full, selected, random, majority, zero-shot; iteration 2: selected, random, random-train
-        assertEquals(8, detail.get("metrics").size());
-        // kept against full, random, majority, zero-shot, full against zero-shot, random against full, then kept
-        // against full, random, random-train, and random-train against full: 3 metrics each
-        assertEquals(30, detail.get("comparisons").size());
+        // iteration 1: full, full-clean (the flipped labels put back), selected, random, majority, zero-shot;
+        // iteration 2: selected, random, random-train
+        assertEquals(9, detail.get("metrics").size());
+        // kept against full, random, majority, zero-shot, full-clean, full against zero-shot and full-clean, random
+        // against full, then kept against full, random, random-train, and random-train against full: 3 metrics each
+        assertEquals(36, detail.get("comparisons").size());
         assertEquals(2, detail.get("headroom").size(), "the verdict on random - full, one per iteration");
         for (JsonNode c : detail.get("comparisons")) {
             assertEquals(2, c.get("seeds").asInt());
@@ -144,7 +147,7 @@ class QuickstartCommandsTest {
                 stages);
         assertTrue(stages.get(0).get("output").has("train"), stages.get(0).toString());
 
-        InJvm.Out top = sift("runs", "scores", Long.toString(id), "--method", "el2n", "--top", "5", "--format",
+        InJvm.Out top = sift("runs", "scores", Long.toString(id), "--method", "oof_loss", "--top", "5", "--format",
                 "json");
         assertEquals(0, top.code(), top.err());
         JsonNode ranked = JSON.readTree(top.out());
@@ -156,14 +159,14 @@ class QuickstartCommandsTest {
         InJvm.Out bogus = sift("runs", "scores", Long.toString(id), "--method", "bogus");
         assertEquals(2, bogus.code());
         assertTrue(bogus.err().contains("has no bogus scores in iteration 1; its methods there: ")
-                && bogus.err().contains("el2n"), bogus.err());
+                && bogus.err().contains("oof_loss"), bogus.err());
 
         InJvm.Out explain = sift("runs", "explain", Long.toString(id), "--sample", ranked.get(0).get("sample").asText(),
                 "--format", "json");
         assertEquals(0, explain.code(), explain.err());
         JsonNode why = JSON.readTree(explain.out());
-        assertEquals(3, why.get("methods").size()); // quickstart scores loss, el2n, label_quality
-        assertEquals(1, why.get("methods").findValues("method").stream().filter(x -> x.asText().equals("el2n"))
+        assertEquals(3, why.get("methods").size()); // quickstart scores loss, oof_loss, label_quality
+        assertEquals(1, why.get("methods").findValues("method").stream().filter(x -> x.asText().equals("oof_loss"))
                 .count());
         assertEquals(5, why.get("neighbours").size());
         InJvm.Out said = sift("runs", "explain", Long.toString(id), "--sample", ranked.get(0).get("sample").asText());
@@ -250,7 +253,8 @@ class QuickstartCommandsTest {
                     .computeIfAbsent(n.get("seed").asInt(), k -> new java.util.ArrayList<>())
                     .add(new int[] {n.get("label").asInt(), n.get("prediction").asInt()});
         }
-        assertEquals(java.util.Set.of("full", "selected", "random", "majority", "zero-shot"), answers.keySet());
+        assertEquals(java.util.Set.of("full", "full-clean", "selected", "random", "majority", "zero-shot"),
+                answers.keySet());
         assertEquals(1, answers.get("majority").size(), "the majority is one model");
         int checked = 0;
         for (JsonNode m : detail.get("metrics")) {
@@ -282,7 +286,7 @@ class QuickstartCommandsTest {
             assertEquals(m.get("kappa").asDouble(), kappa, 1e-9, m.toString());
             checked++;
         }
-        assertEquals(5, checked);
+        assertEquals(6, checked);
         InJvm.Out last = sift("runs", "export", Long.toString(id), "--predictions", "--out",
                 file.resolveSibling("last.csv").toString());
         assertTrue(last.err().contains("test predictions of run " + id + ", iteration 2"), last.err());

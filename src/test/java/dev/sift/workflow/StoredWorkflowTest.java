@@ -60,7 +60,7 @@ class StoredWorkflowTest {
         String said = err.toString(StandardCharsets.UTF_8);
         assertTrue(said.contains("run 7: kept the values it started with where this Sift's defaults differ: "
                 + "evaluate.bootstrap = 500 (this Sift: 1000), evaluate.bootstrap_seeds = false (this Sift: true), "
-                + "score.methods = loss,label_quality (this Sift: loss,el2n,label_quality)"), said);
+                + "score.methods = loss,label_quality (this Sift: loss,oof_loss,label_quality)"), said);
         assertFalse(said.contains("filter.picked"), "a key only the stored side has is not a difference");
     }
 
@@ -74,7 +74,7 @@ class StoredWorkflowTest {
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("run 9: kept the values it started with where this "
                 + "Sift's defaults differ: evaluate.bootstrap_seeds = false (this Sift: true)"));
         stored.remove("score.methods"); // a key the run stored without, but not one added later: left alone
-        assertEquals("loss,el2n,label_quality", WorkflowParams.of(StoredWorkflow.resolve(9, yaml, stored, console))
+        assertEquals("loss,oof_loss,label_quality", WorkflowParams.of(StoredWorkflow.resolve(9, yaml, stored, console))
                 .get("score.methods"));
     }
 

@@ -20,12 +20,13 @@ class WorkflowParamsTest {
     void quickstartFlattensWithDefaultsAndYamlSpelling() throws Exception {
         SortedMap<String, Object> p = WorkflowParams.of(WorkflowParser.parseFile(QUICKSTART, Map.of()).spec());
         assertEquals("label_quality", p.get("filter.by"));
-        assertEquals("drop_flagged", p.get("filter.policy"));
+        assertEquals("drop_groups", p.get("filter.policy"));
         assertEquals("highest", p.get("filter.order"), "derived from the method's orientation");
         assertEquals(0.5, p.get("filter.keep"), "default");
         assertEquals(0.003, p.get("fine_tune.learning_rate"));
-        assertEquals(6L, p.get("fine_tune.epochs"));
-        assertEquals("loss,el2n,label_quality", p.get("score.methods"));
+        assertEquals(30L, p.get("fine_tune.epochs"));
+        assertEquals(5L, p.get("score.cross_fit"));
+        assertEquals("loss,oof_loss,label_quality", p.get("score.methods"));
         assertEquals("hashed-bow", p.get("model.encoder"));
         assertEquals("graded", p.get("task.type"));
         assertEquals(3L, p.get("evaluate.seeds"), "default");
@@ -54,12 +55,12 @@ class WorkflowParamsTest {
         SortedMap<String, Object> a = WorkflowParams.of(WorkflowParser.parseFile(QUICKSTART,
                 Map.of("filter.by", "loss", "filter.keep", "0.5")).spec());
         SortedMap<String, Object> b = WorkflowParams.of(WorkflowParser.parseFile(QUICKSTART,
-                Map.of("filter.by", "el2n", "filter.keep", "0.7")).spec());
+                Map.of("filter.by", "oof_loss", "filter.keep", "0.7")).spec());
         assertEquals(new TreeSet<>(java.util.List.of("filter.by", "filter.keep")), differing(a, b));
-        // label_quality keeps its highest end, el2n its lowest: the resolved order changes with the method
+        // label_quality keeps its highest end, oof_loss its lowest: the resolved order changes with the method
         SortedMap<String, Object> c = WorkflowParams.of(WorkflowParser.parseFile(QUICKSTART, Map.of()).spec());
         assertEquals(new TreeSet<>(java.util.List.of("filter.by", "filter.order")), differing(c,
-                WorkflowParams.of(WorkflowParser.parseFile(QUICKSTART, Map.of("filter.by", "el2n")).spec())));
+                WorkflowParams.of(WorkflowParser.parseFile(QUICKSTART, Map.of("filter.by", "oof_loss")).spec())));
     }
 
     private static TreeSet<String> differing(Map<String, Object> a, Map<String, Object> b) {
