@@ -125,6 +125,8 @@ class DropGroupsTest {
         assertEquals(340 - 1 - 10, kept.length);
         assertFalse(Arrays.stream(kept).anyMatch(i -> Double.isNaN(s[i])));
         assertTrue(Arrays.stream(kept).anyMatch(i -> i == 46), "the rest of q6 stays");
+        assertTrue(new DropGroups().verdict(withNan, Order.HIGHEST).endsWith("; 6 groups dropped; 11 samples without "
+                + "a score dropped"), new DropGroups().verdict(withNan, Order.HIGHEST));
     }
 
     @Test
@@ -177,6 +179,20 @@ class DropGroupsTest {
         assertEquals(0, policy.select(empty, 0.5, Order.HIGHEST, 0).length);
         Pool unscored = new Pool(new double[] {Double.NaN, Double.NaN}, new String[] {"a", "b"}, new int[2], null);
         assertEquals(0, policy.select(unscored, 0.5, Order.HIGHEST, 0).length);
+        assertEquals("drop_groups: 0 scored groups, too few to fit two components to (at least 20); no group dropped; 2 "
+                + "samples without a score dropped", policy.verdict(unscored, Order.HIGHEST));
+        double[] equal = new double[p.size()];
+        Arrays.fill(equal, 0.5);
+        Pool flat = new Pool(equal, p.groups(), p.grades(), null);
+        assertEquals(p.size(), policy.select(flat, 0.5, Order.HIGHEST, 0).length);
+        assertTrue(policy.verdict(flat, Order.HIGHEST).startsWith("drop_groups: the 20 group means admit no "
+                + "two-component fit"), policy.verdict(flat, Order.HIGHEST));
+        double[] infinite = p.scores().clone();
+        infinite[0] = Double.NEGATIVE_INFINITY; // a bad group's sample: its mean is infinite, nothing can be fitted
+        Pool inf = new Pool(infinite, p.groups(), p.grades(), null);
+        assertEquals(p.size(), policy.select(inf, 0.5, Order.HIGHEST, 0).length);
+        assertEquals("drop_groups: a group's mean score is infinite, so no mixture can be fitted; no group dropped",
+                policy.verdict(inf, Order.HIGHEST));
         assertEquals(0, policy.control(p, Selection.subset(new int[0]), 1).positions().length);
         int[] all = IntStream.range(0, p.size()).toArray();
         assertArrayEquals(all, policy.control(p, Selection.subset(all), 1).positions());
