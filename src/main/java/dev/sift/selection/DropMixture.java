@@ -147,10 +147,8 @@ public final class DropMixture implements SelectionPolicy {
          */
         double bicGain(double[] x) {
             int n = x.length;
-            double mean = Arrays.stream(x).average().orElse(0);
-            double var = Arrays.stream(x).map(v -> (v - mean) * (v - mean)).sum() / n;
             double two = Arrays.stream(x).map(this::logTotal).sum();
-            double one = -0.5 * n * (Math.log(2 * Math.PI * var) + 1);
+            double one = -0.5 * n * (Math.log(2 * Math.PI * variance(x)) + 1);
             return 2 * (two - one) - 3 * Math.log(n);
         }
 
@@ -190,9 +188,7 @@ public final class DropMixture implements SelectionPolicy {
         if (sorted[0] == sorted[n - 1]) {
             return null;
         }
-        double mean = Arrays.stream(x).average().orElse(0);
-        double var = Arrays.stream(x).map(v -> (v - mean) * (v - mean)).sum() / n;
-        double floor = VARIANCE_FLOOR * var;
+        double floor = VARIANCE_FLOOR * variance(x);
         double median = sorted[n / 2];
         double[] r = new double[n]; // responsibility of the removed-end component
         for (int i = 0; i < n; i++) {
@@ -218,6 +214,12 @@ public final class DropMixture implements SelectionPolicy {
         }
         return f.meanKept() <= f.meanRemoved() ? f
                 : new Fit(f.wRemoved(), f.meanRemoved(), f.varRemoved(), f.wKept(), f.meanKept(), f.varKept());
+    }
+
+    /** The population variance of {@code x} (divided by n: one Gaussian's maximum-likelihood fit). */
+    private static double variance(double[] x) {
+        double mean = Arrays.stream(x).average().orElse(0);
+        return Arrays.stream(x).map(v -> (v - mean) * (v - mean)).sum() / x.length;
     }
 
     /** Weighted means and variances for responsibilities {@code r}; null when a component is empty. */
