@@ -356,7 +356,7 @@ public class WorkflowEngine {
             }
             previousDigest = Sha256.hex((previousDigest + json).getBytes(StandardCharsets.UTF_8));
             Optional<String> stop = endsIterations(step.stage(), outputs.get(key));
-            if (stop.isPresent() && step.iteration() < spec.iterations()) {
+            if (stop.isPresent() && step.iteration() < spec.iterations() && lastIteration == Integer.MAX_VALUE) {
                 lastIteration = step.iteration();
                 console.info("  stop rule: " + stop.get() + "; " + (lastIteration + 1 == spec.iterations()
                         ? "iteration " + spec.iterations() + " is" : "iterations " + (lastIteration + 1) + "-"

@@ -126,4 +126,20 @@ class FilterWarningsTest {
                 .isPresent(), "a candidate that reads the order");
         assertEquals(java.util.Optional.empty(), FilterStage.orderWarning(null, Order.LOWEST, top));
     }
+
+    /** A policy that only chooses members and kept the whole pool ends the iterations; one that reweights does not. */
+    @Test
+    void aPoolKeptWholeEndsTheIterationsUnlessThePolicyChangesWeightsOrLabels() {
+        FilterStage stage = new FilterStage();
+        java.util.function.BiFunction<String, Integer, StageOutputs.FilterOutput> out = (policy, kept) ->
+                new StageOutputs.FilterOutput("label_quality", "highest", 1680, kept, "s", "r", "s3://s", "s3://r", null,
+                        null, null, null, policy, null);
+        assertEquals(java.util.Optional.of("nothing left to filter: drop_groups kept the whole pool (1680 samples), so "
+                + "a next iteration would filter the same samples with the same labels"),
+                stage.endsIterations(out.apply("drop_groups", 1680)));
+        assertEquals(java.util.Optional.empty(), stage.endsIterations(out.apply("drop_groups", 1640)));
+        assertEquals(java.util.Optional.empty(), stage.endsIterations(out.apply("weighted", 1680)));
+        assertEquals(java.util.Optional.empty(), stage.endsIterations(out.apply("relabel", 1680)));
+        assertEquals(java.util.Optional.empty(), stage.endsIterations(out.apply(null, 1680)), "an older run's output");
+    }
 }

@@ -605,6 +605,29 @@ class WorkflowEngineTest {
                 && m.subset.equals("full") && m.name.equals("kappa")));
     }
 
+    /** A filter that kept its whole pool ends the iterations after evaluating its own: nothing is left to filter. */
+    @Test
+    void aPoolKeptWholeEndsTheIterations() throws Exception {
+        String yaml = """
+                name: whole
+                dataset:
+                  generate: {rows: 200, noise: 0.1, seed: 6}
+                model: {buckets: 128, dim: 8, hidden: 8}
+                fine_tune: {epochs: 1}
+                score: {methods: [loss]}
+                filter: {by: loss, keep: 1.0}
+                evaluate: {zero_shot: false, seeds: 1, bootstrap: 50}
+                iterations: 3
+                """;
+        WorkflowParser.Parsed parsed = WorkflowParser.parse("whole.yaml", yaml, Path.of("."), Map.of(), true);
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        long id = engine.start(parsed, Path.of("whole.yaml"), null, new Console(new PrintStream(err), false));
+        assertEquals(RunEntity.Status.SUCCEEDED, runs.findRun(id).orElseThrow().status);
+        assertEquals(2 + 3, runs.stages(id).size(), "iteration 1 evaluated, iterations 2 and 3 not run");
+        assertTrue(err.toString().contains("stop rule: nothing left to filter: top_fraction kept the whole pool")
+                && err.toString().contains("iterations 2-3 are not run"), err.toString());
+    }
+
     /**
      * A stop rule on a metric no validation query informs (MRR where every query's pairs share one label) cannot fire:
      * the run says so in every iteration instead of going on without a word (a probe's, stop 56).
