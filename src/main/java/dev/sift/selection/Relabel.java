@@ -37,11 +37,6 @@ public final class Relabel implements SelectionPolicy {
     }
 
     @Override
-    public boolean adjusts() {
-        return true;
-    }
-
-    @Override
     public Selection build(Pool pool, double keep, Order order, long seed) {
         if (pool.flagged() == null || pool.suggested() == null) {
             throw new IllegalStateException("relabel needs the flags and suggestions of method label_quality");

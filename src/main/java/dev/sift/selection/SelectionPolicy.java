@@ -16,14 +16,6 @@ public interface SelectionPolicy {
         return false;
     }
 
-    /**
-     * Whether it changes more than membership (loss weights or labels), so that a pool kept whole still trains
-     * differently and a next iteration can still change something.
-     */
-    default boolean adjusts() {
-        return false;
-    }
-
     /** Whether the size of what it keeps follows {@code filter.keep} (so it can be drawn on a kept-fraction curve). */
     default boolean takesFraction() {
         return true;

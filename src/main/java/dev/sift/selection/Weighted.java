@@ -35,11 +35,6 @@ public final class Weighted implements SelectionPolicy {
     }
 
     @Override
-    public boolean adjusts() {
-        return true;
-    }
-
-    @Override
     public Selection build(Pool pool, double keep, Order order, long seed) {
         int n = pool.size();
         double[] keepness = new double[n];

@@ -75,19 +75,23 @@ public class FilterStage implements Stage<FilterOutput> {
         return true;
     }
 
-    /**
-     * The iterations end when a policy that only chooses members kept the whole pool: the next iteration would filter
-     * the same samples with the same labels (stop 61: the quickstart's second iteration kept its whole pool on 11 of 13
-     * noise seeds, and trained kept and random models on the same samples; each further iteration would have repeated
-     * it). This iteration is still evaluated.
-     */
+    /** The reason stored by {@link #stop}: read back on resume, so a resumed run ends where the first one did. */
     @Override
     public java.util.Optional<String> endsIterations(FilterOutput o) {
-        boolean membershipOnly = o.policy() != null && SelectionPolicies.find(o.policy()).map(p -> !p.adjusts())
-                .orElse(false);
-        return membershipOnly && o.pool() > 0 && o.kept() == o.pool() ? java.util.Optional.of(String.format(
-                "nothing left to filter: %s kept the whole pool (%d samples), so a next iteration would filter the "
-                        + "same samples with the same labels", o.policy(), o.pool())) : java.util.Optional.empty();
+        return java.util.Optional.ofNullable(o.stop());
+    }
+
+    /**
+     * Why the iterations end after this one: the policy kept the whole pool and changed no weight or label, so a next
+     * iteration would filter the same samples with the same labels (stop 61: the quickstart's second iteration kept
+     * its whole pool on 11 of 13 noise seeds and trained kept and random models on the same samples; each further
+     * iteration would have repeated it). Not with {@code filter.candidates}, whose next choice may differ. This
+     * iteration is still evaluated. Null to go on.
+     */
+    static String stop(String policy, int pool, Selection chosen, boolean chooses) {
+        return chooses || pool == 0 || chosen.positions().length < pool || chosen.adjusted() ? null : String.format(
+                "nothing left to filter: %s kept the whole pool (%d samples) and changed no label or weight, so a next "
+                        + "iteration would filter the same samples with the same labels", policy, pool);
     }
 
     /**
@@ -185,7 +189,7 @@ public class FilterStage implements Stage<FilterOutput> {
         FilterOutput out = new FilterOutput(f.by(), f.order().key(), pool.length, kept.length, selectedKey, randomKey,
                 objects.uri(selectedKey), objects.uri(randomKey), known ? noisyPool : null,
                 known ? countNoisy(samples, kept) : null, known ? countNoisy(samples, random) : null, randomTrainKey,
-                policy.name(), candidates);
+                policy.name(), candidates, stop(policy.name(), pool.length, chosen, f.chooses()));
         runs.saveIteration(iterationRow(ctx, out, new Subsets.Training(kept, chosen.weights(), chosen.labels()),
                 null));
         ctx.console().info(String.format("  kept %d of %d by %s (%s, %s)%s", kept.length, pool.length, f.by(),

@@ -33,11 +33,18 @@ public final class StageOutputs {
 
     /**
      * The kept and random subsets (S3 keys and URIs), their size and, when the data marks known-noisy labels,
-     * how many of those each holds.
+     * how many of those each holds; {@code stop}: why the iterations end after this one (the pool was kept whole and
+     * unchanged), null to go on (and in runs stored before stop 62, which resume as they began).
      */
     public record FilterOutput(String by, String order, int pool, int kept, String selectedKey, String randomKey,
             String selectedUri, String randomUri, Long poolNoisy, Long selectedNoisy, Long randomNoisy,
-            String randomTrainKey, String policy, List<CandidateScore> candidates) {
+            String randomTrainKey, String policy, List<CandidateScore> candidates, String stop) {
+        public FilterOutput(String by, String order, int pool, int kept, String selectedKey, String randomKey,
+                String selectedUri, String randomUri, Long poolNoisy, Long selectedNoisy, Long randomNoisy,
+                String randomTrainKey, String policy, List<CandidateScore> candidates) {
+            this(by, order, pool, kept, selectedKey, randomKey, selectedUri, randomUri, poolNoisy, selectedNoisy,
+                    randomNoisy, randomTrainKey, policy, candidates, null);
+        }
     }
 
     /** A policy validation considered ({@code filter.candidates}): its training-set size and validation score. */

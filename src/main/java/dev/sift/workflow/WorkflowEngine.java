@@ -356,11 +356,12 @@ public class WorkflowEngine {
             }
             previousDigest = Sha256.hex((previousDigest + json).getBytes(StandardCharsets.UTF_8));
             Optional<String> stop = endsIterations(step.stage(), outputs.get(key));
-            if (stop.isPresent() && step.iteration() < spec.iterations() && lastIteration == Integer.MAX_VALUE) {
+            if (stop.isPresent() && step.iteration() < spec.iterations()) {
+                boolean first = lastIteration == Integer.MAX_VALUE; // a second reason in the same iteration: said alone
                 lastIteration = step.iteration();
-                console.info("  stop rule: " + stop.get() + "; " + (lastIteration + 1 == spec.iterations()
+                console.info("  stop rule: " + stop.get() + (!first ? "" : "; " + (lastIteration + 1 == spec.iterations()
                         ? "iteration " + spec.iterations() + " is" : "iterations " + (lastIteration + 1) + "-"
-                                + spec.iterations() + " are") + " not run");
+                                + spec.iterations() + " are") + " not run"));
             }
         }
         runs.finishRun(runId, RunEntity.Status.SUCCEEDED, null);

@@ -127,19 +127,30 @@ class FilterWarningsTest {
         assertEquals(java.util.Optional.empty(), FilterStage.orderWarning(null, Order.LOWEST, top));
     }
 
-    /** A policy that only chooses members and kept the whole pool ends the iterations; one that reweights does not. */
+    /**
+     * A pool kept whole and unchanged ends the iterations; one kept whole with weights or labels changed does not, nor a
+     * choice among candidates (the next iteration may choose another), nor a stored output without a reason (a run
+     * stored before the rule resumes as it began).
+     */
     @Test
-    void aPoolKeptWholeEndsTheIterationsUnlessThePolicyChangesWeightsOrLabels() {
+    void aPoolKeptWholeAndUnchangedEndsTheIterations() {
+        int[] all = IntStream.range(0, 1680).toArray();
+        String reason = FilterStage.stop("drop_groups", 1680, keep(all), false);
+        assertEquals("nothing left to filter: drop_groups kept the whole pool (1680 samples) and changed no label or "
+                + "weight, so a next iteration would filter the same samples with the same labels", reason);
+        assertEquals(null, FilterStage.stop("drop_groups", 1680, keep(Arrays.copyOf(all, 1640)), false));
+        double[] w = new double[1680];
+        Arrays.fill(w, 1);
+        assertEquals(null, FilterStage.stop("weighted", 1680, new Selection(all, w, null), false));
+        assertEquals(null, FilterStage.stop("relabel", 1680, new Selection(all, null, new int[1680]), false));
+        assertEquals(null, FilterStage.stop("drop_groups", 1680, keep(all), true), "chosen among candidates");
+        assertEquals(null, FilterStage.stop("top_fraction", 0, keep(), false));
         FilterStage stage = new FilterStage();
-        java.util.function.BiFunction<String, Integer, StageOutputs.FilterOutput> out = (policy, kept) ->
-                new StageOutputs.FilterOutput("label_quality", "highest", 1680, kept, "s", "r", "s3://s", "s3://r", null,
-                        null, null, null, policy, null);
-        assertEquals(java.util.Optional.of("nothing left to filter: drop_groups kept the whole pool (1680 samples), so "
-                + "a next iteration would filter the same samples with the same labels"),
-                stage.endsIterations(out.apply("drop_groups", 1680)));
-        assertEquals(java.util.Optional.empty(), stage.endsIterations(out.apply("drop_groups", 1640)));
-        assertEquals(java.util.Optional.empty(), stage.endsIterations(out.apply("weighted", 1680)));
-        assertEquals(java.util.Optional.empty(), stage.endsIterations(out.apply("relabel", 1680)));
-        assertEquals(java.util.Optional.empty(), stage.endsIterations(out.apply(null, 1680)), "an older run's output");
+        StageOutputs.FilterOutput stored = new StageOutputs.FilterOutput("label_quality", "highest", 1680, 1680, "s",
+                "r", "s3://s", "s3://r", null, null, null, null, "drop_groups", null);
+        assertEquals(java.util.Optional.empty(), stage.endsIterations(stored), "stored before the rule");
+        StageOutputs.FilterOutput withReason = new StageOutputs.FilterOutput("label_quality", "highest", 1680, 1680,
+                "s", "r", "s3://s", "s3://r", null, null, null, null, "drop_groups", null, reason);
+        assertEquals(java.util.Optional.of(reason), stage.endsIterations(withReason));
     }
 }
