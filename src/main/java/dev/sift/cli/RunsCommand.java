@@ -160,6 +160,7 @@ public class RunsCommand {
                     System.out.println();
                     System.out.println("lineage (what each iteration filtered and kept)");
                     System.out.print(history.lineage(runId).text());
+                    history.stopped(runId).ifPresent(System.out::println);
                     System.out.println();
                     System.out.println("metrics (means over seeds; _sd: sample standard deviation, NaN for one seed)");
                     System.out.print(history.metrics(runId).text());

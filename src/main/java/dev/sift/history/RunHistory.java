@@ -102,6 +102,34 @@ public class RunHistory {
         return t;
     }
 
+    /**
+     * Why the run ran fewer iterations than its workflow asked for: the first stop reason a finished filter or evaluate
+     * stage stored before the last iteration asked for (a pool kept whole, a stop rule met); empty when none did.
+     */
+    public java.util.Optional<String> stopped(long runId) {
+        int asked = Integer.MAX_VALUE; // a stored workflow that no longer parses: any stored reason is said
+        try {
+            asked = dev.sift.workflow.WorkflowParser.parse("run " + runId, runs.require(runId).specYaml, null,
+                    Map.of(), false).spec().iterations();
+        } catch (RuntimeException e) {
+            // an older run's workflow: said without the count
+        }
+        for (StageRunEntity s : runs.stages(runId)) {
+            if (s.status != RunEntity.Status.SUCCEEDED || s.outputJson == null || s.iteration >= asked) {
+                continue;
+            }
+            String why = s.stage.equals(RunLayout.FILTER)
+                    ? StageJson.read(s.outputJson, dev.sift.stage.StageOutputs.FilterOutput.class).stop()
+                    : s.stage.equals(RunLayout.EVALUATE)
+                    ? StageJson.read(s.outputJson, dev.sift.stage.StageOutputs.EvaluateOutput.class).stop() : null;
+            if (why != null) {
+                return java.util.Optional.of("iterations ended after iteration " + s.iteration + (asked
+                        == Integer.MAX_VALUE ? "" : " of " + asked) + ": " + why);
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
     /** One row per iteration and subset with every metric as a column (noise detection rows apart). */
     public Table metrics(long runId) {
         List<MetricEntity> ms = runs.metrics(runId).stream().filter(m -> !m.split.equals(NOISE_SPLIT)

@@ -596,6 +596,8 @@ class WorkflowEngineTest {
         assertEquals(2 + 2 * 3, runs.stages(id).size(), "iterations 3 and 4 did not run");
         assertTrue(err.toString().contains("stop rule: the kept subset's kappa moved by")
                 && err.toString().contains("iterations 3-4 are not run"), err.toString());
+        assertTrue(history.stopped(id).orElseThrow().startsWith("iterations ended after iteration 2 of 4: the kept "
+                + "subset's kappa moved by"), history.stopped(id).toString());
         assertTrue(runs.findStage(id, "evaluate", 2).orElseThrow().outputJson.contains("\"stop\""));
         assertTrue(!runs.findStage(id, "evaluate", 1).orElseThrow().outputJson.contains("\"stop\""));
         // the rule read the validation split: the kept and full models were measured there
@@ -626,6 +628,8 @@ class WorkflowEngineTest {
         assertEquals(2 + 3, runs.stages(id).size(), "iteration 1 evaluated, iterations 2 and 3 not run");
         assertTrue(err.toString().contains("stop rule: nothing left to filter: top_fraction kept the whole pool")
                 && err.toString().contains("iterations 2-3 are not run"), err.toString());
+        assertTrue(history.stopped(id).orElseThrow().startsWith("iterations ended after iteration 1 of 3: nothing left "
+                + "to filter: top_fraction kept the whole pool ("), history.stopped(id).toString());
     }
 
     /**
