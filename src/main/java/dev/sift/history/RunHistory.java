@@ -103,17 +103,17 @@ public class RunHistory {
     }
 
     /**
-     * Why the run ran fewer iterations than its workflow asked for: the first stop reason a finished filter or evaluate
-     * stage stored before the last iteration asked for (a pool kept whole, a stop rule met); empty when none did.
+     * Why a finished run ran fewer iterations than its workflow asked for: the first stop reason a filter or evaluate
+     * stage stored before the last iteration asked for (a pool kept whole, a stop rule met). Empty when none did, when
+     * the run has not succeeded, for recommendation (one iteration, other outputs) and when the count is not stored.
      */
     public java.util.Optional<String> stopped(long runId) {
-        int asked = Integer.MAX_VALUE; // a stored workflow that no longer parses: any stored reason is said
-        try {
-            asked = dev.sift.workflow.WorkflowParser.parse("run " + runId, runs.require(runId).specYaml, null,
-                    Map.of(), false).spec().iterations();
-        } catch (RuntimeException e) {
-            // an older run's workflow: said without the count
+        Map<String, Object> p = params.of(List.of(runId)).getOrDefault(runId, new TreeMap<>());
+        if (!(p.get("iterations") instanceof Number n) || units(p).equals("users")
+                || runs.require(runId).status != RunEntity.Status.SUCCEEDED) {
+            return java.util.Optional.empty();
         }
+        int asked = n.intValue();
         for (StageRunEntity s : runs.stages(runId)) {
             if (s.status != RunEntity.Status.SUCCEEDED || s.outputJson == null || s.iteration >= asked) {
                 continue;
@@ -123,8 +123,8 @@ public class RunHistory {
                     : s.stage.equals(RunLayout.EVALUATE)
                     ? StageJson.read(s.outputJson, dev.sift.stage.StageOutputs.EvaluateOutput.class).stop() : null;
             if (why != null) {
-                return java.util.Optional.of("iterations ended after iteration " + s.iteration + (asked
-                        == Integer.MAX_VALUE ? "" : " of " + asked) + ": " + why);
+                return java.util.Optional.of("iterations ended after iteration " + s.iteration + " of " + asked + ": "
+                        + why);
             }
         }
         return java.util.Optional.empty();

@@ -51,6 +51,7 @@ final class RunJson {
         o.set("noise_detection", history.noiseDetection(r.id).json());
         o.set("curve", history.curve(r.id).json());
         o.set("headroom", JSON.valueToTree(history.headroom(r.id))); // the verdicts on the random - full rows
+        o.put("stopped", history.stopped(r.id).orElse(null)); // why fewer iterations ran than asked, or null
         var its = o.putArray("iterations");
         for (IterationEntity it : runs.iterations(r.id)) {
             ObjectNode n = its.addObject();

@@ -89,7 +89,8 @@ public class FilterStage implements Stage<FilterOutput> {
      * iteration is still evaluated. Null to go on.
      */
     static String stop(String policy, int pool, Selection chosen, boolean chooses) {
-        return chooses || pool == 0 || chosen.positions().length < pool || chosen.adjusted() ? null : String.format(
+        boolean changed = chosen.relabelled() > 0 || chosen.weights() != null; // a relabelling that replaced none: not
+        return chooses || pool == 0 || chosen.positions().length < pool || changed ? null : String.format(
                 "nothing left to filter: %s kept the whole pool (%d samples) and changed no label or weight, so a next "
                         + "iteration would filter the same samples with the same labels", policy, pool);
     }

@@ -143,6 +143,10 @@ class FilterWarningsTest {
         Arrays.fill(w, 1);
         assertEquals(null, FilterStage.stop("weighted", 1680, new Selection(all, w, null), false));
         assertEquals(null, FilterStage.stop("relabel", 1680, new Selection(all, null, new int[1680]), false));
+        int[] none = new int[1680];
+        Arrays.fill(none, -1); // a relabelling that replaced no label: the same samples and labels again
+        assertEquals(reason.replace("drop_groups", "relabel"), FilterStage.stop("relabel", 1680, new Selection(all,
+                null, none), false));
         assertEquals(null, FilterStage.stop("drop_groups", 1680, keep(all), true), "chosen among candidates");
         assertEquals(null, FilterStage.stop("top_fraction", 0, keep(), false));
         FilterStage stage = new FilterStage();
