@@ -195,7 +195,7 @@ public class WorkflowEngine {
         if (shard != null && !target.stage().shardable()) { // finished or not (a finished one said 'nothing to do')
             throw SiftException.usage(target.stage().name() + " cannot be sharded (--shard applies to score)");
         }
-        Map<String, Record> outputs = new HashMap<>();
+        StepOutputs outputs = new StepOutputs();
         StageCache.Chain keys = new StageCache.Chain(spec);
         String previousDigest = "";
         String cacheKey = null;
@@ -209,8 +209,7 @@ public class WorkflowEngine {
                             "run " + runId + ": " + step.label() + " has not finished; run it first ('sift resume "
                                     + runId + " --only-stage " + step.stage().name() + (step.iteration() > 0
                                             ? " --iteration " + step.iteration() : "") + "')"));
-            outputs.put(outputKey(step.stage().outputType(), step.iteration()),
-                    StageJson.read(done.outputJson, step.stage().outputType()));
+            outputs.put(step, StageJson.read(done.outputJson, step.stage().outputType()));
             previousDigest = Sha256.hex((previousDigest + done.outputJson).getBytes(StandardCharsets.UTF_8));
         }
         if (runs.findStage(runId, stage, target.iteration()).filter(s -> s.status == RunEntity.Status.SUCCEEDED)
@@ -218,8 +217,7 @@ public class WorkflowEngine {
             console.info(target.label() + " of run " + runId + " has finished already; nothing to do");
             return;
         }
-        StageContext.Outputs finished = view(outputs);
-        StageContext ctx = new StageContext(runId, spec, target.iteration(), console, finished, new HashMap<>());
+        StageContext ctx = new StageContext(runId, spec, target.iteration(), console, outputs, new HashMap<>());
         if (shard == null) {
             runWholeStep(runId, target, ctx, previousDigest, cacheKey);
             return;
@@ -322,9 +320,8 @@ public class WorkflowEngine {
     }
 
     private void executeSteps(long runId, WorkflowSpec spec, Console console) {
-        Map<String, Record> outputs = new HashMap<>();
+        StepOutputs outputs = new StepOutputs();
         Map<String, Object> cache = new HashMap<>();
-        StageContext.Outputs finished = view(outputs);
         List<Step> plan = plan(spec);
         String previousDigest = "";
         StageCache.Chain keys = new StageCache.Chain(spec);
@@ -333,17 +330,16 @@ public class WorkflowEngine {
             if (step.iteration() > lastIteration) {
                 continue;
             }
-            String key = outputKey(step.stage().outputType(), step.iteration());
             String cacheKey = keys.next(step.stage(), step.iteration());
             String prefix = "[" + (step.seq() + 1) + "/" + plan.size() + "] " + step.label();
             StageRunEntity done = runs.findStage(runId, step.stage().name(), step.iteration())
                     .filter(s -> s.status == RunEntity.Status.SUCCEEDED).orElse(null);
             String json;
-            StageContext ctx = new StageContext(runId, spec, step.iteration(), console, finished, cache);
+            StageContext ctx = new StageContext(runId, spec, step.iteration(), console, outputs, cache);
             Record stored = done == null ? null : intactOutput(step, done, ctx);
             if (stored != null) {
                 json = done.outputJson;
-                outputs.put(key, stored);
+                outputs.put(step, stored);
                 console.info(prefix + ": done before (attempt " + done.attempt + "), skipped");
             } else {
                 stageRuns.check(runId, step, ctx, previousDigest);
@@ -352,10 +348,10 @@ public class WorkflowEngine {
                     out = stageRuns.run(runId, step, ctx, previousDigest, prefix, cacheKey);
                 }
                 json = StageJson.write(out);
-                outputs.put(key, out);
+                outputs.put(step, out);
             }
             previousDigest = Sha256.hex((previousDigest + json).getBytes(StandardCharsets.UTF_8));
-            Optional<String> stop = endsIterations(step.stage(), outputs.get(key));
+            Optional<String> stop = outputs.endsIterations(step);
             if (stop.isPresent() && step.iteration() < spec.iterations()) {
                 boolean first = lastIteration == Integer.MAX_VALUE; // a second reason in the same iteration: said alone
                 lastIteration = step.iteration();
@@ -365,25 +361,6 @@ public class WorkflowEngine {
             }
         }
         runs.finishRun(runId, RunEntity.Status.SUCCEEDED, null);
-    }
-
-    /** The outputs of finished steps, keyed by {@link #outputKey}, as stages look them up. */
-    private static StageContext.Outputs view(Map<String, Record> outputs) {
-        return new StageContext.Outputs() {
-            @Override
-            public <O extends Record> Optional<O> find(Class<O> type, int iteration) {
-                return Optional.ofNullable(type.cast(outputs.get(outputKey(type, iteration))));
-            }
-        };
-    }
-
-    private static String outputKey(Class<?> type, int iteration) {
-        return type.getName() + "@" + iteration;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static <O extends Record> Optional<String> endsIterations(Stage<O> stage, Record output) {
-        return stage.endsIterations((O) output);
     }
 
     /** The stored output of a finished step, or null when what it stored is gone and the step must run again. */
