@@ -18,7 +18,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "compare", description = "Runs side by side: resolved workflow parameters (flattened keys such as "
         + "filter.keep), test metrics (mean over seeds) per iteration and subset with each run's difference from the "
         + "first run, and the kept subset's difference from random with its 95%% paired bootstrap interval where the "
-        + "runs stored one.")
+        + "runs stored one; with --pooled, the kept subset's differences pooled over the runs (one run per noise "
+        + "seed, split or data set) with intervals over the runs.")
 public class CompareCommand implements Callable<Integer>, ArgumentCheck {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -35,11 +36,17 @@ public class CompareCommand implements Callable<Integer>, ArgumentCheck {
             + "Default: every iteration, row by row")
     String iteration;
 
+    @Option(names = "--pooled", description = "also pool over the runs, per metric: the mean of kept - random and "
+            + "kept - full, and where the runs injected noise, full - full-clean and the share of it won back (of the "
+            + "means), each with a 95%% percentile bootstrap interval over the runs (from 5 runs), and how many runs "
+            + "were above, at and below 0. Reads iteration 1 unless --iteration says otherwise")
+    boolean pooled;
+
     @Mixin
     OutputOptions output;
 
     @Option(names = "--table", paramLabel = "NAME", description = "only this table: runs, parameters, metrics or "
-            + "kept_vs_random (CSV without it: each table under a '# NAME' line)")
+            + "kept_vs_random, or pooled with --pooled (CSV without it: each table under a '# NAME' line)")
     String table;
 
     @Mixin
@@ -54,6 +61,9 @@ public class CompareCommand implements Callable<Integer>, ArgumentCheck {
         out.put("parameters", r.parameters());
         out.put("metrics", r.metrics());
         out.put("kept_vs_random", r.intervals());
+        if (r.pooled() != null) {
+            out.put("pooled", r.pooled());
+        }
         return out;
     }
 
@@ -64,7 +74,8 @@ public class CompareCommand implements Callable<Integer>, ArgumentCheck {
     }
 
     private String iterationKey() {
-        String it = iteration == null ? RunComparison.ALL : iteration.trim().toLowerCase(java.util.Locale.ROOT);
+        String it = iteration == null ? pooled ? "1" : RunComparison.ALL
+                : iteration.trim().toLowerCase(java.util.Locale.ROOT);
         if (!it.equals(RunComparison.ALL) && !it.equals("last") && !it.equals("best") && !it.matches("[1-9]\\d{0,5}")) {
             throw SiftException.usage("--iteration must be a number from 1, last or best, got '" + iteration + "'");
         }
@@ -73,7 +84,7 @@ public class CompareCommand implements Callable<Integer>, ArgumentCheck {
 
     @Override
     public Integer call() {
-        RunComparison.Result r = comparison.compare(runIds, onlyChanged, iterationKey()); // it checks the ids too
+        RunComparison.Result r = comparison.compare(runIds, onlyChanged, iterationKey(), pooled); // it checks the ids
         if (table != null && output.format != OutputOptions.Format.csv) {
             System.out.print(output.render(OutputOptions.one(tables(r), table)));
             return ExitCodes.OK;
@@ -90,6 +101,9 @@ public class CompareCommand implements Callable<Integer>, ArgumentCheck {
                     o.put("metrics_note", r.note());
                 }
                 o.set("kept_vs_random", r.intervals().json());
+                if (r.pooled() != null) {
+                    o.set("pooled", r.pooled().json());
+                }
                 System.out.println(o.toPrettyString());
             }
             case csv -> System.out.print(OutputOptions.csv(tables(r), table));
@@ -118,6 +132,12 @@ public class CompareCommand implements Callable<Integer>, ArgumentCheck {
                     .replace("_or_", " or ");
             System.out.println("kept vs random (paired " + unit + " bootstrap, 95% interval)");
             System.out.print(r.intervals().text());
+        }
+        if (r.pooled() != null) {
+            System.out.println();
+            System.out.println("pooled over the runs (each run a mean over its seeds; 95% percentile bootstrap over the "
+                    + "runs; recovered share: (kept - full) / (full-clean - full) of the means over the runs)");
+            System.out.print(r.pooled().text());
         }
     }
 }

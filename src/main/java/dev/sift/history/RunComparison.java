@@ -40,9 +40,12 @@ public class RunComparison {
     @Inject
     RunParams params;
 
-    /** The compared runs, their parameters, metrics and kept-vs-random intervals. */
+    /**
+     * The compared runs, their parameters, metrics and kept-vs-random intervals; {@code pooled}: the differences
+     * pooled over the runs ({@link PooledRuns}), or null when not asked for.
+     */
     public record Result(Table runs, Table parameters, Table metrics, Table intervals, int parametersDiffering,
-            int parametersTotal, String note) {
+            int parametersTotal, String note, Table pooled) {
     }
 
     /** Why some deltas are left out: runs of another task type than the first, or "" when all are of one. */
@@ -70,7 +73,15 @@ public class RunComparison {
      *     run's iteration whose kept subset has the highest kappa, NDCG@k for regression) or a number
      */
     public Result compare(List<Long> ids, boolean onlyChanged, String iteration) {
+        return compare(ids, onlyChanged, iteration, false);
+    }
+
+    /** As {@link #compare(List, boolean, String)}, with the differences pooled over the runs when {@code pooled}. */
+    public Result compare(List<Long> ids, boolean onlyChanged, String iteration, boolean pooled) {
         checkDistinct(ids);
+        if (pooled && iteration.equals(ALL)) {
+            throw SiftException.usage("runs compare --pooled reads one iteration of every run: give --iteration");
+        }
         Map<Long, RunEntity> found = new HashMap<>();
         runs.findRuns(ids).forEach(r -> found.put(r.id, r));
         for (Long id : ids) {
@@ -78,12 +89,7 @@ public class RunComparison {
                 throw SiftException.usage("no run with id " + id);
             }
         }
-        Map<Long, RunMetrics> metrics = new LinkedHashMap<>();
-        ids.forEach(id -> metrics.put(id, new RunMetrics()));
-        for (MetricRow m : store.testMetrics(ids)) {
-            metrics.get(m.runId()).computeIfAbsent(m.iteration(), k -> new TreeMap<>())
-                    .computeIfAbsent(m.subset(), k -> new TreeMap<>()).put(m.name(), m.value());
-        }
+        Map<Long, RunMetrics> metrics = testMetrics(ids);
         Map<Long, Integer> chosen = new LinkedHashMap<>();
         if (!iteration.equals(ALL)) {
             ids.forEach(id -> chosen.put(id, choose(metrics.get(id), iteration)));
@@ -124,7 +130,19 @@ public class RunComparison {
         ids.forEach(id -> types.put(id, String.valueOf(ps.getOrDefault(id, new TreeMap<>()).getOrDefault("task.type",
                 "graded"))));
         return new Result(runTable, paramTable, metricTable(ids, metrics, chosen, types),
-                intervals(ids, chosen, ps), differing, keys.size(), taskNote(ids, types));
+                intervals(ids, chosen, ps), differing, keys.size(), taskNote(ids, types),
+                pooled ? pooledTable(ids, metrics, chosen) : null);
+    }
+
+    /** Every run's test metrics (means over seeds), by iteration and subset. */
+    private Map<Long, RunMetrics> testMetrics(List<Long> ids) {
+        Map<Long, RunMetrics> metrics = new LinkedHashMap<>();
+        ids.forEach(id -> metrics.put(id, new RunMetrics()));
+        for (MetricRow m : store.testMetrics(ids)) {
+            metrics.get(m.runId()).computeIfAbsent(m.iteration(), k -> new TreeMap<>())
+                    .computeIfAbsent(m.subset(), k -> new TreeMap<>()).put(m.name(), m.value());
+        }
+        return metrics;
     }
 
     /**
@@ -236,6 +254,51 @@ public class RunComparison {
             }
         }
         return out;
+    }
+
+    /** Metrics pooled over runs: not the spreads, sizes and times stored beside them. */
+    private static boolean pooledMetric(String name) {
+        return !name.endsWith("_sd") && !name.endsWith("_queries") && !List.of("train_size", "train_seconds", "seeds")
+                .contains(name);
+    }
+
+    /**
+     * Per metric of the kept subset: kept - random, kept - full, and where the runs knew their injected noise, full -
+     * full-clean and the share of that cost won back, pooled over the runs at each run's chosen iteration.
+     */
+    private static Table pooledTable(List<Long> ids, Map<Long, RunMetrics> metrics, Map<Long, Integer> chosen) {
+        Table t = new Table(List.of("metric", "compared", "runs", "value", "ci_low", "ci_high", "excludes_0",
+                "above_level_below"));
+        TreeSet<String> names = new TreeSet<>();
+        ids.forEach(id -> names.addAll(at(metrics.get(id), chosen.get(id)).getOrDefault("selected", Map.of())
+                .keySet()));
+        for (String name : names.stream().filter(RunComparison::pooledMetric).toList()) {
+            List<PooledRuns.RunValues> values = new ArrayList<>();
+            for (Long id : ids) {
+                Map<String, Map<String, Double>> s = at(metrics.get(id), chosen.get(id));
+                java.util.function.Function<String, Double> v = subset -> {
+                    Double x = s.getOrDefault(subset, Map.of()).get(name);
+                    return x == null ? Double.NaN : x;
+                };
+                if (Double.isFinite(v.apply("selected"))) {
+                    values.add(new PooledRuns.RunValues(v.apply("full"), v.apply("selected"), v.apply("random"),
+                            v.apply("full-clean")));
+                }
+            }
+            pooledRow(t, name, "kept - random", PooledRuns.keptMinusRandom(values));
+            pooledRow(t, name, "kept - full", PooledRuns.keptMinusFull(values));
+            pooledRow(t, name, "full - full-clean", PooledRuns.noiseCost(values));
+            pooledRow(t, name, "recovered share", PooledRuns.recovered(values));
+        }
+        return t;
+    }
+
+    private static void pooledRow(Table t, String name, String compared, PooledRuns.Pooled p) {
+        if (p.runs() > 0) {
+            t.add(name, compared, p.runs(), Table.end(p.value()), Table.end(p.lo()), Table.end(p.hi()),
+                    Table.YesNo.excludesZero(p.lo(), p.hi()), p.above() < 0 ? null
+                            : p.above() + " / " + p.level() + " / " + p.below());
+        }
     }
 
     /** Sorts the subsets as runs show does: full (and its clean reference), selected, random, baselines, the rest. */

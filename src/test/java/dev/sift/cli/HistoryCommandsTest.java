@@ -433,6 +433,59 @@ class HistoryCommandsTest {
         assertTrue(metrics.out().startsWith("iteration,") && !metrics.out().contains("#"), metrics.out());
     }
 
+    /** Five runs as five noise seeds would leave them: the differences pooled over the runs, read back by hand. */
+    @Test
+    void comparePooledPoolsTheKeptSubsetsDifferencesOverTheRuns() throws Exception {
+        double[][] v = { // full, full-clean, selected, random (kappa); the last run has no clean reference
+            {0.70, 0.90, 0.80, 0.75}, {0.80, 0.90, 0.85, 0.85}, {0.60, 0.90, 0.75, 0.80}, {0.75, 0.90, 0.85, 0.70},
+            {0.70, Double.NaN, 0.72, 0.60}};
+        List<String> ids = new ArrayList<>();
+        for (double[] r : v) {
+            long id = runs.createRun("pool", "pool", "/pool.yaml", "name: pool\n").id;
+            runs.replaceMetrics(id, 1, "test", "full", Map.of("kappa", r[0], "kappa_sd", 0.01));
+            if (!Double.isNaN(r[1])) {
+                runs.replaceMetrics(id, 1, "test", "full-clean", Map.of("kappa", r[1]));
+            }
+            runs.replaceMetrics(id, 1, "test", "selected", Map.of("kappa", r[2], "train_size", 100.0));
+            runs.replaceMetrics(id, 1, "test", "random", Map.of("kappa", r[3]));
+            runs.replaceMetrics(id, 2, "test", "selected", Map.of("kappa", 0.1));
+            runs.finishRun(id, RunEntity.Status.SUCCEEDED, null);
+            ids.add(Long.toString(id));
+        }
+        List<String> args = new ArrayList<>(List.of("runs", "compare"));
+        args.addAll(ids);
+        args.addAll(List.of("--pooled", "--format", "json"));
+        InJvm.Out json = sift(args.toArray(new String[0]));
+        assertEquals(0, json.code(), json.err());
+        JsonNode pooled = JSON.readTree(json.out()).get("pooled");
+        assertEquals(4, pooled.size(), "kappa only (not its sd or the train size), four comparisons: " + pooled);
+        JsonNode random = pooled.get(0);
+        assertEquals("kept - random", random.get("compared").asText());
+        assertEquals(5, random.get("runs").asInt());
+        assertEquals((0.05 + 0.0 - 0.05 + 0.15 + 0.12) / 5, random.get("value").asDouble(), 1e-9, "iteration 1's");
+        assertEquals("3 / 1 / 1", random.get("above_level_below").asText());
+        assertTrue(random.get("ci_low").asDouble() < random.get("value").asDouble() && random.get("ci_high")
+                .asDouble() > random.get("value").asDouble(), "five runs are resampled: " + random);
+        JsonNode cost = pooled.get(2);
+        assertEquals("full - full-clean", cost.get("compared").asText());
+        assertEquals(4, cost.get("runs").asInt(), "the run without a clean reference is left out");
+        assertTrue(cost.get("ci_low").isNull(), "four runs: no interval");
+        JsonNode share = pooled.get(3);
+        assertEquals("recovered share", share.get("compared").asText());
+        // of the four runs' means: full 0.7125, kept 0.8125, clean 0.90
+        assertEquals(0.1 / 0.1875, share.get("value").asDouble(), 1e-9);
+        assertTrue(share.get("above_level_below").isNull());
+        InJvm.Out text = sift(args.subList(0, args.size() - 2).toArray(new String[0]));
+        assertTrue(text.out().contains("pooled over the runs (each run a mean over its seeds"), text.out());
+        List<String> two = new ArrayList<>(args.subList(0, args.size() - 2));
+        two.addAll(List.of("--iteration", "2", "--format", "json"));
+        JsonNode second = JSON.readTree(sift(two.toArray(new String[0])).out()).get("pooled");
+        // iteration 2 stored the kept subset alone; the full model and its clean reference carry over from 1
+        assertEquals(3, second.size(), second.toString());
+        assertEquals("kept - full", second.get(0).get("compared").asText());
+        assertEquals(0.1 - (0.70 + 0.80 + 0.60 + 0.75 + 0.70) / 5, second.get(0).get("value").asDouble(), 1e-9);
+    }
+
     /** A probe's: a run killed in evaluate showed the subsets it had finished as if they were the whole table. */
     @Test
     void metricsOfAnEvaluateCutShortAreMarkedPartial() throws Exception {
