@@ -36,8 +36,8 @@ public class CompareCommand implements Callable<Integer>, ArgumentCheck {
             + "Default: every iteration, row by row")
     String iteration;
 
-    @Option(names = "--pooled", description = "also pool over the runs, per metric: the mean of kept - random and "
-            + "kept - full, and where the runs injected noise, full - full-clean and the share of it won back (of the "
+    @Option(names = "--pooled", description = "also pool over the runs, per metric: the mean of kept - random, "
+            + "kept - full, kept - majority and kept - zero-shot, and where the runs injected noise, full - full-clean and the share of it won back (of the "
             + "means), each with a 95%% percentile bootstrap interval over the runs (from 5 runs), and how many runs "
             + "were above, at and below 0. Reads iteration 1 unless --iteration says otherwise")
     boolean pooled;

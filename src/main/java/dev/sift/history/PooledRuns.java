@@ -22,8 +22,29 @@ public final class PooledRuns {
     private PooledRuns() {
     }
 
-    /** One run's values of one metric (NaN: the run has no such subset). */
-    public record RunValues(double full, double selected, double random, double fullClean) {
+    /** One run's values of one metric by subset (a subset the run does not have: NaN). */
+    public record RunValues(java.util.Map<String, Double> bySubset) {
+        /** A run with the four subsets the noise's share reads (NaN: not there). */
+        public RunValues(double full, double selected, double random, double fullClean) {
+            this(java.util.Map.of("full", full, "selected", selected, "random", random, "full-clean", fullClean));
+        }
+
+        public double get(String subset) {
+            Double v = bySubset.get(subset);
+            return v == null ? Double.NaN : v;
+        }
+
+        public double selected() {
+            return get("selected");
+        }
+
+        public double full() {
+            return get("full");
+        }
+
+        public double fullClean() {
+            return get("full-clean");
+        }
     }
 
     /**
@@ -33,19 +54,24 @@ public final class PooledRuns {
     public record Pooled(double value, double lo, double hi, int runs, int above, int level, int below) {
     }
 
-    /** Mean over the runs of {@code selected - random} (runs without a random subset are left out). */
+    /** Mean over the runs of {@code a - b} (runs without either subset are left out). */
+    public static Pooled difference(List<RunValues> runs, String a, String b) {
+        return meanDifference(runs, v -> v.get(a) - v.get(b));
+    }
+
+    /** Mean over the runs of {@code selected - random}. */
     public static Pooled keptMinusRandom(List<RunValues> runs) {
-        return meanDifference(runs, v -> v.selected() - v.random());
+        return difference(runs, "selected", "random");
     }
 
     /** Mean over the runs of {@code selected - full}. */
     public static Pooled keptMinusFull(List<RunValues> runs) {
-        return meanDifference(runs, v -> v.selected() - v.full());
+        return difference(runs, "selected", "full");
     }
 
     /** Mean over the runs of {@code full - full-clean}: what the injected noise cost the full model. */
     public static Pooled noiseCost(List<RunValues> runs) {
-        return meanDifference(runs, v -> v.full() - v.fullClean());
+        return difference(runs, "full", "full-clean");
     }
 
     /**

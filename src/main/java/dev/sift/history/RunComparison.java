@@ -263,8 +263,9 @@ public class RunComparison {
     }
 
     /**
-     * Per metric of the kept subset: kept - random, kept - full, and where the runs knew their injected noise, full -
-     * full-clean and the share of that cost won back, pooled over the runs at each run's chosen iteration.
+     * Per metric of the kept subset: kept - random, kept - full, kept - majority and kept - zero-shot (where the
+     * runs have those baselines), and where the runs knew their injected noise, full - full-clean and the share of
+     * that cost won back, pooled over the runs at each run's chosen iteration.
      */
     private static Table pooledTable(List<Long> ids, Map<Long, RunMetrics> metrics, Map<Long, Integer> chosen) {
         Table t = new Table(List.of("metric", "compared", "runs", "value", "ci_low", "ci_high", "excludes_0",
@@ -275,18 +276,19 @@ public class RunComparison {
         for (String name : names.stream().filter(RunComparison::pooledMetric).toList()) {
             List<PooledRuns.RunValues> values = new ArrayList<>();
             for (Long id : ids) {
-                Map<String, Map<String, Double>> s = at(metrics.get(id), chosen.get(id));
-                java.util.function.Function<String, Double> v = subset -> {
-                    Double x = s.getOrDefault(subset, Map.of()).get(name);
-                    return x == null ? Double.NaN : x;
-                };
-                if (Double.isFinite(v.apply("selected"))) {
-                    values.add(new PooledRuns.RunValues(v.apply("full"), v.apply("selected"), v.apply("random"),
-                            v.apply("full-clean")));
+                Map<String, Double> bySubset = new HashMap<>();
+                at(metrics.get(id), chosen.get(id)).forEach((subset, m) -> {
+                    if (m.get(name) != null) {
+                        bySubset.put(subset, m.get(name));
+                    }
+                });
+                if (bySubset.containsKey("selected")) {
+                    values.add(new PooledRuns.RunValues(bySubset));
                 }
             }
-            pooledRow(t, name, "kept - random", PooledRuns.keptMinusRandom(values));
-            pooledRow(t, name, "kept - full", PooledRuns.keptMinusFull(values));
+            for (String b : List.of("random", "full", "majority", "zero-shot")) {
+                pooledRow(t, name, "kept - " + b, PooledRuns.difference(values, "selected", b));
+            }
             pooledRow(t, name, "full - full-clean", PooledRuns.noiseCost(values));
             pooledRow(t, name, "recovered share", PooledRuns.recovered(values));
         }

@@ -448,6 +448,7 @@ class HistoryCommandsTest {
             }
             runs.replaceMetrics(id, 1, "test", "selected", Map.of("kappa", r[2], "train_size", 100.0));
             runs.replaceMetrics(id, 1, "test", "random", Map.of("kappa", r[3]));
+            runs.replaceMetrics(id, 1, "test", "majority", Map.of("kappa", 0.0));
             runs.replaceMetrics(id, 2, "test", "selected", Map.of("kappa", 0.1));
             runs.finishRun(id, RunEntity.Status.SUCCEEDED, null);
             ids.add(Long.toString(id));
@@ -458,7 +459,8 @@ class HistoryCommandsTest {
         InJvm.Out json = sift(args.toArray(new String[0]));
         assertEquals(0, json.code(), json.err());
         JsonNode pooled = JSON.readTree(json.out()).get("pooled");
-        assertEquals(4, pooled.size(), "kappa only (not its sd or the train size), four comparisons: " + pooled);
+        assertEquals(5, pooled.size(), "kappa only (not its sd or the train size), five comparisons (no zero-shot "
+                + "was stored): " + pooled);
         JsonNode random = pooled.get(0);
         assertEquals("kept - random", random.get("compared").asText());
         assertEquals(5, random.get("runs").asInt());
@@ -466,11 +468,14 @@ class HistoryCommandsTest {
         assertEquals("3 / 1 / 1", random.get("above_level_below").asText());
         assertTrue(random.get("ci_low").asDouble() < random.get("value").asDouble() && random.get("ci_high")
                 .asDouble() > random.get("value").asDouble(), "five runs are resampled: " + random);
-        JsonNode cost = pooled.get(2);
+        JsonNode majority = pooled.get(2);
+        assertEquals("kept - majority", majority.get("compared").asText());
+        assertEquals((0.80 + 0.85 + 0.75 + 0.85 + 0.72) / 5, majority.get("value").asDouble(), 1e-9);
+        JsonNode cost = pooled.get(3);
         assertEquals("full - full-clean", cost.get("compared").asText());
         assertEquals(4, cost.get("runs").asInt(), "the run without a clean reference is left out");
         assertTrue(cost.get("ci_low").isNull(), "four runs: no interval");
-        JsonNode share = pooled.get(3);
+        JsonNode share = pooled.get(4);
         assertEquals("recovered share", share.get("compared").asText());
         // of the four runs' means: full 0.7125, kept 0.8125, clean 0.90
         assertEquals(0.1 / 0.1875, share.get("value").asDouble(), 1e-9);
@@ -480,8 +485,9 @@ class HistoryCommandsTest {
         List<String> two = new ArrayList<>(args.subList(0, args.size() - 2));
         two.addAll(List.of("--iteration", "2", "--format", "json"));
         JsonNode second = JSON.readTree(sift(two.toArray(new String[0])).out()).get("pooled");
-        // iteration 2 stored the kept subset alone; the full model and its clean reference carry over from 1
-        assertEquals(3, second.size(), second.toString());
+        // iteration 2 stored the kept subset alone; the full model, its clean reference and the majority baseline
+        // carry over from 1, random does not
+        assertEquals(4, second.size(), second.toString());
         assertEquals("kept - full", second.get(0).get("compared").asText());
         assertEquals(0.1 - (0.70 + 0.80 + 0.60 + 0.75 + 0.70) / 5, second.get(0).get("value").asDouble(), 1e-9);
     }
