@@ -36,10 +36,12 @@ public class CompareCommand implements Callable<Integer>, ArgumentCheck {
             + "Default: every iteration, row by row")
     String iteration;
 
-    @Option(names = "--pooled", description = "also pool over the runs, per metric: the mean of kept - random, "
-            + "kept - full, kept - majority and kept - zero-shot, and where the runs injected noise, full - full-clean and the share of it won back (of the "
-            + "means), each with a 95%% percentile bootstrap interval over the runs (from 5 runs), and how many runs "
-            + "were above, at and below 0. Reads iteration 1 unless --iteration says otherwise")
+    @Option(names = "--pooled", description = "also pool over the runs (one per noise seed, split or data set), per "
+            + "metric: the mean of kept minus every other subset they have (random, full, the free baselines), and "
+            + "where the runs injected noise, full - full-clean and the share of it won back (of the means; only "
+            + "where that cost is measurable over the runs), each with a 95%% percentile bootstrap interval over the "
+            + "runs (from 5 runs) and how many runs were above, at and below 0. Runs of one task type; iteration 1 "
+            + "unless --iteration K or last says otherwise")
     boolean pooled;
 
     @Mixin
@@ -69,7 +71,13 @@ public class CompareCommand implements Callable<Integer>, ArgumentCheck {
 
     @Override
     public void checkArguments() {
-        iterationKey();
+        if (pooled && "best".equals(iterationKey())) {
+            throw SiftException.usage("--pooled with --iteration best: best picks each run's iteration on the test "
+                    + "split, which would bias what is pooled; give K or last");
+        }
+        if (!pooled && table != null && table.trim().equalsIgnoreCase("pooled")) {
+            throw SiftException.usage("--table pooled needs --pooled");
+        }
         RunComparison.checkDistinct(runIds);
     }
 
@@ -84,6 +92,7 @@ public class CompareCommand implements Callable<Integer>, ArgumentCheck {
 
     @Override
     public Integer call() {
+        checkArguments();
         RunComparison.Result r = comparison.compare(runIds, onlyChanged, iterationKey(), pooled); // it checks the ids
         if (table != null && output.format != OutputOptions.Format.csv) {
             System.out.print(output.render(OutputOptions.one(tables(r), table)));
@@ -135,8 +144,9 @@ public class CompareCommand implements Callable<Integer>, ArgumentCheck {
         }
         if (r.pooled() != null) {
             System.out.println();
-            System.out.println("pooled over the runs (each run a mean over its seeds; 95% percentile bootstrap over the "
-                    + "runs; recovered share: (kept - full) / (full-clean - full) of the means over the runs)");
+            System.out.println("pooled over the runs (each run a mean over its seeds; 95% percentile bootstrap over "
+                    + "the runs; recovered share: (kept - full) / (full-clean - full) of the means over the runs; for "
+                    + "rmse and log_loss a difference above 0 is worse)");
             System.out.print(r.pooled().text());
         }
     }

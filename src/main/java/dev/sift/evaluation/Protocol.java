@@ -224,8 +224,9 @@ public final class Protocol {
             // least MIN_UNITS of Q queries informing it, a resample misses all of them with probability
             // (1 - 5/Q)^Q < e^-5: about 0.7% of the resamples are expected to be left out (NDCG), up to about 1.3%
             // for a binary metric that needs both classes
-            double lo = d.length == 0 ? Double.NaN : d[(int) Math.floor(0.025 * (d.length - 1))];
-            double hi = d.length == 0 ? Double.NaN : d[(int) Math.ceil(0.975 * (d.length - 1))];
+            double[] ends = percentiles95(d);
+            double lo = ends[0];
+            double hi = ends[1];
             // the resamples the interval comes from: those where the metric is defined on both sides
             out.put(n, new Interval(fa.get(n) - fb.get(n), lo, hi, d.length, informing));
         }
@@ -266,6 +267,16 @@ public final class Protocol {
         // binary: the rarer side, either way; graded: the queries with a grade other than the commonest (the
         // commonest is everywhere on a skewed split, and counting it would let one rare pair make an interval)
         return t.task().type() == TaskType.BINARY ? Math.min(withCommon, withOther) : withOther;
+    }
+
+    /**
+     * The 2.5th and 97.5th percentiles of {@code sorted} resampled statistics, at the positions every interval of
+     * Sift reads (the lower rounded down, the upper up); NaN ends for no resamples.
+     */
+    public static double[] percentiles95(double[] sorted) {
+        return sorted.length == 0 ? new double[] {Double.NaN, Double.NaN}
+                : new double[] {sorted[(int) Math.floor(0.025 * (sorted.length - 1))],
+                    sorted[(int) Math.ceil(0.975 * (sorted.length - 1))]};
     }
 
     /**

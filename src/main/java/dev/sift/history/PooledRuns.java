@@ -1,10 +1,13 @@
 package dev.sift.history;
 
 import dev.sift.evaluation.Protocol;
+import dev.sift.store.NoiseRecovery;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -22,69 +25,58 @@ public final class PooledRuns {
     private PooledRuns() {
     }
 
-    /** One run's values of one metric by subset (a subset the run does not have: NaN). */
-    public record RunValues(java.util.Map<String, Double> bySubset) {
-        /** A run with the four subsets the noise's share reads (NaN: not there). */
-        public RunValues(double full, double selected, double random, double fullClean) {
-            this(java.util.Map.of("full", full, "selected", selected, "random", random, "full-clean", fullClean));
-        }
-
+    /** One run's values of one metric by subset (a subset the run does not have: absent or NaN). */
+    public record RunValues(Map<String, Double> bySubset) {
         public double get(String subset) {
             Double v = bySubset.get(subset);
             return v == null ? Double.NaN : v;
         }
-
-        public double selected() {
-            return get("selected");
-        }
-
-        public double full() {
-            return get("full");
-        }
-
-        public double fullClean() {
-            return get("full-clean");
-        }
     }
 
     /**
-     * A pooled quantity: its value on all runs, its interval ends (NaN: too few runs) and how many runs it is drawn
-     * from; for a difference also how many runs had it above, at and below 0 ({@code -1} for the recovered share).
+     * A pooled quantity: its value on all runs (NaN with {@code note} saying why there is none), its interval ends
+     * (NaN: too few runs) and how many runs it is drawn from; for a difference also how many runs had it above, at
+     * and below 0 ({@code -1} for the recovered share).
      */
-    public record Pooled(double value, double lo, double hi, int runs, int above, int level, int below) {
+    public record Pooled(double value, double lo, double hi, int runs, int above, int level, int below, String note) {
     }
 
     /** Mean over the runs of {@code a - b} (runs without either subset are left out). */
     public static Pooled difference(List<RunValues> runs, String a, String b) {
-        return meanDifference(runs, v -> v.get(a) - v.get(b));
-    }
-
-    /** Mean over the runs of {@code selected - random}. */
-    public static Pooled keptMinusRandom(List<RunValues> runs) {
-        return difference(runs, "selected", "random");
-    }
-
-    /** Mean over the runs of {@code selected - full}. */
-    public static Pooled keptMinusFull(List<RunValues> runs) {
-        return difference(runs, "selected", "full");
+        ToDoubleFunction<RunValues> d = v -> v.get(a) - v.get(b);
+        double[] x = runs.stream().mapToDouble(d).filter(Double::isFinite).toArray();
+        double[] ends = interval(x.length, idx -> Arrays.stream(idx).mapToDouble(i -> x[i]).average().orElse(
+                Double.NaN));
+        return new Pooled(Arrays.stream(x).average().orElse(Double.NaN), ends[0], ends[1], x.length,
+                (int) Arrays.stream(x).filter(v -> v > 0).count(), (int) Arrays.stream(x).filter(v -> v == 0).count(),
+                (int) Arrays.stream(x).filter(v -> v < 0).count(), null);
     }
 
     /** Mean over the runs of {@code full - full-clean}: what the injected noise cost the full model. */
     public static Pooled noiseCost(List<RunValues> runs) {
-        return difference(runs, "full", "full-clean");
+        return difference(runs, "full", NoiseRecovery.CLEAN);
     }
 
     /**
      * The share of the noise's cost won back, of the means over runs: (mean selected - mean full) / (mean full-clean
      * - mean full). Of the means, not a mean of per-run shares: a run whose noise cost almost nothing would give a
-     * share of any size. Resamples whose cost is 0 are left out of the interval; no cost at all gives NaN.
+     * share of any size. As for one run ({@link NoiseRecovery}), there is a share only where the pooled cost is
+     * measurable and harmful: its interval over the runs excludes 0 on the worse side ({@code lowerIsBetter} says
+     * which that is); resamples whose cost is 0 are left out of the share's interval.
      */
-    public static Pooled recovered(List<RunValues> runs) {
-        List<RunValues> with = runs.stream().filter(v -> Double.isFinite(v.selected()) && Double.isFinite(v.full())
-                && Double.isFinite(v.fullClean())).toList();
-        double value = share(with, all(with.size()));
+    public static Pooled recovered(List<RunValues> runs, boolean lowerIsBetter) {
+        List<RunValues> with = runs.stream().filter(v -> Double.isFinite(v.get("selected"))
+                && Double.isFinite(v.get("full")) && Double.isFinite(v.get(NoiseRecovery.CLEAN))).toList();
+        Pooled cost = noiseCost(with);
+        String none = with.size() < Protocol.MIN_UNITS ? "fewer than " + Protocol.MIN_UNITS + " runs: no interval of "
+                + "the cost" : (lowerIsBetter ? cost.lo() > 0 : cost.hi() < 0) ? null
+                : Protocol.excludesZero(cost.lo(), cost.hi()) ? "the noise made the full model better"
+                : "no measurable cost over the runs";
+        if (none != null) {
+            return new Pooled(Double.NaN, Double.NaN, Double.NaN, with.size(), -1, -1, -1, none);
+        }
         double[] ends = interval(with.size(), idx -> share(with, idx));
-        return new Pooled(value, ends[0], ends[1], with.size(), -1, -1, -1);
+        return new Pooled(share(with, all(with.size())), ends[0], ends[1], with.size(), -1, -1, -1, null);
     }
 
     private static double share(List<RunValues> runs, int[] idx) {
@@ -92,24 +84,15 @@ public final class PooledRuns {
         double f = 0;
         double c = 0;
         for (int i : idx) {
-            s += runs.get(i).selected();
-            f += runs.get(i).full();
-            c += runs.get(i).fullClean();
+            s += runs.get(i).get("selected");
+            f += runs.get(i).get("full");
+            c += runs.get(i).get(NoiseRecovery.CLEAN);
         }
         return c == f ? Double.NaN : (s - f) / (c - f);
     }
 
-    private static Pooled meanDifference(List<RunValues> runs, ToDoubleFunction<RunValues> d) {
-        double[] x = runs.stream().mapToDouble(d).filter(Double::isFinite).toArray();
-        double[] ends = interval(x.length, idx -> Arrays.stream(idx).mapToDouble(i -> x[i]).average().orElse(
-                Double.NaN));
-        return new Pooled(Arrays.stream(x).average().orElse(Double.NaN), ends[0], ends[1], x.length,
-                (int) Arrays.stream(x).filter(v -> v > 0).count(), (int) Arrays.stream(x).filter(v -> v == 0).count(),
-                (int) Arrays.stream(x).filter(v -> v < 0).count());
-    }
-
     /** Percentile 95% interval of {@code stat} over resamples of {@code n} runs; NaN ends with too few runs. */
-    private static double[] interval(int n, java.util.function.Function<int[], Double> stat) {
+    private static double[] interval(int n, Function<int[], Double> stat) {
         if (n < Protocol.MIN_UNITS) {
             return new double[] {Double.NaN, Double.NaN};
         }
@@ -123,12 +106,7 @@ public final class PooledRuns {
                 out.add(v);
             }
         }
-        if (out.isEmpty()) {
-            return new double[] {Double.NaN, Double.NaN};
-        }
-        double[] d = out.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        // the same percentile positions as the per-query intervals (Protocol.compare)
-        return new double[] {d[(int) Math.floor(0.025 * (d.length - 1))], d[(int) Math.ceil(0.975 * (d.length - 1))]};
+        return Protocol.percentiles95(out.stream().mapToDouble(Double::doubleValue).sorted().toArray());
     }
 
     private static int[] all(int n) {

@@ -5,6 +5,7 @@ import dev.sift.evaluation.Protocol;
 import dev.sift.store.HistoryStore;
 import dev.sift.store.HistoryStore.MetricRow;
 import dev.sift.store.MetricStore;
+import dev.sift.store.NoiseRecovery;
 import dev.sift.store.RunEntity;
 import dev.sift.store.RunStore;
 import dev.sift.workflow.WorkflowParams;
@@ -25,8 +26,9 @@ import java.util.stream.Collectors;
 
 /**
  * {@code runs compare}: runs side by side. Their resolved parameters; their test metrics (means over seeds) per
- * iteration and subset with each run's difference from the first; and the kept subset's difference from random
- * with its paired bootstrap interval, where the runs stored one.
+ * iteration and subset with each run's difference from the first; the kept subset's difference from random
+ * with its paired bootstrap interval, where the runs stored one; and on request those differences pooled over the
+ * runs ({@link PooledRuns}).
  */
 @ApplicationScoped
 public class RunComparison {
@@ -79,8 +81,9 @@ public class RunComparison {
     /** As {@link #compare(List, boolean, String)}, with the differences pooled over the runs when {@code pooled}. */
     public Result compare(List<Long> ids, boolean onlyChanged, String iteration, boolean pooled) {
         checkDistinct(ids);
-        if (pooled && iteration.equals(ALL)) {
-            throw SiftException.usage("runs compare --pooled reads one iteration of every run: give --iteration");
+        if (pooled && (iteration.equals(ALL) || iteration.equals("best"))) {
+            throw SiftException.usage("runs compare --pooled reads one iteration of every run: --iteration K or last "
+                    + "(best picks each run's iteration on the test split, which would bias what is pooled)");
         }
         Map<Long, RunEntity> found = new HashMap<>();
         runs.findRuns(ids).forEach(r -> found.put(r.id, r));
@@ -125,13 +128,22 @@ public class RunComparison {
                 paramTable.add(row.toArray());
             }
         }
-        Map<Long, String> types = new HashMap<>();
-        // a run whose stored parameters lack the type (filled from a YAML that left it out) is graded, the default
-        ids.forEach(id -> types.put(id, String.valueOf(ps.getOrDefault(id, new TreeMap<>()).getOrDefault("task.type",
-                "graded"))));
+        Map<Long, String> types = taskTypes(ids, ps);
+        if (pooled && !taskNote(ids, types).isEmpty()) {
+            throw SiftException.usage("runs compare --pooled: " + taskNote(ids, types).replace("no delta for",
+                    "cannot pool"));
+        }
         return new Result(runTable, paramTable, metricTable(ids, metrics, chosen, types),
                 intervals(ids, chosen, ps), differing, keys.size(), taskNote(ids, types),
                 pooled ? pooledTable(ids, metrics, chosen) : null);
+    }
+
+    /** Every run's task type; a run whose stored parameters lack it (from a YAML that left it out) is graded. */
+    private static Map<Long, String> taskTypes(List<Long> ids, Map<Long, SortedMap<String, Object>> ps) {
+        Map<Long, String> types = new HashMap<>();
+        ids.forEach(id -> types.put(id, String.valueOf(ps.getOrDefault(id, new TreeMap<>()).getOrDefault("task.type",
+                "graded"))));
+        return types;
     }
 
     /** Every run's test metrics (means over seeds), by iteration and subset. */
@@ -256,23 +268,30 @@ public class RunComparison {
         return out;
     }
 
-    /** Metrics pooled over runs: not the spreads, sizes and times stored beside them. */
+    /** Metrics pooled over runs: not the spreads, sizes, times and thresholds stored beside them. */
     private static boolean pooledMetric(String name) {
-        return !name.endsWith("_sd") && !name.endsWith("_queries") && !List.of("train_size", "train_seconds", "seeds")
-                .contains(name);
+        return !name.endsWith("_sd") && !name.endsWith("_queries") && !List.of("train_size", "train_seconds", "seeds",
+                "threshold").contains(name);
     }
 
     /**
-     * Per metric of the kept subset: kept - random, kept - full, kept - majority and kept - zero-shot (where the
-     * runs have those baselines), and where the runs knew their injected noise, full - full-clean and the share of
-     * that cost won back, pooled over the runs at each run's chosen iteration.
+     * Per metric of the kept subset: kept minus every other subset the runs have (random, full, the free baselines),
+     * and where the runs knew their injected noise, full - full-clean and the share of that cost won back, pooled over
+     * the runs at each run's chosen iteration.
      */
     private static Table pooledTable(List<Long> ids, Map<Long, RunMetrics> metrics, Map<Long, Integer> chosen) {
         Table t = new Table(List.of("metric", "compared", "runs", "value", "ci_low", "ci_high", "excludes_0",
                 "above_level_below"));
         TreeSet<String> names = new TreeSet<>();
-        ids.forEach(id -> names.addAll(at(metrics.get(id), chosen.get(id)).getOrDefault("selected", Map.of())
-                .keySet()));
+        // random first (the control every claim is measured against), then as runs show sorts the subsets
+        TreeSet<String> others = new TreeSet<>(java.util.Comparator.<String>comparingInt(x -> x.equals("random") ? -1
+                : order(x)).thenComparing(x -> x));
+        for (Long id : ids) {
+            Map<String, Map<String, Double>> s = at(metrics.get(id), chosen.get(id));
+            names.addAll(s.getOrDefault("selected", Map.of()).keySet());
+            others.addAll(s.keySet());
+        }
+        others.removeAll(List.of("selected", NoiseRecovery.CLEAN));
         for (String name : names.stream().filter(RunComparison::pooledMetric).toList()) {
             List<PooledRuns.RunValues> values = new ArrayList<>();
             for (Long id : ids) {
@@ -286,20 +305,22 @@ public class RunComparison {
                     values.add(new PooledRuns.RunValues(bySubset));
                 }
             }
-            for (String b : List.of("random", "full", "majority", "zero-shot")) {
+            for (String b : others) {
                 pooledRow(t, name, "kept - " + b, PooledRuns.difference(values, "selected", b));
             }
             pooledRow(t, name, "full - full-clean", PooledRuns.noiseCost(values));
-            pooledRow(t, name, "recovered share", PooledRuns.recovered(values));
+            pooledRow(t, name, "recovered share", PooledRuns.recovered(values, Protocol.lowerIsBetter(name)));
         }
         return t;
     }
 
     private static void pooledRow(Table t, String name, String compared, PooledRuns.Pooled p) {
         if (p.runs() > 0) {
-            t.add(name, compared, p.runs(), Table.end(p.value()), Table.end(p.lo()), Table.end(p.hi()),
-                    Table.YesNo.excludesZero(p.lo(), p.hi()), p.above() < 0 ? null
-                            : p.above() + " / " + p.level() + " / " + p.below());
+            boolean share = p.above() < 0; // a share is not a difference: no sign count, no test of 0
+            t.add(name, compared, p.runs(), p.note() != null ? new Table.Noted(null, p.note()) : Table.end(p.value()),
+                    Table.end(p.lo()), Table.end(p.hi()), share ? new Table.YesNo(null)
+                            : Table.YesNo.excludesZero(p.lo(), p.hi()),
+                    share ? null : p.above() + " / " + p.level() + " / " + p.below());
         }
     }
 

@@ -47,9 +47,8 @@ public final class UserBootstrap {
             means[s] = sum / n;
         }
         Arrays.sort(means);
-        double lo = means[(int) Math.floor(0.025 * (resamples - 1))];
-        double hi = means[(int) Math.ceil(0.975 * (resamples - 1))];
-        return new Protocol.Interval(delta, lo, hi, resamples, n);
+        double[] ends = Protocol.percentiles95(means);
+        return new Protocol.Interval(delta, ends[0], ends[1], resamples, n);
     }
 
     /** Per user, the mean over the seeds {@code ia} (null: all, in order) of a minus that over {@code ib} of b. */

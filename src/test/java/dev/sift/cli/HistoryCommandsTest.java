@@ -436,17 +436,16 @@ class HistoryCommandsTest {
     /** Five runs as five noise seeds would leave them: the differences pooled over the runs, read back by hand. */
     @Test
     void comparePooledPoolsTheKeptSubsetsDifferencesOverTheRuns() throws Exception {
-        double[][] v = { // full, full-clean, selected, random (kappa); the last run has no clean reference
+        double[][] v = { // full, full-clean, selected, random (kappa)
             {0.70, 0.90, 0.80, 0.75}, {0.80, 0.90, 0.85, 0.85}, {0.60, 0.90, 0.75, 0.80}, {0.75, 0.90, 0.85, 0.70},
-            {0.70, Double.NaN, 0.72, 0.60}};
+            {0.70, 0.85, 0.72, 0.60}};
         List<String> ids = new ArrayList<>();
         for (double[] r : v) {
             long id = runs.createRun("pool", "pool", "/pool.yaml", "name: pool\n").id;
             runs.replaceMetrics(id, 1, "test", "full", Map.of("kappa", r[0], "kappa_sd", 0.01));
-            if (!Double.isNaN(r[1])) {
-                runs.replaceMetrics(id, 1, "test", "full-clean", Map.of("kappa", r[1]));
-            }
-            runs.replaceMetrics(id, 1, "test", "selected", Map.of("kappa", r[2], "train_size", 100.0));
+            runs.replaceMetrics(id, 1, "test", "full-clean", Map.of("kappa", r[1]));
+            runs.replaceMetrics(id, 1, "test", "selected", Map.of("kappa", r[2], "kappa_sd", 0.02, "train_size",
+                    100.0));
             runs.replaceMetrics(id, 1, "test", "random", Map.of("kappa", r[3]));
             runs.replaceMetrics(id, 1, "test", "majority", Map.of("kappa", 0.0));
             runs.replaceMetrics(id, 2, "test", "selected", Map.of("kappa", 0.1));
@@ -473,15 +472,28 @@ class HistoryCommandsTest {
         assertEquals((0.80 + 0.85 + 0.75 + 0.85 + 0.72) / 5, majority.get("value").asDouble(), 1e-9);
         JsonNode cost = pooled.get(3);
         assertEquals("full - full-clean", cost.get("compared").asText());
-        assertEquals(4, cost.get("runs").asInt(), "the run without a clean reference is left out");
-        assertTrue(cost.get("ci_low").isNull(), "four runs: no interval");
+        assertEquals((-0.2 - 0.1 - 0.3 - 0.15 - 0.15) / 5, cost.get("value").asDouble(), 1e-9);
+        assertEquals("0 / 0 / 5", cost.get("above_level_below").asText());
+        assertTrue(cost.get("ci_high").asDouble() < 0, "a cost in every run: " + cost);
         JsonNode share = pooled.get(4);
         assertEquals("recovered share", share.get("compared").asText());
-        // of the four runs' means: full 0.7125, kept 0.8125, clean 0.90
-        assertEquals(0.1 / 0.1875, share.get("value").asDouble(), 1e-9);
-        assertTrue(share.get("above_level_below").isNull());
+        // of the means: full 0.71, kept 0.794, clean 0.89
+        assertEquals(0.084 / 0.18, share.get("value").asDouble(), 1e-9);
+        assertTrue(share.get("above_level_below").isNull() && share.get("excludes_0").isNull(), share.toString());
         InJvm.Out text = sift(args.subList(0, args.size() - 2).toArray(new String[0]));
         assertTrue(text.out().contains("pooled over the runs (each run a mean over its seeds"), text.out());
+        List<String> four = new ArrayList<>(args.subList(0, 6));
+        four.add("--pooled");
+        JsonNode few = JSON.readTree(sift(append(four, "--format", "json")).out()).get("pooled");
+        assertEquals("fewer than 5 runs: no interval of the cost", few.get(4).get("value_note").asText(),
+                few.toString());
+        assertTrue(few.get(4).get("value").isNull(), "four runs: no share");
+        InJvm.Out best = sift(append(args.subList(0, args.size() - 2), "--iteration", "best"));
+        assertEquals(2, best.code());
+        assertTrue(best.err().contains("--pooled with --iteration best"), best.err());
+        InJvm.Out lone = sift(append(args.subList(0, args.size() - 3), "--table", "pooled"));
+        assertEquals(2, lone.code());
+        assertTrue(lone.err().contains("--table pooled needs --pooled"), lone.err());
         List<String> two = new ArrayList<>(args.subList(0, args.size() - 2));
         two.addAll(List.of("--iteration", "2", "--format", "json"));
         JsonNode second = JSON.readTree(sift(two.toArray(new String[0])).out()).get("pooled");
@@ -541,6 +553,12 @@ class HistoryCommandsTest {
         JsonNode same = JSON.readTree(sift("runs", "compare", Long.toString(search), Long.toString(search + 1),
                 "--iteration", "1", "--format", "json").out());
         assertTrue(same.get("metrics_note") == null, "runs of one task type get deltas and no note");
+    }
+
+    private static String[] append(List<String> args, String... more) {
+        List<String> all = new ArrayList<>(args);
+        all.addAll(List.of(more));
+        return all.toArray(new String[0]);
     }
 
     private static JsonNode row(JsonNode metrics, int iteration, String subset, String metric) {

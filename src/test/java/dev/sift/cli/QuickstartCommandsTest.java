@@ -191,6 +191,32 @@ class QuickstartCommandsTest {
     }
 
     /** {@code runs export}: each subset's samples, once each, with the run's texts and labels; never over a file. */
+    /**
+     * A run that ended before its last iteration says after which and why, under the lineage of {@code runs show}
+     * and in its JSON: here the quickstart at the size above, whose second iteration keeps its whole pool.
+     */
+    @Test
+    void runsShowSaysWhyTheIterationsEndedEarly() throws Exception {
+        InJvm.Out run = sift("run", "workflows/quickstart.yaml", "--name", "cli-early-end",
+                "--set", "dataset.generate.rows=800", "--set", "fine_tune.epochs=2",
+                "--set", "model.buckets=256", "--set", "evaluate.seeds=2", "--set", "iterations=3");
+        assertEquals(0, run.code(), run.err());
+        Matcher m = Pattern.compile("run (\\d+) \\(").matcher(run.err());
+        assertTrue(m.find(), run.err());
+        String id = m.group(1);
+        String why = "iterations ended after iteration 2 of 3: nothing left to filter: drop_groups kept the whole pool";
+        List<String> lines = sift("runs", "show", id).out().lines().toList();
+        int lineage = lines.indexOf("lineage (what each iteration filtered and kept)");
+        assertTrue(lineage >= 0, lines.toString());
+        String said = lines.stream().skip(lineage).filter(l -> l.startsWith("iterations ended")).findFirst()
+                .orElseThrow(() -> new AssertionError(String.join("\n", lines)));
+        assertTrue(said.startsWith(why), said);
+        assertTrue(lines.indexOf(said) < lines.indexOf("metrics (means over seeds; _sd: sample standard deviation, "
+                + "NaN for one seed)"), "under the lineage, before the metrics");
+        JsonNode json = JSON.readTree(sift("runs", "show", id, "--format", "json").out());
+        assertEquals(said, json.get("stopped").asText());
+    }
+
     private void exportWritesTheKeptSamplesAsTheyTrain(long id, JsonNode detail) throws Exception {
         java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("export");
         java.nio.file.Path csv = dir.resolve("sub/kept.csv");
