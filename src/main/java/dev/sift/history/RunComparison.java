@@ -12,6 +12,7 @@ import dev.sift.workflow.WorkflowParams;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -129,9 +130,9 @@ public class RunComparison {
             }
         }
         Map<Long, String> types = taskTypes(ids, ps);
-        if (pooled && !taskNote(ids, types).isEmpty()) {
-            throw SiftException.usage("runs compare --pooled: " + taskNote(ids, types).replace("no delta for",
-                    "cannot pool"));
+        if (pooled && new HashSet<>(types.values()).size() > 1) {
+            throw SiftException.usage("runs compare --pooled pools runs of one task type; these are " + ids.stream()
+                    .map(id -> "run " + id + " " + types.get(id)).collect(Collectors.joining(", ")));
         }
         return new Result(runTable, paramTable, metricTable(ids, metrics, chosen, types),
                 intervals(ids, chosen, ps), differing, keys.size(), taskNote(ids, types),
@@ -284,7 +285,7 @@ public class RunComparison {
                 "above_level_below"));
         TreeSet<String> names = new TreeSet<>();
         // random first (the control every claim is measured against), then as runs show sorts the subsets
-        TreeSet<String> others = new TreeSet<>(java.util.Comparator.<String>comparingInt(x -> x.equals("random") ? -1
+        TreeSet<String> others = new TreeSet<>(Comparator.<String>comparingInt(x -> x.equals("random") ? -1
                 : order(x)).thenComparing(x -> x));
         for (Long id : ids) {
             Map<String, Map<String, Double>> s = at(metrics.get(id), chosen.get(id));

@@ -102,6 +102,8 @@ class HelpTest {
     @Test
     void aCommandsOwnArgumentChecksAreMadeBeforeTheDatabaseStarts() throws java.io.IOException {
         for (String line : new String[] {"runs list --limit 0", "runs list --where bad", "runs compare 1 1",
+            "runs compare 1 2 --iteration foo", "runs compare 1 2 --pooled --iteration best",
+            "runs compare 1 2 --table pooled",
             "runs show 1 --table bogus", "runs scores 1 --method el2n --top 0", "runs diff-subsets 1 --iteration 0",
             "runs explain 1 --sample 3 --neighbours -1", "resume 1 --shard 0/2", "serve --port 70000",
             "run /nonexistent/workflow.yaml", "run workflows/quickstart.yaml --device tpu",

@@ -550,6 +550,10 @@ class HistoryCommandsTest {
         assertTrue(ndcg.get("delta " + rec).isNull(), "0.3 - 0.8 would mean nothing: " + ndcg);
         assertEquals("other task", ndcg.get("delta " + rec + "_note").asText());
         assertTrue(j.get("metrics_note").asText().startsWith("no delta for run " + rec), j.toString());
+        InJvm.Out pooled = sift("runs", "compare", Long.toString(search), Long.toString(rec), "--pooled");
+        assertEquals(2, pooled.code());
+        assertTrue(pooled.err().contains("runs compare --pooled pools runs of one task type; these are run " + search
+                + " graded, run " + rec + " recommendation"), pooled.err());
         JsonNode same = JSON.readTree(sift("runs", "compare", Long.toString(search), Long.toString(search + 1),
                 "--iteration", "1", "--format", "json").out());
         assertTrue(same.get("metrics_note") == null, "runs of one task type get deltas and no note");

@@ -190,7 +190,6 @@ class QuickstartCommandsTest {
         predictionsRecomputeThePrintedMetrics(id, detail);
     }
 
-    /** {@code runs export}: each subset's samples, once each, with the run's texts and labels; never over a file. */
     /**
      * A run that ended before its last iteration says after which and why, under the lineage of {@code runs show}
      * and in its JSON: here the quickstart at the size above, whose second iteration keeps its whole pool.
@@ -217,6 +216,7 @@ class QuickstartCommandsTest {
         assertEquals(said, json.get("stopped").asText());
     }
 
+    /** {@code runs export}: each subset's samples, once each, with the run's texts and labels; never over a file. */
     private void exportWritesTheKeptSamplesAsTheyTrain(long id, JsonNode detail) throws Exception {
         java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("export");
         java.nio.file.Path csv = dir.resolve("sub/kept.csv");
