@@ -38,11 +38,10 @@ public class CompareCommand implements Callable<Integer>, ArgumentCheck {
 
     @Option(names = "--pooled", description = "also pool over the runs (one per noise seed, split or data set), per "
             + "metric: the mean of kept minus every other subset they have (random, full, random-train, the free "
-            + "baselines), and "
-            + "where the runs injected noise, full - full-clean and the share of it won back (of the means; only "
-            + "where that cost is measurable over the runs), each with a 95%% percentile bootstrap interval over the "
-            + "runs (from 5 runs) and how many runs were above, at and below 0. Runs of one task type; iteration 1 "
-            + "unless --iteration K or last says otherwise")
+            + "baselines), and where the runs injected noise, full - full-clean and the share of it won back (of the "
+            + "means; only where that cost is measurable over the runs), each with a 95%% percentile bootstrap "
+            + "interval over the runs (from 5 runs) and how many runs were above, at and below 0. Runs of one task "
+            + "type; iteration 1 unless --iteration K or last says otherwise")
     boolean pooled;
 
     @Mixin

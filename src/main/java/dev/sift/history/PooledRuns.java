@@ -35,8 +35,8 @@ public final class PooledRuns {
 
     /**
      * A pooled quantity: its value on all runs (NaN with {@code note} saying why there is none), its interval ends
-     * (NaN: too few runs, or no value) and how many runs it is drawn from; for a difference also how many runs had it above, at
-     * and below 0 ({@code -1} for the recovered share).
+     * (NaN: too few runs, or no value) and how many runs it is drawn from; for a difference also how many runs had it
+     * above, at and below 0 ({@code -1} for the recovered share).
      */
     public record Pooled(double value, double lo, double hi, int runs, int above, int level, int below, String note) {
     }
