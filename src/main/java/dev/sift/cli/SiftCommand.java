@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 @TopCommand
 @Command(name = "sift", mixinStandardHelpOptions = true, versionProvider = SiftCommand.Version.class,
         description = "Finds which training samples matter for search and recommendation models, and proves it.",
-        subcommands = {RunCommand.class, ResumeCommand.class, RunsCommand.class, ReportCommand.class, DataCommand.class,
+        subcommands = {RunCommand.class, SweepCommand.class, ResumeCommand.class, RunsCommand.class, ReportCommand.class, DataCommand.class,
             BenchCommand.class, ValidateCommand.class, ServeCommand.class, ScheduleCommand.class, GcCommand.class})
 public class SiftCommand {
 

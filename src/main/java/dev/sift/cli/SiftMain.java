@@ -26,7 +26,8 @@ import picocli.CommandLine;
  */
 @QuarkusMain
 public final class SiftMain {
-    private static final Set<String> DB_COMMANDS = Set.of("run", "resume", "runs", "report", "serve", "schedule", "gc");
+    private static final Set<String> DB_COMMANDS = Set.of("run", "sweep", "resume", "runs", "report", "serve", "schedule",
+            "gc");
     /** Quarkus' Quartz start mode: only serve runs firings; schedule commands edit the store through a halted one. */
     static final String START_MODE = "quarkus.scheduler.start-mode";
     /**

@@ -108,7 +108,13 @@ class HelpTest {
             "runs explain 1 --sample 3 --neighbours -1", "resume 1 --shard 0/2", "serve --port 70000",
             "run /nonexistent/workflow.yaml", "run workflows/quickstart.yaml --device tpu",
             "run workflows/quickstart.yaml --set fine_tune.epochs=0",
-            "schedule add n --cron bad workflows/quickstart.yaml"}) {
+            "schedule add n --cron bad workflows/quickstart.yaml",
+            "sweep workflows/quickstart.yaml --vary dataset.noise.seed=5",
+            "sweep workflows/quickstart.yaml --vary dataset.noise.seed=3..1",
+            "sweep workflows/quickstart.yaml --vary dataset.noise.seed=1,1",
+            "sweep workflows/quickstart.yaml --vary seed",
+            "sweep workflows/quickstart.yaml --vary fine_tune.epochs=2,0",
+            "sweep workflows/quickstart.yaml --vary dataset.noise.seed=1,2 --set dataset.noise.seed=3"}) {
             assertEquals(2, SiftMain.parseRefusal(line.split(" ")), line);
         }
         assertEquals(2, SiftMain.parseRefusal(new String[] {"report", "1", "--out", ""}));

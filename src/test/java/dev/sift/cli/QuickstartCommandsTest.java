@@ -216,6 +216,45 @@ class QuickstartCommandsTest {
         assertEquals(said, json.get("stopped").asText());
     }
 
+    /**
+     * {@code sweep}: one run per value of the varied setting, each with that value stored, and the pooled table of
+     * those runs, the same as {@code runs compare --pooled} gives for them.
+     */
+    @Test
+    void sweepRunsOncePerValueAndPoolsTheRuns() throws Exception {
+        InJvm.Out sweep = sift("sweep", "workflows/quickstart.yaml", "--vary", "dataset.noise.seed=1..5",
+                "--set", "dataset.generate.rows=800", "--set", "fine_tune.epochs=2", "--set", "model.buckets=256",
+                "--set", "evaluate.seeds=2", "--set", "iterations=1", "--format", "json");
+        assertEquals(0, sweep.code(), sweep.err());
+        JsonNode j = JSON.readTree(sweep.out());
+        assertEquals("dataset.noise.seed", j.get("varied").asText());
+        assertEquals(5, j.get("runs").size(), j.toString());
+        List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            JsonNode r = j.get("runs").get(i);
+            assertEquals(Integer.toString(i + 1), r.get("value").asText());
+            ids.add(r.get("run").asText());
+        }
+        List<String> args = new java.util.ArrayList<>(List.of("runs", "compare"));
+        args.addAll(ids);
+        args.addAll(List.of("--pooled", "--format", "json", "--only-changed"));
+        JsonNode compared = JSON.readTree(sift(args.toArray(new String[0])).out());
+        assertEquals(compared.get("pooled"), j.get("pooled"), "the sweep's table is runs compare --pooled's");
+        JsonNode params = compared.get("parameters");
+        assertEquals(1, params.size(), "only the varied setting differs: " + params);
+        assertEquals("dataset.noise.seed", params.get(0).get("key").asText());
+        for (int i = 0; i < 5; i++) {
+            assertEquals(i + 1, params.get(0).get("run " + ids.get(i)).asInt(), "run " + ids.get(i) + " ran value "
+                    + (i + 1) + ": " + params);
+        }
+        boolean share = false;
+        for (JsonNode row : j.get("pooled")) {
+            share |= row.get("metric").asText().equals("kappa") && row.get("compared").asText().equals(
+                    "recovered share") && row.get("runs").asInt() == 5;
+        }
+        assertTrue(share, "five runs with query noise and a clean reference: " + j.get("pooled"));
+    }
+
     /** {@code runs export}: each subset's samples, once each, with the run's texts and labels; never over a file. */
     private void exportWritesTheKeptSamplesAsTheyTrain(long id, JsonNode detail) throws Exception {
         java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("export");

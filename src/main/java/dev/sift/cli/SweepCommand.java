@@ -1,0 +1,189 @@
+package dev.sift.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sift.ExitCodes;
+import dev.sift.SiftException;
+import dev.sift.history.RunComparison;
+import dev.sift.history.Table;
+import dev.sift.workflow.Console;
+import dev.sift.workflow.WorkflowEngine;
+import dev.sift.workflow.WorkflowException;
+import dev.sift.workflow.WorkflowParser;
+import jakarta.inject.Inject;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code sift sweep WORKFLOW.yaml --vary PATH=VALUES}: the workflow run once per value of one setting, one run after
+ * the other, then the runs pooled as {@code runs compare --pooled} pools them. A claim about draws (a noise seed, a
+ * split seed) rests on several runs, and this is the one command that makes and pools them.
+ */
+@Command(name = "sweep", description = "Run a workflow once per value of one setting (--vary "
+        + "dataset.noise.seed=70..81), one run after the other, then pool the runs as 'runs compare --pooled' does: "
+        + "the kept subset against random, full and the free baselines, and the share of an injected noise's cost "
+        + "won back, as means over the runs with 95%% bootstrap intervals over them. Every value's workflow is "
+        + "checked before the first run starts; a run that fails ends the sweep, and the runs before it stay.")
+public class SweepCommand implements Callable<Integer>, ArgumentCheck {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** More runs than this in one sweep is more likely a typo in a range than a plan. */
+    static final int MAX_VALUES = 1000;
+
+    @Parameters(index = "0", paramLabel = "WORKFLOW.yaml", description = "workflow file")
+    Path workflow;
+
+    @Option(names = "--vary", required = true, paramLabel = "PATH=VALUES", description = "the setting to vary and "
+            + "its values: a comma-separated list (split.seed=13,14,15) or an integer range, both ends included "
+            + "(dataset.noise.seed=70..81); at least two values")
+    String vary;
+
+    @Option(names = "--set", paramLabel = "PATH=VALUE", converter = SetOverrides.Converter.class,
+            description = "override a workflow value in every run, as for sift run (repeatable)")
+    void set(List<SetOverrides.Pair> sets) {
+        overrides = SetOverrides.of(sets);
+    }
+
+    Map<String, String> overrides = Map.of();
+
+    @Mixin
+    OutputOptions output;
+
+    @Mixin
+    VerboseOption verbose;
+
+    @Inject
+    WorkflowEngine engine;
+
+    @Inject
+    RunComparison comparison;
+
+    /** The varied setting's path and its values, in order. */
+    record Sweep(String path, List<String> values) {
+    }
+
+    /** Reads {@code PATH=VALUES}: a comma list or an integer range {@code A..B}. */
+    static Sweep sweep(String text) {
+        int eq = text == null ? -1 : text.indexOf('=');
+        if (eq <= 0) {
+            throw SiftException.usage("--vary '" + text + "' is not PATH=VALUES (for example dataset.noise.seed=1..5)");
+        }
+        String path = text.substring(0, eq).trim();
+        String values = text.substring(eq + 1).trim();
+        List<String> out = new ArrayList<>();
+        java.util.regex.Matcher range = java.util.regex.Pattern.compile("(-?\\d{1,9})\\.\\.(-?\\d{1,9})")
+                .matcher(values);
+        if (range.matches()) {
+            long a = Long.parseLong(range.group(1));
+            long b = Long.parseLong(range.group(2));
+            if (b < a || b - a + 1 > MAX_VALUES) {
+                throw SiftException.usage("--vary " + path + ": the range " + values + " must run upwards over at "
+                        + "most " + MAX_VALUES + " values");
+            }
+            for (long v = a; v <= b; v++) {
+                out.add(Long.toString(v));
+            }
+        } else {
+            for (String v : values.split(",", -1)) {
+                out.add(v.trim());
+            }
+            if (out.stream().anyMatch(String::isEmpty)) {
+                throw SiftException.usage("--vary " + path + ": an empty value in '" + values + "'");
+            }
+        }
+        if (out.size() < 2 || out.size() > MAX_VALUES || out.stream().distinct().count() < out.size()) {
+            throw SiftException.usage("--vary " + path + ": give from 2 to " + MAX_VALUES + " distinct values, got '"
+                    + values + "'");
+        }
+        return new Sweep(path, out);
+    }
+
+    @Override
+    public void checkArguments() {
+        parsed();
+    }
+
+    /** Every value's workflow, parsed with the --set overrides and the varied path last. */
+    private List<WorkflowParser.Parsed> parsed() {
+        Sweep s = sweep(vary);
+        if (overrides.containsKey(s.path())) {
+            throw SiftException.usage("--vary " + s.path() + " and --set " + s.path() + " name the same setting");
+        }
+        List<WorkflowParser.Parsed> out = new ArrayList<>();
+        for (String v : s.values()) {
+            Map<String, String> all = new LinkedHashMap<>(overrides);
+            all.put(s.path(), v);
+            out.add(WorkflowParser.parseFile(workflow, all));
+        }
+        return out;
+    }
+
+    @Override
+    public Integer call() {
+        List<WorkflowParser.Parsed> runs;
+        try {
+            runs = parsed();
+        } catch (WorkflowException e) {
+            e.errors().forEach(System.err::println);
+            return ExitCodes.USAGE;
+        }
+        Sweep s = sweep(vary);
+        Console console = Console.system();
+        List<Long> ids = new ArrayList<>();
+        for (int i = 0; i < runs.size(); i++) {
+            console.info(String.format("sweep %d/%d: %s=%s", i + 1, runs.size(), s.path(), s.values().get(i)));
+            try {
+                ids.add(engine.start(runs.get(i), workflow, null, console));
+            } catch (RuntimeException e) {
+                console.info("sweep ended at " + s.path() + "=" + s.values().get(i) + (ids.isEmpty() ? ""
+                        : "; the runs before it: " + ids.stream().map(String::valueOf).collect(Collectors.joining(
+                        " ")) + " (pool them with sift runs compare ... --pooled)"));
+                throw e;
+            }
+        }
+        RunComparison.Result r = comparison.compare(ids, true, "1", true);
+        print(s, ids, r);
+        return ExitCodes.OK;
+    }
+
+    private void print(Sweep s, List<Long> ids, RunComparison.Result r) {
+        switch (output.format) {
+            case json -> {
+                ObjectNode o = JSON.createObjectNode();
+                o.put("varied", s.path());
+                var runs = o.putArray("runs");
+                for (int i = 0; i < ids.size(); i++) {
+                    runs.addObject().put("run", ids.get(i)).put("value", s.values().get(i));
+                }
+                o.set("pooled", r.pooled().json());
+                System.out.println(o.toPrettyString());
+            }
+            case csv -> {
+                Table t = new Table(List.of("run", s.path()));
+                for (int i = 0; i < ids.size(); i++) {
+                    t.add(ids.get(i), s.values().get(i));
+                }
+                Map<String, Table> tables = new LinkedHashMap<>();
+                tables.put("runs", t);
+                tables.put("pooled", r.pooled());
+                System.out.print(OutputOptions.csv(tables, null));
+            }
+            default -> {
+                System.out.println("runs " + ids.stream().map(String::valueOf).collect(Collectors.joining(" "))
+                        + " (" + s.path() + " = " + String.join(", ", s.values()) + ")");
+                System.out.println();
+                System.out.println("pooled over the " + ids.size() + " runs (as sift runs compare "
+                        + ids.stream().map(String::valueOf).collect(Collectors.joining(" ")) + " --pooled)");
+                System.out.print(r.pooled().text());
+            }
+        }
+    }
+}
