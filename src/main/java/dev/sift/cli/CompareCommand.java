@@ -22,6 +22,10 @@ import picocli.CommandLine.Parameters;
         + "seed, split or data set) with intervals over the runs.")
 public class CompareCommand implements Callable<Integer>, ArgumentCheck {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** What the pooled table's columns mean, under its title (here and in sift sweep). */
+    static final String POOLED_HEADING = "each run a mean over its seeds; 95% percentile bootstrap over the runs; "
+            + "recovered share: (kept - full) / (full-clean - full) of the means over the runs; for rmse and log_loss "
+            + "a difference above 0 is worse";
 
     @Parameters(arity = "2..*", paramLabel = "RUN", description = "run ids; the first is what the others are "
             + "compared with")
@@ -145,9 +149,7 @@ public class CompareCommand implements Callable<Integer>, ArgumentCheck {
         }
         if (r.pooled() != null) {
             System.out.println();
-            System.out.println("pooled over the runs (each run a mean over its seeds; 95% percentile bootstrap over "
-                    + "the runs; recovered share: (kept - full) / (full-clean - full) of the means over the runs; for "
-                    + "rmse and log_loss a difference above 0 is worse)");
+            System.out.println("pooled over the runs (" + POOLED_HEADING + ")");
             System.out.print(r.pooled().text());
         }
     }

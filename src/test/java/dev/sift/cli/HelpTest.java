@@ -114,7 +114,13 @@ class HelpTest {
             "sweep workflows/quickstart.yaml --vary dataset.noise.seed=1,1",
             "sweep workflows/quickstart.yaml --vary seed",
             "sweep workflows/quickstart.yaml --vary fine_tune.epochs=2,0",
-            "sweep workflows/quickstart.yaml --vary dataset.noise.seed=1,2 --set dataset.noise.seed=3"}) {
+            "sweep workflows/quickstart.yaml --vary dataset.noise.seed=1,2 --set dataset.noise.seed=3",
+            "sweep workflows/quickstart.yaml --vary dataset.noise.seed=1,2 --set dataset.noise={seed:3}",
+            "sweep workflows/quickstart.yaml --vary dataset.noise.seed=1..5000",
+            "sweep workflows/quickstart.yaml --vary dataset.noise.seed=0.1..0.3",
+            "sweep workflows/quickstart.yaml --vary dataset.noise.seed=1,,2",
+            "sweep workflows/quickstart.yaml --vary dataset.noise.seed=1,01",
+            "sweep workflows/quickstart.yaml --vary dataset.noise.seed=1..3 --iteration 0"}) {
             assertEquals(2, SiftMain.parseRefusal(line.split(" ")), line);
         }
         assertEquals(2, SiftMain.parseRefusal(new String[] {"report", "1", "--out", ""}));

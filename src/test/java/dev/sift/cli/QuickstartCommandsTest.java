@@ -235,12 +235,24 @@ class QuickstartCommandsTest {
             assertEquals(Integer.toString(i + 1), r.get("value").asText());
             ids.add(r.get("run").asText());
         }
+        assertEquals("1", j.get("iteration").asText());
         List<String> args = new java.util.ArrayList<>(List.of("runs", "compare"));
         args.addAll(ids);
-        args.addAll(List.of("--pooled", "--format", "json", "--only-changed"));
-        JsonNode compared = JSON.readTree(sift(args.toArray(new String[0])).out());
+        args.addAll(List.of("--pooled", "--format", "json"));
+        InJvm.Out cmp = sift(args.toArray(new String[0]));
+        assertEquals(0, cmp.code(), cmp.err());
+        JsonNode compared = JSON.readTree(cmp.out());
         assertEquals(compared.get("pooled"), j.get("pooled"), "the sweep's table is runs compare --pooled's");
-        JsonNode params = compared.get("parameters");
+        for (JsonNode p : compared.get("parameters")) {
+            if (p.get("key").asText().equals("fine_tune.epochs")) {
+                for (String id : ids) {
+                    assertEquals(2, p.get("run " + id).asInt(), "every run got the --set: " + p);
+                }
+            }
+        }
+        JsonNode first = JSON.readTree(sift("runs", "show", ids.get(0), "--format", "json").out());
+        assertEquals("quickstart dataset.noise.seed=1", first.get("run").get("name").asText());
+        JsonNode params = j.get("parameters");
         assertEquals(1, params.size(), "only the varied setting differs: " + params);
         assertEquals("dataset.noise.seed", params.get(0).get("key").asText());
         for (int i = 0; i < 5; i++) {
