@@ -29,14 +29,8 @@ public class RunCommand implements Callable<Integer>, ArgumentCheck {
     @Parameters(index = "0", paramLabel = "WORKFLOW.yaml", description = "workflow file")
     Path workflow;
 
-    @Option(names = "--set", paramLabel = "PATH=VALUE", converter = SetOverrides.Converter.class,
-            description = "override a workflow value, e.g. "
-            + "--set fine_tune.epochs=2 (repeatable)")
-    void set(java.util.List<SetOverrides.Pair> sets) {
-        overrides = SetOverrides.of(sets);
-    }
-
-    Map<String, String> overrides = Map.of();
+    @Mixin
+    SetOption sets;
 
     @Option(names = "--name", description = "name of the run (default: the workflow's name)")
     String name;
@@ -91,7 +85,7 @@ public class RunCommand implements Callable<Integer>, ArgumentCheck {
         if (badName != null) {
             throw SiftException.usage("--name: " + badName);
         }
-        Map<String, String> all = new LinkedHashMap<>(overrides);
+        Map<String, String> all = new LinkedHashMap<>(sets.overrides);
         if (device != null) {
             if (Arrays.stream(TrainSpec.DeviceChoice.values()).noneMatch(d -> d.key().equals(device.trim()
                     .toLowerCase(java.util.Locale.ROOT)))) {

@@ -49,13 +49,8 @@ public class SweepCommand implements Callable<Integer>, ArgumentCheck {
             + "(dataset.noise.seed=70..81); at least two values")
     String vary;
 
-    @Option(names = "--set", paramLabel = "PATH=VALUE", converter = SetOverrides.Converter.class,
-            description = "override a workflow value in every run, as for sift run (repeatable)")
-    void set(List<SetOverrides.Pair> sets) {
-        overrides = SetOverrides.of(sets);
-    }
-
-    Map<String, String> overrides = Map.of();
+    @Mixin
+    SetOption sets;
 
     @Option(names = "--iteration", paramLabel = "K|last", description = "the iteration of every run to pool: a "
             + "number from 1 or last (default 1, where the full model and its clean reference are trained)")
@@ -134,7 +129,7 @@ public class SweepCommand implements Callable<Integer>, ArgumentCheck {
     /** Every value's workflow, parsed with the --set overrides and the varied path last, checked as one sweep. */
     private List<WorkflowParser.Parsed> parsed() {
         Sweep s = sweep(vary);
-        for (String set : overrides.keySet()) {
+        for (String set : sets.overrides.keySet()) {
             String p = set.trim();
             if (p.equals(s.path()) || p.startsWith(s.path() + ".") || s.path().startsWith(p + ".")) {
                 throw SiftException.usage("--vary " + s.path() + " and --set " + p + " set the same setting");
@@ -143,7 +138,7 @@ public class SweepCommand implements Callable<Integer>, ArgumentCheck {
         List<WorkflowParser.Parsed> out = new ArrayList<>();
         Map<Object, String> seen = new LinkedHashMap<>();
         for (String v : s.values()) {
-            Map<String, String> all = new LinkedHashMap<>(overrides);
+            Map<String, String> all = new LinkedHashMap<>(sets.overrides);
             all.put(s.path(), v);
             WorkflowParser.Parsed p;
             try {

@@ -23,9 +23,9 @@ class SetOverridesTest {
         RunCommand r = new RunCommand();
         new CommandLine(r).parseArgs("w.yaml", "--set", "score.methods=[loss]", "--set", "score={methods: [el2n, "
                 + "label_quality]}", "--set", "score.methods=[aum, label_quality]", "--set", "name=a\"b=c");
-        assertEquals(List.of("aum", "label_quality"), dev.sift.workflow.WorkflowParser.parseFile(wf, r.overrides)
+        assertEquals(List.of("aum", "label_quality"), dev.sift.workflow.WorkflowParser.parseFile(wf, r.sets.overrides)
                 .spec().score().methods());
-        assertEquals("a\"b=c", r.overrides.get("name"), "as written, up to the first '=' (picocli warned of the quote)");
+        assertEquals("a\"b=c", r.sets.overrides.get("name"), "as written, up to the first '=' (picocli warned of the quote)");
         CommandLine.ParameterException e = org.junit.jupiter.api.Assertions.assertThrows(
                 CommandLine.ParameterException.class, () -> new CommandLine(new RunCommand()).parseArgs("w.yaml",
                         "--set", "epochs"));
