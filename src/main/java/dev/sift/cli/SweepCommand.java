@@ -115,7 +115,7 @@ public class SweepCommand implements Callable<Integer>, ArgumentCheck {
     @Override
     public void checkArguments() {
         iterationKey();
-        parsed();
+        parsed(sweep(vary));
     }
 
     private String iterationKey() {
@@ -126,9 +126,11 @@ public class SweepCommand implements Callable<Integer>, ArgumentCheck {
         return it;
     }
 
-    /** Every value's workflow, parsed with the --set overrides and the varied path last, checked as one sweep. */
-    private List<WorkflowParser.Parsed> parsed() {
-        Sweep s = sweep(vary);
+    /**
+     * Every value's workflow, parsed with the --set overrides and the varied path last, checked as one sweep; a
+     * workflow's errors come back as one usage line naming the value.
+     */
+    private List<WorkflowParser.Parsed> parsed(Sweep s) {
         for (String set : sets.overrides.keySet()) {
             String p = set.trim();
             if (p.equals(s.path()) || p.startsWith(s.path() + ".") || s.path().startsWith(p + ".")) {
@@ -165,14 +167,8 @@ public class SweepCommand implements Callable<Integer>, ArgumentCheck {
     @Override
     public Integer call() {
         String it = iterationKey();
-        List<WorkflowParser.Parsed> runs;
-        try {
-            runs = parsed();
-        } catch (WorkflowException e) {
-            e.errors().forEach(System.err::println);
-            return ExitCodes.USAGE;
-        }
         Sweep s = sweep(vary);
+        List<WorkflowParser.Parsed> runs = parsed(s);
         Console console = Console.system();
         List<Long> ids = new ArrayList<>();
         for (int i = 0; i < runs.size(); i++) {
