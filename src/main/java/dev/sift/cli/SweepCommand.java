@@ -174,7 +174,10 @@ public class SweepCommand implements Callable<Integer>, ArgumentCheck {
         for (int i = 0; i < runs.size(); i++) {
             String value = s.values().get(i);
             if (dev.sift.store.InterruptedRuns.shuttingDown()) {
-                break; // a signal came between two runs: start no new one under a process that is ending
+                // a signal came between two runs: start no new one, and pool nothing, under a process that is ending
+                console.info("sweep stopped by a signal before " + s.path() + "=" + value + (ids.isEmpty() ? ""
+                        : "; the runs before it: " + joined(ids)));
+                return ExitCodes.FAILURE;
             }
             console.info(String.format("sweep %d/%d: %s=%s", i + 1, runs.size(), s.path(), value));
             String name = runs.get(i).spec().name() + " " + s.path() + "=" + value;
